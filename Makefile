@@ -1,0 +1,55 @@
+# Chợ Hội Quán — `make run` sets everything up and serves; `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed-run: $(VENV)/.created pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel compile --use-fuzzy -d marketplace/translations -D messages 2>&1 | grep -v '^compiling' || true
+
+extract-messages: $(VENV)/.installed-run
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot --no-location --sort-output --project "Chợ Hội Quán" .
+	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations -D messages --no-fuzzy-matching
+
+setup-db: $(VENV)/.installed-run translations
+	$(BIN)/marketplace init-db
+	$(BIN)/marketplace demo --if-empty
+
+run: setup-db
+	$(BIN)/flask --app marketplace run --host 127.0.0.1 --port $(PORT)
+
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser here.
+chromium:
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: $(VENV)/.installed-test translations chromium
+	$(BIN)/pytest -q
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
+		echo "== again on $(TEST_DATABASE_URL)"; \
+		MARKETPLACE_TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -q; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check marketplace tests bench
+
+bench: $(VENV)/.installed-test
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/bench_*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,57 @@
+"""Chợ Hội Quán: the marketplace linking farmer clubs, cooperatives and buyers."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from marketplace.config import PROJECT_ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(load_config(config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from marketplace import db, errors, i18n, log_config, mail, security, templating
+    from marketplace.extensions import csrf, limiter, login_manager
+
+    log_config.init_app(app)
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    i18n.init_app(app)
+    mail.init_app(app)
+    security.init_app(app)
+    errors.register_error_handlers(app)
+    templating.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.api import init_app as init_api
+    from marketplace.main.views import bp as main_bp
+    from marketplace.places.views import bp as places_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(places_bp)
+    init_api(app)
+
+
+def register_cli(app: Flask) -> None:
+    from marketplace.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,1 @@
+"""Users, organisations (clubs, cooperatives, buyers, agencies), memberships, roles, API tokens."""

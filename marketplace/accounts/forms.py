@@ -1,0 +1,89 @@
+"""Forms for signing up, signing in, passwords and organisation details."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import EqualTo, Optional
+
+from marketplace.accounts.rules import PASSWORD_MAX_LENGTH, SELF_SERVICE_KINDS
+from marketplace.forms import choices, max_length, required
+from marketplace.templating import ORG_KIND_LABELS
+
+
+def org_kind_choices(kinds=SELF_SERVICE_KINDS):
+    return choices([("", _l("— choose —"))] + [(k, ORG_KIND_LABELS[k]) for k in kinds])
+
+
+class LoginForm(FlaskForm):
+    identifier = StringField(_l("E-mail or phone number"), validators=[required(), max_length(254)],
+                             render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Password"), validators=[required(), max_length(PASSWORD_MAX_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+
+
+class OrganizationFieldsMixin:
+    org_kind = SelectField(_l("Kind of organisation"), choices=org_kind_choices(), validators=[Optional()])
+    org_name = StringField(_l("Organisation name"), validators=[Optional(), max_length(200)])
+    commune_query = StringField(_l("Commune or ward"), validators=[Optional(), max_length(160)],
+                                render_kw={"autocomplete": "off"})
+    commune_code = HiddenField()
+
+
+class RegisterForm(OrganizationFieldsMixin, FlaskForm):
+    name = StringField(_l("Your name"), validators=[required(), max_length(120)],
+                       render_kw={"autocomplete": "name"})
+    email = StringField(_l("E-mail"), validators=[Optional(), max_length(254)],
+                        render_kw={"autocomplete": "email", "type": "email", "autocapitalize": "none"})
+    phone = StringField(_l("Phone number"), validators=[Optional(), max_length(20)],
+                        render_kw={"autocomplete": "tel", "type": "tel", "inputmode": "tel"})
+    password = PasswordField(_l("Password"), validators=[required(), max_length(PASSWORD_MAX_LENGTH)],
+                             render_kw={"autocomplete": "new-password"})
+    password_again = PasswordField(
+        _l("Password again"),
+        validators=[required(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class OrganizationForm(OrganizationFieldsMixin, FlaskForm):
+    org_kind = SelectField(_l("Kind of organisation"), choices=org_kind_choices(), validators=[required()])
+    org_name = StringField(_l("Organisation name"), validators=[required(), max_length(200)])
+    phone = StringField(_l("Phone number"), validators=[Optional(), max_length(20)],
+                        render_kw={"type": "tel", "inputmode": "tel"})
+    address = StringField(_l("Address (as people know it)"), validators=[Optional(), max_length(300)])
+    description = TextAreaField(_l("About the organisation"), validators=[Optional(), max_length(4000)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    identifier = StringField(_l("E-mail or phone number"), validators=[required(), max_length(254)],
+                             render_kw={"autocomplete": "username"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[required(), max_length(PASSWORD_MAX_LENGTH)],
+                             render_kw={"autocomplete": "new-password"})
+    password_again = PasswordField(
+        _l("New password again"),
+        validators=[required(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[required()],
+                                     render_kw={"autocomplete": "current-password"})
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))

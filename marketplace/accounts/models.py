@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.db import Base, TimestampMixin
+from marketplace.places.models import Commune
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)  # national form, 0xxxxxxxxx
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the login identifier: raising it ends every session and remember-me cookie.
+    session_generation: Mapped[int] = mapped_column(default=0)
+    last_login_at: Mapped[datetime | None]
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self) -> str:  # Flask-Login stores this in the session cookie
+        return f"{self.id}:{self.session_generation}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships}
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & {"staff", "admin"})
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    @property
+    def membership(self) -> Membership | None:
+        """The organisation this user acts for (their first membership)."""
+        return self.memberships[0] if self.memberships else None
+
+    @property
+    def organization(self) -> Organization | None:
+        return self.membership.organization if self.membership else None
+
+
+class Organization(TimestampMixin, Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(60), unique=True)  # stable key for imports and the API
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")  # free text, may be pre-2025
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    zalo: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    tax_code: Mapped[str] = mapped_column(String(14), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    members_count: Mapped[int | None]  # farming households, may exceed the platform's users
+    founded_on: Mapped[date | None]
+    founded_from_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    tourism: Mapped[bool] = mapped_column(default=False)
+    verified: Mapped[bool] = mapped_column(default=False)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    commune: Mapped[Commune | None] = relationship(lazy="joined")
+    founded_from: Mapped[Organization | None] = relationship(
+        remote_side="Organization.id", back_populates="successors"
+    )
+    successors: Mapped[list[Organization]] = relationship(back_populates="founded_from")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+
+class Membership(TimestampMixin, Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(10))  # seller, buyer, staff, admin
+    title: Mapped[str] = mapped_column(String(80), default="")  # "Chủ nhiệm", "Giám đốc"
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organization: Mapped[Organization] = relationship(back_populates="memberships", lazy="joined")
+
+
+class ApiToken(TimestampMixin, Base):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # shown to tell tokens apart
+    name: Mapped[str] = mapped_column(String(80), default="")
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="tokens")

@@ -1,0 +1,238 @@
+"""Use cases for accounts. Each takes the session, flushes, and leaves the commit to the caller."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from marketplace.accounts import rules
+from marketplace.accounts.models import ApiToken, Membership, Organization, User
+from marketplace.accounts.passwords import hash_password, needs_rehash, verify_password
+from marketplace.db import utcnow
+from marketplace.errors import Conflict, NotFound, ValidationError
+from marketplace.vietnamese import clean, slugify
+
+TOKEN_PREFIX = "chq_"
+
+PASSWORD_MESSAGES = {
+    "too_short": lambda: _("Use at least %(n)d characters.", n=rules.PASSWORD_MIN_LENGTH),
+    "too_long": lambda: _("Use at most %(n)d characters.", n=rules.PASSWORD_MAX_LENGTH),
+    "too_simple": lambda: _("Use more different characters."),
+    "contains_identifier": lambda: _("Do not put your e-mail or phone number in the password."),
+}
+
+
+def password_messages(password: str, identifiers: tuple[str, ...] = ()) -> list[str]:
+    return [PASSWORD_MESSAGES[p]() for p in rules.password_problems(password, identifiers=identifiers)]
+
+
+def find_user(db: Session, identifier: str) -> User | None:
+    parsed = rules.parse_identifier(identifier)
+    if parsed is None:
+        return None
+    kind, value = parsed
+    column = User.email if kind == "email" else User.phone
+    return db.scalar(select(User).where(column == value))
+
+
+def load_user_from_session_id(db: Session, session_id: str) -> User | None:
+    """Flask-Login's user loader: "id:generation"; an old generation means signed out."""
+    user_id, _sep, generation = session_id.partition(":")
+    if not user_id.isdigit() or not generation.isdigit():
+        return None
+    user = db.get(User, int(user_id))
+    if user is None or user.session_generation != int(generation) or not user.active:
+        return None
+    return user
+
+
+def create_user(
+    db: Session, *, name: str, password: str, email: str | None = None, phone: str | None = None,
+    locale: str = "vi",
+) -> User:
+    fields: dict[str, list[str]] = {}
+    email_value = rules.normalize_email(email) if email else None
+    phone_value = rules.normalize_phone(phone) if phone else None
+    if email and not email_value:
+        fields["email"] = [_("This is not an e-mail address.")]
+    if phone and not phone_value:
+        fields["phone"] = [_("Enter a Vietnamese phone number, e.g. 0912 345 678.")]
+    if not email and not phone:
+        fields["email"] = [_("Give an e-mail address or a phone number.")]
+    if not clean(name):
+        fields["name"] = [_("Enter your name.")]
+    problems = password_messages(password, tuple(x for x in (email_value, phone_value) if x))
+    if problems:
+        fields["password"] = problems
+    if email_value and db.scalar(select(User.id).where(User.email == email_value)):
+        fields.setdefault("email", []).append(_("An account with this e-mail already exists."))
+    if phone_value and db.scalar(select(User.id).where(User.phone == phone_value)):
+        fields.setdefault("phone", []).append(_("An account with this phone number already exists."))
+    if fields:
+        raise ValidationError(_("Some fields need attention."), fields=fields)
+    user = User(
+        name=clean(name), email=email_value, phone=phone_value,
+        password_hash=hash_password(password), locale=locale,
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def authenticate(db: Session, identifier: str, password: str) -> User | None:
+    """The user whose identifier and password match, or None; the same cost either way."""
+    user = find_user(db, identifier)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if user is None or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.flush()
+    return user
+
+
+def end_all_sessions(db: Session, user: User) -> None:
+    """Every session cookie and remember-me cookie of this user stops working."""
+    user.session_generation += 1
+    db.flush()
+
+
+def change_password(db: Session, user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise ValidationError(_("Some fields need attention."),
+                              fields={"current_password": [_("The current password is wrong.")]})
+    set_password(db, user, new)
+
+
+def set_password(db: Session, user: User, new: str) -> None:
+    problems = password_messages(new, tuple(x for x in (user.email, user.phone) if x))
+    if problems:
+        raise ValidationError(_("Some fields need attention."), fields={"password": problems})
+    user.password_hash = hash_password(new)
+    end_all_sessions(db, user)
+
+
+# Password reset ---------------------------------------------------------------------------
+
+def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # The token carries a digest of the current hash, so it is void once the password changes.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User, secret_key: str) -> str:
+    return _reset_serializer(secret_key).dumps({"u": user.id, "p": _password_fingerprint(user)})
+
+
+def user_for_reset_token(db: Session, token: str, secret_key: str, max_age: int) -> User | None:
+    try:
+        data = _reset_serializer(secret_key).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.active or data.get("p") != _password_fingerprint(user):
+        return None
+    return user
+
+
+# Organisations ----------------------------------------------------------------------------
+
+def unique_org_ref(db: Session, name: str) -> str:
+    base = slugify(name)[:50] or "org"
+    ref, n = base, 1
+    while db.scalar(select(Organization.id).where(Organization.ref == ref)):
+        n += 1
+        ref = f"{base}-{n}"
+    return ref
+
+
+def create_organization(
+    db: Session, *, kind: str, name: str, commune_code: str | None = None, ref: str | None = None,
+    founded_from: Organization | None = None, founded_on: date | None = None, **fields,
+) -> Organization:
+    if kind not in rules.ORG_KINDS:
+        raise ValidationError(_("Some fields need attention."),
+                              fields={"kind": [_("Choose a kind of organisation.")]})
+    if not clean(name):
+        raise ValidationError(_("Some fields need attention."),
+                              fields={"name": [_("Enter the organisation's name.")]})
+    if ref and db.scalar(select(Organization.id).where(Organization.ref == ref)):
+        raise Conflict(_("An organisation with this reference already exists."))
+    org = Organization(
+        kind=kind, name=clean(name), commune_code=commune_code,
+        ref=ref or unique_org_ref(db, name), founded_from=founded_from, founded_on=founded_on,
+        **fields,
+    )
+    db.add(org)
+    db.flush()
+    return org
+
+
+def add_member(db: Session, org: Organization, user: User, role: str, title: str = "") -> Membership:
+    if role not in rules.ROLES:
+        raise ValidationError(_("Unknown role."), fields={"role": [_("Unknown role.")]})
+    existing = db.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.organization_id == org.id)
+    )
+    if existing:
+        existing.role, existing.title = role, title or existing.title
+        db.flush()
+        return existing
+    membership = Membership(user=user, organization=org, role=role, title=title)
+    db.add(membership)
+    db.flush()
+    return membership
+
+
+def get_organization(db: Session, org_id: int) -> Organization:
+    org = db.get(Organization, org_id)
+    if org is None:
+        raise NotFound(_("We could not find that organisation."))
+    return org
+
+
+def list_organizations(db: Session, kinds: frozenset[str] | None = None) -> list[Organization]:
+    stmt = select(Organization).order_by(Organization.name)
+    if kinds:
+        stmt = stmt.where(Organization.kind.in_(kinds))
+    return list(db.scalars(stmt))
+
+
+def count_by_kind(db: Session) -> dict[str, int]:
+    rows = db.execute(select(Organization.kind, func.count()).group_by(Organization.kind))
+    return {kind: n for kind, n in rows}
+
+
+# API tokens -------------------------------------------------------------------------------
+
+def _token_digest(token: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is enough: there is nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(db: Session, user: User, name: str = "") -> str:
+    """Create a token and return it in clear; only its digest is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.add(ApiToken(user=user, token_hash=_token_digest(token), prefix=token[:10], name=name))
+    db.flush()
+    return token
+
+
+def user_for_api_token(db: Session, token: str) -> User | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    record = db.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if record is None or record.revoked_at is not None or not record.user.active:
+        return None
+    return record.user

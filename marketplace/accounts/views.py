@@ -1,0 +1,229 @@
+"""Sign-up, sign-in, sign-out, password reset and the account page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from wtforms import Form
+
+from marketplace import db
+from marketplace.access import public, signed_in
+from marketplace.accounts import forms, rules
+from marketplace.accounts import services as accounts
+from marketplace.errors import ValidationError
+from marketplace.extensions import limiter
+from marketplace.mail import send_mail
+from marketplace.places.services import resolve_commune
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _identifier_limit() -> str:
+    return current_app.config["LOGIN_IDENTIFIER_RATE_LIMIT"]
+
+
+def _identifier_key() -> str:
+    return "login:" + (request.form.get("identifier") or "").strip().lower()
+
+
+def _attach_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's field errors beside the fields; unknown fields go to the top."""
+    for name, messages in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + list(messages)
+        else:
+            for message in messages:
+                flash(message, "error")
+
+
+def _safe_next(target: str | None) -> str:
+    return target if rules.is_safe_redirect(target) else url_for("main.home")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                db.session, name=form.name.data, password=form.password.data,
+                email=form.email.data or None, phone=form.phone.data or None,
+                locale=str(request.args.get("lang") or _current_locale()),
+            )
+            _create_org_from_form(form, user)
+        except ValidationError as error:
+            db.session.rollback()
+            _attach_errors(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to Chợ Hội Quán, %(name)s!", name=user.name), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+
+
+def _current_locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+def _create_org_from_form(form, user) -> None:
+    """The optional organisation part of sign-up (and the whole of the organisation form)."""
+    if not form.org_kind.data and not form.org_name.data:
+        return
+    fields: dict[str, list[str]] = {}
+    if form.org_kind.data not in rules.SELF_SERVICE_KINDS:
+        fields["org_kind"] = [_("Choose a kind of organisation.")]
+    if not (form.org_name.data or "").strip():
+        fields["org_name"] = [_("Enter the organisation's name.")]
+    commune = resolve_commune(db.session, form.commune_code.data, form.commune_query.data)
+    if (form.commune_query.data or form.commune_code.data) and commune is None:
+        fields["commune_query"] = [_("Pick a commune or ward from the list.")]
+    if fields:
+        raise ValidationError(_("Some fields need attention."), fields=fields)
+    # The sign-up form has only kind, name and commune; the organisation form has more.
+    extra = {name: (getattr(form, name).data or "").strip()
+             for name in ("address", "description") if hasattr(form, name)}
+    if isinstance(form, forms.OrganizationForm) and form.phone.data:
+        extra["phone"] = rules.normalize_phone(form.phone.data)
+        if extra["phone"] is None:
+            raise ValidationError(_("Some fields need attention."), fields={
+                "phone": [_("Enter a Vietnamese phone number, e.g. 0912 345 678.")]})
+    org = accounts.create_organization(
+        db.session, kind=form.org_kind.data, name=form.org_name.data,
+        commune_code=commune.code if commune else None, **extra,
+    )
+    accounts.add_member(db.session, org, user, rules.default_role_for(org.kind))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_identifier_limit, methods=["POST"], key_func=_identifier_key)
+def login():
+    form = forms.LoginForm(next=request.args.get("next", ""))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_safe_next(form.next.data))
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.identifier.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("You are signed in."), "success")
+            return redirect(_safe_next(form.next.data))
+        form.password.errors = [_("The e-mail/phone number or the password is wrong.")]
+    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout():
+    # Signing out here signs out everywhere: a lost phone stays signed in nowhere.
+    accounts.end_all_sessions(db.session, current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit("5 per 15 minutes", methods=["POST"])
+def forgot_password():
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.find_user(db.session, form.identifier.data)
+        if user is not None and user.email:
+            token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
+            link = url_for("accounts.reset_password", token=token, _external=True)
+            send_mail(user.email, _("Reset your Chợ Hội Quán password"),
+                      _("Hello %(name)s,\n\nOpen this link within an hour to choose a new password:\n"
+                        "%(link)s\n\nIf you did not ask for this, ignore this mail.",
+                        name=user.name, link=link))
+        # The same answer whether or not the account exists: nothing to learn here.
+        flash(_("If an account with a mail address matches, we have sent it a link. "
+                "Accounts with only a phone number: ask your club chair or staff to reset it."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    user = accounts.user_for_reset_token(db.session, token, current_app.config["SECRET_KEY"],
+                                         current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if user is None:
+        flash(_("This reset link is no longer valid. Ask for a new one."), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(db.session, user, form.password.data)
+        except ValidationError as error:
+            db.session.rollback()
+            _attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. Please sign in."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.route("/account", methods=["GET"])
+@signed_in
+def account():
+    return render_template("accounts/account.html", password_form=forms.ChangePasswordForm(),
+                           org_form=forms.OrganizationForm())
+
+
+@bp.route("/account/password", methods=["POST"])
+@signed_in
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(db.session, current_user, form.current_password.data,
+                                     form.password.data)
+        except ValidationError as error:
+            db.session.rollback()
+            _attach_errors(form, error)
+        else:
+            db.session.commit()
+            # The generation changed: keep this device signed in with the new identifier.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed. Other devices have been signed out."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", password_form=form,
+                           org_form=forms.OrganizationForm()), 422
+
+
+@bp.route("/account/organization", methods=["POST"])
+@signed_in
+def create_organization():
+    form = forms.OrganizationForm()
+    if current_user.organization is not None:
+        flash(_("You already act for an organisation."), "error")
+        return redirect(url_for("accounts.account"))
+    if form.validate_on_submit():
+        try:
+            _create_org_from_form(form, current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            _attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your organisation has been created."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", password_form=forms.ChangePasswordForm(),
+                           org_form=form), 422

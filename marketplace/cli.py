@@ -1,0 +1,121 @@
+"""The `marketplace` command: thin commands over services (also `flask --app marketplace …`)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from marketplace import create_app, db, schema
+from marketplace.accounts import rules
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import Organization
+from marketplace.errors import DomainError
+
+PLATFORM_AGENCY_REF = "platform"
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the schema, then load places and the product taxonomy."""
+    engine = db.get_engine(current_app)
+    schema.upgrade(engine)
+    loaded = schema.load_reference_data(db.session)
+    db.session.commit()
+    click.echo(f"schema at {schema.current_revision(engine)}; "
+               f"communes loaded: {loaded['communes']}; taxonomy changes: {loaded['taxonomy_changes']}")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no organisation yet.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Load the demo data set (idempotent)."""
+    from marketplace.demo import load_demo
+
+    if current_app.config["APP_ENV"] == "production":
+        _fail("the demo data set is not loaded in production")
+    if if_empty and db.session.scalar(select(func.count()).select_from(Organization)):
+        click.echo("database already has organisations; demo data not loaded")
+        return
+    created = load_demo(db.session, current_app.config["DEMO_PASSWORD"])
+    db.session.commit()
+    click.echo(f"demo data: {created['organizations']} new organisations, {created['users']} new users")
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage user accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True, help="Use --password - to read it from standard input.")
+@click.option("--role", required=True, type=click.Choice(rules.ROLES))
+@click.option("--org", "org_ref", default=None, help="Ref of the organisation the user acts for.")
+@click.option("--name", default=None)
+@with_appcontext
+def users_create_command(email: str, password: str, role: str, org_ref: str | None, name: str | None) -> None:
+    """Create a user with a role (in --org, or for staff/admin in the platform agency)."""
+    if password == "-":
+        password = sys.stdin.readline().rstrip("\n")
+    org = None
+    if org_ref:
+        org = db.session.scalar(select(Organization).where(Organization.ref == org_ref))
+        if org is None:
+            _fail(f"no organisation with ref {org_ref!r}")
+    elif role in ("staff", "admin"):
+        org = db.session.scalar(select(Organization).where(Organization.ref == PLATFORM_AGENCY_REF))
+        if org is None:
+            org = accounts.create_organization(db.session, kind="agency", name="Chợ Hội Quán",
+                                               ref=PLATFORM_AGENCY_REF)
+    try:
+        user = accounts.create_user(db.session, name=name or email.split("@")[0], password=password,
+                                    email=email)
+        if org is not None:
+            accounts.add_member(db.session, org, user, role)
+    except DomainError as error:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
+        _fail(f"{error.message} {details}".strip())
+    db.session.commit()
+    click.echo(f"created user {user.id} <{user.email}> as {role}" + (f" of {org.ref}" if org else ""))
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """Manage API tokens."""
+
+
+@tokens_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="cli")
+@with_appcontext
+def tokens_create_command(email: str, name: str) -> None:
+    """Create an API bearer token; it is printed once, on the last line."""
+    user = accounts.find_user(db.session, email)
+    if user is None:
+        _fail(f"no user with e-mail {email!r}")
+    token = accounts.create_api_token(db.session, user, name)
+    db.session.commit()
+    click.echo(f"token for {user.email} (stored hashed; copy it now):")
+    click.echo(token)
+
+
+def register_commands(app: Flask) -> None:
+    for command in (init_db_command, demo_command, users_group, tokens_group):
+        app.cli.add_command(command)
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app())
+def main() -> None:
+    """Chợ Hội Quán management commands."""

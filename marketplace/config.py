@@ -1,0 +1,93 @@
+"""Settings read from the environment, with safe local defaults.
+
+Every setting the app reads is named here, so that docs/operations.md and this file can be
+checked against each other. Production refuses to start with a missing or default SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the environment cannot make a safe app."""
+
+
+def _dev_secret_key() -> str:
+    """A random key kept in instance/, so development sessions survive restarts."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment, then apply overrides."""
+    env = os.environ
+    overrides = dict(overrides or {})
+    app_env = overrides.get("APP_ENV") or env.get("APP_ENV", "development")
+    if app_env not in ENVIRONMENTS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {app_env!r}")
+
+    secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if not secret_key:
+        if app_env == "production":
+            raise ConfigError("SECRET_KEY must be set in production")
+        secret_key = _dev_secret_key() if app_env == "development" else secrets.token_urlsafe(32)
+    if app_env == "production" and (len(secret_key) < 32 or secret_key in {"dev", "changeme"}):
+        raise ConfigError("SECRET_KEY is too short or a known default; use 32+ random characters")
+
+    config = {
+        "APP_ENV": app_env,
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"),
+        "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
+        "MAIL_URL": env.get("MAIL_URL", "log://"),
+        "MAIL_FROM": env.get("MAIL_FROM", "Chợ Hội Quán <no-reply@chohoiquan.local>"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Per client address, and per account name whatever the address (spread-out guessing).
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "LOGIN_IDENTIFIER_RATE_LIMIT": env.get("LOGIN_IDENTIFIER_RATE_LIMIT", "10 per 10 minutes"),
+        "TEMPLATES_AUTO_RELOAD": app_env == "development",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": app_env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": app_env == "production",
+        "WTF_CSRF_TIME_LIMIT": None,  # a chair filling a form slowly on a phone must not lose it
+        "WTF_CSRF_CHECK_DEFAULT": False,  # checked in a before_request that knows about API tokens
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        "API_TITLE": "Chợ Hội Quán API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "demo-hoi-quan-2026"),
+    }
+    config.update(overrides)
+    config["SECRET_KEY"] = secret_key
+    config["TESTING"] = config.get("TESTING", app_env == "testing")
+    return config

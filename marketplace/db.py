@@ -1,0 +1,109 @@
+"""The database: declarative base, engine set-up per backend, and the request-scoped session.
+
+Services receive a session and only flush; the view (or the CLI command) that called them
+commits once. The session is removed at the end of every request and rolled back on error.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, has_request_context, request
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    scoped_session,
+    sessionmaker,
+)
+from sqlalchemy.pool import StaticPool
+from werkzeug.local import LocalProxy
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def _current_session() -> Session:
+    return current_app.extensions["db_sessions"]()
+
+
+# The current app's request-scoped session. Each app keeps its own registry, so that two apps
+# in one process (the test suite and the live server the browser tests drive) never share one.
+session: Session = LocalProxy(_current_session)  # type: ignore[assignment]
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the settings each backend needs to be safe under concurrency."""
+    if url.startswith("sqlite"):
+        kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            kwargs["poolclass"] = StaticPool
+        engine = create_engine(url, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and ignores SAVEPOINT semantics; take
+    # it over so that SQLAlchemy's transactions (and nested savepoints in tests) are real.
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # IMMEDIATE takes the write lock up front: a transaction that reads then writes
+        # cannot fail half-way with "database is locked" when another writer got there first.
+        # Safe requests (GET, HEAD) only read, so they begin DEFERRED and never queue.
+        read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["db_engine"] = engine
+    registry = scoped_session(sessionmaker(bind=engine, expire_on_commit=False))
+    app.extensions["db_sessions"] = registry
+
+    @app.teardown_appcontext
+    def remove_session(exc: BaseException | None) -> None:
+        if exc is not None:
+            registry.rollback()
+        registry.remove()
+
+
+def get_engine(app: Flask) -> Engine:
+    return app.extensions["db_engine"]
+
+
+def get_registry(app: Flask) -> scoped_session:
+    return app.extensions["db_sessions"]

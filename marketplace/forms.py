@@ -1,0 +1,19 @@
+"""Form building blocks with Vietnamese/English messages (WTForms ships no Vietnamese)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+
+def required() -> DataRequired:
+    return DataRequired(message=_l("This field is required."))
+
+
+def max_length(n: int) -> Length:
+    return Length(max=n, message=_l("Use at most %(max)d characters.", max=n))
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]

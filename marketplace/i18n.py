@@ -1,0 +1,39 @@
+"""Language choice (Vietnamese first, English second) and locale-aware formatting."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_decimal, get_locale
+from flask_login import current_user
+
+from marketplace.extensions import babel
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_vnd(amount: int | None) -> str:
+    """Whole đồng with the Vietnamese thousands dot: 38000 → "38.000 ₫"."""
+    if amount is None:
+        return ""
+    return f"{format_decimal(amount, locale='vi')} ₫"
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(app.root_path + "/translations"))
+    app.jinja_env.filters["vnd"] = format_vnd
+
+    @app.context_processor
+    def language_context():
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}

@@ -1,0 +1,1 @@
+"""Public pages that belong to no single domain: home, directory, product catalogue, health."""

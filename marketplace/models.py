@@ -1,0 +1,13 @@
+"""Imports every domain's models so that the metadata (and Alembic) sees all tables."""
+
+from marketplace.accounts.models import ApiToken, Membership, Organization, User
+from marketplace.db import Base
+from marketplace.places.models import Commune, PlaceSource, Province
+from marketplace.products.models import Category, Product, Variety
+
+metadata = Base.metadata
+
+__all__ = [
+    "ApiToken", "Category", "Commune", "Membership", "Organization", "PlaceSource", "Product",
+    "Province", "User", "Variety", "metadata",
+]

@@ -1,0 +1,1 @@
+"""Product taxonomy: categories, products, varieties, regional synonyms and units."""

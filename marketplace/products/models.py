@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.db import Base
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)  # fruit, vegetable, …
+    name_vi: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+
+    products: Mapped[list[Product]] = relationship(
+        back_populates="category", order_by="Product.name_vi"
+    )
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    name_vi: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    # Other names people use for it, ";"-separated, e.g. "thơm;khóm" for dứa.
+    synonyms: Mapped[str] = mapped_column(Text, default="")
+    default_unit: Mapped[str] = mapped_column(String(20), default="kg")
+
+    category: Mapped[Category] = relationship(back_populates="products")
+    varieties: Mapped[list[Variety]] = relationship(
+        back_populates="product", order_by="Variety.name", cascade="all, delete-orphan"
+    )
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [s for s in self.synonyms.split(";") if s]
+
+
+class Variety(Base):
+    __tablename__ = "varieties"
+    __table_args__ = (UniqueConstraint("product_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(120))  # "cát Chu"
+    synonyms: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    product: Mapped[Product] = relationship(back_populates="varieties")
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [s for s in self.synonyms.split(";") if s]

@@ -1,0 +1,69 @@
+"""Loading the taxonomy and finding products by what people type."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from marketplace.products.models import Category, Product, Variety
+from marketplace.products.rules import ProductNames, resolve_product
+from marketplace.products.taxonomy import CATEGORIES, PRODUCTS
+from marketplace.vietnamese import slugify
+
+
+def load_taxonomy(db: Session) -> int:
+    """Insert or update categories, products and varieties from the taxonomy; return changes.
+
+    Keyed by code and slug, so running it again after the taxonomy grows adds what is new
+    and renames what changed without touching ids that listings refer to.
+    """
+    changes = 0
+    existing_categories = {c.code: c for c in db.scalars(select(Category))}
+    for position, (code, name_vi, name_en) in enumerate(CATEGORIES):
+        category = existing_categories.get(code)
+        if category is None:
+            db.add(Category(code=code, name_vi=name_vi, name_en=name_en, position=position))
+            changes += 1
+        else:
+            category.name_vi, category.name_en, category.position = name_vi, name_en, position
+    db.flush()
+    existing = {
+        p.slug: p for p in db.scalars(select(Product).options(selectinload(Product.varieties)))
+    }
+    for slug, category_code, name_vi, name_en, synonyms, unit, varieties in PRODUCTS:
+        product = existing.get(slug)
+        if product is None:
+            product = Product(slug=slug)
+            db.add(product)
+            changes += 1
+        product.category_code = category_code
+        product.name_vi, product.name_en = name_vi, name_en
+        product.synonyms, product.default_unit = synonyms, unit
+        known = {v.slug: v for v in product.varieties}
+        for entry in varieties:
+            name, _, variety_synonyms = entry.partition("|")
+            variety_slug = slugify(name)
+            variety = known.get(variety_slug)
+            if variety is None:
+                variety = Variety(slug=variety_slug)
+                product.varieties.append(variety)
+                changes += 1
+            variety.name, variety.synonyms = name, variety_synonyms
+    db.flush()
+    return changes
+
+
+def categories_with_products(db: Session) -> list[Category]:
+    stmt = select(Category).options(selectinload(Category.products)).order_by(Category.position)
+    return list(db.scalars(stmt))
+
+
+def product_names(product: Product) -> ProductNames:
+    return ProductNames(product.id, (product.name_vi, product.name_en, *product.synonym_list))
+
+
+def find_product(db: Session, text: str) -> Product | None:
+    """The product meant by free text ("trái khóm", "Dứa", "pineapple"), or None."""
+    products = list(db.scalars(select(Product)))
+    product_id = resolve_product(text, (product_names(p) for p in products))
+    return db.get(Product, product_id) if product_id else None

@@ -1,0 +1,39 @@
+"""Vietnamese text normalisation shared by places, products and (later) search.
+
+People type Vietnamese with accents, without them, and with combining marks from old
+keyboards. Everything that compares names goes through these functions, so "phu huu",
+"Phú Hựu" and "Phu\u0301 Hư\u0323u" all meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    """Compose combining marks first; folding decomposed text otherwise loses letters."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, đ→d, punctuation to spaces, spaces collapsed."""
+    text = nfc(text).lower().replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = _NOT_WORD.sub(" ", stripped)
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def clean(text: str | None) -> str:
+    """NFC, trimmed, inner white space collapsed: how free text is stored."""
+    if text is None:
+        return ""
+    return _SPACES.sub(" ", nfc(text)).strip()
+
+
+def slugify(text: str) -> str:
+    return fold(text).replace(" ", "-")

@@ -1,0 +1,71 @@
+/* Progressive enhancement only: every page works without this file. */
+(function () {
+  "use strict";
+
+  // Commune picker: type-ahead over /places/communes, accents optional (the server folds
+  // them). Without JavaScript the typed name is resolved on the server instead.
+  function setUpCommunePicker(root) {
+    var input = root.querySelector("[role=combobox]");
+    var hidden = root.querySelector("input[type=hidden]");
+    var list = root.querySelector("[role=listbox]");
+    if (!input || !hidden || !list) return;
+    var timer = null, active = -1, items = [], lastQuery = "";
+
+    function close() {
+      list.hidden = true; input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant"); active = -1;
+    }
+    function choose(item) {
+      input.value = item.label; hidden.value = item.code; close();
+    }
+    function highlight(index) {
+      var options = list.querySelectorAll("[role=option]");
+      options.forEach(function (el, i) { el.setAttribute("aria-selected", i === index ? "true" : "false"); });
+      active = index;
+      if (options[index]) {
+        input.setAttribute("aria-activedescendant", options[index].id);
+        options[index].scrollIntoView({ block: "nearest" });
+      }
+    }
+    function render(results) {
+      items = results; list.textContent = "";
+      results.forEach(function (item, i) {
+        var li = document.createElement("li");
+        li.id = input.id + "-option-" + i; li.setAttribute("role", "option");
+        li.textContent = item.label;
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(item); });
+        list.appendChild(li);
+      });
+      var open = results.length > 0;
+      list.hidden = !open; input.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    function lookUp() {
+      var query = input.value.trim();
+      if (query.length < 2) { render([]); return; }
+      if (query === lastQuery) return;
+      lastQuery = query;
+      fetch(input.dataset.source + "?q=" + encodeURIComponent(query), { headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (data) { if (input.value.trim() === query) render(data.results || []); })
+        .catch(function () { render([]); });
+    }
+    input.addEventListener("input", function () {
+      hidden.value = "";  // a changed name no longer names the chosen commune
+      clearTimeout(timer); timer = setTimeout(lookUp, 200);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); highlight(Math.min(active + 1, items.length - 1)); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(Math.max(active - 1, 0)); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(items[active]); }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
+  document.querySelectorAll("[data-commune-picker]").forEach(setUpCommunePicker);
+
+  // Move focus to an error summary so screen readers announce what went wrong.
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+})();

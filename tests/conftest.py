@@ -1,0 +1,120 @@
+"""Test set-up: one migrated database per run (SQLite, or PostgreSQL when asked), and every
+test inside a transaction that is rolled back, so tests never see each other's data.
+
+`make test` runs the suite on a fresh SQLite file, then again with
+MARKETPLACE_TEST_DATABASE_URL set to TEST_DATABASE_URL (PostgreSQL in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+
+from marketplace import create_app, db, schema
+from marketplace.extensions import limiter
+from marketplace.mail import MemoryMailer
+
+POSTGRES_URL = os.environ.get("MARKETPLACE_TEST_DATABASE_URL", "")
+TEST_PASSWORD = "correct-horse-battery"
+
+
+def _postgres_schema_url(url: str, schema_name: str) -> str:
+    """The same PostgreSQL database, with a private schema first on the search path."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema_name}"
+
+
+def reset_postgres_schema(url: str, schema_name: str) -> str:
+    if not re.fullmatch(r"[a-z_]+", schema_name):
+        raise ValueError(schema_name)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema_name} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema_name}"))
+    engine.dispose()
+    return _postgres_schema_url(url, schema_name)
+
+
+def fresh_database_url(tmp_path_factory, name: str) -> str:
+    """A new, empty database for this run: a SQLite file, or a fresh PostgreSQL schema."""
+    if POSTGRES_URL:
+        return reset_postgres_schema(POSTGRES_URL, f"chq_{name}")
+    return f"sqlite:///{tmp_path_factory.mktemp(name) / 'test.db'}"
+
+
+def make_test_app(database_url: str, **overrides) -> Flask:
+    config = {
+        "APP_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": database_url,
+        "MAIL_URL": "memory://",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "LOGIN_IDENTIFIER_RATE_LIMIT": "1000 per minute",
+        "SERVER_NAME": "localhost",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def prepare_database(app: Flask) -> None:
+    """Migrate to head and load the reference data (places, taxonomy), committed once."""
+    schema.upgrade(db.get_engine(app))
+    with app.app_context():
+        schema.load_reference_data(db.session)
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory) -> Iterator[Flask]:
+    app = make_test_app(fresh_database_url(tmp_path_factory, "suite"))
+    prepare_database(app)
+    yield app
+    db.get_engine(app).dispose()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_database(request, app: Flask) -> Iterator[None]:
+    """Bind the app's session to a connection whose outer transaction is rolled back after."""
+    if request.node.get_closest_marker("browser") or "no_db" in request.keywords:
+        yield
+        return
+    engine = db.get_engine(app)
+    registry = db.get_registry(app)
+    connection = engine.connect()
+    outer = connection.begin()
+    registry.remove()
+    registry.configure(bind=connection, join_transaction_mode="create_savepoint")
+    limiter.reset()
+    mailer = app.extensions["mailer"]
+    if isinstance(mailer, MemoryMailer):
+        mailer.outbox.clear()
+    try:
+        yield
+    finally:
+        registry.remove()
+        registry.configure(bind=engine)
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def session(app: Flask):
+    """The app's session inside an app context: for service and model tests."""
+    with app.app_context():
+        yield db.session
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> list:
+    return app.extensions["mailer"].outbox
