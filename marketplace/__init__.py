@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.admin.views import bp as admin_bp
     from marketplace.api import init_app as init_api
     from marketplace.main.views import bp as main_bp
     from marketplace.places.views import bp as places_bp
@@ -48,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(places_bp)
+    app.register_blueprint(admin_bp)
     init_api(app)
 
 

@@ -48,9 +48,7 @@ def has_role(role: str) -> bool:
     if not current_user.is_authenticated:
         return False
     roles = current_user.roles
-    if "admin" in roles:
-        return True
-    return role in roles or (role == "staff" and "staff" in roles)
+    return "admin" in roles or role in roles
 
 
 def policy_of(view: Callable) -> str | None:

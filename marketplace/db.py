@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -54,16 +54,25 @@ def _current_session() -> Session:
 session: Session = LocalProxy(_current_session)  # type: ignore[assignment]
 
 
+def normalize_url(url: str) -> URL:
+    """postgresql:// means psycopg 3 here (the driver we install), not SQLAlchemy's psycopg2."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
 def make_engine(url: str) -> Engine:
     """An engine with the settings each backend needs to be safe under concurrency."""
-    if url.startswith("sqlite"):
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
         kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 30}}
-        if url in ("sqlite://", "sqlite:///:memory:"):
+        if parsed.database in (None, "", ":memory:"):
             kwargs["poolclass"] = StaticPool
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(parsed, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from marketplace import create_app, db, schema
 from marketplace.extensions import limiter
@@ -30,21 +30,57 @@ def _postgres_schema_url(url: str, schema_name: str) -> str:
 
 
 def reset_postgres_schema(url: str, schema_name: str) -> str:
-    if not re.fullmatch(r"[a-z_]+", schema_name):
+    """Create an empty schema for this run; drop those left by runs that were killed."""
+    if not re.fullmatch(r"[a-z0-9_]+", schema_name):
         raise ValueError(schema_name)
-    engine = create_engine(url)
+    engine = db.make_engine(url)
     with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema_name} CASCADE"))
+        leftovers = connection.scalars(text(
+            "SELECT nspname FROM pg_namespace WHERE nspname ~ '^chq_[a-z]+_[0-9]+$'")).all()
+        for name in leftovers:
+            pid = int(name.rsplit("_", 1)[1])
+            if name == schema_name or not _process_alive(pid):
+                connection.execute(text(f"DROP SCHEMA {name} CASCADE"))
         connection.execute(text(f"CREATE SCHEMA {schema_name}"))
     engine.dispose()
     return _postgres_schema_url(url, schema_name)
 
 
+def drop_postgres_schema(url: str, schema_name: str) -> None:
+    engine = db.make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema_name} CASCADE"))
+    engine.dispose()
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def fresh_database_url(tmp_path_factory, name: str) -> str:
-    """A new, empty database for this run: a SQLite file, or a fresh PostgreSQL schema."""
+    """A new, empty database for this run: a SQLite file, or a fresh PostgreSQL schema.
+
+    PostgreSQL schemas are named per process, so that two runs on one server never collide.
+    """
     if POSTGRES_URL:
-        return reset_postgres_schema(POSTGRES_URL, f"chq_{name}")
+        return reset_postgres_schema(POSTGRES_URL, postgres_schema_name(name))
     return f"sqlite:///{tmp_path_factory.mktemp(name) / 'test.db'}"
+
+
+def postgres_schema_name(name: str) -> str:
+    return f"chq_{name}_{os.getpid()}"
+
+
+def forget_database(name: str) -> None:
+    """Drop this run's PostgreSQL schema (SQLite files go with pytest's temporary folder)."""
+    if POSTGRES_URL:
+        drop_postgres_schema(POSTGRES_URL, postgres_schema_name(name))
 
 
 def make_test_app(database_url: str, **overrides) -> Flask:
@@ -76,6 +112,7 @@ def app(tmp_path_factory) -> Iterator[Flask]:
     prepare_database(app)
     yield app
     db.get_engine(app).dispose()
+    forget_database("suite")
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,1 @@
+"""Pages for trade-promotion staff and administrators (overview, users and roles)."""

@@ -1,0 +1,108 @@
+"""Every route in the URL map, for every role: who may open it and who may not.
+
+EXPECTED names each endpoint's rule. A route added without an entry here fails
+test_every_route_is_known, and an entry that disagrees with the decorator on the view
+(marketplace.access) fails test_declared_policy_matches — so no route ships unreviewed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.access import policy_of
+from tests.factories import csrf_token, login, make_org, make_user
+
+EXPECTED: dict[str, str] = {
+    "main.home": "public",
+    "main.directory": "public",
+    "main.organization": "public",
+    "main.products": "public",
+    "main.health": "public",
+    "places.communes": "public",
+    "accounts.register": "public",
+    "accounts.login": "public",
+    "accounts.forgot_password": "public",
+    "accounts.reset_password": "public",
+    "accounts.logout": "user",
+    "accounts.account": "user",
+    "accounts.change_password": "user",
+    "accounts.create_organization": "user",
+    "admin.dashboard": "staff",
+    "admin.users": "admin",
+    "api.index": "public",
+    "api.me": "user",
+    "api.list_orgs": "public",
+    "api.get_org": "public",
+    "api.communes": "public",
+}
+# Views that come from libraries and carry no decorator of ours.
+THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
+
+ROLES = ("anonymous", "seller", "buyer", "staff", "admin")
+ALLOWED = {
+    "public": set(ROLES),
+    "user": {"seller", "buyer", "staff", "admin"},
+    "seller": {"seller", "admin"},
+    "buyer": {"buyer", "admin"},
+    "staff": {"staff", "admin"},
+    "admin": {"admin"},
+}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _url_for(app, rule, org_id: int) -> str:
+    samples = {"org_id": org_id, "token": "not-a-valid-token", "filename": "css/site.css"}
+    adapter = app.url_map.bind("localhost")
+    return adapter.build(rule.endpoint, {name: samples[name] for name in rule.arguments})
+
+
+def test_every_route_is_known(app):
+    known = EXPECTED | THIRD_PARTY
+    unknown = sorted({rule.endpoint for rule in app.url_map.iter_rules()} - set(known))
+    assert not unknown, f"routes without an access rule in this test: {unknown}"
+    stale = sorted(set(known) - {rule.endpoint for rule in app.url_map.iter_rules()})
+    assert not stale, f"access rules for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(EXPECTED))
+def test_declared_policy_matches(app, endpoint):
+    assert policy_of(app.view_functions[endpoint]) == EXPECTED[endpoint]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_route_for_each_role(app, session, role):
+    org = make_org("club", name="Hội quán kiểm tra quyền")
+    org_id = org.id
+    client = app.test_client()
+    if role != "anonymous":
+        user = make_user(role)
+        assert login(client, user).status_code == 302
+    failures = []
+    for rule, method in _routes(app):
+        policy = (EXPECTED | THIRD_PARTY)[rule.endpoint]
+        url = _url_for(app, rule, org_id)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": csrf_token(client)})
+        location = response.headers.get("Location", "")
+        denied_anonymous = response.status_code == 401 or (
+            response.status_code == 302 and "/login" in location
+        )
+        forbidden = response.status_code == 403
+        if role in ALLOWED[policy]:
+            if denied_anonymous or forbidden or response.status_code >= 500:
+                failures.append(f"{method} {url}: {role} should be let in, got {response.status_code}")
+        elif role == "anonymous":
+            if not denied_anonymous:
+                failures.append(f"{method} {url}: anonymous should be sent to sign in, got {response.status_code}")
+        elif not forbidden:
+            failures.append(f"{method} {url}: {role} should get 403, got {response.status_code}")
+        if rule.endpoint == "accounts.logout" and role != "anonymous":
+            assert login(client, user).status_code == 302  # sign back in for the next routes
+    assert not failures, "\n".join(failures)
