@@ -30,6 +30,7 @@ extract-messages: $(VENV)/.installed-run
 setup-db: $(VENV)/.installed-run translations
 	$(BIN)/marketplace init-db
 	$(BIN)/marketplace demo --if-empty
+	$(BIN)/marketplace search reindex
 
 run: setup-db
 	$(BIN)/flask --app marketplace run --host 127.0.0.1 --port $(PORT)

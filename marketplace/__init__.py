@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from marketplace import db, errors, i18n, log_config, mail, security, templating
+    from marketplace.search import services as search
     from marketplace.extensions import csrf, limiter, login_manager
 
     log_config.init_app(app)
@@ -34,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     i18n.init_app(app)
     mail.init_app(app)
+    search.init_app(app)
     security.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)

@@ -111,8 +111,40 @@ def tokens_create_command(email: str, name: str) -> None:
     click.echo(token)
 
 
+@click.group("search")
+def search_group() -> None:
+    """Build and check the search index."""
+
+
+@search_group.command("reindex")
+@with_appcontext
+def search_reindex_command() -> None:
+    """Rebuild the index from the database into a new folder and swap it in."""
+    from marketplace.search import services as search
+
+    count = search.reindex(db.session, search.backend())
+    click.echo(f"indexed {count} documents")
+
+
+@search_group.command("check")
+@with_appcontext
+def search_check_command() -> None:
+    """Compare the index with the database; exit 1 on any difference."""
+    from marketplace.search import services as search
+
+    differences = search.check(db.session, search.backend())
+    if differences.clean:
+        click.echo("index matches the database")
+        return
+    for label, ids in (("missing", differences.missing), ("extra", differences.extra),
+                       ("stale", differences.stale)):
+        if ids:
+            click.echo(f"{label}: {len(ids)} ({', '.join(ids[:10])}{' …' if len(ids) > 10 else ''})")
+    sys.exit(1)
+
+
 def register_commands(app: Flask) -> None:
-    for command in (init_db_command, demo_command, users_group, tokens_group):
+    for command in (init_db_command, demo_command, users_group, tokens_group, search_group):
         app.cli.add_command(command)
 
 

@@ -72,3 +72,4 @@ def init_app(app: Flask) -> None:
         handler.filters = [f for f in handler.filters if not isinstance(f, RedactingFilter)]
         handler.addFilter(redactor)
     app.extensions["log_redactor"] = redactor
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise on every command

@@ -93,6 +93,7 @@ def make_test_app(database_url: str, **overrides) -> Flask:
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "LOGIN_IDENTIFIER_RATE_LIMIT": "1000 per minute",
         "SERVER_NAME": "localhost",
+        "SEARCH_INDEX_DIR": "memory://",
     }
     config.update(overrides)
     return create_app(config)
@@ -108,7 +109,8 @@ def prepare_database(app: Flask) -> None:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory) -> Iterator[Flask]:
-    app = make_test_app(fresh_database_url(tmp_path_factory, "suite"))
+    app = make_test_app(fresh_database_url(tmp_path_factory, "suite"),
+                        SEARCH_INDEX_DIR=str(tmp_path_factory.mktemp("search_index")))
     prepare_database(app)
     yield app
     db.get_engine(app).dispose()

@@ -1,0 +1,85 @@
+"""The on-disk index: built from the database, swapped in whole, and checked against it."""
+
+from pathlib import Path
+
+import pytest
+
+from marketplace.search import services as search
+from marketplace.search.backend import MemoryBackend, WhooshBackend
+from tests.factories import make_org
+
+
+@pytest.fixture
+def whoosh(tmp_path) -> WhooshBackend:
+    return WhooshBackend(tmp_path / "index")
+
+
+@pytest.fixture(params=["whoosh", "memory"])
+def backend(request, tmp_path):
+    return WhooshBackend(tmp_path / "index") if request.param == "whoosh" else MemoryBackend()
+
+
+def test_reindex_then_check_is_clean(session, backend):
+    make_org("club", name="Hội quán Khóm Tân Phước", commune_code="28321")
+    count = search.reindex(session, backend)
+    assert count >= 1
+    assert search.check(session, backend).clean
+
+
+def test_check_reports_missing_extra_and_stale(session, backend):
+    gone = make_org("club", name="Hội quán sẽ bị xoá")  # first, so SQLite cannot reuse its id
+    org = make_org("club", name="Hội quán Nhãn Phú Hựu")
+    search.reindex(session, backend)
+    org.name = "Hội quán Nhãn Ido Phú Hựu"
+    session.delete(gone)
+    added = make_org("cooperative", name="HTX mới")
+    session.flush()
+    differences = search.check(session, backend)
+    assert differences.stale == [f"org:{org.id}"]
+    assert differences.extra == [f"org:{gone.id}"]
+    assert differences.missing == [f"org:{added.id}"]
+
+
+def test_search_without_accents_finds_accented_names(session, backend):
+    make_org("club", name="Hội quán Quýt hồng Long Hậu", commune_code="30235")
+    search.reindex(session, backend)
+    titles = [hit.title for hit in backend.search("quyt hong").hits]
+    assert "Hội quán Quýt hồng Long Hậu" in titles
+
+
+def test_a_rebuild_swaps_the_current_folder_and_removes_the_old_one(session, whoosh):
+    make_org("club", name="Hội quán Sen Tháp Mười", commune_code="30037")
+    search.reindex(session, whoosh)
+    first = whoosh.current.resolve()
+    search.reindex(session, whoosh)
+    second = whoosh.current.resolve()
+    assert first != second
+    assert not first.exists()
+    assert [p.name for p in Path(whoosh.root).glob("build-*")] == [second.name]
+
+
+def test_a_failed_rebuild_leaves_the_previous_index_usable(session, whoosh):
+    make_org("club", name="Hội quán Hoa kiểng Tân Quy Đông", commune_code="29905")
+    search.reindex(session, whoosh)
+
+    def broken_documents():
+        yield from []
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        whoosh.rebuild(broken_documents())
+    assert whoosh.search("hoa kieng").total >= 1
+    assert len(list(Path(whoosh.root).glob("build-*"))) == 1
+
+
+def test_cli_reindex_and_check(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 0, result.output
+    make_org("club", name="Hội quán chưa vào chỉ mục")
+    session.commit()  # inside the test's outer transaction, rolled back afterwards
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 1
+    assert "missing: 1" in result.output
