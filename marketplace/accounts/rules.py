@@ -44,7 +44,7 @@ def normalize_phone(text: str | None) -> str | None:
     digits = _PHONE_CHARS.sub("", text.strip())
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
+    elif digits.startswith("84") and len(digits) in (11, 12):  # mobile (9 digits) or landline (10)
         digits = "0" + digits[2:]
     if _VN_MOBILE.match(digits) or _VN_LANDLINE.match(digits):
         return digits

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import dropwhile
 
 from marketplace.products.taxonomy import NOISE_WORDS, WORD_SYNONYMS
 from marketplace.vietnamese import clean, fold
@@ -20,14 +21,15 @@ class ProductNames:
 def accented_key(text: str) -> str:
     """Lower-case, accents kept, noise words dropped: "Trái Dứa" → "dứa"."""
     words = clean(text).lower().split()
-    kept = [w for w in words if fold(w) not in NOISE_WORDS]
+    # Only in front: in "cá quả" (snakehead) the "quả" is part of the name.
+    kept = list(dropwhile(lambda w: fold(w) in NOISE_WORDS, words))
     return " ".join(kept or words)
 
 
 def folded_key(text: str) -> str:
     """Accent-free, synonyms unified, noise words dropped: "trai khom" → "dua"."""
     words = [WORD_SYNONYMS.get(w, w) for w in fold(text).split()]
-    kept = [w for w in words if w not in NOISE_WORDS]
+    kept = list(dropwhile(lambda w: w in NOISE_WORDS, words))
     return " ".join(kept or words)
 
 

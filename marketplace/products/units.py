@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from marketplace.vietnamese import nfc
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -43,7 +45,7 @@ def parse_unit(text: str | None) -> Unit | None:
     """The unit named by text (any case, with or without accents), or None when unknown."""
     if not text:
         return None
-    key = text.strip().lower()
+    key = nfc(text).strip().lower()  # decomposed accents (old keyboards) must match too
     code = key if key in UNITS else UNIT_ALIASES.get(key)
     return UNITS.get(code) if code else None
 
