@@ -25,6 +25,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace import db, errors, i18n, log_config, mail, security, templating
     from marketplace.search import services as search
     from marketplace.extensions import csrf, limiter, login_manager
+    from marketplace.listings import photos
 
     log_config.init_app(app)
     db.init_app(app)
@@ -36,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     mail.init_app(app)
     search.init_app(app)
+    photos.init_app(app)
     security.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)
@@ -45,6 +47,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.api import init_app as init_api
+    from marketplace.credentials.views import bp as credentials_bp
+    from marketplace.listings.views import bp as listings_bp
+    from marketplace.listings.media_views import bp as media_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.places.views import bp as places_bp
 
@@ -52,6 +57,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(media_bp)
+    app.register_blueprint(credentials_bp)
+    app.register_blueprint(listings_bp)
     init_api(app)
 
 

@@ -17,3 +17,16 @@ def max_length(n: int) -> Length:
 
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def attach_errors(form, error) -> None:
+    """Show a service's field errors beside the fields; errors for fields the form lacks are flashed."""
+    from flask import flash
+
+    for name, messages in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + list(messages)
+        else:
+            for message in messages:
+                flash(message, "error")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_decimal, get_locale
+from babel.numbers import format_decimal
+from flask_babel import get_locale
 from flask_login import current_user
 
 from marketplace.extensions import babel

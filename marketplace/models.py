@@ -1,6 +1,8 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 
 from marketplace.accounts.models import ApiToken, Membership, Organization, User
+from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
+from marketplace.listings.models import Listing, Photo
 from marketplace.db import Base
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
@@ -8,6 +10,7 @@ from marketplace.products.models import Category, Product, Variety
 metadata = Base.metadata
 
 __all__ = [
-    "ApiToken", "Category", "Commune", "Membership", "Organization", "PlaceSource", "Product",
+    "ApiToken", "Category", "Certificate", "CodeClaimFlag", "CredentialEvent", "Listing", "Photo",
+    "PlantingCode", "Commune", "Membership", "Organization", "PlaceSource", "Product",
     "Province", "User", "Variety", "metadata",
 ]

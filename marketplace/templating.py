@@ -26,6 +26,39 @@ ROLE_LABELS = {
 }
 
 
+CREDENTIAL_STATUS_LABELS = {
+    "pending": lazy_gettext("Not verified"),
+    "active": lazy_gettext("Verified"),
+    "suspended": lazy_gettext("Suspended"),
+    "revoked": lazy_gettext("Revoked"),
+    "expired": lazy_gettext("Expired"),
+    "not_certified": lazy_gettext("Below 3 stars: not OCOP-certified"),
+}
+LISTING_STATUS_LABELS = {
+    "draft": lazy_gettext("Draft"),
+    "published": lazy_gettext("On sale"),
+    "paused": lazy_gettext("Paused"),
+    "sold_out": lazy_gettext("Sold out"),
+    "expired": lazy_gettext("Expired"),
+}
+
+
+CERTIFICATE_TYPE_LABELS = {
+    "vietgap": "VietGAP", "globalgap": "GlobalGAP", "organic": lazy_gettext("Organic"), "ocop": "OCOP",
+}
+CODE_KIND_LABELS = {"growing_area": lazy_gettext("Planting area code"),
+                    "packing_house": lazy_gettext("Packing-house code")}
+
+
+def format_quantity(value: float | None) -> str:
+    """1500 → "1.500", 2.5 → "2,5": Vietnamese separators, no trailing zeros."""
+    if value is None:
+        return ""
+    from flask_babel import format_decimal
+
+    return format_decimal(round(value, 3), format="#,##0.###")
+
+
 def url_with_lang(lang: str) -> str:
     """The current page in another language (query string kept)."""
     args = request.args.to_dict()
@@ -50,7 +83,12 @@ def init_app(app: Flask) -> None:
         role_labels=ROLE_LABELS,
         url_with_lang=url_with_lang,
         zalo_link=zalo_link,
+        credential_status_labels=CREDENTIAL_STATUS_LABELS,
+        listing_status_labels=LISTING_STATUS_LABELS,
+        certificate_type_labels=CERTIFICATE_TYPE_LABELS,
+        code_kind_labels=CODE_KIND_LABELS,
     )
+    app.jinja_env.filters["qty"] = format_quantity
 
     @app.context_processor
     def user_context():

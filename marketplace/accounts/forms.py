@@ -87,3 +87,25 @@ class ChangePasswordForm(ResetPasswordForm):
 
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Organisation name"), validators=[required(), max_length(200)])
+    description = TextAreaField(_l("About the organisation"), validators=[Optional(), max_length(4000)])
+    grows = TextAreaField(_l("What members grow or make"), validators=[Optional(), max_length(1000)],
+                          render_kw={"rows": 3})
+    members_count = StringField(_l("Member households"), validators=[Optional(), max_length(6)],
+                                render_kw={"inputmode": "numeric"})
+    commune_query = StringField(_l("Commune or ward"), validators=[Optional(), max_length(160)],
+                                render_kw={"autocomplete": "off"})
+    commune_code = HiddenField()
+    address = StringField(_l("Address (as people know it)"), validators=[Optional(), max_length(300)])
+    phone = StringField(_l("Phone number"), validators=[Optional(), max_length(20)],
+                        render_kw={"type": "tel", "inputmode": "tel"})
+    zalo = StringField(_l("Zalo number"), validators=[Optional(), max_length(20)],
+                       render_kw={"type": "tel", "inputmode": "tel"})
+    email = StringField(_l("E-mail"), validators=[Optional(), max_length(254)], render_kw={"type": "email"})
+    website = StringField(_l("Website"), validators=[Optional(), max_length(300)])
+    tourism = BooleanField(_l("We welcome visitors (rural tourism)"))
+    tourism_offer = TextAreaField(_l("What visitors can do"), validators=[Optional(), max_length(2000)],
+                                  render_kw={"rows": 3, "placeholder": _l("Orchard visits, fruit picking, farm stays…")})

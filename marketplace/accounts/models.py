@@ -77,6 +77,8 @@ class Organization(TimestampMixin, Base):
     founded_on: Mapped[date | None]
     founded_from_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     tourism: Mapped[bool] = mapped_column(default=False)
+    tourism_offer: Mapped[str] = mapped_column(Text, default="")  # visits, farm stays, fruit picking
+    grows: Mapped[str] = mapped_column(Text, default="")  # what members grow or make, in their words
     verified: Mapped[bool] = mapped_column(default=False)
     is_demo: Mapped[bool] = mapped_column(default=False)
 

@@ -236,3 +236,36 @@ def user_for_api_token(db: Session, token: str) -> User | None:
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
     return record.user
+
+
+PROFILE_FIELDS = ("name", "description", "grows", "tourism", "tourism_offer", "phone", "zalo", "email",
+                  "website", "address", "members_count", "commune_code")
+
+
+def update_profile(db: Session, org: Organization, changes: dict) -> Organization:
+    """Owners edit their page: checked like sign-up (name required, Vietnamese phone numbers)."""
+    fields: dict[str, list[str]] = {}
+    if "name" in changes and not clean(changes["name"]):
+        fields["name"] = [_("Enter the organisation's name.")]
+    for name in ("phone", "zalo"):
+        if changes.get(name):
+            normalized = rules.normalize_phone(changes[name])
+            if normalized is None:
+                fields[name] = [_("Enter a Vietnamese phone number, e.g. 0912 345 678.")]
+            changes[name] = normalized or ""
+    if changes.get("email"):
+        email = rules.normalize_email(changes["email"])
+        if email is None:
+            fields["email"] = [_("This is not an e-mail address.")]
+        changes["email"] = email or ""
+    members = changes.get("members_count")
+    if members is not None and (members < 0 or members > 100_000):
+        fields["members_count"] = [_("Enter a number of households between 0 and 100,000.")]
+    if fields:
+        raise ValidationError(_("Some fields need attention."), fields=fields)
+    for name, value in changes.items():
+        if name in PROFILE_FIELDS:
+            setattr(org, name, clean(value) if isinstance(value, str) and name not in (
+                "description", "tourism_offer", "grows") else value)
+    db.flush()
+    return org

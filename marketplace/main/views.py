@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import text
 
 from marketplace import db
-from marketplace.access import public
+from marketplace.access import public, signed_in
 from marketplace.accounts import rules
 from marketplace.accounts import services as accounts
-from marketplace.errors import NotFound
+from marketplace.accounts.forms import ProfileForm
+from marketplace.accounts.permissions import can_edit_profile, can_manage_supply
+from marketplace.credentials import services as credentials
+from marketplace.dates import today_in_vietnam
+from marketplace.errors import NotFound, ValidationError
+from marketplace.forms import attach_errors
+from marketplace.listings import services as listings
+from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
 
 bp = Blueprint("main", __name__)
@@ -43,14 +52,66 @@ def directory():
     return render_template("main/directory.html", orgs=orgs, side=side)
 
 
+def _org_or_404(org_id: int):
+    try:
+        return accounts.get_organization(db.session, org_id)
+    except NotFound:
+        abort(404)
+
+
 @bp.route("/orgs/<int:org_id>")
 @public
 def organization(org_id: int):
-    try:
-        org = accounts.get_organization(db.session, org_id)
-    except NotFound:
-        abort(404)
-    return render_template("main/organization.html", org=org)
+    org = _org_or_404(org_id)
+    today = today_in_vietnam()
+    certificates = credentials.certificates_of(db.session, org)
+    return render_template(
+        "main/organization.html", org=org, today=today, certificates=certificates,
+        codes=credentials.codes_of(db.session, org), ocop_stars=credentials.ocop_stars(certificates, today),
+        listings=listings.public_listings(db.session, today=today, org=org),
+        can_edit=can_edit_profile(current_user, org), can_sell=can_manage_supply(current_user, org),
+    )
+
+
+@bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit_organization(org_id: int):
+    org = _org_or_404(org_id)
+    if not can_edit_profile(current_user, org):
+        abort(403)
+    form = ProfileForm(obj=org if request.method == "GET" else None)
+    if request.method == "GET" and org.commune:
+        form.commune_query.data, form.commune_code.data = org.commune.label, org.commune.code
+    if form.validate_on_submit():
+        try:
+            changes = _profile_changes(form)
+            accounts.update_profile(db.session, org, changes)
+        except ValidationError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your page is updated."), "success")
+            return redirect(url_for("main.organization", org_id=org.id))
+    return render_template("main/organization_edit.html", org=org, form=form), 422 if form.errors else 200
+
+
+def _profile_changes(form: ProfileForm) -> dict:
+    changes = {name: getattr(form, name).data or "" for name in (
+        "name", "description", "grows", "tourism_offer", "phone", "zalo", "email", "website", "address")}
+    changes["tourism"] = bool(form.tourism.data)
+    members = (form.members_count.data or "").strip().replace(".", "")
+    if members and not members.isdigit():
+        raise ValidationError(_("Some fields need attention."),
+                              fields={"members_count": [_("Enter a whole number.")]})
+    changes["members_count"] = int(members) if members else None
+    if form.commune_query.data or form.commune_code.data:
+        commune = resolve_commune(db.session, form.commune_code.data, form.commune_query.data)
+        if commune is None:
+            raise ValidationError(_("Some fields need attention."),
+                                  fields={"commune_query": [_("Pick a commune or ward from the list.")]})
+        changes["commune_code"] = commune.code
+    return changes
 
 
 @bp.route("/products")

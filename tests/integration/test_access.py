@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import pytest
 
+from datetime import date
+
 from marketplace.access import policy_of
+from marketplace.credentials import services as credentials
+from marketplace.listings import services as listings
 from tests.factories import csrf_token, login, make_org, make_user
 
 EXPECTED: dict[str, str] = {
     "main.home": "public",
     "main.directory": "public",
     "main.organization": "public",
+    "main.edit_organization": "org_member",
     "main.products": "public",
     "main.health": "public",
     "places.communes": "public",
@@ -28,18 +33,36 @@ EXPECTED: dict[str, str] = {
     "accounts.change_password": "user",
     "accounts.create_organization": "user",
     "admin.dashboard": "staff",
+    "credentials.manage": "org_seller_or_staff",
+    "credentials.add_certificate": "org_seller",
+    "credentials.add_code": "org_seller",
+    "credentials.queue": "staff",
+    "credentials.decide": "staff",
+    "listings.new": "user",
+    "listings.show": "public",
+    "listings.edit": "org_seller",
+    "listings.quick_update": "org_seller",
+    "listings.change_status": "org_seller",
+    "listings.manage": "org_seller",
     "admin.users": "admin",
     "api.index": "public",
     "api.me": "user",
     "api.list_orgs": "public",
     "api.get_org": "public",
     "api.communes": "public",
+    "media.photo": "public",
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
 
 ROLES = ("anonymous", "seller", "buyer", "staff", "admin")
+# Rules about one object (the sample club's page, listing, credentials): the view's decorator
+# says "signed in", and the view itself lets in only the club's sellers (and staff, to look).
+OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member": "user"}
 ALLOWED = {
+    "org_seller": {"seller", "admin"},
+    "org_seller_or_staff": {"seller", "staff", "admin"},
+    "org_member": {"seller", "admin"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin"},
     "seller": {"seller", "admin"},
@@ -55,10 +78,24 @@ def _routes(app):
             yield rule, method
 
 
-def _url_for(app, rule, org_id: int) -> str:
-    samples = {"org_id": org_id, "token": "not-a-valid-token", "filename": "css/site.css"}
+def _url_for(app, rule, samples: dict) -> str:
     adapter = app.url_map.bind("localhost")
     return adapter.build(rule.endpoint, {name: samples[name] for name in rule.arguments})
+
+
+def _sample_objects(session, club) -> dict:
+    """One of everything a URL can name, all belonging to the sample club."""
+    certificate = credentials.save_certificate(
+        session, club, credentials.CertificateInput(type="vietgap", number="VietGAP-TT-99-01-82-9001",
+                                                    issued_on=date(2026, 1, 1), expires_on=date(2027, 6, 1)), None)
+    listing = listings.save_listing(
+        session, club, listings.ListingInput(product="xoài", quantity="100", unit="kg",
+                                             available_from=date(2026, 1, 1), available_to=date(2099, 1, 1),
+                                             price_vnd="30000"), None, today=date(2026, 1, 1), publish=True)
+    session.commit()
+    return {"org_id": club.id, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
+            "token": "not-a-valid-token", "filename": "css/site.css",
+            "key": "missing", "size": "card"}
 
 
 def test_every_route_is_known(app):
@@ -71,21 +108,22 @@ def test_every_route_is_known(app):
 
 @pytest.mark.parametrize("endpoint", sorted(EXPECTED))
 def test_declared_policy_matches(app, endpoint):
-    assert policy_of(app.view_functions[endpoint]) == EXPECTED[endpoint]
+    expected = OBJECT_RULES.get(EXPECTED[endpoint], EXPECTED[endpoint])
+    assert policy_of(app.view_functions[endpoint]) == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_route_for_each_role(app, session, role):
-    org = make_org("club", name="Hội quán kiểm tra quyền")
-    org_id = org.id
+    club = make_org("club", name="Hội quán kiểm tra quyền")
+    samples = _sample_objects(session, club)
     client = app.test_client()
     if role != "anonymous":
-        user = make_user(role)
+        user = make_user(role, club if role == "seller" else None)
         assert login(client, user).status_code == 302
     failures = []
     for rule, method in _routes(app):
         policy = (EXPECTED | THIRD_PARTY)[rule.endpoint]
-        url = _url_for(app, rule, org_id)
+        url = _url_for(app, rule, samples)
         if method == "GET":
             response = client.get(url)
         else:

@@ -1,0 +1,32 @@
+"""Per-object permission rules: who may act for, or change, an organisation's things."""
+
+from __future__ import annotations
+
+from marketplace.accounts.models import Organization, User
+
+
+def role_in(user: User, org: Organization) -> str | None:
+    for membership in user.memberships:
+        if membership.organization_id == org.id:
+            return membership.role
+    return None
+
+
+def can_manage_supply(user: User | None, org: Organization) -> bool:
+    """Edit the organisation's page, listings, credentials and photos: its sellers, or an admin."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_admin or role_in(user, org) == "seller"
+
+
+def can_manage_demand(user: User | None, org: Organization) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_admin or role_in(user, org) == "buyer"
+
+
+def can_edit_profile(user: User | None, org: Organization) -> bool:
+    """Any member who acts for the organisation (seller or buyer), or an admin."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_admin or role_in(user, org) in {"seller", "buyer"}

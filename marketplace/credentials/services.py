@@ -1,0 +1,231 @@
+"""Use cases for credentials: entering them, staff verification, expiry, and what counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from marketplace.accounts.models import Organization, User
+from marketplace.credentials import rules
+from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
+from marketplace.db import utcnow
+from marketplace.errors import NotFound, ValidationError
+from marketplace.products.services import find_product
+
+PROBLEM_MESSAGES = {
+    "code_empty": _l("Enter the code."),
+    "code_too_long": _l("The code is too long (at most 40 characters)."),
+    "code_characters": _l("A code has only letters, digits and dashes, e.g. VN-DTOR-0017."),
+    "code_export_format": _l("An export code looks like VN-DTOR-0017 (orchard) or VN-DTPH-0001 (packing house)."),
+    "code_kind_packing": _l("This is a packing-house code (…PH…); choose “packing house” as its kind."),
+    "code_kind_orchard": _l("This is a growing-area code (…OR…); choose “growing area” as its kind."),
+    "type_unknown": _l("Choose VietGAP, GlobalGAP, organic or OCOP."),
+    "number_empty": _l("Enter the certificate number."),
+    "number_too_long": _l("The number is too long (at most 60 characters)."),
+    "ggn_format": _l("A GlobalGAP number (GGN) has exactly 13 digits."),
+    "expiry_before_issue": _l("The expiry date must be after the issue date."),
+    "vietgap_too_long": _l("A VietGAP certificate is valid for at most 2 years."),
+    "stars_range": _l("OCOP stars go from 1 to 5."),
+    "transition_not_allowed": _l("That change is not possible from the current status."),
+    "reason_required": _l("Give a reason: the organisation will see it."),
+    "code_held": _l("This code is registered to another organisation. Staff have been told; "
+                    "contact them if it is yours."),
+    "certificate_held": _l("This certificate number is registered to another organisation. Staff have "
+                           "been told; contact them if it is yours."),
+    "kind_unknown": _l("Choose growing area or packing house."),
+    "area_negative": _l("The area cannot be negative."),
+}
+
+
+def problem(field: str, key: str) -> ValidationError:
+    return ValidationError(str(_l("Some fields need attention.")),
+                           fields={field: [str(PROBLEM_MESSAGES[key])]})
+
+
+class HeldByAnother(ValidationError):
+    """The number or code belongs to another organisation; the caller records a flag for staff."""
+
+    def __init__(self, field: str, key: str, code: str, holder: Organization) -> None:
+        super().__init__(str(_l("Some fields need attention.")), fields={field: [str(PROBLEM_MESSAGES[key])]})
+        self.code = code
+        self.holder = holder
+
+
+@dataclass
+class CertificateInput:
+    type: str
+    number: str
+    product_text: str = ""
+    stars: int | None = None
+    level: str = ""
+    issuer: str = ""
+    scope: str = ""
+    issued_on: date | None = None
+    expires_on: date | None = None
+    status: str = "pending"
+
+
+@dataclass
+class PlantingCodeInput:
+    code: str
+    kind: str
+    crop: str = ""
+    variety: str = ""
+    area_ha: float | None = None
+    households: int | None = None
+    commune_code: str | None = None
+    markets: str = ""
+    issued_on: date | None = None
+    valid_until: date | None = None
+    status: str = "pending"
+
+
+def _check(field: str, check, *args):
+    try:
+        return check(*args)
+    except rules.CredentialProblem as error:
+        raise problem(field, error.key) from error
+
+
+def save_certificate(db: Session, org: Organization, data: CertificateInput, user: User | None,
+                     existing: Certificate | None = None) -> Certificate:
+    """Create (or, for an import re-run, update) a certificate after checking every rule."""
+    number = _check("number", rules.check_certificate_number, data.type, data.number)
+    stars = _check("stars", rules.check_stars, data.type, data.stars)
+    expires_on = data.expires_on or rules.default_expiry(data.type, data.issued_on)
+    _check("expires_on", rules.check_dates, data.type, data.issued_on, expires_on)
+    if data.status not in rules.STATUSES:
+        raise problem("status", "transition_not_allowed")
+    other = db.scalar(select(Certificate).where(Certificate.type == data.type, Certificate.number == number))
+    if other is not None and other.organization_id != org.id:
+        raise HeldByAnother("number", "certificate_held", number, other.organization)
+    certificate = existing or other or Certificate(organization=org, type=data.type, number=number)
+    if certificate.id is None:
+        db.add(certificate)
+    product = find_product(db, data.product_text) if data.product_text else None
+    certificate.product_text, certificate.product = data.product_text.strip(), product
+    certificate.stars = stars
+    certificate.level = data.level or (rules.OCOP_LEVELS.get(stars, "") if stars else "")
+    certificate.issuer, certificate.scope = data.issuer.strip(), data.scope.strip()
+    certificate.issued_on, certificate.expires_on = data.issued_on, expires_on
+    _set_status(db, certificate, data.status, user, action="entered")
+    db.flush()
+    return certificate
+
+
+def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, user: User | None) -> PlantingCode:
+    if data.kind not in rules.CODE_KINDS:
+        raise problem("kind", "kind_unknown")
+    code = _check("code", rules.check_planting_code, data.code, data.kind)
+    if data.area_ha is not None and data.area_ha < 0:
+        raise problem("area_ha", "area_negative")
+    if data.issued_on and data.valid_until:
+        _check("valid_until", rules.check_dates, "code", data.issued_on, data.valid_until)
+    record = db.scalar(select(PlantingCode).where(PlantingCode.code == code))
+    if record is not None and record.organization_id != org.id:
+        raise HeldByAnother("code", "code_held", code, record.organization)
+    if record is None:
+        record = PlantingCode(organization=org, code=code)
+        db.add(record)
+    record.kind, record.crop, record.variety = data.kind, data.crop.strip(), data.variety.strip()
+    record.product = find_product(db, data.crop) if data.crop else None
+    record.area_ha, record.households = data.area_ha, data.households
+    record.commune_code = data.commune_code or org.commune_code
+    record.markets = ";".join(rules.split_markets(data.markets))
+    record.issued_on, record.valid_until = data.issued_on, data.valid_until
+    _set_status(db, record, data.status, user, action="entered")
+    db.flush()
+    return record
+
+
+def flag_claim(db: Session, error: HeldByAnother, claimant: Organization, user: User | None) -> CodeClaimFlag:
+    """Record for staff that `claimant` tried to enter what `error.holder` holds (code borrowing)."""
+    flag = CodeClaimFlag(code=error.code, holder_id=error.holder.id, claimant_id=claimant.id,
+                         claimed_by_id=user.id if user else None)
+    db.add(flag)
+    db.flush()
+    return flag
+
+
+def _set_status(db: Session, credential, status: str, user: User | None, *, action: str, reason: str = "") -> None:
+    if credential.id is not None and credential.status == status and action == "entered":
+        return
+    previous = credential.status if credential.id is not None else ""
+    credential.status, credential.status_reason = status, reason
+    if status == "active":
+        credential.verified_by_id = user.id if user else None
+        credential.verified_at = utcnow()
+    db.flush()
+    event = CredentialEvent(actor_id=user.id if user else None, action=action,
+                            from_status=previous or "", to_status=status, reason=reason)
+    if isinstance(credential, Certificate):
+        event.certificate_id = credential.id
+    else:
+        event.planting_code_id = credential.id
+    db.add(event)
+
+
+def change_status(db: Session, credential, action: str, user: User, reason: str = "") -> None:
+    """Staff verify, suspend, revoke or reject; a reason is required except to verify."""
+    if action not in rules.TRANSITIONS:
+        raise problem("action", "transition_not_allowed")
+    if action in rules.ACTIONS_NEEDING_REASON and not reason.strip():
+        raise problem("reason", "reason_required")
+    target = _check("action", rules.next_status, credential.status, action)
+    _set_status(db, credential, target, user, action=action, reason=reason.strip())
+    db.flush()
+
+
+def expire_due(db: Session, today: date) -> int:
+    """Mark active credentials past their end date as expired (validity already says so)."""
+    count = 0
+    for model, column in ((Certificate, Certificate.expires_on), (PlantingCode, PlantingCode.valid_until)):
+        for credential in db.scalars(select(model).where(model.status == "active", column < today)):
+            _set_status(db, credential, "expired", None, action="expire")
+            count += 1
+    db.flush()
+    return count
+
+
+def get_credential(db: Session, kind: str, credential_id: int):
+    model = {"certificate": Certificate, "code": PlantingCode}.get(kind)
+    credential = db.get(model, credential_id) if model else None
+    if credential is None:
+        raise NotFound(str(_l("We could not find that credential.")))
+    return credential
+
+
+def certificates_of(db: Session, org: Organization) -> list[Certificate]:
+    return list(db.scalars(select(Certificate).where(Certificate.organization_id == org.id)
+                           .order_by(Certificate.type, Certificate.expires_on.desc())))
+
+
+def codes_of(db: Session, org: Organization) -> list[PlantingCode]:
+    return list(db.scalars(select(PlantingCode).where(PlantingCode.organization_id == org.id)
+                           .order_by(PlantingCode.kind, PlantingCode.code)))
+
+
+def pending(db: Session) -> tuple[list[Certificate], list[PlantingCode]]:
+    return (list(db.scalars(select(Certificate).where(Certificate.status == "pending").order_by(Certificate.id))),
+            list(db.scalars(select(PlantingCode).where(PlantingCode.status == "pending").order_by(PlantingCode.id))))
+
+
+def open_flags(db: Session) -> list[CodeClaimFlag]:
+    return list(db.scalars(select(CodeClaimFlag).where(CodeClaimFlag.resolved_at.is_(None))
+                           .order_by(CodeClaimFlag.created_at.desc())))
+
+
+def ocop_stars(certificates: list[Certificate], day: date) -> int | None:
+    """Stars of the best valid OCOP rating on that day, else None (an expired rating shows nothing)."""
+    stars = [c.stars for c in certificates if c.type == "ocop" and c.validity_on(day).valid]
+    return max(stars) if stars else None
+
+
+def any_valid(db: Session, org: Organization, day: date) -> bool:
+    return db.scalar(select(Certificate.id).where(
+        Certificate.organization_id == org.id, Certificate.status == "active",
+        or_(Certificate.expires_on.is_(None), Certificate.expires_on >= day)).limit(1)) is not None

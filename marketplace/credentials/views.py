@@ -1,0 +1,153 @@
+"""Clubs enter their credentials; staff verify, suspend or revoke them and see code-borrowing flags."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace import db
+from marketplace.access import role_required, signed_in
+from marketplace.accounts import services as accounts
+from marketplace.accounts.permissions import can_manage_supply
+from marketplace.credentials import forms
+from marketplace.credentials import services as credentials
+from marketplace.dates import NotADate, parse_date, today_in_vietnam
+from marketplace.errors import NotFound, ValidationError
+from marketplace.forms import attach_errors
+from marketplace.numbers import NotANumber, parse_decimal
+
+bp = Blueprint("credentials", __name__)
+
+
+def _managed_org(org_id: int, *, staff_may_see: bool = False):
+    try:
+        org = accounts.get_organization(db.session, org_id)
+    except NotFound:
+        abort(404)
+    if not (can_manage_supply(current_user, org) or (staff_may_see and current_user.is_staff)):
+        abort(403)
+    return org
+
+
+def _render(org, certificate_form=None, code_form=None, status=200):
+    return render_template(
+        "credentials/manage.html", org=org, today=today_in_vietnam(),
+        can_add=can_manage_supply(current_user, org), decision_form=forms.DecisionForm(),
+        certificates=credentials.certificates_of(db.session, org), codes=credentials.codes_of(db.session, org),
+        certificate_form=certificate_form or forms.CertificateForm(prefix="cert"),
+        code_form=code_form or forms.PlantingCodeForm(prefix="code"),
+    ), status
+
+
+def _dates(form, *names) -> dict:
+    values = {}
+    for name in names:
+        try:
+            values[name] = parse_date(getattr(form, name).data)
+        except NotADate as error:
+            raise ValidationError(_("Some fields need attention."),
+                                  fields={name: [_("Enter a date as dd/mm/yyyy.")]}) from error
+    return values
+
+
+def _save(org, form, save):
+    """Run one save; a code or number held elsewhere is refused and flagged to staff."""
+    try:
+        save()
+    except credentials.HeldByAnother as error:
+        db.session.rollback()
+        credentials.flag_claim(db.session, error, org, current_user)
+        db.session.commit()  # the flag is kept; the claim itself was not stored
+        attach_errors(form, error)
+        return False
+    except ValidationError as error:
+        db.session.rollback()
+        attach_errors(form, error)
+        return False
+    db.session.commit()
+    flash(_("Saved. Staff will check it; until then it shows as “not verified”."), "success")
+    return True
+
+
+@bp.route("/orgs/<int:org_id>/credentials")
+@signed_in
+def manage(org_id: int):
+    return _render(_managed_org(org_id, staff_may_see=True))
+
+
+@bp.route("/orgs/<int:org_id>/credentials/certificates", methods=["POST"])
+@signed_in
+def add_certificate(org_id: int):
+    org = _managed_org(org_id)
+    form = forms.CertificateForm(prefix="cert")
+    if form.validate_on_submit():
+        def save():
+            dates = _dates(form, "issued_on", "expires_on")
+            data = credentials.CertificateInput(
+                type=form.type.data, number=form.number.data, product_text=form.product_text.data or "",
+                stars=int(form.stars.data) if form.stars.data else None, issuer=form.issuer.data or "", **dates)
+            credentials.save_certificate(db.session, org, data, current_user)
+        if _save(org, form, save):
+            return redirect(url_for("credentials.manage", org_id=org.id))
+    return _render(org, certificate_form=form, status=422)
+
+
+@bp.route("/orgs/<int:org_id>/credentials/codes", methods=["POST"])
+@signed_in
+def add_code(org_id: int):
+    org = _managed_org(org_id)
+    form = forms.PlantingCodeForm(prefix="code")
+    if form.validate_on_submit():
+        def save():
+            dates = _dates(form, "issued_on", "valid_until")
+            try:
+                area = parse_decimal(form.area_ha.data)
+            except NotANumber as error:
+                raise ValidationError(_("Some fields need attention."),
+                                      fields={"area_ha": [_("Enter a number, e.g. 1500 or 2,5.")]}) from error
+            data = credentials.PlantingCodeInput(
+                code=form.code.data, kind=form.kind.data, crop=form.crop.data or "",
+                variety=form.variety.data or "", area_ha=area, markets=form.markets.data or "", **dates)
+            credentials.save_planting_code(db.session, org, data, current_user)
+        if _save(org, form, save):
+            return redirect(url_for("credentials.manage", org_id=org.id))
+    return _render(org, code_form=form, status=422)
+
+
+@bp.route("/staff/credentials")
+@role_required("staff")
+def queue():
+    certificates, codes = credentials.pending(db.session)
+    return render_template("credentials/queue.html", certificates=certificates, codes=codes,
+                           flags=credentials.open_flags(db.session), form=forms.DecisionForm(),
+                           today=today_in_vietnam())
+
+
+@bp.route("/staff/credentials/<any(certificate, code):kind>/<int:credential_id>", methods=["POST"])
+@role_required("staff")
+def decide(kind: str, credential_id: int):
+    try:
+        credential = credentials.get_credential(db.session, kind, credential_id)
+    except NotFound:
+        abort(404)
+    form = forms.DecisionForm()
+    if form.validate_on_submit():
+        try:
+            credentials.change_status(db.session, credential, form.action.data, current_user, form.reason.data or "")
+        except ValidationError as error:
+            db.session.rollback()
+            for messages in error.fields.values():
+                for message in messages:
+                    flash(message, "error")
+        else:
+            db.session.commit()
+            flash(_("Done: %(what)s is now %(status)s.", what=getattr(credential, "number", None) or credential.code,
+                    status=_status_label(credential.status)), "success")
+    return redirect(url_for("credentials.queue"))
+
+
+def _status_label(status: str) -> str:
+    from marketplace.templating import CREDENTIAL_STATUS_LABELS
+
+    return str(CREDENTIAL_STATUS_LABELS.get(status, status))

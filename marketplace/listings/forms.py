@@ -1,0 +1,63 @@
+"""Listing forms. Numbers and dates are text fields parsed by the service, so that "2,5",
+"38k" and "31/08/2027" work and errors come in the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from marketplace.forms import choices, max_length, required
+from marketplace.products.units import UNITS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def unit_choices():
+    return choices([(code, unit.name_vi) for code, unit in UNITS.items()])
+
+
+class ListingForm(FlaskForm):
+    product = StringField(_l("Product"), validators=[required(), max_length(120)],
+                          render_kw={"list": "product-names", "autocomplete": "off"})
+    variety = StringField(_l("Variety"), validators=[Optional(), max_length(120)])
+    grade = StringField(_l("Grade"), validators=[Optional(), max_length(60)],
+                        render_kw={"placeholder": _l("e.g. loại 1, xuất khẩu")})
+    quantity = StringField(_l("Quantity for sale"), validators=[required(), max_length(20)],
+                           render_kw={"inputmode": "decimal"})
+    unit = SelectField(_l("Unit"), choices=unit_choices(), default="kg")
+    min_order = StringField(_l("Minimum order"), validators=[Optional(), max_length(20)],
+                            render_kw={"inputmode": "decimal"})
+    price_vnd = StringField(_l("Price per unit (đồng)"), validators=[Optional(), max_length(20)],
+                            render_kw={"inputmode": "numeric", "placeholder": "38000"})
+    price_negotiable = BooleanField(_l("Price negotiable"))
+    available_from = StringField(_l("Available from"), validators=[required(), max_length(10)],
+                                 render_kw={"type": "date"})
+    available_to = StringField(_l("Available until"), validators=[required(), max_length(10)],
+                               render_kw={"type": "date"})
+    delivery_area = StringField(_l("Delivery area"), validators=[Optional(), max_length(300)],
+                                render_kw={"placeholder": _l("e.g. at the orchard, Cao Lãnh, Hồ Chí Minh City")})
+    producer_name = StringField(_l("Grown by (member's name, when you list for a member)"),
+                                validators=[Optional(), max_length(120)])
+    certificate_ids = MultiCheckboxField(_l("Certificates that apply"), coerce=int, validators=[Optional()])
+    planting_code_ids = MultiCheckboxField(_l("Planting area and packing-house codes that apply"), coerce=int,
+                                           validators=[Optional()])
+    description = TextAreaField(_l("Description"), validators=[Optional(), max_length(4000)])
+
+
+class QuickUpdateForm(FlaskForm):
+    quantity = StringField(_l("Quantity left"), validators=[Optional(), max_length(20)],
+                           render_kw={"inputmode": "decimal"})
+    price_vnd = StringField(_l("Price (đồng)"), validators=[Optional(), max_length(20)],
+                            render_kw={"inputmode": "numeric"})
+    available_to = StringField(_l("Available until"), validators=[Optional(), max_length(10)],
+                               render_kw={"type": "date"})
+
+
+class StatusForm(FlaskForm):
+    action = SelectField(choices=choices([("publish", ""), ("pause", ""), ("sold_out", ""), ("unpublish", "")]))

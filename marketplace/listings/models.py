@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organization, User
+from marketplace.credentials.models import Certificate, PlantingCode
+from marketplace.db import Base, TimestampMixin, utcnow
+from marketplace.products.models import Product, Variety
+
+Quantity = Numeric(14, 3, asdecimal=False)
+
+listing_certificates = Table(
+    "listing_certificates", Base.metadata,
+    Column("listing_id", ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True),
+    Column("certificate_id", ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True),
+)
+listing_planting_codes = Table(
+    "listing_planting_codes", Base.metadata,
+    Column("listing_id", ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True),
+    Column("planting_code_id", ForeignKey("planting_codes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Listing(TimestampMixin, Base):
+    __tablename__ = "listings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(60), unique=True)  # import key
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    product_text: Mapped[str] = mapped_column(String(120), default="")  # as the chair typed it
+    variety_id: Mapped[int | None] = mapped_column(ForeignKey("varieties.id"))
+    variety_text: Mapped[str] = mapped_column(String(120), default="")
+    grade: Mapped[str] = mapped_column(String(60), default="")
+    quantity: Mapped[float] = mapped_column(Quantity)
+    # What is left to sell; orders reserve from it with a conditional UPDATE (never below 0).
+    quantity_available: Mapped[float] = mapped_column(Quantity)
+    unit: Mapped[str] = mapped_column(String(10))
+    min_order: Mapped[float | None] = mapped_column(Quantity)
+    price_vnd: Mapped[int | None]  # per unit, whole đồng; None with price_negotiable
+    price_negotiable: Mapped[bool] = mapped_column(default=False)
+    available_from: Mapped[date]
+    available_to: Mapped[date]
+    delivery_area: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    producer_name: Mapped[str] = mapped_column(String(120), default="")  # member listed on behalf of
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    published_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+    product: Mapped[Product] = relationship(lazy="joined")
+    variety: Mapped[Variety | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    certificates: Mapped[list[Certificate]] = relationship(secondary=listing_certificates)
+    planting_codes: Mapped[list[PlantingCode]] = relationship(secondary=listing_planting_codes)
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="listing", order_by="Photo.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def title(self) -> str:
+        variety = self.variety.name if self.variety else self.variety_text
+        return f"{self.product.name_vi} {variety}".strip()
+
+
+class Photo(Base):
+    """A photo of a listing or (without listing) of an organisation, stored re-encoded as WebP."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # generated; files are key-<size>.webp
+    width: Mapped[int]
+    height: Mapped[int]
+    position: Mapped[int] = mapped_column(default=0)
+    alt: Mapped[str] = mapped_column(String(200), default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    listing: Mapped[Listing | None] = relationship(back_populates="photos")

@@ -1,0 +1,250 @@
+"""Use cases for listings: create and edit, quick updates from a phone, status changes, queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from marketplace.accounts.models import Organization, User
+from marketplace.credentials.models import Certificate, PlantingCode
+from marketplace.dates import NotADate, parse_date
+from marketplace.db import utcnow
+from marketplace.errors import NotFound, ValidationError
+from marketplace.listings import rules
+from marketplace.listings.models import Listing
+from marketplace.numbers import NotANumber, parse_decimal, parse_vnd
+from marketplace.products.services import find_product
+from marketplace.products.units import parse_unit
+from marketplace.vietnamese import clean, fold
+
+MESSAGES = {
+    "required": _l("This field is required."),
+    "positive": _l("Enter a number above zero."),
+    "too_large": _l("That number is too large."),
+    "above_quantity": _l("The minimum order cannot be more than the quantity."),
+    "price_or_negotiable": _l("Enter a price or tick “negotiable”."),
+    "price_range": _l("Enter a price between 0 and 10 billion đồng."),
+    "window_order": _l("The end date must be on or after the start date."),
+    "window_past": _l("The end date has passed: choose a date from today on."),
+    "too_long": _l("This text is too long."),
+    "not_a_number": _l("Enter a number, e.g. 1500 or 2,5."),
+    "not_a_price": _l("Enter a price in đồng, e.g. 38000 or 38k."),
+    "not_a_date": _l("Enter a date as dd/mm/yyyy."),
+    "unknown_product": _l("We do not know this product yet. Choose one from the list, e.g. xoài, quýt, khóm."),
+    "unknown_unit": _l("Choose a unit from the list (kg, tấn, trái…)."),
+    "foreign_credential": _l("Choose only your own organisation's certificates and codes."),
+    "below_ordered": _l("Buyers have already ordered more than that."),
+    "status_change": _l("That change is not possible from the listing's current status."),
+}
+
+
+@dataclass
+class ListingInput:
+    """What a form, the API or an import row says about a listing, before parsing."""
+
+    product: str
+    quantity: object
+    unit: str
+    available_from: object
+    available_to: object
+    variety: str = ""
+    grade: str = ""
+    min_order: object = None
+    price_vnd: object = None
+    price_negotiable: bool = False
+    delivery_area: str = ""
+    description: str = ""
+    producer_name: str = ""
+    certificate_ids: list[int] = field(default_factory=list)
+    planting_code_ids: list[int] = field(default_factory=list)
+    ref: str | None = None
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, name: str, key: str) -> None:
+        self.fields.setdefault(name, []).append(str(MESSAGES[key]))
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationError(str(_l("Some fields need attention.")), fields=self.fields)
+
+
+def _number(problems: _Problems, name: str, value, parser, key: str):
+    try:
+        return parser(value)
+    except NotANumber:
+        problems.add(name, key)
+        return None
+
+
+def _date(problems: _Problems, name: str, value) -> date | None:
+    try:
+        return parse_date(value)
+    except NotADate:
+        problems.add(name, "not_a_date")
+        return None
+
+
+def save_listing(db: Session, org: Organization, data: ListingInput, user: User | None, *, today: date,
+                 listing: Listing | None = None, publish: bool = False) -> Listing:
+    """Create or update a listing; every problem is reported at once, nothing is half-saved."""
+    problems = _Problems()
+    product = find_product(db, data.product) if clean(data.product) else None
+    if not clean(data.product):
+        problems.add("product", "required")
+    elif product is None:
+        problems.add("product", "unknown_product")
+    unit = parse_unit(data.unit)
+    if unit is None:
+        problems.add("unit", "unknown_unit")
+    quantity = _number(problems, "quantity", data.quantity, parse_decimal, "not_a_number")
+    min_order = _number(problems, "min_order", data.min_order, parse_decimal, "not_a_number")
+    price = _number(problems, "price_vnd", data.price_vnd, parse_vnd, "not_a_price")
+    available_from = _date(problems, "available_from", data.available_from)
+    available_to = _date(problems, "available_to", data.available_to)
+    texts = {"variety": clean(data.variety), "grade": clean(data.grade), "delivery_area": clean(data.delivery_area),
+             "description": (data.description or "").strip(), "producer_name": clean(data.producer_name),
+             "product": clean(data.product)}
+    checked = rules.check_listing(
+        quantity=quantity, min_order=min_order, price_vnd=price,
+        price_negotiable=bool(data.price_negotiable), available_from=available_from,
+        available_to=available_to, texts=texts, today=today,
+        publishing=publish or (listing is not None and listing.status == "published"),
+    )
+    for name, keys in checked.fields.items():
+        if name not in problems.fields:  # a value that did not parse is reported once, not twice
+            for key in keys:
+                problems.add(name, key)
+    certificates = _own(db, Certificate, data.certificate_ids, org, problems, "certificate_ids")
+    codes = _own(db, PlantingCode, data.planting_code_ids, org, problems, "planting_code_ids")
+    reserved = (listing.quantity - listing.quantity_available) if listing is not None else 0
+    if quantity is not None and listing is not None and quantity < reserved:
+        problems.add("quantity", "below_ordered")
+    problems.raise_if_any()
+
+    if listing is None:
+        listing = Listing(organization=org, created_by=user, status="draft")
+        db.add(listing)
+    listing.ref = data.ref or listing.ref
+    listing.product, listing.product_text = product, texts["product"]
+    listing.variety = _variety(product, texts["variety"])
+    listing.variety_text = texts["variety"]
+    listing.grade, listing.unit = texts["grade"], unit.code
+    listing.quantity, listing.quantity_available = quantity, quantity - reserved
+    listing.min_order = min_order
+    listing.price_vnd = price
+    listing.price_negotiable = price is None or bool(data.price_negotiable)
+    listing.available_from, listing.available_to = available_from, available_to
+    listing.delivery_area, listing.description = texts["delivery_area"], texts["description"]
+    listing.producer_name = texts["producer_name"]
+    listing.certificates, listing.planting_codes = certificates, codes
+    if publish and listing.status != "published":
+        _apply_status(listing, "publish")
+    db.flush()
+    return listing
+
+
+def _variety(product, text: str):
+    if product is None or not text:
+        return None
+    wanted = fold(text)
+    for variety in product.varieties:
+        names = [variety.name, *variety.synonym_list]
+        if any(fold(name) == wanted for name in names):
+            return variety
+    return None
+
+
+def _own(db: Session, model, ids: list[int], org: Organization, problems: _Problems, field_name: str) -> list:
+    if not ids:
+        return []
+    records = list(db.scalars(select(model).where(model.id.in_(ids))))
+    if len(records) != len(set(ids)) or any(r.organization_id != org.id for r in records):
+        problems.add(field_name, "foreign_credential")
+        return []
+    return records
+
+
+def _apply_status(listing: Listing, action: str) -> None:
+    target = rules.next_status(listing.status, action)
+    if target is None:
+        raise ValidationError(str(MESSAGES["status_change"]), fields={"status": [str(MESSAGES["status_change"])]})
+    listing.status = target
+    if target == "published":
+        listing.published_at = utcnow()
+
+
+def change_status(db: Session, listing: Listing, action: str, *, today: date) -> None:
+    if action == "publish" and listing.available_to < today:
+        raise ValidationError(str(MESSAGES["window_past"]), fields={"available_to": [str(MESSAGES["window_past"])]})
+    _apply_status(listing, action)
+    db.flush()
+
+
+def quick_update(db: Session, listing: Listing, *, quantity=None, price_vnd=None, available_to=None,
+                 today: date) -> Listing:
+    """The phone's two-tap update: quantity left, price, last day available — any of them."""
+    problems = _Problems()
+    new_quantity = _number(problems, "quantity", quantity, parse_decimal, "not_a_number")
+    new_price = _number(problems, "price_vnd", price_vnd, parse_vnd, "not_a_price")
+    new_end = _date(problems, "available_to", available_to)
+    problems.raise_if_any()
+    reserved = listing.quantity - listing.quantity_available
+    if new_quantity is not None:
+        # The chair types what is left to sell now; what buyers ordered stays reserved.
+        if new_quantity < 0:
+            problems.add("quantity", "positive")
+        elif new_quantity > rules.MAX_QUANTITY:
+            problems.add("quantity", "too_large")
+    if new_price is not None and not 0 <= new_price <= rules.MAX_PRICE_VND:
+        problems.add("price_vnd", "price_range")
+    if new_end is not None and new_end < listing.available_from:
+        problems.add("available_to", "window_order")
+    elif new_end is not None and new_end < today:
+        problems.add("available_to", "window_past")
+    problems.raise_if_any()
+    if new_quantity is not None:
+        listing.quantity_available = new_quantity
+        listing.quantity = new_quantity + reserved
+        if new_quantity > 0 and listing.status == "sold_out":
+            listing.status = "published"
+    if new_price is not None:
+        listing.price_vnd, listing.price_negotiable = new_price, False
+    if new_end is not None:
+        listing.available_to = new_end
+    db.flush()
+    return listing
+
+
+def get_listing(db: Session, listing_id: int) -> Listing:
+    listing = db.get(Listing, listing_id)
+    if listing is None:
+        raise NotFound(str(_l("We could not find that listing.")))
+    return listing
+
+
+def listings_of(db: Session, org: Organization) -> list[Listing]:
+    stmt = (select(Listing).where(Listing.organization_id == org.id)
+            .options(selectinload(Listing.photos)).order_by(Listing.updated_at.desc()))
+    return list(db.scalars(stmt))
+
+
+def public_listings(db: Session, *, today: date, org: Organization | None = None, limit: int = 50) -> list[Listing]:
+    """Published, still in their window, something left: what visitors, search and matching see."""
+    stmt = (select(Listing).where(Listing.status == "published", Listing.available_to >= today,
+                                  Listing.quantity_available > 0)
+            .options(selectinload(Listing.photos)).order_by(Listing.published_at.desc()).limit(limit))
+    if org is not None:
+        stmt = stmt.where(Listing.organization_id == org.id)
+    return list(db.scalars(stmt))
+
+
+def listing_by_ref(db: Session, ref: str) -> Listing | None:
+    return db.scalar(select(Listing).where(Listing.ref == ref))

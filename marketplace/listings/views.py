@@ -1,0 +1,211 @@
+"""Listing pages: create, show, edit, the club's listing page with two-tap updates, status."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace import db
+from marketplace.access import public, signed_in
+from marketplace.accounts import services as accounts
+from marketplace.accounts.permissions import can_manage_supply
+from marketplace.credentials import services as credentials
+from marketplace.dates import today_in_vietnam
+from marketplace.errors import NotFound, ValidationError
+from marketplace.forms import attach_errors
+from marketplace.listings import forms, rules
+from marketplace.listings import services as listings
+from marketplace.listings.models import Listing
+from marketplace.products.services import categories_with_products
+
+bp = Blueprint("listings", __name__)
+
+
+def _listing_or_404(listing_id: int) -> Listing:
+    try:
+        return listings.get_listing(db.session, listing_id)
+    except NotFound:
+        abort(404)
+
+
+def _require_manager(listing: Listing) -> None:
+    if not can_manage_supply(current_user, listing.organization):
+        abort(403)
+
+
+def _form_input(form: forms.ListingForm) -> listings.ListingInput:
+    return listings.ListingInput(
+        product=form.product.data or "", variety=form.variety.data or "", grade=form.grade.data or "",
+        quantity=form.quantity.data, unit=form.unit.data, min_order=form.min_order.data,
+        price_vnd=form.price_vnd.data, price_negotiable=form.price_negotiable.data,
+        available_from=form.available_from.data, available_to=form.available_to.data,
+        delivery_area=form.delivery_area.data or "", description=form.description.data or "",
+        producer_name=form.producer_name.data or "",
+        certificate_ids=form.certificate_ids.data or [], planting_code_ids=form.planting_code_ids.data or [],
+    )
+
+
+def _credential_choices(form: forms.ListingForm, org) -> None:
+    form.certificate_ids.choices = [
+        (c.id, f"{c.type.upper()} {c.number}") for c in credentials.certificates_of(db.session, org)]
+    form.planting_code_ids.choices = [(c.id, c.code) for c in credentials.codes_of(db.session, org)]
+
+
+def _add_photos(listing: Listing) -> None:
+    from marketplace.listings import photos
+
+    photos.add_uploaded(db.session, listing, request.files.getlist("photos"), current_user)
+
+
+def _render_form(form, listing=None, status=200):
+    return render_template("listings/form.html", form=form, listing=listing,
+                           categories=categories_with_products(db.session)), status
+
+
+@bp.route("/listings/new", methods=["GET", "POST"])
+@signed_in
+def new():
+    org = current_user.organization
+    if org is None or not can_manage_supply(current_user, org):
+        flash(_("Only a club or cooperative can list produce. Create or join one first."), "error")
+        return redirect(url_for("accounts.account"))
+    form = forms.ListingForm()
+    _credential_choices(form, org)
+    if request.method == "GET":
+        form.available_from.data = today_in_vietnam().isoformat()
+    if form.validate_on_submit():
+        publish = "publish" in request.form
+        try:
+            listing = listings.save_listing(db.session, org, _form_input(form), current_user,
+                                            today=today_in_vietnam(), publish=publish)
+            _add_photos(listing)
+        except ValidationError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your listing is published.") if publish else _("Your listing is saved as a draft."), "success")
+            return redirect(url_for("listings.show", listing_id=listing.id))
+    return _render_form(form, status=422 if form.errors else 200)
+
+
+@bp.route("/listings/<int:listing_id>")
+@public
+def show(listing_id: int):
+    listing = _listing_or_404(listing_id)
+    today = today_in_vietnam()
+    manager = can_manage_supply(current_user, listing.organization)
+    status = rules.effective_status(listing.status, listing.available_to, listing.quantity_available, today)
+    if status in ("draft",) and not manager:
+        abort(404)
+    return render_template("listings/show.html", listing=listing, status=status, manager=manager, today=today,
+                           ocop_stars=credentials.ocop_stars(listing.certificates, today),
+                           quick_form=forms.QuickUpdateForm(), status_form=forms.StatusForm())
+
+
+@bp.route("/listings/<int:listing_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit(listing_id: int):
+    listing = _listing_or_404(listing_id)
+    _require_manager(listing)
+    form = forms.ListingForm(obj=None if request.method == "POST" else _form_values(listing))
+    _credential_choices(form, listing.organization)
+    if form.validate_on_submit():
+        try:
+            listings.save_listing(db.session, listing.organization, _form_input(form), current_user,
+                                  today=today_in_vietnam(), listing=listing,
+                                  publish="publish" in request.form)
+            _add_photos(listing)
+        except ValidationError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("listings.show", listing_id=listing.id))
+    return _render_form(form, listing, status=422 if form.errors else 200)
+
+
+def _form_values(listing: Listing):
+    """An object whose attributes pre-fill the edit form as the chair would type them."""
+
+    class Values:
+        product = listing.product.name_vi
+        variety = listing.variety.name if listing.variety else listing.variety_text
+        grade = listing.grade
+        quantity = f"{listing.quantity:g}"
+        unit = listing.unit
+        min_order = f"{listing.min_order:g}" if listing.min_order is not None else ""
+        price_vnd = str(listing.price_vnd) if listing.price_vnd is not None else ""
+        price_negotiable = listing.price_negotiable
+        available_from = listing.available_from.isoformat()
+        available_to = listing.available_to.isoformat()
+        delivery_area = listing.delivery_area
+        producer_name = listing.producer_name
+        description = listing.description
+        certificate_ids = [c.id for c in listing.certificates]
+        planting_code_ids = [c.id for c in listing.planting_codes]
+
+    return Values()
+
+
+@bp.route("/listings/<int:listing_id>/quick", methods=["POST"])
+@signed_in
+def quick_update(listing_id: int):
+    listing = _listing_or_404(listing_id)
+    _require_manager(listing)
+    form = forms.QuickUpdateForm()
+    back = request.form.get("back") == "org"
+    if form.validate_on_submit():
+        try:
+            listings.quick_update(db.session, listing, quantity=form.quantity.data or None,
+                                  price_vnd=form.price_vnd.data or None,
+                                  available_to=form.available_to.data or None, today=today_in_vietnam())
+        except ValidationError as error:
+            db.session.rollback()
+            for messages in error.fields.values():
+                for message in messages:
+                    flash(f"{listing.title}: {message}", "error")
+        else:
+            db.session.commit()
+            flash(_("Updated: %(title)s", title=listing.title), "success")
+    else:
+        flash(_("The form expired. Please send it again."), "error")
+    if back:
+        return redirect(url_for("listings.manage", org_id=listing.organization_id) + f"#listing-{listing.id}")
+    return redirect(url_for("listings.show", listing_id=listing.id))
+
+
+@bp.route("/listings/<int:listing_id>/status", methods=["POST"])
+@signed_in
+def change_status(listing_id: int):
+    listing = _listing_or_404(listing_id)
+    _require_manager(listing)
+    form = forms.StatusForm()
+    if form.validate_on_submit():
+        try:
+            listings.change_status(db.session, listing, form.action.data, today=today_in_vietnam())
+        except ValidationError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The listing's status is changed."), "success")
+    return redirect(url_for("listings.show", listing_id=listing.id))
+
+
+@bp.route("/orgs/<int:org_id>/listings")
+@signed_in
+def manage(org_id: int):
+    """The club's own listing page: every listing, each with a two-tap update form."""
+    try:
+        org = accounts.get_organization(db.session, org_id)
+    except NotFound:
+        abort(404)
+    if not can_manage_supply(current_user, org):
+        abort(403)
+    today = today_in_vietnam()
+    items = [(listing, rules.effective_status(listing.status, listing.available_to, listing.quantity_available, today))
+             for listing in listings.listings_of(db.session, org)]
+    return render_template("listings/manage.html", org=org, items=items, quick_form=forms.QuickUpdateForm())

@@ -1,0 +1,64 @@
+"""Reading numbers the way people in Vietnam write them: 1.500 is fifteen hundred, 2,5 is two
+and a half, 38k is 38,000 đồng."""
+
+from __future__ import annotations
+
+import re
+
+_THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_THOUSANDS_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+$")
+
+
+class NotANumber(ValueError):
+    pass
+
+
+def parse_decimal(text: str | None) -> float | None:
+    """A quantity: "2,5" and "2.5" are 2.5; "1.500" and "1,500" are 1500; empty is None."""
+    if text is None:
+        return None
+    value = re.sub(r"\s+", "", str(text))
+    if value == "":
+        return None
+    if "." in value and "," in value:
+        # The last separator is the decimal one: 1.234,5 (Vietnamese) or 1,234.5 (English).
+        if value.rfind(",") > value.rfind("."):
+            value = value.replace(".", "").replace(",", ".")
+        else:
+            value = value.replace(",", "")
+    elif _THOUSANDS_DOTS.match(value):
+        value = value.replace(".", "")
+    elif _THOUSANDS_COMMAS.match(value):
+        value = value.replace(",", "")
+    else:
+        value = value.replace(",", ".")
+    try:
+        number = float(value)
+    except ValueError as error:
+        raise NotANumber(text) from error
+    if number != number or number in (float("inf"), float("-inf")):
+        raise NotANumber(text)
+    return number
+
+
+def parse_vnd(text: str | None) -> int | None:
+    """Whole đồng: "38.000", "38000", "38.000đ", "38k", "1,2tr" (triệu = million)."""
+    if text is None:
+        return None
+    value = re.sub(r"\s+", "", str(text)).lower()
+    value = re.sub(r"(vnd|vnđ|đồng|dong|đ|₫)$", "", value)
+    if value == "":
+        return None
+    multiplier = 1
+    for suffix, factor in (("triệu", 1_000_000), ("trieu", 1_000_000), ("tr", 1_000_000), ("k", 1000),
+                           ("nghìn", 1000), ("ngàn", 1000)):
+        if value.endswith(suffix):
+            value, multiplier = value[: -len(suffix)], factor
+            break
+    number = parse_decimal(value)
+    if number is None:
+        raise NotANumber(text)
+    amount = number * multiplier
+    if amount != int(amount):
+        raise NotANumber(text)  # đồng has no smaller unit
+    return int(amount)
