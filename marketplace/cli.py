@@ -49,7 +49,51 @@ def demo_command(if_empty: bool) -> None:
         return
     created = load_demo(db.session, current_app.config["DEMO_PASSWORD"])
     db.session.commit()
-    click.echo(f"demo data: {created['organizations']} new organisations, {created['users']} new users")
+    click.echo(f"demo data: {created['organizations']} new organisations, {created['users']} new users, "
+               f"{created['listings']} new listings")
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the summary and of the problems.")
+@with_appcontext
+def import_command(path: str, lang: str) -> None:
+    """Import a workbook (.xlsx), a JSON document, a .zip of CSV files or a folder of CSV files.
+
+    All or nothing: every problem is printed (sheet, row, column, value, reason) and nothing is
+    stored, or everything is stored and a summary printed.
+    """
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from marketplace.dates import today_in_vietnam
+    from marketplace.imports import readers
+    from marketplace.imports import services as imports
+
+    with force_locale(lang):
+        try:
+            sheets = readers.read_path(path)
+        except readers.ReaderError as error:
+            _fail(error.message)
+        report = imports.import_data(db.session, sheets, None, today_in_vietnam())
+        if not report.ok:
+            db.session.rollback()
+            for problem in report.problems:
+                click.echo(_('%(sheet)s row %(row)d, column %(column)s, value "%(value)s": %(reason)s',
+                             sheet=problem.sheet, row=problem.row, column=problem.column,
+                             value=problem.value, reason=problem.reason))
+            for notice in report.notices:
+                click.echo(notice)
+            _fail(_("Problems found: %(n)d. Nothing was stored: fix them in the file, then import the whole "
+                    "file again.", n=len(report.problems)))
+        db.session.commit()
+        for sheet, counts in report.counts.items():
+            click.echo(_("%(sheet)s: %(created)d created, %(updated)d updated",
+                         sheet=sheet, created=counts.created, updated=counts.updated))
+        for notice in report.notices:
+            click.echo(notice)
+        click.echo(_("Imported: everything is stored."))
 
 
 @click.group("users")
@@ -143,8 +187,26 @@ def search_check_command() -> None:
     sys.exit(1)
 
 
+@click.group("credentials")
+def credentials_group() -> None:
+    """Certificates, OCOP ratings and planting codes."""
+
+
+@credentials_group.command("expire")
+@with_appcontext
+def credentials_expire_command() -> None:
+    """Mark active credentials past their end date as expired (run daily; validity is by date anyway)."""
+    from marketplace.credentials import services as credentials
+    from marketplace.dates import today_in_vietnam
+
+    count = credentials.expire_due(db.session, today_in_vietnam())
+    db.session.commit()
+    click.echo(f"expired {count} credentials")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (init_db_command, demo_command, users_group, tokens_group, search_group):
+    for command in (init_db_command, demo_command, import_command, users_group, tokens_group, search_group,
+                    credentials_group):
         app.cli.add_command(command)
 
 

@@ -8,7 +8,7 @@ nothing here can be mistaken for a real business. Idempotent: keyed by ref and e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +16,9 @@ from sqlalchemy.orm import Session
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.passwords import hash_password
+from marketplace.credentials import services as credentials
+from marketplace.dates import today_in_vietnam
+from marketplace.listings import services as listings
 
 DEMO_DOMAIN = "demo.chohoiquan.vn"
 
@@ -128,11 +131,74 @@ USERS: tuple[DemoUser, ...] = (
 )
 
 
+# Demo credential numbers use a 9xxx serial so they cannot be mistaken for real ones.
+# (org ref, type, number, product, stars, issued, expires, status)
+CERTIFICATES: tuple[tuple, ...] = (
+    ("demo-htx-xoai-my-xuong", "vietgap", "VietGAP-TT-13-09-82-9001", "xoài cát Chu", None,
+     date(2025, 9, 1), date(2027, 8, 31), "active"),
+    ("demo-htx-xoai-my-xuong", "globalgap", "4063061899001", "xoài", None, date(2026, 3, 1), date(2027, 2, 28), "active"),
+    ("demo-hq-xoai-my-xuong", "vietgap", "VietGAP-TT-13-09-82-9002", "xoài cát Chu", None,
+     date(2023, 6, 1), date(2025, 5, 31), "active"),  # expired: shows as expired, never as a badge
+    ("demo-hq-sen-thap-muoi", "ocop", "QĐ-9003/UBND-OCOP", "trà sen", 4, date(2025, 4, 15), None, "active"),
+    ("demo-hq-quyt-hong-long-hau", "vietgap", "VietGAP-TT-13-09-82-9004", "quýt hồng", None,
+     date(2026, 1, 10), date(2028, 1, 9), "pending"),
+    ("demo-hq-khom-tan-phuoc", "organic", "TCVN11041-9005", "khóm", None, date(2025, 11, 1), date(2027, 10, 31), "active"),
+    ("demo-htx-quyt-hong-lai-vung", "ocop", "QĐ-9006/UBND-OCOP", "quýt hồng Lai Vung", 3,
+     date(2024, 12, 20), None, "active"),
+)
+# (org ref, code, kind, crop, area, markets, issued, valid until, status)
+PLANTING_CODES: tuple[tuple, ...] = (
+    ("demo-htx-xoai-my-xuong", "VN-DTOR-9001", "growing_area", "xoài cát Chu", 32.5, "CN;US;AU",
+     date(2025, 5, 1), date(2028, 4, 30), "active"),
+    ("demo-htx-xoai-my-xuong", "VN-DTPH-9001", "packing_house", "xoài", None, "CN;US;AU",
+     date(2025, 5, 1), date(2028, 4, 30), "active"),
+    ("demo-hq-sau-rieng-ngu-hiep", "VN-DTOR-9002", "growing_area", "sầu riêng Ri6", 18.0, "CN",
+     date(2026, 8, 1), date(2029, 7, 31), "pending"),
+    ("demo-hq-tan-thuan-tay", "VN-DTOR-9003", "growing_area", "xoài cát Hòa Lộc", 12.0, "CN",
+     date(2024, 3, 1), date(2027, 2, 28), "suspended"),
+)
+# (ref, org ref, product, variety, quantity, unit, price, days from today: start, end,
+#  certificate numbers, codes, producer, description)
+LISTINGS: tuple[tuple, ...] = (
+    ("demo-l-xoai-cat-chu", "demo-htx-xoai-my-xuong", "xoài", "cát Chu", 8, "tấn", 38000, -5, 40,
+     ("VietGAP-TT-13-09-82-9001", "4063061899001"), ("VN-DTOR-9001", "VN-DTPH-9001"), "",
+     "Xoài cát Chu loại 1, 3–4 trái/kg, bao trái, sơ chế tại nhà đóng gói của HTX."),
+    ("demo-l-xoai-cat-chu-2", "demo-hq-xoai-my-xuong", "xoài", "cát Chu", 2.5, "tấn", 32000, 0, 25, (), (),
+     "Vườn chú Bảy Lợi", "Xoài cát Chu loại 2, giao tại vườn, nhận đặt từ 200 kg."),
+    ("demo-l-xoai-hoa-loc", "demo-hq-tan-thuan-tay", "xoài", "cát Hòa Lộc", 1.2, "tấn", 55000, 3, 35, (), (), "",
+     "Xoài cát Hòa Lộc chín cây, thơm ngọt."),
+    ("demo-l-quyt-hong", "demo-hq-quyt-hong-long-hau", "quýt", "hồng Lai Vung", 15, "tấn", 28000, 10, 70, (), (),
+     "", "Quýt hồng Lai Vung cho Tết, trái đều, màu đỏ cam."),
+    ("demo-l-quyt-hong-htx", "demo-htx-quyt-hong-lai-vung", "quýt", "hồng Lai Vung", 20, "tấn", 30000, 15, 75,
+     ("QĐ-9006/UBND-OCOP",), (), "", "Quýt hồng OCOP 3 sao, đóng thùng 10 kg."),
+    ("demo-l-hoa-cuc", "demo-hq-hoa-kieng-tan-quy-dong", "hoa kiểng", "cúc mâm xôi", 3000, "chậu", 120000, 20, 60,
+     (), (), "", "Cúc mâm xôi chậu lớn cho Tết, giao tận nơi trong tỉnh."),
+    ("demo-l-tra-sen", "demo-hq-sen-thap-muoi", "trà và bột sen", "", 500, "hộp", 85000, -30, 180,
+     ("QĐ-9003/UBND-OCOP",), (), "", "Trà tim sen Tháp Mười, hộp 100 g, sản phẩm OCOP 4 sao."),
+    ("demo-l-hat-sen", "demo-hq-sen-thap-muoi", "sen", "hạt sen tươi", 800, "kg", 90000, -2, 20, (), (), "",
+     "Hạt sen tươi bóc sẵn, giao mỗi sáng."),
+    ("demo-l-nhan-ido", "demo-hq-nhan-phu-huu", "nhãn", "Ido", 6, "tấn", 22000, 7, 45, (), (), "",
+     "Nhãn Ido cơm dày, hạt nhỏ."),
+    ("demo-l-sau-rieng", "demo-hq-sau-rieng-ngu-hiep", "sầu riêng", "Ri6", 10, "tấn", None, 30, 90, (), (), "",
+     "Sầu riêng Ri6 vụ nghịch, giá thỏa thuận theo lô."),
+    ("demo-l-lua", "demo-htx-tram-chim", "lúa", "OM 18", 300, "tấn", 7200, 14, 45, (), (), "",
+     "Lúa OM 18 canh tác giảm phát thải, thu hoạch vụ Đông Xuân."),
+    ("demo-l-ca-tra", "demo-hq-ca-tra-thuong-phuoc", "cá tra", "thương phẩm", 50, "tấn", 29000, 0, 30, (), (), "",
+     "Cá tra thương phẩm 0,8–1 kg/con."),
+    ("demo-l-khom", "demo-hq-khom-tan-phuoc", "khóm", "Queen", 12, "tấn", 9000, -10, 60,
+     ("TCVN11041-9005",), (), "", "Khóm Queen hữu cơ Tân Phước, trái 1–1,2 kg."),
+    ("demo-l-dua-xiem", "demo-thtx-dua-tan-phu-dong", "dừa", "xiêm xanh", 20000, "trái", 6000, 0, 60, (), (), "",
+     "Dừa xiêm xanh, nước ngọt, giao theo xe."),
+    ("demo-l-du-lich", "demo-hq-xoai-my-xuong", "du lịch vườn", "hái xoài", 40, "lượt", 80000, 0, 120, (), (), "",
+     "Tham quan vườn xoài, tự tay hái xoài, ăn trưa cùng nhà vườn."),
+)
+
+
 def demo_email(login: str) -> str:
     return f"{login}@{DEMO_DOMAIN}"
 
 
-def load_demo(db: Session, password: str) -> dict[str, int]:
+def load_demo(db: Session, password: str, today: date | None = None) -> dict[str, int]:
     """Create or update the demo organisations and users; return how many of each were new."""
     created = {"organizations": 0, "users": 0}
     orgs: dict[str, Organization] = {
@@ -167,4 +233,36 @@ def load_demo(db: Session, password: str) -> dict[str, int]:
         if spec.org_ref:
             accounts.add_member(db, orgs[spec.org_ref], user, spec.role, spec.title)
     db.flush()
+    created.update(_load_supply(db, orgs, today or today_in_vietnam()))
     return created
+
+
+def _load_supply(db: Session, orgs: dict[str, Organization], today: date) -> dict[str, int]:
+    """Credentials and listings; listing windows are relative to today so the demo stays current."""
+    staff = db.scalar(select(User).where(User.email == demo_email("canbo.xttm")))
+    numbers: dict[str, int] = {}
+    for ref, cert_type, number, product, stars, issued, expires, status in CERTIFICATES:
+        certificate = credentials.save_certificate(db, orgs[ref], credentials.CertificateInput(
+            type=cert_type, number=number, product_text=product, stars=stars, issued_on=issued,
+            expires_on=expires, status=status, issuer="Demo"), staff)
+        numbers[number] = certificate.id
+    codes: dict[str, int] = {}
+    for ref, code, kind, crop, area, markets, issued, until, status in PLANTING_CODES:
+        record = credentials.save_planting_code(db, orgs[ref], credentials.PlantingCodeInput(
+            code=code, kind=kind, crop=crop, area_ha=area, markets=markets, issued_on=issued,
+            valid_until=until, status=status), staff)
+        codes[code] = record.id
+    new_listings = 0
+    for (ref, org_ref, product, variety, quantity, unit, price, start, end, certs, plant_codes,
+         producer, description) in LISTINGS:
+        existing = listings.listing_by_ref(db, ref)
+        if existing is not None:
+            continue  # a chair may have changed it since: leave it alone
+        listings.save_listing(db, orgs[org_ref], listings.ListingInput(
+            ref=ref, product=product, variety=variety, quantity=quantity, unit=unit, price_vnd=price,
+            price_negotiable=price is None, available_from=today + timedelta(days=start),
+            available_to=today + timedelta(days=end), producer_name=producer, description=description,
+            certificate_ids=[numbers[n] for n in certs], planting_code_ids=[codes[c] for c in plant_codes],
+        ), None, today=today, publish=True)
+        new_listings += 1
+    return {"listings": new_listings}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_login import current_user
@@ -11,6 +11,8 @@ from marketplace.extensions import babel
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and jobs translate too (service messages)
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in languages:

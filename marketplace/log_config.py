@@ -22,7 +22,7 @@ _PATTERNS = [
     re.compile(r"(?i)((?:password|passwd|pwd|secret|token|api_key)[\"']?\s*[=:]\s*[\"']?)[^\s&\"',}]+"),
     re.compile(r"()chq_[A-Za-z0-9_-]{10,}"),
     re.compile(r"()(?:sk|rk|whsec)_(?:live|test)?_?[A-Za-z0-9]{8,}"),
-    re.compile(r"(://[^:/@\s]+:)[^@\s]+(?=@)"),
+    re.compile(r"(://[^:/@\s]*:)[^@\s]+(?=@)"),  # user may be empty: redis://:pw@host
 ]
 
 

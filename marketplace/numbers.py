@@ -4,6 +4,7 @@ and a half, 38k is 38,000 đồng."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 _THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+$")
@@ -17,6 +18,13 @@ def parse_decimal(text: str | None) -> float | None:
     """A quantity: "2,5" and "2.5" are 2.5; "1.500" and "1,500" are 1500; empty is None."""
     if text is None:
         return None
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        # A number from a spreadsheet cell or JSON is already a number: as text, 1.234 would read
+        # as one thousand two hundred and thirty-four.
+        try:
+            return _finite(float(text), text)
+        except OverflowError as error:  # an integer beyond any float, e.g. 10**400 in JSON
+            raise NotANumber(text) from error
     value = re.sub(r"\s+", "", str(text))
     if value == "":
         return None
@@ -36,6 +44,10 @@ def parse_decimal(text: str | None) -> float | None:
         number = float(value)
     except ValueError as error:
         raise NotANumber(text) from error
+    return _finite(number, text)
+
+
+def _finite(number: float, text) -> float:
     if number != number or number in (float("inf"), float("-inf")):
         raise NotANumber(text)
     return number
@@ -45,6 +57,11 @@ def parse_vnd(text: str | None) -> int | None:
     """Whole đồng: "38.000", "38000", "38.000đ", "38k", "1,2tr" (triệu = million)."""
     if text is None:
         return None
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        number = parse_decimal(text)
+        if number != int(number):
+            raise NotANumber(text)  # đồng has no smaller unit
+        return int(number)
     value = re.sub(r"\s+", "", str(text)).lower()
     value = re.sub(r"(vnd|vnđ|đồng|dong|đ|₫)$", "", value)
     if value == "":
@@ -58,7 +75,8 @@ def parse_vnd(text: str | None) -> int | None:
     number = parse_decimal(value)
     if number is None:
         raise NotANumber(text)
-    amount = number * multiplier
-    if amount != int(amount):
+    # In decimal, not float: 4,1 × 1,000,000 in floats is 4,099,999.9999999995.
+    amount = Decimal(repr(number)) * multiplier
+    if amount != amount.to_integral_value():
         raise NotANumber(text)  # đồng has no smaller unit
     return int(amount)

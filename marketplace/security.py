@@ -49,6 +49,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def check_csrf():
+        if not app.config.get("WTF_CSRF_ENABLED", True):
+            return
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             return
         if request.path.startswith(CSRF_EXEMPT_PREFIXES):
@@ -69,6 +71,9 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["APP_ENV"] == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # Public files are the same for everyone: looking up the user would add "Vary: Cookie".
+        if request.endpoint in ("static", "media.photo"):
+            return response
         if current_user.is_authenticated and "Cache-Control" not in headers:
             headers["Cache-Control"] = "private, no-store"
         return response

@@ -94,6 +94,7 @@ def make_test_app(database_url: str, **overrides) -> Flask:
         "LOGIN_IDENTIFIER_RATE_LIMIT": "1000 per minute",
         "SERVER_NAME": "localhost",
         "SEARCH_INDEX_DIR": "memory://",
+        "UPLOAD_DIR": "memory://",
     }
     config.update(overrides)
     return create_app(config)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from sqlalchemy.orm import Session
 
 from marketplace import db
 from marketplace.accounts import services as accounts
@@ -51,4 +56,92 @@ def login(client, user: User, password: str = PASSWORD):
     return post(client, "/login", {"identifier": user.email or user.phone, "password": password})
 
 
-__all__ = ["PASSWORD", "csrf_token", "login", "make_org", "make_user", "post"]
+@contextmanager
+def app_session(app: Flask) -> Iterator[Session]:
+    """The app's session in a short app context: set up or inspect data here, request outside.
+
+    Flask 3.1 reuses an app context that is already pushed for the requests a test client
+    makes, so a test that holds one for its whole length (the `session` fixture) shares `g`
+    across all its requests and clients: the signed-in user, the locale and the CSRF token
+    are then remembered from one request to the next. Tests of sessions, sign-out, languages
+    or several clients set up their data in this block and make their requests after it.
+    Objects made here stay usable afterwards (the session does not expire them on commit).
+    """
+    with app.app_context():
+        yield db.session
+
+
+def api_token(app: Flask, user: User, name: str = "test") -> str:
+    """A committed API bearer token for user."""
+    with app_session(app) as session:
+        token = accounts.create_api_token(session, session.get(User, user.id), name)
+        session.commit()
+    return token
+
+
+__all__ = ["PASSWORD", "api_token", "app_session", "csrf_token", "login", "make_org", "make_user", "post"]
+
+
+# Credentials and listings (added for the credentials, listings and org-page tests) ----------------
+
+def make_certificate(org: Organization, cert_type: str = "vietgap", number: str | None = None, *,
+                     status: str = "active", stars: int | None = None, issued_on=None, expires_on=None,
+                     product_text: str = "", user: User | None = None):
+    """A committed certificate (or OCOP rating) of org, through the credentials service.
+
+    Dates default to a year around today, so the certificate is current unless told otherwise.
+    """
+    from datetime import timedelta
+
+    from marketplace.credentials import services as credentials
+    from marketplace.dates import today_in_vietnam
+
+    n = next(_counter)
+    today = today_in_vietnam()
+    number = number or {"globalgap": f"{4063061000000 + n}", "ocop": f"{n}/QD-UBND",
+                        "organic": f"TCVN-11041-{n:04d}"}.get(cert_type, f"VietGAP-TT-13-09-68-{n:04d}")
+    if cert_type == "ocop" and stars is None:
+        stars = 4
+    issued_on = issued_on or today - timedelta(days=30)
+    if expires_on is None and cert_type != "ocop":
+        expires_on = today + timedelta(days=365)
+    certificate = credentials.save_certificate(db.session, org, credentials.CertificateInput(
+        type=cert_type, number=number, stars=stars, issued_on=issued_on, expires_on=expires_on,
+        product_text=product_text, status=status), user)
+    db.session.commit()
+    return certificate
+
+
+def make_planting_code(org: Organization, code: str | None = None, kind: str = "growing_area", *,
+                       status: str = "active", markets: str = "", crop: str = "", valid_until=None,
+                       user: User | None = None):
+    """A committed planting-area (or packing-house) code of org."""
+    from marketplace.credentials import services as credentials
+
+    n = next(_counter)
+    code = code or (f"VN-DTOR-{n:04d}" if kind == "growing_area" else f"VN-DTPH-{n:04d}")
+    record = credentials.save_planting_code(db.session, org, credentials.PlantingCodeInput(
+        code=code, kind=kind, crop=crop, markets=markets, valid_until=valid_until, status=status), user)
+    db.session.commit()
+    return record
+
+
+def make_listing(org: Organization, product: str = "xoài", *, quantity="1000", unit: str = "kg",
+                 price_vnd="38000", available_from=None, available_to=None, publish: bool = True,
+                 ref: str | None = None, certificates=(), planting_codes=(), user: User | None = None,
+                 **fields):
+    """A committed listing of org (published by default), open from today for 30 days."""
+    from datetime import timedelta
+
+    from marketplace.dates import today_in_vietnam
+    from marketplace.listings import services as listings
+
+    today = today_in_vietnam()
+    data = listings.ListingInput(
+        product=product, quantity=quantity, unit=unit, price_vnd=price_vnd,
+        available_from=available_from or today, available_to=available_to or today + timedelta(days=30),
+        certificate_ids=[c.id for c in certificates], planting_code_ids=[c.id for c in planting_codes],
+        ref=ref, **fields)
+    listing = listings.save_listing(db.session, org, data, user, today=today, publish=publish)
+    db.session.commit()
+    return listing

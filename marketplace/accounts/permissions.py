@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from marketplace.accounts.models import Organization, User
+from marketplace.accounts.rules import SELLER_KINDS
 
 
 def role_in(user: User, org: Organization) -> str | None:
@@ -17,6 +18,11 @@ def can_manage_supply(user: User | None, org: Organization) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return user.is_admin or role_in(user, org) == "seller"
+
+
+def can_list_for(user: User | None, org: Organization | None) -> bool:
+    """Create listings for org: only clubs, cooperatives and groups sell."""
+    return org is not None and org.kind in SELLER_KINDS and can_manage_supply(user, org)
 
 
 def can_manage_demand(user: User | None, org: Organization) -> bool:

@@ -28,6 +28,9 @@ class OrganizationSchema(OrgRefSchema):
     tourism = fields.Boolean()
     verified = fields.Boolean()
     is_demo = fields.Boolean()
+    certificates = fields.List(fields.Nested("CertificateSchema"))
+    planting_codes = fields.List(fields.Nested("PlantingCodeSchema"))
+    ocop_stars = fields.Integer(allow_none=True)
     phone = fields.String(metadata={"description": "Only for signed-in callers"})
     zalo = fields.String(metadata={"description": "Only for signed-in callers"})
     email = fields.String(metadata={"description": "Only for signed-in callers"})
@@ -72,3 +75,83 @@ class IndexSchema(Schema):
     name = fields.String()
     version = fields.String()
     openapi = fields.String()
+
+
+class CertificateSchema(Schema):
+    type = fields.String()
+    number = fields.String()
+    stars = fields.Integer(allow_none=True)
+    expires_on = fields.Date(allow_none=True)
+    status = fields.String(metadata={"description": "pending, active, suspended, revoked or expired"})
+    valid = fields.Boolean(metadata={"description": "verified by staff and not expired today"})
+
+
+class PlantingCodeSchema(Schema):
+    code = fields.String()
+    kind = fields.String(metadata={"description": "growing_area or packing_house"})
+    status = fields.String()
+    markets = fields.List(fields.String())
+    valid_until = fields.Date(allow_none=True)
+    valid = fields.Boolean()
+
+
+class ListingSchema(Schema):
+    id = fields.Integer()
+    ref = fields.String(allow_none=True)
+    product = fields.String()
+    variety = fields.String()
+    category = fields.String()
+    quantity = fields.Float()
+    quantity_available = fields.Float()
+    unit = fields.String()
+    min_order = fields.Float(allow_none=True)
+    price_vnd = fields.Integer(allow_none=True, metadata={"description": "per unit, whole đồng; null when negotiable"})
+    price_negotiable = fields.Boolean()
+    available_from = fields.Date()
+    available_to = fields.Date()
+    status = fields.String(metadata={"description": "draft, published, paused, sold_out or expired"})
+    org = fields.Nested(OrgRefSchema)
+    commune = fields.Nested(CommuneSchema, allow_none=True)
+    certificates = fields.List(fields.Nested(CertificateSchema))
+    ocop_stars = fields.Integer(allow_none=True, metadata={"description": "stars of a valid OCOP rating, else null"})
+    planting_codes = fields.List(fields.Nested(PlantingCodeSchema))
+    producer_name = fields.String()
+    delivery_area = fields.String()
+    description = fields.String()
+    photos = fields.List(fields.Url())
+
+
+class ListingListSchema(Schema):
+    total = fields.Integer()
+    results = fields.List(fields.Nested(ListingSchema))
+
+
+class ListingQuerySchema(Schema):
+    ref = fields.String(load_default=None)
+    org = fields.Integer(load_default=None, metadata={"description": "only this organisation's listings"})
+
+
+class ListingInputSchema(Schema):
+    """Values are taken as given and checked by the listing rules, which answer in the caller's
+    language; numbers may be JSON numbers or text such as "2,5" or "38k"."""
+
+    class Meta:
+        unknown = "exclude"
+
+    ref = fields.Raw(load_default=None)
+    product = fields.Raw(load_default="", metadata={"description": "name or synonym, e.g. xoài, khóm"})
+    variety = fields.Raw(load_default="")
+    grade = fields.Raw(load_default="")
+    quantity = fields.Raw(load_default=None)
+    unit = fields.Raw(load_default="")
+    min_order = fields.Raw(load_default=None)
+    price_vnd = fields.Raw(load_default=None)
+    price_negotiable = fields.Raw(load_default=False)
+    available_from = fields.Raw(load_default=None, metadata={"description": "YYYY-MM-DD or dd/mm/yyyy"})
+    available_to = fields.Raw(load_default=None)
+    delivery_area = fields.Raw(load_default="")
+    description = fields.Raw(load_default="")
+    producer_name = fields.Raw(load_default="")
+    certificates = fields.Raw(load_default=None, metadata={"description": "the org's certificate numbers"})
+    planting_codes = fields.Raw(load_default=None, metadata={"description": "the org's planting codes"})
+    publish = fields.Raw(load_default=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -11,22 +12,21 @@ from marketplace import db
 from marketplace.access import public, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
-from marketplace.api import schemas
+from marketplace.accounts.permissions import can_list_for, can_manage_supply
+from marketplace.credentials import rules as credential_rules
+from marketplace.credentials import services as credentials
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.listings import services as listings
+from marketplace.api import schemas, serializers
+from marketplace.dates import today_in_vietnam
 from marketplace.places.services import search_communes
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Chợ Hội Quán API v1")
 
-CONTACT_FIELDS = ("phone", "zalo", "email")
-
-
 def _org_json(org: Organization) -> dict:
     # Dumped here rather than by @blp.response, which documents the shape: what a caller
     # sees depends on who they are.
-    data = schemas.OrganizationSchema().dump(org)
-    if not current_user.is_authenticated:
-        for name in CONTACT_FIELDS:
-            data.pop(name, None)
-    return data
+    return serializers.org_json(db.session, org, today_in_vietnam(), with_contact=current_user.is_authenticated)
 
 
 @blp.route("/")
@@ -79,3 +79,96 @@ def communes(query: dict):
     results = search_communes(db.session, query["q"], limit=query["limit"])
     return {"total": len(results), "results": results}
 
+
+
+@blp.route("/listings")
+@public
+@blp.arguments(schemas.ListingQuerySchema, location="query")
+@blp.response(200, schemas.ListingListSchema)
+def list_listings(query: dict):
+    """Listings on sale now (published, in their window, something left), or one import `ref`."""
+    today = today_in_vietnam()
+    if query.get("ref"):
+        found = listings.listing_by_ref(db.session, query["ref"])
+        visible = [found] if found is not None and _may_see(found, today) else []
+    else:
+        org = accounts.get_organization(db.session, query["org"]) if query.get("org") else None
+        visible = listings.public_listings(db.session, today=today, org=org, limit=200)
+    return jsonify({"total": len(visible), "results": [serializers.listing_json(x, today) for x in visible]})
+
+
+@blp.route("/listings/<int:listing_id>")
+@public
+@blp.response(200, schemas.ListingSchema)
+def get_listing(listing_id: int):
+    """One listing; drafts only for the organisation that owns them."""
+    today = today_in_vietnam()
+    listing = listings.get_listing(db.session, listing_id)
+    if not _may_see(listing, today):
+        raise NotFound(_("We could not find that listing."))
+    return jsonify(serializers.listing_json(listing, today))
+
+
+def _may_see(listing, today) -> bool:
+    return listing.status != "draft" or can_manage_supply(current_user, listing.organization)
+
+
+@blp.route("/listings", methods=["POST"])
+@signed_in
+@blp.arguments(schemas.ListingInputSchema)
+@blp.response(201, schemas.ListingSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def create_listing(body: dict):
+    """Create a listing for the caller's organisation (published unless `publish` is false).
+
+    422 with a message per field for anything wrong: unknown product or unit, a text that is
+    not a number, a window that ends before it starts, a minimum order above the quantity…
+    """
+    org = current_user.organization
+    if not can_list_for(current_user, org):
+        raise PermissionDenied(_("Only a club or cooperative can list produce."))
+    today = today_in_vietnam()
+    certificate_ids, code_ids = _credential_ids(org, body.get("certificates"), body.get("planting_codes"))
+    data = listings.ListingInput(
+        ref=_text(body.get("ref")) or None, product=_text(body.get("product")), variety=_text(body.get("variety")),
+        grade=_text(body.get("grade")), quantity=body.get("quantity"), unit=_text(body.get("unit")),
+        min_order=body.get("min_order"), price_vnd=body.get("price_vnd"),
+        price_negotiable=body.get("price_negotiable") in (True, "true", "yes", 1, "1"),
+        available_from=body.get("available_from"), available_to=body.get("available_to"),
+        delivery_area=_text(body.get("delivery_area")), description=_text(body.get("description")),
+        producer_name=_text(body.get("producer_name")), certificate_ids=certificate_ids,
+        planting_code_ids=code_ids,
+    )
+    if data.ref and listings.listing_by_ref(db.session, data.ref) is not None:
+        raise Conflict(_("A listing with this reference already exists."))
+    listing = listings.save_listing(db.session, org, data, current_user, today=today,
+                                    publish=body.get("publish") not in (False, "false", "no", 0, "0"))
+    db.session.commit()
+    return jsonify(serializers.listing_json(listing, today)), 201
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _credential_ids(org, certificate_numbers, codes) -> tuple[list[int], list[int]]:
+    """Map the org's certificate numbers and codes to ids; an unknown one is a field error."""
+    fields: dict[str, list[str]] = {}
+    own_certificates = {c.number: c.id for c in credentials.certificates_of(db.session, org)}
+    own_codes = {c.code: c.id for c in credentials.codes_of(db.session, org)}
+    result = []
+    for name, values, own in (("certificates", certificate_numbers, own_certificates),
+                              ("planting_codes", codes, own_codes)):
+        if isinstance(values, str):
+            values = [v for v in values.split(";") if v.strip()]
+        ids = []
+        for value in values or []:
+            key = credential_rules.normalize_code(str(value)) if name == "planting_codes" else str(value).strip()
+            if key not in own:
+                fields.setdefault(name, []).append(_("%(value)s is not one of your organisation's.", value=value))
+            else:
+                ids.append(own[key])
+        result.append(ids)
+    if fields:
+        raise ValidationError(_("Some fields need attention."), fields=fields)
+    return result[0], result[1]

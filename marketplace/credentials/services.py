@@ -94,6 +94,8 @@ def _check(field: str, check, *args):
 def save_certificate(db: Session, org: Organization, data: CertificateInput, user: User | None,
                      existing: Certificate | None = None) -> Certificate:
     """Create (or, for an import re-run, update) a certificate after checking every rule."""
+    if data.type not in rules.CERTIFICATE_TYPES:
+        raise problem("type", "type_unknown")  # the type is wrong, not the number
     number = _check("number", rules.check_certificate_number, data.type, data.number)
     stars = _check("stars", rules.check_stars, data.type, data.stars)
     expires_on = data.expires_on or rules.default_expiry(data.type, data.issued_on)
@@ -104,7 +106,8 @@ def save_certificate(db: Session, org: Organization, data: CertificateInput, use
     if other is not None and other.organization_id != org.id:
         raise HeldByAnother("number", "certificate_held", number, other.organization)
     certificate = existing or other or Certificate(organization=org, type=data.type, number=number)
-    if certificate.id is None:
+    new = certificate.id is None  # decided now: the product lookup below autoflushes and assigns an id
+    if new:
         db.add(certificate)
     product = find_product(db, data.product_text) if data.product_text else None
     certificate.product_text, certificate.product = data.product_text.strip(), product
@@ -112,7 +115,7 @@ def save_certificate(db: Session, org: Organization, data: CertificateInput, use
     certificate.level = data.level or (rules.OCOP_LEVELS.get(stars, "") if stars else "")
     certificate.issuer, certificate.scope = data.issuer.strip(), data.scope.strip()
     certificate.issued_on, certificate.expires_on = data.issued_on, expires_on
-    _set_status(db, certificate, data.status, user, action="entered")
+    _set_status(db, certificate, data.status, user, action="entered", new=new)
     db.flush()
     return certificate
 
@@ -123,12 +126,15 @@ def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, 
     code = _check("code", rules.check_planting_code, data.code, data.kind)
     if data.area_ha is not None and data.area_ha < 0:
         raise problem("area_ha", "area_negative")
+    if data.status not in rules.STATUSES:
+        raise problem("status", "transition_not_allowed")  # as save_certificate: no unknown status
     if data.issued_on and data.valid_until:
         _check("valid_until", rules.check_dates, "code", data.issued_on, data.valid_until)
     record = db.scalar(select(PlantingCode).where(PlantingCode.code == code))
     if record is not None and record.organization_id != org.id:
         raise HeldByAnother("code", "code_held", code, record.organization)
-    if record is None:
+    new = record is None
+    if new:
         record = PlantingCode(organization=org, code=code)
         db.add(record)
     record.kind, record.crop, record.variety = data.kind, data.crop.strip(), data.variety.strip()
@@ -137,7 +143,7 @@ def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, 
     record.commune_code = data.commune_code or org.commune_code
     record.markets = ";".join(rules.split_markets(data.markets))
     record.issued_on, record.valid_until = data.issued_on, data.valid_until
-    _set_status(db, record, data.status, user, action="entered")
+    _set_status(db, record, data.status, user, action="entered", new=new)
     db.flush()
     return record
 
@@ -151,10 +157,13 @@ def flag_claim(db: Session, error: HeldByAnother, claimant: Organization, user: 
     return flag
 
 
-def _set_status(db: Session, credential, status: str, user: User | None, *, action: str, reason: str = "") -> None:
-    if credential.id is not None and credential.status == status and action == "entered":
+def _set_status(db: Session, credential, status: str, user: User | None, *, action: str, reason: str = "",
+                new: bool = False) -> None:
+    """`new`: the credential is being created, so its entry is recorded even when a flush has
+    already given it an id and the default status."""
+    if not new and credential.id is not None and credential.status == status and action == "entered":
         return
-    previous = credential.status if credential.id is not None else ""
+    previous = "" if new or credential.id is None else credential.status
     credential.status, credential.status_reason = status, reason
     if status == "active":
         credential.verified_by_id = user.id if user else None

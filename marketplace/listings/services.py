@@ -129,12 +129,12 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
         problems.add("quantity", "below_ordered")
     problems.raise_if_any()
 
+    variety = _variety(product, texts["variety"])  # may load varieties: before the listing is added
     if listing is None:
         listing = Listing(organization=org, created_by=user, status="draft")
-        db.add(listing)
     listing.ref = data.ref or listing.ref
     listing.product, listing.product_text = product, texts["product"]
-    listing.variety = _variety(product, texts["variety"])
+    listing.variety = variety
     listing.variety_text = texts["variety"]
     listing.grade, listing.unit = texts["grade"], unit.code
     listing.quantity, listing.quantity_available = quantity, quantity - reserved
@@ -147,6 +147,7 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     listing.certificates, listing.planting_codes = certificates, codes
     if publish and listing.status != "published":
         _apply_status(listing, "publish")
+    db.add(listing)
     db.flush()
     return listing
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from marketplace import db
 from marketplace.access import public, signed_in
 from marketplace.accounts import services as accounts
-from marketplace.accounts.permissions import can_manage_supply
+from marketplace.accounts.permissions import can_list_for, can_manage_supply
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import NotFound, ValidationError
@@ -67,7 +67,7 @@ def _render_form(form, listing=None, status=200):
 @signed_in
 def new():
     org = current_user.organization
-    if org is None or not can_manage_supply(current_user, org):
+    if not can_list_for(current_user, org):
         flash(_("Only a club or cooperative can list produce. Create or join one first."), "error")
         return redirect(url_for("accounts.account"))
     form = forms.ListingForm()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from marketplace.places.models import Commune, PlaceSource, Province
-from marketplace.vietnamese import fold
+from marketplace.vietnamese import clean, fold
 
 SOURCE_PACKAGE = "vietnamadminunits"
 SOURCE_LICENCE = "MIT"
@@ -110,7 +110,12 @@ def resolve_commune(db: Session, code: str | None, text: str | None) -> Commune 
         if found:
             return found
     if text:
-        matches = search_communes(db, text, limit=2)
+        matches = search_communes(db, text, limit=50)
+        typed = clean(text).lower()
+        # Typed accents tell "Xã Phú Hựu" from "Xã Phú Hữu"; the folded names cannot.
+        accented = [c for c in matches if typed in (c.name.lower(), c.label.lower())]
+        if len(accented) == 1:
+            return accented[0]
         exact = [c for c in matches if fold(c.label) == fold(text) or fold(c.name) == fold(text)]
         if len(exact) == 1:
             return exact[0]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from flask import Flask
 from werkzeug.serving import make_server
 
 import tests.conftest as suite
@@ -52,12 +53,22 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The app served on 127.0.0.1 and a free port, in a daemon thread; yields its base URL."""
+def live_app(tmp_path_factory) -> Iterator[Flask]:
+    """The app the browser talks to: its own database, committed for real."""
     # No SERVER_NAME: requests arrive as 127.0.0.1:<port>, and URLs are built from them.
     app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "browser"), SERVER_NAME=None)
     suite.prepare_database(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    db.get_engine(app).dispose()
+    forget = getattr(suite, "forget_database", None)
+    if forget is not None:
+        forget("browser")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The app served on 127.0.0.1 and a free port, in a daemon thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -66,10 +77,6 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        db.get_engine(app).dispose()
-        forget = getattr(suite, "forget_database", None)
-        if forget is not None:
-            forget("browser")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,162 @@
+"""The import sheets: their order, their columns, and what the template says about each column.
+
+One description serves the importer (order, required columns) and the template workbook (header,
+a Vietnamese example row, the "huong_dan" sheet). The help and the examples are Vietnamese text on
+purpose: the template is a document for Vietnamese staff, like the taxonomy's names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from marketplace.credentials.rules import add_months
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    help: str  # Vietnamese, for the template's "huong_dan" sheet
+    example: object | Callable[[date], object] = None  # a value, or a function of today
+    required: bool = False
+
+    def example_on(self, today: date) -> object:
+        return self.example(today) if callable(self.example) else self.example
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    title: str  # Vietnamese
+    columns: tuple[Column, ...]
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+# The example rows fit together: a club, its VietGAP certificate, its planting area code and a
+# listing that cites both, so the template imports as it is (dates move with today).
+EXAMPLE_ORG = "hq-xoai-my-tho"
+EXAMPLE_CERTIFICATE = "VietGAP-TT-13-09-68-0096"
+EXAMPLE_CODE = "VN-DTOR-0123"
+STATUS_HELP = ("Trạng thái: pending (chờ xác minh, mặc định khi để trống), active (đã xác minh), "
+               "suspended (tạm đình chỉ), revoked (thu hồi), expired (hết hạn).")
+DATE_HELP = "dd/mm/yyyy, ví dụ 31/08/2027."
+
+
+def _issued(today: date) -> date:
+    return today - timedelta(days=30)
+
+
+ORGANIZATIONS = Sheet("organizations", "Tổ chức: hội quán, hợp tác xã, người mua", (
+    Column("ref", "Mã tham chiếu duy nhất do bạn đặt (chữ không dấu, số, gạch ngang), tối đa 60 ký tự. "
+                  "Nhập lại cùng mã thì cập nhật tổ chức đó, không tạo trùng.", EXAMPLE_ORG, True),
+    Column("kind", "Loại tổ chức: club (hội quán), cooperative (hợp tác xã), coop_group (tổ hợp tác), "
+                   "business (doanh nghiệp), supermarket (siêu thị), trader (thương lái), "
+                   "exporter (doanh nghiệp xuất khẩu), agency (cơ quan nhà nước).", "club", True),
+    Column("name", "Tên tổ chức.", "Hội quán Xoài cát Chu Mỹ Thọ", True),
+    Column("commune_code", "Mã xã/phường chính thức sau ngày 1/7/2025 (5 chữ số), ví dụ "
+                           "29869 Phường Cao Lãnh, 30244 Xã Phú Hựu, 30076 Xã Mỹ Thọ. "
+                           "Phải có trong danh mục.", "30076"),
+    Column("address", "Địa chỉ như mọi người vẫn gọi, có thể theo địa danh cũ.", "Ấp 3, xã Mỹ Xương cũ"),
+    Column("phone", "Số điện thoại Việt Nam, ví dụ 0912 345 678.", "0912345678"),
+    Column("zalo", "Số Zalo, nếu khác số điện thoại.", None),
+    Column("email", "Thư điện tử.", None),
+    Column("members", "Số thành viên (số hộ), số nguyên.", 45),
+    Column("founded_on", f"Ngày thành lập, {DATE_HELP}", date(2019, 3, 15)),
+    Column("founded_from_ref", "Chỉ với hợp tác xã thành lập từ một hội quán: mã tham chiếu (ref) "
+                               "của hội quán đó, ở trong tệp này hoặc đã có trên hệ thống.", None),
+    Column("tourism", "Có đón khách du lịch nông thôn không: có/không (yes/no, 1/0).", "có"),
+    Column("description", "Giới thiệu ngắn.", "45 hộ trồng xoài cát Chu, có vườn đón khách tham quan."),
+))
+
+CERTIFICATES = Sheet("certificates", "Chứng nhận: VietGAP, GlobalGAP, hữu cơ, OCOP", (
+    Column("org_ref", "Mã tham chiếu (ref) của tổ chức được chứng nhận.", EXAMPLE_ORG, True),
+    Column("type", "Loại: vietgap, globalgap, organic (hữu cơ), ocop.", "vietgap", True),
+    Column("number", "Số chứng nhận. GlobalGAP (GGN) có đúng 13 chữ số. Loại và số xác định một "
+                     "chứng nhận: nhập lại thì cập nhật; số đã thuộc tổ chức khác thì bị từ chối.",
+           EXAMPLE_CERTIFICATE, True),
+    Column("product", "Sản phẩm được chứng nhận.", "Xoài cát Chu"),
+    Column("stars", "Chỉ với OCOP: số sao, từ 1 đến 5.", None),
+    Column("issued_on", f"Ngày cấp, {DATE_HELP}", _issued),
+    Column("expires_on", f"Ngày hết hạn, {DATE_HELP} VietGAP có hiệu lực tối đa 2 năm; "
+                         "OCOP để trống thì tính 36 tháng từ ngày cấp.",
+           lambda today: add_months(_issued(today), 23)),
+    Column("issuer", "Tổ chức cấp chứng nhận.", "Trung tâm Chứng nhận phù hợp"),
+    Column("status", STATUS_HELP, "active"),
+))
+
+PLANTING_CODES = Sheet("planting_codes", "Mã số vùng trồng và mã cơ sở đóng gói", (
+    Column("org_ref", "Mã tham chiếu (ref) của tổ chức giữ mã.", EXAMPLE_ORG, True),
+    Column("code", "Mã số, ví dụ VN-DTOR-0017 (vùng trồng), VN-DTPH-0001 (cơ sở đóng gói). "
+                   "Một mã chỉ thuộc một tổ chức: nhập lại thì cập nhật; mã đã thuộc tổ chức khác "
+                   "thì bị từ chối.", EXAMPLE_CODE, True),
+    Column("kind", "growing_area (vùng trồng) hoặc packing_house (cơ sở đóng gói).", "growing_area", True),
+    Column("crop", "Cây trồng.", "Xoài cát Chu"),
+    Column("area_ha", "Diện tích (ha), ví dụ 12,5.", 12.5),
+    Column("commune_code", "Mã xã/phường nơi có vùng trồng (5 chữ số); để trống thì lấy xã "
+                           "của tổ chức.", "30076"),
+    Column("markets", "Thị trường đã chấp nhận mã, mã nước cách nhau bằng dấu chấm phẩy, "
+                      "ví dụ CN;US;AU.", "CN;US"),
+    Column("issued_on", f"Ngày cấp, {DATE_HELP}", _issued),
+    Column("valid_until", f"Có hiệu lực đến, {DATE_HELP}", lambda today: add_months(_issued(today), 24)),
+    Column("status", STATUS_HELP, "active"),
+))
+
+LISTINGS = Sheet("listings", "Tin bán (đăng ngay khi nhập)", (
+    Column("ref", "Mã tham chiếu duy nhất của tin bán; nhập lại cùng mã thì cập nhật tin đó.",
+           "hq-xoai-my-tho-xoai-cat-chu", True),
+    Column("org_ref", "Mã tham chiếu (ref) của tổ chức bán.", EXAMPLE_ORG, True),
+    Column("product", "Sản phẩm, ví dụ xoài, quýt, khóm (dứa), sầu riêng, nhãn.", "xoài", True),
+    Column("variety", "Giống, ví dụ cát Chu, cát Hòa Lộc.", "cát Chu"),
+    Column("category", "Nhóm hàng, để kiểm tra (không bắt buộc): fruit (trái cây), vegetable (rau củ), "
+                       "rice (lúa gạo), aquatic (thủy sản), flower (hoa kiểng), processed (chế biến, OCOP), "
+                       "tourism (du lịch nông thôn).", "fruit"),
+    Column("quantity", "Sản lượng bán, ví dụ 5000 hoặc 2,5.", 5000, True),
+    Column("unit", "Đơn vị: kg, tạ, tấn, trái, bó, chậu, cây, hộp, chai, con, lượt, đêm.", "kg", True),
+    Column("min_order", "Đơn hàng tối thiểu, cùng đơn vị.", 500),
+    Column("price_vnd", "Giá một đơn vị, đồng, ví dụ 38000 hoặc 38k. Để trống nếu giá thỏa thuận.", 38000),
+    Column("available_from", f"Có hàng từ ngày, {DATE_HELP}", lambda today: today + timedelta(days=7), True),
+    Column("available_to", f"Có hàng đến ngày, {DATE_HELP} Không được ở quá khứ.",
+           lambda today: today + timedelta(days=60), True),
+    Column("certificates", "Số chứng nhận của chính tổ chức này (trong tệp hoặc đã có), "
+                           "cách nhau bằng dấu ;.", EXAMPLE_CERTIFICATE),
+    Column("planting_codes", "Mã số vùng trồng / cơ sở đóng gói của chính tổ chức này, "
+                             "cách nhau bằng dấu ;.", EXAMPLE_CODE),
+    Column("description", "Mô tả.", "Xoài cát Chu loại 1, trái 400–500 g, giao tại vườn."),
+))
+
+DEMAND = Sheet("demand", "Nhu cầu mua", (
+    Column("ref", "Mã tham chiếu duy nhất của nhu cầu; nhập lại cùng mã thì cập nhật.",
+           "coopmart-xoai-2027", True),
+    Column("org_ref", "Mã tham chiếu (ref) của tổ chức mua.", "coopmart", True),
+    Column("product", "Sản phẩm cần mua.", "xoài", True),
+    Column("category", "Nhóm hàng (không bắt buộc).", "fruit"),
+    Column("quantity", "Số lượng cần.", 10, True),
+    Column("unit", "Đơn vị.", "tấn", True),
+    Column("frequency", "Tần suất: once (một lần), weekly (hằng tuần), monthly (hằng tháng), "
+                        "seasonal (theo vụ).", "weekly"),
+    Column("needed_from", f"Cần từ ngày, {DATE_HELP}", lambda today: today + timedelta(days=14)),
+    Column("needed_to", f"Cần đến ngày, {DATE_HELP}", lambda today: today + timedelta(days=90)),
+    Column("price_min_vnd", "Giá thấp nhất, đồng.", 30000),
+    Column("price_max_vnd", "Giá cao nhất, đồng.", 40000),
+    Column("required_certificates", "Chứng nhận bắt buộc, cách nhau bằng dấu ;: vietgap, globalgap, organic.",
+           "vietgap"),
+    Column("min_ocop_stars", "Số sao OCOP tối thiểu.", None),
+    Column("needs_planting_code", "Cần mã số vùng trồng: có/không.", "có"),
+    Column("export_market", "Thị trường xuất khẩu (mã nước), ví dụ CN.", None),
+    Column("commune_code", "Mã xã/phường nhận hàng (5 chữ số).", "29869"),
+    Column("description", "Mô tả.", "Xoài cát Chu loại 1 cho hệ thống siêu thị."),
+))
+
+# Dependency order: a sheet may refer to rows of the sheets before it.
+SHEETS: tuple[Sheet, ...] = (ORGANIZATIONS, CERTIFICATES, PLANTING_CODES, LISTINGS, DEMAND)
+BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
+# The template's own help sheet: read back with the rest of the workbook and ignored without notice.
+HELP_SHEET = "huong_dan"

@@ -1,0 +1,87 @@
+"""The import template: a workbook with one sheet per importable sheet (header row, then a
+Vietnamese example row that imports as it is) and a "huong_dan" sheet explaining every column."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from marketplace.imports import sheets as sheet_specs
+from marketplace.imports.services import importable_sheets
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "DD/MM/YYYY"
+# Columns whose values look like numbers but are codes: Excel must keep them as text
+# (a commune code 03280 or a phone number 0912… would lose its leading zero).
+TEXT_COLUMNS = frozenset({"ref", "org_ref", "founded_from_ref", "commune_code", "phone", "zalo", "number",
+                          "code"})
+
+INTRO = (
+    "Cách dùng mẫu nhập dữ liệu Chợ Hội Quán",
+    "Mỗi trang tính là một loại dữ liệu: organizations (tổ chức), certificates (chứng nhận), "
+    "planting_codes (mã số vùng trồng, cơ sở đóng gói), listings (tin bán).",
+    "Dòng 1 là tên cột: giữ nguyên tên tiếng Anh. Dữ liệu bắt đầu từ dòng 2. Dòng 2 đang là một ví dụ: "
+    "sửa thành dữ liệu thật hoặc xóa đi trước khi nhập. Cột thừa được bỏ qua.",
+    "Nhập theo nguyên tắc “tất cả hoặc không”: chỉ cần một dòng sai là không có gì được lưu; "
+    "báo cáo ghi rõ trang tính, dòng, cột, giá trị và lý do để sửa rồi nhập lại cả tệp.",
+    "Nhập lại cùng mã tham chiếu (ref), cùng số chứng nhận hay cùng mã số thì cập nhật, không tạo trùng. "
+    "Tin bán được đăng ngay; chứng nhận và mã số lấy trạng thái ghi trong dòng (mặc định: chờ xác minh).",
+    "Ngày ghi theo dạng ngày/tháng/năm (31/08/2027). "
+    "Danh sách nhiều giá trị cách nhau bằng dấu chấm phẩy (;).",
+)
+
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBD5")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def template_workbook(today: date) -> bytes:
+    workbook = Workbook()
+    guide = workbook.active
+    guide.title = sheet_specs.HELP_SHEET
+    _write_guide(guide)
+    for spec in importable_sheets():
+        _write_sheet(workbook.create_sheet(spec.name), spec, today)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_guide(sheet) -> None:
+    sheet.append([INTRO[0]])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for line in INTRO[1:]:
+        sheet.append([line])
+    sheet.append([])
+    sheet.append(["Trang tính", "Cột", "Bắt buộc", "Giải thích"])
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font, cell.fill = _BOLD, _HEADER_FILL
+    for spec in importable_sheets():
+        for column in spec.columns:
+            sheet.append([spec.name, column.name, "có" if column.required else "", column.help])
+            sheet.cell(sheet.max_row, 4).alignment = _WRAP
+    for letter, width in (("A", 18), ("B", 20), ("C", 10), ("D", 100)):
+        sheet.column_dimensions[letter].width = width
+
+
+def _write_sheet(sheet, spec: sheet_specs.Sheet, today: date) -> None:
+    sheet.append(list(spec.column_names))
+    for cell in sheet[1]:
+        cell.font, cell.fill = _BOLD, _HEADER_FILL
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(spec.columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(14, min(40, len(column.name) + 4))
+        if column.name in TEXT_COLUMNS:
+            sheet.column_dimensions[letter].number_format = "@"
+        value = column.example_on(today)
+        cell = sheet.cell(2, index, value)
+        if isinstance(value, date):
+            cell.number_format = DATE_FORMAT
+        elif column.name in TEXT_COLUMNS:
+            cell.number_format = "@"

@@ -1,0 +1,108 @@
+"""A club chair lists produce from a phone; staff verify a code and its badge appears."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from datetime import date, timedelta
+
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from marketplace import db
+from marketplace.accounts import services as accounts
+from marketplace.credentials import services as credentials
+from tests.factories import PASSWORD
+
+_serial = itertools.count(1)
+
+
+def make_member(app, role: str, org_kind: str, org_name: str):
+    """A committed user acting for a new organisation; returns (email, org id)."""
+    n = next(_serial)
+    with app.app_context():
+        org = accounts.create_organization(db.session, kind=org_kind, name=f"{org_name} {n}", commune_code="30076")
+        user = accounts.create_user(db.session, name=f"Người thử {n}", password=PASSWORD,
+                                    email=f"supply{n}-{role}@example.test")
+        accounts.add_member(db.session, org, user, role, "Chủ nhiệm" if role == "seller" else "")
+        db.session.commit()
+        return user.email, org.id
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label(re.compile("E-mail|Thư điện tử|điện thoại", re.I)).first.fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("logout")).to_be_visible()
+
+
+def a_photo(tmp_path) -> str:
+    path = tmp_path / "xoai.jpg"
+    image = Image.new("RGB", (1600, 1200), (240, 200, 40))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def test_a_chair_lists_produce_with_a_photo_and_updates_the_quantity_in_two_taps(phone_page: Page, live_app,
+                                                                                 tmp_path) -> None:
+    page = phone_page
+    email, org_id = make_member(live_app, "seller", "club", "Hội quán Xoài thử")
+    sign_in(page, email)
+
+    page.goto("/listings/new")
+    page.locator("#product").fill("xoai")
+    page.locator("#variety").fill("cat chu")
+    page.locator("#quantity").fill("2,5")
+    page.locator("#unit").select_option("tấn")
+    page.locator("#price_vnd").fill("38k")
+    today = date.today()
+    page.locator("#available_from").fill(today.isoformat())
+    page.locator("#available_to").fill((today + timedelta(days=30)).isoformat())
+    page.locator("#photos").set_input_files(a_photo(tmp_path))
+    page.get_by_test_id("publish").click()
+
+    expect(page).to_have_url(re.compile(r"/listings/\d+$"))
+    expect(page.locator("h1")).to_contain_text("Xoài cát Chu")
+    expect(page.locator(".price").first).to_contain_text("38.000")
+    photo = page.locator(".gallery img").first
+    expect(photo).to_be_visible()
+    assert page.evaluate("img => img.naturalWidth", photo.element_handle()) > 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    listing_id = int(re.search(r"/listings/(\d+)", page.url).group(1))
+
+    page.goto(f"/orgs/{org_id}/listings")
+    quantity = page.get_by_test_id(f"quick-quantity-{listing_id}")
+    quantity.tap()  # tap one: the field
+    quantity.fill("1,5")
+    page.get_by_test_id(f"quick-save-{listing_id}").tap()  # tap two: save
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.get_by_test_id(f"quick-quantity-{listing_id}")).to_have_value("1,5")
+
+
+def test_staff_verify_a_planting_code_and_its_badge_appears(desktop_page: Page, live_app) -> None:
+    page = desktop_page
+    _club_email, org_id = make_member(live_app, "seller", "club", "Hội quán Sầu riêng thử")
+    with live_app.app_context():
+        org = accounts.get_organization(db.session, org_id)
+        code = credentials.save_planting_code(db.session, org, credentials.PlantingCodeInput(
+            code=f"VN-DTOR-9{next(_serial):03d}", kind="growing_area", crop="sầu riêng", markets="CN"), None)
+        db.session.commit()
+        code_id, code_text = code.id, code.code
+    staff_email, _agency = make_member(live_app, "staff", "agency", "Trung tâm thử")
+
+    page.goto(f"/orgs/{org_id}")
+    expect(page.locator(".credential-list")).to_contain_text(code_text)
+    expect(page.locator(".credential-list .badge.verified")).to_have_count(0)
+
+    sign_in(page, staff_email)
+    page.goto("/staff/credentials")
+    page.get_by_test_id(f"verify-code-{code_id}").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+
+    page.goto(f"/orgs/{org_id}")
+    badge = page.locator(".credential-list li", has_text=code_text).locator(".badge.verified")
+    expect(badge).to_be_visible()

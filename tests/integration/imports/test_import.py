@@ -1,0 +1,432 @@
+"""The all-or-nothing import: a good file stores everything (and again updates, never duplicates);
+a file with bad rows stores nothing and names every bad row; the CLI and the staff page."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import Organization
+from marketplace.credentials import services as credentials
+from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
+from marketplace.dates import today_in_vietnam
+from marketplace.imports import readers, services
+from marketplace.imports.sheets import SHEETS
+from marketplace.listings.models import Listing
+from tests.factories import app_session, login, make_org, make_user, post
+
+TODAY = today_in_vietnam()
+CLUB, COOP = "hq-imp-xoai", "htx-imp-xoai"
+VIETGAP = "VietGAP-TT-99-01-82-0001"
+GGN = "4049929999999"
+CODE = "VN-DTOR-9001"
+
+ORG_HEADER = ["ref", "kind", "name", "commune_code", "address", "phone", "members", "founded_on",
+              "founded_from_ref", "tourism", "description"]
+CERT_HEADER = ["org_ref", "type", "number", "product", "stars", "issued_on", "expires_on", "issuer", "status"]
+CODE_HEADER = ["org_ref", "code", "kind", "crop", "area_ha", "commune_code", "markets", "issued_on",
+               "valid_until", "status"]
+LISTING_HEADER = ["ref", "org_ref", "product", "variety", "category", "quantity", "unit", "min_order",
+                  "price_vnd", "available_from", "available_to", "certificates", "planting_codes",
+                  "description"]
+
+
+def good_sheets(club_name: str = "Hội quán Xoài Nhập Thử") -> dict[str, list[list]]:
+    issued = TODAY - timedelta(days=30)
+    return {
+        "organizations": [
+            ORG_HEADER,
+            # The cooperative comes first: its club is further down the same sheet.
+            [COOP, "cooperative", "HTX Xoài Nhập Thử", "30076", "", "0912 345 678", 120, date(2024, 1, 10),
+             CLUB, "không", "HTX thành lập từ hội quán"],
+            [CLUB, "club", club_name, 30076, "Ấp 3", None, 45, "15/03/2019", None, "có", "45 hộ trồng xoài"],
+        ],
+        "certificates": [
+            CERT_HEADER,
+            [CLUB, "VietGAP", VIETGAP, "xoài", None, issued, issued + timedelta(days=600), "QUACERT",
+             "active"],
+            [CLUB, "globalgap", int(GGN), "xoài", None, issued, issued + timedelta(days=365), "", None],
+        ],
+        "planting_codes": [
+            CODE_HEADER,
+            [CLUB, CODE, "growing_area", "Xoài cát Chu", "12,5", None, "CN; US", issued,
+             issued + timedelta(days=700), "active"],
+        ],
+        "listings": [
+            LISTING_HEADER,
+            ["imp-xoai-1", CLUB, "xoài", "cát Chu", "fruit", 5000, "kg", 500, "38k",
+             TODAY + timedelta(days=1), (TODAY + timedelta(days=60)).strftime("%d/%m/%Y"),
+             f"{VIETGAP}; {GGN}", CODE, "Xoài loại 1"],
+        ],
+    }
+
+
+def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def read(sheets: dict[str, list[list]]) -> readers.Sheets:
+    return readers.read_upload("import.xlsx", io.BytesIO(xlsx_bytes(sheets)))
+
+
+def counts(session) -> dict[str, int]:
+    models = (Organization, Certificate, PlantingCode, Listing, CredentialEvent, CodeClaimFlag)
+    return {m.__name__: session.scalar(select(func.count()).select_from(m)) for m in models}
+
+
+def by_ref(session, ref: str) -> Organization:
+    return session.scalar(select(Organization).where(Organization.ref == ref))
+
+
+# The service ------------------------------------------------------------------------------
+
+def test_a_good_workbook_stores_everything(session):
+    staff = make_user("staff")
+    report = services.import_data(session, read(good_sheets()), staff, TODAY)
+    assert report.ok, report.problems
+    session.commit()
+    assert {s: (c.created, c.updated) for s, c in report.counts.items()} == {
+        "organizations": (2, 0), "certificates": (2, 0), "planting_codes": (1, 0), "listings": (1, 0)}
+
+    club, coop = by_ref(session, CLUB), by_ref(session, COOP)
+    assert (club.kind, club.commune_code, club.members_count, club.tourism) == ("club", "30076", 45, True)
+    assert club.founded_on == date(2019, 3, 15)
+    assert coop.founded_from == club and coop.phone == "0912345678" and coop.tourism is False
+
+    certificates = {c.type: c for c in credentials.certificates_of(session, club)}
+    assert certificates["vietgap"].number == VIETGAP.upper()
+    assert certificates["vietgap"].status == "active"
+    assert certificates["vietgap"].verified_by_id == staff.id
+    assert certificates["globalgap"].number == GGN and certificates["globalgap"].status == "pending"
+    (code,) = credentials.codes_of(session, club)
+    assert (code.code, code.area_ha, code.markets, code.status) == (CODE, 12.5, "CN;US", "active")
+    assert code.commune_code == "30076"  # the organisation's commune when the row has none
+
+    listing = session.scalar(select(Listing).where(Listing.ref == "imp-xoai-1"))
+    assert listing.organization == club
+    assert listing.status == "published" and listing.published_at is not None
+    assert (listing.quantity, listing.min_order, listing.price_vnd, listing.unit) == (5000, 500, 38000, "kg")
+    assert listing.variety is not None and listing.variety.name == "cát Chu"
+    assert listing.available_to == TODAY + timedelta(days=60)
+    assert {c.type for c in listing.certificates} == {"vietgap", "globalgap"}
+    assert [c.code for c in listing.planting_codes] == [CODE]
+
+
+def test_importing_twice_updates_and_never_duplicates(session):
+    assert services.import_data(session, read(good_sheets()), None, TODAY).ok
+    session.commit()
+    before = counts(session)
+
+    report = services.import_data(session, read(good_sheets(club_name="Hội quán Xoài Đổi Tên")), None, TODAY)
+    assert report.ok, report.problems
+    session.commit()
+    assert counts(session) == before
+    assert {s: (c.created, c.updated) for s, c in report.counts.items()} == {
+        "organizations": (0, 2), "certificates": (0, 2), "planting_codes": (0, 1), "listings": (0, 1)}
+    assert by_ref(session, CLUB).name == "Hội quán Xoài Đổi Tên"
+    assert by_ref(session, COOP).founded_from == by_ref(session, CLUB)
+
+
+def test_json_and_csv_files_import_the_same_way(session, tmp_path):
+    issued = TODAY - timedelta(days=10)
+    document = {
+        "organizations": [{"ref": CLUB, "kind": "club", "name": "Hội quán JSON", "commune_code": "29869",
+                           "tourism": True}],
+        "certificates": [{"org_ref": CLUB, "type": "ocop", "number": "OCOP-82-2026-001", "stars": 4,
+                          "issued_on": issued.isoformat(), "status": "active"}],
+        "listings": [{"ref": "imp-json-1", "org_ref": CLUB, "product": "khóm", "quantity": 2.5, "unit": "tấn",
+                      "price_vnd": None, "available_from": TODAY.isoformat(),
+                      "available_to": (TODAY + timedelta(days=30)).isoformat(),
+                      "certificates": ["OCOP-82-2026-001"]}],
+        "demand": [{"ref": "d-1", "org_ref": CLUB, "product": "xoài"}],
+    }
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    report = services.import_data(session, readers.read_path(path), None, TODAY)
+    assert report.ok, report.problems
+    assert len(report.notices) == 1 and "demand" in report.notices[0]  # not importable yet, not a failure
+    listing = session.scalar(select(Listing).where(Listing.ref == "imp-json-1"))
+    assert listing.quantity == 2.5 and listing.unit == "tấn" and listing.price_negotiable
+    assert listing.product.slug == "thom"
+    (certificate,) = listing.certificates
+    assert certificate.stars == 4 and certificate.expires_on is not None  # OCOP: 36 months by default
+
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "organizations.csv").write_text(
+        "\ufeffRef,Kind,Name,Commune Code\n" f"{CLUB},club,Hội quán CSV,29869\n", encoding="utf-8")
+    report = services.import_data(session, readers.read_path(folder), None, TODAY)
+    assert report.ok and report.counts["organizations"].updated == 1
+    assert by_ref(session, CLUB).name == "Hội quán CSV"
+
+
+def bad_sheets() -> dict[str, list[list]]:
+    sheets = good_sheets()
+    sheets["organizations"].append(["hq-imp-bad-commune", "club", "Hội quán sai xã", "99999"] + [None] * 7)
+    sheets["organizations"].append(["hq-imp-bad-kind", "farm", "Trang trại", "30076"] + [None] * 7)
+    issued = TODAY - timedelta(days=30)
+    sheets["certificates"].append([CLUB, "globalgap", "404992999999", "xoài", None, issued, None, "", ""])
+    sheets["certificates"].append([CLUB, "vietgap", "VietGAP-HELD-0001", "xoài", None, issued,
+                                   issued + timedelta(days=300), "", ""])
+    sheets["listings"].append(["imp-bad-window", CLUB, "xoài", "", "", 100, "kg", None, 30000,
+                               TODAY + timedelta(days=20), TODAY + timedelta(days=5), None, None, ""])
+    sheets["listings"].append(["imp-bad-product", CLUB, "sản phẩm lạ xyz", "", "", 100, "kg", None, 30000,
+                               TODAY, TODAY + timedelta(days=5), None, None, ""])
+    sheets["listings"].append(["imp-bad-org", "khong-co-to-chuc-nay", "xoài", "", "", 100, "kg", None, 30000,
+                               TODAY, TODAY + timedelta(days=5), None, None, ""])
+    return sheets
+
+
+# (sheet, row, column) of every problem bad_sheets() holds
+BAD_ROWS = {
+    ("organizations", 4, "commune_code"),
+    ("organizations", 5, "kind"),
+    ("certificates", 4, "number"),  # a GGN of 12 digits
+    ("certificates", 5, "number"),  # held by another organisation
+    ("listings", 3, "available_to"),  # ends before it starts
+    ("listings", 4, "product"),
+    ("listings", 5, "org_ref"),
+}
+
+
+@pytest.fixture
+def holder(session):
+    """Another organisation that already holds the certificate number a bad row claims."""
+    other = make_org("cooperative", name="HTX Giữ Chứng Nhận", ref="htx-imp-holder")
+    credentials.save_certificate(session, other, credentials.CertificateInput(
+        type="vietgap", number="VietGAP-HELD-0001", issued_on=date(2026, 1, 1),
+        expires_on=date(2027, 6, 1)), None)
+    session.commit()
+    return other
+
+
+def test_a_workbook_with_bad_rows_stores_nothing(session, holder):
+    before = counts(session)
+    report = services.import_data(session, read(bad_sheets()), None, TODAY)
+    assert not report.ok
+    assert {(p.sheet, p.row, p.column) for p in report.problems} == BAD_ROWS
+    session.rollback()  # what the CLI and the page do: not one row is kept
+    assert counts(session) == before
+    assert by_ref(session, CLUB) is None
+
+    reasons = {(p.sheet, p.row, p.column): p for p in report.problems}
+    assert reasons[("organizations", 4, "commune_code")].value == "99999"
+    assert reasons[("organizations", 5, "kind")].value == "farm"
+    assert "club, cooperative" in reasons[("organizations", 5, "kind")].reason
+    assert reasons[("certificates", 4, "number")].value == "404992999999"
+    assert "13" in reasons[("certificates", 4, "number")].reason
+    assert "htx-imp-holder" in reasons[("certificates", 5, "number")].reason
+    assert reasons[("listings", 5, "org_ref")].value == "khong-co-to-chuc-nay"
+    assert [(p.sheet, p.row) for p in report.problems] == sorted(
+        [(p.sheet, p.row) for p in report.problems],
+        key=lambda item: ([s.name for s in SHEETS].index(item[0]), item[1]))
+    assert session.scalar(select(func.count()).select_from(CodeClaimFlag)) == 0  # nothing flagged either
+
+
+def test_every_problem_of_a_row_is_reported(session):
+    sheets = good_sheets()
+    # Unknown organisation, and the rest of the row checked all the same.
+    sheets["listings"].append(["imp-many", "khong-co", "sản phẩm lạ xyz", "", "", "nhiều", "thùng", None,
+                               "rẻ", "31/02/2027", TODAY, None, None, ""])
+    sheets["certificates"].append([CLUB, "haccp", "X-1", "", "năm", "hôm qua", None, "", "approved"])
+    report = services.import_data(session, read(sheets), None, TODAY)
+    problems = {(p.sheet, p.row, p.column) for p in report.problems}
+    assert problems == {
+        ("listings", 3, "org_ref"), ("listings", 3, "product"), ("listings", 3, "quantity"),
+        ("listings", 3, "unit"), ("listings", 3, "price_vnd"), ("listings", 3, "available_from"),
+        ("certificates", 4, "type"), ("certificates", 4, "stars"), ("certificates", 4, "issued_on"),
+        ("certificates", 4, "status"),
+    }
+    session.rollback()
+
+
+def test_references_and_duplicates(session):
+    sheets = good_sheets()
+    sheets["organizations"][1][8] = "htx-imp-xoai"  # a cooperative founded from itself
+    sheets["organizations"].append([CLUB, "club", "Hai lần"] + [None] * 8)  # the same ref twice
+    sheets["organizations"].append(["hq-imp-2", "club", "Từ HTX", None] + [None] * 4 + ["htx-imp-holder"]
+                                   + [None] * 2)  # not in the file or the database
+    sheets["listings"][1][11] = "KHONG-CO-SO-NAY"  # a certificate this club does not have
+    sheets["listings"][1][12] = f"{CODE};VN-DTOR-0000"
+    report = services.import_data(session, read(sheets), None, TODAY)
+    problems = {(p.sheet, p.row, p.column): p for p in report.problems}
+    assert set(problems) == {("organizations", 2, "founded_from_ref"), ("organizations", 4, "ref"),
+                             ("organizations", 5, "founded_from_ref"), ("listings", 2, "certificates"),
+                             ("listings", 2, "planting_codes")}
+    assert problems[("organizations", 4, "ref")].reason.endswith("3.") or "3" in problems[
+        ("organizations", 4, "ref")].reason
+    assert problems[("listings", 2, "planting_codes")].value == "VN-DTOR-0000"
+    session.rollback()
+
+
+def test_a_sheet_without_its_key_column(session):
+    sheets = {"organizations": [["kind", "name"], ["club", "Không có ref"]],
+              "huong_dan": [["ghi chú"], ["x"]], "Sheet1": [["a"], ["b"]]}
+    report = services.import_data(session, read(sheets), None, TODAY)
+    assert [(p.sheet, p.row, p.column) for p in report.problems] == [("organizations", 1, "ref")]
+    assert any("sheet1" in n for n in report.notices)  # an unknown sheet is named; the help sheet is not
+    assert not any("huong_dan" in n for n in report.notices)
+    session.rollback()
+
+
+def test_a_listing_ref_of_another_organisation(session, holder):
+    assert services.import_data(session, read(good_sheets()), None, TODAY).ok
+    session.commit()
+    sheets = {"listings": [LISTING_HEADER, ["imp-xoai-1", "htx-imp-holder", "xoài", "", "", 10, "kg", None,
+                                            1000, TODAY, TODAY + timedelta(days=3), None, None, ""]]}
+    report = services.import_data(session, read(sheets), None, TODAY)
+    assert [(p.sheet, p.row, p.column) for p in report.problems] == [("listings", 2, "ref")]
+    session.rollback()
+
+
+# The command ------------------------------------------------------------------------------
+
+def _write(tmp_path, sheets) -> str:
+    path = tmp_path / "import.xlsx"
+    path.write_bytes(xlsx_bytes(sheets))
+    return str(path)
+
+
+def test_cli_imports_and_prints_a_summary(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["import", _write(tmp_path, good_sheets()), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "organizations: 2 created, 0 updated" in result.output
+    assert "listings: 1 created, 0 updated" in result.output
+    with app_session(app) as session:
+        assert by_ref(session, CLUB) is not None
+
+
+def test_cli_prints_every_problem_in_vietnamese_and_stores_nothing(app, tmp_path, holder):
+    path = _write(tmp_path, bad_sheets())
+    with app_session(app) as session:
+        before = counts(session)
+    result = app.test_cli_runner().invoke(args=["import", path])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith(("organizations", "certificates",
+                                                                             "listings"))]
+    assert len(lines) == len(BAD_ROWS)
+    assert 'organizations dòng 4, cột commune_code, giá trị "99999": ' in result.output
+    assert "There is no commune" not in result.output  # the reasons are Vietnamese too
+    with app_session(app) as session:
+        assert counts(session) == before
+
+    english = app.test_cli_runner().invoke(args=["import", path, "--lang", "en"])
+    assert english.exit_code == 1
+    assert ('organizations row 4, column commune_code, value "99999": There is no commune or ward'
+            in english.output)
+    assert 'listings row 5, column org_ref, value "khong-co-to-chuc-nay": ' in english.output
+    assert "dòng" not in english.output
+
+
+def test_cli_cannot_read_the_file(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["import", str(tmp_path / "missing.xlsx"), "--lang", "en"])
+    assert result.exit_code == 1
+    assert "There is no file or folder" in result.output
+
+
+# The staff page ---------------------------------------------------------------------------
+
+@pytest.fixture
+def staff_client(app):
+    with app_session(app):
+        staff = make_user("staff")
+    client = app.test_client()
+    assert login(client, staff).status_code == 302
+    return client
+
+
+def _upload(client, data: bytes, name: str = "import.xlsx"):
+    return post(client, "/staff/import?lang=en", {"file": (io.BytesIO(data), name)},
+                content_type="multipart/form-data")
+
+
+def test_staff_uploads_a_workbook(app, staff_client):
+    page = staff_client.get("/staff/import?lang=en")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in html and 'name="csrf_token"' in html
+    assert "/staff/import/template.xlsx" in html
+
+    response = _upload(staff_client, xlsx_bytes(good_sheets()))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'data-testid="import-summary"' in html
+    with app_session(app) as session:
+        assert by_ref(session, CLUB).name == "Hội quán Xoài Nhập Thử"
+        assert session.scalar(select(Listing).where(Listing.ref == "imp-xoai-1")).status == "published"
+
+
+def test_staff_sees_every_problem_and_nothing_is_stored(app, staff_client):
+    with app_session(app) as session:
+        before = counts(session)
+    response = _upload(staff_client, xlsx_bytes(bad_sheets()))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'class="table-wrap"' in html and 'data-testid="import-problem-table"' in html
+    assert '<th scope="col">Reason</th>' in html
+    for sheet, row, column in BAD_ROWS - {("certificates", 5, "number")}:
+        assert f"<tr><td>{sheet}</td><td>{row}</td><td>{column}</td>" in html
+    with app_session(app) as session:
+        assert counts(session) == before
+
+
+def test_the_page_in_vietnamese_and_a_file_it_cannot_read(app, staff_client):
+    html = staff_client.get("/staff/import?lang=vi").get_data(as_text=True)
+    assert "Nhập dữ liệu" in html
+    response = _upload(staff_client, b"not a workbook")
+    assert response.status_code == 422
+    assert "This is not an Excel workbook" in response.get_data(as_text=True)
+    response = _upload(staff_client, b"{}", name="data.txt")
+    assert response.status_code == 422
+
+
+def test_a_seller_may_not_import(app):
+    with app_session(app):
+        seller = make_user("seller")
+    client = app.test_client()
+    login(client, seller)
+    assert client.get("/staff/import").status_code == 403
+    assert client.get("/staff/import/template.xlsx").status_code == 403
+    assert _upload(client, xlsx_bytes(good_sheets())).status_code == 403
+    with app_session(app) as session:
+        assert by_ref(session, CLUB) is None
+
+
+def test_the_template_downloads_and_imports_after_filling_the_example_row(app, staff_client):
+    response = staff_client.get("/staff/import/template.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response.headers["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == ["huong_dan", "organizations", "certificates", "planting_codes", "listings"]
+    for spec in SHEETS[:4]:
+        sheet = workbook[spec.name]
+        assert [c.value for c in sheet[1]] == list(spec.column_names)
+        assert any(c.value is not None for c in sheet[2])  # the example row
+    guide = [[c.value for c in row] for row in workbook["huong_dan"].iter_rows()]
+    explained = {(row[0], row[1]) for row in guide if row and len(row) > 1 and row[1]}
+    assert ("organizations", "commune_code") in explained and ("listings", "planting_codes") in explained
+
+    workbook["organizations"]["C2"] = "Hội quán Xoài Từ Mẫu"  # fill the example row in
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    imported = _upload(staff_client, buffer.getvalue())
+    assert imported.status_code == 200, imported.get_data(as_text=True)
+    with app_session(app) as session:
+        org = by_ref(session, "hq-xoai-my-tho")
+        assert org.name == "Hội quán Xoài Từ Mẫu"
+        (listing,) = session.scalars(select(Listing).where(Listing.organization_id == org.id)).all()
+        assert listing.status == "published" and listing.certificates and listing.planting_codes

@@ -1,0 +1,337 @@
+"""process_image: what is accepted, what is refused (and why), and what comes out.
+
+Every image here is made up in memory. Refusals must be PhotoRejected with the right key and
+nothing else; accepted photos come out as metadata-free, upright, RGB WebP, never upscaled.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import time
+import zlib
+
+import pillow_heif
+import pytest
+from PIL import Image, ImageCms, ImageFile
+
+from marketplace.listings import photos
+from marketplace.listings.photos import (
+    MAX_UPLOAD_BYTES,
+    PHOTO_MESSAGES,
+    SIZES,
+    PhotoRejected,
+    process_image,
+)
+
+RED, BLUE = (220, 20, 20), (20, 20, 220)
+SECRETS = (b"SECRET-DESCRIPTION", b"SECRET-COMMENT", b"SECRET-XMP", b"Canon-SECRET")
+
+
+def _two_halves(width: int, height: int, mode: str = "RGB") -> Image.Image:
+    """Red on the left, blue on the right: shows which way a photo was turned."""
+    image = Image.new(mode, (width, height), RED)
+    image.paste(BLUE, (width // 2, 0, width, height))
+    return image
+
+
+def _noise(width: int, height: int, seed: int = 1) -> Image.Image:
+    rng = random.Random(seed)  # noqa: S311 - made-up pixels, not secrets
+    return Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+
+
+def _save(image: Image.Image, fmt: str, **params) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format=fmt, **params)
+    return out.getvalue()
+
+
+def _phone_exif() -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: turn 90° clockwise to show
+    exif[0x010E] = "SECRET-DESCRIPTION"
+    exif[0x010F] = "Canon-SECRET"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (10.0, 27.0, 30.0), 3: "E", 4: (105.0, 38.0, 1.0)})
+    return exif
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _big_png(width: int, height: int) -> bytes:
+    """A valid 1-bit greyscale PNG, compressed row by row: ~50 kB and little memory, whatever its size."""
+    row = b"\x00" + bytes((width + 7) // 8)  # filter byte + one bit per pixel
+    compressor = zlib.compressobj(9)
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b""))
+
+
+def _jpeg_claiming(width: int, height: int) -> bytes:
+    """A small JPEG whose frame header (SOF0) claims another size."""
+    data = bytearray(_save(_noise(64, 48), "JPEG", quality=90))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def _refused(data: bytes) -> str:
+    with pytest.raises(PhotoRejected) as caught:
+        process_image(data)
+    assert caught.value.key in PHOTO_MESSAGES
+    return caught.value.key
+
+
+def _open_webp(data: bytes) -> Image.Image:
+    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "WEBP"
+    image.load()
+    return image
+
+
+def _assert_no_metadata(data: bytes) -> None:
+    image = _open_webp(data)
+    assert not image.getexif()
+    assert not {"exif", "xmp", "icc_profile"} & set(image.info)
+    # The RIFF chunks a WebP keeps metadata in, and the made-up secrets, are not in the bytes.
+    for chunk in (b"EXIF", b"XMP ", b"ICCP", *SECRETS):
+        assert chunk not in data
+
+
+# --- accepted -----------------------------------------------------------------------------------
+
+def test_jpeg_from_a_phone_is_turned_upright_and_loses_exif_and_gps():
+    original = _two_halves(600, 400)
+    data = _save(original, "JPEG", quality=92, exif=_phone_exif(), comment=b"SECRET-COMMENT",
+                 xmp=b"<x:xmpmeta>SECRET-XMP</x:xmpmeta>")
+    assert b"SECRET-DESCRIPTION" in data  # the input really carries them
+
+    result = process_image(data)
+
+    assert set(result.renditions) == {"card", "detail"}
+    assert (result.width, result.height) == (400, 600)  # turned: portrait now, not upscaled
+    detail = _open_webp(result.renditions["detail"])
+    assert detail.size == (400, 600)
+    assert detail.mode == "RGB"
+    # Orientation 6 turns the image clockwise: the left (red) half ends up on top.
+    top, bottom = detail.getpixel((200, 100)), detail.getpixel((200, 500))
+    assert top[0] > 150 and top[2] < 100, top
+    assert bottom[2] > 150 and bottom[0] < 100, bottom
+    card = _open_webp(result.renditions["card"])
+    assert card.size == (400, 600)  # narrower than 480 already: kept
+    for rendition in result.renditions.values():
+        _assert_no_metadata(rendition)
+
+
+def test_large_photo_is_scaled_to_each_width():
+    result = process_image(_save(_two_halves(4000, 3000), "JPEG", quality=85))
+    assert (result.width, result.height) == (1280, 960)
+    assert _open_webp(result.renditions["detail"]).size == (1280, 960)
+    assert _open_webp(result.renditions["card"]).size == (480, 360)
+
+
+def test_small_photo_is_never_upscaled():
+    result = process_image(_save(_two_halves(200, 100), "PNG"))
+    assert (result.width, result.height) == (200, 100)
+    for name in SIZES:
+        assert _open_webp(result.renditions[name]).size == (200, 100)
+
+
+def test_png_with_alpha_is_flattened_on_white():
+    image = Image.new("RGBA", (300, 200), (0, 0, 0, 0))  # transparent black
+    image.paste((20, 160, 20, 255), (0, 0, 150, 200))  # opaque green on the left
+    result = process_image(_save(image, "PNG"))
+    detail = _open_webp(result.renditions["detail"])
+    assert detail.mode == "RGB"
+    assert all(channel > 240 for channel in detail.getpixel((250, 100)))  # white, not black
+    green = detail.getpixel((50, 100))
+    assert green[1] > 120 and green[0] < 80
+    _assert_no_metadata(result.renditions["detail"])
+
+
+def test_palette_png_with_transparency_is_flattened_on_white():
+    image = Image.new("P", (100, 100), 0)
+    image.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    image.paste(1, (0, 0, 50, 100))
+    result = process_image(_save(image, "PNG", transparency=0))
+    detail = _open_webp(result.renditions["detail"])
+    assert all(channel > 240 for channel in detail.getpixel((75, 50)))
+
+
+def test_16_bit_grey_png_is_accepted():
+    image = Image.new("I;16", (64, 64), 65535)
+    result = process_image(_save(image, "PNG"))
+    assert all(channel > 240 for channel in _open_webp(result.renditions["card"]).getpixel((10, 10)))
+
+
+def test_webp_is_accepted_and_re_encoded():
+    data = _save(_two_halves(2000, 1000), "WEBP", quality=90, exif=_phone_exif())
+    result = process_image(data)
+    assert (result.width, result.height) == (1000, 2000)  # WebP's EXIF orientation counts too
+    assert _open_webp(result.renditions["card"]).size == (480, 960)
+    for rendition in result.renditions.values():
+        _assert_no_metadata(rendition)
+
+
+def test_heic_is_accepted():
+    if not pillow_heif.libheif_info().get("HEIF"):
+        pytest.skip("this libheif build has no HEVC encoder to make a HEIC sample with")
+    data = _save(_two_halves(800, 600), "HEIF", quality=90)
+    assert data[4:12] in (b"ftypheic", b"ftypmif1", b"ftypheix")
+    result = process_image(data)
+    assert (result.width, result.height) == (800, 600)
+    detail = _open_webp(result.renditions["detail"])
+    assert detail.getpixel((100, 300))[0] > 150 and detail.getpixel((700, 300))[2] > 150
+    assert _open_webp(result.renditions["card"]).size == (480, 360)
+    _assert_no_metadata(result.renditions["detail"])
+
+
+def test_android_multi_picture_jpeg_is_accepted():
+    # Many Android cameras write MPO: a JPEG with a second picture inside. Pillow calls it "MPO".
+    data = _save(_two_halves(600, 400), "MPO", save_all=True, append_images=[_two_halves(160, 120)])
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+    result = process_image(data)
+    assert (result.width, result.height) == (600, 400)
+
+
+def test_cmyk_jpeg_becomes_rgb():
+    result = process_image(_save(Image.new("CMYK", (100, 100), (0, 255, 255, 0)), "JPEG"))
+    detail = _open_webp(result.renditions["detail"])
+    assert detail.mode == "RGB" and detail.getpixel((50, 50))[0] > 200
+
+
+def test_colour_profile_is_applied_and_not_kept():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = _save(_two_halves(300, 200), "JPEG", icc_profile=srgb)
+    assert Image.open(io.BytesIO(data)).info.get("icc_profile")
+    result = process_image(data)
+    _assert_no_metadata(result.renditions["detail"])
+
+
+def test_broken_colour_profile_does_not_refuse_the_photo():
+    result = process_image(_save(_two_halves(300, 200), "PNG", icc_profile=b"not a profile at all"))
+    _assert_no_metadata(result.renditions["detail"])
+
+
+# --- refused ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data", [
+    pytest.param(b"<script>alert('xss')</script>", id="script-renamed-jpg"),
+    pytest.param(b"<!doctype html><html><body><script src=//evil.example/x.js></script>", id="html"),
+    pytest.param(b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                 b'<script>alert(1)</script><rect width="10" height="10"/></svg>', id="svg"),
+    pytest.param(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF",
+                 id="pdf"),
+    pytest.param(b"\x00" * 1000, id="zeros"),
+    pytest.param(b"", id="empty"),
+])
+def test_what_is_not_a_photo_is_refused(data):
+    assert _refused(data) == "not_a_photo"
+
+
+def test_html_behind_a_jpeg_signature_is_refused_as_damaged():
+    # It starts like a JPEG, so it is a broken JPEG rather than "not a photo"; refused either way.
+    assert _refused(b"\xff\xd8\xff\xe0<html><script>alert(1)</script></html>") == "damaged"
+
+
+def test_gif_is_refused():
+    assert _refused(_save(_two_halves(50, 50), "GIF")) == "not_a_photo"
+    frames = [_two_halves(50, 50), _noise(50, 50)]
+    assert _refused(_save(frames[0], "GIF", save_all=True, append_images=frames[1:])) == "not_a_photo"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_animations_are_refused(fmt):
+    frames = [_two_halves(50, 50), _noise(50, 50)]
+    data = _save(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100)
+    assert Image.open(io.BytesIO(data)).is_animated
+    assert _refused(data) == "not_a_photo"
+
+
+@pytest.mark.parametrize("fmt", ["BMP", "TIFF", "ICO", "PPM"])
+def test_other_image_formats_are_refused(fmt):
+    assert _refused(_save(_two_halves(32, 32), fmt)) == "not_a_photo"
+
+
+def test_20000_by_20000_png_is_refused_from_its_header_fast():
+    data = _big_png(20_000, 20_000)
+    assert len(data) < 200_000
+    started = time.perf_counter()
+    assert _refused(data) == "too_many_pixels"
+    elapsed = time.perf_counter() - started
+    # Decoding 400 million pixels would take seconds and gigabytes; reading a header takes microseconds.
+    assert elapsed < 0.5, f"took {elapsed:.3f} s: the pixels were decoded"
+
+
+@pytest.mark.parametrize(("width", "height"), [
+    (7_000, 6_000),  # 42 MP: above the limit, below Pillow's own hard limit (2×)
+    (10_001, 100),  # few pixels, one side too long
+    (100, 10_001),
+])
+def test_too_many_pixels_or_too_long_a_side_is_refused(width, height):
+    assert _refused(_big_png(width, height)) == "too_many_pixels"
+
+
+def test_jpeg_claiming_a_huge_size_is_refused_before_decoding():
+    data = _jpeg_claiming(20_000, 20_000)
+    started = time.perf_counter()
+    assert _refused(data) == "too_many_pixels"
+    assert time.perf_counter() - started < 0.5
+
+
+def test_largest_accepted_side_is_fine():
+    result = process_image(_big_png(10_000, 40))
+    assert (result.width, result.height) == (1280, 5)
+
+
+def test_over_10_mb_is_refused_without_looking_inside():
+    jpeg = _save(_two_halves(100, 100), "JPEG")
+    data = jpeg + b"\x00" * (11 * 1024 * 1024 - len(jpeg))
+    assert _refused(data) == "too_large"
+    assert _refused(b"\x00" * (MAX_UPLOAD_BYTES + 1)) == "too_large"
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_truncated_file_is_refused(fmt):
+    data = _save(_noise(400, 300), fmt, quality=90) if fmt != "PNG" else _save(_noise(400, 300), fmt)
+    assert _refused(data[: len(data) // 2]) == "damaged"
+
+
+def test_truncated_heic_is_refused():
+    if not pillow_heif.libheif_info().get("HEIF"):
+        pytest.skip("this libheif build has no HEVC encoder to make a HEIC sample with")
+    data = _save(_noise(400, 300), "HEIF", quality=90)
+    assert _refused(data[: len(data) // 2]) in {"damaged", "not_a_photo"}
+
+
+def test_truncated_images_are_not_loaded_anywhere():
+    # The truncation check depends on this global staying off (the default).
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
+def test_corrupted_bytes_give_only_photo_rejected(fmt):
+    if fmt == "HEIF" and not pillow_heif.libheif_info().get("HEIF"):
+        pytest.skip("this libheif build has no HEVC encoder to make a HEIC sample with")
+    original = _save(_noise(120, 90), fmt)
+    rng = random.Random(fmt)  # noqa: S311 - repeatable corruption, not secrets
+    for _ in range(40):
+        data = bytearray(original)
+        for _ in range(rng.randint(1, 12)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            result = process_image(bytes(data))
+        except PhotoRejected as error:
+            assert error.key in PHOTO_MESSAGES
+        else:
+            _open_webp(result.renditions["detail"])
+
+
+def test_every_refusal_has_a_message():
+    assert set(PHOTO_MESSAGES) == {"not_a_photo", "too_large", "too_many_pixels", "damaged"}
+    assert photos.MAX_UPLOAD_BYTES == 10 * 1024 * 1024
+    assert Image.MAX_IMAGE_PIXELS == photos.MAX_PIXELS
