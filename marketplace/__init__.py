@@ -48,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin_bp
     from marketplace.api import init_app as init_api
     from marketplace.credentials.views import bp as credentials_bp
+    from marketplace.demand.views import bp as demand_bp
     from marketplace.imports.views import bp as imports_bp
     from marketplace.listings.views import bp as listings_bp
     from marketplace.listings.media_views import bp as media_bp
@@ -61,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(credentials_bp)
     app.register_blueprint(listings_bp)
+    app.register_blueprint(demand_bp)
     app.register_blueprint(imports_bp)
     init_api(app)
 

@@ -50,7 +50,7 @@ def demo_command(if_empty: bool) -> None:
     created = load_demo(db.session, current_app.config["DEMO_PASSWORD"])
     db.session.commit()
     click.echo(f"demo data: {created['organizations']} new organisations, {created['users']} new users, "
-               f"{created['listings']} new listings")
+               f"{created['listings']} new listings, {created['demand']} new demand posts")
 
 
 @click.command("import")

@@ -18,6 +18,7 @@ from marketplace.accounts.models import Organization, User
 from marketplace.accounts.passwords import hash_password
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
+from marketplace.demand import services as demand_service
 from marketplace.listings import services as listings
 
 DEMO_DOMAIN = "demo.chohoiquan.vn"
@@ -194,6 +195,20 @@ LISTINGS: tuple[tuple, ...] = (
 )
 
 
+# (ref, buyer ref, product, variety, quantity, unit, frequency, days from today: start, end,
+#  price min, price max, certificates, min OCOP stars, export market, commune, notes)
+DEMAND: tuple[tuple, ...] = (
+    ("demo-d-xoai-sieu-thi", "demo-sieu-thi-my-tho", "xoài", "cát Chu", 5, "tấn", "weekly", 7, 90, 30000, 45000,
+     "vietgap", None, "", "28261", "Trái 350–500 g, không dập, đóng thùng 10 kg, giao kho Mỹ Tho sáng thứ Hai."),
+    ("demo-d-sau-rieng-xk", "demo-xuat-khau-sa-dec", "sầu riêng", "Ri6", 20, "tấn", "monthly", 30, 150, None, None,
+     "", None, "CN", "29905", "Xuất khẩu Trung Quốc: cần mã số vùng trồng và cơ sở đóng gói được phê duyệt."),
+    ("demo-d-quyt-tet", "demo-vua-cao-lanh", "quýt", "hồng Lai Vung", 8, "tấn", "seasonal", 20, 70, 25000, 32000,
+     "", None, "", "29869", "Quýt hồng cho Tết, trái đều màu, thu tại vườn."),
+    ("demo-d-tra-sen", "demo-che-bien-go-cong", "trà và bột sen", "", 1000, "hộp", "monthly", 0, 120, 60000, 80000,
+     "", 3, "", "28306", "Trà sen OCOP từ 3 sao cho kênh quà tặng."),
+)
+
+
 def demo_email(login: str) -> str:
     return f"{login}@{DEMO_DOMAIN}"
 
@@ -265,4 +280,16 @@ def _load_supply(db: Session, orgs: dict[str, Organization], today: date) -> dic
             certificate_ids=[numbers[n] for n in certs], planting_code_ids=[codes[c] for c in plant_codes],
         ), None, today=today, publish=True)
         new_listings += 1
-    return {"listings": new_listings}
+    new_demand = 0
+    for (ref, org_ref, product, variety, quantity, unit, frequency, start, end, price_min, price_max, certs,
+         stars, market, commune, notes) in DEMAND:
+        if demand_service.demand_by_ref(db, ref) is not None:
+            continue
+        demand_service.save_demand(db, orgs[org_ref], demand_service.DemandInput(
+            ref=ref, product=product, variety=variety, quantity=quantity, unit=unit, frequency=frequency,
+            needed_from=today + timedelta(days=start), needed_to=today + timedelta(days=end),
+            price_min_vnd=price_min, price_max_vnd=price_max, required_certificates=certs, min_ocop_stars=stars,
+            needs_planting_code=bool(market), export_market=market, commune_code=commune, quality_notes=notes,
+        ), None, today=today)
+        new_demand += 1
+    return {"listings": new_listings, "demand": new_demand}

@@ -4,13 +4,15 @@ from marketplace.accounts.models import ApiToken, Membership, Organization, User
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
 from marketplace.listings.models import Listing, Photo
 from marketplace.db import Base
+from marketplace.demand.models import DemandPost, Offer
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
 
 metadata = Base.metadata
 
 __all__ = [
-    "ApiToken", "Category", "Certificate", "CodeClaimFlag", "CredentialEvent", "Listing", "Photo",
+    "ApiToken", "Category", "Certificate", "CodeClaimFlag", "CredentialEvent", "DemandPost", "Listing", "Offer",
+    "Photo",
     "PlantingCode", "Commune", "Membership", "Organization", "PlaceSource", "Product",
     "Province", "User", "Variety", "metadata",
 ]

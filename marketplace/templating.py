@@ -6,7 +6,7 @@ from flask import Flask, request, url_for
 from flask_babel import lazy_gettext
 from flask_login import current_user
 
-from marketplace.accounts.rules import zalo_link
+from marketplace.accounts.rules import PASSWORD_MIN_LENGTH, zalo_link
 
 ORG_KIND_LABELS = {
     "club": lazy_gettext("Farmer club"),
@@ -26,6 +26,8 @@ ROLE_LABELS = {
 }
 
 
+FREQUENCY_LABELS = {"once": lazy_gettext("Once"), "weekly": lazy_gettext("Every week"),
+                    "monthly": lazy_gettext("Every month"), "seasonal": lazy_gettext("Every season")}
 CREDENTIAL_STATUS_LABELS = {
     "pending": lazy_gettext("Not verified"),
     "active": lazy_gettext("Verified"),
@@ -48,6 +50,16 @@ CERTIFICATE_TYPE_LABELS = {
 }
 CODE_KIND_LABELS = {"growing_area": lazy_gettext("Planting area code"),
                     "packing_house": lazy_gettext("Packing-house code")}
+
+
+DEMAND_STATUS_LABELS = {
+    "open": lazy_gettext("Open"), "paused": lazy_gettext("Paused"), "closed": lazy_gettext("Closed"),
+    "fulfilled": lazy_gettext("Fulfilled"), "expired": lazy_gettext("Expired"),
+}
+OFFER_STATUS_LABELS = {
+    "pending": lazy_gettext("Waiting for the buyer"), "accepted": lazy_gettext("Accepted"),
+    "declined": lazy_gettext("Declined"), "withdrawn": lazy_gettext("Withdrawn"),
+}
 
 
 def format_quantity(value: float | None) -> str:
@@ -83,10 +95,14 @@ def init_app(app: Flask) -> None:
         role_labels=ROLE_LABELS,
         url_with_lang=url_with_lang,
         zalo_link=zalo_link,
+        password_min_length=PASSWORD_MIN_LENGTH,
         credential_status_labels=CREDENTIAL_STATUS_LABELS,
         listing_status_labels=LISTING_STATUS_LABELS,
         certificate_type_labels=CERTIFICATE_TYPE_LABELS,
         code_kind_labels=CODE_KIND_LABELS,
+        demand_status_labels=DEMAND_STATUS_LABELS,
+        offer_status_labels=OFFER_STATUS_LABELS,
+        frequency_labels=FREQUENCY_LABELS,
     )
     app.jinja_env.filters["qty"] = format_quantity
 

@@ -138,20 +138,79 @@ class ListingInputSchema(Schema):
     class Meta:
         unknown = "exclude"
 
+    # allow_none: a null reaches the listing rules, which answer in the caller's language
+    # (marshmallow's own "Field may not be null." is English only).
+
+    ref = fields.Raw(allow_none=True, load_default=None)
+    product = fields.Raw(allow_none=True, load_default="", metadata={"description": "name or synonym, e.g. xoài, khóm"})
+    variety = fields.Raw(allow_none=True, load_default="")
+    grade = fields.Raw(allow_none=True, load_default="")
+    quantity = fields.Raw(allow_none=True, load_default=None)
+    unit = fields.Raw(allow_none=True, load_default="")
+    min_order = fields.Raw(allow_none=True, load_default=None)
+    price_vnd = fields.Raw(allow_none=True, load_default=None)
+    price_negotiable = fields.Raw(allow_none=True, load_default=False)
+    available_from = fields.Raw(allow_none=True, load_default=None, metadata={"description": "YYYY-MM-DD or dd/mm/yyyy"})
+    available_to = fields.Raw(allow_none=True, load_default=None)
+    delivery_area = fields.Raw(allow_none=True, load_default="")
+    description = fields.Raw(allow_none=True, load_default="")
+    producer_name = fields.Raw(allow_none=True, load_default="")
+    certificates = fields.Raw(allow_none=True, load_default=None, metadata={"description": "the org's certificate numbers"})
+    planting_codes = fields.Raw(allow_none=True, load_default=None, metadata={"description": "the org's planting codes"})
+    publish = fields.Raw(allow_none=True, load_default=True)
+
+
+class DemandSchema(Schema):
+    id = fields.Integer()
+    ref = fields.String(allow_none=True)
+    product = fields.String()
+    variety = fields.String()
+    category = fields.String()
+    quantity = fields.Float()
+    unit = fields.String()
+    frequency = fields.String(metadata={"description": "once, weekly, monthly or seasonal"})
+    needed_from = fields.Date()
+    needed_to = fields.Date()
+    price_min_vnd = fields.Integer(allow_none=True)
+    price_max_vnd = fields.Integer(allow_none=True)
+    required_certificates = fields.List(fields.String())
+    min_ocop_stars = fields.Integer(allow_none=True)
+    needs_planting_code = fields.Boolean()
+    export_market = fields.String()
+    status = fields.String(metadata={"description": "open, paused, closed, fulfilled or expired"})
+    org = fields.Nested(OrgRefSchema, allow_none=True, metadata={"description": "null for anonymous callers"})
+    commune = fields.Nested(CommuneSchema, allow_none=True)
+    quality_notes = fields.String()
+
+
+class DemandListSchema(Schema):
+    total = fields.Integer()
+    results = fields.List(fields.Nested(DemandSchema))
+
+
+class DemandQuerySchema(Schema):
+    ref = fields.String(load_default=None)
+
+
+class DemandInputSchema(Schema):
+    """Checked by the demand rules, which answer in the caller's language."""
+
+    class Meta:
+        unknown = "exclude"
+
     ref = fields.Raw(load_default=None)
-    product = fields.Raw(load_default="", metadata={"description": "name or synonym, e.g. xoài, khóm"})
+    product = fields.Raw(load_default="")
     variety = fields.Raw(load_default="")
-    grade = fields.Raw(load_default="")
     quantity = fields.Raw(load_default=None)
     unit = fields.Raw(load_default="")
-    min_order = fields.Raw(load_default=None)
-    price_vnd = fields.Raw(load_default=None)
-    price_negotiable = fields.Raw(load_default=False)
-    available_from = fields.Raw(load_default=None, metadata={"description": "YYYY-MM-DD or dd/mm/yyyy"})
-    available_to = fields.Raw(load_default=None)
-    delivery_area = fields.Raw(load_default="")
-    description = fields.Raw(load_default="")
-    producer_name = fields.Raw(load_default="")
-    certificates = fields.Raw(load_default=None, metadata={"description": "the org's certificate numbers"})
-    planting_codes = fields.Raw(load_default=None, metadata={"description": "the org's planting codes"})
-    publish = fields.Raw(load_default=True)
+    frequency = fields.Raw(load_default="once")
+    needed_from = fields.Raw(load_default=None)
+    needed_to = fields.Raw(load_default=None)
+    commune_code = fields.Raw(load_default=None)
+    price_min_vnd = fields.Raw(load_default=None)
+    price_max_vnd = fields.Raw(load_default=None)
+    required_certificates = fields.Raw(load_default=None, metadata={"description": "list or ;-separated"})
+    min_ocop_stars = fields.Raw(load_default=None)
+    needs_planting_code = fields.Raw(load_default=False)
+    export_market = fields.Raw(load_default="")
+    quality_notes = fields.Raw(load_default="")

@@ -74,3 +74,21 @@ def org_json(db, org: Organization, today: date, *, with_contact: bool) -> dict:
         for name in CONTACT_FIELDS:
             data.pop(name, None)
     return data
+
+
+def demand_json(demand, today: date, *, show_buyer: bool) -> dict:
+    from marketplace.demand import rules as demand_rules
+
+    variety = demand.variety.name if demand.variety else demand.variety_text
+    return {
+        "id": demand.id, "ref": demand.ref, "product": demand.product.name_vi, "variety": variety,
+        "category": demand.product.category_code, "quantity": demand.quantity, "unit": demand.unit,
+        "frequency": demand.frequency, "needed_from": demand.needed_from.isoformat(),
+        "needed_to": demand.needed_to.isoformat(), "price_min_vnd": demand.price_min_vnd,
+        "price_max_vnd": demand.price_max_vnd, "required_certificates": demand.certificate_list,
+        "min_ocop_stars": demand.min_ocop_stars, "needs_planting_code": demand.needs_planting_code,
+        "export_market": demand.export_market,
+        "status": demand_rules.effective_status(demand.status, demand.needed_to, today),
+        "org": org_ref_json(demand.organization) if show_buyer else None,
+        "commune": commune_json(demand.delivery_commune), "quality_notes": demand.quality_notes,
+    }

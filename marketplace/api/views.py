@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,9 +14,11 @@ from marketplace import db
 from marketplace.access import public, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
-from marketplace.accounts.permissions import can_list_for, can_manage_supply
+from marketplace.accounts.permissions import can_list_for, can_manage_demand, can_manage_supply
+from marketplace.accounts.rules import BUYER_KINDS
 from marketplace.credentials import rules as credential_rules
 from marketplace.credentials import services as credentials
+from marketplace.demand import services as demand_service
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.listings import services as listings
 from marketplace.api import schemas, serializers
@@ -161,10 +165,16 @@ def _credential_ids(org, certificate_numbers, codes) -> tuple[list[int], list[in
                               ("planting_codes", codes, own_codes)):
         if isinstance(values, str):
             values = [v for v in values.split(";") if v.strip()]
+        elif values is not None and not isinstance(values, list):
+            values = [values]  # one number given without a list: checked like any other, not a 500
         ids = []
         for value in values or []:
-            key = credential_rules.normalize_code(str(value)) if name == "planting_codes" else str(value).strip()
-            if key not in own:
+            # Numbers are stored normalised (VIETGAP-TT-…, a GGN without spaces): match them as typed.
+            text = str(value)
+            keys = ([credential_rules.normalize_code(text)] if name == "planting_codes" else
+                    [text.strip(), credential_rules.normalize_code(text), re.sub(r"[\s.\-]", "", text)])
+            key = next((k for k in keys if k in own), None)
+            if key is None:
                 fields.setdefault(name, []).append(_("%(value)s is not one of your organisation's.", value=value))
             else:
                 ids.append(own[key])
@@ -172,3 +182,61 @@ def _credential_ids(org, certificate_numbers, codes) -> tuple[list[int], list[in
     if fields:
         raise ValidationError(_("Some fields need attention."), fields=fields)
     return result[0], result[1]
+
+
+@blp.route("/demand")
+@public
+@blp.arguments(schemas.DemandQuerySchema, location="query")
+@blp.response(200, schemas.DemandListSchema)
+def list_demand(query: dict):
+    """Open demand (in its window), or the post with that import `ref`. Buyers shown to signed-in callers."""
+    today = today_in_vietnam()
+    if query.get("ref"):
+        found = demand_service.demand_by_ref(db.session, query["ref"])
+        posts = [found] if found is not None else []
+    else:
+        posts = demand_service.open_demand(db.session, today=today)
+    return jsonify({"total": len(posts), "results": [
+        serializers.demand_json(p, today, show_buyer=current_user.is_authenticated) for p in posts]})
+
+
+@blp.route("/demand/<int:demand_id>")
+@public
+@blp.response(200, schemas.DemandSchema)
+def get_demand(demand_id: int):
+    """One demand post; `org` (the buyer) only for signed-in callers."""
+    today = today_in_vietnam()
+    demand = demand_service.get_demand(db.session, demand_id)
+    return jsonify(serializers.demand_json(demand, today, show_buyer=current_user.is_authenticated))
+
+
+@blp.route("/demand", methods=["POST"])
+@signed_in
+@blp.arguments(schemas.DemandInputSchema)
+@blp.response(201, schemas.DemandSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def create_demand(body: dict):
+    """Post a demand for the caller's buyer organisation.
+
+    422 with a message per field: negative quantity, window end before start, minimum price above
+    maximum, unknown unit, a text that is not a number, too-long text.
+    """
+    org = current_user.organization
+    if org is None or org.kind not in BUYER_KINDS or not can_manage_demand(current_user, org):
+        raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."))
+    data = demand_service.DemandInput(
+        ref=_text(body.get("ref")) or None, product=_text(body.get("product")), variety=_text(body.get("variety")),
+        quantity=body.get("quantity"), unit=_text(body.get("unit")), frequency=_text(body.get("frequency")) or "once",
+        needed_from=body.get("needed_from"), needed_to=body.get("needed_to"),
+        commune_code=_text(body.get("commune_code")) or None, price_min_vnd=body.get("price_min_vnd"),
+        price_max_vnd=body.get("price_max_vnd"), required_certificates=body.get("required_certificates") or "",
+        min_ocop_stars=body.get("min_ocop_stars"),
+        needs_planting_code=body.get("needs_planting_code") in (True, "true", "yes", 1, "1"),
+        export_market=_text(body.get("export_market")), quality_notes=_text(body.get("quality_notes")),
+    )
+    if data.ref and demand_service.demand_by_ref(db.session, data.ref) is not None:
+        raise Conflict(_("A request with this reference already exists."))
+    today = today_in_vietnam()
+    demand = demand_service.save_demand(db.session, org, data, current_user, today=today)
+    db.session.commit()
+    return jsonify(serializers.demand_json(demand, today, show_buyer=True)), 201

@@ -17,16 +17,16 @@ from marketplace.errors import NotFound, ValidationError
 from marketplace.listings import rules
 from marketplace.listings.models import Listing
 from marketplace.numbers import NotANumber, parse_decimal, parse_vnd
-from marketplace.products.services import find_product
+from marketplace.products.services import find_product, find_variety
 from marketplace.products.units import parse_unit
-from marketplace.vietnamese import clean, fold
+from marketplace.vietnamese import clean
 
 MESSAGES = {
     "required": _l("This field is required."),
     "positive": _l("Enter a number above zero."),
     "too_large": _l("That number is too large."),
     "above_quantity": _l("The minimum order cannot be more than the quantity."),
-    "price_or_negotiable": _l("Enter a price or tick “negotiable”."),
+    "price_or_negotiable": _l("Enter a price or tick “Price negotiable”."),
     "price_range": _l("Enter a price between 0 and 10 billion đồng."),
     "window_order": _l("The end date must be on or after the start date."),
     "window_past": _l("The end date has passed: choose a date from today on."),
@@ -111,7 +111,7 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     available_to = _date(problems, "available_to", data.available_to)
     texts = {"variety": clean(data.variety), "grade": clean(data.grade), "delivery_area": clean(data.delivery_area),
              "description": (data.description or "").strip(), "producer_name": clean(data.producer_name),
-             "product": clean(data.product)}
+             "product": clean(data.product), "ref": data.ref or ""}  # ref: PostgreSQL refuses > 60
     checked = rules.check_listing(
         quantity=quantity, min_order=min_order, price_vnd=price,
         price_negotiable=bool(data.price_negotiable), available_from=available_from,
@@ -129,7 +129,7 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
         problems.add("quantity", "below_ordered")
     problems.raise_if_any()
 
-    variety = _variety(product, texts["variety"])  # may load varieties: before the listing is added
+    variety = find_variety(product, texts["variety"])  # may load varieties: before the listing is added
     if listing is None:
         listing = Listing(organization=org, created_by=user, status="draft")
     listing.ref = data.ref or listing.ref
@@ -150,17 +150,6 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     db.add(listing)
     db.flush()
     return listing
-
-
-def _variety(product, text: str):
-    if product is None or not text:
-        return None
-    wanted = fold(text)
-    for variety in product.varieties:
-        names = [variety.name, *variety.synonym_list]
-        if any(fold(name) == wanted for name in names):
-            return variety
-    return None
 
 
 def _own(db: Session, model, ids: list[int], org: Organization, problems: _Problems, field_name: str) -> list:

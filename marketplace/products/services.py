@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 from marketplace.products.models import Category, Product, Variety
 from marketplace.products.rules import ProductNames, resolve_product
 from marketplace.products.taxonomy import CATEGORIES, PRODUCTS
-from marketplace.vietnamese import slugify
+from marketplace.vietnamese import clean, fold, slugify
 
 
 def load_taxonomy(db: Session) -> int:
@@ -67,3 +67,14 @@ def find_product(db: Session, text: str) -> Product | None:
     products = list(db.scalars(select(Product)))
     product_id = resolve_product(text, (product_names(p) for p in products))
     return db.get(Product, product_id) if product_id else None
+
+
+def find_variety(product: Product | None, text: str) -> Variety | None:
+    """The product's variety named by text (name or synonym, accents optional), or None."""
+    if product is None or not clean(text):
+        return None
+    wanted = fold(text)
+    for variety in product.varieties:
+        if any(fold(name) == wanted for name in (variety.name, *variety.synonym_list)):
+            return variety
+    return None

@@ -13,6 +13,7 @@ from datetime import date
 
 from marketplace.access import policy_of
 from marketplace.credentials import services as credentials
+from marketplace.demand import services as demand_service
 from marketplace.listings import services as listings
 from tests.factories import csrf_token, login, make_org, make_user
 
@@ -39,6 +40,15 @@ EXPECTED: dict[str, str] = {
     "credentials.queue": "staff",
     "credentials.decide": "staff",
     "listings.new": "user",
+    "demand.new": "user",
+    "demand.show": "public",
+    "demand.board": "public",
+    "demand.edit": "org_buyer",
+    "demand.change_status": "org_buyer",
+    "demand.manage": "org_buyer",
+    "demand.decide": "org_buyer",
+    "demand.offer": "acting_seller",
+    "demand.verify_buyer": "staff",
     "listings.show": "public",
     "listings.edit": "org_seller",
     "listings.quick_update": "org_seller",
@@ -55,6 +65,9 @@ EXPECTED: dict[str, str] = {
     "api.list_listings": "public",
     "api.get_listing": "public",
     "api.create_listing": "acting_seller",
+    "api.list_demand": "public",
+    "api.get_demand": "public",
+    "api.create_demand": "acting_buyer",
     "media.photo": "public",
 }
 # Views that come from libraries and carry no decorator of ours.
@@ -64,12 +77,15 @@ ROLES = ("anonymous", "seller", "buyer", "staff", "admin")
 # Rules about one object (the sample club's page, listing, credentials): the view's decorator
 # says "signed in", and the view itself lets in only the club's sellers (and staff, to look).
 OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member": "user",
-                "acting_seller": "user"}
+                "acting_seller": "user", "org_buyer": "user",
+                "acting_buyer": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
     "org_member": {"seller", "admin"},
-    "acting_seller": {"seller"},  # acts for a club or cooperative, whatever else they may be
+    "acting_seller": {"seller"},
+    "org_buyer": {"buyer", "admin"},
+    "acting_buyer": {"buyer"},  # acts for a club or cooperative, whatever else they may be
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin"},
     "seller": {"seller", "admin"},
@@ -90,8 +106,9 @@ def _url_for(app, rule, samples: dict) -> str:
     return adapter.build(rule.endpoint, {name: samples[name] for name in rule.arguments})
 
 
-def _sample_objects(session, club) -> dict:
-    """One of everything a URL can name, all belonging to the sample club."""
+def _sample_objects(session, club, buyer_org) -> dict:
+    """One of everything a URL can name: the club's listing and credentials, the buyer's request
+    and the club's offer on it."""
     certificate = credentials.save_certificate(
         session, club, credentials.CertificateInput(type="vietgap", number="VietGAP-TT-99-01-82-9001",
                                                     issued_on=date(2026, 1, 1), expires_on=date(2027, 6, 1)), None)
@@ -99,10 +116,21 @@ def _sample_objects(session, club) -> dict:
         session, club, listings.ListingInput(product="xoài", quantity="100", unit="kg",
                                              available_from=date(2026, 1, 1), available_to=date(2099, 1, 1),
                                              price_vnd="30000"), None, today=date(2026, 1, 1), publish=True)
+    demand = demand_service.save_demand(
+        session, buyer_org, demand_service.DemandInput(product="xoài", quantity="5", unit="tấn",
+                                                       needed_from=date(2026, 1, 1), needed_to=date(2099, 1, 1)),
+        None, today=date(2026, 1, 1))
+    offer = demand_service.make_offer(session, demand, club, demand_service.OfferInput(quantity="2"), None,
+                                      today=date(2026, 1, 1))
     session.commit()
     return {"org_id": club.id, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
-            "key": "missing", "size": "card"}
+            "key": "missing", "size": "card", "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
+            "buyer_org_id": buyer_org.id}
+
+
+# Routes whose sample object is not the club's: they name the buyer's organisation.
+BUYER_ORG_ROUTES = {"demand.manage"}
 
 
 def test_every_route_is_known(app):
@@ -122,15 +150,17 @@ def test_declared_policy_matches(app, endpoint):
 @pytest.mark.parametrize("role", ROLES)
 def test_each_route_for_each_role(app, session, role):
     club = make_org("club", name="Hội quán kiểm tra quyền")
-    samples = _sample_objects(session, club)
+    buyer_org = make_org("supermarket", name="Siêu thị kiểm tra quyền")
+    samples = _sample_objects(session, club, buyer_org)
     client = app.test_client()
     if role != "anonymous":
-        user = make_user(role, club if role == "seller" else None)
+        user = make_user(role, {"seller": club, "buyer": buyer_org}.get(role))
         assert login(client, user).status_code == 302
     failures = []
     for rule, method in _routes(app):
         policy = (EXPECTED | THIRD_PARTY)[rule.endpoint]
-        url = _url_for(app, rule, samples)
+        url = _url_for(app, rule, samples | ({"org_id": samples["buyer_org_id"]}
+                                             if rule.endpoint in BUYER_ORG_ROUTES else {}))
         if method == "GET":
             response = client.get(url)
         else:

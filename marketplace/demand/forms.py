@@ -1,0 +1,55 @@
+"""Forms for demand posts, offers and the buyer's decisions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from marketplace.forms import choices, max_length, required
+from marketplace.listings.forms import MultiCheckboxField, unit_choices
+from marketplace.templating import FREQUENCY_LABELS
+
+
+
+class DemandForm(FlaskForm):
+    product = StringField(_l("Product"), validators=[required(), max_length(120)],
+                          render_kw={"list": "product-names", "autocomplete": "off"})
+    variety = StringField(_l("Variety (when it matters)"), validators=[Optional(), max_length(120)])
+    quantity = StringField(_l("Quantity"), validators=[required(), max_length(20)], render_kw={"inputmode": "decimal"})
+    unit = SelectField(_l("Unit"), choices=unit_choices(), default="kg")
+    frequency = SelectField(_l("How often"), choices=choices(FREQUENCY_LABELS.items()), default="once")
+    needed_from = StringField(_l("Needed from"), validators=[required(), max_length(10)], render_kw={"type": "date"})
+    needed_to = StringField(_l("Needed until"), validators=[required(), max_length(10)], render_kw={"type": "date"})
+    commune_query = StringField(_l("Delivery commune or ward"), validators=[Optional(), max_length(160)],
+                                render_kw={"autocomplete": "off"})
+    commune_code = HiddenField()
+    price_min_vnd = StringField(_l("Lowest price per unit (đồng)"), validators=[Optional(), max_length(20)],
+                                render_kw={"inputmode": "numeric"})
+    price_max_vnd = StringField(_l("Highest price per unit (đồng)"), validators=[Optional(), max_length(20)],
+                                render_kw={"inputmode": "numeric"})
+    required_certificates = MultiCheckboxField(
+        _l("Certificates required"), choices=choices([("vietgap", "VietGAP"), ("globalgap", "GlobalGAP"),
+                                                      ("organic", _l("Organic"))]), validators=[Optional()])
+    min_ocop_stars = SelectField(_l("Minimum OCOP stars"),
+                                 choices=choices([("", _l("Not needed"))] + [(str(n), "★" * n) for n in (3, 4, 5)]),
+                                 validators=[Optional()])
+    needs_planting_code = BooleanField(_l("An active planting area code is needed"))
+    export_market = StringField(_l("Export market (country code, e.g. CN, US)"),
+                                validators=[Optional(), max_length(40)])
+    quality_notes = TextAreaField(_l("Quality and packing"), validators=[Optional(), max_length(4000)])
+
+
+class OfferForm(FlaskForm):
+    quantity = StringField(_l("Quantity you can supply"), validators=[required(), max_length(20)],
+                           render_kw={"inputmode": "decimal"})
+    price_vnd = StringField(_l("Your price per unit (đồng)"), validators=[Optional(), max_length(20)],
+                            render_kw={"inputmode": "numeric"})
+    delivery_date = StringField(_l("Delivery date"), validators=[Optional(), max_length(10)], render_kw={"type": "date"})
+    listing_id = SelectField(_l("From which listing"), validators=[Optional()])
+    note = TextAreaField(_l("Note for the buyer"), validators=[Optional(), max_length(1000)], render_kw={"rows": 3})
+
+
+class VerifyBuyerForm(FlaskForm):
+    tax_code = StringField(_l("Tax code"), validators=[required(), max_length(20)], render_kw={"inputmode": "numeric"})

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organization, User
+from marketplace.db import Base, TimestampMixin
+from marketplace.listings.models import Listing, Quantity
+from marketplace.places.models import Commune
+from marketplace.products.models import Product, Variety
+
+
+class DemandPost(TimestampMixin, Base):
+    """What a buyer needs: product, quantity, when, where, at what price, with which credentials."""
+
+    __tablename__ = "demand_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(60), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    product_text: Mapped[str] = mapped_column(String(120), default="")
+    variety_id: Mapped[int | None] = mapped_column(ForeignKey("varieties.id"))
+    variety_text: Mapped[str] = mapped_column(String(120), default="")
+    quantity: Mapped[float] = mapped_column(Quantity)
+    unit: Mapped[str] = mapped_column(String(10))
+    frequency: Mapped[str] = mapped_column(String(10), default="once")
+    needed_from: Mapped[date]
+    needed_to: Mapped[date]
+    delivery_commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"))
+    price_min_vnd: Mapped[int | None]
+    price_max_vnd: Mapped[int | None]
+    required_certificates: Mapped[str] = mapped_column(String(60), default="")  # "vietgap;globalgap"
+    min_ocop_stars: Mapped[int | None]
+    needs_planting_code: Mapped[bool] = mapped_column(default=False)
+    export_market: Mapped[str] = mapped_column(String(40), default="")  # country code, e.g. CN
+    quality_notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+    product: Mapped[Product] = relationship(lazy="joined")
+    variety: Mapped[Variety | None] = relationship()
+    delivery_commune: Mapped[Commune | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    offers: Mapped[list[Offer]] = relationship(back_populates="demand", order_by="Offer.id",
+                                               cascade="all, delete-orphan")
+
+    @property
+    def certificate_list(self) -> list[str]:
+        return [c for c in self.required_certificates.split(";") if c]
+
+    @property
+    def title(self) -> str:
+        variety = self.variety.name if self.variety else self.variety_text
+        return f"{self.product.name_vi} {variety}".strip()
+
+
+class Offer(TimestampMixin, Base):
+    """A club's answer to a demand post: part or all of the quantity, at a price, by a date."""
+
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand_posts.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="SET NULL"))
+    quantity: Mapped[float] = mapped_column(Quantity)
+    price_vnd: Mapped[int | None]
+    delivery_date: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    demand: Mapped[DemandPost] = relationship(back_populates="offers")
+    organization: Mapped[Organization] = relationship(lazy="joined")
+    listing: Mapped[Listing | None] = relationship()

@@ -1,0 +1,288 @@
+"""Use cases for demand posts and offers: post, edit, the sellers' board, offer, accept, pool."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from marketplace.accounts.models import Organization, User
+from marketplace.db import utcnow
+from marketplace.demand import rules
+from marketplace.demand.models import DemandPost, Offer
+from marketplace.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.listings.models import Listing
+from marketplace.dates import NotADate, parse_date
+from marketplace.numbers import NotANumber, parse_decimal, parse_vnd
+from marketplace.places.models import Commune
+from marketplace.products.services import find_product, find_variety
+from marketplace.products.units import parse_unit
+from marketplace.vietnamese import clean
+
+MESSAGES = {
+    "required": _l("This field is required."),
+    "positive": _l("Enter a number above zero."),
+    "too_large": _l("That number is too large."),
+    "price_range": _l("Enter a price between 0 and 10 billion đồng."),
+    "min_above_max": _l("The lowest price cannot be above the highest price."),
+    "window_order": _l("The end date must be on or after the start date."),
+    "window_past": _l("The end date has passed: choose a date from today on."),
+    "frequency_unknown": _l("Choose once, weekly, monthly or seasonal."),
+    "certificate_unknown": _l("Certificates can be VietGAP, GlobalGAP or organic."),
+    "stars_range": _l("OCOP stars go from 1 to 5."),
+    "too_long": _l("This text is too long."),
+    "not_a_number": _l("Enter a number, e.g. 1500 or 2,5."),
+    "not_a_price": _l("Enter a price in đồng, e.g. 38000 or 38k."),
+    "not_a_date": _l("Enter a date as dd/mm/yyyy."),
+    "unknown_product": _l("We do not know this product yet. Choose one from the list, e.g. xoài, quýt, khóm."),
+    "unknown_unit": _l("Choose a unit from the list (kg, tấn, trái…)."),
+    "unknown_commune": _l("Pick a commune or ward from the list."),
+    "outside_window": _l("The delivery date must be within the buyer's needed dates."),
+    "not_open": _l("This request is not open for offers."),
+    "own_listing": _l("Choose one of your own listings, or none."),
+    "status_change": _l("That change is not possible from the current status."),
+}
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, name: str, key: str) -> None:
+        self.fields.setdefault(name, []).append(str(MESSAGES[key]))
+
+    def merge(self, problems: rules.Problems) -> None:
+        for name, keys in problems.fields.items():
+            if name not in self.fields:  # a value that did not parse is reported once
+                for key in keys:
+                    self.add(name, key)
+
+    def parse(self, name: str, value, parser, key: str):
+        try:
+            return parser(value)
+        except (NotANumber, NotADate):
+            self.add(name, key)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationError(str(_l("Some fields need attention.")), fields=self.fields)
+
+
+@dataclass
+class DemandInput:
+    product: str
+    quantity: object
+    unit: str
+    needed_from: object
+    needed_to: object
+    frequency: str = "once"
+    variety: str = ""
+    commune_code: str | None = None
+    price_min_vnd: object = None
+    price_max_vnd: object = None
+    required_certificates: object = ""
+    min_ocop_stars: object = None
+    needs_planting_code: bool = False
+    export_market: str = ""
+    quality_notes: str = ""
+    ref: str | None = None
+
+
+def save_demand(db: Session, org: Organization, data: DemandInput, user: User | None, *, today: date,
+                demand: DemandPost | None = None) -> DemandPost:
+    problems = _Problems()
+    product = find_product(db, data.product) if clean(data.product) else None
+    if not clean(data.product):
+        problems.add("product", "required")
+    elif product is None:
+        problems.add("product", "unknown_product")
+    unit = parse_unit(data.unit)
+    if unit is None:
+        problems.add("unit", "unknown_unit")
+    quantity = problems.parse("quantity", data.quantity, parse_decimal, "not_a_number")
+    price_min = problems.parse("price_min_vnd", data.price_min_vnd, parse_vnd, "not_a_price")
+    price_max = problems.parse("price_max_vnd", data.price_max_vnd, parse_vnd, "not_a_price")
+    needed_from = problems.parse("needed_from", data.needed_from, parse_date, "not_a_date")
+    needed_to = problems.parse("needed_to", data.needed_to, parse_date, "not_a_date")
+    stars = problems.parse("min_ocop_stars", data.min_ocop_stars,
+                           lambda v: None if v in (None, "") else int(parse_decimal(v)), "not_a_number")
+    commune = None
+    if data.commune_code:
+        commune = db.get(Commune, str(data.commune_code).strip())
+        if commune is None:
+            problems.add("commune_code", "unknown_commune")
+    certificates = rules.split_certificates(data.required_certificates)
+    texts = {"variety": clean(data.variety), "product": clean(data.product),
+             "export_market": clean(data.export_market).upper(), "quality_notes": (data.quality_notes or "").strip()}
+    problems.merge(rules.check_demand(
+        quantity=quantity, price_min=price_min, price_max=price_max, needed_from=needed_from,
+        needed_to=needed_to, frequency=data.frequency or "once", certificates=certificates,
+        min_ocop_stars=stars, texts=texts, today=today,
+        opening=demand is None or demand.status == "open"))
+    problems.raise_if_any()
+
+    variety = find_variety(product, texts["variety"])
+    if demand is None:
+        demand = DemandPost(organization=org, created_by=user, status="open")
+    demand.ref = data.ref or demand.ref
+    demand.product, demand.product_text, demand.variety = product, texts["product"], variety
+    demand.variety_text = texts["variety"]
+    demand.quantity, demand.unit, demand.frequency = quantity, unit.code, data.frequency or "once"
+    demand.needed_from, demand.needed_to = needed_from, needed_to
+    demand.delivery_commune = commune
+    demand.price_min_vnd, demand.price_max_vnd = price_min, price_max
+    demand.required_certificates = ";".join(dict.fromkeys(certificates))
+    demand.min_ocop_stars = stars
+    demand.needs_planting_code = bool(data.needs_planting_code) or bool(texts["export_market"])
+    demand.export_market, demand.quality_notes = texts["export_market"], texts["quality_notes"]
+    db.add(demand)
+    db.flush()
+    return demand
+
+
+def change_status(db: Session, demand: DemandPost, action: str, *, today: date) -> None:
+    target = rules.next_status(rules.effective_status(demand.status, demand.needed_to, today), action)
+    if target is None:
+        message = str(MESSAGES["status_change"])
+        raise ValidationError(message, fields={"status": [message]})
+    if target == "open" and demand.needed_to < today:
+        message = str(MESSAGES["window_past"])
+        raise ValidationError(message, fields={"needed_to": [message]})
+    demand.status = target
+    db.flush()
+
+
+def get_demand(db: Session, demand_id: int) -> DemandPost:
+    demand = db.get(DemandPost, demand_id)
+    if demand is None:
+        raise NotFound(str(_l("We could not find that request.")))
+    return demand
+
+
+def demand_by_ref(db: Session, ref: str) -> DemandPost | None:
+    return db.scalar(select(DemandPost).where(DemandPost.ref == ref))
+
+
+def demand_of(db: Session, org: Organization) -> list[DemandPost]:
+    return list(db.scalars(select(DemandPost).where(DemandPost.organization_id == org.id)
+                           .order_by(DemandPost.created_at.desc())))
+
+
+def open_demand(db: Session, *, today: date, limit: int = 200) -> list[DemandPost]:
+    stmt = (select(DemandPost).where(DemandPost.status == "open", DemandPost.needed_to >= today)
+            .order_by(DemandPost.created_at.desc()).limit(limit))
+    return list(db.scalars(stmt))
+
+
+def board(db: Session, *, today: date, seller: Organization | None, product_id: int | None = None,
+          limit: int = 100) -> list[DemandPost]:
+    """Open demand for sellers: what they sell first, then nearby, then the newest."""
+    posts = open_demand(db, today=today, limit=500)
+    if product_id:
+        posts = [p for p in posts if p.product_id == product_id]
+    if seller is None:
+        return posts[:limit]
+    sold = set(db.scalars(select(Listing.product_id).where(Listing.organization_id == seller.id)))
+    province = seller.commune.province_code if seller.commune else None
+
+    def relevance(post: DemandPost) -> tuple:
+        same_product = post.product_id in sold
+        nearby = bool(province and post.delivery_commune and post.delivery_commune.province_code == province)
+        return (not same_product, not nearby, -post.created_at.timestamp())
+
+    return sorted(posts, key=relevance)[:limit]
+
+
+# Offers -----------------------------------------------------------------------------------
+
+@dataclass
+class OfferInput:
+    quantity: object
+    price_vnd: object = None
+    delivery_date: object = None
+    listing_id: int | None = None
+    note: str = ""
+
+
+def make_offer(db: Session, demand: DemandPost, seller: Organization, data: OfferInput, user: User | None,
+               *, today: date) -> Offer:
+    problems = _Problems()
+    if rules.effective_status(demand.status, demand.needed_to, today) != "open":
+        problems.add("quantity", "not_open")
+        problems.raise_if_any()
+    quantity = problems.parse("quantity", data.quantity, parse_decimal, "not_a_number")
+    price = problems.parse("price_vnd", data.price_vnd, parse_vnd, "not_a_price")
+    delivery = problems.parse("delivery_date", data.delivery_date, parse_date, "not_a_date")
+    listing = None
+    if data.listing_id:
+        listing = db.get(Listing, int(data.listing_id))
+        if listing is None or listing.organization_id != seller.id:
+            problems.add("listing_id", "own_listing")
+    problems.merge(rules.check_offer(quantity=quantity, price_vnd=price, delivery_date=delivery,
+                                     demand_needed_from=demand.needed_from, demand_needed_to=demand.needed_to,
+                                     note=(data.note or "").strip()))
+    problems.raise_if_any()
+    offer = Offer(demand=demand, organization=seller, listing=listing, quantity=quantity, price_vnd=price,
+                  delivery_date=delivery, note=(data.note or "").strip(), created_by_id=user.id if user else None)
+    db.add(offer)
+    db.flush()
+    return offer
+
+
+def decide_offer(db: Session, offer: Offer, action: str, user: User) -> Offer:
+    """The buyer accepts or declines a pending offer; an accepted one can still be declined."""
+    allowed = {"accept": ({"pending", "declined"}, "accepted"), "decline": ({"pending", "accepted"}, "declined")}
+    if action not in allowed or offer.status not in allowed[action][0]:
+        message = str(MESSAGES["status_change"])
+        raise ValidationError(message, fields={"status": [message]})
+    offer.status = allowed[action][1]
+    offer.decided_at, offer.decided_by_id = utcnow(), user.id
+    db.flush()
+    return offer
+
+
+def withdraw_offer(db: Session, offer: Offer) -> None:
+    if offer.status not in ("pending", "accepted"):
+        message = str(MESSAGES["status_change"])
+        raise ValidationError(message, fields={"status": [message]})
+    offer.status = "withdrawn"
+    db.flush()
+
+
+def get_offer(db: Session, offer_id: int) -> Offer:
+    offer = db.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound(str(_l("We could not find that offer.")))
+    return offer
+
+
+def offers_visible_to(demand: DemandPost, viewer_org: Organization | None, *, is_buyer: bool) -> list[Offer]:
+    """The buyer sees every offer; a club sees only its own."""
+    if is_buyer:
+        return list(demand.offers)
+    if viewer_org is None:
+        return []
+    return [o for o in demand.offers if o.organization_id == viewer_org.id]
+
+
+def coverage_of(demand: DemandPost) -> rules.Coverage:
+    return rules.coverage(demand.quantity, [(o.status, o.quantity) for o in demand.offers])
+
+
+def verify_buyer(db: Session, org: Organization, tax_code: str) -> Organization:
+    """Staff mark a buyer as verified once its tax code is checked (format here, registry by hand)."""
+    normalized = rules.normalize_tax_code(tax_code)
+    if normalized is None:
+        message = str(_l("A tax code has 10 digits, or 13 with the branch suffix (0123456789-001)."))
+        raise ValidationError(message, fields={"tax_code": [message]})
+    if org.kind not in ("business", "supermarket", "trader", "exporter"):
+        raise PermissionDenied(str(_l("Only buyers are verified this way.")))
+    org.tax_code, org.verified = normalized, True
+    db.flush()
+    return org
+
+

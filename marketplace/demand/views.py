@@ -1,0 +1,261 @@
+"""Demand pages: post and edit (buyers), the board and offers (clubs), decisions and pooling."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace import db
+from marketplace.access import public, role_required, signed_in
+from marketplace.accounts import services as accounts
+from marketplace.accounts.permissions import can_list_for, can_manage_demand
+from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.dates import today_in_vietnam
+from marketplace.demand import forms, rules
+from marketplace.demand import services as demand_service
+from marketplace.demand.models import DemandPost
+from marketplace.errors import NotFound, ValidationError
+from marketplace.forms import attach_errors, choices
+from marketplace.listings import services as listings
+from marketplace.places.services import resolve_commune
+from marketplace.products.services import categories_with_products
+
+bp = Blueprint("demand", __name__)
+
+
+def _demand_or_404(demand_id: int) -> DemandPost:
+    try:
+        return demand_service.get_demand(db.session, demand_id)
+    except NotFound:
+        abort(404)
+
+
+def _acting_buyer():
+    org = current_user.organization if current_user.is_authenticated else None
+    return org if org is not None and org.kind in BUYER_KINDS and can_manage_demand(current_user, org) else None
+
+
+def _input(form: forms.DemandForm, ref: str | None = None) -> demand_service.DemandInput:
+    commune = resolve_commune(db.session, form.commune_code.data, form.commune_query.data)
+    if (form.commune_query.data or form.commune_code.data) and commune is None:
+        raise ValidationError(_("Some fields need attention."),
+                              fields={"commune_query": [_("Pick a commune or ward from the list.")]})
+    return demand_service.DemandInput(
+        product=form.product.data or "", variety=form.variety.data or "", quantity=form.quantity.data,
+        unit=form.unit.data, frequency=form.frequency.data, needed_from=form.needed_from.data,
+        needed_to=form.needed_to.data, commune_code=commune.code if commune else None,
+        price_min_vnd=form.price_min_vnd.data, price_max_vnd=form.price_max_vnd.data,
+        required_certificates=form.required_certificates.data or [], min_ocop_stars=form.min_ocop_stars.data,
+        needs_planting_code=form.needs_planting_code.data, export_market=form.export_market.data or "",
+        quality_notes=form.quality_notes.data or "", ref=ref)
+
+
+def _render_form(form, demand=None, status=200):
+    return render_template("demand/form.html", form=form, demand=demand,
+                           categories=categories_with_products(db.session)), status
+
+
+@bp.route("/demand/new", methods=["GET", "POST"])
+@signed_in
+def new():
+    org = _acting_buyer()
+    if org is None:
+        flash(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."), "error")
+        return redirect(url_for("accounts.account"))
+    form = forms.DemandForm()
+    if form.validate_on_submit():
+        try:
+            demand = demand_service.save_demand(db.session, org, _input(form), current_user, today=today_in_vietnam())
+        except ValidationError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your request is posted. Clubs can now answer it."), "success")
+            return redirect(url_for("demand.show", demand_id=demand.id))
+    return _render_form(form, status=422 if form.errors else 200)
+
+
+@bp.route("/demand/<int:demand_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit(demand_id: int):
+    demand = _demand_or_404(demand_id)
+    if not can_manage_demand(current_user, demand.organization):
+        abort(403)
+    form = forms.DemandForm(obj=None if request.method == "POST" else _values(demand))
+    if form.validate_on_submit():
+        try:
+            demand_service.save_demand(db.session, demand.organization, _input(form), current_user,
+                                       today=today_in_vietnam(), demand=demand)
+        except ValidationError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("demand.show", demand_id=demand.id))
+    return _render_form(form, demand, status=422 if form.errors else 200)
+
+
+def _values(demand: DemandPost):
+    class Values:
+        product = demand.product.name_vi
+        variety = demand.variety.name if demand.variety else demand.variety_text
+        quantity = f"{demand.quantity:g}"
+        unit, frequency = demand.unit, demand.frequency
+        needed_from, needed_to = demand.needed_from.isoformat(), demand.needed_to.isoformat()
+        commune_query = demand.delivery_commune.label if demand.delivery_commune else ""
+        commune_code = demand.delivery_commune.code if demand.delivery_commune else ""
+        price_min_vnd = "" if demand.price_min_vnd is None else str(demand.price_min_vnd)
+        price_max_vnd = "" if demand.price_max_vnd is None else str(demand.price_max_vnd)
+        required_certificates = demand.certificate_list
+        min_ocop_stars = str(demand.min_ocop_stars or "")
+        needs_planting_code, export_market = demand.needs_planting_code, demand.export_market
+        quality_notes = demand.quality_notes
+
+    return Values()
+
+
+@bp.route("/demand/<int:demand_id>")
+@public
+def show(demand_id: int):
+    demand = _demand_or_404(demand_id)
+    today = today_in_vietnam()
+    is_buyer = can_manage_demand(current_user, demand.organization)
+    seller = current_user.organization if current_user.is_authenticated else None
+    can_offer = can_list_for(current_user, seller)
+    offer_form = None
+    if can_offer:
+        offer_form = forms.OfferForm()
+        _listing_choices(offer_form, seller, today)
+    return render_template(
+        "demand/show.html", demand=demand, today=today, status=rules.effective_status(demand.status, demand.needed_to, today),
+        is_buyer=is_buyer, can_offer=can_offer, offer_form=offer_form,
+        offers=demand_service.offers_visible_to(demand, seller, is_buyer=is_buyer),
+        coverage=demand_service.coverage_of(demand) if is_buyer else None,
+        show_buyer=current_user.is_authenticated)
+
+
+def _listing_choices(form: forms.OfferForm, seller, today) -> None:
+    own = listings.public_listings(db.session, today=today, org=seller)
+    form.listing_id.choices = choices([("", _("None"))] + [(str(x.id), x.title) for x in own])
+
+
+@bp.route("/demand/<int:demand_id>/offers", methods=["POST"])
+@signed_in
+def offer(demand_id: int):
+    demand = _demand_or_404(demand_id)
+    seller = current_user.organization
+    if not can_list_for(current_user, seller):
+        abort(403)
+    today = today_in_vietnam()
+    form = forms.OfferForm()
+    _listing_choices(form, seller, today)
+    if form.validate_on_submit():
+        try:
+            demand_service.make_offer(db.session, demand, seller, demand_service.OfferInput(
+                quantity=form.quantity.data, price_vnd=form.price_vnd.data or None,
+                delivery_date=form.delivery_date.data or None, listing_id=form.listing_id.data or None,
+                note=form.note.data or ""), current_user, today=today)
+        except ValidationError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your offer is sent to the buyer."), "success")
+            return redirect(url_for("demand.show", demand_id=demand.id) + "#offers")
+    return render_template(
+        "demand/show.html", demand=demand, today=today, status=rules.effective_status(demand.status, demand.needed_to, today),
+        is_buyer=False, can_offer=True, offer_form=form,
+        offers=demand_service.offers_visible_to(demand, seller, is_buyer=False), coverage=None,
+        show_buyer=True), 422
+
+
+@bp.route("/offers/<int:offer_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
+@signed_in
+def decide(offer_id: int, action: str):
+    try:
+        offer = demand_service.get_offer(db.session, offer_id)
+    except NotFound:
+        abort(404)
+    if action == "withdraw":
+        if not can_list_for(current_user, offer.organization):
+            abort(403)
+    elif not can_manage_demand(current_user, offer.demand.organization):
+        abort(403)
+    try:
+        if action == "withdraw":
+            demand_service.withdraw_offer(db.session, offer)
+        else:
+            demand_service.decide_offer(db.session, offer, action, current_user)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The offer is updated."), "success")
+    return redirect(url_for("demand.show", demand_id=offer.demand_id) + "#offers")
+
+
+@bp.route("/demand/<int:demand_id>/status", methods=["POST"])
+@signed_in
+def change_status(demand_id: int):
+    demand = _demand_or_404(demand_id)
+    if not can_manage_demand(current_user, demand.organization):
+        abort(403)
+    try:
+        demand_service.change_status(db.session, demand, request.form.get("action", ""), today=today_in_vietnam())
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The request's status is changed."), "success")
+    return redirect(url_for("demand.show", demand_id=demand.id))
+
+
+@bp.route("/demand")
+@public
+def board():
+    """Open demand: for a signed-in seller, what they sell and nearby first."""
+    seller = current_user.organization if current_user.is_authenticated else None
+    posts = demand_service.board(db.session, today=today_in_vietnam(),
+                                 seller=seller if can_list_for(current_user, seller) else None)
+    return render_template("demand/board.html", posts=posts, show_buyer=current_user.is_authenticated)
+
+
+@bp.route("/orgs/<int:org_id>/demand")
+@signed_in
+def manage(org_id: int):
+    try:
+        org = accounts.get_organization(db.session, org_id)
+    except NotFound:
+        abort(404)
+    if not can_manage_demand(current_user, org):
+        abort(403)
+    today = today_in_vietnam()
+    items = [(d, rules.effective_status(d.status, d.needed_to, today), demand_service.coverage_of(d))
+             for d in demand_service.demand_of(db.session, org)]
+    return render_template("demand/manage.html", org=org, items=items)
+
+
+@bp.route("/staff/orgs/<int:org_id>/verify", methods=["GET", "POST"])
+@role_required("staff")
+def verify_buyer(org_id: int):
+    try:
+        org = accounts.get_organization(db.session, org_id)
+    except NotFound:
+        abort(404)
+    form = forms.VerifyBuyerForm(tax_code=org.tax_code)
+    if form.validate_on_submit():
+        try:
+            demand_service.verify_buyer(db.session, org, form.tax_code.data)
+        except ValidationError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(org)s is marked as a verified buyer.", org=org.name), "success")
+            return redirect(url_for("main.organization", org_id=org.id))
+    return render_template("demand/verify_buyer.html", org=org, form=form), 422 if form.errors else 200
