@@ -23,9 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from marketplace import db, errors, i18n, log_config, mail, security, templating
-    from marketplace.search import services as search
     from marketplace.extensions import csrf, limiter, login_manager
     from marketplace.listings import photos
+    from marketplace.search import services as search
 
     log_config.init_app(app)
     db.init_app(app)
@@ -50,8 +50,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.credentials.views import bp as credentials_bp
     from marketplace.demand.views import bp as demand_bp
     from marketplace.imports.views import bp as imports_bp
-    from marketplace.listings.views import bp as listings_bp
     from marketplace.listings.media_views import bp as media_bp
+    from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.places.views import bp as places_bp
 

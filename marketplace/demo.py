@@ -137,13 +137,15 @@ USERS: tuple[DemoUser, ...] = (
 CERTIFICATES: tuple[tuple, ...] = (
     ("demo-htx-xoai-my-xuong", "vietgap", "VietGAP-TT-13-09-82-9001", "xoài cát Chu", None,
      date(2025, 9, 1), date(2027, 8, 31), "active"),
-    ("demo-htx-xoai-my-xuong", "globalgap", "4063061899001", "xoài", None, date(2026, 3, 1), date(2027, 2, 28), "active"),
+    ("demo-htx-xoai-my-xuong", "globalgap", "9990000009001", "xoài", None,
+     date(2026, 3, 1), date(2027, 2, 28), "active"),
     ("demo-hq-xoai-my-xuong", "vietgap", "VietGAP-TT-13-09-82-9002", "xoài cát Chu", None,
      date(2023, 6, 1), date(2025, 5, 31), "active"),  # expired: shows as expired, never as a badge
     ("demo-hq-sen-thap-muoi", "ocop", "QĐ-9003/UBND-OCOP", "trà sen", 4, date(2025, 4, 15), None, "active"),
     ("demo-hq-quyt-hong-long-hau", "vietgap", "VietGAP-TT-13-09-82-9004", "quýt hồng", None,
      date(2026, 1, 10), date(2028, 1, 9), "pending"),
-    ("demo-hq-khom-tan-phuoc", "organic", "TCVN11041-9005", "khóm", None, date(2025, 11, 1), date(2027, 10, 31), "active"),
+    ("demo-hq-khom-tan-phuoc", "organic", "TCVN11041-9005", "khóm", None,
+     date(2025, 11, 1), date(2027, 10, 31), "active"),
     ("demo-htx-quyt-hong-lai-vung", "ocop", "QĐ-9006/UBND-OCOP", "quýt hồng Lai Vung", 3,
      date(2024, 12, 20), None, "active"),
 )
@@ -162,7 +164,7 @@ PLANTING_CODES: tuple[tuple, ...] = (
 #  certificate numbers, codes, producer, description)
 LISTINGS: tuple[tuple, ...] = (
     ("demo-l-xoai-cat-chu", "demo-htx-xoai-my-xuong", "xoài", "cát Chu", 8, "tấn", 38000, -5, 40,
-     ("VietGAP-TT-13-09-82-9001", "4063061899001"), ("VN-DTOR-9001", "VN-DTPH-9001"), "",
+     ("VietGAP-TT-13-09-82-9001", "9990000009001"), ("VN-DTOR-9001", "VN-DTPH-9001"), "",
      "Xoài cát Chu loại 1, 3–4 trái/kg, bao trái, sơ chế tại nhà đóng gói của HTX."),
     ("demo-l-xoai-cat-chu-2", "demo-hq-xoai-my-xuong", "xoài", "cát Chu", 2.5, "tấn", 32000, 0, 25, (), (),
      "Vườn chú Bảy Lợi", "Xoài cát Chu loại 2, giao tại vườn, nhận đặt từ 200 kg."),

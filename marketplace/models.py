@@ -2,9 +2,9 @@
 
 from marketplace.accounts.models import ApiToken, Membership, Organization, User
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
-from marketplace.listings.models import Listing, Photo
 from marketplace.db import Base
 from marketplace.demand.models import DemandPost, Offer
+from marketplace.listings.models import Listing, Photo
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
 

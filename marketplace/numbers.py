@@ -80,3 +80,16 @@ def parse_vnd(text: str | None) -> int | None:
     if amount != amount.to_integral_value():
         raise NotANumber(text)  # đồng has no smaller unit
     return int(amount)
+
+
+def editable_number(value: float | None) -> str:
+    """A number for an edit form that parse_decimal reads back as the same number.
+
+    Not "%g": 1500000 would show as 1.5e+06, and 2.125 would come back as 2125 (a thousands dot).
+    """
+    if value is None:
+        return ""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    if re.fullmatch(r"\d{1,3}\.\d{3}", text):
+        text += "0"  # 2.1250 cannot be read as thousands
+    return text

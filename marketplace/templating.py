@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Flask, request, url_for
 from flask_babel import lazy_gettext
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from marketplace.accounts.rules import PASSWORD_MIN_LENGTH, zalo_link
+from marketplace.products.units import price_unit
 
 ORG_KIND_LABELS = {
     "club": lazy_gettext("Farmer club"),
@@ -76,10 +80,8 @@ def url_with_lang(lang: str) -> str:
     args = request.args.to_dict()
     args["lang"] = lang
     if request.endpoint and request.url_rule is not None:
-        try:
+        with suppress(BuildError):  # an error page may have no buildable endpoint
             return url_for(request.endpoint, **(request.view_args or {}), **args)
-        except Exception:  # noqa: BLE001 - an error page may have no buildable endpoint
-            pass
     return url_for("main.home", lang=lang)
 
 
@@ -105,6 +107,7 @@ def init_app(app: Flask) -> None:
         frequency_labels=FREQUENCY_LABELS,
     )
     app.jinja_env.filters["qty"] = format_quantity
+    app.jinja_env.filters["price_unit"] = price_unit
 
     @app.context_processor
     def user_context():

@@ -84,6 +84,12 @@ __all__ = ["PASSWORD", "api_token", "app_session", "csrf_token", "login", "make_
 
 # Credentials and listings (added for the credentials, listings and org-page tests) ----------------
 
+def _in_session(org: Organization) -> Organization:
+    """org as loaded by the current session: an object made in an earlier app_session block
+    cannot be attached to one that already holds the same row."""
+    return db.session.get(Organization, org.id) or org
+
+
 def make_certificate(org: Organization, cert_type: str = "vietgap", number: str | None = None, *,
                      status: str = "active", stars: int | None = None, issued_on=None, expires_on=None,
                      product_text: str = "", user: User | None = None):
@@ -96,6 +102,7 @@ def make_certificate(org: Organization, cert_type: str = "vietgap", number: str 
     from marketplace.credentials import services as credentials
     from marketplace.dates import today_in_vietnam
 
+    org = _in_session(org)
     n = next(_counter)
     today = today_in_vietnam()
     number = number or {"globalgap": f"{4063061000000 + n}", "ocop": f"{n}/QD-UBND",
@@ -118,6 +125,7 @@ def make_planting_code(org: Organization, code: str | None = None, kind: str = "
     """A committed planting-area (or packing-house) code of org."""
     from marketplace.credentials import services as credentials
 
+    org = _in_session(org)
     n = next(_counter)
     code = code or (f"VN-DTOR-{n:04d}" if kind == "growing_area" else f"VN-DTPH-{n:04d}")
     record = credentials.save_planting_code(db.session, org, credentials.PlantingCodeInput(
@@ -136,6 +144,7 @@ def make_listing(org: Organization, product: str = "xoài", *, quantity="1000", 
     from marketplace.dates import today_in_vietnam
     from marketplace.listings import services as listings
 
+    org = _in_session(org)
     today = today_in_vietnam()
     data = listings.ListingInput(
         product=product, quantity=quantity, unit=unit, price_vnd=price_vnd,
@@ -145,3 +154,39 @@ def make_listing(org: Organization, product: str = "xoài", *, quantity="1000", 
     listing = listings.save_listing(db.session, org, data, user, today=today, publish=publish)
     db.session.commit()
     return listing
+
+
+# Demand posts and offers (added for the demand tests) ---------------------------------------------
+
+def make_demand(org: Organization, product: str = "xoài", *, quantity="5", unit: str = "tấn",
+                frequency: str = "weekly", needed_from=None, needed_to=None, today=None,
+                user: User | None = None, status: str | None = None, **fields):
+    """A committed demand post of buyer org, open from today for 30 days unless told otherwise.
+
+    today is the day the post is made: pass an earlier one to make a post whose window has passed.
+    """
+    from datetime import timedelta
+
+    from marketplace.dates import today_in_vietnam
+    from marketplace.demand import services as demand_service
+
+    today = today or today_in_vietnam()
+    data = demand_service.DemandInput(
+        product=product, quantity=quantity, unit=unit, frequency=frequency,
+        needed_from=needed_from or today, needed_to=needed_to or today + timedelta(days=30), **fields)
+    demand = demand_service.save_demand(db.session, org, data, user, today=today)
+    if status is not None:
+        demand.status = status
+    db.session.commit()
+    return demand
+
+
+def make_offer(demand, org: Organization, quantity="1", *, user: User | None = None, today=None, **fields):
+    """A committed offer of club org on demand (pending until the buyer decides)."""
+    from marketplace.dates import today_in_vietnam
+    from marketplace.demand import services as demand_service
+
+    offer = demand_service.make_offer(db.session, demand, org, demand_service.OfferInput(quantity=quantity, **fields),
+                                      user, today=today or today_in_vietnam())
+    db.session.commit()
+    return offer

@@ -108,4 +108,5 @@ class ProfileForm(FlaskForm):
     website = StringField(_l("Website"), validators=[Optional(), max_length(300)])
     tourism = BooleanField(_l("We welcome visitors (rural tourism)"))
     tourism_offer = TextAreaField(_l("What visitors can do"), validators=[Optional(), max_length(2000)],
-                                  render_kw={"rows": 3, "placeholder": _l("Orchard visits, fruit picking, farm stays…")})
+                                  render_kw={"rows": 3,
+                                             "placeholder": _l("Orchard visits, fruit picking, farm stays…")})

@@ -105,7 +105,8 @@ class ListingSchema(Schema):
     quantity_available = fields.Float()
     unit = fields.String()
     min_order = fields.Float(allow_none=True)
-    price_vnd = fields.Integer(allow_none=True, metadata={"description": "per unit, whole đồng; null when negotiable"})
+    price_vnd = fields.Integer(allow_none=True, metadata={
+        "description": "whole đồng per kg for kg, tạ and tấn, else per unit; null when negotiable"})
     price_negotiable = fields.Boolean()
     available_from = fields.Date()
     available_to = fields.Date()
@@ -150,13 +151,16 @@ class ListingInputSchema(Schema):
     min_order = fields.Raw(allow_none=True, load_default=None)
     price_vnd = fields.Raw(allow_none=True, load_default=None)
     price_negotiable = fields.Raw(allow_none=True, load_default=False)
-    available_from = fields.Raw(allow_none=True, load_default=None, metadata={"description": "YYYY-MM-DD or dd/mm/yyyy"})
+    available_from = fields.Raw(allow_none=True, load_default=None,
+                                metadata={"description": "YYYY-MM-DD or dd/mm/yyyy"})
     available_to = fields.Raw(allow_none=True, load_default=None)
     delivery_area = fields.Raw(allow_none=True, load_default="")
     description = fields.Raw(allow_none=True, load_default="")
     producer_name = fields.Raw(allow_none=True, load_default="")
-    certificates = fields.Raw(allow_none=True, load_default=None, metadata={"description": "the org's certificate numbers"})
-    planting_codes = fields.Raw(allow_none=True, load_default=None, metadata={"description": "the org's planting codes"})
+    certificates = fields.Raw(allow_none=True, load_default=None,
+                              metadata={"description": "the org's certificate numbers"})
+    planting_codes = fields.Raw(allow_none=True, load_default=None,
+                                metadata={"description": "the org's planting codes"})
     publish = fields.Raw(allow_none=True, load_default=True)
 
 

@@ -16,13 +16,13 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
 from marketplace.accounts.permissions import can_list_for, can_manage_demand, can_manage_supply
 from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.api import schemas, serializers
 from marketplace.credentials import rules as credential_rules
 from marketplace.credentials import services as credentials
+from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.listings import services as listings
-from marketplace.api import schemas, serializers
-from marketplace.dates import today_in_vietnam
 from marketplace.places.services import search_communes
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Chợ Hội Quán API v1")

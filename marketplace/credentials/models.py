@@ -86,7 +86,8 @@ class CredentialEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), index=True)
-    planting_code_id: Mapped[int | None] = mapped_column(ForeignKey("planting_codes.id", ondelete="CASCADE"), index=True)
+    planting_code_id: Mapped[int | None] = mapped_column(ForeignKey("planting_codes.id", ondelete="CASCADE"),
+                                                         index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(20))
     from_status: Mapped[str] = mapped_column(String(12), default="")

@@ -101,7 +101,8 @@ def default_expiry(cert_type: str, issued_on: date | None) -> date | None:
 def check_dates(cert_type: str, issued_on: date | None, expires_on: date | None) -> None:
     if issued_on and expires_on and expires_on <= issued_on:
         raise CredentialProblem("expiry_before_issue")
-    if cert_type == "vietgap" and issued_on and expires_on and expires_on > add_months(issued_on, 12 * VIETGAP_MAX_YEARS):
+    longest = add_months(issued_on, 12 * VIETGAP_MAX_YEARS) if issued_on else None
+    if cert_type == "vietgap" and longest and expires_on and expires_on > longest:
         raise CredentialProblem("vietgap_too_long")
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
@@ -21,8 +21,8 @@ PROBLEM_MESSAGES = {
     "code_too_long": _l("The code is too long (at most 40 characters)."),
     "code_characters": _l("A code has only letters, digits and dashes, e.g. VN-DTOR-0017."),
     "code_export_format": _l("An export code looks like VN-DTOR-0017 (orchard) or VN-DTPH-0001 (packing house)."),
-    "code_kind_packing": _l("This is a packing-house code (…PH…); choose “packing house” as its kind."),
-    "code_kind_orchard": _l("This is a growing-area code (…OR…); choose “growing area” as its kind."),
+    "code_kind_packing": _l("This is a packing-house code (…PH…): choose “Packing-house code” as its kind."),
+    "code_kind_orchard": _l("This is a planting area code (…OR…): choose “Planting area code” as its kind."),
     "type_unknown": _l("Choose VietGAP, GlobalGAP, organic or OCOP."),
     "number_empty": _l("Enter the certificate number."),
     "number_too_long": _l("The number is too long (at most 60 characters)."),
@@ -36,7 +36,7 @@ PROBLEM_MESSAGES = {
                     "contact them if it is yours."),
     "certificate_held": _l("This certificate number is registered to another organisation. Staff have "
                            "been told; contact them if it is yours."),
-    "kind_unknown": _l("Choose growing area or packing house."),
+    "kind_unknown": _l("Choose “Planting area code” or “Packing-house code”."),
     "area_negative": _l("The area cannot be negative."),
 }
 
@@ -232,9 +232,3 @@ def ocop_stars(certificates: list[Certificate], day: date) -> int | None:
     """Stars of the best valid OCOP rating on that day, else None (an expired rating shows nothing)."""
     stars = [c.stars for c in certificates if c.type == "ocop" and c.validity_on(day).valid]
     return max(stars) if stars else None
-
-
-def any_valid(db: Session, org: Organization, day: date) -> bool:
-    return db.scalar(select(Certificate.id).where(
-        Certificate.organization_id == org.id, Certificate.status == "active",
-        or_(Certificate.expires_on.is_(None), Certificate.expires_on >= day)).limit(1)) is not None

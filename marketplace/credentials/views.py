@@ -142,7 +142,7 @@ def decide(kind: str, credential_id: int):
                     flash(message, "error")
         else:
             db.session.commit()
-            flash(_("Done: %(what)s is now %(status)s.", what=getattr(credential, "number", None) or credential.code,
+            flash(_("%(what)s — new status: %(status)s.", what=getattr(credential, "number", None) or credential.code,
                     status=_status_label(credential.status)), "success")
     return redirect(url_for("credentials.queue"))
 

@@ -12,7 +12,6 @@ from marketplace.listings.forms import MultiCheckboxField, unit_choices
 from marketplace.templating import FREQUENCY_LABELS
 
 
-
 class DemandForm(FlaskForm):
     product = StringField(_l("Product"), validators=[required(), max_length(120)],
                           render_kw={"list": "product-names", "autocomplete": "off"})
@@ -25,9 +24,10 @@ class DemandForm(FlaskForm):
     commune_query = StringField(_l("Delivery commune or ward"), validators=[Optional(), max_length(160)],
                                 render_kw={"autocomplete": "off"})
     commune_code = HiddenField()
-    price_min_vnd = StringField(_l("Lowest price per unit (đồng)"), validators=[Optional(), max_length(20)],
+    price_min_vnd = StringField(_l("Lowest price in đồng, per kg or per unit"), validators=[Optional(), max_length(20)],
                                 render_kw={"inputmode": "numeric"})
-    price_max_vnd = StringField(_l("Highest price per unit (đồng)"), validators=[Optional(), max_length(20)],
+    price_max_vnd = StringField(_l("Highest price in đồng, per kg or per unit"),
+                                validators=[Optional(), max_length(20)],
                                 render_kw={"inputmode": "numeric"})
     required_certificates = MultiCheckboxField(
         _l("Certificates required"), choices=choices([("vietgap", "VietGAP"), ("globalgap", "GlobalGAP"),
@@ -44,9 +44,10 @@ class DemandForm(FlaskForm):
 class OfferForm(FlaskForm):
     quantity = StringField(_l("Quantity you can supply"), validators=[required(), max_length(20)],
                            render_kw={"inputmode": "decimal"})
-    price_vnd = StringField(_l("Your price per unit (đồng)"), validators=[Optional(), max_length(20)],
+    price_vnd = StringField(_l("Your price in đồng, per kg or per unit"), validators=[Optional(), max_length(20)],
                             render_kw={"inputmode": "numeric"})
-    delivery_date = StringField(_l("Delivery date"), validators=[Optional(), max_length(10)], render_kw={"type": "date"})
+    delivery_date = StringField(_l("Delivery date"), validators=[Optional(), max_length(10)],
+                                render_kw={"type": "date"})
     listing_id = SelectField(_l("From which listing"), validators=[Optional()])
     note = TextAreaField(_l("Note for the buyer"), validators=[Optional(), max_length(1000)], render_kw={"rows": 3})
 

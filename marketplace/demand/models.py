@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
@@ -30,8 +30,8 @@ class DemandPost(TimestampMixin, Base):
     needed_from: Mapped[date]
     needed_to: Mapped[date]
     delivery_commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"))
-    price_min_vnd: Mapped[int | None]
-    price_max_vnd: Mapped[int | None]
+    price_min_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    price_max_vnd: Mapped[int | None] = mapped_column(BigInteger)
     required_certificates: Mapped[str] = mapped_column(String(60), default="")  # "vietgap;globalgap"
     min_ocop_stars: Mapped[int | None]
     needs_planting_code: Mapped[bool] = mapped_column(default=False)
@@ -68,7 +68,7 @@ class Offer(TimestampMixin, Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="SET NULL"))
     quantity: Mapped[float] = mapped_column(Quantity)
-    price_vnd: Mapped[int | None]
+    price_vnd: Mapped[int | None] = mapped_column(BigInteger)
     delivery_date: Mapped[date | None]
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)

@@ -18,7 +18,8 @@ CERTIFICATE_TYPES = ("vietgap", "globalgap", "organic")
 OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn")
 MAX_QUANTITY = 10_000_000
 MAX_PRICE_VND = 10_000_000_000
-MAX_TEXT = {"quality_notes": 4000, "variety": 120, "product": 120, "export_market": 40, "note": 1000}
+MAX_TEXT = {"quality_notes": 4000, "variety": 120, "product": 120, "export_market": 40, "note": 1000,
+            "ref": 60}
 
 _TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
 

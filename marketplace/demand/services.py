@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
+from marketplace.dates import NotADate, parse_date
 from marketplace.db import utcnow
 from marketplace.demand import rules
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.listings.models import Listing
-from marketplace.dates import NotADate, parse_date
 from marketplace.numbers import NotANumber, parse_decimal, parse_vnd
 from marketplace.places.models import Commune
 from marketplace.products.services import find_product, find_variety
@@ -117,7 +117,8 @@ def save_demand(db: Session, org: Organization, data: DemandInput, user: User | 
             problems.add("commune_code", "unknown_commune")
     certificates = rules.split_certificates(data.required_certificates)
     texts = {"variety": clean(data.variety), "product": clean(data.product),
-             "export_market": clean(data.export_market).upper(), "quality_notes": (data.quality_notes or "").strip()}
+             "export_market": clean(data.export_market).upper(), "quality_notes": (data.quality_notes or "").strip(),
+             "ref": data.ref or ""}  # ref: PostgreSQL refuses more than its column holds
     problems.merge(rules.check_demand(
         quantity=quantity, price_min=price_min, price_max=price_max, needed_from=needed_from,
         needed_to=needed_to, frequency=data.frequency or "once", certificates=certificates,
@@ -172,9 +173,12 @@ def demand_of(db: Session, org: Organization) -> list[DemandPost]:
                            .order_by(DemandPost.created_at.desc())))
 
 
-def open_demand(db: Session, *, today: date, limit: int = 200) -> list[DemandPost]:
+def open_demand(db: Session, *, today: date, limit: int = 200,
+                org: Organization | None = None) -> list[DemandPost]:
     stmt = (select(DemandPost).where(DemandPost.status == "open", DemandPost.needed_to >= today)
             .order_by(DemandPost.created_at.desc()).limit(limit))
+    if org is not None:
+        stmt = stmt.where(DemandPost.organization_id == org.id)
     return list(db.scalars(stmt))
 
 

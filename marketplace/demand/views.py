@@ -18,6 +18,7 @@ from marketplace.demand.models import DemandPost
 from marketplace.errors import NotFound, ValidationError
 from marketplace.forms import attach_errors, choices
 from marketplace.listings import services as listings
+from marketplace.numbers import editable_number
 from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
 
@@ -102,7 +103,7 @@ def _values(demand: DemandPost):
     class Values:
         product = demand.product.name_vi
         variety = demand.variety.name if demand.variety else demand.variety_text
-        quantity = f"{demand.quantity:g}"
+        quantity = editable_number(demand.quantity)
         unit, frequency = demand.unit, demand.frequency
         needed_from, needed_to = demand.needed_from.isoformat(), demand.needed_to.isoformat()
         commune_query = demand.delivery_commune.label if demand.delivery_commune else ""
@@ -130,7 +131,8 @@ def show(demand_id: int):
         offer_form = forms.OfferForm()
         _listing_choices(offer_form, seller, today)
     return render_template(
-        "demand/show.html", demand=demand, today=today, status=rules.effective_status(demand.status, demand.needed_to, today),
+        "demand/show.html", demand=demand, today=today,
+        status=rules.effective_status(demand.status, demand.needed_to, today),
         is_buyer=is_buyer, can_offer=can_offer, offer_form=offer_form,
         offers=demand_service.offers_visible_to(demand, seller, is_buyer=is_buyer),
         coverage=demand_service.coverage_of(demand) if is_buyer else None,
@@ -160,13 +162,20 @@ def offer(demand_id: int):
                 note=form.note.data or ""), current_user, today=today)
         except ValidationError as error:
             db.session.rollback()
-            attach_errors(form, error)
+            if rules.effective_status(demand.status, demand.needed_to, today) != "open":
+                # The offer form is not shown on a request that is not open: say why in a flash.
+                for messages in error.fields.values():
+                    for message in messages:
+                        flash(message, "error")
+            else:
+                attach_errors(form, error)
         else:
             db.session.commit()
             flash(_("Your offer is sent to the buyer."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id) + "#offers")
     return render_template(
-        "demand/show.html", demand=demand, today=today, status=rules.effective_status(demand.status, demand.needed_to, today),
+        "demand/show.html", demand=demand, today=today,
+        status=rules.effective_status(demand.status, demand.needed_to, today),
         is_buyer=False, can_offer=True, offer_form=form,
         offers=demand_service.offers_visible_to(demand, seller, is_buyer=False), coverage=None,
         show_buyer=True), 422

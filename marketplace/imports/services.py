@@ -7,13 +7,13 @@ against a consistent session), and returns a report. The caller commits when `re
 rolls back otherwise: then nothing at all is stored.
 
 Sheets are handled in dependency order (sheets.SHEETS). Each sheet's handler is registered with
-`@handles("name")`; a sheet without a handler (demand, until its model exists) is reported as a
-notice, not a failure. Adding the demand import is one decorated function here.
+`@handles("name")`; a sheet without a handler would be reported as a notice, not a failure (every
+sheet has one today: organisations, certificates, planting codes, listings and demand).
 
 Rules live in the domain services: this module parses cells, maps the services' field names back
 to the sheet's columns, and resolves references (org_ref, certificate numbers, codes) to records.
-Re-importing the same file updates instead of duplicating: organisations and listings by `ref`,
-certificates by (type, number), planting codes by code.
+Re-importing the same file updates instead of duplicating: organisations, listings and demand posts
+by `ref`, certificates by (type, number), planting codes by code.
 
 A certificate number or code held by another organisation is a row problem. No claim flag is
 recorded for staff: such a row stops the import, and an import stores nothing when it stops; the
@@ -42,6 +42,8 @@ from marketplace.credentials import rules as credential_rules
 from marketplace.credentials import services as credentials
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.dates import NotADate, parse_date
+from marketplace.demand import rules as demand_rules
+from marketplace.demand import services as demand
 from marketplace.errors import DomainError, ValidationError
 from marketplace.imports import sheets as sheet_specs
 from marketplace.imports.readers import Row, Sheets, display_value, normalize_name
@@ -675,3 +677,76 @@ def _credential_ids(run: _Import, row: _Row, org: Organization, column: str) -> 
             row.add(column, _("%(code)s is not a code of this organisation, in this file or already stored.",
                               code=token), value=token)
     return ids
+
+
+# Demand -------------------------------------------------------------------------------------
+
+# demand.services.save_demand's field names → the sheet's columns
+DEMAND_FIELDS = {"quality_notes": "description"}
+FREQUENCY_ALIASES = {
+    "mot_lan": "once", "1_lan": "once", "hang_tuan": "weekly", "moi_tuan": "weekly",
+    "hang_thang": "monthly", "moi_thang": "monthly", "theo_mua": "seasonal", "theo_vu": "seasonal",
+}
+DEMAND_CERTIFICATE_ALIASES = {"huuco": "organic"}
+
+
+@handles("demand")
+def _demand(run: _Import, rows: list[Row]) -> None:
+    """Buyers' requests through save_demand; imported requests are open, as given."""
+    sheet = "demand"
+    seen: dict[str, int] = {}
+    categories = list(run.db.scalars(select(Category).order_by(Category.position)))
+    for number, values in rows:
+        row = run.row(sheet, number, values)
+        row.field_columns = dict(DEMAND_FIELDS)
+        ref = row.text("ref", 60, required=True)
+        row.unique(seen, ref, "ref")
+        org = run.org_for(row)
+        if org is not None and org.kind not in account_rules.BUYER_KINDS:
+            row.add("org_ref", _("The organisation %(ref)s is not a buyer: requests are posted by a "
+                                 "business, supermarket, trader or exporter.", ref=org.ref))
+            org = None
+        product_text = row.text("product", 120)
+        _check_category(run, row, categories, product_text)
+        data = demand.DemandInput(
+            product=product_text, quantity=row.raw("quantity"), unit=row.text("unit", 20),
+            needed_from=row.raw("needed_from"), needed_to=row.raw("needed_to"),
+            # A frequency that is not one of ours is reported here; the service then checks the rest.
+            frequency=row.choice("frequency", demand_rules.FREQUENCIES, aliases=FREQUENCY_ALIASES,
+                                 default="once") or "once",
+            commune_code=row.commune("commune_code"),
+            price_min_vnd=row.raw("price_min_vnd"), price_max_vnd=row.raw("price_max_vnd"),
+            required_certificates=_demand_certificates(row),
+            min_ocop_stars=row.whole("min_ocop_stars"),
+            needs_planting_code=row.yes_no("needs_planting_code"),
+            export_market=row.text("export_market", 40),
+            quality_notes=row.long_text("description")[:demand_rules.MAX_TEXT["quality_notes"]],  # told once
+            ref=ref or None,
+        )
+        existing = demand.demand_by_ref(run.db, ref) if ref else None
+        # (a repeated ref is reported once, as a repeat)
+        if (existing is not None and org is not None and existing.organization_id != org.id
+                and seen.get(ref) == number):
+            row.add("ref", _("This request ref belongs to another organisation (%(holder)s).",
+                             holder=_holder(existing.organization)))
+            org = None
+        if org is None:
+            data.ref = None  # the stand-in must not collide with a stored request's ref
+            run.check_without_org(row, lambda standin, data=data: demand.save_demand(
+                run.db, standin, data, run.user, today=run.today))
+            continue
+        with run.savepoint(row):
+            if existing is not None:
+                existing.status = "open"  # as given: an imported request is open (and checked as one)
+            demand.save_demand(run.db, org, data, run.user, today=run.today, demand=existing)
+        if row.ok:
+            run.count(sheet, existing is None)
+
+
+def _demand_certificates(row: _Row) -> list[str]:
+    """`VietGAP; Global GAP; hữu cơ` → ["vietgap", "globalgap", "organic"]; the service checks them."""
+    kinds = []
+    for token in row.items("required_certificates"):
+        key = normalize_name(token).replace("_", "")
+        kinds.append(DEMAND_CERTIFICATE_ALIASES.get(key, key))
+    return kinds

@@ -30,6 +30,8 @@ class Sheet:
     name: str
     title: str  # Vietnamese
     columns: tuple[Column, ...]
+    # Example rows after the first (which is the columns' own examples): {column: value or function}.
+    more_examples: tuple[dict[str, object], ...] = ()
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -39,10 +41,19 @@ class Sheet:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    def example_rows(self, today: date) -> list[list[object]]:
+        """The template's example rows, in column order (dates as of today)."""
+        rows = [[c.example_on(today) for c in self.columns]]
+        for example in self.more_examples:
+            rows.append([Column(c.name, c.help, example.get(c.name)).example_on(today) for c in self.columns])
+        return rows
+
 
 # The example rows fit together: a club, its VietGAP certificate, its planting area code and a
-# listing that cites both, so the template imports as it is (dates move with today).
+# listing that cites both, and a buyer (a supermarket) with a request for the same mango, so the
+# template imports as it is (dates move with today).
 EXAMPLE_ORG = "hq-xoai-my-tho"
+EXAMPLE_BUYER = "st-nong-san-cao-lanh"
 EXAMPLE_CERTIFICATE = "VietGAP-TT-13-09-68-0096"
 EXAMPLE_CODE = "VN-DTOR-0123"
 STATUS_HELP = ("Trạng thái: pending (chờ xác minh, mặc định khi để trống), active (đã xác minh), "
@@ -74,6 +85,10 @@ ORGANIZATIONS = Sheet("organizations", "Tổ chức: hội quán, hợp tác xã
                                "của hội quán đó, ở trong tệp này hoặc đã có trên hệ thống.", None),
     Column("tourism", "Có đón khách du lịch nông thôn không: có/không (yes/no, 1/0).", "có"),
     Column("description", "Giới thiệu ngắn.", "45 hộ trồng xoài cát Chu, có vườn đón khách tham quan."),
+), more_examples=(
+    {"ref": EXAMPLE_BUYER, "kind": "supermarket", "name": "Siêu thị Nông sản Cao Lãnh",
+     "commune_code": "29869", "address": "Phường Cao Lãnh", "phone": "0277 3851 234", "tourism": "không",
+     "description": "Siêu thị thu mua xoài, quýt, khóm của các hội quán trong tỉnh."},
 ))
 
 CERTIFICATES = Sheet("certificates", "Chứng nhận: VietGAP, GlobalGAP, hữu cơ, OCOP", (
@@ -132,27 +147,38 @@ LISTINGS = Sheet("listings", "Tin bán (đăng ngay khi nhập)", (
     Column("description", "Mô tả.", "Xoài cát Chu loại 1, trái 400–500 g, giao tại vườn."),
 ))
 
-DEMAND = Sheet("demand", "Nhu cầu mua", (
-    Column("ref", "Mã tham chiếu duy nhất của nhu cầu; nhập lại cùng mã thì cập nhật.",
-           "coopmart-xoai-2027", True),
-    Column("org_ref", "Mã tham chiếu (ref) của tổ chức mua.", "coopmart", True),
-    Column("product", "Sản phẩm cần mua.", "xoài", True),
-    Column("category", "Nhóm hàng (không bắt buộc).", "fruit"),
-    Column("quantity", "Số lượng cần.", 10, True),
-    Column("unit", "Đơn vị.", "tấn", True),
-    Column("frequency", "Tần suất: once (một lần), weekly (hằng tuần), monthly (hằng tháng), "
-                        "seasonal (theo vụ).", "weekly"),
-    Column("needed_from", f"Cần từ ngày, {DATE_HELP}", lambda today: today + timedelta(days=14)),
-    Column("needed_to", f"Cần đến ngày, {DATE_HELP}", lambda today: today + timedelta(days=90)),
-    Column("price_min_vnd", "Giá thấp nhất, đồng.", 30000),
-    Column("price_max_vnd", "Giá cao nhất, đồng.", 40000),
-    Column("required_certificates", "Chứng nhận bắt buộc, cách nhau bằng dấu ;: vietgap, globalgap, organic.",
-           "vietgap"),
-    Column("min_ocop_stars", "Số sao OCOP tối thiểu.", None),
-    Column("needs_planting_code", "Cần mã số vùng trồng: có/không.", "có"),
-    Column("export_market", "Thị trường xuất khẩu (mã nước), ví dụ CN.", None),
-    Column("commune_code", "Mã xã/phường nhận hàng (5 chữ số).", "29869"),
-    Column("description", "Mô tả.", "Xoài cát Chu loại 1 cho hệ thống siêu thị."),
+DEMAND = Sheet("demand", "Nhu cầu mua (mở ngay khi nhập)", (
+    Column("ref", "Mã tham chiếu duy nhất của nhu cầu mua; nhập lại cùng mã thì cập nhật nhu cầu đó, "
+                  "không tạo trùng.", "st-nong-san-cao-lanh-xoai-cat-chu", True),
+    Column("org_ref", "Mã tham chiếu (ref) của tổ chức mua, trong tệp này hoặc đã có trên hệ thống. "
+                      "Phải là người mua: business (doanh nghiệp), supermarket (siêu thị), trader "
+                      "(thương lái) hoặc exporter (doanh nghiệp xuất khẩu); hội quán, hợp tác xã không "
+                      "đăng nhu cầu mua.", EXAMPLE_BUYER, True),
+    Column("product", "Sản phẩm cần mua, ví dụ xoài, quýt, khóm (dứa), sầu riêng, nhãn.", "xoài", True),
+    Column("category", "Nhóm hàng, để kiểm tra (không bắt buộc): fruit (trái cây), vegetable (rau củ), "
+                       "rice (lúa gạo), aquatic (thủy sản), flower (hoa kiểng), processed (chế biến, OCOP), "
+                       "tourism (du lịch nông thôn). Phải đúng nhóm của sản phẩm.", "fruit"),
+    Column("quantity", "Số lượng cần mua, ví dụ 10 hoặc 2,5.", 10, True),
+    Column("unit", "Đơn vị: kg, tạ, tấn, trái, bó, chậu, cây, hộp, chai, con, lượt, đêm.", "tấn", True),
+    Column("frequency", "Tần suất: once (một lần, mặc định khi để trống), weekly (hằng tuần), "
+                        "monthly (hằng tháng), seasonal (theo mùa, theo vụ). Ghi tiếng Việt cũng được.",
+           "hằng tuần"),
+    Column("needed_from", f"Cần hàng từ ngày, {DATE_HELP}", lambda today: today + timedelta(days=14), True),
+    Column("needed_to", f"Cần hàng đến ngày, {DATE_HELP} Không được trước ngày bắt đầu, "
+                        "không được ở quá khứ.", lambda today: today + timedelta(days=90), True),
+    Column("price_min_vnd", "Giá thấp nhất sẵn sàng trả cho một đơn vị, đồng, ví dụ 30000 hoặc 30k. "
+                            "Để trống nếu thỏa thuận.", 30000),
+    Column("price_max_vnd", "Giá cao nhất cho một đơn vị, đồng; không thấp hơn giá thấp nhất.", 40000),
+    Column("required_certificates", "Chứng nhận bắt buộc, cách nhau bằng dấu ;: vietgap, globalgap, "
+                                    "organic (hữu cơ). Để trống nếu không yêu cầu.", "vietgap"),
+    Column("min_ocop_stars", "Số sao OCOP tối thiểu, từ 1 đến 5 (để trống nếu không yêu cầu).", None),
+    Column("needs_planting_code", "Cần mã số vùng trồng: có/không (yes/no, 1/0). Có thị trường xuất "
+                                  "khẩu thì luôn cần.", "có"),
+    Column("export_market", "Thị trường xuất khẩu (mã nước), ví dụ CN, US; để trống nếu bán trong nước.",
+           None),
+    Column("commune_code", "Mã xã/phường nhận hàng (5 chữ số), ví dụ 29869 Phường Cao Lãnh.", "29869"),
+    Column("description", "Yêu cầu chất lượng, đóng gói, giao nhận.",
+           "Xoài cát Chu loại 1, trái 400–500 g, giao tại kho siêu thị."),
 ))
 
 # Dependency order: a sheet may refer to rows of the sheets before it.

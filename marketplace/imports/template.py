@@ -1,5 +1,5 @@
-"""The import template: a workbook with one sheet per importable sheet (header row, then a
-Vietnamese example row that imports as it is) and a "huong_dan" sheet explaining every column."""
+"""The import template: a workbook with one sheet per importable sheet (header row, then
+Vietnamese example rows that import as they are) and a "huong_dan" sheet explaining every column."""
 
 from __future__ import annotations
 
@@ -23,13 +23,15 @@ TEXT_COLUMNS = frozenset({"ref", "org_ref", "founded_from_ref", "commune_code", 
 INTRO = (
     "Cách dùng mẫu nhập dữ liệu Chợ Hội Quán",
     "Mỗi trang tính là một loại dữ liệu: organizations (tổ chức), certificates (chứng nhận), "
-    "planting_codes (mã số vùng trồng, cơ sở đóng gói), listings (tin bán).",
-    "Dòng 1 là tên cột: giữ nguyên tên tiếng Anh. Dữ liệu bắt đầu từ dòng 2. Dòng 2 đang là một ví dụ: "
-    "sửa thành dữ liệu thật hoặc xóa đi trước khi nhập. Cột thừa được bỏ qua.",
+    "planting_codes (mã số vùng trồng, cơ sở đóng gói), listings (tin bán), demand (nhu cầu mua).",
+    "Dòng 1 là tên cột: giữ nguyên tên tiếng Anh. Dữ liệu bắt đầu từ dòng 2. Các dòng đang có là ví dụ "
+    "(trang organizations có hai: một hội quán và một siêu thị mua hàng): sửa thành dữ liệu thật hoặc "
+    "xóa đi trước khi nhập. Cột thừa được bỏ qua.",
     "Nhập theo nguyên tắc “tất cả hoặc không”: chỉ cần một dòng sai là không có gì được lưu; "
     "báo cáo ghi rõ trang tính, dòng, cột, giá trị và lý do để sửa rồi nhập lại cả tệp.",
     "Nhập lại cùng mã tham chiếu (ref), cùng số chứng nhận hay cùng mã số thì cập nhật, không tạo trùng. "
-    "Tin bán được đăng ngay; chứng nhận và mã số lấy trạng thái ghi trong dòng (mặc định: chờ xác minh).",
+    "Tin bán được đăng ngay, nhu cầu mua được mở ngay; chứng nhận và mã số lấy trạng thái ghi trong dòng "
+    "(mặc định: chờ xác minh).",
     "Ngày ghi theo dạng ngày/tháng/năm (31/08/2027). "
     "Danh sách nhiều giá trị cách nhau bằng dấu chấm phẩy (;).",
 )
@@ -79,9 +81,10 @@ def _write_sheet(sheet, spec: sheet_specs.Sheet, today: date) -> None:
         sheet.column_dimensions[letter].width = max(14, min(40, len(column.name) + 4))
         if column.name in TEXT_COLUMNS:
             sheet.column_dimensions[letter].number_format = "@"
-        value = column.example_on(today)
-        cell = sheet.cell(2, index, value)
-        if isinstance(value, date):
-            cell.number_format = DATE_FORMAT
-        elif column.name in TEXT_COLUMNS:
-            cell.number_format = "@"
+    for row_number, values in enumerate(spec.example_rows(today), start=2):
+        for index, (column, value) in enumerate(zip(spec.columns, values, strict=True), start=1):
+            cell = sheet.cell(row_number, index, value)
+            if isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+            elif column.name in TEXT_COLUMNS:
+                cell.number_format = "@"

@@ -10,6 +10,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.forms import choices, max_length, required
+from marketplace.listings.services import MESSAGES
 from marketplace.products.units import UNITS
 
 
@@ -22,6 +23,9 @@ def unit_choices():
     return choices([(code, unit.name_vi) for code, unit in UNITS.items()])
 
 
+FOREIGN_CREDENTIAL = MESSAGES["foreign_credential"]
+
+
 class ListingForm(FlaskForm):
     product = StringField(_l("Product"), validators=[required(), max_length(120)],
                           render_kw={"list": "product-names", "autocomplete": "off"})
@@ -30,10 +34,12 @@ class ListingForm(FlaskForm):
                         render_kw={"placeholder": _l("e.g. loại 1, xuất khẩu")})
     quantity = StringField(_l("Quantity for sale"), validators=[required(), max_length(20)],
                            render_kw={"inputmode": "decimal"})
-    unit = SelectField(_l("Unit"), choices=unit_choices(), default="kg")
+    # WTForms has no Vietnamese: its own "Not a valid choice." would show in English.
+    unit = SelectField(_l("Unit"), choices=unit_choices(), default="kg",
+                       invalid_choice_message=MESSAGES["unknown_unit"])
     min_order = StringField(_l("Minimum order"), validators=[Optional(), max_length(20)],
                             render_kw={"inputmode": "decimal"})
-    price_vnd = StringField(_l("Price per unit (đồng)"), validators=[Optional(), max_length(20)],
+    price_vnd = StringField(_l("Price in đồng, per kg or per unit"), validators=[Optional(), max_length(20)],
                             render_kw={"inputmode": "numeric", "placeholder": "38000"})
     price_negotiable = BooleanField(_l("Price negotiable"))
     available_from = StringField(_l("Available from"), validators=[required(), max_length(10)],
@@ -44,9 +50,10 @@ class ListingForm(FlaskForm):
                                 render_kw={"placeholder": _l("e.g. at the orchard, Cao Lãnh, Hồ Chí Minh City")})
     producer_name = StringField(_l("Grown by (member's name, when you list for a member)"),
                                 validators=[Optional(), max_length(120)])
-    certificate_ids = MultiCheckboxField(_l("Certificates that apply"), coerce=int, validators=[Optional()])
+    certificate_ids = MultiCheckboxField(_l("Certificates that apply"), coerce=int, validators=[Optional()],
+                                         invalid_choice_message=FOREIGN_CREDENTIAL)
     planting_code_ids = MultiCheckboxField(_l("Planting area and packing-house codes that apply"), coerce=int,
-                                           validators=[Optional()])
+                                           validators=[Optional()], invalid_choice_message=FOREIGN_CREDENTIAL)
     description = TextAreaField(_l("Description"), validators=[Optional(), max_length(4000)])
 
 

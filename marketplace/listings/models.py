@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
@@ -40,7 +40,7 @@ class Listing(TimestampMixin, Base):
     quantity_available: Mapped[float] = mapped_column(Quantity)
     unit: Mapped[str] = mapped_column(String(10))
     min_order: Mapped[float | None] = mapped_column(Quantity)
-    price_vnd: Mapped[int | None]  # per unit, whole đồng; None with price_negotiable
+    price_vnd: Mapped[int | None] = mapped_column(BigInteger)  # per unit, whole đồng; None with price_negotiable
     price_negotiable: Mapped[bool] = mapped_column(default=False)
     available_from: Mapped[date]
     available_to: Mapped[date]

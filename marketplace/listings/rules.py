@@ -14,7 +14,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "unpublish": (frozenset({"published", "paused", "sold_out", "expired"}), "draft"),
 }
 MAX_TEXT = {"grade": 60, "delivery_area": 300, "description": 4000, "producer_name": 120,
-            "variety": 120, "product": 120}
+            "variety": 120, "product": 120, "ref": 60}
 MAX_QUANTITY = 10_000_000
 MAX_PRICE_VND = 10_000_000_000
 

@@ -17,6 +17,7 @@ from marketplace.forms import attach_errors
 from marketplace.listings import forms, rules
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
+from marketplace.numbers import editable_number
 from marketplace.products.services import categories_with_products
 
 bp = Blueprint("listings", __name__)
@@ -134,9 +135,9 @@ def _form_values(listing: Listing):
         product = listing.product.name_vi
         variety = listing.variety.name if listing.variety else listing.variety_text
         grade = listing.grade
-        quantity = f"{listing.quantity:g}"
+        quantity = editable_number(listing.quantity)
         unit = listing.unit
-        min_order = f"{listing.min_order:g}" if listing.min_order is not None else ""
+        min_order = editable_number(listing.min_order)
         price_vnd = str(listing.price_vnd) if listing.price_vnd is not None else ""
         price_negotiable = listing.price_negotiable
         available_from = listing.available_from.isoformat()

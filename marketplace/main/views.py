@@ -12,9 +12,10 @@ from marketplace.access import public, signed_in
 from marketplace.accounts import rules
 from marketplace.accounts import services as accounts
 from marketplace.accounts.forms import ProfileForm
-from marketplace.accounts.permissions import can_edit_profile, can_manage_supply
+from marketplace.accounts.permissions import can_edit_profile, can_manage_demand, can_manage_supply
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
+from marketplace.demand import services as demand_service
 from marketplace.errors import NotFound, ValidationError
 from marketplace.forms import attach_errors
 from marketplace.listings import services as listings
@@ -33,9 +34,12 @@ DIRECTORY_FILTERS = {
 @public
 def home():
     sellers = accounts.list_organizations(db.session, rules.SELLER_KINDS)
+    today = today_in_vietnam()
     return render_template(
         "main/home.html",
         featured=sellers[:6],
+        listings=listings.public_listings(db.session, today=today, limit=6),
+        demand=demand_service.open_demand(db.session, today=today, limit=4),
         counts=accounts.count_by_kind(db.session),
         categories=categories_with_products(db.session),
     )
@@ -69,6 +73,8 @@ def organization(org_id: int):
         "main/organization.html", org=org, today=today, certificates=certificates,
         codes=credentials.codes_of(db.session, org), ocop_stars=credentials.ocop_stars(certificates, today),
         listings=listings.public_listings(db.session, today=today, org=org),
+        demand=demand_service.open_demand(db.session, today=today, org=org) if org.kind in rules.BUYER_KINDS else [],
+        can_buy=can_manage_demand(current_user, org),
         can_edit=can_edit_profile(current_user, org), can_sell=can_manage_supply(current_user, org),
     )
 

@@ -52,3 +52,10 @@ def parse_unit(text: str | None) -> Unit | None:
 
 def to_kg(quantity: float, unit: Unit) -> float | None:
     return quantity * unit.kg if unit.kg is not None else None
+
+
+def price_unit(unit_code: str) -> str:
+    """What a price is per: a kilogram for weighed goods (as markets quote them, even when the
+    quantity is in tấn), else the unit itself (trái, chậu, hộp…)."""
+    unit = UNITS.get(unit_code)
+    return "kg" if unit is not None and unit.kg is not None else unit_code

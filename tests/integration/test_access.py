@@ -7,9 +7,9 @@ test_every_route_is_known, and an entry that disagrees with the decorator on the
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import date
+
+import pytest
 
 from marketplace.access import policy_of
 from marketplace.credentials import services as credentials

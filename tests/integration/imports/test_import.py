@@ -1,5 +1,6 @@
 """The all-or-nothing import: a good file stores everything (and again updates, never duplicates);
-a file with bad rows stores nothing and names every bad row; the CLI and the staff page."""
+a file with bad rows stores nothing and names every bad row; buyers' requests (the demand sheet);
+the CLI and the staff page."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -15,9 +17,11 @@ from marketplace.accounts.models import Organization
 from marketplace.credentials import services as credentials
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
 from marketplace.dates import today_in_vietnam
+from marketplace.demand.models import DemandPost
 from marketplace.imports import readers, services
 from marketplace.imports.sheets import SHEETS
 from marketplace.listings.models import Listing
+from marketplace.products.services import find_product
 from tests.factories import app_session, login, make_org, make_user, post
 
 TODAY = today_in_vietnam()
@@ -83,7 +87,7 @@ def read(sheets: dict[str, list[list]]) -> readers.Sheets:
 
 
 def counts(session) -> dict[str, int]:
-    models = (Organization, Certificate, PlantingCode, Listing, CredentialEvent, CodeClaimFlag)
+    models = (Organization, Certificate, PlantingCode, Listing, CredentialEvent, CodeClaimFlag, DemandPost)
     return {m.__name__: session.scalar(select(func.count()).select_from(m)) for m in models}
 
 
@@ -144,20 +148,27 @@ def test_json_and_csv_files_import_the_same_way(session, tmp_path):
     issued = TODAY - timedelta(days=10)
     document = {
         "organizations": [{"ref": CLUB, "kind": "club", "name": "Hội quán JSON", "commune_code": "29869",
-                           "tourism": True}],
+                           "tourism": True},
+                          {"ref": "tl-imp-json", "kind": "thương lái", "name": "Vựa JSON"}],
         "certificates": [{"org_ref": CLUB, "type": "ocop", "number": "OCOP-82-2026-001", "stars": 4,
                           "issued_on": issued.isoformat(), "status": "active"}],
         "listings": [{"ref": "imp-json-1", "org_ref": CLUB, "product": "khóm", "quantity": 2.5, "unit": "tấn",
                       "price_vnd": None, "available_from": TODAY.isoformat(),
                       "available_to": (TODAY + timedelta(days=30)).isoformat(),
                       "certificates": ["OCOP-82-2026-001"]}],
-        "demand": [{"ref": "d-1", "org_ref": CLUB, "product": "xoài"}],
+        "demand": [{"ref": "d-1", "org_ref": "tl-imp-json", "product": "khóm", "quantity": 2, "unit": "tan",
+                    "frequency": "một lần", "needed_from": TODAY.isoformat(),
+                    "needed_to": (TODAY + timedelta(days=20)).isoformat(),
+                    "required_certificates": ["GlobalGAP", "VietGAP"], "needs_planting_code": True}],
     }
     path = tmp_path / "data.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     report = services.import_data(session, readers.read_path(path), None, TODAY)
     assert report.ok, report.problems
-    assert len(report.notices) == 1 and "demand" in report.notices[0]  # not importable yet, not a failure
+    assert report.notices == []
+    request = session.scalar(select(DemandPost).where(DemandPost.ref == "d-1"))
+    assert (request.organization.kind, request.unit, request.frequency) == ("trader", "tấn", "once")
+    assert request.required_certificates == "globalgap;vietgap" and request.needs_planting_code
     listing = session.scalar(select(Listing).where(Listing.ref == "imp-json-1"))
     assert listing.quantity == 2.5 and listing.unit == "tấn" and listing.price_negotiable
     assert listing.product.slug == "thom"
@@ -411,14 +422,18 @@ def test_the_template_downloads_and_imports_after_filling_the_example_row(app, s
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["huong_dan", "organizations", "certificates", "planting_codes", "listings"]
-    for spec in SHEETS[:4]:
+    assert workbook.sheetnames == ["huong_dan", "organizations", "certificates", "planting_codes", "listings",
+                                   "demand"]
+    for spec in SHEETS:
         sheet = workbook[spec.name]
         assert [c.value for c in sheet[1]] == list(spec.column_names)
         assert any(c.value is not None for c in sheet[2])  # the example row
+    assert workbook["organizations"].max_row == 3  # the club, and the buyer whose request is the demand row
     guide = [[c.value for c in row] for row in workbook["huong_dan"].iter_rows()]
     explained = {(row[0], row[1]) for row in guide if row and len(row) > 1 and row[1]}
     assert ("organizations", "commune_code") in explained and ("listings", "planting_codes") in explained
+    assert {("demand", name) for name in SHEETS[-1].column_names} <= explained
+    assert any("demand (nhu cầu mua)" in (row[0] or "") for row in guide if row)
 
     workbook["organizations"]["C2"] = "Hội quán Xoài Từ Mẫu"  # fill the example row in
     buffer = io.BytesIO()
@@ -430,3 +445,162 @@ def test_the_template_downloads_and_imports_after_filling_the_example_row(app, s
         assert org.name == "Hội quán Xoài Từ Mẫu"
         (listing,) = session.scalars(select(Listing).where(Listing.organization_id == org.id)).all()
         assert listing.status == "published" and listing.certificates and listing.planting_codes
+        buyer = by_ref(session, "st-nong-san-cao-lanh")
+        (request,) = session.scalars(select(DemandPost).where(DemandPost.organization_id == buyer.id)).all()
+        assert (request.status, request.frequency, request.unit) == ("open", "weekly", "tấn")
+        assert request.required_certificates == "vietgap" and request.needs_planting_code
+        before = counts(session)
+
+    again = _upload(staff_client, buffer.getvalue())  # the same file again: updates only
+    assert again.status_code == 200, again.get_data(as_text=True)
+    with app_session(app) as session:
+        assert counts(session) == before
+
+
+# Demand -----------------------------------------------------------------------------------
+
+BUYER = "st-imp-buyer"
+DEMAND_HEADER = ["ref", "org_ref", "product", "category", "quantity", "unit", "frequency", "needed_from",
+                 "needed_to", "price_min_vnd", "price_max_vnd", "required_certificates", "min_ocop_stars",
+                 "needs_planting_code", "export_market", "commune_code", "description"]
+
+
+def demand_row(ref: str = "imp-demand-1", org_ref: str | None = BUYER, **changes) -> list:
+    values = {"ref": ref, "org_ref": org_ref, "product": "xoài", "category": "fruit", "quantity": 10,
+              "unit": "tấn", "frequency": "hằng tuần", "needed_from": TODAY + timedelta(days=14),
+              "needed_to": (TODAY + timedelta(days=90)).strftime("%d/%m/%Y"), "price_min_vnd": "30k",
+              "price_max_vnd": 40000, "required_certificates": "VietGAP; hữu cơ", "min_ocop_stars": None,
+              "needs_planting_code": "không", "export_market": "cn", "commune_code": 29869,
+              "description": "Xoài cát Chu loại 1, giao tại kho."}
+    values.update(changes)
+    return [values[column] for column in DEMAND_HEADER]
+
+
+def demand_sheets(*rows: list) -> dict[str, list[list]]:
+    sheets = good_sheets()
+    sheets["organizations"].append([BUYER, "siêu thị", "Siêu thị Nhập Thử", "29869", "", "0277 3851 234",
+                                    None, None, None, "không", ""])
+    sheets["demand"] = [DEMAND_HEADER, *(rows or [demand_row()])]
+    return sheets
+
+
+def test_a_buyer_request_is_imported_open_and_updated_on_reimport(session):
+    staff = make_user("staff")
+    report = services.import_data(session, read(demand_sheets()), staff, TODAY)
+    assert report.ok, report.problems
+    session.commit()
+    assert (report.counts["demand"].created, report.counts["demand"].updated) == (1, 0)
+    assert report.notices == []
+
+    request = session.scalar(select(DemandPost).where(DemandPost.ref == "imp-demand-1"))
+    assert request.organization == by_ref(session, BUYER) and request.organization.kind == "supermarket"
+    assert request.status == "open" and request.created_by == staff
+    assert request.product == find_product(session, "xoài") and request.product_text == "xoài"
+    assert (request.quantity, request.unit, request.frequency) == (10, "tấn", "weekly")
+    assert request.needed_from == TODAY + timedelta(days=14)
+    assert request.needed_to == TODAY + timedelta(days=90)
+    assert (request.price_min_vnd, request.price_max_vnd) == (30000, 40000)
+    assert request.required_certificates == "vietgap;organic" and request.min_ocop_stars is None
+    assert request.export_market == "CN" and request.needs_planting_code  # an export market needs codes
+    assert request.delivery_commune_code == "29869"
+    assert request.quality_notes == "Xoài cát Chu loại 1, giao tại kho."
+
+    request.status = "closed"  # closed on the site meanwhile: a re-import takes effect as given
+    session.commit()
+    before = counts(session)
+    changed = demand_row(quantity="12,5", frequency="Hằng tháng", price_min_vnd=None, price_max_vnd=None,
+                         required_certificates=None, min_ocop_stars=3, export_market=None,
+                         needs_planting_code="có", commune_code=None, description=None)
+    report = services.import_data(session, read(demand_sheets(changed)), staff, TODAY)
+    assert report.ok, report.problems
+    session.commit()
+    assert counts(session) == before
+    assert (report.counts["demand"].created, report.counts["demand"].updated) == (0, 1)
+    session.refresh(request)
+    assert (request.status, request.quantity, request.frequency) == ("open", 12.5, "monthly")
+    assert (request.price_min_vnd, request.price_max_vnd, request.required_certificates) == (None, None, "")
+    assert (request.min_ocop_stars, request.export_market, request.needs_planting_code) == (3, "", True)
+    assert request.delivery_commune_code is None and request.quality_notes == ""
+
+
+def test_bad_demand_rows_store_nothing_and_each_is_named(session):
+    before = counts(session)
+    sheets = demand_sheets(
+        demand_row(),  # row 2: fine
+        demand_row("imp-d-club", CLUB),  # row 3: a club does not post requests
+        demand_row("imp-d-unit", unit="thùng"),  # row 4
+        demand_row("imp-d-price", price_min_vnd=50000, price_max_vnd="40k"),  # row 5
+        demand_row("imp-d-window", needed_from=TODAY + timedelta(days=30),
+                   needed_to=TODAY + timedelta(days=10)),  # row 6
+        demand_row("imp-d-cert", required_certificates="vietgap;HACCP"),  # row 7
+        demand_row("imp-d-daily", frequency="daily"),  # row 8
+        demand_row("imp-d-no-org", None),  # row 9
+        # Row 10: an unknown buyer, and the rest of the row checked all the same.
+        demand_row("imp-d-unknown", "khong-co-nguoi-mua", unit="thùng", category="vegetable"),
+    )
+    with force_locale("en"):
+        report = services.import_data(session, read(sheets), None, TODAY)
+    assert not report.ok
+    problems = {(p.sheet, p.row, p.column): p for p in report.problems}
+    assert set(problems) == {
+        ("demand", 3, "org_ref"), ("demand", 4, "unit"), ("demand", 5, "price_max_vnd"),
+        ("demand", 6, "needed_to"), ("demand", 7, "required_certificates"), ("demand", 8, "frequency"),
+        ("demand", 9, "org_ref"), ("demand", 10, "org_ref"), ("demand", 10, "unit"),
+        ("demand", 10, "category"),
+    }
+    assert problems[("demand", 3, "org_ref")].value == CLUB and "not a buyer" in problems[
+        ("demand", 3, "org_ref")].reason
+    assert problems[("demand", 4, "unit")].value == "thùng"
+    assert problems[("demand", 5, "price_max_vnd")].value == "40k"
+    assert "start date" in problems[("demand", 6, "needed_to")].reason
+    assert problems[("demand", 7, "required_certificates")].value == "vietgap;HACCP"
+    assert problems[("demand", 8, "frequency")].value == "daily"
+    assert "once, weekly, monthly, seasonal" in problems[("demand", 8, "frequency")].reason
+    assert problems[("demand", 9, "org_ref")].value == ""
+    assert problems[("demand", 10, "org_ref")].value == "khong-co-nguoi-mua"
+    session.rollback()
+    assert counts(session) == before  # not the good request, nor the organisations
+
+
+def test_demand_references_and_repeats(session):
+    assert services.import_data(session, read(demand_sheets()), None, TODAY).ok
+    session.commit()
+    other = make_org("trader", name="Vựa Khác", ref="tl-imp-other")
+    session.commit()
+    sheets = demand_sheets(
+        demand_row(),
+        demand_row(),  # the same ref twice
+        demand_row("imp-demand-1", "tl-imp-other"),  # another buyer's request ref (and a repeat)
+        demand_row("imp-d-2", "st-imp-bad"),  # a buyer whose own row has a problem
+    )
+    sheets["organizations"].append(["st-imp-bad", "exporter", "Xuất khẩu Sai Xã", "99999"] + [None] * 7)
+    with force_locale("en"):
+        report = services.import_data(session, read(sheets), None, TODAY)
+    problems = {(p.sheet, p.row, p.column): p for p in report.problems}
+    assert set(problems) == {("organizations", 5, "commune_code"), ("demand", 3, "ref"), ("demand", 4, "ref"),
+                             ("demand", 5, "org_ref")}
+    assert "row 2" in problems[("demand", 4, "ref")].reason
+    assert "problems of its own" in problems[("demand", 5, "org_ref")].reason
+    session.rollback()
+
+    sheets = {"demand": [DEMAND_HEADER, demand_row("imp-demand-1", other.ref)]}
+    report = services.import_data(session, read(sheets), None, TODAY)
+    assert [(p.sheet, p.row, p.column) for p in report.problems] == [("demand", 2, "ref")]
+    assert BUYER in report.problems[0].reason
+    session.rollback()
+    stored = session.scalar(select(DemandPost).where(DemandPost.ref == "imp-demand-1"))
+    assert stored.organization.ref == BUYER
+
+
+def test_staff_page_lists_demand_problems(app, staff_client):
+    with app_session(app) as session:
+        before = counts(session)
+    bad = demand_sheets(demand_row(), demand_row("imp-d-daily", frequency="daily"))
+    response = _upload(staff_client, xlsx_bytes(bad))
+    assert response.status_code == 422
+    assert "<tr><td>demand</td><td>3</td><td>frequency</td>" in response.get_data(as_text=True)
+    with app_session(app) as session:
+        assert counts(session) == before
+    assert _upload(staff_client, xlsx_bytes(demand_sheets())).status_code == 200
+    with app_session(app) as session:
+        assert session.scalar(select(DemandPost).where(DemandPost.ref == "imp-demand-1")).status == "open"

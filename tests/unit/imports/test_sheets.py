@@ -6,7 +6,10 @@ from datetime import date
 
 import pytest
 
+from marketplace.accounts import rules as accounts_rules
+from marketplace.demand import rules as demand_rules
 from marketplace.imports import services, sheets
+from marketplace.imports.readers import normalize_name
 from marketplace.numbers import parse_decimal, parse_vnd
 
 
@@ -18,12 +21,36 @@ def test_sheets_in_dependency_order():
         assert all(c.help for c in spec.columns)
 
 
-def test_demand_has_no_handler_yet_and_handlers_register_in_one_place():
-    assert set(services.HANDLERS) == {"organizations", "certificates", "planting_codes", "listings"}
+def test_every_sheet_has_its_handler_registered_in_one_place():
+    assert set(services.HANDLERS) == {"organizations", "certificates", "planting_codes", "listings", "demand"}
     assert [s.name for s in services.importable_sheets()] == ["organizations", "certificates",
-                                                             "planting_codes", "listings"]
+                                                             "planting_codes", "listings", "demand"]
     with pytest.raises(ValueError):
         services.handles("unknown_sheet")
+
+
+def test_example_rows_fit_together():
+    today = date(2030, 1, 1)
+    orgs = {row[0]: row for row in sheets.ORGANIZATIONS.example_rows(today)}
+    assert set(orgs) == {sheets.EXAMPLE_ORG, sheets.EXAMPLE_BUYER}
+    assert orgs[sheets.EXAMPLE_ORG][1] == "club"
+    assert orgs[sheets.EXAMPLE_BUYER][1] in accounts_rules.BUYER_KINDS  # only a buyer posts a request
+    for spec in sheets.SHEETS:
+        for row in spec.example_rows(today):
+            assert len(row) == len(spec.columns)
+            for column, value in zip(spec.columns, row, strict=True):
+                assert not column.required or value not in (None, ""), (spec.name, column.name)
+    (request,) = [dict(zip(sheets.DEMAND.column_names, row, strict=True))
+                  for row in sheets.DEMAND.example_rows(today)]
+    assert request["org_ref"] == sheets.EXAMPLE_BUYER
+    assert today < request["needed_from"] < request["needed_to"]
+    assert services.FREQUENCY_ALIASES[normalize_name(request["frequency"])] in demand_rules.FREQUENCIES
+
+
+def test_vietnamese_frequencies_are_understood():
+    for words, frequency in (("một lần", "once"), ("Hằng tuần", "weekly"), ("hàng tháng", "monthly"),
+                             ("theo mùa", "seasonal"), ("theo vụ", "seasonal")):
+        assert services.FREQUENCY_ALIASES[normalize_name(words)] == frequency
 
 
 def test_examples_move_with_today():

@@ -1,0 +1,101 @@
+"""config.load_config: safe defaults, and a production app that refuses to start unsafely."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.config import ConfigError, load_config
+
+GOOD_KEY = "k" * 16 + "0123456789abcdefXYZ"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    for name in ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "MAIL_URL", "LOGIN_RATE_LIMIT",
+                 "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_production_without_secret_key_refuses(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config()
+
+
+def test_production_with_empty_secret_key_refuses(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "")
+    with pytest.raises(ConfigError):
+        load_config()
+
+
+@pytest.mark.parametrize("key", ["dev", "changeme", "short-key", "x" * 31])
+def test_production_with_short_or_default_key_refuses(monkeypatch, key):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigError):
+        load_config()
+
+
+def test_production_key_can_come_from_overrides():
+    with pytest.raises(ConfigError):
+        load_config({"APP_ENV": "production", "SECRET_KEY": "short"})
+    assert load_config({"APP_ENV": "production", "SECRET_KEY": GOOD_KEY})["SECRET_KEY"] == GOOD_KEY
+
+
+def test_production_with_a_long_key_starts_with_secure_cookies(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    config = load_config()
+    assert config["APP_ENV"] == "production"
+    assert config["SECRET_KEY"] == GOOD_KEY
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+    assert config["TESTING"] is False
+
+
+@pytest.mark.parametrize("env", ["prod", "staging", "Production", "test"])
+def test_unknown_app_env_refuses(monkeypatch, env):
+    monkeypatch.setenv("APP_ENV", env)
+    with pytest.raises(ConfigError, match="APP_ENV"):
+        load_config()
+
+
+def test_unknown_app_env_in_overrides_refuses():
+    with pytest.raises(ConfigError):
+        load_config({"APP_ENV": "qa"})
+
+
+def test_testing_without_a_key_gets_a_random_one():
+    first = load_config({"APP_ENV": "testing"})
+    second = load_config({"APP_ENV": "testing"})
+    assert len(first["SECRET_KEY"]) >= 32
+    assert first["SECRET_KEY"] != second["SECRET_KEY"]
+    assert first["TESTING"] is True
+    assert first["SESSION_COOKIE_SECURE"] is False
+
+
+def test_environment_settings_are_read(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/chq")
+    monkeypatch.setenv("MAIL_URL", "memory://")
+    monkeypatch.setenv("RATELIMIT_ENABLED", "no")
+    config = load_config({"APP_ENV": "testing"})
+    assert config["DATABASE_URL"] == "postgresql://u@db/chq"
+    assert config["MAIL_URL"] == "memory://"
+    assert config["RATELIMIT_ENABLED"] is False
+
+
+def test_defaults_are_safe():
+    config = load_config({"APP_ENV": "testing"})
+    assert config["DATABASE_URL"].startswith("sqlite:///")
+    assert config["MAIL_URL"] == "log://"
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert config["BABEL_DEFAULT_LOCALE"] == "vi"
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_overrides_win_over_the_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/chq")
+    config = load_config({"APP_ENV": "testing", "DATABASE_URL": "sqlite:///:memory:"})
+    assert config["DATABASE_URL"] == "sqlite:///:memory:"
