@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+
+from marketplace.problems import Problems
 
 FREQUENCIES: tuple[str, ...] = ("once", "weekly", "monthly", "seasonal")
 STATUSES: tuple[str, ...] = ("open", "paused", "closed", "fulfilled", "expired")
@@ -51,14 +53,6 @@ def split_certificates(text) -> list[str]:
     else:
         parts = re.split(r"[;,\s]+", str(text or ""))
     return [p.strip().lower() for p in parts if p.strip()]
-
-
-@dataclass
-class Problems:
-    fields: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, key: str) -> None:
-        self.fields.setdefault(name, []).append(key)
 
 
 def check_demand(*, quantity: float | None, price_min: int | None, price_max: int | None,

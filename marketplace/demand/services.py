@@ -10,16 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
-from marketplace.dates import NotADate, parse_date
+from marketplace.dates import parse_date
 from marketplace.db import utcnow
 from marketplace.demand import rules
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.listings.models import Listing
-from marketplace.numbers import NotANumber, parse_decimal, parse_vnd
+from marketplace.numbers import parse_decimal, parse_vnd
 from marketplace.places.models import Commune
 from marketplace.products.services import find_product, find_variety
 from marketplace.products.units import parse_unit
+from marketplace.validation import FieldProblems
 from marketplace.vietnamese import clean
 
 MESSAGES = {
@@ -47,31 +48,6 @@ MESSAGES = {
 }
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, name: str, key: str) -> None:
-        self.fields.setdefault(name, []).append(str(MESSAGES[key]))
-
-    def merge(self, problems: rules.Problems) -> None:
-        for name, keys in problems.fields.items():
-            if name not in self.fields:  # a value that did not parse is reported once
-                for key in keys:
-                    self.add(name, key)
-
-    def parse(self, name: str, value, parser, key: str):
-        try:
-            return parser(value)
-        except (NotANumber, NotADate):
-            self.add(name, key)
-            return None
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationError(str(_l("Some fields need attention.")), fields=self.fields)
-
-
 @dataclass
 class DemandInput:
     product: str
@@ -94,7 +70,7 @@ class DemandInput:
 
 def save_demand(db: Session, org: Organization, data: DemandInput, user: User | None, *, today: date,
                 demand: DemandPost | None = None) -> DemandPost:
-    problems = _Problems()
+    problems = FieldProblems(MESSAGES)
     product = find_product(db, data.product) if clean(data.product) else None
     if not clean(data.product):
         problems.add("product", "required")
@@ -214,7 +190,7 @@ class OfferInput:
 
 def make_offer(db: Session, demand: DemandPost, seller: Organization, data: OfferInput, user: User | None,
                *, today: date) -> Offer:
-    problems = _Problems()
+    problems = FieldProblems(MESSAGES)
     if rules.effective_status(demand.status, demand.needed_to, today) != "open":
         problems.add("quantity", "not_open")
         problems.raise_if_any()

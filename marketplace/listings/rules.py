@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+
+from marketplace.problems import Problems
 
 STATUSES: tuple[str, ...] = ("draft", "published", "paused", "sold_out", "expired")
 # action → (statuses it applies to, resulting status)
@@ -39,23 +40,10 @@ def next_status(current: str, action: str) -> str | None:
     return target if current in allowed else None
 
 
-@dataclass
-class ListingProblems:
-    """Problem keys per field; empty when the listing can be saved."""
-
-    fields: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, key: str) -> None:
-        self.fields.setdefault(name, []).append(key)
-
-    def __bool__(self) -> bool:
-        return bool(self.fields)
-
-
 def check_listing(*, quantity: float | None, min_order: float | None, price_vnd: int | None,
                   price_negotiable: bool, available_from: date | None, available_to: date | None,
-                  texts: dict[str, str], today: date, publishing: bool) -> ListingProblems:
-    problems = ListingProblems()
+                  texts: dict[str, str], today: date, publishing: bool) -> Problems:
+    problems = Problems()
     if quantity is None:
         problems.add("quantity", "required")
     elif quantity <= 0:

@@ -11,14 +11,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials.models import Certificate, PlantingCode
-from marketplace.dates import NotADate, parse_date
+from marketplace.dates import parse_date
 from marketplace.db import utcnow
 from marketplace.errors import NotFound, ValidationError
 from marketplace.listings import rules
 from marketplace.listings.models import Listing
-from marketplace.numbers import NotANumber, parse_decimal, parse_vnd
+from marketplace.numbers import parse_decimal, parse_vnd
 from marketplace.products.services import find_product, find_variety
 from marketplace.products.units import parse_unit
+from marketplace.validation import FieldProblems
 from marketplace.vietnamese import clean
 
 MESSAGES = {
@@ -64,38 +65,10 @@ class ListingInput:
     ref: str | None = None
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, name: str, key: str) -> None:
-        self.fields.setdefault(name, []).append(str(MESSAGES[key]))
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationError(str(_l("Some fields need attention.")), fields=self.fields)
-
-
-def _number(problems: _Problems, name: str, value, parser, key: str):
-    try:
-        return parser(value)
-    except NotANumber:
-        problems.add(name, key)
-        return None
-
-
-def _date(problems: _Problems, name: str, value) -> date | None:
-    try:
-        return parse_date(value)
-    except NotADate:
-        problems.add(name, "not_a_date")
-        return None
-
-
 def save_listing(db: Session, org: Organization, data: ListingInput, user: User | None, *, today: date,
                  listing: Listing | None = None, publish: bool = False) -> Listing:
     """Create or update a listing; every problem is reported at once, nothing is half-saved."""
-    problems = _Problems()
+    problems = FieldProblems(MESSAGES)
     product = find_product(db, data.product) if clean(data.product) else None
     if not clean(data.product):
         problems.add("product", "required")
@@ -104,11 +77,11 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     unit = parse_unit(data.unit)
     if unit is None:
         problems.add("unit", "unknown_unit")
-    quantity = _number(problems, "quantity", data.quantity, parse_decimal, "not_a_number")
-    min_order = _number(problems, "min_order", data.min_order, parse_decimal, "not_a_number")
-    price = _number(problems, "price_vnd", data.price_vnd, parse_vnd, "not_a_price")
-    available_from = _date(problems, "available_from", data.available_from)
-    available_to = _date(problems, "available_to", data.available_to)
+    quantity = problems.parse("quantity", data.quantity, parse_decimal, "not_a_number")
+    min_order = problems.parse("min_order", data.min_order, parse_decimal, "not_a_number")
+    price = problems.parse("price_vnd", data.price_vnd, parse_vnd, "not_a_price")
+    available_from = problems.parse("available_from", data.available_from, parse_date, "not_a_date")
+    available_to = problems.parse("available_to", data.available_to, parse_date, "not_a_date")
     texts = {"variety": clean(data.variety), "grade": clean(data.grade), "delivery_area": clean(data.delivery_area),
              "description": (data.description or "").strip(), "producer_name": clean(data.producer_name),
              "product": clean(data.product), "ref": data.ref or ""}  # ref: PostgreSQL refuses > 60
@@ -118,10 +91,7 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
         available_to=available_to, texts=texts, today=today,
         publishing=publish or (listing is not None and listing.status == "published"),
     )
-    for name, keys in checked.fields.items():
-        if name not in problems.fields:  # a value that did not parse is reported once, not twice
-            for key in keys:
-                problems.add(name, key)
+    problems.merge(checked)
     certificates = _own(db, Certificate, data.certificate_ids, org, problems, "certificate_ids")
     codes = _own(db, PlantingCode, data.planting_code_ids, org, problems, "planting_code_ids")
     reserved = (listing.quantity - listing.quantity_available) if listing is not None else 0
@@ -152,7 +122,7 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     return listing
 
 
-def _own(db: Session, model, ids: list[int], org: Organization, problems: _Problems, field_name: str) -> list:
+def _own(db: Session, model, ids: list[int], org: Organization, problems: FieldProblems, field_name: str) -> list:
     if not ids:
         return []
     records = list(db.scalars(select(model).where(model.id.in_(ids))))
@@ -181,10 +151,10 @@ def change_status(db: Session, listing: Listing, action: str, *, today: date) ->
 def quick_update(db: Session, listing: Listing, *, quantity=None, price_vnd=None, available_to=None,
                  today: date) -> Listing:
     """The phone's two-tap update: quantity left, price, last day available — any of them."""
-    problems = _Problems()
-    new_quantity = _number(problems, "quantity", quantity, parse_decimal, "not_a_number")
-    new_price = _number(problems, "price_vnd", price_vnd, parse_vnd, "not_a_price")
-    new_end = _date(problems, "available_to", available_to)
+    problems = FieldProblems(MESSAGES)
+    new_quantity = problems.parse("quantity", quantity, parse_decimal, "not_a_number")
+    new_price = problems.parse("price_vnd", price_vnd, parse_vnd, "not_a_price")
+    new_end = problems.parse("available_to", available_to, parse_date, "not_a_date")
     problems.raise_if_any()
     reserved = listing.quantity - listing.quantity_available
     if new_quantity is not None:
