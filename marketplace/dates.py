@@ -14,13 +14,16 @@ class NotADate(ValueError):
     pass
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # beyond these a date is a typing slip, not a harvest
+
+
 def parse_date(value) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return _in_range(value.date(), str(value))
     if isinstance(value, date):
-        return value
+        return _in_range(value, str(value))
     text = str(value).strip()
     if not text:
         return None
@@ -28,10 +31,16 @@ def parse_date(value) -> date | None:
         match = _DMY.match(text)
         if match:
             day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(text[:10])
+            return _in_range(date(year, month, day), text)
+        return _in_range(date.fromisoformat(text[:10]), text)
     except ValueError as error:
         raise NotADate(text) from error
+
+
+def _in_range(day: date, text: str) -> date:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise NotADate(text)
+    return day
 
 
 def today_in_vietnam() -> date:

@@ -53,6 +53,13 @@ def _finite(number: float, text) -> float:
     return number
 
 
+def parse_quantity(text) -> float | None:
+    """A quantity as it will be stored (3 decimals): the rules then judge what is kept, so
+    "0,0001 tấn" is refused as zero instead of being stored as nothing."""
+    value = parse_decimal(text)
+    return None if value is None else round(value, 3)
+
+
 def parse_vnd(text: str | None) -> int | None:
     """Whole đồng: "38.000", "38000", "38.000đ", "38k", "1,2tr" (triệu = million)."""
     if text is None:

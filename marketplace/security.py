@@ -58,8 +58,10 @@ def init_app(app: Flask) -> None:
         # A bearer token is not sent by browsers on their own, so it cannot be forged
         # cross-site; requests that rely on the session cookie must carry the CSRF token.
         # A caller with neither has no authority to abuse: the view answers 401, not a CSRF 400.
-        if request.path.startswith("/api/") and (bearer_token() or not current_user.is_authenticated):
-            return
+        if request.path.startswith("/api/"):
+            user = current_user._get_current_object()  # runs the loaders: session first, then token
+            if g.get("authenticated_by_token") or not user.is_authenticated:
+                return
         csrf.protect()
 
     @app.after_request

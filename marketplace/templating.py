@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from marketplace.accounts.rules import PASSWORD_MIN_LENGTH, zalo_link
+from marketplace.numbers import editable_number
 from marketplace.products.units import price_unit
 
 ORG_KIND_LABELS = {
@@ -77,11 +78,13 @@ def format_quantity(value: float | None) -> str:
 
 def url_with_lang(lang: str) -> str:
     """The current page in another language (query string kept)."""
-    args = request.args.to_dict()
+    view_args = request.view_args or {}
+    # Query keys that clash with URL parts (?org_id=…) or url_for's own (_external…) are dropped.
+    args = {k: v for k, v in request.args.items() if k not in view_args and not k.startswith("_")}
     args["lang"] = lang
     if request.endpoint and request.url_rule is not None:
         with suppress(BuildError):  # an error page may have no buildable endpoint
-            return url_for(request.endpoint, **(request.view_args or {}), **args)
+            return url_for(request.endpoint, **view_args, **args)
     return url_for("main.home", lang=lang)
 
 
@@ -108,6 +111,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["qty"] = format_quantity
     app.jinja_env.filters["price_unit"] = price_unit
+    app.jinja_env.filters["editable"] = editable_number  # in form fields: reads back as the same number
 
     @app.context_processor
     def user_context():

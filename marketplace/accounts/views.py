@@ -58,7 +58,7 @@ def register():
             user = accounts.create_user(
                 db.session, name=form.name.data, password=form.password.data,
                 email=form.email.data or None, phone=form.phone.data or None,
-                locale=str(request.args.get("lang") or _current_locale()),
+                locale=_current_locale(),
             )
             _create_org_from_form(form, user)
         except ValidationError as error:

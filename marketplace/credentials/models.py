@@ -104,7 +104,7 @@ class CodeClaimFlag(Base):
     __tablename__ = "code_claim_flags"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), index=True)
+    code: Mapped[str] = mapped_column(String(60), index=True)  # a code or a certificate number
     holder_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     claimant_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -38,6 +38,8 @@ PROBLEM_MESSAGES = {
                            "been told; contact them if it is yours."),
     "kind_unknown": _l("Choose “Planting area code” or “Packing-house code”."),
     "area_negative": _l("The area cannot be negative."),
+    "area_too_large": _l("The area is too large: enter it in hectares."),
+    "decided_by_staff": _l("Staff have suspended or revoked this one. Contact them to have it checked again."),
 }
 
 
@@ -91,6 +93,19 @@ def _check(field: str, check, *args):
         raise problem(field, error.key) from error
 
 
+MAX_AREA_HA = 100_000  # larger than any province's orchards; the column holds 10 digits
+
+
+def _refuse_undoing_staff(credential, user: User | None, field: str) -> None:
+    """A club entering a suspended or revoked credential again must not reset it to pending:
+    only staff (or an import, run by staff) change what staff decided."""
+    if credential.id is None or credential.status not in ("suspended", "revoked"):
+        return
+    if user is None or user.is_staff:
+        return
+    raise problem(field, "decided_by_staff")
+
+
 def save_certificate(db: Session, org: Organization, data: CertificateInput, user: User | None,
                      existing: Certificate | None = None) -> Certificate:
     """Create (or, for an import re-run, update) a certificate after checking every rule."""
@@ -106,6 +121,7 @@ def save_certificate(db: Session, org: Organization, data: CertificateInput, use
     if other is not None and other.organization_id != org.id:
         raise HeldByAnother("number", "certificate_held", number, other.organization)
     certificate = existing or other or Certificate(organization=org, type=data.type, number=number)
+    _refuse_undoing_staff(certificate, user, "number")
     new = certificate.id is None  # decided now: the product lookup below autoflushes and assigns an id
     if new:
         db.add(certificate)
@@ -124,8 +140,8 @@ def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, 
     if data.kind not in rules.CODE_KINDS:
         raise problem("kind", "kind_unknown")
     code = _check("code", rules.check_planting_code, data.code, data.kind)
-    if data.area_ha is not None and data.area_ha < 0:
-        raise problem("area_ha", "area_negative")
+    if data.area_ha is not None and not 0 <= data.area_ha <= MAX_AREA_HA:
+        raise problem("area_ha", "area_negative" if data.area_ha < 0 else "area_too_large")
     if data.status not in rules.STATUSES:
         raise problem("status", "transition_not_allowed")  # as save_certificate: no unknown status
     if data.issued_on and data.valid_until:
@@ -133,6 +149,8 @@ def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, 
     record = db.scalar(select(PlantingCode).where(PlantingCode.code == code))
     if record is not None and record.organization_id != org.id:
         raise HeldByAnother("code", "code_held", code, record.organization)
+    if record is not None:
+        _refuse_undoing_staff(record, user, "code")
     new = record is None
     if new:
         record = PlantingCode(organization=org, code=code)

@@ -16,7 +16,7 @@ from marketplace.demand import rules
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.listings.models import Listing
-from marketplace.numbers import parse_decimal, parse_vnd
+from marketplace.numbers import parse_decimal, parse_quantity, parse_vnd
 from marketplace.places.models import Commune
 from marketplace.products.services import find_product, find_variety
 from marketplace.products.units import parse_unit
@@ -43,6 +43,7 @@ MESSAGES = {
     "unknown_commune": _l("Pick a commune or ward from the list."),
     "outside_window": _l("The delivery date must be within the buyer's needed dates."),
     "not_open": _l("This request is not open for offers."),
+    "already_offered": _l("Your organisation already has an offer on this request: withdraw it to make a new one."),
     "own_listing": _l("Choose one of your own listings, or none."),
     "status_change": _l("That change is not possible from the current status."),
 }
@@ -79,7 +80,7 @@ def save_demand(db: Session, org: Organization, data: DemandInput, user: User | 
     unit = parse_unit(data.unit)
     if unit is None:
         problems.add("unit", "unknown_unit")
-    quantity = problems.parse("quantity", data.quantity, parse_decimal, "not_a_number")
+    quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
     price_min = problems.parse("price_min_vnd", data.price_min_vnd, parse_vnd, "not_a_price")
     price_max = problems.parse("price_max_vnd", data.price_max_vnd, parse_vnd, "not_a_price")
     needed_from = problems.parse("needed_from", data.needed_from, parse_date, "not_a_date")
@@ -194,7 +195,11 @@ def make_offer(db: Session, demand: DemandPost, seller: Organization, data: Offe
     if rules.effective_status(demand.status, demand.needed_to, today) != "open":
         problems.add("quantity", "not_open")
         problems.raise_if_any()
-    quantity = problems.parse("quantity", data.quantity, parse_decimal, "not_a_number")
+    if db.scalar(select(Offer.id).where(Offer.demand_id == demand.id, Offer.organization_id == seller.id,
+                                        Offer.status.in_(("pending", "accepted"))).limit(1)):
+        problems.add("quantity", "already_offered")
+        problems.raise_if_any()
+    quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
     price = problems.parse("price_vnd", data.price_vnd, parse_vnd, "not_a_price")
     delivery = problems.parse("delivery_date", data.delivery_date, parse_date, "not_a_date")
     listing = None
@@ -213,9 +218,16 @@ def make_offer(db: Session, demand: DemandPost, seller: Organization, data: Offe
     return offer
 
 
-def decide_offer(db: Session, offer: Offer, action: str, user: User) -> Offer:
-    """The buyer accepts or declines a pending offer; an accepted one can still be declined."""
+def decide_offer(db: Session, offer: Offer, action: str, user: User, *, today: date) -> Offer:
+    """The buyer accepts or declines a pending offer; an accepted one can still be declined.
+
+    Only while the request is open or paused: a closed, fulfilled or expired one is settled.
+    """
     allowed = {"accept": ({"pending", "declined"}, "accepted"), "decline": ({"pending", "accepted"}, "declined")}
+    request_status = rules.effective_status(offer.demand.status, offer.demand.needed_to, today)
+    if request_status not in ("open", "paused"):
+        message = str(MESSAGES["not_open"])
+        raise ValidationError(message, fields={"status": [message]})
     if action not in allowed or offer.status not in allowed[action][0]:
         message = str(MESSAGES["status_change"])
         raise ValidationError(message, fields={"status": [message]})

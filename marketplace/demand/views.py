@@ -197,7 +197,7 @@ def decide(offer_id: int, action: str):
         if action == "withdraw":
             demand_service.withdraw_offer(db.session, offer)
         else:
-            demand_service.decide_offer(db.session, offer, action, current_user)
+            demand_service.decide_offer(db.session, offer, action, current_user, today=today_in_vietnam())
     except ValidationError as error:
         db.session.rollback()
         flash(error.message, "error")

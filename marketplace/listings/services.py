@@ -16,7 +16,7 @@ from marketplace.db import utcnow
 from marketplace.errors import NotFound, ValidationError
 from marketplace.listings import rules
 from marketplace.listings.models import Listing
-from marketplace.numbers import parse_decimal, parse_vnd
+from marketplace.numbers import parse_quantity, parse_vnd
 from marketplace.products.services import find_product, find_variety
 from marketplace.products.units import parse_unit
 from marketplace.validation import FieldProblems
@@ -77,8 +77,8 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     unit = parse_unit(data.unit)
     if unit is None:
         problems.add("unit", "unknown_unit")
-    quantity = problems.parse("quantity", data.quantity, parse_decimal, "not_a_number")
-    min_order = problems.parse("min_order", data.min_order, parse_decimal, "not_a_number")
+    quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
+    min_order = problems.parse("min_order", data.min_order, parse_quantity, "not_a_number")
     price = problems.parse("price_vnd", data.price_vnd, parse_vnd, "not_a_price")
     available_from = problems.parse("available_from", data.available_from, parse_date, "not_a_date")
     available_to = problems.parse("available_to", data.available_to, parse_date, "not_a_date")
@@ -152,7 +152,7 @@ def quick_update(db: Session, listing: Listing, *, quantity=None, price_vnd=None
                  today: date) -> Listing:
     """The phone's two-tap update: quantity left, price, last day available — any of them."""
     problems = FieldProblems(MESSAGES)
-    new_quantity = problems.parse("quantity", quantity, parse_decimal, "not_a_number")
+    new_quantity = problems.parse("quantity", quantity, parse_quantity, "not_a_number")
     new_price = problems.parse("price_vnd", price_vnd, parse_vnd, "not_a_price")
     new_end = problems.parse("available_to", available_to, parse_date, "not_a_date")
     problems.raise_if_any()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -107,7 +109,7 @@ def _profile_changes(form: ProfileForm) -> dict:
         "name", "description", "grows", "tourism_offer", "phone", "zalo", "email", "website", "address")}
     changes["tourism"] = bool(form.tourism.data)
     members = (form.members_count.data or "").strip().replace(".", "")
-    if members and not members.isdigit():
+    if members and not re.fullmatch(r"[0-9]{1,6}", members):
         raise ValidationError(_("Some fields need attention."),
                               fields={"members_count": [_("Enter a whole number.")]})
     changes["members_count"] = int(members) if members else None
