@@ -16,3 +16,19 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.fields)
+
+
+def check_quantity(problems: Problems, name: str, quantity: float | None, maximum: float) -> None:
+    """Required, above zero, not absurd: the same for a listing, a request and an offer."""
+    if quantity is None:
+        problems.add(name, "required")
+    elif quantity <= 0:
+        problems.add(name, "positive")
+    elif quantity > maximum:
+        problems.add(name, "too_large")
+
+
+def check_lengths(problems: Problems, texts: dict[str, str], limits: dict[str, int]) -> None:
+    for name, text in texts.items():
+        if len(text) > limits[name]:
+            problems.add(name, "too_long")

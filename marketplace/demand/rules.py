@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from marketplace.problems import Problems
+from marketplace.problems import Problems, check_lengths, check_quantity
 
 FREQUENCIES: tuple[str, ...] = ("once", "weekly", "monthly", "seasonal")
 STATUSES: tuple[str, ...] = ("open", "paused", "closed", "fulfilled", "expired")
@@ -59,12 +59,7 @@ def check_demand(*, quantity: float | None, price_min: int | None, price_max: in
                  needed_from: date | None, needed_to: date | None, frequency: str, certificates: list[str],
                  min_ocop_stars: int | None, texts: dict[str, str], today: date, opening: bool) -> Problems:
     problems = Problems()
-    if quantity is None:
-        problems.add("quantity", "required")
-    elif quantity <= 0:
-        problems.add("quantity", "positive")
-    elif quantity > MAX_QUANTITY:
-        problems.add("quantity", "too_large")
+    check_quantity(problems, "quantity", quantity, MAX_QUANTITY)
     for name, price in (("price_min_vnd", price_min), ("price_max_vnd", price_max)):
         if price is not None and not 0 <= price <= MAX_PRICE_VND:
             problems.add(name, "price_range")
@@ -84,21 +79,14 @@ def check_demand(*, quantity: float | None, price_min: int | None, price_max: in
         problems.add("required_certificates", "certificate_unknown")
     if min_ocop_stars is not None and not 1 <= min_ocop_stars <= 5:
         problems.add("min_ocop_stars", "stars_range")
-    for name, text in texts.items():
-        if len(text) > MAX_TEXT[name]:
-            problems.add(name, "too_long")
+    check_lengths(problems, texts, MAX_TEXT)
     return problems
 
 
 def check_offer(*, quantity: float | None, price_vnd: int | None, delivery_date: date | None,
                 demand_needed_from: date, demand_needed_to: date, note: str) -> Problems:
     problems = Problems()
-    if quantity is None:
-        problems.add("quantity", "required")
-    elif quantity <= 0:
-        problems.add("quantity", "positive")
-    elif quantity > MAX_QUANTITY:
-        problems.add("quantity", "too_large")
+    check_quantity(problems, "quantity", quantity, MAX_QUANTITY)
     if price_vnd is not None and not 0 <= price_vnd <= MAX_PRICE_VND:
         problems.add("price_vnd", "price_range")
     if delivery_date is not None and not demand_needed_from <= delivery_date <= demand_needed_to:

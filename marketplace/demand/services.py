@@ -18,8 +18,7 @@ from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.listings.models import Listing
 from marketplace.numbers import parse_decimal, parse_quantity, parse_vnd
 from marketplace.places.models import Commune
-from marketplace.products.services import find_product, find_variety
-from marketplace.products.units import parse_unit
+from marketplace.products.services import find_variety, product_and_unit
 from marketplace.validation import FieldProblems
 from marketplace.vietnamese import clean
 
@@ -72,14 +71,7 @@ class DemandInput:
 def save_demand(db: Session, org: Organization, data: DemandInput, user: User | None, *, today: date,
                 demand: DemandPost | None = None) -> DemandPost:
     problems = FieldProblems(MESSAGES)
-    product = find_product(db, data.product) if clean(data.product) else None
-    if not clean(data.product):
-        problems.add("product", "required")
-    elif product is None:
-        problems.add("product", "unknown_product")
-    unit = parse_unit(data.unit)
-    if unit is None:
-        problems.add("unit", "unknown_unit")
+    product, unit = product_and_unit(db, problems, data.product, data.unit)
     quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
     price_min = problems.parse("price_min_vnd", data.price_min_vnd, parse_vnd, "not_a_price")
     price_max = problems.parse("price_max_vnd", data.price_max_vnd, parse_vnd, "not_a_price")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from marketplace.problems import Problems
+from marketplace.problems import Problems, check_lengths, check_quantity
 
 STATUSES: tuple[str, ...] = ("draft", "published", "paused", "sold_out", "expired")
 # action → (statuses it applies to, resulting status)
@@ -44,12 +44,7 @@ def check_listing(*, quantity: float | None, min_order: float | None, price_vnd:
                   price_negotiable: bool, available_from: date | None, available_to: date | None,
                   texts: dict[str, str], today: date, publishing: bool) -> Problems:
     problems = Problems()
-    if quantity is None:
-        problems.add("quantity", "required")
-    elif quantity <= 0:
-        problems.add("quantity", "positive")
-    elif quantity > MAX_QUANTITY:
-        problems.add("quantity", "too_large")
+    check_quantity(problems, "quantity", quantity, MAX_QUANTITY)
     if min_order is not None:
         if min_order <= 0:
             problems.add("min_order", "positive")
@@ -67,7 +62,5 @@ def check_listing(*, quantity: float | None, min_order: float | None, price_vnd:
         problems.add("available_to", "window_order")
     if publishing and available_to and available_to < today:
         problems.add("available_to", "window_past")
-    for name, text in texts.items():
-        if len(text) > MAX_TEXT[name]:
-            problems.add(name, "too_long")
+    check_lengths(problems, texts, MAX_TEXT)
     return problems

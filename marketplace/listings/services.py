@@ -17,8 +17,7 @@ from marketplace.errors import NotFound, ValidationError
 from marketplace.listings import rules
 from marketplace.listings.models import Listing
 from marketplace.numbers import parse_quantity, parse_vnd
-from marketplace.products.services import find_product, find_variety
-from marketplace.products.units import parse_unit
+from marketplace.products.services import find_variety, product_and_unit
 from marketplace.validation import FieldProblems
 from marketplace.vietnamese import clean
 
@@ -69,14 +68,7 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
                  listing: Listing | None = None, publish: bool = False) -> Listing:
     """Create or update a listing; every problem is reported at once, nothing is half-saved."""
     problems = FieldProblems(MESSAGES)
-    product = find_product(db, data.product) if clean(data.product) else None
-    if not clean(data.product):
-        problems.add("product", "required")
-    elif product is None:
-        problems.add("product", "unknown_product")
-    unit = parse_unit(data.unit)
-    if unit is None:
-        problems.add("unit", "unknown_unit")
+    product, unit = product_and_unit(db, problems, data.product, data.unit)
     quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
     min_order = problems.parse("min_order", data.min_order, parse_quantity, "not_a_number")
     price = problems.parse("price_vnd", data.price_vnd, parse_vnd, "not_a_price")

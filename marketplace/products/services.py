@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 from marketplace.products.models import Category, Product, Variety
 from marketplace.products.rules import ProductNames, resolve_product
 from marketplace.products.taxonomy import CATEGORIES, PRODUCTS
+from marketplace.products.units import Unit, parse_unit
 from marketplace.vietnamese import clean, fold, slugify
 
 
@@ -78,3 +79,17 @@ def find_variety(product: Product | None, text: str) -> Variety | None:
         if any(fold(name) == wanted for name in (variety.name, *variety.synonym_list)):
             return variety
     return None
+
+
+def product_and_unit(db: Session, problems, product_text: str, unit_text: str) -> tuple[Product | None, Unit | None]:
+    """The product and unit a form or row names, recording "required", "unknown_product" and
+    "unknown_unit" problems (listings, demand and imports read them the same way)."""
+    product = find_product(db, product_text) if clean(product_text) else None
+    if not clean(product_text):
+        problems.add("product", "required")
+    elif product is None:
+        problems.add("product", "unknown_product")
+    unit = parse_unit(unit_text)
+    if unit is None:
+        problems.add("unit", "unknown_unit")
+    return product, unit
