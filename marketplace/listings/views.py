@@ -19,6 +19,7 @@ from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.numbers import editable_number
 from marketplace.products.services import categories_with_products
+from marketplace.templating import CERTIFICATE_TYPE_LABELS
 
 bp = Blueprint("listings", __name__)
 
@@ -49,7 +50,7 @@ def _form_input(form: forms.ListingForm) -> listings.ListingInput:
 
 def _credential_choices(form: forms.ListingForm, org) -> None:
     form.certificate_ids.choices = [
-        (c.id, f"{c.type.upper()} {c.number}") for c in credentials.certificates_of(db.session, org)]
+        (c.id, f"{CERTIFICATE_TYPE_LABELS[c.type]} {c.number}") for c in credentials.certificates_of(db.session, org)]
     form.planting_code_ids.choices = [(c.id, c.code) for c in credentials.codes_of(db.session, org)]
 
 

@@ -54,6 +54,7 @@ def test_a_chair_lists_produce_with_a_photo_and_updates_the_quantity_in_two_taps
     sign_in(page, email)
 
     page.goto("/listings/new")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # the form fits the phone
     page.locator("#product").fill("xoai")
     page.locator("#variety").fill("cat chu")
     page.locator("#quantity").fill("2,5")
