@@ -90,13 +90,14 @@ def parse_vnd(text: str | None) -> int | None:
 
 
 def editable_number(value: float | None) -> str:
-    """A number for an edit form that parse_decimal reads back as the same number.
+    """A number for an edit form, written the Vietnamese way, that parse_decimal reads back as
+    the same number: 2,5 for two and a half; 2,1250 (not 2,125, which reads as thousands).
 
-    Not "%g": 1500000 would show as 1.5e+06, and 2.125 would come back as 2125 (a thousands dot).
+    Not "%g": 1500000 would show as 1.5e+06.
     """
     if value is None:
         return ""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     if re.fullmatch(r"\d{1,3}\.\d{3}", text):
-        text += "0"  # 2.1250 cannot be read as thousands
-    return text
+        text += "0"  # three decimals would read as a thousands group
+    return text.replace(".", ",")

@@ -81,7 +81,7 @@ def test_a_chair_lists_produce_with_a_photo_and_updates_the_quantity_in_two_taps
     quantity.fill("1,5")
     page.get_by_test_id(f"quick-save-{listing_id}").tap()  # tap two: save
     expect(page.locator(".flash-success")).to_be_visible()
-    expect(page.get_by_test_id(f"quick-quantity-{listing_id}")).to_have_value("1,5")
+    expect(page.get_by_test_id(f"quick-quantity-{listing_id}")).to_have_value("1,5")  # Vietnamese decimal comma
 
 
 def test_staff_verify_a_planting_code_and_its_badge_appears(desktop_page: Page, live_app) -> None:

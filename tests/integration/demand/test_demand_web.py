@@ -627,10 +627,10 @@ def test_a_club_is_not_verified_as_a_buyer(app, market):
 
 @pytest.mark.parametrize(("stored", "shown"), [
     (5.0, "5"),
-    (2.5, "2.5"),
+    (2.5, "2,5"),  # the Vietnamese decimal comma
     (2.125, None),  # three decimals: must not come back as 2125 (a thousands dot)
     (12.125, None),
-    (1234.5, "1234.5"),
+    (1234.5, "1234,5"),
     (1_500_000.0, "1500000"),  # not 1.5e+06
 ])
 def test_saving_the_edit_form_unchanged_keeps_the_quantity(app, market, stored, shown):
