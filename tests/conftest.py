@@ -145,7 +145,13 @@ def _isolated_database(request, app: Flask) -> Iterator[None]:
 
 @pytest.fixture
 def session(app: Flask):
-    """The app's session inside an app context: for service and model tests."""
+    """The app's session inside an app context: for service and model tests.
+
+    Flask 3.1 reuses this app context for test-client requests made while it is pushed, so `g`
+    (the signed-in user, the locale, the CSRF token) carries over between those requests and
+    between clients. Tests with several users or sign-in/sign-out set up their data in
+    tests.factories.app_session(app) and make their requests after it.
+    """
     with app.app_context():
         yield db.session
 
