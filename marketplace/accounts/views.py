@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from wtforms import Form
 
 from marketplace import db
 from marketplace.access import public, signed_in
@@ -13,6 +12,7 @@ from marketplace.accounts import forms, rules
 from marketplace.accounts import services as accounts
 from marketplace.errors import ValidationError
 from marketplace.extensions import limiter
+from marketplace.forms import attach_errors
 from marketplace.mail import send_mail
 from marketplace.places.services import resolve_commune
 
@@ -29,17 +29,6 @@ def _identifier_limit() -> str:
 
 def _identifier_key() -> str:
     return "login:" + (request.form.get("identifier") or "").strip().lower()
-
-
-def _attach_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's field errors beside the fields; unknown fields go to the top."""
-    for name, messages in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-        else:
-            for message in messages:
-                flash(message, "error")
 
 
 def _safe_next(target: str | None) -> str:
@@ -63,7 +52,7 @@ def register():
             _create_org_from_form(form, user)
         except ValidationError as error:
             db.session.rollback()
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             db.session.commit()
             login_user(user)
@@ -172,7 +161,7 @@ def reset_password(token: str):
             accounts.set_password(db.session, user, form.password.data)
         except ValidationError as error:
             db.session.rollback()
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             db.session.commit()
             flash(_("Your password has been changed. Please sign in."), "success")
@@ -197,7 +186,7 @@ def change_password():
                                      form.password.data)
         except ValidationError as error:
             db.session.rollback()
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             db.session.commit()
             # The generation changed: keep this device signed in with the new identifier.
@@ -220,7 +209,7 @@ def create_organization():
             _create_org_from_form(form, current_user)
         except ValidationError as error:
             db.session.rollback()
-            _attach_errors(form, error)
+            attach_errors(form, error)
         else:
             db.session.commit()
             flash(_("Your organisation has been created."), "success")
