@@ -152,6 +152,23 @@ def _form_values(listing: Listing):
     return Values()
 
 
+@bp.route("/listings/<int:listing_id>/photos/<int:photo_id>/delete", methods=["POST"])
+@signed_in
+def delete_photo(listing_id: int, photo_id: int):
+    """A chair removes a photo (a listing holds at most 8, so old ones must be able to go)."""
+    from marketplace.listings import photos
+
+    listing = _listing_or_404(listing_id)
+    _require_manager(listing)
+    photo = next((p for p in listing.photos if p.id == photo_id), None)
+    if photo is None:
+        abort(404)
+    photos.delete_photo(db.session, photos.photo_store(), photo)
+    db.session.commit()
+    flash(_("The photo is removed."), "success")
+    return redirect(url_for("listings.edit", listing_id=listing.id))
+
+
 @bp.route("/listings/<int:listing_id>/quick", methods=["POST"])
 @signed_in
 def quick_update(listing_id: int):

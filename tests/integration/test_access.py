@@ -54,6 +54,7 @@ EXPECTED: dict[str, str] = {
     "listings.quick_update": "org_seller",
     "listings.change_status": "org_seller",
     "listings.manage": "org_seller",
+    "listings.delete_photo": "org_seller",
     "admin.users": "admin",
     "imports.upload": "staff",
     "imports.template": "staff",
@@ -125,7 +126,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
     session.commit()
     return {"org_id": club.id, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
-            "key": "missing", "size": "card", "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
+            "key": "missing", "size": "card", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
             "buyer_org_id": buyer_org.id}
 
 

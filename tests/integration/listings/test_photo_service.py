@@ -285,3 +285,36 @@ def test_media_stops_serving_a_deleted_photo(session, store, club, client):
     delete_photo(session, store, photo)
     session.commit()
     assert client.get(f"/media/{key}-card.webp").status_code == 404
+
+
+def test_a_chair_removes_a_photo_from_the_edit_page_and_others_cannot(app):
+    """The 8-photo limit would be a dead end without a way to remove one."""
+    import io
+
+    from PIL import Image
+
+    from marketplace.listings import photos
+    from tests.factories import app_session, login, make_listing, make_org, make_user, post
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG")
+    with app_session(app) as session:
+        club = make_org("club")
+        chair = make_user("seller", club)
+        stranger = make_user("seller")
+        listing = make_listing(club)
+        photo = photos.add_photo(session, photos.photo_store(), organization=session.merge(club),
+                                 listing=session.merge(listing), data=buffer.getvalue())
+        session.commit()
+        photo_id = photo.id
+    other = app.test_client()
+    login(other, stranger)
+    assert post(other, f"/listings/{listing.id}/photos/{photo_id}/delete").status_code == 403
+    client = app.test_client()
+    login(client, chair)
+    assert f"delete-photo-{photo_id}" in client.get(f"/listings/{listing.id}/edit").get_data(as_text=True)
+    response = post(client, f"/listings/{listing.id}/photos/{photo_id}/delete")
+    assert response.status_code == 302
+    with app_session(app) as session:
+        assert session.get(Photo, photo_id) is None
+    assert post(client, f"/listings/{listing.id}/photos/{photo_id}/delete").status_code == 404
