@@ -32,7 +32,11 @@ setup-db: $(VENV)/.installed-run translations
 	$(BIN)/marketplace demo --if-empty
 	$(BIN)/marketplace search reindex
 
+# The worker (the one process that writes the search index; it also keeps matches current and
+# sends their notifications) runs beside the web server and stops with it.
 run: setup-db
+	$(BIN)/marketplace worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app marketplace run --host 127.0.0.1 --port $(PORT)
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser here.

@@ -53,7 +53,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.listings.media_views import bp as media_bp
     from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.matching.views import bp as matching_bp
     from marketplace.places.views import bp as places_bp
+    from marketplace.search.views import bp as search_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -64,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(listings_bp)
     app.register_blueprint(demand_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(matching_bp)
     init_api(app)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
 
 import click
 from flask import Flask, current_app
@@ -21,6 +23,9 @@ PLATFORM_AGENCY_REF = "platform"
 def _fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
+
+
+log = logging.getLogger(__name__)
 
 
 @click.command("init-db")
@@ -88,12 +93,28 @@ def import_command(path: str, lang: str) -> None:
             _fail(_("Problems found: %(n)d. Nothing was stored: fix them in the file, then import the whole "
                     "file again.", n=len(report.problems)))
         db.session.commit()
+        _sync_search_after_import()
         for sheet, counts in report.counts.items():
             click.echo(_("%(sheet)s: %(created)d created, %(updated)d updated",
                          sheet=sheet, created=counts.created, updated=counts.updated))
         for notice in report.notices:
             click.echo(notice)
         click.echo(_("Imported: everything is stored."))
+
+
+def _sync_search_after_import() -> None:
+    """What was imported is searchable when the command returns (or as soon as the running
+    indexer gets to it, if one holds the index)."""
+    from flask_babel import gettext as _
+
+    from marketplace.search import services as search
+
+    try:
+        search.sync(db.session, search.backend())
+    except search.IndexBusy:
+        click.echo(_("Search: the running indexer will add what was imported in a moment."))
+    except OSError as error:
+        click.echo(_("Search index not updated (%(error)s): run “marketplace search sync”.", error=error))
 
 
 @click.group("users")
@@ -170,6 +191,38 @@ def search_reindex_command() -> None:
     click.echo(f"indexed {count} documents")
 
 
+@search_group.command("sync")
+@click.option("--follow", is_flag=True, help="Keep running: apply changes as they are committed.")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between looks at the outbox.")
+@with_appcontext
+def search_sync_command(follow: bool, interval: float) -> None:
+    """Apply committed changes (the search outbox) to the index; the one process that writes it."""
+    from marketplace.search import services as search
+
+    while True:
+        try:
+            report = search.sync(db.session, search.backend())
+        except search.IndexBusy:
+            if not follow:
+                _fail("another process is writing the index; it will apply these changes")
+            report = None
+        finally:
+            db.get_registry(current_app).remove()  # a fresh session (and snapshot) each round
+        if report is not None and (report.rows or report.rebuilt is not None or not follow):
+            _echo_sync(report)
+        if not follow:
+            return
+        time.sleep(interval)
+
+
+def _echo_sync(report) -> None:
+    applied = report.applied
+    if report.rebuilt is not None:
+        click.echo(f"built a new index: {report.rebuilt} documents")
+    click.echo(f"outbox rows: {report.rows}; documents updated {applied.updated}, deleted {applied.deleted}, "
+               f"unchanged {applied.unchanged}")
+
+
 @search_group.command("check")
 @with_appcontext
 def search_check_command() -> None:
@@ -185,6 +238,98 @@ def search_check_command() -> None:
         if ids:
             click.echo(f"{label}: {len(ids)} ({', '.join(ids[:10])}{' …' if len(ids) > 10 else ''})")
     sys.exit(1)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="One round, then exit (for cron or tests).")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between rounds.")
+@with_appcontext
+def worker_command(once: bool, interval: float) -> None:
+    """The background worker: follows committed changes to keep the search index and the matches
+    (and their notifications) current. Run one beside the web server (`make run` does)."""
+    from marketplace.dates import today_in_vietnam
+    from marketplace.matching import services as matching
+    from marketplace.search import services as search
+
+    registry = db.get_registry(current_app)
+    while True:
+        try:
+            report = search.sync(db.session, search.backend())
+            if report.rows or report.rebuilt is not None:
+                _echo_sync(report)
+        except search.IndexBusy:
+            pass  # another indexer holds this index; it applies the changes
+        finally:
+            registry.remove()
+        try:
+            matched = matching.follow(db.session, today_in_vietnam())
+            db.session.commit()
+            if matched.listings or matched.demand_posts:
+                click.echo(f"matches: {matched.demand_posts} requests and {matched.listings} listings refreshed, "
+                           f"{matched.full} full matches, {matched.notified} notifications")
+        except Exception:
+            db.session.rollback()
+            if once:
+                raise
+            log.exception("matching round failed; retrying")
+        finally:
+            registry.remove()
+        if once:
+            return
+        time.sleep(interval)
+
+
+@click.group("match")
+def match_group() -> None:
+    """Matching demand with supply."""
+
+
+@match_group.command("refresh")
+@with_appcontext
+def match_refresh_command() -> None:
+    """Rematch every open request now (the worker does this once a day by itself)."""
+    from marketplace.dates import today_in_vietnam
+    from marketplace.matching import services as matching
+
+    report = matching.rematch_all(db.session, today_in_vietnam())
+    db.session.commit()
+    click.echo(f"{report.demand_posts} requests rematched, {report.full} full matches, "
+               f"{report.notified} notifications")
+
+
+@match_group.command("evaluate")
+def match_evaluate_command() -> None:
+    """Run the labelled evaluation set (matching/evaluation.py) in a throwaway SQLite database and
+    print precision, recall and constraint violations; exit 1 when precision is below 1 or a full
+    match breaks a hard constraint. The configured database is not touched."""
+    import tempfile
+    from pathlib import Path
+
+    from marketplace.dates import today_in_vietnam
+    from marketplace.matching import evaluation
+
+    alembic_log = logging.getLogger("alembic")
+    with tempfile.TemporaryDirectory(prefix="chq-evaluate-") as folder:
+        app = create_app({"APP_ENV": "testing", "TESTING": True,
+                          "DATABASE_URL": f"sqlite:///{Path(folder) / 'evaluate.db'}",
+                          "SEARCH_INDEX_DIR": "memory://", "UPLOAD_DIR": "memory://", "MAIL_URL": "memory://"})
+        engine = db.get_engine(app)
+        level = alembic_log.level
+        alembic_log.setLevel(logging.WARNING)  # the migrations' progress is not the evaluation's output
+        try:
+            schema.upgrade(engine)
+            with app.app_context():
+                schema.load_reference_data(db.session)
+                db.session.commit()
+                result = evaluation.run(db.session, today_in_vietnam())
+                db.session.rollback()
+        finally:
+            alembic_log.setLevel(level)
+            engine.dispose()
+    for line in result.lines():
+        click.echo(line)
+    if not result.passed:
+        sys.exit(1)
 
 
 @click.group("credentials")
@@ -206,6 +351,7 @@ def credentials_expire_command() -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (init_db_command, demo_command, import_command, users_group, tokens_group, search_group,
+                    worker_command, match_group,
                     credentials_group):
         app.cli.add_command(command)
 

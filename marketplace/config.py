@@ -64,6 +64,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
         "MAIL_URL": env.get("MAIL_URL", "log://"),
         "MAIL_FROM": env.get("MAIL_FROM", "Chợ Hội Quán <no-reply@chohoiquan.local>"),
+        # The site's address as people reach it: links in mail sent by the background worker.
+        "PUBLIC_URL": env.get("PUBLIC_URL", f"http://127.0.0.1:{env.get('PORT', '5000')}"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,

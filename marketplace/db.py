@@ -6,6 +6,9 @@ commits once. The session is removed at the end of every request and rolled back
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, has_request_context, request
@@ -93,8 +96,22 @@ def _configure_sqlite(engine: Engine) -> None:
         # IMMEDIATE takes the write lock up front: a transaction that reads then writes
         # cannot fail half-way with "database is locked" when another writer got there first.
         # Safe requests (GET, HEAD) only read, so they begin DEFERRED and never queue.
-        read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        read_only = _reading.get() or (has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"))
         connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+
+_reading: ContextVar[bool] = ContextVar("reading", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside only read (or write in a fresh transaction of their own): on
+    SQLite they begin DEFERRED, so a long read such as a search rebuild never holds the write lock."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 def init_app(app: Flask) -> None:

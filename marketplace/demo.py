@@ -159,6 +159,11 @@ PLANTING_CODES: tuple[tuple, ...] = (
      date(2026, 8, 1), date(2029, 7, 31), "pending"),
     ("demo-hq-tan-thuan-tay", "VN-DTOR-9003", "growing_area", "xoài cát Hòa Lộc", 12.0, "CN",
      date(2024, 3, 1), date(2027, 2, 28), "suspended"),
+    # The club's own orchard code is approved for China only: a near miss for a US buyer.
+    ("demo-hq-xoai-my-xuong", "VN-DTOR-9004", "growing_area", "xoài cát Chu", 8.0, "CN",
+     date(2025, 7, 1), date(2028, 6, 30), "active"),
+    ("demo-hq-tan-thuan-tay", "VN-DTOR-9005", "growing_area", "xoài cát Chu", 6.0, "US;CN",
+     date(2025, 2, 1), date(2028, 1, 31), "suspended"),
 )
 # (ref, org ref, product, variety, quantity, unit, price, days from today: start, end,
 #  certificate numbers, codes, producer, description)
@@ -166,8 +171,10 @@ LISTINGS: tuple[tuple, ...] = (
     ("demo-l-xoai-cat-chu", "demo-htx-xoai-my-xuong", "xoài", "cát Chu", 8, "tấn", 38000, -5, 40,
      ("VietGAP-TT-13-09-82-9001", "9990000009001"), ("VN-DTOR-9001", "VN-DTPH-9001"), "",
      "Xoài cát Chu loại 1, 3–4 trái/kg, bao trái, sơ chế tại nhà đóng gói của HTX."),
-    ("demo-l-xoai-cat-chu-2", "demo-hq-xoai-my-xuong", "xoài", "cát Chu", 2.5, "tấn", 32000, 0, 25, (), (),
-     "Vườn chú Bảy Lợi", "Xoài cát Chu loại 2, giao tại vườn, nhận đặt từ 200 kg."),
+    ("demo-l-xoai-cat-chu-2", "demo-hq-xoai-my-xuong", "xoài", "cát Chu", 2.5, "tấn", 32000, 0, 25, (),
+     ("VN-DTOR-9004",), "Vườn chú Bảy Lợi", "Xoài cát Chu loại 2, giao tại vườn, nhận đặt từ 200 kg."),
+    ("demo-l-xoai-cat-chu-3", "demo-hq-tan-thuan-tay", "xoài", "cát Chu", 4, "tấn", 36000, 2, 50, (),
+     ("VN-DTOR-9005",), "", "Xoài cát Chu vườn Tân Thuận Tây; mã số vùng trồng đang bị tạm đình chỉ."),
     ("demo-l-xoai-hoa-loc", "demo-hq-tan-thuan-tay", "xoài", "cát Hòa Lộc", 1.2, "tấn", 55000, 3, 35, (), (), "",
      "Xoài cát Hòa Lộc chín cây, thơm ngọt."),
     ("demo-l-quyt-hong", "demo-hq-quyt-hong-long-hau", "quýt", "hồng Lai Vung", 15, "tấn", 28000, 10, 70, (), (),
@@ -206,6 +213,9 @@ DEMAND: tuple[tuple, ...] = (
      "", None, "CN", "29905", "Xuất khẩu Trung Quốc: cần mã số vùng trồng và cơ sở đóng gói được phê duyệt."),
     ("demo-d-quyt-tet", "demo-vua-cao-lanh", "quýt", "hồng Lai Vung", 8, "tấn", "seasonal", 20, 70, 25000, 32000,
      "", None, "", "29869", "Quýt hồng cho Tết, trái đều màu, thu tại vườn."),
+    ("demo-d-xoai-my", "demo-xuat-khau-sa-dec", "xoài", "cát Chu", 20, "tấn", "monthly", 5, 120, None, None,
+     "", None, "US", "29905", "20 tấn xoài cát Chu có mã số vùng trồng đi Mỹ: cần mã vùng trồng và cơ sở đóng "
+     "gói được phê duyệt cho thị trường Mỹ."),
     ("demo-d-tra-sen", "demo-che-bien-go-cong", "trà và bột sen", "", 1000, "hộp", "monthly", 0, 120, 60000, 80000,
      "", 3, "", "28306", "Trà sen OCOP từ 3 sao cho kênh quà tặng."),
 )

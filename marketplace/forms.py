@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -30,3 +31,7 @@ def attach_errors(form, error) -> None:
         else:
             for message in messages:
                 flash(message, "error")
+
+
+class CsrfForm(FlaskForm):
+    """A form with nothing but its CSRF token: for buttons that post (dismiss, mark read)."""

@@ -5,14 +5,19 @@ from marketplace.credentials.models import Certificate, CodeClaimFlag, Credentia
 from marketplace.db import Base
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.listings.models import Listing, Photo
+from marketplace.matching.models import MatchState, OutboxPositionRecord
+from marketplace.messaging.models import Notification
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
+from marketplace.search import outbox as _search_outbox  # noqa: F401  (registers the flush hook)
+from marketplace.search.models import SearchOutbox
 
 metadata = Base.metadata
 
 __all__ = [
-    "ApiToken", "Category", "Certificate", "CodeClaimFlag", "CredentialEvent", "DemandPost", "Listing", "Offer",
+    "ApiToken", "Category", "MatchState", "Notification", "OutboxPositionRecord",
+    "Certificate", "CodeClaimFlag", "CredentialEvent", "DemandPost", "Listing", "Offer",
     "Photo",
     "PlantingCode", "Commune", "Membership", "Organization", "PlaceSource", "Product",
-    "Province", "User", "Variety", "metadata",
+    "Province", "SearchOutbox", "User", "Variety", "metadata",
 ]

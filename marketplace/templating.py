@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import suppress
 
 from flask import Flask, request, url_for
@@ -88,6 +89,16 @@ def url_with_lang(lang: str) -> str:
     return url_for("main.home", lang=lang)
 
 
+def _unread_notifications() -> int:
+    """For the bell: counted only when the header asks (one small query for a signed-in user)."""
+    if not current_user.is_authenticated:
+        return 0
+    from marketplace import db
+    from marketplace.messaging.services import unread_count
+
+    return unread_count(db.session, current_user)
+
+
 def init_app(app: Flask) -> None:
     from marketplace.extensions import login_manager
 
@@ -113,7 +124,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["price_unit"] = price_unit
     app.jinja_env.filters["editable"] = editable_number  # in form fields: reads back as the same number
 
+    app.jinja_env.filters["fromjson"] = json.loads
+
     @app.context_processor
     def user_context():
         org = current_user.organization if current_user.is_authenticated else None
-        return {"current_org": org}
+        return {"current_org": org, "unread_notifications": _unread_notifications}

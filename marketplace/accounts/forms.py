@@ -85,6 +85,12 @@ class ChangePasswordForm(ResetPasswordForm):
                                      render_kw={"autocomplete": "current-password"})
 
 
+class NotificationForm(FlaskForm):
+    mail_notifications = SelectField(
+        _l("Mail me about new matches"),
+        choices=choices([("instant", _l("Yes, as they come")), ("off", _l("No, only in the app"))]))
+
+
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
 

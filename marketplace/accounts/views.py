@@ -173,7 +173,21 @@ def reset_password(token: str):
 @signed_in
 def account():
     return render_template("accounts/account.html", password_form=forms.ChangePasswordForm(),
-                           org_form=forms.OrganizationForm())
+                           org_form=forms.OrganizationForm(),
+                           notification_form=forms.NotificationForm(mail_notifications=current_user.mail_notifications))
+
+
+@bp.route("/account/notifications", methods=["POST"])
+@signed_in
+def notification_settings():
+    form = forms.NotificationForm()
+    if form.validate_on_submit():
+        current_user.mail_notifications = form.mail_notifications.data
+        db.session.commit()
+        flash(_("Saved."), "success")
+    else:
+        flash(_("We do not know that choice; nothing was changed."), "error")
+    return redirect(url_for("accounts.account") + "#notifications-heading")
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -194,7 +208,9 @@ def change_password():
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=form,
-                           org_form=forms.OrganizationForm()), 422
+                           org_form=forms.OrganizationForm(),
+                           notification_form=forms.NotificationForm(
+                               mail_notifications=current_user.mail_notifications)), 422
 
 
 @bp.route("/account/organization", methods=["POST"])
@@ -215,4 +231,5 @@ def create_organization():
             flash(_("Your organisation has been created."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=forms.ChangePasswordForm(),
-                           org_form=form), 422
+                           org_form=form, notification_form=forms.NotificationForm(
+                               mail_notifications=current_user.mail_notifications)), 422

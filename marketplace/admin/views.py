@@ -10,6 +10,8 @@ from marketplace import db
 from marketplace.access import role_required
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Membership, Organization, User
+from marketplace.dates import today_in_vietnam
+from marketplace.matching import services as matching
 
 bp = Blueprint("admin", __name__)
 
@@ -18,8 +20,9 @@ bp = Blueprint("admin", __name__)
 @role_required("staff")
 def dashboard():
     newest = db.session.scalars(select(Organization).order_by(Organization.created_at.desc()).limit(10))
+    matched, open_posts = matching.demand_with_full_match(db.session, today_in_vietnam())
     return render_template("admin/dashboard.html", counts=accounts.count_by_kind(db.session),
-                           newest=list(newest))
+                           newest=list(newest), matched=matched, open_posts=open_posts)
 
 
 @bp.route("/admin/users")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 
 class CommuneSchema(Schema):
@@ -218,3 +218,73 @@ class DemandInputSchema(Schema):
     needs_planting_code = fields.Raw(load_default=False)
     export_market = fields.Raw(load_default="")
     quality_notes = fields.Raw(load_default="")
+
+
+class SearchQuerySchema(Schema):
+    """Documents the parameters; the values are read by marketplace.search.query.read_request,
+    which reports every unreadable one (422) instead of guessing."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(metadata={"description": "words, with or without accents; \"quoted phrase\"; "
+                                               "certificate names (vietgap, hữu cơ) and ocop act as filters"})
+    type = fields.String(metadata={"description": "listing | demand | org"})
+    category = fields.String(metadata={"description": "category code, e.g. fruit"})
+    commune = fields.String(metadata={"description": "5-digit commune code"})
+    certificate = fields.List(fields.String(), metadata={
+        "description": "vietgap | globalgap | organic (repeat or comma-separate); valid credentials only"})
+    min_ocop = fields.String(metadata={"description": "1–5; a valid OCOP rating with at least these stars"})
+    has_planting_code = fields.String(metadata={"description": "true: an active growing-area code"})
+    available_from = fields.String(metadata={"description": "dd/mm/yyyy or yyyy-mm-dd"})
+    available_to = fields.String(metadata={"description": "dd/mm/yyyy or yyyy-mm-dd"})
+    price_min = fields.String(metadata={"description": "đồng per unit (per kg for goods sold by weight); 38k works"})
+    price_max = fields.String()
+    sort = fields.String(metadata={"description": "relevance | price | newest | harvest"})
+    page = fields.String(metadata={"description": "from 1"})
+    per_page = fields.String(metadata={"description": "1–100, default 20"})
+
+
+class SearchHitSchema(Schema):
+    type = fields.String()
+    id = fields.Integer()
+    ref = fields.String(allow_none=True)
+    title = fields.String()
+    org = fields.Nested(OrgRefSchema, allow_none=True)
+    score = fields.Float(allow_none=True, metadata={"description": "relevance; null when sorted by a field"})
+    highlight = fields.String(metadata={"description": "the title as HTML-escaped text, matches in <mark>"})
+    snippet = fields.String()
+    price_vnd = fields.Integer(allow_none=True)
+    url = fields.Url()
+
+
+class SearchResultSchema(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    results = fields.List(fields.Nested(SearchHitSchema))
+    facets = fields.Dict(metadata={"description": "type, category, commune (top 12): counts; credentials: "
+                                                  "counts of results with each valid credential"})
+    suggestion = fields.String(allow_none=True, metadata={"description": "did you mean, when nothing matched"})
+
+
+class MatchQuerySchema(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class MatchSchema(Schema):
+    listing_id = fields.Integer(metadata={"description": "on /demand/{id}/matches"})
+    listing_ref = fields.String(allow_none=True)
+    demand_id = fields.Integer(metadata={"description": "on /listings/{id}/matches"})
+    demand_ref = fields.String(allow_none=True)
+    full = fields.Boolean(metadata={"description": "meets every hard constraint; false: a near miss"})
+    score = fields.Integer(metadata={"description": "0–100, see docs/matching.md"})
+    dismissed = fields.Boolean()
+    reasons = fields.List(fields.String(), metadata={"description": "in the caller's language"})
+    unmet = fields.List(fields.String())
+    details = fields.Dict(metadata={"description": "the same as data: {code, …parameters, text}"})
+
+
+class MatchListSchema(Schema):
+    total = fields.Integer()
+    matches = fields.List(fields.Nested(MatchSchema))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -23,7 +23,11 @@ from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.listings import services as listings
+from marketplace.matching import services as matching
 from marketplace.places.services import search_communes
+from marketplace.search import services as search
+from marketplace.search import views as search_views
+from marketplace.search.query import read_request as read_search_request
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Chợ Hội Quán API v1")
 
@@ -240,3 +244,81 @@ def create_demand(body: dict):
     demand = demand_service.save_demand(db.session, org, data, current_user, today=today)
     db.session.commit()
     return jsonify(serializers.demand_json(demand, today, show_buyer=True)), 201
+
+
+@blp.route("/search")
+@public
+@blp.arguments(schemas.SearchQuerySchema, location="query")
+@blp.response(200, schemas.SearchResultSchema)
+def search_index(_query: dict):
+    """Listings, demand posts and organisations that match, with facet counts.
+
+    Only published, unexpired listings with quantity left, open demand and organisations. 422 with
+    a message per parameter that cannot be read. `org` of a demand post only for signed-in callers.
+    """
+    search_request, problems = read_search_request(request.args, categories=search_views.category_codes())
+    if problems:
+        raise ValidationError(_("Some search parameters could not be read."),
+                              fields=search_views.problem_messages(problems))
+    page = search.run_search(db.session, search.backend(), search_request, today_in_vietnam())
+    results = []
+    for hit, obj in page.items():
+        if hit.type == "org":
+            org, url = obj, url_for("main.organization", org_id=obj.id, _external=True)
+        elif hit.type == "listing":
+            org, url = obj.organization, url_for("listings.show", listing_id=obj.id, _external=True)
+        else:
+            org = obj.organization if current_user.is_authenticated else None
+            url = url_for("demand.show", demand_id=obj.id, _external=True)
+        results.append({"type": hit.type, "id": hit.object_id, "ref": hit.ref or None, "title": hit.title,
+                        "org": serializers.org_ref_json(org) if org is not None else None,
+                        "score": hit.score, "highlight": str(hit.highlight), "snippet": str(hit.snippet),
+                        "price_vnd": hit.price, "url": url})
+    result = page.result
+    return jsonify({"total": result.total, "page": result.page, "per_page": result.per_page,
+                    "results": results, "facets": result.facets, "suggestion": result.suggestion})
+
+
+def _matches_json(matches, side: str, limit: int) -> dict:
+    from marketplace.matching.presentation import describe, reasons_json
+
+    hidden = matching.dismissed(db.session, side, demand_ids={m.demand.id for m in matches},
+                                listing_ids={m.listing.id for m in matches}) if matches else set()
+    results = []
+    for m in matches[:limit]:
+        item = {"listing_id": m.listing.id, "listing_ref": m.listing.ref} if side == "buyer" else {
+            "demand_id": m.demand.id, "demand_ref": m.demand.ref}
+        item |= {"full": m.full, "score": m.score, "dismissed": m.key in hidden,
+                 "reasons": [describe(r) for r in m.reasons], "unmet": [describe(r) for r in m.unmet],
+                 "details": {"reasons": reasons_json(m.reasons), "unmet": reasons_json(m.unmet)}}
+        results.append(item)
+    return {"total": len(matches), "matches": results}
+
+
+@blp.route("/demand/<int:demand_id>/matches")
+@signed_in
+@blp.arguments(schemas.MatchQuerySchema, location="query")
+@blp.response(200, schemas.MatchListSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def demand_matches(query: dict, demand_id: int):
+    """Listings that can serve this demand post: full matches first (best score first), then near
+    misses with what is unmet. The buyer's own posts only (and staff)."""
+    demand = demand_service.get_demand(db.session, demand_id)
+    if not (can_manage_demand(current_user, demand.organization) or current_user.is_staff):
+        raise PermissionDenied(_("Only the buyer who posted this request can see its matches."))
+    found = matching.matches_for_demand(db.session, demand.id, today_in_vietnam())
+    return jsonify(_matches_json(found, "buyer", query["limit"]))
+
+
+@blp.route("/listings/<int:listing_id>/matches")
+@signed_in
+@blp.arguments(schemas.MatchQuerySchema, location="query")
+@blp.response(200, schemas.MatchListSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def listing_matches(query: dict, listing_id: int):
+    """Open demand this listing can serve, full matches first. The club's own listings only (and staff)."""
+    listing = listings.get_listing(db.session, listing_id)
+    if not (can_manage_supply(current_user, listing.organization) or current_user.is_staff):
+        raise PermissionDenied(_("Only the club that lists this can see its matches."))
+    found = matching.matches_for_listing(db.session, listing.id, today_in_vietnam())
+    return jsonify(_matches_json(found, "seller", query["limit"]))

@@ -16,8 +16,9 @@ from marketplace.demand import forms, rules
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost
 from marketplace.errors import NotFound, ValidationError
-from marketplace.forms import attach_errors, choices
+from marketplace.forms import CsrfForm, attach_errors, choices
 from marketplace.listings import services as listings
+from marketplace.matching.views import demand_cards
 from marketplace.numbers import editable_number
 from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
@@ -136,7 +137,9 @@ def show(demand_id: int):
         is_buyer=is_buyer, can_offer=can_offer, offer_form=offer_form,
         offers=demand_service.offers_visible_to(demand, seller, is_buyer=is_buyer),
         coverage=demand_service.coverage_of(demand) if is_buyer else None,
-        show_buyer=current_user.is_authenticated)
+        show_buyer=current_user.is_authenticated,
+        match_cards_list=demand_cards(demand) if is_buyer or current_user.is_authenticated and current_user.is_staff
+        else None, match_form=CsrfForm())
 
 
 def _listing_choices(form: forms.OfferForm, seller, today) -> None:

@@ -1,18 +1,33 @@
-"""Vietnamese text analysis for the index.
+"""Vietnamese text analysis for the index, and reading what a person typed into the search box.
 
-Two analyses of the same text: *folded* (NFC, lower case, accents removed, đ→d) so that
-"dua" finds dứa, dừa and dưa; and *accented* (NFC, lower case) so that "dứa" can rank
-pineapple above coconut and melon. No stemming: Vietnamese words are not inflected.
-Normalisation happens before the tokenizer splits, or combining marks would split words.
+Two analyses of the same text: *folded* (NFC, lower case, accents removed, đ→d, regional word
+synonyms unified) so that "dua" finds dứa, dừa and dưa; and *accented* (NFC, lower case) so
+that "dứa" can rank pineapple above coconut and melon. No stemming: Vietnamese words are not
+inflected. Normalisation happens before the tokenizer splits, or combining marks would split
+words.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from dataclasses import dataclass, field
+from itertools import dropwhile
 
 from whoosh.analysis import Filter, LowercaseFilter, NormalizingRegexTokenizer
 
+from marketplace.products.taxonomy import NOISE_WORDS, WORD_SYNONYMS
+from marketplace.vietnamese import fold, nfc
+
 WORD = r"\w+"
+
+# Words in the box that name a certification: they become the (valid-only) certificate filter
+# rather than text, so "xoai vietgap" never finds a mango whose VietGAP has lapsed.
+CERTIFICATE_WORDS: dict[str, str] = {
+    "vietgap": "vietgap", "globalgap": "globalgap", "global gap": "globalgap", "viet gap": "vietgap",
+    "huu co": "organic", "organic": "organic",
+}
+OCOP_WORD = "ocop"
 
 
 class FoldAccentsFilter(Filter):
@@ -26,9 +41,162 @@ class FoldAccentsFilter(Filter):
             yield token
 
 
+class WordSynonymFilter(Filter):
+    """Regional words that mean the same thing read as one: quả → trái, bông → hoa."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = WORD_SYNONYMS.get(token.text, token.text)
+            yield token
+
+
 def accented_analyzer():
     return NormalizingRegexTokenizer("NFC", expression=WORD) | LowercaseFilter()
 
 
 def folded_analyzer():
-    return accented_analyzer() | FoldAccentsFilter()
+    return accented_analyzer() | FoldAccentsFilter() | WordSynonymFilter()
+
+
+def folded_word(word: str) -> str:
+    folded = fold(word).replace(" ", "")
+    return WORD_SYNONYMS.get(folded, folded)
+
+
+@dataclass(frozen=True)
+class Word:
+    folded: str
+    accented: str  # lower case, NFC; equal to folded when typed without marks
+
+    @property
+    def has_marks(self) -> bool:
+        """Typed with accents (not merely a regional synonym: "qua" reads as "trai")."""
+        return fold(self.accented) != self.accented
+
+
+@dataclass
+class ParsedQuery:
+    """The search box, read: loose words, quoted phrases, and filters spelled out as words."""
+
+    words: list[Word] = field(default_factory=list)
+    phrases: list[list[Word]] = field(default_factory=list)
+    certificates: list[str] = field(default_factory=list)
+    ocop_stars: int | None = None  # "ocop" → 3 (any certified rating); "ocop 4 sao" → 4
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.phrases)
+
+    def all_words(self) -> list[Word]:
+        return self.words + [w for phrase in self.phrases for w in phrase]
+
+
+_QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?")
+
+
+def read_words(text: str) -> list[Word]:
+    # NFKC also turns full-width letters from some phone keyboards (ｘｏａｉ) into plain ones.
+    words = []
+    for raw in re.findall(WORD, unicodedata.normalize("NFKC", text).lower()):
+        folded = folded_word(raw)
+        if folded:
+            words.append(Word(folded, raw))
+    return words
+
+
+def parse_query(text: str | None) -> ParsedQuery:
+    """Read a query as typed: "xoai cat chu vietgap", "\"cát chu\" ocop", "trái thơm".
+
+    Leading noise words (trái, quả, cây…) are dropped unless nothing else is left; certificate
+    names (even with one typo) and "ocop" (with its stars: "ocop 4 sao") become filters; text in
+    quotes is a phrase.
+    """
+    parsed = ParsedQuery()
+    text = nfc(text or "")[:200]
+    for match in _QUOTED.finditer(text):
+        phrase = read_words(match.group(1))
+        if len(phrase) > 1:
+            parsed.phrases.append(phrase)
+        else:
+            parsed.words.extend(phrase)
+    loose = read_words(_QUOTED.sub(" ", text))
+    folded = " ".join(w.folded for w in loose)
+    for spelled, certificate in CERTIFICATE_WORDS.items():
+        if re.search(rf"\b{spelled}\b", folded):
+            if certificate not in parsed.certificates:
+                parsed.certificates.append(certificate)
+            drop = spelled.split()
+            loose = _remove_sequence(loose, drop)
+            folded = " ".join(w.folded for w in loose)
+    for word in list(loose):  # "vietgpa", "globalgab": a typo in a certificate name is still one
+        certificate = _misspelled_certificate(word.folded)
+        if certificate:
+            if certificate not in parsed.certificates:
+                parsed.certificates.append(certificate)
+            loose.remove(word)
+    loose = _read_ocop(loose, parsed)
+    kept = list(dropwhile(_is_noise, loose))
+    parsed.words = (kept or loose) + parsed.words
+    return parsed
+
+
+# The noise words as written with their marks: "hòa" (in Hòa Lộc) is not "hoa" (flower).
+ACCENTED_NOISE_WORDS = frozenset({"trái", "quả", "cây", "con", "bông", "hoa"})
+
+
+def _is_noise(word: Word) -> bool:
+    return word.accented in ACCENTED_NOISE_WORDS if word.has_marks else word.folded in NOISE_WORDS
+
+
+def _read_ocop(words: list[Word], parsed: ParsedQuery) -> list[Word]:
+    """"ocop", "ocop 4 sao", "4 sao ocop", "ocop 5*": the OCOP filter, with its stars if given."""
+    folded = [w.folded for w in words]
+    if OCOP_WORD not in folded:
+        return words
+    drop = set()
+    stars = 3
+    for i, word in enumerate(folded):
+        if word == OCOP_WORD:
+            drop.add(i)
+        elif word in {"3", "4", "5"} and any(folded[j] in (OCOP_WORD, "sao") for j in (i - 1, i + 1)
+                                              if 0 <= j < len(folded)):
+            stars = int(word)
+            drop.add(i)
+            if i + 1 < len(folded) and folded[i + 1] == "sao":
+                drop.add(i + 1)
+    parsed.ocop_stars = max(parsed.ocop_stars or 0, stars)
+    return [w for i, w in enumerate(words) if i not in drop]
+
+
+def _misspelled_certificate(word: str) -> str | None:
+    if len(word) < 6 or word in CERTIFICATE_WORDS:
+        return None
+    for spelled, certificate in CERTIFICATE_WORDS.items():
+        if " " not in spelled and within_one_edit(word, spelled):
+            return certificate
+    return None
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """One letter added, removed, changed, or two neighbours swapped."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1:]
+
+
+def _remove_sequence(words: list[Word], sequence: list[str]) -> list[Word]:
+    n = len(sequence)
+    for i in range(len(words) - n + 1):
+        if [w.folded for w in words[i:i + n]] == sequence:
+            return words[:i] + words[i + n:]
+    return words

@@ -1,14 +1,35 @@
-"""Rebuilding the index from the database and comparing the two."""
+"""Rebuilding, following and checking the index, and running a search for a page or the API.
+
+The indexer (`marketplace search sync --follow`, started by `make run`) is the one process that
+writes an index: it reads the outbox rows its index has not handled, rebuilds the documents of
+what changed from the database, writes the index, and only then records how far it got (in a
+file that lives with the index). A crash anywhere in between leaves the rows unhandled, and the
+next run handles them again; writing a document twice is harmless.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
 
-from marketplace.search.backend import SearchBackend, make_backend
-from marketplace.search.documents import all_documents
+from marketplace.accounts.models import Organization
+from marketplace.db import reading
+from marketplace.demand.models import DemandPost
+from marketplace.listings.models import Listing
+from marketplace.search import outbox  # noqa: F401  (registers the flush hook with every app)
+from marketplace.search.backend import WRITE_TIMEOUT, Applied, IndexBusy, SearchBackend, SearchResult, make_backend
+from marketplace.search.documents import all_documents, documents_for
+from marketplace.search.models import SearchOutbox
+from marketplace.search.query import SearchRequest
+
+SYNC_BATCH = 500
+
+__all__ = ["IndexBusy", "IndexDifferences", "SearchPage", "SyncReport", "check", "reindex", "run_search",
+           "sync", "sync_batch"]
 
 
 @dataclass
@@ -22,8 +43,79 @@ class IndexDifferences:
         return not (self.missing or self.extra or self.stale)
 
 
-def reindex(db: Session, backend: SearchBackend) -> int:
-    return backend.rebuild(all_documents(db))
+@dataclass
+class SyncReport:
+    rows: int = 0
+    rebuilt: int | None = None  # documents written by a full rebuild, when there was no index
+    applied: Applied = field(default_factory=Applied)
+    pruned: int = 0
+
+
+@dataclass
+class OutboxPosition:
+    """How far one index has followed the outbox.
+
+    Every row up to `upto` is handled; `seen` holds rows above it already handled (id → when the
+    row was written). The outbox is a log that each index follows on its own — several hosts can
+    each keep an index following one PostgreSQL database — so rows are not deleted when handled
+    but pruned after RETENTION. PostgreSQL hands out ids at insert time, so a slow transaction can
+    commit a row *below* one already handled: gaps under a handled row are waited for, up to
+    LATE_WINDOW, before they are given up as rolled back.
+    """
+
+    upto: int = 0
+    seen: dict[int, float] = field(default_factory=dict)
+    updated_at: float = 0.0
+
+    @classmethod
+    def load(cls, state: dict) -> OutboxPosition:
+        return cls(upto=int(state.get("upto", 0)), seen={int(k): v for k, v in state.get("seen", {}).items()},
+                   updated_at=float(state.get("updated_at", 0.0)))
+
+    def dump(self) -> dict:
+        return {"upto": self.upto, "seen": {str(k): v for k, v in self.seen.items()}, "updated_at": self.updated_at}
+
+    def handled(self, row_id: int) -> bool:
+        return row_id <= self.upto or row_id in self.seen
+
+    def advance(self, now: float) -> None:
+        for row_id in sorted(self.seen):
+            contiguous = row_id == self.upto + 1
+            if contiguous or self.seen[row_id] < now - LATE_WINDOW.total_seconds():
+                self.upto = row_id
+                del self.seen[row_id]
+            else:
+                break
+
+
+LATE_WINDOW = timedelta(minutes=2)  # longer than any write transaction runs between flush and commit
+RETENTION = timedelta(days=7)  # an index that has not followed the outbox for this long is rebuilt
+
+
+def _now() -> float:
+    return datetime.now(UTC).timestamp()
+
+
+def row_timestamp(moment: datetime) -> float:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _rebuild(db: Session, backend: SearchBackend) -> int:
+    """A full rebuild; rows of the last LATE_WINDOW are followed again after it (cheaply: the
+    documents they name are found unchanged), so nothing committed during the rebuild is lost."""
+    started = datetime.now(UTC)
+    boundary = db.scalar(select(func.max(SearchOutbox.id))
+                         .where(SearchOutbox.created_at < started - LATE_WINDOW)) or 0
+    position = OutboxPosition(upto=boundary, updated_at=started.timestamp())
+    return backend.rebuild(all_documents(db), state=position.dump())
+
+
+def reindex(db: Session, backend: SearchBackend, *, timeout: float = WRITE_TIMEOUT) -> int:
+    """Rebuild from the database into a new index and swap it in."""
+    with backend.lock(timeout), reading():
+        count = _rebuild(db, backend)
+        db.commit()
+        return count
 
 
 def check(db: Session, backend: SearchBackend) -> IndexDifferences:
@@ -34,6 +126,117 @@ def check(db: Session, backend: SearchBackend) -> IndexDifferences:
         extra=sorted(set(actual) - set(expected)),
         stale=sorted(k for k in set(expected) & set(actual) if expected[k] != actual[k]),
     )
+
+
+def unhandled_rows(db: Session, position: OutboxPosition, batch: int) -> list:
+    """Outbox rows the position has not handled: late ones below its highest, then up to batch new."""
+    columns = (SearchOutbox.id, SearchOutbox.entity, SearchOutbox.entity_id, SearchOutbox.created_at)
+    top = max(position.seen, default=position.upto)
+    late = [row for row in db.execute(select(*columns).where(SearchOutbox.id > position.upto,
+                                                             SearchOutbox.id <= top).order_by(SearchOutbox.id))
+            if row.id not in position.seen]
+    new = db.execute(select(*columns).where(SearchOutbox.id > top).order_by(SearchOutbox.id).limit(batch)).all()
+    return late + list(new)
+
+
+def pending(db: Session, backend: SearchBackend) -> int:
+    """Outbox rows this index has not handled yet."""
+    position = OutboxPosition.load(backend.read_state())
+    return len(unhandled_rows(db, position, batch=10**9))
+
+
+def _split(doc_key: str) -> tuple[str, int]:
+    kind, object_id = doc_key.split(":")
+    return kind, int(object_id)
+
+
+def sync_batch(db: Session, backend: SearchBackend, position: OutboxPosition, *,
+               batch: int = SYNC_BATCH) -> SyncReport:
+    """Handle up to `batch` new outbox rows (and any late ones); the caller holds the lock."""
+    report = SyncReport()
+    rows = unhandled_rows(db, position, batch)
+    if not rows:
+        return report
+    keys = {(row.entity, row.entity_id) for row in rows}
+    documents = documents_for(db, keys)
+    org_ids = [entity_id for entity, entity_id in keys if entity == "org"]
+    if org_ids:
+        # Listings and demand deleted with their organisation (ON DELETE CASCADE) never passed
+        # through the session: find them by what the index says they belonged to.
+        others = backend.doc_ids_of_orgs(org_ids) - set(documents)
+        documents |= documents_for(db, {_split(key) for key in others})
+    report.applied = backend.apply(documents)
+    for row in rows:
+        position.seen[row.id] = row_timestamp(row.created_at)
+    report.rows = len(rows)
+    return report
+
+
+def sync(db: Session, backend: SearchBackend, *, timeout: float = WRITE_TIMEOUT,
+         batch: int = SYNC_BATCH) -> SyncReport:
+    """Bring this index up to date with everything committed; commits (it only reads, but for
+    the prune).
+
+    Builds the index from scratch when there is none (a fresh machine, a lost folder) or when it
+    has not followed the outbox for longer than the outbox keeps rows. Prunes old rows.
+    """
+    total = SyncReport()
+    with backend.lock(timeout), reading():
+        position = OutboxPosition.load(backend.read_state()) if backend.exists() else None
+        if position is None or (position.updated_at and position.updated_at < _now() - RETENTION.total_seconds()):
+            total.rebuilt = _rebuild(db, backend)
+            position = OutboxPosition.load(backend.read_state())
+        while True:
+            report = sync_batch(db, backend, position, batch=batch)
+            position.advance(_now())
+            position.updated_at = _now()
+            backend.write_state(position.dump())
+            if not report.rows:
+                break
+            total.rows += report.rows
+            for name in ("updated", "deleted", "unchanged"):
+                setattr(total.applied, name, getattr(total.applied, name) + getattr(report.applied, name))
+        db.commit()  # end the read; the prune below writes in a short transaction of its own
+        cutoff = datetime.now(UTC) - RETENTION
+        total.pruned = db.execute(delete(SearchOutbox).where(SearchOutbox.created_at < cutoff)).rowcount or 0
+        db.commit()
+    return total
+
+
+@dataclass
+class SearchPage:
+    """A search result with the database objects behind its hits, for rendering cards."""
+
+    result: SearchResult
+    objects: dict[str, object] = field(default_factory=dict)
+
+    def items(self):
+        """(hit, object) pairs, skipping any hit whose object the index has not yet seen go."""
+        for hit in self.result.hits:
+            obj = self.objects.get(hit.doc_id)
+            if obj is not None:
+                yield hit, obj
+
+
+def run_search(db: Session, backend: SearchBackend, request: SearchRequest, today: date) -> SearchPage:
+    result = backend.search(request, today)
+    page = SearchPage(result)
+    ids: dict[str, list[int]] = {"listing": [], "demand": [], "org": []}
+    for hit in result.hits:
+        ids[hit.type].append(hit.object_id)
+    loaders = {
+        "listing": select(Listing).options(selectinload(Listing.photos), selectinload(Listing.certificates),
+                                           selectinload(Listing.planting_codes), selectinload(Listing.variety))
+        .where(Listing.id.in_(ids["listing"])),
+        "demand": select(DemandPost).options(selectinload(DemandPost.variety))
+        .where(DemandPost.id.in_(ids["demand"])),
+        "org": select(Organization).where(Organization.id.in_(ids["org"])),
+    }
+    for kind, statement in loaders.items():
+        if ids[kind]:
+            for obj in db.scalars(statement):
+                page.objects[f"{kind}:{obj.id}"] = obj
+    return page
 
 
 def init_app(app: Flask) -> None:

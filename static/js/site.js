@@ -65,6 +65,36 @@
 
   document.querySelectorAll("[data-commune-picker]").forEach(setUpCommunePicker);
 
+  // Search box suggestions: the browser's own <datalist>, filled from /search/suggest as the
+  // person types (a pause of 250 ms first, so a slow phone does not send a request per key).
+  function setUpSuggestions(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    var timer = null, lastQuery = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var query = input.value.trim();
+        if (query.length < 2 || query === lastQuery) return;
+        lastQuery = query;
+        fetch(input.dataset.suggest + "?q=" + encodeURIComponent(query), { headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+          .then(function (data) {
+            if (input.value.trim() !== query) return;
+            list.textContent = "";
+            (data.results || []).forEach(function (title) {
+              var option = document.createElement("option");
+              option.value = title;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () {});
+      }, 250);
+    });
+  }
+
+  document.querySelectorAll("input[data-suggest]").forEach(setUpSuggestions);
+
   // Move focus to an error summary so screen readers announce what went wrong.
   var summary = document.querySelector(".error-summary");
   if (summary) summary.focus();

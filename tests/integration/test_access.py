@@ -25,6 +25,8 @@ EXPECTED: dict[str, str] = {
     "main.products": "public",
     "main.health": "public",
     "places.communes": "public",
+    "search.results": "public",
+    "search.suggest": "public",
     "accounts.register": "public",
     "accounts.login": "public",
     "accounts.forgot_password": "public",
@@ -32,6 +34,12 @@ EXPECTED: dict[str, str] = {
     "accounts.logout": "user",
     "accounts.account": "user",
     "accounts.change_password": "user",
+    "accounts.notification_settings": "user",
+    "matching.index": "user",
+    "matching.dismiss": "match_party",
+    "matching.notifications": "user",
+    "matching.open_notification": "user",
+    "matching.read_all": "user",
     "accounts.create_organization": "user",
     "admin.dashboard": "staff",
     "credentials.manage": "org_seller_or_staff",
@@ -63,12 +71,15 @@ EXPECTED: dict[str, str] = {
     "api.list_orgs": "public",
     "api.get_org": "public",
     "api.communes": "public",
+    "api.search_index": "public",
     "api.list_listings": "public",
     "api.get_listing": "public",
     "api.create_listing": "acting_seller",
     "api.list_demand": "public",
     "api.get_demand": "public",
     "api.create_demand": "acting_buyer",
+    "api.demand_matches": "org_buyer_or_staff",
+    "api.listing_matches": "org_seller_or_staff",
     "media.photo": "public",
 }
 # Views that come from libraries and carry no decorator of ours.
@@ -79,7 +90,7 @@ ROLES = ("anonymous", "seller", "buyer", "staff", "admin")
 # says "signed in", and the view itself lets in only the club's sellers (and staff, to look).
 OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member": "user",
                 "acting_seller": "user", "org_buyer": "user",
-                "acting_buyer": "user"}
+                "acting_buyer": "user", "match_party": "user", "org_buyer_or_staff": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
@@ -87,6 +98,8 @@ ALLOWED = {
     "acting_seller": {"seller"},
     "org_buyer": {"buyer", "admin"},
     "acting_buyer": {"buyer"},  # acts for a club or cooperative, whatever else they may be
+    "match_party": {"seller", "buyer", "admin"},  # the listing's club or the request's buyer
+    "org_buyer_or_staff": {"buyer", "staff", "admin"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin"},
     "seller": {"seller", "admin"},
@@ -127,11 +140,13 @@ def _sample_objects(session, club, buyer_org) -> dict:
     return {"org_id": club.id, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
             "key": "missing", "size": "card", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
-            "buyer_org_id": buyer_org.id}
+            "buyer_org_id": buyer_org.id, "notification_id": 999999}
 
 
 # Routes whose sample object is not the club's: they name the buyer's organisation.
 BUYER_ORG_ROUTES = {"demand.manage"}
+# Samples that differ for one route.
+ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}}
 
 
 def test_every_route_is_known(app):
@@ -161,7 +176,8 @@ def test_each_route_for_each_role(app, session, role):
     for rule, method in _routes(app):
         policy = (EXPECTED | THIRD_PARTY)[rule.endpoint]
         url = _url_for(app, rule, samples | ({"org_id": samples["buyer_org_id"]}
-                                             if rule.endpoint in BUYER_ORG_ROUTES else {}))
+                                             if rule.endpoint in BUYER_ORG_ROUTES else {})
+                       | ROUTE_SAMPLES.get(rule.endpoint, {}))
         if method == "GET":
             response = client.get(url)
         else:

@@ -1,0 +1,185 @@
+"""Reading the facts the matching rules need, straight from the tables (no ORM objects: matching
+one demand post reads thousands of listings, and plain rows are several times faster)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from marketplace.credentials.models import Certificate, PlantingCode
+from marketplace.credentials.rules import split_markets
+from marketplace.dates import VIETNAM
+from marketplace.demand.models import DemandPost, Offer
+from marketplace.listings.models import Listing, listing_certificates, listing_planting_codes
+from marketplace.matching.rules import Credential, DemandFacts, ListingFacts
+from marketplace.places.models import Commune
+from marketplace.products.models import Variety
+from marketplace.products.units import UNITS
+from marketplace.vietnamese import fold
+
+ACTIVE_DAYS = 14  # a seller who updated a listing or made an offer this recently is responsive
+STOP_WORDS = frozenset({"va", "cua", "cho", "the", "la", "co", "loai", "kg", "tan", "ta"})
+
+
+def words_of(*texts: str | None) -> frozenset[str]:
+    return _words(" ".join(t for t in texts if t))
+
+
+@lru_cache(maxsize=65_536)
+def _words(text: str) -> frozenset[str]:
+    # Cached: the same listings are read on every view of a demand page, and folding their
+    # descriptions was most of the time of reading them (docs/performance.md).
+    return frozenset(w for w in fold(text).split() if len(w) > 1 and w not in STOP_WORDS)
+
+
+def _kg(unit: str) -> float | None:
+    found = UNITS.get(unit)
+    return found.kg if found else None
+
+
+def _variety_key(variety_id: int | None, text: str | None) -> str:
+    if variety_id:
+        return f"v{variety_id}"
+    return fold(text or "")
+
+
+def _local_day(moment: datetime | None) -> date | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VIETNAM).date()
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _listing_credentials(db: Session, ids: list[int]) -> dict[int, list[Credential]]:
+    found: dict[int, list[Credential]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        rows = db.execute(select(listing_certificates.c.listing_id, Certificate.type, Certificate.status,
+                                 Certificate.expires_on, Certificate.stars, Certificate.number)
+                          .join(Certificate, Certificate.id == listing_certificates.c.certificate_id)
+                          .where(listing_certificates.c.listing_id.in_(chunk)))
+        for listing_id, kind, status, until, stars, number in rows:
+            found[listing_id].append(Credential(kind, status, until, stars, (), number))
+        rows = db.execute(select(listing_planting_codes.c.listing_id, PlantingCode.kind, PlantingCode.status,
+                                 PlantingCode.valid_until, PlantingCode.markets, PlantingCode.code)
+                          .join(PlantingCode, PlantingCode.id == listing_planting_codes.c.planting_code_id)
+                          .where(listing_planting_codes.c.listing_id.in_(chunk)))
+        for listing_id, kind, status, until, markets, code in rows:
+            found[listing_id].append(Credential(kind, status, until, None, tuple(split_markets(markets)), code))
+    return found
+
+
+def _responsiveness(db: Session, org_ids: set[int], today: date) -> dict[int, float]:
+    """A stand-in until conversations (issue #7) measure reply times: a seller who updated a
+    listing or made an offer in the last ACTIVE_DAYS days is responsive (1.0); one who did not,
+    less so (0.3)."""
+    if not org_ids:
+        return {}
+    since = datetime.combine(today - timedelta(days=ACTIVE_DAYS), datetime.min.time(), tzinfo=UTC)
+    active: set[int] = set()
+    ids = list(org_ids)
+    for chunk in _chunks(ids):
+        active |= set(db.scalars(select(Listing.organization_id).where(
+            Listing.organization_id.in_(chunk), Listing.updated_at >= since).distinct()))
+        active |= set(db.scalars(select(Offer.organization_id).where(
+            Offer.organization_id.in_(chunk), Offer.created_at >= since).distinct()))
+    return {org_id: (1.0 if org_id in active else 0.3) for org_id in org_ids}
+
+
+def public_listing_filter(today: date):
+    return and_(Listing.status == "published", Listing.quantity_available > 0, Listing.available_to >= today)
+
+
+def load_listings(db: Session, today: date, *, ids: Iterable[int] | None = None,
+                  product_id: int | None = None) -> list[ListingFacts]:
+    """Listings by id (whatever their state), or the public listings of one product."""
+    commune = aliased(Commune)
+    from marketplace.accounts.models import Organization
+
+    statement = (select(Listing.id, Listing.ref, Listing.organization_id, Listing.product_id, Listing.variety_id,
+                        Listing.variety_text, Variety.name, Listing.quantity_available, Listing.unit,
+                        Listing.min_order, Listing.price_vnd, Listing.available_from, Listing.available_to,
+                        Listing.status, Listing.updated_at, Listing.grade, Listing.description,
+                        commune.latitude, commune.longitude)
+                 .join(Organization, Organization.id == Listing.organization_id)
+                 .outerjoin(commune, commune.code == Organization.commune_code)
+                 .outerjoin(Variety, Variety.id == Listing.variety_id))
+    if ids is not None:
+        id_list = list(ids)
+        rows = [row for chunk in _chunks(id_list) for row in db.execute(statement.where(Listing.id.in_(chunk)))]
+    else:
+        rows = list(db.execute(statement.where(Listing.product_id == product_id, public_listing_filter(today))))
+    credentials = _listing_credentials(db, [row.id for row in rows])
+    responsive = _responsiveness(db, {row.organization_id for row in rows}, today)
+    facts = []
+    for row in rows:
+        variety_label = row.name or row.variety_text or ""
+        public = row.status == "published" and row.quantity_available > 0 and row.available_to >= today
+        facts.append(ListingFacts(
+            id=row.id, ref=row.ref, org_id=row.organization_id, product_id=row.product_id,
+            variety_key=_variety_key(row.variety_id, row.variety_text), variety_label=variety_label,
+            quantity=float(row.quantity_available), unit=row.unit, kg_per_unit=_kg(row.unit),
+            min_order=float(row.min_order) if row.min_order else None, price_vnd=row.price_vnd,
+            available_from=row.available_from, available_to=row.available_to, public=public,
+            credentials=tuple(credentials.get(row.id, ())), latitude=row.latitude, longitude=row.longitude,
+            updated_on=_local_day(row.updated_at), responsiveness=responsive.get(row.organization_id),
+            words=words_of(variety_label, row.grade, row.description)))
+    return facts
+
+
+def open_demand_filter(today: date):
+    return and_(DemandPost.status == "open", DemandPost.needed_to >= today)
+
+
+def load_demand(db: Session, today: date, *, ids: Iterable[int] | None = None,
+                product_id: int | None = None, product_ids: Iterable[int] | None = None) -> list[DemandFacts]:
+    """Demand posts by id (whatever their state), or the open demand of some products."""
+    from marketplace.accounts.models import Organization
+
+    delivery, home = aliased(Commune), aliased(Commune)
+    accepted = (select(Offer.demand_id, func.sum(Offer.quantity).label("accepted"))
+                .where(Offer.status == "accepted").group_by(Offer.demand_id).subquery())
+    statement = (select(DemandPost.id, DemandPost.ref, DemandPost.organization_id, DemandPost.product_id,
+                        DemandPost.variety_id, DemandPost.variety_text, Variety.name, DemandPost.quantity,
+                        DemandPost.unit, DemandPost.needed_from, DemandPost.needed_to, DemandPost.price_min_vnd,
+                        DemandPost.price_max_vnd, DemandPost.required_certificates, DemandPost.min_ocop_stars,
+                        DemandPost.needs_planting_code, DemandPost.export_market, DemandPost.quality_notes,
+                        func.coalesce(delivery.latitude, home.latitude).label("latitude"),
+                        func.coalesce(delivery.longitude, home.longitude).label("longitude"),
+                        func.coalesce(accepted.c.accepted, 0).label("accepted"))
+                 .join(Organization, Organization.id == DemandPost.organization_id)
+                 .outerjoin(delivery, delivery.code == DemandPost.delivery_commune_code)
+                 .outerjoin(home, home.code == Organization.commune_code)
+                 .outerjoin(Variety, Variety.id == DemandPost.variety_id)
+                 .outerjoin(accepted, accepted.c.demand_id == DemandPost.id))
+    if ids is not None:
+        id_list = list(ids)
+        rows = [row for chunk in _chunks(id_list) for row in db.execute(statement.where(DemandPost.id.in_(chunk)))]
+    else:
+        products = [product_id] if product_id is not None else list(product_ids or [])
+        condition = or_(*[DemandPost.product_id == p for p in products]) if products else True
+        rows = list(db.execute(statement.where(open_demand_filter(today), condition)))
+    facts = []
+    for row in rows:
+        variety_label = row.name or row.variety_text or ""
+        facts.append(DemandFacts(
+            id=row.id, ref=row.ref, org_id=row.organization_id, product_id=row.product_id,
+            variety_key=_variety_key(row.variety_id, row.variety_text), variety_label=variety_label,
+            quantity=max(0.0, float(row.quantity) - float(row.accepted or 0)), unit=row.unit,
+            kg_per_unit=_kg(row.unit), needed_from=row.needed_from, needed_to=row.needed_to,
+            price_min=row.price_min_vnd, price_max=row.price_max_vnd,
+            required_certificates=tuple(c for c in (row.required_certificates or "").split(";") if c),
+            min_ocop_stars=row.min_ocop_stars, needs_planting_code=bool(row.needs_planting_code),
+            export_market=(row.export_market or "").upper(), latitude=row.latitude, longitude=row.longitude,
+            words=words_of(variety_label, row.quality_notes)))
+    return facts

@@ -1,0 +1,324 @@
+"""Matching use cases: the matches of a demand post or a listing (computed from current data when
+asked), remembering full matches to notify each pair once, dismissals, and following changes.
+
+Pages and the API compute matches when shown, so what they show is never stale. The worker
+(`marketplace worker`) follows the change log (the search outbox) and refreshes the remembered
+state of what changed: a new full match above NOTIFY_SCORE notifies both sides once. Once a day
+it rematches everything, because credentials and windows expire with the date alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from marketplace.db import utcnow
+from marketplace.demand.models import DemandPost
+from marketplace.listings.models import Listing
+from marketplace.matching import facts as load
+from marketplace.matching.models import MatchState, OutboxPositionRecord
+from marketplace.matching.rules import DemandFacts, ListingFacts, Reason, check, convert
+from marketplace.matching.scoring import score as soft_score
+from marketplace.messaging import services as messaging
+
+NEAR_MISS_MAX_UNMET = 2  # a listing failing more constraints than this is not worth showing
+NOTIFY_SCORE = 50  # a full match at least this good is worth a notification
+REMEMBERED_PER_DEMAND = 50  # full matches remembered per demand post (the best ones)
+CONSUMER = "matching"
+
+
+@dataclass
+class Match:
+    demand: DemandFacts
+    listing: ListingFacts
+    full: bool
+    score: int
+    reasons: list[Reason] = field(default_factory=list)
+    unmet: list[Reason] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.demand.id, self.listing.id)
+
+
+def evaluate(demand: DemandFacts, listing: ListingFacts, today: date) -> Match:
+    checked = check(demand, listing, today)
+    scored = soft_score(demand, listing, today)
+    return Match(demand, listing, checked.full, scored.total, checked.reasons + scored.reasons, checked.unmet)
+
+
+def rank(matches: Iterable[Match]) -> list[Match]:
+    """Full matches first (best score first), then near misses (fewest unmet, then score)."""
+    return sorted(matches, key=lambda m: (not m.full, len(m.unmet), -m.score, m.listing.id, m.demand.id))
+
+
+def _worth_showing(match: Match) -> bool:
+    return match.full or len(match.unmet) <= NEAR_MISS_MAX_UNMET
+
+
+def _add_pooling(demand: DemandFacts, matches: list[Match]) -> None:
+    """Say, on a full match that covers only part, whether all full matches together cover it."""
+    full = [m for m in matches if m.full]
+    if demand.quantity <= 0 or len(full) < 2:
+        return
+    pooled = 0.0
+    for m in full:
+        wanted_in_listing_unit = convert(demand.quantity, demand, m.listing)
+        if wanted_in_listing_unit:
+            pooled += min(1.0, m.listing.quantity / wanted_in_listing_unit)
+    percent = min(100, int(pooled * 100))
+    for m in full:
+        share = next((r for r in m.reasons if r.code == "quantity"), None)
+        if share is not None and share.args["percent"] < 100:
+            m.reasons.append(Reason.of("pooled", percent=percent, count=len(full)))
+
+
+def matches_for_demand_facts(demand: DemandFacts, listings: Iterable[ListingFacts], today: date) -> list[Match]:
+    matches = [m for m in (evaluate(demand, listing, today) for listing in listings) if _worth_showing(m)]
+    _add_pooling(demand, matches)
+    return rank(matches)
+
+
+def matches_for_demand(db: Session, demand_id: int, today: date) -> list[Match]:
+    found = load.load_demand(db, today, ids=[demand_id])
+    if not found:
+        return []
+    demand = found[0]
+    return matches_for_demand_facts(demand, load.load_listings(db, today, product_id=demand.product_id), today)
+
+
+def matches_for_listing(db: Session, listing_id: int, today: date) -> list[Match]:
+    found = load.load_listings(db, today, ids=[listing_id])
+    if not found:
+        return []
+    listing = found[0]
+    demands = load.load_demand(db, today, product_id=listing.product_id)
+    return rank(m for m in (evaluate(d, listing, today) for d in demands) if _worth_showing(m))
+
+
+def dismissed(db: Session, side: str, *, demand_ids: Iterable[int] = (), listing_ids: Iterable[int] = ()
+              ) -> set[tuple[int, int]]:
+    column = MatchState.buyer_dismissed_at if side == "buyer" else MatchState.seller_dismissed_at
+    statement = select(MatchState.demand_id, MatchState.listing_id).where(column.is_not(None))
+    demand_ids, listing_ids = list(demand_ids), list(listing_ids)
+    if demand_ids:
+        statement = statement.where(MatchState.demand_id.in_(demand_ids))
+    if listing_ids:
+        statement = statement.where(MatchState.listing_id.in_(listing_ids))
+    return {(d, listing) for d, listing in db.execute(statement)}
+
+
+def _state(db: Session, demand_id: int, listing_id: int) -> MatchState:
+    state = db.scalar(select(MatchState).where(MatchState.demand_id == demand_id,
+                                               MatchState.listing_id == listing_id))
+    if state is None:
+        state = MatchState(demand_id=demand_id, listing_id=listing_id)
+        db.add(state)
+    return state
+
+
+def dismiss(db: Session, demand_id: int, listing_id: int, side: str) -> None:
+    state = _state(db, demand_id, listing_id)
+    if side == "buyer":
+        state.buyer_dismissed_at = state.buyer_dismissed_at or utcnow()
+    else:
+        state.seller_dismissed_at = state.seller_dismissed_at or utcnow()
+    db.flush()
+
+
+def undismiss(db: Session, demand_id: int, listing_id: int, side: str) -> None:
+    state = _state(db, demand_id, listing_id)
+    if side == "buyer":
+        state.buyer_dismissed_at = None
+    else:
+        state.seller_dismissed_at = None
+    db.flush()
+
+
+# -- remembering and notifying ----------------------------------------------------------------
+
+@dataclass
+class RefreshReport:
+    demand_posts: int = 0
+    listings: int = 0
+    full: int = 0
+    notified: int = 0
+
+
+def _remember(db: Session, matches: list[Match], *, demand_ids: set[int] = frozenset(),
+              listing_ids: set[int] = frozenset()) -> list[Match]:
+    """Store the full matches of the given scope; forget (as not full) the scope's other pairs.
+    Returns the new full matches worth a notification."""
+    full = {m.key: m for m in matches if m.full}
+    statement = select(MatchState)
+    if demand_ids:
+        statement = statement.where(MatchState.demand_id.in_(list(demand_ids)))
+    if listing_ids:
+        statement = statement.where(MatchState.listing_id.in_(list(listing_ids)))
+    states = {(s.demand_id, s.listing_id): s for s in db.scalars(statement)}
+    now = utcnow()
+    fresh = []
+    for key, state in states.items():
+        if key not in full and state.full:
+            state.full, state.computed_at = False, now
+    for key, match in full.items():
+        state = states.get(key)
+        if state is None:
+            state = MatchState(demand_id=key[0], listing_id=key[1])
+            db.add(state)
+        state.full, state.score, state.computed_at = True, match.score, now
+        state.first_full_at = state.first_full_at or now
+        if state.notified_at is None and match.score >= NOTIFY_SCORE:
+            state.notified_at = now
+            fresh.append(match)
+    db.flush()
+    return fresh
+
+
+def refresh_demand(db: Session, demand_id: int, today: date) -> tuple[int, list[Match]]:
+    found = load.load_demand(db, today, ids=[demand_id])
+    # A request already covered by accepted offers is not matched any more (nothing left to tell).
+    open_post = found and found[0].needed_to >= today and found[0].quantity > 0 and _is_open(db, demand_id)
+    matches = [] if not open_post else [
+        m for m in matches_for_demand_facts(found[0], load.load_listings(db, today, product_id=found[0].product_id),
+                                            today) if m.full][:REMEMBERED_PER_DEMAND]
+    return len(matches), _remember(db, matches, demand_ids={demand_id})
+
+
+def refresh_listing(db: Session, listing_id: int, today: date) -> tuple[int, list[Match]]:
+    matches = [m for m in matches_for_listing(db, listing_id, today) if m.full and m.demand.quantity > 0]
+    return len(matches), _remember(db, matches, listing_ids={listing_id})
+
+
+def _is_open(db: Session, demand_id: int) -> bool:
+    return db.scalar(select(DemandPost.status).where(DemandPost.id == demand_id)) == "open"
+
+
+def refresh(db: Session, keys: Iterable[tuple[str, int]], today: date, *, notify: bool = True) -> RefreshReport:
+    """Recompute what changed: ("listing", id), ("demand", id) or ("org", id) for all of an org's."""
+    report = RefreshReport()
+    listing_ids, demand_ids = set(), set()
+    for kind, object_id in keys:
+        if kind == "listing":
+            listing_ids.add(object_id)
+        elif kind == "demand":
+            demand_ids.add(object_id)
+        elif kind == "org":
+            listing_ids |= set(db.scalars(select(Listing.id).where(Listing.organization_id == object_id)))
+            demand_ids |= set(db.scalars(select(DemandPost.id).where(DemandPost.organization_id == object_id)))
+    fresh: list[Match] = []
+    for listing_id in sorted(listing_ids):
+        count, new = refresh_listing(db, listing_id, today)
+        report.listings += 1
+        report.full += count
+        fresh += new
+    for demand_id in sorted(demand_ids):
+        count, new = refresh_demand(db, demand_id, today)
+        report.demand_posts += 1
+        report.full += count
+        fresh += new
+    if notify:
+        report.notified = notify_matches(db, fresh)
+    return report
+
+
+def rematch_all(db: Session, today: date, *, notify: bool = True) -> RefreshReport:
+    """Every open demand post against the listings of its product (each product's listings read
+    once). Run daily: validity and windows change with the date alone."""
+    report = RefreshReport()
+    posts = load.load_demand(db, today)
+    by_product: dict[int, list[DemandFacts]] = defaultdict(list)
+    for post in posts:
+        by_product[post.product_id].append(post)
+    fresh: list[Match] = []
+    for product_id, demands in by_product.items():
+        listings = load.load_listings(db, today, product_id=product_id)
+        for demand in demands:
+            if demand.quantity <= 0:
+                continue  # covered by accepted offers
+            full = [m for m in matches_for_demand_facts(demand, listings, today) if m.full][:REMEMBERED_PER_DEMAND]
+            fresh += _remember(db, full, demand_ids={demand.id})
+            report.demand_posts += 1
+            report.full += len(full)
+    # Pairs whose demand closed or expired are no longer full matches.
+    open_ids = {p.id for p in posts}
+    for state in db.scalars(select(MatchState).where(MatchState.full.is_(True))):
+        if state.demand_id not in open_ids:
+            state.full = False
+    db.flush()
+    if notify:
+        report.notified = notify_matches(db, fresh)
+    return report
+
+
+def notify_matches(db: Session, matches: list[Match]) -> int:
+    """Tell the buyer's buyers and the club's sellers about each new good full match."""
+    count = 0
+    for match in matches:
+        demand = db.get(DemandPost, match.demand.id)
+        listing = db.get(Listing, match.listing.id)
+        if demand is None or listing is None:
+            continue
+        params = {"demand": demand.title, "listing": listing.title, "seller": listing.organization.name,
+                  "buyer": demand.organization.name, "score": match.score}
+        buyers = messaging.members(db, demand.organization_id, ("buyer",))
+        sellers = messaging.members(db, listing.organization_id, ("seller",))
+        count += messaging.notify(
+            db, buyers, messaging.Message("match", params | {"side": "buyer"}, f"/demand/{demand.id}#matches"),
+            subject=lambda _user, p=params: _("New match for your request: %(listing)s", **p),
+            body=lambda _user, p=params: _("%(seller)s has %(listing)s, a full match for your request "
+                                           "“%(demand)s” (score %(score)d/100).", **p))
+        count += messaging.notify(
+            db, sellers, messaging.Message("match", params | {"side": "seller"}, f"/listings/{listing.id}#matches"),
+            subject=lambda _user, p=params: _("A buyer needs your %(listing)s", **p),
+            body=lambda _user, p=params: _("%(buyer)s asks for “%(demand)s”: your listing %(listing)s is a full "
+                                           "match (score %(score)d/100).", **p))
+    return count
+
+
+def demand_with_full_match(db: Session, today: date) -> tuple[int, int]:
+    """(open demand posts with at least one full match, open demand posts): for staff."""
+    open_posts = select(DemandPost.id).where(DemandPost.status == "open", DemandPost.needed_to >= today)
+    total = db.scalar(select(func.count()).select_from(open_posts.subquery())) or 0
+    matched = db.scalar(select(func.count(func.distinct(MatchState.demand_id)))
+                        .where(MatchState.full.is_(True), MatchState.demand_id.in_(open_posts))) or 0
+    return matched, total
+
+
+# -- following the change log ---------------------------------------------------------------
+
+def follow(db: Session, today: date, *, batch: int = 500) -> RefreshReport:
+    """Refresh what changed since last time; once a day, everything. The caller commits."""
+    from marketplace.search.services import OutboxPosition, row_timestamp, unhandled_rows
+
+    record = db.get(OutboxPositionRecord, CONSUMER)
+    if record is None:
+        record = OutboxPositionRecord(consumer=CONSUMER, state="{}")
+        db.add(record)
+    state = json.loads(record.state or "{}")
+    position = OutboxPosition.load(state)
+    total = RefreshReport()
+    if state.get("rematched_on") != today.isoformat():
+        total = rematch_all(db, today)
+        state["rematched_on"] = today.isoformat()
+    while True:
+        rows = unhandled_rows(db, position, batch)
+        if not rows:
+            break
+        report = refresh(db, {(row.entity, row.entity_id) for row in rows}, today)
+        for row in rows:
+            position.seen[row.id] = row_timestamp(row.created_at)
+        position.advance(utcnow().timestamp())
+        for name in ("demand_posts", "listings", "full", "notified"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+    position.updated_at = utcnow().timestamp()
+    record.state = json.dumps(position.dump() | {"rematched_on": state["rematched_on"]})
+    db.flush()
+    return total

@@ -1,0 +1,1 @@
+"""Notifications (in-app and mail); conversations come with issue #7."""
