@@ -504,7 +504,9 @@ def machine() -> str:
 
 
 def _ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}×" if b > 0 else "—"
+    if b <= 0:
+        return "—"
+    return f"{a / b:.2f}×" if a < b else f"{a / b:.1f}×"
 
 
 def _cell(t: Timing) -> str:
