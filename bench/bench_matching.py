@@ -16,7 +16,7 @@ offers on them, are added here with the same seed), then times, through marketpl
 
 Prints the tables and refreshes the Matching section of docs/performance.md (not with --quick).
 
-    .venv/bin/python bench/bench_matching.py             # 100,000 listings, 5,000 posts, ~8 minutes
+    .venv/bin/python bench/bench_matching.py             # 100,000 listings, 5,000 posts, ~6 minutes
     .venv/bin/python bench/bench_matching.py --quick     # 5,000 listings, 500 posts, ~10 seconds
 """
 
@@ -51,6 +51,7 @@ from bench_search import PeakMemory, Timing  # noqa: E402
 
 from marketplace import create_app, db, schema  # noqa: E402
 from marketplace.accounts.models import Organization  # noqa: E402
+from marketplace.credentials.models import Certificate  # noqa: E402
 from marketplace.dates import today_in_vietnam  # noqa: E402
 from marketplace.demand.models import DemandPost, Offer  # noqa: E402
 from marketplace.listings.models import Listing, listing_certificates, listing_planting_codes  # noqa: E402
@@ -262,7 +263,7 @@ REST = "the rest: matches kept, filtered, pooled, ranked (+ the garbage collecto
 PROFILE_GROUPS = (  # (label, file suffix, function name): cumulative time under cProfile
     ("load demand (facts.load_demand)", "matching/facts.py", "load_demand"),
     ("load listings (facts.load_listings)", "matching/facts.py", "load_listings"),
-    ("… of which words_of / fold of the descriptions", "matching/facts.py", "words_of"),
+    ("… of which words_of (descriptions folded into words)", "matching/facts.py", "words_of"),
     ("… of which credentials (2 queries per 900 listings)", "matching/facts.py", "_listing_credentials"),
     ("… of which responsiveness (2 queries per 900 sellers)", "matching/facts.py", "_responsiveness"),
     ("rules (rules.check)", "matching/rules.py", "check"),
@@ -332,8 +333,6 @@ def change_listing(session, listing_id: int, i: int, rng: random.Random) -> str:
                     listing_planting_codes.c.planting_code_id == rng.choice(codes)))
             session.execute(update(Listing).where(Listing.id == listing_id).values(updated_at=now))
             return "credential removed"
-        from marketplace.credentials.models import Certificate
-
         own = session.scalars(select(Certificate.id).where(Certificate.organization_id == org_id)).all()
         if own:
             session.execute(insert(listing_certificates), [{"listing_id": listing_id, "certificate_id": own[0]}])
@@ -624,8 +623,9 @@ def interpretation(report: Report) -> str:
     loading = p["load demand"] + p["load listings"]
     profile = report.profile
     listing_profile = profile.get("load listings (facts.load_listings)", 0.0) or 1.0
-    words = profile.get("… of which words_of / fold of the descriptions", 0.0)
+    words = profile.get("… of which words_of (descriptions folded into words)", 0.0)
     responsive = profile.get("… of which responsiveness (2 queries per 900 sellers)", 0.0)
+    credentials = profile.get("… of which credentials (2 queries per 900 listings)", 0.0)
     reasons = profile.get("… of which Reason.of", 0.0)
     pure_profile = (profile.get("rules (rules.check)", 0.0) + profile.get("scoring (scoring.score)", 0.0)) or 1.0
     a, b = _fit(report.posts, report.match)
@@ -638,14 +638,14 @@ def interpretation(report: Report) -> str:
         f"listings of its product, about {b:.0f} ms per 1,000 (the largest product here has {biggest.candidates:,}: "
         f"{biggest_ms:.0f} ms). Every candidate is read from the database, turned into facts and run through "
         "every rule and every score, with reasons, on every view of the demand page and the API, which then "
-        "show the first 10 (the API its `limit`); nothing is cached between views.",
-        f"- Reading the facts is {loading / total:.0%} of the time, the pure rules and scoring "
-        f"{(total - loading) / total:.0%} (the garbage collector included: {report.match_gc / n * 1000:.0f} ms "
-        f"of the {statistics.fmean(report.match.samples):.0f} ms mean). Inside `load_listings` (profiler "
-        f"figures): folding every description into words (`words_of` → `vietnamese.fold`, a "
-        f"per-character `unicodedata.category` loop) is {words / listing_profile:.0%}, the responsiveness "
-        f"queries {responsive / listing_profile:.0%}; the rest is the SQL and building the rows. In the pure "
-        f"part, making `Reason` objects is {reasons / pure_profile:.0%} of check + score.",
+        "show the first 10 (the API its `limit`); between views only the folded words of descriptions are cached.",
+        f"- Reading the facts is {loading / total:.0%} of the time, evaluating them "
+        f"{(total - loading) / total:.0%}; Python's garbage collector runs inside both, "
+        f"{report.match_gc / n * 1000:.0f} ms of the {statistics.fmean(report.match.samples):.0f} ms mean. Inside "
+        f"`load_listings` (profiler figures): the responsiveness queries are {responsive / listing_profile:.0%}, "
+        f"the credential queries {credentials / listing_profile:.0%}, folding descriptions into words "
+        f"(`words_of`, warm here) {words / listing_profile:.0%}; the rest is fetching the rows and building "
+        f"the facts. In check + score, making `Reason` objects is {reasons / pure_profile:.0%}.",
         f"- A listing change is cheap ({report.listing_refresh.p50:.0f} ms at the median): the listing is "
         "checked only against the open demand of its product. A demand-post change costs about as much as "
         "matching that post, plus remembering its full matches.",
@@ -656,7 +656,8 @@ def interpretation(report: Report) -> str:
         + f". Reading each product's listings once is only {_s(r.get('fixed', 0.0))} of it: the time goes into "
         "evaluating every pair in full (near misses and their reasons included) although only full matches "
         f"are kept, and {r.get('gc', 0.0) / max(r.get('seconds', 0.0), 1e-9):.0%} of the measured run was "
-        "Python's garbage collector. A second run, with every state already stored, costs as much as the first.",
+        f"Python's garbage collector. A second run, with every state already stored, took {_s(r.get('again', 0.0))} "
+        f"against {_s(r.get('seconds', 0.0))}.",
     ]
     return "\n".join(lines)
 
@@ -685,7 +686,7 @@ whole is extrapolated: the fixed part (reading every open post and each product'
 apart) plus the measured per-post part scaled up. Those figures are marked as extrapolated.
 
 ```
-.venv/bin/python bench/bench_matching.py             # about 8 minutes
+.venv/bin/python bench/bench_matching.py             # about 6 minutes
 .venv/bin/python bench/bench_matching.py --quick     # 5,000 listings, 500 posts, 10 seconds; no doc
 ```
 """

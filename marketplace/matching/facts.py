@@ -30,7 +30,7 @@ def words_of(*texts: str | None) -> frozenset[str]:
     return _words(" ".join(t for t in texts if t))
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8_192)  # ~3 KB each: a large product's listings, not the whole market
 def _words(text: str) -> frozenset[str]:
     # Cached: the same listings are read on every view of a demand page, and folding their
     # descriptions was most of the time of reading them (docs/performance.md).
