@@ -124,22 +124,16 @@ def _state(db: Session, demand_id: int, listing_id: int) -> MatchState:
     return state
 
 
-def dismiss(db: Session, demand_id: int, listing_id: int, side: str) -> None:
+def dismiss(db: Session, demand_id: int, listing_id: int, side: str, *, hidden: bool = True) -> None:
+    """Hide a match from one side's cards (buyer or seller), or show it again with hidden=False."""
     state = _state(db, demand_id, listing_id)
-    if side == "buyer":
-        state.buyer_dismissed_at = state.buyer_dismissed_at or utcnow()
-    else:
-        state.seller_dismissed_at = state.seller_dismissed_at or utcnow()
+    column = "buyer_dismissed_at" if side == "buyer" else "seller_dismissed_at"
+    setattr(state, column, (getattr(state, column) or utcnow()) if hidden else None)
     db.flush()
 
 
 def undismiss(db: Session, demand_id: int, listing_id: int, side: str) -> None:
-    state = _state(db, demand_id, listing_id)
-    if side == "buyer":
-        state.buyer_dismissed_at = None
-    else:
-        state.seller_dismissed_at = None
-    db.flush()
+    dismiss(db, demand_id, listing_id, side, hidden=False)
 
 
 # -- remembering and notifying ----------------------------------------------------------------

@@ -48,6 +48,13 @@ class SearchRequest:
         return replace(self, parsed=parsed, certificates=certificates, min_ocop=min_ocop)
 
     @property
+    def active_filters(self) -> int:
+        """How many filters narrow the search (the dates and the price range count once each)."""
+        return (bool(self.category) + bool(self.commune) + len(self.certificates) + bool(self.min_ocop)
+                + bool(self.has_planting_code) + bool(self.available_from or self.available_to)
+                + (self.price_min is not None or self.price_max is not None))
+
+    @property
     def effective_sort(self) -> str:
         if self.sort == "relevance" and self.parsed.empty:
             return "newest"  # nothing to rank by: the freshest first

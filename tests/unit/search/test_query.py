@@ -178,3 +178,10 @@ def test_every_problem_is_reported_at_once():
                               commune="d", certificate="e")
     assert set(problems) == {"page", "sort", "type", "available_from", "price_min", "min_ocop", "commune",
                              "certificate"}
+
+
+def test_active_filters_count_each_narrowing_once():
+    request, _ = read_request({"q": "xoai vietgap", "category": "fruit", "available_from": "01/12/2026",
+                               "available_to": "31/12/2026", "price_max": "40k"})
+    assert request.active_filters == 4  # category, VietGAP (typed), the dates, the price range
+    assert read_request({"q": "xoai"})[0].active_filters == 0
