@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
+    from marketplace.alerts.views import bp as alerts_bp
     from marketplace.api import init_app as init_api
     from marketplace.credentials.views import bp as credentials_bp
     from marketplace.demand.views import bp as demand_bp
@@ -54,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.matching.views import bp as matching_bp
+    from marketplace.messaging.views import bp as messaging_bp
     from marketplace.places.views import bp as places_bp
     from marketplace.search.views import bp as search_bp
 
@@ -68,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(messaging_bp)
+    app.register_blueprint(alerts_bp)
     init_api(app)
 
 

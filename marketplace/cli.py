@@ -245,10 +245,14 @@ def search_check_command() -> None:
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between rounds.")
 @with_appcontext
 def worker_command(once: bool, interval: float) -> None:
-    """The background worker: follows committed changes to keep the search index and the matches
-    (and their notifications) current. Run one beside the web server (`make run` does)."""
+    """The background worker: follows committed changes to keep the search index, the matches and
+    the saved-search alerts current, and sends queued mail (retrying failures) and the daily
+    digests. Run one beside the web server (`make run` does)."""
+    from marketplace.alerts import services as alerts
     from marketplace.dates import today_in_vietnam
+    from marketplace.db import utcnow
     from marketplace.matching import services as matching
+    from marketplace.messaging import delivery
     from marketplace.search import services as search
 
     registry = db.get_registry(current_app)
@@ -262,6 +266,18 @@ def worker_command(once: bool, interval: float) -> None:
         finally:
             registry.remove()
         try:
+            alerted = alerts.follow(db.session, today_in_vietnam())
+            db.session.commit()
+            if alerted:
+                click.echo(f"saved searches: {alerted} alerts")
+        except Exception:
+            db.session.rollback()
+            if once:
+                raise
+            log.exception("saved-search round failed; retrying")
+        finally:
+            registry.remove()
+        try:
             matched = matching.follow(db.session, today_in_vietnam())
             db.session.commit()
             if matched.listings or matched.demand_posts:
@@ -272,6 +288,21 @@ def worker_command(once: bool, interval: float) -> None:
             if once:
                 raise
             log.exception("matching round failed; retrying")
+        finally:
+            registry.remove()
+        try:
+            now = utcnow()
+            digests = delivery.send_digests(db.session, now)
+            db.session.commit()
+            sent = delivery.deliver_due(db.session, now)
+            if sent.sent or sent.failed or sent.given_up or digests:
+                click.echo(f"mail: {digests} digests queued, {sent.sent} sent, {sent.failed} to retry, "
+                           f"{sent.given_up} given up")
+        except Exception:
+            db.session.rollback()
+            if once:
+                raise
+            log.exception("mail round failed; retrying")
         finally:
             registry.remove()
         if once:

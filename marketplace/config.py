@@ -71,6 +71,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Per client address, and per account name whatever the address (spread-out guessing).
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Per user, web and API together: new threads, and messages in any thread.
+        "CONVERSATION_RATE_LIMIT": env.get("CONVERSATION_RATE_LIMIT", "10 per hour;40 per day"),
+        "MESSAGE_RATE_LIMIT": env.get("MESSAGE_RATE_LIMIT", "20 per minute;300 per day"),
         "LOGIN_IDENTIFIER_RATE_LIMIT": env.get("LOGIN_IDENTIFIER_RATE_LIMIT", "10 per 10 minutes"),
         "TEMPLATES_AUTO_RELOAD": app_env == "development",
         "SESSION_COOKIE_HTTPONLY": True,

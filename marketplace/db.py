@@ -96,11 +96,25 @@ def _configure_sqlite(engine: Engine) -> None:
         # IMMEDIATE takes the write lock up front: a transaction that reads then writes
         # cannot fail half-way with "database is locked" when another writer got there first.
         # Safe requests (GET, HEAD) only read, so they begin DEFERRED and never queue.
-        read_only = _reading.get() or (has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"))
+        read_only = _reading.get() or (not _writing.get() and has_request_context()
+                                       and request.method in ("GET", "HEAD", "OPTIONS"))
         connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 _reading: ContextVar[bool] = ContextVar("reading", default=False)
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside write, even in a GET request (opening a thread marks it read):
+    on SQLite they begin IMMEDIATE, so the write cannot fail half-way on a stale read snapshot.
+    Commit the request's read transaction before entering."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 @contextmanager

@@ -261,7 +261,29 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
             accounts.add_member(db, orgs[spec.org_ref], user, spec.role, spec.title)
     db.flush()
     created.update(_load_supply(db, orgs, today or today_in_vietnam()))
+    _load_conversation(db)
     return created
+
+
+def _load_conversation(db: Session) -> None:
+    """The supermarket's buyer has asked the Mỹ Xương club about its cát Chu, and the chair answered:
+    so the inbox is not empty when someone tries the demo. Only once."""
+    from marketplace.listings.models import Listing
+    from marketplace.messaging import services as messaging
+
+    listing = db.scalar(select(Listing).where(Listing.ref == "demo-l-xoai-cat-chu-2"))
+    buyer = db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi")))
+    chair = db.scalar(select(User).where(User.email == demo_email("chunhiem.myxuong")))
+    if listing is None or buyer is None or chair is None:
+        return
+    topic = messaging.resolve_topic(db, buyer, listing_id=listing.id)
+    if messaging.find_conversation(db, topic) is not None:
+        return
+    conversation = messaging.start_conversation(
+        db, buyer, topic, "Chào anh Tư, siêu thị cần 1 tấn xoài cát Chu loại 1 mỗi tuần, giao tại Mỹ Tho. "
+        "Hội quán giao được từ tuần sau không? Giá 32.000 đ/kg đã gồm vận chuyển chưa?")
+    messaging.post_message(db, chair, conversation, "Chào chị Lan, hội quán giao được từ thứ Hai tuần sau. "
+                           "Giá 32.000 đ/kg chưa gồm vận chuyển; giao tại Mỹ Tho thêm 1.000 đ/kg.")
 
 
 def _load_supply(db: Session, orgs: dict[str, Organization], today: date) -> dict[str, int]:

@@ -24,6 +24,7 @@ class Mail:
     to: str
     subject: str
     body: str
+    headers: tuple[tuple[str, str], ...] = ()  # extra headers, e.g. List-Unsubscribe
 
 
 class Mailer(Protocol):
@@ -57,6 +58,8 @@ class SmtpMailer:
     def send(self, mail: Mail) -> None:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, mail.to, mail.subject
+        for name, value in mail.headers:
+            message[name] = value
         message.set_content(mail.body)
         smtp_class = smtplib.SMTP_SSL if self.ssl else smtplib.SMTP
         with smtp_class(self.host, self.port, timeout=20) as smtp:

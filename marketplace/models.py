@@ -1,12 +1,23 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 
 from marketplace.accounts.models import ApiToken, Membership, Organization, User
+from marketplace.alerts.models import SavedSearch, SavedSearchHit
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
 from marketplace.db import Base
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.listings.models import Listing, Photo
 from marketplace.matching.models import MatchState, OutboxPositionRecord
-from marketplace.messaging.models import Notification
+from marketplace.messaging.models import (
+    ContactEvent,
+    Conversation,
+    ConversationMessage,
+    ConversationRead,
+    ConversationReport,
+    ModerationAccess,
+    Notification,
+    OrganizationBlock,
+    OutgoingMail,
+)
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
 from marketplace.search import outbox as _search_outbox  # noqa: F401  (registers the flush hook)
@@ -20,4 +31,6 @@ __all__ = [
     "Photo",
     "PlantingCode", "Commune", "Membership", "Organization", "PlaceSource", "Product",
     "Province", "SearchOutbox", "User", "Variety", "metadata",
+    "ContactEvent", "Conversation", "ConversationMessage", "ConversationRead", "ConversationReport",
+    "ModerationAccess", "OrganizationBlock", "OutgoingMail", "SavedSearch", "SavedSearchHit",
 ]

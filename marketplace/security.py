@@ -24,6 +24,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 # Paths that third parties POST to and that prove themselves another way.
 CSRF_EXEMPT_PREFIXES = ("/payments/stripe/webhook",)
+# Posted by mail programs (RFC 8058 one-click unsubscribe): the signed token in the URL is the proof.
+CSRF_EXEMPT_ENDPOINTS = frozenset({"messaging.mail_off"})
 
 
 def bearer_token() -> str | None:
@@ -53,7 +55,7 @@ def init_app(app: Flask) -> None:
             return
         if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             return
-        if request.path.startswith(CSRF_EXEMPT_PREFIXES):
+        if request.path.startswith(CSRF_EXEMPT_PREFIXES) or request.endpoint in CSRF_EXEMPT_ENDPOINTS:
             return
         # A bearer token is not sent by browsers on their own, so it cannot be forged
         # cross-site; requests that rely on the session cookie must carry the CSRF token.

@@ -89,6 +89,22 @@ def url_with_lang(lang: str) -> str:
     return url_for("main.home", lang=lang)
 
 
+REPORT_REASON_LABELS = {
+    "spam": lazy_gettext("Spam or advertising"), "abuse": lazy_gettext("Rude or threatening"),
+    "fraud": lazy_gettext("Looks like a scam"), "other": lazy_gettext("Something else"),
+}
+
+
+def _unread_threads() -> int:
+    """For the inbox link: threads with a message this user has not read."""
+    if not current_user.is_authenticated:
+        return 0
+    from marketplace import db
+    from marketplace.messaging.services import unread_threads
+
+    return unread_threads(db.session, current_user)
+
+
 def _unread_notifications() -> int:
     """For the bell: counted only when the header asks (one small query for a signed-in user)."""
     if not current_user.is_authenticated:
@@ -97,6 +113,18 @@ def _unread_notifications() -> int:
     from marketplace.messaging.services import unread_count
 
     return unread_count(db.session, current_user)
+
+
+def _choice_label(choice: str) -> str:
+    from marketplace.messaging.delivery import choice_label
+
+    return choice_label(choice)
+
+
+def _describe_notice(kind: str, params: str) -> str:
+    from marketplace.messaging.presentation import describe
+
+    return describe(kind, params)
 
 
 def init_app(app: Flask) -> None:
@@ -119,6 +147,9 @@ def init_app(app: Flask) -> None:
         demand_status_labels=DEMAND_STATUS_LABELS,
         offer_status_labels=OFFER_STATUS_LABELS,
         frequency_labels=FREQUENCY_LABELS,
+        report_reason_labels=REPORT_REASON_LABELS,
+        choice_label=_choice_label,
+        describe_notice=_describe_notice,
     )
     app.jinja_env.filters["qty"] = format_quantity
     app.jinja_env.filters["price_unit"] = price_unit
@@ -129,4 +160,4 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def user_context():
         org = current_user.organization if current_user.is_authenticated else None
-        return {"current_org": org, "unread_notifications": _unread_notifications}
+        return {"current_org": org, "unread_notifications": _unread_notifications, "unread_threads": _unread_threads}

@@ -87,8 +87,9 @@ class ChangePasswordForm(ResetPasswordForm):
 
 class NotificationForm(FlaskForm):
     mail_notifications = SelectField(
-        _l("Mail me about new matches"),
-        choices=choices([("instant", _l("Yes, as they come")), ("off", _l("No, only in the app"))]))
+        _l("Mail me about new messages, offers, matches and saved searches"),
+        choices=choices([("instant", _l("Yes, as they come")), ("daily", _l("Once a day, in one mail (7:00)")),
+                         ("off", _l("No, only in the app"))]))
 
 
 class LanguageForm(FlaskForm):

@@ -23,8 +23,9 @@ class User(UserMixin, TimestampMixin, Base):
     # Part of the login identifier: raising it ends every session and remember-me cookie.
     session_generation: Mapped[int] = mapped_column(default=0)
     last_login_at: Mapped[datetime | None]
-    # Mail about new matches (and, with issue #7, messages and offers): "instant" or "off".
+    # Mail about new messages, offers, matches and saved-search alerts: "instant", "daily" or "off".
     mail_notifications: Mapped[str] = mapped_column(String(10), default="instant", server_default="instant")
+    digest_sent_at: Mapped[datetime | None]  # the last daily digest (or the last look for one)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"

@@ -182,7 +182,9 @@ def account():
 def notification_settings():
     form = forms.NotificationForm()
     if form.validate_on_submit():
-        current_user.mail_notifications = form.mail_notifications.data
+        from marketplace.messaging.services import set_mail_choice
+
+        set_mail_choice(db.session, current_user, form.mail_notifications.data)
         db.session.commit()
         flash(_("Saved."), "success")
     else:

@@ -288,3 +288,63 @@ class MatchSchema(Schema):
 class MatchListSchema(Schema):
     total = fields.Integer()
     matches = fields.List(fields.Nested(MatchSchema))
+
+
+# -- conversations ------------------------------------------------------------------------------
+
+class ConversationInputSchema(Schema):
+    """What a new thread is about (one of listing_id, demand_id, offer_id; listing_id with
+    demand_id means a match) and its first message."""
+
+    class Meta:
+        unknown = "exclude"
+
+    listing_id = fields.Integer(allow_none=True)
+    demand_id = fields.Integer(allow_none=True)
+    offer_id = fields.Integer(allow_none=True)
+    body = fields.Raw(load_default=None, metadata={"description": "the message, 1–4,000 characters"})
+
+
+class MessageInputSchema(Schema):
+    """Checked by the messaging rules, which answer in the caller's language."""
+
+    class Meta:
+        unknown = "exclude"
+
+    body = fields.Raw(load_default=None, metadata={"description": "the message, 1–4,000 characters"})
+
+
+class ConversationOrgSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class ConversationMessageSchema(Schema):
+    id = fields.Integer()
+    body = fields.String()
+    author = fields.String(allow_none=True)
+    org_id = fields.Integer()
+    mine = fields.Boolean(metadata={"description": "written by the caller's side"})
+    created_at = fields.DateTime()
+
+
+class ConversationSchema(Schema):
+    id = fields.Integer()
+    subject = fields.String()
+    side = fields.String(metadata={"description": "buyer or seller: the caller's side; null for staff"})
+    buyer_org = fields.Nested(ConversationOrgSchema)
+    seller_org = fields.Nested(ConversationOrgSchema)
+    listing_id = fields.Integer(allow_none=True)
+    demand_id = fields.Integer(allow_none=True)
+    offer_id = fields.Integer(allow_none=True)
+    unread = fields.Integer(metadata={"description": "messages from the other side the caller has not read"})
+    last_message_at = fields.DateTime()
+    last_message = fields.Nested(ConversationMessageSchema, allow_none=True)
+    messages = fields.List(fields.Nested(ConversationMessageSchema),
+                           metadata={"description": "on GET /conversations/{id} and after posting"})
+
+
+class ConversationListSchema(Schema):
+    total = fields.Integer()
+    unread = fields.Integer(metadata={"description": "threads with unread messages"})
+    results = fields.List(fields.Nested(ConversationSchema))

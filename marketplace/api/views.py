@@ -24,6 +24,7 @@ from marketplace.demand import services as demand_service
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.listings import services as listings
 from marketplace.matching import services as matching
+from marketplace.messaging import limits
 from marketplace.places.services import search_communes
 from marketplace.search import services as search
 from marketplace.search import views as search_views
@@ -322,3 +323,131 @@ def listing_matches(query: dict, listing_id: int):
         raise PermissionDenied(_("Only the club that lists this can see its matches."))
     found = matching.matches_for_listing(db.session, listing.id, today_in_vietnam())
     return jsonify(_matches_json(found, "seller", query["limit"]))
+
+
+# -- conversations ------------------------------------------------------------------------------
+
+def _conversation_error(error) -> None:
+    from marketplace.messaging.views import error_message
+
+    message = error_message(error.code)
+    if error.code in ("empty", "too_long"):
+        raise ValidationError(_("Some fields need attention."), fields={"body": [message]})
+    if error.code == "not_found":
+        raise NotFound(message)
+    if error.code == "blocked":
+        raise Conflict(message)
+    raise PermissionDenied(message)
+
+
+def _conversation_json(conversation, *, unread: int = 0, last=None, messages=None) -> dict:
+    from marketplace.messaging import services as messaging
+
+    side = messaging.side_of(current_user, conversation)
+    mine_org = None if side is None else (
+        conversation.buyer_org_id if side == "buyer" else conversation.seller_org_id)
+
+    def message_json(m):
+        return {"id": m.id, "body": m.body, "author": m.author.name if m.author else None,
+                "org_id": m.author_org_id, "mine": m.author_org_id == mine_org,
+                "created_at": m.created_at.isoformat()}
+
+    data = {"id": conversation.id, "subject": conversation.subject, "side": side,
+            "buyer_org": {"id": conversation.buyer_org.id, "name": conversation.buyer_org.name},
+            "seller_org": {"id": conversation.seller_org.id, "name": conversation.seller_org.name},
+            "listing_id": conversation.listing_id, "demand_id": conversation.demand_id,
+            "offer_id": conversation.offer_id, "unread": unread,
+            "last_message_at": conversation.last_message_at.isoformat(),
+            "last_message": message_json(last) if last is not None else None}
+    if messages is not None:
+        data["messages"] = [message_json(m) for m in messages]
+    return data
+
+
+@blp.route("/conversations")
+@signed_in
+@blp.response(200, schemas.ConversationListSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def list_conversations():
+    """The caller's threads (as buyer or seller), unread first, with `unread` message counts."""
+    from marketplace.messaging import services as messaging
+
+    threads = messaging.threads_for(db.session, current_user)
+    return jsonify({"total": len(threads), "unread": sum(1 for t in threads if t.unread),
+                    "results": [_conversation_json(t.conversation, unread=t.unread, last=t.last) for t in threads]})
+
+
+@blp.route("/conversations", methods=["POST"])
+@signed_in
+@limits.new_conversations
+@limits.messages
+@blp.arguments(schemas.ConversationInputSchema)
+@blp.response(201, schemas.ConversationSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def create_conversation(body: dict):
+    """Ask about a listing (`listing_id`), answer a request (`demand_id`), talk about an offer
+    (`offer_id`) or a match (`listing_id` and `demand_id`). Asking again about the same thing
+    continues the same thread. 403 when the caller acts for no organisation (or for the wrong one),
+    404 when the thing is not found, 409 when one side has blocked the other, 422 for an empty or
+    too long message, 429 when sending too much."""
+    from marketplace.messaging import services as messaging
+
+    ids = {name: body.get(name) for name in ("listing_id", "demand_id", "offer_id")}
+    if not any(value is not None for value in ids.values()):
+        raise ValidationError(_("Some fields need attention."), fields={
+            "listing_id": [_("Say what the conversation is about: listing_id, demand_id or offer_id.")]})
+    try:
+        topic = messaging.resolve_topic(db.session, current_user, **ids)
+        conversation = messaging.start_conversation(db.session, current_user, topic, _text(body.get("body")))
+    except messaging.ConversationError as error:
+        _conversation_error(error)
+    db.session.commit()
+    return jsonify(_conversation_json(conversation, messages=messaging.messages_of(db.session, conversation))), 201
+
+
+def _party_conversation(conversation_id: int):
+    from marketplace.messaging import services as messaging
+    from marketplace.messaging.models import Conversation
+
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or (messaging.side_of(current_user, conversation) is None and not current_user.is_staff):
+        raise NotFound(_("We could not find that conversation."))
+    return conversation
+
+
+@blp.route("/conversations/<int:conversation_id>")
+@signed_in
+@blp.response(200, schemas.ConversationSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def get_conversation(conversation_id: int):
+    """One thread with its messages; reading it marks it read for the caller (staff reading a
+    thread they are not party to is recorded)."""
+    from marketplace.messaging import services as messaging
+    from marketplace.messaging.views import record_reading
+
+    conversation = _party_conversation(conversation_id)
+    record_reading(conversation.id, messaging.side_of(current_user, conversation))
+    conversation = _party_conversation(conversation_id)
+    return jsonify(_conversation_json(conversation, messages=messaging.messages_of(db.session, conversation)))
+
+
+@blp.route("/conversations/<int:conversation_id>/messages", methods=["POST"])
+@signed_in
+@limits.messages
+@blp.arguments(schemas.MessageInputSchema)
+@blp.response(201, schemas.ConversationMessageSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def post_conversation_message(body: dict, conversation_id: int):
+    """Answer in a thread: 201 with the message; 403 for staff (they read, they do not speak for
+    a side), 404 for anyone else, 409 when blocked, 422 for an empty or too long message."""
+    from marketplace.messaging import services as messaging
+
+    conversation = _party_conversation(conversation_id)
+    try:
+        message = messaging.post_message(db.session, current_user, conversation, _text(body.get("body")))
+    except messaging.ConversationError as error:
+        _conversation_error(error)
+    db.session.commit()
+    return jsonify({"id": message.id, "body": message.body, "author": current_user.name,
+                    "org_id": message.author_org_id, "mine": True,
+                    "created_at": message.created_at.isoformat()}), 201

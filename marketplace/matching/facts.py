@@ -17,12 +17,14 @@ from marketplace.dates import VIETNAM
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.listings.models import Listing, listing_certificates, listing_planting_codes
 from marketplace.matching.rules import Credential, DemandFacts, ListingFacts
+from marketplace.matching.scoring import reply_score
 from marketplace.places.models import Commune
 from marketplace.products.models import Variety
 from marketplace.products.units import UNITS
 from marketplace.vietnamese import fold
 
-ACTIVE_DAYS = 14  # a seller who updated a listing or made an offer this recently is responsive
+ACTIVE_DAYS = 14  # a seller nobody asked yet, who updated a listing or made an offer this recently, is responsive
+REPLY_DAYS = 90  # buyers' questions this recent judge how a seller answers
 STOP_WORDS = frozenset({"va", "cua", "cho", "the", "la", "co", "loai", "kg", "tan", "ta"})
 
 
@@ -80,20 +82,54 @@ def _listing_credentials(db: Session, ids: list[int]) -> dict[int, list[Credenti
 
 
 def _responsiveness(db: Session, org_ids: set[int], today: date) -> dict[int, float]:
-    """A stand-in until conversations (issue #7) measure reply times: a seller who updated a
-    listing or made an offer in the last ACTIVE_DAYS days is responsive (1.0); one who did not,
-    less so (0.3)."""
+    """How each seller answers: from its conversations of the last REPLY_DAYS days (how long buyers'
+    questions waited for its first answer, scoring.reply_score); a seller nobody has asked yet is
+    judged by activity instead: one who updated a listing or made an offer in the last ACTIVE_DAYS
+    days scores 1.0, else 0.3."""
     if not org_ids:
         return {}
+    measured = _reply_scores(db, org_ids, today)
     since = datetime.combine(today - timedelta(days=ACTIVE_DAYS), datetime.min.time(), tzinfo=UTC)
     active: set[int] = set()
-    ids = list(org_ids)
-    for chunk in _chunks(ids):
+    rest = [org_id for org_id in org_ids if org_id not in measured]
+    for chunk in _chunks(rest):
         active |= set(db.scalars(select(Listing.organization_id).where(
             Listing.organization_id.in_(chunk), Listing.updated_at >= since).distinct()))
         active |= set(db.scalars(select(Offer.organization_id).where(
             Offer.organization_id.in_(chunk), Offer.created_at >= since).distinct()))
-    return {org_id: (1.0 if org_id in active else 0.3) for org_id in org_ids}
+    return {org_id: measured[org_id] if org_id in measured else (1.0 if org_id in active else 0.3)
+            for org_id in org_ids}
+
+
+def _reply_scores(db: Session, org_ids: set[int], today: date) -> dict[int, float]:
+    """Per seller organisation, the reply score over the threads a buyer started (its first
+    message came from the buyer side)."""
+    from marketplace.messaging.models import Conversation, ConversationMessage
+
+    now = datetime.combine(today, datetime.max.time(), tzinfo=VIETNAM).astimezone(UTC)
+    since = now - timedelta(days=REPLY_DAYS)
+    first = (select(ConversationMessage.conversation_id, func.min(ConversationMessage.id).label("first_id"))
+             .group_by(ConversationMessage.conversation_id).subquery())
+    first_message = aliased(ConversationMessage)
+    seller_message = aliased(ConversationMessage)
+    waits: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for chunk in _chunks(list(org_ids)):
+        rows = db.execute(
+            select(Conversation.seller_org_id, first_message.created_at, func.min(seller_message.created_at))
+            .join(first, first.c.conversation_id == Conversation.id)
+            .join(first_message, first_message.id == first.c.first_id)
+            .outerjoin(seller_message, and_(seller_message.conversation_id == Conversation.id,
+                                            seller_message.author_org_id == Conversation.seller_org_id))
+            .where(Conversation.seller_org_id.in_(chunk), first_message.author_org_id == Conversation.buyer_org_id,
+                   first_message.created_at >= since)
+            .group_by(Conversation.id, Conversation.seller_org_id, first_message.created_at))
+        for seller, asked, answered in rows:
+            asked = asked if asked.tzinfo else asked.replace(tzinfo=UTC)
+            answered = answered if answered is None or answered.tzinfo else answered.replace(tzinfo=UTC)
+            waits[seller][0].append(None if answered is None else answered - asked)
+            waits[seller][1].append(now - asked)
+    scores = {seller: reply_score(w, ago) for seller, (w, ago) in waits.items()}
+    return {seller: score for seller, score in scores.items() if score is not None}
 
 
 def public_listing_filter(today: date):

@@ -8,7 +8,7 @@ WEIGHTS (they add up to 100):
 | price           | 20 | inside the buyer's range (or no range given) | 30 % or more outside it      |
 | distance        | 20 | communes 20 km apart or less                 | 300 km or more               |
 | freshness       | 10 | listing updated in the last 3 days           | not touched for 60 days      |
-| responsiveness  | 10 | the seller answers (see ListingFacts)        | —                            |
+| responsiveness  | 10 | the seller answers buyers' questions quickly | questions left unanswered    |
 | text similarity | 10 | the words of both posts are the same         | no word in common            |
 
 An unknown criterion (no price, no coordinates, units that cannot be compared) scores half, so
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from marketplace.matching.rules import DemandFacts, ListingFacts, Reason, convert
 
@@ -127,3 +127,21 @@ def score(demand: DemandFacts, listing: ListingFacts, today: date) -> Score:
     if similarity is not None and similarity >= TEXT_REASON_THRESHOLD:
         result.reasons.append(Reason.of("similar_text"))
     return result
+
+
+REPLY_WINDOW = timedelta(hours=24)  # a question younger than this is not yet unanswered
+
+
+def reply_score(waits: list[timedelta | None], asked_ago: list[timedelta]) -> float | None:
+    """How well a seller answers buyers' questions: per question asked, 1 for an answer within a
+    day, 0.6 within three days, 0.3 later, 0 for none after a day; the mean. `waits[i]` is how long
+    question i waited for the seller's first answer (None: no answer yet), `asked_ago[i]` how long
+    ago it was asked. None when there is no question to judge by."""
+    scores = []
+    for wait, ago in zip(waits, asked_ago, strict=True):
+        if wait is None:
+            if ago >= REPLY_WINDOW:
+                scores.append(0.0)
+            continue  # still within a day: not judged yet
+        scores.append(1.0 if wait <= REPLY_WINDOW else 0.6 if wait <= 3 * REPLY_WINDOW else 0.3)
+    return sum(scores) / len(scores) if scores else None

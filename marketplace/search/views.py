@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace import db
 from marketplace.access import public
+from marketplace.alerts.services import SAVED_PARAMETERS
 from marketplace.dates import today_in_vietnam
 from marketplace.places.models import Commune
 from marketplace.products.models import Category
@@ -60,7 +61,7 @@ def results():
         problems={name: str(PROBLEM_MESSAGES[code]) for name, code in problems.items()},
         filter_labels=FILTER_LABELS, categories=categories, communes=communes,
         certificates=CERTIFICATES, sorts=SORTS, sort_labels=SORT_LABELS, type_labels=TYPE_LABELS,
-        url_with=_url_with, today=today)
+        url_with=_url_with, today=today, saved_parameters=SAVED_PARAMETERS)
 
 
 def _url_with(**changes) -> str:

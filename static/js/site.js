@@ -95,6 +95,23 @@
 
   document.querySelectorAll("input[data-suggest]").forEach(setUpSuggestions);
 
+  // A tap on a phone or Zalo link is a lead that leaves the platform: tell the server in the
+  // background (sendBeacon survives the page being left for the dialler or Zalo), then let the
+  // link do its work. Without JavaScript the link still works; the tap is just not counted.
+  var csrfMeta = document.querySelector("meta[name=csrf-token]");
+  document.querySelectorAll("a[data-contact]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      if (!csrfMeta || !navigator.sendBeacon) return;
+      var data = new FormData();
+      data.append("csrf_token", csrfMeta.content);
+      data.append("channel", link.dataset.contact);
+      data.append("org_id", link.dataset.org);
+      if (link.dataset.listing) data.append("listing_id", link.dataset.listing);
+      if (link.dataset.demand) data.append("demand_id", link.dataset.demand);
+      navigator.sendBeacon("/contact-events", data);
+    });
+  });
+
   // Move focus to an error summary so screen readers announce what went wrong.
   var summary = document.querySelector(".error-summary");
   if (summary) summary.focus();

@@ -15,6 +15,7 @@ from marketplace.access import policy_of
 from marketplace.credentials import services as credentials
 from marketplace.demand import services as demand_service
 from marketplace.listings import services as listings
+from marketplace.messaging.models import Conversation
 from tests.factories import csrf_token, login, make_org, make_user
 
 EXPECTED: dict[str, str] = {
@@ -68,6 +69,25 @@ EXPECTED: dict[str, str] = {
     "imports.template": "staff",
     "api.index": "public",
     "api.me": "user",
+    "api.list_conversations": "user",
+    "api.create_conversation": "user",
+    "api.get_conversation": "thread_reader",
+    "api.post_conversation_message": "thread_party",
+    "messaging.inbox": "user",
+    "messaging.new_conversation": "user",
+    "messaging.thread": "thread_reader",
+    "messaging.reply": "thread_party",
+    "messaging.report": "thread_party",
+    "messaging.block": "other_org_member",
+    "messaging.contact_event": "user",
+    "messaging.mail_settings": "public",
+    "messaging.mail_off": "public",
+    "messaging.reports": "staff",
+    "messaging.resolve_report": "staff",
+    "messaging.contacts": "staff",
+    "alerts.index": "user",
+    "alerts.save": "user",
+    "alerts.delete": "user",
     "api.list_orgs": "public",
     "api.get_org": "public",
     "api.communes": "public",
@@ -90,7 +110,8 @@ ROLES = ("anonymous", "seller", "buyer", "staff", "admin")
 # says "signed in", and the view itself lets in only the club's sellers (and staff, to look).
 OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member": "user",
                 "acting_seller": "user", "org_buyer": "user",
-                "acting_buyer": "user", "match_party": "user", "org_buyer_or_staff": "user"}
+                "acting_buyer": "user", "match_party": "user", "org_buyer_or_staff": "user",
+                "thread_reader": "user", "thread_party": "user", "other_org_member": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
@@ -100,6 +121,11 @@ ALLOWED = {
     "acting_buyer": {"buyer"},  # acts for a club or cooperative, whatever else they may be
     "match_party": {"seller", "buyer", "admin"},  # the listing's club or the request's buyer
     "org_buyer_or_staff": {"buyer", "staff", "admin"},
+    # The sample thread is between the buyer's organisation and the club: both sides read and
+    # write; staff read it as moderators (recorded) but do not write; anyone else gets 404.
+    "thread_reader": {"seller", "buyer", "staff", "admin"},
+    "thread_party": {"seller", "buyer"},
+    "other_org_member": {"buyer"},  # acts for an organisation other than the sample club
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin"},
     "seller": {"seller", "admin"},
@@ -136,8 +162,11 @@ def _sample_objects(session, club, buyer_org) -> dict:
         None, today=date(2026, 1, 1))
     offer = demand_service.make_offer(session, demand, club, demand_service.OfferInput(quantity="2"), None,
                                       today=date(2026, 1, 1))
+    conversation = Conversation(buyer_org_id=buyer_org.id, seller_org_id=club.id, topic=f"listing:{listing.id}",
+                                subject="Xoài", listing_id=listing.id)
+    session.add(conversation)
     session.commit()
-    return {"org_id": club.id, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
+    return {"org_id": club.id, "conversation_id": conversation.id, "report_id": 999999, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
             "key": "missing", "size": "card", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
             "buyer_org_id": buyer_org.id, "notification_id": 999999}
@@ -146,7 +175,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
 # Routes whose sample object is not the club's: they name the buyer's organisation.
 BUYER_ORG_ROUTES = {"demand.manage"}
 # Samples that differ for one route.
-ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}}
+ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {"action": "block"}}
 
 
 def test_every_route_is_known(app):

@@ -20,6 +20,7 @@ from marketplace.demand.models import DemandPost
 from marketplace.listings import services as listings
 from marketplace.matching import services as matching
 from marketplace.matching.models import MatchState
+from marketplace.messaging import delivery
 from marketplace.messaging.models import Notification
 from tests.factories import api_token, app_session, make_demand, make_listing, make_planting_code, post
 from tests.integration.matching.conftest import browser, text_of
@@ -74,7 +75,8 @@ def test_a_new_good_full_match_notifies_both_sides_once(app, people, pair, outbo
             assert [(n.kind, n.url) for n in notices(session, user)] == [("match", f"/listings/{listing.id}#matches")]
         for user in (people.other_buyer, people.other_chair, people.staff):
             assert notices(session, user) == []
-        # Mail only for those who want it, in their language, with the link.
+        # Mail only for those who want it, in their language, with the link (sent by the worker).
+        delivery.deliver_due(session)
         assert sorted(mail.to for mail in outbox) == sorted([people.buyer.email, people.chair.email])
         to_buyer = next(mail for mail in outbox if mail.to == people.buyer.email)
         assert to_buyer.subject == "Kết nối mới cho yêu cầu của bạn: Xoài cát Chu"
@@ -90,6 +92,7 @@ def test_a_new_good_full_match_notifies_both_sides_once(app, people, pair, outbo
         assert matching.rematch_all(session, today).notified == 0
         session.commit()
         assert len(notices(session, people.buyer)) == 1
+        delivery.deliver_due(session)
         assert len(outbox) == 2
 
 

@@ -1,0 +1,1 @@
+"""Saved searches and the alerts they send when something new fits them."""

@@ -1,0 +1,178 @@
+"""Saving searches and alerting their owners when a new listing or demand post fits one.
+
+The worker follows the same change log as the search index (the search outbox) with a
+platform-wide position. Each batch of changed listings and demand posts is put in a small index
+in memory, with the same analysis as the real one, and every saved search is run against it: a
+saved search means exactly what the same search on /search means, whatever state the on-disk index
+of this host is in. A document alerts a saved search once (saved_search_hits), and only when it
+was published after the search was saved.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime
+from urllib.parse import parse_qsl, urlencode
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from marketplace.accounts.models import User
+from marketplace.alerts.models import SavedSearch, SavedSearchHit
+from marketplace.db import utcnow
+from marketplace.messaging import services as messaging
+
+CONSUMER = "alerts"
+MAX_PER_USER = 20
+SAVED_PARAMETERS = ("q", "type", "category", "commune", "certificate", "min_ocop", "has_planting_code",
+                    "available_from", "available_to", "price_min", "price_max")
+
+
+class AlertError(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def canonical_query(args) -> str:
+    """The search's own parameters in a fixed order (no page, no sort), as a query string."""
+    pairs = []
+    for name in SAVED_PARAMETERS:
+        values = args.getlist(name) if hasattr(args, "getlist") else [args.get(name)]
+        pairs += [(name, str(v).strip()) for v in values if v is not None and str(v).strip()]
+    return urlencode(pairs)
+
+
+def request_of(saved: SavedSearch):
+    from marketplace.search.query import read_request
+
+    search_request, _problems = read_request(MultiDict(parse_qsl(saved.query)))
+    return search_request
+
+
+def default_name(args) -> str:
+    return (str(args.get("q") or "").strip() or _("Search without words"))[:120]
+
+
+def save(db: Session, user: User, args, name: str | None = None) -> SavedSearch:
+    """Save the search in `args` (request args); raises AlertError(empty | invalid | too_many)."""
+    from marketplace.search.query import read_request
+
+    query = canonical_query(args)
+    search_request, problems = read_request(MultiDict(parse_qsl(query)))
+    if problems:
+        raise AlertError("invalid")
+    if search_request.parsed.empty and not search_request.active_filters and not search_request.type:
+        raise AlertError("empty")  # everything would fit: that is the home page, not an alert
+    existing = db.scalar(select(SavedSearch).where(SavedSearch.user_id == user.id, SavedSearch.query == query))
+    if existing is not None:
+        return existing
+    count = db.scalar(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user.id)) or 0
+    if count >= MAX_PER_USER:
+        raise AlertError("too_many")
+    saved = SavedSearch(user_id=user.id, name=(name or "").strip()[:120] or default_name(args), query=query)
+    db.add(saved)
+    db.flush()
+    return saved
+
+
+def saved_searches(db: Session, user: User) -> list[SavedSearch]:
+    return list(db.scalars(select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.id)))
+
+
+def delete(db: Session, user: User, saved_id: int) -> bool:
+    saved = db.get(SavedSearch, saved_id)
+    if saved is None or saved.user_id != user.id:
+        return False
+    db.delete(saved)
+    db.flush()
+    return True
+
+
+def _published_at(db: Session, doc_ids: set[str]) -> dict[str, datetime]:
+    from marketplace.demand.models import DemandPost
+    from marketplace.listings.models import Listing
+
+    listing_ids = [int(d.split(":")[1]) for d in doc_ids if d.startswith("listing:")]
+    demand_ids = [int(d.split(":")[1]) for d in doc_ids if d.startswith("demand:")]
+    times: dict[str, datetime] = {}
+    if listing_ids:
+        for listing_id, published, created in db.execute(
+                select(Listing.id, Listing.published_at, Listing.created_at).where(Listing.id.in_(listing_ids))):
+            times[f"listing:{listing_id}"] = published or created
+    if demand_ids:
+        for demand_id, created in db.execute(select(DemandPost.id, DemandPost.created_at)
+                                             .where(DemandPost.id.in_(demand_ids))):
+            times[f"demand:{demand_id}"] = created
+    return times
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def alert_new(db: Session, keys: set[tuple[str, int]], today: date) -> int:
+    """Notify owners of saved searches that these (kind, id) objects, new since they saved, now fit.
+    Returns how many alerts were sent."""
+    from marketplace.search.backend import WhooshBackend
+    from marketplace.search.documents import documents_for
+
+    wanted = {(kind, object_id) for kind, object_id in keys if kind in ("listing", "demand")}
+    if not wanted or not db.scalar(select(SavedSearch.id).limit(1)):
+        return 0
+    documents = {doc_id: doc for doc_id, doc in documents_for(db, wanted).items()
+                 if doc is not None and doc["type"] in ("listing", "demand")}
+    if not documents:
+        return 0
+    index = WhooshBackend(None)
+    index.rebuild(documents.values())
+    published = _published_at(db, set(documents))
+    alerts = 0
+    for saved, owner in db.execute(select(SavedSearch, User).join(User, User.id == SavedSearch.user_id)
+                                   .where(User.active.is_(True)).order_by(SavedSearch.id)).all():
+        search_request = replace(request_of(saved), page=1, per_page=len(documents), sort="newest")
+        own_orgs = {m.organization_id for m in owner.memberships}
+        for hit in index.search(search_request, today, facets=False).hits:
+            when = published.get(hit.doc_id)
+            if when is None or _aware(when) < _aware(saved.created_at) or hit.org_id in own_orgs:
+                continue
+            try:
+                with db.begin_nested():
+                    db.add(SavedSearchHit(saved_search_id=saved.id, doc_id=hit.doc_id))
+            except IntegrityError:
+                continue  # told already
+            url = f"/listings/{hit.object_id}" if hit.type == "listing" else f"/demand/{hit.object_id}"
+            params = {"search": saved.name, "title": hit.title, "org": hit.org_name, "saved_search": saved.id}
+            alerts += messaging.notify(db, [owner], messaging.Message("alert", params, url))
+    return alerts
+
+
+def follow(db: Session, today: date, *, batch: int = 500) -> int:
+    """Alert about what changed since last time (platform-wide position); the caller commits."""
+    from marketplace.matching.models import OutboxPositionRecord
+    from marketplace.search.services import OutboxPosition, row_timestamp, unhandled_rows
+
+    record = db.get(OutboxPositionRecord, CONSUMER)
+    if record is None:
+        record = OutboxPositionRecord(consumer=CONSUMER, state="{}")
+        db.add(record)
+    position = OutboxPosition.load(json.loads(record.state or "{}"))
+    total = 0
+    while True:
+        rows = unhandled_rows(db, position, batch)
+        if not rows:
+            break
+        total += alert_new(db, {(row.entity, row.entity_id) for row in rows}, today)
+        for row in rows:
+            position.seen[row.id] = row_timestamp(row.created_at)
+        position.advance(utcnow().timestamp())
+    position.updated_at = utcnow().timestamp()
+    record.state = json.dumps(position.dump())
+    db.flush()
+    return total

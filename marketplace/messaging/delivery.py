@@ -1,0 +1,197 @@
+"""Mail that never blocks a page: queued in the page's transaction, sent by the worker, retried
+with growing delays, and gathered into one daily digest for those who chose it.
+
+Every mail carries a signed link to change the reader's mail choice in one click, without signing
+in, and the List-Unsubscribe headers (RFC 8058) that let mail programs turn it off directly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from marketplace.accounts.models import User
+from marketplace.db import utcnow
+from marketplace.mail import Mail
+from marketplace.messaging import rules
+from marketplace.messaging.models import Notification, OutgoingMail
+from marketplace.messaging.presentation import describe
+
+log = logging.getLogger(__name__)
+CLAIM_FOR = timedelta(minutes=5)  # a worker that died while sending frees its mail after this
+DIGEST_LIMIT = 30  # notices listed in one digest; the rest are behind the link to the bell
+
+
+# -- links in every mail ----------------------------------------------------------------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="mail-settings")
+
+
+def settings_token(user: User) -> str:
+    """Signed user id and address: the link stops working when the address changes."""
+    return _serializer().dumps([user.id, user.email or ""])
+
+
+def user_for_token(db: Session, token: str) -> User | None:
+    try:
+        user_id, email = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    user = db.get(User, user_id) if isinstance(user_id, int) else None
+    return user if user is not None and (user.email or "") == email else None
+
+
+def public_url(path: str) -> str:
+    return current_app.config.get("PUBLIC_URL", "").rstrip("/") + path
+
+
+def _footer(user: User) -> tuple[str, dict]:
+    token = settings_token(user)
+    settings = public_url(f"/mail-settings/{token}")
+    text = _("Mail about this comes %(choice)s. To change that (instant, once a day, or none) in one click: "
+             "%(url)s", choice=choice_label(user.mail_notifications), url=settings)
+    headers = {"List-Unsubscribe": f"<{public_url(f'/mail-settings/{token}/off')}>",
+               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return text, headers
+
+
+def choice_label(choice: str) -> str:
+    return {"instant": _("as it happens"), "daily": _("once a day"), "off": _("never")}.get(choice, choice)
+
+
+def queue_mail(db: Session, user: User, subject: str, body: str, *, kind: str = "notice") -> OutgoingMail | None:
+    """Queue a mail to the user, in their language (call inside force_locale), with the footer."""
+    if not user.email:
+        return None
+    footer, headers = _footer(user)
+    mail = OutgoingMail(user_id=user.id, to=user.email, subject=subject[:300], body=f"{body}\n\n-- \n{footer}\n",
+                        headers=json.dumps(headers), kind=kind, next_attempt_at=utcnow())
+    db.add(mail)
+    return mail
+
+
+# -- sending ----------------------------------------------------------------------------------
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0  # failed this time, will be retried
+    given_up: int = 0
+
+
+def claim_due(db: Session, now: datetime, limit: int = 50) -> list[int]:
+    """Ids of mail due now, each claimed by a conditional update so two workers never both send
+    it. The caller commits the claim before sending."""
+    due = list(db.scalars(select(OutgoingMail.id)
+                          .where(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None),
+                                 OutgoingMail.next_attempt_at <= now,
+                                 or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now))
+                          .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(limit)))
+    claimed = []
+    for mail_id in due:
+        result = db.execute(update(OutgoingMail)
+                            .where(OutgoingMail.id == mail_id, OutgoingMail.sent_at.is_(None),
+                                   OutgoingMail.failed_at.is_(None), OutgoingMail.next_attempt_at <= now,
+                                   or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now))
+                            .values(claimed_until=now + CLAIM_FOR)
+                            # Loaded rows learn the claim from the database: evaluating the
+                            # times in Python fails on SQLite, which gives back naive ones.
+                            .execution_options(synchronize_session="fetch"))
+        if result.rowcount == 1:
+            claimed.append(mail_id)
+    return claimed
+
+
+def send_claimed(db: Session, mail_ids: list[int], now: datetime) -> DeliveryReport:
+    """Send each claimed mail and record the outcome; the caller commits. A failure is logged
+    (without the mail's text) and retried later; after the last retry the mail is given up."""
+    report = DeliveryReport()
+    mailer = current_app.extensions["mailer"]
+    for mail_id in mail_ids:
+        row = db.get(OutgoingMail, mail_id)
+        if row is None or row.sent_at is not None:
+            continue
+        try:
+            mailer.send(Mail(to=row.to, subject=row.subject, body=row.body,
+                             headers=tuple(json.loads(row.headers or "{}").items())))
+        except Exception as error:  # noqa: BLE001 - whatever went wrong, the other mail still goes
+            row.attempts += 1
+            row.last_error = f"{type(error).__name__}: {error}"[:300]
+            row.claimed_until = None
+            retry = rules.retry_at(row.attempts, now)
+            if retry is None:
+                row.failed_at = now
+                report.given_up += 1
+                log.error("mail %s to user %s given up after %s attempts: %s", row.id, row.user_id, row.attempts,
+                          row.last_error)
+            else:
+                row.next_attempt_at = retry
+                report.failed += 1
+                log.warning("mail %s to user %s failed (attempt %s), retrying at %s: %s", row.id, row.user_id,
+                            row.attempts, retry.isoformat(), row.last_error)
+            continue
+        row.attempts += 1
+        row.sent_at = now
+        row.claimed_until = None
+        report.sent += 1
+    db.flush()
+    return report
+
+
+def deliver_due(db: Session, now: datetime | None = None) -> DeliveryReport:
+    """Claim, commit, send, commit: what the worker runs (and tests, to flush the queue)."""
+    now = now or utcnow()
+    ids = claim_due(db, now)
+    db.commit()
+    report = send_claimed(db, ids, now)
+    db.commit()
+    return report
+
+
+# -- the daily digest -------------------------------------------------------------------------
+
+def send_digests(db: Session, now: datetime, hour: int | None = None) -> int:
+    """Queue one mail per user on the daily choice whose digest is due and who has unread notices
+    since the last one; returns how many were queued. The caller commits."""
+    hour = rules.DIGEST_HOUR if hour is None else hour
+    slot = rules.digest_slot(now, hour)
+    queued = 0
+    users = db.scalars(select(User).where(User.mail_notifications == "daily", User.active.is_(True),
+                                          User.email.is_not(None),
+                                          or_(User.digest_sent_at.is_(None), User.digest_sent_at < slot)))
+    for user in list(users):
+        previous = user.digest_sent_at
+        # Claim this user's digest: a second worker's update finds the new value and skips.
+        claimed = db.execute(update(User).where(User.id == user.id, User.digest_sent_at.is_(previous)
+                                                if previous is None else User.digest_sent_at == previous)
+                             .values(digest_sent_at=now)).rowcount
+        if claimed != 1:
+            continue
+        since = previous or (now - timedelta(days=1))
+        notices = list(db.scalars(select(Notification)
+                                  .where(Notification.user_id == user.id, Notification.read_at.is_(None),
+                                         Notification.created_at > since, Notification.created_at <= now)
+                                  .order_by(Notification.created_at, Notification.id)))
+        if not notices:
+            continue
+        with force_locale(user.locale or "vi"):
+            lines = [f"• {describe(n.kind, n.params)}\n  {public_url(n.url)}" for n in notices[:DIGEST_LIMIT]]
+            if len(notices) > DIGEST_LIMIT:
+                lines.append(_("… and %(count)d more: %(url)s", count=len(notices) - DIGEST_LIMIT,
+                               url=public_url("/notifications")))
+            subject = _("Chợ Hội Quán: %(count)d new since yesterday", count=len(notices))
+            body = _("Good morning %(name)s, here is what happened since your last summary:", name=user.name)
+            queue_mail(db, user, subject, body + "\n\n" + "\n".join(lines), kind="digest")
+        queued += 1
+    db.flush()
+    return queued

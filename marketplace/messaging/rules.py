@@ -1,0 +1,82 @@
+"""Pure rules for talking: who is a party to a thread, what a message may be, when a digest is due,
+how long to wait before retrying a mail. No Flask, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from marketplace.dates import VIETNAM
+
+ACTING_ROLES = frozenset({"buyer", "seller"})  # members who speak for their organisation
+MAIL_CHOICES = ("instant", "daily", "off")
+MESSAGE_MAX_LENGTH = 4000
+REPORT_REASONS = ("spam", "abuse", "fraud", "other")
+CONTACT_CHANNELS = ("phone", "zalo")
+# Mail retries: after the 1st failure wait 1 minute, then 5, 15, 60, 240; then give up.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
+                timedelta(hours=4))
+DIGEST_HOUR = 7  # local time in Việt Nam: before the day's work starts
+
+
+@dataclass(frozen=True)
+class Sides:
+    buyer_org_id: int
+    seller_org_id: int
+
+
+def side_of(memberships: list[tuple[int, str]], sides: Sides) -> str | None:
+    """"buyer" or "seller" when one of the user's (organisation id, role) memberships acts for
+    that side of the thread, else None. A role that does not act (staff) is not a party."""
+    for org_id, role in memberships:
+        if role not in ACTING_ROLES:
+            continue
+        if org_id == sides.buyer_org_id:
+            return "buyer"
+        if org_id == sides.seller_org_id:
+            return "seller"
+    return None
+
+
+def clean_body(text: str | None) -> tuple[str, str | None]:
+    """The message as it will be stored, and the reason it cannot be sent (None when it can)."""
+    body = (text or "").replace("\r\n", "\n").strip()
+    if not body:
+        return body, "empty"
+    if len(body) > MESSAGE_MAX_LENGTH:
+        return body, "too_long"
+    return body, None
+
+
+def retry_at(attempts: int, now: datetime) -> datetime | None:
+    """When to try a failed mail again after `attempts` failures; None: give up."""
+    if attempts < 1 or attempts > len(RETRY_DELAYS):
+        return None
+    return now + RETRY_DELAYS[attempts - 1]
+
+
+def digest_slot(now: datetime, hour: int = DIGEST_HOUR) -> datetime:
+    """The latest digest time (today's or yesterday's `hour` in Việt Nam) at or before `now`, in UTC."""
+    local = now.astimezone(VIETNAM)
+    slot = datetime.combine(local.date(), time(hour), tzinfo=VIETNAM)
+    if slot > local:
+        slot -= timedelta(days=1)
+    return slot.astimezone(now.tzinfo)
+
+
+def digest_due(now: datetime, last_sent: datetime | None, hour: int = DIGEST_HOUR) -> bool:
+    """One digest a day: due when no digest went out since the latest slot."""
+    return last_sent is None or last_sent < digest_slot(now, hour)
+
+
+def topic_of(*, listing_id: int | None = None, demand_id: int | None = None, offer_id: int | None = None) -> str:
+    """What a thread is about, as the key that makes asking again continue the same thread."""
+    if offer_id is not None:
+        return f"offer:{offer_id}"
+    if listing_id is not None and demand_id is not None:
+        return f"match:{demand_id}:{listing_id}"
+    if listing_id is not None:
+        return f"listing:{listing_id}"
+    if demand_id is not None:
+        return f"demand:{demand_id}"
+    raise ValueError("a conversation is about a listing, a demand post, an offer or a match")
