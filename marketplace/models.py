@@ -7,6 +7,7 @@ from marketplace.demand.models import DemandPost, Offer
 from marketplace.listings.models import Listing, Photo
 from marketplace.matching.models import MatchState, OutboxPositionRecord
 from marketplace.messaging.models import Notification
+from marketplace.orders.models import BankAccount, Order, OrderEvent, Payment
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
 from marketplace.search import outbox as _search_outbox  # noqa: F401  (registers the flush hook)
@@ -15,7 +16,8 @@ from marketplace.search.models import SearchOutbox
 metadata = Base.metadata
 
 __all__ = [
-    "ApiToken", "Category", "MatchState", "Notification", "OutboxPositionRecord",
+    "ApiToken", "BankAccount", "Category", "MatchState", "Notification", "Order", "OrderEvent",
+    "OutboxPositionRecord", "Payment",
     "Certificate", "CodeClaimFlag", "CredentialEvent", "DemandPost", "Listing", "Offer",
     "Photo",
     "PlantingCode", "Commune", "Membership", "Organization", "PlaceSource", "Product",
