@@ -8,7 +8,6 @@ both take the last crate and two clicks cannot both confirm or both release.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.demand.models import Offer
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -28,6 +28,7 @@ from marketplace.listings.models import Listing
 from marketplace.numbers import parse_quantity, parse_vnd
 from marketplace.orders import rules
 from marketplace.orders.models import BankAccount, Order, OrderEvent, Payment
+from marketplace.problems import Problems
 from marketplace.products.units import UNITS, price_unit
 from marketplace.search import outbox
 from marketplace.validation import FieldProblems
@@ -159,7 +160,7 @@ def place_order(db: Session, listing_id: int, buyer_org: Organization, user: Use
     checked = rules.check_quantity(amount_quantity, available=listing.quantity_available,
                                    min_order=listing.min_order)
     if checked.fields.get("quantity") == ["below_min_order"] and amount_quantity >= listing.quantity_available > 0:
-        checked = rules.Problems()  # taking everything left is allowed below the minimum
+        checked = Problems()  # taking everything left is allowed below the minimum
     for key in checked.fields.get("quantity", []):
         if key == "below_min_order":
             _fail(key, min=_qty_text(listing.min_order), unit=unit)
@@ -339,7 +340,7 @@ def record_payment(db: Session, order_id: int, amount_vnd: int, *, provider: str
                      .where(Order.id == order_id)).one()
     if row.status == "confirmed" and rules.is_paid_enough(row.amount_vnd, row.payment_option, row.amount_paid_vnd):
         by = db.get(User, by_user_id) if by_user_id else None
-        _move(db, order_id, "confirmed", "paid", by, today=date.today(),
+        _move(db, order_id, "confirmed", "paid", by, today=today_in_vietnam(),
               note=f"{provider}: {reference}"[:200])
     cached = db.identity_map.get(db.identity_key(Order, order_id))
     if cached is not None:
@@ -562,7 +563,3 @@ def apply_statement(db: Session, org: Organization, lines, user: User) -> Statem
     db.flush()
     return result
 
-
-def line_fingerprint(day: str, amount_vnd: int, description: str, bank_reference: str = "") -> str:
-    basis = bank_reference.strip() or f"{day}|{amount_vnd}|{' '.join(description.split())}"
-    return "stmt:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:40]
