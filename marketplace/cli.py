@@ -55,7 +55,8 @@ def demo_command(if_empty: bool) -> None:
     created = load_demo(db.session, current_app.config["DEMO_PASSWORD"])
     db.session.commit()
     click.echo(f"demo data: {created['organizations']} new organisations, {created['users']} new users, "
-               f"{created['listings']} new listings, {created['demand']} new demand posts")
+               f"{created['listings']} new listings, {created['demand']} new demand posts, "
+               f"{created.get('orders', 0)} new orders")
 
 
 @click.command("import")
@@ -274,9 +275,30 @@ def worker_command(once: bool, interval: float) -> None:
             log.exception("matching round failed; retrying")
         finally:
             registry.remove()
+        try:
+            _orders_round()
+        except Exception:
+            db.session.rollback()
+            if once:
+                raise
+            log.exception("order reminders round failed; retrying")
+        finally:
+            registry.remove()
         if once:
             return
         time.sleep(interval)
+
+
+def _orders_round():
+    """Order reminders (24 h), expiry (72 h) and the notices of order changes; commits."""
+    from marketplace.db import utcnow
+    from marketplace.orders import services as orders
+
+    report = orders.remind_and_expire(db.session, utcnow())
+    db.session.commit()
+    if report.reminded or report.expired:
+        click.echo(f"orders: {report.reminded} reminders, {report.expired} expired")
+    return report
 
 
 @click.group("match")
@@ -349,10 +371,24 @@ def credentials_expire_command() -> None:
     click.echo(f"expired {count} credentials")
 
 
+@click.group("orders")
+def orders_group() -> None:
+    """Orders: reminders and expiry."""
+
+
+@orders_group.command("expire")
+@with_appcontext
+def orders_expire_command() -> None:
+    """Remind sellers of orders unanswered for 24 hours, expire those unanswered for 72 hours
+    (their quantity goes back on sale) and send pending order notices. The worker does this too."""
+    report = _orders_round()
+    click.echo(f"{report.reminded} reminders, {report.expired} expired, {report.notices} notices")
+
+
 def register_commands(app: Flask) -> None:
     for command in (init_db_command, demo_command, import_command, users_group, tokens_group, search_group,
                     worker_command, match_group,
-                    credentials_group):
+                    credentials_group, orders_group):
         app.cli.add_command(command)
 
 
