@@ -8,6 +8,7 @@ from marketplace.listings.models import Listing, Photo
 from marketplace.matching.models import MatchState, OutboxPositionRecord
 from marketplace.messaging.models import Notification
 from marketplace.orders.models import BankAccount, Order, OrderEvent, Payment
+from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
 from marketplace.search import outbox as _search_outbox  # noqa: F401  (registers the flush hook)
@@ -17,7 +18,7 @@ metadata = Base.metadata
 
 __all__ = [
     "ApiToken", "BankAccount", "Category", "MatchState", "Notification", "Order", "OrderEvent",
-    "OutboxPositionRecord", "Payment",
+    "OutboxPositionRecord", "Payment", "CardCheckout", "StripeEvent",
     "Certificate", "CodeClaimFlag", "CredentialEvent", "DemandPost", "Listing", "Offer",
     "Photo",
     "PlantingCode", "Commune", "Membership", "Organization", "PlaceSource", "Product",
