@@ -27,7 +27,7 @@ class OfferOrderForm(FlaskForm):
 class PaymentOptionForm(FlaskForm):
     payment_option = RadioField(_l("How much do you pay now?"), default="full",
                                 choices=choices([("full", _l("The full amount")),
-                                                 ("deposit", _l("A 30% deposit, the rest on delivery"))]),
+                                                 ("deposit", _l("A %(percent)d%% deposit, the rest on delivery", percent=30))]),
                                 validate_choice=False)
 
 
