@@ -28,6 +28,14 @@ bp = Blueprint("stripe_payments", __name__)
 WEBHOOK_TOLERANCE_SECONDS = 300  # Stripe's default: older signatures are replays
 
 
+@bp.record_once
+def _warn_if_half_configured(state) -> None:
+    config = state.app.config
+    if bool(config.get("STRIPE_SECRET_KEY")) != bool(config.get("STRIPE_WEBHOOK_SECRET")):
+        missing = "STRIPE_WEBHOOK_SECRET" if config.get("STRIPE_SECRET_KEY") else "STRIPE_SECRET_KEY"
+        log.warning("%s is not set: card payment is not offered until both Stripe settings are", missing)
+
+
 @bp.app_context_processor
 def card_payment_helpers() -> dict:
     def card_payment_state(due: int | None) -> str | None:
