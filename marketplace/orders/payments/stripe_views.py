@@ -116,8 +116,7 @@ def returned(order_id: int):
     confirmed = bool(session_id) and db.session.scalar(
         select(Payment.id).where(Payment.order_id == order.id, Payment.provider == stripe_checkout.PROVIDER,
                                  Payment.reference == session_id)) is not None
-    return render_template("payments/card_return.html", order=order, confirmed=confirmed,
-                           due=amount_due_vnd(order))
+    return render_template("payments/card_return.html", order=order, confirmed=confirmed)
 
 
 def _rejected(reason: str, status: int = 400):
