@@ -25,10 +25,10 @@ class OfferOrderForm(FlaskForm):
 
 
 class PaymentOptionForm(FlaskForm):
-    payment_option = RadioField(_l("How much do you pay now?"), default="full",
-                                choices=choices([("full", _l("The full amount")),
-                                                 ("deposit", _l("A %(percent)d%% deposit, the rest on delivery", percent=30))]),
-                                validate_choice=False)
+    payment_option = RadioField(
+        _l("How much do you pay now?"), default="full", validate_choice=False,
+        choices=choices([("full", _l("The full amount")),
+                         ("deposit", _l("A %(percent)d%% deposit, the rest on delivery", percent=30))]))
 
 
 class ReceivedForm(FlaskForm):

@@ -69,7 +69,8 @@ def qr_svg(payload: str, title: str) -> str:
     out = io.BytesIO()
     segno.make(payload, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True,
                                          title=title, svgclass="vietqr-code", omitsize=True, encoding="utf-8")
-    return out.getvalue().decode("utf-8")
+    # role="img" with its <title>: one image with an accessible name (SVG-AAM), not a group.
+    return out.getvalue().decode("utf-8").replace("<svg ", '<svg role="img" ', 1)
 
 
 class BankTransfer:
