@@ -6,7 +6,6 @@ No Flask, no database: services call these and store what they decide.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from marketplace.problems import Problems
@@ -133,11 +132,3 @@ def check_quantity(quantity: float | None, *, available: float, min_order: float
         problems.add("quantity", "below_min_order")
     return problems
 
-
-@dataclass(frozen=True)
-class Due:
-    """The transfer a buyer makes: to whom, how much, with which message."""
-
-    amount_vnd: int
-    ref: str
-    message: str

@@ -417,8 +417,9 @@ def remind_and_expire(db: Session, now: datetime) -> ReminderReport:
     report = ReminderReport()
     today = now.astimezone(VIETNAM).date()
     expire_before = now - timedelta(hours=rules.EXPIRE_AFTER_HOURS)
-    for order_id in db.scalars(select(Order.id).where(Order.status == "requested", Order.created_at <= expire_before)
-                               .order_by(Order.id)):
+    stale = list(db.scalars(select(Order.id).where(Order.status == "requested", Order.created_at <= expire_before)
+                            .order_by(Order.id)))
+    for order_id in stale:
         if _move(db, order_id, "requested", "expired", None, today=today,
                  note=f"{rules.EXPIRE_AFTER_HOURS} h"):
             report.expired += 1

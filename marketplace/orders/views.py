@@ -22,10 +22,10 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from marketplace.forms import CsrfForm, attach_errors
 from marketplace.listings import rules as listing_rules
 from marketplace.listings import services as listings
-from marketplace.orders import forms, rules
+from marketplace.orders import forms, payments, rules
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
-from marketplace.orders.payments import banks, card_available, vietqr
+from marketplace.orders.payments import banks, vietqr
 from marketplace.orders.permissions import can_take_payments, sides
 from marketplace.orders.statement import StatementError, parse_statement
 
@@ -153,7 +153,8 @@ def from_offer(offer_id: int):
 def _render_show(order: Order, order_sides: set[str], *, received_form=None, option_form=None, status=200):
     account = orders.bank_account_of(db.session, order.seller_org_id)
     due = rules.amount_due_vnd(order)
-    transfer = vietqr.details(account, order)
+    offered = payments.offered(current_app, db.session, order)  # provider names, in order
+    transfer = vietqr.details(account, order) if "vietqr" in offered else None
     qr = None
     if transfer is not None and ("buyer" in order_sides or "staff" in order_sides):
         qr = Markup(vietqr.qr_svg(transfer.payload, _("VietQR code to pay %(ref)s", ref=order.ref)))  # noqa: S704 - SVG from segno, title escaped
@@ -177,7 +178,7 @@ def _render_show(order: Order, order_sides: set[str], *, received_form=None, opt
         bank=banks.bank_by_bin(account.bank_bin) if account else None, transfer=transfer, qr=qr,
         actions=actions, action_form=CsrfForm(), option_form=option_form, received_form=received_form,
         may_take_payments=can_take_payments(current_user, order.seller_org),
-        card=card_available(current_app) and due > 0 and "buyer" in order_sides,
+        card="stripe" in offered and "buyer" in order_sides,
         may_choose_option=("buyer" in order_sides and order.status == "confirmed" and not order.amount_paid_vnd),
         status_labels=STATUS_LABELS), status
 
