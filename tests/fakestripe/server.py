@@ -101,10 +101,16 @@ class FakeStripe:
         loop = asyncio.new_event_loop()
         self._loop = loop
         self._runner = web.AppRunner(self._build_app(), access_log=None)
-        loop.run_until_complete(self._runner.setup())
-        loop.run_until_complete(web.SockSite(self._runner, sock).start())
+        # The loop runs only in its own thread, and the site is set up there: the calling thread
+        # may already run an event loop of its own (Playwright's, after the browser tests).
         self._thread = threading.Thread(target=loop.run_forever, name="fake-stripe", daemon=True)
         self._thread.start()
+
+        async def serve() -> None:
+            await self._runner.setup()
+            await web.SockSite(self._runner, sock).start()
+
+        asyncio.run_coroutine_threadsafe(serve(), loop).result(timeout=10)
         return self
 
     def stop(self) -> None:
