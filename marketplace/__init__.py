@@ -56,6 +56,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.main.views import bp as main_bp
     from marketplace.matching.views import bp as matching_bp
     from marketplace.messaging.views import bp as messaging_bp
+    from marketplace.orders.payments.stripe_views import bp as stripe_payments_bp
+    from marketplace.orders.views import bp as orders_bp
     from marketplace.places.views import bp as places_bp
     from marketplace.search.views import bp as search_bp
 
@@ -72,6 +74,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(matching_bp)
     app.register_blueprint(messaging_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(stripe_payments_bp)
     init_api(app)
 
 

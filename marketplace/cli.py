@@ -55,7 +55,8 @@ def demo_command(if_empty: bool) -> None:
     created = load_demo(db.session, current_app.config["DEMO_PASSWORD"])
     db.session.commit()
     click.echo(f"demo data: {created['organizations']} new organisations, {created['users']} new users, "
-               f"{created['listings']} new listings, {created['demand']} new demand posts")
+               f"{created['listings']} new listings, {created['demand']} new demand posts, "
+               f"{created.get('orders', 0)} new orders")
 
 
 @click.command("import")
@@ -246,16 +247,13 @@ def search_check_command() -> None:
 @with_appcontext
 def worker_command(once: bool, interval: float) -> None:
     """The background worker: follows committed changes to keep the search index, the matches and
-    the saved-search alerts current, and sends queued mail (retrying failures) and the daily
-    digests. Run one beside the web server (`make run` does)."""
-    from marketplace.alerts import services as alerts
-    from marketplace.dates import today_in_vietnam
-    from marketplace.db import utcnow
-    from marketplace.matching import services as matching
-    from marketplace.messaging import delivery
+    the saved-search alerts current, reminds and expires orders, and sends queued mail (retrying
+    failures) and the daily digests. Run one beside the web server (`make run` does)."""
     from marketplace.search import services as search
 
     registry = db.get_registry(current_app)
+    steps = (("saved-search alerts", _alerts_step), ("matching", _matching_step), ("orders", _orders_round),
+             ("mail", _mail_step))
     while True:
         try:
             report = search.sync(db.session, search.backend())
@@ -265,49 +263,68 @@ def worker_command(once: bool, interval: float) -> None:
             pass  # another indexer holds this index; it applies the changes
         finally:
             registry.remove()
-        try:
-            alerted = alerts.follow(db.session, today_in_vietnam())
-            db.session.commit()
-            if alerted:
-                click.echo(f"saved searches: {alerted} alerts")
-        except Exception:
-            db.session.rollback()
-            if once:
-                raise
-            log.exception("saved-search round failed; retrying")
-        finally:
-            registry.remove()
-        try:
-            matched = matching.follow(db.session, today_in_vietnam())
-            db.session.commit()
-            if matched.listings or matched.demand_posts:
-                click.echo(f"matches: {matched.demand_posts} requests and {matched.listings} listings refreshed, "
-                           f"{matched.full} full matches, {matched.notified} notifications")
-        except Exception:
-            db.session.rollback()
-            if once:
-                raise
-            log.exception("matching round failed; retrying")
-        finally:
-            registry.remove()
-        try:
-            now = utcnow()
-            digests = delivery.send_digests(db.session, now)
-            db.session.commit()
-            sent = delivery.deliver_due(db.session, now)
-            if sent.sent or sent.failed or sent.given_up or digests:
-                click.echo(f"mail: {digests} digests queued, {sent.sent} sent, {sent.failed} to retry, "
-                           f"{sent.given_up} given up")
-        except Exception:
-            db.session.rollback()
-            if once:
-                raise
-            log.exception("mail round failed; retrying")
-        finally:
-            registry.remove()
+        for name, step in steps:
+            # Each step commits its own work; one failing does not stop the others.
+            try:
+                step()
+            except Exception:
+                db.session.rollback()
+                if once:
+                    raise
+                log.exception("%s round failed; retrying", name)
+            finally:
+                registry.remove()
         if once:
             return
         time.sleep(interval)
+
+
+def _alerts_step() -> None:
+    from marketplace.alerts import services as alerts
+    from marketplace.dates import today_in_vietnam
+
+    alerted = alerts.follow(db.session, today_in_vietnam())
+    db.session.commit()
+    if alerted:
+        click.echo(f"saved searches: {alerted} alerts")
+
+
+def _matching_step() -> None:
+    from marketplace.dates import today_in_vietnam
+    from marketplace.matching import services as matching
+
+    matched = matching.follow(db.session, today_in_vietnam())
+    db.session.commit()
+    if matched.listings or matched.demand_posts:
+        click.echo(f"matches: {matched.demand_posts} requests and {matched.listings} listings refreshed, "
+                   f"{matched.full} full matches, {matched.notified} notifications")
+
+
+def _orders_round():
+    """Order reminders (24 h), expiry (72 h) and the notices of order changes; commits."""
+    from marketplace.db import utcnow
+    from marketplace.orders import services as orders
+
+    report = orders.remind_and_expire(db.session, utcnow())
+    db.session.commit()
+    if report.reminded or report.expired:
+        click.echo(f"orders: {report.reminded} reminders, {report.expired} expired")
+    return report
+
+
+def _mail_step() -> None:
+    """Daily digests that are due, then every queued mail that is due (runs last, so the notices of
+    this round's other steps leave at once)."""
+    from marketplace.db import utcnow
+    from marketplace.messaging import delivery
+
+    now = utcnow()
+    digests = delivery.send_digests(db.session, now)
+    db.session.commit()
+    sent = delivery.deliver_due(db.session, now)
+    if sent.sent or sent.failed or sent.given_up or digests:
+        click.echo(f"mail: {digests} digests queued, {sent.sent} sent, {sent.failed} to retry, "
+                   f"{sent.given_up} given up")
 
 
 @click.group("match")
@@ -380,10 +397,24 @@ def credentials_expire_command() -> None:
     click.echo(f"expired {count} credentials")
 
 
+@click.group("orders")
+def orders_group() -> None:
+    """Orders: reminders and expiry."""
+
+
+@orders_group.command("expire")
+@with_appcontext
+def orders_expire_command() -> None:
+    """Remind sellers of orders unanswered for 24 hours, expire those unanswered for 72 hours
+    (their quantity goes back on sale) and send pending order notices. The worker does this too."""
+    report = _orders_round()
+    click.echo(f"{report.reminded} reminders, {report.expired} expired, {report.notices} notices")
+
+
 def register_commands(app: Flask) -> None:
     for command in (init_db_command, demo_command, import_command, users_group, tokens_group, search_group,
                     worker_command, match_group,
-                    credentials_group):
+                    credentials_group, orders_group):
         app.cli.add_command(command)
 
 

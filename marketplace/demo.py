@@ -19,6 +19,7 @@ from marketplace.accounts.passwords import hash_password
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
+from marketplace.errors import DomainError
 from marketplace.listings import services as listings
 
 DEMO_DOMAIN = "demo.chohoiquan.vn"
@@ -262,6 +263,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     db.flush()
     created.update(_load_supply(db, orgs, today or today_in_vietnam()))
     _load_conversation(db)
+    created.update(_load_orders(db, orgs, today or today_in_vietnam()))
     return created
 
 
@@ -327,3 +329,44 @@ def _load_supply(db: Session, orgs: dict[str, Organization], today: date) -> dic
         ), None, today=today)
         new_demand += 1
     return {"listings": new_listings, "demand": new_demand}
+
+
+# (buyer login, listing ref, quantity, what happened after: "", "confirm" or "pay", note: the key)
+ORDERS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("muahang.sieuthi", "demo-l-quyt-hong", "2", "", "Đơn demo: quýt hồng giao kho Mỹ Tho trước Tết."),
+    ("muahang.sieuthi", "demo-l-hat-sen", "100", "confirm", "Đơn demo: hạt sen tươi, giao sáng thứ Hai."),
+    ("vua.caolanh", "demo-l-khom", "1", "pay", "Đơn demo: khóm Queen lấy tại vườn."),
+)
+
+
+def _load_orders(db: Session, orgs: dict[str, Organization], today: date) -> dict[str, int]:
+    """A bank account for every demo club and cooperative, and a few orders in different states
+    (keyed by their note, so loading again adds nothing)."""
+    from marketplace.orders import services as orders
+    from marketplace.orders.models import Order
+    from marketplace.orders.payments.banks import ascii_upper
+
+    for n, spec in enumerate(ORGS, start=1):
+        if spec.kind in ("club", "cooperative", "coop_group") and orders.bank_account_of(db, orgs[spec.ref].id) is None:
+            orders.save_bank_account(db, orgs[spec.ref], bank_bin="970405", account_number=f"9900000{n:05d}",
+                                     account_holder=ascii_upper(spec.name))
+    new_orders = 0
+    for login, listing_ref, quantity, then, note in ORDERS:
+        if db.scalar(select(Order.id).where(Order.note == note)) is not None:
+            continue
+        buyer = db.scalar(select(User).where(User.email == demo_email(login)))
+        listing = listings.listing_by_ref(db, listing_ref)
+        if buyer is None or listing is None or buyer.organization is None:
+            continue
+        try:
+            order = orders.place_order(db, listing.id, buyer.organization, buyer, quantity, today=today, note=note)
+        except DomainError:
+            continue  # a chair changed the listing since (paused, sold out): no demo order then
+        seller = next((m.user for m in listing.organization.memberships if m.role == "seller"), None)
+        if then in ("confirm", "pay") and seller is not None:
+            orders.change(db, order, "confirm", actor="seller", user=seller, today=today)
+        if then == "pay" and seller is not None:
+            orders.record_payment(db, order.id, order.amount_vnd, provider="manual", reference=f"demo:{order.id}",
+                                  by_user_id=seller.id)
+        new_orders += 1
+    return {"orders": new_orders}

@@ -18,6 +18,8 @@ from marketplace.messaging.models import (
     OrganizationBlock,
     OutgoingMail,
 )
+from marketplace.orders.models import BankAccount, Order, OrderEvent, Payment
+from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
 from marketplace.search import outbox as _search_outbox  # noqa: F401  (registers the flush hook)
@@ -26,7 +28,8 @@ from marketplace.search.models import SearchOutbox
 metadata = Base.metadata
 
 __all__ = [
-    "ApiToken", "Category", "MatchState", "Notification", "OutboxPositionRecord",
+    "ApiToken", "BankAccount", "Category", "MatchState", "Notification", "Order", "OrderEvent",
+    "OutboxPositionRecord", "Payment", "CardCheckout", "StripeEvent",
     "Certificate", "CodeClaimFlag", "CredentialEvent", "DemandPost", "Listing", "Offer",
     "Photo",
     "PlantingCode", "Commune", "Membership", "Organization", "PlaceSource", "Product",

@@ -22,6 +22,7 @@ api = MarketplaceApi()
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.api import orders as _orders  # noqa: F401  (adds the order endpoints to views.blp)
     from marketplace.api import views
 
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")

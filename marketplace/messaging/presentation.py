@@ -31,6 +31,8 @@ def describe(kind: str, params: dict | str) -> str:
     if kind == "alert":
         return _("New for your saved search “%(search)s”: %(title)s", search=p.get("search", ""),
                  title=p.get("title", ""))
+    if not DESCRIBERS:
+        _register_describers()
     for prefix, describer in DESCRIBERS.items():
         if kind.startswith(prefix):
             text = describer(kind, p)
@@ -43,3 +45,10 @@ def subject_of(kind: str, params: dict) -> str:
     """A mail subject: the description, cut to a length mail programs show whole."""
     text = describe(kind, params)
     return text if len(text) <= 120 else text[:119].rstrip() + "…"
+
+
+def _register_describers() -> None:
+    # Imported on first use, not at import time: the orders package imports messaging.
+    from marketplace.orders.presentation import describe_notice
+
+    DESCRIBERS["order"] = describe_notice

@@ -101,6 +101,21 @@ EXPECTED: dict[str, str] = {
     "api.demand_matches": "org_buyer_or_staff",
     "api.listing_matches": "org_seller_or_staff",
     "media.photo": "public",
+    "orders.index": "user",
+    "orders.show": "order_party",
+    "orders.receipt": "order_party",
+    "orders.place": "acting_buyer",
+    "orders.from_offer": "org_buyer",
+    "orders.act": "order_seller",  # sampled with action=confirm
+    "orders.payment_option": "order_buyer",
+    "orders.received": "order_seller_or_staff",
+    "orders.bank_account": "org_seller",
+    "orders.statement": "org_seller_or_staff",
+    "stripe_payments.start": "order_buyer",  # 404 for the buyer here: the suite's app has no Stripe keys
+    "stripe_payments.returned": "order_buyer",
+    "stripe_payments.webhook": "public",  # 400 without a Stripe signature
+    "api.create_order": "acting_buyer",
+    "api.get_order": "order_party",
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -109,6 +124,8 @@ ROLES = ("anonymous", "seller", "buyer", "staff", "admin")
 # Rules about one object (the sample club's page, listing, credentials): the view's decorator
 # says "signed in", and the view itself lets in only the club's sellers (and staff, to look).
 OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member": "user",
+                "order_party": "user", "order_seller": "user", "order_buyer": "user",
+                "order_seller_or_staff": "user",
                 "acting_seller": "user", "org_buyer": "user",
                 "acting_buyer": "user", "match_party": "user", "org_buyer_or_staff": "user",
                 "thread_reader": "user", "thread_party": "user", "other_org_member": "user"}
@@ -126,6 +143,11 @@ ALLOWED = {
     "thread_reader": {"seller", "buyer", "staff", "admin"},
     "thread_party": {"seller", "buyer"},
     "other_org_member": {"buyer"},  # acts for an organisation other than the sample club
+    # The sample order: the buyer organisation's buyers, the club's sellers, staff looking.
+    "order_party": {"seller", "buyer", "staff", "admin"},
+    "order_seller": {"seller", "admin"},
+    "order_buyer": {"buyer", "admin"},
+    "order_seller_or_staff": {"seller", "staff", "admin"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin"},
     "seller": {"seller", "admin"},
@@ -165,17 +187,33 @@ def _sample_objects(session, club, buyer_org) -> dict:
     conversation = Conversation(buyer_org_id=buyer_org.id, seller_org_id=club.id, topic=f"listing:{listing.id}",
                                 subject="Xoài", listing_id=listing.id)
     session.add(conversation)
+    order = _sample_order(session, club, buyer_org, listing)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": 999999, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
             "key": "missing", "size": "card", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
-            "buyer_org_id": buyer_org.id, "notification_id": 999999}
+            "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id}
+
+
+def _sample_order(session, club, buyer_org, listing):
+    """An order of the buyer organisation from the club's listing (made directly: the sample
+    has no buyer user yet)."""
+    from marketplace.orders.models import Order, OrderEvent
+
+    order = Order(buyer_org_id=buyer_org.id, seller_org_id=club.id, listing_id=listing.id, title=listing.title,
+                  quantity=1, unit=listing.unit, reserved_quantity=0, unit_price_vnd=30000, price_unit="kg",
+                  amount_vnd=30000, status="requested")
+    session.add(order)
+    session.flush()
+    session.add(OrderEvent(order_id=order.id, to_status="requested"))
+    return order
 
 
 # Routes whose sample object is not the club's: they name the buyer's organisation.
 BUYER_ORG_ROUTES = {"demand.manage"}
 # Samples that differ for one route.
-ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {"action": "block"}}
+ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {"action": "block"},
+                 "orders.act": {"action": "confirm"}}
 
 
 def test_every_route_is_known(app):

@@ -1,0 +1,127 @@
+"""API v1 for orders: place one (`POST /api/v1/orders`) and read one (`GET /api/v1/orders/{id}`).
+
+Registered on the same flask-smorest blueprint as the rest of v1, so the endpoints appear in the
+generated OpenAPI document and errors take the promised {"error", "fields"} shape.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import EXCLUDE, Schema, fields
+
+from marketplace import db
+from marketplace.access import signed_in
+from marketplace.accounts.permissions import can_manage_demand
+from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.api.views import blp
+from marketplace.dates import today_in_vietnam
+from marketplace.errors import PermissionDenied, ValidationError
+from marketplace.orders import rules
+from marketplace.orders import services as orders
+from marketplace.orders.permissions import sides
+
+
+class OrderInputSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    # allow_none: missing values reach the order rules, which answer in the caller's language.
+    listing_id = fields.Raw(allow_none=True, load_default=None, metadata={"description": "the listing to order from"})
+    quantity = fields.Raw(allow_none=True, load_default=None,
+                          metadata={"description": "in the listing's unit; a number or text such as \"2,5\""})
+    note = fields.Raw(allow_none=True, load_default="")
+
+
+class OrderPaymentSchema(Schema):
+    provider = fields.String()
+    amount_vnd = fields.Integer()
+    at = fields.DateTime()
+
+
+class OrderSchema(Schema):
+    id = fields.Integer()
+    ref = fields.String(metadata={"description": "the reference to write in a bank transfer, e.g. CHQ-000123"})
+    status = fields.String(metadata={"description": "requested, confirmed, declined, paid, delivered, completed, "
+                                                    "cancelled or expired"})
+    listing_id = fields.Integer(allow_none=True)
+    offer_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    quantity = fields.Float()
+    unit = fields.String()
+    unit_price_vnd = fields.Integer()
+    price_unit = fields.String(metadata={"description": "what the price is per: kg for weighed goods, else the unit"})
+    amount_vnd = fields.Integer(metadata={"description": "whole đồng"})
+    amount_paid_vnd = fields.Integer()
+    amount_due_vnd = fields.Integer()
+    payment_option = fields.String(metadata={"description": "full or deposit (30 %)"})
+    buyer = fields.Dict()
+    seller = fields.Dict()
+    created_at = fields.DateTime()
+    payments = fields.List(fields.Nested(OrderPaymentSchema))
+
+
+def order_json(order) -> dict:
+    def org(o):
+        return {"id": o.id, "ref": o.ref, "name": o.name, "kind": o.kind}
+
+    return {"id": order.id, "ref": order.ref, "status": order.status, "listing_id": order.listing_id,
+            "offer_id": order.offer_id, "title": order.title, "quantity": float(order.quantity), "unit": order.unit,
+            "unit_price_vnd": int(order.unit_price_vnd), "price_unit": order.price_unit,
+            "amount_vnd": int(order.amount_vnd), "amount_paid_vnd": int(order.amount_paid_vnd),
+            "amount_due_vnd": rules.amount_due_vnd(order), "payment_option": order.payment_option,
+            "buyer": org(order.buyer_org), "seller": org(order.seller_org),
+            "created_at": order.created_at.isoformat(),
+            "payments": [{"provider": p.provider, "amount_vnd": int(p.amount_vnd), "at": p.at.isoformat()}
+                         for p in order.payments]}
+
+
+def _listing_id(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if isinstance(value, bool) or number <= 0 or str(value).strip() != str(number):
+        message = _("Give the id of a listing.")
+        raise ValidationError(message, fields={"listing_id": [message]})
+    return number
+
+
+@blp.route("/orders", methods=["POST"])
+@signed_in
+@blp.arguments(OrderInputSchema)
+@blp.response(201, OrderSchema)
+@blp.alt_response(403, description="the caller does not act for a buyer organisation")
+@blp.alt_response(404, description="no such listing")
+@blp.alt_response(409, description="the listing has less available than asked, or is not on sale")
+@blp.alt_response(422, description="bad input: not a number, zero, below the minimum order, negotiable price")
+@blp.doc(security=[{"bearerAuth": []}])
+def create_order(body: dict):
+    """Order a quantity from a listing for the caller's buyer organisation.
+
+    The quantity is reserved at once; the listing's price decides the amount (whole đồng).
+    409 when the listing has less available (the message says how much is left).
+    """
+    org = current_user.organization
+    if org is None or org.kind not in BUYER_KINDS or not can_manage_demand(current_user, org):
+        raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can order."))
+    order = orders.place_order(db.session, _listing_id(body.get("listing_id")), org, current_user,
+                               body.get("quantity"), today=today_in_vietnam(),
+                               note=None if body.get("note") is None else str(body.get("note")))
+    db.session.commit()
+    return jsonify(order_json(order)), 201
+
+
+@blp.route("/orders/<int:order_id>")
+@signed_in
+@blp.response(200, OrderSchema)
+@blp.alt_response(403, description="the caller is neither party (nor staff)")
+@blp.alt_response(404, description="no such order")
+@blp.doc(security=[{"bearerAuth": []}])
+def get_order(order_id: int):
+    """One order: for the buyer organisation's buyers, the seller organisation's sellers, and staff."""
+    order = orders.get_order(db.session, order_id)
+    if not sides(current_user, order):
+        raise PermissionDenied(_("Only the buyer and the seller of this order can see it."))
+    return jsonify(order_json(order))

@@ -1,0 +1,1 @@
+"""Orders: reservations from listings and accepted offers, their states, payments and receipts."""

@@ -1,0 +1,369 @@
+"""Order pages: place (from a listing or an accepted offer), the list, one order with its
+payment options, state changes, transfers received, receipts, bank account and statements."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from marketplace import db
+from marketplace.access import signed_in
+from marketplace.accounts import services as accounts
+from marketplace.accounts.permissions import can_manage_demand, can_manage_supply
+from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.dates import today_in_vietnam
+from marketplace.demand import services as demand_service
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.forms import CsrfForm, attach_errors
+from marketplace.listings import rules as listing_rules
+from marketplace.listings import services as listings
+from marketplace.orders import forms, payments, rules
+from marketplace.orders import services as orders
+from marketplace.orders.models import Order
+from marketplace.orders.payments import banks, vietqr
+from marketplace.orders.permissions import can_take_payments, sides
+from marketplace.orders.statement import StatementError, parse_statement
+
+bp = Blueprint("orders", __name__)
+
+# The order in which one person with several sides (an admin) acts.
+_ACTOR_ORDER = ("seller", "buyer", "staff")
+
+
+def _order_or_404(order_id: int) -> Order:
+    try:
+        return orders.get_order(db.session, order_id)
+    except NotFound:
+        abort(404)
+
+
+def _sides_or_403(order: Order) -> set[str]:
+    found = sides(current_user, order)
+    if not found:
+        abort(403)
+    return found
+
+
+def acting_buyer():
+    """The organisation the signed-in user orders for, or None when they cannot order."""
+    if not current_user.is_authenticated:
+        return None
+    org = current_user.organization
+    return org if org is not None and org.kind in BUYER_KINDS and can_manage_demand(current_user, org) else None
+
+
+def can_order(listing) -> bool:
+    """Show the order form on a listing page: a buyer, a fixed price, on sale now."""
+    org = acting_buyer()
+    return (org is not None and org.id != listing.organization_id and listing.price_vnd is not None
+            and listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available,
+                                        today_in_vietnam()))
+
+
+@bp.app_context_processor
+def order_helpers():
+    return {"can_order": can_order, "order_form_for": lambda: forms.OrderForm(formdata=None),
+            "order_status_labels": STATUS_LABELS}
+
+
+def _labels():
+    return {"requested": _l("Waiting for the seller"), "confirmed": _l("Confirmed, waiting for payment"),
+            "declined": _l("Declined"), "paid": _l("Paid"), "delivered": _l("Delivered"),
+            "completed": _l("Completed"), "cancelled": _l("Cancelled"), "expired": _l("Expired")}
+
+
+STATUS_LABELS = _labels()
+
+
+@bp.route("/orders")
+@signed_in
+def index():
+    """The organisation's orders, as buyer and as seller (staff: everyone's)."""
+    org = current_user.organization
+    items = orders.orders_of(db.session, org, everyone=current_user.is_staff)
+    return render_template("orders/index.html", items=items, org=org)
+
+
+@bp.route("/listings/<int:listing_id>/order", methods=["POST"])
+@signed_in
+def place(listing_id: int):
+    try:
+        listing = listings.get_listing(db.session, listing_id)
+    except NotFound:
+        abort(404)
+    buyer_org = acting_buyer()
+    if buyer_org is None:
+        abort(403)
+    form = forms.OrderForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            order = orders.place_order(db.session, listing.id, buyer_org, current_user, form.quantity.data,
+                                       today=today_in_vietnam(), note=form.note.data)
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        except (ValidationError, Conflict) as error:
+            db.session.rollback()
+            attach_errors(form, error)
+            status = error.status_code
+        else:
+            db.session.commit()
+            flash(_("Your order %(ref)s is sent. The seller confirms it, then you pay.", ref=order.ref), "success")
+            return redirect(url_for("orders.show", order_id=order.id))
+    else:
+        status = 422
+    return render_template("orders/place.html", listing=listing, form=form), status
+
+
+@bp.route("/offers/<int:offer_id>/order", methods=["POST"])
+@signed_in
+def from_offer(offer_id: int):
+    try:
+        offer = demand_service.get_offer(db.session, offer_id)
+    except NotFound:
+        abort(404)
+    if not can_manage_demand(current_user, offer.demand.organization):
+        abort(403)
+    form = forms.OfferOrderForm()
+    back = url_for("demand.show", demand_id=offer.demand_id) + "#offers"
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please send it again."), "error")
+        return redirect(back)
+    try:
+        order = orders.order_from_offer(db.session, offer, current_user, today=today_in_vietnam(),
+                                        note=form.note.data)
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except (ValidationError, Conflict) as error:
+        db.session.rollback()
+        flash(error.message if not error.fields else " ".join(m for ms in error.fields.values() for m in ms), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Your order %(ref)s is sent. The seller confirms it, then you pay.", ref=order.ref), "success")
+    return redirect(url_for("orders.show", order_id=order.id))
+
+
+def _render_show(order: Order, order_sides: set[str], *, received_form=None, option_form=None, status=200):
+    account = orders.bank_account_of(db.session, order.seller_org_id)
+    due = rules.amount_due_vnd(order)
+    offered = payments.offered(current_app, db.session, order)  # provider names, in order
+    transfer = vietqr.details(account, order) if "vietqr" in offered else None
+    qr = None
+    if transfer is not None and ("buyer" in order_sides or "staff" in order_sides):
+        qr = Markup(vietqr.qr_svg(transfer.payload, _("VietQR code to pay %(ref)s", ref=order.ref)))  # noqa: S704 - SVG from segno, title escaped
+    actions = []
+    for actor in _ACTOR_ORDER:
+        if actor in order_sides:
+            for action in rules.actions_for(order.status, actor):
+                if action == "pay" or action in actions:
+                    continue
+                if action == "cancel" and not rules.can_cancel(order.status, int(order.amount_paid_vnd)):
+                    continue
+                actions.append(action)
+    if received_form is None and can_take_payments(current_user, order.seller_org):
+        received_form = forms.ReceivedForm(formdata=None, amount_vnd=str(due) if due else "",
+                                           token=secrets.token_urlsafe(16))
+    if option_form is None:
+        option_form = forms.PaymentOptionForm(formdata=None, payment_option=order.payment_option)
+    return render_template(
+        "orders/show.html", order=order, sides=order_sides, due=due, balance=rules.balance_vnd(order),
+        deposit=rules.deposit_amount(int(order.amount_vnd)), account=account,
+        bank=banks.bank_by_bin(account.bank_bin) if account else None, transfer=transfer, qr=qr,
+        actions=actions, action_form=CsrfForm(), option_form=option_form, received_form=received_form,
+        may_take_payments=can_take_payments(current_user, order.seller_org),
+        card="stripe" in offered and "buyer" in order_sides,
+        may_choose_option=("buyer" in order_sides and order.status == "confirmed" and not order.amount_paid_vnd),
+        status_labels=STATUS_LABELS), status
+
+
+@bp.route("/orders/<int:order_id>")
+@signed_in
+def show(order_id: int):
+    order = _order_or_404(order_id)
+    return _render_show(order, _sides_or_403(order))
+
+
+ACTION_DONE = {
+    "confirm": _l("The order is confirmed. The buyer is told and can pay."),
+    "decline": _l("The order is declined. The quantity is back on sale."),
+    "cancel": _l("The order is cancelled."),
+    "deliver": _l("The order is marked delivered."),
+    "complete": _l("Thank you: the order is completed."),
+}
+
+
+@bp.route("/orders/<int:order_id>/<any(confirm, decline, cancel, deliver, complete):action>", methods=["POST"])
+@signed_in
+def act(order_id: int, action: str):
+    order = _order_or_404(order_id)
+    order_sides = _sides_or_403(order)
+    able = {actor for (_status, name), (_target, actors) in rules.TRANSITIONS.items() if name == action
+            for actor in actors} - {"system"}
+    mine = [actor for actor in _ACTOR_ORDER if actor in order_sides & able]
+    if not mine:
+        abort(403)
+    if not CsrfForm().validate_on_submit():
+        flash(_("The form expired. Please send it again."), "error")
+        return redirect(url_for("orders.show", order_id=order.id))
+    actor = next((a for a in mine if rules.next_status(order.status, action, a)), mine[0])
+    try:
+        orders.change(db.session, order, action, actor=actor, user=current_user, today=today_in_vietnam(),
+                      note=(request.form.get("note") or "").strip())
+    except (ValidationError, Conflict) as error:
+        db.session.rollback()
+        flash(error.message if not error.fields else " ".join(m for ms in error.fields.values() for m in ms), "error")
+    else:
+        db.session.commit()
+        flash(str(ACTION_DONE[action]), "success")
+    return redirect(url_for("orders.show", order_id=order.id))
+
+
+@bp.route("/orders/<int:order_id>/payment-option", methods=["POST"])
+@signed_in
+def payment_option(order_id: int):
+    order = _order_or_404(order_id)
+    if "buyer" not in _sides_or_403(order):
+        abort(403)
+    form = forms.PaymentOptionForm()
+    if form.validate_on_submit():
+        try:
+            orders.choose_payment_option(db.session, order, form.payment_option.data)
+        except (ValidationError, Conflict) as error:
+            db.session.rollback()
+            flash(" ".join(m for ms in error.fields.values() for m in ms) or error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The amount to pay is updated."), "success")
+    else:
+        flash(_("The form expired. Please send it again."), "error")
+    return redirect(url_for("orders.show", order_id=order.id) + "#pay")
+
+
+@bp.route("/orders/<int:order_id>/received", methods=["POST"])
+@signed_in
+def received(order_id: int):
+    """A seller (or staff) records a transfer that arrived in the bank account."""
+    order = _order_or_404(order_id)
+    order_sides = _sides_or_403(order)
+    if not can_take_payments(current_user, order.seller_org):
+        abort(403)
+    form = forms.ReceivedForm()
+    if not form.validate_on_submit():
+        if not form.token.data:
+            form.token.data = secrets.token_urlsafe(16)
+        return _render_show(order, order_sides, received_form=form, status=422)
+    try:
+        recorded = orders.mark_received(db.session, order, form.amount_vnd.data, current_user,
+                                        token=form.token.data or secrets.token_urlsafe(16))
+    except (ValidationError, Conflict) as error:
+        db.session.rollback()
+        attach_errors(form, error)
+        return _render_show(order, order_sides, received_form=form, status=422)
+    db.session.commit()
+    if recorded:
+        flash(_("The payment is recorded."), "success")
+    else:
+        flash(_("This payment was already recorded."), "info")
+    return redirect(url_for("orders.show", order_id=order.id))
+
+
+@bp.route("/orders/<int:order_id>/receipt")
+@signed_in
+def receipt(order_id: int):
+    order = _order_or_404(order_id)
+    _sides_or_403(order)
+    return render_template("orders/receipt.html", order=order, status_labels=STATUS_LABELS,
+                           balance=rules.balance_vnd(order),
+                           account=orders.bank_account_of(db.session, order.seller_org_id))
+
+
+def _org_or_404(org_id: int):
+    try:
+        return accounts.get_organization(db.session, org_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/orgs/<int:org_id>/bank", methods=["GET", "POST"])
+@signed_in
+def bank_account(org_id: int):
+    """Where the organisation is paid: buyers see it on their orders with a VietQR code."""
+    org = _org_or_404(org_id)
+    if not can_manage_supply(current_user, org):
+        abort(403)
+    account = orders.bank_account_of(db.session, org.id)
+    form = forms.BankAccountForm(obj=account if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            orders.save_bank_account(db.session, org, bank_bin=form.bank_bin.data,
+                                     account_number=form.account_number.data,
+                                     account_holder=form.account_holder.data)
+        except ValidationError as error:
+            db.session.rollback()
+            attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The bank account is saved. Buyers will see it with a VietQR code on their orders."),
+                  "success")
+            return redirect(url_for("orders.bank_account", org_id=org.id))
+    return render_template("orders/bank_account.html", org=org, form=form, account=account,
+                           bank=banks.bank_by_bin(account.bank_bin) if account else None), \
+        422 if form.errors else 200
+
+
+def statement_error_message(error: StatementError) -> str:
+    messages = {
+        "empty": _("The file is empty."),
+        "too_large": _("The file is too large (at most 2 MB)."),
+        "not_utf8": _("The file is not UTF-8 text. Save it from the spreadsheet as “CSV UTF-8”."),
+        "not_csv": _("This is not a CSV file. Save the statement from the spreadsheet as “CSV UTF-8”."),
+        "missing_columns": _("Columns not found: %(columns)s. The first line must name the date, amount and "
+                             "description columns (e.g. Ngày, Số tiền, Nội dung).",
+                             columns=error.params.get("columns", "")),
+        "too_many_lines": _("The file has more than %(max)d lines: upload a shorter period.",
+                            max=error.params.get("max", 0)),
+        "bad_amount": _("Line %(line)d: “%(value)s” is not an amount.", line=error.params.get("line", 0),
+                        value=error.params.get("value", "")),
+        "bad_date": _("Line %(line)d: “%(value)s” is not a date.", line=error.params.get("line", 0),
+                      value=error.params.get("value", "")),
+    }
+    return messages.get(error.code, _("The file could not be read."))
+
+
+@bp.route("/orgs/<int:org_id>/statement", methods=["GET", "POST"])
+@signed_in
+def statement(org_id: int):
+    """Upload a bank statement (CSV): orders named in credit lines with enough money become paid."""
+    org = _org_or_404(org_id)
+    if not can_take_payments(current_user, org):
+        abort(403)
+    form = forms.StatementForm()
+    result = None
+    status = 200
+    if request.method == "POST":
+        upload = request.files.get("statement")
+        if not form.validate_on_submit():
+            form.statement.errors = [_("The form expired. Please send it again.")]
+            status = 422
+        elif upload is None or not upload.filename:
+            form.statement.errors = [_("Choose the statement file first.")]
+            status = 422
+        else:
+            try:
+                lines = parse_statement(upload.read(2 * 1024 * 1024 + 1))
+            except StatementError as error:
+                form.statement.errors = [statement_error_message(error)]
+                status = 422
+            else:
+                result = orders.apply_statement(db.session, org, lines, current_user)
+                db.session.commit()
+                if result.matched:
+                    flash(_("%(n)d orders marked paid.", n=len(result.matched)), "success")
+    return render_template("orders/statement.html", org=org, form=form, result=result), status

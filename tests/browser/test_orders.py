@@ -1,0 +1,93 @@
+"""A supermarket orders 2 tấn of mangoes on a desktop; the club chair confirms on a 360-px phone;
+the buyer then sees the VietQR code and the bank details to pay."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import timedelta
+
+from playwright.sync_api import Page, expect
+
+from marketplace import db
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import Organization
+from marketplace.dates import today_in_vietnam
+from marketplace.listings import services as listings
+from marketplace.orders import services as orders
+from marketplace.orders.models import Order
+from tests.browser.test_demand import horizontal_overflow, sign_in
+from tests.factories import PASSWORD
+
+_serial = itertools.count(1)
+
+
+def member(app, role: str, kind: str, name: str) -> tuple[str, int]:
+    n = next(_serial)
+    with app.app_context():
+        org = accounts.create_organization(db.session, kind=kind, name=f"{name} {n}", commune_code="30244")
+        user = accounts.create_user(db.session, name=f"Người thử đơn {n}", password=PASSWORD,
+                                    email=f"orders{n}-{role}-{org.id}@example.test")
+        accounts.add_member(db.session, org, user, role, "Chủ nhiệm" if role == "seller" else "")
+        db.session.commit()
+        return user.email, org.id
+
+
+def test_buyer_orders_chair_confirms_on_a_phone_buyer_sees_vietqr(desktop_page: Page, phone_page: Page, live_app):
+    buyer_page, chair_page = desktop_page, phone_page
+    buyer_email, _buyer_org = member(live_app, "buyer", "supermarket", "Siêu thị đặt hàng thử")
+    chair_email, club_id = member(live_app, "seller", "club", "Hội quán Xoài đặt hàng thử")
+    today = today_in_vietnam()
+    with live_app.app_context():
+        club = db.session.get(Organization, club_id)
+        listing = listings.save_listing(db.session, club, listings.ListingInput(
+            product="xoài", variety="cát Chu", quantity="8", unit="tấn", price_vnd="38000", min_order="1",
+            available_from=today, available_to=today + timedelta(days=30)), None, today=today, publish=True)
+        orders.save_bank_account(db.session, club, bank_bin="970405", account_number="5500 2050 12345",
+                                 account_holder="Hội quán Xoài Mỹ Xương")
+        db.session.commit()
+        listing_id = listing.id
+
+    # The buyer orders from the listing page on a desktop; a slip first (below the minimum).
+    sign_in(buyer_page, buyer_email)
+    buyer_page.goto(f"/listings/{listing_id}")
+    buyer_page.get_by_label("Số lượng", exact=True).fill("0,5")
+    buyer_page.get_by_test_id("order-submit").click()
+    expect(buyer_page.locator(".error-summary")).to_contain_text("tối thiểu là 1 tấn")
+    expect(buyer_page.get_by_label("Số lượng", exact=True)).to_have_value("0,5")
+    buyer_page.get_by_label("Số lượng", exact=True).fill("2")
+    buyer_page.get_by_test_id("order-submit").click()
+    expect(buyer_page).to_have_url(re.compile(r"/orders/\d+$"))
+    order_id = int(re.search(r"/orders/(\d+)$", buyer_page.url).group(1))
+    expect(buyer_page.get_by_test_id("order-status")).to_have_text("Chờ bên bán xác nhận")
+    expect(buyer_page.get_by_test_id("order-amount")).to_contain_text("76.000.000")
+    expect(buyer_page.get_by_test_id("vietqr-code")).to_have_count(0)  # nothing to pay before confirmation
+
+    # The chair finds it under "Đơn hàng" on a phone and confirms.
+    sign_in(chair_page, chair_email)
+    chair_page.get_by_test_id("orders-link").tap()
+    chair_page.get_by_test_id(f"order-{order_id}").get_by_role("link").tap()
+    expect(chair_page).to_have_url(re.compile(rf"/orders/{order_id}$"))
+    assert horizontal_overflow(chair_page) <= 0, "the order page scrolls sideways on a 360-px phone"
+    chair_page.get_by_test_id("confirm").tap()
+    expect(chair_page.locator(".flash-success")).to_be_visible()
+    expect(chair_page.get_by_test_id("order-status")).to_have_text("Đã xác nhận, chờ thanh toán")
+    with live_app.app_context():
+        assert db.session.get(Order, order_id).status == "confirmed"
+
+    # The buyer sees the VietQR code and the bank details written out.
+    buyer_page.reload()
+    code = buyer_page.get_by_role("img", name=re.compile(rf"^Mã VietQR để thanh toán CHQ-0*{order_id}$"))
+    expect(code).to_be_visible()
+    assert code.bounding_box()["width"] >= 150
+    details = buyer_page.get_by_test_id("bank-details")
+    expect(details).to_contain_text("Agribank")
+    expect(details).to_contain_text("5500205012345")
+    expect(details).to_contain_text("HOI QUAN XOAI MY XUONG")
+    expect(details).to_contain_text("76.000.000")
+    expect(buyer_page.get_by_test_id("transfer-message")).to_have_text(f"CHQ {order_id} DH")
+
+    # The same page on the phone fits too.
+    chair_page.goto(f"/orders/{order_id}")
+    assert horizontal_overflow(chair_page) <= 0
+    assert not buyer_page.js_errors and not chair_page.js_errors

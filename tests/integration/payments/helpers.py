@@ -1,0 +1,91 @@
+"""Builders and delivery for the card payment tests (fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from marketplace.accounts.models import Organization, User
+from marketplace.dates import today_in_vietnam
+from marketplace.listings.models import Listing
+from marketplace.orders import services as orders
+from marketplace.orders.models import Order
+from tests.factories import app_session
+from tests.fakestripe import signed_headers
+
+WEBHOOK = "/payments/stripe/webhook"
+
+
+@dataclass
+class Shop:
+    club: Organization
+    seller: User
+    buyer_org: Organization
+    buyer: User
+    listing: Listing
+
+
+def confirmed_order(app: Flask, shop: Shop, quantity: str = "10", *, option: str = "full") -> Order:
+    """An order the seller confirmed: waiting for payment (10 kg: 380.000 ₫)."""
+    with app_session(app) as session:
+        today = today_in_vietnam()
+        order = orders.place_order(session, shop.listing.id, session.merge(shop.buyer_org),
+                                   session.merge(shop.buyer), quantity, today=today)
+        orders.change(session, order, "confirm", actor="seller", user=session.merge(shop.seller), today=today)
+        if option == "deposit":
+            orders.choose_payment_option(session, order, "deposit")
+        session.commit()
+        return order
+
+
+def reload(app: Flask, order_id: int) -> Order:
+    with app_session(app) as session:
+        order = session.get(Order, order_id)
+        session.refresh(order)
+        return order
+
+
+def deliver(client, payload: str | bytes, secret: str, timestamp: int | None = None):
+    """POST an event the way Stripe does: raw JSON body, signed."""
+    return client.post(WEBHOOK, data=payload, headers=signed_headers(payload, secret, timestamp))
+
+
+def in_db(app: Flask, statement):
+    with app_session(app) as session:
+        return session.scalars(statement).all()
+
+
+
+def open_session(app: Flask, order: Order) -> str:
+    """A Checkout Session for what the order has due, as the card button opens it; its id."""
+    from marketplace.orders.payments import stripe_services
+    from marketplace.orders.payments.stripe import checkout_for
+    from marketplace.orders.rules import amount_due_vnd
+
+    with app_session(app) as session:
+        order = session.get(Order, order.id)
+        session.refresh(order)
+        due = amount_due_vnd(order)
+        attempt = stripe_services.next_attempt(session, order.id)
+        opened = checkout_for(app).create_session(
+            order_id=order.id, order_ref=order.ref, title=order.title, amount_vnd=due, attempt=attempt,
+            success_url=f"http://shop.test/orders/{order.id}/paid", cancel_url=f"http://shop.test/orders/{order.id}")
+        stripe_services.remember_checkout(session, order.id, opened, attempt)
+        session.commit()
+    return opened.id
+
+
+def variant(payload: str, **changes) -> str:
+    """Another event made from one (a new id unless given): for events Stripe would send in
+    situations the fake does not reach, such as an expiry that arrives after the completion."""
+    import json
+    import secrets
+
+    event = json.loads(payload)
+    event["id"] = changes.pop("id", "evt_" + secrets.token_hex(12))
+    for name in ("type", "created"):
+        if name in changes:
+            event[name] = changes.pop(name)
+    event["data"]["object"].update(changes)
+    return json.dumps(event, indent=2, sort_keys=True)

@@ -1,0 +1,136 @@
+"""The order transition table (every allowed and forbidden move), amounts and references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+import pytest
+
+from marketplace.orders import rules
+
+ALLOWED = {
+    ("requested", "confirm", "seller"): "confirmed",
+    ("requested", "decline", "seller"): "declined",
+    ("requested", "cancel", "buyer"): "cancelled",
+    ("requested", "expire", "system"): "expired",
+    ("confirmed", "cancel", "buyer"): "cancelled",
+    ("confirmed", "cancel", "seller"): "cancelled",
+    ("confirmed", "pay", "seller"): "paid",
+    ("confirmed", "pay", "staff"): "paid",
+    ("confirmed", "pay", "system"): "paid",
+    ("paid", "deliver", "seller"): "delivered",
+    ("delivered", "complete", "buyer"): "completed",
+    ("delivered", "complete", "system"): "completed",
+}
+ACTIONS = ("confirm", "decline", "cancel", "expire", "pay", "deliver", "complete", "refund", "")
+
+
+@pytest.mark.parametrize(("status", "action", "actor"), list(product(rules.STATUSES, ACTIONS, rules.ACTORS)))
+def test_every_move_of_the_table(status, action, actor):
+    assert rules.next_status(status, action, actor) == ALLOWED.get((status, action, actor))
+
+
+def test_final_statuses_have_no_way_out():
+    for status in rules.FINAL:
+        assert all(not rules.actions_for(status, actor) for actor in rules.ACTORS)
+
+
+def test_unknown_status_goes_nowhere():
+    assert rules.next_status("shipped", "confirm", "seller") is None
+
+
+def test_actions_for_each_side():
+    assert rules.actions_for("requested", "seller") == ["confirm", "decline"]
+    assert rules.actions_for("requested", "buyer") == ["cancel"]
+    assert rules.actions_for("confirmed", "buyer") == ["cancel"]
+    assert rules.actions_for("paid", "buyer") == []
+    assert rules.actions_for("delivered", "buyer") == ["complete"]
+
+
+def test_releasing_statuses_are_the_ends_before_payment():
+    assert rules.RELEASING == {"declined", "cancelled", "expired"}
+
+
+@pytest.mark.parametrize(("status", "paid", "expected"), [
+    ("requested", 0, True), ("confirmed", 0, True), ("confirmed", 1, False), ("paid", 0, False),
+    ("delivered", 0, False)])
+def test_cancel_only_before_money(status, paid, expected):
+    assert rules.can_cancel(status, paid) is expected
+
+
+@pytest.mark.parametrize(("quantity", "price", "kg", "expected"), [
+    (10, 30_000, 1.0, 300_000),               # 10 kg at 30.000 ₫/kg
+    (2.5, 38_000, 1000.0, 95_000_000),        # 2,5 tấn priced per kg
+    (1.5, 100, 100.0, 15_000),                # 1,5 tạ at 100 ₫/kg
+    (3, 120_000, None, 360_000),              # pots priced per pot
+    (0.333, 10_001, 1.0, 3_330),              # 3.330,333 → 3.330
+    (0.5, 3, 1.0, 2),                         # 1,5 đồng → 2 (half up)
+    (0.1, 5, 1.0, 1),                         # 0,5 đồng → 1, not 0 (banker's rounding would say 0)
+    (9_999_999.999, 10_000_000_000, 1000.0, 99_999_999_990_000_000_000),  # large: exact in decimal
+])
+def test_order_amount_in_whole_dong(quantity, price, kg, expected):
+    amount = rules.order_amount(quantity, price, kg)
+    assert isinstance(amount, int)
+    assert amount == expected
+
+
+@pytest.mark.parametrize(("amount", "deposit"), [(300_000, 90_000), (100, 30), (101, 31), (1, 1), (0, 0),
+                                                 (333_333, 100_000)])
+def test_deposit_is_thirty_percent_rounded_up(amount, deposit):
+    assert rules.deposit_amount(amount) == deposit
+    assert rules.deposit_amount(amount) * 100 >= amount * rules.DEPOSIT_PERCENT
+
+
+@dataclass
+class Ord:
+    status: str
+    amount_vnd: int
+    payment_option: str = "full"
+    amount_paid_vnd: int = 0
+
+
+@pytest.mark.parametrize(("order", "due"), [
+    (Ord("requested", 300_000), 0),
+    (Ord("confirmed", 300_000), 300_000),
+    (Ord("confirmed", 300_000, "deposit"), 90_000),
+    (Ord("confirmed", 300_000, "deposit", 40_000), 50_000),
+    (Ord("confirmed", 300_000, "full", 100_000), 200_000),
+    (Ord("paid", 300_000, "deposit", 90_000), 210_000),      # the balance after a deposit
+    (Ord("delivered", 300_000, "deposit", 90_000), 210_000),
+    (Ord("paid", 300_000, "full", 300_000), 0),
+    (Ord("completed", 300_000, "deposit", 90_000), 0),
+    (Ord("cancelled", 300_000), 0),
+    (Ord("declined", 300_000), 0),
+    (Ord("expired", 300_000), 0),
+])
+def test_amount_due(order, due):
+    assert rules.amount_due_vnd(order) == due
+
+
+def test_paid_enough():
+    assert rules.is_paid_enough(300_000, "deposit", 90_000)
+    assert not rules.is_paid_enough(300_000, "deposit", 89_999)
+    assert not rules.is_paid_enough(300_000, "full", 299_999)
+    assert rules.is_paid_enough(300_000, "full", 300_001)
+
+
+def test_reference_and_finding_it_again():
+    assert rules.order_ref(123) == "CHQ-000123"
+    assert rules.order_ref(1234567) == "CHQ-1234567"
+    assert rules.order_ref(123).isascii()
+    assert rules.refs_in("CHQ 123 DH") == [123]
+    assert rules.refs_in("NGUYEN VAN A chuyen tien CHQ-000123 DH") == [123]
+    assert rules.refs_in("chq000045 and CHQ 46, again CHQ-000045") == [45, 46]
+    assert rules.refs_in("MBVCB.123.CHQ.77.DH") == [77]
+    assert rules.refs_in("tien hang 123") == []
+    assert rules.refs_in("XCHQ 12") == []
+    assert rules.refs_in("CHQ 0") == []
+
+
+def test_quantity_checks():
+    assert rules.check_quantity(None, available=10, min_order=None).fields == {"quantity": ["required"]}
+    assert rules.check_quantity(0, available=10, min_order=None).fields == {"quantity": ["positive"]}
+    assert rules.check_quantity(-1, available=10, min_order=None).fields == {"quantity": ["positive"]}
+    assert rules.check_quantity(2, available=10, min_order=5).fields == {"quantity": ["below_min_order"]}
+    assert not rules.check_quantity(5, available=10, min_order=5)
