@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from marketplace.config import PROJECT_ROOT, load_config
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: a number that cannot be an id (ids are 32-bit in PostgreSQL)
+    matches no route, so /orders/99999999999999999999 is a 404, not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2_147_483_647)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -15,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app.config.update(load_config(config))
+    app.url_map.converters["int"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)

@@ -95,6 +95,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "demo-hoi-quan-2026"),
     }
     config.update(overrides)
+    if app_env == "production" and not str(config.get("PUBLIC_URL", "")).startswith("https://"):
+        # Mail links, unsubscribe links and Stripe's return addresses are built from it.
+        raise ConfigError("PUBLIC_URL must be set to the site's https:// address in production")
     config["SECRET_KEY"] = secret_key
     config["TESTING"] = config.get("TESTING", app_env == "testing")
     return config

@@ -74,7 +74,10 @@ def save(db: Session, user: User, args, name: str | None = None) -> SavedSearch:
     count = db.scalar(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user.id)) or 0
     if count >= MAX_PER_USER:
         raise AlertError("too_many")
-    saved = SavedSearch(user_id=user.id, name=(name or "").strip()[:120] or default_name(args), query=query)
+    from marketplace.messaging.rules import strip_control
+
+    saved = SavedSearch(user_id=user.id, name=strip_control(name or "").strip()[:120] or default_name(args),
+                        query=strip_control(query))
     db.add(saved)
     db.flush()
     return saved

@@ -299,9 +299,9 @@ class ConversationInputSchema(Schema):
     class Meta:
         unknown = "exclude"
 
-    listing_id = fields.Integer(allow_none=True)
-    demand_id = fields.Integer(allow_none=True)
-    offer_id = fields.Integer(allow_none=True)
+    listing_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2_147_483_647))
+    demand_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2_147_483_647))
+    offer_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2_147_483_647))
     body = fields.Raw(load_default=None, metadata={"description": "the message, 1–4,000 characters"})
 
 

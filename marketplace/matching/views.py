@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from marketplace import db
 from marketplace.access import signed_in
 from marketplace.accounts.permissions import can_manage_demand, can_manage_supply
+from marketplace.accounts.rules import is_safe_redirect
 from marketplace.dates import today_in_vietnam
 from marketplace.demand.models import DemandPost
 from marketplace.forms import CsrfForm
@@ -110,9 +111,8 @@ def dismiss(demand_id: int, listing_id: int, action: str):
     else:
         matching.undismiss(db.session, demand_id, listing_id, side)
     db.session.commit()
-    fallback = url_for("matching.index")
-    target = request.form.get("next") or fallback
-    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+    target = request.form.get("next")
+    return redirect(target if is_safe_redirect(target) else url_for("matching.index"))
 
 
 @bp.route("/notifications")

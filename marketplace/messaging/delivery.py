@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +29,7 @@ from marketplace.messaging.presentation import describe
 
 log = logging.getLogger(__name__)
 CLAIM_FOR = timedelta(minutes=5)  # a worker that died while sending frees its mail after this
+ROUND_SECONDS = 60  # at most this long sending in one worker round
 DIGEST_LIMIT = 30  # notices listed in one digest; the rest are behind the link to the bell
 
 
@@ -133,12 +135,12 @@ def send_claimed(db: Session, mail_ids: list[int], now: datetime) -> DeliveryRep
                 row.failed_at = now
                 report.given_up += 1
                 log.error("mail %s to user %s given up after %s attempts: %s", row.id, row.user_id, row.attempts,
-                          row.last_error)
+                          _error_kind(error))
             else:
                 row.next_attempt_at = retry
                 report.failed += 1
                 log.warning("mail %s to user %s failed (attempt %s), retrying at %s: %s", row.id, row.user_id,
-                            row.attempts, retry.isoformat(), row.last_error)
+                            row.attempts, retry.isoformat(), _error_kind(error))
             continue
         row.attempts += 1
         row.sent_at = now
@@ -148,13 +150,31 @@ def send_claimed(db: Session, mail_ids: list[int], now: datetime) -> DeliveryRep
     return report
 
 
-def deliver_due(db: Session, now: datetime | None = None) -> DeliveryReport:
-    """Claim, commit, send, commit: what the worker runs (and tests, to flush the queue)."""
-    now = now or utcnow()
-    ids = claim_due(db, now)
-    db.commit()
-    report = send_claimed(db, ids, now)
-    db.commit()
+def _error_kind(error: Exception) -> str:
+    """What went wrong, for the log, without the server's text (it often quotes the address; the
+    full text stays on the row, in outgoing_mail.last_error)."""
+    code = getattr(error, "smtp_code", None)
+    return f"{type(error).__name__}{f' {code}' if code else ''}"
+
+
+def deliver_due(db: Session, now: datetime | None = None, limit: int = 200) -> DeliveryReport:
+    """What the worker runs (and tests, to flush the queue): one mail at a time, claim, commit,
+    send, commit. A claim (CLAIM_FOR) is far longer than one send may take (the SMTP timeout), so
+    another worker never sends it too; a crash loses the record of at most one sent mail."""
+    report = DeliveryReport()
+    started = time.monotonic()
+    for _attempt in range(limit):
+        moment = now or utcnow()  # a fresh time for each claim, unless a test fixes the clock
+        ids = claim_due(db, moment, limit=1)
+        db.commit()
+        if not ids:
+            break
+        one = send_claimed(db, ids, moment)
+        db.commit()
+        report.sent, report.failed, report.given_up = (report.sent + one.sent, report.failed + one.failed,
+                                                       report.given_up + one.given_up)
+        if time.monotonic() - started > ROUND_SECONDS:
+            break  # let the worker's other steps run; the rest goes next round
     return report
 
 

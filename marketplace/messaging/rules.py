@@ -40,12 +40,17 @@ def side_of(memberships: list[tuple[int, str]], sides: Sides) -> str | None:
 
 def clean_body(text: str | None) -> tuple[str, str | None]:
     """The message as it will be stored, and the reason it cannot be sent (None when it can)."""
-    body = (text or "").replace("\r\n", "\n").strip()
+    body = strip_control((text or "").replace("\r\n", "\n")).strip()
     if not body:
         return body, "empty"
     if len(body) > MESSAGE_MAX_LENGTH:
         return body, "too_long"
     return body, None
+
+
+def strip_control(text: str) -> str:
+    """Text without control characters but newlines and tabs (PostgreSQL refuses NUL in text)."""
+    return "".join(ch for ch in text if ch in "\n\t" or not (ord(ch) < 32 or 127 <= ord(ch) < 160))
 
 
 def retry_at(attempts: int, now: datetime) -> datetime | None:

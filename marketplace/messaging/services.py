@@ -66,10 +66,16 @@ def notify(db: Session, users: Iterable[User], message: Message, *, subject: Cal
     """
     count = 0
     for user in users:
-        if coalesce and db.scalar(select(Notification.id).where(
+        if coalesce:
+            earlier = db.scalar(select(Notification).where(
                 Notification.user_id == user.id, Notification.kind == message.kind,
-                Notification.url == message.url, Notification.read_at.is_(None)).limit(1)) is not None:
-            continue
+                Notification.url == message.url, Notification.read_at.is_(None)).limit(1))
+            if earlier is not None:
+                # Still unread: it now says the latest, and counts as new for the next digest; an
+                # instant mail about this thread went out already.
+                earlier.params = json.dumps(message.params, default=str)
+                earlier.created_at = utcnow()
+                continue
         db.add(Notification(user_id=user.id, kind=message.kind, params=json.dumps(message.params, default=str),
                             url=message.url))
         count += 1
@@ -388,7 +394,7 @@ def report(db: Session, user: User, conversation: Conversation, reason: str, not
         raise ConversationError("forbidden")
     org_id = conversation.buyer_org_id if side == "buyer" else conversation.seller_org_id
     row = ConversationReport(conversation_id=conversation.id, reporter_id=user.id, reporter_org_id=org_id,
-                             reason=reason, note=(note or "").strip()[:2000])
+                             reason=reason, note=rules.strip_control(note or "").strip()[:2000])
     db.add(row)
     db.flush()
     return row

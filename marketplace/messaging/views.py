@@ -14,6 +14,7 @@ from flask_login import current_user
 from marketplace import db
 from marketplace.access import public, role_required, signed_in
 from marketplace.accounts.models import Organization
+from marketplace.accounts.rules import is_safe_redirect
 from marketplace.dates import VIETNAM, today_in_vietnam
 from marketplace.forms import CsrfForm
 from marketplace.messaging import delivery, limits, rules
@@ -22,6 +23,7 @@ from marketplace.messaging.forms import MailChoiceForm, MessageForm, NewConversa
 from marketplace.messaging.models import Conversation, ConversationReport
 
 bp = Blueprint("messaging", __name__)
+MAX_ID = 2_147_483_647  # ids are 32-bit integers in PostgreSQL
 
 
 def error_message(code: str) -> str:
@@ -40,7 +42,7 @@ def error_message(code: str) -> str:
 
 def _int_arg(source, name: str) -> int | None:
     value = (source.get(name) or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= MAX_ID else None
 
 
 def _topic_ids(source) -> dict:
@@ -204,9 +206,8 @@ def block(org_id: int, action: str):
         messaging.unblock(db.session, mine, target)
         flash(_("%(org)s is no longer blocked.", org=target.name), "success")
     db.session.commit()
-    fallback = url_for("messaging.inbox")
-    target_url = request.form.get("next") or fallback
-    return redirect(target_url if target_url.startswith("/") and not target_url.startswith("//") else fallback)
+    target_url = request.form.get("next")
+    return redirect(target_url if is_safe_redirect(target_url) else url_for("messaging.inbox"))
 
 
 @bp.route("/contact-events", methods=["POST"])

@@ -194,7 +194,8 @@ def test_demo_users_can_sign_in_with_the_demo_password(app, runner):
 
 
 def test_demo_refuses_in_production(app):
-    production = make_test_app(app.config["DATABASE_URL"], APP_ENV="production", TESTING=False)
+    production = make_test_app(app.config["DATABASE_URL"], APP_ENV="production", TESTING=False,
+                                PUBLIC_URL="https://chohoiquan.example.vn")
     try:
         result = production.test_cli_runner().invoke(args=["demo"])
         assert result.exit_code == 1

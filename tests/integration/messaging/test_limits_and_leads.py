@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -42,3 +43,69 @@ def test_a_tap_on_ones_own_number_or_about_someone_elses_listing_is_not_a_lead(s
     assert event.listing_id is None and event.to_org_id == club.id
     assert session.scalar(select(func.count()).select_from(ContactEvent)) == 1
     assert session.scalar(select(func.count()).select_from(Conversation)) == 0
+
+
+def test_a_follow_up_in_an_unopened_thread_reaches_the_next_digest(app):
+    """The chair reads mail once a day and has not opened the thread: the buyer's second message
+    (the next day) must be in the next digest, with its own words."""
+    from marketplace.accounts.models import User
+    from marketplace.messaging import delivery
+    from marketplace.messaging.models import Notification, OutgoingMail
+    from tests.factories import app_session
+
+    with app_session(app) as session:
+        buyer_org, club = make_org("supermarket"), make_org("club")
+        buyer = make_user("buyer", buyer_org)
+        chair = make_user("seller", club, email="chair.daily@example.test")
+        listing = make_listing(club, "xoài")
+        chair_row = session.get(User, chair.id)
+        chair_row.mail_notifications, chair_row.digest_sent_at = "daily", datetime.now(UTC) - timedelta(days=2)
+        topic = messaging.resolve_topic(session, session.get(User, buyer.id), listing_id=listing.id)
+        conversation = messaging.start_conversation(session, session.get(User, buyer.id), topic, "Còn hàng không?")
+        session.commit()
+        first_digest_at = datetime.now(UTC)
+        assert delivery.send_digests(session, first_digest_at, hour=0) == 1  # the question
+        session.commit()
+        messaging.post_message(session, session.get(User, buyer.id), conversation, "Cho tôi giá 2 tấn nhé")
+        session.commit()
+        [notice] = session.scalars(select(Notification).where(Notification.user_id == chair.id))
+        assert "2 tấn" in json.loads(notice.params)["excerpt"]  # one notice for the thread, saying the latest
+        assert delivery.send_digests(session, first_digest_at + timedelta(days=1), hour=0) == 1
+        session.commit()
+        latest = session.scalars(select(OutgoingMail).where(OutgoingMail.user_id == chair.id,
+                                                            OutgoingMail.kind == "digest")
+                                 .order_by(OutgoingMail.id.desc())).first()
+        assert "2 tấn" in latest.body
+
+
+def test_control_characters_never_reach_the_database(session):
+    from marketplace.messaging.rules import clean_body
+
+    assert clean_body("chào\x00 anh\x07\nmai giao\t2 tấn") == ("chào anh\nmai giao\t2 tấn", None)
+    assert clean_body("\x00\x01") == ("", "empty")
+
+
+def test_ids_that_cannot_exist_are_not_found(app, client):
+    from tests.factories import app_session, login
+
+    with app_session(app):
+        user = make_user("buyer", make_org("supermarket"))
+    login(client, user)
+    assert client.get("/inbox/99999999999999999999").status_code == 404
+    assert client.get("/conversations/new?listing_id=99999999999").status_code == 404
+    assert client.get("/api/v1/conversations/99999999999999999999").status_code == 404
+    response = client.post("/api/v1/conversations", json={"listing_id": 10**20, "body": "hi"},
+                           headers={"X-CSRFToken": ""})
+    assert response.status_code in (400, 422)
+
+
+def test_block_never_redirects_off_the_site(app, client):
+    from tests.factories import app_session, login, post
+
+    with app_session(app):
+        club = make_org("club")
+        buyer = make_user("buyer", make_org("supermarket"))  # commits
+    login(client, buyer)
+    response = post(client, f"/orgs/{club.id}/block", {"next": "/\t/evil.example"})
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]

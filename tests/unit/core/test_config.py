@@ -12,7 +12,7 @@ GOOD_KEY = "k" * 16 + "0123456789abcdefXYZ"
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
     for name in ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "MAIL_URL", "LOGIN_RATE_LIMIT",
-                 "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI"):
+                 "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI", "PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -40,12 +40,24 @@ def test_production_with_short_or_default_key_refuses(monkeypatch, key):
 def test_production_key_can_come_from_overrides():
     with pytest.raises(ConfigError):
         load_config({"APP_ENV": "production", "SECRET_KEY": "short"})
-    assert load_config({"APP_ENV": "production", "SECRET_KEY": GOOD_KEY})["SECRET_KEY"] == GOOD_KEY
+    assert load_config({"APP_ENV": "production", "SECRET_KEY": GOOD_KEY,
+                        "PUBLIC_URL": "https://chohoiquan.example.vn"})["SECRET_KEY"] == GOOD_KEY
+
+
+def test_production_without_an_https_public_url_refuses(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        load_config()
+    monkeypatch.setenv("PUBLIC_URL", "http://chohoiquan.example.vn")
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        load_config()
 
 
 def test_production_with_a_long_key_starts_with_secure_cookies(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    monkeypatch.setenv("PUBLIC_URL", "https://chohoiquan.example.vn")
     config = load_config()
     assert config["APP_ENV"] == "production"
     assert config["SECRET_KEY"] == GOOD_KEY
