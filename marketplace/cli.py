@@ -309,6 +309,11 @@ def _orders_round():
     db.session.commit()
     if report.reminded or report.expired:
         click.echo(f"orders: {report.reminded} reminders, {report.expired} expired")
+    # After the commit: card sessions of orders that stopped waiting for money are expired at Stripe.
+    from marketplace.orders.payments import stripe_services
+
+    stripe_services.expire_retired_checkouts(db.session, utcnow(), stripe_services.configured_checkout())
+    db.session.commit()
     return report
 
 

@@ -17,7 +17,7 @@ from marketplace.accounts.permissions import can_manage_demand
 from marketplace.accounts.rules import BUYER_KINDS
 from marketplace.api.views import blp
 from marketplace.dates import today_in_vietnam
-from marketplace.errors import PermissionDenied, ValidationError
+from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.orders import rules
 from marketplace.orders import services as orders
 from marketplace.orders.permissions import sides
@@ -80,9 +80,9 @@ def order_json(order) -> dict:
 def _listing_id(value) -> int:
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: Infinity, which JSON readers take
         number = 0
-    if isinstance(value, bool) or number <= 0 or str(value).strip() != str(number):
+    if isinstance(value, bool) or not rules.valid_id(number) or str(value).strip() != str(number):
         message = _("Give the id of a listing.")
         raise ValidationError(message, fields={"listing_id": [message]})
     return number
@@ -93,7 +93,7 @@ def _listing_id(value) -> int:
 @blp.arguments(OrderInputSchema)
 @blp.response(201, OrderSchema)
 @blp.alt_response(403, description="the caller does not act for a buyer organisation")
-@blp.alt_response(404, description="no such listing")
+@blp.alt_response(404, description="no such listing (a draft is found only by its club's managers)")
 @blp.alt_response(409, description="the listing has less available than asked, or is not on sale")
 @blp.alt_response(422, description="bad input: not a number, zero, below the minimum order, negotiable price")
 @blp.doc(security=[{"bearerAuth": []}])
@@ -121,6 +121,8 @@ def create_order(body: dict):
 @blp.doc(security=[{"bearerAuth": []}])
 def get_order(order_id: int):
     """One order: for the buyer organisation's buyers, the seller organisation's sellers, and staff."""
+    if not rules.valid_id(order_id):
+        raise NotFound(_("We could not find that order."))  # no row has it (the database would overflow)
     order = orders.get_order(db.session, order_id)
     if not sides(current_user, order):
         raise PermissionDenied(_("Only the buyer and the seller of this order can see it."))

@@ -24,6 +24,11 @@ class OfferOrderForm(FlaskForm):
                          render_kw={"rows": 2})
 
 
+class DeclineForm(FlaskForm):
+    note = TextAreaField(_l("Reason (optional): the buyer sees it"), validators=[Optional(), max_length(1000)],
+                         render_kw={"rows": 3})
+
+
 class PaymentOptionForm(FlaskForm):
     payment_option = RadioField(
         _l("How much do you pay now?"), default="full", validate_choice=False,

@@ -33,6 +33,8 @@ def describe_notice(kind: str, params: dict) -> str | None:
                  "expires after three days.", **_only(p))
     if kind == "order_confirmed":
         return _("%(seller)s confirmed your order %(ref)s (%(title)s). You can pay now.", **_only(p))
+    if kind == "order_declined" and p.get("reason"):
+        return _("%(seller)s declined your order %(ref)s (%(title)s): “%(reason)s”", reason=p["reason"], **_only(p))
     if kind == "order_declined":
         return _("%(seller)s declined your order %(ref)s (%(title)s).", **_only(p))
     if kind == "order_expired":
@@ -45,6 +47,12 @@ def describe_notice(kind: str, params: dict) -> str | None:
         return _("%(buyer)s confirmed receiving order %(ref)s (%(title)s).", **_only(p))
     if kind == "order_cancelled":
         return _("Order %(ref)s (%(title)s) was cancelled.", **_only(p))
+    if kind == "order_unapplied" and p["ref"]:
+        return _("A card payment of %(amount)s for order %(ref)s was taken but not applied: refund it in Stripe "
+                 "or settle it with the buyer.", amount=amount, ref=p["ref"])
+    if kind == "order_unapplied":
+        return _("A card payment of %(amount)s was taken for a checkout this site did not open: check it in "
+                 "Stripe.", amount=amount)
     return None
 
 

@@ -40,6 +40,10 @@ REMIND_AFTER_HOURS = 24
 EXPIRE_AFTER_HOURS = 72
 MAX_AMOUNT_VND = 100_000_000_000_000  # a hundred trillion đồng: beyond any farm order, inside BIGINT
 REF_PREFIX = "CHQ"
+# Ids in URLs and API bodies above this are no row's (PostgreSQL's integer; SQLite would overflow
+# on anything past 2^63): answered as "not found" before the database is asked.
+MAX_ID = 2_147_483_647
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _REF = re.compile(r"\bCHQ[\s\-_.:#]*0*(\d{1,9})\b", re.IGNORECASE)
 
 
@@ -60,6 +64,19 @@ def actions_for(status: str, actor: str) -> list[str]:
 def can_cancel(status: str, amount_paid_vnd: int) -> bool:
     """Once money is received the order is not cancelled here: the two sides settle it."""
     return amount_paid_vnd == 0 and status in ("requested", "confirmed")
+
+
+def valid_id(value: int | None) -> bool:
+    """An id a row can have: 1 to MAX_ID."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def clean_text(text: str | None) -> str:
+    """Free text from a person (an order note, a reason): control characters other than newline
+    and tab dropped (PostgreSQL refuses NUL in text; the others only hide things), CRLF as LF,
+    trimmed."""
+    value = (text or "").replace("\r\n", "\n")
+    return _CONTROL.sub("", value).strip()
 
 
 def order_ref(order_id: int | None) -> str:

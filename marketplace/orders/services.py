@@ -8,6 +8,8 @@ both take the last crate and two clicks cannot both confirm or both release.
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -56,6 +58,8 @@ MESSAGES = {
     "option_locked": _l("The payment choice is fixed once money is received."),
     "option_unknown": _l("Choose full payment or a deposit."),
     "note_too_long": _l("This text is too long."),
+    "offer_units": _l("This offer is in %(offer_unit)s but its listing is in %(listing_unit)s, which cannot be "
+                      "converted: ask the club to make the offer again in %(listing_unit)s."),
 }
 MAX_NOTE = 1000
 
@@ -131,7 +135,7 @@ def _check_buyer(buyer_org: Organization, user: User) -> None:
 
 
 def _note(problems: FieldProblems, note: str | None) -> str:
-    text = (note or "").strip()
+    text = rules.clean_text(note)
     if len(text) > MAX_NOTE:
         problems.add("note", "note_too_long")
     return text
@@ -144,10 +148,11 @@ def place_order(db: Session, listing_id: int, buyer_org: Organization, user: Use
     422 (ValidationError) for input that can never work (not a number, zero, below the minimum
     order, a negotiable price); 409 (Conflict) when the listing has less left or is not on sale.
     """
-    _check_buyer(buyer_org, user)
-    listing = db.get(Listing, listing_id)
-    if listing is None:
+    listing = db.get(Listing, listing_id) if rules.valid_id(listing_id) else None
+    if listing is None or (listing.status == "draft" and not _manages(user, listing)):
+        # A draft is visible only to its club's managers (as on the listing page).
         raise NotFound(str(_l("We could not find that listing.")))
+    _check_buyer(buyer_org, user)
     problems = FieldProblems(MESSAGES)
     amount_quantity = problems.parse("quantity", quantity, parse_quantity, "not_a_number")
     text = _note(problems, note)
@@ -170,16 +175,30 @@ def place_order(db: Session, listing_id: int, buyer_org: Organization, user: Use
     if not listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available, today):
         _fail("not_on_sale", error=Conflict)
     if not reserve(db, listing.id, amount_quantity, today=today, min_order=listing.min_order):
-        left = db.scalar(select(Listing.quantity_available).where(Listing.id == listing.id)) or 0
-        if left <= 0:
-            _fail("not_on_sale", error=Conflict)
-        _fail("too_little", error=Conflict, left=_qty_text(left), unit=unit)
+        _not_reserved(db, listing.id, unit, today)
     order = Order(buyer_org_id=buyer_org.id, seller_org_id=listing.organization_id, listing_id=listing.id,
                   title=listing.title, quantity=amount_quantity, unit=unit, reserved_quantity=amount_quantity,
                   unit_price_vnd=listing.price_vnd, price_unit=price_unit(unit),
                   amount_vnd=rules.order_amount(amount_quantity, listing.price_vnd, _kg_of(unit)),
                   status="requested", note=text, created_by_id=user.id)
     return _placed(db, order, user)
+
+
+def _manages(user: User, listing: Listing) -> bool:
+    from marketplace.accounts.permissions import can_manage_supply
+
+    return can_manage_supply(user, listing.organization)
+
+
+def _not_reserved(db: Session, listing_id: int, unit: str, today: date) -> None:
+    """Say why a reservation failed, from the listing as it is now: not on sale any more (paused,
+    past its window, sold out), or less left than asked."""
+    now = db.execute(select(Listing.status, Listing.available_to, Listing.quantity_available)
+                     .where(Listing.id == listing_id)).one_or_none()
+    left = float(now.quantity_available or 0) if now is not None else 0.0
+    if now is None or left <= 0 or not listing_rules.is_public(now.status, now.available_to, left, today):
+        _fail("not_on_sale", error=Conflict)
+    _fail("too_little", error=Conflict, left=_qty_text(left), unit=unit)
 
 
 def _kg_of(unit_code: str) -> float | None:
@@ -201,8 +220,11 @@ def _placed(db: Session, order: Order, user: User | None) -> Order:
 def order_from_offer(db: Session, offer: Offer, user: User, *, today: date, note: str | None = None) -> Order:
     """The buyer orders an accepted offer: its quantity (in the request's unit) at its price.
 
-    When the offer names one of the club's listings, the quantity is reserved from it too
-    (converted through kilograms when the units differ and both are weighed)."""
+    When the offer names one of the club's listings, the quantity is reserved from it too, in the
+    listing's unit (converted through kilograms when the units differ and both are weighed). An
+    offer whose quantity cannot be converted to its listing's unit is refused (422), rather than
+    ordered without a reservation while pointing at the listing; a listing no longer on sale is a
+    409 that says so."""
     buyer_org = offer.demand.organization
     _check_buyer(buyer_org, user)
     problems = FieldProblems(MESSAGES)
@@ -216,14 +238,16 @@ def order_from_offer(db: Session, offer: Offer, user: User, *, today: date, note
         _fail("offer_ordered", error=Conflict)
     unit = offer.demand.unit
     reserved, listing_id = 0.0, None
-    if offer.listing_id is not None and offer.listing is not None:
-        converted = _convert(offer.quantity, unit, offer.listing.unit)
-        if converted is not None:
-            if not reserve(db, offer.listing_id, converted, today=today):
-                left = db.scalar(select(Listing.quantity_available).where(Listing.id == offer.listing_id)) or 0
-                _fail("too_little", error=Conflict, left=_qty_text(left), unit=offer.listing.unit)
-            reserved = converted
-        listing_id = offer.listing_id
+    listing = offer.listing if offer.listing_id is not None else None
+    if listing is not None:
+        converted = _convert(offer.quantity, unit, listing.unit)
+        if converted is None:
+            _fail("offer_units", offer_unit=unit, listing_unit=listing.unit)
+        if not listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available, today):
+            _fail("not_on_sale", error=Conflict)
+        if not reserve(db, listing.id, converted, today=today):
+            _not_reserved(db, listing.id, listing.unit, today)
+        reserved, listing_id = converted, listing.id
     order = Order(buyer_org_id=buyer_org.id, seller_org_id=offer.organization_id, listing_id=listing_id,
                   offer_id=offer.id, live_offer_id=offer.id, title=offer.demand.title, quantity=offer.quantity,
                   unit=unit, reserved_quantity=reserved, unit_price_vnd=offer.price_vnd,
@@ -254,14 +278,20 @@ def _convert(quantity: float, from_unit: str, to_unit: str) -> float | None:
 def change(db: Session, order: Order, action: str, *, actor: str, user: User | None, today: date,
            note: str = "") -> Order:
     """Apply one transition from the table, race-safe: the UPDATE names the status it expects,
-    so of two simultaneous clicks one changes the order and the other is told it changed."""
+    so of two simultaneous clicks one changes the order and the other is told it changed.
+
+    `note` (a seller's reason for declining) is kept with the state change and shown to the
+    other side."""
+    text = rules.clean_text(note)
+    if len(text) > MAX_NOTE:
+        _fail("note_too_long", "note")
     current = order.status
     target = rules.next_status(current, action, actor)
     if target is None:
         _fail("status_change", "status")
     if action == "cancel" and not rules.can_cancel(current, int(order.amount_paid_vnd or 0)):
         _fail("cannot_cancel", "status")
-    if not _move(db, order.id, current, target, user, note=note, today=today,
+    if not _move(db, order.id, current, target, user, note=text, today=today,
                  extra=(Order.amount_paid_vnd == 0) if action == "cancel" else None):
         _fail("changed", "status", error=Conflict)
     db.refresh(order)
@@ -285,8 +315,30 @@ def _move(db: Session, order_id: int, current: str, target: str, user: User | No
     if target in rules.RELEASING:
         row = db.execute(select(Order.listing_id, Order.reserved_quantity).where(Order.id == order_id)).one()
         release(db, row.listing_id, float(row.reserved_quantity or 0), today=today)
+    retire_card_sessions(db, order_id)
     db.flush()
     return True
+
+
+def retire_card_sessions(db: Session, order_id: int) -> int:
+    """Open card sessions of this order for another amount than what is due now (it was cancelled,
+    paid another way, expired, or the amount due changed) are marked to expire: otherwise a tab
+    left open could still take money the order can no longer apply.
+
+    Only marked here, inside the transaction: Stripe is called after commit, by the worker
+    (stripe_services.expire_retired_checkouts), or by the card button before it opens a new one.
+    Returns how many were marked."""
+    from marketplace.orders.payments.models import CardCheckout
+
+    row = db.execute(select(Order.status, Order.amount_vnd, Order.payment_option, Order.amount_paid_vnd)
+                     .where(Order.id == order_id)).one_or_none()
+    if row is None:
+        return 0
+    due = rules.amount_due_vnd(row)
+    result = db.execute(update(CardCheckout).where(CardCheckout.order_id == order_id, CardCheckout.status == "open",
+                                                   CardCheckout.amount_vnd != due)
+                        .values(status="expiring").execution_options(synchronize_session=False))
+    return result.rowcount or 0
 
 
 def choose_payment_option(db: Session, order: Order, option: str) -> Order:
@@ -301,6 +353,7 @@ def choose_payment_option(db: Session, order: Order, option: str) -> Order:
                         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         _fail("option_locked", "payment_option", error=Conflict)
+    retire_card_sessions(db, order.id)
     db.refresh(order)
     return order
 
@@ -316,17 +369,20 @@ def record_payment(db: Session, order_id: int, amount_vnd: int, *, provider: str
     """Record money received for an order; the order becomes paid once what is due is reached.
 
     False, with nothing changed, when this (provider, reference) was recorded before (the same
-    bank line or card session never counts twice) or the order is not waiting for money.
-    Race-safe: the amount is added by a conditional UPDATE and the payment row is unique, both
-    inside one savepoint. Flushes; the caller commits.
+    bank line or card session never counts twice), the order is not waiting for money, or the
+    amount would take what is paid above the order's amount (two forms sent at once, a line
+    already counted another way). Race-safe: the amount is added by a conditional UPDATE that
+    checks the status and the balance, and the payment row is unique, both inside one savepoint.
+    Flushes; the caller commits.
     """
     amount = int(amount_vnd)
-    if amount <= 0 or not reference:
+    if amount <= 0 or amount > rules.MAX_AMOUNT_VND or not reference:
         return False
     try:
         with db.begin_nested():
             added = db.execute(
-                update(Order).where(Order.id == order_id, Order.status.in_(sorted(rules.PAYABLE)))
+                update(Order).where(Order.id == order_id, Order.status.in_(sorted(rules.PAYABLE)),
+                                    Order.amount_paid_vnd + amount <= Order.amount_vnd)
                 .values(amount_paid_vnd=Order.amount_paid_vnd + amount, updated_at=utcnow())
                 .execution_options(synchronize_session=False))
             if added.rowcount != 1:
@@ -342,6 +398,8 @@ def record_payment(db: Session, order_id: int, amount_vnd: int, *, provider: str
         by = db.get(User, by_user_id) if by_user_id else None
         _move(db, order_id, "confirmed", "paid", by, today=today_in_vietnam(),
               note=f"{provider}: {reference}"[:200])
+    else:
+        retire_card_sessions(db, order_id)  # a part payment: what is due changed
     cached = db.identity_map.get(db.identity_key(Order, order_id))
     if cached is not None:
         db.expire(cached)
@@ -364,6 +422,9 @@ def mark_received(db: Session, order: Order, amount, user: User, *, token: str) 
         _fail("not_payable", "amount_vnd")
     if value is None or value <= 0 or value > rules.balance_vnd(order):
         _fail("amount_range", "amount_vnd")
+    # The token is the form's own (letters, digits, - and _); anything else in it is dropped, so
+    # a forged one cannot put a NUL (PostgreSQL refuses it) or another control character in the row.
+    token = re.sub(r"[^A-Za-z0-9_-]", "", token or "")[:64] or secrets.token_urlsafe(16)
     return record_payment(db, order.id, value, provider="manual", reference=f"manual:{token}", by_user_id=user.id)
 
 
@@ -480,6 +541,8 @@ def send_notices(db: Session, limit: int = 200) -> int:
             continue
         org_id = order.seller_org_id if side == "seller" else order.buyer_org_id
         params = presentation.notice_params(order)
+        if event.to_status == "declined" and event.note:
+            params["reason"] = event.note[:300]  # the seller's reason, for the buyer
         message = messaging.Message(kind, params, f"/orders/{order.id}")
         count += messaging.notify(db, messaging.members(db, org_id, (side,)), message,
                                   subject=lambda _u, k=kind, p=params: presentation.describe_notice(k, p),
@@ -527,13 +590,17 @@ BANK_MESSAGES = {
 class StatementResult:
     matched: list[tuple[int, str, int]] = field(default_factory=list)  # (line number, order ref, amount)
     unmatched: list[tuple[int, str, str]] = field(default_factory=list)  # (line number, description, why)
+    # Lines that paid more than the order's balance: only the balance is recorded.
+    over: list[tuple[int, str, int]] = field(default_factory=list)  # (line number, order ref, amount not recorded)
 
 
 def apply_statement(db: Session, org: Organization, lines, user: User) -> StatementResult:
     """Mark paid the organisation's orders named in statement lines with at least what is due.
 
-    Each bank line counts once ever (its fingerprint is the payment reference), so uploading the
-    same statement twice changes nothing. The caller commits the whole upload at once.
+    A line above the order's balance records the balance and reports the rest (to settle with
+    the buyer): what is paid never goes above the order's amount. Each bank line counts once
+    ever (its fingerprint is the payment reference), so uploading the same statement twice
+    changes nothing. The caller commits the whole upload at once.
     """
     result = StatementResult()
     for line in lines:
@@ -557,8 +624,11 @@ def apply_statement(db: Session, org: Organization, lines, user: User) -> Statem
                                      str(_l("%(ref)s: less than the %(due)s đồng due.", ref=order.ref,
                                             due=f"{due:,}".replace(",", ".")))))
             continue
-        if record_payment(db, order.id, line.amount_vnd, provider="vietqr", reference=reference, by_user_id=user.id):
-            result.matched.append((line.number, order.ref, line.amount_vnd))
+        taken = min(line.amount_vnd, rules.balance_vnd(order))
+        if record_payment(db, order.id, taken, provider="vietqr", reference=reference, by_user_id=user.id):
+            result.matched.append((line.number, order.ref, taken))
+            if line.amount_vnd > taken:
+                result.over.append((line.number, order.ref, line.amount_vnd - taken))
         else:
             result.unmatched.append((line.number, line.description, str(_l("Already counted."))))
     db.flush()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from marketplace.dates import NotADate, parse_date
 from marketplace.numbers import NotANumber, parse_vnd
+from marketplace.orders.rules import MAX_AMOUNT_VND
 from marketplace.vietnamese import fold
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -85,7 +86,10 @@ def parse_statement(data: bytes) -> list[StatementLine]:
         dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample.strip() else sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as error:  # e.g. a cell longer than csv's field limit (128 KiB)
+        raise StatementError("not_csv") from error
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise StatementError("empty")
@@ -106,6 +110,9 @@ def parse_statement(data: bytes) -> list[StatementLine]:
             amount = parse_vnd(raw_amount) if raw_amount else None
         except NotANumber as error:
             raise StatementError("bad_amount", line=number, value=raw_amount[:40]) from error
+        if amount is not None and amount > MAX_AMOUNT_VND:
+            # No bank line is that large: a typo, or a number the database could not hold.
+            raise StatementError("bad_amount", line=number, value=raw_amount[:40])
         if amount is None or amount <= 0:
             continue  # a debit, or a line without money received
         raw_day = cell("date")

@@ -12,7 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from marketplace import db
-from marketplace.access import signed_in
+from marketplace.access import role_required, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import can_manage_demand, can_manage_supply
 from marketplace.accounts.rules import BUYER_KINDS
@@ -36,6 +36,8 @@ _ACTOR_ORDER = ("seller", "buyer", "staff")
 
 
 def _order_or_404(order_id: int) -> Order:
+    if not rules.valid_id(order_id):
+        abort(404)  # no row has it (and the database would overflow on it)
     try:
         return orders.get_order(db.session, order_id)
     except NotFound:
@@ -80,6 +82,13 @@ def _labels():
 STATUS_LABELS = _labels()
 
 
+def _provider_labels():
+    return {"vietqr": _l("bank transfer"), "manual": _l("recorded by the seller"), "stripe": _l("card")}
+
+
+PROVIDER_LABELS = _provider_labels()
+
+
 @bp.route("/orders")
 @signed_in
 def index():
@@ -92,10 +101,14 @@ def index():
 @bp.route("/listings/<int:listing_id>/order", methods=["POST"])
 @signed_in
 def place(listing_id: int):
+    if not rules.valid_id(listing_id):
+        abort(404)
     try:
         listing = listings.get_listing(db.session, listing_id)
     except NotFound:
         abort(404)
+    if listing.status == "draft" and not can_manage_supply(current_user, listing.organization):
+        abort(404)  # as on the listing page: a draft is visible only to its club's managers
     buyer_org = acting_buyer()
     if buyer_org is None:
         abort(403)
@@ -108,6 +121,9 @@ def place(listing_id: int):
         except PermissionDenied:
             db.session.rollback()
             abort(403)
+        except NotFound:
+            db.session.rollback()
+            abort(404)
         except (ValidationError, Conflict) as error:
             db.session.rollback()
             attach_errors(form, error)
@@ -124,6 +140,8 @@ def place(listing_id: int):
 @bp.route("/offers/<int:offer_id>/order", methods=["POST"])
 @signed_in
 def from_offer(offer_id: int):
+    if not rules.valid_id(offer_id):
+        abort(404)
     try:
         offer = demand_service.get_offer(db.session, offer_id)
     except NotFound:
@@ -180,7 +198,15 @@ def _render_show(order: Order, order_sides: set[str], *, received_form=None, opt
         may_take_payments=can_take_payments(current_user, order.seller_org),
         card="stripe" in offered and "buyer" in order_sides,
         may_choose_option=("buyer" in order_sides and order.status == "confirmed" and not order.amount_paid_vnd),
-        status_labels=STATUS_LABELS), status
+        decline_form=forms.DeclineForm(formdata=None) if "decline" in actions else None,
+        decline_reason=decline_reason(order), status_labels=STATUS_LABELS, provider_labels=PROVIDER_LABELS), status
+
+
+def decline_reason(order: Order) -> str:
+    """The seller's reason for declining, shown to the buyer ("" when none was given)."""
+    if order.status != "declined":
+        return ""
+    return next((e.note for e in reversed(order.events) if e.to_status == "declined" and e.note), "")
 
 
 @bp.route("/orders/<int:order_id>")
@@ -214,8 +240,9 @@ def act(order_id: int, action: str):
         return redirect(url_for("orders.show", order_id=order.id))
     actor = next((a for a in mine if rules.next_status(order.status, action, a)), mine[0])
     try:
+        # Only a decline carries a reason (its form's optional field), shown to the buyer.
         orders.change(db.session, order, action, actor=actor, user=current_user, today=today_in_vietnam(),
-                      note=(request.form.get("note") or "").strip())
+                      note=request.form.get("note", "") if action == "decline" else "")
     except (ValidationError, Conflict) as error:
         db.session.rollback()
         flash(error.message if not error.fields else " ".join(m for ms in error.fields.values() for m in ms), "error")
@@ -278,13 +305,19 @@ def received(order_id: int):
 @signed_in
 def receipt(order_id: int):
     order = _order_or_404(order_id)
-    _sides_or_403(order)
+    order_sides = _sides_or_403(order)
+    # The seller's bank account, as on the order page: while money is due or once some was
+    # received; to the seller and staff always. Not to a buyer whose order never got that far.
+    show_account = (rules.amount_due_vnd(order) > 0 or int(order.amount_paid_vnd or 0) > 0
+                    or bool(order_sides & {"seller", "staff"}))
     return render_template("orders/receipt.html", order=order, status_labels=STATUS_LABELS,
-                           balance=rules.balance_vnd(order),
-                           account=orders.bank_account_of(db.session, order.seller_org_id))
+                           provider_labels=PROVIDER_LABELS, balance=rules.balance_vnd(order),
+                           account=orders.bank_account_of(db.session, order.seller_org_id) if show_account else None)
 
 
 def _org_or_404(org_id: int):
+    if not rules.valid_id(org_id):
+        abort(404)
     try:
         return accounts.get_organization(db.session, org_id)
     except NotFound:
@@ -367,3 +400,24 @@ def statement(org_id: int):
                 if result.matched:
                     flash(_("%(n)d orders marked paid.", n=len(result.matched)), "success")
     return render_template("orders/statement.html", org=org, form=form, result=result), status
+
+
+OUTCOME_LABELS = {
+    "not_payable": _l("The order was no longer waiting for money (cancelled, or paid another way)."),
+    "amount_mismatch": _l("The amount differs from what the order had due."),
+    "unknown_session": _l("Not a checkout this site opened for that order and amount."),
+    "unknown_order": _l("The order is not on this site."),
+    "wrong_currency": _l("Paid in another currency than đồng."),
+}
+
+
+@bp.route("/staff/payments/unapplied")
+@role_required("staff")
+def unapplied_payments():
+    """Card payments taken at Stripe but not applied to an order: staff refund them in Stripe or
+    settle them with the buyer."""
+    from marketplace.orders.payments import stripe_services
+
+    items = stripe_services.unapplied_payments(db.session)
+    return render_template("payments/unapplied.html", items=items, outcome_labels=OUTCOME_LABELS,
+                           order_ref=rules.order_ref)

@@ -8,10 +8,11 @@ import re
 from datetime import timedelta
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from marketplace import db
 from marketplace.accounts import services as accounts
-from marketplace.accounts.models import Organization
+from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.listings import services as listings
 from marketplace.orders import services as orders
@@ -90,4 +91,43 @@ def test_buyer_orders_chair_confirms_on_a_phone_buyer_sees_vietqr(desktop_page: 
     # The same page on the phone fits too.
     chair_page.goto(f"/orders/{order_id}")
     assert horizontal_overflow(chair_page) <= 0
+    assert not buyer_page.js_errors and not chair_page.js_errors
+
+
+def test_chair_declines_on_a_phone_with_a_reason_after_a_second_step(desktop_page: Page, phone_page: Page, live_app):
+    """Declining is final, so the button sits behind a fold with an optional reason (no script
+    needed); the buyer then reads the reason on the order."""
+    buyer_page, chair_page = desktop_page, phone_page
+    buyer_email, buyer_org_id = member(live_app, "buyer", "supermarket", "Siêu thị bị từ chối thử")
+    chair_email, club_id = member(live_app, "seller", "club", "Hội quán Xoài từ chối thử")
+    today = today_in_vietnam()
+    with live_app.app_context():
+        club = db.session.get(Organization, club_id)
+        buyer_org = db.session.get(Organization, buyer_org_id)
+        listing = listings.save_listing(db.session, club, listings.ListingInput(
+            product="xoài", quantity="8", unit="tấn", price_vnd="38000",
+            available_from=today, available_to=today + timedelta(days=30)), None, today=today, publish=True)
+        buyer = db.session.scalars(select(User).where(User.email == buyer_email)).one()
+        order = orders.place_order(db.session, listing.id, buyer_org, buyer, "2", today=today)
+        db.session.commit()
+        order_id = order.id
+
+    sign_in(chair_page, chair_email)
+    chair_page.goto(f"/orders/{order_id}")
+    decline = chair_page.get_by_test_id("decline")
+    expect(decline).to_be_hidden()  # folded away: one tap cannot decline
+    chair_page.get_by_test_id("decline-open").tap()
+    expect(decline).to_be_visible()
+    reason = chair_page.locator("textarea[name=note]")
+    reason.fill("Mưa lớn, xoài loại 1 chưa thu hoạch được trong tuần này")
+    assert horizontal_overflow(chair_page) <= 0, "the decline step scrolls sideways on a 360-px phone"
+    decline.tap()
+    expect(chair_page.locator(".flash-success")).to_be_visible()
+    with live_app.app_context():
+        assert db.session.get(Order, order_id).status == "declined"
+
+    sign_in(buyer_page, buyer_email)
+    buyer_page.goto(f"/orders/{order_id}")
+    expect(buyer_page.get_by_test_id("decline-reason")).to_have_text(
+        "Mưa lớn, xoài loại 1 chưa thu hoạch được trong tuần này")
     assert not buyer_page.js_errors and not chair_page.js_errors

@@ -111,6 +111,7 @@ EXPECTED: dict[str, str] = {
     "orders.received": "order_seller_or_staff",
     "orders.bank_account": "org_seller",
     "orders.statement": "org_seller_or_staff",
+    "orders.unapplied_payments": "staff",
     "stripe_payments.start": "order_buyer",  # 404 for the buyer here: the suite's app has no Stripe keys
     "stripe_payments.returned": "order_buyer",
     "stripe_payments.webhook": "public",  # 400 without a Stripe signature

@@ -47,6 +47,7 @@ class CardCheckout(Base):
     amount_vnd: Mapped[int] = mapped_column(BigInteger)
     attempt: Mapped[int] = mapped_column(Integer)
     url: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open | complete | expired
+    # open | expiring (the order stopped waiting for it: to expire at Stripe) | complete | expired
+    status: Mapped[str] = mapped_column(String(10), default="open")
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -109,15 +109,23 @@ class StripeCheckout:
         return OpenedSession(id=session.id, url=session.url, amount_vnd=amount,
                              expires_at=datetime.fromtimestamp(session.expires_at, UTC))
 
-    def expire_session(self, session_id: str) -> bool:
-        """Close an open session (the amount due changed). False when Stripe would not (already
-        complete or expired, or unreachable): the webhook then tells what happened."""
+    def expire_session(self, session_id: str) -> str:
+        """Close an open session (the amount due changed, the order stopped waiting for money).
+
+        "expired" when Stripe closed it; "not_open" when Stripe refused because it is not open
+        any more (complete or expired: the webhook tells what happened) or does not know it;
+        "failed" when Stripe could not be reached or failed on its side (worth trying again)."""
         try:
             self.client.v1.checkout.sessions.expire(session_id)
+        except stripe.InvalidRequestError as error:
+            log.info("Stripe did not expire %s: %s (HTTP %s)", session_id, type(error).__name__,
+                     getattr(error, "http_status", None))
+            return "not_open"
         except stripe.StripeError as error:
-            log.info("Stripe did not expire %s: %s", session_id, type(error).__name__)
-            return False
-        return True
+            log.info("Stripe did not expire %s: %s (HTTP %s)", session_id, type(error).__name__,
+                     getattr(error, "http_status", None))
+            return "failed"
+        return "expired"
 
 
 def too_large_message() -> str:

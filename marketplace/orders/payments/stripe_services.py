@@ -7,21 +7,32 @@ number of times; none of them can pay an order twice, pay it with another amount
 due, or touch an order that is no longer waiting for money (those are stored with an outcome
 that says so, and logged for staff to refund or settle by hand).
 
-Services take the session, flush and never commit.
+Only sessions this site opened (a `stripe_checkouts` row) can pay an order: an event about any
+other session (another installation sharing the Stripe account, a forged metadata order id) is
+stored as `unknown_session`. Money taken but not applied (UNAPPLIED outcomes) is listed for staff
+at /staff/payments/unapplied, and staff are told in the bell.
+
+When an order stops waiting for a card payment (cancelled, paid another way, amount changed),
+orders.services.retire_card_sessions marks its open sessions `expiring`; the worker expires them
+at Stripe after commit (expire_retired_checkouts).
+
+Services take the session, flush and never commit (but expire_retired_checkouts, which must not
+hold a transaction open while it waits on Stripe).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace.orders.models import Order
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
-from marketplace.orders.payments.stripe import CURRENCY, PROVIDER, OpenedSession
+from marketplace.orders.payments.stripe import CURRENCY, PROVIDER, OpenedSession, StripeCheckout
 from marketplace.orders.rules import amount_due_vnd
 from marketplace.orders.services import payment_already_recorded, record_payment
 
@@ -32,6 +43,11 @@ EXPIRED_TYPE = "checkout.session.expired"
 FAILED_TYPE = "checkout.session.async_payment_failed"
 # A session is sent to again only while it has this long left: paying takes a few minutes.
 REUSE_MARGIN = timedelta(minutes=10)
+# Outcomes of an event whose money was taken at Stripe but not applied to an order: staff refund
+# it in Stripe or settle it by hand.
+UNAPPLIED = ("not_payable", "amount_mismatch", "unknown_session", "unknown_order", "wrong_currency")
+# The checkout statuses: open (payable), expiring (to expire at Stripe), expired, complete.
+EXPIRING = "expiring"
 
 
 class DuplicateEvent(Exception):
@@ -52,10 +68,13 @@ def reusable_checkout(db: Session, order_id: int, amount_vnd: int, now: datetime
 
 
 def stale_checkouts(db: Session, order_id: int, amount_vnd: int) -> list[str]:
-    """Open sessions of this order for another amount (what is due changed): to expire, so that
-    the buyer cannot pay an old amount from a tab left open."""
+    """Open sessions of this order for another amount (what is due changed), and those already
+    marked to expire: to expire now, so that the buyer cannot pay an old amount from a tab left
+    open."""
     return list(db.scalars(select(CardCheckout.session_id).where(
-        CardCheckout.order_id == order_id, CardCheckout.status == "open", CardCheckout.amount_vnd != amount_vnd)))
+        CardCheckout.order_id == order_id,
+        or_(CardCheckout.status == EXPIRING,
+            (CardCheckout.status == "open") & (CardCheckout.amount_vnd != amount_vnd)))))
 
 
 def next_attempt(db: Session, order_id: int) -> int:
@@ -76,12 +95,79 @@ def remember_checkout(db: Session, order_id: int, opened: OpenedSession, attempt
         pass
 
 
+_MARK_FROM = {"expiring": ("open",), "expired": ("open", EXPIRING), "complete": ("open", EXPIRING, "expired")}
+
+
 def mark_checkout(db: Session, session_id: str, status: str) -> None:
-    """open → complete or expired; a complete session stays complete whatever comes after."""
-    allowed_from = ("open",) if status == "expired" else ("open", "expired")
+    """open → expiring; open or expiring → expired; any but complete → complete. A complete
+    session stays complete whatever comes after (a session paid just before we expired it is
+    complete, and says so)."""
+    allowed_from = _MARK_FROM[status]
     db.execute(update(CardCheckout).where(CardCheckout.session_id == session_id,
                                           CardCheckout.status.in_(allowed_from))
                .values(status=status, url=None).execution_options(synchronize_session=False))
+
+
+@dataclass
+class ExpiryReport:
+    expired: int = 0  # expired at Stripe now, or found no longer open there
+    lapsed: int = 0  # past their expiry time: Stripe closed them itself
+    failed: int = 0  # Stripe did not answer: tried again next round
+
+
+def expire_retired_checkouts(db: Session, now: datetime, checkout: StripeCheckout | None,
+                             limit: int = 100) -> ExpiryReport:
+    """Expire at Stripe the sessions marked `expiring` (orders.services.retire_card_sessions), so
+    that an order that no longer waits for a card payment cannot be paid from a tab left open.
+
+    Called by the worker after the change that marked them was committed. It reads, ends that
+    transaction (commits: call it with nothing pending), calls Stripe for each session with no
+    transaction open, then writes the results; the caller commits those. Errors are tolerated:
+    a session Stripe will not expire because it is no longer open is settled by its webhook
+    event; one Stripe did not answer about is tried again next round, until its own expiry time,
+    after which Stripe has closed it anyway. Without Stripe configured (checkout None) a marked
+    session can only lapse.
+    """
+    report = ExpiryReport()
+    rows = db.execute(select(CardCheckout.session_id, CardCheckout.expires_at)
+                      .where(CardCheckout.status == EXPIRING).order_by(CardCheckout.id).limit(limit)).all()
+    db.commit()  # no transaction (and on SQLite no write lock) held while waiting on Stripe
+    if not rows:
+        return report
+    settled: list[str] = []
+    for session_id, expires_at in rows:
+        if _aware(expires_at) <= now:
+            settled.append(session_id)
+            report.lapsed += 1
+            continue
+        if checkout is None:
+            continue
+        outcome = checkout.expire_session(session_id)
+        if outcome == "failed":
+            report.failed += 1
+            continue
+        settled.append(session_id)
+        report.expired += 1
+    for session_id in settled:
+        mark_checkout(db, session_id, "expired")
+    db.flush()
+    if report.failed:
+        log.warning("Stripe did not expire %d checkout sessions; trying again next round", report.failed)
+    return report
+
+
+def configured_checkout() -> StripeCheckout | None:
+    """The app's Stripe client when card payment is configured, else None (marked sessions then
+    only lapse)."""
+    from flask import current_app
+
+    from marketplace.orders.payments.stripe import available, checkout_for
+
+    return checkout_for(current_app) if available(current_app) else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # -- webhook events -----------------------------------------------------------------------------
@@ -121,7 +207,31 @@ def handle_event(db: Session, event: dict) -> str:
     else:
         row.outcome = "ignored"
     db.flush()
+    if row.outcome in UNAPPLIED:
+        _tell_staff(db, row)
     return row.outcome
+
+
+def _tell_staff(db: Session, row: StripeEvent) -> None:
+    """Money taken but not applied: a notice to every staff member (in the bell, and by mail for
+    those who chose it), pointing at the list of such payments."""
+    from marketplace.accounts.models import Membership, User
+    from marketplace.messaging import services as messaging
+    from marketplace.orders.rules import order_ref
+
+    staff = list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
+                            .where(Membership.role.in_(("staff", "admin")), User.active.is_(True))
+                            .distinct().order_by(User.id)))
+    params = {"ref": order_ref(row.order_id) if row.order_id else "", "amount_vnd": row.amount_vnd or 0,
+              "outcome": row.outcome}
+    messaging.notify(db, staff, messaging.Message("order_unapplied", params, "/staff/payments/unapplied"))
+
+
+def unapplied_payments(db: Session, limit: int = 200) -> list[StripeEvent]:
+    """Card payments taken but not applied to an order, newest first: for staff to refund in
+    Stripe or settle by hand."""
+    return list(db.scalars(select(StripeEvent).where(StripeEvent.outcome.in_(UNAPPLIED))
+                           .order_by(StripeEvent.received_at.desc(), StripeEvent.id.desc()).limit(limit)))
 
 
 def _order_id_of(session: dict) -> int | None:
@@ -133,20 +243,32 @@ def _order_id_of(session: dict) -> int | None:
 
 
 def _paid(db: Session, row: StripeEvent, session: dict) -> str:
-    """A session says it is paid: record it when it pays exactly what the order has due."""
+    """A session says it is paid: record it when it is one we opened, for the order and amount we
+    opened it for, and pays exactly what the order has due."""
     session_id = row.session_id or ""
     amount = session.get("amount_total")
-    row.amount_vnd = amount if isinstance(amount, int) else None
+    row.amount_vnd = amount if isinstance(amount, int) and not isinstance(amount, bool) else None
     if session.get("payment_status") != "paid":
         # Completed with a delayed method: async_payment_succeeded follows when the money is there.
         mark_checkout(db, session_id, "complete")
         return "unpaid"
-    order_id = _order_id_of(session)
+    # The order comes from our own record of the session, never from the event alone: metadata
+    # and client_reference_id are whatever the session's creator wrote, and another installation
+    # sharing the Stripe account numbers its orders as we do.
+    opened = db.scalar(select(CardCheckout).where(CardCheckout.session_id == session_id))
+    claimed = _order_id_of(session)
+    if opened is None or claimed != opened.order_id or row.amount_vnd != opened.amount_vnd:
+        # Ids and amounts only: the session carries the customer's e-mail and name.
+        log.error("Stripe session %s (event %s) was paid but is not one this site opened for that order and "
+                  "amount (%s): not recorded; check it in Stripe", session_id, row.event_id,
+                  "no such session here" if opened is None else "order or amount differ")
+        return "unknown_session"
+    order_id = opened.order_id
     # Locked: a transfer recorded at the same moment cannot change what is due under us.
     order = db.scalar(select(Order).where(Order.id == order_id).with_for_update(of=Order)
-                      .execution_options(populate_existing=True)) if order_id else None
-    if order is None:
-        log.error("Stripe session %s was paid for an order we do not have (%s)", session_id, order_id)
+                      .execution_options(populate_existing=True))
+    if order is None:  # pragma: no cover - the checkout row goes with its order
+        log.error("Stripe session %s was paid for an order we no longer have", session_id)
         return "unknown_order"
     row.order_id = order.id
     mark_checkout(db, session_id, "complete")

@@ -20,7 +20,7 @@ from marketplace.orders.models import Order, Payment
 from marketplace.orders.payments import stripe as stripe_checkout
 from marketplace.orders.payments import stripe_services as services
 from marketplace.orders.permissions import sides
-from marketplace.orders.rules import amount_due_vnd
+from marketplace.orders.rules import amount_due_vnd, valid_id
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def card_payment_helpers() -> dict:
 
 
 def _buyers_order(order_id: int) -> Order:
-    order = db.session.get(Order, order_id)
+    order = db.session.get(Order, order_id) if valid_id(order_id) else None
     if order is None:
         abort(404)
     if "buyer" not in sides(current_user, order):
@@ -92,15 +92,15 @@ def start(order_id: int):
     # End the transaction before calling Stripe: on SQLite it holds the write lock until then.
     db.session.commit()
     checkout = stripe_checkout.checkout_for(current_app)
-    for session_id in stale:
-        checkout.expire_session(session_id)
+    expiries = {session_id: checkout.expire_session(session_id) for session_id in stale}
     try:
         opened = checkout.create_session(**details)
     except stripe_checkout.CardPaymentError as error:
         flash(error.message, "error")
         return redirect(_order_page(order_id))
-    for session_id in stale:
-        services.mark_checkout(db.session, session_id, "expired")
+    for session_id, outcome in expiries.items():
+        # One Stripe did not answer about is left for the worker to expire (expire_retired_checkouts).
+        services.mark_checkout(db.session, session_id, "expiring" if outcome == "failed" else "expired")
     services.remember_checkout(db.session, order_id, opened, attempt)
     db.session.commit()
     return redirect(opened.url, code=303)

@@ -130,3 +130,59 @@ def test_a_hundred_buyers_ten_crates(race_app, race_server):
         # Every reservation told search and matching about the listing.
         assert db.session.scalar(select(func.count()).select_from(SearchOutbox).where(
             SearchOutbox.entity == "listing", SearchOutbox.entity_id == listing_id)) >= STOCK
+
+
+def test_simultaneous_payments_never_take_more_than_the_amount(race_app):
+    """Eight people record the same 300.000 ₫ transfer at once, each from their own form (their
+    own token): one counts, and what is paid never goes above the order's amount."""
+    from marketplace.orders import services as orders
+
+    today = today_in_vietnam()
+    with race_app.app_context():
+        club = accounts.create_organization(db.session, kind="club", name="Hội quán Trả tiền đua", commune_code="30244")
+        buyer_org = accounts.create_organization(db.session, kind="supermarket", name="Siêu thị trả đua",
+                                                 commune_code="30244")
+        buyer = accounts.create_user(db.session, name="Người mua trả đua", password=suite.TEST_PASSWORD,
+                                     email="pay-race-buyer@example.test")
+        seller = accounts.create_user(db.session, name="Người bán trả đua", password=suite.TEST_PASSWORD,
+                                      email="pay-race-seller@example.test")
+        accounts.add_member(db.session, buyer_org, buyer, "buyer")
+        accounts.add_member(db.session, club, seller, "seller")
+        listing = listings.save_listing(db.session, club, listings.ListingInput(
+            product="xoài", quantity="100", unit="kg", price_vnd="30000", available_from=today,
+            available_to=today + timedelta(days=10)), None, today=today, publish=True)
+        order = orders.place_order(db.session, listing.id, buyer_org, buyer, "10", today=today)
+        orders.change(db.session, order, "confirm", actor="seller", user=seller, today=today)
+        db.session.commit()
+        order_id = order.id
+
+    people = 8
+    barrier = threading.Barrier(people)
+    results: list[bool] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def record(n: int) -> None:
+        try:
+            with race_app.app_context():
+                barrier.wait(timeout=60)
+                recorded = orders.record_payment(db.session, order_id, 300_000, provider="manual",
+                                                 reference=f"manual:race-{n}")
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            with lock:
+                errors.append(error)
+            return
+        with lock:
+            results.append(recorded)
+
+    threads = [threading.Thread(target=record, args=(n,)) for n in range(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors[:3]
+    assert sorted(results) == [False] * (people - 1) + [True]
+    with race_app.app_context():
+        paid = db.session.get(Order, order_id)
+        assert (paid.status, paid.amount_paid_vnd) == ("paid", 300_000)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from marketplace import db
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
-from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.listings.models import Listing
 from marketplace.matching.facts import public_listing_filter
 from marketplace.messaging import delivery
@@ -353,3 +353,138 @@ def test_demo_orders_are_idempotent(session):
     statuses = sorted(session.scalars(select(Order.status).where(Order.note.like("Đơn demo%"))))
     assert statuses == ["confirmed", "paid", "requested"]
     assert load_demo(session, "demo-password-123")["orders"] == 0
+
+
+# -- review fixes ---------------------------------------------------------------------------------
+
+def test_an_offer_whose_unit_does_not_convert_to_its_listing_is_refused(session):
+    """An offer in boxes on a listing in kg: nothing could be reserved, so no order (before, an
+    order pointed at the listing with nothing reserved, and the club could sell twice)."""
+    club, buyer_org = make_org("club"), make_org("supermarket")
+    buyer = make_user("buyer", buyer_org)
+    listing = make_listing(club, quantity="500", unit="kg", price_vnd="30000")
+    demand = make_demand(buyer_org, quantity="20", unit="hộp")
+    offer = make_offer(demand, club, "10", price_vnd="120000", listing_id=listing.id)
+    offer.status = "accepted"
+    session.commit()
+    with pytest.raises(ValidationError) as caught:
+        orders.order_from_offer(session, offer, buyer, today=TODAY())
+    session.rollback()
+    assert "hộp" in caught.value.message and "kg" in caught.value.message
+    assert session.scalar(select(func.count()).select_from(Order).where(Order.offer_id == offer.id)) == 0
+    assert fresh(Listing, listing.id).quantity_available == 500
+
+
+def test_an_offer_in_the_listings_own_unit_reserves_that_quantity(session):
+    club, buyer_org = make_org("club"), make_org("supermarket")
+    buyer = make_user("buyer", buyer_org)
+    listing = make_listing(club, quantity="50", unit="hộp", price_vnd="120000")
+    demand = make_demand(buyer_org, quantity="20", unit="hộp")
+    offer = make_offer(demand, club, "10", price_vnd="120000", listing_id=listing.id)
+    offer.status = "accepted"
+    session.commit()
+    order = orders.order_from_offer(session, offer, buyer, today=TODAY())
+    session.commit()
+    assert (order.listing_id, order.reserved_quantity) == (listing.id, 10)
+    assert fresh(Listing, listing.id).quantity_available == 40
+
+
+@pytest.mark.parametrize("state", ["paused", "expired"])
+def test_an_offer_on_a_listing_no_longer_on_sale_says_so(session, state):
+    club, buyer_org = make_org("club"), make_org("supermarket")
+    buyer = make_user("buyer", buyer_org)
+    listing = make_listing(club, quantity="8", unit="tấn", price_vnd="38000")
+    demand = make_demand(buyer_org, quantity="5", unit="tấn")
+    offer = make_offer(demand, club, "2", price_vnd="40000", listing_id=listing.id)
+    row = fresh(Listing, listing.id)
+    offer.status = "accepted"
+    if state == "paused":
+        row.status = "paused"
+    else:
+        row.available_to = TODAY() - timedelta(days=1)
+    session.commit()
+    with pytest.raises(Conflict) as caught:
+        orders.order_from_offer(session, fresh(type(offer), offer.id), buyer, today=TODAY())
+    session.rollback()
+    assert caught.value.message == "This listing is not on sale now."  # not "only 8 tấn left"
+
+
+def test_a_second_payment_never_takes_what_is_paid_above_the_amount(session, market):
+    """Two forms sent at once (two tokens), or a line counted another way: the conditional UPDATE
+    checks the balance, not only the status (paid is still payable for a balance)."""
+    order = place(market, "10")
+    orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
+    assert orders.record_payment(session, order.id, 300_000, provider="manual", reference="manual:one")
+    assert not orders.record_payment(session, order.id, 300_000, provider="manual", reference="manual:two")
+    assert not orders.record_payment(session, order.id, 1, provider="manual", reference="manual:three")
+    session.commit()
+    paid = fresh(Order, order.id)
+    assert (paid.status, paid.amount_paid_vnd) == ("paid", 300_000)
+    assert len(session.scalars(select(Payment).where(Payment.order_id == order.id)).all()) == 1
+
+
+def test_a_deposit_then_more_than_the_balance_is_refused(session, market):
+    order = place(market, "10")
+    orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
+    orders.choose_payment_option(session, order, "deposit")
+    assert orders.record_payment(session, order.id, 90_000, provider="manual", reference="manual:deposit")
+    assert not orders.record_payment(session, order.id, 210_001, provider="manual", reference="manual:too-much")
+    assert orders.record_payment(session, order.id, 210_000, provider="manual", reference="manual:balance")
+    assert fresh(Order, order.id).amount_paid_vnd == 300_000
+
+
+def test_a_statement_line_above_the_balance_records_the_balance_and_reports_the_rest(session, market):
+    from marketplace.orders.statement import StatementLine
+
+    order = place(market, "10")
+    orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
+    line = StatementLine(number=2, day="2026-11-29", amount_vnd=400_000, description=f"CHQ {order.id} DH")
+    result = orders.apply_statement(session, market.club, [line], market.seller)
+    session.commit()
+    assert result.matched == [(2, order.ref, 300_000)]
+    assert result.over == [(2, order.ref, 100_000)]
+    paid = fresh(Order, order.id)
+    assert (paid.status, paid.amount_paid_vnd) == ("paid", 300_000)
+
+
+def test_control_characters_are_dropped_from_notes(session, market):
+    """A NUL made PostgreSQL refuse the insert (a 500); other control characters only hide
+    things. Newlines and tabs stay."""
+    order = orders.place_order(session, market.listing.id, market.buyer_org, market.buyer, "10", today=TODAY(),
+                               note="giao\x00 sáng\r\nthứ hai\tcổng\x1b[31m 2\x7f")
+    session.commit()
+    assert fresh(Order, order.id).note == "giao sáng\nthứ hai\tcổng[31m 2"
+
+
+def test_a_decline_keeps_its_reason_cleaned_and_tells_the_buyer(session, market):
+    order = place(market, "10")
+    with pytest.raises(ValidationError):
+        orders.change(session, order, "decline", actor="seller", user=market.seller, today=TODAY(), note="x" * 1001)
+    session.rollback()
+    order = fresh(Order, order.id)
+    assert order.status == "requested"
+    orders.change(session, order, "decline", actor="seller", user=market.seller, today=TODAY(),
+                  note="  Hết hàng\x00 loại 1  ")
+    session.commit()
+    assert fresh(Order, order.id).events[-1].note == "Hết hàng loại 1"
+    orders.send_notices(session)
+    session.commit()
+    from marketplace.messaging.presentation import describe
+
+    notice = session.scalars(select(Notification).where(Notification.user_id == market.buyer.id,
+                                                        Notification.kind == "order_declined")).one()
+    assert "Hết hàng loại 1" in describe(notice.kind, notice.params)
+
+
+def test_a_draft_listing_cannot_be_found_to_order(session, market):
+    draft = make_listing(market.club, quantity="50", price_vnd="30000", publish=False)
+    assert draft.status == "draft"
+    with pytest.raises(NotFound):
+        orders.place_order(session, draft.id, market.buyer_org, market.buyer, "5", today=TODAY())
+    session.rollback()
+
+
+@pytest.mark.parametrize("listing_id", [2_147_483_648, 10**20])
+def test_ids_past_the_integer_range_are_not_found(session, market, listing_id):
+    with pytest.raises(NotFound):
+        orders.place_order(session, listing_id, market.buyer_org, market.buyer, "5", today=TODAY())

@@ -4,6 +4,7 @@ VietQR on the order page, transfers received, statements and receipts."""
 from __future__ import annotations
 
 import io
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -265,7 +266,7 @@ def test_receipt_has_both_parties_lines_payments_and_history(app, world):
     buyer = client_for(app, world, "buyer_of_order")
     page = buyer.get(f"/orders/{world.order.id}/receipt?lang=en").get_data(as_text=True)
     for text in ("Order summary CHQ-", "Hội quán Xoài đơn hàng", "Siêu thị đơn hàng", "10 kg", "30.000 ₫ / kg",
-                 "300.000 ₫", "manual", "Waiting for the seller", "Confirmed, waiting for payment", "Paid"):
+                 "300.000 ₫", "recorded by the seller", "Waiting for the seller", "Confirmed, waiting for payment", "Paid"):
         assert text in page, text
     assert "@media print" in app.test_client().get("/static/css/site.css").get_data(as_text=True)
 
@@ -352,3 +353,162 @@ def test_orders_cli_expire_runs_once(app):
     with app_session(app) as session:
         db.session.rollback()
         assert session is not None
+
+
+# -- review fixes ---------------------------------------------------------------------------------
+
+def test_a_draft_listing_is_not_found_to_order(app, world):
+    """A draft is visible only to its club's managers: ordering it says 404, not the draft's
+    title, quantity and price in a 409."""
+    with app_session(app):
+        draft = make_listing(world.club, product="xoài", quantity="77", price_vnd="41000", publish=False,
+                             variety="Bản nháp bí mật")
+    buyer = client_for(app, world, "buyer_of_order")
+    for data in ({"quantity": "5"}, {"quantity": ""}, {}):
+        response = post(buyer, f"/listings/{draft.id}/order", data)
+        assert response.status_code == 404, data
+        assert "Bản nháp bí mật" not in response.get_data(as_text=True)
+    seller = client_for(app, world, "other_seller")
+    assert post(seller, f"/listings/{draft.id}/order", {"quantity": "5"}).status_code == 404
+    client, headers = api(app, world.users["other_buyer"])
+    response = client.post("/api/v1/orders", json={"listing_id": draft.id, "quantity": 5}, headers=headers)
+    assert response.status_code == 404
+    assert "Bản nháp" not in response.get_data(as_text=True) and "41" not in response.get_json()["error"]
+
+
+HUGE = ["2147483648", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("number", HUGE)
+def test_ids_past_the_integer_range_are_404_not_500(app, world, number):
+    staff = client_for(app, world, "staff")
+    for path in (f"/orders/{number}", f"/orders/{number}/receipt", f"/api/v1/orders/{number}",
+                 f"/orgs/{number}/statement"):
+        assert staff.get(path).status_code == 404, path
+    seller = client_for(app, world, "seller_of_listing")
+    assert seller.get(f"/orgs/{number}/bank").status_code == 404
+    assert post(seller, f"/orders/{number}/confirm").status_code == 404
+    assert post(seller, f"/orders/{number}/received", {"amount_vnd": "1"}).status_code == 404
+    buyer = client_for(app, world, "buyer_of_order")
+    for path in (f"/listings/{number}/order", f"/offers/{number}/order", f"/orders/{number}/payment-option",
+                 f"/orders/{number}/pay/card"):
+        assert post(buyer, path, {"quantity": "5"}).status_code == 404, path
+    assert buyer.get(f"/orders/{number}/paid").status_code == 404
+
+
+@pytest.mark.parametrize("listing_id", [10**20, str(10**20), 2_147_483_648, float("inf")],
+                         ids=["int", "string", "just past", "infinity"])
+def test_api_listing_ids_past_the_integer_range_are_422(app, world, listing_id):
+    client, headers = api(app, world.users["other_buyer"])
+    body = json.dumps({"listing_id": listing_id, "quantity": 5})  # Infinity, as Python writes it
+    response = client.post("/api/v1/orders", data=body, headers=headers | {"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert "listing_id" in response.get_json()["fields"]
+
+
+def test_a_nul_in_the_note_is_dropped_not_a_500(app, world):
+    buyer = client_for(app, world, "other_buyer")
+    response = post(buyer, f"/listings/{world.listing.id}/order", {"quantity": "5", "note": "giao\x00 sáng"})
+    assert response.status_code == 302
+    client, headers = api(app, world.users["other_buyer"])
+    created = client.post("/api/v1/orders", json={"listing_id": world.listing.id, "quantity": 5,
+                                                  "note": "cổng\u0000 sau\u0007"}, headers=headers)
+    assert created.status_code == 201
+    with app_session(app) as session:
+        notes = session.scalars(select(Order.note).where(Order.buyer_org_id != world.buyer_org.id)).all()
+    assert sorted(notes) == ["cổng sau", "giao sáng"]
+
+
+def _receipt(app, world, role):
+    return client_for(app, world, role).get(f"/orders/{world.order.id}/receipt").get_data(as_text=True)
+
+
+def test_the_receipt_shows_the_bank_account_only_once_money_is_due(app, world):
+    # Requested: nothing is due yet, so the buyer does not see where the club is paid.
+    assert "1234567890123" not in _receipt(app, world, "buyer_of_order")
+    assert "1234567890123" in _receipt(app, world, "seller_of_listing")
+    assert "1234567890123" in _receipt(app, world, "staff")
+    post(client_for(app, world, "buyer_of_order"), f"/orders/{world.order.id}/cancel")
+    assert status_of(app, world.order.id) == "cancelled"
+    assert "1234567890123" not in _receipt(app, world, "buyer_of_order")  # order, cancel, read: no
+
+
+def test_the_receipt_shows_the_bank_account_while_due_and_after_payment(app, world):
+    seller = client_for(app, world, "seller_of_listing")
+    post(seller, f"/orders/{world.order.id}/confirm")
+    assert "1234567890123" in _receipt(app, world, "buyer_of_order")
+    post(seller, f"/orders/{world.order.id}/received", {"amount_vnd": "300000", "token": "rc"})
+    assert status_of(app, world.order.id) == "paid"
+    page = _receipt(app, world, "buyer_of_order")
+    assert "1234567890123" in page
+    assert "· bên bán ghi nhận</li>" in page  # the provider in words, as on the order page, not "manual"
+    assert "manual" not in page
+
+
+def test_decline_asks_first_and_carries_a_reason_the_buyer_sees(app, world):
+    seller = client_for(app, world, "seller_of_listing")
+    page = seller.get(f"/orders/{world.order.id}?lang=en").get_data(as_text=True)
+    # The decline button is folded away with an optional reason: a second step without script.
+    step = page[page.index('data-testid="decline-step"'):]
+    step = step[:step.index("</details>")]
+    assert "<summary" in step and 'name="note"' in step and 'data-testid="decline"' in step
+    assert page.count('data-testid="decline"') == 1 and 'data-testid="confirm"' in page
+    response = post(seller, f"/orders/{world.order.id}/decline", {"note": "Hết xoài loại 1\x00 tuần này"})
+    assert response.status_code == 302
+    assert status_of(app, world.order.id) == "declined"
+    buyer_page = client_for(app, world, "buyer_of_order").get(f"/orders/{world.order.id}?lang=en")
+    html = buyer_page.get_data(as_text=True)
+    assert "Reason for declining" in html and "Hết xoài loại 1 tuần này" in html
+    assert "Hết xoài loại 1 tuần này" in _receipt(app, world, "buyer_of_order")
+
+
+def test_a_decline_reason_too_long_is_said_and_nothing_changes(app, world):
+    seller = client_for(app, world, "seller_of_listing")
+    response = post(seller, f"/orders/{world.order.id}/decline?lang=en", {"note": "x" * 1001},
+                    follow_redirects=True)
+    assert "This text is too long" in response.get_data(as_text=True)
+    assert status_of(app, world.order.id) == "requested"
+
+
+def test_a_reason_is_kept_only_for_a_decline(app, world):
+    buyer = client_for(app, world, "buyer_of_order")
+    post(buyer, f"/orders/{world.order.id}/cancel", {"note": "không phải lý do"})
+    with app_session(app) as session:
+        assert session.get(Order, world.order.id).events[-1].note == ""
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("Ngày,Số tiền,Nội dung\n29/11/2026,1e30,CHQ 1\n".encode(), "Line 2: “1e30” is not an amount"),
+    ("Ngày,Số tiền,Nội dung\n29/11/2026,1000000000000000000000000,CHQ 1\n".encode(), "is not an amount"),
+    ("Ngày,Số tiền,Nội dung\n29/11/2026,1000,\"".encode() + b"x" * 200_000 + b'"\n', "This is not a CSV file"),
+])
+def test_statement_amounts_too_large_and_huge_cells_are_refused_not_a_500(app, world, content, message):
+    seller = client_for(app, world, "seller_of_listing")
+    post(seller, f"/orders/{world.order.id}/confirm")
+    response = post(seller, f"/orgs/{world.club.id}/statement?lang=en",
+                    {"statement": (io.BytesIO(content), "big.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert status_of(app, world.order.id) == "confirmed"
+
+
+def test_statement_above_the_balance_says_what_was_not_recorded(app, world):
+    seller = client_for(app, world, "seller_of_listing")
+    post(seller, f"/orders/{world.order.id}/confirm")
+    response = post(seller, f"/orgs/{world.club.id}/statement?lang=en",
+                    {"statement": statement_csv(f"29/11/2026;400.000;CHQ {world.order.id} DH")},
+                    content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert "Marked paid (1)" in page and "100.000 ₫ more than the order's balance" in page
+    with app_session(app) as session:
+        assert session.get(Order, world.order.id).amount_paid_vnd == 300_000
+
+
+def test_a_forged_form_token_with_a_nul_is_not_a_500(app, world):
+    seller = client_for(app, world, "seller_of_listing")
+    post(seller, f"/orders/{world.order.id}/confirm")
+    response = post(seller, f"/orders/{world.order.id}/received", {"amount_vnd": "300000", "token": "t\x00\x07ok"})
+    assert response.status_code == 302
+    with app_session(app) as session:
+        [payment] = session.scalars(select(Payment).where(Payment.order_id == world.order.id)).all()
+    assert payment.reference == "manual:tok"

@@ -134,3 +134,18 @@ def test_quantity_checks():
     assert rules.check_quantity(-1, available=10, min_order=None).fields == {"quantity": ["positive"]}
     assert rules.check_quantity(2, available=10, min_order=5).fields == {"quantity": ["below_min_order"]}
     assert not rules.check_quantity(5, available=10, min_order=5)
+
+
+def test_valid_ids_fit_the_database_integer():
+    from marketplace.orders.rules import MAX_ID, valid_id
+
+    assert valid_id(1) and valid_id(MAX_ID)
+    assert not valid_id(0) and not valid_id(-1) and not valid_id(MAX_ID + 1) and not valid_id(10**20)
+    assert not valid_id(True) and not valid_id(None) and not valid_id("5")
+
+
+def test_clean_text_drops_control_characters_but_newlines_and_tabs():
+    from marketplace.orders.rules import clean_text
+
+    assert clean_text(" a\x00b\r\nc\td\x1b\x7f\x85e ") == "ab\nc\tde"
+    assert clean_text(None) == "" and clean_text("Xoài cát Chu") == "Xoài cát Chu"

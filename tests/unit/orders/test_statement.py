@@ -80,3 +80,23 @@ def test_too_large_and_too_many_lines():
     with pytest.raises(StatementError) as caught:
         parse_statement(b"Date,Amount,Description\n" + b"2026-11-29,1,x\n" * 5001)
     assert caught.value.code == "too_many_lines"
+
+
+@pytest.mark.parametrize("amount", ["1e30", "1000000000000000000000000000000", "100000000000001"])
+def test_an_amount_no_bank_line_has_is_a_bad_amount(amount):
+    """Above a hundred trillion đồng: a typo, or a number the database's BIGINT cannot hold."""
+    with pytest.raises(StatementError) as caught:
+        parse_statement(f"Date,Amount,Description\n2026-11-29,{amount},CHQ 1\n".encode())
+    assert caught.value.code == "bad_amount" and caught.value.params["line"] == 2
+
+
+def test_the_largest_amount_is_read():
+    [line] = parse_statement(b"Date,Amount,Description\n2026-11-29,100000000000000,CHQ 1\n")
+    assert line.amount_vnd == 100_000_000_000_000
+
+
+def test_a_cell_longer_than_csvs_limit_is_not_csv():
+    data = b'Date,Amount,Description\n2026-11-29,1000,"' + b"x" * 200_000 + b'"\n'
+    with pytest.raises(StatementError) as caught:
+        parse_statement(data)
+    assert caught.value.code == "not_csv"
