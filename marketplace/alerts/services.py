@@ -11,7 +11,8 @@ was published after the search was saved.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode
 
@@ -120,62 +121,113 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def alert_new(db: Session, keys: set[tuple[str, int]], today: date) -> int:
-    """Notify owners of saved searches that these (kind, id) objects, new since they saved, now fit.
-    Returns how many alerts were sent."""
+@dataclass(frozen=True)
+class Alert:
+    """A document that fits a saved search: what the owner is told."""
+
+    saved_search_id: int
+    name: str
+    user_id: int
+    doc_id: str
+    type: str
+    object_id: int
+    title: str
+    org_name: str
+
+
+def find_alerts(db: Session, keys: set[tuple[str, int]], today: date) -> list[Alert]:
+    """Which saved searches these changed (kind, id) objects fit, new since the search was saved and
+    not the owner's own. Only reads: run it in db.reading(), so SQLite's write lock stays free."""
+    from marketplace.accounts.models import Membership
     from marketplace.search.backend import WhooshBackend
     from marketplace.search.documents import documents_for
+    from marketplace.search.query import read_request
 
     wanted = {(kind, object_id) for kind, object_id in keys if kind in ("listing", "demand")}
     if not wanted or not db.scalar(select(SavedSearch.id).limit(1)):
-        return 0
+        return []
     documents = {doc_id: doc for doc_id, doc in documents_for(db, wanted).items()
                  if doc is not None and doc["type"] in ("listing", "demand")}
     if not documents:
-        return 0
+        return []
     index = WhooshBackend(None)
     index.rebuild(documents.values())
     published = _published_at(db, set(documents))
-    alerts = 0
-    for saved, owner in db.execute(select(SavedSearch, User).join(User, User.id == SavedSearch.user_id)
-                                   .where(User.active.is_(True)).order_by(SavedSearch.id)).all():
-        search_request = replace(request_of(saved), page=1, per_page=len(documents), sort="newest")
-        own_orgs = {m.organization_id for m in owner.memberships}
-        for hit in index.search(search_request, today, facets=False).hits:
+    searches = db.execute(select(SavedSearch.id, SavedSearch.name, SavedSearch.query, SavedSearch.created_at,
+                                 SavedSearch.user_id)
+                          .join(User, User.id == SavedSearch.user_id)
+                          .where(User.active.is_(True)).order_by(SavedSearch.id)).all()
+    owners_orgs: dict[int, set[int]] = defaultdict(set)
+    for user_id, org_id in db.execute(select(Membership.user_id, Membership.organization_id)
+                                      .where(Membership.user_id.in_({row.user_id for row in searches}))):
+        owners_orgs[user_id].add(org_id)
+    hits_of_query: dict[str, list] = {}  # many people save the same search: run it once per batch
+    found = []
+    for row in searches:
+        if row.query not in hits_of_query:
+            search_request, _problems = read_request(MultiDict(parse_qsl(row.query)))
+            search_request = replace(search_request, page=1, per_page=len(documents), sort="newest")
+            hits_of_query[row.query] = index.search(search_request, today, facets=False, decorate=False).hits
+        for hit in hits_of_query[row.query]:
             when = published.get(hit.doc_id)
-            if when is None or _aware(when) < _aware(saved.created_at) or hit.org_id in own_orgs:
+            if when is None or _aware(when) < _aware(row.created_at) or hit.org_id in owners_orgs[row.user_id]:
                 continue
-            try:
-                with db.begin_nested():
-                    db.add(SavedSearchHit(saved_search_id=saved.id, doc_id=hit.doc_id))
-            except IntegrityError:
-                continue  # told already
-            url = f"/listings/{hit.object_id}" if hit.type == "listing" else f"/demand/{hit.object_id}"
-            params = {"search": saved.name, "title": hit.title, "org": hit.org_name, "saved_search": saved.id}
-            alerts += messaging.notify(db, [owner], messaging.Message("alert", params, url))
-    return alerts
+            found.append(Alert(row.id, row.name, row.user_id, hit.doc_id, hit.type, hit.object_id, hit.title,
+                               hit.org_name))
+    return found
+
+
+def send_alerts(db: Session, found: list[Alert]) -> int:
+    """Record and notify each alert once (saved_search_hits); returns how many were sent."""
+    sent = 0
+    owners = {u.id: u for u in db.scalars(select(User).where(User.id.in_({a.user_id for a in found})))} \
+        if found else {}
+    for alert in found:
+        try:
+            with db.begin_nested():
+                db.add(SavedSearchHit(saved_search_id=alert.saved_search_id, doc_id=alert.doc_id))
+        except IntegrityError:
+            continue  # told already
+        url = f"/listings/{alert.object_id}" if alert.type == "listing" else f"/demand/{alert.object_id}"
+        params = {"search": alert.name, "title": alert.title, "org": alert.org_name,
+                  "saved_search": alert.saved_search_id}
+        sent += messaging.notify(db, [owners[alert.user_id]], messaging.Message("alert", params, url))
+    return sent
+
+
+def alert_new(db: Session, keys: set[tuple[str, int]], today: date) -> int:
+    """Find and send in one go (tests, small batches); the worker splits the two (see follow)."""
+    return send_alerts(db, find_alerts(db, keys, today))
 
 
 def follow(db: Session, today: date, *, batch: int = 500) -> int:
-    """Alert about what changed since last time (platform-wide position); the caller commits."""
+    """Alert about what changed since last time (platform-wide position); commits.
+
+    Each batch is read and searched in a read-only transaction, then recorded in a short write
+    transaction: on SQLite a long write transaction would keep pages from saving anything.
+    """
+    from marketplace.db import reading
     from marketplace.matching.models import OutboxPositionRecord
     from marketplace.search.services import OutboxPosition, row_timestamp, unhandled_rows
 
-    record = db.get(OutboxPositionRecord, CONSUMER)
-    if record is None:
-        record = OutboxPositionRecord(consumer=CONSUMER, state="{}")
-        db.add(record)
-    position = OutboxPosition.load(json.loads(record.state or "{}"))
     total = 0
     while True:
-        rows = unhandled_rows(db, position, batch)
-        if not rows:
-            break
-        total += alert_new(db, {(row.entity, row.entity_id) for row in rows}, today)
+        with reading():
+            record = db.get(OutboxPositionRecord, CONSUMER)
+            position = OutboxPosition.load(json.loads(record.state or "{}") if record else {})
+            rows = unhandled_rows(db, position, batch)
+            found = find_alerts(db, {(row.entity, row.entity_id) for row in rows}, today) if rows else []
+            db.commit()
+        record = db.get(OutboxPositionRecord, CONSUMER)
+        if record is None:
+            record = OutboxPositionRecord(consumer=CONSUMER, state="{}")
+            db.add(record)
+        total += send_alerts(db, found)
         for row in rows:
             position.seen[row.id] = row_timestamp(row.created_at)
         position.advance(utcnow().timestamp())
-    position.updated_at = utcnow().timestamp()
-    record.state = json.dumps(position.dump())
-    db.flush()
-    return total
+        position.updated_at = utcnow().timestamp()
+        record.state = json.dumps(position.dump())
+        db.commit()
+        if not rows:
+            return total

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
@@ -194,7 +195,10 @@ def send_digests(db: Session, now: datetime, hour: int | None = None) -> int:
         # Claim this user's digest: a second worker's update finds the new value and skips.
         claimed = db.execute(update(User).where(User.id == user.id, User.digest_sent_at.is_(previous)
                                                 if previous is None else User.digest_sent_at == previous)
-                             .values(digest_sent_at=now)).rowcount
+                             .values(digest_sent_at=now)
+                             # Not "evaluate": that walks every User in the session, per user (quadratic).
+                             .execution_options(synchronize_session=False)).rowcount
+        set_committed_value(user, "digest_sent_at", now)
         if claimed != 1:
             continue
         since = previous or (now - timedelta(days=1))

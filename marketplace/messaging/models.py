@@ -16,6 +16,8 @@ class Notification(Base):
     """An in-app notice for one user: the bell in the header counts the unread ones."""
 
     __tablename__ = "notifications"
+    # The bell's count and the coalescing look-up: a user's unread notices (docs/performance.md).
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

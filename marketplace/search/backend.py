@@ -165,7 +165,8 @@ class SearchBackend(Protocol):
     def apply(self, documents: dict[str, dict | None]) -> Applied: ...
     def doc_ids_of_orgs(self, org_ids: Iterable[int]) -> set[str]: ...
     def fingerprints(self) -> dict[str, str]: ...
-    def search(self, request: SearchRequest, today: date) -> SearchResult: ...
+    def search(self, request: SearchRequest, today: date, *, facets: bool = True,
+               decorate: bool = True) -> SearchResult: ...
     def suggest(self, text: str, today: date, limit: int = 8) -> list[str]: ...
     def lock(self, timeout: float = WRITE_TIMEOUT): ...
 
@@ -802,7 +803,10 @@ class WhooshBackend:
             state.fast = _FastReader(searcher)
         return state.fast
 
-    def search(self, request: SearchRequest, today: date, *, facets: bool = True) -> SearchResult:
+    def search(self, request: SearchRequest, today: date, *, facets: bool = True,
+               decorate: bool = True) -> SearchResult:
+        """`decorate=False` (saved-search alerts) skips highlighting and "did you mean": only which
+        documents match, in order."""
         result = SearchResult(total=0, page=request.page, per_page=request.per_page)
         searcher = self._searcher()
         if searcher is None:
@@ -831,12 +835,12 @@ class WhooshBackend:
                 org_name=stored.get("org_name", ""),
                 # Sorted by a field, there is no score to show.
                 score=round(float(score or 0.0), 3) if sort not in SORT_FIELDS else None,
-                highlight=highlight(stored["title"], words),
-                snippet=highlight(stored.get("body", ""), words, around=SNIPPET_CHARS),
+                highlight=highlight(stored["title"], words) if decorate else Markup(""),
+                snippet=highlight(stored.get("body", ""), words, around=SNIPPET_CHARS) if decorate else Markup(""),
                 price=price if price is not None and price < NO_PRICE else None))
         if facets:
             result.facets = self._facets(fast, matched, today)
-        if result.total == 0 and words:
+        if decorate and result.total == 0 and words:
             result.suggestion = self._did_you_mean(searcher, request, set(allowed))
         return result
 
