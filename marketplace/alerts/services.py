@@ -29,6 +29,7 @@ from marketplace.messaging import services as messaging
 
 CONSUMER = "alerts"
 MAX_PER_USER = 20
+SEND_CHUNK = 200  # alerts recorded and notified per write transaction
 SAVED_PARAMETERS = ("q", "type", "category", "commune", "certificate", "min_ocop", "has_planting_code",
                     "available_from", "available_to", "price_min", "price_max")
 
@@ -218,11 +219,15 @@ def follow(db: Session, today: date, *, batch: int = 500) -> int:
             rows = unhandled_rows(db, position, batch)
             found = find_alerts(db, {(row.entity, row.entity_id) for row in rows}, today) if rows else []
             db.commit()
+        for start in range(0, len(found), SEND_CHUNK):
+            # Short write transactions: an import's thousands of alerts never hold SQLite's write
+            # lock for long. Safe to repeat after a crash: a recorded hit is not sent again.
+            total += send_alerts(db, found[start:start + SEND_CHUNK])
+            db.commit()
         record = db.get(OutboxPositionRecord, CONSUMER)
         if record is None:
             record = OutboxPositionRecord(consumer=CONSUMER, state="{}")
             db.add(record)
-        total += send_alerts(db, found)
         for row in rows:
             position.seen[row.id] = row_timestamp(row.created_at)
         position.advance(utcnow().timestamp())
