@@ -13,7 +13,9 @@ class IdConverter(IntegerConverter):
     matches no route, so /orders/99999999999999999999 is a 404, not a database error."""
 
     def __init__(self, url_map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", 2_147_483_647)
+        from marketplace.numbers import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

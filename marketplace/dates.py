@@ -43,5 +43,10 @@ def _in_range(day: date, text: str) -> date:
     return day
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC time (SQLite hands timestamps back without their zone)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def today_in_vietnam() -> date:
     return datetime.now(UTC).astimezone(VIETNAM).date()

@@ -9,6 +9,10 @@ from decimal import Decimal
 _THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+$")
 
+# Ids in URLs and API bodies above this are no row's (PostgreSQL's integer; SQLite would overflow
+# on anything past 2^63): answered as "not found" before the database is asked.
+MAX_ID = 2_147_483_647
+
 
 class NotANumber(ValueError):
     pass

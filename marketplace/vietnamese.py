@@ -49,5 +49,15 @@ def clean(text: str | None) -> str:
     return _SPACES.sub(" ", nfc(text)).strip()
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_message(text: str | None) -> str:
+    """Free text a person wrote (a message, a note, a reason): control characters other than
+    newline and tab dropped (PostgreSQL refuses NUL in text; the others only hide things), CRLF as
+    LF, trimmed; lines and spaces kept as typed."""
+    return _CONTROL.sub("", (text or "").replace("\r\n", "\n")).strip()
+
+
 def slugify(text: str) -> str:
     return fold(text).replace(" ", "-")

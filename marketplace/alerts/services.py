@@ -24,8 +24,10 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace.accounts.models import User
 from marketplace.alerts.models import SavedSearch, SavedSearchHit
+from marketplace.dates import as_utc
 from marketplace.db import utcnow
 from marketplace.messaging import services as messaging
+from marketplace.vietnamese import clean_message
 
 CONSUMER = "alerts"
 MAX_PER_USER = 20
@@ -49,12 +51,6 @@ def canonical_query(args) -> str:
     return urlencode(pairs)
 
 
-def request_of(saved: SavedSearch):
-    from marketplace.search.query import read_request
-
-    search_request, _problems = read_request(MultiDict(parse_qsl(saved.query)))
-    return search_request
-
 
 def default_name(args) -> str:
     return (str(args.get("q") or "").strip() or _("Search without words"))[:120]
@@ -76,10 +72,8 @@ def save(db: Session, user: User, args, name: str | None = None) -> SavedSearch:
     count = db.scalar(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user.id)) or 0
     if count >= MAX_PER_USER:
         raise AlertError("too_many")
-    from marketplace.messaging.rules import strip_control
-
-    saved = SavedSearch(user_id=user.id, name=strip_control(name or "").strip()[:120] or default_name(args),
-                        query=strip_control(query))
+    saved = SavedSearch(user_id=user.id, name=clean_message(name)[:120] or default_name(args),
+                        query=clean_message(query))
     db.add(saved)
     db.flush()
     return saved
@@ -115,11 +109,6 @@ def _published_at(db: Session, doc_ids: set[str]) -> dict[str, datetime]:
             times[f"demand:{demand_id}"] = created
     return times
 
-
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -171,7 +160,7 @@ def find_alerts(db: Session, keys: set[tuple[str, int]], today: date) -> list[Al
             hits_of_query[row.query] = index.search(search_request, today, facets=False, decorate=False).hits
         for hit in hits_of_query[row.query]:
             when = published.get(hit.doc_id)
-            if when is None or _aware(when) < _aware(row.created_at) or hit.org_id in owners_orgs[row.user_id]:
+            if when is None or as_utc(when) < as_utc(row.created_at) or hit.org_id in owners_orgs[row.user_id]:
                 continue
             found.append(Alert(row.id, row.name, row.user_id, hit.doc_id, hit.type, hit.object_id, hit.title,
                                hit.org_name))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from marketplace.numbers import MAX_ID
+
 
 class CommuneSchema(Schema):
     code = fields.String()
@@ -299,9 +301,9 @@ class ConversationInputSchema(Schema):
     class Meta:
         unknown = "exclude"
 
-    listing_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2_147_483_647))
-    demand_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2_147_483_647))
-    offer_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=2_147_483_647))
+    listing_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+    demand_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
+    offer_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     body = fields.Raw(load_default=None, metadata={"description": "the message, 1–4,000 characters"})
 
 

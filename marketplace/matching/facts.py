@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.credentials.rules import split_markets
-from marketplace.dates import VIETNAM
+from marketplace.dates import VIETNAM, as_utc
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.listings.models import Listing, listing_certificates, listing_planting_codes
 from marketplace.matching.rules import Credential, DemandFacts, ListingFacts
@@ -53,9 +53,7 @@ def _variety_key(variety_id: int | None, text: str | None) -> str:
 def _local_day(moment: datetime | None) -> date | None:
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(VIETNAM).date()
+    return as_utc(moment).astimezone(VIETNAM).date()
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
@@ -124,8 +122,7 @@ def _reply_scores(db: Session, org_ids: set[int], today: date) -> dict[int, floa
                    first_message.created_at >= since)
             .group_by(Conversation.id, Conversation.seller_org_id, first_message.created_at))
         for seller, asked, answered in rows:
-            asked = asked if asked.tzinfo else asked.replace(tzinfo=UTC)
-            answered = answered if answered is None or answered.tzinfo else answered.replace(tzinfo=UTC)
+            asked, answered = as_utc(asked), answered and as_utc(answered)
             waits[seller][0].append(None if answered is None else answered - asked)
             waits[seller][1].append(now - asked)
     scores = {seller: reply_score(w, ago) for seller, (w, ago) in waits.items()}

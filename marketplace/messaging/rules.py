@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from marketplace.dates import VIETNAM
+from marketplace.vietnamese import clean_message
 
 ACTING_ROLES = frozenset({"buyer", "seller"})  # members who speak for their organisation
 MAIL_CHOICES = ("instant", "daily", "off")
@@ -40,17 +41,12 @@ def side_of(memberships: list[tuple[int, str]], sides: Sides) -> str | None:
 
 def clean_body(text: str | None) -> tuple[str, str | None]:
     """The message as it will be stored, and the reason it cannot be sent (None when it can)."""
-    body = strip_control((text or "").replace("\r\n", "\n")).strip()
+    body = clean_message(text)
     if not body:
         return body, "empty"
     if len(body) > MESSAGE_MAX_LENGTH:
         return body, "too_long"
     return body, None
-
-
-def strip_control(text: str) -> str:
-    """Text without control characters but newlines and tabs (PostgreSQL refuses NUL in text)."""
-    return "".join(ch for ch in text if ch in "\n\t" or not (ord(ch) < 32 or 127 <= ord(ch) < 160))
 
 
 def retry_at(attempts: int, now: datetime) -> datetime | None:

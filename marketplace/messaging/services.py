@@ -33,6 +33,7 @@ from marketplace.messaging.models import (
     OrganizationBlock,
 )
 from marketplace.messaging.presentation import describe, subject_of
+from marketplace.vietnamese import clean_message
 
 EXCERPT_LENGTH = 140
 
@@ -394,7 +395,7 @@ def report(db: Session, user: User, conversation: Conversation, reason: str, not
         raise ConversationError("forbidden")
     org_id = conversation.buyer_org_id if side == "buyer" else conversation.seller_org_id
     row = ConversationReport(conversation_id=conversation.id, reporter_id=user.id, reporter_org_id=org_id,
-                             reason=reason, note=rules.strip_control(note or "").strip()[:2000])
+                             reason=reason, note=clean_message(note)[:2000])
     db.add(row)
     db.flush()
     return row

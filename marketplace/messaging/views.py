@@ -21,9 +21,9 @@ from marketplace.messaging import delivery, limits, rules
 from marketplace.messaging import services as messaging
 from marketplace.messaging.forms import MailChoiceForm, MessageForm, NewConversationForm, ReportForm
 from marketplace.messaging.models import Conversation, ConversationReport
+from marketplace.numbers import MAX_ID
 
 bp = Blueprint("messaging", __name__)
-MAX_ID = 2_147_483_647  # ids are 32-bit integers in PostgreSQL
 
 
 def error_message(code: str) -> str:

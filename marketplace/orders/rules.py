@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from marketplace.numbers import MAX_ID
 from marketplace.problems import Problems
+from marketplace.vietnamese import clean_message
 
 STATUSES: tuple[str, ...] = ("requested", "confirmed", "declined", "paid", "delivered", "completed",
                              "cancelled", "expired")
@@ -40,10 +42,6 @@ REMIND_AFTER_HOURS = 24
 EXPIRE_AFTER_HOURS = 72
 MAX_AMOUNT_VND = 100_000_000_000_000  # a hundred trillion đồng: beyond any farm order, inside BIGINT
 REF_PREFIX = "CHQ"
-# Ids in URLs and API bodies above this are no row's (PostgreSQL's integer; SQLite would overflow
-# on anything past 2^63): answered as "not found" before the database is asked.
-MAX_ID = 2_147_483_647
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _REF = re.compile(r"\bCHQ[\s\-_.:#]*0*(\d{1,9})\b", re.IGNORECASE)
 
 
@@ -71,12 +69,7 @@ def valid_id(value: int | None) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
-def clean_text(text: str | None) -> str:
-    """Free text from a person (an order note, a reason): control characters other than newline
-    and tab dropped (PostgreSQL refuses NUL in text; the others only hide things), CRLF as LF,
-    trimmed."""
-    value = (text or "").replace("\r\n", "\n")
-    return _CONTROL.sub("", value).strip()
+clean_text = clean_message  # an order note or a reason is free text like a message
 
 
 def order_ref(order_id: int | None) -> str:

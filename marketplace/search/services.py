@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import Organization
+from marketplace.dates import as_utc
 from marketplace.db import reading
 from marketplace.demand.models import DemandPost
 from marketplace.listings.models import Listing
@@ -97,7 +98,7 @@ def _now() -> float:
 
 
 def row_timestamp(moment: datetime) -> float:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+    return as_utc(moment).timestamp()
 
 
 def _rebuild(db: Session, backend: SearchBackend) -> int:

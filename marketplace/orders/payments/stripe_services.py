@@ -30,6 +30,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marketplace.dates import as_utc
 from marketplace.orders.models import Order
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.orders.payments.stripe import CURRENCY, PROVIDER, OpenedSession, StripeCheckout
@@ -136,7 +137,7 @@ def expire_retired_checkouts(db: Session, now: datetime, checkout: StripeCheckou
         return report
     settled: list[str] = []
     for session_id, expires_at in rows:
-        if _aware(expires_at) <= now:
+        if as_utc(expires_at) <= now:
             settled.append(session_id)
             report.lapsed += 1
             continue
@@ -165,9 +166,6 @@ def configured_checkout() -> StripeCheckout | None:
 
     return checkout_for(current_app) if available(current_app) else None
 
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # -- webhook events -----------------------------------------------------------------------------
