@@ -132,6 +132,7 @@ def find_alerts(db: Session, keys: set[tuple[str, int]], today: date) -> list[Al
     from marketplace.search.backend import WhooshBackend
     from marketplace.search.documents import documents_for
     from marketplace.search.query import read_request
+    from marketplace.search.services import backend as search_backend
 
     wanted = {(kind, object_id) for kind, object_id in keys if kind in ("listing", "demand")}
     if not wanted or not db.scalar(select(SavedSearch.id).limit(1)):
@@ -142,6 +143,7 @@ def find_alerts(db: Session, keys: set[tuple[str, int]], today: date) -> list[Al
         return []
     index = WhooshBackend(None)
     index.rebuild(documents.values())
+    whole_index = search_backend()
     published = _published_at(db, set(documents))
     searches = db.execute(select(SavedSearch.id, SavedSearch.name, SavedSearch.query, SavedSearch.created_at,
                                  SavedSearch.user_id)
@@ -157,7 +159,10 @@ def find_alerts(db: Session, keys: set[tuple[str, int]], today: date) -> list[Al
         if row.query not in hits_of_query:
             search_request, _problems = read_request(MultiDict(parse_qsl(row.query)))
             search_request = replace(search_request, page=1, per_page=len(documents), sort="newest")
-            hits_of_query[row.query] = index.search(search_request, today, facets=False, decorate=False).hits
+            # Whether a word is a typo is decided by the whole index, not by this batch's few
+            # documents: else "xoai cam" would be read as "xoai cat" just because no orange is new.
+            hits_of_query[row.query] = index.search(search_request, today, facets=False, decorate=False,
+                                                    known=whole_index.knows).hits
         for hit in hits_of_query[row.query]:
             when = published.get(hit.doc_id)
             if when is None or as_utc(when) < as_utc(row.created_at) or hit.org_id in owners_orgs[row.user_id]:

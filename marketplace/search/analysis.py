@@ -1,10 +1,15 @@
 """Vietnamese text analysis for the index, and reading what a person typed into the search box.
 
 Two analyses of the same text: *folded* (NFC, lower case, accents removed, đ→d, regional word
-synonyms unified) so that "dua" finds dứa, dừa and dưa; and *accented* (NFC, lower case) so
-that "dứa" can rank pineapple above coconut and melon. No stemming: Vietnamese words are not
-inflected. Normalisation happens before the tokenizer splits, or combining marks would split
-words.
+synonyms unified) so that "dua" finds dứa, dừa and dưa; and *accented* (NFC, lower case, the
+tone mark where keyboard.place_tone writes it, so "hoà" is "hòa") so that "dứa" finds
+pineapple and not coconut or melon. A word typed with accents is looked up in the accented
+analysis only, as written or as text written without accents stores it ("dua"); a word typed
+without accents in the folded one. No stemming: Vietnamese words are not inflected.
+Normalisation happens before the tokenizer splits, or combining marks would split words.
+
+Words typed with the input method off ("xoaif", "xoai2") are read as the word they spell
+(keyboard.read_typing_residue), keeping what was typed as a second reading.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from itertools import dropwhile
 
 from whoosh.analysis import Filter, LowercaseFilter, NormalizingRegexTokenizer
 
+from marketplace.keyboard import place_tone, read_typing_residue
 from marketplace.products.taxonomy import NOISE_WORDS, WORD_SYNONYMS
-from marketplace.vietnamese import fold, nfc
+from marketplace.vietnamese import fold, nfc, within_one_edit
 
 WORD = r"\w+"
 
@@ -50,12 +56,23 @@ class WordSynonymFilter(Filter):
             yield token
 
 
+class ToneFilter(Filter):
+    """One place for the tone mark: "hoà" and "hòa", "thuý" and "thúy" are one word."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = place_tone(token.text)
+            yield token
+
+
 def accented_analyzer():
-    return NormalizingRegexTokenizer("NFC", expression=WORD) | LowercaseFilter()
+    return NormalizingRegexTokenizer("NFC", expression=WORD) | LowercaseFilter() | ToneFilter()
 
 
 def folded_analyzer():
-    return accented_analyzer() | FoldAccentsFilter() | WordSynonymFilter()
+    # Without the ToneFilter: folding erases the tone wherever it sits.
+    return NormalizingRegexTokenizer("NFC", expression=WORD) | LowercaseFilter() | FoldAccentsFilter() \
+        | WordSynonymFilter()
 
 
 def folded_word(word: str) -> str:
@@ -63,15 +80,35 @@ def folded_word(word: str) -> str:
     return WORD_SYNONYMS.get(folded, folded)
 
 
+# The regional words of taxonomy.WORD_SYNONYMS as written with their marks: typed so, they still
+# read through the synonym (quả is trái), which only the folded analysis knows.
+REGIONAL_WORDS = frozenset({"quả", "trái", "bông"})
+
+
 @dataclass(frozen=True)
 class Word:
     folded: str
-    accented: str  # lower case, NFC; equal to folded when typed without marks
+    accented: str  # lower case, NFC, tone placed; equal to folded when typed without marks
+    typed: str = ""  # as typed (lower case), when that differs from `accented`
+    residue: bool = False  # read from Telex/VNI residue: `typed` is the keys, `accented` what they spell
 
     @property
     def has_marks(self) -> bool:
         """Typed with accents (not merely a regional synonym: "qua" reads as "trai")."""
         return fold(self.accented) != self.accented
+
+    @property
+    def exact(self) -> bool:
+        """Looked up as written: typed with accents by a person who meant them. Residue is not:
+        a slip in the keys (dd for d) is as common as the residue itself, so "dduwsa" reads as
+        "dua" does; nor a regional word, which only the folded analysis unifies."""
+        return self.has_marks and not self.residue and self.accented not in REGIONAL_WORDS
+
+    def readings(self) -> list[Word]:
+        """The ways to look the word up: residue also as the keys typed ("cats" is a word too)."""
+        if not self.residue:
+            return [self]
+        return [self, Word(folded_word(self.typed), self.typed, self.typed)]
 
 
 @dataclass
@@ -98,9 +135,14 @@ def read_words(text: str) -> list[Word]:
     # NFKC also turns full-width letters from some phone keyboards (ｘｏａｉ) into plain ones.
     words = []
     for raw in re.findall(WORD, unicodedata.normalize("NFKC", text).lower()):
+        spelled = read_typing_residue(raw)
+        if spelled is not None:
+            words.append(Word(folded_word(spelled), spelled, raw, residue=True))
+            continue
         folded = folded_word(raw)
         if folded:
-            words.append(Word(folded, raw))
+            accented = place_tone(raw)
+            words.append(Word(folded, accented, raw if raw != accented else ""))
     return words
 
 
@@ -175,23 +217,6 @@ def _misspelled_certificate(word: str) -> str | None:
         if " " not in spelled and within_one_edit(word, spelled):
             return certificate
     return None
-
-
-def within_one_edit(a: str, b: str) -> bool:
-    """One letter added, removed, changed, or two neighbours swapped."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diffs = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
-                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long[i]:
-        i += 1
-    return short[i:] == long[i + 1:]
 
 
 def _remove_sequence(words: list[Word], sequence: list[str]) -> list[Word]:

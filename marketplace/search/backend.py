@@ -33,7 +33,7 @@ import time
 import unicodedata
 from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -61,18 +61,33 @@ from marketplace.search.analysis import WORD, Word, accented_analyzer, folded_an
 from marketplace.search.documents import CERTIFICATE_TYPES, FOREVER, NO_PRICE, SNIPPET_CHARS
 from marketplace.search.highlight import highlight
 from marketplace.search.query import SearchRequest
+from marketplace.vietnamese import fold
 
 CURRENT = "current"
 STATE_FILE = "outbox-state.json"
+FORMAT_FILE = "format"
+# Bump when the schema or an analyzer changes: `exists()` then says no for an index built
+# before, and the next sync rebuilds it (searches keep reading the old one until the swap).
+# 2: accented twins of org, place and body; tone marks placed one way (hòa, not hoà).
+INDEX_FORMAT = "2"
 WRITE_TIMEOUT = 30.0  # seconds a second writer waits for the first before giving up
 FACET_LIMIT = 12
 
 # How much a match in each field counts. Product and variety names decide; where and who come
-# next; the free description last. The accented field only adds to a match already made.
-WEIGHTS = {"name": 4.0, "name_exact": 8.0, "org": 1.5, "place": 1.5, "body": 1.0}
-ACCENTED_FOLDED_WEIGHT = 0.4
+# next; the free description last.
+WEIGHTS = {"name": 4.0, "org": 1.5, "place": 1.5, "body": 1.0}
+TEXT_FIELDS = tuple(WEIGHTS)
+# Each text field's accented twin: a word typed with accents is looked up there only.
+EXACT_FIELDS = {name: f"{name}_exact" for name in TEXT_FIELDS}
+# The word as typed, accents and all, counts twice a folded match: "xoài" found as "Xoài" above
+# "xoai" in text written without accents.
+EXACT_WEIGHT = 2.0
 TYPO_WEIGHT = 2.0
-TYPO_MIN_LENGTH = 5  # one edit allowed from this many letters: "xoia" is not "xoai", "vietgpa" is
+# One edit is allowed in a word that occurs in no document: from five letters on its own
+# ("montong"), from three when another word of the query occurs ("xoai cat chuu"). A word that
+# occurs is never stretched: "cat" must not also find cao, cam and chat.
+TYPO_MIN_LENGTH = 5
+SHORT_TYPO_MIN_LENGTH = 3
 
 
 class IndexBusy(Exception):
@@ -93,8 +108,11 @@ def make_schema() -> Schema:
         name=TEXT(analyzer=folded, spelling=True),
         name_exact=TEXT(analyzer=accented),
         org=TEXT(analyzer=folded),
+        org_exact=TEXT(analyzer=accented),
         place=TEXT(analyzer=folded),
+        place_exact=TEXT(analyzer=accented),
         body=TEXT(analyzer=folded, stored=True),
+        body_exact=TEXT(analyzer=accented),
         category=ID(stored=True, sortable=True),
         commune_code=ID(stored=True, sortable=True),
         province_code=ID(stored=True),
@@ -116,8 +134,9 @@ def make_schema() -> Schema:
 
 def _index_fields(document: dict) -> dict:
     fields = {k: v for k, v in document.items() if v is not None}
-    fields["name_exact"] = document["name"]
     fields["body"] = document["body"][:SNIPPET_CHARS * 4]
+    for name, exact in EXACT_FIELDS.items():
+        fields[exact] = fields.get(name) or ""
     return fields
 
 
@@ -166,7 +185,8 @@ class SearchBackend(Protocol):
     def doc_ids_of_orgs(self, org_ids: Iterable[int]) -> set[str]: ...
     def fingerprints(self) -> dict[str, str]: ...
     def search(self, request: SearchRequest, today: date, *, facets: bool = True,
-               decorate: bool = True) -> SearchResult: ...
+               decorate: bool = True, known: Callable[[str], bool] | None = None) -> SearchResult: ...
+    def knows(self, folded: str) -> bool: ...
     def suggest(self, text: str, today: date, limit: int = 8) -> list[str]: ...
     def lock(self, timeout: float = WRITE_TIMEOUT): ...
 
@@ -180,27 +200,67 @@ def _write_json(path: Path, data: dict) -> None:
 
 # -- queries ------------------------------------------------------------------------------
 
-def word_query(word: Word) -> Q.Query:
-    # Typed with accents, the person told us which word they mean: the accented match decides
-    # (dứa before dừa and dưa) and the folded one only keeps the others in the list.
-    name_weight = WEIGHTS["name"] * (ACCENTED_FOLDED_WEIGHT if word.has_marks else 1.0)
-    parts: list[Q.Query] = [Q.Term("name", word.folded, boost=name_weight)]
-    parts += [Q.Term(name, word.folded, boost=WEIGHTS[name]) for name in ("org", "place", "body")]
-    if word.has_marks:
-        parts.append(Q.Term("name_exact", word.accented, boost=WEIGHTS["name_exact"]))
-    if len(word.folded) >= TYPO_MIN_LENGTH:
-        parts.append(Q.FuzzyTerm("name", word.folded, boost=TYPO_WEIGHT, maxdist=1, prefixlength=1))
-    return Q.Or(parts)
+def _exact_parts(word: Word) -> list[Q.Query]:
+    """A word typed with accents, in the accented fields: as typed, or as text written without
+    any accents stores it ("dứa" finds "dua xiem" typed plainly, never "dừa")."""
+    plain = fold(word.accented)
+    parts = []
+    for name, exact in EXACT_FIELDS.items():
+        parts.append(Q.Term(exact, word.accented, boost=WEIGHTS[name] * EXACT_WEIGHT))
+        parts.append(Q.Term(exact, plain, boost=WEIGHTS[name]))
+    return parts
+
+
+def _swaps(word: str) -> list[str]:
+    """The word with two neighbouring letters swapped, the first letter kept (as FuzzyTerm's
+    prefix keeps it)."""
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
+    return sorted(swapped - {word})
+
+
+def word_query(word: Word, *, known: bool = True, settled: bool = False) -> Q.Query:
+    """One word of the box. `known`: the word occurs in some document (no edit is allowed then);
+    `settled`: another word of the query occurs, so a short unknown word may be read with one
+    edit. Each reading of residue ("cats": cát, and cats) is looked up."""
+    parts: list[Q.Query] = []
+    for reading in word.readings():
+        if reading.exact:
+            parts += _exact_parts(reading)
+        else:
+            parts += [Q.Term(name, reading.folded, boost=WEIGHTS[name]) for name in TEXT_FIELDS]
+        length = len(reading.folded)
+        if not known and (length >= TYPO_MIN_LENGTH or (settled and length >= SHORT_TYPO_MIN_LENGTH)):
+            # Below any exact match: a typo's reading ranks after the words typed right.
+            parts.append(Q.FuzzyTerm("name", reading.folded, boost=TYPO_WEIGHT, maxdist=1, prefixlength=1))
+            # Whoosh counts two neighbours swapped ("xoia") as two edits; people make it as one.
+            parts += [Q.Term("name", swapped, boost=TYPO_WEIGHT) for swapped in _swaps(reading.folded)]
+    unique = list({repr(part): part for part in parts}.values())
+    return unique[0] if len(unique) == 1 else Q.Or(unique)
 
 
 def phrase_query(words: list[Word]) -> Q.Query:
     folded = [w.folded for w in words]
-    return Q.Or([Q.Phrase(name, folded, boost=WEIGHTS[name]) for name in ("name", "org", "place", "body")])
+    phrase = Q.Or([Q.Phrase(name, folded, boost=WEIGHTS[name]) for name in TEXT_FIELDS])
+    exact = [w for w in words if w.exact]
+    if not exact:
+        return phrase
+    # The order comes from the folded phrase (positions are not kept for the accented fields);
+    # each word typed with accents must also match as written, and adds its score as a word does.
+    return Q.And([phrase] + [Q.Or(_exact_parts(w)) for w in exact])
 
 
-def text_query(request: SearchRequest) -> Q.Query:
+def text_query(request: SearchRequest, known: Callable[[str], bool] | None = None) -> Q.Query:
+    """The words and phrases of the box, all required. `known(folded)` says whether a folded
+    word occurs in any document; without it every word counts as unknown and only long words
+    are read with one edit (what the query alone can tell)."""
     parsed = request.parsed
-    parts = [word_query(w) for w in parsed.words] + [phrase_query(p) for p in parsed.phrases]
+    occurs = [bool(known) and any(known(r.folded) for r in w.readings()) for w in parsed.words]
+    in_phrases = bool(known) and any(known(w.folded) for p in parsed.phrases for w in p)
+    parts = []
+    for i, word in enumerate(parsed.words):
+        settled = in_phrases or any(o for j, o in enumerate(occurs) if j != i)
+        parts.append(word_query(word, known=occurs[i], settled=settled))
+    parts += [phrase_query(p) for p in parsed.phrases]
     if not parts:
         return Q.Every()
     return parts[0] if len(parts) == 1 else Q.And(parts)
@@ -616,7 +676,12 @@ class WhooshBackend:
     def exists(self) -> bool:
         if self.root is None:
             return self._ram_ix is not None
-        return self.current.exists() and whoosh_index.exists_in(str(self.current))
+        if not (self.current.exists() and whoosh_index.exists_in(str(self.current))):
+            return False
+        try:
+            return (self.current / FORMAT_FILE).read_text().strip() == INDEX_FORMAT
+        except OSError:
+            return False  # built before formats were recorded
 
     def _target(self) -> str | None:
         if self.root is None:
@@ -669,6 +734,7 @@ class WhooshBackend:
             ix = whoosh_index.create_in(str(build), make_schema())
             count = self._write_all(ix, documents)
             _write_json(build / STATE_FILE, state or {})
+            (build / FORMAT_FILE).write_text(INDEX_FORMAT)
             link = self.root / f".current-{time.time_ns()}"
             link.symlink_to(build.name)
             os.replace(link, self.current)
@@ -804,15 +870,18 @@ class WhooshBackend:
         return state.fast
 
     def search(self, request: SearchRequest, today: date, *, facets: bool = True,
-               decorate: bool = True) -> SearchResult:
+               decorate: bool = True, known: Callable[[str], bool] | None = None) -> SearchResult:
         """`decorate=False` (saved-search alerts) skips highlighting and "did you mean": only which
-        documents match, in order."""
+        documents match, in order. `known(folded)`: whether a word occurs in the corpus the search
+        means, which decides where a typo is forgiven; by default this index's words (an index of
+        a few changed documents that stands for the whole index should pass the whole index's
+        `knows`)."""
         result = SearchResult(total=0, page=request.page, per_page=request.per_page)
         searcher = self._searcher()
         if searcher is None:
             return result
         fast = self._fast(searcher)
-        query = text_query(request)
+        query = text_query(request, known or self._known(searcher))
         allowed = fast.allowed(filter_parts(request, today))
         sort = request.effective_sort
         limit = request.page * request.per_page
@@ -854,6 +923,16 @@ class WhooshBackend:
                                  for key, query in credential_facets(today).items()}
         return facets
 
+    @staticmethod
+    def _known(searcher) -> Callable[[str], bool]:
+        """Whether a folded word occurs in any document (the filters aside)."""
+        return lambda folded: any(searcher.doc_frequency(name, folded) for name in TEXT_FIELDS)
+
+    def knows(self, folded: str) -> bool:
+        """Whether a folded word occurs in any document of this index."""
+        searcher = self._searcher()
+        return searcher is not None and self._known(searcher)(folded)
+
     def _did_you_mean(self, searcher, request: SearchRequest, allowed) -> str | None:
         """The query as typed with each unknown word replaced by the closest indexed name word
         (written with its accents), offered only if that finds something."""
@@ -861,17 +940,18 @@ class WhooshBackend:
         for word in request.parsed.all_words():
             if len(word.folded) < 3 or not word.folded.isalpha():
                 continue  # "4", "ri6", "la": too short to guess from
-            if any(searcher.doc_frequency(name, word.folded) for name in ("name", "org", "place", "body")):
+            if any(self._known(searcher)(r.folded) for r in word.readings()):
                 continue
             suggestions = searcher.suggest("name", word.folded, limit=1, maxdist=2)
             if suggestions:
-                replacements[word.accented] = self._accented_form(searcher, suggestions[0])
+                replacements[word.typed or word.accented] = self._accented_form(searcher, suggestions[0])
         if not replacements:
             return None
         corrected = re.sub(WORD, lambda m: replacements.get(m.group().lower(), m.group()),
                            unicodedata.normalize("NFKC", request.q))
         retry = replace(request, q=corrected).with_parsed()
-        if not allowed or not searcher.search(text_query(retry), filter=allowed, limit=1).scored_length():
+        if not allowed or not searcher.search(text_query(retry, self._known(searcher)), filter=allowed,
+                                              limit=1).scored_length():
             return None
         return corrected
 

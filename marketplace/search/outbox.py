@@ -7,13 +7,14 @@ Bulk `UPDATE` statements bypass the flush: code that uses them calls `enqueue` i
 
 from __future__ import annotations
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.listings.models import Listing
+from marketplace.products.models import Product, Variety
 from marketplace.search.models import SearchOutbox
 
 
@@ -39,13 +40,28 @@ def enqueue(db: Session, entities: set[tuple[str, int]]) -> None:
         db.connection().execute(insert(SearchOutbox), rows)
 
 
+def named_by(db: Session, product_ids: set[int]) -> set[tuple[str, int]]:
+    """The listings and requests of these products: their documents carry the product's names,
+    so a taxonomy change (a new synonym, a rename, a variety) reindexes them by itself."""
+    if not product_ids:
+        return set()
+    connection = db.connection()
+    listings = connection.scalars(select(Listing.id).where(Listing.product_id.in_(product_ids)))
+    requests = connection.scalars(select(DemandPost.id).where(DemandPost.product_id.in_(product_ids)))
+    return {("listing", i) for i in listings} | {("demand", i) for i in requests}
+
+
 @event.listens_for(Session, "after_flush")
 def _record_changes(db: Session, _flush_context) -> None:
     changed = set()
-    for instance in list(db.new) + list(db.deleted):
+    products: set[int] = set()
+    touched = list(db.new) + list(db.deleted) + [i for i in db.dirty
+                                                  if db.is_modified(i, include_collections=True)]
+    for instance in touched:
         changed.add(_entity(instance))
-    for instance in db.dirty:
-        if db.is_modified(instance, include_collections=True):
-            changed.add(_entity(instance))
+        if isinstance(instance, Product) and instance not in db.new:
+            products.add(instance.id)
+        elif isinstance(instance, Variety) and instance.product_id:
+            products.add(instance.product_id)
     changed.discard(None)
-    enqueue(db, changed)
+    enqueue(db, changed | named_by(db, products))

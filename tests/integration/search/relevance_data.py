@@ -88,6 +88,9 @@ def build_market(session, today: date) -> dict[str, str]:
     tan_phu_dong = org("org_tan_phu_dong", "coop_group", "Tổ hợp tác Dừa Tân Phú Đông", "28696")
     listing("coconut", tan_phu_dong, "dừa", variety="xiêm xanh", unit="trái", price_vnd="15000",
             published_days_ago=7, description="Dừa xiêm xanh uống nước, hái mỗi tuần.")
+    # A club that typed its page without accents: "dua" there may be any of the three, so an
+    # accented "dứa" (or "dừa") still finds it, below the listings that write the word as typed.
+    org("org_plain", "club", "Hoi quan Trai cay Tan Thanh", "28321", grows="dua xiem, khom Queen, cam sanh")
     thuong_phuoc = org("org_thuong_phuoc", "club", "Hội quán Thường Phước", "29971")
     listing("melon", thuong_phuoc, "dưa hấu", variety="Hắc Mỹ Nhân", price_vnd="9000", published_days_ago=8)
 

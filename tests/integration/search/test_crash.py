@@ -133,7 +133,7 @@ def test_a_sync_killed_mid_commit(live_app, tmp_path, market, point):
         assert report.rebuilt is None
         assert search.check(session, backend).clean
         assert search.pending(session, backend) == 0
-    assert titles(backend, "hoi quan sau su co") == {"Hội quán Sau Sự Cố", "Sen"}
+    assert titles(backend, "hoi quan sau su co") == {"Hội quán Sau Sự Cố", "Hoa sen"}
     assert titles(backend, "khom sau su co") == set()  # paused
     assert titles(WhooshBackend(directory), "xoai cat chu su co") == set()  # deleted
 

@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.dates import today_in_vietnam
 from marketplace.search import services as search
-from marketplace.search.backend import WhooshBackend, make_backend
+from marketplace.search.backend import FORMAT_FILE, WhooshBackend, make_backend
 from marketplace.search.query import read_request
 from tests.factories import make_org
 
@@ -82,6 +82,18 @@ def test_a_failed_rebuild_leaves_the_previous_index_usable(session, whoosh):
         whoosh.rebuild(broken_documents())
     assert titles(whoosh, "hoa kieng") == ["Hội quán Hoa kiểng Tân Quy Đông"]
     assert len(list(Path(whoosh.root).glob("build-*"))) == 1
+
+
+def test_an_index_of_an_older_format_is_rebuilt_by_the_next_sync(session, whoosh):
+    make_org("club", name="Hội quán Sen Tháp Mười", commune_code="30037")
+    search.reindex(session, whoosh)
+    (whoosh.current / FORMAT_FILE).unlink()  # as an index built before the accented fields
+    assert not whoosh.exists()
+    assert titles(whoosh, "sen") == ["Hội quán Sen Tháp Mười"]  # searches read it until the swap
+    report = search.sync(session, whoosh)
+    assert report.rebuilt is not None
+    assert whoosh.exists() and search.check(session, whoosh).clean
+    assert titles(whoosh, "Tháp Mười") == ["Hội quán Sen Tháp Mười"]
 
 
 def test_cli_reindex_and_check(app, session):

@@ -5,7 +5,7 @@ committed database; every test indexes it into an in-memory index of its own wit
 Names in the cases are documents of that market: chu_vietgap is a cát Chu mango with a valid
 VietGAP, chu_expired one whose VietGAP lapsed, chu_suspended one whose VietGAP staff suspended,
 chu_plain one with no certificate; pineapple (dứa), coconut (dừa) and melon (dưa hấu) are the
-three that fold to "dua".
+three that fold to "dua", and org_plain a club that wrote "dua xiem" without accents.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 from marketplace.dates import today_in_vietnam
 from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend
+from marketplace.search.documents import documents_for
 from marketplace.search.query import read_request
 from tests.factories import app_session
 from tests.integration.search.relevance_data import build_market
@@ -123,13 +124,19 @@ CASES = {
                              above=((CAT_CHU_LISTINGS, ("keo_mention",)),)),
     "hoa-loc": Case("xoài cát Hòa Lộc", first=("hoa_loc",), exclude=CAT_CHU_LISTINGS),
     "hoa-loc-folded": Case("xoai hoa loc", first=("hoa_loc",), exclude=CAT_CHU_LISTINGS),
+    # The tone written over the other vowel (newer style) is the same word.
+    "hoa-loc-new-style-tone": Case("xoài cát Hoà Lộc", first=("hoa_loc",), exclude=CAT_CHU_LISTINGS),
     "english": Case("mango", include=MANGO_LISTINGS, exclude=("pineapple", "coconut")),
-    # dứa, dừa, dưa: the marks typed decide the order; without marks all three come.
-    "dua-pineapple": Case("dứa", first=PINEAPPLE, include=("coconut", "melon"),
-                          above=((PINEAPPLE, ("coconut", "melon", "org_tan_phu_dong")),)),
-    "dua-pineapple-capitals": Case("DỨA", first=PINEAPPLE,
-                                   above=((PINEAPPLE, ("coconut", "melon")),)),
-    "dua-coconut": Case("dừa", first=("coconut",), above=((("coconut",), ("pineapple", "melon")),)),
+    # dứa, dừa, dưa: typed with marks, only that word (and text written without any marks);
+    # without marks all three come.
+    "dua-pineapple": Case("dứa", first=PINEAPPLE, include=("org_plain",),
+                          exclude=("coconut", "melon", "org_tan_phu_dong"), above=((PINEAPPLE, ("org_plain",)),)),
+    "dua-pineapple-capitals": Case("DỨA", first=PINEAPPLE, exclude=("coconut", "melon", "org_tan_phu_dong")),
+    "dua-coconut": Case("dừa", first=("coconut",), include=("org_tan_phu_dong", "org_plain"),
+                        exclude=("pineapple", "demand_pineapple", "melon")),
+    "dua-xiem-accented-finds-plain-text": Case("dừa xiêm", first=("coconut",), include=("org_plain",),
+                                               exclude=PINEAPPLE),
+    "dua-pineapple-queen": Case("dứa queen", first=("pineapple",), exclude=("coconut",)),
     "dua-melon": Case("dưa hấu", first=("melon",), exclude=("pineapple", "coconut")),
     "dua-folded": Case("dua", include=("pineapple", "coconut", "melon", "demand_pineapple")),
     # Regional names of pineapple.
@@ -148,13 +155,32 @@ CASES = {
     "org-by-name": Case("hội quán phong hòa", first=("org_phong_hoa",)),
     "place-and-product": Case("xoai my xuong", include=("chu_vietgap", "hoa_loc"),
                               exclude=("chu_plain", "chu_expired")),
-    # One typing slip is forgiven in a word of five letters or more, not in a shorter one.
+    # One typing slip is forgiven in a word that occurs nowhere: of five letters or more on its
+    # own, of three or four when another word of the query occurs and settles the meaning.
     "typo-deletion": Case("montong", first=("durian",)),
     "typo-substitution": Case("riemg", include=("durian",)),
     "typo-double": Case("quenn", include=("pineapple",)),
     "typo-two-edits": Case("mantong", exactly=()),
-    "typo-short-word": Case("xoia", exactly=()),
-    "typo-short-word-2": Case("quyr hong", exactly=()),
+    "typo-short-word-alone": Case("xoia", exactly=()),
+    "typo-short-word": Case("xoai cat chuu", include=CAT_CHU_LISTINGS, exclude=("hoa_loc", *NOT_FOR_SALE)),
+    "typo-short-word-accented": Case("xoài cát chuu", include=CAT_CHU_LISTINGS, exclude=("hoa_loc",)),
+    "typo-short-word-first": Case("xoia cat chu", include=CAT_CHU_LISTINGS, exclude=("hoa_loc",)),
+    "typo-short-word-2": Case("quyr hong", first=("mandarin",), exclude=("demand_closed",)),
+    # A word that occurs is never stretched: "cam" (orange, in org_plain) is not "cát".
+    "typo-not-for-a-known-word": Case("xoai cam", exactly=()),
+    # Telex and VNI typed with the input method off: the word spelled, tone key at the end or
+    # right after the vowel; and still the letters typed (a real "cats" in a text would match).
+    "telex": Case("xoaif cats chu", include=(*CAT_CHU_LISTINGS, "demand_chu"), exclude=("hoa_loc", *NOT_FOR_SALE),
+                  above=((CAT_CHU_LISTINGS, ("keo_mention",)),)),
+    "telex-tone-mid-word": Case("xoafi casts chu", include=CAT_CHU_LISTINGS, exclude=("hoa_loc",)),
+    "vni": Case("xoai2 cat1 chu", include=(*CAT_CHU_LISTINGS, "demand_chu"), exclude=("hoa_loc",)),
+    "vni-one-word": Case("xoai2 cat chu", include=CAT_CHU_LISTINGS, exclude=("hoa_loc",)),
+    "telex-mandarin": Case("quyts hoongf", first=("mandarin",), include=("org_long_hau",),
+                           exclude=("demand_closed",)),
+    # Residue is read for its letters: "dduwsa" spells đứa, and reads as "dua" (a slip in the
+    # keys is as likely as the residue), like a word typed without accents.
+    "telex-dd": Case("dduwsa", include=(*PINEAPPLE, "coconut", "melon")),
+    "telex-khom": Case("khoms", include=(*PINEAPPLE, "org_tan_phuoc"), exclude=("coconut", "melon")),
     # A quoted phrase: the words together and in that order.
     "phrase": Case('"xoài cát chu"', include=(*CAT_CHU_LISTINGS, "demand_chu"), exclude=("hoa_loc",),
                    above=((CAT_CHU_LISTINGS, ("keo_mention",)),)),
@@ -210,10 +236,27 @@ def test_did_you_mean_when_nothing_matches(find):
     result = find.result({"q": "xoia"})
     assert result.total == 0
     assert result.suggestion == "xoài"  # as the word is written in the index
-    result = find.result({"q": "xoài cát chuu"})
+    result = find.result({"q": "chuu"})  # a short word alone: nothing settles a reading of it
     assert result.total == 0
-    assert result.suggestion is not None and result.suggestion.endswith("chu")
+    assert result.suggestion == "chu"
+    result = find.result({"q": "xoaif cats chuuu"})  # what was typed is kept, residue and all
+    assert result.total == 0
+    assert result.suggestion is not None and result.suggestion.startswith("xoaif cats ")
     assert find.result({"q": "mantong"}).suggestion == "monthong"
+
+
+def test_a_small_index_reads_typos_as_the_whole_index_it_stands_for(market, index, names):
+    # Saved-search alerts search an index of the few changed documents: whether a word is a typo
+    # must be decided by every document, or "cam" (in org_plain) would read as "cát" here.
+    app, _names = market
+    kind, object_id = names["chu_plain"].split(":")
+    small = WhooshBackend(None)
+    with app_session(app) as session:
+        small.rebuild(documents_for(session, {(kind, int(object_id))}).values())
+    request = read_request({"q": "xoai cam"})[0]
+    assert small.search(request, TODAY).total == 1
+    assert small.search(request, TODAY, known=index.knows).total == 0
+    assert index.knows("cam") and not index.knows("chuu") and not small.knows("cam")
 
 
 def test_no_suggestion_when_something_matches_or_nothing_is_close(find):

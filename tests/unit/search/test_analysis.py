@@ -153,3 +153,48 @@ def test_symbols_between_words_split_them():
 def test_a_very_long_query_is_cut():
     parsed = parse_query("xoai " * 1000)
     assert 0 < len(parsed.words) <= 40
+
+
+# -- accents as typed, Telex and VNI residue -----------------------------------------------------
+
+def test_the_accented_analysis_writes_each_tone_one_way():
+    assert tokens(accented_analyzer(), "Xoài cát Hoà Lộc, hòa, THUÝ") == ["xoài", "cát", "hòa", "lộc", "hòa", "thúy"]
+    assert tokens(folded_analyzer(), "Hoà hòa") == ["hoa", "hoa"]
+
+
+def test_a_word_typed_with_accents_is_looked_up_as_written():
+    dua, plain, hoa = parse_query("xoài dua Hoà").words
+    assert (dua.accented, dua.exact) == ("xoài", True)
+    assert (plain.accented, plain.exact) == ("dua", False)
+    assert (hoa.folded, hoa.accented, hoa.typed, hoa.exact) == ("hoa", "hòa", "hoà", True)
+
+
+@pytest.mark.parametrize("text", ["xoài quả", "xoài trái", "xoài bông"])
+def test_a_regional_word_typed_with_accents_still_reads_through_its_synonym(text):
+    word = parse_query(text).words[-1]
+    assert word.has_marks and not word.exact
+    assert word.folded in ("trai", "hoa")
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("xoaif cats chu", ["xoai", "cat", "chu"]),
+    ("xoafi cat chu", ["xoai", "cat", "chu"]),
+    ("xoai2 cat chu", ["xoai", "cat", "chu"]),
+    ("quyts hoongf", ["quyt", "hong"]),
+    ("dduwsa", ["dua"]),
+    ("trais xoaif", ["xoai"]),  # a leading noise word, read from its residue, is still noise
+    ("huwux cow xoai", ["xoai"]),  # hữu cơ, the organic filter
+    ("Ri6 MD2 ST25", ["ri6", "md2", "st25"]),  # codes are not residue
+    ("mango pineapples", ["mango", "pineapples"]),
+])
+def test_telex_and_vni_residue_read_as_the_word_spelled(text, folded):
+    assert words(parse_query(text)) == folded
+
+
+def test_residue_keeps_what_was_typed_as_a_second_reading():
+    word = parse_query("cats").words[0]
+    assert (word.folded, word.accented, word.typed, word.residue) == ("cat", "cát", "cats", True)
+    assert not word.exact  # read for its letters: "dduwsa" is dua, whatever dd meant
+    assert [(r.folded, r.accented) for r in word.readings()] == [("cat", "cát"), ("cats", "cats")]
+    plain = parse_query("cat").words[0]
+    assert plain.readings() == [plain] and plain.typed == ""

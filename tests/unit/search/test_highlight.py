@@ -85,3 +85,9 @@ def test_marks_outside_the_window_are_not_emitted():
     text = "xoài " + " ".join(["ipsum"] * 40) + " xoài"
     out = str(highlight(text, read_words("xoai"), around=30))
     assert out.count("<mark>") == 1
+
+
+def test_words_read_from_telex_or_vni_residue_are_marked_as_spelled():
+    expected = "<mark>Xoài</mark> <mark>cát</mark> <mark>Chu</mark>"
+    assert str(highlight("Xoài cát Chu", read_words("xoaif cats chu"))) == expected
+    assert str(highlight("Xoài cát Chu", read_words("xoai2 cat1 chu"))) == expected
