@@ -17,10 +17,14 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "fulfil": (frozenset({"open", "paused"}), "fulfilled"),
 }
 CERTIFICATE_TYPES = ("vietgap", "globalgap", "organic")
+# "ocop" in a list of required certificates is not a certificate type: it asks for a valid OCOP
+# rating, which is what min_ocop_stars means (3 stars, the least a rating certifies, unless given).
+OCOP = "ocop"
+OCOP_DEFAULT_STARS = 3
 OFFER_STATUSES = ("pending", "accepted", "declined", "withdrawn")
 MAX_QUANTITY = 10_000_000
 MAX_PRICE_VND = 10_000_000_000
-MAX_TEXT = {"quality_notes": 4000, "variety": 120, "product": 120, "export_market": 40, "note": 1000,
+MAX_TEXT = {"quality_notes": 4000, "variety": 120, "grade": 60, "product": 120, "export_market": 40, "note": 1000,
             "ref": 60}
 
 _TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
@@ -53,6 +57,14 @@ def split_certificates(text) -> list[str]:
     else:
         parts = re.split(r"[;,\s]+", str(text or ""))
     return [p.strip().lower() for p in parts if p.strip()]
+
+
+def read_required_certificates(kinds: list[str], stars: int | None) -> tuple[list[str], int | None]:
+    """Required certificates and minimum OCOP stars as stored: `ocop` in the list becomes the
+    minimum stars (those given, else 3), so matching and search demand a valid OCOP rating."""
+    if OCOP not in kinds:
+        return kinds, stars
+    return [k for k in kinds if k != OCOP], OCOP_DEFAULT_STARS if stars is None else stars
 
 
 def check_demand(*, quantity: float | None, price_min: int | None, price_max: int | None,

@@ -1,10 +1,18 @@
 """The all-or-nothing import: validate every row of every sheet, store through the domain
-services, and report every problem with its sheet, row, column, value and reason.
+services, and report every problem with its sheet, row, column, value and reason, and every
+adjustment as a warning.
 
 `import_data` never commits. It works inside the caller's transaction, one savepoint per row (so
 that a row that fails leaves no half-saved record behind and later rows are still checked
 against a consistent session), and returns a report. The caller commits when `report.ok`, and
 rolls back otherwise: then nothing at all is stored.
+
+Errors and warnings: an error (a value we cannot read or store) stops the import; a warning never
+does. Imported rows take effect as given, so what is not an error is stored and the report says what
+was adjusted: a listing whose window is over is stored as ended ("expired"), a request whose dates
+have passed likewise; a category that disagrees with the catalogue (or names none) is ignored for
+the catalogue's; a product or unit the catalogue lacks is kept as typed. A row with an error has no
+warnings in the report: it is not stored, and its errors say what to fix.
 
 Sheets are handled in dependency order (sheets.SHEETS). Each sheet's handler is registered with
 `@handles("name")`; a sheet without a handler would be reported as a notice, not a failure (every
@@ -52,6 +60,7 @@ from marketplace.numbers import NotANumber, parse_decimal
 from marketplace.places.models import Commune
 from marketplace.products.models import Category
 from marketplace.products.services import find_product
+from marketplace.products.units import parse_unit
 from marketplace.vietnamese import clean, fold
 
 MAX_COUNT = 1_000_000  # members, stars: far above any real value, below the database's int limit
@@ -59,6 +68,9 @@ MAX_COUNT = 1_000_000  # members, stars: far above any real value, below the dat
 
 @dataclass(frozen=True)
 class RowProblem:
+    """An error (the row cannot be stored) or, in `ImportReport.warnings`, an adjustment (the row
+    was stored, and `reason` says how)."""
+
     sheet: str
     row: int
     column: str
@@ -74,12 +86,14 @@ class SheetCounts:
 
 @dataclass
 class ImportReport:
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)  # errors: nothing is stored
+    warnings: list[RowProblem] = field(default_factory=list)  # adjustments of stored rows; never a failure
     counts: dict[str, SheetCounts] = field(default_factory=dict)  # in import order
     notices: list[str] = field(default_factory=list)  # translated; never a failure
 
     @property
     def ok(self) -> bool:
+        """No errors: warnings do not count."""
         return not self.problems
 
 
@@ -135,6 +149,9 @@ def import_data(db: Session, sheets: Sheets, user: User | None, today: date) -> 
                                 sheets=", ".join(s.name for s in importable_sheets())))
     order = {s.name: i for i, s in enumerate(sheet_specs.SHEETS)}
     report.problems.sort(key=lambda p: (order.get(p.sheet, len(order)), p.row))
+    failed_rows = {(p.sheet, p.row) for p in report.problems}
+    report.warnings = sorted((w for w in report.warnings if (w.sheet, w.row) not in failed_rows),
+                             key=lambda w: (order.get(w.sheet, len(order)), w.row))
     return report
 
 
@@ -150,6 +167,9 @@ class _Import:
 
     def add(self, problem: RowProblem) -> None:
         self.report.problems.append(problem)
+
+    def warn(self, warning: RowProblem) -> None:
+        self.report.warnings.append(warning)
 
     def row(self, sheet: str, number: int, values: dict[str, Any]) -> _Row:
         return _Row(self, sheet, number, values)
@@ -246,6 +266,11 @@ class _Row:
         shown = self.raw(column) if value is ... else value
         self.run.add(RowProblem(self.sheet, self.number, column, display_value(shown), str(reason)))
         self.problems += 1
+
+    def warn(self, column: str, reason: str, value: Any = ...) -> None:
+        """An adjustment: the row is stored all the same (see the module docstring)."""
+        shown = self.raw(column) if value is ... else value
+        self.run.warn(RowProblem(self.sheet, self.number, column, display_value(shown), str(reason)))
 
     def service_error(self, error: ValidationError) -> None:
         if not error.fields:
@@ -594,37 +619,69 @@ def _listings(run: _Import, rows: list[Row]) -> None:
         row.unique(seen, ref, "ref")
         org = run.org_for(row)
         product_text = row.text("product", 120)
-        _check_category(run, row, categories, product_text)
+        category = _read_category(run, row, categories, product_text)
         certificate_ids = _credential_ids(run, row, org, "certificates") if org else []
         code_ids = _credential_ids(run, row, org, "planting_codes") if org else []
         price = row.raw("price_vnd")
         data = listings.ListingInput(
             product=product_text, variety=row.text("variety", 120),
-            quantity=row.raw("quantity"), unit=row.text("unit", 20),
+            quantity=row.raw("quantity"), unit=row.text("unit", 40),
             min_order=row.raw("min_order"), price_vnd=price,
             # No negotiable column: an empty price is what a sheet says for "negotiable".
             price_negotiable=price is None,
             available_from=row.raw("available_from"), available_to=row.raw("available_to"),
             description=row.long_text("description"),
-            certificate_ids=certificate_ids, planting_code_ids=code_ids, ref=ref or None,
+            certificate_ids=certificate_ids, planting_code_ids=code_ids, ref=ref or None, category=category,
         )
+        # As given: a listing whose window is over is stored as ended, not published (nor refused).
+        ended = _has_passed(row.raw("available_to"), run.today)
         if org is None:
             data.ref = None  # the stand-in must not collide with a stored listing's ref
-            run.check_without_org(row, lambda standin, data=data: listings.save_listing(
-                run.db, standin, data, run.user, today=run.today, publish=True))
+            run.check_without_org(row, lambda standin, data=data, ended=ended: listings.save_listing(
+                run.db, standin, data, run.user, today=run.today, publish=not ended))
             continue
         existing = listings.listing_by_ref(run.db, ref) if ref else None
         if existing is not None and existing.organization_id != org.id:
             row.add("ref", _("This listing ref belongs to another organisation (%(holder)s).",
                              holder=_holder(existing.organization)))
-            run.check_without_org(row, lambda standin, data=data: listings.save_listing(
-                run.db, standin, _without_ref(data), run.user, today=run.today, publish=True))
+            run.check_without_org(row, lambda standin, data=data, ended=ended: listings.save_listing(
+                run.db, standin, _without_ref(data), run.user, today=run.today, publish=not ended))
             continue
+        listing = None
         with run.savepoint(row):
-            listings.save_listing(run.db, org, data, run.user, today=run.today, listing=existing,
-                                  publish=True)
-        if row.ok:
+            if ended and existing is not None:
+                existing.status = ENDED  # so that it is not checked as a published listing
+            listing = listings.save_listing(run.db, org, data, run.user, today=run.today, listing=existing,
+                                            publish=not ended)
+            if ended:
+                listing.status = ENDED
+                run.db.flush()
+        if row.ok and listing is not None:
             run.count(sheet, existing is None)
+            if ended:
+                row.warn("available_to", _("The available dates are over: stored as ended (not on sale, not "
+                                           "searchable, not matched)."))
+            _warn_kept_as_typed(row, listing)
+
+
+ENDED = "expired"  # listings.rules.STATUSES and demand.rules.STATUSES: over, kept for the record
+
+
+def _has_passed(value: Any, today: date) -> bool:
+    """The end date in a cell is before today (a cell that is not a date is the service's to report)."""
+    try:
+        end = parse_date(value)
+    except NotADate:
+        return False
+    return end is not None and end < today
+
+
+def _warn_kept_as_typed(row: _Row, record: Any) -> None:
+    """A listing's or request's product or unit that the catalogue lacks was kept as typed."""
+    if not getattr(record.product, "in_catalogue", True):
+        row.warn("product", _("Not yet in the catalogue: kept as typed and queued for staff."))
+    if parse_unit(record.unit) is None:
+        row.warn("unit", _("Unit kept as typed, with no conversion."))
 
 
 def _without_ref(data: listings.ListingInput) -> listings.ListingInput:
@@ -634,21 +691,25 @@ def _without_ref(data: listings.ListingInput) -> listings.ListingInput:
     return data
 
 
-def _check_category(run: _Import, row: _Row, categories: list[Category], product_text: str) -> None:
-    """`category` is optional; when given it must name a category, and the product's own."""
+def _read_category(run: _Import, row: _Row, categories: list[Category], product_text: str) -> str | None:
+    """`category` is only a check: a category that names none, or not the product's own, is
+    ignored with a warning (the catalogue's category is the one used). Returns the code it names,
+    if any: where a product the catalogue lacks is kept."""
     text = row.text("category")
     if not text:
-        return
+        return None
     wanted = fold(text)
     category = next((c for c in categories
                      if wanted in (fold(c.code), fold(c.name_vi), fold(c.name_en))), None)
     if category is None:
-        row.add("category", _("Use one of: %(choices)s.", choices=", ".join(c.code for c in categories)))
-        return
+        row.warn("category", _("Category ignored: it is none of %(choices)s; the product's own category "
+                               "is used.", choices=", ".join(c.code for c in categories)))
+        return None
     product = find_product(run.db, product_text) if product_text else None
     if product is not None and product.category_code != category.code:
-        row.add("category", _("%(product)s belongs to the category %(category)s.",
-                              product=product.name_vi, category=product.category_code))
+        row.warn("category", _("%(product)s belongs to the category %(category)s: that category is used.",
+                               product=product.name_vi, category=product.category_code))
+    return category.code
 
 
 def _credential_ids(run: _Import, row: _Row, org: Organization, column: str) -> list[int]:
@@ -692,7 +753,8 @@ DEMAND_CERTIFICATE_ALIASES = {"huuco": "organic"}
 
 @handles("demand")
 def _demand(run: _Import, rows: list[Row]) -> None:
-    """Buyers' requests through save_demand; imported requests are open, as given."""
+    """Buyers' requests through save_demand; imported requests are open, as given (ended when
+    their dates have passed)."""
     sheet = "demand"
     seen: dict[str, int] = {}
     categories = list(run.db.scalars(select(Category).order_by(Category.position)))
@@ -707,9 +769,10 @@ def _demand(run: _Import, rows: list[Row]) -> None:
                                  "business, supermarket, trader or exporter.", ref=org.ref))
             org = None
         product_text = row.text("product", 120)
-        _check_category(run, row, categories, product_text)
+        category = _read_category(run, row, categories, product_text)
         data = demand.DemandInput(
-            product=product_text, quantity=row.raw("quantity"), unit=row.text("unit", 20),
+            product=product_text, variety=row.text("variety", 120),
+            quantity=row.raw("quantity"), unit=row.text("unit", 40),
             needed_from=row.raw("needed_from"), needed_to=row.raw("needed_to"),
             # A frequency that is not one of ours is reported here; the service then checks the rest.
             frequency=row.choice("frequency", demand_rules.FREQUENCIES, aliases=FREQUENCY_ALIASES,
@@ -721,7 +784,7 @@ def _demand(run: _Import, rows: list[Row]) -> None:
             needs_planting_code=row.yes_no("needs_planting_code"),
             export_market=row.text("export_market", 40),
             quality_notes=row.long_text("description")[:demand_rules.MAX_TEXT["quality_notes"]],  # told once
-            ref=ref or None,
+            ref=ref or None, category=category,
         )
         existing = demand.demand_by_ref(run.db, ref) if ref else None
         # (a repeated ref is reported once, as a repeat)
@@ -730,21 +793,28 @@ def _demand(run: _Import, rows: list[Row]) -> None:
             row.add("ref", _("This request ref belongs to another organisation (%(holder)s).",
                              holder=_holder(existing.organization)))
             org = None
+        # As given: an imported request is open (and checked as one), or ended when its dates have passed.
+        status = ENDED if _has_passed(row.raw("needed_to"), run.today) else "open"
         if org is None:
             data.ref = None  # the stand-in must not collide with a stored request's ref
-            run.check_without_org(row, lambda standin, data=data: demand.save_demand(
-                run.db, standin, data, run.user, today=run.today))
+            run.check_without_org(row, lambda standin, data=data, status=status: demand.save_demand(
+                run.db, standin, data, run.user, today=run.today, status=status))
             continue
+        request = None
         with run.savepoint(row):
-            if existing is not None:
-                existing.status = "open"  # as given: an imported request is open (and checked as one)
-            demand.save_demand(run.db, org, data, run.user, today=run.today, demand=existing)
-        if row.ok:
+            request = demand.save_demand(run.db, org, data, run.user, today=run.today, demand=existing,
+                                         status=status)
+        if row.ok and request is not None:
             run.count(sheet, existing is None)
+            if status == ENDED:
+                row.warn("needed_to", _("The needed dates are over: stored as ended (not open to offers, "
+                                        "not searchable, not matched)."))
+            _warn_kept_as_typed(row, request)
 
 
 def _demand_certificates(row: _Row) -> list[str]:
-    """`VietGAP; Global GAP; hữu cơ` → ["vietgap", "globalgap", "organic"]; the service checks them."""
+    """`VietGAP; Global GAP; hữu cơ; OCOP` → ["vietgap", "globalgap", "organic", "ocop"]; the service
+    checks them (and reads `ocop` as a valid OCOP rating of min_ocop_stars, else 3 stars)."""
     kinds = []
     for token in row.items("required_certificates"):
         key = normalize_name(token).replace("_", "")

@@ -59,6 +59,10 @@ EXAMPLE_CODE = "VN-DTOR-0123"
 STATUS_HELP = ("Trạng thái: pending (chờ xác minh, mặc định khi để trống), active (đã xác minh), "
                "suspended (tạm đình chỉ), revoked (thu hồi), expired (hết hạn).")
 DATE_HELP = "dd/mm/yyyy, ví dụ 31/08/2027."
+CATEGORY_HELP = ("Nhóm hàng, chỉ để kiểm tra (không bắt buộc): fruit (trái cây), vegetable (rau củ), "
+                 "rice (lúa gạo), aquatic (thủy sản), flower (hoa kiểng), processed (chế biến, OCOP), "
+                 "tourism (du lịch nông thôn). Nếu khác nhóm của sản phẩm trong danh mục thì dùng nhóm "
+                 "của danh mục và báo cảnh báo, vẫn lưu dòng.")
 
 
 def _issued(today: date) -> date:
@@ -124,21 +128,20 @@ PLANTING_CODES = Sheet("planting_codes", "Mã số vùng trồng và mã cơ s�
     Column("status", STATUS_HELP, "active"),
 ))
 
-LISTINGS = Sheet("listings", "Tin bán (đăng ngay khi nhập)", (
+LISTINGS = Sheet("listings", "Tin bán (đăng ngay khi nhập; hết mùa thì lưu là đã kết thúc)", (
     Column("ref", "Mã tham chiếu duy nhất của tin bán; nhập lại cùng mã thì cập nhật tin đó.",
            "hq-xoai-my-tho-xoai-cat-chu", True),
     Column("org_ref", "Mã tham chiếu (ref) của tổ chức bán.", EXAMPLE_ORG, True),
     Column("product", "Sản phẩm, ví dụ xoài, quýt, khóm (dứa), sầu riêng, nhãn.", "xoài", True),
     Column("variety", "Giống, ví dụ cát Chu, cát Hòa Lộc.", "cát Chu"),
-    Column("category", "Nhóm hàng, để kiểm tra (không bắt buộc): fruit (trái cây), vegetable (rau củ), "
-                       "rice (lúa gạo), aquatic (thủy sản), flower (hoa kiểng), processed (chế biến, OCOP), "
-                       "tourism (du lịch nông thôn).", "fruit"),
+    Column("category", CATEGORY_HELP, "fruit"),
     Column("quantity", "Sản lượng bán, ví dụ 5000 hoặc 2,5.", 5000, True),
     Column("unit", "Đơn vị: kg, tạ, tấn, trái, bó, chậu, cây, hộp, chai, con, lượt, đêm.", "kg", True),
     Column("min_order", "Đơn hàng tối thiểu, cùng đơn vị.", 500),
     Column("price_vnd", "Giá một đơn vị, đồng, ví dụ 38000 hoặc 38k. Để trống nếu giá thỏa thuận.", 38000),
     Column("available_from", f"Có hàng từ ngày, {DATE_HELP}", lambda today: today + timedelta(days=7), True),
-    Column("available_to", f"Có hàng đến ngày, {DATE_HELP} Không được ở quá khứ.",
+    Column("available_to", f"Có hàng đến ngày, {DATE_HELP} Ngày đã qua thì tin vẫn được lưu nhưng là "
+                           "tin đã kết thúc (không bán, không tìm thấy), kèm cảnh báo.",
            lambda today: today + timedelta(days=60), True),
     Column("certificates", "Số chứng nhận của chính tổ chức này (trong tệp hoặc đã có), "
                            "cách nhau bằng dấu ;.", EXAMPLE_CERTIFICATE),
@@ -147,7 +150,7 @@ LISTINGS = Sheet("listings", "Tin bán (đăng ngay khi nhập)", (
     Column("description", "Mô tả.", "Xoài cát Chu loại 1, trái 400–500 g, giao tại vườn."),
 ))
 
-DEMAND = Sheet("demand", "Nhu cầu mua (mở ngay khi nhập)", (
+DEMAND = Sheet("demand", "Nhu cầu mua (mở ngay khi nhập; hết hạn thì lưu là đã kết thúc)", (
     Column("ref", "Mã tham chiếu duy nhất của nhu cầu mua; nhập lại cùng mã thì cập nhật nhu cầu đó, "
                   "không tạo trùng.", "st-nong-san-cao-lanh-xoai-cat-chu", True),
     Column("org_ref", "Mã tham chiếu (ref) của tổ chức mua, trong tệp này hoặc đã có trên hệ thống. "
@@ -155,23 +158,27 @@ DEMAND = Sheet("demand", "Nhu cầu mua (mở ngay khi nhập)", (
                       "(thương lái) hoặc exporter (doanh nghiệp xuất khẩu); hội quán, hợp tác xã không "
                       "đăng nhu cầu mua.", EXAMPLE_BUYER, True),
     Column("product", "Sản phẩm cần mua, ví dụ xoài, quýt, khóm (dứa), sầu riêng, nhãn.", "xoài", True),
-    Column("category", "Nhóm hàng, để kiểm tra (không bắt buộc): fruit (trái cây), vegetable (rau củ), "
-                       "rice (lúa gạo), aquatic (thủy sản), flower (hoa kiểng), processed (chế biến, OCOP), "
-                       "tourism (du lịch nông thôn). Phải đúng nhóm của sản phẩm.", "fruit"),
+    Column("variety", "Giống cần mua, ví dụ cát Chu, cát Hòa Lộc; để trống nếu giống nào cũng được.",
+           "cát Chu"),
+    Column("category", CATEGORY_HELP, "fruit"),
     Column("quantity", "Số lượng cần mua, ví dụ 10 hoặc 2,5.", 10, True),
     Column("unit", "Đơn vị: kg, tạ, tấn, trái, bó, chậu, cây, hộp, chai, con, lượt, đêm.", "tấn", True),
     Column("frequency", "Tần suất: once (một lần, mặc định khi để trống), weekly (hằng tuần), "
                         "monthly (hằng tháng), seasonal (theo mùa, theo vụ). Ghi tiếng Việt cũng được.",
            "hằng tuần"),
     Column("needed_from", f"Cần hàng từ ngày, {DATE_HELP}", lambda today: today + timedelta(days=14), True),
-    Column("needed_to", f"Cần hàng đến ngày, {DATE_HELP} Không được trước ngày bắt đầu, "
-                        "không được ở quá khứ.", lambda today: today + timedelta(days=90), True),
+    Column("needed_to", f"Cần hàng đến ngày, {DATE_HELP} Không được trước ngày bắt đầu. Ngày đã qua "
+                        "thì nhu cầu vẫn được lưu nhưng là đã kết thúc, kèm cảnh báo.",
+           lambda today: today + timedelta(days=90), True),
     Column("price_min_vnd", "Giá thấp nhất sẵn sàng trả cho một đơn vị, đồng, ví dụ 30000 hoặc 30k. "
                             "Để trống nếu thỏa thuận.", 30000),
     Column("price_max_vnd", "Giá cao nhất cho một đơn vị, đồng; không thấp hơn giá thấp nhất.", 40000),
     Column("required_certificates", "Chứng nhận bắt buộc, cách nhau bằng dấu ;: vietgap, globalgap, "
-                                    "organic (hữu cơ). Để trống nếu không yêu cầu.", "vietgap"),
-    Column("min_ocop_stars", "Số sao OCOP tối thiểu, từ 1 đến 5 (để trống nếu không yêu cầu).", None),
+                                    "organic (hữu cơ), ocop (xếp hạng OCOP còn hiệu lực, số sao theo cột "
+                                    "min_ocop_stars, để trống thì từ 3 sao). Để trống nếu không yêu cầu.",
+           "vietgap"),
+    Column("min_ocop_stars", "Số sao OCOP tối thiểu, từ 1 đến 5 (để trống nếu không yêu cầu). "
+                             "Có số sao là đã yêu cầu xếp hạng OCOP còn hiệu lực.", None),
     Column("needs_planting_code", "Cần mã số vùng trồng: có/không (yes/no, 1/0). Có thị trường xuất "
                                   "khẩu thì luôn cần.", "có"),
     Column("export_market", "Thị trường xuất khẩu (mã nước), ví dụ CN, US; để trống nếu bán trong nước.",

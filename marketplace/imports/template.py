@@ -27,11 +27,13 @@ INTRO = (
     "Dòng 1 là tên cột: giữ nguyên tên tiếng Anh. Dữ liệu bắt đầu từ dòng 2. Các dòng đang có là ví dụ "
     "(trang organizations có hai: một hội quán và một siêu thị mua hàng): sửa thành dữ liệu thật hoặc "
     "xóa đi trước khi nhập. Cột thừa được bỏ qua.",
-    "Nhập theo nguyên tắc “tất cả hoặc không”: chỉ cần một dòng sai là không có gì được lưu; "
+    "Nhập theo nguyên tắc “tất cả hoặc không”: chỉ cần một dòng có lỗi là không có gì được lưu; "
     "báo cáo ghi rõ trang tính, dòng, cột, giá trị và lý do để sửa rồi nhập lại cả tệp.",
+    "Cảnh báo không phải là lỗi: dòng vẫn được lưu và báo cáo ghi rõ điều đã điều chỉnh, ví dụ tin bán "
+    "đã hết mùa được lưu là đã kết thúc, nhóm hàng khác với danh mục thì dùng nhóm của danh mục.",
     "Nhập lại cùng mã tham chiếu (ref), cùng số chứng nhận hay cùng mã số thì cập nhật, không tạo trùng. "
-    "Tin bán được đăng ngay, nhu cầu mua được mở ngay; chứng nhận và mã số lấy trạng thái ghi trong dòng "
-    "(mặc định: chờ xác minh).",
+    "Tin bán được đăng ngay, nhu cầu mua được mở ngay (đã quá ngày kết thúc thì lưu là đã kết thúc); "
+    "chứng nhận và mã số lấy trạng thái ghi trong dòng (mặc định: chờ xác minh).",
     "Ngày ghi theo dạng ngày/tháng/năm (31/08/2027). "
     "Danh sách nhiều giá trị cách nhau bằng dấu chấm phẩy (;).",
 )

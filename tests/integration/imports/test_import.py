@@ -1,6 +1,7 @@
 """The all-or-nothing import: a good file stores everything (and again updates, never duplicates);
 a file with bad rows stores nothing and names every bad row; buyers' requests (the demand sheet);
-the CLI and the staff page."""
+rows that take effect as given with a warning (an ended season, a category that disagrees, `ocop`
+required, a variety asked for); the CLI and the staff page."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ from marketplace.accounts.models import Organization
 from marketplace.credentials import services as credentials
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
 from marketplace.dates import today_in_vietnam
+from marketplace.demand import services as demand_services
 from marketplace.demand.models import DemandPost
 from marketplace.imports import readers, services
 from marketplace.imports.sheets import SHEETS
+from marketplace.listings import services as listing_services
 from marketplace.listings.models import Listing
+from marketplace.matching import services as matching
 from marketplace.products.services import find_product
 from tests.factories import app_session, login, make_org, make_user, post
 
@@ -194,7 +198,7 @@ def bad_sheets() -> dict[str, list[list]]:
                                    issued + timedelta(days=300), "", ""])
     sheets["listings"].append(["imp-bad-window", CLUB, "xoài", "", "", 100, "kg", None, 30000,
                                TODAY + timedelta(days=20), TODAY + timedelta(days=5), None, None, ""])
-    sheets["listings"].append(["imp-bad-product", CLUB, "sản phẩm lạ xyz", "", "", 100, "kg", None, 30000,
+    sheets["listings"].append(["imp-bad-quantity", CLUB, "xoài", "", "", "nhiều", "kg", None, 30000,
                                TODAY, TODAY + timedelta(days=5), None, None, ""])
     sheets["listings"].append(["imp-bad-org", "khong-co-to-chuc-nay", "xoài", "", "", 100, "kg", None, 30000,
                                TODAY, TODAY + timedelta(days=5), None, None, ""])
@@ -208,7 +212,7 @@ BAD_ROWS = {
     ("certificates", 4, "number"),  # a GGN of 12 digits
     ("certificates", 5, "number"),  # held by another organisation
     ("listings", 3, "available_to"),  # ends before it starts
-    ("listings", 4, "product"),
+    ("listings", 4, "quantity"),
     ("listings", 5, "org_ref"),
 }
 
@@ -249,15 +253,16 @@ def test_a_workbook_with_bad_rows_stores_nothing(session, holder):
 
 def test_every_problem_of_a_row_is_reported(session):
     sheets = good_sheets()
-    # Unknown organisation, and the rest of the row checked all the same.
+    # Unknown organisation, and the rest of the row checked all the same (a product or unit the
+    # catalogue lacks is not a problem: it is kept as typed).
     sheets["listings"].append(["imp-many", "khong-co", "sản phẩm lạ xyz", "", "", "nhiều", "thùng", None,
                                "rẻ", "31/02/2027", TODAY, None, None, ""])
     sheets["certificates"].append([CLUB, "haccp", "X-1", "", "năm", "hôm qua", None, "", "approved"])
     report = services.import_data(session, read(sheets), None, TODAY)
     problems = {(p.sheet, p.row, p.column) for p in report.problems}
     assert problems == {
-        ("listings", 3, "org_ref"), ("listings", 3, "product"), ("listings", 3, "quantity"),
-        ("listings", 3, "unit"), ("listings", 3, "price_vnd"), ("listings", 3, "available_from"),
+        ("listings", 3, "org_ref"), ("listings", 3, "quantity"), ("listings", 3, "price_vnd"),
+        ("listings", 3, "available_from"),
         ("certificates", 4, "type"), ("certificates", 4, "stars"), ("certificates", 4, "issued_on"),
         ("certificates", 4, "status"),
     }
@@ -460,13 +465,13 @@ def test_the_template_downloads_and_imports_after_filling_the_example_row(app, s
 # Demand -----------------------------------------------------------------------------------
 
 BUYER = "st-imp-buyer"
-DEMAND_HEADER = ["ref", "org_ref", "product", "category", "quantity", "unit", "frequency", "needed_from",
+DEMAND_HEADER = ["ref", "org_ref", "product", "variety", "category", "quantity", "unit", "frequency", "needed_from",
                  "needed_to", "price_min_vnd", "price_max_vnd", "required_certificates", "min_ocop_stars",
                  "needs_planting_code", "export_market", "commune_code", "description"]
 
 
 def demand_row(ref: str = "imp-demand-1", org_ref: str | None = BUYER, **changes) -> list:
-    values = {"ref": ref, "org_ref": org_ref, "product": "xoài", "category": "fruit", "quantity": 10,
+    values = {"ref": ref, "org_ref": org_ref, "product": "xoài", "variety": None, "category": "fruit", "quantity": 10,
               "unit": "tấn", "frequency": "hằng tuần", "needed_from": TODAY + timedelta(days=14),
               "needed_to": (TODAY + timedelta(days=90)).strftime("%d/%m/%Y"), "price_min_vnd": "30k",
               "price_max_vnd": 40000, "required_certificates": "VietGAP; hữu cơ", "min_ocop_stars": None,
@@ -528,7 +533,7 @@ def test_bad_demand_rows_store_nothing_and_each_is_named(session):
     sheets = demand_sheets(
         demand_row(),  # row 2: fine
         demand_row("imp-d-club", CLUB),  # row 3: a club does not post requests
-        demand_row("imp-d-unit", unit="thùng"),  # row 4
+        demand_row("imp-d-quantity", quantity="nhiều"),  # row 4
         demand_row("imp-d-price", price_min_vnd=50000, price_max_vnd="40k"),  # row 5
         demand_row("imp-d-window", needed_from=TODAY + timedelta(days=30),
                    needed_to=TODAY + timedelta(days=10)),  # row 6
@@ -536,21 +541,22 @@ def test_bad_demand_rows_store_nothing_and_each_is_named(session):
         demand_row("imp-d-daily", frequency="daily"),  # row 8
         demand_row("imp-d-no-org", None),  # row 9
         # Row 10: an unknown buyer, and the rest of the row checked all the same.
-        demand_row("imp-d-unknown", "khong-co-nguoi-mua", unit="thùng", category="vegetable"),
+        demand_row("imp-d-unknown", "khong-co-nguoi-mua", quantity="nhiều", category="vegetable"),
     )
     with force_locale("en"):
         report = services.import_data(session, read(sheets), None, TODAY)
     assert not report.ok
     problems = {(p.sheet, p.row, p.column): p for p in report.problems}
     assert set(problems) == {
-        ("demand", 3, "org_ref"), ("demand", 4, "unit"), ("demand", 5, "price_max_vnd"),
+        ("demand", 3, "org_ref"), ("demand", 4, "quantity"), ("demand", 5, "price_max_vnd"),
         ("demand", 6, "needed_to"), ("demand", 7, "required_certificates"), ("demand", 8, "frequency"),
-        ("demand", 9, "org_ref"), ("demand", 10, "org_ref"), ("demand", 10, "unit"),
-        ("demand", 10, "category"),
+        ("demand", 9, "org_ref"), ("demand", 10, "org_ref"), ("demand", 10, "quantity"),
     }
+    # Row 10's category is only a warning, and a row that is not stored has none: its errors say it all.
+    assert report.warnings == []
     assert problems[("demand", 3, "org_ref")].value == CLUB and "not a buyer" in problems[
         ("demand", 3, "org_ref")].reason
-    assert problems[("demand", 4, "unit")].value == "thùng"
+    assert problems[("demand", 4, "quantity")].value == "nhiều"
     assert problems[("demand", 5, "price_max_vnd")].value == "40k"
     assert "start date" in problems[("demand", 6, "needed_to")].reason
     assert problems[("demand", 7, "required_certificates")].value == "vietgap;HACCP"
@@ -604,3 +610,246 @@ def test_staff_page_lists_demand_problems(app, staff_client):
     assert _upload(staff_client, xlsx_bytes(demand_sheets())).status_code == 200
     with app_session(app) as session:
         assert session.scalar(select(DemandPost).where(DemandPost.ref == "imp-demand-1")).status == "open"
+
+
+# Rows that take effect as given, with a warning ---------------------------------------------
+
+OCOP_NUMBER = "OCOP-82-2026-009"
+
+
+def season_sheets(*extra_demand: list) -> dict[str, list[list]]:
+    """A club's season: one listing that ended last month, one whose category disagrees with the
+    catalogue, one with a category that names none; a buyer asking for OCOP, for a variety, and one
+    request whose dates have passed. Every row is stored."""
+    sheets = demand_sheets(
+        demand_row("imp-d-ocop", required_certificates="VietGAP; OCOP", min_ocop_stars=None,
+                   export_market=None),  # row 2: a valid OCOP rating, 3 stars or more
+        demand_row("imp-d-ocop5", required_certificates="ocop", min_ocop_stars=5, export_market=None),  # row 3
+        demand_row("imp-d-variety", variety="cát Chu", required_certificates=None, export_market=None),  # row 4
+        demand_row("imp-d-ended", needed_from=TODAY - timedelta(days=40),
+                   needed_to=TODAY - timedelta(days=10)),  # row 5
+        *extra_demand,
+    )
+    issued = TODAY - timedelta(days=30)
+    sheets["certificates"].append([CLUB, "OCOP", OCOP_NUMBER, "xoài", 4, issued, None, "Sở NN", "active"])
+    sheets["listings"] += [
+        ["imp-xoai-ended", CLUB, "xoài", "cát Chu", "fruit", 800, "kg", None, 35000,  # row 3
+         TODAY - timedelta(days=70), TODAY - timedelta(days=30), VIETGAP, CODE, "Vụ trước"],
+        ["imp-xoai-ocop", CLUB, "xoài", "cát Hòa Lộc", "vegetable", 1000, "kg", None, 60000,  # row 4
+         TODAY, TODAY + timedelta(days=45), f"{VIETGAP};{OCOP_NUMBER}", None, ""],
+        ["imp-xoai-hang", CLUB, "xoài", "", "hàng khô", 300, "kg", None, 30000,  # row 5
+         TODAY, TODAY + timedelta(days=45), None, None, ""],
+    ]
+    return sheets
+
+
+# (sheet, row, column) of every warning season_sheets() holds
+SEASON_WARNINGS = [
+    ("listings", 3, "available_to"),  # ended: stored as expired
+    ("listings", 4, "category"),  # xoài is fruit
+    ("listings", 5, "category"),  # names no category
+    ("demand", 5, "needed_to"),  # ended: stored as expired
+]
+
+
+def listing_by_ref(session, ref: str) -> Listing:
+    return session.scalar(select(Listing).where(Listing.ref == ref))
+
+
+def demand_by_ref(session, ref: str) -> DemandPost:
+    return session.scalar(select(DemandPost).where(DemandPost.ref == ref))
+
+
+def test_a_season_sheet_stores_every_row_and_warns_of_each_adjustment(session):
+    with force_locale("en"):
+        report = services.import_data(session, read(season_sheets()), None, TODAY)
+    assert report.ok, report.problems
+    session.commit()
+    assert [(w.sheet, w.row, w.column) for w in report.warnings] == SEASON_WARNINGS
+    assert {s: c.created for s, c in report.counts.items()} == {
+        "organizations": 3, "certificates": 3, "planting_codes": 1, "listings": 4, "demand": 4}
+    warnings = {(w.sheet, w.row, w.column): w for w in report.warnings}
+    ended = warnings[("listings", 3, "available_to")]
+    assert ended.value == (TODAY - timedelta(days=30)).strftime("%d/%m/%Y")
+    assert "stored as ended" in ended.reason
+    assert warnings[("listings", 4, "category")].value == "vegetable"
+    assert "fruit" in warnings[("listings", 4, "category")].reason
+    assert warnings[("listings", 5, "category")].value == "hàng khô"
+    assert "ignored" in warnings[("listings", 5, "category")].reason
+
+    # The ended listing is kept as ended: not on sale, so not public, searchable or matchable.
+    ended_listing = listing_by_ref(session, "imp-xoai-ended")
+    assert ended_listing.status == "expired" and ended_listing.published_at is None
+    assert ended_listing.variety.name == "cát Chu" and [c.number for c in ended_listing.certificates] == [
+        VIETGAP.upper()]
+    public = {listing.ref for listing in listing_services.public_listings(session, today=TODAY)}
+    assert public == {"imp-xoai-1", "imp-xoai-ocop", "imp-xoai-hang"}
+    for ref in ("imp-xoai-ocop", "imp-xoai-hang"):  # a category is only a check: the product's own is used
+        listing = listing_by_ref(session, ref)
+        assert listing.status == "published" and listing.product.category_code == "fruit"
+
+    # Demand: ocop means a valid OCOP rating (3 stars unless given), a variety is kept, and a
+    # request whose dates have passed is stored as ended.
+    ocop = demand_by_ref(session, "imp-d-ocop")
+    assert (ocop.status, ocop.required_certificates, ocop.min_ocop_stars) == ("open", "vietgap", 3)
+    ocop5 = demand_by_ref(session, "imp-d-ocop5")
+    assert (ocop5.required_certificates, ocop5.min_ocop_stars) == ("", 5)
+    wanted = demand_by_ref(session, "imp-d-variety")
+    assert wanted.variety is not None and wanted.variety.name == "cát Chu" and wanted.variety_text == "cát Chu"
+    ended_request = demand_by_ref(session, "imp-d-ended")
+    assert ended_request.status == "expired"
+    assert "imp-d-ended" not in {d.ref for d in demand_services.open_demand(session, today=TODAY)}
+
+
+def test_a_season_sheet_imported_again_updates_as_given(session):
+    assert services.import_data(session, read(season_sheets()), None, TODAY).ok
+    session.commit()
+    before = counts(session)
+    # On the site meanwhile: the ended listing republished by hand, the ended request reopened.
+    listing_by_ref(session, "imp-xoai-ended").status = "published"
+    demand_by_ref(session, "imp-d-ended").status = "open"
+    session.commit()
+
+    report = services.import_data(session, read(season_sheets()), None, TODAY)
+    assert report.ok, report.problems
+    session.commit()
+    assert counts(session) == before
+    assert [(w.sheet, w.row, w.column) for w in report.warnings] == SEASON_WARNINGS
+    assert listing_by_ref(session, "imp-xoai-ended").status == "expired"
+    assert demand_by_ref(session, "imp-d-ended").status == "expired"
+
+    # A later sheet that extends the season publishes the listing again and reopens the request.
+    sheets = season_sheets()
+    sheets["listings"][2][10] = TODAY + timedelta(days=10)
+    sheets["demand"][4][DEMAND_HEADER.index("needed_to")] = TODAY + timedelta(days=10)
+    report = services.import_data(session, read(sheets), None, TODAY)
+    assert report.ok, report.problems
+    assert ("listings", 3, "available_to") not in {(w.sheet, w.row, w.column) for w in report.warnings}
+    assert listing_by_ref(session, "imp-xoai-ended").status == "published"
+    assert demand_by_ref(session, "imp-d-ended").status == "open"
+    session.rollback()
+
+
+def test_ocop_and_a_variety_are_what_matching_then_requires(session):
+    assert services.import_data(session, read(season_sheets()), None, TODAY).ok
+    session.commit()
+
+    def matches(ref: str) -> dict[str, object]:
+        found = matching.matches_for_demand(session, demand_by_ref(session, ref).id, TODAY)
+        return {m.listing.ref: m for m in found}
+
+    ocop = matches("imp-d-ocop")  # VietGAP and a valid OCOP rating of 3 stars or more
+    assert ocop["imp-xoai-ocop"].full
+    assert "ocop" in {r.code for r in ocop["imp-xoai-ocop"].reasons}
+    assert "ocop_missing" in {r.code for r in ocop["imp-xoai-1"].unmet}
+    assert "imp-xoai-ended" not in ocop  # ended: never matched
+
+    ocop5 = matches("imp-d-ocop5")  # 4 stars are too few
+    assert "ocop_too_few_stars" in {r.code for r in ocop5["imp-xoai-ocop"].unmet}
+
+    variety = matches("imp-d-variety")  # cát Chu: a Hòa Lộc listing is not a full match
+    assert variety["imp-xoai-1"].full
+    assert "variety_differs" in {r.code for r in variety["imp-xoai-ocop"].unmet}
+
+
+def test_warnings_of_a_file_with_errors_are_shown_and_nothing_is_stored(session):
+    before = counts(session)
+    bad = demand_row("imp-d-daily", frequency="daily")  # row 6: an error
+    with force_locale("en"):
+        report = services.import_data(session, read(season_sheets(bad)), None, TODAY)
+    assert not report.ok
+    assert [(p.sheet, p.row, p.column) for p in report.problems] == [("demand", 6, "frequency")]
+    assert [(w.sheet, w.row, w.column) for w in report.warnings] == SEASON_WARNINGS
+    session.rollback()
+    assert counts(session) == before
+
+
+def test_a_product_or_unit_the_catalogue_lacks_is_a_warning(session, monkeypatch):
+    """The hook for the open catalogue: whatever a row's product and unit were read as, one that is
+    not the catalogue's is named in a warning (here every unit reads as unknown)."""
+    monkeypatch.setattr(services, "parse_unit", lambda text: None)
+    with force_locale("en"):
+        report = services.import_data(session, read(demand_sheets()), None, TODAY)
+    assert report.ok, report.problems
+    assert [(w.sheet, w.row, w.column) for w in report.warnings] == [("listings", 2, "unit"),
+                                                                     ("demand", 2, "unit")]
+    assert report.warnings[0].value == "kg" and "no conversion" in report.warnings[0].reason
+    session.rollback()
+
+
+def test_a_sheet_with_a_product_and_unit_the_catalogue_lacks_stores_them_with_warnings(session):
+    sheets = demand_sheets(demand_row("imp-d-la", product="Trà mãng cầu lạ xyz", unit="gánh", category="processed"))
+    sheets["listings"].append(["imp-la", CLUB, "Trà mãng cầu lạ xyz", "", "processed", 40, "gánh", None,
+                               90000, TODAY, TODAY + timedelta(days=30), None, None, ""])
+    with force_locale("en"):
+        report = services.import_data(session, read(sheets), None, TODAY)
+    assert report.ok, report.problems
+    assert [(w.sheet, w.row, w.column) for w in report.warnings] == [
+        ("listings", 3, "product"), ("listings", 3, "unit"), ("demand", 2, "product"), ("demand", 2, "unit")]
+    assert "queued for staff" in report.warnings[0].reason and report.warnings[0].value == "Trà mãng cầu lạ xyz"
+    listing = listing_by_ref(session, "imp-la")
+    assert listing.product.in_catalogue is False and listing.unit == "gánh"
+    assert listing.product.category_code == "processed"  # the category column says where it is kept
+    request = demand_by_ref(session, "imp-d-la")
+    assert request.product == listing.product and request.unit == "gánh"
+    session.rollback()
+
+
+def _season_file(tmp_path) -> str:
+    return _write(tmp_path, season_sheets())
+
+
+def test_cli_prints_the_warnings_and_succeeds(app, tmp_path):
+    path = _season_file(tmp_path)
+    result = app.test_cli_runner().invoke(args=["import", path, "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "Warnings: 4. These rows were stored with an adjustment:" in lines
+    warned = [line for line in lines if line.startswith("Warning: ")]
+    assert len(warned) == len(SEASON_WARNINGS)
+    for (sheet, row, column), line in zip(SEASON_WARNINGS, warned, strict=True):
+        assert line.startswith(f"Warning: {sheet} row {row}, column {column}, value ")
+    assert lines[-1] == "Imported: everything is stored."
+    with app_session(app) as session:
+        assert listing_by_ref(session, "imp-xoai-ended").status == "expired"
+
+    vietnamese = app.test_cli_runner().invoke(args=["import", path])  # again: updates, same warnings
+    assert vietnamese.exit_code == 0, vietnamese.output
+    assert "listings: 0 created, 4 updated" not in vietnamese.output  # the summary is Vietnamese
+    assert sum("available_to" in line and "listings" in line for line in vietnamese.output.splitlines()) == 1
+
+
+def test_cli_with_errors_and_warnings_exits_non_zero(app, tmp_path):
+    path = _write(tmp_path, season_sheets(demand_row("imp-d-daily", frequency="daily")))
+    with app_session(app) as session:
+        before = counts(session)
+    result = app.test_cli_runner().invoke(args=["import", path, "--lang", "en"])
+    assert result.exit_code == 1
+    assert 'demand row 6, column frequency, value "daily": ' in result.output
+    assert "Once the problems are fixed, these rows will be stored with an adjustment:" in result.output
+    assert sum(line.startswith("Warning: ") for line in result.output.splitlines()) == len(SEASON_WARNINGS)
+    with app_session(app) as session:
+        assert counts(session) == before
+
+
+def test_staff_page_separates_errors_from_warnings(app, staff_client):
+    with app_session(app) as session:
+        before = counts(session)
+    failed = _upload(staff_client, xlsx_bytes(season_sheets(demand_row("imp-d-daily", frequency="daily"))))
+    assert failed.status_code == 422
+    html = failed.get_data(as_text=True)
+    assert "<tr><td>demand</td><td>6</td><td>frequency</td>" in html
+    assert 'data-testid="import-warning-table"' in html and "Once the problems are fixed" in html
+    with app_session(app) as session:
+        assert counts(session) == before
+
+    response = _upload(staff_client, xlsx_bytes(season_sheets()))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'data-testid="import-summary"' in html and 'data-testid="import-problem-table"' not in html
+    assert 'data-testid="import-warning-table"' in html and "What was adjusted" in html
+    for sheet, row, column in SEASON_WARNINGS:
+        assert f"<tr><td>{sheet}</td><td>{row}</td><td>{column}</td>" in html
+    with app_session(app) as session:
+        assert listing_by_ref(session, "imp-xoai-ended").status == "expired"
+        assert demand_by_ref(session, "imp-d-ended").status == "expired"

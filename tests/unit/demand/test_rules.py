@@ -126,6 +126,27 @@ def test_each_problem_is_found_on_its_field(overrides, field, key):
     assert problems == {field: [key]}
 
 
+@pytest.mark.parametrize(("kinds", "stars", "expected"), [
+    (["vietgap", "organic"], None, (["vietgap", "organic"], None)),  # no ocop: as given
+    (["vietgap"], 4, (["vietgap"], 4)),
+    (["ocop"], None, ([], 3)),  # a valid OCOP rating: 3 stars, the least a rating certifies
+    (["vietgap", "ocop"], None, (["vietgap"], 3)),
+    (["ocop", "globalgap"], 5, (["globalgap"], 5)),  # min_ocop_stars when given
+    (["ocop", "ocop"], 4, ([], 4)),
+    (["ocop", "haccp"], None, (["haccp"], 3)),  # the rest is still checked by check_demand
+])
+def test_ocop_in_required_certificates_means_a_valid_ocop_rating(kinds, stars, expected):
+    assert rules.read_required_certificates(kinds, stars) == expected
+
+
+def test_required_ocop_then_passes_the_checks():
+    certificates, stars = rules.read_required_certificates(rules.split_certificates("VietGAP; OCOP"), None)
+    assert demand_problems(certificates=certificates, min_ocop_stars=stars) == {}
+    certificates, stars = rules.read_required_certificates(rules.split_certificates("ocop;haccp"), None)
+    assert demand_problems(certificates=certificates, min_ocop_stars=stars) == {
+        "required_certificates": ["certificate_unknown"]}
+
+
 def test_a_past_window_is_only_a_problem_when_opening():
     past = {"needed_from": YESTERDAY - timedelta(days=5), "needed_to": YESTERDAY}
     assert demand_problems(**past, opening=True) == {"needed_to": ["window_past"]}
