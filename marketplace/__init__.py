@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin_bp
     from marketplace.alerts.views import bp as alerts_bp
     from marketplace.api import init_app as init_api
+    from marketplace.catalogue.views import bp as catalogue_bp
     from marketplace.credentials.views import bp as credentials_bp
     from marketplace.demand.views import bp as demand_bp
     from marketplace.imports.views import bp as imports_bp
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(catalogue_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(credentials_bp)
     app.register_blueprint(listings_bp)

@@ -15,6 +15,7 @@ from marketplace import create_app, db, schema
 from marketplace.accounts import rules
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
+from marketplace.catalogue import services as catalogue
 from marketplace.errors import DomainError
 
 PLATFORM_AGENCY_REF = "platform"
@@ -35,9 +36,11 @@ def init_db_command() -> None:
     engine = db.get_engine(current_app)
     schema.upgrade(engine)
     loaded = schema.load_reference_data(db.session)
+    retired = catalogue.retire_obsolete_varieties(db.session)
     db.session.commit()
     click.echo(f"schema at {schema.current_revision(engine)}; "
-               f"communes loaded: {loaded['communes']}; taxonomy changes: {loaded['taxonomy_changes']}")
+               f"communes loaded: {loaded['communes']}; taxonomy changes: {loaded['taxonomy_changes']}"
+               + (f"; varieties retired: {retired}" if retired else ""))
 
 
 @click.command("demo")
@@ -68,7 +71,9 @@ def import_command(path: str, lang: str) -> None:
     """Import a workbook (.xlsx), a JSON document, a .zip of CSV files or a folder of CSV files.
 
     All or nothing: every problem is printed (sheet, row, column, value, reason) and nothing is
-    stored, or everything is stored and a summary printed.
+    stored (exit status 1), or everything is stored and a summary printed. Warnings (a row stored
+    with an adjustment, e.g. a listing whose window is over stored as ended) never stop an import;
+    each is printed on a line of its own starting "Warning:".
     """
     from flask_babel import force_locale
     from flask_babel import gettext as _
@@ -89,6 +94,10 @@ def import_command(path: str, lang: str) -> None:
                 click.echo(_('%(sheet)s row %(row)d, column %(column)s, value "%(value)s": %(reason)s',
                              sheet=problem.sheet, row=problem.row, column=problem.column,
                              value=problem.value, reason=problem.reason))
+            if report.warnings:
+                click.echo(_("Warnings: %(n)d. Once the problems are fixed, these rows will be stored with "
+                             "an adjustment:", n=len(report.warnings)))
+                _echo_import_warnings(report.warnings)
             for notice in report.notices:
                 click.echo(notice)
             _fail(_("Problems found: %(n)d. Nothing was stored: fix them in the file, then import the whole "
@@ -98,9 +107,21 @@ def import_command(path: str, lang: str) -> None:
         for sheet, counts in report.counts.items():
             click.echo(_("%(sheet)s: %(created)d created, %(updated)d updated",
                          sheet=sheet, created=counts.created, updated=counts.updated))
+        if report.warnings:
+            click.echo(_("Warnings: %(n)d. These rows were stored with an adjustment:", n=len(report.warnings)))
+            _echo_import_warnings(report.warnings)
         for notice in report.notices:
             click.echo(notice)
         click.echo(_("Imported: everything is stored."))
+
+
+def _echo_import_warnings(warnings) -> None:
+    from flask_babel import gettext as _
+
+    for warning in warnings:
+        click.echo(_('Warning: %(sheet)s row %(row)d, column %(column)s, value "%(value)s": %(reason)s',
+                     sheet=warning.sheet, row=warning.row, column=warning.column, value=warning.value,
+                     reason=warning.reason))
 
 
 def _sync_search_after_import() -> None:

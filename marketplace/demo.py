@@ -182,11 +182,14 @@ LISTINGS: tuple[tuple, ...] = (
      "", "Quýt hồng Lai Vung cho Tết, trái đều, màu đỏ cam."),
     ("demo-l-quyt-hong-htx", "demo-htx-quyt-hong-lai-vung", "quýt", "hồng Lai Vung", 20, "tấn", 30000, 15, 75,
      ("QĐ-9006/UBND-OCOP",), (), "", "Quýt hồng OCOP 3 sao, đóng thùng 10 kg."),
-    ("demo-l-hoa-cuc", "demo-hq-hoa-kieng-tan-quy-dong", "hoa kiểng", "cúc mâm xôi", 3000, "chậu", 120000, 20, 60,
+    ("demo-l-hoa-cuc", "demo-hq-hoa-kieng-tan-quy-dong", "cúc mâm xôi", "", 3000, "chậu", 120000, 20, 60,
      (), (), "", "Cúc mâm xôi chậu lớn cho Tết, giao tận nơi trong tỉnh."),
-    ("demo-l-tra-sen", "demo-hq-sen-thap-muoi", "trà và bột sen", "", 500, "hộp", 85000, -30, 180,
+    ("demo-l-tra-sen", "demo-hq-sen-thap-muoi", "trà tim sen", "", 500, "hộp", 85000, -30, 180,
      ("QĐ-9003/UBND-OCOP",), (), "", "Trà tim sen Tháp Mười, hộp 100 g, sản phẩm OCOP 4 sao."),
-    ("demo-l-hat-sen", "demo-hq-sen-thap-muoi", "sen", "hạt sen tươi", 800, "kg", 90000, -2, 20, (), (), "",
+    # A product the catalogue does not know yet: kept as typed, on the staff queue (/staff/catalogue).
+    ("demo-l-mut-sen", "demo-hq-sen-thap-muoi", "Mứt sen non", "", 120, "hũ", 65000, 0, 90, (), (), "",
+     "Mứt hạt sen non sên đường phèn, hũ 500 g, làm mới năm nay."),
+    ("demo-l-hat-sen", "demo-hq-sen-thap-muoi", "hạt sen tươi", "", 800, "kg", 90000, -2, 20, (), (), "",
      "Hạt sen tươi bóc sẵn, giao mỗi sáng."),
     ("demo-l-nhan-ido", "demo-hq-nhan-phu-huu", "nhãn", "Ido", 6, "tấn", 22000, 7, 45, (), (), "",
      "Nhãn Ido cơm dày, hạt nhỏ."),
@@ -217,7 +220,7 @@ DEMAND: tuple[tuple, ...] = (
     ("demo-d-xoai-my", "demo-xuat-khau-sa-dec", "xoài", "cát Chu", 20, "tấn", "monthly", 5, 120, None, None,
      "", None, "US", "29905", "20 tấn xoài cát Chu có mã số vùng trồng đi Mỹ: cần mã vùng trồng và cơ sở đóng "
      "gói được phê duyệt cho thị trường Mỹ."),
-    ("demo-d-tra-sen", "demo-che-bien-go-cong", "trà và bột sen", "", 1000, "hộp", "monthly", 0, 120, 60000, 80000,
+    ("demo-d-tra-sen", "demo-che-bien-go-cong", "trà tim sen", "", 1000, "hộp", "monthly", 0, 120, 60000, 80000,
      "", 3, "", "28306", "Trà sen OCOP từ 3 sao cho kênh quà tặng."),
 )
 

@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 from marketplace.accounts.rules import PASSWORD_MIN_LENGTH, zalo_link
 from marketplace.numbers import editable_number
 from marketplace.products.units import price_unit
+from marketplace.vietnamese import fold
 
 ORG_KIND_LABELS = {
     "club": lazy_gettext("Farmer club"),
@@ -156,6 +157,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["editable"] = editable_number  # in form fields: reads back as the same number
 
     app.jinja_env.filters["fromjson"] = json.loads
+    app.jinja_env.filters["fold"] = fold
 
     @app.context_processor
     def user_context():

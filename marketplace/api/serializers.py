@@ -48,7 +48,8 @@ def listing_json(listing: Listing, today: date) -> dict:
     variety = listing.variety.name if listing.variety else listing.variety_text
     return {
         "id": listing.id, "ref": listing.ref, "product": listing.product.name_vi, "variety": variety,
-        "category": listing.product.category_code, "quantity": listing.quantity,
+        "product_text": listing.product_text, "in_catalogue": listing.product.in_catalogue,
+        "grade": listing.grade, "category": listing.product.category_code, "quantity": listing.quantity,
         "quantity_available": listing.quantity_available, "unit": listing.unit, "min_order": listing.min_order,
         "price_vnd": listing.price_vnd, "price_negotiable": listing.price_negotiable,
         "available_from": listing.available_from.isoformat(), "available_to": listing.available_to.isoformat(),
@@ -82,7 +83,9 @@ def demand_json(demand, today: date, *, show_buyer: bool) -> dict:
     variety = demand.variety.name if demand.variety else demand.variety_text
     return {
         "id": demand.id, "ref": demand.ref, "product": demand.product.name_vi, "variety": variety,
-        "category": demand.product.category_code, "quantity": demand.quantity, "unit": demand.unit,
+        "product_text": demand.product_text, "in_catalogue": demand.product.in_catalogue,
+        "grade": demand.grade, "category": demand.product.category_code, "quantity": demand.quantity,
+        "unit": demand.unit,
         "frequency": demand.frequency, "needed_from": demand.needed_from.isoformat(),
         "needed_to": demand.needed_to.isoformat(), "price_min_vnd": demand.price_min_vnd,
         "price_max_vnd": demand.price_max_vnd, "required_certificates": demand.certificate_list,

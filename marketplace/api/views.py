@@ -231,6 +231,7 @@ def create_demand(body: dict):
         raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."))
     data = demand_service.DemandInput(
         ref=_text(body.get("ref")) or None, product=_text(body.get("product")), variety=_text(body.get("variety")),
+        grade=_text(body.get("grade")),
         quantity=body.get("quantity"), unit=_text(body.get("unit")), frequency=_text(body.get("frequency")) or "once",
         needed_from=body.get("needed_from"), needed_to=body.get("needed_to"),
         commune_code=_text(body.get("commune_code")) or None, price_min_vnd=body.get("price_min_vnd"),

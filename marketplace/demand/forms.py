@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import Optional
 
 from marketplace.forms import choices, max_length, required
-from marketplace.listings.forms import MultiCheckboxField, unit_choices
+from marketplace.listings.forms import MultiCheckboxField, UnitField, unit_choices
 from marketplace.templating import FREQUENCY_LABELS
 
 
@@ -17,8 +17,8 @@ class DemandForm(FlaskForm):
                           render_kw={"list": "product-names", "autocomplete": "off"})
     variety = StringField(_l("Variety (when it matters)"), validators=[Optional(), max_length(120)])
     quantity = StringField(_l("Quantity"), validators=[required(), max_length(20)], render_kw={"inputmode": "decimal"})
-    unit = SelectField(_l("Unit"), choices=unit_choices(), default="kg",
-                       invalid_choice_message=_l("Choose a unit from the list (kg, tấn, trái…)."))
+    unit = UnitField(_l("Unit"), choices=unit_choices(), default="kg",
+                     invalid_choice_message=_l("Choose a unit from the list (kg, tấn, túi, thùng…)."))
     frequency = SelectField(_l("How often"), choices=choices(FREQUENCY_LABELS.items()), default="once")
     needed_from = StringField(_l("Needed from"), validators=[required(), max_length(10)], render_kw={"type": "date"})
     needed_to = StringField(_l("Needed until"), validators=[required(), max_length(10)], render_kw={"type": "date"})

@@ -24,8 +24,9 @@ class DemandPost(TimestampMixin, Base):
     product_text: Mapped[str] = mapped_column(String(120), default="")
     variety_id: Mapped[int | None] = mapped_column(ForeignKey("varieties.id"))
     variety_text: Mapped[str] = mapped_column(String(120), default="")
+    grade: Mapped[str] = mapped_column(String(60), default="", server_default="")  # "loại 1", "xuất khẩu"
     quantity: Mapped[float] = mapped_column(Quantity)
-    unit: Mapped[str] = mapped_column(String(10))
+    unit: Mapped[str] = mapped_column(String(40))  # a unit code, a weighed pack, or as typed
     frequency: Mapped[str] = mapped_column(String(10), default="once")
     needed_from: Mapped[date]
     needed_to: Mapped[date]

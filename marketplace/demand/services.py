@@ -18,7 +18,7 @@ from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.listings.models import Listing
 from marketplace.numbers import parse_decimal, parse_quantity, parse_vnd
 from marketplace.places.models import Commune
-from marketplace.products.services import find_variety, product_and_unit
+from marketplace.products.services import product_and_unit, product_of
 from marketplace.validation import FieldProblems
 from marketplace.vietnamese import clean
 
@@ -31,14 +31,13 @@ MESSAGES = {
     "window_order": _l("The end date must be on or after the start date."),
     "window_past": _l("The end date has passed: choose a date from today on."),
     "frequency_unknown": _l("Choose once, weekly, monthly or seasonal."),
-    "certificate_unknown": _l("Certificates can be VietGAP, GlobalGAP or organic."),
+    "certificate_unknown": _l("Certificates can be VietGAP, GlobalGAP, organic or OCOP."),
     "stars_range": _l("OCOP stars go from 1 to 5."),
     "too_long": _l("This text is too long."),
     "not_a_number": _l("Enter a number, e.g. 1500 or 2,5."),
     "not_a_price": _l("Enter a price in đồng, e.g. 38000 or 38k."),
     "not_a_date": _l("Enter a date as dd/mm/yyyy."),
-    "unknown_product": _l("We do not know this product yet. Choose one from the list, e.g. xoài, quýt, khóm."),
-    "unknown_unit": _l("Choose a unit from the list (kg, tấn, trái…)."),
+    "unit_unreadable": _l("Write the unit as a word or two, e.g. kg, túi, thùng 10 kg."),
     "unknown_commune": _l("Pick a commune or ward from the list."),
     "outside_window": _l("The delivery date must be within the buyer's needed dates."),
     "not_open": _l("This request is not open for offers."),
@@ -66,12 +65,17 @@ class DemandInput:
     export_market: str = ""
     quality_notes: str = ""
     ref: str | None = None
+    grade: str = ""
+    category: str | None = None  # where a product the catalogue lacks is kept (imports say it)
 
 
 def save_demand(db: Session, org: Organization, data: DemandInput, user: User | None, *, today: date,
-                demand: DemandPost | None = None) -> DemandPost:
+                demand: DemandPost | None = None, status: str | None = None) -> DemandPost:
+    # status: what the post becomes, as given (imports: "expired" for a request whose dates have
+    # passed); by default a new post opens and an existing one keeps its own.
     problems = FieldProblems(MESSAGES)
-    product, unit = product_and_unit(db, problems, data.product, data.unit)
+    choice, unit = product_and_unit(db, problems, data.product, data.unit, data.variety, data.grade,
+                                    category=data.category)
     quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
     price_min = problems.parse("price_min_vnd", data.price_min_vnd, parse_vnd, "not_a_price")
     price_max = problems.parse("price_max_vnd", data.price_max_vnd, parse_vnd, "not_a_price")
@@ -84,24 +88,28 @@ def save_demand(db: Session, org: Organization, data: DemandInput, user: User | 
         commune = db.get(Commune, str(data.commune_code).strip())
         if commune is None:
             problems.add("commune_code", "unknown_commune")
-    certificates = rules.split_certificates(data.required_certificates)
-    texts = {"variety": clean(data.variety), "product": clean(data.product),
+    certificates, stars = rules.read_required_certificates(rules.split_certificates(data.required_certificates),
+                                                           stars)
+    texts = {"variety": choice.variety_text if choice else clean(data.variety),
+             "grade": choice.grade if choice else clean(data.grade), "product": clean(data.product),
              "export_market": clean(data.export_market).upper(), "quality_notes": (data.quality_notes or "").strip(),
              "ref": data.ref or ""}  # ref: PostgreSQL refuses more than its column holds
     problems.merge(rules.check_demand(
         quantity=quantity, price_min=price_min, price_max=price_max, needed_from=needed_from,
         needed_to=needed_to, frequency=data.frequency or "once", certificates=certificates,
         min_ocop_stars=stars, texts=texts, today=today,
-        opening=demand is None or demand.status == "open"))
+        opening=(status or (demand.status if demand is not None else "open")) == "open"))
     problems.raise_if_any()
 
-    variety = find_variety(product, texts["variety"])
+    product = product_of(db, choice)  # a name the catalogue lacks is stored only now, all checks passed
     if demand is None:
         demand = DemandPost(organization=org, created_by=user, status="open")
+    if status:
+        demand.status = status
     demand.ref = data.ref or demand.ref
-    demand.product, demand.product_text, demand.variety = product, texts["product"], variety
-    demand.variety_text = texts["variety"]
-    demand.quantity, demand.unit, demand.frequency = quantity, unit.code, data.frequency or "once"
+    demand.product, demand.product_text, demand.variety = product, texts["product"], choice.variety
+    demand.variety_text, demand.grade = texts["variety"], texts["grade"]
+    demand.quantity, demand.unit, demand.frequency = quantity, unit, data.frequency or "once"
     demand.needed_from, demand.needed_to = needed_from, needed_to
     demand.delivery_commune = commune
     demand.price_min_vnd, demand.price_max_vnd = price_min, price_max

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -23,6 +24,19 @@ def unit_choices():
     return choices([(code, unit.name_vi) for code, unit in UNITS.items()])
 
 
+class UnitField(SelectField):
+    """The unit list, plus whatever unit the record already has (an import may have kept
+    "thùng 10 kg" or a unit typed as written): editing must not refuse or lose it."""
+
+    def process_data(self, value) -> None:
+        super().process_data(value)
+        if self.data and self.data not in self._values():
+            self.choices = [*self.choices, SelectChoice(self.data, self.data)]
+
+    def _values(self) -> set[str]:
+        return {choice.value for choice in self.choices}
+
+
 FOREIGN_CREDENTIAL = MESSAGES["foreign_credential"]
 
 
@@ -35,8 +49,8 @@ class ListingForm(FlaskForm):
     quantity = StringField(_l("Quantity for sale"), validators=[required(), max_length(20)],
                            render_kw={"inputmode": "decimal"})
     # WTForms has no Vietnamese: its own "Not a valid choice." would show in English.
-    unit = SelectField(_l("Unit"), choices=unit_choices(), default="kg",
-                       invalid_choice_message=MESSAGES["unknown_unit"])
+    unit = UnitField(_l("Unit"), choices=unit_choices(), default="kg",
+                     invalid_choice_message=_l("Choose a unit from the list (kg, tấn, túi, thùng…)."))
     min_order = StringField(_l("Minimum order"), validators=[Optional(), max_length(20)],
                             render_kw={"inputmode": "decimal"})
     price_vnd = StringField(_l("Price in đồng, per kg or per unit"), validators=[Optional(), max_length(20)],

@@ -38,7 +38,7 @@ class Listing(TimestampMixin, Base):
     quantity: Mapped[float] = mapped_column(Quantity)
     # What is left to sell; orders reserve from it with a conditional UPDATE (never below 0).
     quantity_available: Mapped[float] = mapped_column(Quantity)
-    unit: Mapped[str] = mapped_column(String(10))
+    unit: Mapped[str] = mapped_column(String(40))  # a unit code, a weighed pack ("thùng 10 kg"), or as typed
     min_order: Mapped[float | None] = mapped_column(Quantity)
     price_vnd: Mapped[int | None] = mapped_column(BigInteger)  # per unit, whole đồng; None with price_negotiable
     price_negotiable: Mapped[bool] = mapped_column(default=False)

@@ -17,7 +17,7 @@ from marketplace.errors import NotFound, ValidationError
 from marketplace.listings import rules
 from marketplace.listings.models import Listing
 from marketplace.numbers import parse_quantity, parse_vnd
-from marketplace.products.services import find_variety, product_and_unit
+from marketplace.products.services import product_and_unit, product_of
 from marketplace.validation import FieldProblems
 from marketplace.vietnamese import clean
 
@@ -34,8 +34,7 @@ MESSAGES = {
     "not_a_number": _l("Enter a number, e.g. 1500 or 2,5."),
     "not_a_price": _l("Enter a price in đồng, e.g. 38000 or 38k."),
     "not_a_date": _l("Enter a date as dd/mm/yyyy."),
-    "unknown_product": _l("We do not know this product yet. Choose one from the list, e.g. xoài, quýt, khóm."),
-    "unknown_unit": _l("Choose a unit from the list (kg, tấn, trái…)."),
+    "unit_unreadable": _l("Write the unit as a word or two, e.g. kg, túi, thùng 10 kg."),
     "foreign_credential": _l("Choose only your own organisation's certificates and codes."),
     "below_ordered": _l("Buyers have already ordered more than that."),
     "status_change": _l("That change is not possible from the listing's current status."),
@@ -62,19 +61,22 @@ class ListingInput:
     certificate_ids: list[int] = field(default_factory=list)
     planting_code_ids: list[int] = field(default_factory=list)
     ref: str | None = None
+    category: str | None = None  # where a product the catalogue lacks is kept (imports say it)
 
 
 def save_listing(db: Session, org: Organization, data: ListingInput, user: User | None, *, today: date,
                  listing: Listing | None = None, publish: bool = False) -> Listing:
     """Create or update a listing; every problem is reported at once, nothing is half-saved."""
     problems = FieldProblems(MESSAGES)
-    product, unit = product_and_unit(db, problems, data.product, data.unit)
+    choice, unit = product_and_unit(db, problems, data.product, data.unit, data.variety, data.grade,
+                                    category=data.category)
     quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
     min_order = problems.parse("min_order", data.min_order, parse_quantity, "not_a_number")
     price = problems.parse("price_vnd", data.price_vnd, parse_vnd, "not_a_price")
     available_from = problems.parse("available_from", data.available_from, parse_date, "not_a_date")
     available_to = problems.parse("available_to", data.available_to, parse_date, "not_a_date")
-    texts = {"variety": clean(data.variety), "grade": clean(data.grade), "delivery_area": clean(data.delivery_area),
+    texts = {"variety": choice.variety_text if choice else clean(data.variety),
+             "grade": choice.grade if choice else clean(data.grade), "delivery_area": clean(data.delivery_area),
              "description": (data.description or "").strip(), "producer_name": clean(data.producer_name),
              "product": clean(data.product), "ref": data.ref or ""}  # ref: PostgreSQL refuses > 60
     checked = rules.check_listing(
@@ -91,14 +93,14 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
         problems.add("quantity", "below_ordered")
     problems.raise_if_any()
 
-    variety = find_variety(product, texts["variety"])  # may load varieties: before the listing is added
+    product = product_of(db, choice)  # a name the catalogue lacks is stored only now, all checks passed
     if listing is None:
         listing = Listing(organization=org, created_by=user, status="draft")
     listing.ref = data.ref or listing.ref
     listing.product, listing.product_text = product, texts["product"]
-    listing.variety = variety
+    listing.variety = choice.variety
     listing.variety_text = texts["variety"]
-    listing.grade, listing.unit = texts["grade"], unit.code
+    listing.grade, listing.unit = texts["grade"], unit
     listing.quantity, listing.quantity_available = quantity, quantity - reserved
     listing.min_order = min_order
     listing.price_vnd = price

@@ -132,6 +132,14 @@ SUPPLY: tuple[Supply, ...] = (
            trap="growing-area code ends in 12 days"),
     Supply("L15-since-last-month", "xoài", "xoai", "cát Chu", "cát Chu", days=(-40, 30), quantity=6_000,
            credentials=(VIETGAP, *US_CODES), trap="on sale since before a request's window passed"),
+    # Named the way clubs write them: the variety (and a grade) inside the product phrase.
+    Supply("L16-catchu-phrase", "Xoài cát Chu loại 1", "xoai", "", "cát Chu", credentials=(VIETGAP, *US_CODES),
+           trap="variety and grade written in the product, no variety given"),
+    Supply("L17-hoaloc-phrase", "xoai cat hoa loc", "xoai", "", "cát Hòa Lộc", credentials=(VIETGAP, *US_CODES),
+           trap="the other variety, inside a product phrase typed without accents"),
+    # A product the catalogue lacks: kept as typed, matched by its own name.
+    Supply("L50-typed-name", "Khô cá sặc rằn Tháp Mười", "typed:kho ca sac ran", quantity=800, price=180_000,
+           credentials=(VIETGAP,), trap="a product the catalogue lacks"),
     # Look-alike names: dứa (pineapple, also khóm and thơm), dừa (coconut), dưa hấu (watermelon).
     Supply("L20-khom-queen", "khóm", "thom", "Queen", "Queen", quantity=20_000, price=12_000,
            credentials=(VIETGAP,), trap="pineapple sold as khóm"),
@@ -162,22 +170,24 @@ SUPPLY: tuple[Supply, ...] = (
 
 NEEDS: tuple[Need, ...] = (
     Need("D01-export-us", "exporter", "xoài", "xoai",
-         frozenset({"L01-catchu-us-cn", "L02-catchu-typed-plain", "L15-since-last-month"}),
+         frozenset({"L01-catchu-us-cn", "L02-catchu-typed-plain", "L15-since-last-month", "L16-catchu-phrase"}),
          "cát Chu", "cát Chu", quantity=20, certificates=("vietgap",), planting_code=True, market="US"),
     Need("D02-supermarket-vietgap", "supermarket", "xoài", "xoai",
          frozenset({"L01-catchu-us-cn", "L02-catchu-typed-plain", "L03-code-suspended", "L04-china-only",
-                    "L12-code-pending", "L13-no-packing-house", "L14-code-lapses", "L15-since-last-month"}),
+                    "L12-code-pending", "L13-no-packing-house", "L14-code-lapses", "L15-since-last-month",
+                    "L16-catchu-phrase"}),
          "cat chu", "cát Chu", quantity=5, certificates=("vietgap",)),
     Need("D03-any-mango-with-code", "trader", "trái xoài", "xoai",
          frozenset({"L01-catchu-us-cn", "L02-catchu-typed-plain", "L04-china-only", "L05-vietgap-expired",
-                    "L06-vietgap-lapses", "L07-hoa-loc", "L13-no-packing-house", "L15-since-last-month"}),
+                    "L06-vietgap-lapses", "L07-hoa-loc", "L13-no-packing-house", "L15-since-last-month",
+                    "L16-catchu-phrase", "L17-hoaloc-phrase"}),
          quantity=10, days=(0, 20), planting_code=True),
     Need("D04-export-cn", "exporter", "xoài", "xoai", frozenset({"L01-catchu-us-cn", "L04-china-only"}),
          "cát Chu", "cát Chu", quantity=10, market="CN"),
     Need("D05-later-window", "supermarket", "xoài", "xoai",
          frozenset({"L01-catchu-us-cn", "L02-catchu-typed-plain", "L03-code-suspended", "L04-china-only",
                     "L09-later", "L12-code-pending", "L13-no-packing-house", "L14-code-lapses",
-                    "L15-since-last-month"}),
+                    "L15-since-last-month", "L16-catchu-phrase"}),
          "cát Chu", "cát Chu", quantity=5, days=(20, 45), certificates=("vietgap",)),
     Need("D06-window-passed", "trader", "xoài", "xoai", frozenset(), quantity=5, days=(-30, -5)),
     Need("D07-pineapple-vietgap", "supermarket", "dứa", "thom", frozenset({"L20-khom-queen"}), quantity=10,
@@ -194,6 +204,14 @@ NEEDS: tuple[Need, ...] = (
          "hồng Lai Vung", quantity=1_500, unit="kg"),
     Need("D14-quyt-2-tan", "trader", "quýt", "quyt", frozenset({"L40-quyt-tan-min-1", "L41-quyt-kg-min-2000"}),
          "quýt hồng", "hồng Lai Vung", quantity=2, unit="tấn"),
+    # Requests named by phrase: the variety in the product, no variety given.
+    Need("D15-catchu-phrase", "supermarket", "xoài cát Chu", "xoai",
+         frozenset({"L01-catchu-us-cn", "L02-catchu-typed-plain", "L03-code-suspended", "L04-china-only",
+                    "L12-code-pending", "L13-no-packing-house", "L14-code-lapses", "L15-since-last-month",
+                    "L16-catchu-phrase"}),
+         variety_is="cát Chu", quantity=5, certificates=("vietgap",)),
+    Need("D16-typed-name", "trader", "kho ca sac ran thap muoi", "typed:kho ca sac ran",
+         frozenset({"L50-typed-name"}), quantity=100, unit="kg"),
 )
 
 

@@ -20,7 +20,7 @@ from marketplace.matching.rules import Credential, DemandFacts, ListingFacts
 from marketplace.matching.scoring import reply_score
 from marketplace.places.models import Commune
 from marketplace.products.models import Variety
-from marketplace.products.units import UNITS
+from marketplace.products.units import parse_unit
 from marketplace.vietnamese import fold
 
 ACTIVE_DAYS = 14  # a seller nobody asked yet, who updated a listing or made an offer this recently, is responsive
@@ -39,8 +39,11 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in fold(text).split() if len(w) > 1 and w not in STOP_WORDS)
 
 
+@lru_cache(maxsize=1_024)
 def _kg(unit: str) -> float | None:
-    found = UNITS.get(unit)
+    """Kilograms in one unit: known units, weighed packs ("thùng 10 kg"); None for a unit
+    kept as typed or a count."""
+    found = parse_unit(unit)
     return found.kg if found else None
 
 

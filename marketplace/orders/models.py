@@ -34,10 +34,10 @@ class Order(TimestampMixin, Base):
     live_offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"), unique=True)
     title: Mapped[str] = mapped_column(String(250))
     quantity: Mapped[float] = mapped_column(Quantity)
-    unit: Mapped[str] = mapped_column(String(10))
+    unit: Mapped[str] = mapped_column(String(40))
     reserved_quantity: Mapped[float] = mapped_column(Quantity, default=0)
     unit_price_vnd: Mapped[int] = mapped_column(BigInteger)
-    price_unit: Mapped[str] = mapped_column(String(10))  # what the price is per: kg, or the unit itself
+    price_unit: Mapped[str] = mapped_column(String(40))  # what the price is per: kg, or the unit itself
     amount_vnd: Mapped[int] = mapped_column(BigInteger)
     payment_option: Mapped[str] = mapped_column(String(10), default="full")  # full | deposit
     amount_paid_vnd: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -31,7 +31,7 @@ from marketplace.numbers import parse_quantity, parse_vnd
 from marketplace.orders import rules
 from marketplace.orders.models import BankAccount, Order, OrderEvent, Payment
 from marketplace.problems import Problems
-from marketplace.products.units import UNITS, price_unit
+from marketplace.products.units import parse_unit, price_unit
 from marketplace.search import outbox
 from marketplace.validation import FieldProblems
 
@@ -202,7 +202,7 @@ def _not_reserved(db: Session, listing_id: int, unit: str, today: date) -> None:
 
 
 def _kg_of(unit_code: str) -> float | None:
-    unit = UNITS.get(unit_code)
+    unit = parse_unit(unit_code)  # weighed packs too ("thùng 10 kg"); None when kept as typed
     return unit.kg if unit is not None else None
 
 
@@ -267,7 +267,7 @@ def order_from_offer(db: Session, offer: Offer, user: User, *, today: date, note
 def _convert(quantity: float, from_unit: str, to_unit: str) -> float | None:
     if from_unit == to_unit:
         return quantity
-    a, b = UNITS.get(from_unit), UNITS.get(to_unit)
+    a, b = parse_unit(from_unit), parse_unit(to_unit)
     if a is None or b is None or a.kg is None or b.kg is None:
         return None
     return round(quantity * a.kg / b.kg, 3)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.db import Base
@@ -30,6 +30,9 @@ class Product(Base):
     # Other names people use for it, ";"-separated, e.g. "thơm;khóm" for dứa.
     synonyms: Mapped[str] = mapped_column(Text, default="")
     default_unit: Mapped[str] = mapped_column(String(20), default="kg")
+    # False for a name people typed that the catalogue did not know: kept as typed (name_vi),
+    # listed and requested like any product, and queued for staff to map or adopt.
+    in_catalogue: Mapped[bool] = mapped_column(default=True, server_default=true(), index=True)
 
     category: Mapped[Category] = relationship(back_populates="products")
     varieties: Mapped[list[Variety]] = relationship(

@@ -1,14 +1,19 @@
-"""Loading the taxonomy and finding products by what people type."""
+"""Loading the taxonomy, and reading products and units as people type them (keeping what the
+catalogue lacks as typed, for staff to map)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import hashlib
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.products.models import Category, Product, Variety
-from marketplace.products.rules import ProductNames, resolve_product
+from marketplace.products.phrases import Catalogue, guess_category, product_entry, read_phrase
 from marketplace.products.taxonomy import CATEGORIES, PRODUCTS
-from marketplace.products.units import Unit, parse_unit
+from marketplace.products.units import parse_unit
 from marketplace.vietnamese import clean, fold, slugify
 
 
@@ -59,15 +64,47 @@ def categories_with_products(db: Session) -> list[Category]:
     return list(db.scalars(stmt))
 
 
-def product_names(product: Product) -> ProductNames:
-    return ProductNames(product.id, (product.name_vi, product.name_en, *product.synonym_list))
+def catalogue(db: Session) -> Catalogue:
+    """Every product's and variety's names, read once per session until a product changes."""
+    cached = db.info.get(_CATALOGUE_KEY)
+    if cached is None:
+        products = db.scalars(select(Product).options(selectinload(Product.varieties)).order_by(Product.id))
+        cached = Catalogue(tuple(
+            product_entry(p.id, p.category_code, (p.name_vi, p.name_en, *p.synonym_list),
+                          ((v.id, v.name, v.synonym_list) for v in p.varieties), in_catalogue=p.in_catalogue)
+            for p in products))
+        db.info[_CATALOGUE_KEY] = cached
+    return cached
+
+
+_CATALOGUE_KEY = "products.catalogue"
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_catalogue(db: Session, _flush_context, _instances) -> None:
+    """A product or variety added, renamed or removed: read the catalogue afresh next time."""
+    if _CATALOGUE_KEY in db.info and any(isinstance(o, Product | Variety)
+                                         for o in (*db.new, *db.dirty, *db.deleted)):
+        del db.info[_CATALOGUE_KEY]
+
+
+def forget_catalogue(db: Session) -> None:
+    """For bulk statements the flush does not see (a product deleted by id)."""
+    db.info.pop(_CATALOGUE_KEY, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_catalogue_after_rollback(db: Session) -> None:
+    db.info.pop(_CATALOGUE_KEY, None)
 
 
 def find_product(db: Session, text: str) -> Product | None:
-    """The product meant by free text ("trái khóm", "Dứa", "pineapple"), or None."""
-    products = list(db.scalars(select(Product)))
-    product_id = resolve_product(text, (product_names(p) for p in products))
-    return db.get(Product, product_id) if product_id else None
+    """The product meant by free text ("trái khóm", "Xoài cát Chu", "pineapple"), or None.
+
+    A name kept as typed (not yet in the catalogue) counts: it is the product people chose.
+    """
+    reading = read_phrase(text, catalogue(db))
+    return db.get(Product, reading.product_id) if reading.product_id else None
 
 
 def find_variety(product: Product | None, text: str) -> Variety | None:
@@ -81,15 +118,94 @@ def find_variety(product: Product | None, text: str) -> Variety | None:
     return None
 
 
-def product_and_unit(db: Session, problems, product_text: str, unit_text: str) -> tuple[Product | None, Unit | None]:
-    """The product and unit a form or row names, recording "required", "unknown_product" and
-    "unknown_unit" problems (listings, demand and imports read them the same way)."""
-    product = find_product(db, product_text) if clean(product_text) else None
+@dataclass(frozen=True)
+class ProductChoice:
+    """What a listing or request names: a catalogue product (or a name it lacks, with the
+    category it will be kept in), its variety and grade. Nothing is stored until `product_of`."""
+
+    product: Product | None  # None: the catalogue lacks it; `name` is kept as typed
+    name: str
+    category: str
+    variety: Variety | None
+    variety_text: str
+    grade: str
+
+    @property
+    def kept_as_typed(self) -> bool:
+        return self.product is None or not self.product.in_catalogue
+
+
+def choose_product(db: Session, product_text: str, variety_text: str = "", grade_text: str = "", *,
+                   category: str | None = None) -> ProductChoice | None:
+    """Read a product phrase and variety as typed. None: nothing was typed."""
+    if not clean(product_text):
+        return None
+    known = catalogue(db)
+    reading = read_phrase(product_text, known, variety_text=variety_text)
+    grade = ", ".join(g for g in dict.fromkeys((clean(grade_text), reading.grade)) if g)
+    if reading.product_id is not None:
+        product = db.get(Product, reading.product_id)
+        variety = db.get(Variety, reading.variety_id) if reading.variety_id else None
+        return ProductChoice(product, product.name_vi, product.category_code, variety, reading.variety_text, grade)
+    name = (reading.name or clean(product_text))[:120]
+    if category is None or db.get(Category, category) is None:
+        category = guess_category(name, known, OTHER_CATEGORY)
+    return ProductChoice(None, name, category, None, reading.variety_text, grade)
+
+
+def product_of(db: Session, choice: ProductChoice) -> Product:
+    """The chosen product; a name the catalogue lacks becomes a product of its own, one per
+    name whoever typed it, marked not in the catalogue (staff map or adopt it)."""
+    if choice.product is not None:
+        return choice.product
+    # Accents kept: "dưa" and an accent-free "dua" are different names for staff to map.
+    base = "typed-" + "-".join(clean(choice.name).lower().split())
+    slug = base if len(base) <= _SLUG_LENGTH else (
+        f"{base[:_SLUG_LENGTH - 9]}-{hashlib.blake2s(base.encode(), digest_size=4).hexdigest()}")
+    product = db.scalar(select(Product).where(Product.slug == slug))
+    if product is None:
+        product = Product(slug=slug, category_code=choice.category, name_vi=choice.name, name_en=choice.name,
+                          synonyms="", default_unit="kg", in_catalogue=False)
+        db.add(product)
+        db.flush()
+    return product
+
+
+OTHER_CATEGORY = "other"
+_SLUG_LENGTH = 80
+
+
+def read_unit(text: str | None) -> tuple[str, bool]:
+    """The unit to store for what was typed: a known unit's code (or a weighed pack such as
+    "thùng 10 kg"), else the text as typed, cleaned ("" when it cannot be a unit: no letter,
+    symbols, too long); and whether it was known."""
+    unit = parse_unit(text)
+    if unit is not None:
+        return unit.code, True
+    typed = clean(text).lower()
+    return (typed if _UNIT_AS_TYPED.fullmatch(typed) else ""), False
+
+
+MAX_UNIT_LENGTH = 40
+# A word or two people write for a unit ("bịch", "cần xé", "lố 12 trái"): letters and digits, a few
+# separators, at least one letter; not a sentence and not a stray ['kg'].
+_UNIT_AS_TYPED = re.compile(rf"(?=.*[^\W\d_])[\w][\w .,/()-]{{0,{MAX_UNIT_LENGTH - 1}}}")
+
+
+def product_and_unit(db: Session, problems, product_text: str, unit_text: str, variety_text: str = "",
+                     grade_text: str = "", *, category: str | None = None) -> tuple[ProductChoice | None, str]:
+    """The product and unit a form or row names. Nothing real is refused: an unknown product
+    or unit is kept as typed. Records "required" when no product or unit was given, and
+    "unit_unreadable" for a unit that cannot be one (listings, demand and imports read them the
+    same way)."""
     if not clean(product_text):
         problems.add("product", "required")
-    elif product is None:
-        problems.add("product", "unknown_product")
-    unit = parse_unit(unit_text)
-    if unit is None:
-        problems.add("unit", "unknown_unit")
-    return product, unit
+        choice = None
+    else:
+        choice = choose_product(db, product_text, variety_text, grade_text, category=category)
+    unit, _known = read_unit(unit_text)
+    if not clean(unit_text):
+        problems.add("unit", "required")
+    elif not unit:
+        problems.add("unit", "unit_unreadable")
+    return choice, unit

@@ -43,6 +43,10 @@ EXPECTED: dict[str, str] = {
     "matching.read_all": "user",
     "accounts.create_organization": "user",
     "admin.dashboard": "staff",
+    "catalogue.queue": "staff",
+    "catalogue.map_name": "staff",
+    "catalogue.adopt_name": "staff",
+    "catalogue.map_unit": "staff",
     "credentials.manage": "org_seller_or_staff",
     "credentials.add_certificate": "org_seller",
     "credentials.add_code": "org_seller",
@@ -193,7 +197,8 @@ def _sample_objects(session, club, buyer_org) -> dict:
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": 999999, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
             "key": "missing", "size": "card", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
-            "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id}
+            "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
+            "product_id": 999999}
 
 
 def _sample_order(session, club, buyer_org, listing):

@@ -219,11 +219,10 @@ BAD_BODIES = [
     ({"price_max_vnd": 10 ** 11}, {"price_max_vnd"}),
     ({"price_min_vnd": "abc"}, {"price_min_vnd"}),
     ({"price_min_vnd": 38000.5}, {"price_min_vnd"}),
-    ({"unit": "thùng"}, {"unit"}),
+    ({"unit": "1234"}, {"unit"}),
     ({"unit": ""}, {"unit"}),
     ({"unit": ["kg"]}, {"unit"}),
     ({"product": ""}, {"product"}),
-    ({"product": "máy cày"}, {"product"}),
     ({"product": "x" * 500}, {"product"}),
     ({"frequency": "daily"}, {"frequency"}),
     ({"required_certificates": ["haccp"]}, {"required_certificates"}),
@@ -238,7 +237,7 @@ BAD_BODIES = [
     ({"ref": "R" * 61}, {"ref"}),
     ({"quantity": -5, "needed_from": (TODAY + timedelta(days=20)).isoformat(),
       "needed_to": (TODAY + timedelta(days=10)).isoformat(), "price_min_vnd": 50000, "price_max_vnd": 45000,
-      "unit": "thùng", "quality_notes": "x" * 5000},
+      "unit": "#?", "quality_notes": "x" * 5000},
      {"quantity", "needed_to", "price_max_vnd", "unit", "quality_notes"}),
 ]
 
@@ -263,7 +262,7 @@ def test_mistakes_are_422_with_a_message_per_field(app, client, buyer_token, ove
      "needed_to", "The end date must be on or after the start date."),
     ({"price_min_vnd": 50000, "price_max_vnd": 45000}, "price_max_vnd",
      "The lowest price cannot be above the highest price."),
-    ({"unit": "thùng"}, "unit", "Choose a unit from the list (kg, tấn, trái…)."),
+    ({"unit": "[kg]"}, "unit", "Write the unit as a word or two, e.g. kg, túi, thùng 10 kg."),
     ({"quality_notes": "x" * 5000}, "quality_notes", "This text is too long."),
 ])
 def test_messages_say_what_is_wrong(client, buyer_token, overrides, field, message):
