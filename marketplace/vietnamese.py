@@ -12,6 +12,7 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def nfc(text: str) -> str:
@@ -43,13 +44,13 @@ def fold(text: str) -> str:
 
 
 def clean(text: str | None) -> str:
-    """NFC, trimmed, inner white space collapsed: how free text is stored."""
+    """NFC, trimmed, inner white space collapsed, control characters dropped (PostgreSQL
+    refuses NUL): how one-line free text is stored."""
     if text is None:
         return ""
-    return _SPACES.sub(" ", nfc(text)).strip()
+    return _SPACES.sub(" ", _CONTROL.sub("", nfc(text))).strip()
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_message(text: str | None) -> str:

@@ -50,7 +50,12 @@ def typed_names(db: Session) -> list[TypedName]:
                                .where(Product.in_catalogue.is_(False)).group_by(DemandPost.product_id)).all())
     products = db.scalars(select(Product).where(Product.in_catalogue.is_(False)))
     names = [TypedName(p, listings.get(p.id, 0), requests.get(p.id, 0)) for p in products]
-    return sorted(names, key=lambda n: (-(n.listings + n.requests), fold(n.product.name_vi)))
+    # A name nothing uses any more (its draft deleted, its listing re-typed) waits for nobody.
+    names = [n for n in names if n.listings or n.requests]
+    return sorted(names, key=lambda n: (-(n.listings + n.requests), fold(n.product.name_vi)))[:QUEUE_LENGTH]
+
+
+QUEUE_LENGTH = 200  # the most used first; the rest follow as these are mapped
 
 
 def typed_units(db: Session) -> list[TypedUnit]:
@@ -88,8 +93,9 @@ def map_name(db: Session, typed: Product, phrase: str) -> Product:
     for model in (Certificate, PlantingCode):  # papers whose product was read as the typed name
         db.execute(update(model).where(model.product_id == typed.id).values(product_id=target.id))
     owner = variety if variety is not None else target
-    owner.synonyms = _with_synonym(owner.synonyms, typed.name_vi, [target.name_vi, *(
-        [variety.name] if variety is not None else [])])
+    if _names_one_product(db, typed.name_vi, target):
+        owner.staff_synonyms = _with_synonym(owner.staff_synonyms or "", typed.name_vi, [
+            target.name_vi, *target.synonym_list, *([variety.name, *variety.synonym_list] if variety else [])])
     db.expunge(typed)  # its records now point elsewhere: delete the row without loading them
     db.execute(delete(Product).where(Product.id == typed.id))
     forget_catalogue(db)
@@ -100,6 +106,18 @@ def map_name(db: Session, typed: Product, phrase: str) -> Product:
 
 
 _KIND = {Listing: "listing", DemandPost: "demand"}
+
+
+def _names_one_product(db: Session, name: str, target: Product) -> bool:
+    """Whether a typed name may become a synonym: not a word that begins other products' names
+    ("Cá" mapped to cá tra must not make every "cá …" cá tra), and not another product's name."""
+    head = fold(name)
+    for product in db.scalars(select(Product).where(Product.in_catalogue.is_(True), Product.id != target.id)):
+        for other in (product.name_vi, product.name_en, *product.synonym_list):
+            folded = fold(other)
+            if folded == head or folded.startswith(head + " "):
+                return False
+    return True
 
 
 def _with_synonym(synonyms: str, name: str, names: list[str]) -> str:
@@ -128,12 +146,14 @@ def adopt_name(db: Session, typed: Product, data: Adoption) -> Product:
         fields["category"] = [str(_l("Choose a category."))]
     slug = slugify(name_vi)[:80]
     clash = db.scalar(select(Product).where(Product.slug == slug, Product.id != typed.id))
+    if name_vi and clash is None:
+        clash = _answered_by_another(db, [name_vi, *_split_names(data.synonyms)], typed)
     if name_vi and clash is not None:
         fields["name_vi"] = [str(_l("The catalogue already has %(name)s: map the name to it instead.",
                                     name=clash.name_vi))]
     if fields:
         raise ValidationError(str(_l("Some fields need attention.")), fields=fields)
-    synonyms = [clean(s).lower() for s in data.synonyms.replace(",", ";").split(";") if clean(s)]
+    synonyms = _split_names(data.synonyms)
     if fold(typed.name_vi) != fold(name_vi):
         synonyms.append(typed.name_vi)
     typed.slug, typed.name_vi, typed.name_en = slug, name_vi, name_en or name_vi
@@ -143,8 +163,25 @@ def adopt_name(db: Session, typed: Product, data: Adoption) -> Product:
     return typed
 
 
+def _split_names(text: str) -> list[str]:
+    return [clean(s).lower() for s in text.replace(",", ";").split(";") if clean(s)]
+
+
+def _answered_by_another(db: Session, names: list[str], typed: Product) -> Product | None:
+    """A catalogue product that one of these names already reads as, whole (adopting "Khóm"
+    would make a second pineapple, and every later "khóm" a tie)."""
+    for name in names:
+        choice = choose_product(db, name)
+        if (choice is not None and choice.product is not None and choice.product.id != typed.id
+                and choice.product.in_catalogue and not choice.variety_text):
+            return choice.product
+    return None
+
+
 def map_unit(db: Session, typed_unit: str, unit_text: str) -> str:
     """Rewrite a typed unit as a known one (quantities are not converted: "bịch" → "túi")."""
+    if parse_unit(typed_unit) is not None:  # never rewrite a known unit ("kg" → "tấn" would be 1000×)
+        raise NotFound(str(_l("That unit is not waiting to be mapped.")))
     unit, known = read_unit(unit_text)
     if not known:
         message = str(_l("Choose a unit we know, e.g. kg, túi, thùng 10 kg."))

@@ -90,6 +90,8 @@ def map_unit():
         return _render_queue(422, {("unit", typed_unit): form})
     try:
         unit = catalogue.map_unit(db.session, typed_unit, form.unit.data)
+    except NotFound:
+        abort(404)
     except ValidationError as error:
         form.unit.errors = list(error.fields.get("unit", [error.message]))
         return _render_queue(422, {("unit", typed_unit): form})

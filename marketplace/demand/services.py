@@ -38,6 +38,7 @@ MESSAGES = {
     "not_a_price": _l("Enter a price in đồng, e.g. 38000 or 38k."),
     "not_a_date": _l("Enter a date as dd/mm/yyyy."),
     "unit_unreadable": _l("Write the unit as a word or two, e.g. kg, túi, thùng 10 kg."),
+    "product_unreadable": _l("Write the product in words, e.g. xoài cát Chu."),
     "unknown_commune": _l("Pick a commune or ward from the list."),
     "outside_window": _l("The delivery date must be within the buyer's needed dates."),
     "not_open": _l("This request is not open for offers."),

@@ -12,6 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.forms import choices, max_length, required
 from marketplace.listings.services import MESSAGES
+from marketplace.products.services import read_unit
 from marketplace.products.units import UNITS
 
 
@@ -25,13 +26,25 @@ def unit_choices():
 
 
 class UnitField(SelectField):
-    """The unit list, plus whatever unit the record already has (an import may have kept
-    "thùng 10 kg" or a unit typed as written): editing must not refuse or lose it."""
+    """The unit list, plus the unit the record already has or the form sent back: an import may
+    have kept "thùng 10 kg" or a unit as typed ("bịch"), and editing must neither refuse nor lose
+    it. Anything that can be a unit is accepted; the service reads it like any other."""
 
     def process_data(self, value) -> None:
         super().process_data(value)
-        if self.data and self.data not in self._values():
-            self.choices = [*self.choices, SelectChoice(self.data, self.data)]
+        self._offer(self.data)
+
+    def pre_validate(self, form) -> None:
+        if self.data in self._values():
+            return
+        unit, _known = read_unit(self.data)
+        if not unit:
+            super().pre_validate(form)
+        self._offer(self.data)
+
+    def _offer(self, value) -> None:
+        if value and value not in self._values():
+            self.choices = [*self.choices, SelectChoice(value, value)]
 
     def _values(self) -> set[str]:
         return {choice.value for choice in self.choices}

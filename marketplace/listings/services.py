@@ -35,6 +35,7 @@ MESSAGES = {
     "not_a_price": _l("Enter a price in đồng, e.g. 38000 or 38k."),
     "not_a_date": _l("Enter a date as dd/mm/yyyy."),
     "unit_unreadable": _l("Write the unit as a word or two, e.g. kg, túi, thùng 10 kg."),
+    "product_unreadable": _l("Write the product in words, e.g. xoài cát Chu."),
     "foreign_credential": _l("Choose only your own organisation's certificates and codes."),
     "below_ordered": _l("Buyers have already ordered more than that."),
     "status_change": _l("That change is not possible from the listing's current status."),

@@ -27,8 +27,11 @@ class Product(Base):
     category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
     name_vi: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
-    # Other names people use for it, ";"-separated, e.g. "thơm;khóm" for dứa.
+    # Other names people use for it, ";"-separated, e.g. "thơm;khóm" for dứa (from the taxonomy).
     synonyms: Mapped[str] = mapped_column(Text, default="")
+    # Names people typed that staff mapped to it: kept apart, so that reloading the taxonomy
+    # (which rewrites `synonyms`) never undoes a mapping.
+    staff_synonyms: Mapped[str] = mapped_column(Text, default="", server_default="")
     default_unit: Mapped[str] = mapped_column(String(20), default="kg")
     # False for a name people typed that the catalogue did not know: kept as typed (name_vi),
     # listed and requested like any product, and queued for staff to map or adopt.
@@ -41,7 +44,8 @@ class Product(Base):
 
     @property
     def synonym_list(self) -> list[str]:
-        return [s for s in self.synonyms.split(";") if s]
+        """Every other name: the taxonomy's, then the ones staff mapped."""
+        return [s for s in f"{self.synonyms};{self.staff_synonyms or ''}".split(";") if s]
 
 
 class Variety(Base):
@@ -53,6 +57,7 @@ class Variety(Base):
     slug: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(120))  # "cát Chu"
     synonyms: Mapped[str] = mapped_column(Text, default="")
+    staff_synonyms: Mapped[str] = mapped_column(Text, default="", server_default="")  # as on Product
     note: Mapped[str] = mapped_column(Text, default="")
 
     product: Mapped[Product] = relationship(back_populates="varieties")
@@ -60,3 +65,7 @@ class Variety(Base):
     @property
     def synonym_list(self) -> list[str]:
         return [s for s in self.synonyms.split(";") if s]
+
+    @property
+    def staff_synonym_list(self) -> list[str]:
+        return [s for s in (self.staff_synonyms or "").split(";") if s]

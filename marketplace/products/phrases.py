@@ -45,8 +45,10 @@ class Word:
     folded: str
     shown: str = ""  # as written, case kept (Telex residue read as the word it spells)
     # Read from Telex/VNI residue: its marks are a guess ("dduwsa" spells đứa, meant dứa), so it
-    # compares like a word typed without accents.
+    # compares like a word typed without accents — and as typed, since the guess may be wrong
+    # ("Thorn" spells "thỏn"): `plain` is the word as typed, folded.
     guessed: bool = False
+    plain: str = ""
 
     @property
     def marked(self) -> bool:
@@ -60,13 +62,16 @@ def words_of(text: str | None, *, repair: bool = True) -> list[Word]:
         raw = place_tone(written.lower())  # "hoà" and "hòa" are one word written two ways
         repaired = read_typing_residue(raw) if repair else None
         typed = repaired or raw
-        shown = (repaired[:1].upper() + repaired[1:] if written[:1].isupper() else repaired) if repaired else written
         folded = fold(typed).replace(" ", "")
-        words.append(Word(typed, WORD_SYNONYMS.get(folded, folded), shown, repaired is not None))
+        # What is stored and shown is what was written: the residue reading only compares.
+        words.append(Word(typed, WORD_SYNONYMS.get(folded, folded), written, repaired is not None,
+                          fold(raw) if repaired else ""))
     return words
 
 
 def _same(typed: Word, name: Word, *, typo: bool = False) -> bool:
+    if typed.guessed and typed.plain == name.folded:
+        return True
     if typed.folded != name.folded:
         return typo and len(name.folded) >= MIN_TYPO_LENGTH and within_one_edit(typed.folded, name.folded)
     if not typed.marked or typed.guessed or typed.folded != fold(typed.typed):
@@ -114,21 +119,32 @@ class ProductEntry:
     names: tuple[tuple[Word, ...], ...]  # name_vi, name_en, synonyms, noise words dropped
     varieties: tuple[VarietyEntry, ...]
     in_catalogue: bool = True
+    # Noise words its own names start with ("hoa" for Bông điên điển, a vegetable): typed in
+    # front, they say nothing against it.
+    named_with: frozenset[str] = frozenset()
 
 
 def product_entry(product_id: int, category: str, names: Iterable[str],
                   varieties: Iterable[tuple[int, str, Iterable[str]]] = (), *,
                   in_catalogue: bool = True) -> ProductEntry:
-    """A product's names as the reader compares them; varieties as (id, name, synonyms)."""
+    """A product's names as the reader compares them; varieties as (id, name, synonyms) or
+    (id, name, synonyms, staff synonyms) — names staff mapped to it, which stand alone."""
+    names = tuple(names)
     return ProductEntry(
         product_id, category, _names(names),
-        tuple(_variety_entry(vid, name, synonyms) for vid, name, synonyms in varieties),
-        in_catalogue)
+        tuple(_variety_entry(*variety) for variety in varieties),
+        in_catalogue, frozenset(w.folded for n in names for w in _leading_noise(words_of(n, repair=False))))
 
 
-def _variety_entry(variety_id: int, name: str, synonyms: Iterable[str]) -> VarietyEntry:
+def _leading_noise(words: list[Word]) -> list[Word]:
+    return words[:len(words) - len(without_noise(words))]
+
+
+def _variety_entry(variety_id: int, name: str, synonyms: Iterable[str], mapped: Iterable[str] = ()) -> VarietyEntry:
     names = _names([name, *synonyms], noise=False)
-    return VarietyEntry(variety_id, name, names, tuple(n for n in names if _stands_alone(n)))
+    mapped_names = _names(mapped, noise=False)
+    return VarietyEntry(variety_id, name, names + tuple(n for n in mapped_names if n not in names),
+                        tuple(n for n in names if _stands_alone(n)) + mapped_names)
 
 
 def _names(names: Iterable[str], *, noise: bool = True) -> tuple[tuple[Word, ...], ...]:
@@ -187,11 +203,14 @@ def read_phrase(text: str | None, catalogue: Catalogue, *, variety_text: str | N
     grade = ", ".join(dict.fromkeys(_shown(g) for g in grades + cell_grades))
     # Kept as written (punctuation too) unless a grade was taken out of it.
     name = _shown(words) if grades else " ".join((text or "").split())
+    dropped = _leading_noise(words)
+    fits = _category_hint(dropped)
     words = without_noise(words)
     if not words:
         return Reading(None, None, name, _shown(cell), grade)
     for typo in (False, True):
-        candidates = _candidates(words, cell, catalogue, typo=typo)
+        candidates = [c for c in _candidates(words, cell, catalogue, typo=typo)
+                      if fits(c.product.category) or {w.folded for w in dropped} <= c.product.named_with]
         best = _best(candidates)
         if best is not None:
             variety = best.variety
@@ -203,6 +222,17 @@ def read_phrase(text: str | None, catalogue: Catalogue, *, variety_text: str | N
         if candidates:
             break  # several products fit equally: an exact tie is not settled by a typo reading
     return Reading(None, None, name, _shown(cell), grade)
+
+
+def _category_hint(dropped: list[Word]):
+    """What a noise word in front still says: "trái"/"quả" is not a flower ("trái hồng" is a
+    persimmon, not a rose), "hoa"/"bông" is one."""
+    folded = {w.folded for w in dropped}
+    if "hoa" in folded:
+        return lambda category: category == "flower"
+    if "trai" in folded:
+        return lambda category: category != "flower"
+    return lambda category: True
 
 
 def _shown(words: Sequence[Word]) -> str:
@@ -231,6 +261,8 @@ def _candidates(words: list[Word], cell: list[Word], catalogue: Catalogue, *, ty
             n = len(name)
             if n > len(words):
                 continue
+            if not product.in_catalogue and n != len(words):
+                continue  # a name kept as typed answers to itself only, not to "Cá" + anything
             if _same_words(words[:n], name, typo=typo):  # product first: "Xoài cát Chu"
                 rest = tuple(words[n:])
                 variety = _variety(product, cell, rest, typo=typo)

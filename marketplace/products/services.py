@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.products.models import Category, Product, Variety
@@ -60,8 +61,11 @@ def load_taxonomy(db: Session) -> int:
 
 
 def categories_with_products(db: Session) -> list[Category]:
-    stmt = select(Category).options(selectinload(Category.products)).order_by(Category.position)
-    return list(db.scalars(stmt))
+    """The catalogue by category, for pages and suggestions: names kept as typed are left out
+    (they wait for staff), and so is a category with nothing in it."""
+    stmt = (select(Category).options(selectinload(Category.products.and_(Product.in_catalogue.is_(True))))
+            .order_by(Category.position))
+    return [c for c in db.scalars(stmt) if c.products]
 
 
 def catalogue(db: Session) -> Catalogue:
@@ -71,7 +75,8 @@ def catalogue(db: Session) -> Catalogue:
         products = db.scalars(select(Product).options(selectinload(Product.varieties)).order_by(Product.id))
         cached = Catalogue(tuple(
             product_entry(p.id, p.category_code, (p.name_vi, p.name_en, *p.synonym_list),
-                          ((v.id, v.name, v.synonym_list) for v in p.varieties), in_catalogue=p.in_catalogue)
+                          ((v.id, v.name, v.synonym_list, v.staff_synonym_list) for v in p.varieties),
+                          in_catalogue=p.in_catalogue)
             for p in products))
         db.info[_CATALOGUE_KEY] = cached
     return cached
@@ -141,8 +146,12 @@ def choose_product(db: Session, product_text: str, variety_text: str = "", grade
     if not clean(product_text):
         return None
     known = catalogue(db)
-    reading = read_phrase(product_text, known, variety_text=variety_text)
+    reading = read_phrase(clean(product_text), known, variety_text=clean(variety_text))
+    # The grade field and grades read in the phrase, once each; when both do not fit the column,
+    # the field as typed (checked for its length like any field).
     grade = ", ".join(g for g in dict.fromkeys((clean(grade_text), reading.grade)) if g)
+    if len(grade) > MAX_GRADE_LENGTH:
+        grade = clean(grade_text) or grade[:MAX_GRADE_LENGTH]
     if reading.product_id is not None:
         product = db.get(Product, reading.product_id)
         variety = db.get(Variety, reading.variety_id) if reading.variety_id else None
@@ -163,11 +172,18 @@ def product_of(db: Session, choice: ProductChoice) -> Product:
     slug = base if len(base) <= _SLUG_LENGTH else (
         f"{base[:_SLUG_LENGTH - 9]}-{hashlib.blake2s(base.encode(), digest_size=4).hexdigest()}")
     product = db.scalar(select(Product).where(Product.slug == slug))
-    if product is None:
-        product = Product(slug=slug, category_code=choice.category, name_vi=choice.name, name_en=choice.name,
-                          synonyms="", default_unit="kg", in_catalogue=False)
-        db.add(product)
-        db.flush()
+    if product is not None:
+        return product
+    try:
+        with db.begin_nested():  # two people typing the same new name at once: one row, both use it
+            product = Product(slug=slug, category_code=choice.category, name_vi=choice.name,
+                              name_en=choice.name, synonyms="", default_unit="kg", in_catalogue=False)
+            db.add(product)
+            db.flush()
+    except IntegrityError:
+        product = db.scalar(select(Product).where(Product.slug == slug))
+        if product is None:
+            raise
     return product
 
 
@@ -187,6 +203,7 @@ def read_unit(text: str | None) -> tuple[str, bool]:
 
 
 MAX_UNIT_LENGTH = 40
+MAX_GRADE_LENGTH = 60
 # A word or two people write for a unit ("bịch", "cần xé", "lố 12 trái"): letters and digits, a few
 # separators, at least one letter; not a sentence and not a stray ['kg'].
 _UNIT_AS_TYPED = re.compile(rf"(?=.*[^\W\d_])[\w][\w .,/()-]{{0,{MAX_UNIT_LENGTH - 1}}}")
@@ -196,10 +213,13 @@ def product_and_unit(db: Session, problems, product_text: str, unit_text: str, v
                      grade_text: str = "", *, category: str | None = None) -> tuple[ProductChoice | None, str]:
     """The product and unit a form or row names. Nothing real is refused: an unknown product
     or unit is kept as typed. Records "required" when no product or unit was given, and
-    "unit_unreadable" for a unit that cannot be one (listings, demand and imports read them the
+    "product_unreadable" / "unit_unreadable" for text that cannot be one (listings, demand and imports read them the
     same way)."""
     if not clean(product_text):
         problems.add("product", "required")
+        choice = None
+    elif not any(c.isalpha() for c in product_text):
+        problems.add("product", "product_unreadable")  # "!!!", "🍋🍋", "-": nothing to keep or map
         choice = None
     else:
         choice = choose_product(db, product_text, variety_text, grade_text, category=category)

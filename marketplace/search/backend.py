@@ -218,14 +218,18 @@ def _swaps(word: str) -> list[str]:
     return sorted(swapped - {word})
 
 
-def word_query(word: Word, *, known: bool = True, settled: bool = False) -> Q.Query:
+def word_query(word: Word, *, known: bool = True, settled: bool = False, marks_found: bool = True) -> Q.Query:
     """One word of the box. `known`: the word occurs in some document (no edit is allowed then);
     `settled`: another word of the query occurs, so a short unknown word may be read with one
-    edit. Each reading of residue ("cats": cát, and cats) is looked up."""
+    edit; `marks_found`: a word typed with accents occurs so written somewhere — when it does not
+    ("xoại", a slip of the tone mark), it is also read without its accents, below every exact
+    match. Each reading of residue ("cats": cát, and cats) is looked up."""
     parts: list[Q.Query] = []
     for reading in word.readings():
         if reading.exact:
             parts += _exact_parts(reading)
+            if not marks_found:
+                parts += [Q.Term(name, reading.folded, boost=TYPO_WEIGHT) for name in TEXT_FIELDS]
         else:
             parts += [Q.Term(name, reading.folded, boost=WEIGHTS[name]) for name in TEXT_FIELDS]
         length = len(reading.folded)
@@ -259,7 +263,8 @@ def text_query(request: SearchRequest, known: Callable[[str], bool] | None = Non
     parts = []
     for i, word in enumerate(parsed.words):
         settled = in_phrases or any(o for j, o in enumerate(occurs) if j != i)
-        parts.append(word_query(word, known=occurs[i], settled=settled))
+        marks_found = not known or not word.exact or known(word.accented)
+        parts.append(word_query(word, known=occurs[i], settled=settled, marks_found=marks_found))
     parts += [phrase_query(p) for p in parsed.phrases]
     if not parts:
         return Q.Every()
@@ -925,8 +930,10 @@ class WhooshBackend:
 
     @staticmethod
     def _known(searcher) -> Callable[[str], bool]:
-        """Whether a folded word occurs in any document (the filters aside)."""
-        return lambda folded: any(searcher.doc_frequency(name, folded) for name in TEXT_FIELDS)
+        """Whether a word occurs in any document (the filters aside): a folded word in the text
+        fields, a word with its accents in their accented twins."""
+        fields = (*TEXT_FIELDS, *EXACT_FIELDS.values())
+        return lambda term: any(searcher.doc_frequency(name, term) for name in fields)
 
     def knows(self, folded: str) -> bool:
         """Whether a folded word occurs in any document of this index."""

@@ -101,9 +101,9 @@ def credential_fields(certificates: Iterable[Certificate], codes: Iterable[Plant
 def _product_names(product, variety, variety_text: str) -> str:
     # The title first, as it reads ("Xoài cát Chu"), so that the title in quotes is a phrase match.
     names = [product.name_vi, variety.name if variety is not None else variety_text, product.name_en,
-             product.synonyms.replace(";", " ")]
+             " ".join(product.synonym_list)]
     if variety is not None:
-        names.append(variety.synonyms.replace(";", " "))
+        names.append(" ".join(variety.synonym_list + variety.staff_synonym_list))
     return _unique_words(_join(*names))
 
 

@@ -3,6 +3,8 @@ searchable and matchable at once, queued for staff, and mapping re-links every r
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -139,8 +141,9 @@ def test_mapping_a_unit(session):
     assert catalogue.map_unit(session, "bịch", "túi") == "túi"
     session.commit()
     assert session.get(Listing, listing.id).unit == "túi"
+    make_listing(make_org("club"), "xoài", unit="lố")
     with pytest.raises(ValidationError):
-        catalogue.map_unit(session, "túi", "cái gì đó")
+        catalogue.map_unit(session, "lố", "cái gì đó")
 
 
 def test_the_staff_page_maps_a_name(app, client, session):
@@ -210,3 +213,91 @@ def test_varieties_the_taxonomy_dropped_are_retired_and_their_records_reread(ses
     assert moved.product.slug == "hat-sen-tuoi" and moved.variety is None
     assert session.get(Variety, old.id) is None
     assert catalogue.retire_obsolete_varieties(session) == 0
+
+
+def test_names_kept_as_typed_stay_off_the_public_catalogue_and_suggestions(client, session):
+    make_listing(make_org("club"), "Bánh tráng sữa Phú Hựu")
+    page = client.get("/products").get_data(as_text=True)
+    assert "Bánh tráng sữa Phú Hựu" not in page and "Xoài" in page
+
+
+def test_a_mapping_survives_reloading_the_taxonomy(session):
+    from marketplace.products.services import load_taxonomy
+
+    typed = make_listing(make_org("club"), "Trái cà na Tháp Mười").product
+    catalogue.map_name(session, typed, "xoài")  # whatever the target: the alias must stay
+    session.commit()
+    load_taxonomy(session)
+    session.commit()
+    assert find_product(session, "Trái cà na Tháp Mười").slug == "xoai"
+
+
+def test_a_one_word_name_mapped_to_a_variety_reads_alone_next_time(session):
+    typed = make_listing(make_org("club"), "Kieulan").product
+    catalogue.map_name(session, typed, "nhãn Ido")
+    session.commit()
+    choice = choose_product(session, "kieulan")
+    assert choice.product.slug == "nhan" and choice.variety.name == "Ido"
+
+
+def test_a_generic_word_mapped_does_not_become_a_synonym(session):
+    typed = make_listing(make_org("club"), "Cá").product
+    other = make_listing(make_org("club"), "Cá bống tượng")
+    assert other.product_id != typed.id  # a name kept as typed answers to itself only
+    catalogue.map_name(session, typed, "cá tra")
+    session.commit()
+    assert session.get(Listing, other.id).product.name_vi == "Cá bống tượng"
+    assert choose_product(session, "cá bống tượng").product is not None
+    assert choose_product(session, "cá bống tượng").product.slug != "ca-tra"
+
+
+def test_adopting_a_name_another_product_answers_to_is_refused(session):
+    typed = make_listing(make_org("club"), "Bánh tráng sữa Phú Hựu").product
+    assert typed.in_catalogue is False
+    with pytest.raises(ValidationError):
+        catalogue.adopt_name(session, typed, catalogue.Adoption(name_vi="Khóm", name_en="", category="fruit"))
+
+
+def test_a_known_unit_is_never_rewritten(session):
+    from marketplace.errors import NotFound
+
+    make_listing(make_org("club"), "xoài", unit="kg")
+    with pytest.raises(NotFound):
+        catalogue.map_unit(session, "kg", "tấn")
+
+
+def test_names_nothing_uses_leave_the_queue(session):
+    listing = make_listing(make_org("club"), "Bánh tráng sữa Phú Hựu", publish=False)
+    assert "Bánh tráng sữa Phú Hựu" in {n.product.name_vi for n in catalogue.typed_names(session)}
+    session.delete(listing)
+    session.commit()
+    assert "Bánh tráng sữa Phú Hựu" not in {n.product.name_vi for n in catalogue.typed_names(session)}
+
+
+@pytest.mark.parametrize("typed", ["!!!", "🍋🍋", "-"])
+def test_a_product_without_a_letter_is_refused(session, typed):
+    with pytest.raises(ValidationError) as error:
+        make_listing(make_org("club"), typed)
+    assert "product" in error.value.fields
+
+
+def test_control_characters_are_not_stored(session):
+    listing = make_listing(make_org("club"), "Bánh\x00 tráng\x07 sữa")
+    assert listing.product.name_vi == "Bánh tráng sữa" and listing.product_text == "Bánh tráng sữa"
+
+
+def test_an_imported_pack_unit_survives_editing_on_the_web(client, session):
+    club = make_org("club")
+    chair = make_user("seller", club)
+    listing = make_listing(club, "nhãn Ido", unit="thùng 10 kg")
+    login(client, chair)
+    page = client.get(f"/listings/{listing.id}/edit").get_data(as_text=True)
+    assert re.search(r'<option (selected )?value="thùng 10 kg"( selected)?>', page)
+    assert re.search(r'<option selected value="thùng 10 kg">|<option value="thùng 10 kg" selected>', page)
+    today = TODAY.strftime("%d/%m/%Y")
+    response = client.post(f"/listings/{listing.id}/edit", data={
+        "csrf_token": csrf_token(client), "product": "nhãn Ido", "quantity": "50", "unit": "thùng 10 kg",
+        "price_vnd": "250k", "available_from": today, "available_to": today})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    session.expire_all()
+    assert session.get(Listing, listing.id).unit == "thùng 10 kg"

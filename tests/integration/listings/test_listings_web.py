@@ -135,7 +135,7 @@ def test_a_draft_is_only_for_its_owner(app, club):
     ({"available_to": "31/02/2027"}, "available_to", "ngày/tháng/năm"),
     ({"min_order": "2", "quantity": "1,5"}, "min_order", "Số lượng đặt tối thiểu không được lớn hơn"),
     ({"product": ""}, "product", ""),
-    ({"unit": "lbs"}, "unit", "Chọn đơn vị trong danh sách"),
+    ({"unit": "[kg]"}, "unit", "Chọn đơn vị trong danh sách"),
     ({"price_vnd": "38,5"}, "price_vnd", ""),
     ({"price_vnd": "", "price_negotiable": None}, "price_vnd", ""),
     ({"grade": "x" * 61}, "grade", ""),

@@ -126,6 +126,9 @@ CASES = {
     "hoa-loc-folded": Case("xoai hoa loc", first=("hoa_loc",), exclude=CAT_CHU_LISTINGS),
     # The tone written over the other vowel (newer style) is the same word.
     "hoa-loc-new-style-tone": Case("xoài cát Hoà Lộc", first=("hoa_loc",), exclude=CAT_CHU_LISTINGS),
+    # A slip of the tone mark ("xoại", "xoải") is no word at all: read without its accents.
+    "wrong-tone-mark": Case("xoại", include=MANGO_LISTINGS),
+    "wrong-tone-mark-with-variety": Case("xoải cát chu", include=CAT_CHU_LISTINGS),
     "english": Case("mango", include=MANGO_LISTINGS, exclude=("pineapple", "coconut")),
     # dứa, dừa, dưa: typed with marks, only that word (and text written without any marks);
     # without marks all three come.

@@ -177,3 +177,27 @@ def test_a_plain_word_variety_needs_its_product():
     assert read(catalogue, "lê") == (None, None)  # a pear, or nothing: not guessed
     assert read(catalogue, "ổi lê") == (20, 201)
     assert read(catalogue, "Đài Loan") == (20, 202)  # a proper name stands alone
+
+
+def test_a_name_kept_as_typed_answers_to_itself_only():
+    kept = product_entry(99, "other", ("Cá",), in_catalogue=False)
+    catalogue = Catalogue((kept,))
+    assert read(catalogue, "cá") == (99, None)
+    assert read(catalogue, "Cá bống tượng") == (None, None)
+
+
+def test_a_fruit_word_in_front_is_not_a_flower_and_a_flower_word_is():
+    rose = product_entry(30, "flower", ("Hoa hồng", "Rose"))
+    persimmon = product_entry(31, "fruit", ("Hồng xiêm", "Sapodilla"))
+    catalogue = Catalogue((rose, persimmon))
+    assert read(catalogue, "hoa hồng") == (30, None)
+    assert read(catalogue, "trái hồng") == (None, None)  # not a rose: kept as typed
+    assert read(catalogue, "quả hồng xiêm") == (31, None)
+
+
+def test_what_was_written_is_kept_even_when_it_looks_like_telex():
+    durian = product_entry(40, "fruit", ("Sầu riêng",), [(401, "Black Thorn", [])])
+    reading = read_phrase("Sầu riêng Black Thorn", Catalogue((durian,)))
+    assert (reading.product_id, reading.variety_id, reading.variety_text) == (40, 401, "Black Thorn")
+    reading = read_phrase("Xoài Mex", Catalogue((product_entry(MANGO, "fruit", ("Xoài",)),)))
+    assert reading.variety_text == "Mex"
