@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from marketplace.config import PROJECT_ROOT, load_config
@@ -27,6 +28,11 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app.config.update(load_config(config))
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind the HTTPS proxy, the client is the address the proxy saw: rate limits (sign-in,
+        # registration, reset) are per person, not one budget for everyone (issue #14).
+        count = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     app.url_map.converters["int"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
@@ -35,12 +41,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from marketplace import db, errors, i18n, log_config, mail, security, templating
+    from marketplace import db, errors, i18n, log_config, mail, request_text, security, templating
     from marketplace.extensions import csrf, limiter, login_manager
     from marketplace.listings import photos
     from marketplace.search import services as search
 
     log_config.init_app(app)
+    request_text.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -263,10 +263,12 @@ def search_check_command() -> None:
 
 
 @click.command("worker")
-@click.option("--once", is_flag=True, help="One round, then exit (for cron or tests).")
+@click.option("--once", is_flag=True, help="One round, then exit (for cron or tests); a failing step fails it.")
+@click.option("--rounds", type=click.IntRange(min=1), default=None,
+              help="Stop after this many rounds (a failing step is logged and retried, as when running for good).")
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between rounds.")
 @with_appcontext
-def worker_command(once: bool, interval: float) -> None:
+def worker_command(once: bool, rounds: int | None, interval: float) -> None:
     """The background worker: follows committed changes to keep the search index, the matches and
     the saved-search alerts current, reminds and expires orders, and sends queued mail (retrying
     failures) and the daily digests. Run one beside the web server (`make run` does)."""
@@ -275,6 +277,7 @@ def worker_command(once: bool, interval: float) -> None:
     registry = db.get_registry(current_app)
     steps = (("saved-search alerts", _alerts_step), ("matching", _matching_step), ("orders", _orders_round),
              ("mail", _mail_step))
+    done = 0
     while True:
         try:
             report = search.sync(db.session, search.backend())
@@ -282,6 +285,13 @@ def worker_command(once: bool, interval: float) -> None:
                 _echo_sync(report)
         except search.IndexBusy:
             pass  # another indexer holds this index; it applies the changes
+        except Exception:
+            # "database is locked", a full disk: the index catches up on a later round (the change
+            # log keeps what it has not applied); the other steps must not stop with it.
+            db.session.rollback()
+            if once:
+                raise
+            log.exception("search sync round failed; retrying")
         finally:
             registry.remove()
         for name, step in steps:
@@ -295,7 +305,8 @@ def worker_command(once: bool, interval: float) -> None:
                 log.exception("%s round failed; retrying", name)
             finally:
                 registry.remove()
-        if once:
+        done += 1
+        if once or (rounds is not None and done >= rounds):
             return
         time.sleep(interval)
 

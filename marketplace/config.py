@@ -36,6 +36,16 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _proxies(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        raise ConfigError(f"TRUSTED_PROXIES must be a whole number of proxies, not {value!r}") from None
+    if not 0 <= count <= 5:
+        raise ConfigError("TRUSTED_PROXIES must be between 0 and 5")
+    return count
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment, then apply overrides."""
     env = os.environ
@@ -68,6 +78,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "PUBLIC_URL": env.get("PUBLIC_URL", f"http://127.0.0.1:{env.get('PORT', '5000')}"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (the HTTPS proxy the
+        # operations guide recommends: 1). 0 trusts none: the socket address is the client.
+        "TRUSTED_PROXIES": _proxies(env.get("TRUSTED_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Per client address, and per account name whatever the address (spread-out guessing).
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),

@@ -12,7 +12,9 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]", re.UNICODE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters, and the invisible ones that reorder or hide text: direction overrides and
+# isolates (a name shown reversed in pages and mail subjects) and zero-width spaces and joiners.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 def nfc(text: str) -> str:

@@ -28,7 +28,10 @@ def _identifier_limit() -> str:
 
 
 def _identifier_key() -> str:
-    return "login:" + (request.form.get("identifier") or "").strip().lower()
+    """The account a sign-in is for, however its phone number is written: "0900 000 002",
+    "+84900000002" and "0900.000.002" share one budget (issue #14)."""
+    typed = request.form.get("identifier") or ""
+    return "login:" + (rules.normalize_phone(typed) or rules.normalize_email(typed) or typed.strip().lower())
 
 
 def _safe_next(target: str | None) -> str:

@@ -135,7 +135,8 @@ class ListingListSchema(Schema):
 
 class ListingQuerySchema(Schema):
     ref = fields.String(load_default=None)
-    org = fields.Integer(load_default=None, metadata={"description": "only this organisation's listings"})
+    org = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID),
+                         metadata={"description": "only this organisation's listings"})
 
 
 class ListingInputSchema(Schema):

@@ -26,11 +26,13 @@ from marketplace.listings import services as listings
 from marketplace.matching import services as matching
 from marketplace.messaging import limits
 from marketplace.places.services import search_communes
+from marketplace.request_text import ParserWithoutNul
 from marketplace.search import services as search
 from marketplace.search import views as search_views
 from marketplace.search.query import read_request as read_search_request
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Chợ Hội Quán API v1")
+blp.ARGUMENTS_PARSER = ParserWithoutNul()  # NUL dropped from bodies, as from every form (request_text)
 
 def _org_json(org: Organization) -> dict:
     # Dumped here rather than by @blp.response, which documents the shape: what a caller

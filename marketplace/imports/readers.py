@@ -18,6 +18,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
@@ -33,6 +34,10 @@ Sheets = dict[str, list[Row]]
 # A .zip of CSV files is unpacked in memory: refuse archives that would not fit sensibly.
 MAX_ZIP_MEMBERS = 50
 MAX_ZIP_UNCOMPRESSED = 64 * 1024 * 1024
+# Rows in one sheet: a province's season is tens of thousands; a file of millions is a mistake or
+# an attack (an 8 KB zip of a 2-million-line CSV took 82 s and 256 MB before it was refused).
+MAX_ROWS = 100_000
+
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[\s_]+")
@@ -44,6 +49,10 @@ class ReaderError(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def _too_many_rows() -> ReaderError:
+    return ReaderError(_("A sheet has more than %(n)d rows: split the file.", n=MAX_ROWS))
 
 
 def normalize_name(text: object) -> str:
@@ -80,6 +89,8 @@ def rows_from_table(records: Iterable[Iterable[Any]]) -> list[Row]:
     columns = [normalize_name(clean_value(cell)) for cell in header]
     rows: list[Row] = []
     for number, record in enumerate(iterator, start=2):
+        if number > MAX_ROWS + 1:
+            raise _too_many_rows()
         cells = [clean_value(cell) for cell in record]
         values: dict[str, Any] = {}
         for name, cell in zip(columns, cells, strict=False):
@@ -167,7 +178,11 @@ def read_csv_zip(source: str | Path | IO[bytes]) -> Sheets:
         sheets: Sheets = {}
         for member in sorted(members, key=lambda m: m.filename):
             path = PurePosixPath(member.filename)
-            text = _decode_csv(archive.read(member), path.name)
+            try:
+                data = archive.read(member)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:  # a size or CRC that lies
+                raise ReaderError(_("This is not a ZIP file that we can read.")) from error
+            text = _decode_csv(data, path.name)
             _add_sheet(sheets, path.stem, rows_from_csv(text, path.name))
     return sheets
 
@@ -181,6 +196,8 @@ def rows_from_json(document: Any) -> Sheets:
     for name, items in document.items():
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise ReaderError(_("In the JSON document, %(sheet)s must be an array of objects.", sheet=name))
+        if len(items) > MAX_ROWS:
+            raise _too_many_rows()
         rows: list[Row] = []
         for number, item in enumerate(items, start=1):
             values: dict[str, Any] = {}
@@ -202,7 +219,7 @@ def read_json(source: str | Path | IO[bytes]) -> Sheets:
         else:
             data = source.read()
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: [[[[… nested deep
         raise ReaderError(_("This is not a JSON document that we can read.")) from error
     return rows_from_json(document)
 

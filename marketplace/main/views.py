@@ -75,7 +75,10 @@ def organization(org_id: int):
         "main/organization.html", org=org, today=today, certificates=certificates,
         codes=credentials.codes_of(db.session, org), ocop_stars=credentials.ocop_stars(certificates, today),
         listings=listings.public_listings(db.session, today=today, org=org),
-        demand=demand_service.open_demand(db.session, today=today, org=org) if org.kind in rules.BUYER_KINDS else [],
+        # A request's buyer is shown to signed-in people only (as on /demand/<id> and in the API):
+        # listed on the buyer's own page, it would name the buyer to anyone (issue #14).
+        demand=demand_service.open_demand(db.session, today=today, org=org)
+        if org.kind in rules.BUYER_KINDS and current_user.is_authenticated else [],
         can_buy=can_manage_demand(current_user, org),
         can_edit=can_edit_profile(current_user, org), can_sell=can_manage_supply(current_user, org),
     )

@@ -22,6 +22,7 @@ from marketplace.messaging import services as messaging
 from marketplace.messaging.forms import MailChoiceForm, MessageForm, NewConversationForm, ReportForm
 from marketplace.messaging.models import Conversation, ConversationReport
 from marketplace.numbers import MAX_ID
+from marketplace.spreadsheets import safe_row
 
 bp = Blueprint("messaging", __name__)
 
@@ -315,7 +316,7 @@ def contacts():
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["seller", "conversations", "phone_taps", "zalo_taps"])
-        writer.writerows(stats.by_seller)
+        writer.writerows(safe_row(row) for row in stats.by_seller)  # names people typed: no formulas
         writer.writerow([])
         writer.writerow(["period", period["from"].isoformat(), period["to"].isoformat()])
         for name in ("conversations", "messages", "phone_taps", "zalo_taps", "pairs", "sellers_reached"):

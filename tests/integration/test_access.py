@@ -7,7 +7,7 @@ test_every_route_is_known, and an entry that disagrees with the decorator on the
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -178,7 +178,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
     and the club's offer on it."""
     certificate = credentials.save_certificate(
         session, club, credentials.CertificateInput(type="vietgap", number="VietGAP-TT-99-01-82-9001",
-                                                    issued_on=date(2026, 1, 1), expires_on=date(2027, 6, 1)), None)
+                                                    issued_on=date.today() - timedelta(days=30), expires_on=date.today() + timedelta(days=400)), None)
     listing = listings.save_listing(
         session, club, listings.ListingInput(product="xoài", quantity="100", unit="kg",
                                              available_from=date(2026, 1, 1), available_to=date(2099, 1, 1),

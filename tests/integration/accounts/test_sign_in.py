@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from marketplace import db
 from tests.factories import PASSWORD, app_session, login, make_user, post
 
 
@@ -113,6 +114,16 @@ def test_identifier_rate_limit_across_addresses(app, client, monkeypatch):
     assert response.status_code == 302
 
 
+def test_identifier_rate_limit_however_the_phone_number_is_written(app, client, monkeypatch):
+    """Issue #14: "0900 000 002", "+84900000002", "0900.000.002" walked past the per-account limit."""
+    monkeypatch.setitem(app.config, "LOGIN_IDENTIFIER_RATE_LIMIT", "3 per minute")
+    for n, written in enumerate(["0900 000 002", "+84900000002", "0900.000.002"]):
+        response = sign_in(client, written, "wrong-password-123", environ_base={"REMOTE_ADDR": f"203.0.113.{n + 1}"})
+        assert response.status_code == 422
+    response = sign_in(client, "84 900 000 002", "wrong-password-123", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert response.status_code == 429
+
+
 def test_rate_limit_does_not_apply_to_showing_the_form(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "1 per minute")
     for _ in range(3):
@@ -160,3 +171,25 @@ def test_signed_in_visit_to_login_follows_safe_next_only(app, client):
     assert client.get("/login?next=/orgs").headers["Location"].endswith("/orgs")
     location = client.get("/login?next=//evil.com").headers["Location"]
     assert "evil.com" not in location
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_sign_in_budget(tmp_path_factory):
+    """Issue #14: behind the HTTPS proxy every request came from the proxy's address, so one
+    person could lock sign-in for everyone. With TRUSTED_PROXIES=1 the forwarded client counts."""
+    from tests.conftest import forget_database, fresh_database_url, make_test_app, prepare_database
+
+    proxied = make_test_app(fresh_database_url(tmp_path_factory, "proxy"), TRUSTED_PROXIES=1,
+                            LOGIN_RATE_LIMIT="2 per minute")
+    prepare_database(proxied)
+    client = proxied.test_client()
+
+    def attempt(forwarded_for: str) -> int:
+        return post(client, "/login", {"identifier": "noone@example.vn", "password": "wrong-password-123"},
+                    headers={"X-Forwarded-For": forwarded_for}).status_code
+
+    try:
+        assert [attempt("198.51.100.1") for _ in range(3)] == [422, 422, 429]
+        assert attempt("198.51.100.2") == 422  # another person behind the same proxy is not locked out
+    finally:
+        db.get_engine(proxied).dispose()
+        forget_database("proxy")

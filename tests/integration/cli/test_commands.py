@@ -205,3 +205,24 @@ def test_demo_refuses_in_production(app):
     with app_session(app) as session:
         assert session.scalar(select(func.count()).select_from(Organization)
                               .where(Organization.is_demo.is_(True))) == 0
+
+
+def test_the_worker_survives_a_failing_index_sync_and_goes_on(app, runner, monkeypatch, caplog):
+    """Issue #14: "database is locked" or "File too large" in the sync step stopped the worker for
+    good (no indexing, matching, mail or order expiry after it). It is logged and retried."""
+    from marketplace.search import services as search
+
+    calls = []
+    real_sync = search.sync
+
+    def flaky_sync(session, backend, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(27, "File too large")
+        return real_sync(session, backend, **kwargs)
+
+    monkeypatch.setattr(search, "sync", flaky_sync)
+    result = runner.invoke(args=["worker", "--rounds", "2", "--interval", "0"])
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 2
+    assert "search sync round failed" in caplog.text

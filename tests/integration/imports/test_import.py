@@ -222,8 +222,8 @@ def holder(session):
     """Another organisation that already holds the certificate number a bad row claims."""
     other = make_org("cooperative", name="HTX Giữ Chứng Nhận", ref="htx-imp-holder")
     credentials.save_certificate(session, other, credentials.CertificateInput(
-        type="vietgap", number="VietGAP-HELD-0001", issued_on=date(2026, 1, 1),
-        expires_on=date(2027, 6, 1)), None)
+        type="vietgap", number="VietGAP-HELD-0001", issued_on=TODAY - timedelta(days=60),
+        expires_on=TODAY + timedelta(days=400)), None)
     session.commit()
     return other
 

