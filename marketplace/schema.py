@@ -23,8 +23,24 @@ def alembic_config(engine: Engine | None = None, connection=None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection=connection), revision)
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection=connection), revision)
+        return
+    # SQLite changes a column by copying the table into a new one and dropping the old, and with
+    # foreign keys on, dropping a table that other rows point at fails (products, listings…).
+    # SQLite's own recipe: foreign keys off outside the transaction, check them before commit.
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")  # autocommit: a PRAGMA inside a transaction is ignored
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection=connection), revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the upgrade left rows pointing nowhere: {broken[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -21,3 +21,46 @@ def test_models_and_migrations_agree(session):
 def test_reference_data_loads_once(session):
     again = schema.load_reference_data(session)
     assert again == {"communes": 0, "taxonomy_changes": 0}
+
+
+def _insert(connection, table: str, **values) -> None:
+    """A row with the given values and a plain value in every other column that needs one."""
+    import datetime
+
+    import sqlalchemy as sa
+
+    reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
+    for column in reflected.columns:
+        if column.name in values or column.nullable or column.server_default is not None:
+            continue
+        kind = column.type.python_type if hasattr(column.type, "python_type") else str
+        values[column.name] = {bool: False, int: 0, float: 0.0, datetime.date: datetime.date(2026, 1, 1),
+                               datetime.datetime: datetime.datetime(2026, 1, 1)}.get(kind, "x")
+    connection.execute(reflected.insert().values(**values))
+
+
+def test_an_upgrade_keeps_rows_that_other_tables_point_at(tmp_path_factory):
+    """0012 rebuilds tables (products, listings) that other rows point at: on SQLite that means
+    copying each table and dropping the old one, which foreign keys forbid unless the upgrade
+    turns them off and checks them itself. Upgrading a database with data must keep every row."""
+    from sqlalchemy import text
+
+    from marketplace import db
+    from tests.conftest import forget_database, fresh_database_url
+
+    engine = db.make_engine(fresh_database_url(tmp_path_factory, "upgrade"))
+    try:
+        schema.upgrade(engine, "0011")
+        with engine.begin() as connection:
+            _insert(connection, "categories", code="fruit", name_vi="Trái cây", name_en="Fruit")
+            _insert(connection, "products", id=1, slug="xoai", category_code="fruit", name_vi="Xoài")
+            _insert(connection, "organizations", id=1, kind="club", name="HQ", ref="hq-1")
+            _insert(connection, "listings", id=1, organization_id=1, product_id=1, unit="kg", quantity=5,
+                    quantity_available=5)
+        schema.upgrade(engine)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT product_id, unit FROM listings")).all() == [(1, "kg")]
+            assert connection.execute(text("SELECT in_catalogue FROM products")).scalar() in (True, 1)
+    finally:
+        engine.dispose()
+        forget_database("upgrade")
