@@ -376,8 +376,7 @@ def match_refresh_command() -> None:
     from marketplace.dates import today_in_vietnam
     from marketplace.matching import services as matching
 
-    report = matching.rematch_all(db.session, today_in_vietnam())
-    db.session.commit()
+    report = matching.rematch_in_chunks(db.session, today_in_vietnam())
     click.echo(f"{report.demand_posts} requests rematched, {report.full} full matches, "
                f"{report.notified} notifications")
 

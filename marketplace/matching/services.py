@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from marketplace.db import utcnow
+from marketplace.db import reading, utcnow
 from marketplace.demand.models import DemandPost
 from marketplace.listings.models import Listing
 from marketplace.matching import facts as load
@@ -32,6 +32,7 @@ NEAR_MISS_MAX_UNMET = 2  # a listing failing more constraints than this is not w
 NOTIFY_SCORE = 50  # a full match at least this good is worth a notification
 REMEMBERED_PER_DEMAND = 50  # full matches remembered per demand post (the best ones)
 CONSUMER = "matching"
+WRITE_CHUNK = 100  # requests or listings whose matches are stored per write transaction
 
 
 @dataclass
@@ -145,6 +146,10 @@ class RefreshReport:
     full: int = 0
     notified: int = 0
 
+    def add(self, other: RefreshReport) -> None:
+        for name in ("demand_posts", "listings", "full", "notified"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 def _remember(db: Session, matches: list[Match], *, demand_ids: set[int] = frozenset(),
               listing_ids: set[int] = frozenset()) -> list[Match]:
@@ -176,18 +181,27 @@ def _remember(db: Session, matches: list[Match], *, demand_ids: set[int] = froze
     return fresh
 
 
-def refresh_demand(db: Session, demand_id: int, today: date) -> tuple[int, list[Match]]:
+def _full_for_demand(db: Session, demand_id: int, today: date) -> list[Match]:
     found = load.load_demand(db, today, ids=[demand_id])
     # A request already covered by accepted offers is not matched any more (nothing left to tell).
     open_post = found and found[0].needed_to >= today and found[0].quantity > 0 and _is_open(db, demand_id)
-    matches = [] if not open_post else [
-        m for m in matches_for_demand_facts(found[0], load.load_listings(db, today, product_id=found[0].product_id),
-                                            today) if m.full][:REMEMBERED_PER_DEMAND]
+    if not open_post:
+        return []
+    listings = load.load_listings(db, today, product_id=found[0].product_id)
+    return [m for m in matches_for_demand_facts(found[0], listings, today) if m.full][:REMEMBERED_PER_DEMAND]
+
+
+def _full_for_listing(db: Session, listing_id: int, today: date) -> list[Match]:
+    return [m for m in matches_for_listing(db, listing_id, today) if m.full and m.demand.quantity > 0]
+
+
+def refresh_demand(db: Session, demand_id: int, today: date) -> tuple[int, list[Match]]:
+    matches = _full_for_demand(db, demand_id, today)
     return len(matches), _remember(db, matches, demand_ids={demand_id})
 
 
 def refresh_listing(db: Session, listing_id: int, today: date) -> tuple[int, list[Match]]:
-    matches = [m for m in matches_for_listing(db, listing_id, today) if m.full and m.demand.quantity > 0]
+    matches = _full_for_listing(db, listing_id, today)
     return len(matches), _remember(db, matches, listing_ids={listing_id})
 
 
@@ -195,9 +209,18 @@ def _is_open(db: Session, demand_id: int) -> bool:
     return db.scalar(select(DemandPost.status).where(DemandPost.id == demand_id)) == "open"
 
 
-def refresh(db: Session, keys: Iterable[tuple[str, int]], today: date, *, notify: bool = True) -> RefreshReport:
-    """Recompute what changed: ("listing", id), ("demand", id) or ("org", id) for all of an org's."""
-    report = RefreshReport()
+@dataclass
+class Computed:
+    """The full matches of one request or one listing, computed (possibly in a read-only
+    transaction) before they are remembered."""
+    side: str  # "demand" or "listing"
+    object_id: int
+    matches: list[Match]
+
+
+def compute(db: Session, keys: Iterable[tuple[str, int]], today: date) -> list[Computed]:
+    """The full matches of what changed: ("listing", id), ("demand", id) or ("org", id) for all of
+    an org's. Only reads."""
     listing_ids, demand_ids = set(), set()
     for kind, object_id in keys:
         if kind == "listing":
@@ -207,49 +230,92 @@ def refresh(db: Session, keys: Iterable[tuple[str, int]], today: date, *, notify
         elif kind == "org":
             listing_ids |= set(db.scalars(select(Listing.id).where(Listing.organization_id == object_id)))
             demand_ids |= set(db.scalars(select(DemandPost.id).where(DemandPost.organization_id == object_id)))
+    return ([Computed("listing", i, _full_for_listing(db, i, today)) for i in sorted(listing_ids)]
+            + [Computed("demand", i, _full_for_demand(db, i, today)) for i in sorted(demand_ids)])
+
+
+def store(db: Session, computed: Iterable[Computed], *, notify: bool = True) -> RefreshReport:
+    """Remember computed matches (each item replaces what was remembered for its request or
+    listing) and notify the new good ones. Flushes; the caller commits."""
+    report = RefreshReport()
     fresh: list[Match] = []
-    for listing_id in sorted(listing_ids):
-        count, new = refresh_listing(db, listing_id, today)
-        report.listings += 1
-        report.full += count
-        fresh += new
-    for demand_id in sorted(demand_ids):
-        count, new = refresh_demand(db, demand_id, today)
-        report.demand_posts += 1
-        report.full += count
-        fresh += new
+    for item in computed:
+        if item.side == "listing":
+            fresh += _remember(db, item.matches, listing_ids={item.object_id})
+            report.listings += 1
+        else:
+            fresh += _remember(db, item.matches, demand_ids={item.object_id})
+            report.demand_posts += 1
+        report.full += len(item.matches)
     if notify:
         report.notified = notify_matches(db, fresh)
     return report
 
 
-def rematch_all(db: Session, today: date, *, notify: bool = True) -> RefreshReport:
+def refresh(db: Session, keys: Iterable[tuple[str, int]], today: date, *, notify: bool = True) -> RefreshReport:
+    """Recompute what changed: ("listing", id), ("demand", id) or ("org", id) for all of an org's.
+    One transaction; the caller commits."""
+    return store(db, compute(db, keys, today), notify=notify)
+
+
+def compute_rematch(db: Session, today: date) -> tuple[list[Computed], list[int]]:
     """Every open demand post against the listings of its product (each product's listings read
-    once). Run daily: validity and windows change with the date alone."""
-    report = RefreshReport()
+    once), and the remembered full matches whose request is no longer open. Only reads."""
     posts = load.load_demand(db, today)
     by_product: dict[int, list[DemandFacts]] = defaultdict(list)
     for post in posts:
         by_product[post.product_id].append(post)
-    fresh: list[Match] = []
+    computed: list[Computed] = []
     for product_id, demands in by_product.items():
         listings = load.load_listings(db, today, product_id=product_id)
         for demand in demands:
             if demand.quantity <= 0:
                 continue  # covered by accepted offers
             full = [m for m in matches_for_demand_facts(demand, listings, today) if m.full][:REMEMBERED_PER_DEMAND]
-            fresh += _remember(db, full, demand_ids={demand.id})
-            report.demand_posts += 1
-            report.full += len(full)
-    # Pairs whose demand closed or expired are no longer full matches.
+            computed.append(Computed("demand", demand.id, full))
     open_ids = {p.id for p in posts}
-    for state in db.scalars(select(MatchState).where(MatchState.full.is_(True))):
-        if state.demand_id not in open_ids:
-            state.full = False
+    closed = [state_id for state_id, demand_id in db.execute(
+        select(MatchState.id, MatchState.demand_id).where(MatchState.full.is_(True))) if demand_id not in open_ids]
+    return computed, closed
+
+
+def forget_closed(db: Session, state_ids: list[int]) -> None:
+    """Pairs whose request closed or expired are no longer full matches."""
+    if state_ids:
+        db.execute(update(MatchState).where(MatchState.id.in_(state_ids)).values(full=False))
+
+
+def rematch_all(db: Session, today: date, *, notify: bool = True) -> RefreshReport:
+    """Rematch every open request in one transaction (the caller commits). Run daily: validity and
+    windows change with the date alone. The worker and `match refresh` use rematch_in_chunks."""
+    computed, closed = compute_rematch(db, today)
+    report = store(db, computed, notify=notify)
+    forget_closed(db, closed)
     db.flush()
-    if notify:
-        report.notified = notify_matches(db, fresh)
     return report
+
+
+def rematch_in_chunks(db: Session, today: date) -> RefreshReport:
+    """rematch_all, computed in a read-only transaction and stored in short write transactions
+    (commits), so the daily rematch never holds SQLite's write lock for minutes. Safe to stop at
+    any point: a pair already notified is not notified again, and the next run redoes the rest."""
+    with reading():
+        computed, closed = compute_rematch(db, today)
+        db.commit()
+    report = store_in_chunks(db, computed)
+    for start in range(0, len(closed), WRITE_CHUNK * 10):
+        forget_closed(db, closed[start:start + WRITE_CHUNK * 10])
+        db.commit()
+    return report
+
+
+def store_in_chunks(db: Session, computed: list[Computed]) -> RefreshReport:
+    """store() WRITE_CHUNK requests or listings per transaction; commits."""
+    total = RefreshReport()
+    for start in range(0, len(computed), WRITE_CHUNK):
+        total.add(store(db, computed[start:start + WRITE_CHUNK]))
+        db.commit()
+    return total
 
 
 def notify_matches(db: Session, matches: list[Match]) -> int:
@@ -289,30 +355,49 @@ def demand_with_full_match(db: Session, today: date) -> tuple[int, int]:
 # -- following the change log ---------------------------------------------------------------
 
 def follow(db: Session, today: date, *, batch: int = 500) -> RefreshReport:
-    """Refresh what changed since last time; once a day, everything. The caller commits."""
+    """Refresh what changed since last time; once a day, everything. Commits.
+
+    Each batch of the change log is read and matched in a read-only transaction, then stored in
+    short write transactions: on SQLite a long write transaction (an import's backlog, the daily
+    rematch) would keep every page from saving anything.
+    """
     from marketplace.search.services import OutboxPosition, row_timestamp, unhandled_rows
 
+    total = RefreshReport()
+    with reading():
+        state = _saved_state(db)
+        db.commit()
+    if state.get("rematched_on") != today.isoformat():
+        total.add(rematch_in_chunks(db, today))
+        _save_state(db, _saved_state(db) | {"rematched_on": today.isoformat()})
+        db.commit()
+    while True:
+        with reading():
+            state = _saved_state(db)
+            position = OutboxPosition.load(state)
+            rows = unhandled_rows(db, position, batch)
+            computed = compute(db, {(row.entity, row.entity_id) for row in rows}, today) if rows else []
+            db.commit()
+        total.add(store_in_chunks(db, computed))
+        for row in rows:
+            position.seen[row.id] = row_timestamp(row.created_at)
+        position.advance(utcnow().timestamp())
+        position.updated_at = utcnow().timestamp()
+        _save_state(db, position.dump() | {"rematched_on": _saved_state(db).get("rematched_on")})
+        db.commit()
+        if not rows:
+            return total
+
+
+def _saved_state(db: Session) -> dict:
+    record = db.get(OutboxPositionRecord, CONSUMER)
+    return json.loads(record.state or "{}") if record is not None else {}
+
+
+def _save_state(db: Session, state: dict) -> None:
     record = db.get(OutboxPositionRecord, CONSUMER)
     if record is None:
         record = OutboxPositionRecord(consumer=CONSUMER, state="{}")
         db.add(record)
-    state = json.loads(record.state or "{}")
-    position = OutboxPosition.load(state)
-    total = RefreshReport()
-    if state.get("rematched_on") != today.isoformat():
-        total = rematch_all(db, today)
-        state["rematched_on"] = today.isoformat()
-    while True:
-        rows = unhandled_rows(db, position, batch)
-        if not rows:
-            break
-        report = refresh(db, {(row.entity, row.entity_id) for row in rows}, today)
-        for row in rows:
-            position.seen[row.id] = row_timestamp(row.created_at)
-        position.advance(utcnow().timestamp())
-        for name in ("demand_posts", "listings", "full", "notified"):
-            setattr(total, name, getattr(total, name) + getattr(report, name))
-    position.updated_at = utcnow().timestamp()
-    record.state = json.dumps(position.dump() | {"rematched_on": state["rematched_on"]})
+    record.state = json.dumps(state)
     db.flush()
-    return total

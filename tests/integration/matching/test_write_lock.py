@@ -1,0 +1,75 @@
+"""On SQLite one writer at a time holds the database: the worker's matching (an import's backlog,
+the daily rematch) is computed in read-only transactions and stored in short write transactions,
+so a page saving an order is never kept waiting for minutes. Checked from a second connection
+while the matching is being computed. On PostgreSQL writers never wait on each other this way."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+import tests.conftest as suite
+from marketplace import db
+from marketplace.dates import today_in_vietnam
+from marketplace.matching import services as matching
+from marketplace.matching.models import MatchState
+from tests.factories import app_session, make_demand, make_listing, make_org
+
+pytestmark = pytest.mark.skipif(bool(suite.POSTGRES_URL), reason="SQLite's single write lock")
+
+
+@pytest.fixture(scope="module")
+def own_app(tmp_path_factory) -> Iterator[Flask]:
+    """A database of its own, outside the suite's rolled-back outer transaction (which holds the
+    write lock for the whole test)."""
+    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "matchlock"))
+    suite.prepare_database(app)
+    yield app
+    db.get_engine(app).dispose()
+    suite.forget_database("matchlock")
+
+
+def another_writer_gets_in(app: Flask) -> bool:
+    """Whether a second connection can take the write lock at once (as a page saving would)."""
+    path = db.get_engine(app).url.database
+    connection = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        connection.close()
+
+
+def test_matching_leaves_the_write_lock_free_while_it_computes(own_app, monkeypatch):
+    today = today_in_vietnam()
+    with app_session(own_app) as session:
+        club, exporter = make_org("club"), make_org("exporter")
+        listing = make_listing(club, "xoài", quantity="5000")
+        demand = make_demand(exporter, "xoài", quantity="5", needed_to=today + timedelta(days=30))
+        session.commit()
+    probes: list[bool] = []
+    compute = matching.matches_for_demand_facts
+
+    def probing(*args, **kwargs):
+        probes.append(another_writer_gets_in(own_app))
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "matches_for_demand_facts", probing)
+    with app_session(own_app) as session:
+        matching.follow(session, today)  # the daily rematch, then the change log's backlog
+        later = make_listing(club, "xoài", quantity="800")
+        matching.follow(session, today)  # the backlog alone
+        matching.rematch_in_chunks(session, today)  # `match refresh`
+        remembered = set(session.scalars(select(MatchState.listing_id).where(
+            MatchState.demand_id == demand.id, MatchState.full.is_(True))))
+    assert len(probes) >= 3
+    assert all(probes), probes
+    assert remembered == {listing.id, later.id}  # and the work was stored
