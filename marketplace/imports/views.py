@@ -27,6 +27,9 @@ def upload():
     status = 200
     if form.validate_on_submit():
         upload_file = form.file.data
+        # End the transaction the staff check began: on SQLite a POST's transaction holds the
+        # write lock, and reading a big file must not keep every other page from saving.
+        db.session.commit()
         try:
             sheets = readers.read_upload(upload_file.filename, upload_file.stream)
         except readers.ReaderError as error:

@@ -5,7 +5,6 @@ while the matching is being computed. On PostgreSQL writers never wait on each o
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -13,39 +12,19 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-import tests.conftest as suite
-from marketplace import db
 from marketplace.dates import today_in_vietnam
 from marketplace.matching import services as matching
 from marketplace.matching.models import MatchState
 from tests.factories import app_session, make_demand, make_listing, make_org
+from tests.sqlite_lock import another_writer_gets_in, only_on_sqlite, own_database_app
 
-pytestmark = pytest.mark.skipif(bool(suite.POSTGRES_URL), reason="SQLite's single write lock")
+pytestmark = only_on_sqlite
 
 
 @pytest.fixture(scope="module")
 def own_app(tmp_path_factory) -> Iterator[Flask]:
-    """A database of its own, outside the suite's rolled-back outer transaction (which holds the
-    write lock for the whole test)."""
-    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "matchlock"))
-    suite.prepare_database(app)
-    yield app
-    db.get_engine(app).dispose()
-    suite.forget_database("matchlock")
-
-
-def another_writer_gets_in(app: Flask) -> bool:
-    """Whether a second connection can take the write lock at once (as a page saving would)."""
-    path = db.get_engine(app).url.database
-    connection = sqlite3.connect(path, timeout=0.2, isolation_level=None)
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        connection.close()
+    with own_database_app(tmp_path_factory, "matchlock") as app:
+        yield app
 
 
 def test_matching_leaves_the_write_lock_free_while_it_computes(own_app, monkeypatch):

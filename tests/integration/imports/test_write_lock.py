@@ -1,0 +1,45 @@
+"""The staff import page reads the uploaded file before it writes: on SQLite a POST's transaction
+holds the one write lock, and reading a big workbook must not keep every other page from saving.
+Probed from a second connection while the file is being read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from marketplace.imports import readers
+from marketplace.listings.models import Listing
+from tests.factories import app_session, login, make_user
+from tests.integration.imports.test_import import _upload, good_sheets, xlsx_bytes
+from tests.sqlite_lock import another_writer_gets_in, only_on_sqlite, own_database_app
+
+pytestmark = only_on_sqlite
+
+
+@pytest.fixture(scope="module")
+def own_app(tmp_path_factory) -> Iterator[Flask]:
+    with own_database_app(tmp_path_factory, "importlock") as app:
+        yield app
+
+
+def test_the_file_is_read_without_holding_the_write_lock(own_app, monkeypatch):
+    with app_session(own_app):
+        staff = make_user("staff")
+    client = own_app.test_client()
+    assert login(client, staff).status_code == 302
+    probes: list[bool] = []
+    read = readers.read_upload
+
+    def probing(*args, **kwargs):
+        probes.append(another_writer_gets_in(own_app))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(readers, "read_upload", probing)
+    response = _upload(client, xlsx_bytes(good_sheets()))
+    assert response.status_code == 200
+    assert probes == [True]
+    with app_session(own_app) as session:
+        assert session.scalar(select(Listing).where(Listing.ref == "imp-xoai-1")) is not None

@@ -1,0 +1,41 @@
+"""SQLite's single write lock, probed from a second connection: for tests that a page or a job
+does its slow work (reading a file, matching) without holding it. They need a database of their
+own, outside the suite's outer transaction (which holds the lock for the whole test)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask
+
+import tests.conftest as suite
+from marketplace import db
+
+only_on_sqlite = pytest.mark.skipif(bool(suite.POSTGRES_URL), reason="SQLite's single write lock")
+
+
+@contextmanager
+def own_database_app(tmp_path_factory, name: str, **config) -> Iterator[Flask]:
+    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, name), **config)
+    suite.prepare_database(app)
+    try:
+        yield app
+    finally:
+        db.get_engine(app).dispose()
+        suite.forget_database(name)
+
+
+def another_writer_gets_in(app: Flask) -> bool:
+    """Whether a second connection can take the write lock at once, as a page saving would."""
+    connection = sqlite3.connect(db.get_engine(app).url.database, timeout=0.2, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        connection.close()
