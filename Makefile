@@ -25,7 +25,7 @@ translations: $(VENV)/.installed-run
 
 extract-messages: $(VENV)/.installed-run
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot --no-location --sort-output --project "Chợ Hội Quán" .
-	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations -D messages --no-fuzzy-matching --no-wrap
 
 setup-db: $(VENV)/.installed-run translations
 	$(BIN)/marketplace init-db

@@ -344,8 +344,14 @@ def _orders_round():
     # After the commit: card sessions of orders that stopped waiting for money are expired at Stripe.
     from marketplace.orders.payments import stripe_services
 
-    stripe_services.expire_retired_checkouts(db.session, utcnow(), stripe_services.configured_checkout())
+    checkout = stripe_services.configured_checkout()
+    stripe_services.expire_retired_checkouts(db.session, utcnow(), checkout)
     db.session.commit()
+    # Card money that no order could take goes back to the card.
+    refunds = stripe_services.refund_unapplied(db.session, utcnow(), checkout)
+    db.session.commit()
+    if refunds.refunded or refunds.given_up:
+        click.echo(f"card refunds: {refunds.refunded} refunded, {refunds.given_up} left to staff")
     return report
 
 

@@ -53,6 +53,11 @@ def describe_notice(kind: str, params: dict) -> str | None:
     if kind == "order_unapplied":
         return _("A card payment of %(amount)s was taken for a checkout this site did not open: check it in "
                  "Stripe.", amount=amount)
+    if kind == "order_refunded" and p["ref"]:
+        return _("A card payment of %(amount)s for order %(ref)s could not be applied to the order and was "
+                 "refunded to the card.", amount=amount, ref=p["ref"])
+    if kind == "order_refunded":
+        return _("A card payment of %(amount)s that could not be applied was refunded to the card.", amount=amount)
     return None
 
 

@@ -196,8 +196,11 @@ class FakeStripe:
         app.router.add_post("/v1/checkout/sessions", self._idempotent_view(self._create_session))
         app.router.add_get("/v1/checkout/sessions/{id}", self._retrieve_session)
         app.router.add_post("/v1/checkout/sessions/{id}/expire", self._idempotent_view(self._expire_session))
+        app.router.add_post("/v1/refunds", self._idempotent_view(self._create_refund))
         app.router.add_get("/c/pay/{id}", self._hosted_page)
         for route in localstripe_server.app.router.routes():
+            if (route.method, route.resource.canonical) == ("POST", "/v1/refunds"):
+                continue  # ours above: with Stripe's idempotency, and no second refund of a payment
             app.router.add_route(route.method, route.resource.canonical, _as_coroutine(route.handler))
         app.on_response_prepare.append(localstripe_server.add_cors_headers)
         return app
@@ -276,6 +279,26 @@ class FakeStripe:
         session = CheckoutSession(base_url=self.base_url, api_version=request.headers.get("Stripe-Version"),
                                   **params)
         return session._export(expand=expand)
+
+    def _create_refund(self, request: web.Request, params: dict) -> dict:
+        intent = params.get("payment_intent")
+        if isinstance(intent, str) and self._refunded(intent) >= resources.PaymentIntent._api_retrieve(intent).amount:
+            raise stripe_error(400, f"Charge for {intent} has already been refunded.", code="charge_already_refunded")
+        return resources.Refund._api_create(**params)._export()
+
+    @staticmethod
+    def _refunded(payment_intent: str) -> int:
+        return sum(obj.amount for key, obj in resources.store.items()
+                   if key.startswith("refund:") and obj.payment_intent == payment_intent)
+
+    def refunds(self, payment_intent: str | None = None) -> list[dict]:
+        """The refunds made (of one payment intent), oldest first."""
+        def collect() -> list[dict]:
+            found = [obj for key, obj in resources.store.items() if key.startswith("refund:")
+                     and (payment_intent is None or obj.payment_intent == payment_intent)]
+            return [refund._export() for refund in sorted(found, key=lambda r: r.created)]
+
+        return self._call(collect)
 
     def _expire_session(self, request: web.Request, params: dict) -> dict:
         session = CheckoutSession._retrieve(request.match_info["id"])

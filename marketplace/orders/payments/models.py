@@ -32,6 +32,14 @@ class StripeEvent(Base):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
     session_id: Mapped[str | None] = mapped_column(String(255), index=True)
     amount_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    payment_intent: Mapped[str | None] = mapped_column(String(255))
+    # Money taken but not applied, from a session this site opened, is refunded by the worker:
+    # None (nothing for us to refund), "pending", "refunded", or "failed" (staff refund it by hand).
+    refund_status: Mapped[str | None] = mapped_column(String(20), index=True)
+    refund_id: Mapped[str | None] = mapped_column(String(255))
+    refund_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    refund_tried_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
 
 
 class CardCheckout(Base):

@@ -57,12 +57,12 @@ def idempotency_key(site: str, order_id: int, amount_vnd: int, attempt: int) -> 
     """The same order, amount and attempt always make the same key, so Stripe answers a repeated
     create with the session it already made. `site` keeps two installations that share a Stripe
     account (and so the key namespace) apart."""
-    site_tag = hashlib.sha256(site.encode("utf-8")).hexdigest()[:10]
-    return f"chq-{site_tag}-order-{order_id}-vnd-{amount_vnd}-attempt-{attempt}"
+    return f"{_site_tag(site)}-order-{order_id}-vnd-{amount_vnd}-attempt-{attempt}"
 
 
 class StripeCheckout:
-    """Creates and expires Checkout Sessions with an explicit client (never the module globals)."""
+    """Creates and expires Checkout Sessions and refunds payments, with an explicit client (never
+    the module globals)."""
 
     def __init__(self, api_key: str, *, api_base: str = "", timeout: float = TIMEOUT_SECONDS,
                  max_network_retries: int = NETWORK_RETRIES, site: str = "") -> None:
@@ -126,6 +126,38 @@ class StripeCheckout:
                      getattr(error, "http_status", None))
             return "failed"
         return "expired"
+
+
+    def refund_payment(self, payment_intent: str, *, event_id: str) -> RefundResult:
+        """Refund the whole of a payment taken that no order could take.
+
+        The idempotency key is the event's, so a retry after a lost answer never refunds twice.
+        "refunded" with Stripe's refund id; "refused" when Stripe will not (already refunded, an
+        unknown payment: a person looks); "failed" when Stripe could not be reached or failed on
+        its side (worth trying again)."""
+        key = f"{_site_tag(self.site)}-refund-{event_id}"[:255]
+        try:
+            refund = self.client.v1.refunds.create(
+                {"payment_intent": payment_intent, "metadata": {"stripe_event": event_id}}, {"idempotency_key": key})
+        except stripe.InvalidRequestError as error:
+            log.warning("Stripe refused to refund %s: %s (code %s)", payment_intent, type(error).__name__,
+                        getattr(error, "code", None))
+            return RefundResult("refused")
+        except stripe.StripeError as error:
+            log.info("Stripe did not refund %s: %s (HTTP %s)", payment_intent, type(error).__name__,
+                     getattr(error, "http_status", None))
+            return RefundResult("failed")
+        return RefundResult("refunded", refund.id)
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    status: str  # refunded, refused or failed
+    refund_id: str | None = None
+
+
+def _site_tag(site: str) -> str:
+    return "chq-" + hashlib.sha256(site.encode("utf-8")).hexdigest()[:10]
 
 
 def too_large_message() -> str:

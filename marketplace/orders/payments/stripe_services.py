@@ -10,7 +10,10 @@ that says so, and logged for staff to refund or settle by hand).
 Only sessions this site opened (a `stripe_checkouts` row) can pay an order: an event about any
 other session (another installation sharing the Stripe account, a forged metadata order id) is
 stored as `unknown_session`. Money taken but not applied (UNAPPLIED outcomes) is listed for staff
-at /staff/payments/unapplied, and staff are told in the bell.
+at /staff/payments/unapplied. When the session was ours (REFUNDABLE outcomes: the order stopped
+waiting for money, another amount, another currency) the worker refunds it through Stripe's API
+(refund_unapplied, idempotent per event) and tells the buyer and staff; otherwise, or when
+Stripe will not refund, staff are told in the bell to settle it by hand.
 
 When an order stops waiting for a card payment (cancelled, paid another way, amount changed),
 orders.services.retire_card_sessions marks its open sessions `expiring`; the worker expires them
@@ -47,6 +50,12 @@ REUSE_MARGIN = timedelta(minutes=10)
 # Outcomes of an event whose money was taken at Stripe but not applied to an order: staff refund
 # it in Stripe or settle it by hand.
 UNAPPLIED = ("not_payable", "amount_mismatch", "unknown_session", "unknown_order", "wrong_currency")
+# Of those, the ones paid in a session this site opened: refunded automatically. An unknown
+# session may be another installation's sharing the Stripe account, never ours to refund.
+REFUNDABLE = ("not_payable", "amount_mismatch", "wrong_currency")
+# A refund Stripe did not answer is tried again after these delays, then left to staff.
+REFUND_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
+                       timedelta(hours=4))
 # The checkout statuses: open (payable), expiring (to expire at Stripe), expired, complete.
 EXPIRING = "expiring"
 
@@ -204,8 +213,10 @@ def handle_event(db: Session, event: dict) -> str:
         row.outcome = "payment_failed"
     else:
         row.outcome = "ignored"
+    if row.outcome in REFUNDABLE and row.payment_intent:
+        row.refund_status = "pending"  # the worker refunds it after this commit
     db.flush()
-    if row.outcome in UNAPPLIED:
+    if row.outcome in UNAPPLIED and row.refund_status is None:
         _tell_staff(db, row)
     return row.outcome
 
@@ -213,16 +224,90 @@ def handle_event(db: Session, event: dict) -> str:
 def _tell_staff(db: Session, row: StripeEvent) -> None:
     """Money taken but not applied: a notice to every staff member (in the bell, and by mail for
     those who chose it), pointing at the list of such payments."""
-    from marketplace.accounts.models import Membership, User
     from marketplace.messaging import services as messaging
     from marketplace.orders.rules import order_ref
 
-    staff = list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                            .where(Membership.role.in_(("staff", "admin")), User.active.is_(True))
-                            .distinct().order_by(User.id)))
+    staff = _staff_members(db)
     params = {"ref": order_ref(row.order_id) if row.order_id else "", "amount_vnd": row.amount_vnd or 0,
               "outcome": row.outcome}
     messaging.notify(db, staff, messaging.Message("order_unapplied", params, "/staff/payments/unapplied"))
+
+
+@dataclass
+class RefundReport:
+    refunded: int = 0
+    failed: int = 0  # Stripe did not answer: tried again later
+    given_up: int = 0  # refused by Stripe, or no answer after every retry: left to staff
+
+
+def _refund_due(row: StripeEvent, now: datetime) -> bool:
+    if row.refund_attempts == 0 or row.refund_tried_at is None:
+        return True
+    delay = REFUND_RETRY_DELAYS[min(row.refund_attempts, len(REFUND_RETRY_DELAYS)) - 1]
+    return as_utc(row.refund_tried_at) + delay <= now
+
+
+def refund_unapplied(db: Session, now: datetime, checkout: StripeCheckout | None, limit: int = 100) -> RefundReport:
+    """Refund at Stripe the money taken in our sessions that no order could take (refund_status
+    "pending"), then tell the buyer and staff.
+
+    Like expire_retired_checkouts it reads, ends that transaction (commits: call it with nothing
+    pending), calls Stripe with no transaction open, then writes the results; the caller commits
+    those. Without Stripe configured nothing is sent and the rows wait.
+    """
+    report = RefundReport()
+    pending = [row for row in db.scalars(select(StripeEvent).where(StripeEvent.refund_status == "pending")
+                                         .order_by(StripeEvent.id).limit(limit)) if _refund_due(row, now)]
+    work = [(row.id, row.payment_intent or "", row.event_id) for row in pending]
+    db.commit()  # no transaction (and on SQLite no write lock) held while waiting on Stripe
+    if not work or checkout is None:
+        return report
+    results = [(event_row_id, checkout.refund_payment(intent, event_id=event_id))
+               for event_row_id, intent, event_id in work]
+    for event_row_id, result in results:
+        row = db.scalar(select(StripeEvent).where(StripeEvent.id == event_row_id)
+                        .execution_options(populate_existing=True))
+        if row is None or row.refund_status != "pending":
+            continue
+        row.refund_attempts += 1
+        row.refund_tried_at = now
+        if result.status == "refunded":
+            row.refund_status, row.refund_id, row.refunded_at = "refunded", result.refund_id, now
+            report.refunded += 1
+            _tell_refunded(db, row)
+        elif result.status == "refused" or row.refund_attempts > len(REFUND_RETRY_DELAYS):
+            row.refund_status = "failed"
+            report.given_up += 1
+            log.error("Stripe event %s: the refund of %s ₫ failed; staff refund it by hand", row.event_id,
+                      row.amount_vnd)
+            _tell_staff(db, row)
+        else:
+            report.failed += 1
+    db.flush()
+    return report
+
+
+def _tell_refunded(db: Session, row: StripeEvent) -> None:
+    """The buyer's buyers and staff: the money went back to the card."""
+    from marketplace.messaging import services as messaging
+    from marketplace.orders.rules import order_ref
+
+    order = db.get(Order, row.order_id) if row.order_id else None
+    params = {"ref": order_ref(row.order_id) if row.order_id else "", "amount_vnd": row.amount_vnd or 0,
+              "outcome": row.outcome}
+    staff = _staff_members(db)
+    messaging.notify(db, staff, messaging.Message("order_refunded", params, "/staff/payments/unapplied"))
+    if order is not None:
+        buyers = messaging.members(db, order.buyer_org_id, ("buyer",))
+        messaging.notify(db, buyers, messaging.Message("order_refunded", params, f"/orders/{order.id}"))
+
+
+def _staff_members(db: Session) -> list:
+    from marketplace.accounts.models import Membership, User
+
+    return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
+                           .where(Membership.role.in_(("staff", "admin")), User.active.is_(True))
+                           .distinct().order_by(User.id)))
 
 
 def unapplied_payments(db: Session, limit: int = 200) -> list[StripeEvent]:
@@ -246,6 +331,8 @@ def _paid(db: Session, row: StripeEvent, session: dict) -> str:
     session_id = row.session_id or ""
     amount = session.get("amount_total")
     row.amount_vnd = amount if isinstance(amount, int) and not isinstance(amount, bool) else None
+    intent = session.get("payment_intent")
+    row.payment_intent = intent[:255] if isinstance(intent, str) and intent.startswith("pi_") else None
     if session.get("payment_status") != "paid":
         # Completed with a delayed method: async_payment_succeeded follows when the money is there.
         mark_checkout(db, session_id, "complete")
@@ -279,11 +366,11 @@ def _paid(db: Session, row: StripeEvent, session: dict) -> str:
     due = amount_due_vnd(order)
     if due <= 0:
         log.error("Stripe session %s paid %s ₫ for order %s, which is %s and has nothing due: not recorded; "
-                  "refund it in Stripe or settle it with the buyer", session_id, amount, order.ref, order.status)
+                  "the worker refunds it", session_id, amount, order.ref, order.status)
         return "not_payable"
     if amount != due:
-        log.error("Stripe session %s paid %s ₫ for order %s, which has %s ₫ due: not recorded; refund it in "
-                  "Stripe or record it by hand", session_id, amount, order.ref, due)
+        log.error("Stripe session %s paid %s ₫ for order %s, which has %s ₫ due: not recorded; the worker "
+                  "refunds it", session_id, amount, order.ref, due)
         return "amount_mismatch"
     if not record_payment(db, order.id, int(amount), provider=PROVIDER, reference=session_id):
         return "already_recorded"
