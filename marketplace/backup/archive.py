@@ -160,28 +160,20 @@ def unpack(archive: Path, folder: Path) -> Unpacked:
     manifest_data = None
     try:
         with tarfile.open(archive, mode="r:*") as tar:
-            for member in tar:
-                name = member.name
-                if name == MANIFEST and member.isfile():
-                    if member.size > MAX_MANIFEST_BYTES:
-                        raise ArchiveError("the manifest is too large to be one of ours")
-                    manifest_data = tar.extractfile(member).read()
-                    continue
-                part, _, rest = name.partition("/")
-                relative = safe_relative(rest) if part in ("database", "photos") else None
-                if relative is None or not member.isfile():
-                    raise ArchiveError(f"unexpected member in the archive: {name!r}")
-                if name in seen:
-                    raise ArchiveError(f"the archive holds {name!r} twice")
-                target = folder / part / Path(*relative.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                digest, size = hashlib.sha256(), 0
-                with tar.extractfile(member) as source, open(target, "xb") as out:
-                    while chunk := source.read(_CHUNK):
-                        digest.update(chunk)
-                        size += len(chunk)
-                        out.write(chunk)
-                seen[name] = FileEntry(path=str(relative), size=size, sha256=digest.hexdigest())
+            try:
+                for member in tar:
+                    if member.name == MANIFEST and member.isfile():
+                        if member.size > MAX_MANIFEST_BYTES:
+                            raise ArchiveError("the manifest is too large to be one of ours")
+                        manifest_data = tar.extractfile(member).read()
+                    else:
+                        _extract(tar, member, folder, seen)
+            except ArchiveError:
+                _drain(tar)  # garbage from a damaged stream reads as odd members: say "corrupt" first
+                raise
+            # tarfile stops quietly at a header it cannot read; reading the compressed stream to
+            # its end makes gzip check its length and CRC, so damage anywhere is caught.
+            _drain(tar)
     except ArchiveError:
         raise
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as error:
@@ -193,6 +185,30 @@ def unpack(archive: Path, folder: Path) -> Unpacked:
                            "or it was cut short")
     manifest = _read_manifest(manifest_data)
     return _check_against(manifest, seen, folder)
+
+
+def _extract(tar: tarfile.TarFile, member: tarfile.TarInfo, folder: Path, seen: dict[str, FileEntry]) -> None:
+    name = member.name
+    part, _, rest = name.partition("/")
+    relative = safe_relative(rest) if part in ("database", "photos") else None
+    if relative is None or not member.isfile():
+        raise ArchiveError(f"unexpected member in the archive: {name!r}")
+    if name in seen:
+        raise ArchiveError(f"the archive holds {name!r} twice")
+    target = folder / part / Path(*relative.parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    with tar.extractfile(member) as source, open(target, "xb") as out:
+        while chunk := source.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    seen[name] = FileEntry(path=str(relative), size=size, sha256=digest.hexdigest())
+
+
+def _drain(tar: tarfile.TarFile) -> None:
+    while tar.fileobj.read(_CHUNK):
+        pass
 
 
 def _read_manifest(data: bytes) -> dict:
