@@ -126,20 +126,24 @@ def assert_as_baseline(site: Site) -> None:
     assert counted_rows(site.engine) == site.counts
 
 
+def wipe_database(engine, name: str) -> None:
+    """No tables at all: the SQLite file deleted, or the PostgreSQL schema dropped and made again."""
+    engine.dispose()
+    if engine.url.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(engine.url.database + suffix).unlink(missing_ok=True)
+    else:
+        schema_name = suite.postgres_schema_name(name)
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema_name} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema_name}"))
+        engine.dispose()
+
+
 def wipe(site: Site) -> None:
     """Nothing left: no database, no photos, no index."""
     db.get_registry(site.app).remove()
-    site.engine.dispose()
-    url = site.engine.url
-    if url.get_backend_name() == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.database + suffix).unlink(missing_ok=True)
-    else:
-        schema_name = suite.postgres_schema_name(NAME)
-        with site.engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema_name} CASCADE"))
-            connection.execute(text(f"CREATE SCHEMA {schema_name}"))
-        site.engine.dispose()
+    wipe_database(site.engine, NAME)
     for folder in (site.upload_dir, site.index_dir):
         for path in sorted(folder.rglob("*"), reverse=True):
             if path.is_dir() and not path.is_symlink():
@@ -385,3 +389,53 @@ def test_a_backup_taken_while_writes_go_on_is_consistent(site, tmp_path):
     assert site.counts["organizations"] + 3 <= in_backup <= after_writes["organizations"].rows
     assert site.run("restore", "--force", site.baseline).exit_code == 0
     assert_as_baseline(site)
+
+
+def _manifest_changed(site: Site, target: Path, edit) -> None:
+    def change(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        edit(manifest)
+        return json.dumps(manifest).encode()
+
+    rewrite(site.baseline, target, change)
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda m: m["schema"].update(revision="9999"), "unknown to this version of the app"),
+    (lambda m: m["database"].update(backend="mysql"), "restore it into the same kind"),
+    (lambda m: m.update(format_version=99), "format version 99"),
+])
+def test_a_backup_this_version_cannot_read_is_refused_before_anything_changes(site, tmp_path, edit, message):
+    other = tmp_path / "other.tar.gz"
+    _manifest_changed(site, other, edit)
+
+    result = site.run("restore", "--force", other)
+
+    assert result.exit_code == 1, result.output
+    assert message in result.output and "Nothing was restored" in result.output
+    assert_as_baseline(site)
+
+
+def test_a_backup_of_an_older_schema_is_upgraded_after_it_is_checked(tmp_path_factory, tmp_path):
+    from marketplace import schema
+    from marketplace.backup import services as backups
+
+    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "backupold"),
+                              UPLOAD_DIR=str(tmp_path / "uploads"), SEARCH_INDEX_DIR=str(tmp_path / "index"))
+    engine = db.get_engine(app)
+    try:
+        schema.upgrade(engine, "0011")
+        made = backups.create_backup(engine, app.config["UPLOAD_DIR"], tmp_path / "old.tar.gz")
+        assert made.revision == "0011"
+        wipe_database(engine, "backupold")
+
+        report = backups.restore_backup(engine, app.config["UPLOAD_DIR"], tmp_path / "old.tar.gz")
+
+        assert report.revision == "0011"
+        assert report.upgraded_to == schema.head_revision()
+        assert schema.current_revision(engine) == schema.head_revision()
+    finally:
+        engine.dispose()
+        suite.forget_database("backupold")
