@@ -82,7 +82,8 @@ class ArchiveWriter:
         self.destination = destination
         self.replace = replace
         self.partial = destination.parent / f".{destination.name}.partial-{secrets.token_hex(4)}"
-        self._file = open(self.partial, "xb")  # noqa: SIM115 - closed in commit/abort
+        # Only the owner may read it: the archive holds people's names, phone numbers and password hashes.
+        self._file = os.fdopen(os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
         self._tar = tarfile.open(fileobj=self._file, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT)
         self.size = 0
 
