@@ -32,7 +32,7 @@ from marketplace.backup.checksums import TableSum, table_sums
 # What `marketplace init-db` writes into a new database: places, the product taxonomy and the
 # schema's revision. A database holding rows in no other table holds nothing a restore would lose.
 REFERENCE_TABLES = frozenset({"alembic_version", "provinces", "communes", "place_sources", "categories",
-                              "products", "varieties", "product_synonyms", "variety_synonyms", "units"})
+                              "products", "varieties"})
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 

@@ -200,6 +200,8 @@ def restore_backup(engine, upload_dir: str, source: Path, *, force: bool = False
         if in_dump is not None and (wrong := checksums.differences(expected, in_dump.tables)):
             raise BackupFailed("the database in the archive does not match the manifest's checksums:\n  "
                                + "\n  ".join(wrong) + "\nNothing was restored.")
+        if isinstance(database, databases.SqliteDatabase):
+            database.path.parent.mkdir(parents=True, exist_ok=True)  # a new server's instance/ folder
         holding = databases.tables_with_data(engine)
         if holding and not force:
             raise BackupFailed("the database already holds data (" + ", ".join(holding[:8])

@@ -439,3 +439,17 @@ def test_a_backup_of_an_older_schema_is_upgraded_after_it_is_checked(tmp_path_fa
     finally:
         engine.dispose()
         suite.forget_database("backupold")
+
+
+def test_reference_tables_are_what_init_db_fills(tmp_path_factory):
+    """A database fresh from `init-db` counts as empty, so a restore into it needs no --force."""
+    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "backupfresh"))
+    try:
+        suite.prepare_database(app)
+        engine = db.get_engine(app)
+        assert databases.tables_with_data(engine) == []
+        filled = {name for name, rows in counted_rows(engine).items() if rows}
+        assert filled == databases.REFERENCE_TABLES
+    finally:
+        db.get_engine(app).dispose()
+        suite.forget_database("backupfresh")
