@@ -115,7 +115,7 @@ class SqliteDatabase:
         """What the extracted dump holds, read before anything is replaced."""
         return self._read_copy(dump)
 
-    def load(self, dump: Path, details: dict) -> None:
+    def load(self, dump: Path, details: dict, expected_rows: dict[str, int]) -> None:
         self.engine.dispose()  # no pooled connection keeps the old schema cached
         self.path.parent.mkdir(parents=True, exist_ok=True)
         source = sqlite3.connect(dump)
@@ -183,7 +183,9 @@ class PostgresDatabase:
         self._run(["pg_restore", "--list", str(dump)], "reading the dump (pg_restore --list)")
         return None
 
-    def load(self, dump: Path, details: dict) -> None:
+    def load(self, dump: Path, details: dict, expected_rows: dict[str, int]) -> None:
+        """Load the dump in one transaction that also checks every table's row count before it
+        commits (the checksums are compared after, by the caller)."""
         source = details.get("schema")
         if not isinstance(source, str) or not _SCHEMA_NAME.fullmatch(source):
             raise DatabaseError("the manifest does not name the dumped schema")
@@ -204,8 +206,8 @@ class PostgresDatabase:
                    f"--file={script}", str(dump)], "pg_restore")
         (folder / "before.sql").write_text(_emptying_sql(target) + (
             f'ALTER SCHEMA "{target}" RENAME TO "{source}";\n' if source != target else ""))
-        (folder / "after.sql").write_text(f'ALTER SCHEMA "{source}" RENAME TO "{target}";\n'
-                                          if source != target else "SELECT 1;\n")
+        (folder / "after.sql").write_text(_counting_sql(source, expected_rows) + (
+            f'ALTER SCHEMA "{source}" RENAME TO "{target}";\n' if source != target else ""))
         self._run(["psql", "--dbname={uri}", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
                    "--single-transaction", f"--file={folder / 'before.sql'}", f"--file={script}",
                    f"--file={folder / 'after.sql'}"], "loading the dump (psql)")
@@ -218,6 +220,18 @@ def _schema_entry(line: str) -> bool:
         return False
     description = line.split(" ", 3)[3] if line.count(" ") >= 3 else ""
     return description.startswith(("SCHEMA ", "COMMENT - SCHEMA ", "ACL - SCHEMA "))
+
+
+def _counting_sql(schema: str, expected_rows: dict[str, int]) -> str:
+    """SQL that fails (so the whole load rolls back) when a table has other rows than expected."""
+    checks = []
+    for name, rows in sorted(expected_rows.items()):
+        if not _SCHEMA_NAME.fullmatch(name):
+            raise DatabaseError(f"the manifest names a table {name!r} the backup tools do not handle")
+        checks.append(f"""  IF (SELECT count(*) FROM "{schema}"."{name}") <> {int(rows)} THEN
+    RAISE EXCEPTION 'table {name}: not {int(rows)} rows as in the backup; nothing was changed';
+  END IF;""")  # noqa: S608 - names matched _SCHEMA_NAME
+    return "DO $counts$\nBEGIN\n" + "\n".join(checks) + "\nEND\n$counts$;\n"
 
 
 def _emptying_sql(schema: str) -> str:

@@ -185,7 +185,7 @@ def restore_backup(engine, upload_dir: str, source: Path, *, force: bool = False
         if backend != database.backend:
             raise BackupFailed(f"this is a backup of a {backend} database and DATABASE_URL points to "
                                f"{database.backend}: restore it into the same kind. Nothing was restored.")
-        revision = manifest.get("schema", {}).get("revision")
+        revision = manifest["schema"].get("revision") if isinstance(manifest.get("schema"), dict) else None
         if not _known_revision(revision):
             raise BackupFailed(f"the backup's schema revision {revision!r} is unknown to this version of the app "
                                f"(a newer one wrote it?): restore it with that version. Nothing was restored.")
@@ -208,14 +208,23 @@ def restore_backup(engine, upload_dir: str, source: Path, *, force: bool = False
                                + (" …" if len(holding) > 8 else "") + "): restore into an empty database, or "
                                "--force to replace everything in it. Nothing was restored.")
         try:
-            database.load(unpacked.database_file, manifest["database"])
+            database.load(unpacked.database_file, manifest["database"],
+                          {name: table.rows for name, table in expected.items()})
         except databases.DatabaseError as error:
             where = ("The database was left as it was (the load is one transaction)."
                      if database.backend == "postgresql" else
                      "SQLite copies in one transaction, so the database should be as it was; check it "
                      "before use.")
             raise BackupFailed(f"{error}\n{where}") from error
-        loaded = databases.current_sums(engine)
+        except Exception as error:
+            raise BackupFailed(f"RESTORE STOPPED WHILE LOADING ({type(error).__name__}: {error}): the database may "
+                               f"not match the backup. Restore again with --force before using it.") from error
+        try:
+            loaded = databases.current_sums(engine)
+        except Exception as error:
+            raise BackupFailed(f"RESTORE NOT CHECKED: the database was loaded but could not be read back to compare "
+                               f"({type(error).__name__}: {error}). Restore again with --force before using it.") \
+                from error
         wrong = checksums.differences(expected, loaded)
         if wrong:
             raise BackupFailed("RESTORE FAILED AFTER LOADING: the database now differs from the backup:\n  "
