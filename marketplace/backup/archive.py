@@ -1,4 +1,4 @@
-"""The backup archive: a gzip-compressed tar file holding
+"""The backup archive: a tar file (gzip-compressed unless its name ends in .tar) holding
 
     database/<file>    the database dump (SQLite: a copy of the database file; PostgreSQL: pg_dump's
                        custom format)
@@ -84,7 +84,12 @@ class ArchiveWriter:
         self.partial = destination.parent / f".{destination.name}.partial-{secrets.token_hex(4)}"
         # Only the owner may read it: the archive holds people's names, phone numbers and password hashes.
         self._file = os.fdopen(os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
-        self._tar = tarfile.open(fileobj=self._file, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT)
+        # PATH.tar: no compression, for sites with many photos (WebP and PostgreSQL's dump are already
+        # compressed, and gzip would spend most of the backup's time on them); anything else: gzip.
+        if destination.name.endswith(".tar"):
+            self._tar = tarfile.open(fileobj=self._file, mode="w", format=tarfile.PAX_FORMAT)
+        else:
+            self._tar = tarfile.open(fileobj=self._file, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT)
         self.size = 0
 
     def add_file(self, arcname: str, source: Path) -> FileEntry:

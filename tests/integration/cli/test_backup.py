@@ -464,3 +464,31 @@ def test_reference_tables_are_what_init_db_fills(tmp_path_factory):
     finally:
         db.get_engine(app).dispose()
         suite.forget_database("backupfresh")
+
+
+def test_an_uncompressed_tar_round_trips_and_is_checked_too(site, tmp_path):
+    plain = tmp_path / "plain.tar"
+    made = site.run("backup", plain)
+    assert made.exit_code == 0, made.output
+    with open(plain, "rb") as stream:
+        assert stream.read(2) != b"\x1f\x8b"  # not gzip
+    with tarfile.open(plain, "r:") as tar:
+        assert tar.getnames()[-1] == "manifest.json"
+
+    restored = site.run("restore", "--force", plain)
+    assert restored.exit_code == 0, restored.output
+    assert_as_baseline(site)
+    assert files_under(site.upload_dir) == site.photo_files
+
+    cut = tmp_path / "cut.tar"
+    data = plain.read_bytes()
+    with tarfile.open(plain, "r:") as tar:
+        manifest_starts = tar.getmember("manifest.json").offset_data
+    # (Cutting only the zero blocks that end a tar leaves every member whole: still a good backup.)
+    for end in (len(data) // 2, manifest_starts + 10):
+        cut.write_bytes(data[:end])
+        refused = site.run("restore", "--force", cut)
+        assert refused.exit_code == 1, refused.output
+        assert "Nothing was restored" in refused.output
+        assert "corrupt or truncated" in refused.output or "cut short" in refused.output
+    assert_as_baseline(site)
