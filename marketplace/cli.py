@@ -470,7 +470,7 @@ def backup_command(path: Path, force: bool) -> None:
     click.echo(f"backup written: {report.path} ({_size(report.archive_bytes)})")
     click.echo(f"database: {report.backend}, schema revision {report.revision}, {len(report.tables)} tables, "
                f"{rows} rows")
-    click.echo(f"photos: {len(report.photos)} files ({_size(sum(p.size for p in report.photos))})")
+    click.echo(f"photo files: {len(report.photos)} ({_size(sum(p.size for p in report.photos))})")
     if report.vanished_photos:
         click.echo(f"photos deleted while the backup ran (not in it): {len(report.vanished_photos)}")
 
@@ -504,7 +504,7 @@ def restore_command(path: Path, force: bool) -> None:
             click.echo(f"  {name}: {table.rows}")
     if report.upgraded_to:
         click.echo(f"schema upgraded from {report.revision} to {report.upgraded_to}")
-    click.echo(f"photos: {report.photos_written} written, {report.photos_unchanged} already there"
+    click.echo(f"photo files: {report.photos_written} written, {report.photos_unchanged} already there"
                + (f"; {report.other_files} other files in UPLOAD_DIR left as they were" if report.other_files else ""))
     try:
         count = search.reindex(db.session, search.backend())
