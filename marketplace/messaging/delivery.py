@@ -16,17 +16,18 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
-from marketplace.mail import Mail
+from marketplace.mail import Mail, is_permanent
 from marketplace.messaging import rules
 from marketplace.messaging.models import Notification, OutgoingMail
 from marketplace.messaging.presentation import describe
+from marketplace.numbers import MAX_ID
 
 log = logging.getLogger(__name__)
 CLAIM_FOR = timedelta(minutes=5)  # a worker that died while sending frees its mail after this
@@ -36,22 +37,49 @@ DIGEST_LIMIT = 30  # notices listed in one digest; the rest are behind the link 
 
 # -- links in every mail ----------------------------------------------------------------------
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="mail-settings")
+class SettingsLinkInvalid(Exception):
+    """The link was never ours, was altered, or names an address the account no longer has."""
 
 
-def settings_token(user: User) -> str:
-    """Signed user id and address: the link stops working when the address changes."""
-    return _serializer().dumps([user.id, user.email or ""])
+class SettingsLinkExpired(Exception):
+    """The link is ours but older than MAIL_SETTINGS_LINK_MAX_AGE_DAYS."""
 
 
-def user_for_token(db: Session, token: str) -> User | None:
+def _serializer(issued_at: datetime | None = None) -> URLSafeTimedSerializer:
+    signer = TimestampSigner
+    if issued_at is not None:  # a link made at another moment (tests of old links)
+        class signer(TimestampSigner):  # noqa: N801 - a signer class, named like the one it replaces
+            def get_timestamp(self) -> int:
+                return int(issued_at.timestamp())
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="mail-settings", signer=signer)
+
+
+def settings_token(user: User, issued_at: datetime | None = None) -> str:
+    """Signed user id and address, with the moment it was made: the link stops working when the
+    address changes, and after MAIL_SETTINGS_LINK_MAX_AGE_DAYS (a mail forwarded or leaked long
+    ago must not change someone's mail for good)."""
+    return _serializer(issued_at).dumps([user.id, user.email or ""])
+
+
+def settings_link_max_age() -> timedelta:
+    return timedelta(days=current_app.config["MAIL_SETTINGS_LINK_MAX_AGE_DAYS"])
+
+
+def user_for_token(db: Session, token: str, now: datetime | None = None) -> User:
+    """The user a mail-settings link speaks for; raises SettingsLinkInvalid or SettingsLinkExpired.
+    The signature is checked first, so an altered link is never reported as merely old."""
     try:
-        user_id, email = _serializer().loads(token)
-    except (BadSignature, ValueError, TypeError):
-        return None
-    user = db.get(User, user_id) if isinstance(user_id, int) else None
-    return user if user is not None and (user.email or "") == email else None
+        payload, issued = _serializer().loads(token, return_timestamp=True)
+        user_id, email = payload
+    except (BadSignature, ValueError, TypeError) as error:
+        raise SettingsLinkInvalid from error
+    if (now or utcnow()) - issued > settings_link_max_age():
+        raise SettingsLinkExpired
+    known_id = isinstance(user_id, int) and not isinstance(user_id, bool) and 0 < user_id <= MAX_ID
+    user = db.get(User, user_id) if known_id else None  # an id past the column's range errs on PostgreSQL
+    if user is None or (user.email or "") != email:
+        raise SettingsLinkInvalid
+    return user
 
 
 def public_url(path: str) -> str:
@@ -126,12 +154,13 @@ def send_claimed(db: Session, mail_ids: list[int], now: datetime) -> DeliveryRep
             continue
         try:
             mailer.send(Mail(to=row.to, subject=row.subject, body=row.body,
-                             headers=tuple(json.loads(row.headers or "{}").items())))
+                             headers=tuple(json.loads(row.headers or "{}").items()), key=message_key(row)))
         except Exception as error:  # noqa: BLE001 - whatever went wrong, the other mail still goes
             row.attempts += 1
             row.last_error = f"{type(error).__name__}: {error}"[:300]
             row.claimed_until = None
-            retry = rules.retry_at(row.attempts, now)
+            # A 550 "no such mailbox" stays a 550: trying five more times only annoys the server.
+            retry = None if is_permanent(error) else rules.retry_at(row.attempts, now)
             if retry is None:
                 row.failed_at = now
                 report.given_up += 1
@@ -151,10 +180,18 @@ def send_claimed(db: Session, mail_ids: list[int], now: datetime) -> DeliveryRep
     return report
 
 
+def message_key(row: OutgoingMail) -> str:
+    """The left part of the mail's Message-ID: the same for every try of one queued mail, unique
+    across rows (id) and across databases that reuse ids (the time it was queued)."""
+    return f"chq.{row.id}.{row.created_at:%Y%m%d%H%M%S%f}"
+
+
 def _error_kind(error: Exception) -> str:
     """What went wrong, for the log, without the server's text (it often quotes the address; the
     full text stays on the row, in outgoing_mail.last_error)."""
     code = getattr(error, "smtp_code", None)
+    if code is None and isinstance(getattr(error, "recipients", None), dict):  # refused at RCPT
+        code = ",".join(str(reply[0]) for reply in error.recipients.values())
     return f"{type(error).__name__}{f' {code}' if code else ''}"
 
 
