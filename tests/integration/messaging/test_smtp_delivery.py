@@ -20,6 +20,7 @@ import trustme
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from marketplace import db
 from marketplace.accounts.models import User
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
@@ -187,6 +188,24 @@ def test_a_password_reset_mail_arrives_in_vietnamese(app, people, smtp_mail):
     assert message["Date"] and message["Message-ID"].endswith("@chohoiquan.local>")
     link = re.search(r"https?://\S+/password/reset/\S+", message.get_content()).group(0)
     assert client.get(local_path(link)).status_code == 200
+
+
+def test_the_reset_page_holds_no_transaction_while_it_talks_to_the_mail_server(app, people, monkeypatch,
+                                                                              smtp_mail):
+    """On SQLite a POST holds the write lock for its whole transaction: a relay that answers slowly
+    (or never, until the 20 s timeout) must not stop every other write meanwhile."""
+    mailer = app.extensions["mailer"]
+    in_transaction = []
+    real_send = mailer.send
+
+    def send(mail):
+        in_transaction.append(db.session.in_transaction())
+        real_send(mail)
+
+    monkeypatch.setattr(mailer, "send", send)
+    assert post(app.test_client(), "/password/forgot", {"identifier": people.chair.email}).status_code == 302
+    assert in_transaction == [False]
+    assert len(smtp_mail.handler.received) == 1
 
 
 # -- refusals and retries ---------------------------------------------------------------------------------
