@@ -144,38 +144,64 @@ def claim_due(db: Session, now: datetime, limit: int = 50) -> list[int]:
 
 
 def send_claimed(db: Session, mail_ids: list[int], now: datetime) -> DeliveryReport:
-    """Send each claimed mail and record the outcome; the caller commits. A failure is logged
-    (without the mail's text) and retried later; after the last retry the mail is given up."""
-    report = DeliveryReport()
-    mailer = current_app.extensions["mailer"]
+    """Send each claimed mail and record the outcome; the caller commits. (The worker's
+    deliver_due does the same in three steps, with no transaction open while it sends.)"""
+    return record_outcomes(db, send_each(claimed_mail(db, mail_ids)), now)
+
+
+def claimed_mail(db: Session, mail_ids: list[int]) -> list[tuple[int, Mail]]:
+    """The claimed mail still to send, as the mailer takes it (reads only)."""
+    mails = []
     for mail_id in mail_ids:
         row = db.get(OutgoingMail, mail_id)
         if row is None or row.sent_at is not None:
             continue
+        mails.append((mail_id, Mail(to=row.to, subject=row.subject, body=row.body,
+                                    headers=tuple(json.loads(row.headers or "{}").items()), key=message_key(row))))
+    return mails
+
+
+def send_each(mails: list[tuple[int, Mail]]) -> list[tuple[int, Exception | None]]:
+    """Hand each mail to the mailer (no database here); what went wrong with each, if anything."""
+    mailer = current_app.extensions["mailer"]
+    outcomes: list[tuple[int, Exception | None]] = []
+    for mail_id, mail in mails:
         try:
-            mailer.send(Mail(to=row.to, subject=row.subject, body=row.body,
-                             headers=tuple(json.loads(row.headers or "{}").items()), key=message_key(row)))
+            mailer.send(mail)
         except Exception as error:  # noqa: BLE001 - whatever went wrong, the other mail still goes
-            row.attempts += 1
-            row.last_error = f"{type(error).__name__}: {error}"[:300]
-            row.claimed_until = None
-            # A 550 "no such mailbox" stays a 550: trying five more times only annoys the server.
-            retry = None if is_permanent(error) else rules.retry_at(row.attempts, now)
-            if retry is None:
-                row.failed_at = now
-                report.given_up += 1
-                log.error("mail %s to user %s given up after %s attempts: %s", row.id, row.user_id, row.attempts,
-                          _error_kind(error))
-            else:
-                row.next_attempt_at = retry
-                report.failed += 1
-                log.warning("mail %s to user %s failed (attempt %s), retrying at %s: %s", row.id, row.user_id,
-                            row.attempts, retry.isoformat(), _error_kind(error))
+            outcomes.append((mail_id, error))
+        else:
+            outcomes.append((mail_id, None))
+    return outcomes
+
+
+def record_outcomes(db: Session, outcomes: list[tuple[int, Exception | None]], now: datetime) -> DeliveryReport:
+    """Mark sent mail sent; a failure is logged (without the mail's text) and retried later, and
+    after the last retry, or at once when the server refused it for good, given up. Flushes."""
+    report = DeliveryReport()
+    for mail_id, error in outcomes:
+        row = db.get(OutgoingMail, mail_id)
+        if row is None:
             continue
         row.attempts += 1
-        row.sent_at = now
         row.claimed_until = None
-        report.sent += 1
+        if error is None:
+            row.sent_at = now
+            report.sent += 1
+            continue
+        row.last_error = f"{type(error).__name__}: {error}"[:300]
+        # A 550 "no such mailbox" stays a 550: trying five more times only annoys the server.
+        retry = None if is_permanent(error) else rules.retry_at(row.attempts, now)
+        if retry is None:
+            row.failed_at = now
+            report.given_up += 1
+            log.error("mail %s to user %s given up after %s attempts: %s", row.id, row.user_id, row.attempts,
+                      _error_kind(error))
+        else:
+            row.next_attempt_at = retry
+            report.failed += 1
+            log.warning("mail %s to user %s failed (attempt %s), retrying at %s: %s", row.id, row.user_id,
+                        row.attempts, retry.isoformat(), _error_kind(error))
     db.flush()
     return report
 
@@ -197,8 +223,9 @@ def _error_kind(error: Exception) -> str:
 
 def deliver_due(db: Session, now: datetime | None = None, limit: int = 200) -> DeliveryReport:
     """What the worker runs (and tests, to flush the queue): one mail at a time, claim, commit,
-    send, commit. A claim (CLAIM_FOR) is far longer than one send may take (the SMTP timeout), so
-    another worker never sends it too; a crash loses the record of at most one sent mail."""
+    read, commit, send (no transaction open), record, commit. A claim (CLAIM_FOR) is far longer
+    than one send may take (the SMTP timeout), so another worker never sends it too; a crash loses
+    the record of at most one sent mail."""
     report = DeliveryReport()
     started = time.monotonic()
     for _attempt in range(limit):
@@ -207,7 +234,12 @@ def deliver_due(db: Session, now: datetime | None = None, limit: int = 200) -> D
         db.commit()
         if not ids:
             break
-        one = send_claimed(db, ids, moment)
+        mails = claimed_mail(db, ids)
+        # End the read before the network: on SQLite a worker's transaction holds the write lock,
+        # and a slow or silent mail server (20 s timeout per mail) would stop every page's writes.
+        db.commit()
+        outcomes = send_each(mails)
+        one = record_outcomes(db, outcomes, moment)
         db.commit()
         report.sent, report.failed, report.given_up = (report.sent + one.sent, report.failed + one.failed,
                                                        report.given_up + one.given_up)

@@ -208,6 +208,24 @@ def test_the_reset_page_holds_no_transaction_while_it_talks_to_the_mail_server(a
     assert len(smtp_mail.handler.received) == 1
 
 
+def test_the_worker_holds_no_transaction_while_it_talks_to_the_mail_server(app, people, thread, monkeypatch,
+                                                                           smtp_mail):
+    """Likewise the worker: claimed and read in short transactions, sent with none open, recorded after."""
+    mailer = app.extensions["mailer"]
+    in_transaction = []
+    real_send = mailer.send
+
+    def send(mail):
+        in_transaction.append(db.session.in_transaction())
+        real_send(mail)
+
+    monkeypatch.setattr(mailer, "send", send)
+    with app_session(app) as session:
+        assert delivery.deliver_due(session).sent == 2
+    assert in_transaction == [False, False]
+    assert len(smtp_mail.handler.received) == 2
+
+
 # -- refusals and retries ---------------------------------------------------------------------------------
 
 @pytest.fixture
