@@ -12,6 +12,7 @@ smtps) verifies the server's certificate against the system's authorities.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import smtplib
 import ssl
@@ -105,6 +106,9 @@ class SmtpMailer:
         self.username = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
         self.starttls = parse_qs(parts.query).get("starttls", ["0"])[0] in {"1", "true", "yes"}
+        if self.password and not (self.ssl or self.starttls) and not _is_loopback(self.host):
+            raise ValueError("MAIL_URL would send the mail server's password unencrypted: "
+                             "add ?starttls=1 or use smtps://")
         self.sender = sender
         # smtplib's own default checks no certificate: anyone on the path could read the password.
         self.tls_context = tls_context or ssl.create_default_context()
@@ -139,6 +143,15 @@ class SmtpMailer:
             if self.username:
                 smtp.login(self.username, self.password or "")
             smtp.send_message(message)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _domain_of(sender: str) -> str:

@@ -262,11 +262,15 @@ def mail_settings(token: str):
     return render_template("messaging/mail_settings.html", form=form, user=user, token=token)
 
 
-@bp.route("/mail-settings/<token>/off", methods=["POST"])
+@bp.route("/mail-settings/<token>/off", methods=["GET", "POST"])
 @public
 def mail_off(token: str):
     """RFC 8058 one-click unsubscribe: mail programs post here without a page or a CSRF token
-    (security.CSRF_EXEMPT_ENDPOINTS); the signed token is the proof."""
+    (security.CSRF_EXEMPT_ENDPOINTS); the signed token is the proof. A mail program that only
+    knows RFC 2369 opens the address in a browser: that GET shows the choices and changes nothing
+    (link checkers and previews fetch addresses too)."""
+    if request.method == "GET":
+        return redirect(url_for("messaging.mail_settings", token=token))
     user, refusal = _settings_link_user(token)
     if user is None:
         return refusal

@@ -59,6 +59,20 @@ def test_a_fresh_link_works(app, people):
     assert choice_of(app, people.chair) == "daily"
 
 
+def test_opening_the_unsubscribe_address_in_a_browser_shows_the_choices_and_changes_nothing(app, people):
+    """Mail programs without RFC 8058 open List-Unsubscribe in a browser (a GET); link checkers
+    and previews fetch it too. That shows the page; only the POST turns mail off."""
+    token = link_for(app, people.chair)
+    client = app.test_client()
+    response = client.get(f"/mail-settings/{token}/off")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/mail-settings/{token}")
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and 'data-testid="mail-off"' in page.get_data(as_text=True)
+    assert choice_of(app, people.chair) == "instant"
+    expired = link_for(app, people.chair, days_ago=100)
+    assert client.get(f"/mail-settings/{expired}/off", follow_redirects=True).status_code == 410
+
+
 def test_a_link_still_works_just_inside_its_age(app, people):
     token = link_for(app, people.chair, days_ago=90 - 1 / 24)
     response = app.test_client().post(f"/mail-settings/{token}/off", data={"List-Unsubscribe": "One-Click"})

@@ -408,6 +408,22 @@ def test_the_servers_certificate_is_checked(server_tls):
         assert server.handler.logins == [] and server.handler.received == []
 
 
+@pytest.mark.parametrize(("url", "refused"), [
+    ("smtp://u:secret@mail.example.vn:587", True),
+    ("smtp://u:secret@203.0.113.5:25?starttls=0", True),
+    ("smtp://u:secret@mail.example.vn:587?starttls=1", False),
+    ("smtps://u:secret@mail.example.vn", False),
+    ("smtp://u:secret@127.0.0.1:1025", False),  # a relay on this host (never leaves the machine)
+    ("smtp://localhost:25", False),  # no password, nothing to protect
+])
+def test_a_password_is_never_sent_unencrypted_over_the_network(url, refused):
+    if refused:
+        with pytest.raises(ValueError, match="unencrypted"):
+            make_mailer(url, "x@b.example")
+    else:
+        assert isinstance(make_mailer(url, "x@b.example"), SmtpMailer)
+
+
 def test_a_wrong_password_is_an_error_worth_retrying(server_tls, client_tls):
     with running_smtp_server(tls_context=server_tls, accounts=SIGNED_IN) as server:
         mailer = SmtpMailer(f"smtp://hoiquan:wrong@127.0.0.1:{server.port}?starttls=1", "x@b.example",
