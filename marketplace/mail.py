@@ -84,13 +84,22 @@ MAIL_POLICY = _MailPolicy(cte_type="7bit")
 def is_permanent(error: BaseException) -> bool:
     """True when sending this mail again cannot succeed: the server refused the recipient or the
     message for good (a 5xx reply to RCPT or DATA, such as 550 "no such mailbox"), or the message
-    cannot be written at all. A refused sender, a failed login or a 4xx reply ("try again later")
-    is a state of our set-up or of the server, worth retrying."""
+    cannot be written at all. A refused sender, a failed login, a 4xx reply ("try again later") and
+    a security or policy refusal (enhanced status 5.7.x or 530, such as "relay access denied": our
+    set-up, which refuses every mail until it is fixed) are worth retrying."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return bool(error.recipients) and all(500 <= code < 600 for code, _text in error.recipients.values())
+        replies = list(error.recipients.values())
+        return bool(replies) and all(_refused_for_good(code, text) for code, text in replies)
     if isinstance(error, smtplib.SMTPDataError):
-        return 500 <= error.smtp_code < 600
+        return _refused_for_good(error.smtp_code, error.smtp_error)
     return isinstance(error, UnsendableMail)
+
+
+def _refused_for_good(code: int, text: bytes | str) -> bool:
+    if not 500 <= code < 600 or code == 530:
+        return False
+    words = (text.decode("ascii", "replace") if isinstance(text, bytes) else str(text)).split()
+    return not (words and words[0].startswith("5.7."))
 
 
 class UnsendableMail(ValueError):

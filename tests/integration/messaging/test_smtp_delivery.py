@@ -298,6 +298,21 @@ def test_a_permanent_refusal_is_given_up_at_once(app, people, thread, smtp_mail,
     assert first.to not in caplog.text  # the server's words quote the address: they stay on the row
 
 
+@pytest.mark.parametrize("reply", ["554 5.7.1 Relay access denied", "530 5.7.0 Authentication required"])
+def test_a_refusal_of_our_set_up_is_retried_not_given_up(app, one_mail, smtp_mail, reply):
+    """A security or policy refusal (5.7.x, 530) is the relay refusing *us* — every mail, until the
+    set-up is fixed: retried on the usual schedule, never dropped after one try."""
+    smtp_mail.handler.refuse("RCPT", reply)
+    now = utcnow()
+    with app_session(app) as session:
+        report = delivery.deliver_due(session, now)
+    assert (report.sent, report.failed, report.given_up) == (0, 1, 0)
+    row = row_of(app, one_mail)
+    assert row.failed_at is None and aware(row.next_attempt_at) == now + rules.RETRY_DELAYS[0]
+    with app_session(app) as session:
+        assert delivery.deliver_due(session, now + rules.RETRY_DELAYS[0]).sent == 1
+
+
 def free_port() -> int:
     """A loopback port with nothing listening on it."""
     with socket.socket() as probe:
