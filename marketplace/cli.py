@@ -365,7 +365,8 @@ def _mail_step() -> None:
     now = utcnow()
     digests = delivery.send_digests(db.session, now)
     db.session.commit()
-    sent = delivery.deliver_due(db.session, now)
+    # The real clock for each claim, not `now`: the digests just queued are due a moment after it.
+    sent = delivery.deliver_due(db.session)
     if sent.sent or sent.failed or sent.given_up or digests:
         click.echo(f"mail: {digests} digests queued, {sent.sent} sent, {sent.failed} to retry, "
                    f"{sent.given_up} given up")

@@ -46,6 +46,16 @@ def _proxies(value: str) -> int:
     return count
 
 
+def _days(name: str, value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of days, not {value!r}") from None
+    if not 1 <= days <= 3650:
+        raise ConfigError(f"{name} must be between 1 and 3650 days")
+    return days
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment, then apply overrides."""
     env = os.environ
@@ -76,6 +86,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "Chợ Hội Quán <no-reply@chohoiquan.local>"),
         # The site's address as people reach it: links in mail sent by the background worker.
         "PUBLIC_URL": env.get("PUBLIC_URL", f"http://127.0.0.1:{env.get('PORT', '5000')}"),
+        # How long the one-click link in every mail (change the mail choice without signing in,
+        # List-Unsubscribe) works; after it, the page asks the person to sign in.
+        "MAIL_SETTINGS_LINK_MAX_AGE_DAYS": _days("MAIL_SETTINGS_LINK_MAX_AGE_DAYS",
+                                                 env.get("MAIL_SETTINGS_LINK_MAX_AGE_DAYS", "90")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         # How many proxies in front of the app set X-Forwarded-For/-Proto (the HTTPS proxy the

@@ -3,14 +3,24 @@
 MAIL_URL picks the implementation: `smtp://user:pass@host:587?starttls=1` (or `smtps://`),
 `log://` (the default: the message is written to the log, for development) and `memory://`
 (kept in a list, for tests).
+
+What SMTP carries is a plain-text UTF-8 message that any relay accepts: every header in ASCII
+(Vietnamese subjects and sender names as RFC 2047 encoded words), the body in base64 or
+quoted-printable (never undeclared 8-bit data), a Date and a Message-ID. TLS (STARTTLS or
+smtps) verifies the server's certificate against the system's authorities.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import smtplib
+import ssl
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.policy import EmailPolicy
+from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -25,6 +35,9 @@ class Mail:
     subject: str
     body: str
     headers: tuple[tuple[str, str], ...] = ()  # extra headers, e.g. List-Unsubscribe
+    # Stable per queued mail: a retry carries the same Message-ID, so a server that did get the
+    # first try can tell the second is the same message. None: a new one each time.
+    key: str | None = None
 
 
 class Mailer(Protocol):
@@ -44,8 +57,57 @@ class MemoryMailer:
         self.outbox.append(mail)
 
 
+# Headers that hold one long token (a link, an id) are written on one line: Python folds a header
+# longer than 78 characters, and one without spaces it can only fold by turning it into RFC 2047
+# encoded words, which mail programs do not decode in List-Unsubscribe (the one-click link broke).
+# RFC 5322 allows lines of 998 characters.
+_ONE_LINE_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post", "message-id"})
+
+
+class _MailPolicy(EmailPolicy):
+    def fold(self, name, value):
+        if name.lower() in _ONE_LINE_HEADERS and str(value).isascii() and len(str(value)) < 900:
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if name.lower() in _ONE_LINE_HEADERS and str(value).isascii() and len(str(value)) < 900:
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+# 7-bit: the body goes as base64 or quoted-printable, which every relay passes unchanged
+# (smtplib does not declare 8BITMIME, so raw UTF-8 bytes would break the protocol).
+MAIL_POLICY = _MailPolicy(cte_type="7bit")
+
+
+def is_permanent(error: BaseException) -> bool:
+    """True when sending this mail again cannot succeed: the server refused the recipient or the
+    message for good (a 5xx reply to RCPT or DATA, such as 550 "no such mailbox"), or the message
+    cannot be written at all. A refused sender, a failed login, a 4xx reply ("try again later") and
+    a security or policy refusal (enhanced status 5.7.x or 530, such as "relay access denied": our
+    set-up, which refuses every mail until it is fixed) are worth retrying."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = list(error.recipients.values())
+        return bool(replies) and all(_refused_for_good(code, text) for code, text in replies)
+    if isinstance(error, smtplib.SMTPDataError):
+        return _refused_for_good(error.smtp_code, error.smtp_error)
+    return isinstance(error, UnsendableMail)
+
+
+def _refused_for_good(code: int, text: bytes | str) -> bool:
+    if not 500 <= code < 600 or code == 530:
+        return False
+    words = (text.decode("ascii", "replace") if isinstance(text, bytes) else str(text)).split()
+    return not (words and words[0].startswith("5.7."))
+
+
+class UnsendableMail(ValueError):
+    """The message itself cannot be written (an address that is not one)."""
+
+
 class SmtpMailer:
-    def __init__(self, url: str, sender: str) -> None:
+    def __init__(self, url: str, sender: str, *, tls_context: ssl.SSLContext | None = None) -> None:
         parts = urlsplit(url)
         self.ssl = parts.scheme == "smtps"
         self.host = parts.hostname or "localhost"
@@ -53,21 +115,58 @@ class SmtpMailer:
         self.username = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
         self.starttls = parse_qs(parts.query).get("starttls", ["0"])[0] in {"1", "true", "yes"}
+        if self.password and not (self.ssl or self.starttls) and not _is_loopback(self.host):
+            raise ValueError("MAIL_URL would send the mail server's password unencrypted: "
+                             "add ?starttls=1 or use smtps://")
         self.sender = sender
+        # smtplib's own default checks no certificate: anyone on the path could read the password.
+        self.tls_context = tls_context or ssl.create_default_context()
+        self.domain = _domain_of(sender)
+
+    def message(self, mail: Mail) -> EmailMessage:
+        """The message as it goes on the wire (without the envelope)."""
+        message = EmailMessage(policy=MAIL_POLICY)
+        try:
+            message["From"], message["To"] = self.sender, mail.to
+            # A subject is one line: a line break in it would end the header (and is refused).
+            message["Subject"] = " ".join(mail.subject.split())
+            message["Date"] = format_datetime(datetime.now(UTC))
+            message["Message-ID"] = (f"<{mail.key}@{self.domain}>" if mail.key
+                                     else make_msgid("chq", domain=self.domain))
+            for name, value in mail.headers:
+                message[name] = value
+        except (ValueError, IndexError) as error:
+            raise UnsendableMail(str(error)) from error
+        message.set_content(mail.body)
+        return message
 
     def send(self, mail: Mail) -> None:
-        message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self.sender, mail.to, mail.subject
-        for name, value in mail.headers:
-            message[name] = value
-        message.set_content(mail.body)
-        smtp_class = smtplib.SMTP_SSL if self.ssl else smtplib.SMTP
-        with smtp_class(self.host, self.port, timeout=20) as smtp:
+        message = self.message(mail)
+        if self.ssl:
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=20, context=self.tls_context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=20)
+        with smtp:
             if self.starttls:
-                smtp.starttls()
+                smtp.starttls(context=self.tls_context)
             if self.username:
                 smtp.login(self.username, self.password or "")
             smtp.send_message(message)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _domain_of(sender: str) -> str:
+    """The domain of the sender's address ("Chợ Hội Quán <no-reply@example.vn>" → example.vn), for
+    Message-IDs; "localhost" when there is none."""
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
 def make_mailer(url: str, sender: str) -> Mailer:
@@ -89,5 +188,5 @@ def send_mail(to: str, subject: str, body: str) -> None:
     """Send now; a failure is logged, never shown to the person as a crash."""
     try:
         current_app.extensions["mailer"].send(Mail(to=to, subject=subject, body=body))
-    except (OSError, smtplib.SMTPException):
+    except (OSError, smtplib.SMTPException, UnsendableMail):
         log.exception("sending mail to %s failed", to)

@@ -139,10 +139,13 @@ def forgot_password():
         if user is not None and user.email:
             token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
             link = url_for("accounts.reset_password", token=token, _external=True)
-            send_mail(user.email, _("Reset your Chợ Hội Quán password"),
-                      _("Hello %(name)s,\n\nOpen this link within an hour to choose a new password:\n"
-                        "%(link)s\n\nIf you did not ask for this, ignore this mail.",
-                        name=user.name, link=link))
+            address, subject = user.email, _("Reset your Chợ Hội Quán password")
+            body = _("Hello %(name)s,\n\nOpen this link within an hour to choose a new password:\n"
+                     "%(link)s\n\nIf you did not ask for this, ignore this mail.", name=user.name, link=link)
+            # End the transaction before talking to the mail server: on SQLite a POST holds the
+            # write lock until then, and a slow or silent relay (20 s timeout) would stop every write.
+            db.session.commit()
+            send_mail(address, subject, body)
         # The same answer whether or not the account exists: nothing to learn here.
         flash(_("If an account with a mail address matches, we have sent it a link. "
                 "Accounts with only a phone number: ask your club chair or staff to reset it."), "info")

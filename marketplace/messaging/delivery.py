@@ -16,17 +16,18 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
-from marketplace.mail import Mail
+from marketplace.mail import Mail, is_permanent
 from marketplace.messaging import rules
 from marketplace.messaging.models import Notification, OutgoingMail
 from marketplace.messaging.presentation import describe
+from marketplace.numbers import MAX_ID
 
 log = logging.getLogger(__name__)
 CLAIM_FOR = timedelta(minutes=5)  # a worker that died while sending frees its mail after this
@@ -36,22 +37,49 @@ DIGEST_LIMIT = 30  # notices listed in one digest; the rest are behind the link 
 
 # -- links in every mail ----------------------------------------------------------------------
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="mail-settings")
+class SettingsLinkInvalid(Exception):
+    """The link was never ours, was altered, or names an address the account no longer has."""
 
 
-def settings_token(user: User) -> str:
-    """Signed user id and address: the link stops working when the address changes."""
-    return _serializer().dumps([user.id, user.email or ""])
+class SettingsLinkExpired(Exception):
+    """The link is ours but older than MAIL_SETTINGS_LINK_MAX_AGE_DAYS."""
 
 
-def user_for_token(db: Session, token: str) -> User | None:
+def _serializer(issued_at: datetime | None = None) -> URLSafeTimedSerializer:
+    signer = TimestampSigner
+    if issued_at is not None:  # a link made at another moment (tests of old links)
+        class signer(TimestampSigner):  # noqa: N801 - a signer class, named like the one it replaces
+            def get_timestamp(self) -> int:
+                return int(issued_at.timestamp())
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="mail-settings", signer=signer)
+
+
+def settings_token(user: User, issued_at: datetime | None = None) -> str:
+    """Signed user id and address, with the moment it was made: the link stops working when the
+    address changes, and after MAIL_SETTINGS_LINK_MAX_AGE_DAYS (a mail forwarded or leaked long
+    ago must not change someone's mail for good)."""
+    return _serializer(issued_at).dumps([user.id, user.email or ""])
+
+
+def settings_link_max_age() -> timedelta:
+    return timedelta(days=current_app.config["MAIL_SETTINGS_LINK_MAX_AGE_DAYS"])
+
+
+def user_for_token(db: Session, token: str, now: datetime | None = None) -> User:
+    """The user a mail-settings link speaks for; raises SettingsLinkInvalid or SettingsLinkExpired.
+    The signature is checked first, so an altered link is never reported as merely old."""
     try:
-        user_id, email = _serializer().loads(token)
-    except (BadSignature, ValueError, TypeError):
-        return None
-    user = db.get(User, user_id) if isinstance(user_id, int) else None
-    return user if user is not None and (user.email or "") == email else None
+        payload, issued = _serializer().loads(token, return_timestamp=True)
+        user_id, email = payload
+    except (BadSignature, ValueError, TypeError) as error:
+        raise SettingsLinkInvalid from error
+    if (now or utcnow()) - issued > settings_link_max_age():
+        raise SettingsLinkExpired
+    known_id = isinstance(user_id, int) and not isinstance(user_id, bool) and 0 < user_id <= MAX_ID
+    user = db.get(User, user_id) if known_id else None  # an id past the column's range errs on PostgreSQL
+    if user is None or (user.email or "") != email:
+        raise SettingsLinkInvalid
+    return user
 
 
 def public_url(path: str) -> str:
@@ -116,52 +144,88 @@ def claim_due(db: Session, now: datetime, limit: int = 50) -> list[int]:
 
 
 def send_claimed(db: Session, mail_ids: list[int], now: datetime) -> DeliveryReport:
-    """Send each claimed mail and record the outcome; the caller commits. A failure is logged
-    (without the mail's text) and retried later; after the last retry the mail is given up."""
-    report = DeliveryReport()
-    mailer = current_app.extensions["mailer"]
+    """Send each claimed mail and record the outcome; the caller commits. (The worker's
+    deliver_due does the same in three steps, with no transaction open while it sends.)"""
+    return record_outcomes(db, send_each(claimed_mail(db, mail_ids)), now)
+
+
+def claimed_mail(db: Session, mail_ids: list[int]) -> list[tuple[int, Mail]]:
+    """The claimed mail still to send, as the mailer takes it (reads only)."""
+    mails = []
     for mail_id in mail_ids:
         row = db.get(OutgoingMail, mail_id)
         if row is None or row.sent_at is not None:
             continue
+        mails.append((mail_id, Mail(to=row.to, subject=row.subject, body=row.body,
+                                    headers=tuple(json.loads(row.headers or "{}").items()), key=message_key(row))))
+    return mails
+
+
+def send_each(mails: list[tuple[int, Mail]]) -> list[tuple[int, Exception | None]]:
+    """Hand each mail to the mailer (no database here); what went wrong with each, if anything."""
+    mailer = current_app.extensions["mailer"]
+    outcomes: list[tuple[int, Exception | None]] = []
+    for mail_id, mail in mails:
         try:
-            mailer.send(Mail(to=row.to, subject=row.subject, body=row.body,
-                             headers=tuple(json.loads(row.headers or "{}").items())))
+            mailer.send(mail)
         except Exception as error:  # noqa: BLE001 - whatever went wrong, the other mail still goes
-            row.attempts += 1
-            row.last_error = f"{type(error).__name__}: {error}"[:300]
-            row.claimed_until = None
-            retry = rules.retry_at(row.attempts, now)
-            if retry is None:
-                row.failed_at = now
-                report.given_up += 1
-                log.error("mail %s to user %s given up after %s attempts: %s", row.id, row.user_id, row.attempts,
-                          _error_kind(error))
-            else:
-                row.next_attempt_at = retry
-                report.failed += 1
-                log.warning("mail %s to user %s failed (attempt %s), retrying at %s: %s", row.id, row.user_id,
-                            row.attempts, retry.isoformat(), _error_kind(error))
+            outcomes.append((mail_id, error))
+        else:
+            outcomes.append((mail_id, None))
+    return outcomes
+
+
+def record_outcomes(db: Session, outcomes: list[tuple[int, Exception | None]], now: datetime) -> DeliveryReport:
+    """Mark sent mail sent; a failure is logged (without the mail's text) and retried later, and
+    after the last retry, or at once when the server refused it for good, given up. Flushes."""
+    report = DeliveryReport()
+    for mail_id, error in outcomes:
+        row = db.get(OutgoingMail, mail_id)
+        if row is None:
             continue
         row.attempts += 1
-        row.sent_at = now
         row.claimed_until = None
-        report.sent += 1
+        if error is None:
+            row.sent_at = now
+            report.sent += 1
+            continue
+        row.last_error = f"{type(error).__name__}: {error}"[:300]
+        # A 550 "no such mailbox" stays a 550: trying five more times only annoys the server.
+        retry = None if is_permanent(error) else rules.retry_at(row.attempts, now)
+        if retry is None:
+            row.failed_at = now
+            report.given_up += 1
+            log.error("mail %s to user %s given up after %s attempts: %s", row.id, row.user_id, row.attempts,
+                      _error_kind(error))
+        else:
+            row.next_attempt_at = retry
+            report.failed += 1
+            log.warning("mail %s to user %s failed (attempt %s), retrying at %s: %s", row.id, row.user_id,
+                        row.attempts, retry.isoformat(), _error_kind(error))
     db.flush()
     return report
+
+
+def message_key(row: OutgoingMail) -> str:
+    """The left part of the mail's Message-ID: the same for every try of one queued mail, unique
+    across rows (id) and across databases that reuse ids (the time it was queued)."""
+    return f"chq.{row.id}.{row.created_at:%Y%m%d%H%M%S%f}"
 
 
 def _error_kind(error: Exception) -> str:
     """What went wrong, for the log, without the server's text (it often quotes the address; the
     full text stays on the row, in outgoing_mail.last_error)."""
     code = getattr(error, "smtp_code", None)
+    if code is None and isinstance(getattr(error, "recipients", None), dict):  # refused at RCPT
+        code = ",".join(str(reply[0]) for reply in error.recipients.values())
     return f"{type(error).__name__}{f' {code}' if code else ''}"
 
 
 def deliver_due(db: Session, now: datetime | None = None, limit: int = 200) -> DeliveryReport:
     """What the worker runs (and tests, to flush the queue): one mail at a time, claim, commit,
-    send, commit. A claim (CLAIM_FOR) is far longer than one send may take (the SMTP timeout), so
-    another worker never sends it too; a crash loses the record of at most one sent mail."""
+    read, commit, send (no transaction open), record, commit. A claim (CLAIM_FOR) is far longer
+    than one send may take (the SMTP timeout), so another worker never sends it too; a crash loses
+    the record of at most one sent mail."""
     report = DeliveryReport()
     started = time.monotonic()
     for _attempt in range(limit):
@@ -170,7 +234,12 @@ def deliver_due(db: Session, now: datetime | None = None, limit: int = 200) -> D
         db.commit()
         if not ids:
             break
-        one = send_claimed(db, ids, moment)
+        mails = claimed_mail(db, ids)
+        # End the read before the network: on SQLite a worker's transaction holds the write lock,
+        # and a slow or silent mail server (20 s timeout per mail) would stop every page's writes.
+        db.commit()
+        outcomes = send_each(mails)
+        one = record_outcomes(db, outcomes, moment)
         db.commit()
         report.sent, report.failed, report.given_up = (report.sent + one.sent, report.failed + one.failed,
                                                        report.given_up + one.given_up)

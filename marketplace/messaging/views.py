@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -230,12 +230,26 @@ def contact_event():
 
 # -- the mail choice, one click from any mail ---------------------------------------------------
 
+def _settings_link_user(token: str):
+    """The user a mail link speaks for, or the page (410 old, 404 not ours) that asks the person to
+    sign in instead: nothing is changed through a link that does not hold."""
+    try:
+        return delivery.user_for_token(db.session, token), None
+    except delivery.SettingsLinkExpired:
+        expired, status = True, 410
+    except delivery.SettingsLinkInvalid:
+        expired, status = False, 404
+    page = render_template("messaging/mail_link_unusable.html", expired=expired,
+                           max_age_days=current_app.config["MAIL_SETTINGS_LINK_MAX_AGE_DAYS"])
+    return None, (page, status)
+
+
 @bp.route("/mail-settings/<token>", methods=["GET", "POST"])
 @public
 def mail_settings(token: str):
-    user = delivery.user_for_token(db.session, token)
+    user, refusal = _settings_link_user(token)
     if user is None:
-        abort(404)
+        return refusal
     form = MailChoiceForm(data={"mail_notifications": user.mail_notifications})
     if request.method == "POST":
         if form.validate_on_submit():
@@ -248,14 +262,18 @@ def mail_settings(token: str):
     return render_template("messaging/mail_settings.html", form=form, user=user, token=token)
 
 
-@bp.route("/mail-settings/<token>/off", methods=["POST"])
+@bp.route("/mail-settings/<token>/off", methods=["GET", "POST"])
 @public
 def mail_off(token: str):
     """RFC 8058 one-click unsubscribe: mail programs post here without a page or a CSRF token
-    (security.CSRF_EXEMPT_ENDPOINTS); the signed token is the proof."""
-    user = delivery.user_for_token(db.session, token)
+    (security.CSRF_EXEMPT_ENDPOINTS); the signed token is the proof. A mail program that only
+    knows RFC 2369 opens the address in a browser: that GET shows the choices and changes nothing
+    (link checkers and previews fetch addresses too)."""
+    if request.method == "GET":
+        return redirect(url_for("messaging.mail_settings", token=token))
+    user, refusal = _settings_link_user(token)
     if user is None:
-        abort(404)
+        return refusal
     messaging.set_mail_choice(db.session, user, "off")
     db.session.commit()
     return render_template("messaging/mail_settings.html", form=MailChoiceForm(data={"mail_notifications": "off"}),
