@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import random
 import struct
-import zlib
 from pathlib import Path
 
 import pillow_heif
@@ -29,6 +28,7 @@ from marketplace.listings.photos import (
     process_image,
     rejection_message,
 )
+from tests.images import big_png
 
 # An 800×600 HEIC (HEVC) photo, red on the left and blue on the right, with made-up EXIF (a
 # description and a GPS position), 2.5 KB. Made once with pillow-heif's x265 encoder:
@@ -66,19 +66,6 @@ def _phone_exif() -> Image.Exif:
     gps = exif.get_ifd(0x8825)
     gps.update({1: "N", 2: (10.0, 27.0, 30.0), 3: "E", 4: (105.0, 38.0, 1.0)})
     return exif
-
-
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
-def _big_png(width: int, height: int) -> bytes:
-    """A valid 1-bit greyscale PNG, compressed row by row: ~50 kB and little memory, whatever its size."""
-    row = b"\x00" + bytes((width + 7) // 8)  # filter byte + one bit per pixel
-    compressor = zlib.compressobj(9)
-    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
-            + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b""))
 
 
 def _jpeg_claiming(width: int, height: int) -> bytes:
@@ -284,7 +271,7 @@ def test_other_image_formats_are_refused(fmt):
 
 
 def test_20000_by_20000_png_is_refused_from_its_header(nothing_decoded):
-    data = _big_png(20_000, 20_000)
+    data = big_png(20_000, 20_000)
     assert len(data) < 200_000
     # Decoding 400 million pixels would take seconds and gigabytes; the header says enough.
     assert _refused(data) == "too_many_pixels"
@@ -293,7 +280,7 @@ def test_20000_by_20000_png_is_refused_from_its_header(nothing_decoded):
 def test_the_6300_by_6300_png_of_the_attack_is_refused_from_its_header(nothing_decoded):
     """Issue #14: 8 such PNGs (116 KB each) cost 22–56 s of CPU and ~500 MB."""
     with pytest.raises(PhotoRejected) as caught:
-        inspect_photo(_big_png(6300, 6300))
+        inspect_photo(big_png(6300, 6300))
     assert caught.value.key == "too_many_pixels"
     assert (caught.value.pixels, caught.value.limit, caught.value.format) == (6300 * 6300, 25_000_000, "PNG")
 
@@ -304,7 +291,7 @@ def test_the_6300_by_6300_png_of_the_attack_is_refused_from_its_header(nothing_d
     (100, 10_001, "side_too_long"),
 ])
 def test_too_many_pixels_or_too_long_a_side_is_refused(width, height, key, nothing_decoded):
-    assert _refused(_big_png(width, height)) == key
+    assert _refused(big_png(width, height)) == key
 
 
 @pytest.mark.parametrize(("width", "height"), [(4032, 3024), (8000, 6000), (8064, 6048), (8160, 6120)])
@@ -356,7 +343,7 @@ def test_an_exif_turned_photo_is_shrunk_to_its_upright_width():
 def test_refusals_name_the_figures_in_vietnamese(app):
     with app.test_request_context("/"):
         with pytest.raises(PhotoRejected) as png:
-            inspect_photo(_big_png(6300, 6300))
+            inspect_photo(big_png(6300, 6300))
         with pytest.raises(PhotoRejected) as jpeg:
             inspect_photo(_jpeg_claiming(9248, 6936))
         png_message, jpeg_message = rejection_message(png.value), rejection_message(jpeg.value)
@@ -366,7 +353,7 @@ def test_refusals_name_the_figures_in_vietnamese(app):
 
 
 def test_largest_accepted_side_is_fine():
-    result = process_image(_big_png(10_000, 40))
+    result = process_image(big_png(10_000, 40))
     assert (result.width, result.height) == (1280, 5)
 
 
