@@ -51,8 +51,8 @@ def _positive(name: str, value: str, kind=float):
         number = kind(value)
     except ValueError:
         raise ConfigError(f"{name} must be a number, not {value!r}") from None
-    if not number > 0:
-        raise ConfigError(f"{name} must be above 0")
+    if not 0 < number < 1e9:  # NaN and infinity too
+        raise ConfigError(f"{name} must be above 0 and below a billion")
     return number
 
 
