@@ -56,6 +56,16 @@ def _days(name: str, value: str) -> int:
     return days
 
 
+def _positive(name: str, value: str, kind=float):
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {value!r}") from None
+    if not 0 < number < 1e9:  # NaN and infinity too
+        raise ConfigError(f"{name} must be above 0 and below a billion")
+    return number
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment, then apply overrides."""
     env = os.environ
@@ -79,6 +89,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
         # Photo files (re-encoded WebP); "memory://" keeps them in memory (tests).
         "UPLOAD_DIR": env.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        # Photos larger than this are refused from their header, before any decoding: JPEG and HEIC
+        # (what cameras write; 52 takes 48 and 50 MP phones), and PNG and WebP (decoded in full).
+        "PHOTO_MAX_MEGAPIXELS": _positive("PHOTO_MAX_MEGAPIXELS", env.get("PHOTO_MAX_MEGAPIXELS", "52")),
+        "PHOTO_MAX_MEGAPIXELS_PNG_WEBP": _positive(
+            "PHOTO_MAX_MEGAPIXELS_PNG_WEBP", env.get("PHOTO_MAX_MEGAPIXELS_PNG_WEBP", "25")),
+        # Photos one user may have decoded in any hour (counted in the database, all processes).
+        "PHOTO_UPLOADS_PER_HOUR": _positive("PHOTO_UPLOADS_PER_HOUR", env.get("PHOTO_UPLOADS_PER_HOUR", "120"),
+                                            int),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),

@@ -13,6 +13,14 @@ def role_in(user: User, org: Organization) -> str | None:
     return None
 
 
+def member_or_staff(user: User | None, organization_id: int) -> bool:
+    """Sees what the organisation has not made public yet (a draft listing's photos): any of its
+    members, whatever their role, and staff (who look, never change)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_staff or any(m.organization_id == organization_id for m in user.memberships)
+
+
 def can_manage_supply(user: User | None, org: Organization) -> bool:
     """Edit the organisation's page, listings, credentials and photos: its sellers, or an admin."""
     if user is None or not getattr(user, "is_authenticated", False):

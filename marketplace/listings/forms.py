@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -82,6 +83,9 @@ class ListingForm(FlaskForm):
     planting_code_ids = MultiCheckboxField(_l("Planting area and packing-house codes that apply"), coerce=int,
                                            validators=[Optional()], invalid_choice_message=FOREIGN_CREDENTIAL)
     description = TextAreaField(_l("Description"), validators=[Optional(), max_length(4000)])
+    # Checked by listings.photos (header, budget, decoding), which reports against this field.
+    photos = MultipleFileField(_l("Photos (up to 8)"), render_kw={
+        "accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"})
 
 
 class QuickUpdateForm(FlaskForm):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
@@ -84,3 +84,15 @@ class Photo(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     listing: Mapped[Listing | None] = relationship(back_populates="photos")
+
+
+class PhotoUploadClaim(Base):
+    """Photos a user sent to be decoded, for the hourly upload budget (rows older than an hour go)."""
+
+    __tablename__ = "photo_upload_claims"
+    __table_args__ = (Index("ix_photo_upload_claims_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    photos: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

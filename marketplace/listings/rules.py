@@ -30,6 +30,11 @@ def effective_status(status: str, available_to: date, quantity_available: float,
     return status
 
 
+def shown_to_everyone(status: str) -> bool:
+    """A listing's page and photos are for anyone unless it is a draft; a draft is its club's own."""
+    return status != "draft"
+
+
 def is_public(status: str, available_to: date, quantity_available: float, today: date) -> bool:
     """Shown in the club's current listings, search and matching: published and still current."""
     return effective_status(status, available_to, quantity_available, today) == "published"

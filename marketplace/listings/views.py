@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +12,10 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import can_list_for, can_manage_supply
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
+from marketplace.db import utcnow
 from marketplace.errors import NotFound, ValidationError
 from marketplace.forms import CsrfForm, attach_errors
-from marketplace.listings import forms, rules
+from marketplace.listings import forms, photos, rules
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.matching.views import listing_cards
@@ -55,10 +56,26 @@ def _credential_choices(form: forms.ListingForm, org) -> None:
     form.planting_code_ids.choices = [(c.id, c.code) for c in credentials.codes_of(db.session, org)]
 
 
-def _add_photos(listing: Listing) -> None:
-    from marketplace.listings import photos
+def _decoded_photos(org, listing: Listing | None) -> list[photos.ProcessedImage]:
+    """Check the picked photos and claim the user's budget, commit, then decode them with no
+    transaction open: on SQLite a POST holds the write lock from its first query to its commit,
+    and decoding takes seconds. What is written afterwards goes in a transaction of its own."""
+    limits = photos.photo_limits()
+    uploads = photos.read_uploads(request.files.getlist("photos"), limits)
+    if not uploads:
+        return []
+    photos.check_uploads(db.session, uploads, organization=org, listing=listing, user=current_user,
+                         now=utcnow(), per_hour=current_app.config["PHOTO_UPLOADS_PER_HOUR"], limits=limits)
+    db.session.commit()  # the claim stays; the write lock goes
+    decoded = photos.decode_uploads(uploads, limits)
+    db.session.expire_all()  # read again, in the write transaction, whatever changed meanwhile
+    return decoded
 
-    photos.add_uploaded(db.session, listing, request.files.getlist("photos"), current_user)
+
+def _add_photos(listing: Listing, decoded: list[photos.ProcessedImage]) -> None:
+    for processed in decoded:
+        photos.add_processed_photo(db.session, photos.photo_store(), organization=listing.organization,
+                                   listing=listing, processed=processed, alt=listing.title, user=current_user)
 
 
 def _render_form(form, listing=None, status=200):
@@ -80,9 +97,10 @@ def new():
     if form.validate_on_submit():
         publish = "publish" in request.form
         try:
+            decoded = _decoded_photos(org, None)
             listing = listings.save_listing(db.session, org, _form_input(form), current_user,
                                             today=today_in_vietnam(), publish=publish)
-            _add_photos(listing)
+            _add_photos(listing, decoded)
         except ValidationError as error:
             db.session.rollback()
             attach_errors(form, error)
@@ -100,7 +118,7 @@ def show(listing_id: int):
     today = today_in_vietnam()
     manager = can_manage_supply(current_user, listing.organization)
     status = rules.effective_status(listing.status, listing.available_to, listing.quantity_available, today)
-    if status in ("draft",) and not manager:
+    if not rules.shown_to_everyone(status) and not manager:
         abort(404)
     staff = current_user.is_authenticated and current_user.is_staff
     return render_template("listings/show.html", listing=listing, status=status, manager=manager, today=today,
@@ -119,10 +137,11 @@ def edit(listing_id: int):
     _credential_choices(form, listing.organization)
     if form.validate_on_submit():
         try:
+            decoded = _decoded_photos(listing.organization, listing)
             listings.save_listing(db.session, listing.organization, _form_input(form), current_user,
                                   today=today_in_vietnam(), listing=listing,
                                   publish="publish" in request.form)
-            _add_photos(listing)
+            _add_photos(listing, decoded)
         except ValidationError as error:
             db.session.rollback()
             attach_errors(form, error)
@@ -160,8 +179,6 @@ def _form_values(listing: Listing):
 @signed_in
 def delete_photo(listing_id: int, photo_id: int):
     """A chair removes a photo (a listing holds at most 8, so old ones must be able to go)."""
-    from marketplace.listings import photos
-
     listing = _listing_or_404(listing_id)
     _require_manager(listing)
     photo = next((p for p in listing.photos if p.id == photo_id), None)

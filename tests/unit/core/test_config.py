@@ -111,3 +111,28 @@ def test_overrides_win_over_the_environment(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/chq")
     config = load_config({"APP_ENV": "testing", "DATABASE_URL": "sqlite:///:memory:"})
     assert config["DATABASE_URL"] == "sqlite:///:memory:"
+
+
+def test_photo_limits_default_to_phone_sizes_and_read_the_environment(monkeypatch):
+    for name in ("PHOTO_MAX_MEGAPIXELS", "PHOTO_MAX_MEGAPIXELS_PNG_WEBP", "PHOTO_UPLOADS_PER_HOUR"):
+        monkeypatch.delenv(name, raising=False)
+    config = load_config({"APP_ENV": "testing"})
+    assert (config["PHOTO_MAX_MEGAPIXELS"], config["PHOTO_MAX_MEGAPIXELS_PNG_WEBP"],
+            config["PHOTO_UPLOADS_PER_HOUR"]) == (52, 25, 120)
+    monkeypatch.setenv("PHOTO_MAX_MEGAPIXELS", "64.5")
+    monkeypatch.setenv("PHOTO_MAX_MEGAPIXELS_PNG_WEBP", "16")
+    monkeypatch.setenv("PHOTO_UPLOADS_PER_HOUR", "40")
+    config = load_config({"APP_ENV": "testing"})
+    assert (config["PHOTO_MAX_MEGAPIXELS"], config["PHOTO_MAX_MEGAPIXELS_PNG_WEBP"],
+            config["PHOTO_UPLOADS_PER_HOUR"]) == (64.5, 16, 40)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("PHOTO_MAX_MEGAPIXELS", "lots"), ("PHOTO_MAX_MEGAPIXELS", "0"), ("PHOTO_MAX_MEGAPIXELS", "inf"),
+    ("PHOTO_MAX_MEGAPIXELS", "nan"), ("PHOTO_MAX_MEGAPIXELS_PNG_WEBP", "-1"),
+    ("PHOTO_UPLOADS_PER_HOUR", "2.5"), ("PHOTO_UPLOADS_PER_HOUR", "0"),
+])
+def test_unreadable_photo_limits_refuse_to_start(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        load_config({"APP_ENV": "testing"})
