@@ -64,7 +64,7 @@ bench: $(VENV)/.installed-test
 # Outside tools against a throwaway instance on 127.0.0.1 (check/instance.py: temp database,
 # index and photos, demo data, tokens; CHECK_DATABASE_URL=postgresql://… for PostgreSQL).
 # Figures for each revision go to docs/security.md.
-CHECK_API_EXAMPLES ?= 100
+CHECK_API_EXAMPLES ?= 125
 CHECK_API_MIN_REQUESTS ?= 10000
 
 check-static: $(VENV)/.installed-check

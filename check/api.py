@@ -52,7 +52,7 @@ def read_reports(report_dir: Path) -> dict:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=200, help="generated cases per operation and phase")
+    parser.add_argument("--examples", type=int, default=125, help="generated cases per operation and phase")
     parser.add_argument("--min-requests", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args(argv)
