@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium
+.PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium \
+	check check-quick check-static check-api
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,10 @@ $(VENV)/.installed-run: $(VENV)/.created pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed-run pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+$(VENV)/.installed-check: $(VENV)/.installed-test pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test,check]"
 	touch $@
 
 translations: $(VENV)/.installed-run
@@ -55,6 +60,26 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	@for b in bench/bench_*.py; do $(BIN)/python $$b; done
+
+# Outside tools against a throwaway instance on 127.0.0.1 (check/instance.py: temp database,
+# index and photos, demo data, tokens; CHECK_DATABASE_URL=postgresql://… for PostgreSQL).
+# Figures for each revision go to docs/security.md.
+CHECK_API_EXAMPLES ?= 125
+CHECK_API_MIN_REQUESTS ?= 10000
+
+check-static: $(VENV)/.installed-check
+	$(BIN)/python -m check.static
+
+check-api: $(VENV)/.installed-check translations
+	$(BIN)/python -m check.api --examples $(CHECK_API_EXAMPLES) --min-requests $(CHECK_API_MIN_REQUESTS)
+
+# check-web (sqlmap, axe) joins `check` and `check-quick` from check/'s web helpers.
+check: check-static check-api
+
+# What CI can afford in a few minutes: the same tools, fewer generated requests.
+check-quick: $(VENV)/.installed-check translations
+	$(BIN)/python -m check.static --allow-unaudited
+	$(BIN)/python -m check.api --examples 10 --min-requests 1000
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -10,10 +10,14 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 from flask_smorest import Api
 
+from marketplace.api.schemas import ProblemSchema
 from marketplace.extensions import login_manager
 
 
 class MarketplaceApi(Api):
+    # The error shape errors.py answers with; flask-smorest would document its own otherwise.
+    ERROR_SCHEMA = ProblemSchema
+
     def _register_error_handlers(self):
         """errors.register_error_handlers answers API errors; keep the HTML pages for the rest."""
 

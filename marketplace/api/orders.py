@@ -15,6 +15,8 @@ from marketplace import db
 from marketplace.access import signed_in
 from marketplace.accounts.permissions import can_manage_demand
 from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.api.schemas import OrgRefSchema, ProblemSchema
+from marketplace.api.serializers import timestamp_json
 from marketplace.api.views import blp
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
@@ -56,8 +58,8 @@ class OrderSchema(Schema):
     amount_paid_vnd = fields.Integer()
     amount_due_vnd = fields.Integer()
     payment_option = fields.String(metadata={"description": "full or deposit (30 %)"})
-    buyer = fields.Dict()
-    seller = fields.Dict()
+    buyer = fields.Nested(OrgRefSchema)
+    seller = fields.Nested(OrgRefSchema)
     created_at = fields.DateTime()
     payments = fields.List(fields.Nested(OrderPaymentSchema))
 
@@ -72,8 +74,8 @@ def order_json(order) -> dict:
             "amount_vnd": int(order.amount_vnd), "amount_paid_vnd": int(order.amount_paid_vnd),
             "amount_due_vnd": rules.amount_due_vnd(order), "payment_option": order.payment_option,
             "buyer": org(order.buyer_org), "seller": org(order.seller_org),
-            "created_at": order.created_at.isoformat(),
-            "payments": [{"provider": p.provider, "amount_vnd": int(p.amount_vnd), "at": p.at.isoformat()}
+            "created_at": timestamp_json(order.created_at),
+            "payments": [{"provider": p.provider, "amount_vnd": int(p.amount_vnd), "at": timestamp_json(p.at)}
                          for p in order.payments]}
 
 
@@ -92,10 +94,12 @@ def _listing_id(value) -> int:
 @signed_in
 @blp.arguments(OrderInputSchema)
 @blp.response(201, OrderSchema)
-@blp.alt_response(403, description="the caller does not act for a buyer organisation")
-@blp.alt_response(404, description="no such listing (a draft is found only by its club's managers)")
-@blp.alt_response(409, description="the listing has less available than asked, or is not on sale")
-@blp.alt_response(422, description="bad input: not a number, zero, below the minimum order, negotiable price")
+@blp.alt_response(403, schema=ProblemSchema, description="the caller does not act for a buyer organisation")
+@blp.alt_response(404, schema=ProblemSchema,
+                  description="no such listing (a draft is found only by its club's managers)")
+@blp.alt_response(409, schema=ProblemSchema, description="the listing has less available than asked, or is not on sale")
+@blp.alt_response(422, schema=ProblemSchema,
+                  description="bad input: not a number, zero, below the minimum order, negotiable price")
 @blp.doc(security=[{"bearerAuth": []}])
 def create_order(body: dict):
     """Order a quantity from a listing for the caller's buyer organisation.
@@ -116,8 +120,8 @@ def create_order(body: dict):
 @blp.route("/orders/<int:order_id>")
 @signed_in
 @blp.response(200, OrderSchema)
-@blp.alt_response(403, description="the caller is neither party (nor staff)")
-@blp.alt_response(404, description="no such order")
+@blp.alt_response(403, schema=ProblemSchema, description="the caller is neither party (nor staff)")
+@blp.alt_response(404, schema=ProblemSchema, description="no such order")
 @blp.doc(security=[{"bearerAuth": []}])
 def get_order(order_id: int):
     """One order: for the buyer organisation's buyers, the seller organisation's sellers, and staff."""

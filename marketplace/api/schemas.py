@@ -7,6 +7,14 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from marketplace.numbers import MAX_ID
 
 
+class ProblemSchema(Schema):
+    """Every API error (errors.json_error): a message in the caller's language, and messages per field."""
+
+    error = fields.String(required=True)
+    fields_ = fields.Dict(data_key="fields", required=True, keys=fields.String(), metadata={
+        "description": "field name: list of messages (for a list parameter, messages per item index)"})
+
+
 class CommuneSchema(Schema):
     code = fields.String()
     name = fields.String()
@@ -343,7 +351,8 @@ class ConversationMessageSchema(Schema):
 class ConversationSchema(Schema):
     id = fields.Integer()
     subject = fields.String()
-    side = fields.String(metadata={"description": "buyer or seller: the caller's side; null for staff"})
+    side = fields.String(allow_none=True,
+                         metadata={"description": "buyer or seller: the caller's side; null for staff"})
     buyer_org = fields.Nested(ConversationOrgSchema)
     seller_org = fields.Nested(ConversationOrgSchema)
     listing_id = fields.Integer(allow_none=True)

@@ -3,7 +3,7 @@ so an expired or suspended credential is never reported as valid."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import url_for
 
@@ -15,6 +15,14 @@ from marketplace.listings import rules as listing_rules
 from marketplace.listings.models import Listing
 
 CONTACT_FIELDS = ("phone", "zalo", "email")
+
+
+def timestamp_json(moment: datetime) -> str:
+    """RFC 3339 with its offset, as the schema's date-time promises: SQLite hands back the UTC
+    moments it stores without their zone, PostgreSQL with it."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def org_ref_json(org: Organization) -> dict:

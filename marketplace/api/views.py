@@ -353,14 +353,14 @@ def _conversation_json(conversation, *, unread: int = 0, last=None, messages=Non
     def message_json(m):
         return {"id": m.id, "body": m.body, "author": m.author.name if m.author else None,
                 "org_id": m.author_org_id, "mine": m.author_org_id == mine_org,
-                "created_at": m.created_at.isoformat()}
+                "created_at": serializers.timestamp_json(m.created_at)}
 
     data = {"id": conversation.id, "subject": conversation.subject, "side": side,
             "buyer_org": {"id": conversation.buyer_org.id, "name": conversation.buyer_org.name},
             "seller_org": {"id": conversation.seller_org.id, "name": conversation.seller_org.name},
             "listing_id": conversation.listing_id, "demand_id": conversation.demand_id,
             "offer_id": conversation.offer_id, "unread": unread,
-            "last_message_at": conversation.last_message_at.isoformat(),
+            "last_message_at": serializers.timestamp_json(conversation.last_message_at),
             "last_message": message_json(last) if last is not None else None}
     if messages is not None:
         data["messages"] = [message_json(m) for m in messages]
@@ -453,4 +453,4 @@ def post_conversation_message(body: dict, conversation_id: int):
     db.session.commit()
     return jsonify({"id": message.id, "body": message.body, "author": current_user.name,
                     "org_id": message.author_org_id, "mine": True,
-                    "created_at": message.created_at.isoformat()}), 201
+                    "created_at": serializers.timestamp_json(message.created_at)}), 201

@@ -44,12 +44,12 @@ class TypedUnit:
 
 def typed_names(db: Session) -> list[TypedName]:
     """Names kept as typed, most used first."""
-    listings = dict(db.execute(select(Listing.product_id, func.count()).join(Product)
-                               .where(Product.in_catalogue.is_(False)).group_by(Listing.product_id)).all())
-    requests = dict(db.execute(select(DemandPost.product_id, func.count()).join(Product)
-                               .where(Product.in_catalogue.is_(False)).group_by(DemandPost.product_id)).all())
+    listing_counts = dict(db.execute(select(Listing.product_id, func.count()).join(Product)
+                                     .where(Product.in_catalogue.is_(False)).group_by(Listing.product_id)).all())
+    demand_counts = dict(db.execute(select(DemandPost.product_id, func.count()).join(Product)
+                                    .where(Product.in_catalogue.is_(False)).group_by(DemandPost.product_id)).all())
     products = db.scalars(select(Product).where(Product.in_catalogue.is_(False)))
-    names = [TypedName(p, listings.get(p.id, 0), requests.get(p.id, 0)) for p in products]
+    names = [TypedName(p, listing_counts.get(p.id, 0), demand_counts.get(p.id, 0)) for p in products]
     # A name nothing uses any more (its draft deleted, its listing re-typed) waits for nobody.
     names = [n for n in names if n.listings or n.requests]
     return sorted(names, key=lambda n: (-(n.listings + n.requests), fold(n.product.name_vi)))[:QUEUE_LENGTH]

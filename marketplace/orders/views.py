@@ -175,7 +175,7 @@ def _render_show(order: Order, order_sides: set[str], *, received_form=None, opt
     transfer = vietqr.details(account, order) if "vietqr" in offered else None
     qr = None
     if transfer is not None and ("buyer" in order_sides or "staff" in order_sides):
-        qr = Markup(vietqr.qr_svg(transfer.payload, _("VietQR code to pay %(ref)s", ref=order.ref)))  # noqa: S704 - SVG from segno, title escaped
+        qr = Markup(vietqr.qr_svg(transfer.payload, _("VietQR code to pay %(ref)s", ref=order.ref)))  # noqa: S704  # nosec B704 - segno SVG, title escaped
     actions = []
     for actor in _ACTOR_ORDER:
         if actor in order_sides:

@@ -179,6 +179,26 @@ def configured_checkout() -> StripeCheckout | None:
 
 # -- webhook events -----------------------------------------------------------------------------
 
+# A signed event is Stripe's, but its numbers are still only JSON: a value no column can hold is
+# kept as unknown instead of failing the whole delivery (which Stripe would retry forever).
+LATEST_EVENT_TIME = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
+MAX_STORED_AMOUNT = 2**63 - 1  # the amount column is a BIGINT
+
+
+def event_time(created) -> datetime | None:
+    """The event's `created` (Unix seconds) as a moment, or None when it is not one."""
+    if not isinstance(created, int) or isinstance(created, bool) or not 0 <= created <= LATEST_EVENT_TIME:
+        return None
+    return datetime.fromtimestamp(created, UTC)
+
+
+def stored_amount(amount) -> int | None:
+    """An amount in đồng as Stripe sent it, or None when it is not a whole number a row can hold."""
+    if not isinstance(amount, int) or isinstance(amount, bool) or not -MAX_STORED_AMOUNT <= amount <= MAX_STORED_AMOUNT:
+        return None
+    return amount
+
+
 def handle_event(db: Session, event: dict) -> str:
     """Store the event (once) and act on it; returns the outcome stored with it.
 
@@ -191,9 +211,7 @@ def handle_event(db: Session, event: dict) -> str:
     data = event.get("data")
     obj = data.get("object") if isinstance(data, dict) else None
     session = obj if isinstance(obj, dict) and obj.get("object") == "checkout.session" else None
-    created = event.get("created")
-    row = StripeEvent(event_id=event_id[:255], type=kind[:100],
-                      created_at=datetime.fromtimestamp(created, UTC) if isinstance(created, int) else None,
+    row = StripeEvent(event_id=event_id[:255], type=kind[:100], created_at=event_time(event.get("created")),
                       session_id=str(session.get("id"))[:255] if session and session.get("id") else None)
     try:
         with db.begin_nested():
@@ -320,7 +338,7 @@ def unapplied_payments(db: Session, limit: int = 200) -> list[StripeEvent]:
 def _order_id_of(session: dict) -> int | None:
     metadata = session.get("metadata") if isinstance(session.get("metadata"), dict) else {}
     for value in (metadata.get("order_id"), session.get("client_reference_id")):
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and value.isascii() and value.isdigit():  # int("²") would raise
             return int(value)
     return None
 
@@ -330,7 +348,7 @@ def _paid(db: Session, row: StripeEvent, session: dict) -> str:
     opened it for, and pays exactly what the order has due."""
     session_id = row.session_id or ""
     amount = session.get("amount_total")
-    row.amount_vnd = amount if isinstance(amount, int) and not isinstance(amount, bool) else None
+    row.amount_vnd = stored_amount(amount)
     intent = session.get("payment_intent")
     row.payment_intent = intent[:255] if isinstance(intent, str) and intent.startswith("pi_") else None
     if session.get("payment_status") != "paid":

@@ -1,0 +1,179 @@
+"""A throwaway instance of the marketplace on loopback, for the outside tools of `make check`.
+
+Everything lives in a temporary folder: the SQLite database (or a private schema in the
+PostgreSQL database named by CHECK_DATABASE_URL), the search index and the photos. It is set up
+with the product's own commands (`init-db`, `demo`, `search reindex`), API tokens are made for
+demo accounts with `tokens create`, the site is served on 127.0.0.1 at a free port, and all of it
+is stopped and removed afterwards. Nothing here is imported by the product.
+
+    python -m check.instance -- COMMAND ARGS...
+
+runs COMMAND with the instance's address and tokens in its environment:
+
+    CHECK_BASE_URL        http://127.0.0.1:PORT
+    CHECK_STAFF_TOKEN     bearer token of the trade-promotion staff demo account
+    CHECK_SELLER_TOKEN    bearer token of a club chair (sells)
+    CHECK_BUYER_TOKEN     bearer token of a supermarket buyer
+    CHECK_STRIPE_WEBHOOK_SECRET  the instance's webhook signing secret
+
+Rate limits are off in this instance only: the tools send thousands of requests, and the checks
+are about what the site does with hostile input, not how fast it refuses it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEMO_DOMAIN = "demo.chohoiquan.vn"
+
+# Demo accounts (marketplace/demo.py) that get a token, by the role they play.
+TOKEN_ACCOUNTS = {
+    "staff": f"canbo.xttm@{DEMO_DOMAIN}",
+    "seller": f"chunhiem.myxuong@{DEMO_DOMAIN}",
+    "buyer": f"muahang.sieuthi@{DEMO_DOMAIN}",
+}
+
+
+@dataclass
+class Instance:
+    base_url: str
+    env: dict[str, str]
+    folder: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def environment(self) -> dict[str, str]:
+        """What a tool run inside the instance is told about it."""
+        extra = {"CHECK_BASE_URL": self.base_url,
+                 "CHECK_STRIPE_WEBHOOK_SECRET": self.env["STRIPE_WEBHOOK_SECRET"]}
+        extra |= {f"CHECK_{role.upper()}_TOKEN": token for role, token in self.tokens.items()}
+        return dict(os.environ) | extra
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _marketplace(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([str(BIN / "marketplace"), *args], env=env, cwd=ROOT, capture_output=True,  # noqa: S603
+                          text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"marketplace {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+@contextmanager
+def _database(folder: Path) -> Iterator[str]:
+    """SQLite in the folder, or a private schema in CHECK_DATABASE_URL's PostgreSQL database."""
+    url = os.environ.get("CHECK_DATABASE_URL", "")
+    if not url:
+        yield f"sqlite:///{folder / 'marketplace.db'}"
+        return
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import text
+
+    from marketplace import db
+
+    schema_name = f"check_{os.getpid()}"
+    engine = db.make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema_name} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema_name}"))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema_name}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema_name} CASCADE"))
+        engine.dispose()
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server stopped at start-up (exit {server.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own loopback address
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    raise RuntimeError(f"the server did not answer {url} within {seconds:.0f} s")
+
+
+@contextmanager
+def running_instance() -> Iterator[Instance]:
+    folder = Path(tempfile.mkdtemp(prefix="chq-check-"))
+    server = None
+    try:
+        with _database(folder) as database_url:
+            port = free_port()
+            env = dict(os.environ) | {
+                "APP_ENV": "development",
+                "SECRET_KEY": secrets.token_urlsafe(32),
+                "DATABASE_URL": database_url,
+                "SEARCH_INDEX_DIR": str(folder / "search_index"),
+                "UPLOAD_DIR": str(folder / "uploads"),
+                "MAIL_URL": "log://",
+                "RATELIMIT_ENABLED": "0",
+                "STRIPE_SECRET_KEY": "",
+                "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(16),
+                "PUBLIC_URL": f"http://127.0.0.1:{port}",
+                "PORT": str(port),
+                "FLASK_DEBUG": "0",
+            }
+            for command in (("init-db",), ("demo",), ("search", "reindex")):
+                _marketplace(env, *command)
+            tokens = {role: _marketplace(env, "tokens", "create", "--email", email, "--name", "check")
+                      .strip().splitlines()[-1] for role, email in TOKEN_ACCOUNTS.items()}
+            log = open(folder / "server.log", "w")  # noqa: SIM115 - closed with the server below
+            server = subprocess.Popen(  # noqa: S603
+                [str(BIN / "flask"), "--app", "marketplace", "run", "--host", "127.0.0.1", "--port", str(port),
+                 "--no-reload", "--no-debugger", "--with-threads"],
+                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_until_up(base_url + "/api/v1/", server)
+            yield Instance(base_url=base_url, env=env, folder=folder, tokens=tokens)
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        keep = os.environ.get("CHECK_KEEP_LOG")
+        if keep and (folder / "server.log").exists():
+            shutil.copy(folder / "server.log", keep)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--"]:
+        argv = argv[1:]
+    if not argv:
+        print(__doc__)
+        return 2
+    with running_instance() as instance:
+        print(f"check: instance at {instance.base_url} ({instance.env['DATABASE_URL'].split(':')[0]})", flush=True)
+        return subprocess.run(argv, env=instance.environment(), check=False).returncode  # noqa: S603
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
