@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium
+.PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium \
+	check-web check-web-quick check-sqlmap check-axe
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,28 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	@for b in bench/bench_*.py; do $(BIN)/python $$b; done
+
+# Outside checks of the web pages against a throwaway instance on loopback (check/; figures in
+# docs/security.md): sqlmap on every form and query parameter with a positive control that must be
+# caught, and axe-core on every page type on a phone and a desktop. CHECK_DATABASE_URL names a fresh
+# PostgreSQL database to run them there instead of on a temporary SQLite file.
+$(VENV)/.installed-check: $(VENV)/.installed-test pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test,check]"
+	touch $@
+
+CHECK_DB_ARG = $(if $(CHECK_DATABASE_URL),--database-url "$(CHECK_DATABASE_URL)")
+
+check-sqlmap: $(VENV)/.installed-check translations
+	$(BIN)/python -m check.sqlmap_run $(CHECK_DB_ARG) $(SQLMAP_ARGS)
+
+check-axe: $(VENV)/.installed-check translations chromium
+	$(BIN)/python -m check.axe_run $(CHECK_DB_ARG) $(AXE_ARGS)
+
+check-web: check-sqlmap check-axe
+
+check-web-quick: $(VENV)/.installed-check translations chromium
+	$(BIN)/python -m check.sqlmap_run --quick $(CHECK_DB_ARG)
+	$(BIN)/python -m check.axe_run --quick $(CHECK_DB_ARG)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
