@@ -4,8 +4,9 @@
 
 What it tries, signed out and signed in as a seller, a buyer and staff (check/web_instance.py):
 - every form on the pages each role reaches from a list of entry pages and the links on them
-  (POST forms with their CSRF token, which sqlmap refreshes from the page the form is on; GET forms
-  such as search), and every query parameter in those links;
+  (POST forms with a CSRF token of the signed-in session, filled with values the form accepts so that
+  each injected field reaches the service; GET forms such as search), and every query parameter in
+  those links;
 - every query parameter of the JSON API's GET operations, from its OpenAPI document;
 - the control `/check-only/injectable?ref=` (check/control_app.py), which MUST be flagged.
 
@@ -180,7 +181,8 @@ def discover(instance: Instance, role: str, client: Browser) -> list[Target]:
             action = _local(instance.base_url, page, form["action"] or page)
             if action is None or SKIPPED_ACTIONS.match(urlsplit(action).path) or not form["fields"]:
                 continue
-            fields = {name: value for name, value in form["fields"].items()}
+            fields = {name: (FORM_SAMPLES[name] if name in FORM_SAMPLES and value in {"", "1"} else value)
+                      for name, value in form["fields"].items()}
             if form["method"] == "POST":
                 if "csrf_token" not in fields:
                     continue  # nothing accepts a POST without one; the API has its own run
@@ -198,6 +200,20 @@ def discover(instance: Instance, role: str, client: Browser) -> list[Target]:
                 queue.append((link, 1))
     return targets
 
+
+# Values the forms accept, so that each injected field reaches the service with the others valid
+# (a form refused for its other fields may never touch the database).
+FORM_SAMPLES = {
+    "product": "xoài cát Chu", "quantity": "100", "unit": "kg", "min_order": "10", "price_vnd": "30000",
+    "available_from": date.today().isoformat(), "available_to": (date.today() + timedelta(days=30)).isoformat(),
+    "needed_from": date.today().isoformat(), "needed_to": (date.today() + timedelta(days=30)).isoformat(),
+    "delivery_date": (date.today() + timedelta(days=7)).isoformat(), "price_min_vnd": "20000",
+    "price_max_vnd": "40000", "description": "Hàng loại 1", "note": "Giao tại vườn", "body": "Còn hàng không?",
+    "commune_code": "29869", "name": "Nguyễn Văn Thử", "org_name": "Hội quán Thử", "phone": "0912345678",
+    "email": "thu@example.test", "password": "mat-khau-thu-2026", "password_again": "mat-khau-thu-2026",
+    "account_number": "0123456789", "account_holder": "NGUYEN VAN TU", "tax_code": "0312345678",
+    "identifier": "thu@example.test", "reason": "Giấy tờ chưa rõ", "members_count": "30",
+}
 
 # Values the API accepts, so that sqlmap starts from a normal answer rather than a 422.
 API_SAMPLES = {
@@ -287,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     options.add_argument("--quick", action="store_true", help="one target per kind of page (CI)")
     options.add_argument("--jobs", type=int, default=2, help="sqlmap processes at once")
     options.add_argument("--roles", default="anonymous,seller,buyer,staff")
+    options.add_argument("--only", default="", help="a regular expression: targets whose label matches")
     options.add_argument("--database-url", default=None, help="a fresh PostgreSQL database (default: SQLite)")
     args = options.parse_args(argv)
     started = time.monotonic()
@@ -313,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
             if role in {"anonymous", "seller", "buyer"}:
                 targets += api_targets(instance, role, client)
             for target in unique(targets, args.quick):
+                if args.only and not re.search(args.only, target.label()):
+                    continue
                 status = replay_status(instance, client, target)
                 if status == -1 or status >= 500:
                     broken.append(f"{target.label()} -> {'CSRF refused' if status == -1 else status}")

@@ -24,7 +24,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -65,12 +65,12 @@ class Instance:
         return self.base_url + path
 
 
-def _environment(folder: Path, database_url: str | None) -> dict[str, str]:
+def _environment(folder: Path, database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
         "APP_ENV": "development",
         "SECRET_KEY": "check-web-" + os.urandom(16).hex(),
-        "DATABASE_URL": database_url or f"sqlite:///{folder / 'marketplace.db'}",
+        "DATABASE_URL": database_url,
         "SEARCH_INDEX_DIR": str(folder / "search_index"),
         "UPLOAD_DIR": str(folder / "uploads"),
         "MAIL_URL": "log://",
@@ -108,15 +108,37 @@ def _demo_ids(env: dict[str, str]) -> dict[str, int]:
 
 
 @contextmanager
+def _database(folder: Path, server_url: str | None) -> Iterator[str]:
+    """A temporary SQLite file, or a new database on the PostgreSQL server of server_url, dropped after."""
+    if not server_url:
+        yield f"sqlite:///{folder / 'marketplace.db'}"
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = "check_web_" + os.urandom(4).hex()
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
 def throwaway_instance(database_url: str | None = None, keep: bool = False) -> Iterator[Instance]:
     """Set up, serve, yield, then stop the server (by its own pid) and remove the folder."""
     # A plain `kill` ends the run through the finally below, so the server does not outlive it.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     folder = Path(tempfile.mkdtemp(prefix="check-web-"))
-    env = _environment(folder, database_url)
     log = open(folder / "setup.log", "w")  # noqa: SIM115 - kept open for the server's lifetime
     process = None
+    cleanup = ExitStack()
     try:
+        env = _environment(folder, cleanup.enter_context(_database(folder, database_url)))
         marketplace = str(BIN / "marketplace")
         _run([marketplace, "init-db"], env, log)
         _run([marketplace, "demo"], env, log)
@@ -135,6 +157,7 @@ def throwaway_instance(database_url: str | None = None, keep: bool = False) -> I
             except subprocess.TimeoutExpired:
                 process.kill()
         log.close()
+        cleanup.close()
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
 
