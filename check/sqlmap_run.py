@@ -292,8 +292,8 @@ def unique(targets: list[Target], quick: bool) -> list[Target]:
         if not target.parameters:
             continue
         key = target.shape
-        if quick:  # one target per role, method and kind of page, whatever its parameters
-            key = key[:3]
+        if quick:  # one target per method and kind of page, whatever its role and parameters
+            key = key[1:3]
         chosen.setdefault(key, target)
     return list(chosen.values())
 
@@ -322,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
 
         plan: list[tuple[Target, str]] = []
         broken: list[str] = []
+        tried_shapes: set[tuple] = set()
         for role in roles:
             client = Browser(instance.base_url)
             if role != "anonymous":
@@ -332,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
             for target in unique(targets, args.quick):
                 if args.only and not re.search(args.only, target.label()):
                     continue
+                if args.quick and target.shape[1:3] in tried_shapes:
+                    continue  # quick: a kind of page already tried by another role
+                tried_shapes.add(target.shape[1:3])
                 status = replay_status(instance, client, target)
                 if status == -1 or status >= 500:
                     broken.append(f"{target.label()} -> {'CSRF refused' if status == -1 else status}")
