@@ -6,7 +6,8 @@ PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium \
-	check check-quick check-static check-api
+	check check-quick check-static check-api \
+	check-web check-web-quick check-sqlmap check-axe
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -73,13 +74,32 @@ check-static: $(VENV)/.installed-check
 check-api: $(VENV)/.installed-check translations
 	$(BIN)/python -m check.api --examples $(CHECK_API_EXAMPLES) --min-requests $(CHECK_API_MIN_REQUESTS)
 
-# check-web (sqlmap, axe) joins `check` and `check-quick` from check/'s web helpers.
-check: check-static check-api
+# Everything: static analysis, API fuzzing, then sqlmap and axe on the pages (check-web below).
+check: check-static check-api check-web
 
 # What CI can afford in a few minutes: the same tools, fewer generated requests.
-check-quick: $(VENV)/.installed-check translations
+check-quick: $(VENV)/.installed-check translations chromium
 	$(BIN)/python -m check.static --allow-unaudited
 	$(BIN)/python -m check.api --examples 10 --min-requests 1000
+	$(BIN)/python -m check.axe_run --quick
+
+# Outside checks of the web pages against a throwaway instance on loopback (check/; figures in
+# docs/security.md): sqlmap on every form and query parameter with a positive control that must be
+# caught, and axe-core on every page type on a phone and a desktop. CHECK_DATABASE_URL names a fresh
+# PostgreSQL database to run them there instead of on a temporary SQLite file.
+CHECK_DB_ARG = $(if $(CHECK_DATABASE_URL),--database-url "$(CHECK_DATABASE_URL)")
+
+check-sqlmap: $(VENV)/.installed-check translations
+	$(BIN)/python -m check.sqlmap_run $(CHECK_DB_ARG) $(SQLMAP_ARGS)
+
+check-axe: $(VENV)/.installed-check translations chromium
+	$(BIN)/python -m check.axe_run $(CHECK_DB_ARG) $(AXE_ARGS)
+
+check-web: check-sqlmap check-axe
+
+check-web-quick: $(VENV)/.installed-check translations chromium
+	$(BIN)/python -m check.sqlmap_run --quick $(CHECK_DB_ARG)
+	$(BIN)/python -m check.axe_run --quick $(CHECK_DB_ARG)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

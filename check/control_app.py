@@ -1,0 +1,82 @@
+"""The product as the outside web checks see it, plus one page that is injectable on purpose.
+
+`create_check_app()` wraps `marketplace.create_app()` and adds `/check-only/injectable?ref=`, which
+pastes its query parameter into SQL. It is the positive control of the sqlmap run: if sqlmap does
+not flag it, the run proves nothing and fails. The route exists only in this module, which only
+the check instance (check/web_instance.py) serves; the product never imports it.
+
+`python -m check.control_app PORT` serves it on 127.0.0.1:PORT; `--ids` prints the ids of the demo
+rows the checks visit, as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from flask import Flask, request
+from sqlalchemy import select, text
+from werkzeug.serving import make_server
+
+from marketplace import create_app, db
+
+CONTROL_PATH = "/check-only/injectable"
+CONTROL_PARAMETER = "ref"
+CONTROL_SAMPLE = "demo-hq-xoai-my-xuong"
+
+
+def create_check_app() -> Flask:
+    app = create_app()
+
+    def injectable():
+        ref = request.args.get(CONTROL_PARAMETER, "")
+        # Deliberately unsafe: the control that sqlmap must catch. Never copy this.
+        row = db.session.execute(text("SELECT name FROM organizations WHERE ref = '" + ref + "'")).first()  # noqa: S608
+        return (f"<p>{row[0]}</p>" if row else "<p>-</p>"), 200
+
+    app.add_url_rule(CONTROL_PATH, "check_only_injectable", injectable)
+    return app
+
+
+def demo_ids() -> dict[str, int | None]:
+    from marketplace.accounts.models import Organization
+    from marketplace.demand.models import DemandPost
+    from marketplace.listings.models import Listing
+    from marketplace.messaging.models import Conversation
+    from marketplace.orders.models import Order
+
+    app = create_app()
+    with app.app_context():
+        session = db.get_registry(app)()
+
+        def org(ref: str) -> int | None:
+            return session.scalar(select(Organization.id).where(Organization.ref == ref))
+
+        seller_org, buyer_org = org("demo-hq-xoai-my-xuong"), org("demo-sieu-thi-my-tho")
+        return {
+            "seller_org": seller_org,
+            "buyer_org": buyer_org,
+            "listing": session.scalar(select(Listing.id).where(
+                Listing.organization_id == seller_org, Listing.status == "published").order_by(Listing.id)),
+            "any_listing": session.scalar(select(Listing.id).where(Listing.status == "published").order_by(Listing.id)),
+            "demand": session.scalar(select(DemandPost.id).where(DemandPost.status == "open").order_by(DemandPost.id)),
+            "buyer_demand": session.scalar(select(DemandPost.id).where(
+                DemandPost.organization_id == buyer_org).order_by(DemandPost.id)),
+            "order": session.scalar(select(Order.id).where(Order.buyer_org_id == buyer_org).order_by(Order.id)),
+            "seller_order": session.scalar(select(Order.id).where(
+                Order.seller_org_id == seller_org).order_by(Order.id)),
+            "conversation": session.scalar(select(Conversation.id).where(
+                Conversation.buyer_org_id == buyer_org).order_by(Conversation.id)),
+        }
+
+
+def serve(port: int) -> None:
+    server = make_server("127.0.0.1", port, create_check_app(), threaded=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--ids"]:
+        print(json.dumps(demo_ids()))
+    else:
+        serve(int(sys.argv[1]))

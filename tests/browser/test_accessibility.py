@@ -1,0 +1,84 @@
+"""axe-core on key pages, on a phone and a desktop: no serious or critical violation.
+
+The full sweep over every page type and role is `make check-web` (check/axe_run.py); this keeps the
+regular suite catching a regression on the pages most people see. axe-core is the copy bundled in
+the pinned axe-playwright-python package: nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from marketplace import db
+from tests.factories import PASSWORD, make_demand, make_listing, make_org, make_user
+
+FAILING_IMPACTS = {"serious", "critical"}
+_serial = itertools.count(1)
+
+
+def serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page).response
+    return [f"{v['impact']} {v['id']}: " + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+            for v in results["violations"] if v.get("impact") in FAILING_IMPACTS]
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label(re.compile("E-mail|Thư điện tử|điện thoại", re.I)).first.fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("logout")).to_be_visible()
+
+
+@pytest.fixture(scope="module")
+def market(live_app: Flask) -> dict:
+    """A club with a listing, a buyer with a request, and a member of staff: committed, unique."""
+    stamp = f"{os.getpid() % 10000:04d}{next(_serial):02d}"
+    with live_app.app_context():
+        club = make_org("club", name=f"Hội quán Xoài thử axe {stamp}")
+        seller = make_user("seller", club, email=f"axe.seller.{stamp}@example.test")
+        listing = make_listing(club, "xoài", variety="cát Chu", description="Lô thử trợ năng")
+        shop = make_org("supermarket", name=f"Siêu thị thử axe {stamp}")
+        buyer = make_user("buyer", shop, email=f"axe.buyer.{stamp}@example.test")
+        demand = make_demand(shop, "xoài", user=buyer)
+        staff = make_user("staff", email=f"axe.staff.{stamp}@example.test")
+        db.session.commit()
+        return {"seller": seller.email, "buyer": buyer.email, "staff": staff.email, "listing": listing.id,
+                "demand": demand.id, "club": club.id}
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_pages_everyone_sees_have_no_serious_violation(viewport: str, request, market: dict) -> None:
+    page: Page = request.getfixturevalue(f"{viewport}_page")
+    found = {}
+    for path, status in [("/", 200), ("/search?q=xo%C3%A0i", 200), (f"/listings/{market['listing']}", 200),
+                         (f"/demand/{market['demand']}", 200), (f"/orgs/{market['club']}", 200), ("/login", 200),
+                         ("/register", 200), ("/no-such-page", 404)]:
+        response = page.goto(path)
+        assert response is not None and response.status == status, path
+        found[path] = serious_violations(page)
+    assert found == {path: [] for path in found}
+
+
+@pytest.mark.parametrize("role, paths", [
+    ("seller", ["/listings/new", "/inbox", "/orders"]),
+    ("buyer", ["/demand/new", "/demand/{demand}"]),
+    ("staff", ["/staff", "/staff/catalogue"]),
+])
+def test_signed_in_pages_have_no_serious_violation_on_a_phone(role: str, paths: list[str], phone_page: Page,
+                                                              market: dict) -> None:
+    sign_in(phone_page, market[role])
+    found = {}
+    for path in paths:
+        path = path.format(**market)
+        response = phone_page.goto(path)
+        assert response is not None and response.status == 200, path
+        found[path] = serious_violations(phone_page)
+    assert found == {path: [] for path in found}
