@@ -23,7 +23,7 @@ from marketplace.demand.models import DemandPost
 from marketplace.listings.models import Listing
 from marketplace.search import outbox  # noqa: F401  (registers the flush hook with every app)
 from marketplace.search.backend import WRITE_TIMEOUT, Applied, IndexBusy, SearchBackend, SearchResult, make_backend
-from marketplace.search.documents import all_documents, documents_for
+from marketplace.search.documents import all_documents, doc_id, documents_for
 from marketplace.search.models import SearchOutbox
 from marketplace.search.query import SearchRequest
 
@@ -35,13 +35,30 @@ __all__ = ["IndexBusy", "IndexDifferences", "SearchPage", "SyncReport", "check",
 
 @dataclass
 class IndexDifferences:
+    """What `check` found: every document that differs, and which of them a change still waiting
+    in the outbox explains (the indexer has not applied it yet: not a fault)."""
+
     missing: list[str] = field(default_factory=list)  # in the database, not in the index
     extra: list[str] = field(default_factory=list)  # in the index, not in the database
     stale: list[str] = field(default_factory=list)  # in both, with different content
+    pending: int = 0  # outbox rows this index has not handled yet
+    waiting: set[str] = field(default_factory=set)  # documents those rows name
 
     @property
     def clean(self) -> bool:
+        """Index and database agree, document for document."""
         return not (self.missing or self.extra or self.stale)
+
+    def unexplained(self) -> IndexDifferences:
+        """The differences no pending change accounts for: the index is wrong, not just behind."""
+        return IndexDifferences(missing=[k for k in self.missing if k not in self.waiting],
+                                extra=[k for k in self.extra if k not in self.waiting],
+                                stale=[k for k in self.stale if k not in self.waiting])
+
+    @property
+    def consistent(self) -> bool:
+        """Nothing differs but what the indexer has still to apply."""
+        return self.unexplained().clean
 
 
 @dataclass
@@ -119,14 +136,39 @@ def reindex(db: Session, backend: SearchBackend, *, timeout: float = WRITE_TIMEO
         return count
 
 
-def check(db: Session, backend: SearchBackend) -> IndexDifferences:
-    expected = {d["doc_id"]: d["fingerprint"] for d in all_documents(db)}
-    actual = backend.fingerprints()
-    return IndexDifferences(
+def check(db: Session, backend: SearchBackend, *, attempts: int = 5) -> IndexDifferences:
+    """Compare every document with the database, and say which differences are changes the
+    indexer has not applied yet.
+
+    The order of the reads matters, as the indexer may run meanwhile: the index's position, its
+    documents and its position again (equal, or the indexer wrote in between: read again), then
+    the database's documents, then the outbox rows the position has not handled. The index only
+    ever holds what was committed, and a change commits its outbox row with it, so whatever the
+    database holds that the index lacks is either named by a row read last or a real difference.
+    """
+    for _ in range(attempts):
+        before = backend.read_state()
+        actual = backend.fingerprints()
+        if backend.read_state() == before:
+            break
+    with reading():
+        expected_documents = {d["doc_id"]: d for d in all_documents(db)}
+        rows = unhandled_rows(db, OutboxPosition.load(before), batch=10**9)
+    expected = {key: d["fingerprint"] for key, d in expected_documents.items()}
+    differences = IndexDifferences(
         missing=sorted(set(expected) - set(actual)),
         extra=sorted(set(actual) - set(expected)),
         stale=sorted(k for k in set(expected) & set(actual) if expected[k] != actual[k]),
+        pending=len(rows),
     )
+    named = {(row.entity, row.entity_id) for row in rows}
+    differences.waiting = {doc_id(kind, object_id) for kind, object_id in named}
+    orgs = {str(object_id) for kind, object_id in named if kind == "org"}
+    if orgs:
+        # An org's change rewrites its listings' and requests' documents (its name, place, credentials).
+        differences.waiting |= {key for key, d in expected_documents.items() if d.get("org_id") in orgs}
+        differences.waiting |= backend.doc_ids_of_orgs(int(org) for org in orgs)
+    return differences
 
 
 def unhandled_rows(db: Session, position: OutboxPosition, batch: int) -> list:
