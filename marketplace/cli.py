@@ -28,6 +28,8 @@ def _fail(message: str) -> None:
 
 log = logging.getLogger(__name__)
 
+UNWRITABLE_REMINDER = 300.0  # seconds between two log lines saying the index folder still cannot be written
+
 
 @click.command("init-db")
 @with_appcontext
@@ -135,7 +137,8 @@ def _sync_search_after_import() -> None:
         search.sync(db.session, search.backend())
     except search.IndexBusy:
         click.echo(_("Search: the running indexer will add what was imported in a moment."))
-    except OSError as error:
+    except (search.IndexUnwritable, OSError) as error:
+        db.session.rollback()  # what was imported is committed; the worker indexes it once the folder can be written
         click.echo(_("Search index not updated (%(error)s): run “marketplace search sync”.", error=error))
 
 
@@ -209,7 +212,12 @@ def search_reindex_command() -> None:
     """Rebuild the index from the database into a new folder and swap it in."""
     from marketplace.search import services as search
 
-    count = search.reindex(db.session, search.backend())
+    try:
+        count = search.reindex(db.session, search.backend())
+    except search.IndexUnwritable as error:
+        db.session.rollback()
+        _fail(f"{error}. The index in use is left as it was and nothing in the database is lost; "
+              "free some space or make the folder writable, then run “marketplace search reindex” again.")
     click.echo(f"indexed {count} documents")
 
 
@@ -228,6 +236,13 @@ def search_sync_command(follow: bool, interval: float) -> None:
             if not follow:
                 _fail("another process is writing the index; it will apply these changes")
             report = None
+        except search.IndexUnwritable as error:
+            db.session.rollback()
+            message = _unwritable_message(error)
+            if not follow:
+                _fail(message)
+            click.echo(f"error: {message}", err=True)
+            report = None
         finally:
             db.get_registry(current_app).remove()  # a fresh session (and snapshot) each round
         if report is not None and (report.rows or report.rebuilt is not None or not follow):
@@ -235,6 +250,20 @@ def search_sync_command(follow: bool, interval: float) -> None:
         if not follow:
             return
         time.sleep(interval)
+
+
+def _unwritable_message(error) -> str:
+    """What an operator needs to know when the index folder cannot be written (and that nothing is lost)."""
+    from marketplace.search import services as search
+
+    try:
+        waiting = f"{search.pending(db.session, search.backend())} changes wait"
+        db.session.rollback()
+    except Exception:  # the database may be what is failing; the message must still come out
+        db.session.rollback()
+        waiting = "the changes wait"
+    return (f"{error}. Nothing is lost: {waiting} in the change log and are applied once the folder "
+            "can be written again; free some space or make it writable.")
 
 
 def _echo_sync(report) -> None:
@@ -285,13 +314,30 @@ def worker_command(once: bool, rounds: int | None, interval: float) -> None:
     steps = (("saved-search alerts", _alerts_step), ("matching", _matching_step), ("orders", _orders_round),
              ("mail", _mail_step))
     done = 0
+    unwritable_since = last_told = None
     while True:
         try:
             report = search.sync(db.session, search.backend())
             if report.rows or report.rebuilt is not None:
                 _echo_sync(report)
+            if unwritable_since is not None:
+                log.warning("search index writable again after %d s: caught up with %d changes",
+                            time.monotonic() - unwritable_since, report.rows)
+                unwritable_since = last_told = None
         except search.IndexBusy:
             pass  # another indexer holds this index; it applies the changes
+        except search.IndexUnwritable as error:
+            # Read-only or full: say so plainly (no traceback), once and then every few minutes,
+            # not every round; the other steps go on, and the index catches up once it can.
+            db.session.rollback()
+            if once:
+                _fail(_unwritable_message(error))
+            now = time.monotonic()
+            if unwritable_since is None:
+                unwritable_since = now
+            if last_told is None or now - last_told >= UNWRITABLE_REMINDER:
+                log.error("search sync: %s", _unwritable_message(error))
+                last_told = now
         except Exception:
             # "database is locked", a full disk: the index catches up on a later round (the change
             # log keeps what it has not applied); the other steps must not stop with it.

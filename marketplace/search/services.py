@@ -9,6 +9,8 @@ next run handles them again; writing a document twice is harmless.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,15 +24,23 @@ from marketplace.db import reading
 from marketplace.demand.models import DemandPost
 from marketplace.listings.models import Listing
 from marketplace.search import outbox  # noqa: F401  (registers the flush hook with every app)
-from marketplace.search.backend import WRITE_TIMEOUT, Applied, IndexBusy, SearchBackend, SearchResult, make_backend
+from marketplace.search.backend import (
+    WRITE_TIMEOUT,
+    Applied,
+    IndexBusy,
+    IndexUnwritable,
+    SearchBackend,
+    SearchResult,
+    make_backend,
+)
 from marketplace.search.documents import all_documents, doc_id, documents_for
 from marketplace.search.models import SearchOutbox
 from marketplace.search.query import SearchRequest
 
 SYNC_BATCH = 500
 
-__all__ = ["IndexBusy", "IndexDifferences", "SearchPage", "SyncReport", "check", "reindex", "run_search",
-           "sync", "sync_batch"]
+__all__ = ["IndexBusy", "IndexDifferences", "IndexUnwritable", "SearchPage", "SyncReport", "check", "reindex",
+           "run_search", "sync", "sync_batch"]
 
 
 @dataclass
@@ -129,11 +139,23 @@ def _rebuild(db: Session, backend: SearchBackend) -> int:
 
 
 def reindex(db: Session, backend: SearchBackend, *, timeout: float = WRITE_TIMEOUT) -> int:
-    """Rebuild from the database into a new index and swap it in."""
-    with backend.lock(timeout), reading():
+    """Rebuild from the database into a new index and swap it in (the old one stays in place if
+    the new one cannot be written: IndexUnwritable)."""
+    with _writing(backend), backend.lock(timeout), reading():
         count = _rebuild(db, backend)
         db.commit()
         return count
+
+
+@contextmanager
+def _writing(backend: SearchBackend) -> Iterator[None]:
+    """File errors while writing the index (a read-only folder, a full disk, a file-size limit)
+    become IndexUnwritable, which says which folder and why. Only the index's files are written
+    in here; the database's errors are not OSErrors."""
+    try:
+        yield
+    except OSError as error:
+        raise IndexUnwritable(getattr(backend, "root", None), error) from error
 
 
 def check(db: Session, backend: SearchBackend, *, attempts: int = 5) -> IndexDifferences:
@@ -224,7 +246,7 @@ def sync(db: Session, backend: SearchBackend, *, timeout: float = WRITE_TIMEOUT,
     has not followed the outbox for longer than the outbox keeps rows. Prunes old rows.
     """
     total = SyncReport()
-    with backend.lock(timeout), reading():
+    with _writing(backend), backend.lock(timeout), reading():
         position = OutboxPosition.load(backend.read_state()) if backend.exists() else None
         if position is None or (position.updated_at and position.updated_at < _now() - RETENTION.total_seconds()):
             total.rebuilt = _rebuild(db, backend)
