@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import Flask, current_app
@@ -307,61 +311,88 @@ def search_check_command() -> None:
 def worker_command(once: bool, rounds: int | None, interval: float) -> None:
     """The background worker: follows committed changes to keep the search index, the matches and
     the saved-search alerts current, reminds and expires orders, and sends queued mail (retrying
-    failures) and the daily digests. Run one beside the web server (`make run` does)."""
-    from marketplace.search import services as search
-
-    registry = db.get_registry(current_app)
+    failures) and the daily digests. Run one beside the web server (`make run` does). SIGTERM
+    stops it cleanly between two steps."""
     steps = (("saved-search alerts", _alerts_step), ("matching", _matching_step), ("orders", _orders_round),
              ("mail", _mail_step))
     done = 0
     unwritable_since = last_told = None
-    while True:
+    with _stopped_by_sigterm() as stopping:
+        while not stopping.is_set():
+            unwritable_since, last_told = _worker_round(steps, once, unwritable_since, last_told, stopping)
+            done += 1
+            if once or (rounds is not None and done >= rounds):
+                return
+            stopping.wait(interval)
+        log.info("worker stopped (SIGTERM) after %d rounds", done)
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[threading.Event]:
+    """SIGTERM (what `make run`, systemd and supervisors send) ends the worker between two steps,
+    never inside one: each step's transaction commits or rolls back whole, and the exit is clean."""
+    stopping = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stopping  # signals reach the main thread only
+        return
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
+    try:
+        yield stopping
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _worker_round(steps, once: bool, unwritable_since, last_told, stopping: threading.Event):
+    """One round: the index sync, then each step; returns when the index folder was first found
+    unwritable and when that was last told (to say it once, not every round)."""
+    from marketplace.search import services as search
+
+    registry = db.get_registry(current_app)
+    try:
+        report = search.sync(db.session, search.backend())
+        if report.rows or report.rebuilt is not None:
+            _echo_sync(report)
+        if unwritable_since is not None:
+            log.warning("search index writable again after %d s: caught up with %d changes",
+                        time.monotonic() - unwritable_since, report.rows)
+            unwritable_since = last_told = None
+    except search.IndexBusy:
+        pass  # another indexer holds this index; it applies the changes
+    except search.IndexUnwritable as error:
+        # Read-only or full: say so plainly (no traceback), once and then every few minutes,
+        # not every round; the other steps go on, and the index catches up once it can.
+        db.session.rollback()
+        if once:
+            _fail(_unwritable_message(error))
+        now = time.monotonic()
+        if unwritable_since is None:
+            unwritable_since = now
+        if last_told is None or now - last_told >= UNWRITABLE_REMINDER:
+            log.error("search sync: %s", _unwritable_message(error))
+            last_told = now
+    except Exception:
+        # "database is locked", a full disk: the index catches up on a later round (the change
+        # log keeps what it has not applied); the other steps must not stop with it.
+        db.session.rollback()
+        if once:
+            raise
+        log.exception("search sync round failed; retrying")
+    finally:
+        registry.remove()
+    for name, step in steps:
+        # Each step commits its own work; one failing does not stop the others.
         try:
-            report = search.sync(db.session, search.backend())
-            if report.rows or report.rebuilt is not None:
-                _echo_sync(report)
-            if unwritable_since is not None:
-                log.warning("search index writable again after %d s: caught up with %d changes",
-                            time.monotonic() - unwritable_since, report.rows)
-                unwritable_since = last_told = None
-        except search.IndexBusy:
-            pass  # another indexer holds this index; it applies the changes
-        except search.IndexUnwritable as error:
-            # Read-only or full: say so plainly (no traceback), once and then every few minutes,
-            # not every round; the other steps go on, and the index catches up once it can.
-            db.session.rollback()
-            if once:
-                _fail(_unwritable_message(error))
-            now = time.monotonic()
-            if unwritable_since is None:
-                unwritable_since = now
-            if last_told is None or now - last_told >= UNWRITABLE_REMINDER:
-                log.error("search sync: %s", _unwritable_message(error))
-                last_told = now
+            step()
         except Exception:
-            # "database is locked", a full disk: the index catches up on a later round (the change
-            # log keeps what it has not applied); the other steps must not stop with it.
             db.session.rollback()
             if once:
                 raise
-            log.exception("search sync round failed; retrying")
+            log.exception("%s round failed; retrying", name)
         finally:
             registry.remove()
-        for name, step in steps:
-            # Each step commits its own work; one failing does not stop the others.
-            try:
-                step()
-            except Exception:
-                db.session.rollback()
-                if once:
-                    raise
-                log.exception("%s round failed; retrying", name)
-            finally:
-                registry.remove()
-        done += 1
-        if once or (rounds is not None and done >= rounds):
-            return
-        time.sleep(interval)
+        if stopping.is_set():
+            break
+    return unwritable_since, last_told
 
 
 def _alerts_step() -> None:
