@@ -167,7 +167,9 @@ class Instance:
         result = self.run("import", str(base))
         if result.returncode:
             raise SystemExit(f"the base import failed on {self.name}:\n{result.stdout}\n{result.stderr}")
-        self.run("match", "refresh")
+        # The worker's first round follows the whole change log (matching's position starts at 0):
+        # done here once, so that each kind's catch-up only carries what its kills left.
+        self.run("worker", "--rounds", "1", "--interval", "0")
 
     # -- what is there ----------------------------------------------------------------------
     def ids(self) -> dict[str, set[int]]:
