@@ -453,7 +453,13 @@ def kill_command(args: tuple[str, ...], label: str):
 
 def catch_up(instance: Instance, tally: Tally, kind: str) -> bool:
     """The real worker catches up, then the real `search check` must find the index clean."""
-    worker = instance.run("worker", "--rounds", "2", "--interval", "0")
+    try:
+        # Matching a large backlog is slow on a loaded machine (minutes on both databases).
+        worker = instance.run("worker", "--rounds", "2", "--interval", "0", timeout=3 * 3600)
+    except subprocess.TimeoutExpired:
+        tally.unclean += 1
+        tally.problem(kind, "the worker did not catch up within 3 hours")
+        return False
     check = instance.run("search", "check")
     clean = worker.returncode == 0 and check.returncode == 0 and "index matches the database" in check.stdout \
         and "pending" not in check.stdout
