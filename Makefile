@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium \
 	check check-quick check-static check-api \
-	check-web check-web-quick check-sqlmap check-axe
+	check-web check-web-quick check-sqlmap check-axe check-faults
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ test: $(VENV)/.installed-test translations chromium
 		echo "== again on $(TEST_DATABASE_URL)"; \
 		MARKETPLACE_TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -q; \
 	fi
+
+# Kill -9 at random points (web server under writes, worker, import, reindex, daily rematch), 25
+# times each, on SQLite and, with TEST_DATABASE_URL, on PostgreSQL: nothing committed lost, no
+# half import, search check clean after the worker catches up (docs/security.md, "Faults").
+FAULT_KILLS ?= 25
+check-faults: $(VENV)/.installed-run translations
+	$(BIN)/python check/faults.py --kills $(FAULT_KILLS) $(if $(TEST_DATABASE_URL),--postgres "$(TEST_DATABASE_URL)")
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check marketplace tests bench

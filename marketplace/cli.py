@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -28,6 +32,8 @@ def _fail(message: str) -> None:
 
 
 log = logging.getLogger(__name__)
+
+UNWRITABLE_REMINDER = 300.0  # seconds between two log lines saying the index folder still cannot be written
 
 
 @click.command("init-db")
@@ -136,7 +142,8 @@ def _sync_search_after_import() -> None:
         search.sync(db.session, search.backend())
     except search.IndexBusy:
         click.echo(_("Search: the running indexer will add what was imported in a moment."))
-    except OSError as error:
+    except (search.IndexUnwritable, OSError) as error:
+        db.session.rollback()  # what was imported is committed; the worker indexes it once the folder can be written
         click.echo(_("Search index not updated (%(error)s): run “marketplace search sync”.", error=error))
 
 
@@ -210,7 +217,12 @@ def search_reindex_command() -> None:
     """Rebuild the index from the database into a new folder and swap it in."""
     from marketplace.search import services as search
 
-    count = search.reindex(db.session, search.backend())
+    try:
+        count = search.reindex(db.session, search.backend())
+    except search.IndexUnwritable as error:
+        db.session.rollback()
+        _fail(f"{error}. The index in use is left as it was and nothing in the database is lost; "
+              "free some space or make the folder writable, then run “marketplace search reindex” again.")
     click.echo(f"indexed {count} documents")
 
 
@@ -229,6 +241,13 @@ def search_sync_command(follow: bool, interval: float) -> None:
             if not follow:
                 _fail("another process is writing the index; it will apply these changes")
             report = None
+        except search.IndexUnwritable as error:
+            db.session.rollback()
+            message = _unwritable_message(error)
+            if not follow:
+                _fail(message)
+            click.echo(f"error: {message}", err=True)
+            report = None
         finally:
             db.get_registry(current_app).remove()  # a fresh session (and snapshot) each round
         if report is not None and (report.rows or report.rebuilt is not None or not follow):
@@ -236,6 +255,20 @@ def search_sync_command(follow: bool, interval: float) -> None:
         if not follow:
             return
         time.sleep(interval)
+
+
+def _unwritable_message(error) -> str:
+    """What an operator needs to know when the index folder cannot be written (and that nothing is lost)."""
+    from marketplace.search import services as search
+
+    try:
+        waiting = f"{search.pending(db.session, search.backend())} changes wait"
+        db.session.rollback()
+    except Exception:  # the database may be what is failing; the message must still come out
+        db.session.rollback()
+        waiting = "the changes wait"
+    return (f"{error}. Nothing is lost: {waiting} in the change log and are applied once the folder "
+            "can be written again; free some space or make it writable.")
 
 
 def _echo_sync(report) -> None:
@@ -249,15 +282,22 @@ def _echo_sync(report) -> None:
 @search_group.command("check")
 @with_appcontext
 def search_check_command() -> None:
-    """Compare the index with the database; exit 1 on any difference."""
+    """Compare the index with the database. Changes still waiting in the change log (the outbox)
+    are reported as pending; exit 1 only on a difference no pending change explains."""
     from marketplace.search import services as search
 
     differences = search.check(db.session, search.backend())
-    if differences.clean:
-        click.echo("index matches the database")
+    real = differences.unexplained()
+    behind = (len(set(differences.missing + differences.extra + differences.stale))
+              - len(real.missing + real.extra + real.stale))
+    if differences.pending:
+        click.echo(f"pending: {differences.pending}, the worker has not applied them yet"
+                   + (f" ({behind} documents differ until it does)" if behind else ""))
+    if real.clean:
+        click.echo("index matches the database" if not differences.pending
+                   else "no other difference: the index matches the database once they are applied")
         return
-    for label, ids in (("missing", differences.missing), ("extra", differences.extra),
-                       ("stale", differences.stale)):
+    for label, ids in (("missing", real.missing), ("extra", real.extra), ("stale", real.stale)):
         if ids:
             click.echo(f"{label}: {len(ids)} ({', '.join(ids[:10])}{' …' if len(ids) > 10 else ''})")
     sys.exit(1)
@@ -272,44 +312,88 @@ def search_check_command() -> None:
 def worker_command(once: bool, rounds: int | None, interval: float) -> None:
     """The background worker: follows committed changes to keep the search index, the matches and
     the saved-search alerts current, reminds and expires orders, and sends queued mail (retrying
-    failures) and the daily digests. Run one beside the web server (`make run` does)."""
-    from marketplace.search import services as search
-
-    registry = db.get_registry(current_app)
+    failures) and the daily digests. Run one beside the web server (`make run` does). SIGTERM
+    stops it cleanly between two steps."""
     steps = (("saved-search alerts", _alerts_step), ("matching", _matching_step), ("orders", _orders_round),
              ("mail", _mail_step))
     done = 0
-    while True:
+    unwritable_since = last_told = None
+    with _stopped_by_sigterm() as stopping:
+        while not stopping.is_set():
+            unwritable_since, last_told = _worker_round(steps, once, unwritable_since, last_told, stopping)
+            done += 1
+            if once or (rounds is not None and done >= rounds):
+                return
+            stopping.wait(interval)
+        log.info("worker stopped (SIGTERM) after %d rounds", done)
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[threading.Event]:
+    """SIGTERM (what `make run`, systemd and supervisors send) ends the worker between two steps,
+    never inside one: each step's transaction commits or rolls back whole, and the exit is clean."""
+    stopping = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stopping  # signals reach the main thread only
+        return
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
+    try:
+        yield stopping
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _worker_round(steps, once: bool, unwritable_since, last_told, stopping: threading.Event):
+    """One round: the index sync, then each step; returns when the index folder was first found
+    unwritable and when that was last told (to say it once, not every round)."""
+    from marketplace.search import services as search
+
+    registry = db.get_registry(current_app)
+    try:
+        report = search.sync(db.session, search.backend())
+        if report.rows or report.rebuilt is not None:
+            _echo_sync(report)
+        if unwritable_since is not None:
+            log.warning("search index writable again after %d s: caught up with %d changes",
+                        time.monotonic() - unwritable_since, report.rows)
+            unwritable_since = last_told = None
+    except search.IndexBusy:
+        pass  # another indexer holds this index; it applies the changes
+    except search.IndexUnwritable as error:
+        # Read-only or full: say so plainly (no traceback), once and then every few minutes,
+        # not every round; the other steps go on, and the index catches up once it can.
+        db.session.rollback()
+        if once:
+            _fail(_unwritable_message(error))
+        now = time.monotonic()
+        if unwritable_since is None:
+            unwritable_since = now
+        if last_told is None or now - last_told >= UNWRITABLE_REMINDER:
+            log.error("search sync: %s", _unwritable_message(error))
+            last_told = now
+    except Exception:
+        # "database is locked", a full disk: the index catches up on a later round (the change
+        # log keeps what it has not applied); the other steps must not stop with it.
+        db.session.rollback()
+        if once:
+            raise
+        log.exception("search sync round failed; retrying")
+    finally:
+        registry.remove()
+    for name, step in steps:
+        # Each step commits its own work; one failing does not stop the others.
         try:
-            report = search.sync(db.session, search.backend())
-            if report.rows or report.rebuilt is not None:
-                _echo_sync(report)
-        except search.IndexBusy:
-            pass  # another indexer holds this index; it applies the changes
+            step()
         except Exception:
-            # "database is locked", a full disk: the index catches up on a later round (the change
-            # log keeps what it has not applied); the other steps must not stop with it.
             db.session.rollback()
             if once:
                 raise
-            log.exception("search sync round failed; retrying")
+            log.exception("%s round failed; retrying", name)
         finally:
             registry.remove()
-        for name, step in steps:
-            # Each step commits its own work; one failing does not stop the others.
-            try:
-                step()
-            except Exception:
-                db.session.rollback()
-                if once:
-                    raise
-                log.exception("%s round failed; retrying", name)
-            finally:
-                registry.remove()
-        done += 1
-        if once or (rounds is not None and done >= rounds):
-            return
-        time.sleep(interval)
+        if stopping.is_set():
+            break
+    return unwritable_since, last_told
 
 
 def _alerts_step() -> None:

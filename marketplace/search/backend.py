@@ -52,10 +52,10 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.idsets import BitSet
-from whoosh.index import LockError
 from whoosh.matching import FilterMatcher, IntersectionMatcher, NullMatcherClass, UnionMatcher, WrappingMatcher
 from whoosh.query.spans import SpanNear2
 from whoosh.scoring import WeightLengthScorer
+from whoosh.util.filelock import try_for
 
 from marketplace.search.analysis import WORD, Word, accented_analyzer, folded_analyzer, folded_word, read_words
 from marketplace.search.documents import CERTIFICATE_TYPES, FOREVER, NO_PRICE, SNIPPET_CHARS
@@ -92,6 +92,21 @@ SHORT_TYPO_MIN_LENGTH = 3
 
 class IndexBusy(Exception):
     """Another process is writing the index."""
+
+
+class IndexUnwritable(Exception):
+    """The index folder cannot be written: read-only, a full disk, a file-size limit.
+
+    Nothing is lost: the position in the outbox only advances after the index is written, so the
+    changes wait in the database until the folder can be written again.
+    """
+
+    def __init__(self, folder: Path | None, error: OSError) -> None:
+        self.folder = folder
+        self.error = error
+        self.reason = error.strerror or str(error)
+        super().__init__(f"the search index folder {folder} cannot be written ({self.reason}"
+                         + (f": {error.filename}" if error.filename else "") + ")")
 
 
 def make_schema() -> Schema:
@@ -189,6 +204,31 @@ class SearchBackend(Protocol):
     def knows(self, folded: str) -> bool: ...
     def suggest(self, text: str, today: date, limit: int = 8) -> list[str]: ...
     def lock(self, timeout: float = WRITE_TIMEOUT): ...
+
+
+@contextmanager
+def _writer(ix, timeout: float, **options) -> Iterator:
+    """A Whoosh writer whose lock is released whatever fails: committed when the block ends,
+    cancelled on an error.
+
+    Whoosh takes its WRITELOCK inside SegmentWriter's constructor and does not release it when
+    the constructor then fails (a full disk while it creates the segment's files), which left a
+    long-running worker unable ever to write again ("another process is writing the index"). So
+    the lock is taken here and the writer is told not to take it.
+    """
+    writelock = ix.lock("WRITELOCK")
+    if not try_for(writelock.acquire, timeout=timeout, delay=0.1):
+        raise IndexBusy()
+    try:
+        writer = ix.writer(_lk=False, **options)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    finally:
+        writelock.release()
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -753,7 +793,7 @@ class WhooshBackend:
     def _write_all(ix, documents: Iterable[dict]) -> int:
         count = 0
         # One segment, written in one pass: the fastest layout to build and to search.
-        with ix.writer(limitmb=256) as writer:
+        with _writer(ix, timeout=0, limitmb=256) as writer:
             for document in documents:
                 writer.add_document(**_index_fields(document))
                 count += 1
@@ -796,11 +836,7 @@ class WhooshBackend:
         applied.unchanged = len(documents) - len(todo)
         if not todo:
             return applied
-        try:
-            writer = ix.writer(timeout=WRITE_TIMEOUT)
-        except LockError as error:
-            raise IndexBusy() from error
-        try:
+        with _writer(ix, timeout=WRITE_TIMEOUT) as writer:
             for key, document in todo.items():
                 if document is None:
                     writer.delete_by_term("doc_id", key)
@@ -808,10 +844,6 @@ class WhooshBackend:
                 else:
                     writer.update_document(**_index_fields(document))
                     applied.updated += 1
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
         return applied
 
     # reading
@@ -1000,5 +1032,5 @@ def make_backend(directory: str) -> WhooshBackend:
     return WhooshBackend(None if directory == "memory://" else directory)
 
 
-__all__ = ["FOREVER", "Applied", "Hit", "IndexBusy", "SearchBackend", "SearchResult", "WhooshBackend",
-           "make_backend", "make_schema"]
+__all__ = ["FOREVER", "Applied", "Hit", "IndexBusy", "IndexUnwritable", "SearchBackend", "SearchResult",
+           "WhooshBackend", "make_backend", "make_schema"]

@@ -9,6 +9,8 @@ next run handles them again; writing a document twice is harmless.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -22,26 +24,51 @@ from marketplace.db import reading
 from marketplace.demand.models import DemandPost
 from marketplace.listings.models import Listing
 from marketplace.search import outbox  # noqa: F401  (registers the flush hook with every app)
-from marketplace.search.backend import WRITE_TIMEOUT, Applied, IndexBusy, SearchBackend, SearchResult, make_backend
-from marketplace.search.documents import all_documents, documents_for
+from marketplace.search.backend import (
+    WRITE_TIMEOUT,
+    Applied,
+    IndexBusy,
+    IndexUnwritable,
+    SearchBackend,
+    SearchResult,
+    make_backend,
+)
+from marketplace.search.documents import all_documents, doc_id, documents_for
 from marketplace.search.models import SearchOutbox
 from marketplace.search.query import SearchRequest
 
 SYNC_BATCH = 500
 
-__all__ = ["IndexBusy", "IndexDifferences", "SearchPage", "SyncReport", "check", "reindex", "run_search",
-           "sync", "sync_batch"]
+__all__ = ["IndexBusy", "IndexDifferences", "IndexUnwritable", "SearchPage", "SyncReport", "check", "reindex",
+           "run_search", "sync", "sync_batch"]
 
 
 @dataclass
 class IndexDifferences:
+    """What `check` found: every document that differs, and which of them a change still waiting
+    in the outbox explains (the indexer has not applied it yet: not a fault)."""
+
     missing: list[str] = field(default_factory=list)  # in the database, not in the index
     extra: list[str] = field(default_factory=list)  # in the index, not in the database
     stale: list[str] = field(default_factory=list)  # in both, with different content
+    pending: int = 0  # outbox rows this index has not handled yet
+    waiting: set[str] = field(default_factory=set)  # documents those rows name
 
     @property
     def clean(self) -> bool:
+        """Index and database agree, document for document."""
         return not (self.missing or self.extra or self.stale)
+
+    def unexplained(self) -> IndexDifferences:
+        """The differences no pending change accounts for: the index is wrong, not just behind."""
+        return IndexDifferences(missing=[k for k in self.missing if k not in self.waiting],
+                                extra=[k for k in self.extra if k not in self.waiting],
+                                stale=[k for k in self.stale if k not in self.waiting])
+
+    @property
+    def consistent(self) -> bool:
+        """Nothing differs but what the indexer has still to apply."""
+        return self.unexplained().clean
 
 
 @dataclass
@@ -112,21 +139,58 @@ def _rebuild(db: Session, backend: SearchBackend) -> int:
 
 
 def reindex(db: Session, backend: SearchBackend, *, timeout: float = WRITE_TIMEOUT) -> int:
-    """Rebuild from the database into a new index and swap it in."""
-    with backend.lock(timeout), reading():
+    """Rebuild from the database into a new index and swap it in (the old one stays in place if
+    the new one cannot be written: IndexUnwritable)."""
+    with _writing(backend), backend.lock(timeout), reading():
         count = _rebuild(db, backend)
         db.commit()
         return count
 
 
-def check(db: Session, backend: SearchBackend) -> IndexDifferences:
-    expected = {d["doc_id"]: d["fingerprint"] for d in all_documents(db)}
-    actual = backend.fingerprints()
-    return IndexDifferences(
+@contextmanager
+def _writing(backend: SearchBackend) -> Iterator[None]:
+    """File errors while writing the index (a read-only folder, a full disk, a file-size limit)
+    become IndexUnwritable, which says which folder and why. Only the index's files are written
+    in here; the database's errors are not OSErrors."""
+    try:
+        yield
+    except OSError as error:
+        raise IndexUnwritable(getattr(backend, "root", None), error) from error
+
+
+def check(db: Session, backend: SearchBackend, *, attempts: int = 5) -> IndexDifferences:
+    """Compare every document with the database, and say which differences are changes the
+    indexer has not applied yet.
+
+    The order of the reads matters, as the indexer may run meanwhile: the index's position, its
+    documents and its position again (equal, or the indexer wrote in between: read again), then
+    the database's documents, then the outbox rows the position has not handled. The index only
+    ever holds what was committed, and a change commits its outbox row with it, so whatever the
+    database holds that the index lacks is either named by a row read last or a real difference.
+    """
+    for _ in range(attempts):
+        before = backend.read_state()
+        actual = backend.fingerprints()
+        if backend.read_state() == before:
+            break
+    with reading():
+        expected_documents = {d["doc_id"]: d for d in all_documents(db)}
+        rows = unhandled_rows(db, OutboxPosition.load(before), batch=10**9)
+    expected = {key: d["fingerprint"] for key, d in expected_documents.items()}
+    differences = IndexDifferences(
         missing=sorted(set(expected) - set(actual)),
         extra=sorted(set(actual) - set(expected)),
         stale=sorted(k for k in set(expected) & set(actual) if expected[k] != actual[k]),
+        pending=len(rows),
     )
+    named = {(row.entity, row.entity_id) for row in rows}
+    differences.waiting = {doc_id(kind, object_id) for kind, object_id in named}
+    orgs = {str(object_id) for kind, object_id in named if kind == "org"}
+    if orgs:
+        # An org's change rewrites its listings' and requests' documents (its name, place, credentials).
+        differences.waiting |= {key for key, d in expected_documents.items() if d.get("org_id") in orgs}
+        differences.waiting |= backend.doc_ids_of_orgs(int(org) for org in orgs)
+    return differences
 
 
 def unhandled_rows(db: Session, position: OutboxPosition, batch: int) -> list:
@@ -182,7 +246,7 @@ def sync(db: Session, backend: SearchBackend, *, timeout: float = WRITE_TIMEOUT,
     has not followed the outbox for longer than the outbox keeps rows. Prunes old rows.
     """
     total = SyncReport()
-    with backend.lock(timeout), reading():
+    with _writing(backend), backend.lock(timeout), reading():
         position = OutboxPosition.load(backend.read_state()) if backend.exists() else None
         if position is None or (position.updated_at and position.updated_at < _now() - RETENTION.total_seconds()):
             total.rebuilt = _rebuild(db, backend)

@@ -174,3 +174,41 @@ def test_index_busy_across_processes(live_app, tmp_path):
     with app_session(live_app) as session:
         search.sync(session, WhooshBackend(directory), timeout=5)  # a killed holder's lock is released
     assert_index_matches(live_app, WhooshBackend(directory))
+
+
+def test_check_beside_a_running_indexer_never_calls_a_pending_change_wrong(live_app, tmp_path):
+    """`search check` runs from monitoring while edits commit and the indexer applies them: whatever
+    it reads in between, every difference it sees is explained by a pending change."""
+    add_market(live_app, clubs=2, per_club=4)
+    backend = WhooshBackend(tmp_path / "checked")
+    with app_session(live_app) as session:
+        search.sync(session, backend)
+    done = threading.Event()
+    verdicts = []
+
+    def edit() -> None:
+        try:
+            edit_market(live_app, rounds=30)
+        finally:
+            done.set()
+
+    def index() -> None:
+        while not done.is_set():
+            with app_session(live_app) as session:
+                search.sync(session, backend)
+            db.get_registry(live_app).remove()
+
+    def check() -> None:
+        while not done.is_set():
+            with app_session(live_app) as session:
+                differences = search.check(session, backend)
+                session.rollback()
+            verdicts.append(differences)
+
+    assert run_threads([edit, index, check]) == []
+    assert verdicts
+    for differences in verdicts:
+        assert differences.consistent, differences.unexplained()
+    with app_session(live_app) as session:
+        search.sync(session, backend)
+    assert_index_matches(live_app, backend)
