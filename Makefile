@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium
+.PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium coverage
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ test: $(VENV)/.installed-test translations chromium
 		echo "== again on $(TEST_DATABASE_URL)"; \
 		MARKETPLACE_TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -q; \
 	fi
+
+# Line and branch coverage of marketplace/ (settings in pyproject.toml, [tool.coverage]); pick the
+# tests with COVERAGE_TESTS, e.g. `make coverage COVERAGE_TESTS="tests/unit tests/integration/orders"`.
+# The table goes to the terminal, the pages to htmlcov/ (docs/testing.md).
+COVERAGE_TESTS ?= tests/unit tests/integration
+coverage: $(VENV)/.installed-test translations
+	$(BIN)/pytest -q --cov --cov-report=term-missing:skip-covered --cov-report=html $(COVERAGE_TESTS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check marketplace tests bench
