@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium \
 	check check-quick check-static check-api \
-	check-web check-web-quick check-sqlmap check-axe check-faults
+	check-web check-web-quick check-sqlmap check-axe check-faults coverage
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,13 @@ test: $(VENV)/.installed-test translations chromium
 FAULT_KILLS ?= 25
 check-faults: $(VENV)/.installed-run translations
 	$(BIN)/python check/faults.py --kills $(FAULT_KILLS) $(if $(TEST_DATABASE_URL),--postgres "$(TEST_DATABASE_URL)")
+
+# Line and branch coverage of marketplace/ (settings in pyproject.toml, [tool.coverage]); pick the
+# tests with COVERAGE_TESTS, e.g. `make coverage COVERAGE_TESTS="tests/unit tests/integration/orders"`.
+# The table goes to the terminal, the pages to htmlcov/ (docs/testing.md).
+COVERAGE_TESTS ?= tests/unit tests/integration
+coverage: $(VENV)/.installed-test translations
+	$(BIN)/pytest -q --cov --cov-report=term-missing:skip-covered --cov-report=html $(COVERAGE_TESTS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check marketplace tests bench

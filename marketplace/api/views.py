@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace import db
 from marketplace.access import public, signed_in
@@ -150,12 +153,29 @@ def create_listing(body: dict):
         producer_name=_text(body.get("producer_name")), certificate_ids=certificate_ids,
         planting_code_ids=code_ids,
     )
-    if data.ref and listings.listing_by_ref(db.session, data.ref) is not None:
+    def taken() -> bool:
+        return bool(data.ref) and listings.listing_by_ref(db.session, data.ref) is not None
+
+    if taken():
         raise Conflict(_("A listing with this reference already exists."))
-    listing = listings.save_listing(db.session, org, data, current_user, today=today,
-                                    publish=body.get("publish") not in (False, "false", "no", 0, "0"))
-    db.session.commit()
+    with _conflict_if(taken, _("A listing with this reference already exists.")):
+        listing = listings.save_listing(db.session, org, data, current_user, today=today,
+                                        publish=body.get("publish") not in (False, "false", "no", 0, "0"))
+        db.session.commit()
     return jsonify(serializers.listing_json(listing, today)), 201
+
+
+@contextmanager
+def _conflict_if(taken: Callable[[], bool], message: str) -> Iterator[None]:
+    """A 409 when the write breaks a unique reference that another request stored after our
+    check (on PostgreSQL simultaneous requests all pass the check; the database keeps one)."""
+    try:
+        yield
+    except IntegrityError:
+        db.session.rollback()
+        if taken():
+            raise Conflict(message) from None
+        raise
 
 
 def _text(value) -> str:
@@ -242,11 +262,15 @@ def create_demand(body: dict):
         needs_planting_code=body.get("needs_planting_code") in (True, "true", "yes", 1, "1"),
         export_market=_text(body.get("export_market")), quality_notes=_text(body.get("quality_notes")),
     )
-    if data.ref and demand_service.demand_by_ref(db.session, data.ref) is not None:
+    def taken() -> bool:
+        return bool(data.ref) and demand_service.demand_by_ref(db.session, data.ref) is not None
+
+    if taken():
         raise Conflict(_("A request with this reference already exists."))
     today = today_in_vietnam()
-    demand = demand_service.save_demand(db.session, org, data, current_user, today=today)
-    db.session.commit()
+    with _conflict_if(taken, _("A request with this reference already exists.")):
+        demand = demand_service.save_demand(db.session, org, data, current_user, today=today)
+        db.session.commit()
     return jsonify(serializers.demand_json(demand, today, show_buyer=True)), 201
 
 

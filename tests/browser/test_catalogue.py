@@ -5,11 +5,12 @@ kept and marked; staff map it from their phone and the listing follows."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
 from marketplace import db
+from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing
 from tests.browser.test_supply import make_member, sign_in
 
@@ -40,7 +41,7 @@ def list_produce(page: Page, product: str, unit: str) -> int:
     page.locator("#quantity").fill("500")
     page.locator("#unit").select_option(unit)
     page.locator("#price_vnd").fill("35k")
-    today = date.today()
+    today = today_in_vietnam()
     page.locator("#available_from").fill(today.isoformat())
     page.locator("#available_to").fill((today + timedelta(days=20)).isoformat())
     page.get_by_test_id("publish").click()

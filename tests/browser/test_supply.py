@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from PIL import Image
 from playwright.sync_api import Page, expect
@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.credentials import services as credentials
+from marketplace.dates import today_in_vietnam
 from tests.factories import PASSWORD
 
 _serial = itertools.count(1)
@@ -60,7 +61,7 @@ def test_a_chair_lists_produce_with_a_photo_and_updates_the_quantity_in_two_taps
     page.locator("#quantity").fill("2,5")
     page.locator("#unit").select_option("tấn")
     page.locator("#price_vnd").fill("38k")
-    today = date.today()
+    today = today_in_vietnam()
     page.locator("#available_from").fill(today.isoformat())
     page.locator("#available_to").fill((today + timedelta(days=30)).isoformat())
     page.locator("#photos").set_input_files(a_photo(tmp_path))

@@ -7,15 +7,17 @@ test_every_route_is_known, and an entry that disagrees with the decorator on the
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from marketplace.access import policy_of
+from marketplace.alerts.models import SavedSearch
 from marketplace.credentials import services as credentials
+from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.listings import services as listings
-from marketplace.messaging.models import Conversation
+from marketplace.messaging.models import Conversation, ConversationReport, Notification
 from tests.factories import csrf_token, login, make_org, make_user
 
 EXPECTED: dict[str, str] = {
@@ -125,7 +127,9 @@ EXPECTED: dict[str, str] = {
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
 
-ROLES = ("anonymous", "seller", "buyer", "staff", "admin")
+ROLES = ("anonymous", "seller", "buyer", "staff", "admin", "other_seller", "other_buyer")
+# other_seller sells for another club, other_buyer buys for another organisation: on a route
+# about one object of the sample club or buyer they are outsiders and must get 403 or 404.
 # Rules about one object (the sample club's page, listing, credentials): the view's decorator
 # says "signed in", and the view itself lets in only the club's sellers (and staff, to look).
 OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member": "user",
@@ -138,25 +142,26 @@ ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
     "org_member": {"seller", "admin"},
-    "acting_seller": {"seller"},
+    "acting_seller": {"seller", "other_seller"},
     "org_buyer": {"buyer", "admin"},
-    "acting_buyer": {"buyer"},  # acts for a club or cooperative, whatever else they may be
+    "acting_buyer": {"buyer", "other_buyer"},  # acts for a club or cooperative, whatever else they may be
     "match_party": {"seller", "buyer", "admin"},  # the listing's club or the request's buyer
     "org_buyer_or_staff": {"buyer", "staff", "admin"},
     # The sample thread is between the buyer's organisation and the club: both sides read and
     # write; staff read it as moderators (recorded) but do not write; anyone else gets 404.
     "thread_reader": {"seller", "buyer", "staff", "admin"},
     "thread_party": {"seller", "buyer"},
-    "other_org_member": {"buyer"},  # acts for an organisation other than the sample club
+    # acts for an organisation other than the sample club
+    "other_org_member": {"buyer", "other_seller", "other_buyer"},
     # The sample order: the buyer organisation's buyers, the club's sellers, staff looking.
     "order_party": {"seller", "buyer", "staff", "admin"},
     "order_seller": {"seller", "admin"},
     "order_buyer": {"buyer", "admin"},
     "order_seller_or_staff": {"seller", "staff", "admin"},
     "public": set(ROLES),
-    "user": {"seller", "buyer", "staff", "admin"},
-    "seller": {"seller", "admin"},
-    "buyer": {"buyer", "admin"},
+    "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
+    "seller": {"seller", "admin", "other_seller"},
+    "buyer": {"buyer", "admin", "other_buyer"},
     "staff": {"staff", "admin"},
     "admin": {"admin"},
 }
@@ -176,25 +181,28 @@ def _url_for(app, rule, samples: dict) -> str:
 def _sample_objects(session, club, buyer_org) -> dict:
     """One of everything a URL can name: the club's listing and credentials, the buyer's request
     and the club's offer on it."""
+    today = today_in_vietnam()
     certificate = credentials.save_certificate(
         session, club, credentials.CertificateInput(type="vietgap", number="VietGAP-TT-99-01-82-9001",
-                                                    issued_on=date.today() - timedelta(days=30), expires_on=date.today() + timedelta(days=400)), None)
+                                                    issued_on=today - timedelta(days=30), expires_on=today + timedelta(days=400)), None)
     listing = listings.save_listing(
         session, club, listings.ListingInput(product="xoài", quantity="100", unit="kg",
-                                             available_from=date(2026, 1, 1), available_to=date(2099, 1, 1),
-                                             price_vnd="30000"), None, today=date(2026, 1, 1), publish=True)
+                                             available_from=today, available_to=today + timedelta(days=365),
+                                             price_vnd="30000"), None, today=today, publish=True)
     demand = demand_service.save_demand(
         session, buyer_org, demand_service.DemandInput(product="xoài", quantity="5", unit="tấn",
-                                                       needed_from=date(2026, 1, 1), needed_to=date(2099, 1, 1)),
-        None, today=date(2026, 1, 1))
+                                                       needed_from=today, needed_to=today + timedelta(days=365)),
+        None, today=today)
     offer = demand_service.make_offer(session, demand, club, demand_service.OfferInput(quantity="2"), None,
-                                      today=date(2026, 1, 1))
+                                      today=today)
     conversation = Conversation(buyer_org_id=buyer_org.id, seller_org_id=club.id, topic=f"listing:{listing.id}",
                                 subject="Xoài", listing_id=listing.id)
     session.add(conversation)
     order = _sample_order(session, club, buyer_org, listing)
+    report = ConversationReport(conversation=conversation, reporter_org_id=buyer_org.id, reason="spam")
+    session.add(report)
     session.commit()
-    return {"org_id": club.id, "conversation_id": conversation.id, "report_id": 999999, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
+    return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
             "key": "missing", "size": "card", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
             "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
@@ -213,6 +221,31 @@ def _sample_order(session, club, buyer_org, listing):
     session.flush()
     session.add(OrderEvent(order_id=order.id, to_status="requested"))
     return order
+
+
+# Routes whose sample names nothing that exists, so those let in get 404 too (the denied still
+# get 403 or the sign-in page first): a photo or a catalogue name would need an upload or an
+# unmapped import; the mail-settings link needs a signed token; Stripe is not configured here.
+NOTHING_THERE = {"media.photo", "listings.delete_photo", "catalogue.map_name", "catalogue.adopt_name",
+                 "messaging.mail_settings", "messaging.mail_off", "stripe_payments.start"}
+# What an allowed caller may get: the page, a redirect, or the form refused for its (empty)
+# content, which the view checks only after letting the caller in.
+LET_IN = {200, 201, 204, 302, 303, 400, 409, 422}
+# Query strings (GET) and form fields (POST) some routes need to name their object.
+QUERY = {"messaging.new_conversation": "?demand_id={demand_id}"}
+FORM = {"messaging.new_conversation": {"demand_id": "{demand_id}"}}
+# Routes open to every signed-in user whose object lets fewer in: a request is answered by
+# sellers of a club (its own buyers and staff not acting for a club are refused, 403).
+ROUTE_ALLOWED = {"messaging.new_conversation": {"seller", "other_seller"}}
+
+
+def _own_samples(session, user) -> dict:
+    """The signed-in user's own saved search and notice: theirs to open and delete."""
+    saved = SavedSearch(user_id=user.id, name="Xoài", query="q=xo%C3%A0i")
+    notice = Notification(user_id=user.id, kind="match", url="/matches")
+    session.add_all([saved, notice])
+    session.commit()
+    return {"saved_id": saved.id, "notification_id": notice.id}
 
 
 # Routes whose sample object is not the club's: they name the buyer's organisation.
@@ -243,29 +276,39 @@ def test_each_route_for_each_role(app, session, role):
     samples = _sample_objects(session, club, buyer_org)
     client = app.test_client()
     if role != "anonymous":
-        user = make_user(role, {"seller": club, "buyer": buyer_org}.get(role))
+        organization = {"seller": club, "buyer": buyer_org, "other_seller": make_org("club", name="Hội quán khác"),
+                        "other_buyer": make_org("supermarket", name="Siêu thị khác")}.get(role)
+        user = make_user(role.removeprefix("other_"), organization)
+        samples |= _own_samples(session, user)
         assert login(client, user).status_code == 302
     failures = []
     for rule, method in _routes(app):
         policy = (EXPECTED | THIRD_PARTY)[rule.endpoint]
         url = _url_for(app, rule, samples | ({"org_id": samples["buyer_org_id"]}
                                              if rule.endpoint in BUYER_ORG_ROUTES else {})
-                       | ROUTE_SAMPLES.get(rule.endpoint, {}))
+                       | ROUTE_SAMPLES.get(rule.endpoint, {})) + QUERY.get(rule.endpoint, "").format(**samples)
         if method == "GET":
             response = client.get(url)
         else:
-            response = client.post(url, data={"csrf_token": csrf_token(client)})
+            form = {name: value.format(**samples) for name, value in FORM.get(rule.endpoint, {}).items()}
+            response = client.post(url, data={"csrf_token": csrf_token(client), **form})
         location = response.headers.get("Location", "")
         denied_anonymous = response.status_code == 401 or (
             response.status_code == 302 and "/login" in location
         )
         forbidden = response.status_code == 403
-        if role in ALLOWED[policy]:
-            if denied_anonymous or forbidden or response.status_code >= 500:
+        let_in = (response.status_code == 404 if rule.endpoint in NOTHING_THERE
+                  else response.status_code in LET_IN and not denied_anonymous)
+        if role in ROUTE_ALLOWED.get(rule.endpoint, ALLOWED[policy]):
+            if not let_in:
                 failures.append(f"{method} {url}: {role} should be let in, got {response.status_code}")
         elif role == "anonymous":
             if not denied_anonymous:
                 failures.append(f"{method} {url}: anonymous should be sent to sign in, got {response.status_code}")
+        elif role.startswith("other_"):
+            # An outsider to this object: refused, or told it does not exist.
+            if response.status_code not in (403, 404):
+                failures.append(f"{method} {url}: {role} should get 403 or 404, got {response.status_code}")
         elif not forbidden:
             failures.append(f"{method} {url}: {role} should get 403, got {response.status_code}")
         if rule.endpoint == "accounts.logout" and role != "anonymous":

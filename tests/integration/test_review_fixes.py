@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 from marketplace.credentials import services as credentials
 from marketplace.credentials.models import Certificate
+from marketplace.dates import today_in_vietnam
 from marketplace.demand.models import Offer
 from marketplace.listings.models import Listing
 from tests.factories import (
@@ -131,7 +132,7 @@ def test_a_quantity_too_small_to_store_is_refused(app):
         chair = make_user("seller", club)
     response = post(signed_in(app, chair), "/listings/new", {
         "product": "xoài", "quantity": "0,0001", "unit": "tấn", "price_vnd": "38000",
-        "available_from": date.today().isoformat(), "available_to": date(2099, 1, 1).isoformat(), "publish": "1"})
+        "available_from": today_in_vietnam().isoformat(), "available_to": (today_in_vietnam() + timedelta(days=365)).isoformat(), "publish": "1"})
     assert response.status_code == 422
 
 

@@ -193,7 +193,6 @@ def test_values_are_read_as_people_write_them(client, buyer_token, overrides, ex
         assert data[name] == value, name
 
 
-TODAY = today_in_vietnam()
 
 BAD_BODIES = [
     ({"quantity": -5}, {"quantity"}),
@@ -205,9 +204,9 @@ BAD_BODIES = [
     ({"quantity": True}, {"quantity"}),
     ({"quantity": 10 ** 400}, {"quantity"}),  # beyond any float
     ({"quantity": 10 ** 9}, {"quantity"}),
-    ({"needed_from": (TODAY + timedelta(days=20)).isoformat(), "needed_to": (TODAY + timedelta(days=10)).isoformat()},
+    ({"needed_from": (today_in_vietnam() + timedelta(days=20)).isoformat(), "needed_to": (today_in_vietnam() + timedelta(days=10)).isoformat()},
      {"needed_to"}),
-    ({"needed_from": (TODAY - timedelta(days=20)).isoformat(), "needed_to": (TODAY - timedelta(days=10)).isoformat()},
+    ({"needed_from": (today_in_vietnam() - timedelta(days=20)).isoformat(), "needed_to": (today_in_vietnam() - timedelta(days=10)).isoformat()},
      {"needed_to"}),
     ({"needed_from": "2026-13-45"}, {"needed_from"}),
     ({"needed_to": "next week"}, {"needed_to"}),
@@ -235,8 +234,8 @@ BAD_BODIES = [
     ({"variety": "x" * 121}, {"variety"}),
     ({"export_market": "x" * 41}, {"export_market"}),
     ({"ref": "R" * 61}, {"ref"}),
-    ({"quantity": -5, "needed_from": (TODAY + timedelta(days=20)).isoformat(),
-      "needed_to": (TODAY + timedelta(days=10)).isoformat(), "price_min_vnd": 50000, "price_max_vnd": 45000,
+    ({"quantity": -5, "needed_from": (today_in_vietnam() + timedelta(days=20)).isoformat(),
+      "needed_to": (today_in_vietnam() + timedelta(days=10)).isoformat(), "price_min_vnd": 50000, "price_max_vnd": 45000,
       "unit": "#?", "quality_notes": "x" * 5000},
      {"quantity", "needed_to", "price_max_vnd", "unit", "quality_notes"}),
 ]
@@ -258,7 +257,7 @@ def test_mistakes_are_422_with_a_message_per_field(app, client, buyer_token, ove
 @pytest.mark.parametrize(("overrides", "field", "message"), [
     ({"quantity": -5}, "quantity", "Enter a number above zero."),
     ({"quantity": "abc"}, "quantity", "Enter a number, e.g. 1500 or 2,5."),
-    ({"needed_from": (TODAY + timedelta(days=20)).isoformat(), "needed_to": (TODAY + timedelta(days=10)).isoformat()},
+    ({"needed_from": (today_in_vietnam() + timedelta(days=20)).isoformat(), "needed_to": (today_in_vietnam() + timedelta(days=10)).isoformat()},
      "needed_to", "The end date must be on or after the start date."),
     ({"price_min_vnd": 50000, "price_max_vnd": 45000}, "price_max_vnd",
      "The lowest price cannot be above the highest price."),

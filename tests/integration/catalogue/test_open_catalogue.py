@@ -20,8 +20,6 @@ from marketplace.search.backend import WhooshBackend
 from marketplace.search.query import read_request
 from tests.factories import csrf_token, login, make_demand, make_listing, make_org, make_user
 
-TODAY = today_in_vietnam()
-
 
 @pytest.fixture
 def backend(tmp_path) -> WhooshBackend:
@@ -36,7 +34,7 @@ def synced(session, backend) -> WhooshBackend:
 def found(backend, q: str) -> set[str]:
     request, problems = read_request({"q": q})
     assert problems == {}
-    return {hit.doc_id for hit in backend.search(request, TODAY).hits}
+    return {hit.doc_id for hit in backend.search(request, today_in_vietnam()).hits}
 
 
 def test_a_phrase_names_product_and_variety(session):
@@ -80,7 +78,7 @@ def test_the_unknown_name_is_searchable_and_matchable_at_once(session, backend):
     synced(session, backend)
     assert f"listing:{typed.id}" in found(backend, "kho ca sac")
     assert f"listing:{listing.id}" not in found(backend, "kho ca sac")
-    matches = matching.matches_for_demand(session, request.id, TODAY)
+    matches = matching.matches_for_demand(session, request.id, today_in_vietnam())
     assert [m.listing.id for m in matches] == [typed.id]
 
 
@@ -115,7 +113,7 @@ def test_mapping_relinks_everything_and_the_index_follows(session, backend):
     synced(session, backend)
     assert search.check(session, backend).clean
     assert f"listing:{typed_listing.id}" in found(backend, "xoai cat chu")
-    matches = matching.matches_for_demand(session, request.id, TODAY)
+    matches = matching.matches_for_demand(session, request.id, today_in_vietnam())
     assert typed_listing.id in {m.listing.id for m in matches}
 
 
@@ -180,7 +178,7 @@ def test_the_listing_page_says_what_was_typed(client, session):
 def test_the_listing_form_takes_a_product_the_catalogue_lacks(client, session):
     chair = make_user("seller", make_org("club"))
     login(client, chair)
-    today = TODAY.strftime("%d/%m/%Y")
+    today = today_in_vietnam().strftime("%d/%m/%Y")
     response = client.post("/listings/new", data={
         "csrf_token": csrf_token(client), "product": "Bánh tráng sữa Phú Hựu", "variety": "", "quantity": "300",
         "unit": "túi", "price_vnd": "25k", "available_from": today, "available_to": today, "publish": "1"})
@@ -294,7 +292,7 @@ def test_an_imported_pack_unit_survives_editing_on_the_web(client, session):
     page = client.get(f"/listings/{listing.id}/edit").get_data(as_text=True)
     assert re.search(r'<option (selected )?value="thùng 10 kg"( selected)?>', page)
     assert re.search(r'<option selected value="thùng 10 kg">|<option value="thùng 10 kg" selected>', page)
-    today = TODAY.strftime("%d/%m/%Y")
+    today = today_in_vietnam().strftime("%d/%m/%Y")
     response = client.post(f"/listings/{listing.id}/edit", data={
         "csrf_token": csrf_token(client), "product": "nhãn Ido", "quantity": "50", "unit": "thùng 10 kg",
         "price_vnd": "250k", "available_from": today, "available_to": today})

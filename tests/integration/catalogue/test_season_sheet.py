@@ -20,9 +20,8 @@ from marketplace.search.backend import WhooshBackend
 from marketplace.search.query import read_request
 from tests.integration.imports.test_import import xlsx_bytes
 
-TODAY = today_in_vietnam()
-FROM, TO = TODAY, TODAY + timedelta(days=45)
-ENDED_FROM, ENDED_TO = TODAY - timedelta(days=70), TODAY - timedelta(days=20)
+FROM, TO = today_in_vietnam(), today_in_vietnam() + timedelta(days=45)
+ENDED_FROM, ENDED_TO = today_in_vietnam() - timedelta(days=70), today_in_vietnam() - timedelta(days=20)
 
 LISTING_HEADER = ["ref", "org_ref", "product", "variety", "category", "quantity", "unit", "min_order",
                   "price_vnd", "available_from", "available_to", "certificates", "planting_codes",
@@ -66,7 +65,7 @@ def season_sheet() -> dict[str, list[list]]:
 
 @pytest.fixture
 def imported(session):
-    report = services.import_data(session, readers.read_upload("mua-vu.xlsx", io.BytesIO(xlsx_bytes(season_sheet()))), None, TODAY)
+    report = services.import_data(session, readers.read_upload("mua-vu.xlsx", io.BytesIO(xlsx_bytes(season_sheet()))), None, today_in_vietnam())
     assert report.ok, report.problems
     session.commit()
     return report
@@ -102,7 +101,7 @@ def test_search_matching_and_the_queue_follow(session, imported, tmp_path):
     backend = WhooshBackend(tmp_path / "index")
     search.sync(session, backend)
     request, _problems = read_request({"q": "xoai cat chu"})
-    found = {hit.doc_id for hit in backend.search(request, TODAY).hits}
+    found = {hit.doc_id for hit in backend.search(request, today_in_vietnam()).hits}
     cat_chu = {f"listing:{listing(session, ref).id}" for ref in ("mv-1", "mv-2")}
     assert cat_chu <= found
     assert f"listing:{listing(session, 'mv-9').id}" not in found  # ended: not on sale
@@ -113,12 +112,12 @@ def test_search_matching_and_the_queue_follow(session, imported, tmp_path):
     from marketplace.demand.models import DemandPost
 
     request_id = session.scalar(select(DemandPost.id).where(DemandPost.ref == "mv-d1"))
-    full = {m.listing.id for m in matching.matches_for_demand(session, request_id, TODAY) if m.full}
+    full = {m.listing.id for m in matching.matches_for_demand(session, request_id, today_in_vietnam()) if m.full}
     assert {listing(session, "mv-1").id, listing(session, "mv-2").id} <= full
     assert listing(session, "mv-3").id not in full and listing(session, "mv-9").id not in full
 
     request, _problems = read_request({"q": "banh trang sua"})
-    assert f"listing:{listing(session, 'mv-10').id}" in {hit.doc_id for hit in backend.search(request, TODAY).hits}
+    assert f"listing:{listing(session, 'mv-10').id}" in {hit.doc_id for hit in backend.search(request, today_in_vietnam()).hits}
     queued = {n.product.name_vi: n.listings for n in catalogue.typed_names(session)}
     assert queued.get("Bánh tráng sữa Phú Hựu") == 1
     assert "bịch" in {u.unit for u in catalogue.typed_units(session)}

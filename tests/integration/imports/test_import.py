@@ -28,7 +28,6 @@ from marketplace.matching import services as matching
 from marketplace.products.services import find_product
 from tests.factories import app_session, login, make_org, make_user, post
 
-TODAY = today_in_vietnam()
 CLUB, COOP = "hq-imp-xoai", "htx-imp-xoai"
 VIETGAP = "VietGAP-TT-99-01-82-0001"
 GGN = "4049929999999"
@@ -45,7 +44,7 @@ LISTING_HEADER = ["ref", "org_ref", "product", "variety", "category", "quantity"
 
 
 def good_sheets(club_name: str = "Hội quán Xoài Nhập Thử") -> dict[str, list[list]]:
-    issued = TODAY - timedelta(days=30)
+    issued = today_in_vietnam() - timedelta(days=30)
     return {
         "organizations": [
             ORG_HEADER,
@@ -68,7 +67,7 @@ def good_sheets(club_name: str = "Hội quán Xoài Nhập Thử") -> dict[str, 
         "listings": [
             LISTING_HEADER,
             ["imp-xoai-1", CLUB, "xoài", "cát Chu", "fruit", 5000, "kg", 500, "38k",
-             TODAY + timedelta(days=1), (TODAY + timedelta(days=60)).strftime("%d/%m/%Y"),
+             today_in_vietnam() + timedelta(days=1), (today_in_vietnam() + timedelta(days=60)).strftime("%d/%m/%Y"),
              f"{VIETGAP}; {GGN}", CODE, "Xoài loại 1"],
         ],
     }
@@ -103,7 +102,7 @@ def by_ref(session, ref: str) -> Organization:
 
 def test_a_good_workbook_stores_everything(session):
     staff = make_user("staff")
-    report = services.import_data(session, read(good_sheets()), staff, TODAY)
+    report = services.import_data(session, read(good_sheets()), staff, today_in_vietnam())
     assert report.ok, report.problems
     session.commit()
     assert {s: (c.created, c.updated) for s, c in report.counts.items()} == {
@@ -128,17 +127,17 @@ def test_a_good_workbook_stores_everything(session):
     assert listing.status == "published" and listing.published_at is not None
     assert (listing.quantity, listing.min_order, listing.price_vnd, listing.unit) == (5000, 500, 38000, "kg")
     assert listing.variety is not None and listing.variety.name == "cát Chu"
-    assert listing.available_to == TODAY + timedelta(days=60)
+    assert listing.available_to == today_in_vietnam() + timedelta(days=60)
     assert {c.type for c in listing.certificates} == {"vietgap", "globalgap"}
     assert [c.code for c in listing.planting_codes] == [CODE]
 
 
 def test_importing_twice_updates_and_never_duplicates(session):
-    assert services.import_data(session, read(good_sheets()), None, TODAY).ok
+    assert services.import_data(session, read(good_sheets()), None, today_in_vietnam()).ok
     session.commit()
     before = counts(session)
 
-    report = services.import_data(session, read(good_sheets(club_name="Hội quán Xoài Đổi Tên")), None, TODAY)
+    report = services.import_data(session, read(good_sheets(club_name="Hội quán Xoài Đổi Tên")), None, today_in_vietnam())
     assert report.ok, report.problems
     session.commit()
     assert counts(session) == before
@@ -149,7 +148,7 @@ def test_importing_twice_updates_and_never_duplicates(session):
 
 
 def test_json_and_csv_files_import_the_same_way(session, tmp_path):
-    issued = TODAY - timedelta(days=10)
+    issued = today_in_vietnam() - timedelta(days=10)
     document = {
         "organizations": [{"ref": CLUB, "kind": "club", "name": "Hội quán JSON", "commune_code": "29869",
                            "tourism": True},
@@ -157,17 +156,17 @@ def test_json_and_csv_files_import_the_same_way(session, tmp_path):
         "certificates": [{"org_ref": CLUB, "type": "ocop", "number": "OCOP-82-2026-001", "stars": 4,
                           "issued_on": issued.isoformat(), "status": "active"}],
         "listings": [{"ref": "imp-json-1", "org_ref": CLUB, "product": "khóm", "quantity": 2.5, "unit": "tấn",
-                      "price_vnd": None, "available_from": TODAY.isoformat(),
-                      "available_to": (TODAY + timedelta(days=30)).isoformat(),
+                      "price_vnd": None, "available_from": today_in_vietnam().isoformat(),
+                      "available_to": (today_in_vietnam() + timedelta(days=30)).isoformat(),
                       "certificates": ["OCOP-82-2026-001"]}],
         "demand": [{"ref": "d-1", "org_ref": "tl-imp-json", "product": "khóm", "quantity": 2, "unit": "tan",
-                    "frequency": "một lần", "needed_from": TODAY.isoformat(),
-                    "needed_to": (TODAY + timedelta(days=20)).isoformat(),
+                    "frequency": "một lần", "needed_from": today_in_vietnam().isoformat(),
+                    "needed_to": (today_in_vietnam() + timedelta(days=20)).isoformat(),
                     "required_certificates": ["GlobalGAP", "VietGAP"], "needs_planting_code": True}],
     }
     path = tmp_path / "data.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    report = services.import_data(session, readers.read_path(path), None, TODAY)
+    report = services.import_data(session, readers.read_path(path), None, today_in_vietnam())
     assert report.ok, report.problems
     assert report.notices == []
     request = session.scalar(select(DemandPost).where(DemandPost.ref == "d-1"))
@@ -183,7 +182,7 @@ def test_json_and_csv_files_import_the_same_way(session, tmp_path):
     folder.mkdir()
     (folder / "organizations.csv").write_text(
         "\ufeffRef,Kind,Name,Commune Code\n" f"{CLUB},club,Hội quán CSV,29869\n", encoding="utf-8")
-    report = services.import_data(session, readers.read_path(folder), None, TODAY)
+    report = services.import_data(session, readers.read_path(folder), None, today_in_vietnam())
     assert report.ok and report.counts["organizations"].updated == 1
     assert by_ref(session, CLUB).name == "Hội quán CSV"
 
@@ -192,16 +191,16 @@ def bad_sheets() -> dict[str, list[list]]:
     sheets = good_sheets()
     sheets["organizations"].append(["hq-imp-bad-commune", "club", "Hội quán sai xã", "99999"] + [None] * 7)
     sheets["organizations"].append(["hq-imp-bad-kind", "farm", "Trang trại", "30076"] + [None] * 7)
-    issued = TODAY - timedelta(days=30)
+    issued = today_in_vietnam() - timedelta(days=30)
     sheets["certificates"].append([CLUB, "globalgap", "404992999999", "xoài", None, issued, None, "", ""])
     sheets["certificates"].append([CLUB, "vietgap", "VietGAP-HELD-0001", "xoài", None, issued,
                                    issued + timedelta(days=300), "", ""])
     sheets["listings"].append(["imp-bad-window", CLUB, "xoài", "", "", 100, "kg", None, 30000,
-                               TODAY + timedelta(days=20), TODAY + timedelta(days=5), None, None, ""])
+                               today_in_vietnam() + timedelta(days=20), today_in_vietnam() + timedelta(days=5), None, None, ""])
     sheets["listings"].append(["imp-bad-quantity", CLUB, "xoài", "", "", "nhiều", "kg", None, 30000,
-                               TODAY, TODAY + timedelta(days=5), None, None, ""])
+                               today_in_vietnam(), today_in_vietnam() + timedelta(days=5), None, None, ""])
     sheets["listings"].append(["imp-bad-org", "khong-co-to-chuc-nay", "xoài", "", "", 100, "kg", None, 30000,
-                               TODAY, TODAY + timedelta(days=5), None, None, ""])
+                               today_in_vietnam(), today_in_vietnam() + timedelta(days=5), None, None, ""])
     return sheets
 
 
@@ -222,15 +221,15 @@ def holder(session):
     """Another organisation that already holds the certificate number a bad row claims."""
     other = make_org("cooperative", name="HTX Giữ Chứng Nhận", ref="htx-imp-holder")
     credentials.save_certificate(session, other, credentials.CertificateInput(
-        type="vietgap", number="VietGAP-HELD-0001", issued_on=TODAY - timedelta(days=60),
-        expires_on=TODAY + timedelta(days=400)), None)
+        type="vietgap", number="VietGAP-HELD-0001", issued_on=today_in_vietnam() - timedelta(days=60),
+        expires_on=today_in_vietnam() + timedelta(days=400)), None)
     session.commit()
     return other
 
 
 def test_a_workbook_with_bad_rows_stores_nothing(session, holder):
     before = counts(session)
-    report = services.import_data(session, read(bad_sheets()), None, TODAY)
+    report = services.import_data(session, read(bad_sheets()), None, today_in_vietnam())
     assert not report.ok
     assert {(p.sheet, p.row, p.column) for p in report.problems} == BAD_ROWS
     session.rollback()  # what the CLI and the page do: not one row is kept
@@ -256,9 +255,9 @@ def test_every_problem_of_a_row_is_reported(session):
     # Unknown organisation, and the rest of the row checked all the same (a product or unit the
     # catalogue lacks is not a problem: it is kept as typed).
     sheets["listings"].append(["imp-many", "khong-co", "sản phẩm lạ xyz", "", "", "nhiều", "thùng", None,
-                               "rẻ", "31/02/2027", TODAY, None, None, ""])
+                               "rẻ", "31/02/2027", today_in_vietnam(), None, None, ""])
     sheets["certificates"].append([CLUB, "haccp", "X-1", "", "năm", "hôm qua", None, "", "approved"])
-    report = services.import_data(session, read(sheets), None, TODAY)
+    report = services.import_data(session, read(sheets), None, today_in_vietnam())
     problems = {(p.sheet, p.row, p.column) for p in report.problems}
     assert problems == {
         ("listings", 3, "org_ref"), ("listings", 3, "quantity"), ("listings", 3, "price_vnd"),
@@ -277,7 +276,7 @@ def test_references_and_duplicates(session):
                                    + [None] * 2)  # not in the file or the database
     sheets["listings"][1][11] = "KHONG-CO-SO-NAY"  # a certificate this club does not have
     sheets["listings"][1][12] = f"{CODE};VN-DTOR-0000"
-    report = services.import_data(session, read(sheets), None, TODAY)
+    report = services.import_data(session, read(sheets), None, today_in_vietnam())
     problems = {(p.sheet, p.row, p.column): p for p in report.problems}
     assert set(problems) == {("organizations", 2, "founded_from_ref"), ("organizations", 4, "ref"),
                              ("organizations", 5, "founded_from_ref"), ("listings", 2, "certificates"),
@@ -291,7 +290,7 @@ def test_references_and_duplicates(session):
 def test_a_sheet_without_its_key_column(session):
     sheets = {"organizations": [["kind", "name"], ["club", "Không có ref"]],
               "huong_dan": [["ghi chú"], ["x"]], "Sheet1": [["a"], ["b"]]}
-    report = services.import_data(session, read(sheets), None, TODAY)
+    report = services.import_data(session, read(sheets), None, today_in_vietnam())
     assert [(p.sheet, p.row, p.column) for p in report.problems] == [("organizations", 1, "ref")]
     assert any("sheet1" in n for n in report.notices)  # an unknown sheet is named; the help sheet is not
     assert not any("huong_dan" in n for n in report.notices)
@@ -299,11 +298,11 @@ def test_a_sheet_without_its_key_column(session):
 
 
 def test_a_listing_ref_of_another_organisation(session, holder):
-    assert services.import_data(session, read(good_sheets()), None, TODAY).ok
+    assert services.import_data(session, read(good_sheets()), None, today_in_vietnam()).ok
     session.commit()
     sheets = {"listings": [LISTING_HEADER, ["imp-xoai-1", "htx-imp-holder", "xoài", "", "", 10, "kg", None,
-                                            1000, TODAY, TODAY + timedelta(days=3), None, None, ""]]}
-    report = services.import_data(session, read(sheets), None, TODAY)
+                                            1000, today_in_vietnam(), today_in_vietnam() + timedelta(days=3), None, None, ""]]}
+    report = services.import_data(session, read(sheets), None, today_in_vietnam())
     assert [(p.sheet, p.row, p.column) for p in report.problems] == [("listings", 2, "ref")]
     session.rollback()
 
@@ -472,8 +471,8 @@ DEMAND_HEADER = ["ref", "org_ref", "product", "variety", "category", "quantity",
 
 def demand_row(ref: str = "imp-demand-1", org_ref: str | None = BUYER, **changes) -> list:
     values = {"ref": ref, "org_ref": org_ref, "product": "xoài", "variety": None, "category": "fruit", "quantity": 10,
-              "unit": "tấn", "frequency": "hằng tuần", "needed_from": TODAY + timedelta(days=14),
-              "needed_to": (TODAY + timedelta(days=90)).strftime("%d/%m/%Y"), "price_min_vnd": "30k",
+              "unit": "tấn", "frequency": "hằng tuần", "needed_from": today_in_vietnam() + timedelta(days=14),
+              "needed_to": (today_in_vietnam() + timedelta(days=90)).strftime("%d/%m/%Y"), "price_min_vnd": "30k",
               "price_max_vnd": 40000, "required_certificates": "VietGAP; hữu cơ", "min_ocop_stars": None,
               "needs_planting_code": "không", "export_market": "cn", "commune_code": 29869,
               "description": "Xoài cát Chu loại 1, giao tại kho."}
@@ -491,7 +490,7 @@ def demand_sheets(*rows: list) -> dict[str, list[list]]:
 
 def test_a_buyer_request_is_imported_open_and_updated_on_reimport(session):
     staff = make_user("staff")
-    report = services.import_data(session, read(demand_sheets()), staff, TODAY)
+    report = services.import_data(session, read(demand_sheets()), staff, today_in_vietnam())
     assert report.ok, report.problems
     session.commit()
     assert (report.counts["demand"].created, report.counts["demand"].updated) == (1, 0)
@@ -502,8 +501,8 @@ def test_a_buyer_request_is_imported_open_and_updated_on_reimport(session):
     assert request.status == "open" and request.created_by == staff
     assert request.product == find_product(session, "xoài") and request.product_text == "xoài"
     assert (request.quantity, request.unit, request.frequency) == (10, "tấn", "weekly")
-    assert request.needed_from == TODAY + timedelta(days=14)
-    assert request.needed_to == TODAY + timedelta(days=90)
+    assert request.needed_from == today_in_vietnam() + timedelta(days=14)
+    assert request.needed_to == today_in_vietnam() + timedelta(days=90)
     assert (request.price_min_vnd, request.price_max_vnd) == (30000, 40000)
     assert request.required_certificates == "vietgap;organic" and request.min_ocop_stars is None
     assert request.export_market == "CN" and request.needs_planting_code  # an export market needs codes
@@ -516,7 +515,7 @@ def test_a_buyer_request_is_imported_open_and_updated_on_reimport(session):
     changed = demand_row(quantity="12,5", frequency="Hằng tháng", price_min_vnd=None, price_max_vnd=None,
                          required_certificates=None, min_ocop_stars=3, export_market=None,
                          needs_planting_code="có", commune_code=None, description=None)
-    report = services.import_data(session, read(demand_sheets(changed)), staff, TODAY)
+    report = services.import_data(session, read(demand_sheets(changed)), staff, today_in_vietnam())
     assert report.ok, report.problems
     session.commit()
     assert counts(session) == before
@@ -535,8 +534,8 @@ def test_bad_demand_rows_store_nothing_and_each_is_named(session):
         demand_row("imp-d-club", CLUB),  # row 3: a club does not post requests
         demand_row("imp-d-quantity", quantity="nhiều"),  # row 4
         demand_row("imp-d-price", price_min_vnd=50000, price_max_vnd="40k"),  # row 5
-        demand_row("imp-d-window", needed_from=TODAY + timedelta(days=30),
-                   needed_to=TODAY + timedelta(days=10)),  # row 6
+        demand_row("imp-d-window", needed_from=today_in_vietnam() + timedelta(days=30),
+                   needed_to=today_in_vietnam() + timedelta(days=10)),  # row 6
         demand_row("imp-d-cert", required_certificates="vietgap;HACCP"),  # row 7
         demand_row("imp-d-daily", frequency="daily"),  # row 8
         demand_row("imp-d-no-org", None),  # row 9
@@ -544,7 +543,7 @@ def test_bad_demand_rows_store_nothing_and_each_is_named(session):
         demand_row("imp-d-unknown", "khong-co-nguoi-mua", quantity="nhiều", category="vegetable"),
     )
     with force_locale("en"):
-        report = services.import_data(session, read(sheets), None, TODAY)
+        report = services.import_data(session, read(sheets), None, today_in_vietnam())
     assert not report.ok
     problems = {(p.sheet, p.row, p.column): p for p in report.problems}
     assert set(problems) == {
@@ -569,7 +568,7 @@ def test_bad_demand_rows_store_nothing_and_each_is_named(session):
 
 
 def test_demand_references_and_repeats(session):
-    assert services.import_data(session, read(demand_sheets()), None, TODAY).ok
+    assert services.import_data(session, read(demand_sheets()), None, today_in_vietnam()).ok
     session.commit()
     other = make_org("trader", name="Vựa Khác", ref="tl-imp-other")
     session.commit()
@@ -581,7 +580,7 @@ def test_demand_references_and_repeats(session):
     )
     sheets["organizations"].append(["st-imp-bad", "exporter", "Xuất khẩu Sai Xã", "99999"] + [None] * 7)
     with force_locale("en"):
-        report = services.import_data(session, read(sheets), None, TODAY)
+        report = services.import_data(session, read(sheets), None, today_in_vietnam())
     problems = {(p.sheet, p.row, p.column): p for p in report.problems}
     assert set(problems) == {("organizations", 5, "commune_code"), ("demand", 3, "ref"), ("demand", 4, "ref"),
                              ("demand", 5, "org_ref")}
@@ -590,7 +589,7 @@ def test_demand_references_and_repeats(session):
     session.rollback()
 
     sheets = {"demand": [DEMAND_HEADER, demand_row("imp-demand-1", other.ref)]}
-    report = services.import_data(session, read(sheets), None, TODAY)
+    report = services.import_data(session, read(sheets), None, today_in_vietnam())
     assert [(p.sheet, p.row, p.column) for p in report.problems] == [("demand", 2, "ref")]
     assert BUYER in report.problems[0].reason
     session.rollback()
@@ -626,19 +625,19 @@ def season_sheets(*extra_demand: list) -> dict[str, list[list]]:
                    export_market=None),  # row 2: a valid OCOP rating, 3 stars or more
         demand_row("imp-d-ocop5", required_certificates="ocop", min_ocop_stars=5, export_market=None),  # row 3
         demand_row("imp-d-variety", variety="cát Chu", required_certificates=None, export_market=None),  # row 4
-        demand_row("imp-d-ended", needed_from=TODAY - timedelta(days=40),
-                   needed_to=TODAY - timedelta(days=10)),  # row 5
+        demand_row("imp-d-ended", needed_from=today_in_vietnam() - timedelta(days=40),
+                   needed_to=today_in_vietnam() - timedelta(days=10)),  # row 5
         *extra_demand,
     )
-    issued = TODAY - timedelta(days=30)
+    issued = today_in_vietnam() - timedelta(days=30)
     sheets["certificates"].append([CLUB, "OCOP", OCOP_NUMBER, "xoài", 4, issued, None, "Sở NN", "active"])
     sheets["listings"] += [
         ["imp-xoai-ended", CLUB, "xoài", "cát Chu", "fruit", 800, "kg", None, 35000,  # row 3
-         TODAY - timedelta(days=70), TODAY - timedelta(days=30), VIETGAP, CODE, "Vụ trước"],
+         today_in_vietnam() - timedelta(days=70), today_in_vietnam() - timedelta(days=30), VIETGAP, CODE, "Vụ trước"],
         ["imp-xoai-ocop", CLUB, "xoài", "cát Hòa Lộc", "vegetable", 1000, "kg", None, 60000,  # row 4
-         TODAY, TODAY + timedelta(days=45), f"{VIETGAP};{OCOP_NUMBER}", None, ""],
+         today_in_vietnam(), today_in_vietnam() + timedelta(days=45), f"{VIETGAP};{OCOP_NUMBER}", None, ""],
         ["imp-xoai-hang", CLUB, "xoài", "", "hàng khô", 300, "kg", None, 30000,  # row 5
-         TODAY, TODAY + timedelta(days=45), None, None, ""],
+         today_in_vietnam(), today_in_vietnam() + timedelta(days=45), None, None, ""],
     ]
     return sheets
 
@@ -662,7 +661,7 @@ def demand_by_ref(session, ref: str) -> DemandPost:
 
 def test_a_season_sheet_stores_every_row_and_warns_of_each_adjustment(session):
     with force_locale("en"):
-        report = services.import_data(session, read(season_sheets()), None, TODAY)
+        report = services.import_data(session, read(season_sheets()), None, today_in_vietnam())
     assert report.ok, report.problems
     session.commit()
     assert [(w.sheet, w.row, w.column) for w in report.warnings] == SEASON_WARNINGS
@@ -670,7 +669,7 @@ def test_a_season_sheet_stores_every_row_and_warns_of_each_adjustment(session):
         "organizations": 3, "certificates": 3, "planting_codes": 1, "listings": 4, "demand": 4}
     warnings = {(w.sheet, w.row, w.column): w for w in report.warnings}
     ended = warnings[("listings", 3, "available_to")]
-    assert ended.value == (TODAY - timedelta(days=30)).strftime("%d/%m/%Y")
+    assert ended.value == (today_in_vietnam() - timedelta(days=30)).strftime("%d/%m/%Y")
     assert "stored as ended" in ended.reason
     assert warnings[("listings", 4, "category")].value == "vegetable"
     assert "fruit" in warnings[("listings", 4, "category")].reason
@@ -682,7 +681,7 @@ def test_a_season_sheet_stores_every_row_and_warns_of_each_adjustment(session):
     assert ended_listing.status == "expired" and ended_listing.published_at is None
     assert ended_listing.variety.name == "cát Chu" and [c.number for c in ended_listing.certificates] == [
         VIETGAP.upper()]
-    public = {listing.ref for listing in listing_services.public_listings(session, today=TODAY)}
+    public = {listing.ref for listing in listing_services.public_listings(session, today=today_in_vietnam())}
     assert public == {"imp-xoai-1", "imp-xoai-ocop", "imp-xoai-hang"}
     for ref in ("imp-xoai-ocop", "imp-xoai-hang"):  # a category is only a check: the product's own is used
         listing = listing_by_ref(session, ref)
@@ -698,11 +697,11 @@ def test_a_season_sheet_stores_every_row_and_warns_of_each_adjustment(session):
     assert wanted.variety is not None and wanted.variety.name == "cát Chu" and wanted.variety_text == "cát Chu"
     ended_request = demand_by_ref(session, "imp-d-ended")
     assert ended_request.status == "expired"
-    assert "imp-d-ended" not in {d.ref for d in demand_services.open_demand(session, today=TODAY)}
+    assert "imp-d-ended" not in {d.ref for d in demand_services.open_demand(session, today=today_in_vietnam())}
 
 
 def test_a_season_sheet_imported_again_updates_as_given(session):
-    assert services.import_data(session, read(season_sheets()), None, TODAY).ok
+    assert services.import_data(session, read(season_sheets()), None, today_in_vietnam()).ok
     session.commit()
     before = counts(session)
     # On the site meanwhile: the ended listing republished by hand, the ended request reopened.
@@ -710,7 +709,7 @@ def test_a_season_sheet_imported_again_updates_as_given(session):
     demand_by_ref(session, "imp-d-ended").status = "open"
     session.commit()
 
-    report = services.import_data(session, read(season_sheets()), None, TODAY)
+    report = services.import_data(session, read(season_sheets()), None, today_in_vietnam())
     assert report.ok, report.problems
     session.commit()
     assert counts(session) == before
@@ -720,9 +719,9 @@ def test_a_season_sheet_imported_again_updates_as_given(session):
 
     # A later sheet that extends the season publishes the listing again and reopens the request.
     sheets = season_sheets()
-    sheets["listings"][2][10] = TODAY + timedelta(days=10)
-    sheets["demand"][4][DEMAND_HEADER.index("needed_to")] = TODAY + timedelta(days=10)
-    report = services.import_data(session, read(sheets), None, TODAY)
+    sheets["listings"][2][10] = today_in_vietnam() + timedelta(days=10)
+    sheets["demand"][4][DEMAND_HEADER.index("needed_to")] = today_in_vietnam() + timedelta(days=10)
+    report = services.import_data(session, read(sheets), None, today_in_vietnam())
     assert report.ok, report.problems
     assert ("listings", 3, "available_to") not in {(w.sheet, w.row, w.column) for w in report.warnings}
     assert listing_by_ref(session, "imp-xoai-ended").status == "published"
@@ -731,11 +730,11 @@ def test_a_season_sheet_imported_again_updates_as_given(session):
 
 
 def test_ocop_and_a_variety_are_what_matching_then_requires(session):
-    assert services.import_data(session, read(season_sheets()), None, TODAY).ok
+    assert services.import_data(session, read(season_sheets()), None, today_in_vietnam()).ok
     session.commit()
 
     def matches(ref: str) -> dict[str, object]:
-        found = matching.matches_for_demand(session, demand_by_ref(session, ref).id, TODAY)
+        found = matching.matches_for_demand(session, demand_by_ref(session, ref).id, today_in_vietnam())
         return {m.listing.ref: m for m in found}
 
     ocop = matches("imp-d-ocop")  # VietGAP and a valid OCOP rating of 3 stars or more
@@ -756,7 +755,7 @@ def test_warnings_of_a_file_with_errors_are_shown_and_nothing_is_stored(session)
     before = counts(session)
     bad = demand_row("imp-d-daily", frequency="daily")  # row 6: an error
     with force_locale("en"):
-        report = services.import_data(session, read(season_sheets(bad)), None, TODAY)
+        report = services.import_data(session, read(season_sheets(bad)), None, today_in_vietnam())
     assert not report.ok
     assert [(p.sheet, p.row, p.column) for p in report.problems] == [("demand", 6, "frequency")]
     assert [(w.sheet, w.row, w.column) for w in report.warnings] == SEASON_WARNINGS
@@ -769,7 +768,7 @@ def test_a_product_or_unit_the_catalogue_lacks_is_a_warning(session, monkeypatch
     not the catalogue's is named in a warning (here every unit reads as unknown)."""
     monkeypatch.setattr(services, "parse_unit", lambda text: None)
     with force_locale("en"):
-        report = services.import_data(session, read(demand_sheets()), None, TODAY)
+        report = services.import_data(session, read(demand_sheets()), None, today_in_vietnam())
     assert report.ok, report.problems
     assert [(w.sheet, w.row, w.column) for w in report.warnings] == [("listings", 2, "unit"),
                                                                      ("demand", 2, "unit")]
@@ -780,9 +779,9 @@ def test_a_product_or_unit_the_catalogue_lacks_is_a_warning(session, monkeypatch
 def test_a_sheet_with_a_product_and_unit_the_catalogue_lacks_stores_them_with_warnings(session):
     sheets = demand_sheets(demand_row("imp-d-la", product="Trà mãng cầu lạ xyz", unit="gánh", category="processed"))
     sheets["listings"].append(["imp-la", CLUB, "Trà mãng cầu lạ xyz", "", "processed", 40, "gánh", None,
-                               90000, TODAY, TODAY + timedelta(days=30), None, None, ""])
+                               90000, today_in_vietnam(), today_in_vietnam() + timedelta(days=30), None, None, ""])
     with force_locale("en"):
-        report = services.import_data(session, read(sheets), None, TODAY)
+        report = services.import_data(session, read(sheets), None, today_in_vietnam())
     assert report.ok, report.problems
     assert [(w.sheet, w.row, w.column) for w in report.warnings] == [
         ("listings", 3, "product"), ("listings", 3, "unit"), ("demand", 2, "product"), ("demand", 2, "unit")]

@@ -63,8 +63,17 @@ def test_a_club_sees_the_matches_of_its_own_listings_only(app, people, posts):
 
 
 def test_staff_see_any_matches(app, people, posts):
-    assert get(app, people.staff, f"/api/v1/demand/{posts['theirs'].id}/matches").status_code == 200
-    assert get(app, people.staff, f"/api/v1/listings/{posts['other_club'].id}/matches").status_code == 200
+    """Staff see the matches themselves: those of a request nobody of theirs posted, and those of
+    a listing of a club they are not in — the same ones its own side sees."""
+    response = get(app, people.staff, f"/api/v1/demand/{posts['theirs'].id}/matches")
+    assert response.status_code == 200
+    assert {m["listing_id"] for m in response.get_json()["matches"]} == {posts["club"].id, posts["other_club"].id}
+    response = get(app, people.staff, f"/api/v1/listings/{posts['other_club'].id}/matches")
+    assert response.status_code == 200
+    seen_by_staff = response.get_json()
+    assert {m["demand_id"] for m in seen_by_staff["matches"]} == {posts["mine"].id, posts["theirs"].id}
+    seen_by_club = get(app, people.other_chair, f"/api/v1/listings/{posts['other_club'].id}/matches").get_json()
+    assert seen_by_staff == seen_by_club
 
 
 def test_unknown_posts_are_not_found(app, people, posts):

@@ -32,7 +32,6 @@ from tests.factories import (
     make_user,
 )
 
-TODAY = today_in_vietnam()
 DAY = timedelta(days=1)
 
 
@@ -51,7 +50,8 @@ def last_outbox_id(session) -> int:
     return max(session.scalars(select(SearchOutbox.id)).all(), default=0)
 
 
-def found(backend, args: dict | str, today=TODAY) -> set[str]:
+def found(backend, args: dict | str, today=None) -> set[str]:
+    today = today or today_in_vietnam()
     args = {"q": args} if isinstance(args, str) else args
     request, problems = read_request(args)
     assert problems == {}
@@ -77,7 +77,7 @@ def test_a_listing_writes_outbox_rows_when_created_edited_and_deleted(session):
     assert outbox_after(session, mark) == [("listing", listing.id)]  # before commit: the same transaction
 
     mark = last_outbox_id(session)
-    listings.change_status(session, listing, "pause", today=TODAY)
+    listings.change_status(session, listing, "pause", today=today_in_vietnam())
     assert outbox_after(session, mark) == [("listing", listing.id)]
 
     mark = last_outbox_id(session)
@@ -92,7 +92,7 @@ def test_a_demand_post_writes_outbox_rows(session):
     demand = make_demand(buyer, "dứa")
     assert ("demand", demand.id) in outbox_after(session, mark)
     mark = last_outbox_id(session)
-    demand_service.change_status(session, demand, "close", today=TODAY)
+    demand_service.change_status(session, demand, "close", today=today_in_vietnam())
     assert outbox_after(session, mark) == [("demand", demand.id)]
     mark = last_outbox_id(session)
     session.delete(demand)
@@ -151,7 +151,7 @@ def test_a_rolled_back_change_leaves_no_row_and_no_index_change(session, backend
     listing.variety_text, listing.price_vnd = "", 1
     org.name = "Hội quán Đổi Tên"
     session.add(Listing(organization=org, product=listing.product, quantity=1, quantity_available=1, unit="kg",
-                        available_from=TODAY, available_to=TODAY, status="published"))
+                        available_from=today_in_vietnam(), available_to=today_in_vietnam(), status="published"))
     session.flush()
     assert outbox_after(session, mark)
     session.rollback()
@@ -201,11 +201,11 @@ def test_sync_applies_creates_edits_and_deletes(session, backend):
     search.sync(session, backend)
     assert found(backend, "xoai cat chu") == {doc_id("listing", listing.id)}
 
-    listings.quick_update(session, listing, quantity="0", today=TODAY)
+    listings.quick_update(session, listing, quantity="0", today=today_in_vietnam())
     session.commit()
     search.sync(session, backend)
     assert found(backend, "xoai cat chu") == set()  # sold out
-    listings.quick_update(session, listing, quantity="500", today=TODAY)
+    listings.quick_update(session, listing, quantity="500", today=today_in_vietnam())
     session.commit()
     search.sync(session, backend)
     assert found(backend, "xoai cat chu") == {doc_id("listing", listing.id)}
@@ -259,24 +259,24 @@ def test_deleting_an_org_removes_its_listings_and_demand(session, backend):
 
 def test_an_expiring_certificate_drops_out_of_the_filter_without_a_reindex(session, backend):
     org = make_org("club", name="Hội quán Xoài Mỹ Xương", commune_code="30076")
-    vietgap = make_certificate(org, "vietgap", expires_on=TODAY + 10 * DAY)
-    listing = make_listing(org, "xoài", certificates=[vietgap], available_to=TODAY + 60 * DAY)
+    vietgap = make_certificate(org, "vietgap", expires_on=today_in_vietnam() + 10 * DAY)
+    listing = make_listing(org, "xoài", certificates=[vietgap], available_to=today_in_vietnam() + 60 * DAY)
     search.sync(session, backend)
     filtered = {"q": "xoai", "certificate": "vietgap", "type": "listing"}
     before = backend.fingerprints()
 
-    assert found(backend, filtered, today=TODAY + 10 * DAY) == {doc_id("listing", listing.id)}
-    assert found(backend, filtered, today=TODAY + 11 * DAY) == set()
-    assert found(backend, {"q": "xoai", "type": "listing"}, today=TODAY + 11 * DAY) == {doc_id("listing", listing.id)}
+    assert found(backend, filtered, today=today_in_vietnam() + 10 * DAY) == {doc_id("listing", listing.id)}
+    assert found(backend, filtered, today=today_in_vietnam() + 11 * DAY) == set()
+    assert found(backend, {"q": "xoai", "type": "listing"}, today=today_in_vietnam() + 11 * DAY) == {doc_id("listing", listing.id)}
     # Nothing was written, nothing is stale: the database says the same on any day.
     assert backend.fingerprints() == before
     assert_clean(session, backend)
     # The daily `credentials expire` marks it expired: a database change, through the outbox.
-    assert credentials.expire_due(session, TODAY + 11 * DAY) == 1
+    assert credentials.expire_due(session, today_in_vietnam() + 11 * DAY) == 1
     session.commit()
     search.sync(session, backend)
     assert_clean(session, backend)
-    assert found(backend, filtered, today=TODAY) == set()
+    assert found(backend, filtered, today=today_in_vietnam()) == set()
 
 
 @pytest.mark.parametrize("kind", ["certificate", "planting_code"])
@@ -348,7 +348,7 @@ class RandomEdits:
         certificates = [c for c in credentials.certificates_of(self.session, org) if c.type != "ocop"][:1]
         make_listing(org, product, variety=variety, price_vnd=str(self.random.randint(5, 90) * 1000),
                      certificates=certificates, unit="trái" if product == "dừa" else "kg",
-                     available_to=TODAY + self.random.randint(1, 60) * DAY)
+                     available_to=today_in_vietnam() + self.random.randint(1, 60) * DAY)
 
     def new_demand(self):
         buyer = self.pick(Organization, kind="supermarket") or make_org("supermarket", name="Siêu thị Thử")
@@ -360,7 +360,7 @@ class RandomEdits:
         org = self.club()
         if self.random.random() < 0.5:
             make_certificate(org, self.random.choice(["vietgap", "globalgap", "ocop"]),
-                             expires_on=TODAY + self.random.randint(5, 300) * DAY)
+                             expires_on=today_in_vietnam() + self.random.randint(5, 300) * DAY)
         else:
             make_planting_code(org, kind=self.random.choice(["growing_area", "packing_house"]))
 
@@ -372,11 +372,11 @@ class RandomEdits:
         if change == "price":
             listing.price_vnd = self.random.randint(5, 90) * 1000
         elif change == "quantity":
-            listings.quick_update(self.session, listing, quantity=str(self.random.choice([0, 10, 500])), today=TODAY)
+            listings.quick_update(self.session, listing, quantity=str(self.random.choice([0, 10, 500])), today=today_in_vietnam())
         elif change == "status":
             action = self.random.choice(["publish", "pause", "sold_out", "unpublish"])
             try:
-                listings.change_status(self.session, listing, action, today=TODAY)
+                listings.change_status(self.session, listing, action, today=today_in_vietnam())
             except ValidationError:  # not allowed from this status
                 self.session.rollback()
                 return
@@ -392,7 +392,7 @@ class RandomEdits:
             demand.quality_notes = f"Loại {self.random.randint(1, 3)}"
             return
         try:
-            demand_service.change_status(self.session, demand, action, today=TODAY)
+            demand_service.change_status(self.session, demand, action, today=today_in_vietnam())
         except ValidationError:
             self.session.rollback()
 
@@ -446,8 +446,8 @@ def test_check_is_clean_after_any_run_of_edits_and_syncs(session, backend, seed)
     assert_clean(session, backend)
     assert len(edits.done) == 9, edits.done  # every kind of change happened
     # And the index answers as the database does.
-    live = {doc_id("listing", x.id) for x in listings.public_listings(session, today=TODAY, limit=1000)}
-    hits = backend.search(replace(read_request({"type": "listing"})[0], per_page=1000), TODAY).hits
+    live = {doc_id("listing", x.id) for x in listings.public_listings(session, today=today_in_vietnam(), limit=1000)}
+    hits = backend.search(replace(read_request({"type": "listing"})[0], per_page=1000), today_in_vietnam()).hits
     assert {hit.doc_id for hit in hits} == live
 
 

@@ -65,11 +65,10 @@ WhooshBackend.write_state = patched
 }
 
 RUN = "\nfrom marketplace.cli import main\nmain(prog_name='marketplace')\n"
-TODAY = today_in_vietnam()
 
 
 def titles(backend, text: str) -> set[str]:
-    return {hit.title for hit in backend.search(read_request({"q": text})[0], TODAY).hits}
+    return {hit.title for hit in backend.search(read_request({"q": text})[0], today_in_vietnam()).hits}
 
 
 def run_until_killed(app, directory, tmp_path, point: str, *args: str) -> None:
@@ -105,7 +104,7 @@ def market(live_app, tmp_path):
         # Changes the killed writer was applying: a new lot, a rename, a pause, a deletion.
         new = make_listing(org, "sen")
         org.name = "Hội quán Sau Sự Cố"
-        listings.change_status(session, paused, "pause", today=TODAY)
+        listings.change_status(session, paused, "pause", today=today_in_vietnam())
         session.delete(old)
         session.commit()
         changed = {doc_id("listing", new.id), doc_id("org", org.id), doc_id("listing", paused.id),

@@ -24,7 +24,6 @@ from tests.factories import app_session
 from tests.integration.search.relevance_data import build_market
 from tests.integration.search.support import close_app, committed_app
 
-TODAY = today_in_vietnam()
 DAY = timedelta(days=1)
 
 PINEAPPLE = ("pineapple", "demand_pineapple")
@@ -37,7 +36,7 @@ NOT_FOR_SALE = ("chu_draft", "chu_paused", "chu_sold_out", "chu_past")
 def market(tmp_path_factory):
     app = committed_app(tmp_path_factory, "relevance")
     with app_session(app) as session:
-        names = build_market(session, TODAY)
+        names = build_market(session, today_in_vietnam())
     yield app, names
     close_app(app, "relevance")
 
@@ -76,10 +75,12 @@ class Searcher:
         assert problems == {}, problems
         return replace(request, **overrides) if overrides else request
 
-    def result(self, args: dict, today=TODAY, **overrides):
+    def result(self, args: dict, today=None, **overrides):
+        today = today or today_in_vietnam()
         return self.backend.search(self.request(args, **overrides), today)
 
-    def __call__(self, args: dict | str, today=TODAY, **overrides) -> list[str]:
+    def __call__(self, args: dict | str, today=None, **overrides) -> list[str]:
+        today = today or today_in_vietnam()
         args = {"q": args} if isinstance(args, str) else args
         result = self.result(args, today, per_page=100, **overrides)
         return [self.names.get(hit.doc_id, hit.doc_id) for hit in result.hits]
@@ -257,8 +258,8 @@ def test_a_small_index_reads_typos_as_the_whole_index_it_stands_for(market, inde
     with app_session(app) as session:
         small.rebuild(documents_for(session, {(kind, int(object_id))}).values())
     request = read_request({"q": "xoai cam"})[0]
-    assert small.search(request, TODAY).total == 1
-    assert small.search(request, TODAY, known=index.knows).total == 0
+    assert small.search(request, today_in_vietnam()).total == 1
+    assert small.search(request, today_in_vietnam(), known=index.knows).total == 0
     assert index.knows("cam") and not index.knows("chuu") and not small.knows("cam")
 
 
@@ -290,9 +291,9 @@ def test_only_live_documents_are_shown(find, names):
 
 def test_a_listing_drops_out_the_day_after_its_last_day(find):
     # chu_plain is available until today + 20 days; nothing is written to the index.
-    assert "chu_plain" in find("xoai cat chu", today=TODAY + 20 * DAY)
-    assert "chu_plain" not in find("xoai cat chu", today=TODAY + 21 * DAY)
-    assert "demand_chu" not in find("xoai cat chu", today=TODAY + 31 * DAY)
+    assert "chu_plain" in find("xoai cat chu", today=today_in_vietnam() + 20 * DAY)
+    assert "chu_plain" not in find("xoai cat chu", today=today_in_vietnam() + 21 * DAY)
+    assert "demand_chu" not in find("xoai cat chu", today=today_in_vietnam() + 31 * DAY)
 
 
 # -- filters and facets ----------------------------------------------------------------------
@@ -339,8 +340,8 @@ def test_filters(find, args, include, exclude):
 
 def test_available_dates_overlap_the_window(find):
     def window(start, end):
-        return {"q": "xoai", "type": "listing", "available_from": (TODAY + start * DAY).isoformat(),
-                "available_to": (TODAY + end * DAY).isoformat()}
+        return {"q": "xoai", "type": "listing", "available_from": (today_in_vietnam() + start * DAY).isoformat(),
+                "available_to": (today_in_vietnam() + end * DAY).isoformat()}
 
     # hoa_loc is available from today + 10 to + 40; every other mango ends by today + 30.
     assert find(window(35, 45)) == ["hoa_loc"]
@@ -376,8 +377,8 @@ def test_the_valid_only_filters_follow_the_date_without_a_reindex(find):
     # chu_vietgap's VietGAP runs a year from today; the lapsed one is already out.
     args = {"q": "xoai", "type": "listing", "certificate": "vietgap"}
     assert set(find(args)) == {"chu_vietgap", "hoa_loc"}
-    assert find(args, today=TODAY + 366 * DAY) == []
-    assert find.result({"q": "xoai"}, today=TODAY + 10 * DAY).facets["credentials"]["vietgap"] == 4
+    assert find(args, today=today_in_vietnam() + 366 * DAY) == []
+    assert find.result({"q": "xoai"}, today=today_in_vietnam() + 10 * DAY).facets["credentials"]["vietgap"] == 4
 
 
 # -- sorting and pages -----------------------------------------------------------------------
@@ -428,8 +429,8 @@ def test_relevance_pages_are_stable(find):
 
 
 def test_suggest_completes_live_titles(index):
-    titles = index.suggest("xoai c", TODAY)
+    titles = index.suggest("xoai c", today_in_vietnam())
     assert "Xoài cát Chu" in titles and "Xoài cát Hòa Lộc" in titles
-    assert index.suggest("dứ", TODAY)  # accents typed so far are folded like the rest
-    assert index.suggest("", TODAY) == []
-    assert index.suggest("zzzz", TODAY) == []
+    assert index.suggest("dứ", today_in_vietnam())  # accents typed so far are folded like the rest
+    assert index.suggest("", today_in_vietnam()) == []
+    assert index.suggest("zzzz", today_in_vietnam()) == []

@@ -1,0 +1,76 @@
+"""Clicks on "pay by card" that really race: the buyer's six tabs send at the same moment (threads
+released by a Barrier, each tab its own client and database connection) on a committed database
+of this module's own, against the fake Stripe. One Checkout Session comes out: every tab is sent
+to it, one row records it, and Stripe holds one session for the order."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+import tests.conftest as suite
+from marketplace import db
+from marketplace.orders.payments.models import CardCheckout
+from tests.factories import csrf_token, login, make_listing, make_org, make_user
+from tests.fakestripe import FakeStripe
+from tests.integration.payments.helpers import Shop, confirmed_order, in_db
+
+TABS = 6
+
+
+@pytest.fixture(scope="module")
+def card_app(tmp_path_factory, fake_stripe: FakeStripe) -> Iterator[Flask]:
+    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "cardrace"),
+                              STRIPE_SECRET_KEY=fake_stripe.api_key, STRIPE_WEBHOOK_SECRET=fake_stripe.webhook_secret,
+                              STRIPE_API_BASE=fake_stripe.base_url)
+    suite.prepare_database(app)
+    yield app
+    db.get_registry(app).remove()
+    db.get_engine(app).dispose()
+    suite.forget_database("cardrace")
+
+
+def test_simultaneous_card_clicks_open_one_session(card_app, fake_stripe):
+    fake_stripe.reset()
+    with card_app.app_context():
+        club = make_org("club", name="Hội quán Đua thẻ")
+        buyer_org = make_org("exporter", name="Công ty Đua thẻ")
+        shop = Shop(club, make_user("seller", club), buyer_org, make_user("buyer", buyer_org),
+                    make_listing(club, quantity="5000", price_vnd="38000"))
+    order = confirmed_order(card_app, shop)  # 380.000 ₫ due
+    tabs = []
+    for _ in range(TABS):
+        client = card_app.test_client()
+        assert login(client, shop.buyer).status_code == 302
+        tabs.append((client, csrf_token(client)))
+    barrier = threading.Barrier(TABS)
+    responses: list = [None] * TABS
+    errors: list = []
+
+    def click(n: int) -> None:
+        client, token = tabs[n]
+        try:
+            barrier.wait(timeout=60)
+            responses[n] = client.post(f"/orders/{order.id}/pay/card", data={"csrf_token": token})
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=click, args=(n,)) for n in range(TABS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert [r.status_code for r in responses] == [303] * TABS
+    locations = {r.headers["Location"] for r in responses}
+    assert len(locations) == 1, locations  # every tab goes to the same session
+    [checkout] = in_db(card_app, select(CardCheckout).where(CardCheckout.order_id == order.id))
+    assert next(iter(locations)).startswith(f"{fake_stripe.base_url}/c/pay/{checkout.session_id}")
+    opened = {r["idempotency_key"] for r in fake_stripe.requests
+              if r["method"] == "POST" and r["path"] == "/v1/checkout/sessions"}
+    assert len(opened) == 1  # however many tabs asked Stripe, they asked for the same one
+    assert fake_stripe.session(checkout.session_id)["amount_total"] == 380_000 == checkout.amount_vnd
