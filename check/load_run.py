@@ -44,7 +44,7 @@ def main() -> int:
                         help="a PostgreSQL server to run on (a new database is made there and dropped); "
                              "default: a temporary SQLite file")
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
+    parser.add_argument("--spawn-rate", type=float, default=5, help="users started per second")
     parser.add_argument("--duration", type=int, default=120, help="seconds of load")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, CSV, database)")
@@ -86,15 +86,17 @@ def main() -> int:
         subprocess.run([str(BIN / "locust"), "-f", str(LOAD / "locustfile.py"), "--headless",
                         "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration}s",
                         "--host", host, "--csv", str(folder / "locust"), "--only-summary",
-                        "--stop-timeout", "150", "--loglevel", "WARNING"],
+                        "--stop-timeout", "60", "--loglevel", "WARNING"],
                        env={**os.environ, "LOAD_PLAN": str(plan_file), "LOAD_STRIPE_CONTROL": stripe.control_url},
                        cwd=folder, stdout=(folder / "locust.out").open("wb"), stderr=subprocess.STDOUT, check=False)
         wall = time.monotonic() - started
         load_after = os.getloadavg()
-        _stop(serve)
+        server_cpu = _stop(serve)
         serve = None
 
-        failures = _report(folder, wall)
+        failures, requests = _report(folder, wall)
+        print(f"CPU used by the server (gunicorn, its workers and the background worker): {server_cpu:.0f} s, "
+              f"{server_cpu * 1000 / max(requests, 1):.0f} ms per request")
         print(f"load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f} "
               f"on {os.cpu_count()} CPUs shared with other work")
         server_errors = _server_errors(serve_log)
@@ -211,13 +213,20 @@ def _wait_healthy(host: str, serve: subprocess.Popen, seconds: float = 120) -> N
     raise SystemExit(f"the site did not answer /healthz in {seconds:.0f} s")
 
 
-def _stop(serve: subprocess.Popen) -> None:
+def _stop(serve: subprocess.Popen) -> float:
+    """Stop `marketplace serve`; returns the CPU seconds its whole process tree used (each process's
+    time is added to its parent's when it is reaped, so the supervisor's rusage holds them all)."""
     serve.send_signal(signal.SIGTERM)
-    try:
-        serve.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(serve.pid, signal.SIGKILL)
-        serve.wait()
+    deadline = time.monotonic() + 60
+    while True:
+        pid, status, usage = os.wait4(serve.pid, os.WNOHANG)
+        if pid:
+            serve.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_utime + usage.ru_stime
+        if time.monotonic() > deadline:
+            os.killpg(serve.pid, signal.SIGKILL)
+            deadline = float("inf")
+        time.sleep(0.2)
 
 
 def _ms(value: str) -> str:
@@ -245,7 +254,7 @@ def _report(folder: Path, wall: float) -> int:
         print("\nfailures:")
         for row in sorted(failures, key=lambda r: -int(r["Occurrences"])):
             print(f"  {row['Occurrences']:>5} × {row['Method']} {row['Name']}: {row['Error'][:150]}")
-    return int(total["Failure Count"])
+    return int(total["Failure Count"]), int(total["Request Count"])
 
 
 def _server_errors(serve_log: Path) -> int:

@@ -25,10 +25,11 @@ import os
 import random
 import re
 import secrets
+import time
 
 import gevent
 import requests
-from gevent.event import AsyncResult
+from gevent.event import AsyncResult, Event
 from gevent.queue import Empty, Queue
 from locust import HttpUser, between, constant, events, task
 
@@ -50,6 +51,27 @@ SELLER_QUEUES: dict[str, Queue] = {org_id: Queue() for org_id in PLAN["sellers"]
 _seller_logins = itertools.cycle(sorted(PLAN["sellers"].items()))
 _buyer_logins = itertools.cycle(PLAN["buyers"])
 _addresses = itertools.count(1)
+STOPPING = Event()  # set when the run's time is up: flows waiting on a seller end quietly
+
+
+@events.test_stopping.add_listener
+def _stopping(**_kwargs) -> None:
+    STOPPING.set()
+
+
+def _wait(result: AsyncResult, what: str, seconds: float = 120):
+    """A seller's answer (None: not done); a wait longer than `seconds` is a failure, unless the
+    run is ending, in which case the flow stays where it is (the count afterwards covers it)."""
+    deadline = time.monotonic() + seconds
+    while not STOPPING.is_set():
+        try:
+            return result.get(timeout=1)
+        except gevent.Timeout:
+            if time.monotonic() > deadline:
+                events.request.fire(request_type="WAIT", name=what, response_time=seconds * 1000, response_length=0,
+                                    exception=RuntimeError(f"no answer in {seconds:.0f} s"))
+                return None
+    return None
 
 
 class Person(HttpUser):
@@ -169,12 +191,7 @@ class Buyer(Person):
         queue = SELLER_QUEUES[str(listing["org_id"])]
         confirmed = AsyncResult()
         queue.put(("confirm", order_id, None, confirmed))
-        try:
-            amount = confirmed.get(timeout=120)  # what is due, as the seller's page says; None: not confirmed
-        except gevent.Timeout:
-            events.request.fire(request_type="WAIT", name="seller confirms", response_time=120000,
-                                response_length=0, exception=RuntimeError("not confirmed in 120 s"))
-            return
+        amount = _wait(confirmed, "seller confirms")  # what is due, as the seller's page says
         if amount is None:
             return
         self.call("GET", f"/orders/{order_id}", "GET /orders/[id]")
@@ -200,7 +217,7 @@ class Buyer(Person):
         if also_transfer:
             recorded = AsyncResult()
             seller_queue.put(("received", order_id, amount, recorded))
-            jobs.append(gevent.spawn(recorded.get, timeout=120))
+            jobs.append(gevent.spawn(_wait, recorded, "seller records transfer"))
         gevent.joinall(jobs, timeout=150)
         self.call("GET", f"/orders/{order_id}/paid?session_id={session_id}", "GET /orders/[id]/paid")
 
@@ -222,11 +239,7 @@ class Buyer(Person):
         seller_queue.put(("received", order_id, amount, recorded))
         if random.random() < 0.15:  # the seller records the same transfer twice (two tabs)
             seller_queue.put(("received", order_id, amount, AsyncResult()))
-        try:
-            recorded.get(timeout=120)
-        except gevent.Timeout:
-            events.request.fire(request_type="WAIT", name="seller records transfer", response_time=120000,
-                                response_length=0, exception=RuntimeError("not recorded in 120 s"))
+        _wait(recorded, "seller records transfer")
 
 
 class Seller(Person):
