@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import String, func, select, text, update
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
@@ -120,8 +120,8 @@ def count(db) -> Counts:
     held = (select(Order.listing_id, func.coalesce(func.sum(Order.reserved_quantity), 0).label("held"))
             .where(Order.status.not_in(RELEASING), Order.listing_id.is_not(None))
             .group_by(Order.listing_id).subquery())
-    rows = db.execute(select(Listing.ref, Listing.quantity, Listing.quantity_available,
-                             func.coalesce(held.c.held, 0))
+    name = func.coalesce(Listing.ref, "listing " + func.cast(Listing.id, String))
+    rows = db.execute(select(name, Listing.quantity, Listing.quantity_available, func.coalesce(held.c.held, 0))
                       .outerjoin(held, held.c.listing_id == Listing.id)).all()
     for ref, quantity, available, held_quantity in rows:
         quantity, available, held_quantity = float(quantity), float(available), float(held_quantity)
