@@ -23,7 +23,7 @@ from marketplace.orders.rules import RELEASING
 LOAD_DOMAIN = "load.chohoiquan.invalid"
 PASSWORD = "load-check-password-2026"
 PLENTY = 1_000_000  # units on sale on every ordinary listing: buyers never run it out
-HOT_STOCK = 12  # units on each contested listing: sold out within seconds, then 409s
+HOT_STOCK = 5  # units on each contested listing: sold out early in the run, then 409s
 HOT_LISTINGS = ("demo-l-tra-sen", "demo-l-mut-sen")
 # A card payment must stay under Stripe's 99.999.999 ₫: weighed goods are ordered in small amounts.
 ORDER_QUANTITY = {"tấn": 0.5, "tạ": 1, "kg": 5}
