@@ -273,6 +273,7 @@ def _print_counts(counts) -> None:
           f"Stripe events: {dict(sorted(counts.stripe_outcomes.items()))}")
     print(f"oversold listings: {len(counts.oversold)}; listings whose stock does not add up: "
           f"{len(counts.stock_drift)}; orders paid twice or over their amount: {len(counts.double_paid)}")
+    print("scarce listings: " + "; ".join(counts.scarce))
     for line in counts.oversold + counts.stock_drift + counts.double_paid:
         print("  " + line)
 

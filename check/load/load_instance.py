@@ -100,6 +100,7 @@ class Counts:
     oversold: list[str] = field(default_factory=list)  # listings with more held than they had
     stock_drift: list[str] = field(default_factory=list)  # available + held ≠ quantity
     double_paid: list[str] = field(default_factory=list)  # orders paid more than once or over
+    scarce: list[str] = field(default_factory=list)  # how the contested listings ended
 
     @property
     def broken(self) -> bool:
@@ -125,6 +126,8 @@ def count(db) -> Counts:
                       .outerjoin(held, held.c.listing_id == Listing.id)).all()
     for ref, quantity, available, held_quantity in rows:
         quantity, available, held_quantity = float(quantity), float(available), float(held_quantity)
+        if ref in HOT_LISTINGS:
+            counts.scarce.append(f"{ref}: {held_quantity:g} of {quantity:g} held by orders, {available:g} left")
         if held_quantity > quantity + 1e-6 or available < -1e-6:
             counts.oversold.append(f"{ref}: quantity {quantity:g}, held by orders {held_quantity:g}, "
                                    f"available {available:g}")
