@@ -47,6 +47,7 @@ def main() -> int:
     parser.add_argument("--spawn-rate", type=float, default=5, help="users started per second")
     parser.add_argument("--duration", type=int, default=120, help="seconds of load")
     parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--think", default="1,4", help="a person's pause between two actions: MIN,MAX seconds")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, CSV, database)")
     args = parser.parse_args()
 
@@ -80,14 +81,16 @@ def main() -> int:
         _wait_healthy(host, serve)
 
         load_before = os.getloadavg()
-        print(f"== {args.users} users for {args.duration} s against {host} (gunicorn, {args.web_workers} workers, "
+        print(f"== {args.users} users (pausing {args.think.replace(',', '-')} s) for {args.duration} s against {host} "
+              f"(gunicorn, {args.web_workers} workers, "
               f"and the worker); load average before: {load_before[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
         started = time.monotonic()
         subprocess.run([str(BIN / "locust"), "-f", str(LOAD / "locustfile.py"), "--headless",
                         "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration}s",
                         "--host", host, "--csv", str(folder / "locust"), "--only-summary",
                         "--stop-timeout", "60", "--loglevel", "WARNING"],
-                       env={**os.environ, "LOAD_PLAN": str(plan_file), "LOAD_STRIPE_CONTROL": stripe.control_url},
+                       env={**os.environ, "LOAD_PLAN": str(plan_file), "LOAD_STRIPE_CONTROL": stripe.control_url,
+                            "LOAD_THINK": args.think},
                        cwd=folder, stdout=(folder / "locust.out").open("wb"), stderr=subprocess.STDOUT, check=False)
         wall = time.monotonic() - started
         load_after = os.getloadavg()

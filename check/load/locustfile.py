@@ -74,9 +74,13 @@ def _wait(result: AsyncResult, what: str, seconds: float = 120):
     return None
 
 
+# Seconds a person pauses between two things they do (--think of check/load_run.py).
+THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "1,4").split(","))
+
+
 class Person(HttpUser):
     abstract = True
-    wait_time = between(1, 4)
+    wait_time = between(*THINK)
 
     def on_start(self) -> None:
         n = next(_addresses)
