@@ -26,6 +26,7 @@ import random
 import re
 import secrets
 import time
+from pathlib import Path
 
 import gevent
 import requests
@@ -33,7 +34,7 @@ from gevent.event import AsyncResult, Event
 from gevent.queue import Empty, Queue
 from locust import HttpUser, between, constant, events, task
 
-PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115 - read once
+PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
 STRIPE_CONTROL = os.environ["LOAD_STRIPE_CONTROL"]
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
