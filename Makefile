@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium \
 	check check-quick check-static check-api \
-	check-web check-web-quick check-sqlmap check-axe check-faults coverage
+	check-web check-web-quick check-sqlmap check-axe check-faults coverage serve check-load
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,22 @@ run: setup-db
 	$(BIN)/marketplace worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app marketplace run --host 127.0.0.1 --port $(PORT)
+
+# Production-like: gunicorn (WEB_CONCURRENCY workers, default 2) and the worker, each restarted
+# if it dies (the restart is logged); Ctrl-C stops both. Extra gunicorn settings: GUNICORN_CMD_ARGS.
+serve: setup-db
+	$(BIN)/marketplace serve --host 127.0.0.1 --port $(PORT)
+
+$(VENV)/.installed-check: $(VENV)/.installed-test pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test,check]"
+	touch $@
+
+# 100 simulated users for LOAD_DURATION against `marketplace serve` (2 gunicorn workers) on a
+# throwaway copy of the demo data; LOAD_DATABASE_URL=postgresql://… runs it on PostgreSQL (a new
+# database is created there and dropped after). Fails on any error, oversold lot or double payment.
+LOAD_DURATION ?= 120
+check-load: $(VENV)/.installed-check translations
+	$(BIN)/python check/load_run.py --duration $(LOAD_DURATION) $(if $(LOAD_DATABASE_URL),--database-url "$(LOAD_DATABASE_URL)")
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser here.
 chromium:

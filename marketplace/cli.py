@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -22,6 +23,7 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
 from marketplace.catalogue import services as catalogue
 from marketplace.errors import DomainError
+from marketplace.supervisor import Supervisor, default_workers, web_and_worker
 
 PLATFORM_AGENCY_REF = "platform"
 
@@ -301,6 +303,18 @@ def search_check_command() -> None:
         if ids:
             click.echo(f"{label}: {len(ids)} ({', '.join(ids[:10])}{' …' if len(ids) > 10 else ''})")
     sys.exit(1)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=lambda: int(os.environ.get("PORT", "8000")),
+              show_default="PORT, else 8000")
+@click.option("--workers", type=click.IntRange(min=1), default=default_workers,
+              show_default="WEB_CONCURRENCY, else 2", help="Web worker processes.")
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve the site with gunicorn and run the background worker beside it; either one that dies
+    is started again (logged). Ctrl-C or SIGTERM stops both."""
+    sys.exit(Supervisor.of(web_and_worker(host=host, port=port, workers=workers)).run())
 
 
 @click.command("worker")
@@ -615,7 +629,7 @@ def _size(count: int) -> str:
 
 def register_commands(app: Flask) -> None:
     for command in (init_db_command, demo_command, import_command, users_group, tokens_group, search_group,
-                    worker_command, match_group,
+                    worker_command, serve_command, match_group,
                     credentials_group, orders_group, backup_command, restore_command):
         app.cli.add_command(command)
 
