@@ -50,10 +50,6 @@ run: setup-db
 serve: setup-db
 	$(BIN)/marketplace serve --host 127.0.0.1 --port $(PORT)
 
-$(VENV)/.installed-check: $(VENV)/.installed-test pyproject.toml
-	$(BIN)/pip install --quiet -e ".[test,check]"
-	touch $@
-
 # 100 simulated users for LOAD_DURATION against `marketplace serve` (2 gunicorn workers) on a
 # throwaway copy of the demo data; LOAD_DATABASE_URL=postgresql://… runs it on PostgreSQL (a new
 # database is created there and dropped after). Fails on any error, oversold lot or double payment.
