@@ -83,7 +83,7 @@ coverage: $(VENV)/.installed-test translations
 	$(BIN)/pytest -q --cov --cov-report=term-missing:skip-covered --cov-report=html $(COVERAGE_TESTS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check marketplace tests bench
+	$(BIN)/ruff check marketplace tests bench check
 
 bench: $(VENV)/.installed-test
 	@for b in bench/bench_*.py; do $(BIN)/python $$b; done
