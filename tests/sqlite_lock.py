@@ -28,6 +28,16 @@ def own_database_app(tmp_path_factory, name: str, **config) -> Iterator[Flask]:
         suite.forget_database(name)
 
 
+def own_app_fixture(name: str):
+    """A module-scoped fixture of an app on a database of its own (see own_database_app)."""
+    @pytest.fixture(scope="module")
+    def own_app(tmp_path_factory) -> Iterator[Flask]:
+        with own_database_app(tmp_path_factory, name) as app:
+            yield app
+
+    return own_app
+
+
 def another_writer_gets_in(app: Flask) -> bool:
     """Whether a second connection can take the write lock at once, as a page saving would."""
     connection = sqlite3.connect(db.get_engine(app).url.database, timeout=0.2, isolation_level=None)

@@ -4,25 +4,18 @@ Probed from a second connection while the file is being read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from flask import Flask
 from sqlalchemy import select
 
 from marketplace.imports import readers
 from marketplace.listings.models import Listing
 from tests.factories import app_session, login, make_user
 from tests.integration.imports.test_import import _upload, good_sheets, xlsx_bytes
-from tests.sqlite_lock import another_writer_gets_in, only_on_sqlite, own_database_app
+from tests.sqlite_lock import another_writer_gets_in, only_on_sqlite, own_app_fixture
 
 pytestmark = only_on_sqlite
 
 
-@pytest.fixture(scope="module")
-def own_app(tmp_path_factory) -> Iterator[Flask]:
-    with own_database_app(tmp_path_factory, "importlock") as app:
-        yield app
+own_app = own_app_fixture("importlock")
 
 
 def test_the_file_is_read_without_holding_the_write_lock(own_app, monkeypatch):

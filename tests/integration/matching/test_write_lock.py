@@ -5,26 +5,20 @@ while the matching is being computed. On PostgreSQL writers never wait on each o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
-from flask import Flask
 from sqlalchemy import select
 
 from marketplace.dates import today_in_vietnam
 from marketplace.matching import services as matching
 from marketplace.matching.models import MatchState
 from tests.factories import app_session, make_demand, make_listing, make_org
-from tests.sqlite_lock import another_writer_gets_in, only_on_sqlite, own_database_app
+from tests.sqlite_lock import another_writer_gets_in, only_on_sqlite, own_app_fixture
 
 pytestmark = only_on_sqlite
 
 
-@pytest.fixture(scope="module")
-def own_app(tmp_path_factory) -> Iterator[Flask]:
-    with own_database_app(tmp_path_factory, "matchlock") as app:
-        yield app
+own_app = own_app_fixture("matchlock")
 
 
 def test_matching_leaves_the_write_lock_free_while_it_computes(own_app, monkeypatch):
