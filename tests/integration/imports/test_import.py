@@ -21,6 +21,7 @@ from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_services
 from marketplace.demand.models import DemandPost
 from marketplace.imports import readers, services
+from marketplace.imports.handlers import goods
 from marketplace.imports.sheets import SHEETS
 from marketplace.listings import services as listing_services
 from marketplace.listings.models import Listing
@@ -766,7 +767,7 @@ def test_warnings_of_a_file_with_errors_are_shown_and_nothing_is_stored(session)
 def test_a_product_or_unit_the_catalogue_lacks_is_a_warning(session, monkeypatch):
     """The hook for the open catalogue: whatever a row's product and unit were read as, one that is
     not the catalogue's is named in a warning (here every unit reads as unknown)."""
-    monkeypatch.setattr(services, "parse_unit", lambda text: None)
+    monkeypatch.setattr(goods, "parse_unit", lambda text: None)
     with force_locale("en"):
         report = services.import_data(session, read(demand_sheets()), None, today_in_vietnam())
     assert report.ok, report.problems

@@ -8,7 +8,8 @@ import pytest
 
 from marketplace.accounts import rules as accounts_rules
 from marketplace.demand import rules as demand_rules
-from marketplace.imports import services, sheets
+from marketplace.imports import run, services, sheets
+from marketplace.imports.handlers.demand import FREQUENCY_ALIASES
 from marketplace.imports.readers import normalize_name
 from marketplace.numbers import parse_decimal, parse_vnd
 
@@ -22,11 +23,11 @@ def test_sheets_in_dependency_order():
 
 
 def test_every_sheet_has_its_handler_registered_in_one_place():
-    assert set(services.HANDLERS) == {"organizations", "certificates", "planting_codes", "listings", "demand"}
+    assert set(run.HANDLERS) == {"organizations", "certificates", "planting_codes", "listings", "demand"}
     assert [s.name for s in services.importable_sheets()] == ["organizations", "certificates",
                                                              "planting_codes", "listings", "demand"]
     with pytest.raises(ValueError):
-        services.handles("unknown_sheet")
+        run.handles("unknown_sheet")
 
 
 def test_example_rows_fit_together():
@@ -44,13 +45,13 @@ def test_example_rows_fit_together():
                   for row in sheets.DEMAND.example_rows(today)]
     assert request["org_ref"] == sheets.EXAMPLE_BUYER
     assert today < request["needed_from"] < request["needed_to"]
-    assert services.FREQUENCY_ALIASES[normalize_name(request["frequency"])] in demand_rules.FREQUENCIES
+    assert FREQUENCY_ALIASES[normalize_name(request["frequency"])] in demand_rules.FREQUENCIES
 
 
 def test_vietnamese_frequencies_are_understood():
     for words, frequency in (("một lần", "once"), ("Hằng tuần", "weekly"), ("hàng tháng", "monthly"),
                              ("theo mùa", "seasonal"), ("theo vụ", "seasonal")):
-        assert services.FREQUENCY_ALIASES[normalize_name(words)] == frequency
+        assert FREQUENCY_ALIASES[normalize_name(words)] == frequency
 
 
 def test_examples_move_with_today():

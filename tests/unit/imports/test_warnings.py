@@ -8,8 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from marketplace.imports import services
-from marketplace.imports.services import ImportReport, RowProblem
+from marketplace.imports.cells import RowCheck
+from marketplace.imports.handlers import goods
+from marketplace.imports.report import ImportReport, RowProblem
 
 TODAY = date(2026, 6, 15)
 
@@ -25,9 +26,9 @@ class FakeRun:
         self.report.problems.append(problem)
 
 
-def row(values: dict) -> tuple[FakeRun, services._Row]:
+def row(values: dict) -> tuple[FakeRun, RowCheck]:
     run = FakeRun()
-    return run, services._Row(run, "listings", 7, values)
+    return run, RowCheck(run, "listings", 7, values)
 
 
 def record(*, in_catalogue: bool | None, unit: str) -> SimpleNamespace:
@@ -45,7 +46,7 @@ def record(*, in_catalogue: bool | None, unit: str) -> SimpleNamespace:
 def test_a_product_or_unit_kept_as_typed_is_a_warning(app, stored, columns):
     run, checked = row({"product": "trà lạ", "unit": stored.unit})
     with app.test_request_context("/?lang=en"):
-        services._warn_kept_as_typed(checked, stored)
+        goods.warn_kept_as_typed(checked, stored)
     assert [w.column for w in run.report.warnings] == columns
     assert all(w.sheet == "listings" and w.row == 7 for w in run.report.warnings)
     assert checked.ok and run.report.problems == []  # a warning is not a problem of the row
@@ -63,7 +64,7 @@ def test_a_product_or_unit_kept_as_typed_is_a_warning(app, stored, columns):
     ("hôm qua", False),  # not a date: the service reports it as an error
 ])
 def test_an_end_date_has_passed(cell, passed):
-    assert services._has_passed(cell, TODAY) is passed
+    assert goods.has_passed(cell, TODAY) is passed
 
 
 def test_warnings_never_make_a_report_fail():

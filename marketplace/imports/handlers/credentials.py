@@ -1,0 +1,186 @@
+"""The credential sheets, certificates and planting codes, imported by one handler parameterised
+by a `CredentialSheet`: how a row is read, how its record is found and saved, and what a clash says.
+
+A certificate (VietGAP, GlobalGAP, organic, OCOP with its stars) is keyed by type and number; a
+planting code (growing area or packing house) by its code. A number or code held by another
+organisation is a row problem, with the holder named: no claim flag is recorded for staff, since
+such a row stops the import, and the person importing is staff and sees the clash in the report.
+The listings sheet cites these records by number or code (`cited_ids`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, NamedTuple
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from marketplace.accounts.models import Organization, User
+from marketplace.credentials import rules as credential_rules
+from marketplace.credentials import services as credentials
+from marketplace.credentials.models import Certificate, PlantingCode
+from marketplace.imports.cells import RowCheck
+from marketplace.imports.readers import Row
+from marketplace.imports.run import ImportRun, handles, holder
+
+STATUS_ALIASES = {"cho_xac_minh": "pending", "da_xac_minh": "active", "het_han": "expired",
+                  "thu_hoi": "revoked"}
+CERTIFICATE_TYPE_ALIASES = {"huuco": "organic"}
+CODE_KIND_ALIASES = {"vung_trong": "growing_area", "dong_goi": "packing_house",
+                     "co_so_dong_goi": "packing_house", "puc": "growing_area", "phc": "packing_house"}
+
+
+class Reading(NamedTuple):
+    key: str  # the stored form of the number or code (what a later row or sheet refers to)
+    data: Any  # the service's input
+    complete: bool  # the kind and the number or code could be read: the row can be checked further
+
+
+@dataclass(frozen=True)
+class CredentialSheet:
+    """What differs between the credential sheets; `import_credentials` does the rest."""
+
+    name: str  # the sheet, and the listings column that cites its records
+    key_column: str  # the number or the code: where a clash with another holder is reported
+    read: Callable[[RowCheck, dict[str, int]], Reading]  # every cell, and the key's repeats
+    stored: Callable[[Session, Any, str], Any]  # the record already stored under the key
+    save: Callable[[Session, Organization, Any, User | None], Any]
+    held_elsewhere: Callable[[str], str]  # the clash, naming the holder
+    # How a listing cites a record: the keys a token may stand for, the column they are in, and
+    # what a token that names none of the organisation's records says.
+    cited_keys: Callable[[str], set[str]]
+    key_attribute: InstrumentedAttribute[str]  # Certificate.number, PlantingCode.code
+    not_cited: Callable[[str], str]
+    field_columns: dict[str, str] = field(default_factory=dict)  # service field name → column
+
+
+def import_credentials(sheet: CredentialSheet, run: ImportRun, rows: list[Row]) -> None:
+    seen: dict[str, int] = {}
+    for number, values in rows:
+        row = run.row(sheet.name, number, values)
+        row.field_columns = dict(sheet.field_columns)
+        org = run.org_for(row)
+        reading = sheet.read(row, seen)
+        if not reading.complete:
+            run.mark_failed(sheet.name, reading.key)
+            continue
+        if org is None:
+            run.check_without_org(row, lambda standin, data=reading.data: sheet.save(
+                run.db, standin, data, run.user))
+            run.mark_failed(sheet.name, reading.key)
+            continue
+        existing = sheet.stored(run.db, reading.data, reading.key)
+        with run.savepoint(row):
+            try:
+                sheet.save(run.db, org, reading.data, run.user)
+            except credentials.HeldByAnother as error:
+                row.add(sheet.key_column, sheet.held_elsewhere(holder(error.holder)))
+        if row.ok:
+            run.count(sheet.name, existing is None)
+        else:
+            run.mark_failed(sheet.name, reading.key)
+
+
+def cited_ids(run: ImportRun, row: RowCheck, org: Organization, sheet: CredentialSheet) -> list[int]:
+    """Ids of the organisation's own certificates (by number) or codes (by code) named in the
+    listing's cell of that name."""
+    column = sheet.name
+    model = sheet.key_attribute.class_  # Certificate or PlantingCode
+    ids: list[int] = []
+    for token in row.items(column):
+        keys = sheet.cited_keys(token)
+        record = run.db.scalars(select(model).where(
+            model.organization_id == org.id, sheet.key_attribute.in_(keys))).first()
+        if record is not None:
+            ids.append(record.id)
+        elif any(run.has_failed(column, key) for key in keys):
+            row.add(column, _("%(value)s has problems of its own in the %(sheet)s sheet.",
+                              value=token, sheet=column), value=token)
+        else:
+            row.add(column, sheet.not_cited(token), value=token)
+    return ids
+
+
+def _status(row: RowCheck) -> str:
+    return row.choice("status", credential_rules.STATUSES, aliases=STATUS_ALIASES, default="pending") or "pending"
+
+
+# Certificates -------------------------------------------------------------------------------
+
+def _certificate_number_key(cert_type: str | None, number: str) -> str:
+    if not cert_type:
+        return number
+    try:
+        return credential_rules.check_certificate_number(cert_type, number)
+    except credential_rules.CredentialProblem:
+        return number
+
+
+def _read_certificate(row: RowCheck, seen: dict[str, int]) -> Reading:
+    cert_type = row.choice("type", credential_rules.CERTIFICATE_TYPES, aliases=CERTIFICATE_TYPE_ALIASES,
+                           required=True, squash=True)
+    number_text = row.text("number", 60, required=True)
+    key = _certificate_number_key(cert_type, number_text)
+    row.unique(seen, f"{cert_type}:{key}", "number")
+    data = credentials.CertificateInput(
+        type=cert_type or "", number=number_text, product_text=row.text("product", 200),
+        stars=row.whole("stars", maximum=100), issued_on=row.date("issued_on"),
+        expires_on=row.date("expires_on"), issuer=row.text("issuer", 200), status=_status(row),
+    )
+    return Reading(key, data, cert_type is not None and bool(number_text))
+
+
+CERTIFICATES = CredentialSheet(
+    name="certificates", key_column="number", read=_read_certificate,
+    stored=lambda db, data, key: db.scalar(
+        select(Certificate).where(Certificate.type == data.type, Certificate.number == key)),
+    save=credentials.save_certificate,
+    held_elsewhere=lambda name: _("This number is registered to another organisation (%(holder)s).",
+                                  holder=name),
+    cited_keys=lambda token: {credential_rules.normalize_code(token), re.sub(r"[\s.\-]", "", token)},
+    key_attribute=Certificate.number,
+    not_cited=lambda token: _("%(number)s is not a certificate of this organisation, in this file or "
+                              "already stored.", number=token),
+    field_columns={"product_text": "product"},
+)
+
+
+# Planting and packing-house codes -----------------------------------------------------------
+
+def _read_planting_code(row: RowCheck, seen: dict[str, int]) -> Reading:
+    code_text = row.text("code", 60, required=True)
+    key = credential_rules.normalize_code(code_text)
+    row.unique(seen, key, "code")
+    kind = row.choice("kind", credential_rules.CODE_KINDS, aliases=CODE_KIND_ALIASES, required=True)
+    area = row.decimal("area_ha")
+    if area is not None and area >= 1e7:
+        row.add("area_ha", _("That number is too large."))
+        area = None
+    data = credentials.PlantingCodeInput(
+        code=code_text, kind=kind or "", crop=row.text("crop", 120), area_ha=area,
+        commune_code=row.commune("commune_code"), markets=";".join(row.items("markets"))[:200],
+        issued_on=row.date("issued_on"), valid_until=row.date("valid_until"), status=_status(row),
+    )
+    return Reading(key, data, kind is not None and bool(code_text))
+
+
+PLANTING_CODES = CredentialSheet(
+    name="planting_codes", key_column="code", read=_read_planting_code,
+    stored=lambda db, data, key: db.scalar(select(PlantingCode).where(PlantingCode.code == key)),
+    save=credentials.save_planting_code,
+    held_elsewhere=lambda name: _("This code is registered to another organisation (%(holder)s).",
+                                  holder=name),
+    cited_keys=lambda token: {credential_rules.normalize_code(token)},
+    key_attribute=PlantingCode.code,
+    not_cited=lambda token: _("%(code)s is not a code of this organisation, in this file or already stored.",
+                              code=token),
+)
+
+
+handles(CERTIFICATES.name)(partial(import_credentials, CERTIFICATES))
+handles(PLANTING_CODES.name)(partial(import_credentials, PLANTING_CODES))

@@ -1,0 +1,141 @@
+"""One import run inside the caller's transaction: its report, a savepoint per row, the
+organisations a row refers to, checks against a stand-in organisation, and the registry of the
+function that imports each sheet (`@handles("name")`).
+
+A row's writes stay only when the row has no problem: a row that fails leaves no half-saved
+record behind, and later rows are still checked against a consistent session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from marketplace.accounts.models import Organization, User
+from marketplace.credentials import services as credentials
+from marketplace.errors import DomainError, ValidationError
+from marketplace.imports import sheets as sheet_specs
+from marketplace.imports.cells import RowCheck
+from marketplace.imports.readers import Row
+from marketplace.imports.report import ImportReport, RowProblem
+
+# Handler registry ---------------------------------------------------------------------------
+
+Handler = Callable[["ImportRun", list[Row]], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(sheet: str) -> Callable[[Handler], Handler]:
+    """Register the function that imports one sheet (its columns are in sheets.py)."""
+    if sheet not in sheet_specs.BY_NAME:
+        raise ValueError(f"unknown import sheet {sheet!r}")
+
+    def register(function: Handler) -> Handler:
+        HANDLERS[sheet] = function
+        return function
+
+    return register
+
+
+# One import run -----------------------------------------------------------------------------
+
+class ImportRun:
+    def __init__(self, db: Session, user: User | None, today: date) -> None:
+        self.db, self.user, self.today = db, user, today
+        self.report = ImportReport()
+        self.orgs: dict[str, Organization] = {}  # ref → organisation saved from this file
+        # Keys of rows that have problems, per sheet: a row referring to one is told where to look.
+        self.failed: dict[str, set[str]] = {}
+
+    def add(self, problem: RowProblem) -> None:
+        self.report.problems.append(problem)
+
+    def warn(self, warning: RowProblem) -> None:
+        self.report.warnings.append(warning)
+
+    def row(self, sheet: str, number: int, values: dict[str, Any]) -> RowCheck:
+        return RowCheck(self, sheet, number, values)
+
+    def count(self, sheet: str, created: bool) -> None:
+        counts = self.report.counts[sheet]
+        if created:
+            counts.created += 1
+        else:
+            counts.updated += 1
+
+    def mark_failed(self, sheet: str, key: str | None) -> None:
+        if key:
+            self.failed.setdefault(sheet, set()).add(key)
+
+    def has_failed(self, sheet: str, key: str) -> bool:
+        return key in self.failed.get(sheet, set())
+
+    @contextmanager
+    def savepoint(self, row: RowCheck) -> Iterator[None]:
+        """The row's writes stay only when the row has no problem at the end."""
+        savepoint = self.db.begin_nested()
+        try:
+            yield
+        except ValidationError as error:
+            row.service_error(error)
+        except DomainError as error:
+            row.add(row.key_column, error.message)
+        except (IntegrityError, DataError):
+            # A safety net: the checks above should have caught whatever the database refuses.
+            row.add(row.key_column, _("The database refused this row: check its values."))
+        except BaseException:
+            savepoint.rollback()
+            raise
+        if row.ok:
+            savepoint.commit()
+        else:  # also after a failed flush, which leaves the savepoint needing a rollback
+            savepoint.rollback()
+
+    def org_for(self, row: RowCheck, column: str = "org_ref") -> Organization | None:
+        """The organisation a row refers to: from this file, else already stored."""
+        ref = row.text(column, 60, required=True)
+        if not ref:
+            return None
+        if ref not in self.orgs and self.has_failed("organizations", ref):
+            row.add(column, _("%(value)s has problems of its own in the %(sheet)s sheet.",
+                              value=ref, sheet="organizations"))
+            return None
+        org = self.orgs.get(ref) or self.db.scalar(select(Organization).where(Organization.ref == ref))
+        if org is None:
+            row.add(column, _("No organisation with this ref in the file or the database."))
+        return org
+
+    def check_without_org(self, row: RowCheck, call: Callable[[Organization], Any]) -> None:
+        """Run a service's checks for a row whose organisation is unknown, and keep nothing.
+
+        The services need an organisation to save anything; a stand-in one, flushed and rolled
+        back with the savepoint, lets them report every other problem of the row now, instead of
+        after the organisation is fixed.
+        """
+        savepoint = self.db.begin_nested()
+        try:
+            standin = Organization(kind="club", name="import check", ref=f"~import-check-{uuid4().hex[:12]}")
+            self.db.add(standin)
+            self.db.flush()
+            call(standin)
+        except credentials.HeldByAnother:
+            pass  # held by someone else than a stand-in says nothing about the real organisation
+        except ValidationError as error:
+            row.service_error(error)
+        except (DomainError, IntegrityError, DataError):
+            pass
+        finally:
+            savepoint.rollback()
+
+
+def holder(org: Organization) -> str:
+    """The organisation that holds a number, code or ref, as a clash message names it."""
+    return f"{org.name} ({org.ref})"
