@@ -69,9 +69,11 @@ from marketplace.alerts import services as alerts  # noqa: E402
 from marketplace.dates import today_in_vietnam  # noqa: E402
 from marketplace.db import reading  # noqa: E402
 from marketplace.listings.models import Listing  # noqa: E402
-from marketplace.messaging import delivery  # noqa: E402
 from marketplace.messaging import services as messaging  # noqa: E402
-from marketplace.messaging.models import Conversation, Notification, OutgoingMail  # noqa: E402
+from marketplace.messaging.models import Conversation  # noqa: E402
+from marketplace.notifications import delivery  # noqa: E402
+from marketplace.notifications import services as notifications  # noqa: E402
+from marketplace.notifications.models import Notification, OutgoingMail  # noqa: E402
 from marketplace.search.backend import WhooshBackend  # noqa: E402
 from marketplace.search.documents import documents_for  # noqa: E402
 
@@ -181,7 +183,7 @@ def measure_header(report: Report, session, reps: int) -> None:
 def _measure_header(report: Report, session, reps: int) -> None:
     world = report.world
     for who, user_id in (("busy", world.supermarket_users[0]), ("small", world.small_user)):
-        for name, call in (("unread_threads", messaging.unread_threads), ("unread_count", messaging.unread_count),
+        for name, call in (("unread_threads", messaging.unread_threads), ("unread_count", notifications.unread_count),
                            ("threads_for", messaging.threads_for)):
             for i in range(reps + 3):  # three warm-up calls
                 user = fresh(session, user_id)

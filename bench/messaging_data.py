@@ -30,15 +30,9 @@ from marketplace.alerts.models import SavedSearch
 from marketplace.alerts.services import canonical_query, default_name
 from marketplace.db import Base
 from marketplace.listings.models import Listing
-from marketplace.messaging.delivery import queue_mail
-from marketplace.messaging.models import (
-    ContactEvent,
-    Conversation,
-    ConversationMessage,
-    ConversationRead,
-    Notification,
-    OutgoingMail,
-)
+from marketplace.messaging.models import ContactEvent, Conversation, ConversationMessage, ConversationRead
+from marketplace.notifications.delivery import queue_mail
+from marketplace.notifications.models import Notification, OutgoingMail
 from marketplace.places.models import Commune
 from marketplace.products.models import Product, Variety
 from marketplace.search.query import read_request

@@ -63,7 +63,7 @@ from marketplace.demand import services as demand_services  # noqa: E402
 from marketplace.demand.models import DemandPost  # noqa: E402
 from marketplace.listings import services as listing_services  # noqa: E402
 from marketplace.listings.models import Listing  # noqa: E402
-from marketplace.messaging.models import Notification, OutgoingMail  # noqa: E402
+from marketplace.notifications.models import Notification, OutgoingMail  # noqa: E402
 from marketplace.orders.models import Order, OrderEvent  # noqa: E402
 from marketplace.search import services as search  # noqa: E402
 from marketplace.search.models import SearchOutbox  # noqa: E402

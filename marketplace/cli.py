@@ -458,7 +458,7 @@ def _mail_step() -> None:
     """Daily digests that are due, then every queued mail that is due (runs last, so the notices of
     this round's other steps leave at once)."""
     from marketplace.db import utcnow
-    from marketplace.messaging import delivery
+    from marketplace.notifications import delivery
 
     now = utcnow()
     digests = delivery.send_digests(db.session, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import flask_babel
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
@@ -30,6 +31,13 @@ def format_vnd(amount: int | None) -> str:
     if amount is None:
         return ""
     return f"{format_decimal(amount, locale='vi')} ₫"
+
+
+def format_quantity(value: float | None) -> str:
+    """1500 → "1.500", 2.5 → "2,5": Vietnamese separators, no trailing zeros."""
+    if value is None:
+        return ""
+    return flask_babel.format_decimal(round(value, 3), format="#,##0.###")
 
 
 def init_app(app: Flask) -> None:

@@ -14,10 +14,9 @@ from marketplace.messaging.models import (
     ConversationRead,
     ConversationReport,
     ModerationAccess,
-    Notification,
     OrganizationBlock,
-    OutgoingMail,
 )
+from marketplace.notifications.models import Notification, OutgoingMail
 from marketplace.orders.models import BankAccount, Order, OrderEvent, Payment
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.places.models import Commune, PlaceSource, Province

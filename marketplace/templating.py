@@ -10,72 +10,17 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from marketplace import page_sections
+from marketplace.accounts.labels import ORG_KIND_LABELS, ROLE_LABELS
 from marketplace.accounts.rules import PASSWORD_MIN_LENGTH, zalo_link
+from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS, CODE_KIND_LABELS, CREDENTIAL_STATUS_LABELS
+from marketplace.demand.labels import DEMAND_STATUS_LABELS, FREQUENCY_LABELS, OFFER_STATUS_LABELS
+from marketplace.i18n import format_quantity
+from marketplace.listings.labels import LISTING_STATUS_LABELS
+from marketplace.messaging.labels import REPORT_REASON_LABELS
 from marketplace.numbers import editable_number
 from marketplace.products.units import price_unit
 from marketplace.vietnamese import fold
-
-ORG_KIND_LABELS = {
-    "club": lazy_gettext("Farmer club"),
-    "cooperative": lazy_gettext("Cooperative"),
-    "coop_group": lazy_gettext("Cooperative group"),
-    "business": lazy_gettext("Business"),
-    "supermarket": lazy_gettext("Supermarket"),
-    "trader": lazy_gettext("Trader"),
-    "exporter": lazy_gettext("Exporter"),
-    "agency": lazy_gettext("Government agency"),
-}
-ROLE_LABELS = {
-    "seller": lazy_gettext("Seller"),
-    "buyer": lazy_gettext("Buyer"),
-    "staff": lazy_gettext("Staff"),
-    "admin": lazy_gettext("Administrator"),
-}
-
-
-FREQUENCY_LABELS = {"once": lazy_gettext("Once"), "weekly": lazy_gettext("Every week"),
-                    "monthly": lazy_gettext("Every month"), "seasonal": lazy_gettext("Every season")}
-CREDENTIAL_STATUS_LABELS = {
-    "pending": lazy_gettext("Not verified"),
-    "active": lazy_gettext("Verified"),
-    "suspended": lazy_gettext("Suspended"),
-    "revoked": lazy_gettext("Revoked"),
-    "expired": lazy_gettext("Expired"),
-    "not_certified": lazy_gettext("Below 3 stars: not OCOP-certified"),
-}
-LISTING_STATUS_LABELS = {
-    "draft": lazy_gettext("Draft"),
-    "published": lazy_gettext("On sale"),
-    "paused": lazy_gettext("Paused"),
-    "sold_out": lazy_gettext("Sold out"),
-    "expired": lazy_gettext("Expired"),
-}
-
-
-CERTIFICATE_TYPE_LABELS = {
-    "vietgap": "VietGAP", "globalgap": "GlobalGAP", "organic": lazy_gettext("Organic"), "ocop": "OCOP",
-}
-CODE_KIND_LABELS = {"growing_area": lazy_gettext("Planting area code"),
-                    "packing_house": lazy_gettext("Packing-house code")}
-
-
-DEMAND_STATUS_LABELS = {
-    "open": lazy_gettext("Open"), "paused": lazy_gettext("Paused"), "closed": lazy_gettext("Closed"),
-    "fulfilled": lazy_gettext("Fulfilled"), "expired": lazy_gettext("Expired"),
-}
-OFFER_STATUS_LABELS = {
-    "pending": lazy_gettext("Waiting for the buyer"), "accepted": lazy_gettext("Accepted"),
-    "declined": lazy_gettext("Declined"), "withdrawn": lazy_gettext("Withdrawn"),
-}
-
-
-def format_quantity(value: float | None) -> str:
-    """1500 → "1.500", 2.5 → "2,5": Vietnamese separators, no trailing zeros."""
-    if value is None:
-        return ""
-    from flask_babel import format_decimal
-
-    return format_decimal(round(value, 3), format="#,##0.###")
 
 
 def url_with_lang(lang: str) -> str:
@@ -88,12 +33,6 @@ def url_with_lang(lang: str) -> str:
         with suppress(BuildError):  # an error page may have no buildable endpoint
             return url_for(request.endpoint, **view_args, **args)
     return url_for("main.home", lang=lang)
-
-
-REPORT_REASON_LABELS = {
-    "spam": lazy_gettext("Spam or advertising"), "abuse": lazy_gettext("Rude or threatening"),
-    "fraud": lazy_gettext("Looks like a scam"), "other": lazy_gettext("Something else"),
-}
 
 
 def _unread_threads() -> int:
@@ -111,19 +50,19 @@ def _unread_notifications() -> int:
     if not current_user.is_authenticated:
         return 0
     from marketplace import db
-    from marketplace.messaging.services import unread_count
+    from marketplace.notifications.services import unread_count
 
     return unread_count(db.session, current_user)
 
 
 def _choice_label(choice: str) -> str:
-    from marketplace.messaging.delivery import choice_label
+    from marketplace.notifications.delivery import choice_label
 
     return choice_label(choice)
 
 
 def _describe_notice(kind: str, params: str) -> str:
-    from marketplace.messaging.presentation import describe
+    from marketplace.notifications.presentation import describe
 
     return describe(kind, params)
 
@@ -151,6 +90,7 @@ def init_app(app: Flask) -> None:
         report_reason_labels=REPORT_REASON_LABELS,
         choice_label=_choice_label,
         describe_notice=_describe_notice,
+        page_sections=page_sections.render,
     )
     app.jinja_env.filters["qty"] = format_quantity
     app.jinja_env.filters["price_unit"] = price_unit

@@ -14,9 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, Optional
 
+from marketplace.accounts.labels import ORG_KIND_LABELS
 from marketplace.accounts.rules import PASSWORD_MAX_LENGTH, SELF_SERVICE_KINDS
 from marketplace.forms import choices, max_length, required
-from marketplace.templating import ORG_KIND_LABELS
 
 
 def org_kind_choices(kinds=SELF_SERVICE_KINDS):

@@ -16,6 +16,7 @@ SELF_SERVICE_KINDS: tuple[str, ...] = tuple(k for k in ORG_KINDS if k != "agency
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 200
+MAIL_CHOICES = ("instant", "daily", "off")  # how a user hears of notices: each, once a day, never
 
 _PHONE_CHARS = re.compile(r"[\s.\-()]")
 _VN_MOBILE = re.compile(r"^0[35789]\d{8}$")

@@ -269,3 +269,12 @@ def update_profile(db: Session, org: Organization, changes: dict) -> Organizatio
                 "description", "tourism_offer", "grows") else value)
     db.flush()
     return org
+
+
+def set_mail_choice(db: Session, user: User, choice: str) -> None:
+    if choice not in rules.MAIL_CHOICES:
+        raise ValueError(choice)
+    if choice == "daily" and user.mail_notifications != "daily":
+        user.digest_sent_at = utcnow()  # the first digest gathers what comes from now on
+    user.mail_notifications = choice
+    db.flush()

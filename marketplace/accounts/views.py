@@ -188,9 +188,7 @@ def account():
 def notification_settings():
     form = forms.NotificationForm()
     if form.validate_on_submit():
-        from marketplace.messaging.services import set_mail_choice
-
-        set_mail_choice(db.session, current_user, form.mail_notifications.data)
+        accounts.set_mail_choice(db.session, current_user, form.mail_notifications.data)
         db.session.commit()
         flash(_("Saved."), "success")
     else:

@@ -26,14 +26,13 @@ from marketplace.accounts.models import User
 from marketplace.alerts.models import SavedSearch, SavedSearchHit
 from marketplace.dates import as_utc
 from marketplace.db import utcnow
-from marketplace.messaging import services as messaging
+from marketplace.notifications import services as notifications
+from marketplace.search.query import SAVED_PARAMETERS
 from marketplace.vietnamese import clean_message
 
 CONSUMER = "alerts"
 MAX_PER_USER = 20
 SEND_CHUNK = 200  # alerts recorded and notified per write transaction
-SAVED_PARAMETERS = ("q", "type", "category", "commune", "certificate", "min_ocop", "has_planting_code",
-                    "available_from", "available_to", "price_min", "price_max")
 
 
 class AlertError(Exception):
@@ -186,7 +185,7 @@ def send_alerts(db: Session, found: list[Alert]) -> int:
         url = f"/listings/{alert.object_id}" if alert.type == "listing" else f"/demand/{alert.object_id}"
         params = {"search": alert.name, "title": alert.title, "org": alert.org_name,
                   "saved_search": alert.saved_search_id}
-        sent += messaging.notify(db, [owners[alert.user_id]], messaging.Message("alert", params, url))
+        sent += notifications.notify(db, [owners[alert.user_id]], notifications.Message("alert", params, url))
     return sent
 
 

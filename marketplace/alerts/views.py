@@ -12,9 +12,17 @@ from werkzeug.datastructures import MultiDict
 from marketplace import db
 from marketplace.access import signed_in
 from marketplace.alerts import services as alerts
+from marketplace.alerts.notices import describe_notice
 from marketplace.forms import CsrfForm
+from marketplace.notifications.presentation import register as register_describer
 
 bp = Blueprint("alerts", __name__)
+
+
+@bp.record_once
+def _register_notice_words(state) -> None:
+    """Notices of kind "alert" are worded by this package."""
+    register_describer(state.app, "alert", describe_notice)
 
 
 def error_message(code: str) -> str:

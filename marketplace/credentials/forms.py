@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS, CODE_KIND_LABELS
 from marketplace.credentials.services import PROBLEM_MESSAGES
 from marketplace.forms import choices, max_length, required
-from marketplace.templating import CERTIFICATE_TYPE_LABELS, CODE_KIND_LABELS
 
 
 class CertificateForm(FlaskForm):

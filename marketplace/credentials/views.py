@@ -148,6 +148,6 @@ def decide(kind: str, credential_id: int):
 
 
 def _status_label(status: str) -> str:
-    from marketplace.templating import CREDENTIAL_STATUS_LABELS
+    from marketplace.credentials.labels import CREDENTIAL_STATUS_LABELS
 
     return str(CREDENTIAL_STATUS_LABELS.get(status, status))

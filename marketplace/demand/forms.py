@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from marketplace.demand.labels import FREQUENCY_LABELS
 from marketplace.forms import choices, max_length, required
 from marketplace.listings.forms import MultiCheckboxField, UnitField, unit_choices
-from marketplace.templating import FREQUENCY_LABELS
 
 
 class DemandForm(FlaskForm):

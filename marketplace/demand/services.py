@@ -222,14 +222,14 @@ def make_offer(db: Session, demand: DemandPost, seller: Organization, data: Offe
 
 def _tell_buyer_about(db: Session, offer: Offer) -> None:
     """The buyer's members hear of a new offer (in the app; by mail as each chose)."""
-    from marketplace.messaging import services as messaging
-    from marketplace.templating import format_quantity
+    from marketplace.i18n import format_quantity
+    from marketplace.notifications import services as notifications
 
     demand = offer.demand
     params = {"seller": offer.organization.name, "demand": demand.title,
               "quantity": f"{format_quantity(offer.quantity)} {demand.unit}", "offer": offer.id}
-    messaging.notify(db, messaging.members(db, demand.organization_id, ("buyer",)),
-                     messaging.Message("offer", params, f"/demand/{demand.id}#offer-{offer.id}"))
+    notifications.notify(db, notifications.members(db, demand.organization_id, ("buyer",)),
+                     notifications.Message("offer", params, f"/demand/{demand.id}#offer-{offer.id}"))
 
 
 def decide_offer(db: Session, offer: Offer, action: str, user: User, *, today: date) -> Offer:

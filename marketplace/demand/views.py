@@ -15,15 +15,22 @@ from marketplace.dates import today_in_vietnam
 from marketplace.demand import forms, rules
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost
+from marketplace.demand.notices import describe_notice
 from marketplace.errors import NotFound, ValidationError
-from marketplace.forms import CsrfForm, attach_errors, choices
+from marketplace.forms import attach_errors, choices
 from marketplace.listings import services as listings
-from marketplace.matching.views import demand_cards
+from marketplace.notifications.presentation import register as register_describer
 from marketplace.numbers import editable_number
 from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
 
 bp = Blueprint("demand", __name__)
+
+
+@bp.record_once
+def _register_notice_words(state) -> None:
+    """Notices of kind "offer" are worded by this package."""
+    register_describer(state.app, "offer", describe_notice)
 
 
 def _demand_or_404(demand_id: int) -> DemandPost:
@@ -137,9 +144,7 @@ def show(demand_id: int):
         is_buyer=is_buyer, can_offer=can_offer, offer_form=offer_form,
         offers=demand_service.offers_visible_to(demand, seller, is_buyer=is_buyer),
         coverage=demand_service.coverage_of(demand) if is_buyer else None,
-        show_buyer=current_user.is_authenticated,
-        match_cards_list=demand_cards(demand) if is_buyer or current_user.is_authenticated and current_user.is_staff
-        else None, match_form=CsrfForm())
+        show_buyer=current_user.is_authenticated)
 
 
 def _listing_choices(form: forms.OfferForm, seller, today) -> None:

@@ -11,17 +11,16 @@ from marketplace.access import public, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import can_list_for, can_manage_supply
 from marketplace.credentials import services as credentials
+from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.errors import NotFound, ValidationError
-from marketplace.forms import CsrfForm, attach_errors
+from marketplace.forms import attach_errors
 from marketplace.listings import forms, photos, rules
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
-from marketplace.matching.views import listing_cards
 from marketplace.numbers import editable_number
 from marketplace.products.services import categories_with_products
-from marketplace.templating import CERTIFICATE_TYPE_LABELS
 
 bp = Blueprint("listings", __name__)
 
@@ -120,12 +119,9 @@ def show(listing_id: int):
     status = rules.effective_status(listing.status, listing.available_to, listing.quantity_available, today)
     if not rules.shown_to_everyone(status) and not manager:
         abort(404)
-    staff = current_user.is_authenticated and current_user.is_staff
     return render_template("listings/show.html", listing=listing, status=status, manager=manager, today=today,
                            ocop_stars=credentials.ocop_stars(listing.certificates, today),
-                           quick_form=forms.QuickUpdateForm(), status_form=forms.StatusForm(),
-                           match_cards_list=listing_cards(listing) if manager or staff else None,
-                           match_form=CsrfForm())
+                           quick_form=forms.QuickUpdateForm(), status_form=forms.StatusForm())
 
 
 @bp.route("/listings/<int:listing_id>/edit", methods=["GET", "POST"])

@@ -8,9 +8,9 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from marketplace.i18n import format_vnd
+from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS, CREDENTIAL_STATUS_LABELS
+from marketplace.i18n import format_quantity, format_vnd
 from marketplace.matching.rules import Reason
-from marketplace.templating import CERTIFICATE_TYPE_LABELS, CREDENTIAL_STATUS_LABELS, format_quantity
 
 
 def _day(value) -> str:
@@ -117,3 +117,14 @@ def describe(reason: Reason) -> str:
 
 def reasons_json(reasons: list[Reason]) -> list[dict]:
     return [reason.as_json() | {"text": describe(reason)} for reason in reasons]
+
+
+def describe_notice(kind: str, p: dict) -> str | None:
+    """What a match notice says: to the buyer, the listing found; to the seller, the request it serves."""
+    if kind != "match":
+        return None
+    if p.get("side") == "buyer":
+        return _("New match for your request “%(demand)s”: %(listing)s from %(seller)s", demand=p.get("demand", ""),
+                 listing=p.get("listing", ""), seller=p.get("seller", ""))
+    return _("%(buyer)s needs “%(demand)s”: your %(listing)s is a full match", buyer=p.get("buyer", ""),
+             demand=p.get("demand", ""), listing=p.get("listing", ""))

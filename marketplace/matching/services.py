@@ -26,7 +26,7 @@ from marketplace.matching import facts as load
 from marketplace.matching.models import MatchState, OutboxPositionRecord
 from marketplace.matching.rules import DemandFacts, ListingFacts, Reason, check, convert
 from marketplace.matching.scoring import score as soft_score
-from marketplace.messaging import services as messaging
+from marketplace.notifications import services as notifications
 
 NEAR_MISS_MAX_UNMET = 2  # a listing failing more constraints than this is not worth showing
 NOTIFY_SCORE = 50  # a full match at least this good is worth a notification
@@ -328,15 +328,15 @@ def notify_matches(db: Session, matches: list[Match]) -> int:
             continue
         params = {"demand": demand.title, "listing": listing.title, "seller": listing.organization.name,
                   "buyer": demand.organization.name, "score": match.score}
-        buyers = messaging.members(db, demand.organization_id, ("buyer",))
-        sellers = messaging.members(db, listing.organization_id, ("seller",))
-        count += messaging.notify(
-            db, buyers, messaging.Message("match", params | {"side": "buyer"}, f"/demand/{demand.id}#matches"),
+        buyers = notifications.members(db, demand.organization_id, ("buyer",))
+        sellers = notifications.members(db, listing.organization_id, ("seller",))
+        count += notifications.notify(
+            db, buyers, notifications.Message("match", params | {"side": "buyer"}, f"/demand/{demand.id}#matches"),
             subject=lambda _user, p=params: _("New match for your request: %(listing)s", **p),
             body=lambda _user, p=params: _("%(seller)s has %(listing)s, a full match for your request "
                                            "“%(demand)s” (score %(score)d/100).", **p))
-        count += messaging.notify(
-            db, sellers, messaging.Message("match", params | {"side": "seller"}, f"/listings/{listing.id}#matches"),
+        count += notifications.notify(
+            db, sellers, notifications.Message("match", params | {"side": "seller"}, f"/listings/{listing.id}#matches"),
             subject=lambda _user, p=params: _("A buyer needs your %(listing)s", **p),
             body=lambda _user, p=params: _("%(buyer)s asks for “%(demand)s”: your listing %(listing)s is a full "
                                            "match (score %(score)d/100).", **p))

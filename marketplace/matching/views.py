@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from marketplace import db
+from marketplace import db, page_sections
 from marketplace.access import signed_in
 from marketplace.accounts.permissions import can_manage_demand, can_manage_supply
 from marketplace.accounts.rules import is_safe_redirect
@@ -21,8 +21,9 @@ from marketplace.forms import CsrfForm
 from marketplace.listings.models import Listing
 from marketplace.matching import services as matching
 from marketplace.matching.facts import open_demand_filter, public_listing_filter
-from marketplace.matching.presentation import describe
-from marketplace.messaging import services as messaging
+from marketplace.matching.presentation import describe, describe_notice
+from marketplace.notifications import services as notices
+from marketplace.notifications.presentation import register as register_describer
 
 bp = Blueprint("matching", __name__)
 CARDS_PER_POST = 5
@@ -68,6 +69,33 @@ def listing_cards(listing: Listing, limit: int | None = 10, show_hidden: bool = 
     """For the seller (or staff) on the listing page: the demand it can serve."""
     return _cards(db.session, matching.matches_for_listing(db.session, listing.id, today_in_vietnam()), "seller",
                   limit, show_hidden)
+
+
+def _is_staff() -> bool:
+    return current_user.is_authenticated and current_user.is_staff
+
+
+def _listing_section(listing: Listing) -> str | None:
+    """On a listing's page, for the club that manages it (or staff): the requests it can serve."""
+    if not (can_manage_supply(current_user, listing.organization) or _is_staff()):
+        return None
+    return render_template("matching/_page_section.html", side="seller", cards=listing_cards(listing),
+                           form=CsrfForm())
+
+
+def _demand_section(demand: DemandPost) -> str | None:
+    """On a request's page, for the buyer who posted it (or staff): the listings that can serve it."""
+    if not (can_manage_demand(current_user, demand.organization) or _is_staff()):
+        return None
+    return render_template("matching/_page_section.html", side="buyer", cards=demand_cards(demand), form=CsrfForm())
+
+
+@bp.record_once
+def _register_hooks(state) -> None:
+    """Match cards on listing and request pages; the words of match notices."""
+    page_sections.add(state.app, "listing", _listing_section)
+    page_sections.add(state.app, "demand", _demand_section)
+    register_describer(state.app, "match", describe_notice)
 
 
 @bp.route("/matches")
@@ -118,7 +146,7 @@ def dismiss(demand_id: int, listing_id: int, action: str):
 @bp.route("/notifications")
 @signed_in
 def notifications():
-    return render_template("matching/notifications.html", items=messaging.recent(db.session, current_user),
+    return render_template("matching/notifications.html", items=notices.recent(db.session, current_user),
                            form=CsrfForm())
 
 
@@ -126,10 +154,10 @@ def notifications():
 @signed_in
 def open_notification(notification_id: int):
     """Mark it read and go where it points (one tap from the bell)."""
-    notice = messaging.get_own(db.session, current_user, notification_id)
+    notice = notices.get_own(db.session, current_user, notification_id)
     if notice is None:
         abort(404)
-    messaging.mark_read(db.session, notice)
+    notices.mark_read(db.session, notice)
     db.session.commit()
     return redirect(notice.url if notice.url.startswith("/") and not notice.url.startswith("//")
                     else url_for("matching.notifications"))
@@ -138,6 +166,6 @@ def open_notification(notification_id: int):
 @bp.route("/notifications/read", methods=["POST"])
 @signed_in
 def read_all():
-    messaging.mark_all_read(db.session, current_user)
+    notices.mark_all_read(db.session, current_user)
     db.session.commit()
     return redirect(url_for("matching.notifications"))

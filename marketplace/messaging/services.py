@@ -1,18 +1,15 @@
-"""Telling people and letting them talk: notifications (in the app, and by mail through the
-queue in messaging.delivery), conversations between a buyer and a seller organisation, contact
-taps, blocks, reports, and the counts staff report.
+"""Letting people talk: conversations between a buyer and a seller organisation (each message
+tells the other side through marketplace.notifications), contact taps, blocks, reports, and the
+counts staff report.
 
 Services take the session, flush, and never commit; the view or the worker commits once.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +18,6 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.models import Membership, Organization, User
 from marketplace.db import utcnow
 from marketplace.messaging import rules
-from marketplace.messaging.delivery import public_url, queue_mail
 from marketplace.messaging.models import (
     ContactEvent,
     Conversation,
@@ -29,98 +25,15 @@ from marketplace.messaging.models import (
     ConversationRead,
     ConversationReport,
     ModerationAccess,
-    Notification,
     OrganizationBlock,
 )
-from marketplace.messaging.presentation import describe, subject_of
+from marketplace.notifications.models import Notification
+from marketplace.notifications.services import Message, members, notify
 from marketplace.vietnamese import clean_message
 
 EXCERPT_LENGTH = 140
 
 
-@dataclass(frozen=True)
-class Message:
-    """What to tell: the kind and params the text is made of (in each reader's language), and
-    where it points (a path on this site, e.g. /demand/12#matches)."""
-
-    kind: str
-    params: dict
-    url: str
-
-
-# -- notifications ----------------------------------------------------------------------------
-
-def members(db: Session, org_id: int, roles: Iterable[str]) -> list[User]:
-    return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                           .where(Membership.organization_id == org_id, Membership.role.in_(list(roles)),
-                                  User.active.is_(True))))
-
-
-def notify(db: Session, users: Iterable[User], message: Message, *, subject: Callable | None = None,
-           body: Callable | None = None, coalesce: bool = False) -> int:
-    """A notification per user, and a queued mail for those who chose instant mail.
-
-    `subject` and `body` are callables of (user) returning text, called inside the user's locale;
-    by default both say what the bell says. With `coalesce`, a user who has not yet read an earlier
-    notice pointing at the same place gets nothing new (one notice per unread thread, not one
-    per message). Returns how many were notified.
-    """
-    count = 0
-    for user in users:
-        if coalesce:
-            earlier = db.scalar(select(Notification).where(
-                Notification.user_id == user.id, Notification.kind == message.kind,
-                Notification.url == message.url, Notification.read_at.is_(None)).limit(1))
-            if earlier is not None:
-                # Still unread: it now says the latest, and counts as new for the next digest; an
-                # instant mail about this thread went out already.
-                earlier.params = json.dumps(message.params, default=str)
-                earlier.created_at = utcnow()
-                continue
-        db.add(Notification(user_id=user.id, kind=message.kind, params=json.dumps(message.params, default=str),
-                            url=message.url))
-        count += 1
-        if user.email and user.mail_notifications == "instant":
-            with force_locale(user.locale or "vi"):
-                title = subject(user) if subject else subject_of(message.kind, message.params)
-                text = body(user) if body else describe(message.kind, message.params)
-                queue_mail(db, user, title, text + "\n\n" + public_url(message.url))
-    db.flush()
-    return count
-
-
-def unread_count(db: Session, user: User) -> int:
-    return db.scalar(select(func.count()).select_from(Notification)
-                     .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
-
-
-def recent(db: Session, user: User, limit: int = 50) -> list[Notification]:
-    return list(db.scalars(select(Notification).where(Notification.user_id == user.id)
-                           .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
-
-
-def mark_all_read(db: Session, user: User) -> None:
-    db.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-               .values(read_at=utcnow()))
-
-
-def get_own(db: Session, user: User, notification_id: int) -> Notification | None:
-    notice = db.get(Notification, notification_id)
-    return notice if notice is not None and notice.user_id == user.id else None
-
-
-def mark_read(db: Session, notice: Notification) -> None:
-    notice.read_at = notice.read_at or utcnow()
-    db.flush()
-
-
-def set_mail_choice(db: Session, user: User, choice: str) -> None:
-    if choice not in rules.MAIL_CHOICES:
-        raise ValueError(choice)
-    if choice == "daily" and user.mail_notifications != "daily":
-        user.digest_sent_at = utcnow()  # the first digest gathers what comes from now on
-    user.mail_notifications = choice
-    db.flush()
 
 
 # -- conversations ----------------------------------------------------------------------------

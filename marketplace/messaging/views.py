@@ -15,16 +15,26 @@ from marketplace import db
 from marketplace.access import public, role_required, signed_in
 from marketplace.accounts.models import Organization
 from marketplace.accounts.rules import is_safe_redirect
+from marketplace.accounts.services import set_mail_choice
 from marketplace.dates import VIETNAM, today_in_vietnam
 from marketplace.forms import CsrfForm
-from marketplace.messaging import delivery, limits, rules
+from marketplace.messaging import limits, rules
 from marketplace.messaging import services as messaging
 from marketplace.messaging.forms import MailChoiceForm, MessageForm, NewConversationForm, ReportForm
 from marketplace.messaging.models import Conversation, ConversationReport
+from marketplace.messaging.notices import describe_notice
+from marketplace.notifications import delivery
+from marketplace.notifications.presentation import register as register_describer
 from marketplace.numbers import MAX_ID
 from marketplace.spreadsheets import safe_row
 
 bp = Blueprint("messaging", __name__)
+
+
+@bp.record_once
+def _register_notice_words(state) -> None:
+    """Notices of kind "message" are worded by this package."""
+    register_describer(state.app, "message", describe_notice)
 
 
 def error_message(code: str) -> str:
@@ -253,7 +263,7 @@ def mail_settings(token: str):
     form = MailChoiceForm(data={"mail_notifications": user.mail_notifications})
     if request.method == "POST":
         if form.validate_on_submit():
-            messaging.set_mail_choice(db.session, user, form.mail_notifications.data)
+            set_mail_choice(db.session, user, form.mail_notifications.data)
             db.session.commit()
             flash(_("Saved. Mail will come %(choice)s.", choice=delivery.choice_label(user.mail_notifications)),
                   "success")
@@ -274,7 +284,7 @@ def mail_off(token: str):
     user, refusal = _settings_link_user(token)
     if user is None:
         return refusal
-    messaging.set_mail_choice(db.session, user, "off")
+    set_mail_choice(db.session, user, "off")
     db.session.commit()
     return render_template("messaging/mail_settings.html", form=MailChoiceForm(data={"mail_notifications": "off"}),
                            user=user, token=token)

@@ -12,7 +12,7 @@ from marketplace.i18n import format_vnd
 
 
 def notice_params(order) -> dict:
-    from marketplace.templating import format_quantity
+    from marketplace.i18n import format_quantity
 
     return {"order_id": order.id, "ref": order.ref, "title": order.title,
             "quantity": format_quantity(order.quantity), "unit": order.unit,

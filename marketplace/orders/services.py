@@ -70,7 +70,7 @@ def _fail(key: str, field_name: str = "quantity", error=ValidationError, **param
 
 
 def _qty_text(value: float) -> str:
-    from marketplace.templating import format_quantity
+    from marketplace.i18n import format_quantity
 
     return format_quantity(value)
 
@@ -472,7 +472,7 @@ def remind_and_expire(db: Session, now: datetime) -> ReminderReport:
     UPDATE, so two workers never remind twice or expire twice.
     """
     from marketplace.dates import VIETNAM
-    from marketplace.messaging import services as messaging
+    from marketplace.notifications import services as notifications
     from marketplace.orders import presentation
 
     report = ReminderReport()
@@ -494,8 +494,8 @@ def remind_and_expire(db: Session, now: datetime) -> ReminderReport:
         if claimed.rowcount != 1:
             continue
         params = presentation.notice_params(order)
-        message = messaging.Message("order_reminder", params, f"/orders/{order.id}")
-        messaging.notify(db, messaging.members(db, order.seller_org_id, ("seller",)), message,
+        message = notifications.Message("order_reminder", params, f"/orders/{order.id}")
+        notifications.notify(db, notifications.members(db, order.seller_org_id, ("seller",)), message,
                          subject=lambda _u, p=params: presentation.describe_notice("order_reminder", p),
                          body=lambda _u, p=params: presentation.describe_notice("order_reminder", p))
         report.reminded += 1
@@ -520,7 +520,7 @@ def send_notices(db: Session, limit: int = 200) -> int:
     """Tell the other side of each state change not yet told (in-app and mail). A cancellation
     goes to the side that did not cancel."""
     from marketplace.accounts.permissions import role_in
-    from marketplace.messaging import services as messaging
+    from marketplace.notifications import services as notifications
     from marketplace.orders import presentation
 
     count = 0
@@ -543,8 +543,8 @@ def send_notices(db: Session, limit: int = 200) -> int:
         params = presentation.notice_params(order)
         if event.to_status == "declined" and event.note:
             params["reason"] = event.note[:300]  # the seller's reason, for the buyer
-        message = messaging.Message(kind, params, f"/orders/{order.id}")
-        count += messaging.notify(db, messaging.members(db, org_id, (side,)), message,
+        message = notifications.Message(kind, params, f"/orders/{order.id}")
+        count += notifications.notify(db, notifications.members(db, org_id, (side,)), message,
                                   subject=lambda _u, k=kind, p=params: presentation.describe_notice(k, p),
                                   body=lambda _u, k=kind, p=params: presentation.describe_notice(k, p))
     return count

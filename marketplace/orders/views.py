@@ -22,14 +22,22 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from marketplace.forms import CsrfForm, attach_errors
 from marketplace.listings import rules as listing_rules
 from marketplace.listings import services as listings
+from marketplace.notifications.presentation import register as register_describer
 from marketplace.orders import forms, payments, rules
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import banks, vietqr
 from marketplace.orders.permissions import can_take_payments, sides
+from marketplace.orders.presentation import describe_notice
 from marketplace.orders.statement import StatementError, parse_statement
 
 bp = Blueprint("orders", __name__)
+
+
+@bp.record_once
+def _register_notice_words(state) -> None:
+    """Notices of kind "order_…" are worded by this package."""
+    register_describer(state.app, "order", describe_notice)
 
 # The order in which one person with several sides (an admin) acts.
 _ACTOR_ORDER = ("seller", "buyer", "staff")

@@ -19,6 +19,9 @@ SORTS = ("relevance", "price", "newest", "harvest")
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 500
+# What a search finds (not how its results are sorted or paged): what a saved search keeps.
+SAVED_PARAMETERS = ("q", "type", "category", "commune", "certificate", "min_ocop", "has_planting_code",
+                    "available_from", "available_to", "price_min", "price_max")
 TRUE_WORDS = {"1", "true", "yes", "on", "co", "có"}
 
 

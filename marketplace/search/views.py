@@ -9,12 +9,11 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace import db
 from marketplace.access import public
-from marketplace.alerts.services import SAVED_PARAMETERS
 from marketplace.dates import today_in_vietnam
 from marketplace.places.models import Commune
 from marketplace.products.models import Category
 from marketplace.search import services as search
-from marketplace.search.query import CERTIFICATES, SORTS, read_request
+from marketplace.search.query import CERTIFICATES, SAVED_PARAMETERS, SORTS, read_request
 
 bp = Blueprint("search", __name__)
 

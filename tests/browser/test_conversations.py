@@ -15,8 +15,8 @@ from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 
 from marketplace import db
-from marketplace.messaging import delivery
 from marketplace.messaging.models import ContactEvent, Conversation, ConversationMessage
+from marketplace.notifications import delivery
 from tests.factories import PASSWORD, make_listing, make_org, make_user
 
 PHONE_WIDTH = 360

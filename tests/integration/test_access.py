@@ -17,7 +17,8 @@ from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.listings import services as listings
-from marketplace.messaging.models import Conversation, ConversationReport, Notification
+from marketplace.messaging.models import Conversation, ConversationReport
+from marketplace.notifications.models import Notification
 from tests.factories import csrf_token, login, make_org, make_user
 
 EXPECTED: dict[str, str] = {

@@ -242,13 +242,13 @@ def handle_event(db: Session, event: dict) -> str:
 def _tell_staff(db: Session, row: StripeEvent) -> None:
     """Money taken but not applied: a notice to every staff member (in the bell, and by mail for
     those who chose it), pointing at the list of such payments."""
-    from marketplace.messaging import services as messaging
+    from marketplace.notifications import services as notifications
     from marketplace.orders.rules import order_ref
 
     staff = _staff_members(db)
     params = {"ref": order_ref(row.order_id) if row.order_id else "", "amount_vnd": row.amount_vnd or 0,
               "outcome": row.outcome}
-    messaging.notify(db, staff, messaging.Message("order_unapplied", params, "/staff/payments/unapplied"))
+    notifications.notify(db, staff, notifications.Message("order_unapplied", params, "/staff/payments/unapplied"))
 
 
 @dataclass
@@ -307,17 +307,17 @@ def refund_unapplied(db: Session, now: datetime, checkout: StripeCheckout | None
 
 def _tell_refunded(db: Session, row: StripeEvent) -> None:
     """The buyer's buyers and staff: the money went back to the card."""
-    from marketplace.messaging import services as messaging
+    from marketplace.notifications import services as notifications
     from marketplace.orders.rules import order_ref
 
     order = db.get(Order, row.order_id) if row.order_id else None
     params = {"ref": order_ref(row.order_id) if row.order_id else "", "amount_vnd": row.amount_vnd or 0,
               "outcome": row.outcome}
     staff = _staff_members(db)
-    messaging.notify(db, staff, messaging.Message("order_refunded", params, "/staff/payments/unapplied"))
+    notifications.notify(db, staff, notifications.Message("order_refunded", params, "/staff/payments/unapplied"))
     if order is not None:
-        buyers = messaging.members(db, order.buyer_org_id, ("buyer",))
-        messaging.notify(db, buyers, messaging.Message("order_refunded", params, f"/orders/{order.id}"))
+        buyers = notifications.members(db, order.buyer_org_id, ("buyer",))
+        notifications.notify(db, buyers, notifications.Message("order_refunded", params, f"/orders/{order.id}"))
 
 
 def _staff_members(db: Session) -> list:

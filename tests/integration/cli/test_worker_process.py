@@ -19,7 +19,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.dates import today_in_vietnam
 from marketplace.matching.models import MatchState
-from marketplace.messaging.models import OutgoingMail
+from marketplace.notifications.models import OutgoingMail
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.documents import doc_id
 from marketplace.search.query import read_request

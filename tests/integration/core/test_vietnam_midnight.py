@@ -17,8 +17,8 @@ from marketplace.credentials import services as credentials
 from marketplace.dates import VIETNAM, today_in_vietnam
 from marketplace.errors import Conflict
 from marketplace.listings import rules as listing_rules
-from marketplace.messaging import delivery
-from marketplace.messaging import services as messaging
+from marketplace.notifications import delivery
+from marketplace.notifications import services as notifications
 from marketplace.orders import services as orders
 from tests.factories import login, make_certificate, make_listing, make_org, make_user
 
@@ -93,7 +93,7 @@ def test_the_daily_digest_waits_for_seven_oclock_across_midnight(app, session, c
     reader.mail_notifications = "daily"
     reader.digest_sent_at = datetime.combine(DAY, time(7, 5), tzinfo=VIETNAM).astimezone(UTC)
     session.commit()
-    assert messaging.notify(session, [reader], messaging.Message(
+    assert notifications.notify(session, [reader], notifications.Message(
         "message", {"org": "Siêu thị", "subject": "Xoài", "excerpt": "Còn hàng không?"}, "/inbox/1")) == 1
     session.commit()
     assert delivery.send_digests(session, datetime.now(UTC)) == 0

@@ -20,8 +20,8 @@ from marketplace.demand.models import DemandPost
 from marketplace.listings import services as listings
 from marketplace.matching import services as matching
 from marketplace.matching.models import MatchState
-from marketplace.messaging import delivery
-from marketplace.messaging.models import Notification
+from marketplace.notifications import delivery
+from marketplace.notifications.models import Notification
 from tests.factories import api_token, app_session, make_demand, make_listing, make_planting_code, post
 from tests.integration.matching.conftest import browser, text_of
 

@@ -13,7 +13,7 @@ from marketplace import dates
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost
 from marketplace.matching.models import MatchState
-from marketplace.messaging.models import Notification, OutgoingMail
+from marketplace.notifications.models import Notification, OutgoingMail
 from tests.factories import app_session, make_demand, make_listing, make_planting_code
 
 

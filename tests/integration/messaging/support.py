@@ -20,7 +20,8 @@ from sqlalchemy import select
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.messaging import services as messaging
-from marketplace.messaging.models import Conversation, Notification, OutgoingMail
+from marketplace.messaging.models import Conversation
+from marketplace.notifications.models import Notification, OutgoingMail
 from tests.factories import app_session, login, make_listing, make_org, make_user
 
 BUYER_ORG = "Siêu thị Thử Tin Nhắn"

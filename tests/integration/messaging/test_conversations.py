@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from marketplace.messaging import services as messaging
 from marketplace.messaging.models import Conversation, ConversationMessage, ModerationAccess
+from marketplace.notifications import services as notifications
 from tests.factories import app_session, make_demand, make_listing, make_offer, post
 from tests.integration.messaging.support import (
     browser,
@@ -341,11 +342,11 @@ def test_message_notices_coalesce_per_thread_and_reading_clears_them(app, people
     with app_session(app) as session:
         [notice] = notices(session, people.chair, "message")
         assert notice.read_at is None and notice.url == f"/inbox/{thread.id}"
-        assert messaging.unread_count(session, people.chair) == 1
+        assert notifications.unread_count(session, people.chair) == 1
     browser(app, people.chair).get(f"/inbox/{thread.id}")
     with app_session(app) as session:
         assert notices(session, people.chair, "message")[0].read_at is not None
-        assert messaging.unread_count(session, people.chair) == 0
+        assert notifications.unread_count(session, people.chair) == 0
         assert notices(session, people.seller2, "message")[0].read_at is None  # theirs is their own
     # Once read, the next message makes a new notice.
     say(app, people.buyer, thread.id, "Tin thứ tư")

@@ -49,8 +49,8 @@ def test_a_follow_up_in_an_unopened_thread_reaches_the_next_digest(app):
     """The chair reads mail once a day and has not opened the thread: the buyer's second message
     (the next day) must be in the next digest, with its own words."""
     from marketplace.accounts.models import User
-    from marketplace.messaging import delivery
-    from marketplace.messaging.models import Notification, OutgoingMail
+    from marketplace.notifications import delivery
+    from marketplace.notifications.models import Notification, OutgoingMail
     from tests.factories import app_session
 
     with app_session(app) as session:

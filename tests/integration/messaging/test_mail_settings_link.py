@@ -14,7 +14,7 @@ from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 
 from marketplace.config import ConfigError, load_config
 from marketplace.db import utcnow
-from marketplace.messaging import delivery
+from marketplace.notifications import delivery
 from tests.factories import app_session, post
 from tests.integration.messaging.support import me
 

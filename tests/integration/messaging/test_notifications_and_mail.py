@@ -17,10 +17,10 @@ from sqlalchemy import event, select, update
 
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
-from marketplace.messaging import delivery, rules
-from marketplace.messaging import services as messaging
-from marketplace.messaging.models import Notification, OutgoingMail
-from marketplace.messaging.presentation import describe
+from marketplace.notifications import delivery, rules
+from marketplace.notifications import services as notifications
+from marketplace.notifications.models import Notification, OutgoingMail
+from marketplace.notifications.presentation import describe
 from tests.factories import app_session, make_demand, make_offer, make_user, post
 from tests.integration.messaging.support import browser, me, notices, queued, say, set_user, text_of
 
@@ -152,7 +152,7 @@ def test_a_new_offer_tells_the_buyers_members(app, people):
 
 def test_a_failing_mail_server_is_retried_with_growing_delays_then_given_up(app, people, thread, failing_mailer,
                                                                              outbox, caplog):
-    caplog.set_level(logging.WARNING, logger="marketplace.messaging.delivery")
+    caplog.set_level(logging.WARNING, logger="marketplace.notifications.delivery")
     with app_session(app) as session:
         mail_id = queued(session, people.chair)[0].id
         now = utcnow() + timedelta(seconds=1)
@@ -267,7 +267,7 @@ YESTERDAY_DIGEST = datetime(2026, 11, 30, 0, 5, tzinfo=UTC)
 def notice_at(session, user, when: datetime, text: str, url: str = "/inbox/1") -> Notification:
     """A message notice for user, created at `when` (a daily reader gets no mail for it)."""
     params = {"org": "Siêu thị", "subject": "Xoài", "excerpt": text}
-    assert messaging.notify(session, [me(session, user)], messaging.Message("message", params, url)) == 1
+    assert notifications.notify(session, [me(session, user)], notifications.Message("message", params, url)) == 1
     notice = notices(session, user)[-1]
     notice.created_at = when
     session.commit()
@@ -322,7 +322,7 @@ def test_read_notices_are_left_out_and_no_notice_means_no_mail(app, people, dail
     with app_session(app) as session:
         read = notice_at(session, daily, datetime(2026, 11, 30, 3, 0, tzinfo=UTC), "Đã đọc", "/inbox/21")
         unread = notice_at(session, daily, datetime(2026, 11, 30, 4, 0, tzinfo=UTC), "Chưa đọc", "/inbox/22")
-        messaging.mark_read(session, read)
+        notifications.mark_read(session, read)
         session.commit()
         assert delivery.send_digests(session, datetime(2026, 12, 1, 0, 5, tzinfo=UTC)) == 1
         [digest] = queued(session, daily)

@@ -25,8 +25,8 @@ from marketplace.accounts.models import User
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.mail import Mail, SmtpMailer, is_permanent, make_mailer
-from marketplace.messaging import delivery, rules
-from marketplace.messaging.models import OutgoingMail
+from marketplace.notifications import delivery, rules
+from marketplace.notifications.models import OutgoingMail
 from marketplace.orders import services as orders
 from tests.factories import app_session, post
 from tests.integration.messaging.support import BUYER_ORG, me, queued, set_user, start_thread

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from marketplace.messaging.presentation import describe
+from marketplace.notifications.presentation import describe
 
 
 def test_an_order_notice_is_described_by_the_orders_package(app):

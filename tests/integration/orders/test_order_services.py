@@ -13,8 +13,8 @@ from marketplace.db import utcnow
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.listings.models import Listing
 from marketplace.matching.facts import public_listing_filter
-from marketplace.messaging import delivery
-from marketplace.messaging.models import Notification
+from marketplace.notifications import delivery
+from marketplace.notifications.models import Notification
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderEvent, Payment
 from marketplace.search import services as search
@@ -469,7 +469,7 @@ def test_a_decline_keeps_its_reason_cleaned_and_tells_the_buyer(session, market)
     assert fresh(Order, order.id).events[-1].note == "Hết hàng loại 1"
     orders.send_notices(session)
     session.commit()
-    from marketplace.messaging.presentation import describe
+    from marketplace.notifications.presentation import describe
 
     notice = session.scalars(select(Notification).where(Notification.user_id == market.buyer.id,
                                                         Notification.kind == "order_declined")).one()

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from marketplace.messaging.models import Notification
-from marketplace.messaging.presentation import describe
+from marketplace.notifications.models import Notification
+from marketplace.notifications.presentation import describe
 from marketplace.orders.models import Order
 from marketplace.orders.payments import stripe_services
 from marketplace.orders.payments.models import StripeEvent

@@ -13,8 +13,8 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from marketplace.dates import today_in_vietnam
-from marketplace.messaging.models import Notification
-from marketplace.messaging.presentation import describe
+from marketplace.notifications.models import Notification
+from marketplace.notifications.presentation import describe
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, Payment
 from marketplace.orders.payments import stripe_services

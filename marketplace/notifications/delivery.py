@@ -24,9 +24,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
 from marketplace.mail import Mail, is_permanent
-from marketplace.messaging import rules
-from marketplace.messaging.models import Notification, OutgoingMail
-from marketplace.messaging.presentation import describe
+from marketplace.notifications import rules
+from marketplace.notifications.models import Notification, OutgoingMail
+from marketplace.notifications.presentation import describe
 from marketplace.numbers import MAX_ID
 
 log = logging.getLogger(__name__)
