@@ -21,6 +21,11 @@ from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.errors import DomainError
 from marketplace.listings import services as listings
+from marketplace.listings.models import Listing
+from marketplace.messaging import services as messaging
+from marketplace.orders import services as orders
+from marketplace.orders.models import Order
+from marketplace.orders.payments.banks import ascii_upper
 
 DEMO_DOMAIN = "demo.chohoiquan.vn"
 
@@ -273,9 +278,6 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
 def _load_conversation(db: Session) -> None:
     """The supermarket's buyer has asked the Mỹ Xương club about its cát Chu, and the chair answered:
     so the inbox is not empty when someone tries the demo. Only once."""
-    from marketplace.listings.models import Listing
-    from marketplace.messaging import services as messaging
-
     listing = db.scalar(select(Listing).where(Listing.ref == "demo-l-xoai-cat-chu-2"))
     buyer = db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi")))
     chair = db.scalar(select(User).where(User.email == demo_email("chunhiem.myxuong")))
@@ -345,10 +347,6 @@ ORDERS: tuple[tuple[str, str, str, str, str], ...] = (
 def _load_orders(db: Session, orgs: dict[str, Organization], today: date) -> dict[str, int]:
     """A bank account for every demo club and cooperative, and a few orders in different states
     (keyed by their note, so loading again adds nothing)."""
-    from marketplace.orders import services as orders
-    from marketplace.orders.models import Order
-    from marketplace.orders.payments.banks import ascii_upper
-
     for n, spec in enumerate(ORGS, start=1):
         if spec.kind in ("club", "cooperative", "coop_group") and orders.bank_account_of(db, orgs[spec.ref].id) is None:
             orders.save_bank_account(db, orgs[spec.ref], bank_bin="970405", account_number=f"9900000{n:05d}",

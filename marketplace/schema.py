@@ -11,6 +11,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from marketplace.places.services import load_places
+from marketplace.products.services import load_taxonomy
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -54,9 +57,6 @@ def head_revision() -> str | None:
 
 def load_reference_data(db: Session) -> dict[str, int]:
     """Places and the product taxonomy: needed by every database, demo or not."""
-    from marketplace.places.services import load_places
-    from marketplace.products.services import load_taxonomy
-
     source = load_places(db)
     changes = load_taxonomy(db)
     return {"communes": source.communes if source else 0, "taxonomy_changes": changes}

@@ -10,14 +10,19 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from marketplace import page_sections
+from marketplace import db, page_sections
 from marketplace.accounts.labels import ORG_KIND_LABELS, ROLE_LABELS
 from marketplace.accounts.rules import PASSWORD_MIN_LENGTH, zalo_link
 from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS, CODE_KIND_LABELS, CREDENTIAL_STATUS_LABELS
 from marketplace.demand.labels import DEMAND_STATUS_LABELS, FREQUENCY_LABELS, OFFER_STATUS_LABELS
+from marketplace.extensions import login_manager
 from marketplace.i18n import format_quantity
 from marketplace.listings.labels import LISTING_STATUS_LABELS
 from marketplace.messaging.labels import REPORT_REASON_LABELS
+from marketplace.messaging.services import unread_threads
+from marketplace.notifications.delivery import choice_label
+from marketplace.notifications.presentation import describe
+from marketplace.notifications.services import unread_count
 from marketplace.numbers import editable_number
 from marketplace.products.units import price_unit
 from marketplace.vietnamese import fold
@@ -39,9 +44,6 @@ def _unread_threads() -> int:
     """For the inbox link: threads with a message this user has not read."""
     if not current_user.is_authenticated:
         return 0
-    from marketplace import db
-    from marketplace.messaging.services import unread_threads
-
     return unread_threads(db.session, current_user)
 
 
@@ -49,27 +51,10 @@ def _unread_notifications() -> int:
     """For the bell: counted only when the header asks (one small query for a signed-in user)."""
     if not current_user.is_authenticated:
         return 0
-    from marketplace import db
-    from marketplace.notifications.services import unread_count
-
     return unread_count(db.session, current_user)
 
 
-def _choice_label(choice: str) -> str:
-    from marketplace.notifications.delivery import choice_label
-
-    return choice_label(choice)
-
-
-def _describe_notice(kind: str, params: str) -> str:
-    from marketplace.notifications.presentation import describe
-
-    return describe(kind, params)
-
-
 def init_app(app: Flask) -> None:
-    from marketplace.extensions import login_manager
-
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.localize_callback = str  # the lazy message, translated at flash time
@@ -88,8 +73,8 @@ def init_app(app: Flask) -> None:
         offer_status_labels=OFFER_STATUS_LABELS,
         frequency_labels=FREQUENCY_LABELS,
         report_reason_labels=REPORT_REASON_LABELS,
-        choice_label=_choice_label,
-        describe_notice=_describe_notice,
+        choice_label=choice_label,
+        describe_notice=describe,
         page_sections=page_sections.render,
     )
     app.jinja_env.filters["qty"] = format_quantity

@@ -15,7 +15,9 @@ from marketplace.db import utcnow
 from marketplace.demand import rules
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.i18n import format_quantity
 from marketplace.listings.models import Listing
+from marketplace.notifications import services as notifications
 from marketplace.numbers import parse_decimal, parse_quantity, parse_vnd
 from marketplace.places.models import Commune
 from marketplace.products.services import product_and_unit, product_of
@@ -222,9 +224,6 @@ def make_offer(db: Session, demand: DemandPost, seller: Organization, data: Offe
 
 def _tell_buyer_about(db: Session, offer: Offer) -> None:
     """The buyer's members hear of a new offer (in the app; by mail as each chose)."""
-    from marketplace.i18n import format_quantity
-    from marketplace.notifications import services as notifications
-
     demand = offer.demand
     params = {"seller": offer.organization.name, "demand": demand.title,
               "quantity": f"{format_quantity(offer.quantity)} {demand.unit}", "offer": offer.id}

@@ -26,6 +26,12 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from marketplace.accounts import services as accounts
+from marketplace.credentials import services as credentials
+from marketplace.demand import services as demand_service
+from marketplace.listings import services as listings
+from marketplace.matching import services as matching
+from marketplace.matching.presentation import describe
 from marketplace.vietnamese import fold
 
 PHU_HUU, SA_DEC, BEN_THANH = "30244", "29905", "26743"  # communes: Phú Hựu, Sa Đéc, Bến Thành
@@ -272,11 +278,6 @@ class Built:
 
 def build(db: Session, today: date) -> Built:
     """Make the set's organisations, credentials, listings and demand posts (flushed, not committed)."""
-    from marketplace.accounts import services as accounts
-    from marketplace.credentials import services as credentials
-    from marketplace.demand import services as demand_service
-    from marketplace.listings import services as listings
-
     def day(offset: int | None) -> date | None:
         return None if offset is None else today + timedelta(days=offset)
 
@@ -377,9 +378,6 @@ class Evaluation:
 
 def evaluate(db: Session, built: Built, today: date) -> Evaluation:
     """Ask the matcher for each demand post of the set and compare with the labels and the re-check."""
-    from marketplace.matching import services as matching
-    from marketplace.matching.presentation import describe
-
     supplies = {s.label: s for s in SUPPLY}
     label_of = {listing_id: label for label, listing_id in built.listing_ids.items()}
     result = Evaluation(demand_posts=len(NEEDS), listings=len(SUPPLY))

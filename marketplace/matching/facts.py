@@ -11,6 +11,7 @@ from functools import lru_cache
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from marketplace.accounts.models import Organization
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.credentials.rules import split_markets
 from marketplace.dates import VIETNAM, as_utc
@@ -18,6 +19,7 @@ from marketplace.demand.models import DemandPost, Offer
 from marketplace.listings.models import Listing, listing_certificates, listing_planting_codes
 from marketplace.matching.rules import Credential, DemandFacts, ListingFacts
 from marketplace.matching.scoring import reply_score
+from marketplace.messaging.models import Conversation, ConversationMessage
 from marketplace.places.models import Commune
 from marketplace.products.models import Variety
 from marketplace.products.units import parse_unit
@@ -105,8 +107,6 @@ def _responsiveness(db: Session, org_ids: set[int], today: date) -> dict[int, fl
 def _reply_scores(db: Session, org_ids: set[int], today: date) -> dict[int, float]:
     """Per seller organisation, the reply score over the threads a buyer started (its first
     message came from the buyer side)."""
-    from marketplace.messaging.models import Conversation, ConversationMessage
-
     now = datetime.combine(today, datetime.max.time(), tzinfo=VIETNAM).astimezone(UTC)
     since = now - timedelta(days=REPLY_DAYS)
     first = (select(ConversationMessage.conversation_id, func.min(ConversationMessage.id).label("first_id"))
@@ -140,7 +140,6 @@ def load_listings(db: Session, today: date, *, ids: Iterable[int] | None = None,
                   product_id: int | None = None) -> list[ListingFacts]:
     """Listings by id (whatever their state), or the public listings of one product."""
     commune = aliased(Commune)
-    from marketplace.accounts.models import Organization
 
     statement = (select(Listing.id, Listing.ref, Listing.organization_id, Listing.product_id, Listing.variety_id,
                         Listing.variety_text, Variety.name, Listing.quantity_available, Listing.unit,
@@ -180,8 +179,6 @@ def open_demand_filter(today: date):
 def load_demand(db: Session, today: date, *, ids: Iterable[int] | None = None,
                 product_id: int | None = None, product_ids: Iterable[int] | None = None) -> list[DemandFacts]:
     """Demand posts by id (whatever their state), or the open demand of some products."""
-    from marketplace.accounts.models import Organization
-
     delivery, home = aliased(Commune), aliased(Commune)
     accepted = (select(Offer.demand_id, func.sum(Offer.quantity).label("accepted"))
                 .where(Offer.status == "accepted").group_by(Offer.demand_id).subquery())

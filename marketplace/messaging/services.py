@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Membership, Organization, User
 from marketplace.db import utcnow
+from marketplace.demand.models import DemandPost, Offer
+from marketplace.listings.models import Listing
 from marketplace.messaging import rules
 from marketplace.messaging.models import (
     ContactEvent,
@@ -87,9 +89,6 @@ class Topic:
 def resolve_topic(db: Session, user: User, *, listing_id: int | None = None, demand_id: int | None = None,
                   offer_id: int | None = None) -> Topic:
     """Who talks to whom about what. Raises ConversationError("not_found" | "forbidden" | "own")."""
-    from marketplace.demand.models import DemandPost, Offer
-    from marketplace.listings.models import Listing
-
     key = rules.topic_of(listing_id=listing_id, demand_id=demand_id, offer_id=offer_id)
     if offer_id is not None:
         offer = db.get(Offer, offer_id)
@@ -333,13 +332,9 @@ def record_contact(db: Session, user: User, to_org: Organization, channel: str, 
     if any(org == to_org.id for org, _role in memberships_of(user)):
         return None  # calling one's own organisation is not a lead
     if listing_id is not None:
-        from marketplace.listings.models import Listing
-
         listing = db.get(Listing, listing_id)
         listing_id = listing_id if listing is not None and listing.organization_id == to_org.id else None
     if demand_id is not None:
-        from marketplace.demand.models import DemandPost
-
         demand = db.get(DemandPost, demand_id)
         demand_id = demand_id if demand is not None and demand.organization_id == to_org.id else None
     sender = acting_org(user, exclude=to_org.id)

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from marketplace.i18n import format_vnd
+from marketplace.i18n import format_quantity, format_vnd
 
 
 def notice_params(order) -> dict:
-    from marketplace.i18n import format_quantity
-
     return {"order_id": order.id, "ref": order.ref, "title": order.title,
             "quantity": format_quantity(order.quantity), "unit": order.unit,
             "amount_vnd": int(order.amount_vnd), "buyer": order.buyer_org.name, "seller": order.seller_org.name}

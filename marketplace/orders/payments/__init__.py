@@ -13,6 +13,10 @@ from typing import Protocol, runtime_checkable
 
 from flask import Flask
 
+from marketplace.orders.payments.stripe import available
+from marketplace.orders.payments.vietqr import BankTransfer
+from marketplace.orders.rules import amount_due_vnd
+
 
 @runtime_checkable
 class PaymentProvider(Protocol):
@@ -27,8 +31,6 @@ class PaymentProvider(Protocol):
 
 def card_available(app: Flask) -> bool:
     """Card payments only when Stripe is configured (both keys: see payments/stripe.available)."""
-    from marketplace.orders.payments.stripe import available
-
     return available(app)
 
 
@@ -41,14 +43,10 @@ class CardPayment:
         return card_available(app)
 
     def offered_for(self, db, order) -> bool:
-        from marketplace.orders.rules import amount_due_vnd
-
         return amount_due_vnd(order) > 0
 
 
 def providers() -> list[PaymentProvider]:
-    from marketplace.orders.payments.vietqr import BankTransfer
-
     return [BankTransfer(), CardPayment()]
 
 
