@@ -22,9 +22,9 @@ from whoosh.scoring import WeightLengthScorer
 from marketplace.dates import today_in_vietnam
 from marketplace.search import fast_reader
 from marketplace.search.backend import WhooshBackend
+from marketplace.search.documents import NO_PRICE
 from marketplace.search.fast_reader import FastReader
 from marketplace.search.queries import SORT_FIELDS, filter_parts, text_query
-from marketplace.search.documents import NO_PRICE
 from marketplace.search.query import SearchRequest
 
 DOCUMENTS = 6_000  # above Whoosh's 5,000-document switch to its array matchers
