@@ -85,7 +85,7 @@ REPLY = "Dạ em gửi báo giá tuần này: 28.000 đồng/kg, giao thứ Ba t
 SEARCHES = (100, 1_000, 5_000)
 PROFILE_GROUPS = (  # (label, file suffix, function name): cumulative time under cProfile
     ("reading the changed documents (`documents_for`)", "search/documents.py", "documents_for"),
-    ("building the in-memory index (`WhooshBackend.rebuild`)", "search/backend.py", "rebuild"),
+    ("building the in-memory index (`WhooshBackend.rebuild`)", "search/store.py", "rebuild"),
     ("loading the saved searches and their owners", "alerts/services.py", "alert_new:select"),
     ("parsing each saved query (`request_of`)", "alerts/services.py", "request_of"),
     ("searching the batch (`WhooshBackend.search`)", "search/backend.py", "search"),

@@ -49,10 +49,11 @@ from marketplace import create_app, db, schema  # noqa: E402
 from marketplace.dates import today_in_vietnam  # noqa: E402
 from marketplace.listings.models import Listing  # noqa: E402
 from marketplace.products.taxonomy import WORD_SYNONYMS  # noqa: E402
-from marketplace.search.backend import FACET_LIMIT, WEIGHTS, WhooshBackend  # noqa: E402
+from marketplace.search.backend import FACET_LIMIT, WhooshBackend  # noqa: E402
 from marketplace.search.documents import CERTIFICATE_TYPES, NO_PRICE, SNIPPET_CHARS, all_documents  # noqa: E402
 from marketplace.search.highlight import highlight  # noqa: E402
 from marketplace.search.query import SearchRequest, read_request  # noqa: E402
+from marketplace.search.schema import WEIGHTS  # noqa: E402
 from marketplace.vietnamese import fold  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,8 @@ import pytest
 from marketplace import db
 from marketplace.listings import services as listings
 from marketplace.search import services as search
-from marketplace.search.backend import IndexBusy, WhooshBackend
+from marketplace.search.backend import WhooshBackend
+from marketplace.search.store import IndexBusy
 from tests.factories import app_session, make_certificate, make_listing, make_org
 from tests.integration.search.support import MARKETPLACE, PYTHON, child_environment
 

@@ -6,8 +6,9 @@ import pytest
 
 from marketplace.dates import today_in_vietnam
 from marketplace.search import services as search
-from marketplace.search.backend import FORMAT_FILE, WhooshBackend, make_backend
+from marketplace.search.backend import WhooshBackend, make_backend
 from marketplace.search.query import read_request
+from marketplace.search.store import FORMAT_FILE
 from tests.factories import make_org
 
 

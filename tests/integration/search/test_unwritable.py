@@ -22,8 +22,8 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 
 from marketplace.dates import today_in_vietnam
-from marketplace.search import backend as search_backend
 from marketplace.search import services as search
+from marketplace.search import store as search_store
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.query import read_request
 from tests.factories import app_session, make_listing, make_org
@@ -134,7 +134,7 @@ class Disk:
         self.error = error
         self.room: int | None = None  # None: not full
         original_create = FileStorage.create_file
-        original_write_json = search_backend._write_json
+        original_write_json = search_store._write_json
         disk = self
 
         class Failing:
@@ -159,7 +159,7 @@ class Disk:
             original_write_json(path, data)
 
         monkeypatch.setattr(FileStorage, "create_file", create_file)
-        monkeypatch.setattr(search_backend, "_write_json", write_json)
+        monkeypatch.setattr(search_store, "_write_json", write_json)
 
     def fill(self, leaving: int = 0) -> None:
         self.room = leaving

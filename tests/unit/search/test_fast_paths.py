@@ -1,4 +1,4 @@
-"""The hand-written set-at-a-time scoring of search/backend.py (_FastReader) agrees with Whoosh's
+"""The hand-written set-at-a-time scoring of search/fast_reader.py (FastReader) agrees with Whoosh's
 own collectors, on an index large enough to take its fast paths.
 
 Whoosh chooses its matchers by index size: an Or of more than two clauses becomes a preloaded
@@ -20,9 +20,11 @@ import pytest
 from whoosh.scoring import WeightLengthScorer
 
 from marketplace.dates import today_in_vietnam
-from marketplace.search import backend as search_backend
-from marketplace.search.backend import SORT_FIELDS, WhooshBackend, _FastReader, filter_parts, text_query
+from marketplace.search import fast_reader
+from marketplace.search.backend import WhooshBackend
 from marketplace.search.documents import NO_PRICE
+from marketplace.search.fast_reader import FastReader
+from marketplace.search.queries import SORT_FIELDS, filter_parts, text_query
 from marketplace.search.query import SearchRequest
 
 DOCUMENTS = 6_000  # above Whoosh's 5,000-document switch to its array matchers
@@ -88,8 +90,8 @@ class _Spy:
         self.matched: Counter[str] = Counter()
         self.block_leaves = 0  # posting lists scored a block at a time (WeightLengthScorer)
         self.compressed = 0  # posting lists cut down to the allowed documents in C
-        scores, ids = _FastReader._scores, _FastReader._ids
-        leaf_scores, within = search_backend._leaf_scores, search_backend._within
+        scores, ids = FastReader._scores, FastReader._ids
+        leaf_scores, within = fast_reader._leaf_scores, fast_reader._within
 
         def spy_scores(reader, m, *args):
             self.scored[type(m).__name__] += 1
@@ -109,10 +111,10 @@ class _Spy:
                 self.compressed += 1
             return within(postings, allowed, wanted)
 
-        monkeypatch.setattr(_FastReader, "_scores", spy_scores)
-        monkeypatch.setattr(_FastReader, "_ids", spy_ids)
-        monkeypatch.setattr(search_backend, "_leaf_scores", spy_leaf_scores)
-        monkeypatch.setattr(search_backend, "_within", spy_within)
+        monkeypatch.setattr(FastReader, "_scores", spy_scores)
+        monkeypatch.setattr(FastReader, "_ids", spy_ids)
+        monkeypatch.setattr(fast_reader, "_leaf_scores", spy_leaf_scores)
+        monkeypatch.setattr(fast_reader, "_within", spy_within)
 
 
 # Words (one and several, with and without accents, a phrase, a typo) and filters; each is
@@ -146,7 +148,7 @@ def test_fast_scoring_agrees_with_whoosh_collectors(large_index, monkeypatch, so
     searcher = backend._searcher()
     assert searcher.doc_count_all() > 5_000 and len(searcher.leaf_searchers()) == 2
     assert searcher.reader().has_deletions()
-    fast = _FastReader(searcher)
+    fast = FastReader(searcher)
     known = backend._known(searcher)
     compared = 0
     for args in SEARCHES:
@@ -183,7 +185,7 @@ def test_search_hits_are_whooshs_on_the_large_index(large_index):
     to 74.19), so it disagrees with itself; the fast path keeps every clause's score."""
     backend, today = large_index
     searcher = backend._searcher()
-    fast = _FastReader(searcher)
+    fast = FastReader(searcher)
     for q in ("xoài cát chu", "sầu riêng ri", "bưởi da xanh", "\"thanh long\""):
         request = SearchRequest(q=q, per_page=50).with_parsed()
         result = backend.search(request, today, facets=False, decorate=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from whoosh import query as Q
 
-from marketplace.search.backend import text_query
+from marketplace.search.queries import text_query
 from marketplace.search.query import SearchRequest
 
 
