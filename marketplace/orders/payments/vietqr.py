@@ -16,6 +16,7 @@ from flask import Flask
 from vietnam_qr_pay import QRPay
 
 from marketplace.orders import rules
+from marketplace.orders.payments.bank_accounts import bank_account_of
 from marketplace.orders.payments.banks import ascii_upper, bank_by_bin
 
 MAX_MESSAGE = 25  # what most banking apps keep of a transfer message
@@ -80,6 +81,4 @@ class BankTransfer:
         return True
 
     def offered_for(self, db, order) -> bool:
-        from marketplace.orders.services import bank_account_of
-
         return rules.amount_due_vnd(order) > 0 and bank_account_of(db, order.seller_org_id) is not None
