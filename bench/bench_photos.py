@@ -2,14 +2,14 @@
 
 Issue #14 found that 8 PNGs of 6300×6300 pixels (116 KB each, 905 KB in all) cost 22–56 s of CPU
 and about 500 MB of memory. This bench makes that upload and real phone photos (12, 48 and 50
-megapixel JPEG and HEIC), and runs `marketplace.listings.photos.process_image` on each set in a
-fresh child process, so that the figures are that set's alone:
+megapixel JPEG and HEIC), and runs `marketplace.listings.photos.decoding.process_image` on each
+set in a fresh child process, so that the figures are that set's alone:
 
 - CPU: user + system seconds of the child spent on the set (start-up and imports subtracted);
 - peak memory: the child's peak resident set, and how much above its size after the imports.
 
-Each photo is also checked from its header alone (`inspect_photo`, when the code has it): what the
-server does before any decoding.
+Each photo is also checked from its header alone (`checks.inspect_photo`): what the server does
+before any decoding.
 
     .venv/bin/python bench/bench_photos.py            # about 2 minutes (making 50 MP HEIC files is slow)
     .venv/bin/python bench/bench_photos.py --quick    # the PNG attack and 12 MP photos only
@@ -107,7 +107,7 @@ def child(folder: str) -> None:
     """Process every file of a folder as one upload; print the figures as JSON."""
     import pillow_heif  # noqa: F401 - imported before measuring, as in the app
 
-    from marketplace.listings import photos
+    from marketplace.listings.photos import checks, decoding
 
     files = sorted(Path(folder).iterdir())
     blobs = [path.read_bytes() for path in files]
@@ -115,11 +115,10 @@ def child(folder: str) -> None:
     outcomes = []
     for data in blobs:
         try:
-            if hasattr(photos, "inspect_photo"):
-                photos.inspect_photo(data)
-            result = photos.process_image(data)
+            checks.inspect_photo(data)
+            result = decoding.process_image(data)
             outcomes.append(f"{result.width}×{result.height}")
-        except photos.PhotoRejected as refused:
+        except checks.PhotoRejected as refused:
             outcomes.append(f"refused: {refused.key}")
     print(json.dumps({
         "cpu": _cpu() - cpu_before, "wall": time.perf_counter() - wall_before,

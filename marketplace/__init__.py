@@ -43,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from marketplace import db, errors, i18n, log_config, mail, request_text, security, templating
     from marketplace.extensions import csrf, limiter, login_manager
-    from marketplace.listings import photos
+    from marketplace.listings.photos import services as photos
     from marketplace.search import services as search
 
     log_config.init_app(app)

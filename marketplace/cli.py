@@ -434,7 +434,7 @@ def _matching_step() -> None:
 def _orders_round():
     """Order reminders (24 h), expiry (72 h) and the notices of order changes; commits."""
     from marketplace.db import utcnow
-    from marketplace.orders import services as orders
+    from marketplace.orders import lifecycle as orders
 
     report = orders.remind_and_expire(db.session, utcnow())
     db.session.commit()

@@ -23,7 +23,6 @@ from marketplace.errors import DomainError
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.messaging import services as messaging
-from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments.banks import ascii_upper
 
@@ -347,10 +346,14 @@ ORDERS: tuple[tuple[str, str, str, str, str], ...] = (
 def _load_orders(db: Session, orgs: dict[str, Organization], today: date) -> dict[str, int]:
     """A bank account for every demo club and cooperative, and a few orders in different states
     (keyed by their note, so loading again adds nothing)."""
+    from marketplace.orders import lifecycle as orders
+    from marketplace.orders.payments import bank_accounts, recording
+
     for n, spec in enumerate(ORGS, start=1):
-        if spec.kind in ("club", "cooperative", "coop_group") and orders.bank_account_of(db, orgs[spec.ref].id) is None:
-            orders.save_bank_account(db, orgs[spec.ref], bank_bin="970405", account_number=f"9900000{n:05d}",
-                                     account_holder=ascii_upper(spec.name))
+        if (spec.kind in ("club", "cooperative", "coop_group")
+                and bank_accounts.bank_account_of(db, orgs[spec.ref].id) is None):
+            bank_accounts.save_bank_account(db, orgs[spec.ref], bank_bin="970405", account_number=f"9900000{n:05d}",
+                                            account_holder=ascii_upper(spec.name))
     new_orders = 0
     for login, listing_ref, quantity, then, note in ORDERS:
         if db.scalar(select(Order.id).where(Order.note == note)) is not None:
@@ -367,7 +370,7 @@ def _load_orders(db: Session, orgs: dict[str, Organization], today: date) -> dic
         if then in ("confirm", "pay") and seller is not None:
             orders.change(db, order, "confirm", actor="seller", user=seller, today=today)
         if then == "pay" and seller is not None:
-            orders.record_payment(db, order.id, order.amount_vnd, provider="manual", reference=f"demo:{order.id}",
-                                  by_user_id=seller.id)
+            recording.record_payment(db, order.id, order.amount_vnd, provider="manual", reference=f"demo:{order.id}",
+                                     by_user_id=seller.id)
         new_orders += 1
     return {"orders": new_orders}

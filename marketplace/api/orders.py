@@ -20,8 +20,8 @@ from marketplace.api.serializers import timestamp_json
 from marketplace.api.views import blp
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.orders import lifecycle as orders
 from marketplace.orders import rules
-from marketplace.orders import services as orders
 from marketplace.orders.permissions import sides
 
 

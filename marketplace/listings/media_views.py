@@ -14,7 +14,7 @@ from flask_login import current_user
 from marketplace import db
 from marketplace.access import public
 from marketplace.accounts.permissions import member_or_staff
-from marketplace.listings.photos import photo_audience, photo_store
+from marketplace.listings.photos.services import photo_audience, photo_store
 
 bp = Blueprint("media", __name__)
 

@@ -16,9 +16,10 @@ from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.errors import NotFound, ValidationError
 from marketplace.forms import attach_errors
-from marketplace.listings import forms, photos, rules
+from marketplace.listings import forms, rules
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
+from marketplace.listings.photos import services as photos
 from marketplace.numbers import editable_number
 from marketplace.products.services import categories_with_products
 

@@ -24,9 +24,10 @@ from marketplace.listings import rules as listing_rules
 from marketplace.listings import services as listings
 from marketplace.notifications.presentation import register as register_describer
 from marketplace.orders import forms, payments, rules
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
-from marketplace.orders.payments import banks, vietqr
+from marketplace.orders.payments import banks, recording, vietqr
+from marketplace.orders.payments.bank_accounts import bank_account_of, save_bank_account
 from marketplace.orders.permissions import can_take_payments, sides
 from marketplace.orders.presentation import describe_notice
 from marketplace.orders.statement import StatementError, parse_statement
@@ -177,7 +178,7 @@ def from_offer(offer_id: int):
 
 
 def _render_show(order: Order, order_sides: set[str], *, received_form=None, option_form=None, status=200):
-    account = orders.bank_account_of(db.session, order.seller_org_id)
+    account = bank_account_of(db.session, order.seller_org_id)
     due = rules.amount_due_vnd(order)
     offered = payments.offered(current_app, db.session, order)  # provider names, in order
     transfer = vietqr.details(account, order) if "vietqr" in offered else None
@@ -269,7 +270,7 @@ def payment_option(order_id: int):
     form = forms.PaymentOptionForm()
     if form.validate_on_submit():
         try:
-            orders.choose_payment_option(db.session, order, form.payment_option.data)
+            recording.choose_payment_option(db.session, order, form.payment_option.data)
         except (ValidationError, Conflict) as error:
             db.session.rollback()
             flash(" ".join(m for ms in error.fields.values() for m in ms) or error.message, "error")
@@ -295,8 +296,8 @@ def received(order_id: int):
             form.token.data = secrets.token_urlsafe(16)
         return _render_show(order, order_sides, received_form=form, status=422)
     try:
-        recorded = orders.mark_received(db.session, order, form.amount_vnd.data, current_user,
-                                        token=form.token.data or secrets.token_urlsafe(16))
+        recorded = recording.mark_received(db.session, order, form.amount_vnd.data, current_user,
+                                           token=form.token.data or secrets.token_urlsafe(16))
     except (ValidationError, Conflict) as error:
         db.session.rollback()
         attach_errors(form, error)
@@ -320,7 +321,7 @@ def receipt(order_id: int):
                     or bool(order_sides & {"seller", "staff"}))
     return render_template("orders/receipt.html", order=order, status_labels=STATUS_LABELS,
                            provider_labels=PROVIDER_LABELS, balance=rules.balance_vnd(order),
-                           account=orders.bank_account_of(db.session, order.seller_org_id) if show_account else None)
+                           account=bank_account_of(db.session, order.seller_org_id) if show_account else None)
 
 
 def _org_or_404(org_id: int):
@@ -339,13 +340,13 @@ def bank_account(org_id: int):
     org = _org_or_404(org_id)
     if not can_manage_supply(current_user, org):
         abort(403)
-    account = orders.bank_account_of(db.session, org.id)
+    account = bank_account_of(db.session, org.id)
     form = forms.BankAccountForm(obj=account if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            orders.save_bank_account(db.session, org, bank_bin=form.bank_bin.data,
-                                     account_number=form.account_number.data,
-                                     account_holder=form.account_holder.data)
+            save_bank_account(db.session, org, bank_bin=form.bank_bin.data,
+                              account_number=form.account_number.data,
+                              account_holder=form.account_holder.data)
         except ValidationError as error:
             db.session.rollback()
             attach_errors(form, error)
@@ -403,7 +404,7 @@ def statement(org_id: int):
                 form.statement.errors = [statement_error_message(error)]
                 status = 422
             else:
-                result = orders.apply_statement(db.session, org, lines, current_user)
+                result = recording.apply_statement(db.session, org, lines, current_user)
                 db.session.commit()
                 if result.matched:
                     flash(_("%(n)d orders marked paid.", n=len(result.matched)), "success")

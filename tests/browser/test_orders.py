@@ -15,8 +15,9 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.listings import services as listings
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
+from marketplace.orders.payments import bank_accounts
 from tests.browser.test_demand import horizontal_overflow, sign_in
 from tests.factories import PASSWORD
 
@@ -44,8 +45,8 @@ def test_buyer_orders_chair_confirms_on_a_phone_buyer_sees_vietqr(desktop_page: 
         listing = listings.save_listing(db.session, club, listings.ListingInput(
             product="xoài", variety="cát Chu", quantity="8", unit="tấn", price_vnd="38000", min_order="1",
             available_from=today, available_to=today + timedelta(days=30)), None, today=today, publish=True)
-        orders.save_bank_account(db.session, club, bank_bin="970405", account_number="5500 2050 12345",
-                                 account_holder="Hội quán Xoài Mỹ Xương")
+        bank_accounts.save_bank_account(db.session, club, bank_bin="970405", account_number="5500 2050 12345",
+                                        account_holder="Hội quán Xoài Mỹ Xương")
         db.session.commit()
         listing_id = listing.id
 

@@ -3,8 +3,13 @@
 A provider says whether it can be offered (configured, and the seller able to receive it) and
 what the order page needs to show it. Bank transfer by VietQR (`vietqr.py`) is the default for
 domestic buyers; card payment through Stripe Checkout (`stripe.py`) is offered only when
-STRIPE_SECRET_KEY is set. Money received is recorded through
-`marketplace.orders.services.record_payment`, whatever the provider.
+STRIPE_SECRET_KEY is set.
+
+The payment use cases live here too, beside the providers that feed them: money received is
+recorded and applied to its order through `recording.record_payment`, whatever the provider
+(`stripe_services.py` for card events, `recording.apply_statement` for bank statements, a
+seller's word through `recording.mark_received`); `bank_accounts.py` keeps the account a VietQR
+code names, and `card_sessions.py` retires card sessions an order no longer honours.
 """
 
 from __future__ import annotations

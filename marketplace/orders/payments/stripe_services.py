@@ -16,8 +16,8 @@ waiting for money, another amount, another currency) the worker refunds it throu
 Stripe will not refund, staff are told in the bell to settle it by hand.
 
 When an order stops waiting for a card payment (cancelled, paid another way, amount changed),
-orders.services.retire_card_sessions marks its open sessions `expiring`; the worker expires them
-at Stripe after commit (expire_retired_checkouts).
+card_sessions.retire_card_sessions marks its open sessions `expiring`; the worker expires them at
+Stripe after commit (expire_retired_checkouts).
 
 Services take the session, flush and never commit (but expire_retired_checkouts, which must not
 hold a transaction open while it waits on Stripe).
@@ -36,9 +36,9 @@ from sqlalchemy.orm import Session
 from marketplace.dates import as_utc
 from marketplace.orders.models import Order
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
+from marketplace.orders.payments.recording import payment_already_recorded, record_payment
 from marketplace.orders.payments.stripe import CURRENCY, PROVIDER, OpenedSession, StripeCheckout
 from marketplace.orders.rules import amount_due_vnd
-from marketplace.orders.services import payment_already_recorded, record_payment
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class ExpiryReport:
 
 def expire_retired_checkouts(db: Session, now: datetime, checkout: StripeCheckout | None,
                              limit: int = 100) -> ExpiryReport:
-    """Expire at Stripe the sessions marked `expiring` (orders.services.retire_card_sessions), so
+    """Expire at Stripe the sessions marked `expiring` (card_sessions.retire_card_sessions), so
     that an order that no longer waits for a card payment cannot be paid from a tab left open.
 
     Called by the worker after the change that marked them was committed. It reads, ends that

@@ -16,8 +16,8 @@ from flask import Flask
 from vietnam_qr_pay import QRPay
 
 from marketplace.orders import rules
+from marketplace.orders.payments.bank_accounts import bank_account_of
 from marketplace.orders.payments.banks import ascii_upper, bank_by_bin
-from marketplace.orders.services import bank_account_of
 
 MAX_MESSAGE = 25  # what most banking apps keep of a transfer message
 

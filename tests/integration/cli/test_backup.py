@@ -29,8 +29,8 @@ from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
 from marketplace.backup import archive, databases
-from marketplace.listings import photos
 from marketplace.listings.models import Listing
+from marketplace.listings.photos import services as photos
 from marketplace.search import services as search
 
 SECRET_KEY = "backup-test-secret-key-0123456789-abcdefghij"

@@ -19,7 +19,7 @@ from marketplace.errors import Conflict
 from marketplace.listings import rules as listing_rules
 from marketplace.notifications import delivery
 from marketplace.notifications import services as notifications
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
 from tests.factories import login, make_certificate, make_listing, make_org, make_user
 
 DAY = today_in_vietnam()  # the Vietnamese day the run is pinned to (any day works)

@@ -14,15 +14,14 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.listings.models import Listing, Photo
-from marketplace.listings.photos import (
+from marketplace.listings.photos.services import (
     MAX_LISTING_PHOTOS,
     MAX_ORGANIZATION_PHOTOS,
-    FilesystemPhotoStore,
-    MemoryPhotoStore,
     add_photo,
     delete_photo,
     reorder,
 )
+from marketplace.listings.photos.storage import FilesystemPhotoStore, MemoryPhotoStore
 from marketplace.products.models import Product
 from tests.factories import login, make_org, make_user
 
@@ -294,7 +293,7 @@ def test_a_chair_removes_a_photo_from_the_edit_page_and_others_cannot(app):
 
     from PIL import Image
 
-    from marketplace.listings import photos
+    from marketplace.listings.photos import services as photos
     from tests.factories import app_session, login, make_listing, make_org, make_user, post
 
     buffer = io.BytesIO()

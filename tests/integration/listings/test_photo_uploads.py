@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.errors import ValidationError
-from marketplace.listings import photos
 from marketplace.listings.models import Listing, Photo, PhotoUploadClaim
+from marketplace.listings.photos import budget
+from marketplace.listings.photos import services as photos
 from tests.factories import app_session, login, make_listing, make_org, make_user, post
 from tests.images import big_png
 
@@ -176,11 +177,11 @@ def test_budget_claims_older_than_an_hour_no_longer_count(app, session, club):
     _org, chair = club
     now = utcnow()
     with app.test_request_context("/"):
-        photos.claim_upload_budget(session, chair, 10, now=now - timedelta(minutes=61), per_hour=10)
+        budget.claim_upload_budget(session, chair, 10, now=now - timedelta(minutes=61), per_hour=10)
         with pytest.raises(ValidationError) as caught:
-            photos.claim_upload_budget(session, chair, 1, now=now - timedelta(minutes=50), per_hour=10)
+            budget.claim_upload_budget(session, chair, 1, now=now - timedelta(minutes=50), per_hour=10)
         assert "10" in caught.value.message and "49" in caught.value.message  # 11 minutes old: 49 to go
-        photos.claim_upload_budget(session, chair, 10, now=now, per_hour=10)
+        budget.claim_upload_budget(session, chair, 10, now=now, per_hour=10)
     assert session.scalars(select(PhotoUploadClaim.photos).where(PhotoUploadClaim.user_id == chair.id)).all() == [10]
 
 

@@ -22,8 +22,8 @@ from sqlalchemy.engine import make_url
 
 import tests.conftest as suite
 from marketplace import db
-from marketplace.listings import photos
 from marketplace.listings.models import Photo, PhotoUploadClaim
+from marketplace.listings.photos import services as photos
 from tests.factories import app_session, login, make_listing, make_org, make_user, post
 
 HOLD = 30  # seconds any side waits for the other before the test fails

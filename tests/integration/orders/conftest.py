@@ -6,7 +6,7 @@ import pytest
 
 from marketplace import db
 from marketplace.dates import today_in_vietnam
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
 from tests.factories import make_listing, make_org, make_user
 
 

@@ -135,7 +135,8 @@ def test_a_hundred_buyers_ten_crates(race_app, race_server):
 def test_simultaneous_payments_never_take_more_than_the_amount(race_app):
     """Eight people record the same 300.000 ₫ transfer at once, each from their own form (their
     own token): one counts, and what is paid never goes above the order's amount."""
-    from marketplace.orders import services as orders
+    from marketplace.orders import lifecycle as orders
+    from marketplace.orders.payments import recording
 
     today = today_in_vietnam()
     with race_app.app_context():
@@ -166,8 +167,8 @@ def test_simultaneous_payments_never_take_more_than_the_amount(race_app):
         try:
             with race_app.app_context():
                 barrier.wait(timeout=60)
-                recorded = orders.record_payment(db.session, order_id, 300_000, provider="manual",
-                                                 reference=f"manual:race-{n}")
+                recorded = recording.record_payment(db.session, order_id, 300_000, provider="manual",
+                                                    reference=f"manual:race-{n}")
                 db.session.commit()
         except BaseException as error:  # noqa: BLE001 - reported below
             with lock:

@@ -10,8 +10,9 @@ from check.load.load_instance import count
 from marketplace import db
 from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order, Payment
+from marketplace.orders.payments import recording
 from tests.integration.orders.conftest import place
 
 
@@ -24,8 +25,8 @@ def _confirmed(market, quantity="10"):
 
 def test_orders_placed_and_paid_through_the_services_count_clean(market, session):
     order = _confirmed(market)
-    assert orders.record_payment(session, order.id, int(order.amount_vnd), provider="manual", reference="t1")
-    assert not orders.record_payment(session, order.id, int(order.amount_vnd), provider="manual", reference="t2")
+    assert recording.record_payment(session, order.id, int(order.amount_vnd), provider="manual", reference="t1")
+    assert not recording.record_payment(session, order.id, int(order.amount_vnd), provider="manual", reference="t2")
     session.commit()
     place(market, "5")
     counts = count(session)
@@ -56,7 +57,7 @@ def test_released_orders_hold_nothing_but_stock_must_add_up(market, session):
 
 def test_a_second_payment_slipped_past_the_guard_is_double_paid(market, session):
     order = _confirmed(market)
-    assert orders.record_payment(session, order.id, int(order.amount_vnd), provider="stripe", reference="cs_1")
+    assert recording.record_payment(session, order.id, int(order.amount_vnd), provider="stripe", reference="cs_1")
     session.add(Payment(order_id=order.id, provider="manual", reference="t1", amount_vnd=int(order.amount_vnd)))
     session.commit()
     counts = count(session)

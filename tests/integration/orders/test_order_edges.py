@@ -9,8 +9,10 @@ from sqlalchemy import func, select
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import ValidationError
 from marketplace.listings.models import Listing
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
+from marketplace.orders import reservation
 from marketplace.orders.models import Order
+from marketplace.orders.payments import bank_accounts, card_sessions, recording
 from tests.integration.orders.conftest import place
 
 
@@ -32,7 +34,7 @@ def test_a_note_too_long_is_refused_and_nothing_reserved(session, market):
 @pytest.mark.parametrize(("listing_id", "quantity"), [(None, 5), (0, 5), ("listing", 0)])
 def test_releasing_nothing_changes_nothing(session, market, listing_id, quantity):
     listing_id = market.listing.id if listing_id == "listing" else listing_id
-    orders.release(session, listing_id, quantity, today=today_in_vietnam())
+    reservation.release(session, listing_id, quantity, today=today_in_vietnam())
     session.expire_all()
     assert session.get(Listing, market.listing.id).quantity_available == 100
 
@@ -40,7 +42,7 @@ def test_releasing_nothing_changes_nothing(session, market, listing_id, quantity
 def test_an_unknown_payment_option_is_refused_and_the_order_kept(session, market):
     order = place(market)
     with pytest.raises(ValidationError) as refused:
-        orders.choose_payment_option(session, order, "later")
+        recording.choose_payment_option(session, order, "later")
     assert "payment_option" in refused.value.fields
     session.rollback()
     assert session.get(Order, order.id).payment_option == "full"
@@ -53,15 +55,15 @@ def test_no_organisation_has_no_orders(session, market):
 
 
 def test_retiring_the_sessions_of_no_order_marks_none(session):
-    assert orders.retire_card_sessions(session, 999_999) == 0
+    assert card_sessions.retire_card_sessions(session, 999_999) == 0
 
 
 def test_a_holder_name_too_long_is_refused(session, market):
     with pytest.raises(ValidationError) as refused:
-        orders.save_bank_account(session, market.club, bank_bin="970405", account_number="1234 5678 9012",
-                                 account_holder="NGUYEN VAN " + "A" * 70)
+        bank_accounts.save_bank_account(session, market.club, bank_bin="970405", account_number="1234 5678 9012",
+                                        account_holder="NGUYEN VAN " + "A" * 70)
     assert set(refused.value.fields) == {"account_holder"}
-    assert orders.bank_account_of(session, market.club.id) is None
+    assert bank_accounts.bank_account_of(session, market.club.id) is None
 
 
 class _Anonymous:

@@ -15,8 +15,10 @@ from marketplace.listings.models import Listing
 from marketplace.matching.facts import public_listing_filter
 from marketplace.notifications import delivery
 from marketplace.notifications.models import Notification
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
+from marketplace.orders import notices
 from marketplace.orders.models import Order, OrderEvent, Payment
+from marketplace.orders.payments import bank_accounts, recording
 from marketplace.search import services as search
 from marketplace.search.backend import make_backend
 from marketplace.search.models import SearchOutbox
@@ -177,7 +179,7 @@ def test_wrong_side_or_wrong_state_is_refused(session, market):
 def test_the_whole_way_to_completed(session, market):
     order = place(market, "10")
     orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
-    assert orders.record_payment(session, order.id, 300_000, provider="vietqr", reference="FT1")
+    assert recording.record_payment(session, order.id, 300_000, provider="vietqr", reference="FT1")
     order = fresh(Order, order.id)
     assert order.status == "paid"
     orders.change(session, order, "deliver", actor="seller", user=market.seller, today=TODAY())
@@ -190,29 +192,29 @@ def test_the_whole_way_to_completed(session, market):
 def test_paid_orders_cannot_be_cancelled(session, market):
     order = place(market, "10")
     orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
-    orders.choose_payment_option(session, order, "deposit")
-    assert orders.record_payment(session, order.id, 50_000, provider="manual", reference="a")
+    recording.choose_payment_option(session, order, "deposit")
+    assert recording.record_payment(session, order.id, 50_000, provider="manual", reference="a")
     order = fresh(Order, order.id)
     assert order.status == "confirmed"  # 50.000 of a 90.000 deposit
     with pytest.raises(ValidationError):
         orders.change(session, order, "cancel", actor="buyer", user=market.buyer, today=TODAY())
     with pytest.raises(Conflict):
-        orders.choose_payment_option(session, order, "full")  # fixed once money is in
+        recording.choose_payment_option(session, order, "full")  # fixed once money is in
 
 
 def test_record_payment_is_idempotent_and_reaches_paid_with_a_deposit(session, market):
     order = place(market, "10")
-    assert not orders.record_payment(session, order.id, 90_000, provider="vietqr", reference="early")  # requested
+    assert not recording.record_payment(session, order.id, 90_000, provider="vietqr", reference="early")  # requested
     orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
-    orders.choose_payment_option(session, order, "deposit")
-    assert orders.record_payment(session, order.id, 90_000, provider="vietqr", reference="line-1")
-    assert not orders.record_payment(session, order.id, 90_000, provider="vietqr", reference="line-1")
-    assert orders.record_payment(session, order.id, 90_000, provider="stripe", reference="line-1") is True
+    recording.choose_payment_option(session, order, "deposit")
+    assert recording.record_payment(session, order.id, 90_000, provider="vietqr", reference="line-1")
+    assert not recording.record_payment(session, order.id, 90_000, provider="vietqr", reference="line-1")
+    assert recording.record_payment(session, order.id, 90_000, provider="stripe", reference="line-1") is True
     order = fresh(Order, order.id)
     assert (order.status, order.amount_paid_vnd) == ("paid", 180_000)
     assert [e.to_status for e in order.events].count("paid") == 1
-    assert not orders.record_payment(session, order.id, 0, provider="vietqr", reference="zero")
-    assert not orders.record_payment(session, 999_999, 1000, provider="vietqr", reference="nobody")
+    assert not recording.record_payment(session, order.id, 0, provider="vietqr", reference="zero")
+    assert not recording.record_payment(session, 999_999, 1000, provider="vietqr", reference="nobody")
     session.commit()
     assert session.scalar(select(func.count()).select_from(Payment)) == 2
 
@@ -220,7 +222,7 @@ def test_record_payment_is_idempotent_and_reaches_paid_with_a_deposit(session, m
 def test_record_payment_on_a_cancelled_order_changes_nothing(session, market):
     order = place(market, "10")
     orders.change(session, order, "cancel", actor="buyer", user=market.buyer, today=TODAY())
-    assert not orders.record_payment(session, order.id, 300_000, provider="vietqr", reference="late")
+    assert not recording.record_payment(session, order.id, 300_000, provider="vietqr", reference="late")
     order = fresh(Order, order.id)
     assert (order.status, order.amount_paid_vnd, order.payments) == ("cancelled", 0, [])
 
@@ -228,11 +230,11 @@ def test_record_payment_on_a_cancelled_order_changes_nothing(session, market):
 def test_mark_received_with_one_form_counts_once(session, market):
     order = place(market, "10")
     orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
-    assert orders.mark_received(session, order, "300.000", market.seller, token="form-1")
+    assert recording.mark_received(session, order, "300.000", market.seller, token="form-1")
     order = fresh(Order, order.id)
     assert order.status == "paid"
     with pytest.raises(ValidationError):  # nothing is due any more
-        orders.mark_received(session, order, "300.000", market.seller, token="form-1")
+        recording.mark_received(session, order, "300.000", market.seller, token="form-1")
 
 
 def test_mark_received_refuses_bad_amounts(session, market):
@@ -240,7 +242,7 @@ def test_mark_received_refuses_bad_amounts(session, market):
     orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
     for amount in ("abc", "0", "300.001"):
         with pytest.raises(ValidationError):
-            orders.mark_received(session, order, amount, market.seller, token=f"t-{amount}")
+            recording.mark_received(session, order, amount, market.seller, token=f"t-{amount}")
     assert fresh(Order, order.id).amount_paid_vnd == 0
 
 
@@ -288,9 +290,9 @@ def test_reminder_after_24_hours_and_expiry_after_72_each_once(session, market, 
 
 def test_notices_go_to_the_other_side(session, market):
     order = place(market, "10")
-    orders.send_notices(session)
+    notices.send_notices(session)
     orders.change(session, order, "cancel", actor="buyer", user=market.buyer, today=TODAY())
-    orders.send_notices(session)
+    notices.send_notices(session)
     kinds = dict(session.execute(select(Notification.kind, Notification.user_id)
                                  .where(Notification.kind == "order_cancelled")).all())
     assert kinds == {"order_cancelled": market.seller.id}
@@ -335,13 +337,13 @@ def test_offer_without_a_price_cannot_be_ordered(session):
 
 def test_bank_account_is_checked_and_written_as_banks_print_it(session, market):
     with pytest.raises(ValidationError) as caught:
-        orders.save_bank_account(session, market.club, bank_bin="123", account_number="12ab", account_holder="")
+        bank_accounts.save_bank_account(session, market.club, bank_bin="123", account_number="12ab", account_holder="")
     assert set(caught.value.fields) == {"bank_bin", "account_number", "account_holder"}
-    account = orders.save_bank_account(session, market.club, bank_bin="970405", account_number="1234 5678 9012",
-                                       account_holder="Hội quán Xoài Mỹ Xương")
+    account = bank_accounts.save_bank_account(session, market.club, bank_bin="970405", account_number="1234 5678 9012",
+                                              account_holder="Hội quán Xoài Mỹ Xương")
     assert (account.account_number, account.account_holder) == ("123456789012", "HOI QUAN XOAI MY XUONG")
-    again = orders.save_bank_account(session, market.club, bank_bin="970436", account_number="999999",
-                                     account_holder="X")
+    again = bank_accounts.save_bank_account(session, market.club, bank_bin="970436", account_number="999999",
+                                            account_holder="X")
     assert again.id == account.id
 
 
@@ -414,9 +416,9 @@ def test_a_second_payment_never_takes_what_is_paid_above_the_amount(session, mar
     checks the balance, not only the status (paid is still payable for a balance)."""
     order = place(market, "10")
     orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
-    assert orders.record_payment(session, order.id, 300_000, provider="manual", reference="manual:one")
-    assert not orders.record_payment(session, order.id, 300_000, provider="manual", reference="manual:two")
-    assert not orders.record_payment(session, order.id, 1, provider="manual", reference="manual:three")
+    assert recording.record_payment(session, order.id, 300_000, provider="manual", reference="manual:one")
+    assert not recording.record_payment(session, order.id, 300_000, provider="manual", reference="manual:two")
+    assert not recording.record_payment(session, order.id, 1, provider="manual", reference="manual:three")
     session.commit()
     paid = fresh(Order, order.id)
     assert (paid.status, paid.amount_paid_vnd) == ("paid", 300_000)
@@ -426,10 +428,10 @@ def test_a_second_payment_never_takes_what_is_paid_above_the_amount(session, mar
 def test_a_deposit_then_more_than_the_balance_is_refused(session, market):
     order = place(market, "10")
     orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
-    orders.choose_payment_option(session, order, "deposit")
-    assert orders.record_payment(session, order.id, 90_000, provider="manual", reference="manual:deposit")
-    assert not orders.record_payment(session, order.id, 210_001, provider="manual", reference="manual:too-much")
-    assert orders.record_payment(session, order.id, 210_000, provider="manual", reference="manual:balance")
+    recording.choose_payment_option(session, order, "deposit")
+    assert recording.record_payment(session, order.id, 90_000, provider="manual", reference="manual:deposit")
+    assert not recording.record_payment(session, order.id, 210_001, provider="manual", reference="manual:too-much")
+    assert recording.record_payment(session, order.id, 210_000, provider="manual", reference="manual:balance")
     assert fresh(Order, order.id).amount_paid_vnd == 300_000
 
 
@@ -439,7 +441,7 @@ def test_a_statement_line_above_the_balance_records_the_balance_and_reports_the_
     order = place(market, "10")
     orders.change(session, order, "confirm", actor="seller", user=market.seller, today=TODAY())
     line = StatementLine(number=2, day="2026-11-29", amount_vnd=400_000, description=f"CHQ {order.id} DH")
-    result = orders.apply_statement(session, market.club, [line], market.seller)
+    result = recording.apply_statement(session, market.club, [line], market.seller)
     session.commit()
     assert result.matched == [(2, order.ref, 300_000)]
     assert result.over == [(2, order.ref, 100_000)]
@@ -467,7 +469,7 @@ def test_a_decline_keeps_its_reason_cleaned_and_tells_the_buyer(session, market)
                   note="  Hết hàng\x00 loại 1  ")
     session.commit()
     assert fresh(Order, order.id).events[-1].note == "Hết hàng loại 1"
-    orders.send_notices(session)
+    notices.send_notices(session)
     session.commit()
     from marketplace.notifications.presentation import describe
 

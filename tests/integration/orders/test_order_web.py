@@ -13,8 +13,9 @@ from sqlalchemy import select
 from marketplace import db
 from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order, Payment
+from marketplace.orders.payments import bank_accounts
 from tests.factories import api_token, app_session, login, make_listing, make_org, make_user, post
 
 ROLES = ("buyer_of_order", "other_buyer", "seller_of_listing", "other_seller", "staff", "anonymous")
@@ -33,8 +34,8 @@ def world(app):
         listing = make_listing(club, quantity="100", price_vnd="30000", min_order="5")
         order = orders.place_order(session, listing.id, buyer_org, users["buyer_of_order"], "10",
                                    today=today_in_vietnam())
-        orders.save_bank_account(session, club, bank_bin="970405", account_number="1234567890123",
-                                 account_holder="Hội quán Xoài")
+        bank_accounts.save_bank_account(session, club, bank_bin="970405", account_number="1234567890123",
+                                        account_holder="Hội quán Xoài")
         session.commit()
         return SimpleNamespace(club=club, other_club=other_club, buyer_org=buyer_org, users=users, listing=listing, order=order)
 
@@ -254,7 +255,7 @@ def test_bank_account_form(app, world):
                                                      "account_holder": "Nguyễn Văn Tư"})
     assert ok.status_code == 302
     with app_session(app) as session:
-        account = orders.bank_account_of(session, world.club.id)
+        account = bank_accounts.bank_account_of(session, world.club.id)
         assert (account.bank_bin, account.account_number, account.account_holder) == \
             ("970436", "0011004455", "NGUYEN VAN TU")
 

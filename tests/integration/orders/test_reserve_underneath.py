@@ -28,7 +28,8 @@ from marketplace.dates import today_in_vietnam
 from marketplace.errors import Conflict
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
+from marketplace.orders import reservation
 
 # Its own database (as test_concurrency): two connections must see each other's commits.
 MIN_ORDER = 20
@@ -90,7 +91,7 @@ def _reserve_after_change(app: Flask, listing_id: int, quantity: float, left_now
         if not same_transaction:
             session.commit()  # SQLite: the read ends here, or the write lock would block the change
         _change_underneath(app, listing_id, left_now)
-        reserved = orders.reserve(session, listing_id, quantity, today=today_in_vietnam(), min_order=min_order)
+        reserved = reservation.reserve(session, listing_id, quantity, today=today_in_vietnam(), min_order=min_order)
         session.commit()
     return reserved
 

@@ -9,8 +9,9 @@ from flask import Flask
 from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
+from marketplace.orders.payments import recording
 from tests.factories import app_session
 from tests.fakestripe import signed_headers
 
@@ -34,7 +35,7 @@ def confirmed_order(app: Flask, shop: Shop, quantity: str = "10", *, option: str
                                    session.merge(shop.buyer), quantity, today=today)
         orders.change(session, order, "confirm", actor="seller", user=session.merge(shop.seller), today=today)
         if option == "deposit":
-            orders.choose_payment_option(session, order, "deposit")
+            recording.choose_payment_option(session, order, "deposit")
         session.commit()
         return order
 

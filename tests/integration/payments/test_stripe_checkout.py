@@ -193,7 +193,7 @@ def test_only_the_orders_buyer_may_pay_by_card(stripe_app, fake_stripe, shop, wh
 def test_nothing_to_pay_is_said_not_sent_to_stripe(stripe_app, fake_stripe, shop):
     with app_session(stripe_app) as session:
         from marketplace.dates import today_in_vietnam
-        from marketplace.orders import services as orders
+        from marketplace.orders import lifecycle as orders
 
         order = orders.place_order(session, shop.listing.id, session.merge(shop.buyer_org), session.merge(shop.buyer),
                                    "10", today=today_in_vietnam())

@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.dates import today_in_vietnam
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order, Payment
+from marketplace.orders.payments import recording
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from tests.factories import app_session
 from tests.fakestripe import signature_header
@@ -166,7 +167,7 @@ def test_an_amount_other_than_what_is_due_does_not_pay(stripe_app, fake_stripe, 
     order = confirmed_order(stripe_app, shop)
     session_id = open_session(stripe_app, order)  # 380.000 ₫ while the whole amount was due
     with app_session(stripe_app) as session:
-        orders.choose_payment_option(session, session.get(Order, order.id), "deposit")  # now 114.000 ₫ is due
+        recording.choose_payment_option(session, session.get(Order, order.id), "deposit")  # now 114.000 ₫ is due
         session.commit()
     response = deliver(stripe_app.test_client(), fake_stripe.complete(session_id), fake_stripe.webhook_secret)
     assert response.status_code == 200 and response.get_json()["outcome"] == "amount_mismatch"

@@ -15,9 +15,9 @@ from sqlalchemy import select, update
 from marketplace.dates import today_in_vietnam
 from marketplace.notifications.models import Notification
 from marketplace.notifications.presentation import describe
-from marketplace.orders import services as orders
+from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order, Payment
-from marketplace.orders.payments import stripe_services
+from marketplace.orders.payments import recording, stripe_services
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.orders.payments.stripe import StripeCheckout, checkout_for
 from tests.factories import app_session, login, make_user
@@ -101,13 +101,13 @@ def _cancel(app, shop, order_id):
 def _transfer(app, shop, order_id):
     with app_session(app) as session:
         order = session.get(Order, order_id)
-        assert orders.mark_received(session, order, "380.000", session.merge(shop.seller), token="bank-1")
+        assert recording.mark_received(session, order, "380.000", session.merge(shop.seller), token="bank-1")
         session.commit()
 
 
 def _deposit(app, shop, order_id):
     with app_session(app) as session:
-        orders.choose_payment_option(session, session.get(Order, order_id), "deposit")
+        recording.choose_payment_option(session, session.get(Order, order_id), "deposit")
         session.commit()
 
 

@@ -16,18 +16,17 @@ import pillow_heif.as_plugin
 import pytest
 from PIL import Image, ImageCms, ImageFile, WebPImagePlugin
 
-from marketplace.listings import photos
-from marketplace.listings.photos import (
+from marketplace.listings.photos import checks as photos
+from marketplace.listings.photos.checks import (
     DEFAULT_LIMITS,
     MAX_UPLOAD_BYTES,
     PHOTO_MESSAGES,
-    SIZES,
     PhotoLimits,
     PhotoRejected,
     inspect_photo,
-    process_image,
     rejection_message,
 )
+from marketplace.listings.photos.decoding import SIZES, process_image
 from tests.images import big_png
 
 # An 800×600 HEIC (HEVC) photo, red on the left and blue on the right, with made-up EXIF (a

@@ -1,0 +1,149 @@
+"""Where photo files live, and how they follow the database transaction.
+
+`PhotoStore` is the interface: `FilesystemPhotoStore` keeps files in UPLOAD_DIR,
+`MemoryPhotoStore` in memory for tests (UPLOAD_DIR=memory://). Files are named
+`<key>-<size>.webp`; a key is never reused, so a file never changes and can be cached for a
+year. New files are removed again if the transaction that added them does not commit; the files
+of a deleted photo are removed only once the deletion is committed (`pending_files`).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from marketplace.listings.photos.decoding import SIZES
+
+log = logging.getLogger(__name__)
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _check_name(key: str, size_name: str) -> bool:
+    return bool(_KEY.fullmatch(key)) and size_name in SIZES
+
+
+class PhotoStore(Protocol):
+    def save(self, key: str, size_name: str, data: bytes) -> None: ...
+    def open(self, key: str, size_name: str) -> BinaryIO | None: ...
+    def delete(self, key: str) -> None: ...
+
+
+class FilesystemPhotoStore:
+    """Files under root/<first two characters of the key>/<key>-<size>.webp."""
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.root = Path(root)
+
+    def path(self, key: str, size_name: str) -> Path | None:
+        if not _check_name(key, size_name):
+            return None
+        return self.root / key[:2] / f"{key}-{size_name}.webp"
+
+    def save(self, key: str, size_name: str, data: bytes) -> None:
+        target = self.path(key, size_name)
+        if target is None:
+            raise ValueError(f"bad photo file name {key!r} {size_name!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a reader never gets half a file.
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def open(self, key: str, size_name: str) -> BinaryIO | None:
+        target = self.path(key, size_name)
+        if target is None:
+            return None
+        try:
+            return open(target, "rb")  # the response closes it
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def delete(self, key: str) -> None:
+        for size_name in SIZES:
+            target = self.path(key, size_name)
+            if target is not None:
+                target.unlink(missing_ok=True)
+
+
+class MemoryPhotoStore:
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str], bytes] = {}
+
+    def save(self, key: str, size_name: str, data: bytes) -> None:
+        if not _check_name(key, size_name):
+            raise ValueError(f"bad photo file name {key!r} {size_name!r}")
+        self.files[(key, size_name)] = bytes(data)
+
+    def open(self, key: str, size_name: str) -> BinaryIO | None:
+        data = self.files.get((key, size_name))
+        return io.BytesIO(data) if data is not None else None
+
+    def delete(self, key: str) -> None:
+        for size_name in SIZES:
+            self.files.pop((key, size_name), None)
+
+
+def make_store(upload_dir: str) -> PhotoStore:
+    if upload_dir == "memory://":
+        return MemoryPhotoStore()
+    return FilesystemPhotoStore(upload_dir)
+
+
+# --- files follow the transaction ---------------------------------------------------------------
+
+_PENDING = "photo_files_pending"
+
+
+@dataclass
+class PendingFiles:
+    store: PhotoStore
+    added: list[str] = field(default_factory=list)  # remove if the transaction does not commit
+    removed: list[str] = field(default_factory=list)  # remove once it commits
+
+
+def pending_files(db: Session, store: PhotoStore) -> PendingFiles:
+    """The files this session's transaction added and removed in this store."""
+    # Keyed by store too, in case one session ever serves two stores.
+    pending: dict[int, PendingFiles] = db.info.setdefault(_PENDING, {})
+    return pending.setdefault(id(store), PendingFiles(store))
+
+
+def delete_quietly(store: PhotoStore, keys: list[str]) -> None:
+    for key in keys:
+        try:
+            store.delete(key)
+        except OSError:
+            log.exception("could not delete the files of photo %s", key)
+
+
+@event.listens_for(Session, "after_commit")
+def _files_after_commit(session: Session) -> None:
+    for pending in session.info.pop(_PENDING, {}).values():
+        delete_quietly(pending.store, pending.removed)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _files_after_rollback(session: Session, transaction) -> None:
+    # After a commit the list is already gone; anything left means the outermost transaction
+    # ended without committing (rollback or close). Nested savepoints are ignored: keeping files
+    # too long only leaves an unreachable file, deleting too early would break a photo.
+    if transaction.parent is not None or transaction.nested:
+        return
+    for pending in session.info.pop(_PENDING, {}).values():
+        delete_quietly(pending.store, pending.added)

@@ -1,0 +1,299 @@
+"""An order's life: placing it (from a listing or an accepted offer), every change of state
+through one transition table with its history, reading orders, and the worker's reminders and
+expiry.
+
+State changes are conditional UPDATEs that name the status they expect, checked by their row
+count, so two clicks cannot both confirm or both release. Takes the session, flushes, never
+commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from marketplace.accounts.models import Organization, User
+from marketplace.accounts.permissions import can_manage_demand, can_manage_supply
+from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.dates import VIETNAM
+from marketplace.db import utcnow
+from marketplace.demand.models import Offer
+from marketplace.errors import Conflict, NotFound, PermissionDenied
+from marketplace.i18n import format_quantity
+from marketplace.listings import rules as listing_rules
+from marketplace.listings.models import Listing
+from marketplace.numbers import parse_quantity
+from marketplace.orders import notices, rules
+from marketplace.orders.messages import MESSAGES, fail
+from marketplace.orders.models import Order, OrderEvent
+from marketplace.orders.payments.card_sessions import retire_card_sessions
+from marketplace.orders.reservation import release, reserve
+from marketplace.problems import Problems
+from marketplace.products.units import parse_unit, price_unit
+from marketplace.validation import FieldProblems
+
+MAX_NOTE = 1000
+
+
+# -- placing an order ---------------------------------------------------------------------------
+
+def _check_buyer(buyer_org: Organization, user: User) -> None:
+    if buyer_org is None or buyer_org.kind not in BUYER_KINDS or not can_manage_demand(user, buyer_org):
+        raise PermissionDenied(str(_l("Only a buyer (supermarket, trader, processor, exporter) can order.")))
+
+
+def _note(problems: FieldProblems, note: str | None) -> str:
+    text = rules.clean_text(note)
+    if len(text) > MAX_NOTE:
+        problems.add("note", "note_too_long")
+    return text
+
+
+def place_order(db: Session, listing_id: int, buyer_org: Organization, user: User, quantity, *,
+                today: date, note: str | None = None) -> Order:
+    """A buyer orders a quantity (in the listing's unit) at the listing's price.
+
+    422 (ValidationError) for input that can never work (not a number, zero, below the minimum
+    order, a negotiable price); 409 (Conflict) when the listing has less left or is not on sale.
+    """
+    listing = db.get(Listing, listing_id) if rules.valid_id(listing_id) else None
+    if listing is None or (listing.status == "draft" and not _manages(user, listing)):
+        # A draft is visible only to its club's managers (as on the listing page).
+        raise NotFound(str(_l("We could not find that listing.")))
+    _check_buyer(buyer_org, user)
+    problems = FieldProblems(MESSAGES)
+    amount_quantity = problems.parse("quantity", quantity, parse_quantity, "not_a_number")
+    text = _note(problems, note)
+    problems.raise_if_any()
+    if listing.organization_id == buyer_org.id:
+        fail("own_listing", error=PermissionDenied)
+    if listing.price_vnd is None:
+        fail("negotiable")
+    unit = listing.unit
+    checked = rules.check_quantity(amount_quantity, available=listing.quantity_available,
+                                   min_order=listing.min_order)
+    if checked.fields.get("quantity") == ["below_min_order"] and amount_quantity >= listing.quantity_available > 0:
+        checked = Problems()  # taking everything left is allowed below the minimum
+    for key in checked.fields.get("quantity", []):
+        if key == "below_min_order":
+            fail(key, min=format_quantity(listing.min_order), unit=unit)
+        fail(key)
+    if amount_quantity > listing_rules.MAX_QUANTITY:
+        fail("too_large")
+    if not listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available, today):
+        fail("not_on_sale", error=Conflict)
+    if not reserve(db, listing.id, amount_quantity, today=today, min_order=listing.min_order):
+        _not_reserved(db, listing.id, unit, today)
+    order = Order(buyer_org_id=buyer_org.id, seller_org_id=listing.organization_id, listing_id=listing.id,
+                  title=listing.title, quantity=amount_quantity, unit=unit, reserved_quantity=amount_quantity,
+                  unit_price_vnd=listing.price_vnd, price_unit=price_unit(unit),
+                  amount_vnd=rules.order_amount(amount_quantity, listing.price_vnd, _kg_of(unit)),
+                  status="requested", note=text, created_by_id=user.id)
+    return _placed(db, order, user)
+
+
+def _manages(user: User, listing: Listing) -> bool:
+    return can_manage_supply(user, listing.organization)
+
+
+def _not_reserved(db: Session, listing_id: int, unit: str, today: date) -> None:
+    """Say why a reservation failed, from the listing as it is now: not on sale any more (paused,
+    past its window, sold out), or less left than asked."""
+    now = db.execute(select(Listing.status, Listing.available_to, Listing.quantity_available)
+                     .where(Listing.id == listing_id)).one_or_none()
+    left = float(now.quantity_available or 0) if now is not None else 0.0
+    if now is None or left <= 0 or not listing_rules.is_public(now.status, now.available_to, left, today):
+        fail("not_on_sale", error=Conflict)
+    fail("too_little", error=Conflict, left=format_quantity(left), unit=unit)
+
+
+def _kg_of(unit_code: str) -> float | None:
+    unit = parse_unit(unit_code)  # weighed packs too ("thùng 10 kg"); None when kept as typed
+    return unit.kg if unit is not None else None
+
+
+def _placed(db: Session, order: Order, user: User | None) -> Order:
+    if order.amount_vnd > rules.MAX_AMOUNT_VND:
+        fail("too_large")
+    db.add(order)
+    db.flush()
+    db.add(OrderEvent(order_id=order.id, from_status=None, to_status="requested",
+                      by_user_id=user.id if user else None))
+    db.flush()
+    return order
+
+
+def order_from_offer(db: Session, offer: Offer, user: User, *, today: date, note: str | None = None) -> Order:
+    """The buyer orders an accepted offer: its quantity (in the request's unit) at its price.
+
+    When the offer names one of the club's listings, the quantity is reserved from it too, in the
+    listing's unit (converted through kilograms when the units differ and both are weighed). An
+    offer whose quantity cannot be converted to its listing's unit is refused (422), rather than
+    ordered without a reservation while pointing at the listing; a listing no longer on sale is a
+    409 that says so."""
+    buyer_org = offer.demand.organization
+    _check_buyer(buyer_org, user)
+    problems = FieldProblems(MESSAGES)
+    text = _note(problems, note)
+    problems.raise_if_any()
+    if offer.status != "accepted":
+        fail("offer_not_accepted", error=Conflict)
+    if offer.price_vnd is None:
+        fail("offer_no_price")
+    if db.scalar(select(Order.id).where(Order.live_offer_id == offer.id)):
+        fail("offer_ordered", error=Conflict)
+    unit = offer.demand.unit
+    reserved, listing_id = 0.0, None
+    listing = offer.listing if offer.listing_id is not None else None
+    if listing is not None:
+        converted = _convert(offer.quantity, unit, listing.unit)
+        if converted is None:
+            fail("offer_units", offer_unit=unit, listing_unit=listing.unit)
+        if not listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available, today):
+            fail("not_on_sale", error=Conflict)
+        if not reserve(db, listing.id, converted, today=today):
+            _not_reserved(db, listing.id, listing.unit, today)
+        reserved, listing_id = converted, listing.id
+    order = Order(buyer_org_id=buyer_org.id, seller_org_id=offer.organization_id, listing_id=listing_id,
+                  offer_id=offer.id, live_offer_id=offer.id, title=offer.demand.title, quantity=offer.quantity,
+                  unit=unit, reserved_quantity=reserved, unit_price_vnd=offer.price_vnd,
+                  price_unit=price_unit(unit),
+                  amount_vnd=rules.order_amount(offer.quantity, offer.price_vnd, _kg_of(unit)),
+                  status="requested", note=text, created_by_id=user.id)
+    try:
+        with db.begin_nested():
+            placed = _placed(db, order, user)
+    except IntegrityError:
+        # Another click ordered this offer a moment ago (live_offer_id is unique).
+        release(db, listing_id, reserved, today=today)
+        fail("offer_ordered", error=Conflict)
+    return placed
+
+
+def _convert(quantity: float, from_unit: str, to_unit: str) -> float | None:
+    if from_unit == to_unit:
+        return quantity
+    a, b = parse_unit(from_unit), parse_unit(to_unit)
+    if a is None or b is None or a.kg is None or b.kg is None:
+        return None
+    return round(quantity * a.kg / b.kg, 3)
+
+
+# -- state changes ------------------------------------------------------------------------------
+
+def change(db: Session, order: Order, action: str, *, actor: str, user: User | None, today: date,
+           note: str = "") -> Order:
+    """Apply one transition from the table, race-safe: the UPDATE names the status it expects,
+    so of two simultaneous clicks one changes the order and the other is told it changed.
+
+    `note` (a seller's reason for declining) is kept with the state change and shown to the
+    other side."""
+    text = rules.clean_text(note)
+    if len(text) > MAX_NOTE:
+        fail("note_too_long", "note")
+    current = order.status
+    target = rules.next_status(current, action, actor)
+    if target is None:
+        fail("status_change", "status")
+    if action == "cancel" and not rules.can_cancel(current, int(order.amount_paid_vnd or 0)):
+        fail("cannot_cancel", "status")
+    if not move(db, order.id, current, target, user, note=text, today=today,
+                extra=(Order.amount_paid_vnd == 0) if action == "cancel" else None):
+        fail("changed", "status", error=Conflict)
+    db.refresh(order)
+    return order
+
+
+def move(db: Session, order_id: int, current: str, target: str, user: User | None, *, today: date,
+         note: str = "", extra=None) -> bool:
+    """Move an order from `current` to `target` if it is still in `current`, with its history row;
+    a releasing state gives the reservation back, and card sessions for another amount retire.
+    False when someone else moved it first. Every change of status goes through here (the
+    payment that makes an order paid too)."""
+    conditions = [Order.id == order_id, Order.status == current]
+    if extra is not None:
+        conditions.append(extra)
+    values: dict = {"status": target, "updated_at": utcnow()}
+    if target in rules.RELEASING:
+        values["live_offer_id"] = None
+    result = db.execute(update(Order).where(*conditions).values(**values)
+                        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    db.add(OrderEvent(order_id=order_id, from_status=current, to_status=target,
+                      by_user_id=user.id if user else None, note=note[:MAX_NOTE]))
+    if target in rules.RELEASING:
+        row = db.execute(select(Order.listing_id, Order.reserved_quantity).where(Order.id == order_id)).one()
+        release(db, row.listing_id, float(row.reserved_quantity or 0), today=today)
+    retire_card_sessions(db, order_id)
+    db.flush()
+    return True
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+def get_order(db: Session, order_id: int) -> Order:
+    order = db.get(Order, order_id)
+    if order is None:
+        raise NotFound(str(_l("We could not find that order.")))
+    return order
+
+
+def orders_of(db: Session, org: Organization | None, *, everyone: bool = False, limit: int = 200) -> list[Order]:
+    """The organisation's orders as buyer and as seller, newest first (staff: everyone's)."""
+    stmt = select(Order).order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
+    if not everyone:
+        if org is None:
+            return []
+        stmt = stmt.where(or_(Order.buyer_org_id == org.id, Order.seller_org_id == org.id))
+    return list(db.scalars(stmt))
+
+
+def live_order_for_offer(db: Session, offer_id: int) -> Order | None:
+    return db.scalar(select(Order).where(Order.live_offer_id == offer_id))
+
+
+# -- reminders and expiry (the worker) ---------------------------------------------------------
+
+@dataclass
+class ReminderReport:
+    reminded: int = 0
+    expired: int = 0
+    notices: int = 0
+
+
+def remind_and_expire(db: Session, now: datetime) -> ReminderReport:
+    """Remind sellers once of orders unanswered for 24 hours; expire those unanswered for 72
+    hours (releasing the quantity); then tell people about every state change not yet told.
+
+    `now` is passed in (tests use a fake clock). Each step claims its rows with a conditional
+    UPDATE, so two workers never remind twice or expire twice.
+    """
+    report = ReminderReport()
+    today = now.astimezone(VIETNAM).date()
+    expire_before = now - timedelta(hours=rules.EXPIRE_AFTER_HOURS)
+    stale = list(db.scalars(select(Order.id).where(Order.status == "requested", Order.created_at <= expire_before)
+                            .order_by(Order.id)))
+    for order_id in stale:
+        if move(db, order_id, "requested", "expired", None, today=today,
+                note=f"{rules.EXPIRE_AFTER_HOURS} h"):
+            report.expired += 1
+    remind_before = now - timedelta(hours=rules.REMIND_AFTER_HOURS)
+    due = list(db.scalars(select(Order).where(Order.status == "requested", Order.reminded_at.is_(None),
+                                              Order.created_at <= remind_before).order_by(Order.id)))
+    for order in due:
+        claimed = db.execute(update(Order).where(Order.id == order.id, Order.status == "requested",
+                                                 Order.reminded_at.is_(None)).values(reminded_at=now)
+                             .execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            continue
+        notices.send_reminder(db, order)
+        report.reminded += 1
+    report.notices = notices.send_notices(db)
+    db.flush()
+    return report
