@@ -36,7 +36,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -55,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from check.throwaway import free_port  # noqa: E402
 from marketplace import create_app, db  # noqa: E402
 from marketplace.accounts import services as accounts  # noqa: E402
 from marketplace.accounts.models import Organization, User  # noqa: E402
@@ -213,38 +213,37 @@ class Instance:
 
 # -- data ---------------------------------------------------------------------------------------
 
+def _write_csv(path: Path, header: list[str], rows) -> None:
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
 def write_import(folder: Path, prefix: str, listings: int, demand: int = 0) -> int:
     """A folder of CSV files: one organisation per 10 listings, and the rows; returns the row count."""
     folder.mkdir(parents=True, exist_ok=True)
     today = today_in_vietnam()
     orgs = max(listings // 10, 1)
-    with (folder / "organizations.csv").open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["ref", "kind", "name", "commune_code"])
-        for i in range(orgs):
-            writer.writerow([f"{prefix}-club-{i}", "club", f"Hội quán {prefix} số {i}", COMMUNES[i % len(COMMUNES)]])
-        for i in range(max(demand // 5, 1) if demand else 0):
-            writer.writerow([f"{prefix}-buyer-{i}", "supermarket", f"Siêu thị {prefix} số {i}",
-                             COMMUNES[(i + 2) % len(COMMUNES)]])
-    with (folder / "listings.csv").open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["ref", "org_ref", "product", "variety", "quantity", "unit", "price_vnd",
-                         "available_from", "available_to", "description"])
-        for i in range(listings):
-            product, variety = PRODUCTS[i % len(PRODUCTS)]
-            writer.writerow([f"{prefix}-listing-{i}", f"{prefix}-club-{i % orgs}", product, variety,
-                             100 + i % 900, "kg", 20000 + (i % 50) * 500, today.isoformat(),
-                             (today + timedelta(days=20 + i % 40)).isoformat(), f"Lô hàng {prefix} số {i}"])
+    buyers = max(demand // 5, 1) if demand else 0
+    _write_csv(folder / "organizations.csv", ["ref", "kind", "name", "commune_code"], [
+        *([f"{prefix}-club-{i}", "club", f"Hội quán {prefix} số {i}", COMMUNES[i % len(COMMUNES)]]
+          for i in range(orgs)),
+        *([f"{prefix}-buyer-{i}", "supermarket", f"Siêu thị {prefix} số {i}", COMMUNES[(i + 2) % len(COMMUNES)]]
+          for i in range(buyers)),
+    ])
+    _write_csv(folder / "listings.csv", ["ref", "org_ref", "product", "variety", "quantity", "unit", "price_vnd",
+                                         "available_from", "available_to", "description"],
+               ([f"{prefix}-listing-{i}", f"{prefix}-club-{i % orgs}", *PRODUCTS[i % len(PRODUCTS)],
+                 100 + i % 900, "kg", 20000 + (i % 50) * 500, today.isoformat(),
+                 (today + timedelta(days=20 + i % 40)).isoformat(), f"Lô hàng {prefix} số {i}"]
+                for i in range(listings)))
     if demand:
-        with (folder / "demand.csv").open("w", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(["ref", "org_ref", "product", "variety", "quantity", "unit", "frequency",
-                             "needed_from", "needed_to", "price_max_vnd"])
-            for i in range(demand):
-                product, variety = PRODUCTS[i % len(PRODUCTS)]
-                writer.writerow([f"{prefix}-demand-{i}", f"{prefix}-buyer-{i % max(demand // 5, 1)}", product,
-                                 variety, 50 + i % 200, "kg", "weekly", today.isoformat(),
-                                 (today + timedelta(days=30)).isoformat(), 60000])
+        _write_csv(folder / "demand.csv", ["ref", "org_ref", "product", "variety", "quantity", "unit", "frequency",
+                                           "needed_from", "needed_to", "price_max_vnd"],
+                   ([f"{prefix}-demand-{i}", f"{prefix}-buyer-{i % buyers}", *PRODUCTS[i % len(PRODUCTS)],
+                     50 + i % 200, "kg", "weekly", today.isoformat(), (today + timedelta(days=30)).isoformat(), 60000]
+                    for i in range(demand)))
     return orgs + listings + demand
 
 
@@ -280,12 +279,6 @@ def kill(process: subprocess.Popen) -> bool:
         pass
     process.wait()
     return running
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None:

@@ -1,7 +1,7 @@
 """A throwaway instance of the marketplace on loopback, for the outside tools of `make check`.
 
-Everything lives in a temporary folder: the SQLite database (or a private schema in the
-PostgreSQL database named by CHECK_DATABASE_URL), the search index and the photos. It is set up
+Everything lives in a temporary folder: the SQLite database (or a new database on the PostgreSQL
+server named by CHECK_DATABASE_URL, dropped afterwards), the search index and the photos. It is set up
 with the product's own commands (`init-db`, `demo`, `search reindex`), API tokens are made for
 demo accounts with `tokens create`, the site is served on 127.0.0.1 at a free port, and all of it
 is stopped and removed afterwards. Nothing here is imported by the product.
@@ -25,21 +25,15 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-DEMO_DOMAIN = "demo.chohoiquan.vn"
+from check.throwaway import BIN, DEMO_DOMAIN, ROOT, free_port, throwaway_database, wait_until_up
 
 # Demo accounts (marketplace/demo.py) that get a token, by the role they play.
 TOKEN_ACCOUNTS = {
@@ -64,12 +58,6 @@ class Instance:
         return dict(os.environ) | extra
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _marketplace(env: dict[str, str], *args: str) -> str:
     done = subprocess.run([str(BIN / "marketplace"), *args], env=env, cwd=ROOT, capture_output=True,  # noqa: S603
                           text=True, check=False)
@@ -79,50 +67,12 @@ def _marketplace(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def _database(folder: Path) -> Iterator[str]:
-    """SQLite in the folder, or a private schema in CHECK_DATABASE_URL's PostgreSQL database."""
-    url = os.environ.get("CHECK_DATABASE_URL", "")
-    if not url:
-        yield f"sqlite:///{folder / 'marketplace.db'}"
-        return
-    sys.path.insert(0, str(ROOT))
-    from sqlalchemy import text
-
-    from marketplace import db
-
-    schema_name = f"check_{os.getpid()}"
-    engine = db.make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema_name} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema_name}"))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema_name}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema_name} CASCADE"))
-        engine.dispose()
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server stopped at start-up (exit {server.returncode})")
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - our own loopback address
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    raise RuntimeError(f"the server did not answer {url} within {seconds:.0f} s")
-
-
-@contextmanager
 def running_instance() -> Iterator[Instance]:
     folder = Path(tempfile.mkdtemp(prefix="chq-check-"))
     server = None
     try:
-        with _database(folder) as database_url:
+        with throwaway_database(folder, os.environ.get("CHECK_DATABASE_URL"), "chq_check") as database:
+            database_url = database.url
             port = free_port()
             env = dict(os.environ) | {
                 "APP_ENV": "development",
@@ -148,7 +98,7 @@ def running_instance() -> Iterator[Instance]:
                  "--no-reload", "--no-debugger", "--with-threads"],
                 env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
             base_url = f"http://127.0.0.1:{port}"
-            _wait_until_up(base_url + "/api/v1/", server)
+            wait_until_up(base_url + "/api/v1/", server)
             yield Instance(base_url=base_url, env=env, folder=folder, tokens=tokens)
     finally:
         if server is not None:

@@ -24,18 +24,17 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-LOAD = ROOT / "check" / "load"
-sys.path[:0] = [str(ROOT), str(LOAD)]
-BIN = Path(sys.executable).parent
+LOAD = Path(__file__).resolve().parent / "load"
+sys.path[:0] = [str(LOAD.parent.parent), str(LOAD)]
+
+from check.throwaway import BIN, free_port, throwaway_database, wait_until_up  # noqa: E402 - after the path
 
 
 def main() -> int:
@@ -52,9 +51,10 @@ def main() -> int:
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="chq-load-"))
-    database = ThrowawayDatabase(args.database_url, folder)
+    cleanup = ExitStack()
     stripe = serve = None
     try:
+        database = cleanup.enter_context(throwaway_database(folder, args.database_url, "chq_load"))
         env = {**os.environ, "DATABASE_URL": database.url, "SEARCH_INDEX_DIR": str(folder / "index"),
                "UPLOAD_DIR": str(folder / "uploads"), "MAIL_URL": "memory://", "APP_ENV": "development",
                "SECRET_KEY": secrets.token_urlsafe(48)}
@@ -69,7 +69,7 @@ def main() -> int:
         from stripe_control import StripeForLoad
 
         stripe = StripeForLoad().start()
-        port = _free_port()
+        port = free_port()
         serve_env = {**env, **stripe.environment(), "APP_ENV": "production", "TRUSTED_PROXIES": "1",
                      "PUBLIC_URL": f"https://127.0.0.1:{port}"}
         serve_log = folder / "serve.log"
@@ -78,7 +78,7 @@ def main() -> int:
                                       "--workers", str(args.web_workers)],
                                      env=serve_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         host = f"http://127.0.0.1:{port}"
-        _wait_healthy(host, serve)
+        wait_until_up(f"{host}/healthz", serve, 120)
 
         load_before = os.getloadavg()
         print(f"== {args.users} users (pausing {args.think.replace(',', '-')} s) for {args.duration} s against {host} "
@@ -120,42 +120,11 @@ def main() -> int:
             _stop(serve)
         if stripe is not None:
             stripe.stop()
-        database.drop()
+        cleanup.close()
         if args.keep:
             print(f"kept {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-class ThrowawayDatabase:
-    """A temporary SQLite file, or a new database on the given PostgreSQL server."""
-
-    def __init__(self, server_url: str, folder: Path) -> None:
-        self._admin = None
-        if not server_url:
-            self.kind = "SQLite"
-            self.url = f"sqlite:///{folder / 'load.db'}"
-            return
-        import psycopg
-        from sqlalchemy.engine import make_url
-
-        base = make_url(server_url).set(drivername="postgresql")
-        self.name = f"chq_load_{secrets.token_hex(4)}"
-        self._admin = base.render_as_string(hide_password=False)
-        with psycopg.connect(self._admin, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{self.name}"')
-            version = connection.execute("SHOW server_version").fetchone()[0]
-        self.kind = f"PostgreSQL {version}"
-        self.url = base.set(drivername="postgresql+psycopg", database=self.name).render_as_string(hide_password=False)
-
-    def drop(self) -> None:
-        if self._admin is None:
-            return
-        import psycopg
-
-        with psycopg.connect(self._admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        self._admin = None
 
 
 def _in_app(env: dict, work):
@@ -193,27 +162,6 @@ def _quietly(argv: list[str], env: dict) -> None:
     if done.returncode:
         print(done.stdout + done.stderr)
         raise SystemExit(f"{' '.join(argv[1:])} failed")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(host: str, serve: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if serve.poll() is not None:
-            raise SystemExit(f"marketplace serve ended with {serve.returncode}; see its log")
-        try:
-            with urllib.request.urlopen(f"{host}/healthz", timeout=5) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"the site did not answer /healthz in {seconds:.0f} s")
 
 
 def _stop(serve: subprocess.Popen) -> float:

@@ -1,9 +1,9 @@
 """A throwaway instance of the site for the outside checks of the web pages (sqlmap and axe).
 
-Everything lives in a temporary folder: a SQLite database (or a fresh schema-less PostgreSQL
-database named by CHECK_DATABASE_URL), the search index and the photos. The instance is set up with
-the product's own commands (`init-db`, `demo`, `search reindex`) and served on 127.0.0.1 at a free
-port by `check.control_app`, which is the product plus one deliberately injectable page that the
+Everything lives in a temporary folder: a SQLite database (or a new database on the PostgreSQL
+server named by CHECK_DATABASE_URL, dropped afterwards), the search index and the photos. The
+instance is set up with the product's own commands (`init-db`, `demo`, `search reindex`) and served
+on 127.0.0.1 at a free port by `check.control_app`, which is the product plus one deliberately injectable page that the
 SQL injection run must catch. Nothing here is imported by the product.
 
 Rate limits are off in this instance only: sqlmap sends thousands of sign-in attempts, and the
@@ -17,11 +17,11 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -30,10 +30,9 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from check.throwaway import BIN, DEMO_DOMAIN, ROOT, free_port, throwaway_database, wait_until_up
+
 DEMO_PASSWORD = "check-web-demo-2026"
-DEMO_DOMAIN = "demo.chohoiquan.vn"
 
 # Demo accounts, one per role (marketplace/demo.py).
 ACCOUNTS = {
@@ -44,12 +43,6 @@ ACCOUNTS = {
 }
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -86,46 +79,11 @@ def _run(args: list[str], env: dict[str, str], log) -> None:
     subprocess.run(args, env=env, cwd=ROOT, check=True, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _wait_until_up(base_url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the check instance stopped at start (exit {process.returncode})")
-        try:
-            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the check instance did not answer /healthz within a minute")
-
-
 def _demo_ids(env: dict[str, str]) -> dict[str, int]:
     """Ids of a few demo rows the checks visit, read by the control app with the product's models."""
     out = subprocess.run([str(BIN / "python"), "-m", "check.control_app", "--ids"], env=env, cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout
     return {key: value for key, value in json.loads(out.strip().splitlines()[-1]).items() if value is not None}
-
-
-@contextmanager
-def _database(folder: Path, server_url: str | None) -> Iterator[str]:
-    """A temporary SQLite file, or a new database on the PostgreSQL server of server_url, dropped after."""
-    if not server_url:
-        yield f"sqlite:///{folder / 'marketplace.db'}"
-        return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = "check_web_" + os.urandom(4).hex()
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
@@ -138,7 +96,7 @@ def throwaway_instance(database_url: str | None = None, keep: bool = False) -> I
     process = None
     cleanup = ExitStack()
     try:
-        env = _environment(folder, cleanup.enter_context(_database(folder, database_url)))
+        env = _environment(folder, cleanup.enter_context(throwaway_database(folder, database_url, "check_web")).url)
         marketplace = str(BIN / "marketplace")
         _run([marketplace, "init-db"], env, log)
         _run([marketplace, "demo"], env, log)
@@ -147,7 +105,7 @@ def throwaway_instance(database_url: str | None = None, keep: bool = False) -> I
         process = subprocess.Popen([str(BIN / "python"), "-m", "check.control_app", str(port)], env=env,
                                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         base_url = f"http://127.0.0.1:{port}"
-        _wait_until_up(base_url, process)
+        wait_until_up(base_url + "/healthz", process)
         yield Instance(base_url=base_url, env=env, folder=folder, ids=_demo_ids(env))
     finally:
         if process is not None and process.poll() is None:
