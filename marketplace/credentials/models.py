@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials import rules
@@ -12,7 +12,21 @@ from marketplace.places.models import Commune
 from marketplace.products.models import Product
 
 
-class Certificate(TimestampMixin, Base):
+class StaffVerified:
+    """What staff set when they verify, suspend or reject a credential (each change is also a
+    CredentialEvent): the status, the reason given, who set it and when."""
+
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None]
+
+    @declared_attr
+    def verified_by(cls) -> Mapped[User | None]:
+        return relationship()
+
+
+class Certificate(StaffVerified, TimestampMixin, Base):
     """A VietGAP, GlobalGAP or organic certificate, or an OCOP rating (type "ocop")."""
 
     __tablename__ = "certificates"
@@ -30,20 +44,15 @@ class Certificate(TimestampMixin, Base):
     scope: Mapped[str] = mapped_column(Text, default="")
     issued_on: Mapped[date | None]
     expires_on: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
-    status_reason: Mapped[str] = mapped_column(Text, default="")
-    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    verified_at: Mapped[datetime | None]
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     product: Mapped[Product | None] = relationship()
-    verified_by: Mapped[User | None] = relationship()
 
     def validity_on(self, day: date) -> rules.Validity:
         return rules.validity(self.status, self.expires_on, day, stars=self.stars, cert_type=self.type)
 
 
-class PlantingCode(TimestampMixin, Base):
+class PlantingCode(StaffVerified, TimestampMixin, Base):
     """A planting area (growing area, PUC) or packing-house (PHC) code. One holder per code."""
 
     __tablename__ = "planting_codes"
@@ -61,15 +70,10 @@ class PlantingCode(TimestampMixin, Base):
     markets: Mapped[str] = mapped_column(String(200), default="")  # ";"-separated: CN;US;EU
     issued_on: Mapped[date | None]
     valid_until: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
-    status_reason: Mapped[str] = mapped_column(Text, default="")
-    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    verified_at: Mapped[datetime | None]
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     commune: Mapped[Commune | None] = relationship()
     product: Mapped[Product | None] = relationship()
-    verified_by: Mapped[User | None] = relationship()
 
     @property
     def market_list(self) -> list[str]:
