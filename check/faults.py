@@ -66,7 +66,7 @@ from marketplace.listings.models import Listing  # noqa: E402
 from marketplace.notifications.models import Notification, OutgoingMail  # noqa: E402
 from marketplace.orders.models import Order, OrderEvent  # noqa: E402
 from marketplace.search import services as search  # noqa: E402
-from marketplace.search.models import SearchOutbox  # noqa: E402
+from marketplace.changes.models import SearchOutbox  # noqa: E402
 
 BIN = Path(sys.executable).parent
 KINDS = ("web", "worker", "import", "reindex", "rematch")

@@ -23,7 +23,7 @@ from marketplace.dates import today_in_vietnam
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.orders.models import Order
-from marketplace.search.models import SearchOutbox
+from marketplace.changes.models import SearchOutbox
 
 BUYERS = 100
 STOCK = 10

@@ -21,7 +21,7 @@ from marketplace.orders.models import Order, OrderEvent, Payment
 from marketplace.orders.payments import bank_accounts, recording
 from marketplace.search import services as search
 from marketplace.search.backend import make_backend
-from marketplace.search.models import SearchOutbox
+from marketplace.changes.models import SearchOutbox
 from marketplace.search.query import read_request
 from tests.factories import make_demand, make_listing, make_offer, make_org, make_user
 from tests.integration.orders.conftest import place

@@ -21,7 +21,7 @@ from marketplace.listings.models import Listing
 from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.documents import doc_id
-from marketplace.search.models import SearchOutbox
+from marketplace.changes.models import SearchOutbox
 from marketplace.search.query import read_request
 from tests.factories import (
     make_certificate,

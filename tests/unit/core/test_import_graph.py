@@ -17,15 +17,6 @@ PACKAGE = Path(__file__).resolve().parents[3] / "marketplace"
 APP_FACTORY = PACKAGE / "__init__.py"
 # Imports inside functions that remain on purpose, each with its reason (module path, imported module).
 FUNCTION_IMPORTS_KEPT: dict[tuple[str, str], str] = {
-    ('marketplace/alerts/services.py', 'marketplace.accounts.models'): "not yet hoisted (#15)",
-    ('marketplace/alerts/services.py', 'marketplace.db'): "not yet hoisted (#15)",
-    ('marketplace/alerts/services.py', 'marketplace.demand.models'): "not yet hoisted (#15)",
-    ('marketplace/alerts/services.py', 'marketplace.listings.models'): "not yet hoisted (#15)",
-    ('marketplace/alerts/services.py', 'marketplace.matching.models'): "not yet hoisted (#15)",
-    ('marketplace/alerts/services.py', 'marketplace.search.backend'): "not yet hoisted (#15)",
-    ('marketplace/alerts/services.py', 'marketplace.search.documents'): "not yet hoisted (#15)",
-    ('marketplace/alerts/services.py', 'marketplace.search.query'): "not yet hoisted (#15)",
-    ('marketplace/alerts/services.py', 'marketplace.search.services'): "not yet hoisted (#15)",
     ('marketplace/api/__init__.py', 'marketplace.api'): "not yet hoisted (#15)",
     ('marketplace/api/serializers.py', 'marketplace.demand'): "not yet hoisted (#15)",
     ('marketplace/api/views.py', 'marketplace.matching.presentation'): "not yet hoisted (#15)",
@@ -47,7 +38,6 @@ FUNCTION_IMPORTS_KEPT: dict[tuple[str, str], str] = {
     ('marketplace/credentials/views.py', 'marketplace.credentials.labels'): "not yet hoisted (#15)",
     ('marketplace/demo.py', 'marketplace.orders'): "not yet hoisted (#15)",
     ('marketplace/demo.py', 'marketplace.orders.payments'): "not yet hoisted (#15)",
-    ('marketplace/matching/services.py', 'marketplace.search.services'): "not yet hoisted (#15)",
     ('marketplace/messaging/views.py', 'marketplace.dates'): "not yet hoisted (#15)",
     ('marketplace/messaging/views.py', 'marketplace.demand.models'): "not yet hoisted (#15)",
     ('marketplace/messaging/views.py', 'marketplace.listings.models'): "not yet hoisted (#15)",
