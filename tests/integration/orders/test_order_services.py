@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace import db
+from marketplace.changes.models import SearchOutbox
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -21,7 +22,6 @@ from marketplace.orders.models import Order, OrderEvent, Payment
 from marketplace.orders.payments import bank_accounts, recording
 from marketplace.search import services as search
 from marketplace.search.backend import make_backend
-from marketplace.changes.models import SearchOutbox
 from marketplace.search.query import read_request
 from tests.factories import make_demand, make_listing, make_offer, make_org, make_user
 from tests.integration.orders.conftest import place

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import delete, insert, select, update
 
 from marketplace.accounts.models import Organization
+from marketplace.changes.models import SearchOutbox
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
@@ -21,7 +22,6 @@ from marketplace.listings.models import Listing
 from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.documents import doc_id
-from marketplace.changes.models import SearchOutbox
 from marketplace.search.query import read_request
 from tests.factories import (
     make_certificate,
