@@ -24,8 +24,6 @@ FUNCTION_IMPORTS_KEPT: dict[tuple[str, str], str] = {
     ('marketplace/api/views.py', 'marketplace.messaging.models'): "not yet hoisted (#15)",
     ('marketplace/api/views.py', 'marketplace.messaging.views'): "not yet hoisted (#15)",
     ('marketplace/credentials/views.py', 'marketplace.credentials.labels'): "not yet hoisted (#15)",
-    ('marketplace/demo.py', 'marketplace.orders'): "not yet hoisted (#15)",
-    ('marketplace/demo.py', 'marketplace.orders.payments'): "not yet hoisted (#15)",
     ('marketplace/messaging/views.py', 'marketplace.dates'): "not yet hoisted (#15)",
     ('marketplace/messaging/views.py', 'marketplace.demand.models'): "not yet hoisted (#15)",
     ('marketplace/messaging/views.py', 'marketplace.listings.models'): "not yet hoisted (#15)",
