@@ -29,7 +29,7 @@ def search_reindex_command() -> None:
     except search.IndexUnwritable as error:
         db.session.rollback()
         fail(f"{error}. The index in use is left as it was and nothing in the database is lost; "
-              "free some space or make the folder writable, then run “marketplace search reindex” again.")
+             "free some space or make the folder writable, then run “marketplace search reindex” again.")
     click.echo(f"indexed {count} documents")
 
 
