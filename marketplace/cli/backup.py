@@ -71,7 +71,7 @@ def restore_command(path: Path, force: bool) -> None:
     except Exception as error:  # noqa: BLE001 - the data is back; say what is left to do
         db.session.rollback()
         fail(f"the database and photos are restored, but the search index was not rebuilt ({error}): "
-              f"run `marketplace search reindex`")
+             f"run `marketplace search reindex`")
     click.echo(f"search index rebuilt: {count} documents")
 
 

@@ -85,7 +85,7 @@ def import_command(path: str, lang: str) -> None:
             for notice in report.notices:
                 click.echo(notice)
             fail(_("Problems found: %(n)d. Nothing was stored: fix them in the file, then import the whole "
-                    "file again.", n=len(report.problems)))
+                   "file again.", n=len(report.problems)))
         db.session.commit()
         _sync_search_after_import()
         for sheet, counts in report.counts.items():
