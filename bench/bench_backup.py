@@ -83,7 +83,7 @@ def main() -> None:
         if not options.no_reindex:
             with app.app_context():
                 started = time.perf_counter()
-                documents = search.reindex(db.session, search.backend())
+                documents = search.reindex(db.session, search.backend(), commit=db.session.commit)
                 reindex_seconds = time.perf_counter() - started
         engine.dispose()
 

@@ -245,7 +245,7 @@ def deliver_all(report: Report, session, name: str, app) -> None:
     sent, start = 0, time.perf_counter()
     while True:
         round_start = time.perf_counter()
-        result = delivery.deliver_due(session, now)
+        result = delivery.deliver_due(session, now, commit=session.commit)
         if not result.sent:
             break
         report.timing(f"{name} round").samples.append(_ms(round_start))

@@ -58,6 +58,7 @@ from check.throwaway import free_port  # noqa: E402
 from marketplace import create_app, db  # noqa: E402
 from marketplace.accounts import services as accounts  # noqa: E402
 from marketplace.accounts.models import Organization, User  # noqa: E402
+from marketplace.changes.models import SearchOutbox  # noqa: E402
 from marketplace.dates import today_in_vietnam  # noqa: E402
 from marketplace.demand import services as demand_services  # noqa: E402
 from marketplace.demand.models import DemandPost  # noqa: E402
@@ -66,7 +67,6 @@ from marketplace.listings.models import Listing  # noqa: E402
 from marketplace.notifications.models import Notification, OutgoingMail  # noqa: E402
 from marketplace.orders.models import Order, OrderEvent  # noqa: E402
 from marketplace.search import services as search  # noqa: E402
-from marketplace.search.models import SearchOutbox  # noqa: E402
 
 BIN = Path(sys.executable).parent
 KINDS = ("web", "worker", "import", "reindex", "rematch")

@@ -42,8 +42,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from marketplace import db, errors, i18n, log_config, mail, request_text, security, templating
+    from marketplace.changes import jobs as change_log_jobs
     from marketplace.extensions import csrf, limiter, login_manager
     from marketplace.listings.photos import services as photos
+    from marketplace.notifications import jobs as notification_jobs
     from marketplace.search import services as search
 
     log_config.init_app(app)
@@ -61,6 +63,9 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)
+    # Worker jobs of packages without pages; the others register theirs with their blueprint.
+    change_log_jobs.init_app(app)
+    notification_jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

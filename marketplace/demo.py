@@ -23,7 +23,9 @@ from marketplace.errors import DomainError
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.messaging import services as messaging
+from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
+from marketplace.orders.payments import bank_accounts, recording
 from marketplace.orders.payments.banks import ascii_upper
 
 DEMO_DOMAIN = "demo.chohoiquan.vn"
@@ -346,9 +348,6 @@ ORDERS: tuple[tuple[str, str, str, str, str], ...] = (
 def _load_orders(db: Session, orgs: dict[str, Organization], today: date) -> dict[str, int]:
     """A bank account for every demo club and cooperative, and a few orders in different states
     (keyed by their note, so loading again adds nothing)."""
-    from marketplace.orders import lifecycle as orders
-    from marketplace.orders.payments import bank_accounts, recording
-
     for n, spec in enumerate(ORGS, start=1):
         if (spec.kind in ("club", "cooperative", "coop_group")
                 and bank_accounts.bank_account_of(db, orgs[spec.ref].id) is None):

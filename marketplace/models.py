@@ -2,11 +2,12 @@
 
 from marketplace.accounts.models import ApiToken, Membership, Organization, User
 from marketplace.alerts.models import SavedSearch, SavedSearchHit
+from marketplace.changes.models import OutboxPositionRecord, SearchOutbox
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
 from marketplace.db import Base
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.listings.models import Listing, Photo
-from marketplace.matching.models import MatchState, OutboxPositionRecord
+from marketplace.matching.models import MatchState
 from marketplace.messaging.models import (
     ContactEvent,
     Conversation,
@@ -21,8 +22,6 @@ from marketplace.orders.models import BankAccount, Order, OrderEvent, Payment
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
-from marketplace.search import outbox as _search_outbox  # noqa: F401  (registers the flush hook)
-from marketplace.search.models import SearchOutbox
 
 metadata = Base.metadata
 

@@ -1,7 +1,7 @@
 """Saving searches and alerting their owners when a new listing or demand post fits one.
 
-The worker follows the same change log as the search index (the search outbox) with a
-platform-wide position. Each batch of changed listings and demand posts is put in a small index
+The worker (alerts/jobs.py) follows the change log (marketplace.changes) with a platform-wide
+position. Each batch of changed listings and demand posts is put in a small index
 in memory, with the same analysis as the real one, and every saved search is run against it: a
 saved search means exactly what the same search on /search means, whatever state the on-disk index
 of this host is in. A document alerts a saved search once (saved_search_hits), and only when it
@@ -10,8 +10,8 @@ was published after the search was saved.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode
@@ -22,12 +22,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Membership, User
 from marketplace.alerts.models import SavedSearch, SavedSearchHit
+from marketplace.changes import follow as changes
 from marketplace.dates import as_utc
-from marketplace.db import utcnow
+from marketplace.demand.models import DemandPost
+from marketplace.listings.models import Listing
 from marketplace.notifications import services as notifications
-from marketplace.search.query import SAVED_PARAMETERS
+from marketplace.search.backend import WhooshBackend
+from marketplace.search.documents import documents_for
+from marketplace.search.query import SAVED_PARAMETERS, read_request
+from marketplace.search.services import backend as search_backend
 from marketplace.vietnamese import clean_message
 
 CONSUMER = "alerts"
@@ -57,8 +62,6 @@ def default_name(args) -> str:
 
 def save(db: Session, user: User, args, name: str | None = None) -> SavedSearch:
     """Save the search in `args` (request args); raises AlertError(empty | invalid | too_many)."""
-    from marketplace.search.query import read_request
-
     query = canonical_query(args)
     search_request, problems = read_request(MultiDict(parse_qsl(query)))
     if problems:
@@ -92,9 +95,6 @@ def delete(db: Session, user: User, saved_id: int) -> bool:
 
 
 def _published_at(db: Session, doc_ids: set[str]) -> dict[str, datetime]:
-    from marketplace.demand.models import DemandPost
-    from marketplace.listings.models import Listing
-
     listing_ids = [int(d.split(":")[1]) for d in doc_ids if d.startswith("listing:")]
     demand_ids = [int(d.split(":")[1]) for d in doc_ids if d.startswith("demand:")]
     times: dict[str, datetime] = {}
@@ -127,12 +127,6 @@ class Alert:
 def find_alerts(db: Session, keys: set[tuple[str, int]], today: date) -> list[Alert]:
     """Which saved searches these changed (kind, id) objects fit, new since the search was saved and
     not the owner's own. Only reads: run it in db.reading(), so SQLite's write lock stays free."""
-    from marketplace.accounts.models import Membership
-    from marketplace.search.backend import WhooshBackend
-    from marketplace.search.documents import documents_for
-    from marketplace.search.query import read_request
-    from marketplace.search.services import backend as search_backend
-
     wanted = {(kind, object_id) for kind, object_id in keys if kind in ("listing", "demand")}
     if not wanted or not db.scalar(select(SavedSearch.id).limit(1)):
         return []
@@ -194,38 +188,23 @@ def alert_new(db: Session, keys: set[tuple[str, int]], today: date) -> int:
     return send_alerts(db, find_alerts(db, keys, today))
 
 
-def follow(db: Session, today: date, *, batch: int = 500) -> int:
-    """Alert about what changed since last time (platform-wide position); commits.
+def follow(db: Session, today: date, *, commit: Callable[[], None], batch: int = changes.BATCH) -> int:
+    """Alert about what changed since last time (platform-wide position); returns how many alerts.
 
-    Each batch is read and searched in a read-only transaction, then recorded in a short write
-    transaction: on SQLite a long write transaction would keep pages from saving anything.
+    Each batch is read and searched in a read-only transaction, then recorded in short write
+    transactions (ended by `commit`): on SQLite a long write transaction would keep pages from
+    saving anything.
     """
-    from marketplace.db import reading
-    from marketplace.matching.models import OutboxPositionRecord
-    from marketplace.search.services import OutboxPosition, row_timestamp, unhandled_rows
+    sent = 0
 
-    total = 0
-    while True:
-        with reading():
-            record = db.get(OutboxPositionRecord, CONSUMER)
-            position = OutboxPosition.load(json.loads(record.state or "{}") if record else {})
-            rows = unhandled_rows(db, position, batch)
-            found = find_alerts(db, {(row.entity, row.entity_id) for row in rows}, today) if rows else []
-            db.commit()
+    def record(found: list[Alert]) -> None:
+        nonlocal sent
         for start in range(0, len(found), SEND_CHUNK):
             # Short write transactions: an import's thousands of alerts never hold SQLite's write
             # lock for long. Safe to repeat after a crash: a recorded hit is not sent again.
-            total += send_alerts(db, found[start:start + SEND_CHUNK])
-            db.commit()
-        record = db.get(OutboxPositionRecord, CONSUMER)
-        if record is None:
-            record = OutboxPositionRecord(consumer=CONSUMER, state="{}")
-            db.add(record)
-        for row in rows:
-            position.seen[row.id] = row_timestamp(row.created_at)
-        position.advance(utcnow().timestamp())
-        position.updated_at = utcnow().timestamp()
-        record.state = json.dumps(position.dump())
-        db.commit()
-        if not rows:
-            return total
+            sent += send_alerts(db, found[start:start + SEND_CHUNK])
+            commit()
+
+    changes.follow(db, CONSUMER, lambda rows: find_alerts(db, changes.changed(rows), today), commit=commit,
+                   record=record, batch=batch)
+    return sent

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from marketplace import db
 from marketplace.access import signed_in
+from marketplace.alerts import jobs
 from marketplace.alerts import services as alerts
 from marketplace.alerts.notices import describe_notice
 from marketplace.forms import CsrfForm
@@ -21,8 +22,9 @@ bp = Blueprint("alerts", __name__)
 
 @bp.record_once
 def _register_notice_words(state) -> None:
-    """Notices of kind "alert" are worded by this package."""
+    """Notices of kind "alert" are worded by this package, which also has a worker job."""
     register_describer(state.app, "alert", describe_notice)
+    jobs.init_app(state.app)
 
 
 def error_message(code: str) -> str:

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from marketplace.changes.log import enqueue, named_by
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.demand.models import DemandPost
 from marketplace.errors import NotFound, ValidationError
@@ -24,7 +25,6 @@ from marketplace.products.phrases import Catalogue, product_entry, read_phrase
 from marketplace.products.services import choose_product, forget_catalogue, read_unit
 from marketplace.products.taxonomy import PRODUCTS
 from marketplace.products.units import parse_unit
-from marketplace.search.outbox import enqueue, named_by
 from marketplace.vietnamese import clean, fold, slugify
 
 

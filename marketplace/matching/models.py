@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.db import Base, utcnow
@@ -27,13 +27,3 @@ class MatchState(Base):
     buyer_dismissed_at: Mapped[datetime | None]
     seller_dismissed_at: Mapped[datetime | None]
 
-
-class OutboxPositionRecord(Base):
-    """How far a database-wide follower of the change log (the search outbox) has got: the
-    matcher keeps one position for the whole platform, unlike search indexes (one per host)."""
-
-    __tablename__ = "outbox_positions"
-
-    consumer: Mapped[str] = mapped_column(String(40), primary_key=True)
-    state: Mapped[str] = mapped_column(Text, default="{}")  # OutboxPosition as JSON
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -2,16 +2,15 @@
 asked), remembering full matches to notify each pair once, dismissals, and following changes.
 
 Pages and the API compute matches when shown, so what they show is never stale. The worker
-(`marketplace worker`) follows the change log (the search outbox) and refreshes the remembered
+(matching/jobs.py) follows the change log (marketplace.changes) and refreshes the remembered
 state of what changed: a new full match above NOTIFY_SCORE notifies both sides once. Once a day
 it rematches everything, because credentials and windows expire with the date alone.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,11 +18,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from marketplace.changes import follow as changes
 from marketplace.db import reading, utcnow
 from marketplace.demand.models import DemandPost
 from marketplace.listings.models import Listing
 from marketplace.matching import facts as load
-from marketplace.matching.models import MatchState, OutboxPositionRecord
+from marketplace.matching.models import MatchState
 from marketplace.matching.rules import DemandFacts, ListingFacts, Reason, check, convert
 from marketplace.matching.scoring import score as soft_score
 from marketplace.notifications import services as notifications
@@ -295,26 +295,27 @@ def rematch_all(db: Session, today: date, *, notify: bool = True) -> RefreshRepo
     return report
 
 
-def rematch_in_chunks(db: Session, today: date) -> RefreshReport:
+def rematch_in_chunks(db: Session, today: date, *, commit: Callable[[], None]) -> RefreshReport:
     """rematch_all, computed in a read-only transaction and stored in short write transactions
-    (commits), so the daily rematch never holds SQLite's write lock for minutes. Safe to stop at
-    any point: a pair already notified is not notified again, and the next run redoes the rest."""
+    (each ended by `commit`), so the daily rematch never holds SQLite's write lock for minutes.
+    Safe to stop at any point: a pair already notified is not notified again, and the next run
+    redoes the rest."""
     with reading():
         computed, closed = compute_rematch(db, today)
-        db.commit()
-    report = store_in_chunks(db, computed)
+        commit()
+    report = store_in_chunks(db, computed, commit=commit)
     for start in range(0, len(closed), WRITE_CHUNK * 10):
         forget_closed(db, closed[start:start + WRITE_CHUNK * 10])
-        db.commit()
+        commit()
     return report
 
 
-def store_in_chunks(db: Session, computed: list[Computed]) -> RefreshReport:
-    """store() WRITE_CHUNK requests or listings per transaction; commits."""
+def store_in_chunks(db: Session, computed: list[Computed], *, commit: Callable[[], None]) -> RefreshReport:
+    """store() WRITE_CHUNK requests or listings per transaction, each ended by `commit`."""
     total = RefreshReport()
     for start in range(0, len(computed), WRITE_CHUNK):
         total.add(store(db, computed[start:start + WRITE_CHUNK]))
-        db.commit()
+        commit()
     return total
 
 
@@ -354,50 +355,21 @@ def demand_with_full_match(db: Session, today: date) -> tuple[int, int]:
 
 # -- following the change log ---------------------------------------------------------------
 
-def follow(db: Session, today: date, *, batch: int = 500) -> RefreshReport:
-    """Refresh what changed since last time; once a day, everything. Commits.
+def follow(db: Session, today: date, *, commit: Callable[[], None], batch: int = changes.BATCH) -> RefreshReport:
+    """Refresh what changed since last time; once a day, everything first.
 
     Each batch of the change log is read and matched in a read-only transaction, then stored in
-    short write transactions: on SQLite a long write transaction (an import's backlog, the daily
-    rematch) would keep every page from saving anything.
+    short write transactions (ended by `commit`): on SQLite a long write transaction (an import's
+    backlog, the daily rematch) would keep every page from saving anything.
     """
-    from marketplace.search.services import OutboxPosition, row_timestamp, unhandled_rows
-
     total = RefreshReport()
     with reading():
-        state = _saved_state(db)
-        db.commit()
-    if state.get("rematched_on") != today.isoformat():
-        total.add(rematch_in_chunks(db, today))
-        _save_state(db, _saved_state(db) | {"rematched_on": today.isoformat()})
-        db.commit()
-    while True:
-        with reading():
-            state = _saved_state(db)
-            position = OutboxPosition.load(state)
-            rows = unhandled_rows(db, position, batch)
-            computed = compute(db, {(row.entity, row.entity_id) for row in rows}, today) if rows else []
-            db.commit()
-        total.add(store_in_chunks(db, computed))
-        for row in rows:
-            position.seen[row.id] = row_timestamp(row.created_at)
-        position.advance(utcnow().timestamp())
-        position.updated_at = utcnow().timestamp()
-        _save_state(db, position.dump() | {"rematched_on": _saved_state(db).get("rematched_on")})
-        db.commit()
-        if not rows:
-            return total
-
-
-def _saved_state(db: Session) -> dict:
-    record = db.get(OutboxPositionRecord, CONSUMER)
-    return json.loads(record.state or "{}") if record is not None else {}
-
-
-def _save_state(db: Session, state: dict) -> None:
-    record = db.get(OutboxPositionRecord, CONSUMER)
-    if record is None:
-        record = OutboxPositionRecord(consumer=CONSUMER, state="{}")
-        db.add(record)
-    record.state = json.dumps(state)
-    db.flush()
+        rematched_on = changes.saved_state(db, CONSUMER).get("rematched_on")
+        commit()
+    if rematched_on != today.isoformat():
+        total.add(rematch_in_chunks(db, today, commit=commit))
+        changes.DatabasePosition(db, CONSUMER).save({"rematched_on": today.isoformat()})
+        commit()
+    changes.follow(db, CONSUMER, lambda rows: compute(db, changes.changed(rows), today), commit=commit,
+                   record=lambda computed: total.add(store_in_chunks(db, computed, commit=commit)), batch=batch)
+    return total

@@ -19,6 +19,7 @@ from marketplace.dates import today_in_vietnam
 from marketplace.demand.models import DemandPost
 from marketplace.forms import CsrfForm
 from marketplace.listings.models import Listing
+from marketplace.matching import jobs
 from marketplace.matching import services as matching
 from marketplace.matching.facts import open_demand_filter, public_listing_filter
 from marketplace.matching.presentation import describe, describe_notice
@@ -92,10 +93,11 @@ def _demand_section(demand: DemandPost) -> str | None:
 
 @bp.record_once
 def _register_hooks(state) -> None:
-    """Match cards on listing and request pages; the words of match notices."""
+    """Match cards on listing and request pages; the words of match notices; the worker's job."""
     page_sections.add(state.app, "listing", _listing_section)
     page_sections.add(state.app, "demand", _demand_section)
     register_describer(state.app, "match", describe_notice)
+    jobs.init_app(state.app)
 
 
 @bp.route("/matches")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -221,26 +222,27 @@ def _error_kind(error: Exception) -> str:
     return f"{type(error).__name__}{f' {code}' if code else ''}"
 
 
-def deliver_due(db: Session, now: datetime | None = None, limit: int = 200) -> DeliveryReport:
-    """What the worker runs (and tests, to flush the queue): one mail at a time, claim, commit,
-    read, commit, send (no transaction open), record, commit. A claim (CLAIM_FOR) is far longer
-    than one send may take (the SMTP timeout), so another worker never sends it too; a crash loses
-    the record of at most one sent mail."""
+def deliver_due(db: Session, now: datetime | None = None, limit: int = 200, *,
+                commit: Callable[[], None]) -> DeliveryReport:
+    """What the worker's mail job runs (and tests, to flush the queue): one mail at a time, claim,
+    commit, read, commit, send (no transaction open), record, commit (each `commit` the job's). A
+    claim (CLAIM_FOR) is far longer than one send may take (the SMTP timeout), so another worker
+    never sends it too; a crash loses the record of at most one sent mail."""
     report = DeliveryReport()
     started = time.monotonic()
     for _attempt in range(limit):
         moment = now or utcnow()  # a fresh time for each claim, unless a test fixes the clock
         ids = claim_due(db, moment, limit=1)
-        db.commit()
+        commit()
         if not ids:
             break
         mails = claimed_mail(db, ids)
         # End the read before the network: on SQLite a worker's transaction holds the write lock,
         # and a slow or silent mail server (20 s timeout per mail) would stop every page's writes.
-        db.commit()
+        commit()
         outcomes = send_each(mails)
         one = record_outcomes(db, outcomes, moment)
-        db.commit()
+        commit()
         report.sent, report.failed, report.given_up = (report.sent + one.sent, report.failed + one.failed,
                                                        report.given_up + one.given_up)
         if time.monotonic() - started > ROUND_SECONDS:

@@ -12,9 +12,9 @@ from decimal import Decimal
 from sqlalchemy import Numeric, and_, case, func, literal, or_, update
 from sqlalchemy.orm import Session
 
+from marketplace.changes import log as change_log
 from marketplace.db import utcnow
 from marketplace.listings.models import Listing
-from marketplace.search import outbox
 
 
 def _as_numeric(value: float):
@@ -61,7 +61,7 @@ def release(db: Session, listing_id: int | None, quantity: float, *, today: date
 
 def _listing_changed(db: Session, listing_id: int) -> None:
     # A bulk UPDATE bypasses the flush hook: tell search and matching, and forget stale copies.
-    outbox.enqueue(db, {("listing", listing_id)})
+    change_log.enqueue(db, {("listing", listing_id)})
     cached = db.identity_map.get(db.identity_key(Listing, listing_id)) if hasattr(db, "identity_map") else None
     if cached is not None:
         db.expire(cached)

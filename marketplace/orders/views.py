@@ -23,7 +23,7 @@ from marketplace.forms import CsrfForm, attach_errors
 from marketplace.listings import rules as listing_rules
 from marketplace.listings import services as listings
 from marketplace.notifications.presentation import register as register_describer
-from marketplace.orders import forms, payments, rules
+from marketplace.orders import forms, jobs, payments, rules
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import banks, recording, vietqr
@@ -37,8 +37,9 @@ bp = Blueprint("orders", __name__)
 
 @bp.record_once
 def _register_notice_words(state) -> None:
-    """Notices of kind "order_…" are worded by this package."""
+    """Notices of kind "order_…" are worded by this package, which also has a worker job."""
     register_describer(state.app, "order", describe_notice)
+    jobs.init_app(state.app)
 
 # The order in which one person with several sides (an admin) acts.
 _ACTOR_ORDER = ("seller", "buyer", "staff")

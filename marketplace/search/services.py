@@ -1,29 +1,29 @@
 """Rebuilding, following and checking the index, and running a search for a page or the API.
 
-The indexer (`marketplace search sync --follow`, started by `make run`) is the one process that
-writes an index: it reads the outbox rows its index has not handled, rebuilds the documents of
-what changed from the database, writes the index, and only then records how far it got (in a
-file that lives with the index). A crash anywhere in between leaves the rows unhandled, and the
+The indexer (the worker's search job, or `marketplace search sync --follow`) is the one process
+that writes an index: it follows the change log (marketplace.changes) from where its index stands,
+rebuilds the documents of what changed from the database, writes the index, and only then records
+how far it got (in a file that lives with the index). A crash anywhere in between leaves the rows unhandled, and the
 next run handles them again; writing a document twice is harmless.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import Organization
-from marketplace.dates import as_utc
+from marketplace.changes import follow as changes
+from marketplace.changes.follow import LATE_WINDOW, RETENTION, Position
 from marketplace.db import reading
 from marketplace.demand.models import DemandPost
 from marketplace.listings.models import Listing
-from marketplace.search import outbox  # noqa: F401  (registers the flush hook with every app)
 from marketplace.search.backend import (
     WRITE_TIMEOUT,
     Applied,
@@ -34,13 +34,12 @@ from marketplace.search.backend import (
     make_backend,
 )
 from marketplace.search.documents import all_documents, doc_id, documents_for
-from marketplace.search.models import SearchOutbox
 from marketplace.search.query import SearchRequest
 
 SYNC_BATCH = 500
 
-__all__ = ["IndexBusy", "IndexDifferences", "IndexUnwritable", "SearchPage", "SyncReport", "check", "reindex",
-           "run_search", "sync", "sync_batch"]
+__all__ = ["IndexBusy", "IndexDifferences", "IndexUnwritable", "SearchPage", "SyncReport", "apply_rows", "check",
+           "reindex", "run_search", "sync"]
 
 
 @dataclass
@@ -76,74 +75,37 @@ class SyncReport:
     rows: int = 0
     rebuilt: int | None = None  # documents written by a full rebuild, when there was no index
     applied: Applied = field(default_factory=Applied)
-    pruned: int = 0
 
 
-@dataclass
-class OutboxPosition:
-    """How far one index has followed the outbox.
+class IndexPosition:
+    """Where this index stands in the change log: kept beside the index (store.STATE_FILE), so a
+    rebuild swaps index and position together."""
 
-    Every row up to `upto` is handled; `seen` holds rows above it already handled (id → when the
-    row was written). The outbox is a log that each index follows on its own — several hosts can
-    each keep an index following one PostgreSQL database — so rows are not deleted when handled
-    but pruned after RETENTION. PostgreSQL hands out ids at insert time, so a slow transaction can
-    commit a row *below* one already handled: gaps under a handled row are waited for, up to
-    LATE_WINDOW, before they are given up as rolled back.
-    """
+    def __init__(self, backend: SearchBackend) -> None:
+        self.backend = backend
 
-    upto: int = 0
-    seen: dict[int, float] = field(default_factory=dict)
-    updated_at: float = 0.0
+    def load(self) -> dict:
+        return self.backend.read_state()
 
-    @classmethod
-    def load(cls, state: dict) -> OutboxPosition:
-        return cls(upto=int(state.get("upto", 0)), seen={int(k): v for k, v in state.get("seen", {}).items()},
-                   updated_at=float(state.get("updated_at", 0.0)))
-
-    def dump(self) -> dict:
-        return {"upto": self.upto, "seen": {str(k): v for k, v in self.seen.items()}, "updated_at": self.updated_at}
-
-    def handled(self, row_id: int) -> bool:
-        return row_id <= self.upto or row_id in self.seen
-
-    def advance(self, now: float) -> None:
-        for row_id in sorted(self.seen):
-            contiguous = row_id == self.upto + 1
-            if contiguous or self.seen[row_id] < now - LATE_WINDOW.total_seconds():
-                self.upto = row_id
-                del self.seen[row_id]
-            else:
-                break
-
-
-LATE_WINDOW = timedelta(minutes=2)  # longer than any write transaction runs between flush and commit
-RETENTION = timedelta(days=7)  # an index that has not followed the outbox for this long is rebuilt
-
-
-def _now() -> float:
-    return datetime.now(UTC).timestamp()
-
-
-def row_timestamp(moment: datetime) -> float:
-    return as_utc(moment).timestamp()
+    def save(self, state: dict) -> None:
+        self.backend.write_state(state)
 
 
 def _rebuild(db: Session, backend: SearchBackend) -> int:
     """A full rebuild; rows of the last LATE_WINDOW are followed again after it (cheaply: the
     documents they name are found unchanged), so nothing committed during the rebuild is lost."""
     started = datetime.now(UTC)
-    boundary = db.scalar(select(func.max(SearchOutbox.id))
-                         .where(SearchOutbox.created_at < started - LATE_WINDOW)) or 0
-    position = OutboxPosition(upto=boundary, updated_at=started.timestamp())
+    position = Position(upto=changes.latest_before(db, started - LATE_WINDOW), updated_at=started.timestamp())
     return backend.rebuild(all_documents(db), state=position.dump())
 
 
-def reindex(db: Session, backend: SearchBackend, *, timeout: float = WRITE_TIMEOUT) -> int:
+def reindex(db: Session, backend: SearchBackend, *, commit: Callable[[], None],
+            timeout: float = WRITE_TIMEOUT) -> int:
     """Rebuild from the database into a new index and swap it in (the old one stays in place if
-    the new one cannot be written: IndexUnwritable)."""
+    the new one cannot be written: IndexUnwritable). It only reads; `commit` ends the read."""
     with _writing(backend), backend.lock(timeout), reading():
         count = _rebuild(db, backend)
-        db.commit()
+        commit()
         return count
 
 
@@ -175,7 +137,7 @@ def check(db: Session, backend: SearchBackend, *, attempts: int = 5) -> IndexDif
             break
     with reading():
         expected_documents = {d["doc_id"]: d for d in all_documents(db)}
-        rows = unhandled_rows(db, OutboxPosition.load(before), batch=10**9)
+        rows = changes.unhandled_rows(db, Position.load(before), batch=10**9)
     expected = {key: d["fingerprint"] for key, d in expected_documents.items()}
     differences = IndexDifferences(
         missing=sorted(set(expected) - set(actual)),
@@ -193,21 +155,10 @@ def check(db: Session, backend: SearchBackend, *, attempts: int = 5) -> IndexDif
     return differences
 
 
-def unhandled_rows(db: Session, position: OutboxPosition, batch: int) -> list:
-    """Outbox rows the position has not handled: late ones below its highest, then up to batch new."""
-    columns = (SearchOutbox.id, SearchOutbox.entity, SearchOutbox.entity_id, SearchOutbox.created_at)
-    top = max(position.seen, default=position.upto)
-    late = [row for row in db.execute(select(*columns).where(SearchOutbox.id > position.upto,
-                                                             SearchOutbox.id <= top).order_by(SearchOutbox.id))
-            if row.id not in position.seen]
-    new = db.execute(select(*columns).where(SearchOutbox.id > top).order_by(SearchOutbox.id).limit(batch)).all()
-    return late + list(new)
-
-
 def pending(db: Session, backend: SearchBackend) -> int:
     """Outbox rows this index has not handled yet."""
-    position = OutboxPosition.load(backend.read_state())
-    return len(unhandled_rows(db, position, batch=10**9))
+    position = Position.load(backend.read_state())
+    return len(changes.unhandled_rows(db, position, batch=10**9))
 
 
 def _split(doc_key: str) -> tuple[str, int]:
@@ -215,14 +166,10 @@ def _split(doc_key: str) -> tuple[str, int]:
     return kind, int(object_id)
 
 
-def sync_batch(db: Session, backend: SearchBackend, position: OutboxPosition, *,
-               batch: int = SYNC_BATCH) -> SyncReport:
-    """Handle up to `batch` new outbox rows (and any late ones); the caller holds the lock."""
-    report = SyncReport()
-    rows = unhandled_rows(db, position, batch)
-    if not rows:
-        return report
-    keys = {(row.entity, row.entity_id) for row in rows}
+def apply_rows(db: Session, backend: SearchBackend, rows: list) -> Applied:
+    """Write the documents these change-log rows name (as the database has them now); the caller
+    holds the index's lock."""
+    keys = changes.changed(rows)
     documents = documents_for(db, keys)
     org_ids = [entity_id for entity, entity_id in keys if entity == "org"]
     if org_ids:
@@ -230,41 +177,32 @@ def sync_batch(db: Session, backend: SearchBackend, position: OutboxPosition, *,
         # through the session: find them by what the index says they belonged to.
         others = backend.doc_ids_of_orgs(org_ids) - set(documents)
         documents |= documents_for(db, {_split(key) for key in others})
-    report.applied = backend.apply(documents)
-    for row in rows:
-        position.seen[row.id] = row_timestamp(row.created_at)
-    report.rows = len(rows)
-    return report
+    return backend.apply(documents)
 
 
-def sync(db: Session, backend: SearchBackend, *, timeout: float = WRITE_TIMEOUT,
+def sync(db: Session, backend: SearchBackend, *, commit: Callable[[], None], timeout: float = WRITE_TIMEOUT,
          batch: int = SYNC_BATCH) -> SyncReport:
-    """Bring this index up to date with everything committed; commits (it only reads, but for
-    the prune).
+    """Bring this index up to date with everything committed. It only reads the database;
+    `commit` ends each read.
 
     Builds the index from scratch when there is none (a fresh machine, a lost folder) or when it
-    has not followed the outbox for longer than the outbox keeps rows. Prunes old rows.
+    has not followed the change log for longer than the log keeps rows.
     """
     total = SyncReport()
-    with _writing(backend), backend.lock(timeout), reading():
-        position = OutboxPosition.load(backend.read_state()) if backend.exists() else None
-        if position is None or (position.updated_at and position.updated_at < _now() - RETENTION.total_seconds()):
-            total.rebuilt = _rebuild(db, backend)
-            position = OutboxPosition.load(backend.read_state())
-        while True:
-            report = sync_batch(db, backend, position, batch=batch)
-            position.advance(_now())
-            position.updated_at = _now()
-            backend.write_state(position.dump())
-            if not report.rows:
-                break
-            total.rows += report.rows
-            for name in ("updated", "deleted", "unchanged"):
-                setattr(total.applied, name, getattr(total.applied, name) + getattr(report.applied, name))
-        db.commit()  # end the read; the prune below writes in a short transaction of its own
-        cutoff = datetime.now(UTC) - RETENTION
-        total.pruned = db.execute(delete(SearchOutbox).where(SearchOutbox.created_at < cutoff)).rowcount or 0
-        db.commit()
+
+    def handle(rows: list) -> None:
+        applied = apply_rows(db, backend, rows)
+        for name in ("updated", "deleted", "unchanged"):
+            setattr(total.applied, name, getattr(total.applied, name) + getattr(applied, name))
+
+    with _writing(backend), backend.lock(timeout):
+        with reading():
+            position = Position.load(backend.read_state()) if backend.exists() else None
+            if position is None or (position.updated_at
+                                    and position.updated_at < changes.now() - RETENTION.total_seconds()):
+                total.rebuilt = _rebuild(db, backend)
+            commit()
+        total.rows = changes.follow(db, IndexPosition(backend), handle, commit=commit, batch=batch)
     return total
 
 

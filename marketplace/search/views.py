@@ -12,10 +12,17 @@ from marketplace.access import public
 from marketplace.dates import today_in_vietnam
 from marketplace.places.models import Commune
 from marketplace.products.models import Category
+from marketplace.search import jobs
 from marketplace.search import services as search
 from marketplace.search.query import CERTIFICATES, SAVED_PARAMETERS, SORTS, read_request
 
 bp = Blueprint("search", __name__)
+
+
+@bp.record_once
+def _register_job(state) -> None:
+    """The worker's job that keeps this host's index following the change log."""
+    jobs.init_app(state.app)
 
 PROBLEM_MESSAGES = {
     "choice": _l("We do not know that choice; it was left out."),

@@ -94,7 +94,7 @@ def test_a_buyer_asks_on_a_desktop_the_chair_answers_from_a_phone(desktop_page: 
     # The worker's mail step sends the chair a mail that links to the thread.
     assert not [m for m in outbox if m.to == market.chair_email], "mail went out before the worker ran"
     with live_app.app_context():
-        delivery.deliver_due(db.session)
+        delivery.deliver_due(db.session, commit=db.session.commit)
     mails = [m for m in outbox if m.to == market.chair_email]
     assert len(mails) == 1, f"the chair got {len(mails)} mails"
     assert re.search(rf"https?://\S+/inbox/{conversation_id}(?![0-9])", mails[0].body), mails[0].body

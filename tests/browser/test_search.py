@@ -31,7 +31,7 @@ def indexer(live_app: Flask) -> Iterator[None]:
     def follow() -> None:
         with live_app.app_context():
             while not stop.is_set():
-                search.sync(db.session, search.backend())
+                search.sync(db.session, search.backend(), commit=db.session.commit)
                 db.get_registry(live_app).remove()
                 stop.wait(0.1)
 

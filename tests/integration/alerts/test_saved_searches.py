@@ -48,7 +48,7 @@ def save_from_search_page(client, query: str):
 
 def follow(app) -> int:
     with app_session(app) as session:
-        count = alerts.follow(session, today_in_vietnam())
+        count = alerts.follow(session, today_in_vietnam(), commit=session.commit)
         session.commit()
         return count
 

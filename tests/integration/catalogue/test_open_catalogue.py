@@ -27,7 +27,7 @@ def backend(tmp_path) -> WhooshBackend:
 
 
 def synced(session, backend) -> WhooshBackend:
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     return backend
 
 

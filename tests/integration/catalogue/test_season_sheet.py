@@ -99,7 +99,7 @@ def test_every_row_is_stored_as_meant(session, imported):
 
 def test_search_matching_and_the_queue_follow(session, imported, tmp_path):
     backend = WhooshBackend(tmp_path / "index")
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     request, _problems = read_request({"q": "xoai cat chu"})
     found = {hit.doc_id for hit in backend.search(request, today_in_vietnam()).hits}
     cat_chu = {f"listing:{listing(session, ref).id}" for ref in ("mv-1", "mv-2")}

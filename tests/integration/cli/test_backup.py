@@ -107,7 +107,7 @@ def site(tmp_path_factory) -> Site:
         photos.add_photo(db.session, store, organization=listings[0].organization,
                          data=photo_bytes((20, 160, 60)), alt="Vườn xoài")
         db.session.commit()
-        search.reindex(db.session, search.backend())
+        search.reindex(db.session, search.backend(), commit=db.session.commit)
     site.sums = databases.current_sums(site.engine)
     site.counts = counted_rows(site.engine)
     site.photo_files = files_under(site.upload_dir)

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from marketplace import dates
+from marketplace.changes.models import SearchOutbox
 from marketplace.credentials.models import Certificate, CredentialEvent, PlantingCode
-from marketplace.search.models import SearchOutbox
 from tests.factories import app_session, make_certificate, make_org, make_planting_code
 
 

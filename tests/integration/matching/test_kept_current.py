@@ -56,7 +56,7 @@ def pair(app, people):
     with app_session(app) as session:
         listing = us_listing(people.club)
         demand = us_request(people)
-        report = matching.follow(session, today)
+        report = matching.follow(session, today, commit=session.commit)
         session.commit()
         assert report.full >= 1
         return demand, listing
@@ -76,7 +76,7 @@ def test_a_new_good_full_match_notifies_both_sides_once(app, people, pair, outbo
         for user in (people.other_buyer, people.other_chair, people.staff):
             assert notices(session, user) == []
         # Mail only for those who want it, in their language, with the link (sent by the worker).
-        delivery.deliver_due(session)
+        delivery.deliver_due(session, commit=session.commit)
         assert sorted(mail.to for mail in outbox) == sorted([people.buyer.email, people.chair.email])
         to_buyer = next(mail for mail in outbox if mail.to == people.buyer.email)
         assert to_buyer.subject == "Kết nối mới cho yêu cầu của bạn: Xoài cát Chu"
@@ -87,12 +87,12 @@ def test_a_new_good_full_match_notifies_both_sides_once(app, people, pair, outbo
         assert f"/listings/{listing.id}#matches" in to_chair.body
 
         # The worker goes round again, and the next day rematches everything: nobody is told twice.
-        assert matching.follow(session, today).notified == 0
-        assert matching.follow(session, today + timedelta(days=1)).notified == 0
+        assert matching.follow(session, today, commit=session.commit).notified == 0
+        assert matching.follow(session, today + timedelta(days=1), commit=session.commit).notified == 0
         assert matching.rematch_all(session, today).notified == 0
         session.commit()
         assert len(notices(session, people.buyer)) == 1
-        delivery.deliver_due(session)
+        delivery.deliver_due(session, commit=session.commit)
         assert len(outbox) == 2
 
 
@@ -117,7 +117,7 @@ def test_a_weak_full_match_is_remembered_without_notifying(app, people):
         weak = us_listing(people.club, quantity="10", price_vnd="90000", description="hàng dạt")
         demand = make_demand(people.exporter, "xoài", quantity="50", unit="tấn", export_market="US",
                              price_min_vnd="20000", price_max_vnd="30000", quality_notes="loại một xuất khẩu")
-        matching.follow(session, today)
+        matching.follow(session, today, commit=session.commit)
         remembered = state(session, demand.id, weak.id)
         assert remembered.full and remembered.score < matching.NOTIFY_SCORE
         assert remembered.notified_at is None
@@ -133,7 +133,7 @@ def test_suspending_a_code_turns_a_full_match_into_a_near_miss(app, people, pair
                                   reason="Kiểm tra phát hiện sai diện tích")
         session.commit()
         assert state(session, demand.id, listing.id).full  # until the worker has seen the change
-        report = matching.follow(session, today)
+        report = matching.follow(session, today, commit=session.commit)
         session.commit()
         assert report.listings >= 1
         assert not state(session, demand.id, listing.id).full
@@ -148,7 +148,7 @@ def test_suspending_a_code_turns_a_full_match_into_a_near_miss(app, people, pair
         credentials.change_status(session, session.get(type(code), code.id), "verify",
                                   session.get(User, people.staff.id))
         session.commit()
-        report = matching.follow(session, today)
+        report = matching.follow(session, today, commit=session.commit)
         assert state(session, demand.id, listing.id).full
         assert report.notified == 0
 
@@ -159,7 +159,7 @@ def test_a_new_listing_makes_a_new_full_match_and_tells_its_club(app, people, pa
     with app_session(app) as session:
         newcomer = us_listing(people.other_club, quantity="6000")
         assert state(session, demand.id, newcomer.id) is None
-        report = matching.follow(session, today)
+        report = matching.follow(session, today, commit=session.commit)
         session.commit()
         assert state(session, demand.id, newcomer.id).full
         assert report.notified == 3  # the exporter's two buyers and the other club's seller
@@ -175,11 +175,11 @@ def test_a_listing_that_sells_out_or_changes_variety_is_no_longer_a_full_match(a
         mine = session.get(type(listing), listing.id)
         listings.quick_update(session, mine, quantity="0", today=today)
         session.commit()
-        matching.follow(session, today)
+        matching.follow(session, today, commit=session.commit)
         assert not state(session, demand.id, listing.id).full
         listings.quick_update(session, mine, quantity="3000", today=today)
         session.commit()
-        matching.follow(session, today)
+        matching.follow(session, today, commit=session.commit)
         assert state(session, demand.id, listing.id).full
         data = listings.ListingInput(product="xoài", variety="Đài Loan", quantity="3000", unit="kg",
                                      price_vnd="38000", available_from=mine.available_from,
@@ -187,7 +187,7 @@ def test_a_listing_that_sells_out_or_changes_variety_is_no_longer_a_full_match(a
                                      planting_code_ids=[c.id for c in mine.planting_codes])
         listings.save_listing(session, mine.organization, data, None, today=today, listing=mine)
         session.commit()
-        matching.follow(session, today)
+        matching.follow(session, today, commit=session.commit)
         assert not state(session, demand.id, listing.id).full
 
 
@@ -201,16 +201,16 @@ def test_a_request_that_changes_or_closes_is_refreshed(app, people, pair):
                                           export_market="US", required_certificates="globalgap")
         demand_service.save_demand(session, post_.organization, data, None, today=today, demand=post_)
         session.commit()
-        matching.follow(session, today)
+        matching.follow(session, today, commit=session.commit)
         assert not state(session, demand.id, listing.id).full
         data.required_certificates = ""
         demand_service.save_demand(session, post_.organization, data, None, today=today, demand=post_)
         session.commit()
-        matching.follow(session, today)
+        matching.follow(session, today, commit=session.commit)
         assert state(session, demand.id, listing.id).full
         demand_service.change_status(session, post_, "close", today=today)
         session.commit()
-        matching.follow(session, today)
+        matching.follow(session, today, commit=session.commit)
         assert not state(session, demand.id, listing.id).full
         assert matching.demand_with_full_match(session, today) == (0, 0)
 
@@ -232,10 +232,10 @@ def test_once_a_day_everything_is_rematched_because_dates_end_windows(app, peopl
     with app_session(app) as session:
         short = us_listing(people.club, available_to=today + timedelta(days=3))
         demand = us_request(people)
-        matching.follow(session, today)
+        matching.follow(session, today, commit=session.commit)
         assert state(session, demand.id, short.id).full
         # Nothing changed in the data; four days later the listing's window is over.
-        report = matching.follow(session, today + timedelta(days=4))
+        report = matching.follow(session, today + timedelta(days=4), commit=session.commit)
         assert report.demand_posts == 1
         assert not state(session, demand.id, short.id).full
         # And after the request's own window, it no longer counts at all.

@@ -37,10 +37,10 @@ def test_matching_leaves_the_write_lock_free_while_it_computes(own_app, monkeypa
 
     monkeypatch.setattr(matching, "matches_for_demand_facts", probing)
     with app_session(own_app) as session:
-        matching.follow(session, today)  # the daily rematch, then the change log's backlog
+        matching.follow(session, today, commit=session.commit)  # the daily rematch, then the change log's backlog
         later = make_listing(club, "xoài", quantity="800")
-        matching.follow(session, today)  # the backlog alone
-        matching.rematch_in_chunks(session, today)  # `match refresh`
+        matching.follow(session, today, commit=session.commit)  # the backlog alone
+        matching.rematch_in_chunks(session, today, commit=session.commit)  # `match refresh`
         remembered = set(session.scalars(select(MatchState.listing_id).where(
             MatchState.demand_id == demand.id, MatchState.full.is_(True))))
     assert len(probes) >= 3

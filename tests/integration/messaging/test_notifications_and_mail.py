@@ -83,7 +83,7 @@ def test_a_new_message_queues_mail_for_those_who_want_it_and_sends_nothing_yet(a
         for user in (people.chair, people.seller2, phone_only):
             assert len(notices(session, user, "message")) == 1
         assert queued(session, phone_only) == [] and queued(session, people.seller2) == []
-        report = delivery.deliver_due(session, utcnow() + timedelta(seconds=1))
+        report = delivery.deliver_due(session, utcnow() + timedelta(seconds=1), commit=session.commit)
         assert (report.sent, report.failed, report.given_up) == (1, 0, 0)
         assert queued(session)[0].sent_at is not None and queued(session)[0].attempts == 1
     [sent] = outbox
@@ -158,7 +158,7 @@ def test_a_failing_mail_server_is_retried_with_growing_delays_then_given_up(app,
         now = utcnow() + timedelta(seconds=1)
         failures = 0
         for attempt, delay in enumerate(rules.RETRY_DELAYS, start=1):
-            report = delivery.deliver_due(session, now)  # never raises
+            report = delivery.deliver_due(session, now, commit=session.commit)  # never raises
             failures += 1
             assert report.failed == 2 and report.sent == 0  # the chair's and the other seller's mail
             mail = session.get(OutgoingMail, mail_id)
@@ -166,14 +166,14 @@ def test_a_failing_mail_server_is_retried_with_growing_delays_then_given_up(app,
             assert mail.last_error == "OSError: connection refused"
             assert _aware(mail.next_attempt_at) == now + delay
             # Not due before its time.
-            assert delivery.deliver_due(session, now + delay - timedelta(seconds=1)).failed == 0
+            assert delivery.deliver_due(session, now + delay - timedelta(seconds=1), commit=session.commit).failed == 0
             now += delay
-        report = delivery.deliver_due(session, now)
+        report = delivery.deliver_due(session, now, commit=session.commit)
         assert (report.failed, report.given_up) == (0, 2)
         mail = session.get(OutgoingMail, mail_id)
         assert mail.attempts == len(rules.RETRY_DELAYS) + 1 and _aware(mail.failed_at) == now
         # Given up: never tried again.
-        assert delivery.deliver_due(session, now + timedelta(days=7)).given_up == 0
+        assert delivery.deliver_due(session, now + timedelta(days=7), commit=session.commit).given_up == 0
     assert failing_mailer.tries == 2 * (len(rules.RETRY_DELAYS) + 1)
     assert outbox == []
     assert any("retrying" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
@@ -186,10 +186,10 @@ def test_a_mail_that_failed_is_sent_when_the_server_is_back(app, people, thread,
                                                            outbox):
     with app_session(app) as session:
         now = utcnow() + timedelta(seconds=1)
-        assert delivery.deliver_due(session, now).failed == 2
+        assert delivery.deliver_due(session, now, commit=session.commit).failed == 2
         monkeypatch.setitem(app.extensions, "mailer", outbox_mailer(outbox))
-        assert delivery.deliver_due(session, now + timedelta(seconds=30)).sent == 0  # not yet due
-        report = delivery.deliver_due(session, now + rules.RETRY_DELAYS[0])
+        assert delivery.deliver_due(session, now + timedelta(seconds=30), commit=session.commit).sent == 0  # not yet due
+        report = delivery.deliver_due(session, now + rules.RETRY_DELAYS[0], commit=session.commit)
         assert report.sent == 2
         assert {m.attempts for m in queued(session)} == {2}
     assert sorted(m.to for m in outbox) == sorted([people.chair.email, people.seller2.email])
@@ -209,12 +209,12 @@ def test_two_workers_cannot_both_send_one_mail(app, people, thread, outbox):
         assert len(first) == 2
         assert delivery.claim_due(session, now) == []  # the second worker finds them claimed
         session.commit()
-        assert delivery.deliver_due(session, now + timedelta(minutes=1)).sent == 0  # still claimed
+        assert delivery.deliver_due(session, now + timedelta(minutes=1), commit=session.commit).sent == 0  # still claimed
         report = delivery.send_claimed(session, first, now)
         session.commit()
         assert report.sent == 2
         assert delivery.send_claimed(session, first, now).sent == 0  # sent already: skipped
-        assert delivery.deliver_due(session, now + timedelta(hours=1)).sent == 0
+        assert delivery.deliver_due(session, now + timedelta(hours=1), commit=session.commit).sent == 0
     assert len(outbox) == 2
 
 
@@ -223,8 +223,8 @@ def test_a_claim_left_by_a_dead_worker_expires(app, people, thread, outbox):
         now = utcnow() + timedelta(seconds=1)
         assert len(delivery.claim_due(session, now)) == 2
         session.commit()  # ... and the worker died before sending
-        assert delivery.deliver_due(session, now + delivery.CLAIM_FOR - timedelta(seconds=1)).sent == 0
-        assert delivery.deliver_due(session, now + delivery.CLAIM_FOR + timedelta(seconds=1)).sent == 2
+        assert delivery.deliver_due(session, now + delivery.CLAIM_FOR - timedelta(seconds=1), commit=session.commit).sent == 0
+        assert delivery.deliver_due(session, now + delivery.CLAIM_FOR + timedelta(seconds=1), commit=session.commit).sent == 2
     assert len(outbox) == 2
 
 
@@ -356,7 +356,7 @@ def test_digests_are_sent_by_the_worker_like_any_mail(app, people, daily, outbox
         session.commit()
         assert outbox == []
         # Queued "now" by the real clock; the worker sends what is due by then.
-        assert delivery.deliver_due(session, max(now, utcnow()) + timedelta(seconds=1)).sent == 1
+        assert delivery.deliver_due(session, max(now, utcnow()) + timedelta(seconds=1), commit=session.commit).sent == 1
     assert [m.subject for m in outbox] == ["Chợ Hội Quán: 1 new since yesterday"]
 
 

@@ -137,7 +137,7 @@ def test_the_links_in_a_received_mail_work(app, people, chair_only, smtp_mail):
     mail program does (RFC 8058: no cookie, no CSRF token), turns the reader's mail off."""
     start_thread(app, people.buyer, listing_id=people.listing.id)
     with app_session(app) as session:
-        assert delivery.deliver_due(session).sent == 1
+        assert delivery.deliver_due(session, commit=session.commit).sent == 1
     [message] = smtp_mail.handler.messages
     settings_url = re.search(r"https?://\S+/mail-settings/\S+", message.get_content()).group(0)
     client = app.test_client()
@@ -158,7 +158,7 @@ def test_each_mail_has_its_own_message_id_and_a_retry_keeps_it(app, people, thre
         rows = queued(session)
         keys = {row.to: delivery.message_key(row) for row in rows}
         assert len(set(keys.values())) == 2
-        assert delivery.deliver_due(session).sent == 2
+        assert delivery.deliver_due(session, commit=session.commit).sent == 2
     ids = {m["To"]: m["Message-ID"] for m in smtp_mail.handler.messages}
     assert ids == {to: f"<{key}@chohoiquan.local>" for to, key in keys.items()}
 
@@ -168,7 +168,7 @@ def test_a_line_break_in_a_subject_cannot_add_headers(app, people, smtp_mail):
     with app_session(app) as session, force_locale("vi"):
         delivery.queue_mail(session, me(session, people.chair), "Xin chào\r\nBcc: ke-gian@example.test", "Nội dung")
         session.commit()
-        assert delivery.deliver_due(session).sent == 1
+        assert delivery.deliver_due(session, commit=session.commit).sent == 1
     [received] = smtp_mail.handler.received
     assert received.recipients == [people.chair.email]
     assert received.message["Subject"] == "Xin chào Bcc: ke-gian@example.test"
@@ -221,7 +221,7 @@ def test_the_worker_holds_no_transaction_while_it_talks_to_the_mail_server(app, 
 
     monkeypatch.setattr(mailer, "send", send)
     with app_session(app) as session:
-        assert delivery.deliver_due(session).sent == 2
+        assert delivery.deliver_due(session, commit=session.commit).sent == 2
     assert in_transaction == [False, False]
     assert len(smtp_mail.handler.received) == 2
 
@@ -254,7 +254,7 @@ def test_try_again_later_is_retried_and_then_delivered(app, one_mail, smtp_mail,
     smtp_mail.handler.refuse(command, "451 4.3.0 Mailbox busy, try again later")
     now = utcnow()
     with app_session(app) as session:
-        report = delivery.deliver_due(session, now)
+        report = delivery.deliver_due(session, now, commit=session.commit)
     assert (report.sent, report.failed, report.given_up) == (0, 1, 0)
     row = row_of(app, one_mail)
     assert row.attempts == 1 and row.sent_at is None and row.failed_at is None and row.claimed_until is None
@@ -263,13 +263,13 @@ def test_try_again_later_is_retried_and_then_delivered(app, one_mail, smtp_mail,
     assert smtp_mail.handler.received == []
     # Not before the delay.
     with app_session(app) as session:
-        assert delivery.deliver_due(session, now + rules.RETRY_DELAYS[0] - timedelta(seconds=1)).sent == 0
+        assert delivery.deliver_due(session, now + rules.RETRY_DELAYS[0] - timedelta(seconds=1), commit=session.commit).sent == 0
     assert smtp_mail.handler.received == []
     # At the delay the server accepts.
     later = now + rules.RETRY_DELAYS[0]
     with app_session(app) as session:
-        assert delivery.deliver_due(session, later).sent == 1
-        assert delivery.deliver_due(session, later + timedelta(hours=5)).sent == 0  # never twice
+        assert delivery.deliver_due(session, later, commit=session.commit).sent == 1
+        assert delivery.deliver_due(session, later + timedelta(hours=5), commit=session.commit).sent == 0  # never twice
     row = row_of(app, one_mail)
     assert row.attempts == 2 and aware(row.sent_at) == later and row.failed_at is None
     assert len(smtp_mail.handler.received) == 1
@@ -283,7 +283,7 @@ def test_a_permanent_refusal_is_given_up_at_once(app, people, thread, smtp_mail,
     now = utcnow()
     with app_session(app) as session:
         first, second = queued(session)
-        report = delivery.deliver_due(session, now)
+        report = delivery.deliver_due(session, now, commit=session.commit)
     assert (report.sent, report.failed, report.given_up) == (1, 0, 1)
     refused = row_of(app, first.id)
     assert refused.attempts == 1 and aware(refused.failed_at) == now and refused.sent_at is None
@@ -292,7 +292,7 @@ def test_a_permanent_refusal_is_given_up_at_once(app, people, thread, smtp_mail,
     assert row_of(app, second.id).sent_at is not None
     assert [r.recipients for r in smtp_mail.handler.received] == [[second.to]]
     with app_session(app) as session:
-        assert delivery.deliver_due(session, now + timedelta(days=1)).sent == 0
+        assert delivery.deliver_due(session, now + timedelta(days=1), commit=session.commit).sent == 0
     assert len(smtp_mail.handler.received) == 1
     assert f"mail {first.id} to user {first.user_id} given up after 1 attempts" in caplog.text
     assert first.to not in caplog.text  # the server's words quote the address: they stay on the row
@@ -305,12 +305,12 @@ def test_a_refusal_of_our_set_up_is_retried_not_given_up(app, one_mail, smtp_mai
     smtp_mail.handler.refuse("RCPT", reply)
     now = utcnow()
     with app_session(app) as session:
-        report = delivery.deliver_due(session, now)
+        report = delivery.deliver_due(session, now, commit=session.commit)
     assert (report.sent, report.failed, report.given_up) == (0, 1, 0)
     row = row_of(app, one_mail)
     assert row.failed_at is None and aware(row.next_attempt_at) == now + rules.RETRY_DELAYS[0]
     with app_session(app) as session:
-        assert delivery.deliver_due(session, now + rules.RETRY_DELAYS[0]).sent == 1
+        assert delivery.deliver_due(session, now + rules.RETRY_DELAYS[0], commit=session.commit).sent == 1
 
 
 def free_port() -> int:
@@ -326,7 +326,7 @@ def test_no_server_at_all_is_retried_with_growing_delays_then_given_up(app, monk
     now = utcnow()
     for attempt, delay in enumerate(rules.RETRY_DELAYS, start=1):
         with app_session(app) as session:
-            report = delivery.deliver_due(session, now)
+            report = delivery.deliver_due(session, now, commit=session.commit)
         assert (report.sent, report.failed, report.given_up) == (0, 1, 0)
         row = row_of(app, one_mail)
         assert row.attempts == attempt and row.failed_at is None and row.sent_at is None
@@ -334,7 +334,7 @@ def test_no_server_at_all_is_retried_with_growing_delays_then_given_up(app, monk
         assert aware(row.next_attempt_at) == now + delay
         now += delay
     with app_session(app) as session:
-        report = delivery.deliver_due(session, now)
+        report = delivery.deliver_due(session, now, commit=session.commit)
     assert (report.sent, report.failed, report.given_up) == (0, 0, 1)
     row = row_of(app, one_mail)
     assert row.attempts == len(rules.RETRY_DELAYS) + 1 and aware(row.failed_at) == now
@@ -452,7 +452,7 @@ def test_a_wrong_password_is_an_error_worth_retrying(server_tls, client_tls):
 def test_every_queued_mail_sent_to_the_server_is_recorded_sent(app, people, thread, smtp_mail):
     """What the server got and what the rows say agree (nothing sent twice, nothing lost)."""
     with app_session(app) as session:
-        delivery.deliver_due(session)
+        delivery.deliver_due(session, commit=session.commit)
         rows = session.scalars(select(OutgoingMail).where(OutgoingMail.sent_at.is_not(None))).all()
         assert sorted(r.to for r in rows) == sorted(m["To"] for m in smtp_mail.handler.messages)
         assert {json.loads(r.headers)["List-Unsubscribe"] for r in rows} == \

@@ -19,11 +19,11 @@ from werkzeug.serving import make_server
 import tests.conftest as suite
 from marketplace import db
 from marketplace.accounts import services as accounts
+from marketplace.changes.models import SearchOutbox
 from marketplace.dates import today_in_vietnam
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.orders.models import Order
-from marketplace.search.models import SearchOutbox
 
 BUYERS = 100
 STOCK = 10

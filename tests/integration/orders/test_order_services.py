@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace import db
+from marketplace.changes.models import SearchOutbox
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -21,7 +22,6 @@ from marketplace.orders.models import Order, OrderEvent, Payment
 from marketplace.orders.payments import bank_accounts, recording
 from marketplace.search import services as search
 from marketplace.search.backend import make_backend
-from marketplace.search.models import SearchOutbox
 from marketplace.search.query import read_request
 from tests.factories import make_demand, make_listing, make_offer, make_org, make_user
 from tests.integration.orders.conftest import place
@@ -119,7 +119,7 @@ def test_paused_or_expired_listing_is_a_conflict(session, market):
 
 def test_sold_out_leaves_search_and_matching_and_comes_back_when_released(session, market):
     backend = make_backend("memory://")
-    search.reindex(session, backend)
+    search.reindex(session, backend, commit=session.commit)
 
     def found() -> bool:
         hits = backend.search(read_request({"q": "xoài", "type": "listing"})[0], TODAY()).hits
@@ -135,14 +135,14 @@ def test_sold_out_leaves_search_and_matching_and_comes_back_when_released(sessio
     listing = fresh(Listing, market.listing.id)
     assert (listing.status, listing.quantity_available) == ("sold_out", 0)
     assert session.scalar(select(func.count()).select_from(SearchOutbox)) > outbox_before
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert not found() and not public()
 
     orders.change(session, order, "cancel", actor="buyer", user=market.buyer, today=TODAY())
     session.commit()
     listing = fresh(Listing, market.listing.id)
     assert (listing.status, listing.quantity_available) == ("published", 100)
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert found() and public()
 
 
@@ -269,7 +269,7 @@ def test_reminder_after_24_hours_and_expiry_after_72_each_once(session, market, 
     report = orders.remind_and_expire(session, start + timedelta(hours=25))
     assert (report.reminded, report.expired) == (1, 0)
     assert seller_notices("order_reminder") == 1
-    delivery.deliver_due(session)  # the worker's mail step
+    delivery.deliver_due(session, commit=session.commit)  # the worker's mail step
     assert any("CHQ-" in message.subject or "CHQ-" in message.body for message in outbox)
     report = orders.remind_and_expire(session, start + timedelta(hours=30))
     assert (report.reminded, report.expired) == (0, 0)

@@ -85,7 +85,7 @@ def syncer(app, directory: Path, reports: list, rounds: int = 1):
         backend = WhooshBackend(directory)  # each writer its own, as two processes would have
         with app.app_context():  # this thread's own session, removed when the context ends
             for _ in range(rounds):
-                reports.append(search.sync(db.session, backend))
+                reports.append(search.sync(db.session, backend, commit=db.session.commit))
     return target
 
 
@@ -105,7 +105,7 @@ def test_two_threads_sync_while_a_third_edits(live_app, tmp_path):
     add_market(live_app, clubs=3, per_club=4)
     directory = tmp_path / "index"
     with app_session(live_app) as session:
-        search.reindex(session, WhooshBackend(directory))
+        search.reindex(session, WhooshBackend(directory), commit=session.commit)
     reports: list = []
     errors = run_threads([syncer(live_app, directory, reports, rounds=4),
                           syncer(live_app, directory, reports, rounds=4),
@@ -113,7 +113,7 @@ def test_two_threads_sync_while_a_third_edits(live_app, tmp_path):
     assert errors == []
     assert len(reports) == 8
     with app_session(live_app) as session:
-        search.sync(session, WhooshBackend(directory))  # what was committed after the last round
+        search.sync(session, WhooshBackend(directory), commit=session.commit)  # what was committed after the last round
     assert_index_matches(live_app, WhooshBackend(directory))
 
 
@@ -121,7 +121,7 @@ def test_two_processes_sync_one_index_at_once(live_app, tmp_path):
     add_market(live_app, clubs=2)
     directory = tmp_path / "index"
     with app_session(live_app) as session:
-        search.reindex(session, WhooshBackend(directory))
+        search.reindex(session, WhooshBackend(directory), commit=session.commit)
     edit_market(live_app, rounds=10)
     env = child_environment(live_app, directory)
     command = [*MARKETPLACE, "search", "sync"]
@@ -139,15 +139,15 @@ def test_a_writer_that_will_not_wait_gets_index_busy(live_app, tmp_path):
     directory = tmp_path / "index"
     first, second = WhooshBackend(directory), WhooshBackend(directory)
     with app_session(live_app) as session:
-        search.sync(session, first)
+        search.sync(session, first, commit=session.commit)
         with first.lock():
             with pytest.raises(IndexBusy):
-                search.sync(session, second, timeout=0)
+                search.sync(session, second, timeout=0, commit=session.commit)
             with pytest.raises(IndexBusy):
-                search.reindex(session, second, timeout=0)
+                search.reindex(session, second, timeout=0, commit=session.commit)
             with pytest.raises(IndexBusy), second.lock(timeout=0):
                 pass
-        search.sync(session, second, timeout=0)  # free again
+        search.sync(session, second, timeout=0, commit=session.commit)  # free again
     assert_index_matches(live_app, second)
 
 
@@ -168,12 +168,12 @@ def test_index_busy_across_processes(live_app, tmp_path):
             assert time.monotonic() < deadline, "the other process never took the lock"
             time.sleep(0.05)
         with app_session(live_app) as session, pytest.raises(IndexBusy):
-            search.sync(session, WhooshBackend(directory), timeout=0)
+            search.sync(session, WhooshBackend(directory), timeout=0, commit=session.commit)
     finally:
         holder.kill()
         holder.wait()
     with app_session(live_app) as session:
-        search.sync(session, WhooshBackend(directory), timeout=5)  # a killed holder's lock is released
+        search.sync(session, WhooshBackend(directory), timeout=5, commit=session.commit)  # a killed holder's lock is released
     assert_index_matches(live_app, WhooshBackend(directory))
 
 
@@ -183,7 +183,7 @@ def test_check_beside_a_running_indexer_never_calls_a_pending_change_wrong(live_
     add_market(live_app, clubs=2, per_club=4)
     backend = WhooshBackend(tmp_path / "checked")
     with app_session(live_app) as session:
-        search.sync(session, backend)
+        search.sync(session, backend, commit=session.commit)
     done = threading.Event()
     verdicts = []
 
@@ -196,7 +196,7 @@ def test_check_beside_a_running_indexer_never_calls_a_pending_change_wrong(live_
     def index() -> None:
         while not done.is_set():
             with app_session(live_app) as session:
-                search.sync(session, backend)
+                search.sync(session, backend, commit=session.commit)
             db.get_registry(live_app).remove()
 
     def check() -> None:
@@ -211,5 +211,5 @@ def test_check_beside_a_running_indexer_never_calls_a_pending_change_wrong(live_
     for differences in verdicts:
         assert differences.consistent, differences.unexplained()
     with app_session(live_app) as session:
-        search.sync(session, backend)
+        search.sync(session, backend, commit=session.commit)
     assert_index_matches(live_app, backend)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import delete, insert, select, update
 
 from marketplace.accounts.models import Organization
+from marketplace.changes.models import SearchOutbox
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
@@ -21,7 +22,6 @@ from marketplace.listings.models import Listing
 from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.documents import doc_id
-from marketplace.search.models import SearchOutbox
 from marketplace.search.query import read_request
 from tests.factories import (
     make_certificate,
@@ -144,7 +144,7 @@ def test_a_change_that_touches_nothing_searchable_writes_nothing(session):
 def test_a_rolled_back_change_leaves_no_row_and_no_index_change(session, backend):
     org = make_org("club", name="Hội quán Xoài Mỹ Xương", commune_code="30076")
     listing = make_listing(org, "xoài", variety="cát Chu")
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     before = backend.fingerprints()
     mark = last_outbox_id(session)
 
@@ -157,7 +157,7 @@ def test_a_rolled_back_change_leaves_no_row_and_no_index_change(session, backend
     session.rollback()
 
     assert outbox_after(session, mark) == []
-    report = search.sync(session, backend)
+    report = search.sync(session, backend, commit=session.commit)
     assert report.rows == 0
     assert backend.fingerprints() == before
     assert_clean(session, backend)
@@ -170,7 +170,7 @@ def test_sync_builds_the_index_when_there_is_none(session, backend):
     make_listing(org, "sen")
     assert not backend.exists()
     assert found(backend, "sen") == set()  # no index yet: nothing, and no error
-    report = search.sync(session, backend)
+    report = search.sync(session, backend, commit=session.commit)
     assert report.rebuilt is not None and report.rebuilt >= 2
     assert backend.exists()
     assert doc_id("org", org.id) in found(backend, "sen")
@@ -182,12 +182,12 @@ def test_reindex_leaves_the_outbox_for_sync(session, backend):
     org = make_org("club", name="Hội quán Khóm Tân Phước", commune_code="28321")
     listing = make_listing(org, "khóm")
     rows = session.scalar(select(SearchOutbox.id).order_by(SearchOutbox.id.desc()).limit(1))
-    search.reindex(session, backend)
+    search.reindex(session, backend, commit=session.commit)
     assert_clean(session, backend)
     assert session.get(SearchOutbox, rows) is not None  # the rows are still there
     pending = search.pending(session, backend)
     assert pending >= 2  # the org's and the listing's rows: recent ones are followed again
-    report = search.sync(session, backend)
+    report = search.sync(session, backend, commit=session.commit)
     assert report.rows == pending
     assert report.applied.updated == report.applied.deleted == 0  # already in the rebuilt index
     assert search.pending(session, backend) == 0
@@ -196,23 +196,23 @@ def test_reindex_leaves_the_outbox_for_sync(session, backend):
 
 def test_sync_applies_creates_edits_and_deletes(session, backend):
     org = make_org("club", name="Hội quán Phong Hòa", commune_code="30226")
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     listing = make_listing(org, "xoài", variety="cát Chu")
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert found(backend, "xoai cat chu") == {doc_id("listing", listing.id)}
 
     listings.quick_update(session, listing, quantity="0", today=today_in_vietnam())
     session.commit()
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert found(backend, "xoai cat chu") == set()  # sold out
     listings.quick_update(session, listing, quantity="500", today=today_in_vietnam())
     session.commit()
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert found(backend, "xoai cat chu") == {doc_id("listing", listing.id)}
 
     session.delete(listing)
     session.commit()
-    report = search.sync(session, backend)
+    report = search.sync(session, backend, commit=session.commit)
     assert report.applied.deleted == 1
     assert found(backend, "xoai cat chu") == set()
     assert_clean(session, backend)
@@ -221,10 +221,10 @@ def test_sync_applies_creates_edits_and_deletes(session, backend):
 def test_an_org_renamed_is_renamed_on_its_listings(session, backend):
     org = make_org("club", name="Hội quán Cũ", commune_code="30226")
     listing = make_listing(org, "xoài")
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     org.name = "Hội quán Xoài Hòa An"
     session.commit()
-    report = search.sync(session, backend)
+    report = search.sync(session, backend, commit=session.commit)
     assert report.applied.updated == 2  # the org and its listing
     assert doc_id("listing", listing.id) in found(backend, "hoa an")
     assert_clean(session, backend)
@@ -238,7 +238,7 @@ def test_deleting_an_org_removes_its_listings_and_demand(session, backend):
     stays = make_listing(kept, "xoài")
     buyer = make_org("supermarket", name="Siêu thị Đóng Cửa")
     demand = make_demand(buyer, "xoài")
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert {doc_id("listing", x.id) for x in gone} <= found(backend, "xoai") | found(backend, "dua")
 
     session.delete(club)
@@ -246,7 +246,7 @@ def test_deleting_an_org_removes_its_listings_and_demand(session, backend):
     session.commit()  # the database deletes their listings, demand and credentials (ON DELETE CASCADE)
     assert session.scalars(select(Listing.id).where(Listing.organization_id == club.id)).all() == []
     assert session.scalar(select(DemandPost.id).where(DemandPost.id == demand.id)) is None
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert_clean(session, backend)
     indexed = set(backend.fingerprints())
     assert {doc_id("listing", x.id) for x in gone}.isdisjoint(indexed)
@@ -261,7 +261,7 @@ def test_an_expiring_certificate_drops_out_of_the_filter_without_a_reindex(sessi
     org = make_org("club", name="Hội quán Xoài Mỹ Xương", commune_code="30076")
     vietgap = make_certificate(org, "vietgap", expires_on=today_in_vietnam() + 10 * DAY)
     listing = make_listing(org, "xoài", certificates=[vietgap], available_to=today_in_vietnam() + 60 * DAY)
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     filtered = {"q": "xoai", "certificate": "vietgap", "type": "listing"}
     before = backend.fingerprints()
 
@@ -274,7 +274,7 @@ def test_an_expiring_certificate_drops_out_of_the_filter_without_a_reindex(sessi
     # The daily `credentials expire` marks it expired: a database change, through the outbox.
     assert credentials.expire_due(session, today_in_vietnam() + 11 * DAY) == 1
     session.commit()
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert_clean(session, backend)
     assert found(backend, filtered, today=today_in_vietnam()) == set()
 
@@ -291,14 +291,14 @@ def test_a_suspension_reaches_the_filter_through_the_outbox(session, backend, ki
         credential = make_planting_code(org)
         listing = make_listing(org, "xoài", planting_codes=[credential])
         filtered = {"q": "xoai", "has_planting_code": "1", "type": "listing"}
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert found(backend, filtered) == {doc_id("listing", listing.id)}
 
     credentials.change_status(session, credential, "suspend", staff, reason="Hồ sơ cần xác minh lại")
     session.commit()
     assert found(backend, filtered) == {doc_id("listing", listing.id)}  # not yet followed
     assert not search.check(session, backend).clean
-    report = search.sync(session, backend)
+    report = search.sync(session, backend, commit=session.commit)
     assert report.rows >= 1
     assert found(backend, filtered) == set()
     assert found(backend, {"q": "xoai", "type": "listing"}) == {doc_id("listing", listing.id)}
@@ -306,7 +306,7 @@ def test_a_suspension_reaches_the_filter_through_the_outbox(session, backend, ki
 
     credentials.change_status(session, credential, "verify", staff)
     session.commit()
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert found(backend, filtered) == {doc_id("listing", listing.id)}
     assert_clean(session, backend)
 
@@ -440,9 +440,9 @@ def test_check_is_clean_after_any_run_of_edits_and_syncs(session, backend, seed)
         edits.step()
         if edits.random.random() < 0.15:
             batch = edits.random.choice([1, 3, 500])
-            search.sync(session, backend, batch=batch)
+            search.sync(session, backend, batch=batch, commit=session.commit)
             assert search.pending(session, backend) == 0, f"step {step}"
-    search.sync(session, backend, batch=7)
+    search.sync(session, backend, batch=7, commit=session.commit)
     assert_clean(session, backend)
     assert len(edits.done) == 9, edits.done  # every kind of change happened
     # And the index answers as the database does.
@@ -530,19 +530,19 @@ def test_a_row_committed_late_below_a_handled_one_is_still_followed(session, tmp
     handled. The index must not skip it."""
     backend = WhooshBackend(tmp_path / "late")
     org = make_org("club", name="Hội quán Trễ Hẹn")
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     ids = [session.execute(insert(SearchOutbox).values(entity="org", entity_id=org.id)
                            .returning(SearchOutbox.id)).scalar_one() for _ in range(2)]
     early, late = ids
     # Only the later row is visible to the first sync: the earlier one "commits" afterwards.
     session.execute(delete(SearchOutbox).where(SearchOutbox.id == early))
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert search.pending(session, backend) == 0
     session.execute(insert(SearchOutbox).values(id=early, entity="org", entity_id=org.id))
     assert search.pending(session, backend) == 1
     org.name = "Hội quán Đúng Hẹn"
     session.flush()
-    search.sync(session, backend)
+    search.sync(session, backend, commit=session.commit)
     assert search.pending(session, backend) == 0
     assert search.check(session, backend).clean
     assert late > early

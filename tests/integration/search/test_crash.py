@@ -100,7 +100,7 @@ def market(live_app, tmp_path):
         vietgap = make_certificate(org, "vietgap")
         old = make_listing(org, "xoài", variety="cát Chu", certificates=[vietgap])
         paused = make_listing(org, "khóm")
-        search.reindex(session, WhooshBackend(directory))
+        search.reindex(session, WhooshBackend(directory), commit=session.commit)
         # Changes the killed writer was applying: a new lot, a rename, a pause, a deletion.
         new = make_listing(org, "sen")
         org.name = "Hội quán Sau Sự Cố"
@@ -128,7 +128,7 @@ def test_a_sync_killed_mid_commit(live_app, tmp_path, market, point):
             assert search.pending(session, backend) > 0  # ...so the rows are followed again
         else:
             assert not differences.clean
-        report = search.sync(session, backend)
+        report = search.sync(session, backend, commit=session.commit)
         assert report.rebuilt is None
         assert search.check(session, backend).clean
         assert search.pending(session, backend) == 0
@@ -148,8 +148,8 @@ def test_a_reindex_killed_mid_commit_leaves_the_previous_index(live_app, tmp_pat
     with app_session(live_app) as session:
         differences = search.check(session, backend)
         assert set(differences.missing + differences.extra + differences.stale) == changed
-        search.sync(session, backend)
+        search.sync(session, backend, commit=session.commit)
         assert search.check(session, backend).clean
-        search.reindex(session, backend)  # and the next rebuild sweeps the half-built folder
+        search.reindex(session, backend, commit=session.commit)  # and the next rebuild sweeps the half-built folder
         assert search.check(session, backend).clean
     assert [path.name for path in directory.glob("build-*")] == [(directory / "current").resolve().name]

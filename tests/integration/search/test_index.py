@@ -35,7 +35,7 @@ def test_memory_url_means_whoosh_in_ram():
 
 def test_reindex_then_check_is_clean(session, backend):
     make_org("club", name="Hội quán Khóm Tân Phước", commune_code="28321")
-    count = search.reindex(session, backend)
+    count = search.reindex(session, backend, commit=session.commit)
     assert count >= 1
     assert search.check(session, backend).clean
 
@@ -43,7 +43,7 @@ def test_reindex_then_check_is_clean(session, backend):
 def test_check_reports_missing_extra_and_stale(session, backend):
     gone = make_org("club", name="Hội quán sẽ bị xoá")  # first, so SQLite cannot reuse its id
     org = make_org("club", name="Hội quán Nhãn Phú Hựu")
-    search.reindex(session, backend)
+    search.reindex(session, backend, commit=session.commit)
     org.name = "Hội quán Nhãn Ido Phú Hựu"
     session.delete(gone)
     added = make_org("cooperative", name="HTX mới")
@@ -56,15 +56,15 @@ def test_check_reports_missing_extra_and_stale(session, backend):
 
 def test_search_without_accents_finds_accented_names(session, backend):
     make_org("club", name="Hội quán Quýt hồng Long Hậu", commune_code="30235")
-    search.reindex(session, backend)
+    search.reindex(session, backend, commit=session.commit)
     assert "Hội quán Quýt hồng Long Hậu" in titles(backend, "quyt hong")
 
 
 def test_a_rebuild_swaps_the_current_folder_and_removes_the_old_one(session, whoosh):
     make_org("club", name="Hội quán Sen Tháp Mười", commune_code="30037")
-    search.reindex(session, whoosh)
+    search.reindex(session, whoosh, commit=session.commit)
     first = whoosh.current.resolve()
-    search.reindex(session, whoosh)
+    search.reindex(session, whoosh, commit=session.commit)
     second = whoosh.current.resolve()
     assert first != second
     assert not first.exists()
@@ -73,7 +73,7 @@ def test_a_rebuild_swaps_the_current_folder_and_removes_the_old_one(session, who
 
 def test_a_failed_rebuild_leaves_the_previous_index_usable(session, whoosh):
     make_org("club", name="Hội quán Hoa kiểng Tân Quy Đông", commune_code="29905")
-    search.reindex(session, whoosh)
+    search.reindex(session, whoosh, commit=session.commit)
 
     def broken_documents():
         yield from []
@@ -87,11 +87,11 @@ def test_a_failed_rebuild_leaves_the_previous_index_usable(session, whoosh):
 
 def test_an_index_of_an_older_format_is_rebuilt_by_the_next_sync(session, whoosh):
     make_org("club", name="Hội quán Sen Tháp Mười", commune_code="30037")
-    search.reindex(session, whoosh)
+    search.reindex(session, whoosh, commit=session.commit)
     (whoosh.current / FORMAT_FILE).unlink()  # as an index built before the accented fields
     assert not whoosh.exists()
     assert titles(whoosh, "sen") == ["Hội quán Sen Tháp Mười"]  # searches read it until the swap
-    report = search.sync(session, whoosh)
+    report = search.sync(session, whoosh, commit=session.commit)
     assert report.rebuilt is not None
     assert whoosh.exists() and search.check(session, whoosh).clean
     assert titles(whoosh, "Tháp Mười") == ["Hội quán Sen Tháp Mười"]

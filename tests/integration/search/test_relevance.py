@@ -47,7 +47,7 @@ def index(market):
     app, _names = market
     backend = WhooshBackend(None)
     with app_session(app) as session:
-        search.reindex(session, backend)
+        search.reindex(session, backend, commit=session.commit)
     return backend
 
 

@@ -17,7 +17,7 @@ def test_hits_come_with_their_objects_and_a_gone_one_is_skipped(session):
     gone = make_listing(club, "măng cụt", quantity="200", description="măng cụt loại hai")
     demand = make_demand(buyer, "măng cụt")
     backend = WhooshBackend(None)
-    search.reindex(session, backend)
+    search.reindex(session, backend, commit=session.commit)
     today = today_in_vietnam()
 
     page = search.run_search(session, backend, SearchRequest(q="măng cụt").with_parsed(), today)
@@ -36,6 +36,6 @@ def test_hits_come_with_their_objects_and_a_gone_one_is_skipped(session):
 
 def test_nothing_found_loads_nothing(session):
     backend = WhooshBackend(None)
-    search.reindex(session, backend)
+    search.reindex(session, backend, commit=session.commit)
     page = search.run_search(session, backend, SearchRequest(q="khôngcótừnày").with_parsed(), today_in_vietnam())
     assert page.objects == {} and list(page.items()) == []

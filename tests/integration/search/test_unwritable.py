@@ -48,8 +48,8 @@ def behind(live_app, tmp_path):
         org = make_org("club", name="Hội quán Ổ Đĩa Đầy")
         make_listing(org, "xoài", variety="cát Chu")
         session.commit()
-        search.reindex(session, backend)
-        search.sync(session, backend)
+        search.reindex(session, backend, commit=session.commit)
+        search.sync(session, backend, commit=session.commit)
         make_listing(org, "sen")
         org.name = "Hội quán Ổ Đĩa Trống"
         session.commit()
@@ -212,14 +212,17 @@ def test_a_full_disk_in_search_sync_and_reindex(live_app, behind, monkeypatch, f
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_the_worker_says_the_disk_is_full_once_and_catches_up_when_freed(live_app, behind, monkeypatch, caplog,
                                                                          fault):
-    from marketplace import cli
+    from dataclasses import replace
+
+    from marketplace import worker
 
     directory, waiting = behind
     number, words = FAULTS[fault]
     disk = Disk(monkeypatch, number)
     monkeypatch.setitem(live_app.extensions, "search_backend", WhooshBackend(directory))
     seen = []
-    real_alerts_step = cli._alerts_step
+    alerts_job = worker.jobs(live_app)["saved-search alerts"]
+    real_alerts_step = alerts_job.run
 
     def alerts_step():
         # Runs after each round's sync: look at what the full disk left, and free it after round 3.
@@ -229,7 +232,7 @@ def test_the_worker_says_the_disk_is_full_once_and_catches_up_when_freed(live_ap
             disk.free()
         real_alerts_step()
 
-    monkeypatch.setattr(cli, "_alerts_step", alerts_step)
+    monkeypatch.setitem(worker.jobs(live_app), "saved-search alerts", replace(alerts_job, run=alerts_step))
     disk.fill(200)
     result = live_app.test_cli_runner().invoke(args=["worker", "--rounds", "5", "--interval", "0"])
 

@@ -1,6 +1,7 @@
-"""Writing the outbox: every flush that touches something searchable adds outbox rows in the
-same transaction, so a rolled-back change never reaches the index and a committed one always
-does (the indexer follows the outbox after commit).
+"""Recording changes: every flush that touches a listing, a demand post, an organisation or
+something shown with them adds change-log rows in the same transaction, so a rolled-back change
+never reaches a follower and a committed one always does (followers read the log after commit).
+The hook is registered when this package is imported (marketplace/changes/__init__.py).
 
 Bulk `UPDATE` statements bypass the flush: code that uses them calls `enqueue` itself.
 """
@@ -11,11 +12,11 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization
+from marketplace.changes.models import SearchOutbox
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.listings.models import Listing
 from marketplace.products.models import Product, Variety
-from marketplace.search.models import SearchOutbox
 
 
 def _entity(instance) -> tuple[str, int] | None:

@@ -1,0 +1,21 @@
+"""The alerts package's worker job: follow the change log and alert the owners of saved searches.
+Registered by the alerts blueprint (views.py, `record_once`)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from marketplace import db, worker
+from marketplace.alerts import services as alerts
+from marketplace.dates import today_in_vietnam
+
+
+def follow_changes() -> None:
+    alerted = alerts.follow(db.session, today_in_vietnam(), commit=db.session.commit)
+    if alerted:
+        click.echo(f"saved searches: {alerted} alerts")
+
+
+def init_app(app: Flask) -> None:
+    worker.register(app, "saved-search alerts", follow_changes, order=20)

@@ -1,0 +1,121 @@
+"""Commands that fill the database: init-db, demo, import."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from marketplace import db, schema
+from marketplace.accounts.models import Organization
+from marketplace.catalogue import services as catalogue
+from marketplace.cli.common import fail
+from marketplace.dates import today_in_vietnam
+from marketplace.demo import load_demo
+from marketplace.imports import readers
+from marketplace.imports import services as imports
+from marketplace.search import services as search
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the schema, then load places and the product taxonomy."""
+    engine = db.get_engine(current_app)
+    schema.upgrade(engine)
+    loaded = schema.load_reference_data(db.session)
+    retired = catalogue.retire_obsolete_varieties(db.session)
+    db.session.commit()
+    click.echo(f"schema at {schema.current_revision(engine)}; "
+               f"communes loaded: {loaded['communes']}; taxonomy changes: {loaded['taxonomy_changes']}"
+               + (f"; varieties retired: {retired}" if retired else ""))
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no organisation yet.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Load the demo data set (idempotent)."""
+    if current_app.config["APP_ENV"] == "production":
+        fail("the demo data set is not loaded in production")
+    if if_empty and db.session.scalar(select(func.count()).select_from(Organization)):
+        click.echo("database already has organisations; demo data not loaded")
+        return
+    created = load_demo(db.session, current_app.config["DEMO_PASSWORD"])
+    db.session.commit()
+    click.echo(f"demo data: {created['organizations']} new organisations, {created['users']} new users, "
+               f"{created['listings']} new listings, {created['demand']} new demand posts, "
+               f"{created.get('orders', 0)} new orders")
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the summary and of the problems.")
+@with_appcontext
+def import_command(path: str, lang: str) -> None:
+    """Import a workbook (.xlsx), a JSON document, a .zip of CSV files or a folder of CSV files.
+
+    All or nothing: every problem is printed (sheet, row, column, value, reason) and nothing is
+    stored (exit status 1), or everything is stored and a summary printed. Warnings (a row stored
+    with an adjustment, e.g. a listing whose window is over stored as ended) never stop an import;
+    each is printed on a line of its own starting "Warning:".
+    """
+
+
+    with force_locale(lang):
+        try:
+            sheets = readers.read_path(path)
+        except readers.ReaderError as error:
+            fail(error.message)
+        report = imports.import_data(db.session, sheets, None, today_in_vietnam())
+        if not report.ok:
+            db.session.rollback()
+            for problem in report.problems:
+                click.echo(_('%(sheet)s row %(row)d, column %(column)s, value "%(value)s": %(reason)s',
+                             sheet=problem.sheet, row=problem.row, column=problem.column,
+                             value=problem.value, reason=problem.reason))
+            if report.warnings:
+                click.echo(_("Warnings: %(n)d. Once the problems are fixed, these rows will be stored with "
+                             "an adjustment:", n=len(report.warnings)))
+                _echo_import_warnings(report.warnings)
+            for notice in report.notices:
+                click.echo(notice)
+            fail(_("Problems found: %(n)d. Nothing was stored: fix them in the file, then import the whole "
+                   "file again.", n=len(report.problems)))
+        db.session.commit()
+        _sync_search_after_import()
+        for sheet, counts in report.counts.items():
+            click.echo(_("%(sheet)s: %(created)d created, %(updated)d updated",
+                         sheet=sheet, created=counts.created, updated=counts.updated))
+        if report.warnings:
+            click.echo(_("Warnings: %(n)d. These rows were stored with an adjustment:", n=len(report.warnings)))
+            _echo_import_warnings(report.warnings)
+        for notice in report.notices:
+            click.echo(notice)
+        click.echo(_("Imported: everything is stored."))
+
+
+def _echo_import_warnings(warnings) -> None:
+
+    for warning in warnings:
+        click.echo(_('Warning: %(sheet)s row %(row)d, column %(column)s, value "%(value)s": %(reason)s',
+                     sheet=warning.sheet, row=warning.row, column=warning.column, value=warning.value,
+                     reason=warning.reason))
+
+
+def _sync_search_after_import() -> None:
+    """What was imported is searchable when the command returns (or as soon as the running
+    indexer gets to it, if one holds the index)."""
+
+
+    try:
+        search.sync(db.session, search.backend(), commit=db.session.commit)
+    except search.IndexBusy:
+        click.echo(_("Search: the running indexer will add what was imported in a moment."))
+    except (search.IndexUnwritable, OSError) as error:
+        db.session.rollback()  # what was imported is committed; the worker indexes it once the folder can be written
+        click.echo(_("Search index not updated (%(error)s): run “marketplace search sync”.", error=error))
