@@ -1,12 +1,15 @@
 """Domain errors, and how they and HTTP errors become pages or JSON.
 
 Services raise DomainError subclasses with a translatable message; views and the API turn
-them into a flash message or a JSON error without try/except boilerplate in every view.
+them into a flash message or a JSON error without try/except boilerplate in every view. A view
+that finds nothing, or finds the person may not look, raises NotFound() or PermissionDenied()
+(or uses or_404) and gets the same 404/403 page as abort(404)/abort(403).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
@@ -15,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from marketplace import db
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -22,7 +26,7 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None):
+    def __init__(self, message: str = "", *, fields: dict[str, list[str]] | None = None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
@@ -42,6 +46,13 @@ class PermissionDenied(DomainError):
 
 class Conflict(DomainError):
     status_code = 409
+
+
+def or_404(value: T | None) -> T:
+    """The value, or the not-found page when there is none (a row db.session.get did not find)."""
+    if value is None:
+        raise NotFound()
+    return value
 
 
 def wants_json() -> bool:
@@ -67,14 +78,24 @@ def _default_message(status: int) -> str:
     return messages.get(status, _("Something went wrong on our side. Please try again."))
 
 
+def error_page(status: int):
+    """The HTML page for an HTTP error status (404 has its own template)."""
+    template = "errors/404.html" if status == 404 else "errors/error.html"
+    return make_response(render_template(template, status=status, message=_default_message(status)), status)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
+        status = error.status_code
         if wants_json():
-            return json_error(error.status_code, error.message, error.fields)
-        return render_template("errors/error.html", status=error.status_code,
-                               message=error.message), error.status_code
+            return json_error(status, error.message or _default_message(status), error.fields)
+        if isinstance(error, NotFound) or (isinstance(error, PermissionDenied) and not error.message):
+            # The very page abort(404)/abort(403) gives: a page is missing or closed, whichever
+            # service said so (its wording, "that listing", is for the API).
+            return error_page(status)
+        return render_template("errors/error.html", status=status, message=error.message), status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -90,9 +111,7 @@ def register_error_handlers(app: Flask) -> None:
                         fields.update(location_messages)
             response = make_response(json_error(status, _default_message(status), fields))
         else:
-            template = "errors/404.html" if status == 404 else "errors/error.html"
-            body = render_template(template, status=status, message=_default_message(status))
-            response = make_response(body, status)
+            response = error_page(status)
         if status == 405 and "Allow" in dict(error.get_headers()):
             response.headers["Allow"] = dict(error.get_headers())["Allow"]
         return response

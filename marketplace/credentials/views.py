@@ -12,6 +12,7 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import can_manage_supply
 from marketplace.credentials import forms
 from marketplace.credentials import services as credentials
+from marketplace.credentials.labels import CREDENTIAL_STATUS_LABELS
 from marketplace.dates import NotADate, parse_date, today_in_vietnam
 from marketplace.errors import NotFound, ValidationError
 from marketplace.forms import attach_errors
@@ -148,6 +149,4 @@ def decide(kind: str, credential_id: int):
 
 
 def _status_label(status: str) -> str:
-    from marketplace.credentials.labels import CREDENTIAL_STATUS_LABELS
-
     return str(CREDENTIAL_STATUS_LABELS.get(status, status))

@@ -16,8 +16,10 @@ from marketplace.access import public, role_required, signed_in
 from marketplace.accounts.models import Organization
 from marketplace.accounts.rules import is_safe_redirect
 from marketplace.accounts.services import set_mail_choice
-from marketplace.dates import VIETNAM, today_in_vietnam
+from marketplace.dates import VIETNAM, parse_date, today_in_vietnam
+from marketplace.demand.models import DemandPost
 from marketplace.forms import CsrfForm
+from marketplace.listings.models import Listing
 from marketplace.messaging import limits, rules
 from marketplace.messaging import services as messaging
 from marketplace.messaging.forms import MailChoiceForm, MessageForm, NewConversationForm, ReportForm
@@ -102,9 +104,6 @@ def new_conversation():
 
 
 def _about(listing_id: int | None, demand_id: int | None) -> dict:
-    from marketplace.demand.models import DemandPost
-    from marketplace.listings.models import Listing
-
     return {"listing": db.session.get(Listing, listing_id) if listing_id else None,
             "demand": db.session.get(DemandPost, demand_id) if demand_id else None}
 
@@ -314,8 +313,6 @@ def resolve_report(report_id: int):
 
 def _period() -> tuple[datetime, datetime, dict]:
     """[start, end) from ?from=&to= (days in Việt Nam, both included); the last 30 days by default."""
-    from marketplace.dates import parse_date
-
     problems = {}
     today = today_in_vietnam()
     try:

@@ -44,18 +44,9 @@ FUNCTION_IMPORTS_KEPT: dict[tuple[str, str], str] = {
     ('marketplace/cli.py', 'marketplace.orders'): "not yet hoisted (#15)",
     ('marketplace/cli.py', 'marketplace.orders.payments'): "not yet hoisted (#15)",
     ('marketplace/cli.py', 'marketplace.search'): "not yet hoisted (#15)",
-    ('marketplace/credentials/views.py', 'marketplace.credentials.labels'): "not yet hoisted (#15)",
     ('marketplace/demo.py', 'marketplace.orders'): "not yet hoisted (#15)",
     ('marketplace/demo.py', 'marketplace.orders.payments'): "not yet hoisted (#15)",
     ('marketplace/matching/services.py', 'marketplace.search.services'): "not yet hoisted (#15)",
-    ('marketplace/messaging/views.py', 'marketplace.dates'): "not yet hoisted (#15)",
-    ('marketplace/messaging/views.py', 'marketplace.demand.models'): "not yet hoisted (#15)",
-    ('marketplace/messaging/views.py', 'marketplace.listings.models'): "not yet hoisted (#15)",
-    ('marketplace/orders/payments/stripe_services.py', 'marketplace.accounts.models'): "not yet hoisted (#15)",
-    ('marketplace/orders/payments/stripe_services.py', 'marketplace.notifications'): "not yet hoisted (#15)",
-    ('marketplace/orders/payments/stripe_services.py', 'marketplace.orders.payments.stripe'): "not yet hoisted (#15)",
-    ('marketplace/orders/payments/stripe_services.py', 'marketplace.orders.rules'): "not yet hoisted (#15)",
-    ('marketplace/orders/views.py', 'marketplace.orders.payments'): "not yet hoisted (#15)",
 }
 
 
