@@ -52,6 +52,17 @@ def flash_problems(error: DomainError) -> None:
     flash(" ".join(problem_messages(error)), "error")
 
 
+def flash_each(error: DomainError, prefix: str = "") -> None:
+    """One flash per field problem (for a form the page does not show, or one of many on a page)."""
+    for message in problem_messages(error) if error.fields else []:
+        flash(prefix + message, "error")
+
+
+def flash_message(error: DomainError) -> None:
+    """The error's own sentence, for a refused state change ("This request is closed.")."""
+    flash(error.message, "error")
+
+
 @contextmanager
 def saving(form=None, *, catch: tuple[type[Exception], ...] = (ValidationError,),
            show: Callable[[Exception], None] | None = None) -> Iterator[Saved]:
@@ -73,5 +84,9 @@ def saving(form=None, *, catch: tuple[type[Exception], ...] = (ValidationError,)
         db.session.rollback()
         raise
     else:
-        db.session.commit()
+        try:
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()  # a commit refused by the database leaves nothing half-done either
+            raise
         saved.committed = True

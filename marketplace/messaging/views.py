@@ -28,6 +28,7 @@ from marketplace.messaging.notices import describe_notice
 from marketplace.notifications import delivery
 from marketplace.notifications.presentation import register as register_describer
 from marketplace.numbers import MAX_ID
+from marketplace.saving import saving
 from marketplace.spreadsheets import safe_row
 
 bp = Blueprint("messaging", __name__)
@@ -51,6 +52,13 @@ def error_message(code: str) -> str:
         "reason": _("Choose what is wrong."),
         "channel": _("Unknown contact channel."),
     }.get(code, _("That could not be done."))
+
+
+def _refusal_on(form):
+    """Show why a message was refused under the message box (what was written stays in it)."""
+    def show(error: messaging.ConversationError) -> None:
+        form.body.errors = [error_message(error.code)]
+    return show
 
 
 def _int_arg(source, name: str) -> int | None:
@@ -90,13 +98,9 @@ def new_conversation():
     existing = messaging.find_conversation(db.session, topic)
     form = NewConversationForm(data={k: v for k, v in ids.items() if v is not None})
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with saving(catch=(messaging.ConversationError,), show=_refusal_on(form)) as saved:
             conversation = messaging.start_conversation(db.session, current_user, topic, form.body.data)
-        except messaging.ConversationError as error:
-            db.session.rollback()
-            form.body.errors = [error_message(error.code)]
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Sent. You will see the answer in your inbox."), "success")
             return redirect(url_for("messaging.thread", conversation_id=conversation.id) + "#latest")
     status = 422 if form.errors else 200
@@ -149,13 +153,9 @@ def reply(conversation_id: int):
         abort(403)  # moderators read, they do not speak for either side
     form = MessageForm()
     if form.validate_on_submit():
-        try:
+        with saving(catch=(messaging.ConversationError,), show=_refusal_on(form)) as saved:
             messaging.post_message(db.session, current_user, conversation, form.body.data)
-        except messaging.ConversationError as error:
-            db.session.rollback()
-            form.body.errors = [error_message(error.code)]
-        else:
-            db.session.commit()
+        if saved:
             return redirect(url_for("messaging.thread", conversation_id=conversation.id) + "#latest")
     return _render_thread(conversation_id, side, form), 422
 
