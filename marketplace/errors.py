@@ -9,6 +9,7 @@ that finds nothing, or finds the person may not look, raises NotFound() or Permi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Flask, jsonify, make_response, render_template, request
@@ -55,6 +56,16 @@ def or_404(value: T | None) -> T:
     return value
 
 
+def get_or_404(lookup: Callable[..., T], *args, **kwargs) -> T:
+    """lookup(*args, **kwargs), a service's get_…, or the plain not-found page: the service's own
+    wording ("We could not find that listing.") is for the API, and a page that named the thing
+    would tell a missing row from one the person may not see."""
+    try:
+        return lookup(*args, **kwargs)
+    except NotFound as error:
+        raise NotFound() from error
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -78,10 +89,12 @@ def _default_message(status: int) -> str:
     return messages.get(status, _("Something went wrong on our side. Please try again."))
 
 
-def error_page(status: int):
-    """The HTML page for an HTTP error status (404 has its own template)."""
+def error_page(status: int, message: str = ""):
+    """The HTML page for an error status (404 has its own template); the status's own words
+    unless a message is given."""
     template = "errors/404.html" if status == 404 else "errors/error.html"
-    return make_response(render_template(template, status=status, message=_default_message(status)), status)
+    return make_response(render_template(template, status=status, message=message or _default_message(status)),
+                         status)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -91,11 +104,8 @@ def register_error_handlers(app: Flask) -> None:
         status = error.status_code
         if wants_json():
             return json_error(status, error.message or _default_message(status), error.fields)
-        if isinstance(error, NotFound) or (isinstance(error, PermissionDenied) and not error.message):
-            # The very page abort(404)/abort(403) gives: a page is missing or closed, whichever
-            # service said so (its wording, "that listing", is for the API).
-            return error_page(status)
-        return render_template("errors/error.html", status=status, message=error.message), status
+        # Without words of its own, the very page abort(404)/abort(403) gives.
+        return error_page(status, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -9,6 +9,7 @@ from marketplace import db
 from marketplace.access import role_required
 from marketplace.catalogue import forms
 from marketplace.catalogue import services as catalogue
+from marketplace.errors import get_or_404
 from marketplace.forms import choices
 from marketplace.products.services import categories_with_products
 from marketplace.saving import saving
@@ -99,4 +100,4 @@ def _problems_on(field):
 
 
 def _typed_or_404(product_id: int):
-    return catalogue.get_typed_name(db.session, product_id)
+    return get_or_404(catalogue.get_typed_name, db.session, product_id)

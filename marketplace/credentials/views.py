@@ -14,7 +14,7 @@ from marketplace.credentials import forms
 from marketplace.credentials import services as credentials
 from marketplace.credentials.labels import CREDENTIAL_STATUS_LABELS
 from marketplace.dates import NotADate, parse_date, today_in_vietnam
-from marketplace.errors import PermissionDenied, ValidationError
+from marketplace.errors import PermissionDenied, ValidationError, get_or_404
 from marketplace.numbers import NotANumber, parse_decimal
 from marketplace.saving import flash_each, saving
 
@@ -22,7 +22,7 @@ bp = Blueprint("credentials", __name__)
 
 
 def _managed_org(org_id: int, *, staff_may_see: bool = False):
-    org = accounts.get_organization(db.session, org_id)
+    org = get_or_404(accounts.get_organization, db.session, org_id)
     if not (can_manage_supply(current_user, org) or (staff_may_see and current_user.is_staff)):
         raise PermissionDenied()
     return org
@@ -119,7 +119,7 @@ def queue():
 @bp.route("/staff/credentials/<any(certificate, code):kind>/<int:credential_id>", methods=["POST"])
 @role_required("staff")
 def decide(kind: str, credential_id: int):
-    credential = credentials.get_credential(db.session, kind, credential_id)
+    credential = get_or_404(credentials.get_credential, db.session, kind, credential_id)
     form = forms.DecisionForm()
     if form.validate_on_submit():
         with saving(show=flash_each) as saved:

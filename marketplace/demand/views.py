@@ -15,7 +15,7 @@ from marketplace.demand import forms, rules
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost
 from marketplace.demand.notices import describe_notice
-from marketplace.errors import PermissionDenied, ValidationError
+from marketplace.errors import PermissionDenied, ValidationError, get_or_404
 from marketplace.forms import choices
 from marketplace.listings import services as listings
 from marketplace.notifications.presentation import register as register_describer
@@ -34,7 +34,7 @@ def _register_notice_words(state) -> None:
 
 
 def _demand_or_404(demand_id: int) -> DemandPost:
-    return demand_service.get_demand(db.session, demand_id)
+    return get_or_404(demand_service.get_demand, db.session, demand_id)
 
 
 def _input(form: forms.DemandForm, ref: str | None = None) -> demand_service.DemandInput:
@@ -168,7 +168,7 @@ def offer(demand_id: int):
 @bp.route("/offers/<int:offer_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
 @signed_in
 def decide(offer_id: int, action: str):
-    offer = demand_service.get_offer(db.session, offer_id)
+    offer = get_or_404(demand_service.get_offer, db.session, offer_id)
     if action == "withdraw":
         if not can_list_for(current_user, offer.organization):
             raise PermissionDenied()
@@ -210,7 +210,7 @@ def board():
 @bp.route("/orgs/<int:org_id>/demand")
 @signed_in
 def manage(org_id: int):
-    org = accounts.get_organization(db.session, org_id)
+    org = get_or_404(accounts.get_organization, db.session, org_id)
     if not can_manage_demand(current_user, org):
         raise PermissionDenied()
     today = today_in_vietnam()
@@ -222,7 +222,7 @@ def manage(org_id: int):
 @bp.route("/staff/orgs/<int:org_id>/verify", methods=["GET", "POST"])
 @role_required("staff")
 def verify_buyer(org_id: int):
-    org = accounts.get_organization(db.session, org_id)
+    org = get_or_404(accounts.get_organization, db.session, org_id)
     form = forms.VerifyBuyerForm(tax_code=org.tax_code)
     if form.validate_on_submit():
         with saving(form) as saved:

@@ -14,7 +14,7 @@ from marketplace.credentials import services as credentials
 from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
-from marketplace.errors import NotFound, PermissionDenied, or_404
+from marketplace.errors import NotFound, PermissionDenied, get_or_404, or_404
 from marketplace.listings import forms, rules
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
@@ -27,7 +27,7 @@ bp = Blueprint("listings", __name__)
 
 
 def _listing_or_404(listing_id: int) -> Listing:
-    return listings.get_listing(db.session, listing_id)
+    return get_or_404(listings.get_listing, db.session, listing_id)
 
 
 def _require_manager(listing: Listing) -> None:
@@ -214,7 +214,7 @@ def change_status(listing_id: int):
 @signed_in
 def manage(org_id: int):
     """The club's own listing page: every listing, each with a two-tap update form."""
-    org = accounts.get_organization(db.session, org_id)
+    org = get_or_404(accounts.get_organization, db.session, org_id)
     if not can_manage_supply(current_user, org):
         raise PermissionDenied()
     today = today_in_vietnam()

@@ -18,7 +18,7 @@ from marketplace.accounts.permissions import can_edit_profile, can_manage_demand
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
-from marketplace.errors import PermissionDenied, ValidationError
+from marketplace.errors import PermissionDenied, ValidationError, get_or_404
 from marketplace.listings import services as listings
 from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
@@ -59,7 +59,7 @@ def directory():
 
 
 def _org_or_404(org_id: int):
-    return accounts.get_organization(db.session, org_id)
+    return get_or_404(accounts.get_organization, db.session, org_id)
 
 
 @bp.route("/orgs/<int:org_id>")

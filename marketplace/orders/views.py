@@ -17,7 +17,7 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import acting_buyer, can_manage_demand, can_manage_supply
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError, get_or_404
 from marketplace.forms import CsrfForm
 from marketplace.listings import services as listings
 from marketplace.notifications.presentation import register as register_describer
@@ -48,7 +48,7 @@ def _valid_id(row_id: int) -> int:
 
 
 def _order_or_404(order_id: int) -> Order:
-    return orders.get_order(db.session, _valid_id(order_id))
+    return get_or_404(orders.get_order, db.session, _valid_id(order_id))
 
 
 def _sides_or_403(order: Order) -> set[str]:
@@ -97,7 +97,7 @@ def index():
 @bp.route("/listings/<int:listing_id>/order", methods=["POST"])
 @signed_in
 def place(listing_id: int):
-    listing = listings.get_listing(db.session, _valid_id(listing_id))
+    listing = get_or_404(listings.get_listing, db.session, _valid_id(listing_id))
     if listing.status == "draft" and not can_manage_supply(current_user, listing.organization):
         raise NotFound()  # as on the listing page: a draft is visible only to its club's managers
     buyer_org = acting_buyer(current_user)
@@ -120,7 +120,7 @@ def place(listing_id: int):
 @bp.route("/offers/<int:offer_id>/order", methods=["POST"])
 @signed_in
 def from_offer(offer_id: int):
-    offer = demand_service.get_offer(db.session, _valid_id(offer_id))
+    offer = get_or_404(demand_service.get_offer, db.session, _valid_id(offer_id))
     if not can_manage_demand(current_user, offer.demand.organization):
         raise PermissionDenied()
     form = forms.OfferOrderForm()
@@ -261,7 +261,7 @@ def receipt(order_id: int):
 
 
 def _org_or_404(org_id: int):
-    return accounts.get_organization(db.session, _valid_id(org_id))
+    return get_or_404(accounts.get_organization, db.session, _valid_id(org_id))
 
 
 @bp.route("/orgs/<int:org_id>/bank", methods=["GET", "POST"])
