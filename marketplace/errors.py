@@ -49,10 +49,11 @@ class Conflict(DomainError):
     status_code = 409
 
 
-def or_404(value: T | None) -> T:
-    """The value, or the not-found page when there is none (a row db.session.get did not find)."""
+def or_404(value: T | None, message: str = "") -> T:
+    """The value, or NotFound when there is none (a row db.get did not find): in a view, the
+    not-found page; in a service's get_…, with its words for the API."""
     if value is None:
-        raise NotFound()
+        raise NotFound(message)
     return value
 
 

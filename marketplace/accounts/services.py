@@ -15,7 +15,7 @@ from marketplace.accounts import rules
 from marketplace.accounts.models import ApiToken, Membership, Organization, User
 from marketplace.accounts.passwords import hash_password, needs_rehash, verify_password
 from marketplace.db import utcnow
-from marketplace.errors import Conflict, NotFound, ValidationError
+from marketplace.errors import Conflict, ValidationError, or_404
 from marketplace.vietnamese import clean, slugify
 
 TOKEN_PREFIX = "chq_"  # noqa: S105  # nosec B105 - a public prefix that tells tokens apart, not a secret
@@ -196,10 +196,7 @@ def add_member(db: Session, org: Organization, user: User, role: str, title: str
 
 
 def get_organization(db: Session, org_id: int) -> Organization:
-    org = db.get(Organization, org_id)
-    if org is None:
-        raise NotFound(_("We could not find that organisation."))
-    return org
+    return or_404(db.get(Organization, org_id), _("We could not find that organisation."))
 
 
 def list_organizations(db: Session, kinds: frozenset[str] | None = None) -> list[Organization]:

@@ -23,7 +23,7 @@ from marketplace.accounts.rules import BUYER_KINDS
 from marketplace.dates import VIETNAM
 from marketplace.db import utcnow
 from marketplace.demand.models import Offer
-from marketplace.errors import Conflict, NotFound, PermissionDenied
+from marketplace.errors import Conflict, NotFound, PermissionDenied, or_404
 from marketplace.i18n import format_quantity
 from marketplace.listings import rules as listing_rules
 from marketplace.listings.models import Listing
@@ -238,10 +238,7 @@ def move(db: Session, order_id: int, current: str, target: str, user: User | Non
 # -- reading ------------------------------------------------------------------------------------
 
 def get_order(db: Session, order_id: int) -> Order:
-    order = db.get(Order, order_id)
-    if order is None:
-        raise NotFound(str(_l("We could not find that order.")))
-    return order
+    return or_404(db.get(Order, order_id), str(_l("We could not find that order.")))
 
 
 def orders_of(db: Session, org: Organization | None, *, everyone: bool = False, limit: int = 200) -> list[Order]:
