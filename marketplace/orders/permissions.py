@@ -85,11 +85,25 @@ class OrderActions:
         """The state changes taken with one click (declining has its own form, with a reason)."""
         return tuple(a for a in self.actions if a != "decline")
 
-    confirm = property(lambda self: "confirm" in self.actions)
-    decline = property(lambda self: "decline" in self.actions)
-    cancel = property(lambda self: "cancel" in self.actions)
-    deliver = property(lambda self: "deliver" in self.actions)
-    complete = property(lambda self: "complete" in self.actions)
+    @property
+    def confirm(self) -> bool:
+        return "confirm" in self.actions
+
+    @property
+    def decline(self) -> bool:
+        return "decline" in self.actions
+
+    @property
+    def cancel(self) -> bool:
+        return "cancel" in self.actions
+
+    @property
+    def deliver(self) -> bool:
+        return "deliver" in self.actions
+
+    @property
+    def complete(self) -> bool:
+        return "complete" in self.actions
 
 
 def order_actions(user, order) -> OrderActions:
