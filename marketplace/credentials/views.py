@@ -14,7 +14,7 @@ from marketplace.credentials import forms
 from marketplace.credentials import services as credentials
 from marketplace.credentials.labels import CREDENTIAL_STATUS_LABELS
 from marketplace.dates import NotADate, parse_date, today_in_vietnam
-from marketplace.errors import PermissionDenied, ValidationError, get_or_404
+from marketplace.errors import ValidationError, get_or_404
 from marketplace.numbers import NotANumber, parse_decimal
 from marketplace.saving import flash_each, saving
 
@@ -22,10 +22,8 @@ bp = Blueprint("credentials", __name__)
 
 
 def _managed_org(org_id: int, *, staff_may_see: bool = False):
-    org = get_or_404(accounts.get_organization, db.session, org_id)
-    if not (can_manage_supply(current_user, org) or (staff_may_see and current_user.is_staff)):
-        raise PermissionDenied()
-    return org
+    return accounts.organization_for(db.session, org_id, current_user, lambda user, org: (
+        can_manage_supply(user, org) or (staff_may_see and user.is_staff)))
 
 
 def _render(org, certificate_form=None, code_form=None, status=200):

@@ -210,9 +210,7 @@ def board():
 @bp.route("/orgs/<int:org_id>/demand")
 @signed_in
 def manage(org_id: int):
-    org = get_or_404(accounts.get_organization, db.session, org_id)
-    if not can_manage_demand(current_user, org):
-        raise PermissionDenied()
+    org = accounts.organization_for(db.session, org_id, current_user, can_manage_demand)
     today = today_in_vietnam()
     items = [(d, rules.effective_status(d.status, d.needed_to, today), demand_service.coverage_of(d))
              for d in demand_service.demand_of(db.session, org)]

@@ -214,9 +214,7 @@ def change_status(listing_id: int):
 @signed_in
 def manage(org_id: int):
     """The club's own listing page: every listing, each with a two-tap update form."""
-    org = get_or_404(accounts.get_organization, db.session, org_id)
-    if not can_manage_supply(current_user, org):
-        raise PermissionDenied()
+    org = accounts.organization_for(db.session, org_id, current_user, can_manage_supply)
     today = today_in_vietnam()
     items = [(listing, rules.effective_status(listing.status, listing.available_to, listing.quantity_available, today))
              for listing in listings.listings_of(db.session, org)]

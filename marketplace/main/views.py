@@ -18,7 +18,7 @@ from marketplace.accounts.permissions import can_edit_profile, can_manage_demand
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
-from marketplace.errors import PermissionDenied, ValidationError, get_or_404
+from marketplace.errors import ValidationError, get_or_404
 from marketplace.listings import services as listings
 from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
@@ -84,9 +84,7 @@ def organization(org_id: int):
 @bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
 @signed_in
 def edit_organization(org_id: int):
-    org = _org_or_404(org_id)
-    if not can_edit_profile(current_user, org):
-        raise PermissionDenied()
+    org = accounts.organization_for(db.session, org_id, current_user, can_edit_profile)
     form = ProfileForm(obj=org if request.method == "GET" else None)
     if request.method == "GET" and org.commune:
         form.commune_query.data, form.commune_code.data = org.commune.label, org.commune.code

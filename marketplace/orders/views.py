@@ -260,17 +260,11 @@ def receipt(order_id: int):
                            account=bank_account_of(db.session, order.seller_org_id) if show_account else None)
 
 
-def _org_or_404(org_id: int):
-    return get_or_404(accounts.get_organization, db.session, _valid_id(org_id))
-
-
 @bp.route("/orgs/<int:org_id>/bank", methods=["GET", "POST"])
 @signed_in
 def bank_account(org_id: int):
     """Where the organisation is paid: buyers see it on their orders with a VietQR code."""
-    org = _org_or_404(org_id)
-    if not can_manage_supply(current_user, org):
-        raise PermissionDenied()
+    org = accounts.organization_for(db.session, org_id, current_user, can_manage_supply)
     account = bank_account_of(db.session, org.id)
     form = forms.BankAccountForm(obj=account if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -310,9 +304,7 @@ def statement_error_message(error: StatementError) -> str:
 @signed_in
 def statement(org_id: int):
     """Upload a bank statement (CSV): orders named in credit lines with enough money become paid."""
-    org = _org_or_404(org_id)
-    if not can_take_payments(current_user, org):
-        raise PermissionDenied()
+    org = accounts.organization_for(db.session, org_id, current_user, can_take_payments)
     form = forms.StatementForm()
     result = None
     status = 200
