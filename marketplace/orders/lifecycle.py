@@ -18,8 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
-from marketplace.accounts.permissions import can_manage_demand, can_manage_supply
-from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.accounts.permissions import can_buy_for, can_manage_supply
 from marketplace.dates import VIETNAM
 from marketplace.db import utcnow
 from marketplace.demand.models import Offer
@@ -43,7 +42,7 @@ MAX_NOTE = 1000
 # -- placing an order ---------------------------------------------------------------------------
 
 def _check_buyer(buyer_org: Organization, user: User) -> None:
-    if buyer_org is None or buyer_org.kind not in BUYER_KINDS or not can_manage_demand(user, buyer_org):
+    if not can_buy_for(user, buyer_org):
         raise PermissionDenied(str(_l("Only a buyer (supermarket, trader, processor, exporter) can order.")))
 
 

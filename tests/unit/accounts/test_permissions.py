@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from marketplace.accounts.permissions import acting_buyer
+from marketplace.accounts.permissions import acting_buyer, can_buy_for
 
 
 def org(id_: int, kind: str) -> SimpleNamespace:
@@ -43,3 +43,12 @@ def test_nobody_signed_in_and_no_organisation():
     assert acting_buyer(None) is None
     assert acting_buyer(person(signed_in=False)) is None
     assert acting_buyer(person()) is None
+
+
+def test_can_buy_for_names_the_organisation_checked():
+    mart, club = org(7, "supermarket"), org(8, "club")
+    buyer = person((mart, "buyer"))
+    assert can_buy_for(buyer, mart)
+    assert not can_buy_for(buyer, club)
+    assert not can_buy_for(buyer, None)
+    assert not can_buy_for(person((org(9, "trader"), "buyer")), mart)  # a buyer of another organisation
