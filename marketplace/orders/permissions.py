@@ -70,6 +70,12 @@ class OrderActions:
     actions: tuple[str, ...]  # state changes, in the order their buttons show
     take_payments: bool  # record a transfer received
     choose_option: bool  # deposit or full amount
+    # each state change this person may make now (the same as `action in actions`)
+    confirm: bool = False
+    decline: bool = False
+    cancel: bool = False
+    deliver: bool = False
+    complete: bool = False
 
     @property
     def buyer(self) -> bool:
@@ -85,26 +91,6 @@ class OrderActions:
         """The state changes taken with one click (declining has its own form, with a reason)."""
         return tuple(a for a in self.actions if a != "decline")
 
-    @property
-    def confirm(self) -> bool:
-        return "confirm" in self.actions
-
-    @property
-    def decline(self) -> bool:
-        return "decline" in self.actions
-
-    @property
-    def cancel(self) -> bool:
-        return "cancel" in self.actions
-
-    @property
-    def deliver(self) -> bool:
-        return "deliver" in self.actions
-
-    @property
-    def complete(self) -> bool:
-        return "complete" in self.actions
-
 
 def order_actions(user, order) -> OrderActions:
     """What this user may do on this order; nothing at all for someone who is not on it."""
@@ -119,6 +105,6 @@ def order_actions(user, order) -> OrderActions:
                     continue
                 actions.append(action)
     return OrderActions(
-        sides=frozenset(order_sides), actions=tuple(actions),
+        sides=frozenset(order_sides), actions=tuple(actions), **{action: True for action in actions},
         take_payments=can_take_payments(user, order.seller_org),
         choose_option="buyer" in order_sides and order.status == "confirmed" and not order.amount_paid_vnd)
