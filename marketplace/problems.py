@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass
@@ -26,6 +27,21 @@ def check_quantity(problems: Problems, name: str, quantity: float | None, maximu
         problems.add(name, "positive")
     elif quantity > maximum:
         problems.add(name, "too_large")
+
+
+def check_window(problems: Problems, names: tuple[str, str], first: date | None, last: date | None, *,
+                 today: date, opening: bool) -> None:
+    """Both dates given, in order, and (when the post opens now) not already over: the same for a
+    listing's sale window and a request's delivery window."""
+    first_name, last_name = names
+    if first is None:
+        problems.add(first_name, "required")
+    if last is None:
+        problems.add(last_name, "required")
+    if first and last and last < first:
+        problems.add(last_name, "window_order")
+    if opening and last and last < today:
+        problems.add(last_name, "window_past")
 
 
 def check_lengths(problems: Problems, texts: dict[str, str], limits: dict[str, int]) -> None:

@@ -23,6 +23,15 @@ def org_kind_choices(kinds=SELF_SERVICE_KINDS):
     return choices([("", _l("— choose —"))] + [(k, ORG_KIND_LABELS[k]) for k in kinds])
 
 
+def new_password_fields(label, again_label) -> tuple[PasswordField, PasswordField]:
+    """A new password and the same typed again (sign-up, reset, change): browsers offer to make one."""
+    return (PasswordField(label, validators=[required(), max_length(PASSWORD_MAX_LENGTH)],
+                          render_kw={"autocomplete": "new-password"}),
+            PasswordField(again_label,
+                          validators=[required(), EqualTo("password", message=_l("The two passwords differ."))],
+                          render_kw={"autocomplete": "new-password"}))
+
+
 class LoginForm(FlaskForm):
     identifier = StringField(_l("E-mail or phone number"), validators=[required(), max_length(254)],
                              render_kw={"autocomplete": "username", "autocapitalize": "none"})
@@ -47,13 +56,7 @@ class RegisterForm(OrganizationFieldsMixin, FlaskForm):
                         render_kw={"autocomplete": "email", "type": "email", "autocapitalize": "none"})
     phone = StringField(_l("Phone number"), validators=[Optional(), max_length(20)],
                         render_kw={"autocomplete": "tel", "type": "tel", "inputmode": "tel"})
-    password = PasswordField(_l("Password"), validators=[required(), max_length(PASSWORD_MAX_LENGTH)],
-                             render_kw={"autocomplete": "new-password"})
-    password_again = PasswordField(
-        _l("Password again"),
-        validators=[required(), EqualTo("password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, password_again = new_password_fields(_l("Password"), _l("Password again"))
 
 
 class OrganizationForm(OrganizationFieldsMixin, FlaskForm):
@@ -71,13 +74,7 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[required(), max_length(PASSWORD_MAX_LENGTH)],
-                             render_kw={"autocomplete": "new-password"})
-    password_again = PasswordField(
-        _l("New password again"),
-        validators=[required(), EqualTo("password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, password_again = new_password_fields(_l("New password"), _l("New password again"))
 
 
 class ChangePasswordForm(ResetPasswordForm):

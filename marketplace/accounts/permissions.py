@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from marketplace.accounts.models import Organization, User
-from marketplace.accounts.rules import SELLER_KINDS
+from marketplace.accounts.rules import BUYER_KINDS, SELLER_KINDS
 
 
 def role_in(user: User, org: Organization) -> str | None:
@@ -44,3 +44,17 @@ def can_edit_profile(user: User | None, org: Organization) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return user.is_admin or role_in(user, org) in {"seller", "buyer"}
+
+
+def can_buy_for(user: User | None, org: Organization | None) -> bool:
+    """Order and post requests for org: only organisations that buy, by their buyers (or an admin)."""
+    return org is not None and org.kind in BUYER_KINDS and can_manage_demand(user, org)
+
+
+def acting_buyer(user: User | None) -> Organization | None:
+    """The buyer organisation this user orders and posts requests for (their first
+    organisation, when it buys and they are its buyer, or an admin), else None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    org = user.organization
+    return org if can_buy_for(user, org) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import date
 
 from flask_babel import gettext as _
@@ -15,7 +16,8 @@ from marketplace.accounts import rules
 from marketplace.accounts.models import ApiToken, Membership, Organization, User
 from marketplace.accounts.passwords import hash_password, needs_rehash, verify_password
 from marketplace.db import utcnow
-from marketplace.errors import Conflict, NotFound, ValidationError
+from marketplace.errors import Conflict, PermissionDenied, ValidationError, or_404
+from marketplace.numbers import MAX_ID
 from marketplace.vietnamese import clean, slugify
 
 TOKEN_PREFIX = "chq_"  # noqa: S105  # nosec B105 - a public prefix that tells tokens apart, not a secret
@@ -196,9 +198,15 @@ def add_member(db: Session, org: Organization, user: User, role: str, title: str
 
 
 def get_organization(db: Session, org_id: int) -> Organization:
-    org = db.get(Organization, org_id)
-    if org is None:
-        raise NotFound(_("We could not find that organisation."))
+    return or_404(db.get(Organization, org_id), _("We could not find that organisation."))
+
+
+def organization_for(db: Session, org_id: int, user, may: Callable[[User, Organization], bool]) -> Organization:
+    """The organisation whose page a view serves, when may(user, org) lets this user in: otherwise
+    the plain not-found (no such row, or an id no row can have) or forbidden page."""
+    org = or_404(db.get(Organization, org_id) if 0 < org_id <= MAX_ID else None)
+    if not may(user, org):
+        raise PermissionDenied()
     return org
 
 

@@ -12,9 +12,9 @@ from marketplace.accounts import forms, rules
 from marketplace.accounts import services as accounts
 from marketplace.errors import ValidationError
 from marketplace.extensions import limiter
-from marketplace.forms import attach_errors
 from marketplace.mail import send_mail
 from marketplace.places.services import resolve_commune
+from marketplace.saving import saving
 
 bp = Blueprint("accounts", __name__)
 
@@ -46,18 +46,14 @@ def register():
         return redirect(url_for("main.home"))
     form = forms.RegisterForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             user = accounts.create_user(
                 db.session, name=form.name.data, password=form.password.data,
                 email=form.email.data or None, phone=form.phone.data or None,
                 locale=_current_locale(),
             )
             _create_org_from_form(form, user)
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             login_user(user)
             flash(_("Welcome to Chợ Hội Quán, %(name)s!", name=user.name), "success")
             return redirect(url_for("accounts.account"))
@@ -163,13 +159,9 @@ def reset_password(token: str):
         return redirect(url_for("accounts.forgot_password"))
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             accounts.set_password(db.session, user, form.password.data)
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Your password has been changed. Please sign in."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
@@ -201,14 +193,10 @@ def notification_settings():
 def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             accounts.change_password(db.session, current_user, form.current_password.data,
                                      form.password.data)
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             # The generation changed: keep this device signed in with the new identifier.
             login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
@@ -227,13 +215,9 @@ def create_organization():
         flash(_("You already act for an organisation."), "error")
         return redirect(url_for("accounts.account"))
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             _create_org_from_form(form, current_user)
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Your organisation has been created."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=forms.ChangePasswordForm(),

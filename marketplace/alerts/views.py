@@ -16,6 +16,7 @@ from marketplace.alerts import services as alerts
 from marketplace.alerts.notices import describe_notice
 from marketplace.forms import CsrfForm
 from marketplace.notifications.presentation import register as register_describer
+from marketplace.saving import saving
 
 bp = Blueprint("alerts", __name__)
 
@@ -53,13 +54,10 @@ def save():
         abort(400)
     back = url_for("search.results", **{k: v for k, v in request.form.to_dict(flat=False).items()
                                         if k in alerts.SAVED_PARAMETERS})
-    try:
+    with saving(catch=(alerts.AlertError,), show=lambda error: flash(error_message(error.code), "error")) as done:
         saved = alerts.save(db.session, current_user, request.form, request.form.get("name"))
-    except alerts.AlertError as error:
-        db.session.rollback()
-        flash(error_message(error.code), "error")
+    if not done:
         return redirect(back)
-    db.session.commit()
     flash(_("Saved “%(name)s”. We will tell you when something new fits it.", name=saved.name), "success")
     return redirect(back)
 

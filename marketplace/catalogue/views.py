@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from marketplace import db
 from marketplace.access import role_required
 from marketplace.catalogue import forms
 from marketplace.catalogue import services as catalogue
-from marketplace.errors import NotFound, ValidationError
+from marketplace.errors import get_or_404
 from marketplace.forms import choices
 from marketplace.products.services import categories_with_products
+from marketplace.saving import saving
 
 bp = Blueprint("catalogue", __name__)
 
@@ -49,12 +50,10 @@ def map_name(product_id: int):
     if not form.validate_on_submit():
         return _render_queue(422, {("map", product_id): form})
     name = typed.name_vi
-    try:
+    with saving(show=_problems_on(form.phrase)) as saved:
         target = catalogue.map_name(db.session, typed, form.phrase.data)
-    except ValidationError as error:
-        form.phrase.errors = list(error.fields.get("phrase", [error.message]))
+    if not saved:
         return _render_queue(422, {("map", product_id): form})
-    db.session.commit()
     flash(_("“%(name)s” now reads as %(product)s; its listings and requests moved with it.",
             name=name, product=target.name_vi), "success")
     return redirect(url_for("catalogue.queue"))
@@ -68,15 +67,12 @@ def adopt_name(product_id: int):
     form.category.choices = choices([(c.code, c.name_vi) for c in catalogue.categories(db.session)])
     if not form.validate_on_submit():
         return _render_queue(422, {("adopt", product_id): form})
-    try:
+    with saving(form) as saved:
         product = catalogue.adopt_name(db.session, typed, catalogue.Adoption(
             name_vi=form.name_vi.data, name_en=form.name_en.data or "", category=form.category.data,
             synonyms=form.synonyms.data or ""))
-    except ValidationError as error:
-        for name, messages in error.fields.items():
-            getattr(form, name).errors = list(messages)
+    if not saved:
         return _render_queue(422, {("adopt", product_id): form})
-    db.session.commit()
     flash(_("%(product)s is now in the catalogue.", product=product.name_vi), "success")
     return redirect(url_for("catalogue.queue"))
 
@@ -88,20 +84,20 @@ def map_unit():
     form = forms.MapUnitForm(prefix=request.form.get("prefix", "unit")[:12])
     if not typed_unit or not form.validate_on_submit():
         return _render_queue(422, {("unit", typed_unit): form})
-    try:
+    with saving(show=_problems_on(form.unit)) as saved:
         unit = catalogue.map_unit(db.session, typed_unit, form.unit.data)
-    except NotFound:
-        abort(404)
-    except ValidationError as error:
-        form.unit.errors = list(error.fields.get("unit", [error.message]))
+    if not saved:
         return _render_queue(422, {("unit", typed_unit): form})
-    db.session.commit()
     flash(_("The unit “%(typed)s” now reads as %(unit)s.", typed=typed_unit, unit=unit), "success")
     return redirect(url_for("catalogue.queue"))
 
 
+def _problems_on(field):
+    """Show a refusal on the one field of the queue's form that was sent (the page holds many)."""
+    def show(error) -> None:
+        field.errors = list(error.fields.get(field.short_name, [error.message]))
+    return show
+
+
 def _typed_or_404(product_id: int):
-    try:
-        return catalogue.get_typed_name(db.session, product_id)
-    except NotFound:
-        abort(404)
+    return get_or_404(catalogue.get_typed_name, db.session, product_id)

@@ -13,7 +13,7 @@ from marketplace.accounts.models import Organization, User
 from marketplace.credentials import rules
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
 from marketplace.db import utcnow
-from marketplace.errors import NotFound, ValidationError
+from marketplace.errors import ValidationError, or_404
 from marketplace.products.services import find_product
 
 PROBLEM_MESSAGES = {
@@ -220,10 +220,7 @@ def expire_due(db: Session, today: date) -> int:
 
 def get_credential(db: Session, kind: str, credential_id: int):
     model = {"certificate": Certificate, "code": PlantingCode}.get(kind)
-    credential = db.get(model, credential_id) if model else None
-    if credential is None:
-        raise NotFound(str(_l("We could not find that credential.")))
-    return credential
+    return or_404(db.get(model, credential_id) if model else None, str(_l("We could not find that credential.")))
 
 
 def certificates_of(db: Session, org: Organization) -> list[Certificate]:

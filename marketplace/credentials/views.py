@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,22 +12,18 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import can_manage_supply
 from marketplace.credentials import forms
 from marketplace.credentials import services as credentials
+from marketplace.credentials.labels import CREDENTIAL_STATUS_LABELS
 from marketplace.dates import NotADate, parse_date, today_in_vietnam
-from marketplace.errors import NotFound, ValidationError
-from marketplace.forms import attach_errors
+from marketplace.errors import ValidationError, get_or_404
 from marketplace.numbers import NotANumber, parse_decimal
+from marketplace.saving import flash_each, saving
 
 bp = Blueprint("credentials", __name__)
 
 
 def _managed_org(org_id: int, *, staff_may_see: bool = False):
-    try:
-        org = accounts.get_organization(db.session, org_id)
-    except NotFound:
-        abort(404)
-    if not (can_manage_supply(current_user, org) or (staff_may_see and current_user.is_staff)):
-        abort(403)
-    return org
+    return accounts.organization_for(db.session, org_id, current_user, lambda user, org: (
+        can_manage_supply(user, org) or (staff_may_see and user.is_staff)))
 
 
 def _render(org, certificate_form=None, code_form=None, status=200):
@@ -53,19 +49,13 @@ def _dates(form, *names) -> dict:
 
 def _save(org, form, save):
     """Run one save; a code or number held elsewhere is refused and flagged to staff."""
-    try:
+    with saving(form) as saved:
         save()
-    except credentials.HeldByAnother as error:
-        db.session.rollback()
-        credentials.flag_claim(db.session, error, org, current_user)
-        db.session.commit()  # the flag is kept; the claim itself was not stored
-        attach_errors(form, error)
+    if isinstance(saved.error, credentials.HeldByAnother):
+        with saving():  # the flag is kept; the claim itself was not stored
+            credentials.flag_claim(db.session, saved.error, org, current_user)
+    if not saved:
         return False
-    except ValidationError as error:
-        db.session.rollback()
-        attach_errors(form, error)
-        return False
-    db.session.commit()
     flash(_("Saved. Staff will check it; until then it shows as “not verified”."), "success")
     return True
 
@@ -127,27 +117,16 @@ def queue():
 @bp.route("/staff/credentials/<any(certificate, code):kind>/<int:credential_id>", methods=["POST"])
 @role_required("staff")
 def decide(kind: str, credential_id: int):
-    try:
-        credential = credentials.get_credential(db.session, kind, credential_id)
-    except NotFound:
-        abort(404)
+    credential = get_or_404(credentials.get_credential, db.session, kind, credential_id)
     form = forms.DecisionForm()
     if form.validate_on_submit():
-        try:
+        with saving(show=flash_each) as saved:
             credentials.change_status(db.session, credential, form.action.data, current_user, form.reason.data or "")
-        except ValidationError as error:
-            db.session.rollback()
-            for messages in error.fields.values():
-                for message in messages:
-                    flash(message, "error")
-        else:
-            db.session.commit()
+        if saved:
             flash(_("%(what)s — new status: %(status)s.", what=getattr(credential, "number", None) or credential.code,
                     status=_status_label(credential.status)), "success")
     return redirect(url_for("credentials.queue"))
 
 
 def _status_label(status: str) -> str:
-    from marketplace.credentials.labels import CREDENTIAL_STATUS_LABELS
-
     return str(CREDENTIAL_STATUS_LABELS.get(status, status))

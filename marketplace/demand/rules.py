@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from marketplace.problems import Problems, check_lengths, check_quantity
+from marketplace.problems import Problems, check_lengths, check_quantity, check_window
 
 FREQUENCIES: tuple[str, ...] = ("once", "weekly", "monthly", "seasonal")
 STATUSES: tuple[str, ...] = ("open", "paused", "closed", "fulfilled", "expired")
@@ -77,14 +77,7 @@ def check_demand(*, quantity: float | None, price_min: int | None, price_max: in
             problems.add(name, "price_range")
     if price_min is not None and price_max is not None and price_min > price_max:
         problems.add("price_max_vnd", "min_above_max")
-    if needed_from is None:
-        problems.add("needed_from", "required")
-    if needed_to is None:
-        problems.add("needed_to", "required")
-    if needed_from and needed_to and needed_to < needed_from:
-        problems.add("needed_to", "window_order")
-    if opening and needed_to and needed_to < today:
-        problems.add("needed_to", "window_past")
+    check_window(problems, ("needed_from", "needed_to"), needed_from, needed_to, today=today, opening=opening)
     if frequency not in FREQUENCIES:
         problems.add("frequency", "frequency_unknown")
     if any(c not in CERTIFICATE_TYPES for c in certificates):

@@ -14,7 +14,7 @@ from marketplace.dates import parse_date
 from marketplace.db import utcnow
 from marketplace.demand import rules
 from marketplace.demand.models import DemandPost, Offer
-from marketplace.errors import NotFound, PermissionDenied, ValidationError
+from marketplace.errors import PermissionDenied, ValidationError, or_404
 from marketplace.i18n import format_quantity
 from marketplace.listings.models import Listing
 from marketplace.notifications import services as notifications
@@ -138,10 +138,7 @@ def change_status(db: Session, demand: DemandPost, action: str, *, today: date) 
 
 
 def get_demand(db: Session, demand_id: int) -> DemandPost:
-    demand = db.get(DemandPost, demand_id)
-    if demand is None:
-        raise NotFound(str(_l("We could not find that request.")))
-    return demand
+    return or_404(db.get(DemandPost, demand_id), str(_l("We could not find that request.")))
 
 
 def demand_by_ref(db: Session, ref: str) -> DemandPost | None:
@@ -259,10 +256,7 @@ def withdraw_offer(db: Session, offer: Offer) -> None:
 
 
 def get_offer(db: Session, offer_id: int) -> Offer:
-    offer = db.get(Offer, offer_id)
-    if offer is None:
-        raise NotFound(str(_l("We could not find that offer.")))
-    return offer
+    return or_404(db.get(Offer, offer_id), str(_l("We could not find that offer.")))
 
 
 def offers_visible_to(demand: DemandPost, viewer_org: Organization | None, *, is_buyer: bool) -> list[Offer]:

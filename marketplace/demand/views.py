@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import db
 from marketplace.access import public, role_required, signed_in
 from marketplace.accounts import services as accounts
-from marketplace.accounts.permissions import can_list_for, can_manage_demand
-from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.accounts.permissions import acting_buyer, can_list_for, can_manage_demand
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import forms, rules
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost
 from marketplace.demand.notices import describe_notice
-from marketplace.errors import NotFound, ValidationError
-from marketplace.forms import attach_errors, choices
+from marketplace.errors import PermissionDenied, ValidationError, get_or_404
+from marketplace.forms import choices
 from marketplace.listings import services as listings
 from marketplace.notifications.presentation import register as register_describer
 from marketplace.numbers import editable_number
 from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
+from marketplace.saving import flash_each, flash_message, saving
 
 bp = Blueprint("demand", __name__)
 
@@ -34,15 +34,7 @@ def _register_notice_words(state) -> None:
 
 
 def _demand_or_404(demand_id: int) -> DemandPost:
-    try:
-        return demand_service.get_demand(db.session, demand_id)
-    except NotFound:
-        abort(404)
-
-
-def _acting_buyer():
-    org = current_user.organization if current_user.is_authenticated else None
-    return org if org is not None and org.kind in BUYER_KINDS and can_manage_demand(current_user, org) else None
+    return get_or_404(demand_service.get_demand, db.session, demand_id)
 
 
 def _input(form: forms.DemandForm, ref: str | None = None) -> demand_service.DemandInput:
@@ -68,19 +60,15 @@ def _render_form(form, demand=None, status=200):
 @bp.route("/demand/new", methods=["GET", "POST"])
 @signed_in
 def new():
-    org = _acting_buyer()
+    org = acting_buyer(current_user)
     if org is None:
         flash(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."), "error")
         return redirect(url_for("accounts.account"))
     form = forms.DemandForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             demand = demand_service.save_demand(db.session, org, _input(form), current_user, today=today_in_vietnam())
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Your request is posted. Clubs can now answer it."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id))
     return _render_form(form, status=422 if form.errors else 200)
@@ -91,17 +79,13 @@ def new():
 def edit(demand_id: int):
     demand = _demand_or_404(demand_id)
     if not can_manage_demand(current_user, demand.organization):
-        abort(403)
+        raise PermissionDenied()
     form = forms.DemandForm(obj=None if request.method == "POST" else _values(demand))
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             demand_service.save_demand(db.session, demand.organization, _input(form), current_user,
                                        today=today_in_vietnam(), demand=demand)
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id))
     return _render_form(form, demand, status=422 if form.errors else 200)
@@ -158,27 +142,19 @@ def offer(demand_id: int):
     demand = _demand_or_404(demand_id)
     seller = current_user.organization
     if not can_list_for(current_user, seller):
-        abort(403)
+        raise PermissionDenied()
     today = today_in_vietnam()
     form = forms.OfferForm()
     _listing_choices(form, seller, today)
+    # The offer form is not shown on a request that is not open: then say why in flash messages.
+    shown = rules.effective_status(demand.status, demand.needed_to, today) == "open"
     if form.validate_on_submit():
-        try:
+        with saving(form, show=None if shown else flash_each) as saved:
             demand_service.make_offer(db.session, demand, seller, demand_service.OfferInput(
                 quantity=form.quantity.data, price_vnd=form.price_vnd.data or None,
                 delivery_date=form.delivery_date.data or None, listing_id=form.listing_id.data or None,
                 note=form.note.data or ""), current_user, today=today)
-        except ValidationError as error:
-            db.session.rollback()
-            if rules.effective_status(demand.status, demand.needed_to, today) != "open":
-                # The offer form is not shown on a request that is not open: say why in a flash.
-                for messages in error.fields.values():
-                    for message in messages:
-                        flash(message, "error")
-            else:
-                attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Your offer is sent to the buyer."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id) + "#offers")
     return render_template(
@@ -192,25 +168,18 @@ def offer(demand_id: int):
 @bp.route("/offers/<int:offer_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
 @signed_in
 def decide(offer_id: int, action: str):
-    try:
-        offer = demand_service.get_offer(db.session, offer_id)
-    except NotFound:
-        abort(404)
+    offer = get_or_404(demand_service.get_offer, db.session, offer_id)
     if action == "withdraw":
         if not can_list_for(current_user, offer.organization):
-            abort(403)
+            raise PermissionDenied()
     elif not can_manage_demand(current_user, offer.demand.organization):
-        abort(403)
-    try:
+        raise PermissionDenied()
+    with saving(show=flash_message) as saved:
         if action == "withdraw":
             demand_service.withdraw_offer(db.session, offer)
         else:
             demand_service.decide_offer(db.session, offer, action, current_user, today=today_in_vietnam())
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if saved:
         flash(_("The offer is updated."), "success")
     return redirect(url_for("demand.show", demand_id=offer.demand_id) + "#offers")
 
@@ -220,14 +189,10 @@ def decide(offer_id: int, action: str):
 def change_status(demand_id: int):
     demand = _demand_or_404(demand_id)
     if not can_manage_demand(current_user, demand.organization):
-        abort(403)
-    try:
+        raise PermissionDenied()
+    with saving(show=flash_message) as saved:
         demand_service.change_status(db.session, demand, request.form.get("action", ""), today=today_in_vietnam())
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if saved:
         flash(_("The request's status is changed."), "success")
     return redirect(url_for("demand.show", demand_id=demand.id))
 
@@ -245,12 +210,7 @@ def board():
 @bp.route("/orgs/<int:org_id>/demand")
 @signed_in
 def manage(org_id: int):
-    try:
-        org = accounts.get_organization(db.session, org_id)
-    except NotFound:
-        abort(404)
-    if not can_manage_demand(current_user, org):
-        abort(403)
+    org = accounts.organization_for(db.session, org_id, current_user, can_manage_demand)
     today = today_in_vietnam()
     items = [(d, rules.effective_status(d.status, d.needed_to, today), demand_service.coverage_of(d))
              for d in demand_service.demand_of(db.session, org)]
@@ -260,19 +220,12 @@ def manage(org_id: int):
 @bp.route("/staff/orgs/<int:org_id>/verify", methods=["GET", "POST"])
 @role_required("staff")
 def verify_buyer(org_id: int):
-    try:
-        org = accounts.get_organization(db.session, org_id)
-    except NotFound:
-        abort(404)
+    org = get_or_404(accounts.get_organization, db.session, org_id)
     form = forms.VerifyBuyerForm(tax_code=org.tax_code)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             demand_service.verify_buyer(db.session, org, form.tax_code.data)
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("%(org)s is marked as a verified buyer.", org=org.name), "success")
             return redirect(url_for("main.organization", org_id=org.id))
     return render_template("demand/verify_buyer.html", org=org, form=form), 422 if form.errors else 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from marketplace.problems import Problems, check_lengths, check_quantity
+from marketplace.problems import Problems, check_lengths, check_quantity, check_window
 
 STATUSES: tuple[str, ...] = ("draft", "published", "paused", "sold_out", "expired")
 # action → (statuses it applies to, resulting status)
@@ -59,13 +59,7 @@ def check_listing(*, quantity: float | None, min_order: float | None, price_vnd:
         problems.add("price_vnd", "price_or_negotiable")
     if price_vnd is not None and (price_vnd < 0 or price_vnd > MAX_PRICE_VND):
         problems.add("price_vnd", "price_range")
-    if available_from is None:
-        problems.add("available_from", "required")
-    if available_to is None:
-        problems.add("available_to", "required")
-    if available_from and available_to and available_to < available_from:
-        problems.add("available_to", "window_order")
-    if publishing and available_to and available_to < today:
-        problems.add("available_to", "window_past")
+    check_window(problems, ("available_from", "available_to"), available_from, available_to, today=today,
+                 opening=publishing)
     check_lengths(problems, texts, MAX_TEXT)
     return problems

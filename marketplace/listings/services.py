@@ -13,7 +13,7 @@ from marketplace.accounts.models import Organization, User
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.dates import parse_date
 from marketplace.db import utcnow
-from marketplace.errors import NotFound, ValidationError
+from marketplace.errors import ValidationError, or_404
 from marketplace.listings import rules
 from marketplace.listings.models import Listing
 from marketplace.numbers import parse_quantity, parse_vnd
@@ -179,10 +179,7 @@ def quick_update(db: Session, listing: Listing, *, quantity=None, price_vnd=None
 
 
 def get_listing(db: Session, listing_id: int) -> Listing:
-    listing = db.get(Listing, listing_id)
-    if listing is None:
-        raise NotFound(str(_l("We could not find that listing.")))
-    return listing
+    return or_404(db.get(Listing, listing_id), str(_l("We could not find that listing.")))
 
 
 def listings_of(db: Session, org: Organization) -> list[Listing]:

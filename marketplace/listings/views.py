@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,28 +14,25 @@ from marketplace.credentials import services as credentials
 from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
-from marketplace.errors import NotFound, ValidationError
-from marketplace.forms import attach_errors
+from marketplace.errors import NotFound, PermissionDenied, get_or_404, or_404
 from marketplace.listings import forms, rules
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.listings.photos import services as photos
 from marketplace.numbers import editable_number
 from marketplace.products.services import categories_with_products
+from marketplace.saving import flash_each, flash_message, saving
 
 bp = Blueprint("listings", __name__)
 
 
 def _listing_or_404(listing_id: int) -> Listing:
-    try:
-        return listings.get_listing(db.session, listing_id)
-    except NotFound:
-        abort(404)
+    return get_or_404(listings.get_listing, db.session, listing_id)
 
 
 def _require_manager(listing: Listing) -> None:
     if not can_manage_supply(current_user, listing.organization):
-        abort(403)
+        raise PermissionDenied()
 
 
 def _form_input(form: forms.ListingForm) -> listings.ListingInput:
@@ -96,16 +93,12 @@ def new():
         form.available_from.data = today_in_vietnam().isoformat()
     if form.validate_on_submit():
         publish = "publish" in request.form
-        try:
+        with saving(form) as saved:
             decoded = _decoded_photos(org, None)
             listing = listings.save_listing(db.session, org, _form_input(form), current_user,
                                             today=today_in_vietnam(), publish=publish)
             _add_photos(listing, decoded)
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Your listing is published.") if publish else _("Your listing is saved as a draft."), "success")
             return redirect(url_for("listings.show", listing_id=listing.id))
     return _render_form(form, status=422 if form.errors else 200)
@@ -119,7 +112,7 @@ def show(listing_id: int):
     manager = can_manage_supply(current_user, listing.organization)
     status = rules.effective_status(listing.status, listing.available_to, listing.quantity_available, today)
     if not rules.shown_to_everyone(status) and not manager:
-        abort(404)
+        raise NotFound()
     return render_template("listings/show.html", listing=listing, status=status, manager=manager, today=today,
                            ocop_stars=credentials.ocop_stars(listing.certificates, today),
                            quick_form=forms.QuickUpdateForm(), status_form=forms.StatusForm())
@@ -133,17 +126,13 @@ def edit(listing_id: int):
     form = forms.ListingForm(obj=None if request.method == "POST" else _form_values(listing))
     _credential_choices(form, listing.organization)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             decoded = _decoded_photos(listing.organization, listing)
             listings.save_listing(db.session, listing.organization, _form_input(form), current_user,
                                   today=today_in_vietnam(), listing=listing,
                                   publish="publish" in request.form)
             _add_photos(listing, decoded)
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("listings.show", listing_id=listing.id))
     return _render_form(form, listing, status=422 if form.errors else 200)
@@ -178,9 +167,7 @@ def delete_photo(listing_id: int, photo_id: int):
     """A chair removes a photo (a listing holds at most 8, so old ones must be able to go)."""
     listing = _listing_or_404(listing_id)
     _require_manager(listing)
-    photo = next((p for p in listing.photos if p.id == photo_id), None)
-    if photo is None:
-        abort(404)
+    photo = or_404(next((p for p in listing.photos if p.id == photo_id), None))
     photos.delete_photo(db.session, photos.photo_store(), photo)
     db.session.commit()
     flash(_("The photo is removed."), "success")
@@ -195,17 +182,12 @@ def quick_update(listing_id: int):
     form = forms.QuickUpdateForm()
     back = request.form.get("back") == "org"
     if form.validate_on_submit():
-        try:
+        # One flash per problem, naming the listing: the club's page updates many listings at once.
+        with saving(show=lambda error: flash_each(error, f"{listing.title}: ")) as saved:
             listings.quick_update(db.session, listing, quantity=form.quantity.data or None,
                                   price_vnd=form.price_vnd.data or None,
                                   available_to=form.available_to.data or None, today=today_in_vietnam())
-        except ValidationError as error:
-            db.session.rollback()
-            for messages in error.fields.values():
-                for message in messages:
-                    flash(f"{listing.title}: {message}", "error")
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Updated: %(title)s", title=listing.title), "success")
     else:
         flash(_("The form expired. Please send it again."), "error")
@@ -221,13 +203,9 @@ def change_status(listing_id: int):
     _require_manager(listing)
     form = forms.StatusForm()
     if form.validate_on_submit():
-        try:
+        with saving(show=flash_message) as saved:
             listings.change_status(db.session, listing, form.action.data, today=today_in_vietnam())
-        except ValidationError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The listing's status is changed."), "success")
     return redirect(url_for("listings.show", listing_id=listing.id))
 
@@ -236,12 +214,7 @@ def change_status(listing_id: int):
 @signed_in
 def manage(org_id: int):
     """The club's own listing page: every listing, each with a two-tap update form."""
-    try:
-        org = accounts.get_organization(db.session, org_id)
-    except NotFound:
-        abort(404)
-    if not can_manage_supply(current_user, org):
-        abort(403)
+    org = accounts.organization_for(db.session, org_id, current_user, can_manage_supply)
     today = today_in_vietnam()
     items = [(listing, rules.effective_status(listing.status, listing.available_to, listing.quantity_available, today))
              for listing in listings.listings_of(db.session, org)]

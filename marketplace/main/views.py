@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
@@ -18,11 +18,11 @@ from marketplace.accounts.permissions import can_edit_profile, can_manage_demand
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
-from marketplace.errors import NotFound, ValidationError
-from marketplace.forms import attach_errors
+from marketplace.errors import ValidationError, get_or_404
 from marketplace.listings import services as listings
 from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
+from marketplace.saving import saving
 
 bp = Blueprint("main", __name__)
 
@@ -59,10 +59,7 @@ def directory():
 
 
 def _org_or_404(org_id: int):
-    try:
-        return accounts.get_organization(db.session, org_id)
-    except NotFound:
-        abort(404)
+    return get_or_404(accounts.get_organization, db.session, org_id)
 
 
 @bp.route("/orgs/<int:org_id>")
@@ -87,21 +84,14 @@ def organization(org_id: int):
 @bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
 @signed_in
 def edit_organization(org_id: int):
-    org = _org_or_404(org_id)
-    if not can_edit_profile(current_user, org):
-        abort(403)
+    org = accounts.organization_for(db.session, org_id, current_user, can_edit_profile)
     form = ProfileForm(obj=org if request.method == "GET" else None)
     if request.method == "GET" and org.commune:
         form.commune_query.data, form.commune_code.data = org.commune.label, org.commune.code
     if form.validate_on_submit():
-        try:
-            changes = _profile_changes(form)
-            accounts.update_profile(db.session, org, changes)
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        with saving(form) as saved:
+            accounts.update_profile(db.session, org, _profile_changes(form))
+        if saved:
             flash(_("Your page is updated."), "success")
             return redirect(url_for("main.organization", org_id=org.id))
     return render_template("main/organization_edit.html", org=org, form=form), 422 if form.errors else 200

@@ -16,8 +16,10 @@ from marketplace.access import public, role_required, signed_in
 from marketplace.accounts.models import Organization
 from marketplace.accounts.rules import is_safe_redirect
 from marketplace.accounts.services import set_mail_choice
-from marketplace.dates import VIETNAM, today_in_vietnam
+from marketplace.dates import VIETNAM, parse_date, today_in_vietnam
+from marketplace.demand.models import DemandPost
 from marketplace.forms import CsrfForm
+from marketplace.listings.models import Listing
 from marketplace.messaging import limits, rules
 from marketplace.messaging import services as messaging
 from marketplace.messaging.forms import MailChoiceForm, MessageForm, NewConversationForm, ReportForm
@@ -26,6 +28,7 @@ from marketplace.messaging.notices import describe_notice
 from marketplace.notifications import delivery
 from marketplace.notifications.presentation import register as register_describer
 from marketplace.numbers import MAX_ID
+from marketplace.saving import saving
 from marketplace.spreadsheets import safe_row
 
 bp = Blueprint("messaging", __name__)
@@ -49,6 +52,13 @@ def error_message(code: str) -> str:
         "reason": _("Choose what is wrong."),
         "channel": _("Unknown contact channel."),
     }.get(code, _("That could not be done."))
+
+
+def _refusal_on(form):
+    """Show why a message was refused under the message box (what was written stays in it)."""
+    def show(error: messaging.ConversationError) -> None:
+        form.body.errors = [error_message(error.code)]
+    return show
 
 
 def _int_arg(source, name: str) -> int | None:
@@ -88,13 +98,9 @@ def new_conversation():
     existing = messaging.find_conversation(db.session, topic)
     form = NewConversationForm(data={k: v for k, v in ids.items() if v is not None})
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with saving(catch=(messaging.ConversationError,), show=_refusal_on(form)) as saved:
             conversation = messaging.start_conversation(db.session, current_user, topic, form.body.data)
-        except messaging.ConversationError as error:
-            db.session.rollback()
-            form.body.errors = [error_message(error.code)]
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Sent. You will see the answer in your inbox."), "success")
             return redirect(url_for("messaging.thread", conversation_id=conversation.id) + "#latest")
     status = 422 if form.errors else 200
@@ -102,9 +108,6 @@ def new_conversation():
 
 
 def _about(listing_id: int | None, demand_id: int | None) -> dict:
-    from marketplace.demand.models import DemandPost
-    from marketplace.listings.models import Listing
-
     return {"listing": db.session.get(Listing, listing_id) if listing_id else None,
             "demand": db.session.get(DemandPost, demand_id) if demand_id else None}
 
@@ -150,13 +153,9 @@ def reply(conversation_id: int):
         abort(403)  # moderators read, they do not speak for either side
     form = MessageForm()
     if form.validate_on_submit():
-        try:
+        with saving(catch=(messaging.ConversationError,), show=_refusal_on(form)) as saved:
             messaging.post_message(db.session, current_user, conversation, form.body.data)
-        except messaging.ConversationError as error:
-            db.session.rollback()
-            form.body.errors = [error_message(error.code)]
-        else:
-            db.session.commit()
+        if saved:
             return redirect(url_for("messaging.thread", conversation_id=conversation.id) + "#latest")
     return _render_thread(conversation_id, side, form), 422
 
@@ -314,8 +313,6 @@ def resolve_report(report_id: int):
 
 def _period() -> tuple[datetime, datetime, dict]:
     """[start, end) from ?from=&to= (days in Việt Nam, both included); the last 30 days by default."""
-    from marketplace.dates import parse_date
-
     problems = {}
     today = today_in_vietnam()
     try:

@@ -18,12 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
-from marketplace.accounts.permissions import can_manage_demand, can_manage_supply
-from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.accounts.permissions import can_buy_for, can_manage_supply
 from marketplace.dates import VIETNAM
 from marketplace.db import utcnow
 from marketplace.demand.models import Offer
-from marketplace.errors import Conflict, NotFound, PermissionDenied
+from marketplace.errors import Conflict, NotFound, PermissionDenied, or_404
 from marketplace.i18n import format_quantity
 from marketplace.listings import rules as listing_rules
 from marketplace.listings.models import Listing
@@ -43,7 +42,7 @@ MAX_NOTE = 1000
 # -- placing an order ---------------------------------------------------------------------------
 
 def _check_buyer(buyer_org: Organization, user: User) -> None:
-    if buyer_org is None or buyer_org.kind not in BUYER_KINDS or not can_manage_demand(user, buyer_org):
+    if not can_buy_for(user, buyer_org):
         raise PermissionDenied(str(_l("Only a buyer (supermarket, trader, processor, exporter) can order.")))
 
 
@@ -238,10 +237,7 @@ def move(db: Session, order_id: int, current: str, target: str, user: User | Non
 # -- reading ------------------------------------------------------------------------------------
 
 def get_order(db: Session, order_id: int) -> Order:
-    order = db.get(Order, order_id)
-    if order is None:
-        raise NotFound(str(_l("We could not find that order.")))
-    return order
+    return or_404(db.get(Order, order_id), str(_l("We could not find that order.")))
 
 
 def orders_of(db: Session, org: Organization | None, *, everyone: bool = False, limit: int = 200) -> list[Order]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,23 +14,23 @@ from markupsafe import Markup
 from marketplace import db
 from marketplace.access import role_required, signed_in
 from marketplace.accounts import services as accounts
-from marketplace.accounts.permissions import can_manage_demand, can_manage_supply
-from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.accounts.permissions import acting_buyer, can_manage_demand, can_manage_supply
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
-from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from marketplace.forms import CsrfForm, attach_errors
-from marketplace.listings import rules as listing_rules
+from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError, get_or_404
+from marketplace.forms import CsrfForm
 from marketplace.listings import services as listings
 from marketplace.notifications.presentation import register as register_describer
 from marketplace.orders import forms, jobs, payments, rules
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
-from marketplace.orders.payments import banks, recording, vietqr
+from marketplace.orders.payments import banks, recording, stripe_services, vietqr
 from marketplace.orders.payments.bank_accounts import bank_account_of, save_bank_account
-from marketplace.orders.permissions import can_take_payments, sides
+from marketplace.orders.permissions import actor_for, can_take_payments, order_actions, sides
+from marketplace.orders.permissions import can_order as may_order
 from marketplace.orders.presentation import describe_notice
 from marketplace.orders.statement import StatementError, parse_statement
+from marketplace.saving import flash_problems, saving
 
 bp = Blueprint("orders", __name__)
 
@@ -41,40 +41,27 @@ def _register_notice_words(state) -> None:
     register_describer(state.app, "order", describe_notice)
     jobs.init_app(state.app)
 
-# The order in which one person with several sides (an admin) acts.
-_ACTOR_ORDER = ("seller", "buyer", "staff")
+
+def _valid_id(row_id: int) -> int:
+    if not rules.valid_id(row_id):
+        raise NotFound()  # no row has it (and the database would overflow on it)
+    return row_id
 
 
 def _order_or_404(order_id: int) -> Order:
-    if not rules.valid_id(order_id):
-        abort(404)  # no row has it (and the database would overflow on it)
-    try:
-        return orders.get_order(db.session, order_id)
-    except NotFound:
-        abort(404)
+    return get_or_404(orders.get_order, db.session, _valid_id(order_id))
 
 
 def _sides_or_403(order: Order) -> set[str]:
     found = sides(current_user, order)
     if not found:
-        abort(403)
+        raise PermissionDenied()
     return found
-
-
-def acting_buyer():
-    """The organisation the signed-in user orders for, or None when they cannot order."""
-    if not current_user.is_authenticated:
-        return None
-    org = current_user.organization
-    return org if org is not None and org.kind in BUYER_KINDS and can_manage_demand(current_user, org) else None
 
 
 def can_order(listing) -> bool:
     """Show the order form on a listing page: a buyer, a fixed price, on sale now."""
-    org = acting_buyer()
-    return (org is not None and org.id != listing.organization_id and listing.price_vnd is not None
-            and listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available,
-                                        today_in_vietnam()))
+    return may_order(current_user, listing, today_in_vietnam())
 
 
 @bp.app_context_processor
@@ -111,104 +98,67 @@ def index():
 @bp.route("/listings/<int:listing_id>/order", methods=["POST"])
 @signed_in
 def place(listing_id: int):
-    if not rules.valid_id(listing_id):
-        abort(404)
-    try:
-        listing = listings.get_listing(db.session, listing_id)
-    except NotFound:
-        abort(404)
+    listing = get_or_404(listings.get_listing, db.session, _valid_id(listing_id))
     if listing.status == "draft" and not can_manage_supply(current_user, listing.organization):
-        abort(404)  # as on the listing page: a draft is visible only to its club's managers
-    buyer_org = acting_buyer()
+        raise NotFound()  # as on the listing page: a draft is visible only to its club's managers
+    buyer_org = acting_buyer(current_user)
     if buyer_org is None:
-        abort(403)
+        raise PermissionDenied()
     form = forms.OrderForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            order = orders.place_order(db.session, listing.id, buyer_org, current_user, form.quantity.data,
-                                       today=today_in_vietnam(), note=form.note.data)
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except (ValidationError, Conflict) as error:
-            db.session.rollback()
-            attach_errors(form, error)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Your order %(ref)s is sent. The seller confirms it, then you pay.", ref=order.ref), "success")
-            return redirect(url_for("orders.show", order_id=order.id))
-    else:
-        status = 422
-    return render_template("orders/place.html", listing=listing, form=form), status
+    if not form.validate_on_submit():
+        return render_template("orders/place.html", listing=listing, form=form), 422
+    # A buyer who may not order (PermissionDenied) or a listing gone meanwhile (NotFound) get the
+    # 403/404 page: saving rolls back and lets them through.
+    with saving(form, catch=(ValidationError, Conflict)) as saved:
+        order = orders.place_order(db.session, listing.id, buyer_org, current_user, form.quantity.data,
+                                   today=today_in_vietnam(), note=form.note.data)
+    if saved:
+        flash(_("Your order %(ref)s is sent. The seller confirms it, then you pay.", ref=order.ref), "success")
+        return redirect(url_for("orders.show", order_id=order.id))
+    return render_template("orders/place.html", listing=listing, form=form), saved.status
 
 
 @bp.route("/offers/<int:offer_id>/order", methods=["POST"])
 @signed_in
 def from_offer(offer_id: int):
-    if not rules.valid_id(offer_id):
-        abort(404)
-    try:
-        offer = demand_service.get_offer(db.session, offer_id)
-    except NotFound:
-        abort(404)
+    offer = get_or_404(demand_service.get_offer, db.session, _valid_id(offer_id))
     if not can_manage_demand(current_user, offer.demand.organization):
-        abort(403)
+        raise PermissionDenied()
     form = forms.OfferOrderForm()
     back = url_for("demand.show", demand_id=offer.demand_id) + "#offers"
     if not form.validate_on_submit():
         flash(_("The form expired. Please send it again."), "error")
         return redirect(back)
-    try:
+    with saving(catch=(ValidationError, Conflict)) as saved:
         order = orders.order_from_offer(db.session, offer, current_user, today=today_in_vietnam(),
                                         note=form.note.data)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except (ValidationError, Conflict) as error:
-        db.session.rollback()
-        flash(error.message if not error.fields else " ".join(m for ms in error.fields.values() for m in ms), "error")
+    if not saved:
         return redirect(back)
-    db.session.commit()
     flash(_("Your order %(ref)s is sent. The seller confirms it, then you pay.", ref=order.ref), "success")
     return redirect(url_for("orders.show", order_id=order.id))
 
 
-def _render_show(order: Order, order_sides: set[str], *, received_form=None, option_form=None, status=200):
+def _render_show(order: Order, *, received_form=None, option_form=None, status=200):
+    may = order_actions(current_user, order)
     account = bank_account_of(db.session, order.seller_org_id)
     due = rules.amount_due_vnd(order)
     offered = payments.offered(current_app, db.session, order)  # provider names, in order
     transfer = vietqr.details(account, order) if "vietqr" in offered else None
     qr = None
-    if transfer is not None and ("buyer" in order_sides or "staff" in order_sides):
+    if transfer is not None and may.see_transfer_code:
         qr = Markup(vietqr.qr_svg(transfer.payload, _("VietQR code to pay %(ref)s", ref=order.ref)))  # noqa: S704  # nosec B704 - segno SVG, title escaped
-    actions = []
-    for actor in _ACTOR_ORDER:
-        if actor in order_sides:
-            for action in rules.actions_for(order.status, actor):
-                if action == "pay" or action in actions:
-                    continue
-                if action == "cancel" and not rules.can_cancel(order.status, int(order.amount_paid_vnd)):
-                    continue
-                actions.append(action)
-    if received_form is None and can_take_payments(current_user, order.seller_org):
+    if received_form is None and may.take_payments:
         received_form = forms.ReceivedForm(formdata=None, amount_vnd=str(due) if due else "",
                                            token=secrets.token_urlsafe(16))
     if option_form is None:
         option_form = forms.PaymentOptionForm(formdata=None, payment_option=order.payment_option)
     return render_template(
-        "orders/show.html", order=order, sides=order_sides, due=due, balance=rules.balance_vnd(order),
+        "orders/show.html", order=order, may=may, due=due, balance=rules.balance_vnd(order),
         deposit=rules.deposit_amount(int(order.amount_vnd)), account=account,
         bank=banks.bank_by_bin(account.bank_bin) if account else None, transfer=transfer, qr=qr,
-        actions=actions, action_form=CsrfForm(), option_form=option_form, received_form=received_form,
-        may_take_payments=can_take_payments(current_user, order.seller_org),
-        card="stripe" in offered and "buyer" in order_sides,
-        may_choose_option=("buyer" in order_sides and order.status == "confirmed" and not order.amount_paid_vnd),
-        decline_form=forms.DeclineForm(formdata=None) if "decline" in actions else None,
+        action_form=CsrfForm(), option_form=option_form, received_form=received_form,
+        card="stripe" in offered and may.buyer,
+        decline_form=forms.DeclineForm(formdata=None) if may.decline else None,
         decline_reason=decline_reason(order), status_labels=STATUS_LABELS, provider_labels=PROVIDER_LABELS), status
 
 
@@ -223,7 +173,8 @@ def decline_reason(order: Order) -> str:
 @signed_in
 def show(order_id: int):
     order = _order_or_404(order_id)
-    return _render_show(order, _sides_or_403(order))
+    _sides_or_403(order)
+    return _render_show(order)
 
 
 ACTION_DONE = {
@@ -239,25 +190,17 @@ ACTION_DONE = {
 @signed_in
 def act(order_id: int, action: str):
     order = _order_or_404(order_id)
-    order_sides = _sides_or_403(order)
-    able = {actor for (_status, name), (_target, actors) in rules.TRANSITIONS.items() if name == action
-            for actor in actors} - {"system"}
-    mine = [actor for actor in _ACTOR_ORDER if actor in order_sides & able]
-    if not mine:
-        abort(403)
+    actor = actor_for(_sides_or_403(order), order.status, action)
+    if actor is None:
+        raise PermissionDenied()
     if not CsrfForm().validate_on_submit():
         flash(_("The form expired. Please send it again."), "error")
         return redirect(url_for("orders.show", order_id=order.id))
-    actor = next((a for a in mine if rules.next_status(order.status, action, a)), mine[0])
-    try:
+    with saving(catch=(ValidationError, Conflict)) as saved:
         # Only a decline carries a reason (its form's optional field), shown to the buyer.
         orders.change(db.session, order, action, actor=actor, user=current_user, today=today_in_vietnam(),
                       note=request.form.get("note", "") if action == "decline" else "")
-    except (ValidationError, Conflict) as error:
-        db.session.rollback()
-        flash(error.message if not error.fields else " ".join(m for ms in error.fields.values() for m in ms), "error")
-    else:
-        db.session.commit()
+    if saved:
         flash(str(ACTION_DONE[action]), "success")
     return redirect(url_for("orders.show", order_id=order.id))
 
@@ -267,16 +210,12 @@ def act(order_id: int, action: str):
 def payment_option(order_id: int):
     order = _order_or_404(order_id)
     if "buyer" not in _sides_or_403(order):
-        abort(403)
+        raise PermissionDenied()
     form = forms.PaymentOptionForm()
     if form.validate_on_submit():
-        try:
+        with saving(catch=(ValidationError, Conflict), show=flash_problems) as saved:
             recording.choose_payment_option(db.session, order, form.payment_option.data)
-        except (ValidationError, Conflict) as error:
-            db.session.rollback()
-            flash(" ".join(m for ms in error.fields.values() for m in ms) or error.message, "error")
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The amount to pay is updated."), "success")
     else:
         flash(_("The form expired. Please send it again."), "error")
@@ -288,22 +227,19 @@ def payment_option(order_id: int):
 def received(order_id: int):
     """A seller (or staff) records a transfer that arrived in the bank account."""
     order = _order_or_404(order_id)
-    order_sides = _sides_or_403(order)
+    _sides_or_403(order)
     if not can_take_payments(current_user, order.seller_org):
-        abort(403)
+        raise PermissionDenied()
     form = forms.ReceivedForm()
     if not form.validate_on_submit():
         if not form.token.data:
             form.token.data = secrets.token_urlsafe(16)
-        return _render_show(order, order_sides, received_form=form, status=422)
-    try:
+        return _render_show(order, received_form=form, status=422)
+    with saving(form, catch=(ValidationError, Conflict)) as saved:
         recorded = recording.mark_received(db.session, order, form.amount_vnd.data, current_user,
                                            token=form.token.data or secrets.token_urlsafe(16))
-    except (ValidationError, Conflict) as error:
-        db.session.rollback()
-        attach_errors(form, error)
-        return _render_show(order, order_sides, received_form=form, status=422)
-    db.session.commit()
+    if not saved:
+        return _render_show(order, received_form=form, status=422)
     if recorded:
         flash(_("The payment is recorded."), "success")
     else:
@@ -325,34 +261,19 @@ def receipt(order_id: int):
                            account=bank_account_of(db.session, order.seller_org_id) if show_account else None)
 
 
-def _org_or_404(org_id: int):
-    if not rules.valid_id(org_id):
-        abort(404)
-    try:
-        return accounts.get_organization(db.session, org_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/orgs/<int:org_id>/bank", methods=["GET", "POST"])
 @signed_in
 def bank_account(org_id: int):
     """Where the organisation is paid: buyers see it on their orders with a VietQR code."""
-    org = _org_or_404(org_id)
-    if not can_manage_supply(current_user, org):
-        abort(403)
+    org = accounts.organization_for(db.session, org_id, current_user, can_manage_supply)
     account = bank_account_of(db.session, org.id)
     form = forms.BankAccountForm(obj=account if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             save_bank_account(db.session, org, bank_bin=form.bank_bin.data,
                               account_number=form.account_number.data,
                               account_holder=form.account_holder.data)
-        except ValidationError as error:
-            db.session.rollback()
-            attach_errors(form, error)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("The bank account is saved. Buyers will see it with a VietQR code on their orders."),
                   "success")
             return redirect(url_for("orders.bank_account", org_id=org.id))
@@ -384,9 +305,7 @@ def statement_error_message(error: StatementError) -> str:
 @signed_in
 def statement(org_id: int):
     """Upload a bank statement (CSV): orders named in credit lines with enough money become paid."""
-    org = _org_or_404(org_id)
-    if not can_take_payments(current_user, org):
-        abort(403)
+    org = accounts.organization_for(db.session, org_id, current_user, can_take_payments)
     form = forms.StatementForm()
     result = None
     status = 200
@@ -405,8 +324,8 @@ def statement(org_id: int):
                 form.statement.errors = [statement_error_message(error)]
                 status = 422
             else:
-                result = recording.apply_statement(db.session, org, lines, current_user)
-                db.session.commit()
+                with saving():
+                    result = recording.apply_statement(db.session, org, lines, current_user)
                 if result.matched:
                     flash(_("%(n)d orders marked paid.", n=len(result.matched)), "success")
     return render_template("orders/statement.html", org=org, form=form, result=result), status
@@ -426,8 +345,6 @@ OUTCOME_LABELS = {
 def unapplied_payments():
     """Card payments taken at Stripe but not applied to an order: staff refund them in Stripe or
     settle them with the buyer."""
-    from marketplace.orders.payments import stripe_services
-
     items = stripe_services.unapplied_payments(db.session)
     return render_template("payments/unapplied.html", items=items, outcome_labels=OUTCOME_LABELS,
                            order_ref=rules.order_ref)

@@ -29,16 +29,26 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marketplace.accounts.models import Membership, User
 from marketplace.dates import as_utc
+from marketplace.notifications import services as notifications
 from marketplace.orders.models import Order
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.orders.payments.recording import payment_already_recorded, record_payment
-from marketplace.orders.payments.stripe import CURRENCY, PROVIDER, OpenedSession, StripeCheckout
-from marketplace.orders.rules import amount_due_vnd
+from marketplace.orders.payments.stripe import (
+    CURRENCY,
+    PROVIDER,
+    OpenedSession,
+    StripeCheckout,
+    available,
+    checkout_for,
+)
+from marketplace.orders.rules import amount_due_vnd, order_ref
 
 log = logging.getLogger(__name__)
 
@@ -169,10 +179,6 @@ def expire_retired_checkouts(db: Session, now: datetime, checkout: StripeCheckou
 def configured_checkout() -> StripeCheckout | None:
     """The app's Stripe client when card payment is configured, else None (marked sessions then
     only lapse)."""
-    from flask import current_app
-
-    from marketplace.orders.payments.stripe import available, checkout_for
-
     return checkout_for(current_app) if available(current_app) else None
 
 
@@ -242,9 +248,6 @@ def handle_event(db: Session, event: dict) -> str:
 def _tell_staff(db: Session, row: StripeEvent) -> None:
     """Money taken but not applied: a notice to every staff member (in the bell, and by mail for
     those who chose it), pointing at the list of such payments."""
-    from marketplace.notifications import services as notifications
-    from marketplace.orders.rules import order_ref
-
     staff = _staff_members(db)
     params = {"ref": order_ref(row.order_id) if row.order_id else "", "amount_vnd": row.amount_vnd or 0,
               "outcome": row.outcome}
@@ -307,9 +310,6 @@ def refund_unapplied(db: Session, now: datetime, checkout: StripeCheckout | None
 
 def _tell_refunded(db: Session, row: StripeEvent) -> None:
     """The buyer's buyers and staff: the money went back to the card."""
-    from marketplace.notifications import services as notifications
-    from marketplace.orders.rules import order_ref
-
     order = db.get(Order, row.order_id) if row.order_id else None
     params = {"ref": order_ref(row.order_id) if row.order_id else "", "amount_vnd": row.amount_vnd or 0,
               "outcome": row.outcome}
@@ -321,8 +321,6 @@ def _tell_refunded(db: Session, row: StripeEvent) -> None:
 
 
 def _staff_members(db: Session) -> list:
-    from marketplace.accounts.models import Membership, User
-
     return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
                            .where(Membership.role.in_(("staff", "admin")), User.active.is_(True))
                            .distinct().order_by(User.id)))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from marketplace import db
 from marketplace.access import public, signed_in
+from marketplace.errors import PermissionDenied, or_404
 from marketplace.extensions import csrf
 from marketplace.orders.models import Order, Payment
 from marketplace.orders.payments import stripe as stripe_checkout
@@ -48,11 +49,9 @@ def card_payment_helpers() -> dict:
 
 
 def _buyers_order(order_id: int) -> Order:
-    order = db.session.get(Order, order_id) if valid_id(order_id) else None
-    if order is None:
-        abort(404)
+    order = or_404(db.session.get(Order, order_id) if valid_id(order_id) else None)
     if "buyer" not in sides(current_user, order):
-        abort(403)
+        raise PermissionDenied()
     return order
 
 

@@ -23,15 +23,6 @@ FUNCTION_IMPORTS_KEPT: dict[tuple[str, str], str] = {
     ('marketplace/api/views.py', 'marketplace.messaging'): "not yet hoisted (#15)",
     ('marketplace/api/views.py', 'marketplace.messaging.models'): "not yet hoisted (#15)",
     ('marketplace/api/views.py', 'marketplace.messaging.views'): "not yet hoisted (#15)",
-    ('marketplace/credentials/views.py', 'marketplace.credentials.labels'): "not yet hoisted (#15)",
-    ('marketplace/messaging/views.py', 'marketplace.dates'): "not yet hoisted (#15)",
-    ('marketplace/messaging/views.py', 'marketplace.demand.models'): "not yet hoisted (#15)",
-    ('marketplace/messaging/views.py', 'marketplace.listings.models'): "not yet hoisted (#15)",
-    ('marketplace/orders/payments/stripe_services.py', 'marketplace.accounts.models'): "not yet hoisted (#15)",
-    ('marketplace/orders/payments/stripe_services.py', 'marketplace.notifications'): "not yet hoisted (#15)",
-    ('marketplace/orders/payments/stripe_services.py', 'marketplace.orders.payments.stripe'): "not yet hoisted (#15)",
-    ('marketplace/orders/payments/stripe_services.py', 'marketplace.orders.rules'): "not yet hoisted (#15)",
-    ('marketplace/orders/views.py', 'marketplace.orders.payments'): "not yet hoisted (#15)",
 }
 
 

@@ -1,0 +1,92 @@
+"""One unit of work for a view: commit what the block did, or roll it all back and show why.
+
+    with saving(form) as saved:
+        listing = listings.save_listing(db.session, ...)
+    if saved:
+        flash(...)
+        return redirect(...)
+    return render_template(..., form=form), 422
+
+The block ending cleanly commits. A domain error the view expects (`catch`, ValidationError by
+default) rolls back and shows its problems — beside the form's fields when a form is given (what
+was typed stays in the form), else as flash messages — and the view carries on to re-render.
+Anything else (a bug, a lost database, abort(), NotFound, PermissionDenied) rolls back and goes up
+to the error handlers: nothing half-stored, nothing hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask import flash
+
+from marketplace import db
+from marketplace.errors import DomainError, ValidationError
+from marketplace.forms import attach_errors
+
+
+class Saved:
+    """What became of the block: truthy once committed; `error` is the caught domain error."""
+
+    def __init__(self) -> None:
+        self.committed = False
+        self.error: Exception | None = None
+
+    def __bool__(self) -> bool:
+        return self.committed
+
+    @property
+    def status(self) -> int:
+        """The status to re-render with: the error's own (422 problems, 409 conflict), else 200."""
+        return getattr(self.error, "status_code", 422) if self.error is not None else 200
+
+
+def problem_messages(error: DomainError) -> list[str]:
+    """Every field's message, or the error's own message when it names no field."""
+    return [m for messages in error.fields.values() for m in messages] or [error.message]
+
+
+def flash_problems(error: DomainError) -> None:
+    """All of an error's problems in one flash message (for a button that posts, with no form)."""
+    flash(" ".join(problem_messages(error)), "error")
+
+
+def flash_each(error: DomainError, prefix: str = "") -> None:
+    """One flash per field problem (for a form the page does not show, or one of many on a page)."""
+    for message in problem_messages(error) if error.fields else []:
+        flash(prefix + message, "error")
+
+
+def flash_message(error: DomainError) -> None:
+    """The error's own sentence, for a refused state change ("This request is closed.")."""
+    flash(error.message, "error")
+
+
+@contextmanager
+def saving(form=None, *, catch: tuple[type[Exception], ...] = (ValidationError,),
+           show: Callable[[Exception], None] | None = None) -> Iterator[Saved]:
+    """Commit the block, or roll it back; a `catch` error is shown by `show` (default: on the
+    form's fields, or flashed when there is no form) and swallowed, anything else re-raised."""
+    saved = Saved()
+    try:
+        yield saved
+    except catch as error:
+        db.session.rollback()
+        saved.error = error
+        if show is not None:
+            show(error)
+        elif form is not None:
+            attach_errors(form, error)
+        else:
+            flash_problems(error)
+    except BaseException:
+        db.session.rollback()
+        raise
+    else:
+        try:
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()  # a commit refused by the database leaves nothing half-done either
+            raise
+        saved.committed = True
