@@ -1,0 +1,36 @@
+"""The v1 blueprint every endpoint module registers on, and what their writes share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
+
+from marketplace import db
+from marketplace.errors import Conflict
+from marketplace.request_text import ParserWithoutNul
+
+blp = Blueprint("api", __name__, url_prefix="/api/v1", description="Chợ Hội Quán API v1")
+blp.ARGUMENTS_PARSER = ParserWithoutNul()  # NUL dropped from bodies, as from every form (request_text)
+
+BEARER = [{"bearerAuth": []}]
+YES = (True, "true", "yes", 1, "1")
+
+
+def text_of(value) -> str:
+    return "" if value is None else str(value)
+
+
+@contextmanager
+def conflict_if(taken: Callable[[], bool], message: str) -> Iterator[None]:
+    """A 409 when the write breaks a unique reference that another request stored after our
+    check (on PostgreSQL simultaneous requests all pass the check; the database keeps one)."""
+    try:
+        yield
+    except IntegrityError:
+        db.session.rollback()
+        if taken():
+            raise Conflict(message) from None
+        raise
