@@ -19,6 +19,11 @@ BEARER = [{"bearerAuth": []}]
 YES = (True, "true", "yes", 1, "1")
 
 
+def listed(items: list) -> dict:
+    """The promised shape of a list, `{"total", "results"}`, for its schema to serialise."""
+    return {"total": len(items), "results": items}
+
+
 def text_of(value) -> str:
     return "" if value is None else str(value)
 

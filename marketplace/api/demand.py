@@ -10,7 +10,7 @@ from marketplace.access import public, signed_in
 from marketplace.accounts.permissions import can_manage_demand
 from marketplace.accounts.rules import BUYER_KINDS
 from marketplace.api import caller, schemas
-from marketplace.api.blueprint import BEARER, YES, blp, conflict_if, text_of
+from marketplace.api.blueprint import BEARER, YES, blp, conflict_if, listed, text_of
 from marketplace.demand import services as demand_service
 from marketplace.errors import Conflict, PermissionDenied
 
@@ -21,12 +21,10 @@ from marketplace.errors import Conflict, PermissionDenied
 @blp.response(200, schemas.DemandListSchema)
 def list_demand(query: dict):
     """Open demand (in its window), or the post with that import `ref`. Buyers shown to signed-in callers."""
-    if query.get("ref"):
-        found = demand_service.demand_by_ref(db.session, query["ref"])
-        posts = [found] if found is not None else []
-    else:
-        posts = demand_service.open_demand(db.session, today=caller.today())
-    return {"total": len(posts), "results": posts}
+    if not query.get("ref"):
+        return listed(demand_service.open_demand(db.session, today=caller.today()))
+    found = demand_service.demand_by_ref(db.session, query["ref"])
+    return listed([found] if found is not None else [])
 
 
 @blp.route("/demand/<int:demand_id>")

@@ -12,7 +12,7 @@ from marketplace.access import public, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import can_list_for, can_manage_supply
 from marketplace.api import caller, schemas
-from marketplace.api.blueprint import BEARER, YES, blp, conflict_if, text_of
+from marketplace.api.blueprint import BEARER, YES, blp, conflict_if, listed, text_of
 from marketplace.credentials import rules as credential_rules
 from marketplace.credentials import services as credentials
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -31,7 +31,7 @@ def list_listings(query: dict):
     else:
         org = accounts.get_organization(db.session, query["org"]) if query.get("org") else None
         visible = listings.public_listings(db.session, today=caller.today(), org=org, limit=200)
-    return {"total": len(visible), "results": visible}
+    return listed(visible)
 
 
 @blp.route("/listings/<int:listing_id>")

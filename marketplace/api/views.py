@@ -16,7 +16,7 @@ from marketplace.access import public, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
 from marketplace.api import schemas
-from marketplace.api.blueprint import BEARER, blp
+from marketplace.api.blueprint import BEARER, blp, listed
 from marketplace.places.services import search_communes
 
 
@@ -50,7 +50,7 @@ def list_orgs(query: dict):
     if query.get("kind"):
         stmt = stmt.where(Organization.kind == query["kind"])
     orgs = list(db.session.scalars(stmt.limit(500)))
-    return {"total": len(orgs), "results": orgs}
+    return listed(orgs)
 
 
 @blp.route("/orgs/<int:org_id>")
@@ -68,4 +68,4 @@ def get_org(org_id: int):
 def communes(query: dict):
     """Communes and wards whose name contains the words typed, accents optional."""
     results = search_communes(db.session, query["q"], limit=query["limit"])
-    return {"total": len(results), "results": results}
+    return listed(results)
