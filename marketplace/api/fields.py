@@ -25,6 +25,14 @@ class Timestamp(fields.DateTime):
         return value.astimezone(UTC).isoformat()
 
 
+class Quantity(fields.Float):
+    """A quantity as the database hands it back, as the API has always sent it: SQLite returns a
+    whole NUMERIC as an integer (5), PostgreSQL as a float (5.0). Clients read a JSON number."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if value is None or isinstance(value, int | float) else float(value)
+
+
 class _FromSchemaMethod:
     """The value is `schema.<method>(obj)`; a method that returns `missing` leaves the key out."""
 

@@ -19,6 +19,7 @@ from marketplace.api.fields import (
     ComputedList,
     ComputedNested,
     ComputedString,
+    Quantity,
 )
 from marketplace.credentials.services import certificates_of, codes_of, ocop_stars
 from marketplace.demand import rules as demand_rules
@@ -173,10 +174,10 @@ class _ProductSchema(Schema):
 class ListingSchema(_ProductSchema):
     id = fields.Integer()
     ref = fields.String(allow_none=True)
-    quantity = fields.Float()
-    quantity_available = fields.Float()
+    quantity = Quantity()
+    quantity_available = Quantity()
     unit = fields.String()
-    min_order = fields.Float(allow_none=True)
+    min_order = Quantity(allow_none=True)
     price_vnd = fields.Integer(allow_none=True, metadata={
         "description": "whole đồng per kg for kg, tạ and tấn, else per unit; null when negotiable"})
     price_negotiable = fields.Boolean()
@@ -252,7 +253,7 @@ class ListingInputSchema(Schema):
 class DemandSchema(_ProductSchema):
     id = fields.Integer()
     ref = fields.String(allow_none=True)
-    quantity = fields.Float()
+    quantity = Quantity()
     unit = fields.String()
     frequency = fields.String(metadata={"description": "once, weekly, monthly or seasonal"})
     needed_from = fields.Date()
