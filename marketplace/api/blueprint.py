@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask_smorest import Blueprint
+from marshmallow import Schema
 from sqlalchemy.exc import IntegrityError
 
 from marketplace import db
+from marketplace.access import signed_in
 from marketplace.errors import Conflict
 from marketplace.request_text import ParserWithoutNul
 
@@ -17,6 +19,21 @@ blp.ARGUMENTS_PARSER = ParserWithoutNul()  # NUL dropped from bodies, as from ev
 
 BEARER = [{"bearerAuth": []}]
 YES = (True, "true", "yes", 1, "1")
+
+
+def signed_in_endpoint(rule: str, *, arguments: type[Schema], response: tuple[int, type[Schema]],
+                       methods: tuple[str, ...] = ("GET",), location: str = "json"):
+    """An endpoint for signed-in callers (bearer token or web session) with one input schema and
+    one response schema: the decorators they all stack, in flask-smorest's order."""
+    status, schema = response
+    decorators = (blp.route(rule, methods=list(methods)), signed_in, blp.arguments(arguments, location=location),
+                  blp.response(status, schema), blp.doc(security=BEARER))
+
+    def register(view):
+        for decorate in reversed(decorators):  # applied bottom-up, as if stacked
+            view = decorate(view)
+        return view
+    return register
 
 
 def listed(items: list) -> dict:

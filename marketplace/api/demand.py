@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import db
-from marketplace.access import public, signed_in
+from marketplace.access import public
 from marketplace.accounts.permissions import can_manage_demand
 from marketplace.accounts.rules import BUYER_KINDS
 from marketplace.api import caller, schemas
-from marketplace.api.blueprint import BEARER, YES, blp, conflict_if, listed, text_of
+from marketplace.api.blueprint import YES, blp, conflict_if, listed, signed_in_endpoint, text_of
 from marketplace.demand import services as demand_service
 from marketplace.errors import Conflict, PermissionDenied
 
@@ -35,11 +35,8 @@ def get_demand(demand_id: int):
     return demand_service.get_demand(db.session, demand_id)
 
 
-@blp.route("/demand", methods=["POST"])
-@signed_in
-@blp.arguments(schemas.DemandInputSchema)
-@blp.response(201, schemas.DemandSchema)
-@blp.doc(security=BEARER)
+@signed_in_endpoint("/demand", methods=("POST",), arguments=schemas.DemandInputSchema,
+                    response=(201, schemas.DemandSchema))
 def create_demand(body: dict):
     """Post a demand for the caller's buyer organisation.
 

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import db
-from marketplace.access import public, signed_in
+from marketplace.access import public
 from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import can_list_for, can_manage_supply
 from marketplace.api import caller, schemas
-from marketplace.api.blueprint import BEARER, YES, blp, conflict_if, listed, text_of
+from marketplace.api.blueprint import YES, blp, conflict_if, listed, signed_in_endpoint, text_of
 from marketplace.credentials import rules as credential_rules
 from marketplace.credentials import services as credentials
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -49,11 +49,8 @@ def _may_see(listing) -> bool:
     return listing.status != "draft" or can_manage_supply(current_user, listing.organization)
 
 
-@blp.route("/listings", methods=["POST"])
-@signed_in
-@blp.arguments(schemas.ListingInputSchema)
-@blp.response(201, schemas.ListingSchema)
-@blp.doc(security=BEARER)
+@signed_in_endpoint("/listings", methods=("POST",), arguments=schemas.ListingInputSchema,
+                    response=(201, schemas.ListingSchema))
 def create_listing(body: dict):
     """Create a listing for the caller's organisation (published unless `publish` is false).
 

@@ -9,10 +9,9 @@ from flask_login import current_user
 from marshmallow import Schema, fields, missing, validate
 
 from marketplace import db
-from marketplace.access import signed_in
 from marketplace.accounts.permissions import can_manage_demand, can_manage_supply
 from marketplace.api import caller
-from marketplace.api.blueprint import BEARER, blp
+from marketplace.api.blueprint import signed_in_endpoint
 from marketplace.api.fields import ComputedDict, ComputedInteger, ComputedList, ComputedString
 from marketplace.demand import services as demand_service
 from marketplace.errors import PermissionDenied
@@ -82,19 +81,8 @@ def _shown(matches, side: str, limit: int) -> dict:
     return {"total": len(matches), "matches": [ShownMatch(m, side, m.key in hidden) for m in matches[:limit]]}
 
 
-def _matches_endpoint(rule: str):
-    """What both match endpoints are: signed in, `?limit=`, a MatchList, bearer tokens."""
-    decorators = (blp.route(rule), signed_in, blp.arguments(MatchQuerySchema, location="query"),
-                  blp.response(200, MatchListSchema), blp.doc(security=BEARER))
-
-    def register(view):
-        for decorate in reversed(decorators):  # applied bottom-up, as if stacked
-            view = decorate(view)
-        return view
-    return register
-
-
-@_matches_endpoint("/demand/<int:demand_id>/matches")
+@signed_in_endpoint("/demand/<int:demand_id>/matches", arguments=MatchQuerySchema, response=(200, MatchListSchema),
+                    location="query")
 def demand_matches(query: dict, demand_id: int):
     """Listings that can serve this demand post: full matches first (best score first), then near
     misses with what is unmet. The buyer's own posts only (and staff)."""
@@ -104,7 +92,8 @@ def demand_matches(query: dict, demand_id: int):
     return _shown(matching.matches_for_demand(db.session, demand.id, caller.today()), "buyer", query["limit"])
 
 
-@_matches_endpoint("/listings/<int:listing_id>/matches")
+@signed_in_endpoint("/listings/<int:listing_id>/matches", arguments=MatchQuerySchema,
+                    response=(200, MatchListSchema), location="query")
 def listing_matches(query: dict, listing_id: int):
     """Open demand this listing can serve, full matches first. The club's own listings only (and staff)."""
     listing = listings.get_listing(db.session, listing_id)
