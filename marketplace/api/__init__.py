@@ -1,15 +1,21 @@
 """JSON API v1: bearer tokens or the web session, JSON errors, a generated OpenAPI document.
 
-flask-smorest builds /api/v1/openapi.json from the schemas and decorators on each view, so the
-document cannot drift from the code. Its own error handler is not used: errors.py already
-answers /api/ paths with the promised {"error", "fields"} shape.
+flask-smorest builds /api/v1/openapi.json from the schemas and decorators on each view, and the
+same schemas serialise what the views return, so the document cannot drift from the code (and
+tests/integration/api validates every response of the API tests against it). Its own error
+handler is not used: errors.py already answers /api/ paths with the promised {"error", "fields"}
+shape.
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_smorest import Api
 
+# The endpoint modules are imported for what they add to the blueprint.
+from marketplace.api import conversations, demand, listings, matches, orders, search, views  # noqa: F401
+from marketplace.api.blueprint import blp
 from marketplace.api.schemas import ProblemSchema
 from marketplace.extensions import login_manager
 
@@ -26,9 +32,6 @@ api = MarketplaceApi()
 
 
 def init_app(app: Flask) -> None:
-    from marketplace.api import orders as _orders  # noqa: F401  (adds the order endpoints to views.blp)
-    from marketplace.api import views
-
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api.init_app(app, spec_kwargs={
@@ -37,16 +40,11 @@ def init_app(app: Flask) -> None:
         "servers": [{"url": "/"}],
     })
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    api.register_blueprint(views.blp)
+    api.register_blueprint(blp)
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import redirect, url_for
-        from flask_babel import gettext as _
-
         if request.path.startswith("/api/"):
             return jsonify({"error": _("Please sign in first."), "fields": {}}), 401
-        from flask import flash
-
         flash(str(login_manager.login_message), "info")
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))

@@ -6,7 +6,6 @@ generated OpenAPI document and errors take the promised {"error", "fields"} shap
 
 from __future__ import annotations
 
-from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, fields
@@ -15,10 +14,10 @@ from marketplace import db
 from marketplace.access import signed_in
 from marketplace.accounts.permissions import can_manage_demand
 from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.api import caller
+from marketplace.api.blueprint import BEARER, blp
+from marketplace.api.fields import ComputedInteger, Timestamp
 from marketplace.api.schemas import OrgRefSchema, ProblemSchema
-from marketplace.api.serializers import timestamp_json
-from marketplace.api.views import blp
-from marketplace.dates import today_in_vietnam
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
 from marketplace.orders import lifecycle as orders
 from marketplace.orders import rules
@@ -39,7 +38,7 @@ class OrderInputSchema(Schema):
 class OrderPaymentSchema(Schema):
     provider = fields.String()
     amount_vnd = fields.Integer()
-    at = fields.DateTime()
+    at = Timestamp()
 
 
 class OrderSchema(Schema):
@@ -56,27 +55,15 @@ class OrderSchema(Schema):
     price_unit = fields.String(metadata={"description": "what the price is per: kg for weighed goods, else the unit"})
     amount_vnd = fields.Integer(metadata={"description": "whole đồng"})
     amount_paid_vnd = fields.Integer()
-    amount_due_vnd = fields.Integer()
+    amount_due_vnd = ComputedInteger("due_now")
     payment_option = fields.String(metadata={"description": "full or deposit (30 %)"})
-    buyer = fields.Nested(OrgRefSchema)
-    seller = fields.Nested(OrgRefSchema)
-    created_at = fields.DateTime()
+    buyer = fields.Nested(OrgRefSchema, attribute="buyer_org")
+    seller = fields.Nested(OrgRefSchema, attribute="seller_org")
+    created_at = Timestamp()
     payments = fields.List(fields.Nested(OrderPaymentSchema))
 
-
-def order_json(order) -> dict:
-    def org(o):
-        return {"id": o.id, "ref": o.ref, "name": o.name, "kind": o.kind}
-
-    return {"id": order.id, "ref": order.ref, "status": order.status, "listing_id": order.listing_id,
-            "offer_id": order.offer_id, "title": order.title, "quantity": float(order.quantity), "unit": order.unit,
-            "unit_price_vnd": int(order.unit_price_vnd), "price_unit": order.price_unit,
-            "amount_vnd": int(order.amount_vnd), "amount_paid_vnd": int(order.amount_paid_vnd),
-            "amount_due_vnd": rules.amount_due_vnd(order), "payment_option": order.payment_option,
-            "buyer": org(order.buyer_org), "seller": org(order.seller_org),
-            "created_at": timestamp_json(order.created_at),
-            "payments": [{"provider": p.provider, "amount_vnd": int(p.amount_vnd), "at": timestamp_json(p.at)}
-                         for p in order.payments]}
+    def due_now(self, order) -> int:
+        return rules.amount_due_vnd(order)
 
 
 def _listing_id(value) -> int:
@@ -100,7 +87,7 @@ def _listing_id(value) -> int:
 @blp.alt_response(409, schema=ProblemSchema, description="the listing has less available than asked, or is not on sale")
 @blp.alt_response(422, schema=ProblemSchema,
                   description="bad input: not a number, zero, below the minimum order, negotiable price")
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def create_order(body: dict):
     """Order a quantity from a listing for the caller's buyer organisation.
 
@@ -111,10 +98,10 @@ def create_order(body: dict):
     if org is None or org.kind not in BUYER_KINDS or not can_manage_demand(current_user, org):
         raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can order."))
     order = orders.place_order(db.session, _listing_id(body.get("listing_id")), org, current_user,
-                               body.get("quantity"), today=today_in_vietnam(),
+                               body.get("quantity"), today=caller.today(),
                                note=None if body.get("note") is None else str(body.get("note")))
     db.session.commit()
-    return jsonify(order_json(order)), 201
+    return order, 201
 
 
 @blp.route("/orders/<int:order_id>")
@@ -122,7 +109,7 @@ def create_order(body: dict):
 @blp.response(200, OrderSchema)
 @blp.alt_response(403, schema=ProblemSchema, description="the caller is neither party (nor staff)")
 @blp.alt_response(404, schema=ProblemSchema, description="no such order")
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def get_order(order_id: int):
     """One order: for the buyer organisation's buyers, the seller organisation's sellers, and staff."""
     if not rules.valid_id(order_id):
@@ -130,4 +117,4 @@ def get_order(order_id: int):
     order = orders.get_order(db.session, order_id)
     if not sides(current_user, order):
         raise PermissionDenied(_("Only the buyer and the seller of this order can see it."))
-    return jsonify(order_json(order))
+    return order

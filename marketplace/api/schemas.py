@@ -1,10 +1,32 @@
-"""Marshmallow schemas of the JSON shapes promised in architecture.md."""
+"""Marshmallow schemas of the JSON shapes promised in architecture.md: one definition per shape.
+
+Views return objects (models, or small result objects) and the schema given to `@blp.response`
+serialises them, so the OpenAPI document and the JSON sent are the same declaration. Values that
+depend on the day or on the caller are computed here (`caller`), never by the view. Validity is
+computed for today, so an expired or suspended credential is never reported as valid.
+"""
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from flask import url_for
+from marshmallow import Schema, fields, post_dump, validate
 
+from marketplace import db
+from marketplace.api import caller
+from marketplace.api.fields import (
+    ComputedBoolean,
+    ComputedInteger,
+    ComputedList,
+    ComputedNested,
+    ComputedString,
+    Quantity,
+)
+from marketplace.credentials.services import certificates_of, codes_of, ocop_stars
+from marketplace.demand import rules as demand_rules
+from marketplace.listings import rules as listing_rules
 from marketplace.numbers import MAX_ID
+
+CONTACT_FIELDS = ("phone", "zalo", "email")
 
 
 class ProblemSchema(Schema):
@@ -29,6 +51,9 @@ class OrgRefSchema(Schema):
 
 
 class OrganizationSchema(OrgRefSchema):
+    """An organisation, its valid credentials counted for today; contact details only for
+    signed-in callers (left out, not null, for the others)."""
+
     commune = fields.Nested(CommuneSchema, allow_none=True)
     address = fields.String()
     description = fields.String()
@@ -38,12 +63,28 @@ class OrganizationSchema(OrgRefSchema):
     tourism = fields.Boolean()
     verified = fields.Boolean()
     is_demo = fields.Boolean()
-    certificates = fields.List(fields.Nested("CertificateSchema"))
-    planting_codes = fields.List(fields.Nested("PlantingCodeSchema"))
-    ocop_stars = fields.Integer(allow_none=True)
+    certificates = ComputedList("certificates_of", fields.Nested("CertificateSchema"))
+    planting_codes = ComputedList("codes_of", fields.Nested("PlantingCodeSchema"))
+    ocop_stars = ComputedInteger("ocop_stars_of", allow_none=True)
     phone = fields.String(metadata={"description": "Only for signed-in callers"})
     zalo = fields.String(metadata={"description": "Only for signed-in callers"})
     email = fields.String(metadata={"description": "Only for signed-in callers"})
+
+    def certificates_of(self, org):
+        return certificates_of(db.session, org)
+
+    def codes_of(self, org):
+        return codes_of(db.session, org)
+
+    def ocop_stars_of(self, org):
+        return ocop_stars(certificates_of(db.session, org), caller.today())
+
+    @post_dump
+    def _contact_for_signed_in_callers(self, data: dict, **kwargs) -> dict:
+        if not caller.is_signed_in():
+            for name in CONTACT_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class OrganizationListSchema(Schema):
@@ -87,53 +128,83 @@ class IndexSchema(Schema):
     openapi = fields.String()
 
 
-class CertificateSchema(Schema):
+class _CredentialSchema(Schema):
+    """Status and validity as of today: a credential past its end date reads `expired`."""
+
+    status = ComputedString("status_today", metadata={
+        "description": "pending, active, suspended, revoked or expired"})
+    valid = ComputedBoolean("valid_today", metadata={"description": "verified by staff and not expired today"})
+
+    def status_today(self, credential) -> str:
+        return "expired" if credential.validity_on(caller.today()).state == "expired" else credential.status
+
+    def valid_today(self, credential) -> bool:
+        return credential.validity_on(caller.today()).valid
+
+
+class CertificateSchema(_CredentialSchema):
     type = fields.String()
     number = fields.String()
     stars = fields.Integer(allow_none=True)
     expires_on = fields.Date(allow_none=True)
-    status = fields.String(metadata={"description": "pending, active, suspended, revoked or expired"})
-    valid = fields.Boolean(metadata={"description": "verified by staff and not expired today"})
 
 
-class PlantingCodeSchema(Schema):
+class PlantingCodeSchema(_CredentialSchema):
     code = fields.String()
     kind = fields.String(metadata={"description": "growing_area or packing_house"})
-    status = fields.String()
-    markets = fields.List(fields.String())
+    markets = fields.List(fields.String(), attribute="market_list")
     valid_until = fields.Date(allow_none=True)
-    valid = fields.Boolean()
 
 
-class ListingSchema(Schema):
-    id = fields.Integer()
-    ref = fields.String(allow_none=True)
-    product = fields.String()
-    variety = fields.String()
+class _ProductSchema(Schema):
+    """What listings and demand posts share: the product as read, and as typed."""
+
+    product = fields.String(attribute="product.name_vi")
+    variety = ComputedString("variety_name")
     product_text = fields.String(metadata={"description": "the product as it was typed"})
-    in_catalogue = fields.Boolean(metadata={
+    in_catalogue = fields.Boolean(attribute="product.in_catalogue", metadata={
         "description": "false while the product is a name the catalogue lacks, kept as typed for staff to map"})
     grade = fields.String(metadata={"description": "grade as written, e.g. loại 1, xuất khẩu"})
-    category = fields.String()
-    quantity = fields.Float()
-    quantity_available = fields.Float()
+    category = fields.String(attribute="product.category_code")
+
+    def variety_name(self, post) -> str | None:
+        return post.variety.name if post.variety else post.variety_text
+
+
+class ListingSchema(_ProductSchema):
+    id = fields.Integer()
+    ref = fields.String(allow_none=True)
+    quantity = Quantity()
+    quantity_available = Quantity()
     unit = fields.String()
-    min_order = fields.Float(allow_none=True)
+    min_order = Quantity(allow_none=True)
     price_vnd = fields.Integer(allow_none=True, metadata={
         "description": "whole đồng per kg for kg, tạ and tấn, else per unit; null when negotiable"})
     price_negotiable = fields.Boolean()
     available_from = fields.Date()
     available_to = fields.Date()
-    status = fields.String(metadata={"description": "draft, published, paused, sold_out or expired"})
-    org = fields.Nested(OrgRefSchema)
-    commune = fields.Nested(CommuneSchema, allow_none=True)
+    status = ComputedString("status_today",
+                            metadata={"description": "draft, published, paused, sold_out or expired"})
+    org = fields.Nested(OrgRefSchema, attribute="organization")
+    commune = fields.Nested(CommuneSchema, attribute="organization.commune", allow_none=True)
     certificates = fields.List(fields.Nested(CertificateSchema))
-    ocop_stars = fields.Integer(allow_none=True, metadata={"description": "stars of a valid OCOP rating, else null"})
+    ocop_stars = ComputedInteger("ocop_stars_today", allow_none=True,
+                                 metadata={"description": "stars of a valid OCOP rating, else null"})
     planting_codes = fields.List(fields.Nested(PlantingCodeSchema))
     producer_name = fields.String()
     delivery_area = fields.String()
     description = fields.String()
-    photos = fields.List(fields.Url())
+    photos = ComputedList("photo_urls", fields.Url())
+
+    def status_today(self, listing) -> str:
+        return listing_rules.effective_status(listing.status, listing.available_to, listing.quantity_available,
+                                              caller.today())
+
+    def ocop_stars_today(self, listing) -> int | None:
+        return ocop_stars(listing.certificates, caller.today())
+
+    def photo_urls(self, listing) -> list[str]:
+        return [url_for("media.photo", key=p.key, size="detail", _external=True) for p in listing.photos]
 
 
 class ListingListSchema(Schema):
@@ -179,31 +250,32 @@ class ListingInputSchema(Schema):
     publish = fields.Raw(allow_none=True, load_default=True)
 
 
-class DemandSchema(Schema):
+class DemandSchema(_ProductSchema):
     id = fields.Integer()
     ref = fields.String(allow_none=True)
-    product = fields.String()
-    variety = fields.String()
-    product_text = fields.String(metadata={"description": "the product as it was typed"})
-    in_catalogue = fields.Boolean(metadata={
-        "description": "false while the product is a name the catalogue lacks, kept as typed for staff to map"})
-    grade = fields.String(metadata={"description": "grade as written, e.g. loại 1, xuất khẩu"})
-    category = fields.String()
-    quantity = fields.Float()
+    quantity = Quantity()
     unit = fields.String()
     frequency = fields.String(metadata={"description": "once, weekly, monthly or seasonal"})
     needed_from = fields.Date()
     needed_to = fields.Date()
     price_min_vnd = fields.Integer(allow_none=True)
     price_max_vnd = fields.Integer(allow_none=True)
-    required_certificates = fields.List(fields.String())
+    required_certificates = fields.List(fields.String(), attribute="certificate_list")
     min_ocop_stars = fields.Integer(allow_none=True)
     needs_planting_code = fields.Boolean()
     export_market = fields.String()
-    status = fields.String(metadata={"description": "open, paused, closed, fulfilled or expired"})
-    org = fields.Nested(OrgRefSchema, allow_none=True, metadata={"description": "null for anonymous callers"})
-    commune = fields.Nested(CommuneSchema, allow_none=True)
+    status = ComputedString("status_today", metadata={"description": "open, paused, closed, fulfilled or expired"})
+    org = ComputedNested("buyer", OrgRefSchema, allow_none=True,
+                         metadata={"description": "null for anonymous callers"})
+    commune = fields.Nested(CommuneSchema, attribute="delivery_commune", allow_none=True)
     quality_notes = fields.String()
+
+    def status_today(self, demand) -> str:
+        return demand_rules.effective_status(demand.status, demand.needed_to, caller.today())
+
+    def buyer(self, demand):
+        # Visitors see the need but not who has it.
+        return demand.organization if caller.is_signed_in() else None
 
 
 class DemandListSchema(Schema):
@@ -238,134 +310,3 @@ class DemandInputSchema(Schema):
     needs_planting_code = fields.Raw(load_default=False)
     export_market = fields.Raw(load_default="")
     quality_notes = fields.Raw(load_default="")
-
-
-class SearchQuerySchema(Schema):
-    """Documents the parameters; the values are read by marketplace.search.query.read_request,
-    which reports every unreadable one (422) instead of guessing."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    q = fields.String(metadata={"description": "words, with or without accents; \"quoted phrase\"; "
-                                               "certificate names (vietgap, hữu cơ) and ocop act as filters"})
-    type = fields.String(metadata={"description": "listing | demand | org"})
-    category = fields.String(metadata={"description": "category code, e.g. fruit"})
-    commune = fields.String(metadata={"description": "5-digit commune code"})
-    certificate = fields.List(fields.String(), metadata={
-        "description": "vietgap | globalgap | organic (repeat or comma-separate); valid credentials only"})
-    min_ocop = fields.String(metadata={"description": "1–5; a valid OCOP rating with at least these stars"})
-    has_planting_code = fields.String(metadata={"description": "true: an active growing-area code"})
-    available_from = fields.String(metadata={"description": "dd/mm/yyyy or yyyy-mm-dd"})
-    available_to = fields.String(metadata={"description": "dd/mm/yyyy or yyyy-mm-dd"})
-    price_min = fields.String(metadata={"description": "đồng per unit (per kg for goods sold by weight); 38k works"})
-    price_max = fields.String()
-    sort = fields.String(metadata={"description": "relevance | price | newest | harvest"})
-    page = fields.String(metadata={"description": "from 1"})
-    per_page = fields.String(metadata={"description": "1–100, default 20"})
-
-
-class SearchHitSchema(Schema):
-    type = fields.String()
-    id = fields.Integer()
-    ref = fields.String(allow_none=True)
-    title = fields.String()
-    org = fields.Nested(OrgRefSchema, allow_none=True)
-    score = fields.Float(allow_none=True, metadata={"description": "relevance; null when sorted by a field"})
-    highlight = fields.String(metadata={"description": "the title as HTML-escaped text, matches in <mark>"})
-    snippet = fields.String()
-    price_vnd = fields.Integer(allow_none=True)
-    url = fields.Url()
-
-
-class SearchResultSchema(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    results = fields.List(fields.Nested(SearchHitSchema))
-    facets = fields.Dict(metadata={"description": "type, category, commune (top 12): counts; credentials: "
-                                                  "counts of results with each valid credential"})
-    suggestion = fields.String(allow_none=True, metadata={"description": "did you mean, when nothing matched"})
-
-
-class MatchQuerySchema(Schema):
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
-
-
-class MatchSchema(Schema):
-    listing_id = fields.Integer(metadata={"description": "on /demand/{id}/matches"})
-    listing_ref = fields.String(allow_none=True)
-    demand_id = fields.Integer(metadata={"description": "on /listings/{id}/matches"})
-    demand_ref = fields.String(allow_none=True)
-    full = fields.Boolean(metadata={"description": "meets every hard constraint; false: a near miss"})
-    score = fields.Integer(metadata={"description": "0–100, see docs/matching.md"})
-    dismissed = fields.Boolean()
-    reasons = fields.List(fields.String(), metadata={"description": "in the caller's language"})
-    unmet = fields.List(fields.String())
-    details = fields.Dict(metadata={"description": "the same as data: {code, …parameters, text}"})
-
-
-class MatchListSchema(Schema):
-    total = fields.Integer()
-    matches = fields.List(fields.Nested(MatchSchema))
-
-
-# -- conversations ------------------------------------------------------------------------------
-
-class ConversationInputSchema(Schema):
-    """What a new thread is about (one of listing_id, demand_id, offer_id; listing_id with
-    demand_id means a match) and its first message."""
-
-    class Meta:
-        unknown = "exclude"
-
-    listing_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
-    demand_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
-    offer_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
-    body = fields.Raw(load_default=None, metadata={"description": "the message, 1–4,000 characters"})
-
-
-class MessageInputSchema(Schema):
-    """Checked by the messaging rules, which answer in the caller's language."""
-
-    class Meta:
-        unknown = "exclude"
-
-    body = fields.Raw(load_default=None, metadata={"description": "the message, 1–4,000 characters"})
-
-
-class ConversationOrgSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-
-
-class ConversationMessageSchema(Schema):
-    id = fields.Integer()
-    body = fields.String()
-    author = fields.String(allow_none=True)
-    org_id = fields.Integer()
-    mine = fields.Boolean(metadata={"description": "written by the caller's side"})
-    created_at = fields.DateTime()
-
-
-class ConversationSchema(Schema):
-    id = fields.Integer()
-    subject = fields.String()
-    side = fields.String(allow_none=True,
-                         metadata={"description": "buyer or seller: the caller's side; null for staff"})
-    buyer_org = fields.Nested(ConversationOrgSchema)
-    seller_org = fields.Nested(ConversationOrgSchema)
-    listing_id = fields.Integer(allow_none=True)
-    demand_id = fields.Integer(allow_none=True)
-    offer_id = fields.Integer(allow_none=True)
-    unread = fields.Integer(metadata={"description": "messages from the other side the caller has not read"})
-    last_message_at = fields.DateTime()
-    last_message = fields.Nested(ConversationMessageSchema, allow_none=True)
-    messages = fields.List(fields.Nested(ConversationMessageSchema),
-                           metadata={"description": "on GET /conversations/{id} and after posting"})
-
-
-class ConversationListSchema(Schema):
-    total = fields.Integer()
-    unread = fields.Integer(metadata={"description": "threads with unread messages"})
-    results = fields.List(fields.Nested(ConversationSchema))

@@ -275,6 +275,14 @@ def log_moderation_access(db: Session, staff: User, conversation: Conversation) 
     db.flush()
 
 
+def record_reading(db: Session, user: User, conversation: Conversation) -> None:
+    """Opening a thread: a party has read it; staff (no side) have looked as moderators."""
+    if side_of(user, conversation) is None:
+        log_moderation_access(db, user, conversation)
+    else:
+        mark_thread_read(db, user, conversation)
+
+
 # -- blocks and reports -----------------------------------------------------------------------
 
 def block(db: Session, user: User, blocker: Organization, blocked: Organization) -> None:

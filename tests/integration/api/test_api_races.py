@@ -89,28 +89,30 @@ def _post(client, path: str, body: dict, token: str):
                        headers={"Authorization": f"Bearer {token}"})
 
 
-def test_the_same_listing_ref_posted_at_once_is_stored_once(race_app):
-    """Eight POSTs of a listing with one import ref: one 201, seven 409 — and one row, whatever
-    the order the database saw them in."""
-    org_id, token = _member(race_app, "club", "seller")
-    today = today_in_vietnam()
-    body = {"ref": "RACE-XOAI-1", "product": "xoài", "quantity": "100", "unit": "kg", "price_vnd": "30000",
+def _listing_body(today) -> dict:
+    return {"ref": "RACE-XOAI-1", "product": "xoài", "quantity": "100", "unit": "kg", "price_vnd": "30000",
             "available_from": today.isoformat(), "available_to": (today + timedelta(days=10)).isoformat()}
-    responses = _all_at_once(race_app, lambda client: _post(client, "/api/v1/listings", body, token))
+
+
+def _demand_body(today) -> dict:
+    return {"ref": "RACE-NHU-CAU-1", "product": "xoài", "quantity": "5", "unit": "tấn", "frequency": "weekly",
+            "needed_from": today.isoformat(), "needed_to": (today + timedelta(days=30)).isoformat()}
+
+
+@pytest.mark.parametrize("kind, role, path, body_for, model", [
+    pytest.param("club", "seller", "/api/v1/listings", _listing_body, Listing, id="listing"),
+    pytest.param("supermarket", "buyer", "/api/v1/demand", _demand_body, DemandPost, id="demand"),
+])
+def test_the_same_ref_posted_at_once_is_stored_once(race_app, kind, role, path, body_for, model):
+    """Eight POSTs with one import ref: one 201, seven 409 — and one row, whatever the order the
+    database saw them in."""
+    org_id, token = _member(race_app, kind, role)
+    body = body_for(today_in_vietnam())
+    responses = _all_at_once(race_app, lambda client: _post(client, path, body, token))
     assert Counter(r.status_code for r in responses) == {201: 1, 409: CLICKS - 1}
     assert all(set(r.get_json()) == {"error", "fields"} for r in responses if r.status_code == 409)
-    assert _count(race_app, select(func.count()).select_from(Listing).where(Listing.ref == "RACE-XOAI-1")) == 1
-    assert _count(race_app, select(func.count()).select_from(Listing).where(Listing.organization_id == org_id)) == 1
-
-
-def test_the_same_demand_ref_posted_at_once_is_stored_once(race_app):
-    org_id, token = _member(race_app, "supermarket", "buyer")
-    today = today_in_vietnam()
-    body = {"ref": "RACE-NHU-CAU-1", "product": "xoài", "quantity": "5", "unit": "tấn", "frequency": "weekly",
-            "needed_from": today.isoformat(), "needed_to": (today + timedelta(days=30)).isoformat()}
-    responses = _all_at_once(race_app, lambda client: _post(client, "/api/v1/demand", body, token))
-    assert Counter(r.status_code for r in responses) == {201: 1, 409: CLICKS - 1}
-    assert _count(race_app, select(func.count()).select_from(DemandPost).where(DemandPost.organization_id == org_id)) == 1
+    assert _count(race_app, select(func.count()).select_from(model).where(model.ref == body["ref"])) == 1
+    assert _count(race_app, select(func.count()).select_from(model).where(model.organization_id == org_id)) == 1
 
 
 def test_first_questions_sent_at_once_open_one_thread(race_app):

@@ -17,12 +17,6 @@ PACKAGE = Path(__file__).resolve().parents[3] / "marketplace"
 APP_FACTORY = PACKAGE / "__init__.py"
 # Imports inside functions that remain on purpose, each with its reason (module path, imported module).
 FUNCTION_IMPORTS_KEPT: dict[tuple[str, str], str] = {
-    ('marketplace/api/__init__.py', 'marketplace.api'): "not yet hoisted (#15)",
-    ('marketplace/api/serializers.py', 'marketplace.demand'): "not yet hoisted (#15)",
-    ('marketplace/api/views.py', 'marketplace.matching.presentation'): "not yet hoisted (#15)",
-    ('marketplace/api/views.py', 'marketplace.messaging'): "not yet hoisted (#15)",
-    ('marketplace/api/views.py', 'marketplace.messaging.models'): "not yet hoisted (#15)",
-    ('marketplace/api/views.py', 'marketplace.messaging.views'): "not yet hoisted (#15)",
 }
 
 
