@@ -7,8 +7,7 @@ from flask_login import current_user
 
 from marketplace import db
 from marketplace.access import public
-from marketplace.accounts.permissions import can_manage_demand
-from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.accounts.permissions import acting_buyer
 from marketplace.api import caller, schemas
 from marketplace.api.blueprint import YES, blp, conflict_if, listed, signed_in_endpoint, text_of
 from marketplace.demand import services as demand_service
@@ -43,8 +42,8 @@ def create_demand(body: dict):
     422 with a message per field: negative quantity, window end before start, minimum price above
     maximum, unknown unit, a text that is not a number, too-long text.
     """
-    org = current_user.organization
-    if org is None or org.kind not in BUYER_KINDS or not can_manage_demand(current_user, org):
+    org = acting_buyer(current_user)
+    if org is None:
         raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."))
     data = demand_service.DemandInput(
         ref=text_of(body.get("ref")) or None, product=text_of(body.get("product")),

@@ -12,8 +12,7 @@ from marshmallow import EXCLUDE, Schema, fields
 
 from marketplace import db
 from marketplace.access import signed_in
-from marketplace.accounts.permissions import can_manage_demand
-from marketplace.accounts.rules import BUYER_KINDS
+from marketplace.accounts.permissions import acting_buyer
 from marketplace.api import caller
 from marketplace.api.blueprint import BEARER, blp
 from marketplace.api.fields import ComputedInteger, Timestamp
@@ -94,8 +93,8 @@ def create_order(body: dict):
     The quantity is reserved at once; the listing's price decides the amount (whole đồng).
     409 when the listing has less available (the message says how much is left).
     """
-    org = current_user.organization
-    if org is None or org.kind not in BUYER_KINDS or not can_manage_demand(current_user, org):
+    org = acting_buyer(current_user)
+    if org is None:
         raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can order."))
     order = orders.place_order(db.session, _listing_id(body.get("listing_id")), org, current_user,
                                body.get("quantity"), today=caller.today(),

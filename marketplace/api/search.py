@@ -16,7 +16,7 @@ from marketplace.api.fields import ComputedList, ComputedNested, ComputedString,
 from marketplace.api.schemas import OrgRefSchema
 from marketplace.errors import ValidationError
 from marketplace.search import services as search
-from marketplace.search import views as search_views
+from marketplace.search.labels import category_codes, problem_messages
 from marketplace.search.query import read_request as read_search_request
 
 
@@ -111,8 +111,8 @@ def search_index(_query: dict):
     Only published, unexpired listings with quantity left, open demand and organisations. 422 with
     a message per parameter that cannot be read. `org` of a demand post only for signed-in callers.
     """
-    search_request, problems = read_search_request(request.args, categories=search_views.category_codes())
+    search_request, problems = read_search_request(request.args, categories=category_codes(db.session))
     if problems:
         raise ValidationError(_("Some search parameters could not be read."),
-                              fields=search_views.problem_messages(problems))
+                              fields=problem_messages(problems))
     return search.run_search(db.session, search.backend(), search_request, caller.today())

@@ -23,6 +23,7 @@ from marketplace.listings.models import Listing
 from marketplace.messaging import limits, rules
 from marketplace.messaging import services as messaging
 from marketplace.messaging.forms import MailChoiceForm, MessageForm, NewConversationForm, ReportForm
+from marketplace.messaging.labels import refusal_message
 from marketplace.messaging.models import Conversation, ConversationReport
 from marketplace.messaging.notices import describe_notice
 from marketplace.notifications import delivery
@@ -40,24 +41,10 @@ def _register_notice_words(state) -> None:
     register_describer(state.app, "message", describe_notice)
 
 
-def error_message(code: str) -> str:
-    return {
-        "empty": _("Write a message first."),
-        "too_long": _("The message is too long (at most %(max)d characters).", max=rules.MESSAGE_MAX_LENGTH),
-        "blocked": _("You cannot write to this organisation: one of you has blocked the other."),
-        "own": _("This is your own organisation's post."),
-        "forbidden": _("Only members of a buying or selling organisation can start a conversation here."),
-        "sellers_only": _("Only clubs and cooperatives answer a buyer's request."),
-        "not_found": _("We could not find what this conversation is about."),
-        "reason": _("Choose what is wrong."),
-        "channel": _("Unknown contact channel."),
-    }.get(code, _("That could not be done."))
-
-
 def _refusal_on(form):
     """Show why a message was refused under the message box (what was written stays in it)."""
     def show(error: messaging.ConversationError) -> None:
-        form.body.errors = [error_message(error.code)]
+        form.body.errors = [refusal_message(error.code)]
     return show
 
 
@@ -92,7 +79,7 @@ def new_conversation():
     except messaging.ConversationError as error:
         if error.code == "not_found":
             abort(404)
-        flash(error_message(error.code), "error")
+        flash(refusal_message(error.code), "error")
         return render_template("messaging/new.html", form=NewConversationForm(), topic=None, about=None), 403
     about = _about(topic.listing_id, topic.demand_id)
     existing = messaging.find_conversation(db.session, topic)
@@ -127,20 +114,16 @@ def _conversation_for_reader(conversation_id: int) -> tuple[Conversation, str | 
 @signed_in
 def thread(conversation_id: int):
     _conversation, side = _conversation_for_reader(conversation_id)
-    record_reading(conversation_id, side)
+    _record_reading(conversation_id)
     return _render_thread(conversation_id, side, MessageForm())
 
 
-def record_reading(conversation_id: int, side: str | None) -> None:
+def _record_reading(conversation_id: int) -> None:
     """Opening a thread marks it read (a party) or records the moderator's access (staff): a write
     in a GET request, so in a write transaction of its own."""
     db.session.commit()  # ends the read transaction this request began
     with db.writing():
-        conversation = db.session.get(Conversation, conversation_id)
-        if side is None:
-            messaging.log_moderation_access(db.session, current_user, conversation)
-        else:
-            messaging.mark_thread_read(db.session, current_user, conversation)
+        messaging.record_reading(db.session, current_user, db.session.get(Conversation, conversation_id))
         db.session.commit()
 
 

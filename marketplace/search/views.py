@@ -14,6 +14,7 @@ from marketplace.places.models import Commune
 from marketplace.products.models import Category
 from marketplace.search import jobs
 from marketplace.search import services as search
+from marketplace.search.labels import PROBLEM_MESSAGES
 from marketplace.search.query import CERTIFICATES, SAVED_PARAMETERS, SORTS, read_request
 
 bp = Blueprint("search", __name__)
@@ -24,14 +25,7 @@ def _register_job(state) -> None:
     """The worker's job that keeps this host's index following the change log."""
     jobs.init_app(state.app)
 
-PROBLEM_MESSAGES = {
-    "choice": _l("We do not know that choice; it was left out."),
-    "number": _l("Enter a whole number."),
-    "range": _l("That number is out of range; it was left out."),
-    "date": _l("Enter a date as dd/mm/yyyy."),
-    "price": _l("Enter a price in đồng, for example 38.000 or 38k."),
-    "order": _l("The end is before the start; it was left out."),
-}
+
 FILTER_LABELS = {
     "type": _l("What"), "category": _l("Category"), "commune": _l("Commune or ward"),
     "certificate": _l("Certificate"), "min_ocop": _l("OCOP stars"), "has_planting_code": _l("Planting area code"),
@@ -42,15 +36,6 @@ FILTER_LABELS = {
 SORT_LABELS = {"relevance": _l("Best match"), "price": _l("Lowest price"), "newest": _l("Newest"),
                "harvest": _l("Earliest harvest")}
 TYPE_LABELS = {"listing": _l("Produce for sale"), "demand": _l("Buyer requests"), "org": _l("Clubs and businesses")}
-
-
-def problem_messages(problems: dict[str, str]) -> dict[str, list[str]]:
-    """Per parameter, what was wrong, in the reader's language (the API's `fields`)."""
-    return {name: [str(PROBLEM_MESSAGES[code])] for name, code in problems.items()}
-
-
-def category_codes() -> set[str]:
-    return set(db.session.scalars(select(Category.code)))
 
 
 @bp.route("/search")
