@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from collections.abc import Iterator
@@ -56,6 +57,25 @@ def login(client, user: User, password: str = PASSWORD):
     return post(client, "/login", {"identifier": user.email or user.phone, "password": password})
 
 
+def signed_in(app: Flask, user: User | None = None, lang: str | None = None, *, password: str = PASSWORD):
+    """A new test client of app (one browser), signed in as user when given, reading pages in lang
+    when given (else the site's default, Vietnamese). The sign-in must succeed.
+
+    Make the user in an app_session block and call this outside it (see app_session).
+    """
+    client = app.test_client()
+    if user is not None:
+        assert login(client, user, password).status_code == 302, "sign-in failed"
+    if lang is not None:
+        client.get(f"/?lang={lang}")
+    return client
+
+
+def text_of(response) -> str:
+    """A response's HTML with its entities unescaped, as a reader sees the text."""
+    return html.unescape(response.get_data(as_text=True))
+
+
 @contextmanager
 def app_session(app: Flask) -> Iterator[Session]:
     """The app's session in a short app context: set up or inspect data here, request outside.
@@ -79,7 +99,8 @@ def api_token(app: Flask, user: User, name: str = "test") -> str:
     return token
 
 
-__all__ = ["PASSWORD", "api_token", "app_session", "csrf_token", "login", "make_org", "make_user", "post"]
+__all__ = ["PASSWORD", "api_token", "app_session", "csrf_token", "login", "make_org", "make_user", "post", "signed_in",
+           "text_of"]
 
 
 # Credentials and listings (added for the credentials, listings and org-page tests) ----------------

@@ -20,7 +20,7 @@ from PIL import Image
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-import tests.conftest as suite
+import tests.database as suite
 from marketplace import db
 from marketplace.listings.models import Photo, PhotoUploadClaim
 from marketplace.listings.photos import services as photos

@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-import tests.conftest as suite
+import tests.database as suite
 from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.dates import today_in_vietnam

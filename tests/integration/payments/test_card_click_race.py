@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-import tests.conftest as suite
+import tests.database as suite
 from marketplace import db
 from marketplace.orders.payments.models import CardCheckout
 from tests.factories import csrf_token, login, make_listing, make_org, make_user
