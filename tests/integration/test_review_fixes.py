@@ -12,7 +12,6 @@ from marketplace.listings.models import Listing
 from tests.factories import (
     api_token,
     app_session,
-    login,
     make_certificate,
     make_demand,
     make_listing,
@@ -20,13 +19,8 @@ from tests.factories import (
     make_org,
     make_user,
     post,
+    signed_in,
 )
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
 
 
 def test_a_price_only_quick_update_keeps_a_fractional_quantity(app):

@@ -24,7 +24,7 @@ import tests.database as suite
 from marketplace import db
 from marketplace.listings.models import Photo, PhotoUploadClaim
 from marketplace.listings.photos import services as photos
-from tests.factories import app_session, login, make_listing, make_org, make_user, post
+from tests.factories import app_session, make_listing, make_org, make_user, post, signed_in
 
 HOLD = 30  # seconds any side waits for the other before the test fails
 
@@ -69,8 +69,7 @@ def _market(app: Flask):
 
 
 def _upload_in_thread(app: Flask, chair, listing, photo_count: int) -> tuple[threading.Thread, list]:
-    client = app.test_client()
-    assert login(client, chair).status_code == 302
+    client = signed_in(app, chair)
     results: list = []
 
     def upload() -> None:
