@@ -353,7 +353,7 @@ def test_orders_cli_expire_runs_once(app):
         assert session is not None
 
 
-# -- review fixes ---------------------------------------------------------------------------------
+# -- what a caller cannot break: drafts, huge ids, NUL characters, receipts, declines, statements --
 
 def test_a_draft_listing_is_not_found_to_order(app, world):
     """A draft is visible only to its club's managers: ordering it says 404, not the draft's

@@ -251,3 +251,11 @@ def test_any_member_without_a_title_can_edit_too(app, coop):
     client = signed_in(app, coop["member"])
     assert post(client, f"/orgs/{org_id}/edit", profile(members_count="140")).status_code == 302
     assert stored(app, org_id).members_count == 140
+
+
+def test_unusual_digits_for_member_households_are_a_message_not_a_crash(app):
+    with app_session(app):
+        club = make_org("club")
+        chair = make_user("seller", club)
+    response = post(signed_in(app, chair), f"/orgs/{club.id}/edit", {"name": club.name, "members_count": "²"})
+    assert response.status_code == 422
