@@ -7,6 +7,8 @@ import itertools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -14,6 +16,9 @@ from sqlalchemy.orm import Session
 from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
+
+if TYPE_CHECKING:
+    from marketplace.listings.models import Listing
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -211,3 +216,24 @@ def make_offer(demand, org: Organization, quantity="1", *, user: User | None = N
                                       user, today=today or today_in_vietnam())
     db.session.commit()
     return offer
+
+
+# A market: one club selling, one buyer organisation buying (orders and payments) --------------
+
+@dataclass
+class Market:
+    club: Organization
+    seller: User
+    buyer_org: Organization
+    buyer: User
+    listing: Listing
+
+
+def make_market(club_name: str, buyer_name: str, *, buyer_kind: str = "supermarket", quantity="100",
+                price_vnd="30000") -> Market:
+    """A club with a seller and a published listing, and a buyer organisation with a buyer; committed."""
+    club = make_org("club", name=club_name)
+    buyer_org = make_org(buyer_kind, name=buyer_name)
+    seller = make_user("seller", club)
+    buyer = make_user("buyer", buyer_org)
+    return Market(club, seller, buyer_org, buyer, make_listing(club, quantity=quantity, price_vnd=price_vnd))

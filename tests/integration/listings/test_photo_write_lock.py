@@ -20,10 +20,10 @@ from PIL import Image
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-import tests.database as suite
 from marketplace import db
 from marketplace.listings.models import Photo, PhotoUploadClaim
 from marketplace.listings.photos import services as photos
+from tests.database import own_database_app
 from tests.factories import app_session, make_listing, make_org, make_user, post, signed_in
 
 HOLD = 30  # seconds any side waits for the other before the test fails
@@ -31,11 +31,8 @@ HOLD = 30  # seconds any side waits for the other before the test fails
 
 @pytest.fixture(scope="module")
 def lock_app(tmp_path_factory) -> Iterator[Flask]:
-    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "photolock"), PHOTO_UPLOADS_PER_HOUR=10)
-    suite.prepare_database(app)
-    yield app
-    db.get_engine(app).dispose()
-    suite.forget_database("photolock")
+    with own_database_app(tmp_path_factory, "photolock", PHOTO_UPLOADS_PER_HOUR=10) as app:
+        yield app
 
 
 @pytest.fixture
