@@ -120,7 +120,7 @@ def sqlite_database() -> Iterator[Database]:
 @contextmanager
 def postgres_database(url: str) -> Iterator[Database]:
     """A private schema of the given database, first on the search path; dropped afterwards
-    (tests/conftest.py does the same; its name ends in this process's id, like the tests')."""
+    (tests/database.py does the same; its name ends in this process's id, like the tests')."""
     name = _schema_name()
     engine = db.make_engine(url)
     with engine.begin() as connection:

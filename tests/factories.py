@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -13,6 +16,9 @@ from sqlalchemy.orm import Session
 from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
+
+if TYPE_CHECKING:
+    from marketplace.listings.models import Listing
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -56,6 +62,25 @@ def login(client, user: User, password: str = PASSWORD):
     return post(client, "/login", {"identifier": user.email or user.phone, "password": password})
 
 
+def signed_in(app: Flask, user: User | None = None, lang: str | None = None, *, password: str = PASSWORD):
+    """A new test client of app (one browser), signed in as user when given, reading pages in lang
+    when given (else the site's default, Vietnamese). The sign-in must succeed.
+
+    Make the user in an app_session block and call this outside it (see app_session).
+    """
+    client = app.test_client()
+    if user is not None:
+        assert login(client, user, password).status_code == 302, "sign-in failed"
+    if lang is not None:
+        client.get(f"/?lang={lang}")
+    return client
+
+
+def text_of(response) -> str:
+    """A response's HTML with its entities unescaped, as a reader sees the text."""
+    return html.unescape(response.get_data(as_text=True))
+
+
 @contextmanager
 def app_session(app: Flask) -> Iterator[Session]:
     """The app's session in a short app context: set up or inspect data here, request outside.
@@ -79,7 +104,8 @@ def api_token(app: Flask, user: User, name: str = "test") -> str:
     return token
 
 
-__all__ = ["PASSWORD", "api_token", "app_session", "csrf_token", "login", "make_org", "make_user", "post"]
+__all__ = ["PASSWORD", "api_token", "app_session", "csrf_token", "login", "make_org", "make_user", "post", "signed_in",
+           "text_of"]
 
 
 # Credentials and listings (added for the credentials, listings and org-page tests) ----------------
@@ -190,3 +216,24 @@ def make_offer(demand, org: Organization, quantity="1", *, user: User | None = N
                                       user, today=today or today_in_vietnam())
     db.session.commit()
     return offer
+
+
+# A market: one club selling, one buyer organisation buying (orders and payments) --------------
+
+@dataclass
+class Market:
+    club: Organization
+    seller: User
+    buyer_org: Organization
+    buyer: User
+    listing: Listing
+
+
+def make_market(club_name: str, buyer_name: str, *, buyer_kind: str = "supermarket", quantity="100",
+                price_vnd="30000") -> Market:
+    """A club with a seller and a published listing, and a buyer organisation with a buyer; committed."""
+    club = make_org("club", name=club_name)
+    buyer_org = make_org(buyer_kind, name=buyer_name)
+    seller = make_user("seller", club)
+    buyer = make_user("buyer", buyer_org)
+    return Market(club, seller, buyer_org, buyer, make_listing(club, quantity=quantity, price_vnd=price_vnd))

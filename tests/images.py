@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import random
 import struct
 import zlib
+
+from PIL import Image
 
 
 def png_chunk(kind: bytes, body: bytes) -> bytes:
@@ -17,3 +21,23 @@ def big_png(width: int, height: int) -> bytes:
     idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
     return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
             + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b""))
+
+
+def noise(width: int, height: int, seed: int = 1) -> Image.Image:
+    rng = random.Random(seed)  # noqa: S311 - made-up pixels, not secrets
+    return Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+
+
+def image_bytes(image: Image.Image, fmt: str, **params) -> bytes:
+    """image encoded as fmt (JPEG, PNG, WEBP, HEIF …), with Pillow's save parameters."""
+    out = io.BytesIO()
+    image.save(out, format=fmt, **params)
+    return out.getvalue()
+
+
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A small JPEG whose frame header (SOF0) claims another size."""
+    data = bytearray(image_bytes(noise(64, 48), "JPEG", quality=90))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)

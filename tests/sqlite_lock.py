@@ -6,26 +6,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from flask import Flask
 
-import tests.conftest as suite
 from marketplace import db
+from tests.database import POSTGRES_URL, own_database_app
 
-only_on_sqlite = pytest.mark.skipif(bool(suite.POSTGRES_URL), reason="SQLite's single write lock")
-
-
-@contextmanager
-def own_database_app(tmp_path_factory, name: str, **config) -> Iterator[Flask]:
-    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, name), **config)
-    suite.prepare_database(app)
-    try:
-        yield app
-    finally:
-        db.get_engine(app).dispose()
-        suite.forget_database(name)
+only_on_sqlite = pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's single write lock")
 
 
 def own_app_fixture(name: str):

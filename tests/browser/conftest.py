@@ -1,7 +1,7 @@
 """Browser tests: a live server on its own database, driven by Debian's Chromium via Playwright.
 
 Nothing is downloaded: Playwright launches /usr/bin/chromium (override with CHROMIUM). The app
-under test is separate from the suite's `app` and commits for real, so each test makes its own
+under test (tests/database.py) is separate from the integration tests' `app` and commits for real, so each test makes its own
 users (unique phone numbers and e-mails) instead of relying on a rollback.
 """
 
@@ -18,8 +18,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 from werkzeug.serving import make_server
 
-import tests.conftest as suite
-from marketplace import db
+from tests.database import own_database_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,13 +55,8 @@ def pytest_runtest_makereport(item, call):
 def live_app(tmp_path_factory) -> Iterator[Flask]:
     """The app the browser talks to: its own database, committed for real."""
     # No SERVER_NAME: requests arrive as 127.0.0.1:<port>, and URLs are built from them.
-    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "browser"), SERVER_NAME=None)
-    suite.prepare_database(app)
-    yield app
-    db.get_engine(app).dispose()
-    forget = getattr(suite, "forget_database", None)
-    if forget is not None:
-        forget("browser")
+    with own_database_app(tmp_path_factory, "browser", SERVER_NAME=None) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from marketplace import db
-from tests.factories import PASSWORD, make_demand, make_listing, make_org, make_user
+from tests.browser.signing import sign_in
+from tests.factories import make_demand, make_listing, make_org, make_user
 
 FAILING_IMPACTS = {"serious", "critical"}
 _serial = itertools.count(1)
@@ -27,14 +27,6 @@ def serious_violations(page: Page) -> list[str]:
     results = Axe().run(page).response
     return [f"{v['impact']} {v['id']}: " + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
             for v in results["violations"] if v.get("impact") in FAILING_IMPACTS]
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label(re.compile("E-mail|Thư điện tử|điện thoại", re.I)).first.fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("logout")).to_be_visible()
 
 
 @pytest.fixture(scope="module")

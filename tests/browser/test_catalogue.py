@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 from marketplace import db
 from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing
-from tests.browser.test_supply import make_member, sign_in
+from tests.browser.signing import sign_in
+from tests.browser.test_supply import make_member
 
 
 def typed_id(app, listing_id: int) -> int:

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from marketplace import db
 from marketplace.messaging.models import ContactEvent, Conversation, ConversationMessage
 from marketplace.notifications import delivery
-from tests.factories import PASSWORD, make_listing, make_org, make_user
+from tests.browser.signing import sign_in
+from tests.factories import make_listing, make_org, make_user
 
 PHONE_WIDTH = 360
 _serial = itertools.count(1)
@@ -50,14 +51,6 @@ def make_market(app: Flask) -> Market:
         market = make_org("supermarket", name=f"Siêu thị Xanh hỏi đáp {stamp}")
         buyer = make_user("buyer", market, name=f"Người mua {stamp}", email=f"buyer.{stamp}@example.test")
         return Market(buyer.email, market.id, market.name, chair.email, phone, club.id, club.name, listing.id)
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label(re.compile("E-mail|Thư điện tử|điện thoại", re.I)).first.fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("logout")).to_be_visible()
 
 
 def badge(page: Page, test_id: str):

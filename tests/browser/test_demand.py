@@ -17,6 +17,7 @@ from marketplace.accounts.models import Organization
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost, Offer
+from tests.browser.signing import sign_in
 from tests.factories import PASSWORD
 
 _serial = itertools.count(1)
@@ -33,14 +34,6 @@ def make_member(app, role: str, org_kind: str, org_name: str, **org_fields):
         accounts.add_member(db.session, org, user, role, "Chủ nhiệm" if role == "seller" else "")
         db.session.commit()
         return user.email, org.id, org.name
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label(re.compile("E-mail|Thư điện tử|điện thoại", re.I)).first.fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("logout")).to_be_visible()
 
 
 def horizontal_overflow(page: Page) -> int:

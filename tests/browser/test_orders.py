@@ -18,7 +18,8 @@ from marketplace.listings import services as listings
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import bank_accounts
-from tests.browser.test_demand import horizontal_overflow, sign_in
+from tests.browser.signing import sign_in
+from tests.browser.test_demand import horizontal_overflow
 from tests.factories import PASSWORD
 
 _serial = itertools.count(1)

@@ -14,6 +14,7 @@ from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
+from tests.browser.signing import sign_in
 from tests.factories import PASSWORD
 
 _serial = itertools.count(1)
@@ -29,14 +30,6 @@ def make_member(app, role: str, org_kind: str, org_name: str):
         accounts.add_member(db.session, org, user, role, "Chủ nhiệm" if role == "seller" else "")
         db.session.commit()
         return user.email, org.id
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label(re.compile("E-mail|Thư điện tử|điện thoại", re.I)).first.fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("logout")).to_be_visible()
 
 
 def a_photo(tmp_path) -> str:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import POSTGRES_URL
+from tests.database import POSTGRES_URL
 
 SCRIPT = Path(__file__).resolve().parents[2] / "check" / "faults.py"
 

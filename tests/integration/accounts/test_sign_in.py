@@ -176,7 +176,7 @@ def test_signed_in_visit_to_login_follows_safe_next_only(app, client):
 def test_behind_a_trusted_proxy_each_client_has_its_own_sign_in_budget(tmp_path_factory):
     """Issue #14: behind the HTTPS proxy every request came from the proxy's address, so one
     person could lock sign-in for everyone. With TRUSTED_PROXIES=1 the forwarded client counts."""
-    from tests.conftest import forget_database, fresh_database_url, make_test_app, prepare_database
+    from tests.database import forget_database, fresh_database_url, make_test_app, prepare_database
 
     proxied = make_test_app(fresh_database_url(tmp_path_factory, "proxy"), TRUSTED_PROXIES=1,
                             LOGIN_RATE_LIMIT="2 per minute")

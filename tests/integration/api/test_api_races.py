@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-import tests.conftest as suite
+import tests.database as suite
 from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization

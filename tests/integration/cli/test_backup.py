@@ -24,7 +24,7 @@ from flask import Flask
 from PIL import Image
 from sqlalchemy import func, inspect, select, text
 
-import tests.conftest as suite
+import tests.database as suite
 from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization

@@ -10,7 +10,7 @@ from marketplace.accounts.models import Membership, Organization, User
 from marketplace.cli import PLATFORM_AGENCY_REF
 from marketplace.demo import DEMO_DOMAIN, ORGS, USERS
 from marketplace.places.models import Commune
-from tests.conftest import make_test_app
+from tests.database import make_test_app
 from tests.factories import PASSWORD, app_session, login, make_org
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from marketplace import db
 from marketplace.accounts.models import Organization
 from marketplace.errors import NotFound
-from tests.conftest import make_test_app
+from tests.database import make_test_app
 from tests.factories import app_session, login, make_org, make_user
 
 

@@ -46,7 +46,7 @@ def test_an_upgrade_keeps_rows_that_other_tables_point_at(tmp_path_factory):
     from sqlalchemy import text
 
     from marketplace import db
-    from tests.conftest import forget_database, fresh_database_url
+    from tests.database import forget_database, fresh_database_url
 
     engine = db.make_engine(fresh_database_url(tmp_path_factory, "upgrade"))
     try:

@@ -14,7 +14,7 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
 from marketplace.errors import PermissionDenied, ValidationError, or_404
 from marketplace.saving import saving
-from tests.conftest import make_test_app
+from tests.database import make_test_app
 from tests.factories import app_session
 
 PAGE = "{% for m in get_flashed_messages() %}<p class=flash>{{ m }}</p>{% endfor %}" \

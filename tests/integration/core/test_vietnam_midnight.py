@@ -20,7 +20,7 @@ from marketplace.listings import rules as listing_rules
 from marketplace.notifications import delivery
 from marketplace.notifications import services as notifications
 from marketplace.orders import lifecycle as orders
-from tests.factories import login, make_certificate, make_listing, make_org, make_user
+from tests.factories import make_certificate, make_listing, make_org, make_user, signed_in
 
 DAY = today_in_vietnam()  # the Vietnamese day the run is pinned to (any day works)
 BEFORE = datetime.combine(DAY, time(23, 59, 50), tzinfo=VIETNAM)
@@ -46,8 +46,7 @@ def test_a_listing_ending_today_is_on_sale_until_midnight_and_not_after(app, ses
     buyer = make_user("buyer", buyer_org)
     listing = make_listing(club, quantity="100", price_vnd="30000", available_from=DAY - timedelta(days=5),
                            available_to=DAY)
-    client = app.test_client()
-    login(client, buyer)
+    client = signed_in(app, buyer)
 
     def on_sale() -> bool:
         today = today_in_vietnam()

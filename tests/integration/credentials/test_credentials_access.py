@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.credentials.models import Certificate, CredentialEvent, PlantingCode
-from tests.factories import app_session, login, make_certificate, make_org, make_user, post
+from tests.factories import app_session, make_certificate, make_org, make_user, post, signed_in
 
 CERTIFICATE = {"cert-type": "vietgap", "cert-number": "VietGAP-TT-99-99-99-0001", "cert-expires_on": "31/12/2099"}
 CODE = {"code-code": "DT-XOAI-99", "code-kind": "growing_area"}
@@ -23,9 +23,8 @@ def world(app):
 
 def client_for(app, club, who):
     """A client signed in as: the club's chair, a buyer, a seller of another club, staff, an admin."""
-    client = app.test_client()
     if who == "anonymous":
-        return client
+        return app.test_client()
     with app_session(app):
         user = {
             "chair": lambda: make_user("seller", club),
@@ -34,8 +33,7 @@ def client_for(app, club, who):
             "staff": lambda: make_user("staff"),
             "admin": lambda: make_user("admin"),
         }[who]()
-    assert login(client, user).status_code == 302
-    return client
+    return signed_in(app, user)
 
 
 def counts(app, club) -> tuple[int, int]:

@@ -3,7 +3,6 @@ it, and the organisation page and the API show only what is verified and unexpir
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
@@ -16,12 +15,13 @@ from marketplace.credentials.rules import add_months
 from marketplace.dates import today_in_vietnam
 from tests.factories import (
     app_session,
-    login,
     make_certificate,
     make_org,
     make_planting_code,
     make_user,
     post,
+    signed_in,
+    text_of,
 )
 
 
@@ -29,20 +29,9 @@ def dmy(day) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def page(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def verified_badges(text: str) -> list[str]:
     """The text of every green "verified" badge on a page."""
     return [b.strip() for b in re.findall(r'<span class="badge verified">([^<]*)</span>', text)]
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    response = login(client, user)
-    assert response.status_code == 302, "sign-in failed"
-    return client
 
 
 @pytest.fixture
@@ -78,11 +67,11 @@ def test_certificate_entered_verified_and_suspended(app, club):
         cert_id = certificate.id
 
     # Pending: "not verified" for the club, no badge for visitors, not valid for the API.
-    manage = page(seller.get(f"/orgs/{org.id}/credentials"))
+    manage = text_of(seller.get(f"/orgs/{org.id}/credentials"))
     assert "chưa xác minh" in manage.lower()
     assert "VIETGAP-TT-13-09-68-0096" in manage
     visitor = app.test_client()
-    org_page = page(visitor.get(f"/orgs/{org.id}"))
+    org_page = text_of(visitor.get(f"/orgs/{org.id}"))
     assert "VIETGAP-TT-13-09-68-0096" in org_page
     assert "chưa xác minh" in org_page.lower()
     assert not any("VietGAP" in b for b in verified_badges(org_page))
@@ -96,8 +85,8 @@ def test_certificate_entered_verified_and_suspended(app, club):
     response = post(officer, f"/staff/credentials/certificate/{cert_id}", {"action": "verify"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/staff/credentials")
-    assert "VIETGAP-TT-13-09-68-0096" in page(officer.get("/staff/credentials"))  # the "done" message
-    org_page = page(visitor.get(f"/orgs/{org.id}"))
+    assert "VIETGAP-TT-13-09-68-0096" in text_of(officer.get("/staff/credentials"))  # the "done" message
+    org_page = text_of(visitor.get(f"/orgs/{org.id}"))
     assert "✓ VietGAP" in verified_badges(org_page)
     certificate_json = visitor.get(f"/api/v1/orgs/{org.id}").get_json()["certificates"][0]
     assert (certificate_json["status"], certificate_json["valid"]) == ("active", True)
@@ -105,10 +94,10 @@ def test_certificate_entered_verified_and_suspended(app, club):
     # Suspending needs a reason: refused with a message, nothing changes.
     response = post(officer, f"/staff/credentials/certificate/{cert_id}", {"action": "suspend", "reason": "  "})
     assert response.status_code == 302
-    assert "Hãy ghi lý do" in page(officer.get("/staff/credentials"))
+    assert "Hãy ghi lý do" in text_of(officer.get("/staff/credentials"))
     with app_session(app) as session:
         assert session.get(Certificate, cert_id).status == "active"
-    assert "✓ VietGAP" in verified_badges(page(visitor.get(f"/orgs/{org.id}")))
+    assert "✓ VietGAP" in verified_badges(text_of(visitor.get(f"/orgs/{org.id}")))
 
     # With a reason it works, the badge goes, and the club sees why.
     post(officer, f"/staff/credentials/certificate/{cert_id}",
@@ -116,12 +105,12 @@ def test_certificate_entered_verified_and_suspended(app, club):
     with app_session(app) as session:
         certificate = session.get(Certificate, cert_id)
         assert (certificate.status, certificate.status_reason) == ("suspended", "Kiểm tra đột xuất không đạt")
-    org_page = page(visitor.get(f"/orgs/{org.id}"))
+    org_page = text_of(visitor.get(f"/orgs/{org.id}"))
     assert not any("VietGAP" in b for b in verified_badges(org_page))
     assert "status-suspended" in org_page
     certificate_json = visitor.get(f"/api/v1/orgs/{org.id}").get_json()["certificates"][0]
     assert (certificate_json["status"], certificate_json["valid"]) == ("suspended", False)
-    assert "Kiểm tra đột xuất không đạt" in page(seller.get(f"/orgs/{org.id}/credentials"))
+    assert "Kiểm tra đột xuất không đạt" in text_of(seller.get(f"/orgs/{org.id}/credentials"))
 
     # Every change is recorded with who made it and why.
     with app_session(app) as session:
@@ -149,11 +138,11 @@ def test_a_planting_code_is_verified_and_revoked(app, club):
         code_id = code.id
 
     visitor = app.test_client()
-    assert not any("VN-DTOR" in b for b in verified_badges(page(visitor.get(f"/orgs/{org.id}"))))
+    assert not any("VN-DTOR" in b for b in verified_badges(text_of(visitor.get(f"/orgs/{org.id}"))))
 
     officer = signed_in(app, staff)
     post(officer, f"/staff/credentials/code/{code_id}", {"action": "verify"})
-    org_page = page(visitor.get(f"/orgs/{org.id}"))
+    org_page = text_of(visitor.get(f"/orgs/{org.id}"))
     assert "✓ Mã số vùng trồng" in verified_badges(org_page)
     assert "VN-DTOR-0017 (CN, US)" in org_page
     codes = visitor.get(f"/api/v1/orgs/{org.id}").get_json()["planting_codes"]
@@ -183,7 +172,7 @@ def test_staff_cannot_make_an_impossible_change(app, club, status, action):
         certificate = make_certificate(org, status=status)
     officer = signed_in(app, staff)
     post(officer, f"/staff/credentials/certificate/{certificate.id}", {"action": action, "reason": "Lý do"})
-    assert "Không thể đổi sang trạng thái này" in page(officer.get("/staff/credentials"))
+    assert "Không thể đổi sang trạng thái này" in text_of(officer.get("/staff/credentials"))
     with app_session(app) as session:
         assert session.get(Certificate, certificate.id).status == status
         assert session.scalars(select(CredentialEvent).where(
@@ -208,7 +197,7 @@ def test_an_expired_active_certificate_shows_as_expired(app, club):
         make_certificate(org, "globalgap", "4063061000017", status="active",
                          issued_on=today - timedelta(days=400), expires_on=today)  # its last day
     visitor = app.test_client()
-    org_page = page(visitor.get(f"/orgs/{org.id}"))
+    org_page = text_of(visitor.get(f"/orgs/{org.id}"))
     assert "status-expired" in org_page
     assert "Hết hạn" in org_page
     assert not any("VietGAP" in b for b in verified_badges(org_page))
@@ -230,7 +219,7 @@ def test_an_expired_ocop_rating_shows_no_stars(app, club):
     assert body["ocop_stars"] is None
     assert body["certificates"][0]["valid"] is False
     assert body["certificates"][0]["status"] == "expired"
-    assert "OCOP ★" not in " ".join(verified_badges(page(visitor.get(f"/orgs/{org.id}"))))
+    assert "OCOP ★" not in " ".join(verified_badges(text_of(visitor.get(f"/orgs/{org.id}"))))
 
 
 def test_a_current_ocop_rating_shows_its_stars(app, club):
@@ -242,7 +231,7 @@ def test_a_current_ocop_rating_shows_its_stars(app, club):
     assert rating.expires_on == add_months(today - timedelta(days=100), 36)
     visitor = app.test_client()
     assert visitor.get(f"/api/v1/orgs/{org.id}").get_json()["ocop_stars"] == 4
-    assert "OCOP ★★★★" in verified_badges(page(visitor.get(f"/orgs/{org.id}")))
+    assert "OCOP ★★★★" in verified_badges(text_of(visitor.get(f"/orgs/{org.id}")))
 
 
 def test_a_two_star_ocop_rating_is_never_a_badge(app, club):
@@ -253,7 +242,7 @@ def test_a_two_star_ocop_rating_is_never_a_badge(app, club):
     body = visitor.get(f"/api/v1/orgs/{org.id}").get_json()
     assert body["ocop_stars"] is None
     assert body["certificates"][0]["valid"] is False
-    assert not verified_badges(page(visitor.get(f"/orgs/{org.id}")))
+    assert not verified_badges(text_of(visitor.get(f"/orgs/{org.id}")))
 
 
 def test_entering_an_active_credential_records_one_event_from_nothing(session):
@@ -301,7 +290,7 @@ def test_a_code_held_by_another_org_is_refused_and_flagged(app, club):
     response = post(seller, f"/orgs/{org.id}/credentials/codes",
                     {"code-code": "vn dtor 0017", "code-kind": "growing_area", "code-crop": "xoài"})
     assert response.status_code == 422
-    text = page(response)
+    text = text_of(response)
     assert "Mã số này đã được tổ chức khác đăng ký" in text
     assert re.search(r'id="code-code-error"[^>]*>[^<]*đã được tổ chức khác đăng ký', text), "not beside the field"
     assert 'value="vn dtor 0017"' in text  # what was typed is kept
@@ -312,7 +301,7 @@ def test_a_code_held_by_another_org_is_refused_and_flagged(app, club):
         assert (flag.code, flag.holder_id, flag.claimed_by_id, flag.resolved_at) == \
             ("VN-DTOR-0017", holder.id, chair.id, None)
 
-    queue = page(signed_in(app, staff).get("/staff/credentials"))
+    queue = text_of(signed_in(app, staff).get("/staff/credentials"))
     assert "Mã số bị tổ chức khác nhận là của mình" in queue
     assert "VN-DTOR-0017" in queue
     assert "HTX Xoài Tịnh Thới" in queue and "Hội quán xoài Mỹ Xương" in queue
@@ -328,7 +317,7 @@ def test_a_certificate_number_held_by_another_org_is_refused_and_flagged(app, cl
         "cert-type": "globalgap", "cert-number": "4063 0619 99999",
         "cert-expires_on": dmy(today_in_vietnam() + timedelta(days=100))})
     assert response.status_code == 422
-    assert "Số giấy chứng nhận này đã được tổ chức khác đăng ký" in page(response)
+    assert "Số giấy chứng nhận này đã được tổ chức khác đăng ký" in text_of(response)
     with app_session(app) as session:
         assert session.scalars(select(Certificate).where(Certificate.organization_id == org.id)).all() == []
         flag = session.scalars(select(CodeClaimFlag).where(CodeClaimFlag.claimant_id == org.id)).one()
@@ -374,7 +363,7 @@ def test_bad_certificates_are_refused_beside_the_field(app, club, overrides, fie
     seller = signed_in(app, chair)
     response = post(seller, f"/orgs/{org.id}/credentials/certificates", _certificate_form(**overrides))
     assert response.status_code == 422
-    match = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', page(response))
+    match = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', text_of(response))
     assert match, f"no error beside {field}"
     assert message in match.group(1)
     assert "valid choice" not in match.group(1)  # WTForms' English, not ours
@@ -396,7 +385,7 @@ def test_bad_codes_are_refused_beside_the_field(app, club, overrides, field, mes
     form = {"code-code": "VN-DTOR-0077", "code-kind": "growing_area", **overrides}
     response = post(seller, f"/orgs/{org.id}/credentials/codes", form)
     assert response.status_code == 422
-    match = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', page(response))
+    match = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', text_of(response))
     assert match, f"no error beside {field}"
     assert match.group(1).strip()
     assert message in match.group(1)

@@ -10,7 +10,6 @@ assertions hold whichever Vietnamese wording the catalog settles on.
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 from types import SimpleNamespace
@@ -23,13 +22,14 @@ from marketplace.dates import today_in_vietnam
 from marketplace.demand.models import DemandPost, Offer
 from tests.factories import (
     app_session,
-    login,
     make_demand,
     make_listing,
     make_offer,
     make_org,
     make_user,
     post,
+    signed_in,
+    text_of,
 )
 
 BUYER_NAME = "Siêu thị Bách Hóa Thử"
@@ -42,22 +42,9 @@ def dmy(day) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def error_beside(text: str, field: str) -> str | None:
     match = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', text)
     return match.group(1).strip() if match else None
-
-
-def browser(app, user=None):
-    """A new test client (one browser), signed in as user if given, reading pages in English."""
-    client = app.test_client()
-    if user is not None:
-        assert login(client, user).status_code == 302
-    client.get("/?lang=en")
-    return client
 
 
 def coverage_text(text: str) -> str:
@@ -132,7 +119,7 @@ def offer_form(**overrides) -> dict:
 # Posting -------------------------------------------------------------------------------------
 
 def test_a_buyer_posts_demand_as_typed_and_it_is_on_the_board(app, market):
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     today = today_in_vietnam()
     response = post(buyer, "/demand/new", demand_form())
     assert response.status_code == 302
@@ -169,7 +156,7 @@ def test_a_buyer_posts_demand_as_typed_and_it_is_on_the_board(app, market):
     ({"commune_query": "", "commune_code": ""}, None),  # no delivery commune
 ])
 def test_the_delivery_commune_is_picked_or_typed_without_accents(app, market, typed, code):
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     response = post(buyer, "/demand/new", demand_form(**typed))
     assert response.status_code == 302
     demand = load_demand(app, int(response.headers["Location"].rsplit("/", 1)[1]))
@@ -192,7 +179,7 @@ def test_the_delivery_commune_is_picked_or_typed_without_accents(app, market, ty
     ({"quality_notes": "x" * 4001}, "quality_notes", "at most 4000"),
 ])
 def test_mistakes_are_shown_beside_the_field_and_nothing_is_stored(app, market, overrides, field, message):
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     response = post(buyer, "/demand/new", demand_form(**overrides))
     assert response.status_code == 422
     error = error_beside(text_of(response), field)
@@ -201,13 +188,13 @@ def test_mistakes_are_shown_beside_the_field_and_nothing_is_stored(app, market, 
 
 
 def test_the_form_keeps_what_was_typed_after_a_mistake(app, market):
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     text = text_of(post(buyer, "/demand/new", demand_form(quantity="abc", variety="cat chu")))
     assert 'value="abc"' in text and 'value="cat chu"' in text
 
 
 def test_a_club_seller_cannot_post_demand(app, market):
-    seller = browser(app, market.chair_a)
+    seller = signed_in(app, market.chair_a, "en")
     response = seller.get("/demand/new")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/account")
@@ -228,7 +215,7 @@ def test_a_visitor_is_sent_to_sign_in_before_posting(app, market):
 
 @pytest.mark.parametrize("path", ["/demand", "/demand/{id}"])
 def test_a_visitor_sees_the_need_but_not_who_buys(app, market, mangoes, path):
-    visitor = browser(app)
+    visitor = signed_in(app, lang="en")
     text = text_of(visitor.get(path.format(id=mangoes.id)))
     assert "Xoài cát Chu" in text
     assert BUYER_NAME not in text
@@ -238,7 +225,7 @@ def test_a_visitor_sees_the_need_but_not_who_buys(app, market, mangoes, path):
 
 @pytest.mark.parametrize("path", ["/demand", "/demand/{id}"])
 def test_a_signed_in_seller_sees_the_buyer(app, market, mangoes, path):
-    seller = browser(app, market.chair_a)
+    seller = signed_in(app, market.chair_a, "en")
     text = text_of(seller.get(path.format(id=mangoes.id)))
     assert "Xoài cát Chu" in text
     assert BUYER_NAME in text
@@ -252,7 +239,7 @@ def test_the_api_shows_the_buyer_only_to_signed_in_callers(app, market, mangoes)
     assert anonymous["org"] is None
     assert anonymous["product"] == "Xoài" and anonymous["quantity"] == 5
 
-    signed = browser(app, market.chair_a).get(f"/api/v1/demand/{mangoes.id}").get_json()
+    signed = signed_in(app, market.chair_a, "en").get(f"/api/v1/demand/{mangoes.id}").get_json()
     assert signed["org"]["id"] == market.buyer_org.id
     assert signed["org"]["name"] == BUYER_NAME
 
@@ -266,12 +253,12 @@ def test_the_board_shows_only_open_demand_in_its_window(app, market):
         fulfilled = make_demand(market.buyer_org, "chanh", status="fulfilled")
         expired = make_demand(market.buyer_org, "khóm", today=today - timedelta(days=40),
                               needed_to=today - timedelta(days=1))
-    board = text_of(browser(app).get("/demand"))
+    board = text_of(signed_in(app, lang="en").get("/demand"))
     assert f"/demand/{open_post.id}\"" in board
     for hidden in (paused, closed, fulfilled, expired):
         assert f"/demand/{hidden.id}\"" not in board
     # an expired post still has its page, and says so
-    assert "Expired" in text_of(browser(app).get(f"/demand/{expired.id}"))
+    assert "Expired" in text_of(signed_in(app, lang="en").get(f"/demand/{expired.id}"))
 
 
 def test_the_board_puts_what_a_seller_grows_first(app, market):
@@ -282,9 +269,9 @@ def test_the_board_puts_what_a_seller_grows_first(app, market):
     def order(text):
         return [int(x) for x in re.findall(r'href="/demand/(\d+)"', text)]
 
-    for_club = order(text_of(browser(app, market.chair_a).get("/demand")))
+    for_club = order(text_of(signed_in(app, market.chair_a, "en").get("/demand")))
     assert for_club.index(mango.id) < for_club.index(newer_other.id)
-    for_visitor = order(text_of(browser(app).get("/demand")))
+    for_visitor = order(text_of(signed_in(app, lang="en").get("/demand")))
     assert for_visitor.index(newer_other.id) < for_visitor.index(mango.id)  # newest first
 
 
@@ -292,14 +279,14 @@ def test_the_board_puts_demand_near_a_seller_before_newer_demand_far_away(app, m
     with app_session(app):
         near = make_demand(market.buyer_org, "quýt", commune_code="28360")  # Cái Bè, Đồng Tháp: the club's province
         far = make_demand(market.buyer_org, "bưởi", commune_code="31378")  # Cần Thơ, and newer
-    order = [int(x) for x in re.findall(r'href="/demand/(\d+)"', text_of(browser(app, market.chair_a).get("/demand")))]
+    order = [int(x) for x in re.findall(r'href="/demand/(\d+)"', text_of(signed_in(app, market.chair_a, "en").get("/demand")))]
     assert order.index(near.id) < order.index(far.id)
 
 
 # Editing and status: only the buyer ----------------------------------------------------------
 
 def test_the_buyer_edits_their_post(app, market, mangoes):
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     form = text_of(buyer.get(f"/demand/{mangoes.id}/edit"))
     assert 'value="cát Chu"' in form and 'value="5"' in form
     response = post(buyer, f"/demand/{mangoes.id}/edit", demand_form(quantity="6", frequency="monthly"))
@@ -310,7 +297,7 @@ def test_the_buyer_edits_their_post(app, market, mangoes):
 
 @pytest.mark.parametrize(("action", "expected"), [("pause", "paused"), ("close", "closed"), ("fulfil", "fulfilled")])
 def test_the_buyer_changes_the_status(app, market, mangoes, action, expected):
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     response = post(buyer, f"/demand/{mangoes.id}/status", {"action": action})
     assert response.status_code == 302
     assert load_demand(app, mangoes.id).status == expected
@@ -320,7 +307,7 @@ def test_the_buyer_changes_the_status(app, market, mangoes, action, expected):
 
 
 def test_an_impossible_status_change_is_refused_with_a_message(app, market, mangoes):
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     post(buyer, f"/demand/{mangoes.id}/status", {"action": "fulfil"})
     response = post(buyer, f"/demand/{mangoes.id}/status", {"action": "pause"})
     assert response.status_code == 302
@@ -332,7 +319,7 @@ def test_an_expired_post_cannot_be_reopened_without_a_new_window(app, market):
     today = today_in_vietnam()
     with app_session(app):
         old = make_demand(market.buyer_org, today=today - timedelta(days=40), needed_to=today - timedelta(days=1))
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     post(buyer, f"/demand/{old.id}/status", {"action": "reopen"})
     assert load_demand(app, old.id).status == "open"  # stored status unchanged…
     text = text_of(buyer.get(f"/demand/{old.id}"))
@@ -350,7 +337,7 @@ OWNER_ONLY = [
 @pytest.mark.parametrize(("method", "path", "data"), OWNER_ONLY)
 @pytest.mark.parametrize("who", ["other_buyer", "chair_a", "staff"])
 def test_others_cannot_edit_or_change_a_buyers_post(app, market, mangoes, who, method, path, data):
-    client = browser(app, getattr(market, who))
+    client = signed_in(app, getattr(market, who), "en")
     url = path.format(id=mangoes.id)
     if method == "get":
         response = client.get(url)
@@ -363,7 +350,7 @@ def test_others_cannot_edit_or_change_a_buyers_post(app, market, mangoes, who, m
 
 @pytest.mark.parametrize(("method", "path", "data"), OWNER_ONLY)
 def test_a_visitor_is_sent_to_sign_in(app, market, mangoes, method, path, data):
-    client = browser(app)
+    client = signed_in(app, lang="en")
     url = path.format(id=mangoes.id)
     response = client.get(url) if method == "get" else post(client, url, demand_form() if data == "form" else data)
     assert response.status_code == 302
@@ -372,14 +359,14 @@ def test_a_visitor_is_sent_to_sign_in(app, market, mangoes, method, path, data):
 
 
 def test_another_buyer_sees_no_edit_buttons_nor_coverage(app, market, mangoes):
-    text = text_of(browser(app, market.other_buyer).get(f"/demand/{mangoes.id}"))
+    text = text_of(signed_in(app, market.other_buyer, "en").get(f"/demand/{mangoes.id}"))
     assert f"/demand/{mangoes.id}/edit" not in text
     assert 'data-testid="coverage"' not in text
 
 
 def test_a_buyers_list_of_requests_is_theirs_alone(app, market, mangoes):
-    assert browser(app, market.buyer).get(f"/orgs/{market.buyer_org.id}/demand").status_code == 200
-    assert browser(app, market.other_buyer).get(f"/orgs/{market.buyer_org.id}/demand").status_code == 403
+    assert signed_in(app, market.buyer, "en").get(f"/orgs/{market.buyer_org.id}/demand").status_code == 200
+    assert signed_in(app, market.other_buyer, "en").get(f"/orgs/{market.buyer_org.id}/demand").status_code == 403
 
 
 # Offers and pooling --------------------------------------------------------------------------
@@ -391,7 +378,7 @@ def offer_ids(app, demand_id) -> dict[int, int]:
 
 
 def test_two_clubs_pool_their_offers_and_the_buyer_sees_the_request_covered(app, market, mangoes):
-    club_a, club_b = browser(app, market.chair_a), browser(app, market.chair_b)
+    club_a, club_b = signed_in(app, market.chair_a, "en"), signed_in(app, market.chair_b, "en")
     response = post(club_a, f"/demand/{mangoes.id}/offers", offer_form(quantity="3"))
     assert response.status_code == 302
     response = post(club_b, f"/demand/{mangoes.id}/offers", offer_form(quantity="2", price_vnd="42k"))
@@ -407,10 +394,10 @@ def test_two_clubs_pool_their_offers_and_the_buyer_sees_the_request_covered(app,
     assert CLUB_B in seen_by_b and CLUB_A not in seen_by_b
     assert f'data-testid="offer-{offer_b}"' in seen_by_b and f'data-testid="offer-{offer_a}"' not in seen_by_b
     # a visitor sees no offer at all
-    seen_by_visitor = text_of(browser(app).get(f"/demand/{mangoes.id}"))
+    seen_by_visitor = text_of(signed_in(app, lang="en").get(f"/demand/{mangoes.id}"))
     assert CLUB_A not in seen_by_visitor and CLUB_B not in seen_by_visitor
 
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     seen_by_buyer = text_of(buyer.get(f"/demand/{mangoes.id}"))
     assert CLUB_A in seen_by_buyer and CLUB_B in seen_by_buyer
     assert coverage_text(seen_by_buyer) == "0"
@@ -430,7 +417,7 @@ def test_a_declined_offer_does_not_count(app, market, mangoes):
     with app_session(app):
         offer_a = make_offer(mangoes, market.club_a, "3")
         offer_b = make_offer(mangoes, market.club_b, "2")
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     post(buyer, f"/offers/{offer_a.id}/accept")
     post(buyer, f"/offers/{offer_b.id}/decline")
     assert load_offer(app, offer_b.id).status == "declined"
@@ -443,8 +430,8 @@ def test_a_declined_offer_does_not_count(app, market, mangoes):
 def test_the_club_sees_the_buyers_decision(app, market, mangoes):
     with app_session(app):
         offer = make_offer(mangoes, market.club_a, "3")
-    post(browser(app, market.buyer), f"/offers/{offer.id}/accept")
-    assert "Accepted" in text_of(browser(app, market.chair_a).get(f"/demand/{mangoes.id}"))
+    post(signed_in(app, market.buyer, "en"), f"/offers/{offer.id}/accept")
+    assert "Accepted" in text_of(signed_in(app, market.chair_a, "en").get(f"/demand/{mangoes.id}"))
 
 
 @pytest.mark.parametrize("action", ["accept", "decline"])
@@ -452,7 +439,7 @@ def test_the_club_sees_the_buyers_decision(app, market, mangoes):
 def test_only_the_buyer_decides(app, market, mangoes, who, action):
     with app_session(app):
         offer = make_offer(mangoes, market.club_a, "3")
-    response = post(browser(app, getattr(market, who)), f"/offers/{offer.id}/{action}")
+    response = post(signed_in(app, getattr(market, who), "en"), f"/offers/{offer.id}/{action}")
     assert response.status_code == 403
     assert load_offer(app, offer.id).status == "pending"
 
@@ -460,12 +447,12 @@ def test_only_the_buyer_decides(app, market, mangoes, who, action):
 def test_the_club_withdraws_its_offer(app, market, mangoes):
     with app_session(app):
         offer = make_offer(mangoes, market.club_a, "3")
-    buyer, chair_b = browser(app, market.buyer), browser(app, market.chair_b)
+    buyer, chair_b = signed_in(app, market.buyer, "en"), signed_in(app, market.chair_b, "en")
     assert post(chair_b, f"/offers/{offer.id}/withdraw").status_code == 403  # not another club
     assert post(buyer, f"/offers/{offer.id}/withdraw").status_code == 403  # nor the buyer
     assert load_offer(app, offer.id).status == "pending"
 
-    assert post(browser(app, market.chair_a), f"/offers/{offer.id}/withdraw").status_code == 302
+    assert post(signed_in(app, market.chair_a, "en"), f"/offers/{offer.id}/withdraw").status_code == 302
     assert load_offer(app, offer.id).status == "withdrawn"
     # a withdrawn offer cannot be accepted, and does not count
     post(buyer, f"/offers/{offer.id}/accept")
@@ -478,7 +465,7 @@ def test_the_club_withdraws_its_offer(app, market, mangoes):
 def test_an_offer_can_name_the_clubs_own_listing(app, market, mangoes):
     with app_session(app):
         listing = make_listing(market.club_a, "xoài", quantity="10", unit="tấn")
-    club = browser(app, market.chair_a)
+    club = signed_in(app, market.chair_a, "en")
     assert f'value="{listing.id}"' in text_of(club.get(f"/demand/{mangoes.id}"))
     response = post(club, f"/demand/{mangoes.id}/offers", offer_form(listing_id=str(listing.id)))
     assert response.status_code == 302
@@ -490,7 +477,7 @@ def test_an_offer_can_name_the_clubs_own_listing(app, market, mangoes):
 def test_an_offer_naming_another_clubs_listing_is_refused(app, market, mangoes):
     with app_session(app):
         theirs = make_listing(market.club_b, "xoài", quantity="10", unit="tấn")
-    club = browser(app, market.chair_a)
+    club = signed_in(app, market.chair_a, "en")
     response = post(club, f"/demand/{mangoes.id}/offers", offer_form(listing_id=str(theirs.id)))
     assert response.status_code == 422
     assert error_beside(text_of(response), "listing_id")
@@ -527,7 +514,7 @@ def test_the_offer_service_refuses_another_clubs_listing(app, market, mangoes):
     ({"delivery_date": "32/13/2026"}, "delivery_date", "dd/mm/yyyy"),
 ])
 def test_a_bad_offer_is_refused_with_messages_and_nothing_stored(app, market, mangoes, overrides, field, message):
-    club = browser(app, market.chair_a)
+    club = signed_in(app, market.chair_a, "en")
     response = post(club, f"/demand/{mangoes.id}/offers", offer_form(**overrides))
     assert response.status_code == 422
     error = error_beside(text_of(response), field)
@@ -544,7 +531,7 @@ def test_an_offer_on_a_request_that_is_not_open_is_refused_with_a_message(app, m
                                  needed_from=today - timedelta(days=40), needed_to=today - timedelta(days=1))
         else:
             demand = make_demand(market.buyer_org, status=state)
-    club = browser(app, market.chair_a)
+    club = signed_in(app, market.chair_a, "en")
     page = text_of(club.get(f"/demand/{demand.id}"))
     assert 'data-testid="offer-submit"' not in page  # no form to fill in
     response = post(club, f"/demand/{demand.id}/offers",
@@ -555,28 +542,28 @@ def test_an_offer_on_a_request_that_is_not_open_is_refused_with_a_message(app, m
 
 
 def test_a_buyer_cannot_offer_on_demand(app, market, mangoes):
-    response = post(browser(app, market.other_buyer), f"/demand/{mangoes.id}/offers", offer_form())
+    response = post(signed_in(app, market.other_buyer, "en"), f"/demand/{mangoes.id}/offers", offer_form())
     assert response.status_code == 403
     assert count(app, Offer) == 0
 
 
 def test_a_visitor_is_asked_to_sign_in_to_offer(app, market, mangoes):
-    response = post(browser(app), f"/demand/{mangoes.id}/offers", offer_form())
+    response = post(signed_in(app, lang="en"), f"/demand/{mangoes.id}/offers", offer_form())
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_unknown_demand_and_offers_are_404(app, market):
-    assert browser(app).get("/demand/987654").status_code == 404
-    assert browser(app, market.buyer).get("/demand/987654/edit").status_code == 404
-    assert post(browser(app, market.buyer), "/offers/987654/accept").status_code == 404
+    assert signed_in(app, lang="en").get("/demand/987654").status_code == 404
+    assert signed_in(app, market.buyer, "en").get("/demand/987654/edit").status_code == 404
+    assert post(signed_in(app, market.buyer, "en"), "/offers/987654/accept").status_code == 404
 
 
 # Verified buyers -----------------------------------------------------------------------------
 
 def test_staff_verify_a_buyers_tax_code_and_the_badge_appears(app, market):
     org_id = market.buyer_org.id
-    assert 'badge verified' not in text_of(browser(app).get(f"/orgs/{org_id}"))
-    staff = browser(app, market.staff)
+    assert 'badge verified' not in text_of(signed_in(app, lang="en").get(f"/orgs/{org_id}"))
+    staff = signed_in(app, market.staff, "en")
     assert staff.get(f"/staff/orgs/{org_id}/verify").status_code == 200
 
     response = post(staff, f"/staff/orgs/{org_id}/verify", {"tax_code": "012345678"})
@@ -592,20 +579,20 @@ def test_staff_verify_a_buyers_tax_code_and_the_badge_appears(app, market):
     with app_session(app) as session:
         org = session.get(Organization, org_id)
         assert (org.verified, org.tax_code) == (True, "0312345678-001")
-    page = text_of(browser(app).get(f"/orgs/{org_id}"))
+    page = text_of(signed_in(app, lang="en").get(f"/orgs/{org_id}"))
     assert re.search(r'class="badge verified">Verified<', page)
 
 
 def test_the_verified_badge_shows_on_demand_for_sellers(app, market, mangoes):
-    staff = browser(app, market.staff)
+    staff = signed_in(app, market.staff, "en")
     post(staff, f"/staff/orgs/{market.buyer_org.id}/verify", {"tax_code": "0312345678"})
-    text = text_of(browser(app, market.chair_a).get(f"/demand/{mangoes.id}"))
+    text = text_of(signed_in(app, market.chair_a, "en").get(f"/demand/{mangoes.id}"))
     assert "Verified buyer" in text
 
 
 @pytest.mark.parametrize("who", ["chair_a", "buyer"])
 def test_only_staff_verify_buyers(app, market, who):
-    client = browser(app, getattr(market, who))
+    client = signed_in(app, getattr(market, who), "en")
     assert client.get(f"/staff/orgs/{market.buyer_org.id}/verify").status_code == 403
     assert post(client, f"/staff/orgs/{market.buyer_org.id}/verify", {"tax_code": "0312345678"}).status_code == 403
     with app_session(app) as session:
@@ -613,12 +600,12 @@ def test_only_staff_verify_buyers(app, market, who):
 
 
 def test_a_visitor_is_sent_to_sign_in_to_verify(app, market):
-    response = browser(app).get(f"/staff/orgs/{market.buyer_org.id}/verify")
+    response = signed_in(app, lang="en").get(f"/staff/orgs/{market.buyer_org.id}/verify")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_a_club_is_not_verified_as_a_buyer(app, market):
-    response = post(browser(app, market.staff), f"/staff/orgs/{market.club_a.id}/verify", {"tax_code": "0312345678"})
+    response = post(signed_in(app, market.staff, "en"), f"/staff/orgs/{market.club_a.id}/verify", {"tax_code": "0312345678"})
     assert response.status_code == 403
     with app_session(app) as session:
         assert session.get(Organization, market.club_a.id).verified is False
@@ -635,7 +622,7 @@ def test_a_club_is_not_verified_as_a_buyer(app, market):
 def test_saving_the_edit_form_unchanged_keeps_the_quantity(app, market, stored, shown):
     with app_session(app):
         demand = make_demand(market.buyer_org, quantity=stored, unit="kg", price_min_vnd="30k")
-    buyer = browser(app, market.buyer)
+    buyer = signed_in(app, market.buyer, "en")
     form = text_of(buyer.get(f"/demand/{demand.id}/edit"))
     value = re.search(r'<input[^>]*id="quantity"[^>]*value="([^"]*)"', form).group(1)
     if shown is not None:

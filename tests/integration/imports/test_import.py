@@ -27,7 +27,7 @@ from marketplace.listings import services as listing_services
 from marketplace.listings.models import Listing
 from marketplace.matching import services as matching
 from marketplace.products.services import find_product
-from tests.factories import app_session, login, make_org, make_user, post
+from tests.factories import app_session, make_org, make_user, post, signed_in
 
 CLUB, COOP = "hq-imp-xoai", "htx-imp-xoai"
 VIETGAP = "VietGAP-TT-99-01-82-0001"
@@ -359,8 +359,7 @@ def test_cli_cannot_read_the_file(app, tmp_path):
 def staff_client(app):
     with app_session(app):
         staff = make_user("staff")
-    client = app.test_client()
-    assert login(client, staff).status_code == 302
+    client = signed_in(app, staff)
     return client
 
 
@@ -412,8 +411,7 @@ def test_the_page_in_vietnamese_and_a_file_it_cannot_read(app, staff_client):
 def test_a_seller_may_not_import(app):
     with app_session(app):
         seller = make_user("seller")
-    client = app.test_client()
-    login(client, seller)
+    client = signed_in(app, seller)
     assert client.get("/staff/import").status_code == 403
     assert client.get("/staff/import/template.xlsx").status_code == 403
     assert _upload(client, xlsx_bytes(good_sheets())).status_code == 403

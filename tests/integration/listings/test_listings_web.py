@@ -3,7 +3,6 @@ quantities current with the two-tap form, and changes status; others cannot touc
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
@@ -21,6 +20,8 @@ from tests.factories import (
     make_planting_code,
     make_user,
     post,
+    signed_in,
+    text_of,
 )
 
 
@@ -28,19 +29,9 @@ def dmy(day) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def page(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def error_beside(text: str, field: str) -> str | None:
     match = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', text)
     return match.group(1).strip() if match else None
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
 
 
 def listing_count(app, org) -> int:
@@ -99,11 +90,11 @@ def test_chair_lists_produce_as_typed(app, club, typed, slug, variety, quantity,
     assert listing.created_by_id == chair.id
 
     visitor = app.test_client()
-    org_page = page(visitor.get(f"/orgs/{org.id}"))
+    org_page = text_of(visitor.get(f"/orgs/{org.id}"))
     assert f"/listings/{listing_id}" in org_page
     api = visitor.get("/api/v1/listings").get_json()
     assert listing_id in [x["id"] for x in api["results"]]
-    assert "Tin đăng bán đã được đăng" in page(seller.get(f"/listings/{listing_id}"))
+    assert "Tin đăng bán đã được đăng" in text_of(seller.get(f"/listings/{listing_id}"))
 
 
 def test_a_draft_is_only_for_its_owner(app, club):
@@ -119,7 +110,7 @@ def test_a_draft_is_only_for_its_owner(app, club):
     visitor = app.test_client()
     assert visitor.get(f"/listings/{listing_id}").status_code == 404
     assert visitor.get(f"/api/v1/listings/{listing_id}").status_code == 404
-    assert f"/listings/{listing_id}" not in page(visitor.get(f"/orgs/{org.id}"))
+    assert f"/listings/{listing_id}" not in text_of(visitor.get(f"/orgs/{org.id}"))
     assert listing_id not in [x["id"] for x in visitor.get("/api/v1/listings").get_json()["results"]]
     with app_session(app):
         other = make_user("seller", make_org("club"))
@@ -146,7 +137,7 @@ def test_bad_input_is_shown_beside_the_field_and_nothing_is_stored(app, club, ov
     data = form_data(**overrides)
     response = post(seller, "/listings/new", data)
     assert response.status_code == 422
-    text = page(response)
+    text = text_of(response)
     error = error_beside(text, field)
     assert error, f"no message beside {field}"
     assert message in error
@@ -165,7 +156,7 @@ def test_every_problem_is_reported_at_once(app, club):
         quantity="abc", price_vnd="re lam", available_from=dmy(today + timedelta(days=9)),
         available_to=dmy(today + timedelta(days=2)), product="xe máy"))  # a product kept as typed: no problem
     assert response.status_code == 422
-    text = page(response)
+    text = text_of(response)
     for field in ("quantity", "price_vnd", "available_to"):
         assert error_beside(text, field), field
     assert "Một số ô chưa đúng" in text
@@ -181,7 +172,7 @@ def test_a_listing_cannot_carry_another_orgs_certificate(app, club):
     seller = signed_in(app, chair)
     response = post(seller, "/listings/new", {**form_data(), "certificate_ids": [str(own.id), str(foreign.id)]})
     assert response.status_code == 422
-    assert "Chỉ chọn chứng nhận và mã số của tổ chức mình" in (error_beside(page(response), "certificate_ids") or "")
+    assert "Chỉ chọn chứng nhận và mã số của tổ chức mình" in (error_beside(text_of(response), "certificate_ids") or "")
     assert listing_count(app, org) == 0
 
     response = post(seller, "/listings/new", {**form_data(), "certificate_ids": [str(own.id)],
@@ -222,7 +213,7 @@ def test_quick_update_changes_quantity_price_and_end(app, listed):
     updated = load(app, listing.id)
     assert (updated.quantity_available, updated.quantity, updated.price_vnd, updated.available_to) == \
         (1200.0, 1200.0, 40_000, new_end)
-    manage = page(seller.get(f"/orgs/{org.id}/listings"))
+    manage = text_of(seller.get(f"/orgs/{org.id}/listings"))
     assert f'id="listing-{listing.id}"' in manage
     assert "Đã cập nhật" in manage
 
@@ -261,7 +252,7 @@ def test_a_bad_quick_update_changes_nothing_and_says_why(app, listed, data, mess
     after = load(app, listing.id)
     assert (after.quantity_available, after.price_vnd, after.available_to) == \
         (listing.quantity_available, listing.price_vnd, listing.available_to)
-    text = page(seller.get(f"/orgs/{org.id}/listings"))
+    text = text_of(seller.get(f"/orgs/{org.id}/listings"))
     flashes = re.findall(r'<p class="flash flash-error">([^<]*)</p>', text)
     assert flashes, "no message"
     assert any(message in f and "Xoài cát Chu" in f for f in flashes)
@@ -273,7 +264,7 @@ def test_quick_update_to_zero_is_sold_out_and_back(app, listed):
     post(seller, f"/listings/{listing.id}/quick", {"quantity": "0"})
     visitor = app.test_client()
     assert visitor.get(f"/api/v1/listings/{listing.id}").get_json()["status"] == "sold_out"
-    assert f"/listings/{listing.id}" not in page(visitor.get(f"/orgs/{org.id}"))
+    assert f"/listings/{listing.id}" not in text_of(visitor.get(f"/orgs/{org.id}"))
     post(seller, f"/listings/{listing.id}/quick", {"quantity": "300"})
     assert visitor.get(f"/api/v1/listings/{listing.id}").get_json()["status"] == "published"
 
@@ -304,7 +295,7 @@ def test_others_cannot_edit_quick_update_or_change_status(app, listed, who):
             assert "/login" in response.headers["Location"]
     after = load(app, listing.id)
     assert (after.status, after.quantity_available, after.price_vnd) == ("published", 1000.0, 38_000)
-    shown = page(client.get(f"/listings/{listing.id}"))
+    shown = text_of(client.get(f"/listings/{listing.id}"))
     assert f"/listings/{listing.id}/quick" not in shown  # no manage forms for them
     assert f"/listings/{listing.id}/status" not in shown
 
@@ -320,7 +311,7 @@ def test_unknown_listing_is_404(app, club):
 def test_owner_edits_everything(app, listed):
     _org, chair, listing = listed
     seller = signed_in(app, chair)
-    form = page(seller.get(f"/listings/{listing.id}/edit"))
+    form = text_of(seller.get(f"/listings/{listing.id}/edit"))
     assert 'value="1000"' in form and 'value="38000"' in form
     response = post(seller, f"/listings/{listing.id}/edit", form_data(
         product="xoai", variety="hoa loc", quantity="900", unit="kg", price_vnd="45k"))
@@ -344,17 +335,17 @@ def test_publish_pause_publish_and_sold_out(app, listed):
 
     def public() -> bool:
         in_api = listing.id in [x["id"] for x in visitor.get("/api/v1/listings").get_json()["results"]]
-        on_page = f"/listings/{listing.id}" in page(visitor.get(f"/orgs/{org.id}"))
+        on_page = f"/listings/{listing.id}" in text_of(visitor.get(f"/orgs/{org.id}"))
         assert in_api == on_page
         return in_api
 
     assert public()
-    shown = page(seller.get(f"/listings/{listing.id}"))
+    shown = text_of(seller.get(f"/listings/{listing.id}"))
     assert f"/listings/{listing.id}/quick" in shown and f"/listings/{listing.id}/status" in shown
     _status(seller, listing.id, "pause")
     assert load(app, listing.id).status == "paused"
     assert not public()
-    assert "Tạm ngưng bán" in page(visitor.get(f"/listings/{listing.id}"))
+    assert "Tạm ngưng bán" in text_of(visitor.get(f"/listings/{listing.id}"))
     _status(seller, listing.id, "publish")
     assert load(app, listing.id).status == "published"
     assert public()
@@ -362,7 +353,7 @@ def test_publish_pause_publish_and_sold_out(app, listed):
     assert load(app, listing.id).status == "sold_out"
     assert not public()
     assert visitor.get(f"/api/v1/listings/{listing.id}").get_json()["status"] == "sold_out"
-    assert "Hết hàng" in page(visitor.get(f"/listings/{listing.id}"))
+    assert "Hết hàng" in text_of(visitor.get(f"/listings/{listing.id}"))
 
 
 @pytest.mark.parametrize(("start", "action"), [("draft", "pause"), ("draft", "sold_out"), ("published", "publish")])
@@ -373,7 +364,7 @@ def test_impossible_status_changes_are_refused(app, club, start, action):
     seller = signed_in(app, chair)
     _status(seller, listing.id, action)
     assert load(app, listing.id).status == start
-    assert "Không thể đổi như vậy" in page(seller.get(f"/listings/{listing.id}"))
+    assert "Không thể đổi như vậy" in text_of(seller.get(f"/listings/{listing.id}"))
 
 
 def test_a_listing_past_its_window_is_expired_and_hidden(app, club):
@@ -386,8 +377,8 @@ def test_a_listing_past_its_window_is_expired_and_hidden(app, club):
         stored.available_from, stored.available_to = today - timedelta(days=30), today - timedelta(days=1)
         session.commit()
     visitor = app.test_client()
-    assert "Hết hạn" in page(visitor.get(f"/listings/{listing.id}"))
-    org_page = page(visitor.get(f"/orgs/{org.id}"))
+    assert "Hết hạn" in text_of(visitor.get(f"/listings/{listing.id}"))
+    org_page = text_of(visitor.get(f"/orgs/{org.id}"))
     assert f"/listings/{listing.id}\"" not in org_page
     assert f"/listings/{current.id}\"" in org_page
     results = visitor.get("/api/v1/listings").get_json()["results"]
@@ -401,4 +392,4 @@ def test_a_listing_past_its_window_is_expired_and_hidden(app, club):
     _status(seller, listing.id, "pause")
     _status(seller, listing.id, "publish")
     assert load(app, listing.id).status == "paused"
-    assert "Ngày kết thúc đã qua" in page(seller.get(f"/listings/{listing.id}"))
+    assert "Ngày kết thúc đã qua" in text_of(seller.get(f"/listings/{listing.id}"))

@@ -23,7 +23,7 @@ from marketplace.listings.photos.services import (
 )
 from marketplace.listings.photos.storage import FilesystemPhotoStore, MemoryPhotoStore
 from marketplace.products.models import Product
-from tests.factories import login, make_org, make_user
+from tests.factories import login, make_org, make_user, signed_in
 
 
 def _jpeg(width: int = 640, height: int = 480, colour=(30, 140, 40)) -> bytes:
@@ -294,7 +294,7 @@ def test_a_chair_removes_a_photo_from_the_edit_page_and_others_cannot(app):
     from PIL import Image
 
     from marketplace.listings.photos import services as photos
-    from tests.factories import app_session, login, make_listing, make_org, make_user, post
+    from tests.factories import app_session, make_listing, make_org, make_user, post
 
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG")
@@ -307,11 +307,9 @@ def test_a_chair_removes_a_photo_from_the_edit_page_and_others_cannot(app):
                                  listing=session.merge(listing), data=buffer.getvalue())
         session.commit()
         photo_id = photo.id
-    other = app.test_client()
-    login(other, stranger)
+    other = signed_in(app, stranger)
     assert post(other, f"/listings/{listing.id}/photos/{photo_id}/delete").status_code == 403
-    client = app.test_client()
-    login(client, chair)
+    client = signed_in(app, chair)
     assert f"delete-photo-{photo_id}" in client.get(f"/listings/{listing.id}/edit").get_data(as_text=True)
     response = post(client, f"/listings/{listing.id}/photos/{photo_id}/delete")
     assert response.status_code == 302

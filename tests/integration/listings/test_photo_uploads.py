@@ -3,7 +3,6 @@ kept and the photo named, the hourly upload budget, and a draft listing's photos
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from datetime import timedelta
@@ -18,7 +17,7 @@ from marketplace.errors import ValidationError
 from marketplace.listings.models import Listing, Photo, PhotoUploadClaim
 from marketplace.listings.photos import budget
 from marketplace.listings.photos import services as photos
-from tests.factories import app_session, login, make_listing, make_org, make_user, post
+from tests.factories import app_session, make_listing, make_org, make_user, post, signed_in, text_of
 from tests.images import big_png
 
 
@@ -40,16 +39,6 @@ def _form(**overrides) -> dict:
             "description": "Trái to, vỏ vàng đẹp", "publish": "1"}
     data.update(overrides)
     return data
-
-
-def _page(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def _signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
 
 
 def _count(app, model, **where) -> int:
@@ -80,13 +69,13 @@ def store(app):
 
 def test_a_refused_photo_answers_422_names_it_and_keeps_what_was_typed(app, club, store):
     org, chair = club
-    client = _signed_in(app, chair)
+    client = signed_in(app, chair)
     response = post(client, "/listings/new", {
         **_form(), "photos": _files(("vuon-xoai.jpg", _jpeg()), ("IMG_6300.PNG", big_png(6300, 6300)))},
         content_type="multipart/form-data")
 
     assert response.status_code == 422
-    text = _page(response)
+    text = text_of(response)
     error = re.search(r'<p class="error" id="photos-error">([^<]*)</p>', text)
     assert error, "the message is shown beside the photo field"
     assert "“IMG_6300.PNG”" in error.group(1) and "39,7" in error.group(1) and "megapixel" in error.group(1)
@@ -101,18 +90,18 @@ def test_a_refused_photo_answers_422_names_it_and_keeps_what_was_typed(app, club
 def test_a_damaged_photo_is_refused_after_decoding_with_422_and_nothing_saved(app, club, store):
     org, chair = club
     data = _jpeg(800, 600)
-    client = _signed_in(app, chair)
+    client = signed_in(app, chair)
     response = post(client, "/listings/new", {**_form(), "photos": _files(("hong.jpg", data[: len(data) // 2]))},
                     content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "“hong.jpg”" in _page(response)
+    assert "“hong.jpg”" in text_of(response)
     assert _count(app, Listing, organization_id=org.id) == 0 and not store.files
     assert _count(app, PhotoUploadClaim, user_id=chair.id) == 1  # it was decoded: it counts
 
 
 def test_good_photos_are_added_to_a_new_listing(app, club, store):
     org, chair = club
-    client = _signed_in(app, chair)
+    client = signed_in(app, chair)
     response = post(client, "/listings/new", {
         **_form(), "photos": _files(("a.jpg", _jpeg()), ("b.jpg", _jpeg(2000, 1500)))},
         content_type="multipart/form-data")
@@ -133,11 +122,11 @@ def test_a_ninth_photo_on_the_edit_page_is_refused_before_decoding(app, club, st
             photos.add_photo(session, store, organization=session.merge(org), listing=session.merge(listing),
                              data=_jpeg(64, 48))
         session.commit()
-    client = _signed_in(app, chair)
+    client = signed_in(app, chair)
     response = post(client, f"/listings/{listing.id}/edit", {
         **_form(), "photos": _files(("8.jpg", _jpeg()), ("9.jpg", _jpeg()))}, content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "8" in re.search(r'id="photos-error">([^<]*)<', _page(response)).group(1)
+    assert "8" in re.search(r'id="photos-error">([^<]*)<', text_of(response)).group(1)
     assert _count(app, Photo, listing_id=listing.id) == 7
     assert _count(app, PhotoUploadClaim, user_id=chair.id) == 0
 
@@ -147,7 +136,7 @@ def test_a_ninth_photo_on_the_edit_page_is_refused_before_decoding(app, club, st
 def test_the_hourly_budget_refuses_what_would_pass_it_and_says_how_many_are_left(app, club, store, monkeypatch):
     monkeypatch.setitem(app.config, "PHOTO_UPLOADS_PER_HOUR", 10)
     org, chair = club
-    client = _signed_in(app, chair)
+    client = signed_in(app, chair)
     first = post(client, "/listings/new", {**_form(), "photos": _files(*[(f"{n}.jpg", _jpeg(64, 48))
                                                                         for n in range(8)])},
                  content_type="multipart/form-data")
@@ -157,7 +146,7 @@ def test_the_hourly_budget_refuses_what_would_pass_it_and_says_how_many_are_left
                                                                          for n in range(3)])},
                   content_type="multipart/form-data")
     assert second.status_code == 422
-    message = re.search(r'id="photos-error">([^<]*)<', _page(second)).group(1)
+    message = re.search(r'id="photos-error">([^<]*)<', text_of(second)).group(1)
     assert "2" in message and "10" in message and "60" in message  # 2 left of 10; again in 60 minutes
     assert _count(app, Listing, organization_id=org.id) == 1
     assert _count(app, Photo, organization_id=org.id) == 8
@@ -165,7 +154,7 @@ def test_the_hourly_budget_refuses_what_would_pass_it_and_says_how_many_are_left
     # Another seller has a budget of their own; the chair's next two still fit.
     with app_session(app):
         other = make_user("seller", org)
-    assert post(_signed_in(app, other), "/listings/new", {
+    assert post(signed_in(app, other), "/listings/new", {
         **_form(), "photos": _files(*[(f"{n}.jpg", _jpeg(64, 48)) for n in range(8)])},
         content_type="multipart/form-data").status_code == 302
     assert post(client, "/listings/new", {**_form(), "photos": _files(("x.jpg", _jpeg(64, 48)),
@@ -187,7 +176,7 @@ def test_budget_claims_older_than_an_hour_no_longer_count(app, session, club):
 
 def test_a_listing_without_photos_claims_nothing(app, club):
     org, chair = club
-    assert post(_signed_in(app, chair), "/listings/new", _form()).status_code == 302
+    assert post(signed_in(app, chair), "/listings/new", _form()).status_code == 302
     assert _count(app, PhotoUploadClaim, user_id=chair.id) == 0
 
 
@@ -226,7 +215,7 @@ def pictured(app, store):
 ])
 def test_a_draft_listing_s_photos_are_its_club_s_and_staff_s_only(app, pictured, who, sees_draft):
     keys, people, _draft = pictured
-    client = app.test_client() if who == "anonymous" else _signed_in(app, people[who])
+    client = app.test_client() if who == "anonymous" else signed_in(app, people[who])
     for size in ("card", "detail"):
         response = client.get(f"/media/{keys['draft']}-{size}.webp")
         assert response.status_code == (200 if sees_draft else 404), (who, size)
@@ -243,7 +232,7 @@ def test_a_draft_listing_s_photos_are_its_club_s_and_staff_s_only(app, pictured,
 
 def test_a_private_photo_revalidates_and_stops_once_access_ends(app, pictured):
     keys, people, _draft = pictured
-    client = _signed_in(app, people["owner"])
+    client = signed_in(app, people["owner"])
     path = f"/media/{keys['draft']}-card.webp"
     etag = client.get(path).headers["ETag"]
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 304

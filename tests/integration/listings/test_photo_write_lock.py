@@ -20,22 +20,19 @@ from PIL import Image
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-import tests.conftest as suite
 from marketplace import db
 from marketplace.listings.models import Photo, PhotoUploadClaim
 from marketplace.listings.photos import services as photos
-from tests.factories import app_session, login, make_listing, make_org, make_user, post
+from tests.database import own_database_app
+from tests.factories import app_session, make_listing, make_org, make_user, post, signed_in
 
 HOLD = 30  # seconds any side waits for the other before the test fails
 
 
 @pytest.fixture(scope="module")
 def lock_app(tmp_path_factory) -> Iterator[Flask]:
-    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "photolock"), PHOTO_UPLOADS_PER_HOUR=10)
-    suite.prepare_database(app)
-    yield app
-    db.get_engine(app).dispose()
-    suite.forget_database("photolock")
+    with own_database_app(tmp_path_factory, "photolock", PHOTO_UPLOADS_PER_HOUR=10) as app:
+        yield app
 
 
 @pytest.fixture
@@ -69,8 +66,7 @@ def _market(app: Flask):
 
 
 def _upload_in_thread(app: Flask, chair, listing, photo_count: int) -> tuple[threading.Thread, list]:
-    client = app.test_client()
-    assert login(client, chair).status_code == 302
+    client = signed_in(app, chair)
     results: list = []
 
     def upload() -> None:

@@ -9,7 +9,6 @@ Data is made in app_session blocks and requests are made outside them (tests.fac
 
 from __future__ import annotations
 
-import html
 from types import SimpleNamespace
 
 import pytest
@@ -17,11 +16,11 @@ import pytest
 from marketplace.accounts.models import User
 from tests.factories import (
     app_session,
-    login,
     make_listing,
     make_org,
     make_planting_code,
     make_user,
+    signed_in,
 )
 
 EXPORTER = "Công ty Xuất khẩu Trái cây Thử"
@@ -29,17 +28,10 @@ OTHER_BUYER = "Siêu thị Bách Hóa Thử"
 BEN_THANH, PHU_HUU, CAO_LANH, SA_DEC = "26743", "30244", "29869", "29905"
 
 
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def browser(app, user=None, lang: str = "en"):
-    """A new test client (one browser), signed in as user if given, reading pages in lang."""
-    client = app.test_client()
-    if user is not None:
-        assert login(client, user).status_code == 302
-    client.get(f"/?lang={lang}")
-    return client
+    """A new test client (one browser), signed in as user if given, reading pages in lang
+    (English by default: these tests read English text)."""
+    return signed_in(app, user, lang)
 
 
 @pytest.fixture

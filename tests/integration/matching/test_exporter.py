@@ -12,8 +12,8 @@ import pytest
 
 from marketplace.dates import today_in_vietnam
 from marketplace.demand.models import DemandPost
-from tests.factories import api_token, app_session, post
-from tests.integration.matching.conftest import browser, text_of
+from tests.factories import api_token, app_session, post, text_of
+from tests.integration.matching.conftest import browser
 
 
 def bearer(token: str) -> dict:

@@ -22,8 +22,8 @@ from marketplace.matching import services as matching
 from marketplace.matching.models import MatchState
 from marketplace.notifications import delivery
 from marketplace.notifications.models import Notification
-from tests.factories import api_token, app_session, make_demand, make_listing, make_planting_code, post
-from tests.integration.matching.conftest import browser, text_of
+from tests.factories import api_token, app_session, make_demand, make_listing, make_planting_code, post, text_of
+from tests.integration.matching.conftest import browser
 
 
 def state(session, demand_id: int, listing_id: int) -> MatchState | None:

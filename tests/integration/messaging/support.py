@@ -9,7 +9,6 @@ user with a client of their own (tests.factories.app_session).
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,24 +21,17 @@ from marketplace.accounts.models import User
 from marketplace.messaging import services as messaging
 from marketplace.messaging.models import Conversation
 from marketplace.notifications.models import Notification, OutgoingMail
-from tests.factories import app_session, login, make_listing, make_org, make_user
+from tests.factories import app_session, make_listing, make_org, make_user, signed_in
 
 BUYER_ORG = "Siêu thị Thử Tin Nhắn"
 CLUB = "Hội quán Xoài Thử Tin Nhắn"
 CLUB_PHONE = "0909123456"
 
 
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def browser(app, user=None, lang: str = "en"):
-    """A new test client (one browser), signed in as user if given, reading pages in lang."""
-    client = app.test_client()
-    if user is not None:
-        assert login(client, user).status_code == 302
-    client.get(f"/?lang={lang}")
-    return client
+    """A new test client (one browser), signed in as user if given, reading pages in lang
+    (English by default: these tests read English text)."""
+    return signed_in(app, user, lang)
 
 
 def bearer(token: str) -> dict:

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.messaging.models import ConversationMessage, ConversationReport, OrganizationBlock
-from tests.factories import api_token, app_session, make_demand, make_listing, post
-from tests.integration.messaging.support import bearer, browser, me, text_of
+from tests.factories import api_token, app_session, make_demand, make_listing, post, text_of
+from tests.integration.messaging.support import bearer, browser, me
 
 CLOSED = "This conversation is closed: one of the two organisations has blocked the other."
 CANNOT = "You cannot write to this organisation: one of you has blocked the other."

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.messaging.models import ContactEvent, Conversation, ConversationMessage
-from tests.factories import app_session, make_listing, post
-from tests.integration.messaging.support import CLUB_PHONE, browser, say, start_thread, text_of
+from tests.factories import app_session, make_listing, post, text_of
+from tests.integration.messaging.support import CLUB_PHONE, browser, say, start_thread
 
 
 def events(app) -> list[ContactEvent]:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from marketplace.messaging import services as messaging
 from marketplace.messaging.models import Conversation, ConversationMessage, ModerationAccess
 from marketplace.notifications import services as notifications
-from tests.factories import app_session, make_demand, make_listing, make_offer, post
+from tests.factories import app_session, make_demand, make_listing, make_offer, post, text_of
 from tests.integration.messaging.support import (
     browser,
     inbox_badge,
@@ -22,7 +22,6 @@ from tests.integration.messaging.support import (
     notices,
     say,
     start_thread,
-    text_of,
     thread_ids_in_order,
 )
 

@@ -6,7 +6,6 @@ in (a link made N days ago), never slept."""
 
 from __future__ import annotations
 
-import html
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 from marketplace.config import ConfigError, load_config
 from marketplace.db import utcnow
 from marketplace.notifications import delivery
-from tests.factories import app_session, post
+from tests.factories import app_session, post, text_of
 from tests.integration.messaging.support import me
 
 EXPIRED_TITLE = "Liên kết trong thư này không còn dùng được"
@@ -32,17 +31,13 @@ def choice_of(app, user) -> str:
         return me(session, user).mail_notifications
 
 
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def assert_refused(app, user, token: str, status: int) -> str:
     """Every way of using the link is refused with `status` and the sign-in page; nothing changes."""
     client = app.test_client()  # Vietnamese, the default; not signed in
     before = choice_of(app, user)
     page = client.get(f"/mail-settings/{token}")
     assert page.status_code == status
-    text = page_text(page)
+    text = text_of(page)
     assert EXPIRED_TITLE in text and SIGN_IN in text and "Chưa có gì thay đổi." in text
     assert 'href="/login?next=/account"' in text or 'href="/login?next=%2Faccount"' in text
     assert post(client, f"/mail-settings/{token}", {"mail_notifications": "off"}).status_code == status

@@ -21,8 +21,8 @@ from marketplace.notifications import delivery, rules
 from marketplace.notifications import services as notifications
 from marketplace.notifications.models import Notification, OutgoingMail
 from marketplace.notifications.presentation import describe
-from tests.factories import app_session, make_demand, make_offer, make_user, post
-from tests.integration.messaging.support import browser, me, notices, queued, say, set_user, text_of
+from tests.factories import app_session, make_demand, make_offer, make_user, post, text_of
+from tests.integration.messaging.support import browser, me, notices, queued, say, set_user
 
 FIRST = "Chào anh, còn 2 tấn xoài không?"
 

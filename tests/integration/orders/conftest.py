@@ -7,19 +7,13 @@ import pytest
 from marketplace import db
 from marketplace.dates import today_in_vietnam
 from marketplace.orders import lifecycle as orders
-from tests.factories import make_listing, make_org, make_user
+from tests.factories import make_market
 
 
 @pytest.fixture
 def market(session):
     """A club (seller) with a published listing of 100 kg at 30.000 ₫/kg, and a buyer."""
-    club = make_org("club", name="Hội quán Xoài thử đơn")
-    buyer_org = make_org("supermarket", name="Siêu thị thử đơn")
-    seller = make_user("seller", club)
-    buyer = make_user("buyer", buyer_org)
-    listing = make_listing(club, quantity="100", price_vnd="30000")
-    return type("Market", (), {"club": club, "buyer_org": buyer_org, "seller": seller, "buyer": buyer,
-                               "listing": listing})
+    return make_market("Hội quán Xoài thử đơn", "Siêu thị thử đơn", quantity="100", price_vnd="30000")
 
 
 def place(market, quantity="10", listing=None):

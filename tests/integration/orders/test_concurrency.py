@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-import tests.conftest as suite
+import tests.database as suite
 from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.changes.models import SearchOutbox
@@ -24,6 +24,7 @@ from marketplace.dates import today_in_vietnam
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.orders.models import Order
+from tests.database import own_database_app
 
 BUYERS = 100
 STOCK = 10
@@ -31,11 +32,8 @@ STOCK = 10
 
 @pytest.fixture(scope="module")
 def race_app(tmp_path_factory) -> Iterator[Flask]:
-    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "ordersrace"), SERVER_NAME=None)
-    suite.prepare_database(app)
-    yield app
-    db.get_engine(app).dispose()
-    suite.forget_database("ordersrace")
+    with own_database_app(tmp_path_factory, "ordersrace", SERVER_NAME=None) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

@@ -357,7 +357,7 @@ def test_demo_orders_are_idempotent(session):
     assert load_demo(session, "demo-password-123")["orders"] == 0
 
 
-# -- review fixes ---------------------------------------------------------------------------------
+# -- offers in other units, listings off sale, payments above the amount, cleaned text, drafts ---
 
 def test_an_offer_whose_unit_does_not_convert_to_its_listing_is_refused(session):
     """An offer in boxes on a listing in kg: nothing could be reserved, so no order (before, an

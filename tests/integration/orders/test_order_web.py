@@ -16,7 +16,7 @@ from marketplace.listings.models import Listing
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order, Payment
 from marketplace.orders.payments import bank_accounts
-from tests.factories import api_token, app_session, login, make_listing, make_org, make_user, post
+from tests.factories import api_token, app_session, make_listing, make_org, make_user, post, signed_in
 
 ROLES = ("buyer_of_order", "other_buyer", "seller_of_listing", "other_seller", "staff", "anonymous")
 
@@ -41,10 +41,7 @@ def world(app):
 
 
 def client_for(app, world, role):
-    client = app.test_client()
-    if role != "anonymous":
-        assert login(client, world.users[role]).status_code == 302
-    return client
+    return signed_in(app, None if role == "anonymous" else world.users[role])
 
 
 def status_of(app, order_id):
@@ -356,7 +353,7 @@ def test_orders_cli_expire_runs_once(app):
         assert session is not None
 
 
-# -- review fixes ---------------------------------------------------------------------------------
+# -- what a caller cannot break: drafts, huge ids, NUL characters, receipts, declines, statements --
 
 def test_a_draft_listing_is_not_found_to_order(app, world):
     """A draft is visible only to its club's managers: ordering it says 404, not the draft's

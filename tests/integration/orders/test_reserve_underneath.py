@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-import tests.conftest as suite
+import tests.database as suite
 from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date, timedelta
 
@@ -13,18 +12,15 @@ from marketplace.accounts.models import Organization
 from marketplace.dates import today_in_vietnam
 from tests.factories import (
     app_session,
-    login,
     make_certificate,
     make_listing,
     make_org,
     make_planting_code,
     make_user,
     post,
+    signed_in,
+    text_of,
 )
-
-
-def page(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def verified_badges(text: str) -> list[str]:
@@ -42,12 +38,6 @@ def members_shown(text: str, words: str = "thành viên") -> str | None:
         if words in label.lower() or words in value.lower():
             return re.search(r"\d[\d.,]*", value).group(0)
     return None
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
 
 
 def section(text: str, heading_id: str) -> str:
@@ -86,7 +76,7 @@ def coop(app):
 
 
 def test_the_org_page_shows_what_a_buyer_needs(app, coop):
-    text = page(app.test_client().get(f"/orgs/{coop['coop'].id}"))
+    text = text_of(app.test_client().get(f"/orgs/{coop['coop'].id}"))
     assert "<h1>HTX Xoài Mỹ Xương</h1>" in text
     assert members_shown(text) == "120"
     assert "Lê Văn Giám (Giám đốc)" in text
@@ -117,7 +107,7 @@ def test_the_org_page_shows_what_a_buyer_needs(app, coop):
 
 
 def test_the_club_links_to_the_cooperative_it_became(app, coop):
-    text = page(app.test_client().get(f"/orgs/{coop['club'].id}"))
+    text = text_of(app.test_client().get(f"/orgs/{coop['club'].id}"))
     assert "Đã phát triển thành" in text
     assert f'<a href="/orgs/{coop["coop"].id}">HTX Xoài Mỹ Xương</a>' in text
     assert "Thành lập từ" not in text
@@ -128,18 +118,18 @@ def test_the_club_links_to_the_cooperative_it_became(app, coop):
 
 
 def test_the_page_is_in_english_on_request(app, coop):
-    text = page(app.test_client().get(f"/orgs/{coop['coop'].id}?lang=en"))
+    text = text_of(app.test_client().get(f"/orgs/{coop['coop'].id}?lang=en"))
     assert members_shown(text, "member") == "120"
     assert "Founded from" in text
     assert "Visit us" in text
 
 
 def test_contact_details_are_for_signed_in_visitors(app, coop):
-    anonymous = page(app.test_client().get(f"/orgs/{coop['coop'].id}"))
+    anonymous = text_of(app.test_client().get(f"/orgs/{coop['coop'].id}"))
     assert "0912345678" not in anonymous
     with app_session(app):
         buyer = make_user("buyer")
-    assert "tel:0912345678" in page(signed_in(app, buyer).get(f"/orgs/{coop['coop'].id}"))
+    assert "tel:0912345678" in text_of(signed_in(app, buyer).get(f"/orgs/{coop['coop'].id}"))
 
 
 def test_an_unknown_org_is_404(client):
@@ -149,11 +139,11 @@ def test_an_unknown_org_is_404(client):
 
 def test_the_owner_sees_edit_links_others_do_not(app, coop):
     org_id = coop["coop"].id
-    owner_page = page(signed_in(app, coop["director"]).get(f"/orgs/{org_id}"))
+    owner_page = text_of(signed_in(app, coop["director"]).get(f"/orgs/{org_id}"))
     assert f"/orgs/{org_id}/edit" in owner_page
     assert f"/orgs/{org_id}/credentials" in owner_page
     assert f"/orgs/{org_id}/listings" in owner_page
-    visitor_page = page(app.test_client().get(f"/orgs/{org_id}"))
+    visitor_page = text_of(app.test_client().get(f"/orgs/{org_id}"))
     assert f"/orgs/{org_id}/edit" not in visitor_page
     assert f"/orgs/{org_id}/credentials" not in visitor_page
 
@@ -177,7 +167,7 @@ def stored(app, org_id) -> Organization:
 def test_the_owner_edits_the_page(app, coop):
     org_id = coop["coop"].id
     owner = signed_in(app, coop["director"])
-    form = page(owner.get(f"/orgs/{org_id}/edit"))
+    form = text_of(owner.get(f"/orgs/{org_id}/edit"))
     assert 'value="HTX Xoài Mỹ Xương"' in form
     assert 'value="120"' in form
 
@@ -187,7 +177,7 @@ def test_the_owner_edits_the_page(app, coop):
     org = stored(app, org_id)
     assert (org.members_count, org.phone, org.grows, org.commune_code, org.tourism_offer) == \
         (130, "0912345678", "xoài cát Chu, xoài cát Hòa Lộc", "29869", "Hái xoài tại vườn")
-    text = page(owner.get(f"/orgs/{org_id}"))
+    text = text_of(owner.get(f"/orgs/{org_id}"))
     assert members_shown(text) == "130"
     assert "Hái xoài tại vườn" in section(text, "tourism-heading")
 
@@ -197,7 +187,7 @@ def test_turning_tourism_off_hides_the_offer(app, coop):
     owner = signed_in(app, coop["director"])
     assert post(owner, f"/orgs/{org_id}/edit", profile(tourism=None)).status_code == 302
     assert stored(app, org_id).tourism is False
-    assert not section(page(app.test_client().get(f"/orgs/{org_id}")), "tourism-heading")
+    assert not section(text_of(app.test_client().get(f"/orgs/{org_id}")), "tourism-heading")
 
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [
@@ -216,7 +206,7 @@ def test_bad_values_are_refused_beside_the_field_and_kept(app, coop, overrides, 
     data = profile(**overrides)
     response = post(owner, f"/orgs/{org_id}/edit", data)
     assert response.status_code == 422
-    text = page(response)
+    text = text_of(response)
     error = error_beside(text, field)
     assert error, f"no message beside {field}"
     assert message in error
@@ -261,3 +251,11 @@ def test_any_member_without_a_title_can_edit_too(app, coop):
     client = signed_in(app, coop["member"])
     assert post(client, f"/orgs/{org_id}/edit", profile(members_count="140")).status_code == 302
     assert stored(app, org_id).members_count == 140
+
+
+def test_unusual_digits_for_member_households_are_a_message_not_a_crash(app):
+    with app_session(app):
+        club = make_org("club")
+        chair = make_user("seller", club)
+    response = post(signed_in(app, chair), f"/orgs/{club.id}/edit", {"name": club.name, "members_count": "²"})
+    assert response.status_code == 422

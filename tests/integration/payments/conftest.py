@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from tests.factories import app_session, make_listing, make_org, make_user
+from tests.factories import app_session, make_market
 from tests.fakestripe import FakeStripe
 from tests.integration.payments.helpers import Shop
 
@@ -44,9 +44,5 @@ def stripe_app(app: Flask, fake_stripe: FakeStripe) -> Iterator[Flask]:
 def shop(app: Flask) -> Shop:
     """A club selling 5.000 kg of mangoes at 38.000 ₫/kg, and an exporter who buys."""
     with app_session(app):
-        club = make_org("club", name="Hội quán Xoài Mỹ Xương thử thẻ")
-        buyer_org = make_org("exporter", name="Công ty Xuất khẩu thử thẻ")
-        seller = make_user("seller", club)
-        buyer = make_user("buyer", buyer_org)
-        listing = make_listing(club, quantity="5000", price_vnd="38000")
-    return Shop(club, seller, buyer_org, buyer, listing)
+        return make_market("Hội quán Xoài Mỹ Xương thử thẻ", "Công ty Xuất khẩu thử thẻ", buyer_kind="exporter",
+                           quantity="5000", price_vnd="38000")

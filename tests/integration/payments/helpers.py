@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Flask
 
-from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
-from marketplace.listings.models import Listing
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import recording
+from tests.factories import Market as Shop  # the card payment tests call the market a shop
 from tests.factories import app_session
 from tests.fakestripe import signed_headers
 
 WEBHOOK = "/payments/stripe/webhook"
-
-
-@dataclass
-class Shop:
-    club: Organization
-    seller: User
-    buyer_org: Organization
-    buyer: User
-    listing: Listing
 
 
 def confirmed_order(app: Flask, shop: Shop, quantity: str = "10", *, option: str = "full") -> Order:

@@ -12,40 +12,34 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-import tests.conftest as suite
 from marketplace import db
 from marketplace.orders.payments.models import CardCheckout
-from tests.factories import csrf_token, login, make_listing, make_org, make_user
+from tests.database import own_database_app
+from tests.factories import csrf_token, make_market, signed_in
 from tests.fakestripe import FakeStripe
-from tests.integration.payments.helpers import Shop, confirmed_order, in_db
+from tests.integration.payments.helpers import confirmed_order, in_db
 
 TABS = 6
 
 
 @pytest.fixture(scope="module")
 def card_app(tmp_path_factory, fake_stripe: FakeStripe) -> Iterator[Flask]:
-    app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "cardrace"),
-                              STRIPE_SECRET_KEY=fake_stripe.api_key, STRIPE_WEBHOOK_SECRET=fake_stripe.webhook_secret,
-                              STRIPE_API_BASE=fake_stripe.base_url)
-    suite.prepare_database(app)
-    yield app
-    db.get_registry(app).remove()
-    db.get_engine(app).dispose()
-    suite.forget_database("cardrace")
+    with own_database_app(tmp_path_factory, "cardrace", STRIPE_SECRET_KEY=fake_stripe.api_key,
+                          STRIPE_WEBHOOK_SECRET=fake_stripe.webhook_secret,
+                          STRIPE_API_BASE=fake_stripe.base_url) as app:
+        yield app
+        db.get_registry(app).remove()
 
 
 def test_simultaneous_card_clicks_open_one_session(card_app, fake_stripe):
     fake_stripe.reset()
     with card_app.app_context():
-        club = make_org("club", name="Hội quán Đua thẻ")
-        buyer_org = make_org("exporter", name="Công ty Đua thẻ")
-        shop = Shop(club, make_user("seller", club), buyer_org, make_user("buyer", buyer_org),
-                    make_listing(club, quantity="5000", price_vnd="38000"))
+        shop = make_market("Hội quán Đua thẻ", "Công ty Đua thẻ", buyer_kind="exporter", quantity="5000",
+                           price_vnd="38000")
     order = confirmed_order(card_app, shop)  # 380.000 ₫ due
     tabs = []
     for _ in range(TABS):
-        client = card_app.test_client()
-        assert login(client, shop.buyer).status_code == 302
+        client = signed_in(card_app, shop.buyer)
         tabs.append((client, csrf_token(client)))
     barrier = threading.Barrier(TABS)
     responses: list = [None] * TABS

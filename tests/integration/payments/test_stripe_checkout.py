@@ -12,7 +12,7 @@ from marketplace.orders.models import Payment
 from marketplace.orders.payments import stripe as stripe_checkout
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.orders.payments.stripe import CardPaymentError, StripeCheckout
-from tests.factories import app_session, csrf_token, login, make_org, make_user
+from tests.factories import app_session, csrf_token, login, make_org, make_user, signed_in
 from tests.integration.payments.helpers import confirmed_order, deliver, in_db, reload
 
 
@@ -104,8 +104,7 @@ def test_stripe_errors_and_timeouts_become_messages(stripe_app, fake_stripe, cap
 
 def test_no_card_option_without_stripe(app, shop):
     order = confirmed_order(app, shop)
-    client = app.test_client()
-    login(client, shop.buyer)
+    client = signed_in(app, shop.buyer)
     page = client.get(f"/orders/{order.id}").get_data(as_text=True)
     assert 'data-testid="pay-by-card"' not in page
     assert _pay_card(client, order.id).status_code == 404

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask
 
 from marketplace import db
-from tests.conftest import forget_database, fresh_database_url, make_test_app, prepare_database
+from tests.database import forget_database, fresh_database_url, make_test_app, prepare_database
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 PYTHON = sys.executable
