@@ -6,13 +6,12 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from marketplace import db, worker
+from marketplace import dates, db, worker
 from marketplace.alerts import services as alerts
-from marketplace.dates import today_in_vietnam
 
 
 def follow_changes() -> None:
-    alerted = alerts.follow(db.session, today_in_vietnam(), commit=db.session.commit)
+    alerted = alerts.follow(db.session, dates.today_in_vietnam(), commit=db.session.commit)
     if alerted:
         click.echo(f"saved searches: {alerted} alerts")
 

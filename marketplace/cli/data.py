@@ -9,11 +9,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from marketplace import db, schema
+from marketplace import dates, db, schema
 from marketplace.accounts.models import Organization
 from marketplace.catalogue import services as catalogue
 from marketplace.cli.common import fail
-from marketplace.dates import today_in_vietnam
 from marketplace.demo import load_demo
 from marketplace.imports import readers
 from marketplace.imports import services as imports
@@ -71,7 +70,7 @@ def import_command(path: str, lang: str) -> None:
             sheets = readers.read_path(path)
         except readers.ReaderError as error:
             fail(error.message)
-        report = imports.import_data(db.session, sheets, None, today_in_vietnam())
+        report = imports.import_data(db.session, sheets, None, dates.today_in_vietnam())
         if not report.ok:
             db.session.rollback()
             for problem in report.problems:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from marketplace import db
+from marketplace import dates, db
 from marketplace.credentials import services as credentials
-from marketplace.dates import today_in_vietnam
 from marketplace.orders import jobs as order_jobs
 
 
@@ -20,7 +19,7 @@ def credentials_group() -> None:
 @with_appcontext
 def credentials_expire_command() -> None:
     """Mark active credentials past their end date as expired (run daily; validity is by date anyway)."""
-    count = credentials.expire_due(db.session, today_in_vietnam())
+    count = credentials.expire_due(db.session, dates.today_in_vietnam())
     db.session.commit()
     click.echo(f"expired {count} credentials")
 

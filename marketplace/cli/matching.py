@@ -10,8 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from marketplace import create_app, db, schema
-from marketplace.dates import today_in_vietnam
+from marketplace import create_app, dates, db, schema
 from marketplace.matching import evaluation
 from marketplace.matching import jobs as matching_jobs
 
@@ -50,7 +49,7 @@ def match_evaluate_command() -> None:
             with app.app_context():
                 schema.load_reference_data(db.session)
                 db.session.commit()
-                result = evaluation.run(db.session, today_in_vietnam())
+                result = evaluation.run(db.session, dates.today_in_vietnam())
                 db.session.rollback()
         finally:
             alembic_log.setLevel(level)

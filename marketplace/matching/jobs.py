@@ -7,13 +7,12 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from marketplace import db, worker
-from marketplace.dates import today_in_vietnam
+from marketplace import dates, db, worker
 from marketplace.matching import services as matching
 
 
 def follow_changes() -> None:
-    matched = matching.follow(db.session, today_in_vietnam(), commit=db.session.commit)
+    matched = matching.follow(db.session, dates.today_in_vietnam(), commit=db.session.commit)
     if matched.listings or matched.demand_posts:
         click.echo(f"matches: {matched.demand_posts} requests and {matched.listings} listings refreshed, "
                    f"{matched.full} full matches, {matched.notified} notifications")
@@ -21,7 +20,7 @@ def follow_changes() -> None:
 
 def rematch_everything() -> matching.RefreshReport:
     """Every open request now (`match refresh`; the worker does it once a day inside follow)."""
-    return matching.rematch_in_chunks(db.session, today_in_vietnam(), commit=db.session.commit)
+    return matching.rematch_in_chunks(db.session, dates.today_in_vietnam(), commit=db.session.commit)
 
 
 def init_app(app: Flask) -> None:
