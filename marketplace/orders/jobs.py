@@ -20,10 +20,10 @@ def remind_and_expire() -> orders.ReminderReport:
         click.echo(f"orders: {report.reminded} reminders, {report.expired} expired")
     # After the commit: card sessions of orders that stopped waiting for money are expired at Stripe.
     checkout = stripe_services.configured_checkout()
-    stripe_services.expire_retired_checkouts(db.session, utcnow(), checkout)
+    stripe_services.expire_retired_checkouts(db.session, utcnow(), checkout, commit=db.session.commit)
     db.session.commit()
     # Card money that no order could take goes back to the card.
-    refunds = stripe_services.refund_unapplied(db.session, utcnow(), checkout)
+    refunds = stripe_services.refund_unapplied(db.session, utcnow(), checkout, commit=db.session.commit)
     db.session.commit()
     if refunds.refunded or refunds.given_up:
         click.echo(f"card refunds: {refunds.refunded} refunded, {refunds.given_up} left to staff")

@@ -19,13 +19,15 @@ When an order stops waiting for a card payment (cancelled, paid another way, amo
 card_sessions.retire_card_sessions marks its open sessions `expiring`; the worker expires them at
 Stripe after commit (expire_retired_checkouts).
 
-Services take the session, flush and never commit (but expire_retired_checkouts, which must not
-hold a transaction open while it waits on Stripe).
+Services take the session, flush and never commit. The two that call Stripe from the worker
+(expire_retired_checkouts, refund_unapplied) must not hold a transaction open while they wait on
+Stripe: they end their reading transaction through the `commit` the job gives them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -136,12 +138,12 @@ class ExpiryReport:
 
 
 def expire_retired_checkouts(db: Session, now: datetime, checkout: StripeCheckout | None,
-                             limit: int = 100) -> ExpiryReport:
+                             limit: int = 100, *, commit: Callable[[], None]) -> ExpiryReport:
     """Expire at Stripe the sessions marked `expiring` (card_sessions.retire_card_sessions), so
     that an order that no longer waits for a card payment cannot be paid from a tab left open.
 
     Called by the worker after the change that marked them was committed. It reads, ends that
-    transaction (commits: call it with nothing pending), calls Stripe for each session with no
+    transaction with `commit` (call it with nothing pending), calls Stripe for each session with no
     transaction open, then writes the results; the caller commits those. Errors are tolerated:
     a session Stripe will not expire because it is no longer open is settled by its webhook
     event; one Stripe did not answer about is tried again next round, until its own expiry time,
@@ -151,7 +153,7 @@ def expire_retired_checkouts(db: Session, now: datetime, checkout: StripeCheckou
     report = ExpiryReport()
     rows = db.execute(select(CardCheckout.session_id, CardCheckout.expires_at)
                       .where(CardCheckout.status == EXPIRING).order_by(CardCheckout.id).limit(limit)).all()
-    db.commit()  # no transaction (and on SQLite no write lock) held while waiting on Stripe
+    commit()  # no transaction (and on SQLite no write lock) held while waiting on Stripe
     if not rows:
         return report
     settled: list[str] = []
@@ -268,19 +270,20 @@ def _refund_due(row: StripeEvent, now: datetime) -> bool:
     return as_utc(row.refund_tried_at) + delay <= now
 
 
-def refund_unapplied(db: Session, now: datetime, checkout: StripeCheckout | None, limit: int = 100) -> RefundReport:
+def refund_unapplied(db: Session, now: datetime, checkout: StripeCheckout | None, limit: int = 100, *,
+                     commit: Callable[[], None]) -> RefundReport:
     """Refund at Stripe the money taken in our sessions that no order could take (refund_status
     "pending"), then tell the buyer and staff.
 
-    Like expire_retired_checkouts it reads, ends that transaction (commits: call it with nothing
-    pending), calls Stripe with no transaction open, then writes the results; the caller commits
+    Like expire_retired_checkouts it reads, ends that transaction with `commit` (call it with
+    nothing pending), calls Stripe with no transaction open, then writes the results; the caller commits
     those. Without Stripe configured nothing is sent and the rows wait.
     """
     report = RefundReport()
     pending = [row for row in db.scalars(select(StripeEvent).where(StripeEvent.refund_status == "pending")
                                          .order_by(StripeEvent.id).limit(limit)) if _refund_due(row, now)]
     work = [(row.id, row.payment_intent or "", row.event_id) for row in pending]
-    db.commit()  # no transaction (and on SQLite no write lock) held while waiting on Stripe
+    commit()  # no transaction (and on SQLite no write lock) held while waiting on Stripe
     if not work or checkout is None:
         return report
     results = [(event_row_id, checkout.refund_payment(intent, event_id=event_id))

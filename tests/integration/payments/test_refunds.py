@@ -26,7 +26,8 @@ from tests.integration.payments.test_unapplied_and_expiry import _cancel, _forei
 def _refund_round(app, now: datetime | None = None):
     """What the worker's orders step does after its commits."""
     with app_session(app) as session:
-        report = stripe_services.refund_unapplied(session, now or datetime.now(UTC), checkout_for(app))
+        report = stripe_services.refund_unapplied(session, now or datetime.now(UTC), checkout_for(app),
+                                                   commit=session.commit)
         session.commit()
         return report
 
@@ -141,7 +142,7 @@ def test_a_checkout_this_site_did_not_open_is_never_refunded_by_us(stripe_app, f
 def test_without_stripe_configured_a_pending_refund_waits(stripe_app, fake_stripe, shop):
     _order, session_id = _paid_after_cancelling(stripe_app, fake_stripe, shop)
     with app_session(stripe_app) as session:
-        assert stripe_services.refund_unapplied(session, datetime.now(UTC), None).refunded == 0
+        assert stripe_services.refund_unapplied(session, datetime.now(UTC), None, commit=session.commit).refunded == 0
         session.commit()
     assert _event(stripe_app, session_id).refund_status == "pending"
 

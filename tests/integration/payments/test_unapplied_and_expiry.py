@@ -51,7 +51,8 @@ def _checkout_status(app, session_id: str) -> str:
 def _expire_round(app):
     """What the worker's orders step does after its commit."""
     with app_session(app) as session:
-        report = stripe_services.expire_retired_checkouts(session, datetime.now(UTC), checkout_for(app))
+        report = stripe_services.expire_retired_checkouts(session, datetime.now(UTC), checkout_for(app),
+                                                           commit=session.commit)
         session.commit()
         return report
 
