@@ -67,9 +67,8 @@ from marketplace import create_app, db, schema  # noqa: E402
 from marketplace.accounts.models import User  # noqa: E402
 from marketplace.alerts import services as alerts  # noqa: E402
 from marketplace.dates import today_in_vietnam  # noqa: E402
-from marketplace.db import reading  # noqa: E402
 from marketplace.listings.models import Listing  # noqa: E402
-from marketplace.messaging import services as messaging  # noqa: E402
+from marketplace.messaging import conversations, leads, reading  # noqa: E402
 from marketplace.messaging.models import Conversation  # noqa: E402
 from marketplace.notifications import delivery  # noqa: E402
 from marketplace.notifications import services as notifications  # noqa: E402
@@ -94,7 +93,7 @@ PROFILE_GROUPS = (  # (label, file suffix, function name): cumulative time under
     ("attributes of the rows, with the owners' memberships (a query per owner)", "alerts/services.py",
      "alert_new:memberships"),
     ("remembering each hit (`SAVEPOINT`, insert, `RELEASE`)", "alerts/services.py", "alert_new:savepoint"),
-    ("notices and mail (`notify`)", "messaging/services.py", "notify"),
+    ("notices and mail (`notify`)", "notifications/services.py", "notify"),
 )
 
 
@@ -176,15 +175,15 @@ def fresh(session, user_id: int) -> User:
 
 def measure_header(report: Report, session, reps: int) -> None:
     """As on a GET page: the transaction only reads (on SQLite it begins DEFERRED)."""
-    with reading():
+    with db.reading():
         _measure_header(report, session, reps)
 
 
 def _measure_header(report: Report, session, reps: int) -> None:
     world = report.world
     for who, user_id in (("busy", world.supermarket_users[0]), ("small", world.small_user)):
-        for name, call in (("unread_threads", messaging.unread_threads), ("unread_count", notifications.unread_count),
-                           ("threads_for", messaging.threads_for)):
+        for name, call in (("unread_threads", reading.unread_threads), ("unread_count", notifications.unread_count),
+                           ("threads_for", reading.threads_for)):
             for i in range(reps + 3):  # three warm-up calls
                 user = fresh(session, user_id)
                 start = time.perf_counter()
@@ -195,7 +194,7 @@ def _measure_header(report: Report, session, reps: int) -> None:
             report.values[f"{who}:{name}"] = len(result) if isinstance(result, list) else result
         user = fresh(session, user_id)
         report.values[f"{who}:threads"] = session.scalar(
-            select(func.count()).select_from(Conversation).where(messaging._party_filter(user)))
+            select(func.count()).select_from(Conversation).where(reading._party_filter(user)))
         print(f"  header, {who}: unread_threads p50 {report.timing(f'{who}:unread_threads').p50:.1f} ms, "
               f"unread_count {report.timing(f'{who}:unread_count').p50:.1f} ms, "
               f"threads_for {report.timing(f'{who}:threads_for').p50:.1f} ms", flush=True)
@@ -218,7 +217,7 @@ def measure_posting(report: Report, session, reps: int, rng: random.Random) -> N
             user = fresh(session, author(conversation))
             conversation = session.get(Conversation, thread_id)
             start = time.perf_counter()
-            messaging.post_message(session, user, conversation, REPLY)
+            conversations.post_message(session, user, conversation, REPLY)
             report.timing(f"post:{label}").samples.append(_ms(start))
             start = time.perf_counter()
             session.commit()
@@ -377,7 +376,7 @@ def profile_alerts(report: Report, session, searches: int, batch: int, pool: lis
 # -- 5. contact statistics ------------------------------------------------------------------------
 
 def measure_contacts(report: Report, session, reps: int) -> None:
-    with reading():  # the staff page is a GET
+    with db.reading():  # the staff page is a GET
         _measure_contacts(report, session, reps)
 
 
@@ -387,7 +386,7 @@ def _measure_contacts(report: Report, session, reps: int) -> None:
         for i in range(reps + 1):
             session.close()
             start = time.perf_counter()
-            stats = messaging.contact_stats(session, now - timedelta(days=days), now)
+            stats = leads.contact_stats(session, now - timedelta(days=days), now)
             if i:
                 report.timing(f"contacts:{label}").samples.append(_ms(start))
         report.values[f"contacts:{label}"] = stats

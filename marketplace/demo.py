@@ -22,7 +22,7 @@ from marketplace.demand import services as demand_service
 from marketplace.errors import DomainError
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
-from marketplace.messaging import services as messaging
+from marketplace.messaging import conversations
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import bank_accounts, recording
@@ -284,14 +284,14 @@ def _load_conversation(db: Session) -> None:
     chair = db.scalar(select(User).where(User.email == demo_email("chunhiem.myxuong")))
     if listing is None or buyer is None or chair is None:
         return
-    topic = messaging.resolve_topic(db, buyer, listing_id=listing.id)
-    if messaging.find_conversation(db, topic) is not None:
+    topic = conversations.resolve_topic(db, buyer, listing_id=listing.id)
+    if conversations.find_conversation(db, topic) is not None:
         return
-    conversation = messaging.start_conversation(
+    conversation = conversations.start_conversation(
         db, buyer, topic, "Chào anh Tư, siêu thị cần 1 tấn xoài cát Chu loại 1 mỗi tuần, giao tại Mỹ Tho. "
         "Hội quán giao được từ tuần sau không? Giá 32.000 đ/kg đã gồm vận chuyển chưa?")
-    messaging.post_message(db, chair, conversation, "Chào chị Lan, hội quán giao được từ thứ Hai tuần sau. "
-                           "Giá 32.000 đ/kg chưa gồm vận chuyển; giao tại Mỹ Tho thêm 1.000 đ/kg.")
+    conversations.post_message(db, chair, conversation, "Chào chị Lan, hội quán giao được từ thứ Hai tuần sau. "
+                               "Giá 32.000 đ/kg chưa gồm vận chuyển; giao tại Mỹ Tho thêm 1.000 đ/kg.")
 
 
 def _load_supply(db: Session, orgs: dict[str, Organization], today: date) -> dict[str, int]:

@@ -19,7 +19,7 @@ from marketplace.extensions import login_manager
 from marketplace.i18n import format_quantity
 from marketplace.listings.labels import LISTING_STATUS_LABELS
 from marketplace.messaging.labels import REPORT_REASON_LABELS
-from marketplace.messaging.services import unread_threads
+from marketplace.messaging.reading import unread_threads
 from marketplace.notifications.delivery import choice_label
 from marketplace.notifications.presentation import describe
 from marketplace.notifications.services import unread_count

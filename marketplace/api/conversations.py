@@ -17,8 +17,7 @@ from marketplace.access import signed_in
 from marketplace.api.blueprint import BEARER, blp, text_of
 from marketplace.api.fields import ComputedBoolean, ComputedString, Timestamp
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from marketplace.messaging import limits
-from marketplace.messaging import services as messaging
+from marketplace.messaging import conversations, limits, reading
 from marketplace.messaging.labels import refusal_message
 from marketplace.messaging.models import Conversation, ConversationMessage
 from marketplace.numbers import MAX_ID
@@ -26,7 +25,7 @@ from marketplace.numbers import MAX_ID
 
 @dataclass
 class OpenedConversation:
-    """A thread shown on its own, with its messages (a listed thread is a messaging.Thread)."""
+    """A thread shown on its own, with its messages (a listed thread is a messaging.reading.Thread)."""
 
     conversation: Conversation
     messages: list[ConversationMessage] = field(default_factory=list)
@@ -63,7 +62,7 @@ class ConversationOrgSchema(Schema):
 
 
 def _caller_org_in(conversation) -> int | None:
-    side = messaging.side_of(current_user, conversation)
+    side = conversations.side_of(current_user, conversation)
     return None if side is None else (conversation.buyer_org_id if side == "buyer" else conversation.seller_org_id)
 
 
@@ -80,7 +79,7 @@ class ConversationMessageSchema(Schema):
 
 
 class ConversationSchema(Schema):
-    """Dumps a messaging.services.Thread, or an OpenedConversation (api.conversations) with its messages."""
+    """Dumps a messaging.reading.Thread, or an OpenedConversation (api.conversations) with its messages."""
 
     id = fields.Integer(attribute="conversation.id")
     subject = fields.String(attribute="conversation.subject")
@@ -98,7 +97,7 @@ class ConversationSchema(Schema):
                            metadata={"description": "on GET /conversations/{id} and after posting"})
 
     def caller_side(self, thread) -> str | None:
-        return messaging.side_of(current_user, thread.conversation)
+        return conversations.side_of(current_user, thread.conversation)
 
 
 class ConversationListSchema(Schema):
@@ -107,7 +106,7 @@ class ConversationListSchema(Schema):
     results = fields.List(fields.Nested(ConversationSchema))
 
 
-def _refused(error: messaging.ConversationError) -> None:
+def _refused(error: conversations.ConversationError) -> None:
     message = refusal_message(error.code)
     if error.code in ("empty", "too_long"):
         raise ValidationError(_("Some fields need attention."), fields={"body": [message]})
@@ -124,7 +123,7 @@ def _refused(error: messaging.ConversationError) -> None:
 @blp.doc(security=BEARER)
 def list_conversations():
     """The caller's threads (as buyer or seller), unread first, with `unread` message counts."""
-    threads = messaging.threads_for(db.session, current_user)
+    threads = reading.threads_for(db.session, current_user)
     return {"total": len(threads), "unread": sum(1 for t in threads if t.unread), "results": threads}
 
 
@@ -146,17 +145,18 @@ def create_conversation(body: dict):
         raise ValidationError(_("Some fields need attention."), fields={
             "listing_id": [_("Say what the conversation is about: listing_id, demand_id or offer_id.")]})
     try:
-        topic = messaging.resolve_topic(db.session, current_user, **ids)
-        conversation = messaging.start_conversation(db.session, current_user, topic, text_of(body.get("body")))
-    except messaging.ConversationError as error:
+        topic = conversations.resolve_topic(db.session, current_user, **ids)
+        conversation = conversations.start_conversation(db.session, current_user, topic, text_of(body.get("body")))
+    except conversations.ConversationError as error:
         _refused(error)
     db.session.commit()
-    return OpenedConversation(conversation, messaging.messages_of(db.session, conversation)), 201
+    return OpenedConversation(conversation, reading.messages_of(db.session, conversation)), 201
 
 
 def _party_conversation(conversation_id: int) -> Conversation:
     conversation = db.session.get(Conversation, conversation_id)
-    if conversation is None or (messaging.side_of(current_user, conversation) is None and not current_user.is_staff):
+    if conversation is None or (conversations.side_of(current_user, conversation) is None
+                                and not current_user.is_staff):
         raise NotFound(_("We could not find that conversation."))
     return conversation
 
@@ -172,10 +172,10 @@ def get_conversation(conversation_id: int):
     # A write in a GET request: end the read transaction, then write in one of its own.
     db.session.commit()
     with db.writing():
-        messaging.record_reading(db.session, current_user, db.session.get(Conversation, conversation_id))
+        reading.record_reading(db.session, current_user, db.session.get(Conversation, conversation_id))
         db.session.commit()
     conversation = _party_conversation(conversation_id)
-    return OpenedConversation(conversation, messaging.messages_of(db.session, conversation))
+    return OpenedConversation(conversation, reading.messages_of(db.session, conversation))
 
 
 @blp.route("/conversations/<int:conversation_id>/messages", methods=["POST"])
@@ -189,8 +189,8 @@ def post_conversation_message(body: dict, conversation_id: int):
     a side), 404 for anyone else, 409 when blocked, 422 for an empty or too long message."""
     conversation = _party_conversation(conversation_id)
     try:
-        message = messaging.post_message(db.session, current_user, conversation, text_of(body.get("body")))
-    except messaging.ConversationError as error:
+        message = conversations.post_message(db.session, current_user, conversation, text_of(body.get("body")))
+    except conversations.ConversationError as error:
         _refused(error)
     db.session.commit()
     return message, 201

@@ -31,7 +31,7 @@ def match_refresh_command() -> None:
 
 @match_group.command("evaluate")
 def match_evaluate_command() -> None:
-    """Run the labelled evaluation set (matching/evaluation.py) in a throwaway SQLite database and
+    """Run the labelled evaluation set (matching/evaluation_set.py) in a throwaway SQLite database and
     print precision, recall and constraint violations; exit 1 when precision is below 1 or a full
     match breaks a hard constraint. The configured database is not touched."""
 

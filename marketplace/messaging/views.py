@@ -20,8 +20,7 @@ from marketplace.dates import VIETNAM, parse_date, today_in_vietnam
 from marketplace.demand.models import DemandPost
 from marketplace.forms import CsrfForm
 from marketplace.listings.models import Listing
-from marketplace.messaging import limits, rules
-from marketplace.messaging import services as messaging
+from marketplace.messaging import conversations, leads, limits, moderation, reading, rules
 from marketplace.messaging.forms import MailChoiceForm, MessageForm, NewConversationForm, ReportForm
 from marketplace.messaging.labels import refusal_message
 from marketplace.messaging.models import Conversation, ConversationReport
@@ -43,7 +42,7 @@ def _register_notice_words(state) -> None:
 
 def _refusal_on(form):
     """Show why a message was refused under the message box (what was written stays in it)."""
-    def show(error: messaging.ConversationError) -> None:
+    def show(error: conversations.ConversationError) -> None:
         form.body.errors = [refusal_message(error.code)]
     return show
 
@@ -61,7 +60,7 @@ def _topic_ids(source) -> dict:
 @signed_in
 def inbox():
     """My organisations' threads, unread first."""
-    return render_template("messaging/inbox.html", threads=messaging.threads_for(db.session, current_user))
+    return render_template("messaging/inbox.html", threads=reading.threads_for(db.session, current_user))
 
 
 @bp.route("/conversations/new", methods=["GET", "POST"])
@@ -75,18 +74,18 @@ def new_conversation():
     if not any(ids.values()):
         abort(404)
     try:
-        topic = messaging.resolve_topic(db.session, current_user, **ids)
-    except messaging.ConversationError as error:
+        topic = conversations.resolve_topic(db.session, current_user, **ids)
+    except conversations.ConversationError as error:
         if error.code == "not_found":
             abort(404)
         flash(refusal_message(error.code), "error")
         return render_template("messaging/new.html", form=NewConversationForm(), topic=None, about=None), 403
     about = _about(topic.listing_id, topic.demand_id)
-    existing = messaging.find_conversation(db.session, topic)
+    existing = conversations.find_conversation(db.session, topic)
     form = NewConversationForm(data={k: v for k, v in ids.items() if v is not None})
     if request.method == "POST" and form.validate_on_submit():
-        with saving(catch=(messaging.ConversationError,), show=_refusal_on(form)) as saved:
-            conversation = messaging.start_conversation(db.session, current_user, topic, form.body.data)
+        with saving(catch=(conversations.ConversationError,), show=_refusal_on(form)) as saved:
+            conversation = conversations.start_conversation(db.session, current_user, topic, form.body.data)
         if saved:
             flash(_("Sent. You will see the answer in your inbox."), "success")
             return redirect(url_for("messaging.thread", conversation_id=conversation.id) + "#latest")
@@ -104,7 +103,7 @@ def _conversation_for_reader(conversation_id: int) -> tuple[Conversation, str | 
     conversation = db.session.get(Conversation, conversation_id)
     if conversation is None:
         abort(404)
-    side = messaging.side_of(current_user, conversation)
+    side = conversations.side_of(current_user, conversation)
     if side is None and not current_user.is_staff:
         abort(404)  # a thread's existence is private too
     return conversation, side
@@ -123,7 +122,7 @@ def _record_reading(conversation_id: int) -> None:
     in a GET request, so in a write transaction of its own."""
     db.session.commit()  # ends the read transaction this request began
     with db.writing():
-        messaging.record_reading(db.session, current_user, db.session.get(Conversation, conversation_id))
+        reading.record_reading(db.session, current_user, db.session.get(Conversation, conversation_id))
         db.session.commit()
 
 
@@ -136,8 +135,8 @@ def reply(conversation_id: int):
         abort(403)  # moderators read, they do not speak for either side
     form = MessageForm()
     if form.validate_on_submit():
-        with saving(catch=(messaging.ConversationError,), show=_refusal_on(form)) as saved:
-            messaging.post_message(db.session, current_user, conversation, form.body.data)
+        with saving(catch=(conversations.ConversationError,), show=_refusal_on(form)) as saved:
+            conversations.post_message(db.session, current_user, conversation, form.body.data)
         if saved:
             return redirect(url_for("messaging.thread", conversation_id=conversation.id) + "#latest")
     return _render_thread(conversation_id, side, form), 422
@@ -148,12 +147,12 @@ def _render_thread(conversation_id: int, side: str | None, form: MessageForm):
     other = (conversation.seller_org if side == "buyer" else conversation.buyer_org) if side else None
     mine = (conversation.buyer_org if side == "buyer" else conversation.seller_org) if side else None
     we_blocked = bool(mine and other and any(b.blocked_org_id == other.id
-                                             for b in messaging.blocked_by(db.session, mine)))
+                                             for b in moderation.blocked_by(db.session, mine)))
     return render_template(
         "messaging/thread.html", conversation=conversation, side=side, other=other, form=form,
-        messages=messaging.messages_of(db.session, conversation),
-        seen_upto=messaging.other_side_read_upto(db.session, conversation, side) if side else 0,
-        blocked=messaging.is_blocked(db.session, conversation.buyer_org_id, conversation.seller_org_id),
+        messages=reading.messages_of(db.session, conversation),
+        seen_upto=reading.other_side_read_upto(db.session, conversation, side) if side else 0,
+        blocked=conversations.is_blocked(db.session, conversation.buyer_org_id, conversation.seller_org_id),
         we_blocked=we_blocked, about=_about(conversation.listing_id, conversation.demand_id),
         report_form=ReportForm(), csrf_form=CsrfForm())
 
@@ -168,14 +167,14 @@ def report(conversation_id: int):
     if not form.validate_on_submit():
         flash(_("Choose what is wrong."), "error")
         return redirect(url_for("messaging.thread", conversation_id=conversation.id))
-    messaging.report(db.session, current_user, conversation, form.reason.data, form.note.data or "")
+    moderation.report(db.session, current_user, conversation, form.reason.data, form.note.data or "")
     db.session.commit()
     flash(_("Thank you. Staff will look at this conversation."), "success")
     return redirect(url_for("messaging.thread", conversation_id=conversation.id))
 
 
 def _acting_org_or_403(exclude: int) -> Organization:
-    org = messaging.acting_org(current_user, exclude=exclude)
+    org = conversations.acting_org(current_user, exclude=exclude)
     if org is None:
         abort(403)
     return org
@@ -192,11 +191,11 @@ def block(org_id: int, action: str):
         abort(400)
     mine = _acting_org_or_403(exclude=target.id)
     if action == "block":
-        messaging.block(db.session, current_user, mine, target)
+        moderation.block(db.session, current_user, mine, target)
         flash(_("%(org)s is blocked: neither of you can start a conversation or write to the other.",
                 org=target.name), "success")
     else:
-        messaging.unblock(db.session, mine, target)
+        moderation.unblock(db.session, mine, target)
         flash(_("%(org)s is no longer blocked.", org=target.name), "success")
     db.session.commit()
     target_url = request.form.get("next")
@@ -214,8 +213,8 @@ def contact_event():
     channel = request.form.get("channel", "")
     if org is None or channel not in rules.CONTACT_CHANNELS:
         abort(400)
-    messaging.record_contact(db.session, current_user, org, channel, listing_id=_int_arg(request.form, "listing_id"),
-                             demand_id=_int_arg(request.form, "demand_id"))
+    leads.record_contact(db.session, current_user, org, channel, listing_id=_int_arg(request.form, "listing_id"),
+                         demand_id=_int_arg(request.form, "demand_id"))
     db.session.commit()
     return "", 204
 
@@ -277,7 +276,7 @@ def mail_off(token: str):
 @bp.route("/admin/reports")
 @role_required("staff")
 def reports():
-    return render_template("messaging/reports.html", reports=messaging.open_reports(db.session), form=CsrfForm())
+    return render_template("messaging/reports.html", reports=moderation.open_reports(db.session), form=CsrfForm())
 
 
 @bp.route("/admin/reports/<int:report_id>/resolve", methods=["POST"])
@@ -288,7 +287,7 @@ def resolve_report(report_id: int):
         abort(404)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    messaging.resolve_report(db.session, current_user, row)
+    moderation.resolve_report(db.session, current_user, row)
     db.session.commit()
     flash(_("Marked as handled."), "success")
     return redirect(url_for("messaging.reports"))
@@ -319,7 +318,7 @@ def _period() -> tuple[datetime, datetime, dict]:
 def contacts():
     """How many buyer–club contacts the platform made in a period: threads, messages, calls, Zalo."""
     start, end, period = _period()
-    stats = messaging.contact_stats(db.session, start, end)
+    stats = leads.contact_stats(db.session, start, end)
     if request.args.get("format") == "csv":
         out = io.StringIO()
         writer = csv.writer(out)

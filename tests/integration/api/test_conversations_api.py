@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.messaging import services as messaging
+from marketplace.messaging import moderation, reading
 from marketplace.messaging.models import Conversation, ConversationMessage, ModerationAccess
 from tests.factories import api_token, app_session, make_demand, make_listing
 from tests.integration.messaging.support import bearer, make_people, me, say, start_thread
@@ -198,7 +198,7 @@ def test_the_list_counts_unread_and_puts_unread_threads_first(app, people, threa
     assert [(t["id"], t["unread"]) for t in listed["results"]] == [(thread.id, 2), (newer.id, 0)]
     # Per user: the other seller has read nothing; the buyers see only their own thread, nothing unread.
     with app_session(app) as session:
-        assert [t.unread for t in messaging.threads_for(session, me(session, people.seller2))] == [1, 2]
+        assert [t.unread for t in reading.threads_for(session, me(session, people.seller2))] == [1, 2]
     buyer = call(app, people.buyer, "GET", "/api/v1/conversations").get_json()
     assert (buyer["total"], buyer["unread"]) == (1, 0)
     assert [t["side"] for t in buyer["results"]] == ["buyer"]
@@ -208,8 +208,8 @@ def test_the_list_counts_unread_and_puts_unread_threads_first(app, people, threa
 
 def test_a_blocked_pair_gets_409(app, people, thread):
     with app_session(app) as session:
-        messaging.block(session, me(session, people.chair), me(session, people.chair).organization,
-                        me(session, people.buyer).organization)
+        moderation.block(session, me(session, people.chair), me(session, people.chair).organization,
+                         me(session, people.buyer).organization)
         session.commit()
     response = call(app, people.buyer, "POST", f"/api/v1/conversations/{thread.id}/messages", {"body": "Alo?"})
     assert response.status_code == 409

@@ -1,4 +1,4 @@
-"""The labelled evaluation set (marketplace/matching/evaluation.py): its labels agree with the
+"""The labelled evaluation set (marketplace/matching/evaluation_set.py): its labels agree with the
 independent re-check of the hard constraints, the matcher finds exactly the labelled full matches
 (precision 1, recall 1, no constraint violation), and `marketplace match evaluate` says so — or
 fails when the matcher lets a trap through."""
@@ -9,7 +9,8 @@ import pytest
 
 from marketplace.dates import today_in_vietnam
 from marketplace.matching import evaluation, rules
-from marketplace.matching.evaluation import NEEDS, SUPPLY, recheck
+from marketplace.matching.evaluation import recheck
+from marketplace.matching.evaluation_set import NEEDS, SUPPLY
 
 
 def test_the_labels_are_what_the_hard_constraints_say():

@@ -10,19 +10,19 @@ from sqlalchemy import update
 from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing
 from marketplace.matching.facts import load_listings
-from marketplace.messaging import services as messaging
+from marketplace.messaging import conversations
 from marketplace.messaging.models import ConversationMessage
 from tests.factories import make_listing, make_org, make_user
 
 
 def _ask(session, buyer, listing, *, days_ago: float, answer_after: timedelta | None, chair=None):
-    topic = messaging.resolve_topic(session, buyer, listing_id=listing.id)
-    conversation = messaging.start_conversation(session, buyer, topic, "Còn hàng không?")
+    topic = conversations.resolve_topic(session, buyer, listing_id=listing.id)
+    conversation = conversations.start_conversation(session, buyer, topic, "Còn hàng không?")
     asked = datetime.now(UTC) - timedelta(days=days_ago)
     session.execute(update(ConversationMessage).where(ConversationMessage.conversation_id == conversation.id)
                     .values(created_at=asked))
     if answer_after is not None:
-        reply = messaging.post_message(session, chair, conversation, "Còn ạ.")
+        reply = conversations.post_message(session, chair, conversation, "Còn ạ.")
         reply.created_at = asked + answer_after
     session.flush()
 
@@ -55,8 +55,8 @@ def test_a_thread_the_club_started_says_nothing_about_its_answers(session):
 
     demand = make_demand(buyer_org, "xoài")
     listing = make_listing(club, "xoài")
-    topic = messaging.resolve_topic(session, chair, demand_id=demand.id)
-    messaging.start_conversation(session, chair, topic, "Hội quán có xoài, anh chị cần bao nhiêu?")
+    topic = conversations.resolve_topic(session, chair, demand_id=demand.id)
+    conversations.start_conversation(session, chair, topic, "Hội quán có xoài, anh chị cần bao nhiêu?")
     # The club has not touched its listing for two months: by activity it is not responsive.
     session.execute(update(Listing).where(Listing.id == listing.id)
                     .values(updated_at=datetime.now(UTC) - timedelta(days=60)))

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
-from marketplace.messaging import services as messaging
+from marketplace.messaging import conversations
 from marketplace.messaging.models import Conversation
 from marketplace.notifications.models import Notification, OutgoingMail
 from tests.factories import app_session, make_listing, make_org, make_user, signed_in
@@ -89,8 +89,8 @@ def start_thread(app, user, body: str = "Chào anh, còn 2 tấn xoài không?",
     """A committed thread started by user through the service (as the page would)."""
     with app_session(app) as session:
         asker = session.get(User, user.id)
-        topic = messaging.resolve_topic(session, asker, **topic_ids)
-        conversation = messaging.start_conversation(session, asker, topic, body)
+        topic = conversations.resolve_topic(session, asker, **topic_ids)
+        conversation = conversations.start_conversation(session, asker, topic, body)
         session.commit()
         return conversation
 
@@ -98,8 +98,8 @@ def start_thread(app, user, body: str = "Chào anh, còn 2 tấn xoài không?",
 def say(app, user, conversation_id: int, body: str) -> int:
     """A committed message by user in the thread; returns its id."""
     with app_session(app) as session:
-        message = messaging.post_message(session, session.get(User, user.id),
-                                         session.get(Conversation, conversation_id), body)
+        message = conversations.post_message(session, session.get(User, user.id),
+                                             session.get(Conversation, conversation_id), body)
         session.commit()
         return message.id
 

@@ -11,7 +11,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.messaging import services as messaging
+from marketplace.messaging import reading
 from marketplace.messaging.models import Conversation, ConversationMessage, ModerationAccess
 from marketplace.notifications import services as notifications
 from tests.factories import app_session, make_demand, make_listing, make_offer, post, text_of
@@ -87,7 +87,7 @@ def test_who_posts_in_a_thread(app, people, thread, who, kind):
     client = browser(app, user)
     response = post(client, f"/inbox/{thread.id}/messages", {"body": f"Tin nhắn của {who}"})
     with app_session(app) as session:
-        bodies = [m.body for m in messaging.messages_of(session, session.get(Conversation, thread.id))]
+        bodies = [m.body for m in reading.messages_of(session, session.get(Conversation, thread.id))]
         authored = session.scalar(select(ConversationMessage).where(ConversationMessage.author_id == user.id))
     if kind == "party":
         assert response.status_code == 302
@@ -286,9 +286,9 @@ def test_unread_counts_are_per_user_and_only_from_the_other_side(app, people, th
     with app_session(app) as session:
         for who, expected in (("chair", 2), ("seller2", 2), ("buyer", 0), ("buyer2", 0)):
             user = getattr(people, who)
-            [found] = messaging.threads_for(session, me(session, user))
+            [found] = reading.threads_for(session, me(session, user))
             assert found.unread == expected, who
-            assert messaging.unread_threads(session, me(session, user)) == (1 if expected else 0), who
+            assert reading.unread_threads(session, me(session, user)) == (1 if expected else 0), who
     # Reading the thread clears it for the reader only.
     chair = browser(app, people.chair)
     page = text_of(chair.get("/inbox"))
@@ -298,15 +298,15 @@ def test_unread_counts_are_per_user_and_only_from_the_other_side(app, people, th
     page = text_of(chair.get("/inbox"))
     assert 'data-testid="unread-count"' not in page and inbox_badge(page) == 0
     with app_session(app) as session:
-        assert messaging.unread_threads(session, me(session, people.seller2)) == 1
+        assert reading.unread_threads(session, me(session, people.seller2)) == 1
     assert inbox_badge(text_of(browser(app, people.seller2).get("/"))) == 1
     # The chair's answer is unread for both buyers, not for the club.
     say(app, people.chair, thread.id, "Còn, anh cần bao nhiêu?")
     with app_session(app) as session:
-        assert [t.unread for t in messaging.threads_for(session, me(session, people.buyer))] == [1]
-        assert [t.unread for t in messaging.threads_for(session, me(session, people.buyer2))] == [1]
-        assert [t.unread for t in messaging.threads_for(session, me(session, people.chair))] == [0]
-        assert [t.unread for t in messaging.threads_for(session, me(session, people.seller2))] == [2]  # not 3
+        assert [t.unread for t in reading.threads_for(session, me(session, people.buyer))] == [1]
+        assert [t.unread for t in reading.threads_for(session, me(session, people.buyer2))] == [1]
+        assert [t.unread for t in reading.threads_for(session, me(session, people.chair))] == [0]
+        assert [t.unread for t in reading.threads_for(session, me(session, people.seller2))] == [2]  # not 3
     assert inbox_badge(text_of(browser(app, people.buyer).get("/"))) == 1
 
 

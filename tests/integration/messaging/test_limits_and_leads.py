@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from marketplace.messaging import services as messaging
+from marketplace.messaging import conversations, leads, reading
 from marketplace.messaging.models import ContactEvent, Conversation
 from tests.factories import make_listing, make_org, make_user
 
@@ -20,17 +20,17 @@ def test_an_old_unread_thread_is_listed_first_even_past_the_page(session):
     listings = [make_listing(club, "xoài", variety=f"giống {n}") for n in range(4)]
     threads = []
     for n, listing in enumerate(listings):
-        topic = messaging.resolve_topic(session, buyer, listing_id=listing.id)
-        threads.append(messaging.start_conversation(session, buyer, topic, f"Câu hỏi {n}"))
+        topic = conversations.resolve_topic(session, buyer, listing_id=listing.id)
+        threads.append(conversations.start_conversation(session, buyer, topic, f"Câu hỏi {n}"))
     # The chair answers the oldest question; then it is made the least recent thread of all.
-    messaging.post_message(session, chair, threads[0], "Trả lời")
+    conversations.post_message(session, chair, threads[0], "Trả lời")
     threads[0].last_message_at = datetime.now(UTC) - timedelta(days=30)
     session.flush()
 
-    listed = messaging.threads_for(session, buyer, limit=2)
+    listed = reading.threads_for(session, buyer, limit=2)
     assert listed[0].conversation.id == threads[0].id and listed[0].unread == 1
     assert len(listed) == 3  # the unread one, then the two latest read ones
-    assert messaging.unread_threads(session, buyer) == 1
+    assert reading.unread_threads(session, buyer) == 1
 
 
 def test_a_tap_on_ones_own_number_or_about_someone_elses_listing_is_not_a_lead(session):
@@ -38,8 +38,8 @@ def test_a_tap_on_ones_own_number_or_about_someone_elses_listing_is_not_a_lead(s
     chair = make_user("seller", club)
     buyer = make_user("buyer", make_org("supermarket"))
     others_listing = make_listing(other, "xoài")
-    assert messaging.record_contact(session, chair, club, "phone") is None
-    event = messaging.record_contact(session, buyer, club, "zalo", listing_id=others_listing.id)
+    assert leads.record_contact(session, chair, club, "phone") is None
+    event = leads.record_contact(session, buyer, club, "zalo", listing_id=others_listing.id)
     assert event.listing_id is None and event.to_org_id == club.id
     assert session.scalar(select(func.count()).select_from(ContactEvent)) == 1
     assert session.scalar(select(func.count()).select_from(Conversation)) == 0
@@ -60,13 +60,13 @@ def test_a_follow_up_in_an_unopened_thread_reaches_the_next_digest(app):
         listing = make_listing(club, "xoài")
         chair_row = session.get(User, chair.id)
         chair_row.mail_notifications, chair_row.digest_sent_at = "daily", datetime.now(UTC) - timedelta(days=2)
-        topic = messaging.resolve_topic(session, session.get(User, buyer.id), listing_id=listing.id)
-        conversation = messaging.start_conversation(session, session.get(User, buyer.id), topic, "Còn hàng không?")
+        topic = conversations.resolve_topic(session, session.get(User, buyer.id), listing_id=listing.id)
+        conversation = conversations.start_conversation(session, session.get(User, buyer.id), topic, "Còn hàng không?")
         session.commit()
         first_digest_at = datetime.now(UTC)
         assert delivery.send_digests(session, first_digest_at, hour=0) == 1  # the question
         session.commit()
-        messaging.post_message(session, session.get(User, buyer.id), conversation, "Cho tôi giá 2 tấn nhé")
+        conversations.post_message(session, session.get(User, buyer.id), conversation, "Cho tôi giá 2 tấn nhé")
         session.commit()
         [notice] = session.scalars(select(Notification).where(Notification.user_id == chair.id))
         assert "2 tấn" in json.loads(notice.params)["excerpt"]  # one notice for the thread, saying the latest
