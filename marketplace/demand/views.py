@@ -18,19 +18,14 @@ from marketplace.demand.notices import describe_notice
 from marketplace.errors import PermissionDenied, ValidationError, get_or_404
 from marketplace.forms import choices
 from marketplace.listings import services as listings
-from marketplace.notifications.presentation import register as register_describer
+from marketplace.notifications.wording import word_notices
 from marketplace.numbers import editable_number
 from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
 from marketplace.saving import flash_each, flash_message, saving
 
 bp = Blueprint("demand", __name__)
-
-
-@bp.record_once
-def _register_notice_words(state) -> None:
-    """Notices of kind "offer" are worded by this package."""
-    register_describer(state.app, "offer", describe_notice)
+word_notices(bp, "offer", describe_notice)  # notices of kind "offer" are worded by this package
 
 
 def _demand_or_404(demand_id: int) -> DemandPost:
