@@ -15,17 +15,13 @@ from marketplace.alerts import jobs
 from marketplace.alerts import services as alerts
 from marketplace.alerts.notices import describe_notice
 from marketplace.forms import CsrfForm
-from marketplace.notifications.presentation import register as register_describer
+from marketplace.notifications.wording import word_notices
 from marketplace.saving import saving
 
 bp = Blueprint("alerts", __name__)
-
-
-@bp.record_once
-def _register_notice_words(state) -> None:
-    """Notices of kind "alert" are worded by this package, which also has a worker job."""
-    register_describer(state.app, "alert", describe_notice)
-    jobs.init_app(state.app)
+# Notices of kind "alert" are worded by this package, which also has a worker job.
+word_notices(bp, "alert", describe_notice)
+bp.record_once(lambda state: jobs.init_app(state.app))
 
 
 def error_message(code: str) -> str:

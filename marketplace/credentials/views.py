@@ -47,17 +47,41 @@ def _dates(form, *names) -> dict:
     return values
 
 
-def _save(org, form, save):
-    """Run one save; a code or number held elsewhere is refused and flagged to staff."""
-    with saving(form) as saved:
-        save()
-    if isinstance(saved.error, credentials.HeldByAnother):
-        with saving():  # the flag is kept; the claim itself was not stored
-            credentials.flag_claim(db.session, saved.error, org, current_user)
-    if not saved:
-        return False
-    flash(_("Saved. Staff will check it; until then it shows as “not verified”."), "success")
-    return True
+def _add(org_id: int, form, save, form_on_page: str):
+    """Add one credential: `save(org, form)` stores what the form says; a code or number held elsewhere is
+    refused and flagged to staff. On any problem the page again, the form (its `form_on_page`) as sent."""
+    org = _managed_org(org_id)
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            save(org, form)
+        if isinstance(saved.error, credentials.HeldByAnother):
+            with saving():  # the flag is kept; the claim itself was not stored
+                credentials.flag_claim(db.session, saved.error, org, current_user)
+        if saved:
+            flash(_("Saved. Staff will check it; until then it shows as “not verified”."), "success")
+            return redirect(url_for("credentials.manage", org_id=org.id))
+    return _render(org, **{form_on_page: form}, status=422)
+
+
+def _save_certificate(org, form) -> None:
+    dates = _dates(form, "issued_on", "expires_on")
+    data = credentials.CertificateInput(
+        type=form.type.data, number=form.number.data, product_text=form.product_text.data or "",
+        stars=int(form.stars.data) if form.stars.data else None, issuer=form.issuer.data or "", **dates)
+    credentials.save_certificate(db.session, org, data, current_user)
+
+
+def _save_code(org, form) -> None:
+    dates = _dates(form, "issued_on", "valid_until")
+    try:
+        area = parse_decimal(form.area_ha.data)
+    except NotANumber as error:
+        raise ValidationError(_("Some fields need attention."),
+                              fields={"area_ha": [_("Enter a number, e.g. 1500 or 2,5.")]}) from error
+    data = credentials.PlantingCodeInput(
+        code=form.code.data, kind=form.kind.data, crop=form.crop.data or "",
+        variety=form.variety.data or "", area_ha=area, markets=form.markets.data or "", **dates)
+    credentials.save_planting_code(db.session, org, data, current_user)
 
 
 @bp.route("/orgs/<int:org_id>/credentials")
@@ -69,40 +93,13 @@ def manage(org_id: int):
 @bp.route("/orgs/<int:org_id>/credentials/certificates", methods=["POST"])
 @signed_in
 def add_certificate(org_id: int):
-    org = _managed_org(org_id)
-    form = forms.CertificateForm(prefix="cert")
-    if form.validate_on_submit():
-        def save():
-            dates = _dates(form, "issued_on", "expires_on")
-            data = credentials.CertificateInput(
-                type=form.type.data, number=form.number.data, product_text=form.product_text.data or "",
-                stars=int(form.stars.data) if form.stars.data else None, issuer=form.issuer.data or "", **dates)
-            credentials.save_certificate(db.session, org, data, current_user)
-        if _save(org, form, save):
-            return redirect(url_for("credentials.manage", org_id=org.id))
-    return _render(org, certificate_form=form, status=422)
+    return _add(org_id, forms.CertificateForm(prefix="cert"), _save_certificate, "certificate_form")
 
 
 @bp.route("/orgs/<int:org_id>/credentials/codes", methods=["POST"])
 @signed_in
 def add_code(org_id: int):
-    org = _managed_org(org_id)
-    form = forms.PlantingCodeForm(prefix="code")
-    if form.validate_on_submit():
-        def save():
-            dates = _dates(form, "issued_on", "valid_until")
-            try:
-                area = parse_decimal(form.area_ha.data)
-            except NotANumber as error:
-                raise ValidationError(_("Some fields need attention."),
-                                      fields={"area_ha": [_("Enter a number, e.g. 1500 or 2,5.")]}) from error
-            data = credentials.PlantingCodeInput(
-                code=form.code.data, kind=form.kind.data, crop=form.crop.data or "",
-                variety=form.variety.data or "", area_ha=area, markets=form.markets.data or "", **dates)
-            credentials.save_planting_code(db.session, org, data, current_user)
-        if _save(org, form, save):
-            return redirect(url_for("credentials.manage", org_id=org.id))
-    return _render(org, code_form=form, status=422)
+    return _add(org_id, forms.PlantingCodeForm(prefix="code"), _save_code, "code_form")
 
 
 @bp.route("/staff/credentials")

@@ -3,11 +3,8 @@ marketplace.notifications when the demand blueprint is registered)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from marketplace.notifications.wording import one_sentence
 
-def describe_notice(kind: str, p: dict) -> str | None:
-    if kind != "offer":
-        return None
-    return _("%(seller)s offers %(quantity)s for your request “%(demand)s”", seller=p.get("seller", ""),
-             quantity=p.get("quantity", ""), demand=p.get("demand", ""))
+describe_notice = one_sentence("offer", _l("%(seller)s offers %(quantity)s for your request “%(demand)s”"))

@@ -20,11 +20,13 @@ from marketplace.listings.models import Listing
 from marketplace.notifications import services as notifications
 from marketplace.numbers import parse_decimal, parse_quantity, parse_vnd
 from marketplace.places.models import Commune
-from marketplace.products.services import product_and_unit, product_of
+from marketplace.products.goods import GOODS_MESSAGES, read_goods
+from marketplace.products.services import product_of
 from marketplace.validation import FieldProblems
 from marketplace.vietnamese import clean
 
 MESSAGES = {
+    **GOODS_MESSAGES,
     "required": _l("This field is required."),
     "positive": _l("Enter a number above zero."),
     "too_large": _l("That number is too large."),
@@ -36,11 +38,8 @@ MESSAGES = {
     "certificate_unknown": _l("Certificates can be VietGAP, GlobalGAP, organic or OCOP."),
     "stars_range": _l("OCOP stars go from 1 to 5."),
     "too_long": _l("This text is too long."),
-    "not_a_number": _l("Enter a number, e.g. 1500 or 2,5."),
     "not_a_price": _l("Enter a price in đồng, e.g. 38000 or 38k."),
     "not_a_date": _l("Enter a date as dd/mm/yyyy."),
-    "unit_unreadable": _l("Write the unit as a word or two, e.g. kg, túi, thùng 10 kg."),
-    "product_unreadable": _l("Write the product in words, e.g. xoài cát Chu."),
     "unknown_commune": _l("Pick a commune or ward from the list."),
     "outside_window": _l("The delivery date must be within the buyer's needed dates."),
     "not_open": _l("This request is not open for offers."),
@@ -77,9 +76,7 @@ def save_demand(db: Session, org: Organization, data: DemandInput, user: User | 
     # status: what the post becomes, as given (imports: "expired" for a request whose dates have
     # passed); by default a new post opens and an existing one keeps its own.
     problems = FieldProblems(MESSAGES)
-    choice, unit = product_and_unit(db, problems, data.product, data.unit, data.variety, data.grade,
-                                    category=data.category)
-    quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
+    goods = read_goods(db, problems, data)
     price_min = problems.parse("price_min_vnd", data.price_min_vnd, parse_vnd, "not_a_price")
     price_max = problems.parse("price_max_vnd", data.price_max_vnd, parse_vnd, "not_a_price")
     needed_from = problems.parse("needed_from", data.needed_from, parse_date, "not_a_date")
@@ -93,26 +90,25 @@ def save_demand(db: Session, org: Organization, data: DemandInput, user: User | 
             problems.add("commune_code", "unknown_commune")
     certificates, stars = rules.read_required_certificates(rules.split_certificates(data.required_certificates),
                                                            stars)
-    texts = {"variety": choice.variety_text if choice else clean(data.variety),
-             "grade": choice.grade if choice else clean(data.grade), "product": clean(data.product),
+    texts = {"variety": goods.variety_text, "grade": goods.grade, "product": goods.product_text,
              "export_market": clean(data.export_market).upper(), "quality_notes": (data.quality_notes or "").strip(),
              "ref": data.ref or ""}  # ref: PostgreSQL refuses more than its column holds
     problems.merge(rules.check_demand(
-        quantity=quantity, price_min=price_min, price_max=price_max, needed_from=needed_from,
+        quantity=goods.quantity, price_min=price_min, price_max=price_max, needed_from=needed_from,
         needed_to=needed_to, frequency=data.frequency or "once", certificates=certificates,
         min_ocop_stars=stars, texts=texts, today=today,
         opening=(status or (demand.status if demand is not None else "open")) == "open"))
     problems.raise_if_any()
 
-    product = product_of(db, choice)  # a name the catalogue lacks is stored only now, all checks passed
+    product = product_of(db, goods.choice)  # a name the catalogue lacks is stored only now, all checks passed
     if demand is None:
         demand = DemandPost(organization=org, created_by=user, status="open")
     if status:
         demand.status = status
     demand.ref = data.ref or demand.ref
-    demand.product, demand.product_text, demand.variety = product, texts["product"], choice.variety
+    demand.product, demand.product_text, demand.variety = product, texts["product"], goods.choice.variety
     demand.variety_text, demand.grade = texts["variety"], texts["grade"]
-    demand.quantity, demand.unit, demand.frequency = quantity, unit, data.frequency or "once"
+    demand.quantity, demand.unit, demand.frequency = goods.quantity, goods.unit, data.frequency or "once"
     demand.needed_from, demand.needed_to = needed_from, needed_to
     demand.delivery_commune = commune
     demand.price_min_vnd, demand.price_max_vnd = price_min, price_max

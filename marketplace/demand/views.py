@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,19 +20,14 @@ from marketplace.demand.notices import describe_notice
 from marketplace.errors import PermissionDenied, ValidationError, get_or_404
 from marketplace.forms import choices
 from marketplace.listings import services as listings
-from marketplace.notifications.presentation import register as register_describer
-from marketplace.numbers import editable_number
+from marketplace.notifications.wording import word_notices
 from marketplace.places.services import resolve_commune
+from marketplace.products.goods import goods_as_typed
 from marketplace.products.services import categories_with_products
 from marketplace.saving import flash_each, flash_message, saving
 
 bp = Blueprint("demand", __name__)
-
-
-@bp.record_once
-def _register_notice_words(state) -> None:
-    """Notices of kind "offer" are worded by this package."""
-    register_describer(state.app, "offer", describe_notice)
+word_notices(bp, "offer", describe_notice)  # notices of kind "offer" are worded by this package
 
 
 def _demand_or_404(demand_id: int) -> DemandPost:
@@ -52,9 +49,10 @@ def _input(form: forms.DemandForm, ref: str | None = None) -> demand_service.Dem
         quality_notes=form.quality_notes.data or "", ref=ref)
 
 
-def _render_form(form, demand=None, status=200):
+def _render_form(form, demand=None):
+    """The form page again, 422 when the form shows problems."""
     return render_template("demand/form.html", form=form, demand=demand,
-                           categories=categories_with_products(db.session)), status
+                           categories=categories_with_products(db.session)), 422 if form.errors else 200
 
 
 @bp.route("/demand/new", methods=["GET", "POST"])
@@ -71,7 +69,7 @@ def new():
         if saved:
             flash(_("Your request is posted. Clubs can now answer it."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id))
-    return _render_form(form, status=422 if form.errors else 200)
+    return _render_form(form)
 
 
 @bp.route("/demand/<int:demand_id>/edit", methods=["GET", "POST"])
@@ -88,26 +86,21 @@ def edit(demand_id: int):
         if saved:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id))
-    return _render_form(form, demand, status=422 if form.errors else 200)
+    return _render_form(form, demand)
 
 
-def _values(demand: DemandPost):
-    class Values:
-        product = demand.product.name_vi
-        variety = demand.variety.name if demand.variety else demand.variety_text
-        quantity = editable_number(demand.quantity)
-        unit, frequency = demand.unit, demand.frequency
-        needed_from, needed_to = demand.needed_from.isoformat(), demand.needed_to.isoformat()
-        commune_query = demand.delivery_commune.label if demand.delivery_commune else ""
-        commune_code = demand.delivery_commune.code if demand.delivery_commune else ""
-        price_min_vnd = "" if demand.price_min_vnd is None else str(demand.price_min_vnd)
-        price_max_vnd = "" if demand.price_max_vnd is None else str(demand.price_max_vnd)
-        required_certificates = demand.certificate_list
-        min_ocop_stars = str(demand.min_ocop_stars or "")
-        needs_planting_code, export_market = demand.needs_planting_code, demand.export_market
-        quality_notes = demand.quality_notes
-
-    return Values()
+def _values(demand: DemandPost) -> SimpleNamespace:
+    """An object whose attributes pre-fill the edit form as the buyer would type them."""
+    commune = demand.delivery_commune
+    return SimpleNamespace(
+        **goods_as_typed(demand), frequency=demand.frequency,
+        needed_from=demand.needed_from.isoformat(), needed_to=demand.needed_to.isoformat(),
+        commune_query=commune.label if commune else "", commune_code=commune.code if commune else "",
+        price_min_vnd="" if demand.price_min_vnd is None else str(demand.price_min_vnd),
+        price_max_vnd="" if demand.price_max_vnd is None else str(demand.price_max_vnd),
+        required_certificates=demand.certificate_list, min_ocop_stars=str(demand.min_ocop_stars or ""),
+        needs_planting_code=demand.needs_planting_code, export_market=demand.export_market,
+        quality_notes=demand.quality_notes)
 
 
 @bp.route("/demand/<int:demand_id>")

@@ -17,11 +17,13 @@ from marketplace.errors import ValidationError, or_404
 from marketplace.listings import rules
 from marketplace.listings.models import Listing
 from marketplace.numbers import parse_quantity, parse_vnd
-from marketplace.products.services import product_and_unit, product_of
+from marketplace.products.goods import GOODS_MESSAGES, read_goods
+from marketplace.products.services import product_of
 from marketplace.validation import FieldProblems
 from marketplace.vietnamese import clean
 
 MESSAGES = {
+    **GOODS_MESSAGES,
     "required": _l("This field is required."),
     "positive": _l("Enter a number above zero."),
     "too_large": _l("That number is too large."),
@@ -31,11 +33,8 @@ MESSAGES = {
     "window_order": _l("The end date must be on or after the start date."),
     "window_past": _l("The end date has passed: choose a date from today on."),
     "too_long": _l("This text is too long."),
-    "not_a_number": _l("Enter a number, e.g. 1500 or 2,5."),
     "not_a_price": _l("Enter a price in đồng, e.g. 38000 or 38k."),
     "not_a_date": _l("Enter a date as dd/mm/yyyy."),
-    "unit_unreadable": _l("Write the unit as a word or two, e.g. kg, túi, thùng 10 kg."),
-    "product_unreadable": _l("Write the product in words, e.g. xoài cát Chu."),
     "foreign_credential": _l("Choose only your own organisation's certificates and codes."),
     "below_ordered": _l("Buyers have already ordered more than that."),
     "status_change": _l("That change is not possible from the listing's current status."),
@@ -69,19 +68,16 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
                  listing: Listing | None = None, publish: bool = False) -> Listing:
     """Create or update a listing; every problem is reported at once, nothing is half-saved."""
     problems = FieldProblems(MESSAGES)
-    choice, unit = product_and_unit(db, problems, data.product, data.unit, data.variety, data.grade,
-                                    category=data.category)
-    quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
+    goods = read_goods(db, problems, data)
     min_order = problems.parse("min_order", data.min_order, parse_quantity, "not_a_number")
     price = problems.parse("price_vnd", data.price_vnd, parse_vnd, "not_a_price")
     available_from = problems.parse("available_from", data.available_from, parse_date, "not_a_date")
     available_to = problems.parse("available_to", data.available_to, parse_date, "not_a_date")
-    texts = {"variety": choice.variety_text if choice else clean(data.variety),
-             "grade": choice.grade if choice else clean(data.grade), "delivery_area": clean(data.delivery_area),
+    texts = {"variety": goods.variety_text, "grade": goods.grade, "delivery_area": clean(data.delivery_area),
              "description": (data.description or "").strip(), "producer_name": clean(data.producer_name),
-             "product": clean(data.product), "ref": data.ref or ""}  # ref: PostgreSQL refuses > 60
+             "product": goods.product_text, "ref": data.ref or ""}  # ref: PostgreSQL refuses > 60
     checked = rules.check_listing(
-        quantity=quantity, min_order=min_order, price_vnd=price,
+        quantity=goods.quantity, min_order=min_order, price_vnd=price,
         price_negotiable=bool(data.price_negotiable), available_from=available_from,
         available_to=available_to, texts=texts, today=today,
         publishing=publish or (listing is not None and listing.status == "published"),
@@ -90,19 +86,19 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     certificates = _own(db, Certificate, data.certificate_ids, org, problems, "certificate_ids")
     codes = _own(db, PlantingCode, data.planting_code_ids, org, problems, "planting_code_ids")
     reserved = (listing.quantity - listing.quantity_available) if listing is not None else 0
-    if quantity is not None and listing is not None and quantity < reserved:
+    if goods.quantity is not None and listing is not None and goods.quantity < reserved:
         problems.add("quantity", "below_ordered")
     problems.raise_if_any()
 
-    product = product_of(db, choice)  # a name the catalogue lacks is stored only now, all checks passed
+    product = product_of(db, goods.choice)  # a name the catalogue lacks is stored only now, all checks passed
     if listing is None:
         listing = Listing(organization=org, created_by=user, status="draft")
     listing.ref = data.ref or listing.ref
     listing.product, listing.product_text = product, texts["product"]
-    listing.variety = choice.variety
+    listing.variety = goods.choice.variety
     listing.variety_text = texts["variety"]
-    listing.grade, listing.unit = texts["grade"], unit
-    listing.quantity, listing.quantity_available = quantity, quantity - reserved
+    listing.grade, listing.unit = texts["grade"], goods.unit
+    listing.quantity, listing.quantity_available = goods.quantity, goods.quantity - reserved
     listing.min_order = min_order
     listing.price_vnd = price
     listing.price_negotiable = price is None or bool(data.price_negotiable)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,6 +22,7 @@ from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.listings.photos import services as photos
 from marketplace.numbers import editable_number
+from marketplace.products.goods import goods_as_typed
 from marketplace.products.services import categories_with_products
 from marketplace.saving import flash_each, flash_message, saving
 
@@ -30,9 +33,12 @@ def _listing_or_404(listing_id: int) -> Listing:
     return get_or_404(listings.get_listing, db.session, listing_id)
 
 
-def _require_manager(listing: Listing) -> None:
+def _managed_listing(listing_id: int) -> Listing:
+    """The listing, for a manager of its club; else the plain 404/403 page."""
+    listing = _listing_or_404(listing_id)
     if not can_manage_supply(current_user, listing.organization):
         raise PermissionDenied()
+    return listing
 
 
 def _form_input(form: forms.ListingForm) -> listings.ListingInput:
@@ -75,9 +81,10 @@ def _add_photos(listing: Listing, decoded: list[photos.ProcessedImage]) -> None:
                                    listing=listing, processed=processed, alt=listing.title, user=current_user)
 
 
-def _render_form(form, listing=None, status=200):
+def _render_form(form, listing=None):
+    """The form page again, 422 when the form shows problems."""
     return render_template("listings/form.html", form=form, listing=listing,
-                           categories=categories_with_products(db.session)), status
+                           categories=categories_with_products(db.session)), 422 if form.errors else 200
 
 
 @bp.route("/listings/new", methods=["GET", "POST"])
@@ -101,7 +108,7 @@ def new():
         if saved:
             flash(_("Your listing is published.") if publish else _("Your listing is saved as a draft."), "success")
             return redirect(url_for("listings.show", listing_id=listing.id))
-    return _render_form(form, status=422 if form.errors else 200)
+    return _render_form(form)
 
 
 @bp.route("/listings/<int:listing_id>")
@@ -121,8 +128,7 @@ def show(listing_id: int):
 @bp.route("/listings/<int:listing_id>/edit", methods=["GET", "POST"])
 @signed_in
 def edit(listing_id: int):
-    listing = _listing_or_404(listing_id)
-    _require_manager(listing)
+    listing = _managed_listing(listing_id)
     form = forms.ListingForm(obj=None if request.method == "POST" else _form_values(listing))
     _credential_choices(form, listing.organization)
     if form.validate_on_submit():
@@ -135,38 +141,26 @@ def edit(listing_id: int):
         if saved:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("listings.show", listing_id=listing.id))
-    return _render_form(form, listing, status=422 if form.errors else 200)
+    return _render_form(form, listing)
 
 
-def _form_values(listing: Listing):
+def _form_values(listing: Listing) -> SimpleNamespace:
     """An object whose attributes pre-fill the edit form as the chair would type them."""
-
-    class Values:
-        product = listing.product.name_vi
-        variety = listing.variety.name if listing.variety else listing.variety_text
-        grade = listing.grade
-        quantity = editable_number(listing.quantity)
-        unit = listing.unit
-        min_order = editable_number(listing.min_order)
-        price_vnd = str(listing.price_vnd) if listing.price_vnd is not None else ""
-        price_negotiable = listing.price_negotiable
-        available_from = listing.available_from.isoformat()
-        available_to = listing.available_to.isoformat()
-        delivery_area = listing.delivery_area
-        producer_name = listing.producer_name
-        description = listing.description
-        certificate_ids = [c.id for c in listing.certificates]
-        planting_code_ids = [c.id for c in listing.planting_codes]
-
-    return Values()
+    return SimpleNamespace(
+        **goods_as_typed(listing), grade=listing.grade, min_order=editable_number(listing.min_order),
+        price_vnd=str(listing.price_vnd) if listing.price_vnd is not None else "",
+        price_negotiable=listing.price_negotiable, available_from=listing.available_from.isoformat(),
+        available_to=listing.available_to.isoformat(), delivery_area=listing.delivery_area,
+        producer_name=listing.producer_name, description=listing.description,
+        certificate_ids=[c.id for c in listing.certificates],
+        planting_code_ids=[c.id for c in listing.planting_codes])
 
 
 @bp.route("/listings/<int:listing_id>/photos/<int:photo_id>/delete", methods=["POST"])
 @signed_in
 def delete_photo(listing_id: int, photo_id: int):
     """A chair removes a photo (a listing holds at most 8, so old ones must be able to go)."""
-    listing = _listing_or_404(listing_id)
-    _require_manager(listing)
+    listing = _managed_listing(listing_id)
     photo = or_404(next((p for p in listing.photos if p.id == photo_id), None))
     photos.delete_photo(db.session, photos.photo_store(), photo)
     db.session.commit()
@@ -177,8 +171,7 @@ def delete_photo(listing_id: int, photo_id: int):
 @bp.route("/listings/<int:listing_id>/quick", methods=["POST"])
 @signed_in
 def quick_update(listing_id: int):
-    listing = _listing_or_404(listing_id)
-    _require_manager(listing)
+    listing = _managed_listing(listing_id)
     form = forms.QuickUpdateForm()
     back = request.form.get("back") == "org"
     if form.validate_on_submit():
@@ -199,8 +192,7 @@ def quick_update(listing_id: int):
 @bp.route("/listings/<int:listing_id>/status", methods=["POST"])
 @signed_in
 def change_status(listing_id: int):
-    listing = _listing_or_404(listing_id)
-    _require_manager(listing)
+    listing = _managed_listing(listing_id)
     form = forms.StatusForm()
     if form.validate_on_submit():
         with saving(show=flash_message) as saved:

@@ -3,11 +3,8 @@ marketplace.notifications when the messaging blueprint is registered)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from marketplace.notifications.wording import one_sentence
 
-def describe_notice(kind: str, p: dict) -> str | None:
-    if kind != "message":
-        return None
-    return _("%(org)s wrote about “%(subject)s”: %(excerpt)s", org=p.get("org", ""),
-             subject=p.get("subject", ""), excerpt=p.get("excerpt", ""))
+describe_notice = one_sentence("message", _l("%(org)s wrote about “%(subject)s”: %(excerpt)s"))

@@ -20,7 +20,7 @@ from marketplace.demand import services as demand_service
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError, get_or_404
 from marketplace.forms import CsrfForm
 from marketplace.listings import services as listings
-from marketplace.notifications.presentation import register as register_describer
+from marketplace.notifications.wording import word_notices
 from marketplace.orders import forms, jobs, payments, rules
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
@@ -33,13 +33,9 @@ from marketplace.orders.statement import StatementError, parse_statement
 from marketplace.saving import flash_problems, saving
 
 bp = Blueprint("orders", __name__)
-
-
-@bp.record_once
-def _register_notice_words(state) -> None:
-    """Notices of kind "order_…" are worded by this package, which also has a worker job."""
-    register_describer(state.app, "order", describe_notice)
-    jobs.init_app(state.app)
+# Notices of kind "order_…" are worded by this package, which also has a worker job.
+word_notices(bp, "order", describe_notice)
+bp.record_once(lambda state: jobs.init_app(state.app))
 
 
 def _valid_id(row_id: int) -> int:
