@@ -37,3 +37,17 @@ def another_writer_gets_in(app: Flask) -> bool:
         return False
     finally:
         connection.close()
+
+
+def probe_while_called(monkeypatch: pytest.MonkeyPatch, app: Flask, module, name: str) -> list[bool]:
+    """Replace module.name with a wrapper that first probes whether another writer gets in (see
+    another_writer_gets_in), then calls the real one. Returns the list each call appends to."""
+    probes: list[bool] = []
+    real = getattr(module, name)
+
+    def probing(*args, **kwargs):
+        probes.append(another_writer_gets_in(app))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, probing)
+    return probes

@@ -25,6 +25,7 @@ from marketplace.demand.models import DemandPost
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.messaging.models import Conversation, ConversationMessage
+from tests.races import at_once
 
 CLICKS = 8
 
@@ -58,25 +59,12 @@ def _member(app: Flask, kind: str, role: str) -> tuple[int, str]:
 def _all_at_once(app: Flask, send: Callable) -> list:
     """Run send(client) in CLICKS threads released together; each its own test client (and so
     its own scoped database session and connection). Returns the responses."""
-    barrier = threading.Barrier(CLICKS)
-    responses: list = [None] * CLICKS
-    errors: list = []
-
-    def click(n: int) -> None:
+    def click(_n: int, go):
         client = app.test_client()
-        try:
-            barrier.wait(timeout=60)
-            responses[n] = send(client)
-        except BaseException as error:  # reported below, with the others
-            errors.append(error)
+        go()
+        return send(client)
 
-    threads = [threading.Thread(target=click, args=(n,)) for n in range(CLICKS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return responses
+    return at_once(CLICKS, click)
 
 
 def _count(app: Flask, statement) -> int:

@@ -10,7 +10,7 @@ from marketplace.imports import readers
 from marketplace.listings.models import Listing
 from tests.factories import app_session, login, make_user
 from tests.integration.imports.test_import import _upload, good_sheets, xlsx_bytes
-from tests.sqlite_lock import another_writer_gets_in, only_on_sqlite, own_app_fixture
+from tests.sqlite_lock import only_on_sqlite, own_app_fixture, probe_while_called
 
 pytestmark = only_on_sqlite
 
@@ -23,14 +23,7 @@ def test_the_file_is_read_without_holding_the_write_lock(own_app, monkeypatch):
         staff = make_user("staff")
     client = own_app.test_client()
     assert login(client, staff).status_code == 302
-    probes: list[bool] = []
-    read = readers.read_upload
-
-    def probing(*args, **kwargs):
-        probes.append(another_writer_gets_in(own_app))
-        return read(*args, **kwargs)
-
-    monkeypatch.setattr(readers, "read_upload", probing)
+    probes = probe_while_called(monkeypatch, own_app, readers, "read_upload")
     response = _upload(client, xlsx_bytes(good_sheets()))
     assert response.status_code == 200
     assert probes == [True]

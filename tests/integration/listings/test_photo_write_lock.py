@@ -13,6 +13,7 @@ import io
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -104,37 +105,42 @@ def _another_writer_gets_in(app: Flask, chair, listing) -> None:
         connection.rollback()
 
 
-def test_another_connection_can_write_while_a_photo_is_decoded(lock_app, held_decoder):
+@contextmanager
+def _upload_held_while_decoding(app: Flask, held_decoder, photo_count: int) -> Iterator[tuple]:
+    """A chair uploads photo_count photos to a new listing, in a thread; the block runs while the
+    decoder holds the upload (yields the chair and the listing). Then the decoder is let go, and
+    the upload must have succeeded."""
     started, release = held_decoder
-    chair, listing = _market(lock_app)
-    thread, results = _upload_in_thread(lock_app, chair, listing, 1)
+    chair, listing = _market(app)
+    thread, results = _upload_in_thread(app, chair, listing, photo_count)
     try:
         assert started.wait(HOLD), f"the upload never reached the decoder: {results}"
-        _another_writer_gets_in(lock_app, chair, listing)
+        yield chair, listing
     finally:
         release.set()
         thread.join(HOLD)
     assert results == [302]
-    with app_session(lock_app) as session:
-        assert session.scalar(select(func.count(Photo.id)).where(Photo.listing_id == listing.id)) == 1
+
+
+def _stored_photos(app: Flask, listing) -> int:
+    with app_session(app) as session:
+        return session.scalar(select(func.count(Photo.id)).where(Photo.listing_id == listing.id))
+
+
+def test_another_connection_can_write_while_a_photo_is_decoded(lock_app, held_decoder):
+    with _upload_held_while_decoding(lock_app, held_decoder, 1) as (chair, listing):
+        _another_writer_gets_in(lock_app, chair, listing)
+    assert _stored_photos(lock_app, listing) == 1
 
 
 def test_the_budget_is_claimed_before_decoding_so_an_overlapping_upload_cannot_pass_it(lock_app, held_decoder):
     """Budget 10: while 8 photos are being decoded, the same chair's 3 more (another tab) are refused
     at once (and are not held up by the first upload either)."""
-    started, release = held_decoder
-    chair, listing = _market(lock_app)
-    thread, results = _upload_in_thread(lock_app, chair, listing, 8)
-    try:
-        assert started.wait(HOLD), f"the upload never reached the decoder: {results}"
+    with _upload_held_while_decoding(lock_app, held_decoder, 8) as (chair, listing):
         other_tab, other_results = _upload_in_thread(lock_app, chair, listing, 3)
         other_tab.join(HOLD)
         assert other_results == [422]
-    finally:
-        release.set()
-        thread.join(HOLD)
-    assert results == [302]
+    assert _stored_photos(lock_app, listing) == 8
     with app_session(lock_app) as session:
-        assert session.scalar(select(func.count(Photo.id)).where(Photo.listing_id == listing.id)) == 8
         claimed = session.scalars(select(PhotoUploadClaim.photos).where(PhotoUploadClaim.user_id == chair.id))
         assert list(claimed) == [8]

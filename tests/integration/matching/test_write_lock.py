@@ -13,7 +13,7 @@ from marketplace.dates import today_in_vietnam
 from marketplace.matching import services as matching
 from marketplace.matching.models import MatchState
 from tests.factories import app_session, make_demand, make_listing, make_org
-from tests.sqlite_lock import another_writer_gets_in, only_on_sqlite, own_app_fixture
+from tests.sqlite_lock import only_on_sqlite, own_app_fixture, probe_while_called
 
 pytestmark = only_on_sqlite
 
@@ -28,14 +28,7 @@ def test_matching_leaves_the_write_lock_free_while_it_computes(own_app, monkeypa
         listing = make_listing(club, "xoài", quantity="5000")
         demand = make_demand(exporter, "xoài", quantity="5", needed_to=today + timedelta(days=30))
         session.commit()
-    probes: list[bool] = []
-    compute = matching.matches_for_demand_facts
-
-    def probing(*args, **kwargs):
-        probes.append(another_writer_gets_in(own_app))
-        return compute(*args, **kwargs)
-
-    monkeypatch.setattr(matching, "matches_for_demand_facts", probing)
+    probes = probe_while_called(monkeypatch, own_app, matching, "matches_for_demand_facts")
     with app_session(own_app) as session:
         matching.follow(session, today, commit=session.commit)  # the daily rematch, then the change log's backlog
         later = make_listing(club, "xoài", quantity="800")

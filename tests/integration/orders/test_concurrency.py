@@ -8,7 +8,7 @@ import http.client
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
@@ -23,8 +23,12 @@ from marketplace.changes.models import SearchOutbox
 from marketplace.dates import today_in_vietnam
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
+from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
+from marketplace.orders.payments import recording
 from tests.database import own_database_app
+from tests.factories import app_session, make_market
+from tests.races import at_once
 
 BUYERS = 100
 STOCK = 10
@@ -69,12 +73,12 @@ def _market(app: Flask) -> tuple[int, list[str]]:
         return listing.id, tokens
 
 
-def _order(host: str, port: int, token: str, listing_id: int, barrier: threading.Barrier) -> tuple[int, dict]:
+def _order(host: str, port: int, token: str, listing_id: int, go: Callable[[], None]) -> tuple[int, dict]:
     body = json.dumps({"listing_id": listing_id, "quantity": 1})
     connection = http.client.HTTPConnection(host, port, timeout=120)
     try:
         connection.connect()
-        barrier.wait(timeout=60)  # every buyer connected: now all send at once
+        go()  # every buyer connected: now all send at once
         connection.request("POST", "/api/v1/orders", body=body,
                            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
         response = connection.getresponse()
@@ -86,28 +90,7 @@ def _order(host: str, port: int, token: str, listing_id: int, barrier: threading
 def test_a_hundred_buyers_ten_crates(race_app, race_server):
     host, port = race_server
     listing_id, tokens = _market(race_app)
-    barrier = threading.Barrier(BUYERS)
-    results: list[tuple[int, dict]] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def buy(token: str) -> None:
-        try:
-            outcome = _order(host, port, token, listing_id, barrier)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            with lock:
-                errors.append(error)
-            return
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=buy, args=(token,)) for token in tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    assert not any(thread.is_alive() for thread in threads), "a request never finished"
-    assert not errors, errors[:3]
+    results = at_once(BUYERS, lambda n, go: _order(host, port, tokens[n], listing_id, go), run_wait=180)
 
     statuses = Counter(status for status, _body in results)
     assert statuses == {201: STOCK, 409: BUYERS - STOCK}, statuses
@@ -133,54 +116,25 @@ def test_a_hundred_buyers_ten_crates(race_app, race_server):
 def test_simultaneous_payments_never_take_more_than_the_amount(race_app):
     """Eight people record the same 300.000 ₫ transfer at once, each from their own form (their
     own token): one counts, and what is paid never goes above the order's amount."""
-    from marketplace.orders import lifecycle as orders
-    from marketplace.orders.payments import recording
-
-    today = today_in_vietnam()
-    with race_app.app_context():
-        club = accounts.create_organization(db.session, kind="club", name="Hội quán Trả tiền đua", commune_code="30244")
-        buyer_org = accounts.create_organization(db.session, kind="supermarket", name="Siêu thị trả đua",
-                                                 commune_code="30244")
-        buyer = accounts.create_user(db.session, name="Người mua trả đua", password=suite.TEST_PASSWORD,
-                                     email="pay-race-buyer@example.test")
-        seller = accounts.create_user(db.session, name="Người bán trả đua", password=suite.TEST_PASSWORD,
-                                      email="pay-race-seller@example.test")
-        accounts.add_member(db.session, buyer_org, buyer, "buyer")
-        accounts.add_member(db.session, club, seller, "seller")
-        listing = listings.save_listing(db.session, club, listings.ListingInput(
-            product="xoài", quantity="100", unit="kg", price_vnd="30000", available_from=today,
-            available_to=today + timedelta(days=10)), None, today=today, publish=True)
-        order = orders.place_order(db.session, listing.id, buyer_org, buyer, "10", today=today)
-        orders.change(db.session, order, "confirm", actor="seller", user=seller, today=today)
-        db.session.commit()
+    with app_session(race_app) as session:
+        shop = make_market("Hội quán Trả tiền đua", "Siêu thị trả đua")  # 100 kg at 30.000 ₫
+        today = today_in_vietnam()
+        order = orders.place_order(session, shop.listing.id, shop.buyer_org, shop.buyer, "10", today=today)
+        orders.change(session, order, "confirm", actor="seller", user=shop.seller, today=today)
+        session.commit()
         order_id = order.id
 
     people = 8
-    barrier = threading.Barrier(people)
-    results: list[bool] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
-    def record(n: int) -> None:
-        try:
-            with race_app.app_context():
-                barrier.wait(timeout=60)
-                recorded = recording.record_payment(db.session, order_id, 300_000, provider="manual",
-                                                    reference=f"manual:race-{n}")
-                db.session.commit()
-        except BaseException as error:  # noqa: BLE001 - reported below
-            with lock:
-                errors.append(error)
-            return
-        with lock:
-            results.append(recorded)
+    def record(n: int, go) -> bool:
+        with race_app.app_context():
+            go()
+            recorded = recording.record_payment(db.session, order_id, 300_000, provider="manual",
+                                                reference=f"manual:race-{n}")
+            db.session.commit()
+        return recorded
 
-    threads = [threading.Thread(target=record, args=(n,)) for n in range(people)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors[:3]
+    results = at_once(people, record)
     assert sorted(results) == [False] * (people - 1) + [True]
     with race_app.app_context():
         paid = db.session.get(Order, order_id)

@@ -298,12 +298,20 @@ def test_notices_go_to_the_other_side(session, market):
     assert kinds == {"order_cancelled": market.seller.id}
 
 
-def test_ordering_an_accepted_offer(session):
+def _offer_from_a_listing(*, listing: dict, demand: dict, offered: str, price_vnd: str):
+    """A club's listing (of the listing fields), a supermarket's request (of the demand fields), and
+    the club's pending offer of that listing on it: the buyer, the listing and the offer."""
     club, buyer_org = make_org("club"), make_org("supermarket")
     buyer = make_user("buyer", buyer_org)
-    listing = make_listing(club, quantity="8", unit="tấn", price_vnd="38000")
-    demand = make_demand(buyer_org, quantity="5", unit="tấn")
-    offer = make_offer(demand, club, "2", price_vnd="40000", listing_id=listing.id)
+    made = make_listing(club, **listing)
+    request = make_demand(buyer_org, **demand)
+    return buyer, made, make_offer(request, club, offered, price_vnd=price_vnd, listing_id=made.id)
+
+
+def test_ordering_an_accepted_offer(session):
+    buyer, listing, offer = _offer_from_a_listing(
+        listing=dict(quantity="8", unit="tấn", price_vnd="38000"), demand=dict(quantity="5", unit="tấn"),
+        offered="2", price_vnd="40000")
     with pytest.raises(Conflict):  # pending
         orders.order_from_offer(session, offer, buyer, today=TODAY())
     session.rollback()
@@ -362,11 +370,9 @@ def test_demo_orders_are_idempotent(session):
 def test_an_offer_whose_unit_does_not_convert_to_its_listing_is_refused(session):
     """An offer in boxes on a listing in kg: nothing could be reserved, so no order (before, an
     order pointed at the listing with nothing reserved, and the club could sell twice)."""
-    club, buyer_org = make_org("club"), make_org("supermarket")
-    buyer = make_user("buyer", buyer_org)
-    listing = make_listing(club, quantity="500", unit="kg", price_vnd="30000")
-    demand = make_demand(buyer_org, quantity="20", unit="hộp")
-    offer = make_offer(demand, club, "10", price_vnd="120000", listing_id=listing.id)
+    buyer, listing, offer = _offer_from_a_listing(
+        listing=dict(quantity="500", unit="kg", price_vnd="30000"), demand=dict(quantity="20", unit="hộp"),
+        offered="10", price_vnd="120000")
     offer.status = "accepted"
     session.commit()
     with pytest.raises(ValidationError) as caught:
@@ -378,11 +384,9 @@ def test_an_offer_whose_unit_does_not_convert_to_its_listing_is_refused(session)
 
 
 def test_an_offer_in_the_listings_own_unit_reserves_that_quantity(session):
-    club, buyer_org = make_org("club"), make_org("supermarket")
-    buyer = make_user("buyer", buyer_org)
-    listing = make_listing(club, quantity="50", unit="hộp", price_vnd="120000")
-    demand = make_demand(buyer_org, quantity="20", unit="hộp")
-    offer = make_offer(demand, club, "10", price_vnd="120000", listing_id=listing.id)
+    buyer, listing, offer = _offer_from_a_listing(
+        listing=dict(quantity="50", unit="hộp", price_vnd="120000"), demand=dict(quantity="20", unit="hộp"),
+        offered="10", price_vnd="120000")
     offer.status = "accepted"
     session.commit()
     order = orders.order_from_offer(session, offer, buyer, today=TODAY())
@@ -393,11 +397,9 @@ def test_an_offer_in_the_listings_own_unit_reserves_that_quantity(session):
 
 @pytest.mark.parametrize("state", ["paused", "expired"])
 def test_an_offer_on_a_listing_no_longer_on_sale_says_so(session, state):
-    club, buyer_org = make_org("club"), make_org("supermarket")
-    buyer = make_user("buyer", buyer_org)
-    listing = make_listing(club, quantity="8", unit="tấn", price_vnd="38000")
-    demand = make_demand(buyer_org, quantity="5", unit="tấn")
-    offer = make_offer(demand, club, "2", price_vnd="40000", listing_id=listing.id)
+    buyer, listing, offer = _offer_from_a_listing(
+        listing=dict(quantity="8", unit="tấn", price_vnd="38000"), demand=dict(quantity="5", unit="tấn"),
+        offered="2", price_vnd="40000")
     row = fresh(Listing, listing.id)
     offer.status = "accepted"
     if state == "paused":

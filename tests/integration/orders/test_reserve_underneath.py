@@ -22,7 +22,6 @@ from sqlalchemy import select, update
 
 import tests.database as suite
 from marketplace import db
-from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import Conflict
@@ -30,6 +29,7 @@ from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.orders import lifecycle as orders
 from marketplace.orders import reservation
+from tests.factories import app_session, make_org, make_user
 
 # Its own database (as test_concurrency): two connections must see each other's commits.
 MIN_ORDER = 20
@@ -39,14 +39,10 @@ MIN_ORDER = 20
 def own_app(tmp_path_factory) -> Iterator[Flask]:
     app = suite.make_test_app(suite.fresh_database_url(tmp_path_factory, "reserve"))
     suite.prepare_database(app)
-    with app.app_context():
-        club = accounts.create_organization(db.session, kind="club", name="Hội quán Giữ hàng", commune_code="30244")
-        buyer_org = accounts.create_organization(db.session, kind="supermarket", name="Siêu thị Giữ hàng",
-                                                 commune_code="30244")
-        buyer = accounts.create_user(db.session, name="Người mua", password=suite.TEST_PASSWORD,
-                                     email="reserve-buyer@example.test")
-        accounts.add_member(db.session, buyer_org, buyer, "buyer")
-        db.session.commit()
+    with app_session(app):
+        club = make_org("club", name="Hội quán Giữ hàng")
+        buyer_org = make_org("supermarket", name="Siêu thị Giữ hàng")
+        buyer = make_user("buyer", buyer_org, name="Người mua", email="reserve-buyer@example.test")
         app.config["RESERVE_TEST_IDS"] = (club.id, buyer_org.id, buyer.id)
     yield app
     db.get_engine(app).dispose()

@@ -5,7 +5,6 @@ to it, one row records it, and Stripe holds one session for the order."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +17,7 @@ from tests.database import own_database_app
 from tests.factories import csrf_token, make_market, signed_in
 from tests.fakestripe import FakeStripe
 from tests.integration.payments.helpers import confirmed_order, in_db
+from tests.races import at_once
 
 TABS = 6
 
@@ -41,24 +41,13 @@ def test_simultaneous_card_clicks_open_one_session(card_app, fake_stripe):
     for _ in range(TABS):
         client = signed_in(card_app, shop.buyer)
         tabs.append((client, csrf_token(client)))
-    barrier = threading.Barrier(TABS)
-    responses: list = [None] * TABS
-    errors: list = []
 
-    def click(n: int) -> None:
+    def click(n: int, go):
         client, token = tabs[n]
-        try:
-            barrier.wait(timeout=60)
-            responses[n] = client.post(f"/orders/{order.id}/pay/card", data={"csrf_token": token})
-        except BaseException as error:
-            errors.append(error)
+        go()
+        return client.post(f"/orders/{order.id}/pay/card", data={"csrf_token": token})
 
-    threads = [threading.Thread(target=click, args=(n,)) for n in range(TABS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
+    responses = at_once(TABS, click)
     assert [r.status_code for r in responses] == [303] * TABS
     locations = {r.headers["Location"] for r in responses}
     assert len(locations) == 1, locations  # every tab goes to the same session

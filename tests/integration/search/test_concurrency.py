@@ -9,14 +9,18 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from marketplace import db
+from marketplace.dates import today_in_vietnam
 from marketplace.listings import services as listings
+from marketplace.listings.models import Listing
 from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.store import IndexBusy
 from tests.factories import app_session, make_certificate, make_listing, make_org
 from tests.integration.search.support import MARKETPLACE, PYTHON, child_environment
+from tests.races import at_once
 
 PRODUCTS = ["xoài", "khóm", "dừa", "quýt", "sen", "dưa hấu"]
 
@@ -36,11 +40,6 @@ def add_market(app, clubs: int = 4, per_club: int = 5) -> None:
 
 def edit_market(app, rounds: int) -> None:
     """Committed edits to what exists: prices, names, a status change."""
-    from sqlalchemy import select
-
-    from marketplace.dates import today_in_vietnam
-    from marketplace.listings.models import Listing
-
     with app_session(app) as session:
         rows = session.scalars(select(Listing).where(Listing.status == "published").order_by(Listing.id)).all()
         for n in range(rounds):
@@ -60,24 +59,13 @@ def assert_index_matches(app, backend) -> None:
         assert search.pending(session, backend) == 0
 
 
-def run_threads(targets) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(targets))
+def run_threads(targets) -> None:
+    """Each target in a thread of its own, all started together; fails the test if one raised."""
+    def run(n: int, go) -> None:
+        go()
+        targets[n]()
 
-    def run(target):
-        try:
-            barrier.wait(timeout=30)
-            target()
-        except BaseException as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-        assert not thread.is_alive(), "a writer never finished"
-    return errors
+    at_once(len(targets), run, ready_wait=30)
 
 
 def syncer(app, directory: Path, reports: list, rounds: int = 1):
@@ -93,8 +81,7 @@ def test_two_threads_build_and_sync_one_index_at_once(live_app, tmp_path):
     add_market(live_app)
     directory = tmp_path / "index"
     reports: list = []
-    errors = run_threads([syncer(live_app, directory, reports), syncer(live_app, directory, reports)])
-    assert errors == []
+    run_threads([syncer(live_app, directory, reports), syncer(live_app, directory, reports)])
     assert len(reports) == 2
     assert sum(report.rebuilt is not None for report in reports) == 1  # the second found it built
     assert len(list(directory.glob("build-*"))) == 1
@@ -107,10 +94,9 @@ def test_two_threads_sync_while_a_third_edits(live_app, tmp_path):
     with app_session(live_app) as session:
         search.reindex(session, WhooshBackend(directory), commit=session.commit)
     reports: list = []
-    errors = run_threads([syncer(live_app, directory, reports, rounds=4),
-                          syncer(live_app, directory, reports, rounds=4),
-                          lambda: edit_market(live_app, rounds=15)])
-    assert errors == []
+    run_threads([syncer(live_app, directory, reports, rounds=4),
+                 syncer(live_app, directory, reports, rounds=4),
+                 lambda: edit_market(live_app, rounds=15)])
     assert len(reports) == 8
     with app_session(live_app) as session:
         search.sync(session, WhooshBackend(directory), commit=session.commit)  # what was committed after the last round
@@ -206,7 +192,7 @@ def test_check_beside_a_running_indexer_never_calls_a_pending_change_wrong(live_
                 session.rollback()
             verdicts.append(differences)
 
-    assert run_threads([edit, index, check]) == []
+    run_threads([edit, index, check])
     assert verdicts
     for differences in verdicts:
         assert differences.consistent, differences.unexplained()
