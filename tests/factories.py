@@ -45,6 +45,12 @@ def make_user(role: str | None = "seller", org: Organization | None = None, *, e
     return user
 
 
+def make_club(name: str | None = None, chair_name: str = "Người thử") -> tuple[Organization, User]:
+    """A committed club and its chair: the seller who keeps its listings and credentials."""
+    club = make_org("club", name=name)
+    return club, make_user("seller", club, name=chair_name)
+
+
 def csrf_token(client) -> str:
     """The session's CSRF token, read from the meta tag every page carries."""
     html = client.get("/").get_data(as_text=True)
@@ -104,8 +110,8 @@ def api_token(app: Flask, user: User, name: str = "test") -> str:
     return token
 
 
-__all__ = ["PASSWORD", "api_token", "app_session", "csrf_token", "login", "make_org", "make_user", "post", "signed_in",
-           "text_of"]
+__all__ = ["PASSWORD", "api_token", "app_session", "csrf_token", "login", "make_club", "make_org", "make_user", "post",
+           "signed_in", "text_of"]
 
 
 # Credentials and listings (added for the credentials, listings and org-page tests) ----------------

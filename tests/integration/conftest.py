@@ -11,9 +11,11 @@ import pytest
 from flask import Flask
 
 from marketplace import db
+from marketplace.accounts.models import Organization, User
 from marketplace.extensions import limiter
 from marketplace.mail import MemoryMailer
 from tests.database import forget_database, fresh_database_url, make_test_app, prepare_database
+from tests.factories import app_session, make_club
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +71,11 @@ def client(app: Flask):
 @pytest.fixture
 def outbox(app: Flask) -> list:
     return app.extensions["mailer"].outbox
+
+
+@pytest.fixture
+def club(app: Flask) -> tuple[Organization, User]:
+    """A club and its chair, made in their own app context so requests come after (see
+    tests.factories.app_session). Modules that need more around the club define their own `club`."""
+    with app_session(app):
+        return make_club()

@@ -15,21 +15,23 @@ from tests.database import make_test_app
 from tests.factories import app_session, login, make_org, make_user
 
 
-def test_404_in_vietnamese(client):
-    response = client.get("/khong-co-trang-nay")
-    assert response.status_code == 404
+def error_page(response, status: int, lang: str) -> str:
+    """The HTML of an error page, once checked that it answers status and is written in lang."""
+    assert response.status_code == status
     page = response.get_data(as_text=True)
-    assert '<html lang="vi">' in page
+    assert f'<html lang="{lang}">' in page
+    return page
+
+
+def test_404_in_vietnamese(client):
+    page = error_page(client.get("/khong-co-trang-nay"), 404, "vi")
     assert "Không tìm thấy trang" in page
     assert "Không tìm thấy trang này." in page
     assert "Page not found" not in page
 
 
 def test_404_in_english(client):
-    response = client.get("/no-such-page?lang=en")
-    assert response.status_code == 404
-    page = response.get_data(as_text=True)
-    assert '<html lang="en">' in page
+    page = error_page(client.get("/no-such-page?lang=en"), 404, "en")
     assert "Page not found" in page
     assert "We could not find that page." in page
 
@@ -59,20 +61,14 @@ def seller(app):
 @pytest.mark.parametrize("path", ["/staff", "/admin/users"])
 def test_403_in_vietnamese(client, seller, path):
     login(client, seller)
-    response = client.get(path)
-    assert response.status_code == 403
-    page = response.get_data(as_text=True)
-    assert '<html lang="vi">' in page
+    page = error_page(client.get(path), 403, "vi")
     assert "Lỗi 403" in page
     assert "Bạn không có quyền làm việc này." in page
 
 
 def test_403_in_english(client, seller):
     login(client, seller)
-    response = client.get("/staff?lang=en")
-    assert response.status_code == 403
-    page = response.get_data(as_text=True)
-    assert '<html lang="en">' in page
+    page = error_page(client.get("/staff?lang=en"), 403, "en")
     assert "Error 403" in page
     assert "You do not have permission to do that." in page
 
@@ -114,10 +110,7 @@ def failing_app(app) -> Flask:
 
 def test_500_page_in_vietnamese(failing_app, caplog):
     caplog.set_level(logging.ERROR)
-    response = failing_app.test_client().get("/boom")
-    assert response.status_code == 500
-    page = response.get_data(as_text=True)
-    assert '<html lang="vi">' in page
+    page = error_page(failing_app.test_client().get("/boom"), 500, "vi")
     assert "Lỗi 500" in page
     assert "Hệ thống đang gặp lỗi. Vui lòng thử lại." in page
     assert "RuntimeError" not in page  # no traceback for visitors
@@ -125,9 +118,7 @@ def test_500_page_in_vietnamese(failing_app, caplog):
 
 
 def test_500_page_in_english(failing_app):
-    response = failing_app.test_client().get("/boom?lang=en")
-    assert response.status_code == 500
-    page = response.get_data(as_text=True)
+    page = error_page(failing_app.test_client().get("/boom?lang=en"), 500, "en")
     assert "Error 500" in page
     assert "Something went wrong on our side. Please try again." in page
 

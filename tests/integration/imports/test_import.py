@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organization
@@ -28,6 +28,7 @@ from marketplace.listings.models import Listing
 from marketplace.matching import services as matching
 from marketplace.products.services import find_product
 from tests.factories import app_session, make_org, make_user, post, signed_in
+from tests.sheets import xlsx_bytes
 
 CLUB, COOP = "hq-imp-xoai", "htx-imp-xoai"
 VIETGAP = "VietGAP-TT-99-01-82-0001"
@@ -72,18 +73,6 @@ def good_sheets(club_name: str = "Hội quán Xoài Nhập Thử") -> dict[str, 
              f"{VIETGAP}; {GGN}", CODE, "Xoài loại 1"],
         ],
     }
-
-
-def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def read(sheets: dict[str, list[list]]) -> readers.Sheets:

@@ -4,7 +4,6 @@ kept and the photo named, the hourly upload budget, and a draft listing's photos
 from __future__ import annotations
 
 import io
-import re
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from marketplace.listings.photos import budget
 from marketplace.listings.photos import services as photos
 from tests.factories import app_session, make_listing, make_org, make_user, post, signed_in, text_of
 from tests.images import big_png
+from tests.pages import error_beside
 
 
 def _jpeg(width: int = 640, height: int = 480) -> bytes:
@@ -27,8 +27,8 @@ def _jpeg(width: int = 640, height: int = 480) -> bytes:
     return out.getvalue()
 
 
-def _files(*named: tuple[str, bytes]) -> list:
-    return [(io.BytesIO(data), name) for name, data in named]
+def _small_photos(count: int) -> list[tuple[str, bytes]]:
+    return [(f"{n}.jpg", _jpeg(64, 48)) for n in range(count)]
 
 
 def _form(**overrides) -> dict:
@@ -49,12 +49,10 @@ def _count(app, model, **where) -> int:
         return session.scalar(query)
 
 
-@pytest.fixture
-def club(app):
-    with app_session(app):
-        org = make_org("club", name="Hội quán ảnh")
-        chair = make_user("seller", org, name="Chủ nhiệm Tư")
-    return org, chair
+def _post_with_photos(client, *named: tuple[str, bytes], path: str = "/listings/new"):
+    """The listing form at path sent with these (file name, bytes) photos, as a browser sends files."""
+    return post(client, path, {**_form(), "photos": [(io.BytesIO(data), name) for name, data in named]},
+                content_type="multipart/form-data")
 
 
 @pytest.fixture
@@ -69,17 +67,15 @@ def store(app):
 
 def test_a_refused_photo_answers_422_names_it_and_keeps_what_was_typed(app, club, store):
     org, chair = club
-    client = signed_in(app, chair)
-    response = post(client, "/listings/new", {
-        **_form(), "photos": _files(("vuon-xoai.jpg", _jpeg()), ("IMG_6300.PNG", big_png(6300, 6300)))},
-        content_type="multipart/form-data")
+    response = _post_with_photos(signed_in(app, chair), ("vuon-xoai.jpg", _jpeg()),
+                                 ("IMG_6300.PNG", big_png(6300, 6300)))
 
     assert response.status_code == 422
     text = text_of(response)
-    error = re.search(r'<p class="error" id="photos-error">([^<]*)</p>', text)
+    error = error_beside(text, "photos")
     assert error, "the message is shown beside the photo field"
-    assert "“IMG_6300.PNG”" in error.group(1) and "39,7" in error.group(1) and "megapixel" in error.group(1)
-    assert "vuon-xoai.jpg" not in error.group(1)  # the good one is not blamed
+    assert "“IMG_6300.PNG”" in error and "39,7" in error and "megapixel" in error
+    assert "vuon-xoai.jpg" not in error  # the good one is not blamed
     assert 'aria-invalid="true"' in text
     assert 'value="Trái to' not in text  # a textarea keeps its text as content
     assert "Trái to, vỏ vàng đẹp</textarea>" in text and 'value="cát Chu"' in text and 'value="38k"' in text
@@ -90,9 +86,7 @@ def test_a_refused_photo_answers_422_names_it_and_keeps_what_was_typed(app, club
 def test_a_damaged_photo_is_refused_after_decoding_with_422_and_nothing_saved(app, club, store):
     org, chair = club
     data = _jpeg(800, 600)
-    client = signed_in(app, chair)
-    response = post(client, "/listings/new", {**_form(), "photos": _files(("hong.jpg", data[: len(data) // 2]))},
-                    content_type="multipart/form-data")
+    response = _post_with_photos(signed_in(app, chair), ("hong.jpg", data[: len(data) // 2]))
     assert response.status_code == 422
     assert "“hong.jpg”" in text_of(response)
     assert _count(app, Listing, organization_id=org.id) == 0 and not store.files
@@ -101,10 +95,7 @@ def test_a_damaged_photo_is_refused_after_decoding_with_422_and_nothing_saved(ap
 
 def test_good_photos_are_added_to_a_new_listing(app, club, store):
     org, chair = club
-    client = signed_in(app, chair)
-    response = post(client, "/listings/new", {
-        **_form(), "photos": _files(("a.jpg", _jpeg()), ("b.jpg", _jpeg(2000, 1500)))},
-        content_type="multipart/form-data")
+    response = _post_with_photos(signed_in(app, chair), ("a.jpg", _jpeg()), ("b.jpg", _jpeg(2000, 1500)))
     assert response.status_code == 302
     with app_session(app) as session:
         listing = session.scalars(select(Listing).where(Listing.organization_id == org.id)).one()
@@ -122,11 +113,10 @@ def test_a_ninth_photo_on_the_edit_page_is_refused_before_decoding(app, club, st
             photos.add_photo(session, store, organization=session.merge(org), listing=session.merge(listing),
                              data=_jpeg(64, 48))
         session.commit()
-    client = signed_in(app, chair)
-    response = post(client, f"/listings/{listing.id}/edit", {
-        **_form(), "photos": _files(("8.jpg", _jpeg()), ("9.jpg", _jpeg()))}, content_type="multipart/form-data")
+    response = _post_with_photos(signed_in(app, chair), ("8.jpg", _jpeg()), ("9.jpg", _jpeg()),
+                                 path=f"/listings/{listing.id}/edit")
     assert response.status_code == 422
-    assert "8" in re.search(r'id="photos-error">([^<]*)<', text_of(response)).group(1)
+    assert "8" in error_beside(text_of(response), "photos")
     assert _count(app, Photo, listing_id=listing.id) == 7
     assert _count(app, PhotoUploadClaim, user_id=chair.id) == 0
 
@@ -137,16 +127,11 @@ def test_the_hourly_budget_refuses_what_would_pass_it_and_says_how_many_are_left
     monkeypatch.setitem(app.config, "PHOTO_UPLOADS_PER_HOUR", 10)
     org, chair = club
     client = signed_in(app, chair)
-    first = post(client, "/listings/new", {**_form(), "photos": _files(*[(f"{n}.jpg", _jpeg(64, 48))
-                                                                        for n in range(8)])},
-                 content_type="multipart/form-data")
-    assert first.status_code == 302
+    assert _post_with_photos(client, *_small_photos(8)).status_code == 302
 
-    second = post(client, "/listings/new", {**_form(), "photos": _files(*[(f"{n}.jpg", _jpeg(64, 48))
-                                                                         for n in range(3)])},
-                  content_type="multipart/form-data")
+    second = _post_with_photos(client, *_small_photos(3))
     assert second.status_code == 422
-    message = re.search(r'id="photos-error">([^<]*)<', text_of(second)).group(1)
+    message = error_beside(text_of(second), "photos")
     assert "2" in message and "10" in message and "60" in message  # 2 left of 10; again in 60 minutes
     assert _count(app, Listing, organization_id=org.id) == 1
     assert _count(app, Photo, organization_id=org.id) == 8
@@ -154,12 +139,8 @@ def test_the_hourly_budget_refuses_what_would_pass_it_and_says_how_many_are_left
     # Another seller has a budget of their own; the chair's next two still fit.
     with app_session(app):
         other = make_user("seller", org)
-    assert post(signed_in(app, other), "/listings/new", {
-        **_form(), "photos": _files(*[(f"{n}.jpg", _jpeg(64, 48)) for n in range(8)])},
-        content_type="multipart/form-data").status_code == 302
-    assert post(client, "/listings/new", {**_form(), "photos": _files(("x.jpg", _jpeg(64, 48)),
-                                                                      ("y.jpg", _jpeg(64, 48)))},
-                content_type="multipart/form-data").status_code == 302
+    assert _post_with_photos(signed_in(app, other), *_small_photos(8)).status_code == 302
+    assert _post_with_photos(client, ("x.jpg", _jpeg(64, 48)), ("y.jpg", _jpeg(64, 48))).status_code == 302
 
 
 def test_budget_claims_older_than_an_hour_no_longer_count(app, session, club):

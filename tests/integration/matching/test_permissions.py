@@ -122,21 +122,23 @@ def test_the_listing_page_shows_match_cards_to_its_club_and_staff(app, people, p
     assert (CARDS in page) is sees
 
 
-def test_the_matches_page_lists_only_my_organisations_requests(app, people, posts):
-    page = text_of(browser(app, people.buyer).get("/matches"))
-    assert f'id="post-{posts["mine"].id}"' in page
-    assert f'id="post-{posts["theirs"].id}"' not in page
-    assert f'data-testid="match-{posts["mine"].id}-{posts["club"].id}"' in page
-    assert "chợ đầu mối" not in page
-    assert 'id="listing-' not in page
+# What /matches shows each side, and what it must not: {mine}, {club}… stand for the ids of the posts.
+MATCHES_PAGE = [
+    pytest.param("buyer", ['id="post-{mine}"', 'data-testid="match-{mine}-{club}"'],
+                 ['id="post-{theirs}"', "chợ đầu mối", 'id="listing-'], id="only_my_organisations_requests"),
+    pytest.param("chair", ['id="listing-{club}"', 'data-testid="match-{theirs}-{club}"'],
+                 ['id="listing-{other_club}"', 'id="post-'], id="only_my_clubs_listings"),
+]
 
 
-def test_the_matches_page_lists_only_my_clubs_listings(app, people, posts):
-    page = text_of(browser(app, people.chair).get("/matches"))
-    assert f'id="listing-{posts["club"].id}"' in page
-    assert f'id="listing-{posts["other_club"].id}"' not in page
-    assert f'data-testid="match-{posts["theirs"].id}-{posts["club"].id}"' in page
-    assert 'id="post-' not in page
+@pytest.mark.parametrize(("who", "shown", "hidden"), MATCHES_PAGE)
+def test_the_matches_page_lists_only_my_side(app, people, posts, who, shown, hidden):
+    ids = {name: post.id for name, post in posts.items()}
+    page = text_of(browser(app, getattr(people, who)).get("/matches"))
+    for text in shown:
+        assert text.format(**ids) in page
+    for text in hidden:
+        assert text.format(**ids) not in page
 
 
 def test_the_matches_page_needs_signing_in(app, people, posts):

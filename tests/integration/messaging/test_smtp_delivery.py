@@ -190,36 +190,34 @@ def test_a_password_reset_mail_arrives_in_vietnamese(app, people, smtp_mail):
     assert client.get(local_path(link)).status_code == 200
 
 
-def test_the_reset_page_holds_no_transaction_while_it_talks_to_the_mail_server(app, people, monkeypatch,
-                                                                              smtp_mail):
-    """On SQLite a POST holds the write lock for its whole transaction: a relay that answers slowly
-    (or never, until the 20 s timeout) must not stop every other write meanwhile."""
+@pytest.fixture
+def in_transaction(app, monkeypatch, smtp_mail) -> list[bool]:
+    """Whether a database transaction was open at each send, filled as the app sends through the
+    local SMTP server (which still receives every mail)."""
     mailer = app.extensions["mailer"]
-    in_transaction = []
+    seen = []
     real_send = mailer.send
 
     def send(mail):
-        in_transaction.append(db.session.in_transaction())
+        seen.append(db.session.in_transaction())
         real_send(mail)
 
     monkeypatch.setattr(mailer, "send", send)
+    return seen
+
+
+def test_the_reset_page_holds_no_transaction_while_it_talks_to_the_mail_server(app, people, in_transaction,
+                                                                              smtp_mail):
+    """On SQLite a POST holds the write lock for its whole transaction: a relay that answers slowly
+    (or never, until the 20 s timeout) must not stop every other write meanwhile."""
     assert post(app.test_client(), "/password/forgot", {"identifier": people.chair.email}).status_code == 302
     assert in_transaction == [False]
     assert len(smtp_mail.handler.received) == 1
 
 
-def test_the_worker_holds_no_transaction_while_it_talks_to_the_mail_server(app, people, thread, monkeypatch,
+def test_the_worker_holds_no_transaction_while_it_talks_to_the_mail_server(app, people, thread, in_transaction,
                                                                            smtp_mail):
     """Likewise the worker: claimed and read in short transactions, sent with none open, recorded after."""
-    mailer = app.extensions["mailer"]
-    in_transaction = []
-    real_send = mailer.send
-
-    def send(mail):
-        in_transaction.append(db.session.in_transaction())
-        real_send(mail)
-
-    monkeypatch.setattr(mailer, "send", send)
     with app_session(app) as session:
         assert delivery.deliver_due(session, commit=session.commit).sent == 2
     assert in_transaction == [False, False]

@@ -4,6 +4,8 @@ indexer applies committed rows, and `check` finds the two equal after any run of
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 
@@ -50,6 +52,17 @@ def last_outbox_id(session) -> int:
     return max(session.scalars(select(SearchOutbox.id)).all(), default=0)
 
 
+@contextmanager
+def outbox_rows_written(session) -> Iterator[list[tuple[str, int]]]:
+    """The (entity, id) outbox rows the block writes, flushed but not committed: the list is filled
+    when the block ends."""
+    mark = last_outbox_id(session)
+    written: list[tuple[str, int]] = []
+    yield written
+    session.flush()
+    written.extend(outbox_after(session, mark))
+
+
 def found(backend, args: dict | str, today=None) -> set[str]:
     today = today or today_in_vietnam()
     args = {"q": args} if isinstance(args, str) else args
@@ -65,80 +78,76 @@ def assert_clean(session, backend):
 
 # -- the outbox ------------------------------------------------------------------------------
 
-def test_a_listing_writes_outbox_rows_when_created_edited_and_deleted(session):
-    org = make_org("club")
-    mark = last_outbox_id(session)
-    listing = make_listing(org, "xoài", variety="cát Chu")
-    assert ("listing", listing.id) in outbox_after(session, mark)
-
-    mark = last_outbox_id(session)
-    listing.price_vnd = 41000
-    session.flush()
-    assert outbox_after(session, mark) == [("listing", listing.id)]  # before commit: the same transaction
-
-    mark = last_outbox_id(session)
+def _pause_listing(session, listing):
     listings.change_status(session, listing, "pause", today=today_in_vietnam())
-    assert outbox_after(session, mark) == [("listing", listing.id)]
-
-    mark = last_outbox_id(session)
-    session.delete(listing)
-    session.flush()
-    assert outbox_after(session, mark) == [("listing", listing.id)]
 
 
-def test_a_demand_post_writes_outbox_rows(session):
-    buyer = make_org("supermarket")
-    mark = last_outbox_id(session)
-    demand = make_demand(buyer, "dứa")
-    assert ("demand", demand.id) in outbox_after(session, mark)
-    mark = last_outbox_id(session)
+def _close_demand(session, demand):
     demand_service.change_status(session, demand, "close", today=today_in_vietnam())
-    assert outbox_after(session, mark) == [("demand", demand.id)]
-    mark = last_outbox_id(session)
-    session.delete(demand)
-    session.flush()
-    assert outbox_after(session, mark) == [("demand", demand.id)]
+
+
+@pytest.mark.parametrize(("entity", "org_kind", "make_post", "change_status"), [
+    ("listing", "club", lambda org: make_listing(org, "xoài", variety="cát Chu"), _pause_listing),
+    ("demand", "supermarket", lambda org: make_demand(org, "dứa"), _close_demand),
+])
+def test_a_listing_or_demand_post_writes_outbox_rows_when_created_its_status_changed_and_deleted(
+        session, entity, org_kind, make_post, change_status):
+    org = make_org(org_kind)
+    with outbox_rows_written(session) as written:
+        post = make_post(org)
+    assert (entity, post.id) in written
+
+    with outbox_rows_written(session) as written:
+        change_status(session, post)
+    assert written == [(entity, post.id)]
+
+    with outbox_rows_written(session) as written:
+        session.delete(post)
+    assert written == [(entity, post.id)]
+
+
+def test_editing_a_listing_writes_its_outbox_row_in_the_same_transaction(session):
+    listing = make_listing(make_org("club"), "xoài", variety="cát Chu")
+    with outbox_rows_written(session) as written:
+        listing.price_vnd = 41000
+    assert written == [("listing", listing.id)]  # flushed, not committed: the same transaction
 
 
 def test_an_organisation_writes_outbox_rows(session):
-    mark = last_outbox_id(session)
-    org = make_org("club", name="Hội quán Thử")
-    assert outbox_after(session, mark) == [("org", org.id)]
-    mark = last_outbox_id(session)
-    org.name = "Hội quán Thử Đổi Tên"
-    session.flush()
-    assert outbox_after(session, mark) == [("org", org.id)]
-    mark = last_outbox_id(session)
-    session.delete(org)
-    session.flush()
-    assert outbox_after(session, mark) == [("org", org.id)]
+    with outbox_rows_written(session) as written:
+        org = make_org("club", name="Hội quán Thử")
+    assert written == [("org", org.id)]
+    with outbox_rows_written(session) as written:
+        org.name = "Hội quán Thử Đổi Tên"
+    assert written == [("org", org.id)]
+    with outbox_rows_written(session) as written:
+        session.delete(org)
+    assert written == [("org", org.id)]
 
 
 @pytest.mark.parametrize("kind", ["certificate", "planting_code"])
 def test_a_credential_enqueues_its_organisation(session, kind):
     org = make_org("club")
     staff = make_user("staff")
-    mark = last_outbox_id(session)
-    credential = make_certificate(org, "vietgap") if kind == "certificate" else make_planting_code(org)
-    assert set(outbox_after(session, mark)) == {("org", org.id)}
+    with outbox_rows_written(session) as written:
+        credential = make_certificate(org, "vietgap") if kind == "certificate" else make_planting_code(org)
+    assert set(written) == {("org", org.id)}
 
-    mark = last_outbox_id(session)
-    credentials.change_status(session, credential, "suspend", staff, reason="kiểm tra lại")
-    assert set(outbox_after(session, mark)) == {("org", org.id)}
+    with outbox_rows_written(session) as written:
+        credentials.change_status(session, credential, "suspend", staff, reason="kiểm tra lại")
+    assert set(written) == {("org", org.id)}
 
-    mark = last_outbox_id(session)
-    session.delete(credential)
-    session.flush()
-    assert set(outbox_after(session, mark)) == {("org", org.id)}
+    with outbox_rows_written(session) as written:
+        session.delete(credential)
+    assert set(written) == {("org", org.id)}
 
 
 def test_a_change_that_touches_nothing_searchable_writes_nothing(session):
     org = make_org("club")
     make_listing(org)
-    mark = last_outbox_id(session)
-    make_user("seller", org=org)  # a user and a membership
-    session.flush()
-    assert outbox_after(session, mark) == []
+    with outbox_rows_written(session) as written:
+        make_user("seller", org=org)  # a user and a membership
+    assert written == []
 
 
 def test_a_rolled_back_change_leaves_no_row_and_no_index_change(session, backend):

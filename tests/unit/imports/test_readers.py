@@ -8,10 +8,10 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
-from openpyxl import Workbook
 
 from marketplace.imports import readers
 from marketplace.imports.readers import ReaderError, normalize_name
+from tests.sheets import xlsx_bytes
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -31,13 +31,7 @@ def test_names_are_lower_snake_case(raw, expected):
 
 
 def _xlsx(path, sheets: dict[str, list[list]]):
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    workbook.save(path)
+    path.write_bytes(xlsx_bytes(sheets))
     return path
 
 
