@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from check.throwaway import BIN, DEMO_DOMAIN, ROOT, free_port, throwaway_database, wait_until_up
+from check.throwaway import BIN, DEMO_DOMAIN, ROOT, ServedSite, free_port, serving, site_environment, throwaway_database
 
 # Demo accounts (marketplace/demo.py) that get a token, by the role they play.
 TOKEN_ACCOUNTS = {
@@ -44,10 +44,7 @@ TOKEN_ACCOUNTS = {
 
 
 @dataclass
-class Instance:
-    base_url: str
-    env: dict[str, str]
-    folder: Path
+class Instance(ServedSite):
     tokens: dict[str, str] = field(default_factory=dict)
 
     def environment(self) -> dict[str, str]:
@@ -69,45 +66,26 @@ def _marketplace(env: dict[str, str], *args: str) -> str:
 @contextmanager
 def running_instance() -> Iterator[Instance]:
     folder = Path(tempfile.mkdtemp(prefix="chq-check-"))
-    server = None
     try:
         with throwaway_database(folder, os.environ.get("CHECK_DATABASE_URL"), "chq_check") as database:
-            database_url = database.url
             port = free_port()
-            env = dict(os.environ) | {
-                "APP_ENV": "development",
-                "SECRET_KEY": secrets.token_urlsafe(32),
-                "DATABASE_URL": database_url,
-                "SEARCH_INDEX_DIR": str(folder / "search_index"),
-                "UPLOAD_DIR": str(folder / "uploads"),
-                "MAIL_URL": "log://",
-                "RATELIMIT_ENABLED": "0",
-                "STRIPE_SECRET_KEY": "",
+            env = site_environment(folder, database.url) | {
                 "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_hex(16),
                 "PUBLIC_URL": f"http://127.0.0.1:{port}",
                 "PORT": str(port),
-                "FLASK_DEBUG": "0",
             }
             for command in (("init-db",), ("demo",), ("search", "reindex")):
                 _marketplace(env, *command)
             tokens = {role: _marketplace(env, "tokens", "create", "--email", email, "--name", "check")
                       .strip().splitlines()[-1] for role, email in TOKEN_ACCOUNTS.items()}
-            log = open(folder / "server.log", "w")  # noqa: SIM115 - closed with the server below
-            server = subprocess.Popen(  # noqa: S603
-                [str(BIN / "flask"), "--app", "marketplace", "run", "--host", "127.0.0.1", "--port", str(port),
-                 "--no-reload", "--no-debugger", "--with-threads"],
-                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-            base_url = f"http://127.0.0.1:{port}"
-            wait_until_up(base_url + "/api/v1/", server)
-            yield Instance(base_url=base_url, env=env, folder=folder, tokens=tokens)
+            flask = [str(BIN / "flask"), "--app", "marketplace", "run", "--host", "127.0.0.1", "--port", str(port),
+                     "--no-reload", "--no-debugger", "--with-threads"]
+            with (
+                (folder / "server.log").open("w") as log,
+                serving(flask, env, log, port, "/api/v1/", stop_within=15) as base_url,
+            ):
+                yield Instance(base_url=base_url, env=env, folder=folder, tokens=tokens)
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
         keep = os.environ.get("CHECK_KEEP_LOG")
         if keep and (folder / "server.log").exists():
             shutil.copy(folder / "server.log", keep)

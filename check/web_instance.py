@@ -13,7 +13,6 @@ check is about what the pages do with hostile text, not about how fast they refu
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
@@ -30,7 +29,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
 
-from check.throwaway import BIN, DEMO_DOMAIN, ROOT, free_port, throwaway_database, wait_until_up
+from check.throwaway import BIN, DEMO_DOMAIN, ROOT, ServedSite, free_port, serving, site_environment, throwaway_database
 
 DEMO_PASSWORD = "check-web-demo-2026"
 
@@ -46,33 +45,10 @@ CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[
 
 
 @dataclass
-class Instance:
+class Instance(ServedSite):
     """A running throwaway site: its address, its environment and the ids of its demo rows."""
 
-    base_url: str
-    env: dict[str, str]
-    folder: Path
     ids: dict[str, int] = field(default_factory=dict)
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-
-def _environment(folder: Path, database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({
-        "APP_ENV": "development",
-        "SECRET_KEY": "check-web-" + os.urandom(16).hex(),
-        "DATABASE_URL": database_url,
-        "SEARCH_INDEX_DIR": str(folder / "search_index"),
-        "UPLOAD_DIR": str(folder / "uploads"),
-        "MAIL_URL": "log://",
-        "DEMO_PASSWORD": DEMO_PASSWORD,
-        "RATELIMIT_ENABLED": "0",
-        "STRIPE_SECRET_KEY": "",
-        "FLASK_DEBUG": "0",
-    })
-    return env
 
 
 def _run(args: list[str], env: dict[str, str], log) -> None:
@@ -93,29 +69,21 @@ def throwaway_instance(database_url: str | None = None, keep: bool = False) -> I
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     folder = Path(tempfile.mkdtemp(prefix="check-web-"))
     log = open(folder / "setup.log", "w")  # noqa: SIM115 - kept open for the server's lifetime
-    process = None
     cleanup = ExitStack()
     try:
-        env = _environment(folder, cleanup.enter_context(throwaway_database(folder, database_url, "check_web")).url)
+        database = cleanup.enter_context(throwaway_database(folder, database_url, "check_web"))
+        env = site_environment(folder, database.url) | {"DEMO_PASSWORD": DEMO_PASSWORD}
         marketplace = str(BIN / "marketplace")
         _run([marketplace, "init-db"], env, log)
         _run([marketplace, "demo"], env, log)
         _run([marketplace, "search", "reindex"], env, log)
         port = free_port()
-        process = subprocess.Popen([str(BIN / "python"), "-m", "check.control_app", str(port)], env=env,
-                                   cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_up(base_url + "/healthz", process)
+        control_app = [str(BIN / "python"), "-m", "check.control_app", str(port)]
+        base_url = cleanup.enter_context(serving(control_app, env, log, port, "/healthz", stop_within=10))
         yield Instance(base_url=base_url, env=env, folder=folder, ids=_demo_ids(env))
     finally:
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        cleanup.close()  # the server stops before its database is dropped
         log.close()
-        cleanup.close()
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
 

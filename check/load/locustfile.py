@@ -142,32 +142,18 @@ class Person(HttpUser):
 
 class Visitor(Person):
     weight = 1
-
-    @task(3)
-    def browsing(self) -> None:
-        self.browse()
-
-    @task(2)
-    def searching(self) -> None:
-        self.search()
+    tasks = {Person.browse: 3, Person.search: 2}
 
 
 class Buyer(Person):
     weight = 3
+    tasks = {Person.browse: 4, Person.search: 3}  # beside the @task methods below
 
     def on_start(self) -> None:
         super().on_start()
         self.email = next(_buyer_logins)
         self.signed_in = self.login(self.email)
         self.threads: dict[int, str] = {}  # listing id → the conversation's messages address
-
-    @task(4)
-    def browsing(self) -> None:
-        self.browse()
-
-    @task(3)
-    def searching(self) -> None:
-        self.search()
 
     @task(1)
     def asking(self) -> None:

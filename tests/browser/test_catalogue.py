@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 from marketplace import db
 from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing
+from tests.browser.members import make_member
 from tests.browser.signing import sign_in
-from tests.browser.test_supply import make_member
 
 
 def typed_id(app, listing_id: int) -> int:
@@ -29,6 +29,13 @@ def slow_phone(page: Page) -> None:
                                                    "downloadThroughput": 500 * 1024 / 8,
                                                    "uploadThroughput": 500 * 1024 / 8})
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+
+
+def chair_on_a_slow_phone(page: Page, app, club_name: str) -> None:
+    """Sign a new club's chair in on `page`, then slow it down; waits get 30 s for the slow phone."""
+    page.set_default_timeout(30_000)
+    sign_in(page, make_member(app, "seller", "club", club_name).email)
+    slow_phone(page)
 
 
 def fits(page: Page) -> bool:
@@ -52,10 +59,7 @@ def list_produce(page: Page, product: str, unit: str) -> int:
 
 def test_a_chair_writes_the_variety_and_grade_into_the_product(phone_page: Page, live_app) -> None:
     page = phone_page
-    page.set_default_timeout(30_000)
-    email, _org = make_member(live_app, "seller", "club", "Hội quán Danh mục thử")
-    sign_in(page, email)
-    slow_phone(page)
+    chair_on_a_slow_phone(page, live_app, "Hội quán Danh mục thử")
     list_produce(page, "xoai cat chu loai 1", "kg")
     expect(page.locator("h1")).to_contain_text("Xoài cát Chu")
     facts = page.locator("dl.facts")
@@ -66,17 +70,13 @@ def test_a_chair_writes_the_variety_and_grade_into_the_product(phone_page: Page,
 
 def test_staff_map_a_name_the_catalogue_lacked_and_the_listing_follows(phone_page: Page, live_app) -> None:
     page = phone_page
-    page.set_default_timeout(30_000)
-    email, _org = make_member(live_app, "seller", "club", "Hội quán Soài thử")
-    sign_in(page, email)
-    slow_phone(page)
+    chair_on_a_slow_phone(page, live_app, "Hội quán Soài thử")
     listing_id = list_produce(page, "Soài cát Chu Mỹ Xương", "túi")
     expect(page.get_by_test_id("product-named")).to_contain_text("chưa có trong danh mục")
     assert fits(page)
 
     page.context.clear_cookies()
-    staff_email, _agency = make_member(live_app, "staff", "agency", "Trung tâm Danh mục thử")
-    sign_in(page, staff_email)
+    sign_in(page, make_member(live_app, "staff", "agency", "Trung tâm Danh mục thử").email)
     page.goto("/staff/catalogue")
     assert fits(page)
     entry = page.locator(f"#name-{typed_id(live_app, listing_id)}")

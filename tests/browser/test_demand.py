@@ -4,7 +4,6 @@ both and sees the request 100 % covered."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from datetime import timedelta
 
@@ -12,28 +11,12 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from marketplace import db
-from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost, Offer
+from tests.browser.members import make_member
 from tests.browser.signing import sign_in
-from tests.factories import PASSWORD
-
-_serial = itertools.count(1)
-
-
-def make_member(app, role: str, org_kind: str, org_name: str, **org_fields):
-    """A committed user acting for a new organisation; returns (email, org id, org name)."""
-    n = next(_serial)
-    with app.app_context():
-        org = accounts.create_organization(db.session, kind=org_kind, name=f"{org_name} {n}", commune_code="30244",
-                                           **org_fields)
-        user = accounts.create_user(db.session, name=f"Người thử {n}", password=PASSWORD,
-                                    email=f"demand{n}-{role}-{org.id}@example.test")
-        accounts.add_member(db.session, org, user, role, "Chủ nhiệm" if role == "seller" else "")
-        db.session.commit()
-        return user.email, org.id, org.name
 
 
 def horizontal_overflow(page: Page) -> int:

@@ -3,7 +3,6 @@ the buyer then sees the VietQR code and the bank details to pay."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from datetime import timedelta
 
@@ -11,48 +10,44 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from marketplace import db
-from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.listings import services as listings
+from marketplace.listings.models import Listing
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import bank_accounts
+from tests.browser.members import Member, make_member
 from tests.browser.signing import sign_in
 from tests.browser.test_demand import horizontal_overflow
-from tests.factories import PASSWORD
-
-_serial = itertools.count(1)
 
 
-def member(app, role: str, kind: str, name: str) -> tuple[str, int]:
-    n = next(_serial)
-    with app.app_context():
-        org = accounts.create_organization(db.session, kind=kind, name=f"{name} {n}", commune_code="30244")
-        user = accounts.create_user(db.session, name=f"Người thử đơn {n}", password=PASSWORD,
-                                    email=f"orders{n}-{role}-{org.id}@example.test")
-        accounts.add_member(db.session, org, user, role, "Chủ nhiệm" if role == "seller" else "")
-        db.session.commit()
-        return user.email, org.id
+def buyer_and_chair(app, buyer_name: str, club_name: str) -> tuple[Member, Member]:
+    """A supermarket's buyer and a club's chair, each new."""
+    return make_member(app, "buyer", "supermarket", buyer_name), make_member(app, "seller", "club", club_name)
+
+
+def publish_mangoes(club: Organization, today, **fields) -> Listing:
+    """8 tấn of xoài at 38.000 đ a kg, on sale for 30 days from today."""
+    return listings.save_listing(db.session, club, listings.ListingInput(
+        product="xoài", quantity="8", unit="tấn", price_vnd="38000",
+        available_from=today, available_to=today + timedelta(days=30), **fields), None, today=today, publish=True)
 
 
 def test_buyer_orders_chair_confirms_on_a_phone_buyer_sees_vietqr(desktop_page: Page, phone_page: Page, live_app):
     buyer_page, chair_page = desktop_page, phone_page
-    buyer_email, _buyer_org = member(live_app, "buyer", "supermarket", "Siêu thị đặt hàng thử")
-    chair_email, club_id = member(live_app, "seller", "club", "Hội quán Xoài đặt hàng thử")
+    buyer, chair = buyer_and_chair(live_app, "Siêu thị đặt hàng thử", "Hội quán Xoài đặt hàng thử")
     today = today_in_vietnam()
     with live_app.app_context():
-        club = db.session.get(Organization, club_id)
-        listing = listings.save_listing(db.session, club, listings.ListingInput(
-            product="xoài", variety="cát Chu", quantity="8", unit="tấn", price_vnd="38000", min_order="1",
-            available_from=today, available_to=today + timedelta(days=30)), None, today=today, publish=True)
+        club = db.session.get(Organization, chair.org_id)
+        listing = publish_mangoes(club, today, variety="cát Chu", min_order="1")
         bank_accounts.save_bank_account(db.session, club, bank_bin="970405", account_number="5500 2050 12345",
                                         account_holder="Hội quán Xoài Mỹ Xương")
         db.session.commit()
         listing_id = listing.id
 
     # The buyer orders from the listing page on a desktop; a slip first (below the minimum).
-    sign_in(buyer_page, buyer_email)
+    sign_in(buyer_page, buyer.email)
     buyer_page.goto(f"/listings/{listing_id}")
     buyer_page.get_by_label("Số lượng", exact=True).fill("0,5")
     buyer_page.get_by_test_id("order-submit").click()
@@ -67,7 +62,7 @@ def test_buyer_orders_chair_confirms_on_a_phone_buyer_sees_vietqr(desktop_page: 
     expect(buyer_page.get_by_test_id("vietqr-code")).to_have_count(0)  # nothing to pay before confirmation
 
     # The chair finds it under "Đơn hàng" on a phone and confirms.
-    sign_in(chair_page, chair_email)
+    sign_in(chair_page, chair.email)
     chair_page.get_by_test_id("orders-link").tap()
     chair_page.get_by_test_id(f"order-{order_id}").get_by_role("link").tap()
     expect(chair_page).to_have_url(re.compile(rf"/orders/{order_id}$"))
@@ -100,21 +95,17 @@ def test_chair_declines_on_a_phone_with_a_reason_after_a_second_step(desktop_pag
     """Declining is final, so the button sits behind a fold with an optional reason (no script
     needed); the buyer then reads the reason on the order."""
     buyer_page, chair_page = desktop_page, phone_page
-    buyer_email, buyer_org_id = member(live_app, "buyer", "supermarket", "Siêu thị bị từ chối thử")
-    chair_email, club_id = member(live_app, "seller", "club", "Hội quán Xoài từ chối thử")
+    buyer, chair = buyer_and_chair(live_app, "Siêu thị bị từ chối thử", "Hội quán Xoài từ chối thử")
     today = today_in_vietnam()
     with live_app.app_context():
-        club = db.session.get(Organization, club_id)
-        buyer_org = db.session.get(Organization, buyer_org_id)
-        listing = listings.save_listing(db.session, club, listings.ListingInput(
-            product="xoài", quantity="8", unit="tấn", price_vnd="38000",
-            available_from=today, available_to=today + timedelta(days=30)), None, today=today, publish=True)
-        buyer = db.session.scalars(select(User).where(User.email == buyer_email)).one()
-        order = orders.place_order(db.session, listing.id, buyer_org, buyer, "2", today=today)
+        listing = publish_mangoes(db.session.get(Organization, chair.org_id), today)
+        buyer_org = db.session.get(Organization, buyer.org_id)
+        buyer_user = db.session.scalars(select(User).where(User.email == buyer.email)).one()
+        order = orders.place_order(db.session, listing.id, buyer_org, buyer_user, "2", today=today)
         db.session.commit()
         order_id = order.id
 
-    sign_in(chair_page, chair_email)
+    sign_in(chair_page, chair.email)
     chair_page.goto(f"/orders/{order_id}")
     decline = chair_page.get_by_test_id("decline")
     expect(decline).to_be_hidden()  # folded away: one tap cannot decline
@@ -128,7 +119,7 @@ def test_chair_declines_on_a_phone_with_a_reason_after_a_second_step(desktop_pag
     with live_app.app_context():
         assert db.session.get(Order, order_id).status == "declined"
 
-    sign_in(buyer_page, buyer_email)
+    sign_in(buyer_page, buyer.email)
     buyer_page.goto(f"/orders/{order_id}")
     expect(buyer_page.get_by_test_id("decline-reason")).to_have_text(
         "Mưa lớn, xoài loại 1 chưa thu hoạch được trong tuần này")

@@ -14,22 +14,10 @@ from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
+from tests.browser.members import make_member
 from tests.browser.signing import sign_in
-from tests.factories import PASSWORD
 
-_serial = itertools.count(1)
-
-
-def make_member(app, role: str, org_kind: str, org_name: str):
-    """A committed user acting for a new organisation; returns (email, org id)."""
-    n = next(_serial)
-    with app.app_context():
-        org = accounts.create_organization(db.session, kind=org_kind, name=f"{org_name} {n}", commune_code="30076")
-        user = accounts.create_user(db.session, name=f"Người thử {n}", password=PASSWORD,
-                                    email=f"supply{n}-{role}@example.test")
-        accounts.add_member(db.session, org, user, role, "Chủ nhiệm" if role == "seller" else "")
-        db.session.commit()
-        return user.email, org.id
+_code_serial = itertools.count(1)
 
 
 def a_photo(tmp_path) -> str:
@@ -44,7 +32,7 @@ def a_photo(tmp_path) -> str:
 def test_a_chair_lists_produce_with_a_photo_and_updates_the_quantity_in_two_taps(phone_page: Page, live_app,
                                                                                  tmp_path) -> None:
     page = phone_page
-    email, org_id = make_member(live_app, "seller", "club", "Hội quán Xoài thử")
+    email, org_id, _name = make_member(live_app, "seller", "club", "Hội quán Xoài thử")
     sign_in(page, email)
 
     page.goto("/listings/new")
@@ -80,14 +68,14 @@ def test_a_chair_lists_produce_with_a_photo_and_updates_the_quantity_in_two_taps
 
 def test_staff_verify_a_planting_code_and_its_badge_appears(desktop_page: Page, live_app) -> None:
     page = desktop_page
-    _club_email, org_id = make_member(live_app, "seller", "club", "Hội quán Sầu riêng thử")
+    org_id = make_member(live_app, "seller", "club", "Hội quán Sầu riêng thử").org_id
     with live_app.app_context():
         org = accounts.get_organization(db.session, org_id)
         code = credentials.save_planting_code(db.session, org, credentials.PlantingCodeInput(
-            code=f"VN-DTOR-9{next(_serial):03d}", kind="growing_area", crop="sầu riêng", markets="CN"), None)
+            code=f"VN-DTOR-9{next(_code_serial):03d}", kind="growing_area", crop="sầu riêng", markets="CN"), None)
         db.session.commit()
         code_id, code_text = code.id, code.code
-    staff_email, _agency = make_member(live_app, "staff", "agency", "Trung tâm thử")
+    staff_email = make_member(live_app, "staff", "agency", "Trung tâm thử").email
 
     page.goto(f"/orgs/{org_id}")
     expect(page.locator(".credential-list")).to_contain_text(code_text)

@@ -6,9 +6,10 @@ import itertools
 import os
 import re
 import time
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +45,20 @@ def fill_about_you(page: Page, visitor: dict[str, str], password_again: str = PA
 def commune_field(page: Page):
     # The organisation-kind <select> is a combobox too; the picker is the one that types.
     return page.locator("[data-commune-picker]").get_by_role("combobox")
+
+
+def type_phu_huu_in_the_commune_picker(page: Page,
+                                       reach_the_field: Callable[[Locator], None]) -> tuple[Locator, Locator]:
+    """Open the sign-up form, put the cursor in the commune picker with `reach_the_field`
+    (Locator.click or Locator.focus) and type "phu huu" key by key; returns the field and its
+    list of communes, once that list shows."""
+    page.goto("/register")
+    commune = commune_field(page)
+    reach_the_field(commune)
+    commune.press_sequentially("phu huu", delay=30)
+    listbox = page.get_by_role("listbox")
+    expect(listbox).to_be_visible()
+    return commune, listbox
 
 
 def sign_out(page: Page) -> None:
@@ -188,12 +203,7 @@ def test_mismatched_passwords_show_the_error_by_the_field_and_keep_what_was_type
 
 def test_commune_picker_works_with_the_keyboard(desktop_page: Page) -> None:
     page = desktop_page
-    page.goto("/register")
-    commune = commune_field(page)
-    commune.click()
-    commune.press_sequentially("phu huu", delay=30)
-    listbox = page.get_by_role("listbox")
-    expect(listbox).to_be_visible()
+    commune, listbox = type_phu_huu_in_the_commune_picker(page, Locator.click)
     first = listbox.get_by_role("option").first
     expect(first).to_have_text(re.compile(r"^Xã Phú Hựu\b"))
     expect(listbox.get_by_role("option")).not_to_have_count(0)
@@ -223,11 +233,7 @@ def test_commune_picker_works_with_the_keyboard(desktop_page: Page) -> None:
 
 def test_commune_picker_with_the_keyboard_on_a_phone(phone_page: Page) -> None:
     page = phone_page
-    page.goto("/register")
-    commune = commune_field(page)
-    commune.focus()
-    commune.press_sequentially("phu huu", delay=30)
-    expect(page.get_by_role("listbox")).to_be_visible()
+    commune, _listbox = type_phu_huu_in_the_commune_picker(page, Locator.focus)
     commune.press("ArrowDown")
     commune.press("Enter")
     expect(commune).to_have_value(re.compile(r"^Xã Phú Hựu\b"))

@@ -29,6 +29,12 @@ MIN_EXPIRY, MAX_EXPIRY, DEFAULT_EXPIRY = 30 * 60, 24 * 3600, 24 * 3600
 CREATE_PARAMS = {"mode", "line_items", "success_url", "cancel_url", "client_reference_id", "metadata",
                  "customer_email", "payment_intent_data", "payment_method_types", "locale", "expires_at",
                  "submit_type", "expand"}
+# A new session's fields that Stripe sends as null until something fills them in (completing the
+# payment sets customer_details and payment_intent; the rest stay null for what the fake models).
+NULL_WHEN_CREATED = ("after_expiration", "allow_promotion_codes", "billing_address_collection", "client_secret",
+                     "consent", "consent_collection", "customer", "customer_details", "invoice", "payment_intent",
+                     "payment_link", "recovered_from", "setup_intent", "shipping_address_collection",
+                     "shipping_cost", "shipping_details", "subscription")
 EVENT_API_VERSION = "2017-08-15"  # localstripe's, when the client sent no Stripe-Version
 
 
@@ -187,46 +193,31 @@ class CheckoutSession(StripeObject):
         self._intent_metadata = intent_metadata
         self._intent_description = intent_data.get("description")
         self._api_version = api_version or EVENT_API_VERSION
-        self.after_expiration = None
-        self.allow_promotion_codes = None
+        for name in NULL_WHEN_CREATED:
+            setattr(self, name, None)
         self.amount_subtotal = total
         self.amount_total = total
         self.automatic_tax = {"enabled": False, "liability": None, "status": None}
-        self.billing_address_collection = None
         self.cancel_url = cancel_url
         self.client_reference_id = reference
-        self.client_secret = None
-        self.consent = None
-        self.consent_collection = None
         self.currency = currency
         self.custom_fields = []
         self.custom_text = {"after_submit": None, "shipping_address": None, "submit": None,
                             "terms_of_service_acceptance": None}
-        self.customer = None
         self.customer_creation = "if_required"
-        self.customer_details = None
         self.customer_email = params.get("customer_email")
         self.expires_at = expires_at
-        self.invoice = None
         self.locale = params.get("locale")
         self.metadata = metadata
         self.mode = mode
-        self.payment_intent = None
-        self.payment_link = None
         self.payment_method_collection = "if_required"
         self.payment_method_options = {}
         self.payment_method_types = methods
         self.payment_status = "unpaid"
         self.phone_number_collection = {"enabled": False}
-        self.recovered_from = None
-        self.setup_intent = None
-        self.shipping_address_collection = None
-        self.shipping_cost = None
-        self.shipping_details = None
         self.shipping_options = []
         self.status = "open"
         self.submit_type = params.get("submit_type")
-        self.subscription = None
         self.success_url = success_url
         self.total_details = {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0}
         self.ui_mode = "hosted"

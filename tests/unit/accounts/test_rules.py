@@ -7,36 +7,29 @@ import pytest
 from marketplace.accounts import rules
 
 
+@pytest.mark.parametrize("typed", [
+    "0912345678", "+84912345678", "+84 912 345 678", "84912345678", "84 912 345 678", "0912 345 678",
+    "0912.345.678", "091-234-5678", "  0912345678  ", "(+84) 912-345-678",
+])
+def test_normalize_phone_accepts_a_mobile_number_as_people_write_it(typed):
+    assert rules.normalize_phone(typed) == "0912345678"
+
+
 @pytest.mark.parametrize(("typed", "expected"), [
-    ("0912345678", "0912345678"),
-    ("+84912345678", "0912345678"),
-    ("+84 912 345 678", "0912345678"),
-    ("84912345678", "0912345678"),
-    ("84 912 345 678", "0912345678"),
-    ("0912 345 678", "0912345678"),
-    ("0912.345.678", "0912345678"),
-    ("091-234-5678", "0912345678"),
-    ("  0912345678  ", "0912345678"),
-    ("(+84) 912-345-678", "0912345678"),
     ("0388 123 456", "0388123456"),
     ("0561234567", "0561234567"),
     ("0701234567", "0701234567"),
     ("0812345678", "0812345678"),
 ])
-def test_normalize_phone_accepts_mobile_numbers_as_people_write_them(typed, expected):
+def test_normalize_phone_accepts_the_other_mobile_prefixes(typed, expected):
     assert rules.normalize_phone(typed) == expected
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("02773851234", "02773851234"),
-    ("(0277) 3851 234", "02773851234"),
-    ("0277.3851.234", "02773851234"),
-    ("+84 277 3851 234", "02773851234"),
-    ("84 277 3851 234", "02773851234"),
-    ("842773851234", "02773851234"),
+@pytest.mark.parametrize("typed", [
+    "02773851234", "(0277) 3851 234", "0277.3851.234", "+84 277 3851 234", "84 277 3851 234", "842773851234",
 ])
-def test_normalize_phone_accepts_landlines(typed, expected):
-    assert rules.normalize_phone(typed) == expected
+def test_normalize_phone_accepts_a_landline_as_people_write_it(typed):
+    assert rules.normalize_phone(typed) == "02773851234"
 
 
 @pytest.mark.parametrize("typed", [
@@ -147,13 +140,9 @@ def test_agency_cannot_be_created_by_sign_up():
     assert set(rules.SELF_SERVICE_KINDS) == set(rules.ORG_KINDS) - {"agency"}
 
 
-@pytest.mark.parametrize(("phone", "link"), [
-    ("0912345678", "https://zalo.me/0912345678"),
-    ("+84 912 345 678", "https://zalo.me/0912345678"),
-    ("0912.345.678", "https://zalo.me/0912345678"),
-])
-def test_zalo_link_uses_the_national_number(phone, link):
-    assert rules.zalo_link(phone) == link
+@pytest.mark.parametrize("phone", ["0912345678", "+84 912 345 678", "0912.345.678"])
+def test_zalo_link_uses_the_national_number(phone):
+    assert rules.zalo_link(phone) == "https://zalo.me/0912345678"
 
 
 @pytest.mark.parametrize("phone", [None, "", "12345", "not a phone"])

@@ -12,24 +12,19 @@ from marketplace.credentials.rules import CredentialProblem
 
 # normalize_code ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("VN-DTOR-0017", "VN-DTOR-0017"),
-    ("  vn-dtor-0017  ", "VN-DTOR-0017"),
-    ("vn\u2013dtor\u20130017", "VN-DTOR-0017"),  # en dashes from a phone keyboard
-    ("VN\u2014DTOR\u20140017", "VN-DTOR-0017"),  # em dashes from a word processor
-    ("VN_DTOR_0017", "VN-DTOR-0017"),
-    ("VN DTOR 0017", "VN-DTOR-0017"),
-    ("VN  -  DTOR \t 0017", "VN-DTOR-0017"),
-    ("VN--DTOR__-0017", "VN-DTOR-0017"),
-    ("-VN-DTOR-0017-", "VN-DTOR-0017"),
-    ("", ""),
+@pytest.mark.parametrize("typed", [
+    "VN-DTOR-0017", "  vn-dtor-0017  ", "VN_DTOR_0017", "VN DTOR 0017", "VN  -  DTOR \t 0017", "VN--DTOR__-0017",
+    "-VN-DTOR-0017-",
+    "vn\u2013dtor\u20130017",  # en dashes from a phone keyboard
+    "VN\u2014DTOR\u20140017",  # em dashes from a word processor
 ])
-def test_normalize_code(typed, expected):
-    assert rules.normalize_code(typed) == expected
+def test_normalize_code(typed):
+    assert rules.normalize_code(typed) == "VN-DTOR-0017"
 
 
-def test_normalize_code_accepts_none():
-    assert rules.normalize_code(None) == ""
+@pytest.mark.parametrize("typed", ["", None])
+def test_normalize_code_of_nothing_is_empty(typed):
+    assert rules.normalize_code(typed) == ""
 
 
 # check_planting_code -------------------------------------------------------------------------
