@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields import StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 
 def required() -> DataRequired:
@@ -14,6 +15,26 @@ def required() -> DataRequired:
 
 def max_length(n: int) -> Length:
     return Length(max=n, message=_l("Use at most %(max)d characters.", max=n))
+
+
+def _typed_field(label, optional: bool, max_chars: int, render_kw: dict) -> StringField:
+    return StringField(label, validators=[Optional() if optional else required(), max_length(max_chars)],
+                       render_kw=render_kw)
+
+
+def quantity_field(label, *, optional: bool = False) -> StringField:
+    """A quantity as typed ("1,5", "1.200"): the service reads it; phones show a decimal keypad."""
+    return _typed_field(label, optional, 20, {"inputmode": "decimal"})
+
+
+def amount_field(label, *, optional: bool = False) -> StringField:
+    """A sum in đồng as typed ("38.000"): the service reads it; phones show a number keypad."""
+    return _typed_field(label, optional, 20, {"inputmode": "numeric"})
+
+
+def date_field(label, *, optional: bool = False) -> StringField:
+    """A date from the browser's picker, or typed dd/mm/yyyy where there is none: the service reads it."""
+    return _typed_field(label, optional, 10, {"type": "date"})
 
 
 def choices(pairs) -> list[SelectChoice]:

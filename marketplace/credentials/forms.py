@@ -9,7 +9,7 @@ from wtforms.validators import Optional
 
 from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS, CODE_KIND_LABELS
 from marketplace.credentials.services import PROBLEM_MESSAGES
-from marketplace.forms import choices, max_length, required
+from marketplace.forms import choices, date_field, max_length, required
 
 
 class CertificateForm(FlaskForm):
@@ -22,8 +22,8 @@ class CertificateForm(FlaskForm):
     stars = SelectField(_l("OCOP stars"), choices=choices([("", "—")] + [(str(n), "★" * n) for n in range(1, 6)]),
                         validators=[Optional()], invalid_choice_message=PROBLEM_MESSAGES["stars_range"])
     issuer = StringField(_l("Issued by"), validators=[Optional(), max_length(200)])
-    issued_on = StringField(_l("Issued on"), validators=[Optional(), max_length(10)], render_kw={"type": "date"})
-    expires_on = StringField(_l("Valid until"), validators=[Optional(), max_length(10)], render_kw={"type": "date"})
+    issued_on = date_field(_l("Issued on"), optional=True)
+    expires_on = date_field(_l("Valid until"), optional=True)
 
 
 class PlantingCodeForm(FlaskForm):
@@ -36,8 +36,8 @@ class PlantingCodeForm(FlaskForm):
     area_ha = StringField(_l("Area (ha)"), validators=[Optional(), max_length(12)], render_kw={"inputmode": "decimal"})
     markets = StringField(_l("Export markets approved"), validators=[Optional(), max_length(200)],
                           render_kw={"placeholder": "CN; US; EU"})
-    issued_on = StringField(_l("Issued on"), validators=[Optional(), max_length(10)], render_kw={"type": "date"})
-    valid_until = StringField(_l("Valid until"), validators=[Optional(), max_length(10)], render_kw={"type": "date"})
+    issued_on = date_field(_l("Issued on"), optional=True)
+    valid_until = date_field(_l("Valid until"), optional=True)
 
 
 class DecisionForm(FlaskForm):

@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import Optional
 
 from marketplace.demand.labels import FREQUENCY_LABELS
-from marketplace.forms import choices, max_length, required
+from marketplace.forms import amount_field, choices, date_field, max_length, quantity_field, required
 from marketplace.listings.forms import MultiCheckboxField, UnitField, unit_choices
 
 
@@ -16,20 +16,17 @@ class DemandForm(FlaskForm):
     product = StringField(_l("Product"), validators=[required(), max_length(120)],
                           render_kw={"list": "product-names", "autocomplete": "off"})
     variety = StringField(_l("Variety (when it matters)"), validators=[Optional(), max_length(120)])
-    quantity = StringField(_l("Quantity"), validators=[required(), max_length(20)], render_kw={"inputmode": "decimal"})
+    quantity = quantity_field(_l("Quantity"))
     unit = UnitField(_l("Unit"), choices=unit_choices(), default="kg",
                      invalid_choice_message=_l("Choose a unit from the list (kg, tấn, túi, thùng…)."))
     frequency = SelectField(_l("How often"), choices=choices(FREQUENCY_LABELS.items()), default="once")
-    needed_from = StringField(_l("Needed from"), validators=[required(), max_length(10)], render_kw={"type": "date"})
-    needed_to = StringField(_l("Needed until"), validators=[required(), max_length(10)], render_kw={"type": "date"})
+    needed_from = date_field(_l("Needed from"))
+    needed_to = date_field(_l("Needed until"))
     commune_query = StringField(_l("Delivery commune or ward"), validators=[Optional(), max_length(160)],
                                 render_kw={"autocomplete": "off"})
     commune_code = HiddenField()
-    price_min_vnd = StringField(_l("Lowest price in đồng, per kg or per unit"), validators=[Optional(), max_length(20)],
-                                render_kw={"inputmode": "numeric"})
-    price_max_vnd = StringField(_l("Highest price in đồng, per kg or per unit"),
-                                validators=[Optional(), max_length(20)],
-                                render_kw={"inputmode": "numeric"})
+    price_min_vnd = amount_field(_l("Lowest price in đồng, per kg or per unit"), optional=True)
+    price_max_vnd = amount_field(_l("Highest price in đồng, per kg or per unit"), optional=True)
     required_certificates = MultiCheckboxField(
         _l("Certificates required"), choices=choices([("vietgap", "VietGAP"), ("globalgap", "GlobalGAP"),
                                                       ("organic", _l("Organic"))]), validators=[Optional()])
@@ -43,12 +40,9 @@ class DemandForm(FlaskForm):
 
 
 class OfferForm(FlaskForm):
-    quantity = StringField(_l("Quantity you can supply"), validators=[required(), max_length(20)],
-                           render_kw={"inputmode": "decimal"})
-    price_vnd = StringField(_l("Your price in đồng, per kg or per unit"), validators=[Optional(), max_length(20)],
-                            render_kw={"inputmode": "numeric"})
-    delivery_date = StringField(_l("Delivery date"), validators=[Optional(), max_length(10)],
-                                render_kw={"type": "date"})
+    quantity = quantity_field(_l("Quantity you can supply"))
+    price_vnd = amount_field(_l("Your price in đồng, per kg or per unit"), optional=True)
+    delivery_date = date_field(_l("Delivery date"), optional=True)
     listing_id = SelectField(_l("From which listing"), validators=[Optional()])
     note = TextAreaField(_l("Note for the buyer"), validators=[Optional(), max_length(1000)], render_kw={"rows": 3})
 

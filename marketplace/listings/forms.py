@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.forms import choices, max_length, required
+from marketplace.forms import amount_field, choices, date_field, max_length, quantity_field, required
 from marketplace.listings.services import MESSAGES
 from marketplace.products.services import read_unit
 from marketplace.products.units import UNITS
@@ -60,20 +60,16 @@ class ListingForm(FlaskForm):
     variety = StringField(_l("Variety"), validators=[Optional(), max_length(120)])
     grade = StringField(_l("Grade"), validators=[Optional(), max_length(60)],
                         render_kw={"placeholder": _l("e.g. loại 1, xuất khẩu")})
-    quantity = StringField(_l("Quantity for sale"), validators=[required(), max_length(20)],
-                           render_kw={"inputmode": "decimal"})
+    quantity = quantity_field(_l("Quantity for sale"))
     # WTForms has no Vietnamese: its own "Not a valid choice." would show in English.
     unit = UnitField(_l("Unit"), choices=unit_choices(), default="kg",
                      invalid_choice_message=_l("Choose a unit from the list (kg, tấn, túi, thùng…)."))
-    min_order = StringField(_l("Minimum order"), validators=[Optional(), max_length(20)],
-                            render_kw={"inputmode": "decimal"})
+    min_order = quantity_field(_l("Minimum order"), optional=True)
     price_vnd = StringField(_l("Price in đồng, per kg or per unit"), validators=[Optional(), max_length(20)],
                             render_kw={"inputmode": "numeric", "placeholder": "38000"})
     price_negotiable = BooleanField(_l("Price negotiable"))
-    available_from = StringField(_l("Available from"), validators=[required(), max_length(10)],
-                                 render_kw={"type": "date"})
-    available_to = StringField(_l("Available until"), validators=[required(), max_length(10)],
-                               render_kw={"type": "date"})
+    available_from = date_field(_l("Available from"))
+    available_to = date_field(_l("Available until"))
     delivery_area = StringField(_l("Delivery area"), validators=[Optional(), max_length(300)],
                                 render_kw={"placeholder": _l("e.g. at the orchard, Cao Lãnh, Hồ Chí Minh City")})
     producer_name = StringField(_l("Grown by (member's name, when you list for a member)"),
@@ -89,12 +85,9 @@ class ListingForm(FlaskForm):
 
 
 class QuickUpdateForm(FlaskForm):
-    quantity = StringField(_l("Quantity left"), validators=[Optional(), max_length(20)],
-                           render_kw={"inputmode": "decimal"})
-    price_vnd = StringField(_l("Price (đồng)"), validators=[Optional(), max_length(20)],
-                            render_kw={"inputmode": "numeric"})
-    available_to = StringField(_l("Available until"), validators=[Optional(), max_length(10)],
-                               render_kw={"type": "date"})
+    quantity = quantity_field(_l("Quantity left"), optional=True)
+    price_vnd = amount_field(_l("Price (đồng)"), optional=True)
+    available_to = date_field(_l("Available until"), optional=True)
 
 
 class StatusForm(FlaskForm):
