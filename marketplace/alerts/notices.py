@@ -3,11 +3,8 @@ marketplace.notifications when the alerts blueprint is registered)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from marketplace.notifications.wording import one_sentence
 
-def describe_notice(kind: str, p: dict) -> str | None:
-    if kind != "alert":
-        return None
-    return _("New for your saved search “%(search)s”: %(title)s", search=p.get("search", ""),
-             title=p.get("title", ""))
+describe_notice = one_sentence("alert", _l("New for your saved search “%(search)s”: %(title)s"))

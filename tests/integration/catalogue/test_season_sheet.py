@@ -18,7 +18,7 @@ from marketplace.matching import services as matching
 from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.query import read_request
-from tests.integration.imports.test_import import xlsx_bytes
+from tests.sheets import xlsx_bytes
 
 FROM, TO = today_in_vietnam(), today_in_vietnam() + timedelta(days=45)
 ENDED_FROM, ENDED_TO = today_in_vietnam() - timedelta(days=70), today_in_vietnam() - timedelta(days=20)
