@@ -15,6 +15,7 @@ not name, a path that could leave the folder, or a link, is refused.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -126,10 +127,8 @@ class ArchiveWriter:
 
     def abort(self) -> None:
         for closing in (self._tar.close, self._file.close):
-            try:
+            with contextlib.suppress(Exception):  # already failing; the partial file goes anyway
                 closing()
-            except Exception:  # noqa: BLE001, S110 - already failing; the partial file goes anyway
-                pass
         self.partial.unlink(missing_ok=True)
 
 
