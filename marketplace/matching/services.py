@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from flask_babel import gettext as _
@@ -141,14 +141,17 @@ def undismiss(db: Session, demand_id: int, listing_id: int, side: str) -> None:
 
 @dataclass
 class RefreshReport:
+    """What a refresh did, for the worker's log and `match refresh`: requests and listings whose
+    matches were computed again, the full matches among them, and the notifications sent."""
+
     demand_posts: int = 0
     listings: int = 0
     full: int = 0
     notified: int = 0
 
     def add(self, other: RefreshReport) -> None:
-        for name in ("demand_posts", "listings", "full", "notified"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for counter in fields(self):
+            setattr(self, counter.name, getattr(self, counter.name) + getattr(other, counter.name))
 
 
 def _remember(db: Session, matches: list[Match], *, demand_ids: set[int] = frozenset(),
