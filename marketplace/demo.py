@@ -3,12 +3,17 @@
 Clubs and cooperatives sit at their real post-2025 communes; every buyer is a clearly named
 demo company; every organisation is flagged is_demo and every login uses the demo domain, so
 nothing here can be mistaken for a real business. Idempotent: keyed by ref and e-mail.
+
+The organisations are data, demo_orgs.toml next to this module, read once at import into ORGS;
+the users, credentials, listings, requests and orders that point at them are the tables below.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib import resources
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,68 +63,9 @@ class DemoUser:
     extra_orgs: tuple[str, ...] = field(default=())
 
 
-ORGS: tuple[DemoOrg, ...] = (
-    DemoOrg("demo-hq-xoai-my-xuong", "club", "Hội quán Xoài Mỹ Xương", "30076",
-            "Hội quán của các nhà vườn trồng xoài cát Chu ven sông Tiền. Thành viên chia sẻ kỹ thuật "
-            "bao trái, xử lý ra hoa nghịch vụ và thông tin giá mỗi tối thứ Bảy.",
-            members=48, founded_on=date(2017, 3, 12), tourism=True,
-            address="Ấp 3, xã Mỹ Xương cũ", phone="0900000101"),
-    DemoOrg("demo-htx-xoai-my-xuong", "cooperative", "HTX Xoài Mỹ Xương", "30076",
-            "Hợp tác xã thành lập từ Hội quán Xoài Mỹ Xương, có nhà sơ chế và vùng trồng đạt VietGAP.",
-            members=62, founded_on=date(2019, 8, 1), founded_from="demo-hq-xoai-my-xuong",
-            phone="0900000102", verified=True),
-    DemoOrg("demo-hq-tan-thuan-tay", "club", "Hội quán Tân Thuận Tây", "29869",
-            "Nhà vườn xoài cát Hòa Lộc và xoài Đài Loan ở cù lao Tân Thuận Tây.",
-            members=35, founded_on=date(2018, 5, 20), phone="0900000103"),
-    DemoOrg("demo-hq-quyt-hong-long-hau", "club", "Hội quán Quýt hồng Long Hậu", "30235",
-            "Quýt hồng Lai Vung chín rộ dịp Tết; hội quán nhận đặt hàng theo vườn và đón khách "
-            "tham quan vườn quýt.",
-            members=31, founded_on=date(2018, 10, 2), tourism=True, phone="0900000104"),
-    DemoOrg("demo-htx-quyt-hong-lai-vung", "cooperative", "HTX Quýt hồng Lai Vung", "30226",
-            "Hợp tác xã liên kết tiêu thụ quýt hồng với siêu thị và thương lái.",
-            members=40, founded_on=date(2020, 1, 15), founded_from="demo-hq-quyt-hong-long-hau",
-            phone="0900000105"),
-    DemoOrg("demo-hq-hoa-kieng-tan-quy-dong", "club", "Hội quán Hoa kiểng Tân Quy Đông", "29905",
-            "Làng hoa Sa Đéc: cúc mâm xôi, hồng Sa Đéc, vạn thọ. Nhận đơn hoa Tết và đón khách "
-            "tham quan làng hoa.",
-            members=55, founded_on=date(2017, 7, 7), tourism=True, phone="0900000106"),
-    DemoOrg("demo-hq-sen-thap-muoi", "club", "Hội quán Sen Tháp Mười", "30037",
-            "Trồng sen lấy hạt, ngó và hoa; làm trà sen và bột sen. Có mô hình du lịch đồng sen.",
-            members=27, founded_on=date(2019, 4, 30), tourism=True, phone="0900000107"),
-    DemoOrg("demo-hq-nhan-phu-huu", "club", "Hội quán Nhãn Phú Hựu", "30244",
-            "Nhãn Ido và nhãn xuồng cơm vàng, thu hoạch rải vụ quanh năm.",
-            members=22, founded_on=date(2019, 9, 9), phone="0900000108"),
-    DemoOrg("demo-hq-sau-rieng-ngu-hiep", "club", "Hội quán Sầu riêng Ngũ Hiệp", "28516",
-            "Sầu riêng Ri6 và Monthong trên đất cù lao Ngũ Hiệp; đang làm hồ sơ mã số vùng trồng.",
-            members=44, founded_on=date(2020, 6, 1), phone="0900000109"),
-    DemoOrg("demo-htx-tram-chim", "cooperative", "HTX Nông nghiệp Tràm Chim", "30001",
-            "Lúa chất lượng cao vùng Đồng Tháp Mười, canh tác giảm phát thải.",
-            members=120, founded_on=date(2016, 2, 2), phone="0900000110"),
-    DemoOrg("demo-hq-ca-tra-thuong-phuoc", "club", "Hội quán Cá tra Thường Phước", "29971",
-            "Ương cá tra giống và nuôi cá thương phẩm đầu nguồn sông Tiền.",
-            members=19, founded_on=date(2021, 3, 3), phone="0900000111"),
-    DemoOrg("demo-hq-khom-tan-phuoc", "club", "Hội quán Khóm Tân Phước", "28321",
-            "Khóm (thơm, dứa) Queen trên đất phèn Tân Phước, thu hoạch quanh năm.",
-            members=38, founded_on=date(2020, 11, 11), phone="0900000112"),
-    DemoOrg("demo-thtx-dua-tan-phu-dong", "coop_group", "Tổ hợp tác Dừa Tân Phú Đông", "28696",
-            "Dừa xiêm xanh cung cấp cho chợ đầu mối và cơ sở chế biến.",
-            members=15, founded_on=date(2022, 5, 5), phone="0900000113"),
-    DemoOrg("demo-sieu-thi-my-tho", "supermarket", "Siêu thị Demo Mỹ Tho (tài khoản thử)", "28261",
-            "Công ty demo, không có thật: dùng để thử cách siêu thị đăng nhu cầu và đặt hàng.",
-            phone="0900000201", verified=True),
-    DemoOrg("demo-xuat-khau-sa-dec", "exporter", "Công ty Demo Xuất khẩu Trái cây Sa Đéc", "29905",
-            "Công ty demo, không có thật: xuất khẩu xoài và sầu riêng, cần mã số vùng trồng.",
-            phone="0900000202"),
-    DemoOrg("demo-vua-cao-lanh", "trader", "Vựa trái cây Demo Cao Lãnh", "29869",
-            "Thương lái demo, không có thật: thu mua xoài, nhãn, quýt tại vườn.",
-            phone="0900000203"),
-    DemoOrg("demo-che-bien-go-cong", "business", "Công ty Demo Chế biến Nông sản Gò Công", "28306",
-            "Doanh nghiệp demo, không có thật: chế biến xoài sấy, nước dừa, trà sen.",
-            phone="0900000204"),
-    DemoOrg("demo-xuc-tien-thuong-mai", "agency", "Trung tâm Xúc tiến Thương mại (tài khoản demo)",
-            "29869", "Tài khoản demo của cán bộ xúc tiến thương mại: xác minh mã số, chứng nhận.",
-            phone="0900000301", verified=True),
-)
+# demo_orgs.toml's comments say how an organisation is written.
+_ORGS_TOML = resources.files(__package__).joinpath("demo_orgs.toml").read_text(encoding="utf-8")
+ORGS: tuple[DemoOrg, ...] = tuple(DemoOrg(**org) for org in tomllib.loads(_ORGS_TOML)["orgs"])
 
 USERS: tuple[DemoUser, ...] = (
     DemoUser("chunhiem.myxuong", "Nguyễn Văn Tư", "demo-hq-xoai-my-xuong", "seller", "Chủ nhiệm",
