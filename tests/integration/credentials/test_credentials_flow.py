@@ -13,17 +13,8 @@ from marketplace.credentials import services as credentials
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
 from marketplace.credentials.rules import add_months
 from marketplace.dates import today_in_vietnam
-from tests.factories import (
-    app_session,
-    make_certificate,
-    make_club,
-    make_org,
-    make_planting_code,
-    make_user,
-    post,
-    signed_in,
-    text_of,
-)
+from tests.clients import app_session, post, signed_in, text_of
+from tests.factories import make_certificate, make_club, make_org, make_planting_code, make_user
 from tests.pages import dmy, refused_beside, verified_badges
 
 

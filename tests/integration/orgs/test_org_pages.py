@@ -10,17 +10,8 @@ import pytest
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
 from marketplace.dates import today_in_vietnam
-from tests.factories import (
-    app_session,
-    make_certificate,
-    make_listing,
-    make_org,
-    make_planting_code,
-    make_user,
-    post,
-    signed_in,
-    text_of,
-)
+from tests.clients import app_session, post, signed_in, text_of
+from tests.factories import make_certificate, make_listing, make_org, make_planting_code, make_user
 from tests.pages import refused_beside, verified_badges
 
 
