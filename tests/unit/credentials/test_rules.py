@@ -247,7 +247,8 @@ def test_low_star_ocop_is_not_valid_throughout():
 
 # next_status ---------------------------------------------------------------------------------
 
-# Staff moves by the status they start from: {action: the status it leads to, or None where it is refused}.
+# Staff moves tried here, by the status they start from: {action: the status it leads to, or None where
+# it is refused} (test_every_transition_is_covered tries every pair).
 MOVES = {
     "pending": {"verify": "active", "revoke": "revoked", "reject": "revoked", "suspend": None},
     "active": {"suspend": "suspended", "revoke": "revoked", "verify": None, "reject": None},

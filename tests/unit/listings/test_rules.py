@@ -46,7 +46,8 @@ def test_is_public(status, available_to, left, expected):
     assert rules.is_public(status, available_to, left, TODAY) is expected
 
 
-# Status changes by the status they start from: {action: the new status, or None where it is refused}.
+# Status changes tried here, by the status they start from: {action: the new status, or None where it
+# is refused}.
 MOVES = {
     "draft": {"publish": "published", "pause": None, "sold_out": None, "unpublish": None},
     "published": {"pause": "paused", "sold_out": "sold_out", "unpublish": "draft", "publish": None, "delete": None},
