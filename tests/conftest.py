@@ -4,6 +4,7 @@
 - tests/integration: the app, a migrated database, the test client (tests/integration/conftest.py);
 - tests/browser: a live server driven by Chromium (tests/browser/conftest.py).
 
-The test database is made by plain functions in tests/database.py, test data by tests/factories.py.
+The test database is made by plain functions in tests/database.py, test data by tests/factories.py,
+the test clients (signing in, posting forms, reading pages) by tests/clients.py.
 Markers and options are in pyproject.toml ([tool.pytest.ini_options]); docs/testing.md says more.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.factories import text_of
+from tests.clients import text_of
 
 
 def dmy(day) -> str:

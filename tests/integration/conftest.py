@@ -14,8 +14,9 @@ from marketplace import db
 from marketplace.accounts.models import Organization, User
 from marketplace.extensions import limiter
 from marketplace.mail import MemoryMailer
+from tests.clients import app_session
 from tests.database import forget_database, fresh_database_url, make_test_app, prepare_database
-from tests.factories import app_session, make_club
+from tests.factories import make_club
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +58,7 @@ def session(app: Flask):
     Flask 3.1 reuses this app context for test-client requests made while it is pushed, so `g`
     (the signed-in user, the locale, the CSRF token) carries over between those requests and
     between clients. Tests with several users or sign-in/sign-out set up their data in
-    tests.factories.app_session(app) and make their requests after it.
+    tests.clients.app_session(app) and make their requests after it.
     """
     with app.app_context():
         yield db.session
@@ -76,6 +77,6 @@ def outbox(app: Flask) -> list:
 @pytest.fixture
 def club(app: Flask) -> tuple[Organization, User]:
     """A club and its chair, made in their own app context so requests come after (see
-    tests.factories.app_session). Modules that need more around the club define their own `club`."""
+    tests.clients.app_session). Modules that need more around the club define their own `club`."""
     with app_session(app):
         return make_club()

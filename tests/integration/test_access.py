@@ -19,7 +19,8 @@ from marketplace.demand import services as demand_service
 from marketplace.listings import services as listings
 from marketplace.messaging.models import Conversation, ConversationReport
 from marketplace.notifications.models import Notification
-from tests.factories import csrf_token, login, make_org, make_user
+from tests.clients import csrf_token, login
+from tests.factories import make_org, make_user
 
 EXPECTED: dict[str, str] = {
     "main.home": "public",

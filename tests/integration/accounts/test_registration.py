@@ -1,7 +1,7 @@
 """Sign-up: with an e-mail, a phone, a club; and errors shown beside the fields, nothing stored.
 
 Data is set up and inspected in app_session blocks and requests are made outside them, so that
-every request has its own app context (see tests.factories.app_session).
+every request has its own app context (see tests.clients.app_session).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import Membership, Organization, User
-from tests.factories import PASSWORD, app_session, make_user, post
+from tests.clients import app_session, post
+from tests.factories import PASSWORD, make_user
 
 
 def register(client, path: str = "/register", **fields):

@@ -2,7 +2,7 @@
 remember-me cookie; a password reset works once, by a link sent by mail.
 
 Each client is a separate browser. Data is made in app_session blocks, requests outside
-(see tests.factories.app_session), so no request sees another's signed-in user.
+(see tests.clients.app_session), so no request sees another's signed-in user.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pytest
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
-from tests.factories import PASSWORD, app_session, login, make_user, post
+from tests.clients import app_session, login, post
+from tests.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "a-brand-new-passphrase"  # noqa: S105
 REMEMBER_COOKIE = "remember_token"

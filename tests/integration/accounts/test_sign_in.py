@@ -1,6 +1,6 @@
 """Sign-in by e-mail or phone, wrong passwords, rate limits, and where people land afterwards.
 
-Users are made in app_session blocks and requests made outside them (see tests.factories).
+Users are made in app_session blocks and requests made outside them (see tests.clients.app_session).
 """
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from marketplace import db
-from tests.factories import PASSWORD, app_session, login, make_user, post
+from tests.clients import app_session, login, post
+from tests.factories import PASSWORD, make_user
 
 
 def sign_in(client, identifier: str, password: str = PASSWORD, **extra):

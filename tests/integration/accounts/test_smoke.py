@@ -1,4 +1,5 @@
-from tests.factories import login, make_user
+from tests.clients import login
+from tests.factories import make_user
 
 
 def test_home_page_in_vietnamese(client):

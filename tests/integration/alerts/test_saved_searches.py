@@ -18,7 +18,8 @@ from marketplace.alerts.models import SavedSearch, SavedSearchHit
 from marketplace.dates import today_in_vietnam
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
-from tests.factories import app_session, make_demand, make_listing, post, text_of
+from tests.clients import app_session, post, text_of
+from tests.factories import make_demand, make_listing
 from tests.integration.messaging.support import browser, make_people, me, notices, queued
 
 

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import ApiToken
-from tests.factories import api_token, app_session, login, make_org, make_user
+from tests.clients import api_token, app_session, login
+from tests.factories import make_org, make_user
 
 
 def bearer(token: str) -> dict:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.factories import api_token
+from tests.clients import api_token
 from tests.integration.messaging.support import bearer, make_people, start_thread
 
 

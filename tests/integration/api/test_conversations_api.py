@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from marketplace.messaging import moderation, reading
 from marketplace.messaging.models import Conversation, ConversationMessage, ModerationAccess
-from tests.factories import api_token, app_session, make_demand, make_listing
+from tests.clients import api_token, app_session
+from tests.factories import make_demand, make_listing
 from tests.integration.messaging.support import bearer, make_people, me, say, start_thread
 
 FIRST = "Chào anh, còn 2 tấn xoài không?"

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from marketplace.dates import today_in_vietnam
 from marketplace.demand.models import DemandPost
-from tests.factories import api_token, app_session, make_demand, make_org, make_user
+from tests.clients import api_token, app_session
+from tests.factories import make_demand, make_org, make_user
 
 BUYER_NAME = "Siêu thị Thử API"
 DEMAND_KEYS = {"id", "ref", "product", "category", "quantity", "unit", "frequency", "needed_from", "needed_to",

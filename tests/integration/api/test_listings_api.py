@@ -11,15 +11,8 @@ from sqlalchemy import func, select
 
 from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing
-from tests.factories import (
-    api_token,
-    app_session,
-    make_certificate,
-    make_listing,
-    make_org,
-    make_planting_code,
-    make_user,
-)
+from tests.clients import api_token, app_session
+from tests.factories import make_certificate, make_listing, make_org, make_planting_code, make_user
 
 LISTING_FIELDS = {"id", "ref", "product", "variety", "category", "quantity", "quantity_available", "unit",
                   "price_vnd", "available_from", "available_to", "status", "org", "commune", "certificates",

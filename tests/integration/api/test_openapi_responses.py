@@ -10,7 +10,8 @@ from flask import Response
 from openapi_core.validation.response.exceptions import ResponseValidationError
 from openapi_spec_validator import validate as validate_document
 
-from tests.factories import app_session, make_listing, make_org
+from tests.clients import app_session
+from tests.factories import make_listing, make_org
 from tests.integration.api.openapi_check import DOCUMENT_PATH, check_response
 
 

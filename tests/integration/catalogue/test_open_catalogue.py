@@ -18,7 +18,8 @@ from marketplace.products.services import choose_product, find_product
 from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.query import read_request
-from tests.factories import csrf_token, login, make_demand, make_listing, make_org, make_user
+from tests.clients import csrf_token, login
+from tests.factories import make_demand, make_listing, make_org, make_user
 
 
 @pytest.fixture

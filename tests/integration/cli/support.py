@@ -26,7 +26,8 @@ from marketplace.notifications.models import OutgoingMail
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.documents import doc_id
 from marketplace.search.query import read_request
-from tests.factories import app_session, make_demand, make_listing, make_org, make_planting_code, make_user
+from tests.clients import app_session
+from tests.factories import make_demand, make_listing, make_org, make_planting_code, make_user
 from tests.integration.search.support import child_environment, close_app, committed_app
 
 WORKER = Path(sys.executable).with_name("marketplace")  # the console script pip installed in this venv

@@ -10,8 +10,9 @@ from marketplace.accounts.models import Membership, Organization, User
 from marketplace.cli import PLATFORM_AGENCY_REF
 from marketplace.demo import DEMO_DOMAIN, ORGS, USERS
 from marketplace.places.models import Commune
+from tests.clients import app_session, login
 from tests.database import make_test_app
-from tests.factories import PASSWORD, app_session, login, make_org
+from tests.factories import PASSWORD, make_org
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from marketplace.listings.models import Listing
 from marketplace.notifications.models import Notification
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
-from tests.factories import app_session, make_listing
+from tests.clients import app_session
+from tests.factories import make_listing
 from tests.integration.cli import support
 
 database = support.committed_database_fixture("workerjobs")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from marketplace.accounts.models import User
 from marketplace.dates import today_in_vietnam
-from tests.factories import app_session
+from tests.clients import app_session
 from tests.integration.cli import support
 
 database = support.committed_database_fixture("workerprocess")

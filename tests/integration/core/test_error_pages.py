@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from marketplace import db
 from marketplace.accounts.models import Organization
 from marketplace.errors import NotFound
+from tests.clients import app_session, login
 from tests.database import make_test_app
-from tests.factories import app_session, login, make_org, make_user
+from tests.factories import make_org, make_user
 
 
 def error_page(response, status: int, lang: str) -> str:

@@ -8,7 +8,8 @@ import pytest
 
 from marketplace.accounts import services as accounts
 from marketplace.dates import today_in_vietnam
-from tests.factories import api_token, csrf_token, make_org, make_user
+from tests.clients import api_token, csrf_token
+from tests.factories import make_org, make_user
 
 
 @pytest.mark.parametrize("path", [
@@ -45,7 +46,8 @@ def test_names_lose_direction_overrides_and_zero_width_characters(session):
 
 
 def test_a_buyers_page_lists_its_requests_to_signed_in_people_only(client, session):
-    from tests.factories import login, make_demand
+    from tests.clients import login
+    from tests.factories import make_demand
 
     buyer = make_org("supermarket", name="Siêu thị Ẩn Danh")
     post = make_demand(buyer, "xoài cát Chu")

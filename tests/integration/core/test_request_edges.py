@@ -3,7 +3,8 @@ bearer header on a signed-in session (it must not lift the session's CSRF check)
 
 from __future__ import annotations
 
-from tests.factories import api_token, app_session, make_listing, make_org, make_user, signed_in
+from tests.clients import api_token, app_session, signed_in
+from tests.factories import make_listing, make_org, make_user
 
 
 def test_query_keys_that_clash_with_the_url_do_not_break_a_page(app):

@@ -14,8 +14,8 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
 from marketplace.errors import PermissionDenied, ValidationError, or_404
 from marketplace.saving import saving
+from tests.clients import app_session
 from tests.database import make_test_app
-from tests.factories import app_session
 
 PAGE = "{% for m in get_flashed_messages() %}<p class=flash>{{ m }}</p>{% endfor %}" \
        "<input name=name value='{{ form.name.data or '' }}'>{% for e in form.name.errors %}<em>{{ e }}</em>{% endfor %}"

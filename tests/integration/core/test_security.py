@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PASSWORD, api_token, app_session, csrf_token, login, make_user, post
+from tests.clients import api_token, app_session, csrf_token, login, post
+from tests.factories import PASSWORD, make_user
 
 
 @pytest.mark.parametrize("path", ["/login", "/register", "/password/forgot"])

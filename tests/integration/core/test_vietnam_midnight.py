@@ -20,7 +20,8 @@ from marketplace.listings import rules as listing_rules
 from marketplace.notifications import delivery
 from marketplace.notifications import services as notifications
 from marketplace.orders import lifecycle as orders
-from tests.factories import make_certificate, make_listing, make_org, make_user, signed_in
+from tests.clients import signed_in
+from tests.factories import make_certificate, make_listing, make_org, make_user
 
 DAY = today_in_vietnam()  # the Vietnamese day the run is pinned to (any day works)
 BEFORE = datetime.combine(DAY, time(23, 59, 50), tzinfo=VIETNAM)

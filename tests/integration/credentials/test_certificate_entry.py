@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from marketplace.credentials import services as credentials
 from marketplace.credentials.models import Certificate
-from tests.factories import app_session, make_certificate, make_user, post, signed_in
+from tests.clients import app_session, post, signed_in
+from tests.factories import make_certificate, make_user
 
 
 def test_a_club_cannot_reset_a_revoked_certificate_by_entering_it_again(app, club):

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.credentials.models import Certificate, CredentialEvent, PlantingCode
-from tests.factories import app_session, make_certificate, make_org, make_user, post, signed_in
+from tests.clients import app_session, post, signed_in
+from tests.factories import make_certificate, make_org, make_user
 
 CERTIFICATE = {"cert-type": "vietgap", "cert-number": "VietGAP-TT-99-99-99-0001", "cert-expires_on": "31/12/2099"}
 CODE = {"code-code": "DT-XOAI-99", "code-kind": "growing_area"}

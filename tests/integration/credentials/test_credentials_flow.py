@@ -13,17 +13,8 @@ from marketplace.credentials import services as credentials
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
 from marketplace.credentials.rules import add_months
 from marketplace.dates import today_in_vietnam
-from tests.factories import (
-    app_session,
-    make_certificate,
-    make_club,
-    make_org,
-    make_planting_code,
-    make_user,
-    post,
-    signed_in,
-    text_of,
-)
+from tests.clients import app_session, post, signed_in, text_of
+from tests.factories import make_certificate, make_club, make_org, make_planting_code, make_user
 from tests.pages import dmy, refused_beside, verified_badges
 
 
@@ -364,17 +355,21 @@ def test_bad_certificates_are_refused_beside_the_field(app, club, overrides, fie
         assert session.scalars(select(Certificate).where(Certificate.organization_id == org.id)).all() == []
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"code-code": "VN-DTPH-0001"}, "code-code", "Đây là mã số cơ sở đóng gói"),
-    ({"code-code": "VN.DTOR.0017"}, "code-code", ""),
-    ({"code-area_ha": "abc"}, "code-area_ha", ""),
-    ({"code-area_ha": "-2"}, "code-area_ha", ""),
-    ({"code-valid_until": "hôm qua"}, "code-valid_until", "ngày/tháng/năm"),
-    ({"code-kind": "orchard"}, "code-kind", "Mã số vùng trồng"),
-])
-def test_bad_codes_are_refused_beside_the_field(app, club, overrides, field, message):
+# Each field of the code form and what is refused in it: (typed, the message beside it; "" where any
+# words of ours will do).
+BAD_CODE_FIELDS = {
+    "code-code": [("VN-DTPH-0001", "Đây là mã số cơ sở đóng gói"), ("VN.DTOR.0017", "")],
+    "code-area_ha": [("abc", ""), ("-2", "")],
+    "code-valid_until": [("hôm qua", "ngày/tháng/năm")],
+    "code-kind": [("orchard", "Mã số vùng trồng")],
+}
+
+
+@pytest.mark.parametrize(("field", "typed", "message"), [
+    (field, typed, message) for field, refused in BAD_CODE_FIELDS.items() for typed, message in refused])
+def test_bad_codes_are_refused_beside_the_field(app, club, field, typed, message):
     org, chair, _staff = club
-    form = {"code-code": "VN-DTOR-0077", "code-kind": "growing_area", **overrides}
+    form = {"code-code": "VN-DTOR-0077", "code-kind": "growing_area", field: typed}
     refused_beside(post(signed_in(app, chair), f"/orgs/{org.id}/credentials/codes", form), field, message)
     with app_session(app) as session:
         assert session.scalars(select(PlantingCode).where(PlantingCode.organization_id == org.id)).all() == []

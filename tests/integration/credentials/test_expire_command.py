@@ -13,7 +13,8 @@ from sqlalchemy import select
 from marketplace import dates
 from marketplace.changes.models import SearchOutbox
 from marketplace.credentials.models import Certificate, CredentialEvent, PlantingCode
-from tests.factories import app_session, make_certificate, make_org, make_planting_code
+from tests.clients import app_session
+from tests.factories import make_certificate, make_org, make_planting_code
 
 
 @pytest.fixture

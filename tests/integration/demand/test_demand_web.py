@@ -4,7 +4,7 @@ and the buyer see, the buyer accepts and sees how much the accepted offers cover
 buyers' tax codes. Others cannot touch what is not theirs.
 
 Each client is a separate browser: data is made in app_session blocks and requests are made
-outside them (see tests.factories.app_session). Pages are read in English (?lang=en) so that the
+outside them (see tests.clients.app_session). Pages are read in English (?lang=en) so that the
 assertions hold whichever Vietnamese wording the catalog settles on.
 """
 
@@ -20,17 +20,8 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import Organization
 from marketplace.dates import today_in_vietnam
 from marketplace.demand.models import DemandPost, Offer
-from tests.factories import (
-    app_session,
-    make_demand,
-    make_listing,
-    make_offer,
-    make_org,
-    make_user,
-    post,
-    signed_in,
-    text_of,
-)
+from tests.clients import app_session, post, signed_in, text_of
+from tests.factories import make_demand, make_listing, make_offer, make_org, make_user
 
 BUYER_NAME = "Siêu thị Bách Hóa Thử"
 BUYER_PHONE = "0909111222"

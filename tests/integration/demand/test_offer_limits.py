@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from marketplace.demand.models import Offer
-from tests.factories import app_session, make_demand, make_offer, make_org, make_user, post, signed_in
+from tests.clients import app_session, post, signed_in
+from tests.factories import make_demand, make_offer, make_org, make_user
 
 
 def test_offers_on_a_closed_request_cannot_be_accepted_and_a_club_offers_once(app):

@@ -27,7 +27,8 @@ from marketplace.listings import services as listing_services
 from marketplace.listings.models import Listing
 from marketplace.matching import services as matching
 from marketplace.products.services import find_product
-from tests.factories import app_session, make_org, make_user, post, signed_in
+from tests.clients import app_session, post, signed_in
+from tests.factories import make_org, make_user
 from tests.sheets import xlsx_bytes
 
 CLUB, COOP = "hq-imp-xoai", "htx-imp-xoai"

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from marketplace.imports import readers
 from marketplace.listings.models import Listing
-from tests.factories import app_session, login, make_user
+from tests.clients import app_session, login
+from tests.factories import make_user
 from tests.integration.imports.test_import import _upload, good_sheets
 from tests.sheets import xlsx_bytes
 from tests.sqlite_lock import only_on_sqlite, own_app_fixture, probe_while_called

@@ -5,7 +5,8 @@ test_listings_web.py: refused beside the field.)"""
 from __future__ import annotations
 
 from marketplace.listings.models import Listing
-from tests.factories import app_session, make_listing, post, signed_in
+from tests.clients import app_session, post, signed_in
+from tests.factories import make_listing
 
 
 def test_a_price_only_quick_update_keeps_a_fractional_quantity(app, club):

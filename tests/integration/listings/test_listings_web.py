@@ -11,18 +11,8 @@ from sqlalchemy import func, select
 
 from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing
-from tests.factories import (
-    app_session,
-    login,
-    make_certificate,
-    make_listing,
-    make_org,
-    make_planting_code,
-    make_user,
-    post,
-    signed_in,
-    text_of,
-)
+from tests.clients import app_session, login, post, signed_in, text_of
+from tests.factories import make_certificate, make_listing, make_org, make_planting_code, make_user
 from tests.pages import dmy, error_beside, refused_beside
 
 

@@ -23,7 +23,8 @@ from marketplace.listings.photos.services import (
 )
 from marketplace.listings.photos.storage import FilesystemPhotoStore, MemoryPhotoStore
 from marketplace.products.models import Product
-from tests.factories import login, make_org, make_user, signed_in
+from tests.clients import login, signed_in
+from tests.factories import make_org, make_user
 
 
 def _jpeg(width: int = 640, height: int = 480, colour=(30, 140, 40)) -> bytes:
@@ -294,7 +295,8 @@ def test_a_chair_removes_a_photo_from_the_edit_page_and_others_cannot(app):
     from PIL import Image
 
     from marketplace.listings.photos import services as photos
-    from tests.factories import app_session, make_listing, make_org, make_user, post
+    from tests.clients import app_session, post
+    from tests.factories import make_listing, make_org, make_user
 
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 120, 40)).save(buffer, "JPEG")

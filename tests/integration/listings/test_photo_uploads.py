@@ -16,7 +16,8 @@ from marketplace.errors import ValidationError
 from marketplace.listings.models import Listing, Photo, PhotoUploadClaim
 from marketplace.listings.photos import budget
 from marketplace.listings.photos import services as photos
-from tests.factories import app_session, make_listing, make_org, make_user, post, signed_in, text_of
+from tests.clients import app_session, post, signed_in, text_of
+from tests.factories import make_listing, make_org, make_user
 from tests.images import big_png
 from tests.pages import error_beside
 

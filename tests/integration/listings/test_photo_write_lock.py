@@ -24,8 +24,9 @@ from sqlalchemy.engine import make_url
 from marketplace import db
 from marketplace.listings.models import Photo, PhotoUploadClaim
 from marketplace.listings.photos import services as photos
+from tests.clients import app_session, post, signed_in
 from tests.database import own_database_app
-from tests.factories import app_session, make_listing, make_org, make_user, post, signed_in
+from tests.factories import make_listing, make_org, make_user
 
 HOLD = 30  # seconds any side waits for the other before the test fails
 

@@ -4,7 +4,7 @@ An exporter in Bến Thành (Hồ Chí Minh City) wants 20 tấn xoài cát Chu 
 for the US. Clubs in Đồng Tháp offer mangoes with codes that are right, suspended, for China
 only or missing, another variety, and a coconut club whose name folds like pineapple's.
 
-Data is made in app_session blocks and requests are made outside them (tests.factories.app_session).
+Data is made in app_session blocks and requests are made outside them (tests.clients.app_session).
 """
 
 from __future__ import annotations
@@ -14,14 +14,8 @@ from types import SimpleNamespace
 import pytest
 
 from marketplace.accounts.models import User
-from tests.factories import (
-    app_session,
-    make_listing,
-    make_org,
-    make_planting_code,
-    make_user,
-    signed_in,
-)
+from tests.clients import app_session, signed_in
+from tests.factories import make_listing, make_org, make_planting_code, make_user
 
 EXPORTER = "Công ty Xuất khẩu Trái cây Thử"
 OTHER_BUYER = "Siêu thị Bách Hóa Thử"

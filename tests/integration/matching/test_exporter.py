@@ -12,7 +12,7 @@ import pytest
 
 from marketplace.dates import today_in_vietnam
 from marketplace.demand.models import DemandPost
-from tests.factories import api_token, app_session, post, text_of
+from tests.clients import api_token, app_session, post, text_of
 from tests.integration.matching.conftest import browser
 
 

@@ -22,7 +22,8 @@ from marketplace.matching import services as matching
 from marketplace.matching.models import MatchState
 from marketplace.notifications import delivery
 from marketplace.notifications.models import Notification
-from tests.factories import api_token, app_session, make_demand, make_listing, make_planting_code, post, text_of
+from tests.clients import api_token, app_session, post, text_of
+from tests.factories import make_demand, make_listing, make_planting_code
 from tests.integration.matching.conftest import browser
 
 

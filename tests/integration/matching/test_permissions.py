@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import api_token, app_session, make_demand, make_listing, text_of
+from tests.clients import api_token, app_session, text_of
+from tests.factories import make_demand, make_listing
 from tests.integration.matching.conftest import browser
 
 CARDS = 'data-testid="match-cards"'

@@ -14,7 +14,8 @@ from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost
 from marketplace.matching.models import MatchState
 from marketplace.notifications.models import Notification, OutgoingMail
-from tests.factories import app_session, make_demand, make_listing, make_planting_code
+from tests.clients import app_session
+from tests.factories import make_demand, make_listing, make_planting_code
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from marketplace.dates import today_in_vietnam
 from marketplace.matching import services as matching
 from marketplace.matching.models import MatchState
-from tests.factories import app_session, make_demand, make_listing, make_org
+from tests.clients import app_session
+from tests.factories import make_demand, make_listing, make_org
 from tests.sqlite_lock import only_on_sqlite, own_app_fixture, probe_while_called
 
 pytestmark = only_on_sqlite

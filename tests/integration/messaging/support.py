@@ -4,7 +4,7 @@ API tests.
 A supermarket (the buyer organisation B) with two buyers, a mango club (C) with two sellers and a
 published listing, another club, another buyer organisation, staff, an admin and a user who acts
 for no organisation. Data is made in app_session blocks and requests are made outside them, each
-user with a client of their own (tests.factories.app_session).
+user with a client of their own (tests.clients.app_session).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from marketplace.accounts.models import User
 from marketplace.messaging import conversations
 from marketplace.messaging.models import Conversation
 from marketplace.notifications.models import Notification, OutgoingMail
-from tests.factories import app_session, make_listing, make_org, make_user, signed_in
+from tests.clients import app_session, signed_in
+from tests.factories import make_listing, make_org, make_user
 
 BUYER_ORG = "Siêu thị Thử Tin Nhắn"
 CLUB = "Hội quán Xoài Thử Tin Nhắn"

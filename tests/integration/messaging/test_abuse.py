@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.messaging.models import ConversationMessage, ConversationReport, OrganizationBlock
-from tests.factories import api_token, app_session, make_demand, make_listing, post, text_of
+from tests.clients import api_token, app_session, post, text_of
+from tests.factories import make_demand, make_listing
 from tests.integration.messaging.support import bearer, browser, me
 
 CLOSED = "This conversation is closed: one of the two organisations has blocked the other."

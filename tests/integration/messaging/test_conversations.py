@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from marketplace.messaging import reading
 from marketplace.messaging.models import Conversation, ConversationMessage, ModerationAccess
 from marketplace.notifications import services as notifications
-from tests.factories import app_session, make_demand, make_listing, make_offer, post, text_of
+from tests.clients import app_session, post, text_of
+from tests.factories import make_demand, make_listing, make_offer
 from tests.integration.messaging.support import (
     browser,
     inbox_badge,

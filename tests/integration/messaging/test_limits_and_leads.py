@@ -51,7 +51,7 @@ def test_a_follow_up_in_an_unopened_thread_reaches_the_next_digest(app):
     from marketplace.accounts.models import User
     from marketplace.notifications import delivery
     from marketplace.notifications.models import Notification, OutgoingMail
-    from tests.factories import app_session
+    from tests.clients import app_session
 
     with app_session(app) as session:
         buyer_org, club = make_org("supermarket"), make_org("club")
@@ -86,7 +86,7 @@ def test_control_characters_never_reach_the_database(session):
 
 
 def test_ids_that_cannot_exist_are_not_found(app, client):
-    from tests.factories import app_session, login
+    from tests.clients import app_session, login
 
     with app_session(app):
         user = make_user("buyer", make_org("supermarket"))
@@ -100,7 +100,7 @@ def test_ids_that_cannot_exist_are_not_found(app, client):
 
 
 def test_block_never_redirects_off_the_site(app, client):
-    from tests.factories import app_session, login, post
+    from tests.clients import app_session, login, post
 
     with app_session(app):
         club = make_org("club")

@@ -14,7 +14,7 @@ from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 from marketplace.config import ConfigError, load_config
 from marketplace.db import utcnow
 from marketplace.notifications import delivery
-from tests.factories import app_session, post, text_of
+from tests.clients import app_session, post, text_of
 from tests.integration.messaging.support import me
 
 EXPIRED_TITLE = "Liên kết trong thư này không còn dùng được"

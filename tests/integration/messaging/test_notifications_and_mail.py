@@ -21,7 +21,8 @@ from marketplace.notifications import delivery, rules
 from marketplace.notifications import services as notifications
 from marketplace.notifications.models import Notification, OutgoingMail
 from marketplace.notifications.presentation import describe
-from tests.factories import app_session, make_demand, make_offer, make_user, post, text_of
+from tests.clients import app_session, post, text_of
+from tests.factories import make_demand, make_offer, make_user
 from tests.integration.messaging.support import browser, me, notices, queued, say, set_user
 
 FIRST = "Chào anh, còn 2 tấn xoài không?"

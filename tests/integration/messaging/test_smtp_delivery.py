@@ -28,7 +28,7 @@ from marketplace.mail import Mail, SmtpMailer, is_permanent, make_mailer
 from marketplace.notifications import delivery, rules
 from marketplace.notifications.models import OutgoingMail
 from marketplace.orders import lifecycle as orders
-from tests.factories import app_session, post
+from tests.clients import app_session, post
 from tests.integration.messaging.support import BUYER_ORG, me, queued, set_user, start_thread
 from tests.mailserver import running_smtp_server
 

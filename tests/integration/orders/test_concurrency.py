@@ -26,8 +26,9 @@ from marketplace.listings.models import Listing
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import recording
+from tests.clients import app_session
 from tests.database import own_database_app
-from tests.factories import app_session, make_market
+from tests.factories import make_market
 from tests.races import at_once
 
 BUYERS = 100

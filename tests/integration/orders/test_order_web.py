@@ -16,7 +16,8 @@ from marketplace.listings.models import Listing
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order, Payment
 from marketplace.orders.payments import bank_accounts
-from tests.factories import api_token, app_session, make_listing, make_org, make_user, post, signed_in
+from tests.clients import api_token, app_session, post, signed_in
+from tests.factories import make_listing, make_org, make_user
 
 ROLES = ("buyer_of_order", "other_buyer", "seller_of_listing", "other_seller", "staff", "anonymous")
 

@@ -29,7 +29,8 @@ from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.orders import lifecycle as orders
 from marketplace.orders import reservation
-from tests.factories import app_session, make_org, make_user
+from tests.clients import app_session
+from tests.factories import make_org, make_user
 
 # Its own database (as test_concurrency): two connections must see each other's commits.
 MIN_ORDER = 20

@@ -10,17 +10,8 @@ import pytest
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
 from marketplace.dates import today_in_vietnam
-from tests.factories import (
-    app_session,
-    make_certificate,
-    make_listing,
-    make_org,
-    make_planting_code,
-    make_user,
-    post,
-    signed_in,
-    text_of,
-)
+from tests.clients import app_session, post, signed_in, text_of
+from tests.factories import make_certificate, make_listing, make_org, make_planting_code, make_user
 from tests.pages import refused_beside, verified_badges
 
 
@@ -182,20 +173,28 @@ def test_turning_tourism_off_hides_the_offer(app, coop):
     assert not section(text_of(app.test_client().get(f"/orgs/{org_id}")), "tourism-heading")
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"phone": "12345"}, "phone", "Nhập số điện thoại Việt Nam"),
-    ({"phone": "0912 345 678 999"}, "phone", "Nhập số điện thoại Việt Nam"),
-    ({"zalo": "abc"}, "zalo", "Nhập số điện thoại Việt Nam"),
-    ({"email": "not-an-email"}, "email", ""),
-    ({"members_count": "nhiều"}, "members_count", ""),
-    ({"name": "   "}, "name", ""),
-    ({"commune_query": "Xã Không Có Thật", "commune_code": ""}, "commune_query", ""),
-])
-def test_bad_values_are_refused_beside_the_field_and_kept(app, coop, overrides, field, message):
+PHONE_REFUSED = "Nhập số điện thoại Việt Nam"
+# Each field of the profile and what is refused in it: (typed, the message beside it; "" where any
+# words of ours will do).
+BAD_PROFILE_FIELDS = {
+    "phone": [("12345", PHONE_REFUSED), ("0912 345 678 999", PHONE_REFUSED)],
+    "zalo": [("abc", PHONE_REFUSED)],
+    "email": [("not-an-email", "")],
+    "members_count": [("nhiều", "")],
+    "name": [("   ", "")],
+    "commune_query": [("Xã Không Có Thật", "")],
+}
+
+
+@pytest.mark.parametrize(("field", "typed", "message"), [
+    (field, typed, message) for field, refused in BAD_PROFILE_FIELDS.items() for typed, message in refused])
+def test_bad_values_are_refused_beside_the_field_and_kept(app, coop, field, typed, message):
     org_id = coop["coop"].id
     before = stored(app, org_id)
     owner = signed_in(app, coop["director"])
-    data = profile(**overrides)
+    data = profile(**{field: typed})
+    if field == "commune_query":
+        data["commune_code"] = ""  # a commune typed, none picked from the list
     text = refused_beside(post(owner, f"/orgs/{org_id}/edit", data), field, message)
     if data[field].strip():
         assert f'value="{data[field]}"' in text  # what was typed stays in the field

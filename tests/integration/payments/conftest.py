@@ -13,7 +13,8 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from tests.factories import app_session, make_market
+from tests.clients import app_session
+from tests.factories import make_market
 from tests.fakestripe import FakeStripe
 from tests.integration.payments.helpers import Shop
 

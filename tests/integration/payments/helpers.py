@@ -8,8 +8,8 @@ from marketplace.dates import today_in_vietnam
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import recording
+from tests.clients import app_session
 from tests.factories import Market as Shop  # the card payment tests call the market a shop
-from tests.factories import app_session
 from tests.fakestripe import signed_headers
 
 WEBHOOK = "/payments/stripe/webhook"

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from marketplace import db
 from marketplace.orders.payments.models import CardCheckout
+from tests.clients import csrf_token, signed_in
 from tests.database import own_database_app
-from tests.factories import csrf_token, make_market, signed_in
+from tests.factories import make_market
 from tests.fakestripe import FakeStripe
 from tests.integration.payments.helpers import confirmed_order, in_db
 from tests.races import at_once

@@ -18,7 +18,8 @@ from marketplace.orders.models import Order
 from marketplace.orders.payments import stripe_services
 from marketplace.orders.payments.models import StripeEvent
 from marketplace.orders.payments.stripe import checkout_for
-from tests.factories import app_session, login, make_user
+from tests.clients import app_session, login
+from tests.factories import make_user
 from tests.integration.payments.helpers import confirmed_order, deliver, in_db, open_session, reload
 from tests.integration.payments.test_unapplied_and_expiry import _cancel, _foreign_session
 

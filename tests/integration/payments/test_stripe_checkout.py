@@ -12,7 +12,8 @@ from marketplace.orders.models import Payment
 from marketplace.orders.payments import stripe as stripe_checkout
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.orders.payments.stripe import CardPaymentError, StripeCheckout
-from tests.factories import app_session, csrf_token, login, make_org, make_user, signed_in
+from tests.clients import app_session, csrf_token, login, signed_in
+from tests.factories import make_org, make_user
 from tests.integration.payments.helpers import confirmed_order, deliver, in_db, reload
 
 

@@ -20,7 +20,7 @@ from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order, Payment
 from marketplace.orders.payments import recording
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
-from tests.factories import app_session
+from tests.clients import app_session
 from tests.fakestripe import signature_header
 from tests.integration.payments.helpers import (
     WEBHOOK,

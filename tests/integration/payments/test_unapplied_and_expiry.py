@@ -20,7 +20,8 @@ from marketplace.orders.models import Order, Payment
 from marketplace.orders.payments import recording, stripe_services
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.orders.payments.stripe import StripeCheckout, checkout_for
-from tests.factories import app_session, login, make_user
+from tests.clients import app_session, login
+from tests.factories import make_user
 from tests.integration.payments.helpers import confirmed_order, deliver, in_db, open_session, reload, variant
 
 
@@ -132,7 +133,7 @@ def test_an_order_that_stops_waiting_for_that_amount_has_its_session_expired(str
 
 
 def test_the_card_button_expires_a_session_marked_to_expire(stripe_app, fake_stripe, shop):
-    from tests.factories import csrf_token
+    from tests.clients import csrf_token
 
     order = confirmed_order(stripe_app, shop)
     session_id = open_session(stripe_app, order)

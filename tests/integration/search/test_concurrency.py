@@ -18,7 +18,8 @@ from marketplace.listings.models import Listing
 from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.store import IndexBusy
-from tests.factories import app_session, make_certificate, make_listing, make_org
+from tests.clients import app_session
+from tests.factories import make_certificate, make_listing, make_org
 from tests.integration.search.support import MARKETPLACE, PYTHON, child_environment
 from tests.races import at_once
 

@@ -20,7 +20,8 @@ from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.documents import doc_id
 from marketplace.search.query import read_request
-from tests.factories import app_session, make_certificate, make_listing, make_org
+from tests.clients import app_session
+from tests.factories import make_certificate, make_listing, make_org
 from tests.integration.search.support import PYTHON, child_environment
 
 # Each point: code the child runs before the command, making it stop at that point of a commit.

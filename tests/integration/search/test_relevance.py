@@ -20,7 +20,7 @@ from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.documents import documents_for
 from marketplace.search.query import read_request
-from tests.factories import app_session
+from tests.clients import app_session
 from tests.integration.search.relevance_data import build_market
 from tests.integration.search.support import close_app, committed_app
 

@@ -26,7 +26,8 @@ from marketplace.search import services as search
 from marketplace.search import store as search_store
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.query import read_request
-from tests.factories import app_session, make_listing, make_org
+from tests.clients import app_session
+from tests.factories import make_listing, make_org
 from tests.integration.search.support import MARKETPLACE, child_environment
 
 TODAY = today_in_vietnam()

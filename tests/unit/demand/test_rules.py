@@ -54,6 +54,11 @@ def test_malformed_tax_codes_are_refused(typed):
 
 # check_demand ------------------------------------------------------------------------------
 
+# The quantity is checked alike on a demand post and on an offer: (overrides, field, key) of each refusal.
+QUANTITY_PROBLEMS = [({"quantity": quantity}, "quantity", key) for quantity, key in [
+    (None, "required"), (0, "positive"), (-5, "positive"), (rules.MAX_QUANTITY + 1, "too_large")]]
+
+
 def demand_problems(**overrides) -> dict[str, list[str]]:
     values = {"quantity": 5.0, "price_min": 30_000, "price_max": 45_000, "needed_from": TODAY,
               "needed_to": NEXT_MONTH, "frequency": "weekly", "certificates": ["vietgap"],
@@ -94,10 +99,7 @@ def test_edge_values_that_are_fine(overrides):
 
 
 @pytest.mark.parametrize(("overrides", "field", "key"), [
-    ({"quantity": None}, "quantity", "required"),
-    ({"quantity": 0}, "quantity", "positive"),
-    ({"quantity": -5}, "quantity", "positive"),
-    ({"quantity": rules.MAX_QUANTITY + 1}, "quantity", "too_large"),
+    *QUANTITY_PROBLEMS,
     ({"price_min": -1}, "price_min_vnd", "price_range"),
     ({"price_max": -1, "price_min": None}, "price_max_vnd", "price_range"),
     ({"price_max": rules.MAX_PRICE_VND + 1}, "price_max_vnd", "price_range"),
@@ -191,10 +193,7 @@ def test_good_offers(overrides):
 
 
 @pytest.mark.parametrize(("overrides", "field", "key"), [
-    ({"quantity": None}, "quantity", "required"),
-    ({"quantity": 0}, "quantity", "positive"),
-    ({"quantity": -2}, "quantity", "positive"),
-    ({"quantity": rules.MAX_QUANTITY + 1}, "quantity", "too_large"),
+    *QUANTITY_PROBLEMS,
     ({"price_vnd": -1}, "price_vnd", "price_range"),
     ({"price_vnd": rules.MAX_PRICE_VND + 1}, "price_vnd", "price_range"),
     ({"delivery_date": YESTERDAY}, "delivery_date", "outside_window"),

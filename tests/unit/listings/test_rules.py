@@ -46,25 +46,19 @@ def test_is_public(status, available_to, left, expected):
     assert rules.is_public(status, available_to, left, TODAY) is expected
 
 
+# Status changes tried here, by the status they start from: {action: the new status, or None where it
+# is refused}.
+MOVES = {
+    "draft": {"publish": "published", "pause": None, "sold_out": None, "unpublish": None},
+    "published": {"pause": "paused", "sold_out": "sold_out", "unpublish": "draft", "publish": None, "delete": None},
+    "paused": {"publish": "published", "sold_out": "sold_out", "pause": None},
+    "sold_out": {"publish": "published", "sold_out": None},
+    "expired": {"publish": "published", "unpublish": "draft"},
+}
+
+
 @pytest.mark.parametrize(("current", "action", "expected"), [
-    ("draft", "publish", "published"),
-    ("paused", "publish", "published"),
-    ("sold_out", "publish", "published"),
-    ("expired", "publish", "published"),
-    ("published", "pause", "paused"),
-    ("published", "sold_out", "sold_out"),
-    ("paused", "sold_out", "sold_out"),
-    ("published", "unpublish", "draft"),
-    ("expired", "unpublish", "draft"),
-    # refused
-    ("published", "publish", None),
-    ("draft", "pause", None),
-    ("paused", "pause", None),
-    ("draft", "sold_out", None),
-    ("sold_out", "sold_out", None),
-    ("draft", "unpublish", None),
-    ("published", "delete", None),
-])
+    (current, action, expected) for current, moves in MOVES.items() for action, expected in moves.items()])
 def test_next_status(current, action, expected):
     assert rules.next_status(current, action) == expected
 

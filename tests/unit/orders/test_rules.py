@@ -9,20 +9,17 @@ import pytest
 
 from marketplace.orders import rules
 
-ALLOWED = {
-    ("requested", "confirm", "seller"): "confirmed",
-    ("requested", "decline", "seller"): "declined",
-    ("requested", "cancel", "buyer"): "cancelled",
-    ("requested", "expire", "system"): "expired",
-    ("confirmed", "cancel", "buyer"): "cancelled",
-    ("confirmed", "cancel", "seller"): "cancelled",
-    ("confirmed", "pay", "seller"): "paid",
-    ("confirmed", "pay", "staff"): "paid",
-    ("confirmed", "pay", "system"): "paid",
-    ("paid", "deliver", "seller"): "delivered",
-    ("delivered", "complete", "buyer"): "completed",
-    ("delivered", "complete", "system"): "completed",
+# Every move the table allows, by the status it starts from: {action: (the status it leads to, who may
+# take it)}. Every other move is refused.
+MOVES = {
+    "requested": {"confirm": ("confirmed", {"seller"}), "decline": ("declined", {"seller"}),
+                  "cancel": ("cancelled", {"buyer"}), "expire": ("expired", {"system"})},
+    "confirmed": {"cancel": ("cancelled", {"buyer", "seller"}), "pay": ("paid", {"seller", "staff", "system"})},
+    "paid": {"deliver": ("delivered", {"seller"})},
+    "delivered": {"complete": ("completed", {"buyer", "system"})},
 }
+ALLOWED = {(status, action, actor): target for status, moves in MOVES.items()
+           for action, (target, actors) in moves.items() for actor in actors}
 ACTIONS = ("confirm", "decline", "cancel", "expire", "pay", "deliver", "complete", "refund", "")
 
 
