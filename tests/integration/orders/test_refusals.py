@@ -141,6 +141,19 @@ def test_an_offer_whose_listing_sold_down_meanwhile_says_what_is_left_and_orders
     assert _left(app, listing.id) == 0.5
 
 
+def test_a_note_too_long_on_an_offers_order_is_said_not_called_an_expired_form(app, trade):
+    listing, request, offer = _accepted_offer(app, trade, listing_quantity="5", listing_unit="tấn", offered="2",
+                                              offer_unit="tấn")
+    buyer = signed_in(app, trade.buyer, "en")
+    response = post(buyer, f"/offers/{offer.id}/order", {"note": "Giao trước 6 giờ sáng. " * 60})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/demand/{request.id}#offers")
+    flashed = _flashes(buyer.get(response.headers["Location"]).get_data(as_text=True))
+    assert flashed and "expired" not in " ".join(flashed)
+    assert "Note for the seller (delivery, packing): Use at most 1000 characters." in flashed
+    assert _orders_of(app, trade.buyer_org.id) == []
+    assert _left(app, listing.id) == 5
+
+
 # -- transfers received -----------------------------------------------------------------------------
 
 def _confirmed(app, trade, quantity="10") -> Order:
