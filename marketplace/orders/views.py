@@ -123,7 +123,10 @@ def from_offer(offer_id: int):
     form = forms.OfferOrderForm()
     back = url_for("demand.show", demand_id=offer.demand_id) + "#offers"
     if not form.validate_on_submit():
-        flash(_("The form expired. Please send it again."), "error")
+        # The CSRF token was checked before the view (security.check_csrf): a note too long is
+        # what is left to refuse, and the buyer must be told that, not that the form expired.
+        problems = [f"{form.note.label.text}: {message}" for message in form.note.errors]
+        flash(" ".join(problems) or _("The form expired. Please send it again."), "error")
         return redirect(back)
     with saving(catch=(ValidationError, Conflict)) as saved:
         order = orders.order_from_offer(db.session, offer, current_user, today=today_in_vietnam(),

@@ -84,7 +84,7 @@ class FakeStripe:
         self.webhook_secret = "whsec_fake" + secrets.token_hex(16)
         self.requests: list[dict] = []  # method, path, idempotency_key, params: what clients sent
         self._idempotent: dict[str, tuple[str, str, int, Any]] = {}
-        self._failures: list[tuple[int, dict]] = []
+        self._answers: list[tuple[int, dict]] = []
         self._delay = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -136,16 +136,22 @@ class FakeStripe:
         """Forget every object, key and recorded request (between tests)."""
         self._call(resources.store.clear)
         self._idempotent.clear()
-        self._failures.clear()
+        self._answers.clear()
         self.requests.clear()
         self._delay = 0.0
 
     # -- what tests do to the account -------------------------------------------------------------
 
     def fail_next(self, status: int = 500, message: str = "An unknown error occurred", *,
-                  type_: str = "api_error") -> None:
+                  type_: str = "api_error", code: str | None = None) -> None:
         """The next API request answers this error (Stripe's shape) instead of being served."""
-        self._failures.append((status, {"error": {"type": type_, "message": message}}))
+        error = {"type": type_, "message": message} | ({"code": code} if code else {})
+        self._answers.append((status, {"error": error}))
+
+    def answer_next(self, body: dict, status: int = 200) -> None:
+        """The next API request answers this body instead of being served: for answers Stripe
+        could give that the fake never makes (a session for another amount, with no URL)."""
+        self._answers.append((status, body))
 
     def delay_responses(self, seconds: float) -> None:
         """Every API response waits this long first (to make clients time out)."""
@@ -235,8 +241,8 @@ class FakeStripe:
                                   "stripe_version": request.headers.get("Stripe-Version")})
             if self._delay:
                 await asyncio.sleep(self._delay)
-            if self._failures:
-                status, body = self._failures.pop(0)
+            if self._answers:
+                status, body = self._answers.pop(0)
                 return _json(body, status, {"Stripe-Should-Retry": "false"})
         return await handler(request)
 
