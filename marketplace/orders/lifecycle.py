@@ -250,10 +250,6 @@ def orders_of(db: Session, org: Organization | None, *, everyone: bool = False, 
     return list(db.scalars(stmt))
 
 
-def live_order_for_offer(db: Session, offer_id: int) -> Order | None:
-    return db.scalar(select(Order).where(Order.live_offer_id == offer_id))
-
-
 # -- reminders and expiry (the worker) ---------------------------------------------------------
 
 @dataclass

@@ -18,7 +18,8 @@ from marketplace.listings.models import Listing
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.messages import MESSAGES
 from marketplace.orders.models import Order, Payment
-from tests.factories import app_session, make_demand, make_listing, make_market, make_offer, make_user, post, signed_in
+from tests.clients import app_session, csrf_token, post, signed_in
+from tests.factories import make_demand, make_listing, make_market, make_offer, make_user
 from tests.pages import refused_beside
 
 
@@ -208,15 +209,9 @@ def _statement(*lines: str) -> tuple[io.BytesIO, str]:
 def test_a_statement_upload_without_a_file_asks_for_one(app, trade):
     seller = signed_in(app, trade.seller, "en")
     response = seller.post(f"/orgs/{trade.club.id}/statement", content_type="multipart/form-data",
-                           data={"csrf_token": _csrf(seller)})
+                           data={"csrf_token": csrf_token(seller)})
     assert response.status_code == 422
     assert "Choose the statement file first." in response.get_data(as_text=True)
-
-
-def _csrf(client) -> str:
-    from tests.factories import csrf_token
-
-    return csrf_token(client)
 
 
 def test_statement_lines_for_orders_not_waiting_for_money_are_listed_not_counted(app, trade):

@@ -29,8 +29,9 @@ from marketplace.orders.messages import MESSAGES
 from marketplace.orders.models import Order, OrderEvent, Payment
 from marketplace.orders.payments import recording
 from marketplace.orders.statement import parse_statement
+from tests.clients import app_session
 from tests.database import own_database_app
-from tests.factories import app_session, make_demand, make_listing, make_market, make_offer
+from tests.factories import make_demand, make_listing, make_market, make_offer
 from tests.races import at_once
 
 

@@ -17,7 +17,8 @@ from marketplace.orders import lifecycle as orders
 from marketplace.orders import notices
 from marketplace.orders.models import Order
 from marketplace.orders.payments import recording
-from tests.factories import app_session, make_market, signed_in
+from tests.clients import app_session, signed_in
+from tests.factories import make_market
 
 
 @pytest.fixture

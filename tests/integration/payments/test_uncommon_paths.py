@@ -20,15 +20,14 @@ from marketplace.orders.models import Payment
 from marketplace.orders.payments import stripe_services
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.orders.payments.stripe import StripeCheckout, checkout_for
+from tests.clients import app_session, csrf_token, signed_in
 from tests.database import make_test_app
-from tests.factories import app_session, make_user, signed_in
+from tests.factories import make_user
 from tests.integration.payments.helpers import confirmed_order, deliver, in_db, open_session, reload, variant
 from tests.integration.payments.test_unapplied_and_expiry import _cancel
 
 
 def _pay_card(client, order_id: int):
-    from tests.factories import csrf_token
-
     return client.post(f"/orders/{order_id}/pay/card", data={"csrf_token": csrf_token(client)})
 
 
