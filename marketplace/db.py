@@ -12,11 +12,12 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, ForeignKey, MetaData, create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
+    MappedColumn,
     Session,
     mapped_column,
     scoped_session,
@@ -43,9 +44,22 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: DateTime(timezone=True)}
 
 
+class IdMixin:
+    """An integer primary key named id, the table's first column."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+
+
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def references(target: str, *, ondelete: str | None = None, **column) -> MappedColumn:
+    """A column holding a foreign key to `target` ("table.column"). `ondelete` is what the database
+    does to this row when that one goes (CASCADE, SET NULL; by default it refuses to delete it);
+    `column` as for mapped_column (index=True, unique=True, primary_key=True)."""
+    return mapped_column(ForeignKey(target, ondelete=ondelete), **column)
 
 
 def _current_session() -> Session:

@@ -1,17 +1,21 @@
 """One unit of work for a view: commit what the block did, or roll it all back and show why.
 
-    with saving(form) as saved:
-        listing = listings.save_listing(db.session, ...)
-    if saved:
-        flash(...)
-        return redirect(...)
-    return render_template(..., form=form), 422
+    if form.validate_on_submit():
+        with saving(form, done=_("Your changes are saved.")) as saved:
+            listing = listings.save_listing(db.session, ...)
+        if saved:
+            return redirect(...)
+    return form_page("listings/form.html", form, listing=listing)
 
-The block ending cleanly commits. A domain error the view expects (`catch`, ValidationError by
-default) rolls back and shows its problems — beside the form's fields when a form is given (what
-was typed stays in the form), else as flash messages — and the view carries on to re-render.
-Anything else (a bug, a lost database, abort(), NotFound, PermissionDenied) rolls back and goes up
-to the error handlers: nothing half-stored, nothing hidden.
+The block ending cleanly commits, then flashes `done` (when given) as a success. A domain error
+the view expects (`catch`, ValidationError by default) rolls back and shows its problems — beside
+the form's fields when a form is given (what was typed stays in the form), else as flash messages —
+and the view carries on to re-render. Anything else (a bug, a lost database, abort(), NotFound,
+PermissionDenied) rolls back and goes up to the error handlers: nothing half-stored, nothing hidden.
+
+Around it, what views answer the same way: `posted(form)` for a button's form that can only have
+expired, `form_page` for a form's page (422 while it shows problems), `refuse` to say why not and
+send the person elsewhere.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import flash
+from flask import flash, redirect, render_template
+from flask_babel import gettext as _
 
 from marketplace import db
 from marketplace.errors import DomainError, ValidationError
@@ -65,9 +70,10 @@ def flash_message(error: DomainError) -> None:
 
 @contextmanager
 def saving(form=None, *, catch: tuple[type[Exception], ...] = (ValidationError,),
-           show: Callable[[Exception], None] | None = None) -> Iterator[Saved]:
+           show: Callable[[Exception], None] | None = None, done: str | None = None) -> Iterator[Saved]:
     """Commit the block, or roll it back; a `catch` error is shown by `show` (default: on the
-    form's fields, or flashed when there is no form) and swallowed, anything else re-raised."""
+    form's fields, or flashed when there is no form) and swallowed, anything else re-raised.
+    `done` is flashed as a success once the block is committed."""
     saved = Saved()
     try:
         yield saved
@@ -90,3 +96,28 @@ def saving(form=None, *, catch: tuple[type[Exception], ...] = (ValidationError,)
             db.session.rollback()  # a commit refused by the database leaves nothing half-done either
             raise
         saved.committed = True
+        if done is not None:
+            flash(str(done), "success")
+
+
+def posted(form) -> bool:
+    """True when the posted form checks out; else says why and is False. The CSRF token is
+    checked before any view (security.check_csrf), so a field's own problem (a note too long) is
+    named with its label; a form of buttons or choices has nothing else to get wrong: it expired."""
+    if form.validate_on_submit():
+        return True
+    problems = [f"{form[name].label.text}: {message}" for name, messages in form.errors.items()
+                if name != "csrf_token" and name in form for message in messages]
+    flash(" ".join(problems) or _("The form expired. Please send it again."), "error")
+    return False
+
+
+def form_page(template: str, form, **context):
+    """A form's page with what was typed: 422 while the form shows problems, else 200."""
+    return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def refuse(message: str, url: str):
+    """Say why the person cannot go on here, and send them to `url`."""
+    flash(message, "error")
+    return redirect(url)

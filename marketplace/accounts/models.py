@@ -3,17 +3,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db import Base, TimestampMixin
+from marketplace.db import Base, IdMixin, TimestampMixin, references
 from marketplace.places.models import Commune
 
 
-class User(UserMixin, TimestampMixin, Base):
+class User(IdMixin, UserMixin, TimestampMixin, Base):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)  # national form, 0xxxxxxxxx
     name: Mapped[str] = mapped_column(String(120))
@@ -61,14 +60,13 @@ class User(UserMixin, TimestampMixin, Base):
         return self.membership.organization if self.membership else None
 
 
-class Organization(TimestampMixin, Base):
+class Organization(IdMixin, TimestampMixin, Base):
     __tablename__ = "organizations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(60), unique=True)  # stable key for imports and the API
     kind: Mapped[str] = mapped_column(String(20), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"), index=True)
+    commune_code: Mapped[str | None] = references("communes.code", index=True)
     address: Mapped[str] = mapped_column(String(300), default="")  # free text, may be pre-2025
     phone: Mapped[str] = mapped_column(String(20), default="")
     zalo: Mapped[str] = mapped_column(String(20), default="")
@@ -78,7 +76,7 @@ class Organization(TimestampMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     members_count: Mapped[int | None]  # farming households, may exceed the platform's users
     founded_on: Mapped[date | None]
-    founded_from_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    founded_from_id: Mapped[int | None] = references("organizations.id")
     tourism: Mapped[bool] = mapped_column(default=False)
     tourism_offer: Mapped[str] = mapped_column(Text, default="")  # visits, farm stays, fruit picking
     grows: Mapped[str] = mapped_column(Text, default="")  # what members grow or make, in their words
@@ -95,15 +93,12 @@ class Organization(TimestampMixin, Base):
     )
 
 
-class Membership(TimestampMixin, Base):
+class Membership(IdMixin, TimestampMixin, Base):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    organization_id: Mapped[int] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = references("users.id", ondelete="CASCADE", index=True)
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
     role: Mapped[str] = mapped_column(String(10))  # seller, buyer, staff, admin
     title: Mapped[str] = mapped_column(String(80), default="")  # "Chủ nhiệm", "Giám đốc"
 
@@ -111,13 +106,12 @@ class Membership(TimestampMixin, Base):
     organization: Mapped[Organization] = relationship(back_populates="memberships", lazy="joined")
 
 
-class ApiToken(TimestampMixin, Base):
+class ApiToken(IdMixin, TimestampMixin, Base):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = references("users.id", ondelete="CASCADE", index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))  # shown to tell tokens apart
     name: Mapped[str] = mapped_column(String(80), default="")

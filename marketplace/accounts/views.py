@@ -14,7 +14,7 @@ from marketplace.errors import ValidationError
 from marketplace.extensions import limiter
 from marketplace.mail import send_mail
 from marketplace.places.services import resolve_commune
-from marketplace.saving import saving
+from marketplace.saving import form_page, refuse, saving
 
 bp = Blueprint("accounts", __name__)
 
@@ -57,7 +57,7 @@ def register():
             login_user(user)
             flash(_("Welcome to Chợ Hội Quán, %(name)s!", name=user.name), "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+    return form_page("accounts/register.html", form)
 
 
 def _current_locale() -> str:
@@ -111,7 +111,7 @@ def login():
             flash(_("You are signed in."), "success")
             return redirect(_safe_next(form.next.data))
         form.password.errors = [_("The e-mail/phone number or the password is wrong.")]
-    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+    return form_page("accounts/login.html", form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -155,14 +155,12 @@ def reset_password(token: str):
     user = accounts.user_for_reset_token(db.session, token, current_app.config["SECRET_KEY"],
                                          current_app.config["PASSWORD_RESET_MAX_AGE"])
     if user is None:
-        flash(_("This reset link is no longer valid. Ask for a new one."), "error")
-        return redirect(url_for("accounts.forgot_password"))
+        return refuse(_("This reset link is no longer valid. Ask for a new one."), url_for("accounts.forgot_password"))
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
-        with saving(form) as saved:
+        with saving(form, done=_("Your password has been changed. Please sign in.")) as saved:
             accounts.set_password(db.session, user, form.password.data)
         if saved:
-            flash(_("Your password has been changed. Please sign in."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
 
@@ -193,13 +191,12 @@ def notification_settings():
 def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
-        with saving(form) as saved:
+        with saving(form, done=_("Your password has been changed. Other devices have been signed out.")) as saved:
             accounts.change_password(db.session, current_user, form.current_password.data,
                                      form.password.data)
         if saved:
             # The generation changed: keep this device signed in with the new identifier.
             login_user(current_user._get_current_object())
-            flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=form,
                            org_form=forms.OrganizationForm(),
@@ -212,13 +209,11 @@ def change_password():
 def create_organization():
     form = forms.OrganizationForm()
     if current_user.organization is not None:
-        flash(_("You already act for an organisation."), "error")
-        return redirect(url_for("accounts.account"))
+        return refuse(_("You already act for an organisation."), url_for("accounts.account"))
     if form.validate_on_submit():
-        with saving(form) as saved:
+        with saving(form, done=_("Your organisation has been created.")) as saved:
             _create_org_from_form(form, current_user)
         if saved:
-            flash(_("Your organisation has been created."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=forms.ChangePasswordForm(),
                            org_form=form, notification_form=forms.NotificationForm(

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials import rules
-from marketplace.db import Base, TimestampMixin, utcnow
+from marketplace.db import Base, IdMixin, TimestampMixin, references, utcnow
 from marketplace.places.models import Commune
 from marketplace.products.models import Product
 
@@ -18,7 +18,7 @@ class StaffVerified:
 
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
-    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_by_id: Mapped[int | None] = references("users.id")
     verified_at: Mapped[datetime | None]
 
     @declared_attr
@@ -26,18 +26,17 @@ class StaffVerified:
         return relationship()
 
 
-class Certificate(StaffVerified, TimestampMixin, Base):
+class Certificate(IdMixin, StaffVerified, TimestampMixin, Base):
     """A VietGAP, GlobalGAP or organic certificate, or an OCOP rating (type "ocop")."""
 
     __tablename__ = "certificates"
     __table_args__ = (UniqueConstraint("type", "number"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
     type: Mapped[str] = mapped_column(String(12))
     number: Mapped[str] = mapped_column(String(60))
     product_text: Mapped[str] = mapped_column(String(200), default="")  # as written on the paper
-    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    product_id: Mapped[int | None] = references("products.id")
     stars: Mapped[int | None]  # OCOP only
     level: Mapped[str] = mapped_column(String(20), default="")  # OCOP: commune, province, national
     issuer: Mapped[str] = mapped_column(String(200), default="")
@@ -52,21 +51,20 @@ class Certificate(StaffVerified, TimestampMixin, Base):
         return rules.validity(self.status, self.expires_on, day, stars=self.stars, cert_type=self.type)
 
 
-class PlantingCode(StaffVerified, TimestampMixin, Base):
+class PlantingCode(IdMixin, StaffVerified, TimestampMixin, Base):
     """A planting area (growing area, PUC) or packing-house (PHC) code. One holder per code."""
 
     __tablename__ = "planting_codes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     crop: Mapped[str] = mapped_column(String(120), default="")
-    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    product_id: Mapped[int | None] = references("products.id")
     variety: Mapped[str] = mapped_column(String(120), default="")
     area_ha: Mapped[float | None] = mapped_column(Numeric(10, 2, asdecimal=False))
     households: Mapped[int | None]
-    commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"))
+    commune_code: Mapped[str | None] = references("communes.code")
     markets: Mapped[str] = mapped_column(String(200), default="")  # ";"-separated: CN;US;EU
     issued_on: Mapped[date | None]
     valid_until: Mapped[date | None]
@@ -83,16 +81,14 @@ class PlantingCode(StaffVerified, TimestampMixin, Base):
         return rules.validity(self.status, self.valid_until, day)
 
 
-class CredentialEvent(Base):
+class CredentialEvent(IdMixin, Base):
     """Every status change of a credential: who, when, from what to what, and why."""
 
     __tablename__ = "credential_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), index=True)
-    planting_code_id: Mapped[int | None] = mapped_column(ForeignKey("planting_codes.id", ondelete="CASCADE"),
-                                                         index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    certificate_id: Mapped[int | None] = references("certificates.id", ondelete="CASCADE", index=True)
+    planting_code_id: Mapped[int | None] = references("planting_codes.id", ondelete="CASCADE", index=True)
+    actor_id: Mapped[int | None] = references("users.id")
     action: Mapped[str] = mapped_column(String(20))
     from_status: Mapped[str] = mapped_column(String(12), default="")
     to_status: Mapped[str] = mapped_column(String(12))
@@ -102,16 +98,15 @@ class CredentialEvent(Base):
     actor: Mapped[User | None] = relationship()
 
 
-class CodeClaimFlag(Base):
+class CodeClaimFlag(IdMixin, Base):
     """An organisation tried to enter a code that another one holds: staff look at it."""
 
     __tablename__ = "code_claim_flags"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), index=True)  # a code or a certificate number
-    holder_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    claimant_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    holder_id: Mapped[int] = references("organizations.id", ondelete="CASCADE")
+    claimant_id: Mapped[int] = references("organizations.id", ondelete="CASCADE")
+    claimed_by_id: Mapped[int | None] = references("users.id")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     note: Mapped[str] = mapped_column(Text, default="")

@@ -52,13 +52,12 @@ def _add(org_id: int, form, save, form_on_page: str):
     refused and flagged to staff. On any problem the page again, the form (its `form_on_page`) as sent."""
     org = _managed_org(org_id)
     if form.validate_on_submit():
-        with saving(form) as saved:
+        with saving(form, done=_("Saved. Staff will check it; until then it shows as “not verified”.")) as saved:
             save(org, form)
         if isinstance(saved.error, credentials.HeldByAnother):
             with saving():  # the flag is kept; the claim itself was not stored
                 credentials.flag_claim(db.session, saved.error, org, current_user)
         if saved:
-            flash(_("Saved. Staff will check it; until then it shows as “not verified”."), "success")
             return redirect(url_for("credentials.manage", org_id=org.id))
     return _render(org, **{form_on_page: form}, status=422)
 

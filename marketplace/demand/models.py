@@ -2,27 +2,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
-from marketplace.db import Base, TimestampMixin
+from marketplace.db import Base, IdMixin, TimestampMixin, references
 from marketplace.listings.models import Listing, Quantity
 from marketplace.places.models import Commune
 from marketplace.products.models import Product, Variety
 
 
-class DemandPost(TimestampMixin, Base):
+class DemandPost(IdMixin, TimestampMixin, Base):
     """What a buyer needs: product, quantity, when, where, at what price, with which credentials."""
 
     __tablename__ = "demand_posts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(60), unique=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    product_id: Mapped[int] = references("products.id", index=True)
     product_text: Mapped[str] = mapped_column(String(120), default="")
-    variety_id: Mapped[int | None] = mapped_column(ForeignKey("varieties.id"))
+    variety_id: Mapped[int | None] = references("varieties.id")
     variety_text: Mapped[str] = mapped_column(String(120), default="")
     grade: Mapped[str] = mapped_column(String(60), default="", server_default="")  # "loại 1", "xuất khẩu"
     quantity: Mapped[float] = mapped_column(Quantity)
@@ -30,7 +29,7 @@ class DemandPost(TimestampMixin, Base):
     frequency: Mapped[str] = mapped_column(String(10), default="once")
     needed_from: Mapped[date]
     needed_to: Mapped[date]
-    delivery_commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"))
+    delivery_commune_code: Mapped[str | None] = references("communes.code")
     price_min_vnd: Mapped[int | None] = mapped_column(BigInteger)
     price_max_vnd: Mapped[int | None] = mapped_column(BigInteger)
     required_certificates: Mapped[str] = mapped_column(String(60), default="")  # "vietgap;globalgap"
@@ -39,7 +38,7 @@ class DemandPost(TimestampMixin, Base):
     export_market: Mapped[str] = mapped_column(String(40), default="")  # country code, e.g. CN
     quality_notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = references("users.id")
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     product: Mapped[Product] = relationship(lazy="joined")
@@ -59,23 +58,22 @@ class DemandPost(TimestampMixin, Base):
         return f"{self.product.name_vi} {variety}".strip()
 
 
-class Offer(TimestampMixin, Base):
+class Offer(IdMixin, TimestampMixin, Base):
     """A club's answer to a demand post: part or all of the quantity, at a price, by a date."""
 
     __tablename__ = "offers"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    demand_id: Mapped[int] = mapped_column(ForeignKey("demand_posts.id", ondelete="CASCADE"), index=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="SET NULL"))
+    demand_id: Mapped[int] = references("demand_posts.id", ondelete="CASCADE", index=True)
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    listing_id: Mapped[int | None] = references("listings.id", ondelete="SET NULL")
     quantity: Mapped[float] = mapped_column(Quantity)
     price_vnd: Mapped[int | None] = mapped_column(BigInteger)
     delivery_date: Mapped[date | None]
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     decided_at: Mapped[datetime | None]
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = references("users.id")
+    created_by_id: Mapped[int | None] = references("users.id")
 
     demand: Mapped[DemandPost] = relationship(back_populates="offers")
     organization: Mapped[Organization] = relationship(lazy="joined")

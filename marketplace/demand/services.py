@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
-from marketplace.dates import parse_date
 from marketplace.db import utcnow
 from marketplace.demand import rules
 from marketplace.demand.models import DemandPost, Offer
@@ -18,11 +17,11 @@ from marketplace.errors import PermissionDenied, ValidationError, or_404
 from marketplace.i18n import format_quantity
 from marketplace.listings.models import Listing
 from marketplace.notifications import services as notifications
-from marketplace.numbers import parse_decimal, parse_quantity, parse_vnd
+from marketplace.numbers import parse_decimal
 from marketplace.places.models import Commune
 from marketplace.products.goods import GOODS_MESSAGES, read_goods
 from marketplace.products.services import product_of
-from marketplace.validation import FieldProblems
+from marketplace.validation import DATE, PRICE, QUANTITY, FieldProblems, Reading
 from marketplace.vietnamese import clean
 
 MESSAGES = {
@@ -47,6 +46,9 @@ MESSAGES = {
     "own_listing": _l("Choose one of your own listings, or none."),
     "status_change": _l("That change is not possible from the current status."),
 }
+
+# OCOP stars as typed: a whole number, or nothing.
+STARS = Reading(lambda value: None if value in (None, "") else int(parse_decimal(value)), "not_a_number")
 
 
 @dataclass
@@ -77,12 +79,8 @@ def save_demand(db: Session, org: Organization, data: DemandInput, user: User | 
     # passed); by default a new post opens and an existing one keeps its own.
     problems = FieldProblems(MESSAGES)
     goods = read_goods(db, problems, data)
-    price_min = problems.parse("price_min_vnd", data.price_min_vnd, parse_vnd, "not_a_price")
-    price_max = problems.parse("price_max_vnd", data.price_max_vnd, parse_vnd, "not_a_price")
-    needed_from = problems.parse("needed_from", data.needed_from, parse_date, "not_a_date")
-    needed_to = problems.parse("needed_to", data.needed_to, parse_date, "not_a_date")
-    stars = problems.parse("min_ocop_stars", data.min_ocop_stars,
-                           lambda v: None if v in (None, "") else int(parse_decimal(v)), "not_a_number")
+    price_min, price_max, needed_from, needed_to, stars = problems.parse_fields(
+        data, price_min_vnd=PRICE, price_max_vnd=PRICE, needed_from=DATE, needed_to=DATE, min_ocop_stars=STARS)
     commune = None
     if data.commune_code:
         commune = db.get(Commune, str(data.commune_code).strip())
@@ -195,9 +193,7 @@ def make_offer(db: Session, demand: DemandPost, seller: Organization, data: Offe
                                         Offer.status.in_(("pending", "accepted"))).limit(1)):
         problems.add("quantity", "already_offered")
         problems.raise_if_any()
-    quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
-    price = problems.parse("price_vnd", data.price_vnd, parse_vnd, "not_a_price")
-    delivery = problems.parse("delivery_date", data.delivery_date, parse_date, "not_a_date")
+    quantity, price, delivery = problems.parse_fields(data, quantity=QUANTITY, price_vnd=PRICE, delivery_date=DATE)
     listing = None
     if data.listing_id:
         listing = db.get(Listing, int(data.listing_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +24,7 @@ from marketplace.notifications.wording import word_notices
 from marketplace.places.services import resolve_commune
 from marketplace.products.goods import goods_as_typed
 from marketplace.products.services import categories_with_products
-from marketplace.saving import flash_each, flash_message, saving
+from marketplace.saving import flash_each, flash_message, form_page, refuse, saving
 
 bp = Blueprint("demand", __name__)
 word_notices(bp, "offer", describe_notice)  # notices of kind "offer" are worded by this package
@@ -49,27 +49,20 @@ def _input(form: forms.DemandForm, ref: str | None = None) -> demand_service.Dem
         quality_notes=form.quality_notes.data or "", ref=ref)
 
 
-def _render_form(form, demand=None):
-    """The form page again, 422 when the form shows problems."""
-    return render_template("demand/form.html", form=form, demand=demand,
-                           categories=categories_with_products(db.session)), 422 if form.errors else 200
-
-
 @bp.route("/demand/new", methods=["GET", "POST"])
 @signed_in
 def new():
     org = acting_buyer(current_user)
     if org is None:
-        flash(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."), "error")
-        return redirect(url_for("accounts.account"))
+        return refuse(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."),
+                      url_for("accounts.account"))
     form = forms.DemandForm()
     if form.validate_on_submit():
-        with saving(form) as saved:
+        with saving(form, done=_("Your request is posted. Clubs can now answer it.")) as saved:
             demand = demand_service.save_demand(db.session, org, _input(form), current_user, today=today_in_vietnam())
         if saved:
-            flash(_("Your request is posted. Clubs can now answer it."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id))
-    return _render_form(form)
+    return form_page("demand/form.html", form, categories=categories_with_products(db.session))
 
 
 @bp.route("/demand/<int:demand_id>/edit", methods=["GET", "POST"])
@@ -80,13 +73,12 @@ def edit(demand_id: int):
         raise PermissionDenied()
     form = forms.DemandForm(obj=None if request.method == "POST" else _values(demand))
     if form.validate_on_submit():
-        with saving(form) as saved:
+        with saving(form, done=_("Your changes are saved.")) as saved:
             demand_service.save_demand(db.session, demand.organization, _input(form), current_user,
                                        today=today_in_vietnam(), demand=demand)
         if saved:
-            flash(_("Your changes are saved."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id))
-    return _render_form(form, demand)
+    return form_page("demand/form.html", form, demand=demand, categories=categories_with_products(db.session))
 
 
 def _values(demand: DemandPost) -> SimpleNamespace:
@@ -108,20 +100,26 @@ def _values(demand: DemandPost) -> SimpleNamespace:
 def show(demand_id: int):
     demand = _demand_or_404(demand_id)
     today = today_in_vietnam()
-    is_buyer = can_manage_demand(current_user, demand.organization)
     seller = current_user.organization if current_user.is_authenticated else None
-    can_offer = can_list_for(current_user, seller)
     offer_form = None
-    if can_offer:
+    if can_list_for(current_user, seller):
         offer_form = forms.OfferForm()
         _listing_choices(offer_form, seller, today)
+    return _demand_page(demand, today, seller, is_buyer=can_manage_demand(current_user, demand.organization),
+                        offer_form=offer_form)
+
+
+def _demand_page(demand: DemandPost, today, seller, *, is_buyer: bool, offer_form: forms.OfferForm | None,
+                 code: int = 200):
+    """The request's page: for its buyer with every offer and the coverage, for a club that may
+    offer with the offer form (`code` 422 when that form shows problems)."""
     return render_template(
         "demand/show.html", demand=demand, today=today,
         status=rules.effective_status(demand.status, demand.needed_to, today),
-        is_buyer=is_buyer, can_offer=can_offer, offer_form=offer_form,
+        is_buyer=is_buyer, can_offer=offer_form is not None, offer_form=offer_form,
         offers=demand_service.offers_visible_to(demand, seller, is_buyer=is_buyer),
         coverage=demand_service.coverage_of(demand) if is_buyer else None,
-        show_buyer=current_user.is_authenticated)
+        show_buyer=current_user.is_authenticated), code
 
 
 def _listing_choices(form: forms.OfferForm, seller, today) -> None:
@@ -142,20 +140,14 @@ def offer(demand_id: int):
     # The offer form is not shown on a request that is not open: then say why in flash messages.
     shown = rules.effective_status(demand.status, demand.needed_to, today) == "open"
     if form.validate_on_submit():
-        with saving(form, show=None if shown else flash_each) as saved:
+        with saving(form, show=None if shown else flash_each, done=_("Your offer is sent to the buyer.")) as saved:
             demand_service.make_offer(db.session, demand, seller, demand_service.OfferInput(
                 quantity=form.quantity.data, price_vnd=form.price_vnd.data or None,
                 delivery_date=form.delivery_date.data or None, listing_id=form.listing_id.data or None,
                 note=form.note.data or ""), current_user, today=today)
         if saved:
-            flash(_("Your offer is sent to the buyer."), "success")
             return redirect(url_for("demand.show", demand_id=demand.id) + "#offers")
-    return render_template(
-        "demand/show.html", demand=demand, today=today,
-        status=rules.effective_status(demand.status, demand.needed_to, today),
-        is_buyer=False, can_offer=True, offer_form=form,
-        offers=demand_service.offers_visible_to(demand, seller, is_buyer=False), coverage=None,
-        show_buyer=True), 422
+    return _demand_page(demand, today, seller, is_buyer=False, offer_form=form, code=422)
 
 
 @bp.route("/offers/<int:offer_id>/<any(accept, decline, withdraw):action>", methods=["POST"])
@@ -167,13 +159,11 @@ def decide(offer_id: int, action: str):
             raise PermissionDenied()
     elif not can_manage_demand(current_user, offer.demand.organization):
         raise PermissionDenied()
-    with saving(show=flash_message) as saved:
+    with saving(show=flash_message, done=_("The offer is updated.")):
         if action == "withdraw":
             demand_service.withdraw_offer(db.session, offer)
         else:
             demand_service.decide_offer(db.session, offer, action, current_user, today=today_in_vietnam())
-    if saved:
-        flash(_("The offer is updated."), "success")
     return redirect(url_for("demand.show", demand_id=offer.demand_id) + "#offers")
 
 
@@ -183,10 +173,8 @@ def change_status(demand_id: int):
     demand = _demand_or_404(demand_id)
     if not can_manage_demand(current_user, demand.organization):
         raise PermissionDenied()
-    with saving(show=flash_message) as saved:
+    with saving(show=flash_message, done=_("The request's status is changed.")):
         demand_service.change_status(db.session, demand, request.form.get("action", ""), today=today_in_vietnam())
-    if saved:
-        flash(_("The request's status is changed."), "success")
     return redirect(url_for("demand.show", demand_id=demand.id))
 
 
@@ -216,9 +204,8 @@ def verify_buyer(org_id: int):
     org = get_or_404(accounts.get_organization, db.session, org_id)
     form = forms.VerifyBuyerForm(tax_code=org.tax_code)
     if form.validate_on_submit():
-        with saving(form) as saved:
+        with saving(form, done=_("%(org)s is marked as a verified buyer.", org=org.name)) as saved:
             demand_service.verify_buyer(db.session, org, form.tax_code.data)
         if saved:
-            flash(_("%(org)s is marked as a verified buyer.", org=org.name), "success")
             return redirect(url_for("main.organization", org_id=org.id))
-    return render_template("demand/verify_buyer.html", org=org, form=form), 422 if form.errors else 200
+    return form_page("demand/verify_buyer.html", form, org=org)

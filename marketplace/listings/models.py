@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials.models import Certificate, PlantingCode
-from marketplace.db import Base, TimestampMixin, utcnow
+from marketplace.db import Base, IdMixin, TimestampMixin, references, utcnow
 from marketplace.products.models import Product, Variety
 
 Quantity = Numeric(14, 3, asdecimal=False)
@@ -24,15 +24,14 @@ listing_planting_codes = Table(
 )
 
 
-class Listing(TimestampMixin, Base):
+class Listing(IdMixin, TimestampMixin, Base):
     __tablename__ = "listings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(60), unique=True)  # import key
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    product_id: Mapped[int] = references("products.id", index=True)
     product_text: Mapped[str] = mapped_column(String(120), default="")  # as the chair typed it
-    variety_id: Mapped[int | None] = mapped_column(ForeignKey("varieties.id"))
+    variety_id: Mapped[int | None] = references("varieties.id")
     variety_text: Mapped[str] = mapped_column(String(120), default="")
     grade: Mapped[str] = mapped_column(String(60), default="")
     quantity: Mapped[float] = mapped_column(Quantity)
@@ -49,7 +48,7 @@ class Listing(TimestampMixin, Base):
     producer_name: Mapped[str] = mapped_column(String(120), default="")  # member listed on behalf of
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     published_at: Mapped[datetime | None]
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = references("users.id")
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     product: Mapped[Product] = relationship(lazy="joined")
@@ -67,32 +66,30 @@ class Listing(TimestampMixin, Base):
         return f"{self.product.name_vi} {variety}".strip()
 
 
-class Photo(Base):
+class Photo(IdMixin, Base):
     """A photo of a listing or (without listing) of an organisation, stored re-encoded as WebP."""
 
     __tablename__ = "photos"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    listing_id: Mapped[int | None] = references("listings.id", ondelete="CASCADE", index=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)  # generated; files are key-<size>.webp
     width: Mapped[int]
     height: Mapped[int]
     position: Mapped[int] = mapped_column(default=0)
     alt: Mapped[str] = mapped_column(String(200), default="")
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_by_id: Mapped[int | None] = references("users.id")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     listing: Mapped[Listing | None] = relationship(back_populates="photos")
 
 
-class PhotoUploadClaim(Base):
+class PhotoUploadClaim(IdMixin, Base):
     """Photos a user sent to be decoded, for the hourly upload budget (rows older than an hour go)."""
 
     __tablename__ = "photo_upload_claims"
     __table_args__ = (Index("ix_photo_upload_claims_user_created", "user_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = references("users.id", ondelete="CASCADE")
     photos: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

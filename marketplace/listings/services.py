@@ -11,15 +11,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials.models import Certificate, PlantingCode
-from marketplace.dates import parse_date
 from marketplace.db import utcnow
 from marketplace.errors import ValidationError, or_404
 from marketplace.listings import rules
 from marketplace.listings.models import Listing
-from marketplace.numbers import parse_quantity, parse_vnd
 from marketplace.products.goods import GOODS_MESSAGES, read_goods
 from marketplace.products.services import product_of
-from marketplace.validation import FieldProblems
+from marketplace.validation import DATE, PRICE, QUANTITY, FieldProblems
 from marketplace.vietnamese import clean
 
 MESSAGES = {
@@ -69,10 +67,8 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     """Create or update a listing; every problem is reported at once, nothing is half-saved."""
     problems = FieldProblems(MESSAGES)
     goods = read_goods(db, problems, data)
-    min_order = problems.parse("min_order", data.min_order, parse_quantity, "not_a_number")
-    price = problems.parse("price_vnd", data.price_vnd, parse_vnd, "not_a_price")
-    available_from = problems.parse("available_from", data.available_from, parse_date, "not_a_date")
-    available_to = problems.parse("available_to", data.available_to, parse_date, "not_a_date")
+    min_order, price, available_from, available_to = problems.parse_fields(
+        data, min_order=QUANTITY, price_vnd=PRICE, available_from=DATE, available_to=DATE)
     texts = {"variety": goods.variety_text, "grade": goods.grade, "delivery_area": clean(data.delivery_area),
              "description": (data.description or "").strip(), "producer_name": clean(data.producer_name),
              "product": goods.product_text, "ref": data.ref or ""}  # ref: PostgreSQL refuses > 60
@@ -143,9 +139,9 @@ def quick_update(db: Session, listing: Listing, *, quantity=None, price_vnd=None
                  today: date) -> Listing:
     """The phone's two-tap update: quantity left, price, last day available — any of them."""
     problems = FieldProblems(MESSAGES)
-    new_quantity = problems.parse("quantity", quantity, parse_quantity, "not_a_number")
-    new_price = problems.parse("price_vnd", price_vnd, parse_vnd, "not_a_price")
-    new_end = problems.parse("available_to", available_to, parse_date, "not_a_date")
+    new_quantity = problems.parse("quantity", quantity, QUANTITY)
+    new_price = problems.parse("price_vnd", price_vnd, PRICE)
+    new_end = problems.parse("available_to", available_to, DATE)
     problems.raise_if_any()
     reserved = listing.quantity - listing.quantity_available
     if new_quantity is not None:

@@ -24,7 +24,7 @@ from marketplace.listings.photos import services as photos
 from marketplace.numbers import editable_number
 from marketplace.products.goods import goods_as_typed
 from marketplace.products.services import categories_with_products
-from marketplace.saving import flash_each, flash_message, saving
+from marketplace.saving import flash_each, flash_message, form_page, posted, refuse, saving
 
 bp = Blueprint("listings", __name__)
 
@@ -39,6 +39,11 @@ def _managed_listing(listing_id: int) -> Listing:
     if not can_manage_supply(current_user, listing.organization):
         raise PermissionDenied()
     return listing
+
+
+def _listing_page(listing: Listing):
+    """Where a change to a listing leads: its page."""
+    return redirect(url_for("listings.show", listing_id=listing.id))
 
 
 def _form_input(form: forms.ListingForm) -> listings.ListingInput:
@@ -81,34 +86,28 @@ def _add_photos(listing: Listing, decoded: list[photos.ProcessedImage]) -> None:
                                    listing=listing, processed=processed, alt=listing.title, user=current_user)
 
 
-def _render_form(form, listing=None):
-    """The form page again, 422 when the form shows problems."""
-    return render_template("listings/form.html", form=form, listing=listing,
-                           categories=categories_with_products(db.session)), 422 if form.errors else 200
-
-
 @bp.route("/listings/new", methods=["GET", "POST"])
 @signed_in
 def new():
     org = current_user.organization
     if not can_list_for(current_user, org):
-        flash(_("Only a club or cooperative can list produce. Create or join one first."), "error")
-        return redirect(url_for("accounts.account"))
+        return refuse(_("Only a club or cooperative can list produce. Create or join one first."),
+                      url_for("accounts.account"))
     form = forms.ListingForm()
     _credential_choices(form, org)
     if request.method == "GET":
         form.available_from.data = today_in_vietnam().isoformat()
     if form.validate_on_submit():
         publish = "publish" in request.form
-        with saving(form) as saved:
+        done = _("Your listing is published.") if publish else _("Your listing is saved as a draft.")
+        with saving(form, done=done) as saved:
             decoded = _decoded_photos(org, None)
             listing = listings.save_listing(db.session, org, _form_input(form), current_user,
                                             today=today_in_vietnam(), publish=publish)
             _add_photos(listing, decoded)
         if saved:
-            flash(_("Your listing is published.") if publish else _("Your listing is saved as a draft."), "success")
-            return redirect(url_for("listings.show", listing_id=listing.id))
-    return _render_form(form)
+            return _listing_page(listing)
+    return form_page("listings/form.html", form, categories=categories_with_products(db.session))
 
 
 @bp.route("/listings/<int:listing_id>")
@@ -132,16 +131,15 @@ def edit(listing_id: int):
     form = forms.ListingForm(obj=None if request.method == "POST" else _form_values(listing))
     _credential_choices(form, listing.organization)
     if form.validate_on_submit():
-        with saving(form) as saved:
+        with saving(form, done=_("Your changes are saved.")) as saved:
             decoded = _decoded_photos(listing.organization, listing)
             listings.save_listing(db.session, listing.organization, _form_input(form), current_user,
                                   today=today_in_vietnam(), listing=listing,
                                   publish="publish" in request.form)
             _add_photos(listing, decoded)
         if saved:
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("listings.show", listing_id=listing.id))
-    return _render_form(form, listing)
+            return _listing_page(listing)
+    return form_page("listings/form.html", form, listing=listing, categories=categories_with_products(db.session))
 
 
 def _form_values(listing: Listing) -> SimpleNamespace:
@@ -174,19 +172,16 @@ def quick_update(listing_id: int):
     listing = _managed_listing(listing_id)
     form = forms.QuickUpdateForm()
     back = request.form.get("back") == "org"
-    if form.validate_on_submit():
+    if posted(form):
         # One flash per problem, naming the listing: the club's page updates many listings at once.
-        with saving(show=lambda error: flash_each(error, f"{listing.title}: ")) as saved:
+        with saving(show=lambda error: flash_each(error, f"{listing.title}: "),
+                    done=_("Updated: %(title)s", title=listing.title)):
             listings.quick_update(db.session, listing, quantity=form.quantity.data or None,
                                   price_vnd=form.price_vnd.data or None,
                                   available_to=form.available_to.data or None, today=today_in_vietnam())
-        if saved:
-            flash(_("Updated: %(title)s", title=listing.title), "success")
-    else:
-        flash(_("The form expired. Please send it again."), "error")
     if back:
         return redirect(url_for("listings.manage", org_id=listing.organization_id) + f"#listing-{listing.id}")
-    return redirect(url_for("listings.show", listing_id=listing.id))
+    return _listing_page(listing)
 
 
 @bp.route("/listings/<int:listing_id>/status", methods=["POST"])
@@ -195,11 +190,9 @@ def change_status(listing_id: int):
     listing = _managed_listing(listing_id)
     form = forms.StatusForm()
     if form.validate_on_submit():
-        with saving(show=flash_message) as saved:
+        with saving(show=flash_message, done=_("The listing's status is changed.")):
             listings.change_status(db.session, listing, form.action.data, today=today_in_vietnam())
-        if saved:
-            flash(_("The listing's status is changed."), "success")
-    return redirect(url_for("listings.show", listing_id=listing.id))
+    return _listing_page(listing)
 
 
 @bp.route("/orgs/<int:org_id>/listings")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
@@ -22,7 +22,7 @@ from marketplace.errors import ValidationError, get_or_404
 from marketplace.listings import services as listings
 from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
-from marketplace.saving import saving
+from marketplace.saving import form_page, saving
 
 bp = Blueprint("main", __name__)
 
@@ -89,12 +89,11 @@ def edit_organization(org_id: int):
     if request.method == "GET" and org.commune:
         form.commune_query.data, form.commune_code.data = org.commune.label, org.commune.code
     if form.validate_on_submit():
-        with saving(form) as saved:
+        with saving(form, done=_("Your page is updated.")) as saved:
             accounts.update_profile(db.session, org, _profile_changes(form))
         if saved:
-            flash(_("Your page is updated."), "success")
             return redirect(url_for("main.organization", org_id=org.id))
-    return render_template("main/organization_edit.html", org=org, form=form), 422 if form.errors else 200
+    return form_page("main/organization_edit.html", form, org=org)
 
 
 def _profile_changes(form: ProfileForm) -> dict:

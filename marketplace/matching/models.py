@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, utcnow
+from marketplace.db import Base, IdMixin, references, utcnow
 
 
-class MatchState(Base):
+class MatchState(IdMixin, Base):
     __tablename__ = "match_states"
     __table_args__ = (UniqueConstraint("demand_id", "listing_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    demand_id: Mapped[int] = mapped_column(ForeignKey("demand_posts.id", ondelete="CASCADE"), index=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    demand_id: Mapped[int] = references("demand_posts.id", ondelete="CASCADE", index=True)
+    listing_id: Mapped[int] = references("listings.id", ondelete="CASCADE", index=True)
     full: Mapped[bool] = mapped_column(default=False)  # a full match when last computed
     score: Mapped[int] = mapped_column(default=0)
     first_full_at: Mapped[datetime | None]

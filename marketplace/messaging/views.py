@@ -28,7 +28,7 @@ from marketplace.messaging.notices import describe_notice
 from marketplace.notifications import delivery
 from marketplace.notifications.presentation import register as register_describer
 from marketplace.numbers import MAX_ID
-from marketplace.saving import saving
+from marketplace.saving import form_page, refuse, saving
 from marketplace.spreadsheets import safe_row
 
 bp = Blueprint("messaging", __name__)
@@ -84,13 +84,12 @@ def new_conversation():
     existing = conversations.find_conversation(db.session, topic)
     form = NewConversationForm(data={k: v for k, v in ids.items() if v is not None})
     if request.method == "POST" and form.validate_on_submit():
-        with saving(catch=(conversations.ConversationError,), show=_refusal_on(form)) as saved:
+        with saving(catch=(conversations.ConversationError,), show=_refusal_on(form),
+                    done=_("Sent. You will see the answer in your inbox.")) as saved:
             conversation = conversations.start_conversation(db.session, current_user, topic, form.body.data)
         if saved:
-            flash(_("Sent. You will see the answer in your inbox."), "success")
             return redirect(url_for("messaging.thread", conversation_id=conversation.id) + "#latest")
-    status = 422 if form.errors else 200
-    return render_template("messaging/new.html", form=form, topic=topic, about=about, existing=existing), status
+    return form_page("messaging/new.html", form, topic=topic, about=about, existing=existing)
 
 
 def _about(listing_id: int | None, demand_id: int | None) -> dict:
@@ -165,8 +164,7 @@ def report(conversation_id: int):
         abort(403)
     form = ReportForm()
     if not form.validate_on_submit():
-        flash(_("Choose what is wrong."), "error")
-        return redirect(url_for("messaging.thread", conversation_id=conversation.id))
+        return refuse(_("Choose what is wrong."), url_for("messaging.thread", conversation_id=conversation.id))
     moderation.report(db.session, current_user, conversation, form.reason.data, form.note.data or "")
     db.session.commit()
     flash(_("Thank you. Staff will look at this conversation."), "success")

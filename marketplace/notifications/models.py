@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, utcnow
+from marketplace.db import Base, IdMixin, references, utcnow
 
 
-class Notification(Base):
+class Notification(IdMixin, Base):
     """An in-app notice for one user: the bell in the header counts the unread ones."""
 
     __tablename__ = "notifications"
     # The bell's count and the coalescing look-up: a user's unread notices (docs/performance.md).
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = references("users.id", ondelete="CASCADE", index=True)
     kind: Mapped[str] = mapped_column(String(20))  # match, message, offer, alert, order_…
     params: Mapped[str] = mapped_column(Text, default="{}")  # JSON: what the text is made of
     url: Mapped[str] = mapped_column(String(300), default="")
@@ -26,15 +25,14 @@ class Notification(Base):
     read_at: Mapped[datetime | None]
 
 
-class OutgoingMail(Base):
+class OutgoingMail(IdMixin, Base):
     """A mail waiting to be sent by the worker: written in the page's transaction (so a page never
     waits on, or fails because of, the mail server) and retried with growing delays."""
 
     __tablename__ = "outgoing_mail"
     __table_args__ = (Index("ix_outgoing_mail_due", "sent_at", "failed_at", "next_attempt_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = references("users.id", ondelete="CASCADE", index=True)
     to: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)

@@ -26,7 +26,6 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied, or_404
 from marketplace.i18n import format_quantity
 from marketplace.listings import rules as listing_rules
 from marketplace.listings.models import Listing
-from marketplace.numbers import parse_quantity
 from marketplace.orders import notices, rules
 from marketplace.orders.messages import MESSAGES, fail
 from marketplace.orders.models import Order, OrderEvent
@@ -34,7 +33,7 @@ from marketplace.orders.payments.card_sessions import retire_card_sessions
 from marketplace.orders.reservation import release, reserve
 from marketplace.problems import Problems
 from marketplace.products.units import parse_unit, price_unit
-from marketplace.validation import FieldProblems
+from marketplace.validation import QUANTITY, FieldProblems
 
 MAX_NOTE = 1000
 
@@ -66,7 +65,7 @@ def place_order(db: Session, listing_id: int, buyer_org: Organization, user: Use
         raise NotFound(str(_l("We could not find that listing.")))
     _check_buyer(buyer_org, user)
     problems = FieldProblems(MESSAGES)
-    amount_quantity = problems.parse("quantity", quantity, parse_quantity, "not_a_number")
+    amount_quantity = problems.parse("quantity", quantity, QUANTITY)
     text = _note(problems, note)
     problems.raise_if_any()
     if listing.organization_id == buyer_org.id:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
-from marketplace.db import Base, TimestampMixin, utcnow
+from marketplace.db import Base, IdMixin, TimestampMixin, references, utcnow
 from marketplace.demand.models import Offer
 from marketplace.listings.models import Listing, Quantity
 from marketplace.orders.rules import order_ref
 
 
-class Order(TimestampMixin, Base):
+class Order(IdMixin, TimestampMixin, Base):
     """A buyer organisation's order of a quantity from a seller organisation.
 
     Quantities and prices are copied when ordered (the listing may change afterwards); amounts
@@ -24,14 +24,13 @@ class Order(TimestampMixin, Base):
 
     __tablename__ = "orders"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    seller_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id", ondelete="SET NULL"), index=True)
-    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"), index=True)
+    buyer_org_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    seller_org_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    listing_id: Mapped[int | None] = references("listings.id", ondelete="SET NULL", index=True)
+    offer_id: Mapped[int | None] = references("offers.id", ondelete="SET NULL", index=True)
     # The offer while this order is live: unique, so one accepted offer makes one live order even
     # when two clicks race; cleared when the order ends, so the buyer may order it again.
-    live_offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="SET NULL"), unique=True)
+    live_offer_id: Mapped[int | None] = references("offers.id", ondelete="SET NULL", unique=True)
     title: Mapped[str] = mapped_column(String(250))
     quantity: Mapped[float] = mapped_column(Quantity)
     unit: Mapped[str] = mapped_column(String(40))
@@ -44,7 +43,7 @@ class Order(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(12), default="requested", index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     reminded_at: Mapped[datetime | None]
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
 
     buyer_org: Mapped[Organization] = relationship(foreign_keys=[buyer_org_id], lazy="joined")
     seller_org: Mapped[Organization] = relationship(foreign_keys=[seller_org_id], lazy="joined")
@@ -62,16 +61,15 @@ class Order(TimestampMixin, Base):
         return order_ref(self.id)
 
 
-class OrderEvent(Base):
+class OrderEvent(IdMixin, Base):
     """One state change of an order: who (None for the system), when, from what to what."""
 
     __tablename__ = "order_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = references("orders.id", ondelete="CASCADE", index=True)
     from_status: Mapped[str | None] = mapped_column(String(12))  # None for the order being placed
     to_status: Mapped[str] = mapped_column(String(12))
-    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    by_user_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
     # When the people concerned were told (by the worker); None until then.
@@ -81,32 +79,30 @@ class OrderEvent(Base):
     by_user: Mapped[User | None] = relationship()
 
 
-class Payment(Base):
+class Payment(IdMixin, Base):
     """Money received for an order. (provider, reference) is unique: the same bank line or card
     session can never count twice."""
 
     __tablename__ = "payments"
     __table_args__ = (UniqueConstraint("provider", "reference"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = references("orders.id", ondelete="CASCADE", index=True)
     provider: Mapped[str] = mapped_column(String(20))  # vietqr (bank transfer), manual, stripe
     reference: Mapped[str] = mapped_column(String(200))
     amount_vnd: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
 
     order: Mapped[Order] = relationship(back_populates="payments")
     recorded_by: Mapped[User | None] = relationship()
 
 
-class BankAccount(TimestampMixin, Base):
+class BankAccount(IdMixin, TimestampMixin, Base):
     """Where an organisation is paid by bank transfer (VietQR): one account per organisation."""
 
     __tablename__ = "bank_accounts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), unique=True)
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", unique=True)
     bank_bin: Mapped[str] = mapped_column(String(6))  # NAPAS BIN, e.g. 970405 (Agribank)
     account_number: Mapped[str] = mapped_column(String(19))
     account_holder: Mapped[str] = mapped_column(String(70))  # upper case, no accents, as banks print it

@@ -30,7 +30,7 @@ from marketplace.orders.permissions import actor_for, can_take_payments, order_a
 from marketplace.orders.permissions import can_order as may_order
 from marketplace.orders.presentation import describe_notice
 from marketplace.orders.statement import StatementError, parse_statement
-from marketplace.saving import flash_problems, saving
+from marketplace.saving import flash_problems, form_page, posted, saving
 
 bp = Blueprint("orders", __name__)
 # Notices of kind "order_…" are worded by this package, which also has a worker job.
@@ -122,11 +122,7 @@ def from_offer(offer_id: int):
         raise PermissionDenied()
     form = forms.OfferOrderForm()
     back = url_for("demand.show", demand_id=offer.demand_id) + "#offers"
-    if not form.validate_on_submit():
-        # The CSRF token was checked before the view (security.check_csrf): a note too long is
-        # what is left to refuse, and the buyer must be told that, not that the form expired.
-        problems = [f"{form.note.label.text}: {message}" for message in form.note.errors]
-        flash(" ".join(problems) or _("The form expired. Please send it again."), "error")
+    if not posted(form):
         return redirect(back)
     with saving(catch=(ValidationError, Conflict)) as saved:
         order = orders.order_from_offer(db.session, offer, current_user, today=today_in_vietnam(),
@@ -192,15 +188,12 @@ def act(order_id: int, action: str):
     actor = actor_for(_sides_or_403(order), order.status, action)
     if actor is None:
         raise PermissionDenied()
-    if not CsrfForm().validate_on_submit():
-        flash(_("The form expired. Please send it again."), "error")
+    if not posted(CsrfForm()):
         return redirect(url_for("orders.show", order_id=order.id))
-    with saving(catch=(ValidationError, Conflict)) as saved:
+    with saving(catch=(ValidationError, Conflict), done=str(ACTION_DONE[action])):
         # Only a decline carries a reason (its form's optional field), shown to the buyer.
         orders.change(db.session, order, action, actor=actor, user=current_user, today=today_in_vietnam(),
                       note=request.form.get("note", "") if action == "decline" else "")
-    if saved:
-        flash(str(ACTION_DONE[action]), "success")
     return redirect(url_for("orders.show", order_id=order.id))
 
 
@@ -211,13 +204,9 @@ def payment_option(order_id: int):
     if "buyer" not in _sides_or_403(order):
         raise PermissionDenied()
     form = forms.PaymentOptionForm()
-    if form.validate_on_submit():
-        with saving(catch=(ValidationError, Conflict), show=flash_problems) as saved:
+    if posted(form):
+        with saving(catch=(ValidationError, Conflict), show=flash_problems, done=_("The amount to pay is updated.")):
             recording.choose_payment_option(db.session, order, form.payment_option.data)
-        if saved:
-            flash(_("The amount to pay is updated."), "success")
-    else:
-        flash(_("The form expired. Please send it again."), "error")
     return redirect(url_for("orders.show", order_id=order.id) + "#pay")
 
 
@@ -268,17 +257,15 @@ def bank_account(org_id: int):
     account = bank_account_of(db.session, org.id)
     form = forms.BankAccountForm(obj=account if request.method == "GET" else None)
     if form.validate_on_submit():
-        with saving(form) as saved:
+        done = _("The bank account is saved. Buyers will see it with a VietQR code on their orders.")
+        with saving(form, done=done) as saved:
             save_bank_account(db.session, org, bank_bin=form.bank_bin.data,
                               account_number=form.account_number.data,
                               account_holder=form.account_holder.data)
         if saved:
-            flash(_("The bank account is saved. Buyers will see it with a VietQR code on their orders."),
-                  "success")
             return redirect(url_for("orders.bank_account", org_id=org.id))
-    return render_template("orders/bank_account.html", org=org, form=form, account=account,
-                           bank=banks.bank_by_bin(account.bank_bin) if account else None), \
-        422 if form.errors else 200
+    return form_page("orders/bank_account.html", form, org=org, account=account,
+                     bank=banks.bank_by_bin(account.bank_bin) if account else None)
 
 
 def statement_error_message(error: StatementError) -> str:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db import Base, utcnow
+from marketplace.db import Base, IdMixin, references, utcnow
 
 
 class Province(Base):
@@ -26,7 +26,7 @@ class Commune(Base):
     __tablename__ = "communes"
 
     code: Mapped[str] = mapped_column(String(5), primary_key=True)
-    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    province_code: Mapped[str] = references("provinces.code", index=True)
     name: Mapped[str] = mapped_column(String(80))  # "Xã Phú Hựu"
     short_name: Mapped[str] = mapped_column(String(60))  # "Phú Hựu"
     kind: Mapped[str] = mapped_column(String(20))  # Xã, Phường, Đặc khu
@@ -42,12 +42,11 @@ class Commune(Base):
         return f"{self.name}, {self.province.short_name}"
 
 
-class PlaceSource(Base):
+class PlaceSource(IdMixin, Base):
     """Where the administrative units came from, so a reload can be traced and compared."""
 
     __tablename__ = "place_sources"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     package: Mapped[str] = mapped_column(String(80))
     version: Mapped[str] = mapped_column(String(40))
     licence: Mapped[str] = mapped_column(String(40))

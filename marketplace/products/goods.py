@@ -9,9 +9,9 @@ from typing import Protocol
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from marketplace.numbers import editable_number, parse_quantity
+from marketplace.numbers import editable_number
 from marketplace.products.services import ProductChoice, product_and_unit
-from marketplace.validation import FieldProblems
+from marketplace.validation import QUANTITY, FieldProblems
 from marketplace.vietnamese import clean
 
 # The words for the problems read_goods records, for the caller's FieldProblems messages.
@@ -48,7 +48,7 @@ def read_goods(db: Session, problems: FieldProblems, data: TypedGoods) -> Goods:
     product_and_unit); the caller's rules then check the texts' lengths and the quantity."""
     choice, unit = product_and_unit(db, problems, data.product, data.unit, data.variety, data.grade,
                                     category=data.category)
-    quantity = problems.parse("quantity", data.quantity, parse_quantity, "not_a_number")
+    quantity = problems.parse("quantity", data.quantity, QUANTITY)
     return Goods(choice, unit, quantity, product_text=clean(data.product),
                  variety_text=choice.variety_text if choice else clean(data.variety),
                  grade=choice.grade if choice else clean(data.grade))

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, true
+from sqlalchemy import String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db import Base
+from marketplace.db import Base, IdMixin, references
 
 
 class Category(Base):
@@ -19,12 +19,11 @@ class Category(Base):
     )
 
 
-class Product(Base):
+class Product(IdMixin, Base):
     __tablename__ = "products"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    category_code: Mapped[str] = references("categories.code", index=True)
     name_vi: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
     # Other names people use for it, ";"-separated, e.g. "thơm;khóm" for dứa (from the taxonomy).
@@ -48,12 +47,11 @@ class Product(Base):
         return [s for s in f"{self.synonyms};{self.staff_synonyms or ''}".split(";") if s]
 
 
-class Variety(Base):
+class Variety(IdMixin, Base):
     __tablename__ = "varieties"
     __table_args__ = (UniqueConstraint("product_id", "slug"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    product_id: Mapped[int] = references("products.id", index=True)
     slug: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(120))  # "cát Chu"
     synonyms: Mapped[str] = mapped_column(Text, default="")

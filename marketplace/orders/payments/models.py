@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db import Base, utcnow
+from marketplace.db import Base, IdMixin, references, utcnow
 
 
-class StripeEvent(Base):
+class StripeEvent(IdMixin, Base):
     """A Stripe webhook event, stored in the transaction that acted on it.
 
     The unique event id is what makes delivery idempotent: a second delivery of the same event
@@ -22,14 +22,13 @@ class StripeEvent(Base):
 
     __tablename__ = "stripe_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(255), unique=True)
     type: Mapped[str] = mapped_column(String(100))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # When Stripe created the event: events may arrive out of order.
     created_at: Mapped[datetime | None]
     outcome: Mapped[str] = mapped_column(String(20), default="ignored")
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
+    order_id: Mapped[int | None] = references("orders.id", ondelete="SET NULL", index=True)
     session_id: Mapped[str | None] = mapped_column(String(255), index=True)
     amount_vnd: Mapped[int | None] = mapped_column(BigInteger)
     payment_intent: Mapped[str | None] = mapped_column(String(255))
@@ -42,15 +41,14 @@ class StripeEvent(Base):
     refunded_at: Mapped[datetime | None]
 
 
-class CardCheckout(Base):
+class CardCheckout(IdMixin, Base):
     """A Checkout Session opened for an order: reused while open, so a double click (or coming
     back to the order page) sends the buyer to the same session rather than making a second one
     they could pay as well."""
 
     __tablename__ = "stripe_checkouts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = references("orders.id", ondelete="CASCADE", index=True)
     session_id: Mapped[str] = mapped_column(String(255), unique=True)
     amount_vnd: Mapped[int] = mapped_column(BigInteger)
     attempt: Mapped[int] = mapped_column(Integer)

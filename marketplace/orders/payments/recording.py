@@ -22,13 +22,12 @@ from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.errors import Conflict
-from marketplace.numbers import parse_vnd
 from marketplace.orders import rules
 from marketplace.orders.lifecycle import move
 from marketplace.orders.messages import MESSAGES, fail
 from marketplace.orders.models import Order, Payment
 from marketplace.orders.payments.card_sessions import retire_card_sessions
-from marketplace.validation import FieldProblems
+from marketplace.validation import PRICE, FieldProblems
 
 
 def choose_payment_option(db: Session, order: Order, option: str) -> Order:
@@ -105,7 +104,7 @@ def mark_received(db: Session, order: Order, amount, user: User, *, token: str) 
     """A seller (or staff) says a transfer arrived. `token` comes from the form shown, so a
     double submit of one form records it once."""
     problems = FieldProblems(MESSAGES)
-    value = problems.parse("amount_vnd", amount, parse_vnd, "not_a_price")
+    value = problems.parse("amount_vnd", amount, PRICE)
     problems.raise_if_any()
     due = rules.amount_due_vnd(order)
     if order.status not in rules.PAYABLE or due <= 0:

@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, datetime
 
 import stripe
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from marketplace.orders.payments import stripe as stripe_checkout
 from marketplace.orders.payments import stripe_services as services
 from marketplace.orders.permissions import sides
 from marketplace.orders.rules import amount_due_vnd, valid_id
+from marketplace.saving import refuse
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +69,9 @@ def start(order_id: int):
         abort(404)
     due = amount_due_vnd(order)
     if due <= 0:
-        flash(_("This order is not waiting for a payment."), "error")
-        return redirect(_order_page(order.id))
+        return refuse(_("This order is not waiting for a payment."), _order_page(order.id))
     if due > stripe_checkout.MAX_CARD_AMOUNT_VND:
-        flash(stripe_checkout.too_large_message(), "error")
-        return redirect(_order_page(order.id))
+        return refuse(stripe_checkout.too_large_message(), _order_page(order.id))
     now = datetime.now(UTC)
     reusable = services.reusable_checkout(db.session, order.id, due, now)
     if reusable is not None and reusable.url:
@@ -95,8 +94,7 @@ def start(order_id: int):
     try:
         opened = checkout.create_session(**details)
     except stripe_checkout.CardPaymentError as error:
-        flash(error.message, "error")
-        return redirect(_order_page(order_id))
+        return refuse(error.message, _order_page(order_id))
     for session_id, outcome in expiries.items():
         # One Stripe did not answer about is left for the worker to expire (expire_retired_checkouts).
         services.mark_checkout(db.session, session_id, "expiring" if outcome == "failed" else "expired")
