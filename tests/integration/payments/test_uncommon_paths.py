@@ -90,14 +90,19 @@ def test_a_session_for_nothing_is_never_asked_of_stripe(stripe_app, fake_stripe,
     assert _creates(fake_stripe) == []
 
 
+def _staff_watching_an_open_session(app, shop, staff_name: str):
+    """A staff member (told of money to settle by hand), a confirmed order and its open Checkout Session."""
+    with app_session(app):
+        staff = make_user("staff", name=staff_name)
+    order = confirmed_order(app, shop)
+    return staff, order, open_session(app, order)
+
+
 # -- events: a delayed payment that fails, a type we do not act on, another currency -----------------
 
 def test_a_delayed_payment_that_fails_leaves_the_order_waiting_and_the_buyer_may_pay_again(stripe_app, fake_stripe,
                                                                                          shop):
-    with app_session(stripe_app):
-        staff = make_user("staff", name="Cán bộ thanh toán chậm")
-    order = confirmed_order(stripe_app, shop)
-    session_id = open_session(stripe_app, order)
+    staff, order, session_id = _staff_watching_an_open_session(stripe_app, shop, "Cán bộ thanh toán chậm")
     webhook = stripe_app.test_client()
     completed = fake_stripe.complete(session_id, asynchronous=True)
     assert deliver(webhook, completed, fake_stripe.webhook_secret).get_json()["outcome"] == "unpaid"
@@ -138,10 +143,7 @@ def test_an_event_type_about_our_session_we_do_not_act_on_changes_nothing(stripe
 
 def test_our_session_paid_in_another_currency_is_not_recorded_and_goes_back_to_the_card(stripe_app, fake_stripe,
                                                                                        shop):
-    with app_session(stripe_app):
-        staff = make_user("staff", name="Cán bộ ngoại tệ")
-    order = confirmed_order(stripe_app, shop)
-    session_id = open_session(stripe_app, order)
+    staff, order, session_id = _staff_watching_an_open_session(stripe_app, shop, "Cán bộ ngoại tệ")
     in_dollars = variant(fake_stripe.complete(session_id), currency="usd")  # the same number, not đồng
     response = deliver(stripe_app.test_client(), in_dollars, fake_stripe.webhook_secret)
     assert response.get_json()["outcome"] == "wrong_currency"
