@@ -133,7 +133,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),
-        "PASSWORD_RESET_MAX_AGE": 3600,  # nosec B105 - seconds a reset link lives, not a password
+        "PASSWORD_RESET_MAX_AGE": 3600,  # nosec B105  # seconds a reset link lives, not a password
         "API_TITLE": "Chợ Hội Quán API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

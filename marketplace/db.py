@@ -55,11 +55,11 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def references(target: str, *, ondelete: str | None = None, **column) -> MappedColumn:
+def references(target: str, *, ondelete: str | None = None, **options) -> MappedColumn:
     """A column holding a foreign key to `target` ("table.column"). `ondelete` is what the database
     does to this row when that one goes (CASCADE, SET NULL; by default it refuses to delete it);
-    `column` as for mapped_column (index=True, unique=True, primary_key=True)."""
-    return mapped_column(ForeignKey(target, ondelete=ondelete), **column)
+    `options` as for mapped_column (index=True, unique=True, primary_key=True)."""
+    return mapped_column(ForeignKey(target, ondelete=ondelete), **options)
 
 
 def _current_session() -> Session:

@@ -22,6 +22,6 @@ def add(app: Flask, page: str, section: Section) -> None:
 
 def render(page: str, **context) -> Markup:
     sections = current_app.extensions.get("page_sections", {}).get(page, ())
-    return Markup("").join(Markup(html)  # noqa: S704  # nosec B704 - rendered by a template, escaped there
+    return Markup("").join(Markup(html)  # noqa: S704  # nosec B704  # rendered by a template, escaped there
                              for section in sections if (html := section(**context)))
 

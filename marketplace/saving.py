@@ -13,9 +13,9 @@ the form's fields when a form is given (what was typed stays in the form), else 
 and the view carries on to re-render. Anything else (a bug, a lost database, abort(), NotFound,
 PermissionDenied) rolls back and goes up to the error handlers: nothing half-stored, nothing hidden.
 
-Around it, what views answer the same way: `posted(form)` for a button's form that can only have
-expired, `form_page` for a form's page (422 while it shows problems), `refuse` to say why not and
-send the person elsewhere.
+Around it, what views answer the same way: `posted(form)` checks a form the page does not show
+again (buttons, a note, a quick update) and flashes why it was refused, `form_page` for a form's page
+(422 while it shows problems), `refuse` to say why not and send the person elsewhere.
 """
 
 from __future__ import annotations
@@ -100,15 +100,16 @@ def saving(form=None, *, catch: tuple[type[Exception], ...] = (ValidationError,)
             flash(str(done), "success")
 
 
-def posted(form) -> bool:
-    """True when the posted form checks out; else says why and is False. The CSRF token is
-    checked before any view (security.check_csrf), so a field's own problem (a note too long) is
-    named with its label; a form of buttons or choices has nothing else to get wrong: it expired."""
+def posted(form, prefix: str = "") -> bool:
+    """True when the posted form checks out; else flashes why (after `prefix`, e.g. which listing
+    of many) and is False. The CSRF token is checked before any view (security.check_csrf), so a
+    field's own problem (a note too long) is named with its label; a form of buttons or choices has
+    nothing else to get wrong: it expired."""
     if form.validate_on_submit():
         return True
     problems = [f"{form[name].label.text}: {message}" for name, messages in form.errors.items()
                 if name != "csrf_token" and name in form for message in messages]
-    flash(" ".join(problems) or _("The form expired. Please send it again."), "error")
+    flash(prefix + (" ".join(problems) or _("The form expired. Please send it again.")), "error")
     return False
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import subprocess  # nosec B404 - starts our own programs from an argument list
+import subprocess  # nosec B404  # starts our own programs from an argument list
 import sys
 import time
 from dataclasses import dataclass, field
@@ -88,7 +88,7 @@ class Supervisor:
 
     def _start(self, program: Program) -> None:
         # Own session: the terminal's Ctrl-C goes to the supervisor only, which stops the programs itself.
-        program.process = subprocess.Popen(program.argv, start_new_session=True)  # noqa: S603  # nosec B603 - our own argv
+        program.process = subprocess.Popen(program.argv, start_new_session=True)  # noqa: S603  # nosec B603  # our own argv
         program.started_at = time.monotonic()
         program.restart_at = None
         log.info("started %s (pid %d)", program.name, program.process.pid)
@@ -99,8 +99,8 @@ class Supervisor:
                 program.restarts += 1
                 self._start(program)
             return
-        if program.process is None:  # never started (cannot happen once run() began); nothing to watch
-            return
+        if program.process is None:  # start() runs before any look-after; fail loudly if that ever changes
+            raise RuntimeError(f"{program.name} was never started")
         code = program.process.poll()
         if code is None:
             return

@@ -20,7 +20,7 @@ from marketplace.errors import Conflict, PermissionDenied, ValidationError, or_4
 from marketplace.numbers import MAX_ID
 from marketplace.vietnamese import clean, slugify
 
-TOKEN_PREFIX = "chq_"  # noqa: S105  # nosec B105 - a public prefix that tells tokens apart, not a secret
+TOKEN_PREFIX = "chq_"  # noqa: S105  # nosec B105  # a public prefix that tells tokens apart, not a secret
 
 PASSWORD_MESSAGES = {
     "too_short": lambda: _("Use at least %(n)d characters.", n=rules.PASSWORD_MIN_LENGTH),

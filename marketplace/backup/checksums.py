@@ -56,7 +56,7 @@ def _table_sum(connection: Connection, inspector, name: str) -> TableSum:
     columns = {column["name"]: column["type"] for column in inspector.get_columns(name)}
     key = inspector.get_pk_constraint(name).get("constrained_columns") or []
     ordered_by_key = bool(key) and all(isinstance(columns.get(c), sqltypes.Integer) for c in key)
-    sql = f"SELECT * FROM {quote(name)}"  # noqa: S608  # nosec B608 - a reflected table name, quoted
+    sql = f"SELECT * FROM {quote(name)}"  # noqa: S608  # nosec B608  # a reflected table name, quoted
     if ordered_by_key:
         sql += " ORDER BY " + ", ".join(quote(c) for c in key)
     result = connection.exec_driver_sql(sql)

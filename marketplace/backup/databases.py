@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - pg_dump and psql, run with argument lists, never a shell
+import subprocess  # nosec B404  # pg_dump and psql, run with argument lists, never a shell
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +60,7 @@ def tables_with_data(engine: Engine) -> list[str]:
         quote = connection.dialect.identifier_preparer.quote
         names = sorted(set(inspect(connection).get_table_names()) - REFERENCE_TABLES)
         return [name for name in names
-                if connection.exec_driver_sql(f"SELECT 1 FROM {quote(name)} LIMIT 1")  # noqa: S608  # nosec B608 - a reflected name, quoted
+                if connection.exec_driver_sql(f"SELECT 1 FROM {quote(name)} LIMIT 1")  # noqa: S608  # nosec B608  # a reflected name, quoted
                 .first() is not None]
 
 
@@ -153,7 +153,7 @@ class PostgresDatabase:
     def _run(self, arguments: list[str], what: str) -> str:
         uri, environment = self._tool_environment()
         command = [arg.replace("{uri}", uri) for arg in arguments]
-        result = subprocess.run(command, env=environment, capture_output=True, text=True)  # noqa: S603  # nosec B603 - our argv
+        result = subprocess.run(command, env=environment, capture_output=True, text=True)  # noqa: S603  # nosec B603  # our argv
         if result.returncode != 0:
             detail = "\n".join(result.stderr.strip().splitlines()[-8:])
             raise DatabaseError(f"{what} failed (exit status {result.returncode}):\n{detail}")
@@ -230,7 +230,7 @@ def _counting_sql(schema: str, expected_rows: dict[str, int]) -> str:
             raise DatabaseError(f"the manifest names a table {name!r} the backup tools do not handle")
         checks.append(f"""  IF (SELECT count(*) FROM "{schema}"."{name}") <> {int(rows)} THEN
     RAISE EXCEPTION 'table {name}: not {int(rows)} rows as in the backup; nothing was changed';
-  END IF;""")  # noqa: S608  # nosec B608 - names matched _SCHEMA_NAME
+  END IF;""")  # noqa: S608  # nosec B608  # names matched _SCHEMA_NAME
     return "DO $counts$\nBEGIN\n" + "\n".join(checks) + "\nEND\n$counts$;\n"
 
 
@@ -259,7 +259,7 @@ BEGIN
   END LOOP;
 END
 $empty$;
-"""  # noqa: S608  # nosec B608 - schema matched _SCHEMA_NAME (letters, digits, _)
+"""  # noqa: S608  # nosec B608  # schema matched _SCHEMA_NAME (letters, digits, _)
 
 
 def for_engine(engine: Engine) -> SqliteDatabase | PostgresDatabase:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess  # nosec B404 - git rev-parse for the manifest, an argument list
+import subprocess  # nosec B404  # git rev-parse for the manifest, an argument list
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -59,7 +59,7 @@ class RestoreReport:
 def app_revision() -> str | None:
     """The git commit the code was installed from, when it runs from a checkout."""
     try:
-        result = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"],  # noqa: S603, S607  # nosec B603, B607 - fixed argv
+        result = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"],  # noqa: S603, S607  # nosec B603, B607  # fixed argv
                                 capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None

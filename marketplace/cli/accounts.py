@@ -32,7 +32,7 @@ def users_group() -> None:
 @with_appcontext
 def users_create_command(email: str, password: str, role: str, org_ref: str | None, name: str | None) -> None:
     """Create a user with a role (in --org, or for staff/admin in the platform agency)."""
-    if password == "-":  # noqa: S105  # nosec B105 - "-" means: read it from standard input
+    if password == "-":  # noqa: S105  # nosec B105  # "-" means: read it from standard input
         password = sys.stdin.readline().rstrip("\n")
     org = None
     if org_ref:

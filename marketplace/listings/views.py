@@ -41,7 +41,7 @@ def _managed_listing(listing_id: int) -> Listing:
     return listing
 
 
-def _listing_page(listing: Listing):
+def _to_listing(listing: Listing):
     """Where a change to a listing leads: its page."""
     return redirect(url_for("listings.show", listing_id=listing.id))
 
@@ -106,7 +106,7 @@ def new():
                                             today=today_in_vietnam(), publish=publish)
             _add_photos(listing, decoded)
         if saved:
-            return _listing_page(listing)
+            return _to_listing(listing)
     return form_page("listings/form.html", form, categories=categories_with_products(db.session))
 
 
@@ -138,7 +138,7 @@ def edit(listing_id: int):
                                   publish="publish" in request.form)
             _add_photos(listing, decoded)
         if saved:
-            return _listing_page(listing)
+            return _to_listing(listing)
     return form_page("listings/form.html", form, listing=listing, categories=categories_with_products(db.session))
 
 
@@ -172,7 +172,7 @@ def quick_update(listing_id: int):
     listing = _managed_listing(listing_id)
     form = forms.QuickUpdateForm()
     back = request.form.get("back") == "org"
-    if posted(form):
+    if posted(form, prefix=f"{listing.title}: "):
         # One flash per problem, naming the listing: the club's page updates many listings at once.
         with saving(show=lambda error: flash_each(error, f"{listing.title}: "),
                     done=_("Updated: %(title)s", title=listing.title)):
@@ -181,7 +181,7 @@ def quick_update(listing_id: int):
                                   available_to=form.available_to.data or None, today=today_in_vietnam())
     if back:
         return redirect(url_for("listings.manage", org_id=listing.organization_id) + f"#listing-{listing.id}")
-    return _listing_page(listing)
+    return _to_listing(listing)
 
 
 @bp.route("/listings/<int:listing_id>/status", methods=["POST"])
@@ -192,7 +192,7 @@ def change_status(listing_id: int):
     if form.validate_on_submit():
         with saving(show=flash_message, done=_("The listing's status is changed.")):
             listings.change_status(db.session, listing, form.action.data, today=today_in_vietnam())
-    return _listing_page(listing)
+    return _to_listing(listing)
 
 
 @bp.route("/orgs/<int:org_id>/listings")

@@ -141,7 +141,7 @@ def _render_show(order: Order, *, received_form=None, option_form=None, status=2
     transfer = vietqr.details(account, order) if "vietqr" in offered else None
     qr = None
     if transfer is not None and may.see_transfer_code:
-        qr = Markup(vietqr.qr_svg(transfer.payload, _("VietQR code to pay %(ref)s", ref=order.ref)))  # noqa: S704  # nosec B704 - segno SVG, title escaped
+        qr = Markup(vietqr.qr_svg(transfer.payload, _("VietQR code to pay %(ref)s", ref=order.ref)))  # noqa: S704  # nosec B704  # segno SVG, title escaped
     if received_form is None and may.take_payments:
         received_form = forms.ReceivedForm(formdata=None, amount_vnd=str(due) if due else "",
                                            token=secrets.token_urlsafe(16))
