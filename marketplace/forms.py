@@ -42,9 +42,12 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 def attach_errors(form, error) -> None:
-    """Show a service's field errors beside the fields; errors for fields the form lacks are flashed."""
+    """Show a service's field errors beside the fields; errors for fields the form lacks, or an
+    error that names no field ("this product just stopped selling"), are flashed."""
     from flask import flash
 
+    if not error.fields:
+        flash(error.message, "error")
     for name, messages in error.fields.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):

@@ -53,6 +53,14 @@ def refuse_without_a_form():
     return render_template_string(PAGE, form=form), 200 if saved else 409
 
 
+def refuse_naming_no_field():
+    form = NameForm(request.args)
+    with saving(form) as saved:
+        _store(form.name.data)
+        raise ValidationError("Sản phẩm này vừa ngừng bán.", fields={})
+    return render_template_string(PAGE, form=form), saved.status
+
+
 def fail_unexpectedly():
     with saving(NameForm(request.args)):
         _store(request.args["name"])
@@ -80,7 +88,8 @@ def forbidden():
 def saving_app(app) -> Flask:
     """A second app on the test's own connection (its writes end with the test), with views that save."""
     other = make_test_app(app.config["DATABASE_URL"], TESTING=False)
-    for view in (save_cleanly, refuse_after_writing, refuse_without_a_form, fail_unexpectedly, missing, forbidden):
+    for view in (save_cleanly, refuse_after_writing, refuse_without_a_form, refuse_naming_no_field,
+                 fail_unexpectedly, missing, forbidden):
         other.add_url_rule(f"/{view.__name__}", view.__name__, view)
     connection = db.get_registry(app).session_factory.kw["bind"]
     db.get_registry(other).configure(bind=connection, join_transaction_mode="create_savepoint")
@@ -113,6 +122,15 @@ def test_without_a_form_the_problem_is_flashed(app, saving_app):
     assert response.status_code == 409
     assert "<p class=flash>Đơn hàng đã đổi.</p>" in response.get_data(as_text=True)
     assert _stored(app, "HTX Khác") == 0
+
+
+def test_a_refusal_that_names_no_field_is_still_said_beside_the_form(app, saving_app):
+    response = saving_app.test_client().get("/refuse_naming_no_field?name=HTX Ngừng")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "<p class=flash>Sản phẩm này vừa ngừng bán.</p>" in page  # not a silent page
+    assert "value='HTX Ngừng'" in page
+    assert _stored(app, "HTX Ngừng") == 0
 
 
 def test_an_unexpected_error_rolls_back_and_goes_up_to_the_500_page(app, saving_app):
