@@ -8,7 +8,8 @@ from marketplace.dates import today_in_vietnam
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import recording
-from tests.clients import app_session
+from marketplace.orders.payments.stripe import StripeCheckout
+from tests.clients import app_session, csrf_token
 from tests.factories import Market as Shop  # the card payment tests call the market a shop
 from tests.fakestripe import signed_headers
 
@@ -78,3 +79,30 @@ def variant(payload: str, **changes) -> str:
             event[name] = changes.pop(name)
     event["data"]["object"].update(changes)
     return json.dumps(event, indent=2, sort_keys=True)
+
+
+def cancel_as_buyer(app: Flask, shop: Shop, order_id: int) -> None:
+    with app_session(app) as session:
+        orders.change(session, session.get(Order, order_id), "cancel", actor="buyer", user=session.merge(shop.buyer),
+                      today=today_in_vietnam())
+        session.commit()
+
+
+def foreign_session(app, fake_stripe, order: Order, amount: int, email: str | None = None) -> str:
+    """A session naming our order's id, for exactly what it has due, that this site never opened:
+    what another installation sharing the Stripe account (numbering its orders as we do) makes."""
+    other_site = StripeCheckout(fake_stripe.api_key, api_base=fake_stripe.base_url, site="https://other.example")
+    opened = other_site.create_session(order_id=order.id, order_ref=order.ref, title="Another shop's order",
+                                       amount_vnd=amount, attempt=1, success_url="https://other.example/ok",
+                                       cancel_url="https://other.example/no", customer_email=email)
+    return opened.id
+
+
+def session_creations(fake) -> list[dict]:
+    """The Checkout Sessions the fake Stripe was asked to create."""
+    return [r for r in fake.requests if r["method"] == "POST" and r["path"] == "/v1/checkout/sessions"]
+
+
+def pay_by_card(client, order_id: int):
+    """The buyer's "Pay by card" button."""
+    return client.post(f"/orders/{order_id}/pay/card", data={"csrf_token": csrf_token(client)})

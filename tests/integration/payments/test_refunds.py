@@ -20,8 +20,15 @@ from marketplace.orders.payments.models import StripeEvent
 from marketplace.orders.payments.stripe import checkout_for
 from tests.clients import app_session, login
 from tests.factories import make_user
-from tests.integration.payments.helpers import confirmed_order, deliver, in_db, open_session, reload
-from tests.integration.payments.test_unapplied_and_expiry import _cancel, _foreign_session
+from tests.integration.payments.helpers import (
+    cancel_as_buyer,
+    confirmed_order,
+    deliver,
+    foreign_session,
+    in_db,
+    open_session,
+    reload,
+)
 
 
 def _refund_round(app, now: datetime | None = None):
@@ -46,7 +53,7 @@ def _paid_after_cancelling(app, fake_stripe, shop) -> tuple[Order, str]:
     """The buyer paid in a tab left open after the order was cancelled: not applied."""
     order = confirmed_order(app, shop)
     session_id = open_session(app, order)
-    _cancel(app, shop, order.id)
+    cancel_as_buyer(app, shop, order.id)
     payload = fake_stripe.complete(session_id)
     assert deliver(app.test_client(), payload, fake_stripe.webhook_secret).get_json()["outcome"] == "not_payable"
     return order, session_id
@@ -132,7 +139,7 @@ def test_a_payment_already_refunded_at_stripe_is_left_to_staff_not_refunded_agai
 
 def test_a_checkout_this_site_did_not_open_is_never_refunded_by_us(stripe_app, fake_stripe, shop):
     order = confirmed_order(stripe_app, shop)
-    foreign = _foreign_session(stripe_app, fake_stripe, order, 380_000)
+    foreign = foreign_session(stripe_app, fake_stripe, order, 380_000)
     response = deliver(stripe_app.test_client(), fake_stripe.complete(foreign), fake_stripe.webhook_secret)
     assert response.get_json()["outcome"] == "unknown_session"
     assert _event(stripe_app, foreign).refund_status is None

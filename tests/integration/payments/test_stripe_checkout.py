@@ -14,7 +14,7 @@ from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.orders.payments.stripe import CardPaymentError, StripeCheckout
 from tests.clients import app_session, csrf_token, login, signed_in
 from tests.factories import make_org, make_user
-from tests.integration.payments.helpers import confirmed_order, deliver, in_db, reload
+from tests.integration.payments.helpers import confirmed_order, deliver, in_db, pay_by_card, reload, session_creations
 
 
 def _checkout(fake, **kwargs) -> StripeCheckout:
@@ -28,14 +28,6 @@ def _create(checkout: StripeCheckout, *, order_id=7, amount=1_500_000, attempt=1
                                    cancel_url="http://shop.test/orders/7#pay", customer_email="buyer@example.test")
 
 
-def _creates(fake) -> list[dict]:
-    return [r for r in fake.requests if r["method"] == "POST" and r["path"] == "/v1/checkout/sessions"]
-
-
-def _pay_card(client, order_id: int):
-    return client.post(f"/orders/{order_id}/pay/card", data={"csrf_token": csrf_token(client)})
-
-
 def test_session_in_whole_dong_with_the_order_in_it(stripe_app, fake_stripe):
     opened = _create(_checkout(fake_stripe))
     session = fake_stripe.session(opened.id)
@@ -47,7 +39,7 @@ def test_session_in_whole_dong_with_the_order_in_it(stripe_app, fake_stripe):
     assert session["payment_status"] == "unpaid" and session["status"] == "open"
     assert session["success_url"].startswith("http://shop.test/orders/7/paid")
     assert session["livemode"] is False and session["url"] == opened.url
-    sent = _creates(fake_stripe)[0]
+    sent = session_creations(fake_stripe)[0]
     assert sent["params"]["line_items"][0]["price_data"]["unit_amount"] == "1500000"
     assert sent["params"]["line_items"][0]["price_data"]["currency"] == "vnd"
     assert sent["idempotency_key"] == stripe_checkout.idempotency_key("http://shop.test", 7, 1_500_000, 1)
@@ -59,7 +51,7 @@ def test_a_retry_gets_the_same_session_and_a_new_amount_a_new_one(stripe_app, fa
     assert again.id == first.id  # same order, amount and attempt: same key, Stripe's first answer
     assert _create(checkout, amount=450_000).id != first.id  # another amount: another key
     assert _create(checkout, attempt=2).id != first.id
-    keys = [r["idempotency_key"] for r in _creates(fake_stripe)]
+    keys = [r["idempotency_key"] for r in session_creations(fake_stripe)]
     assert keys[0] == keys[1] and len(set(keys)) == 3
 
 
@@ -87,7 +79,7 @@ def test_the_fake_wants_the_accounts_secret_key(stripe_app, fake_stripe):
 def test_amounts_over_eight_digits_are_refused_before_stripe(stripe_app, fake_stripe):
     with pytest.raises(CardPaymentError):
         _create(_checkout(fake_stripe), amount=100_000_000)
-    assert _creates(fake_stripe) == []
+    assert session_creations(fake_stripe) == []
 
 
 def test_stripe_errors_and_timeouts_become_messages(stripe_app, fake_stripe, caplog):
@@ -108,7 +100,7 @@ def test_no_card_option_without_stripe(app, shop):
     client = signed_in(app, shop.buyer)
     page = client.get(f"/orders/{order.id}").get_data(as_text=True)
     assert 'data-testid="pay-by-card"' not in page
-    assert _pay_card(client, order.id).status_code == 404
+    assert pay_by_card(client, order.id).status_code == 404
 
 
 def test_no_card_option_without_the_webhook_secret(stripe_app, shop):
@@ -117,7 +109,7 @@ def test_no_card_option_without_the_webhook_secret(stripe_app, shop):
     client = stripe_app.test_client()
     login(client, shop.buyer)
     assert 'data-testid="pay-by-card"' not in client.get(f"/orders/{order.id}").get_data(as_text=True)
-    assert _pay_card(client, order.id).status_code == 404
+    assert pay_by_card(client, order.id).status_code == 404
 
 
 def test_buyer_pays_by_card_and_a_double_click_opens_one_session(stripe_app, fake_stripe, shop):
@@ -126,11 +118,11 @@ def test_buyer_pays_by_card_and_a_double_click_opens_one_session(stripe_app, fak
     login(client, shop.buyer)
     page = client.get(f"/orders/{order.id}").get_data(as_text=True)
     assert 'data-testid="pay-by-card"' in page
-    first, second = _pay_card(client, order.id), _pay_card(client, order.id)
+    first, second = pay_by_card(client, order.id), pay_by_card(client, order.id)
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
     assert first.headers["Location"].startswith(fake_stripe.base_url + "/c/pay/cs_test_")
-    assert len(_creates(fake_stripe)) == 1  # the second click reused the open session
+    assert len(session_creations(fake_stripe)) == 1  # the second click reused the open session
     [checkout] = in_db(stripe_app, select(CardCheckout).where(CardCheckout.order_id == order.id))
     session = fake_stripe.session(checkout.session_id)
     assert session["amount_total"] == 380_000 == checkout.amount_vnd
@@ -160,10 +152,10 @@ def test_a_changed_amount_expires_the_old_session(stripe_app, fake_stripe, shop)
     order = confirmed_order(stripe_app, shop)
     client = stripe_app.test_client()
     login(client, shop.buyer)
-    old = _pay_card(client, order.id).headers["Location"].rsplit("/", 1)[1]
+    old = pay_by_card(client, order.id).headers["Location"].rsplit("/", 1)[1]
     client.post(f"/orders/{order.id}/payment-option", data={"csrf_token": csrf_token(client),
                                                             "payment_option": "deposit"})
-    new = _pay_card(client, order.id).headers["Location"].rsplit("/", 1)[1]
+    new = pay_by_card(client, order.id).headers["Location"].rsplit("/", 1)[1]
     assert new != old
     assert fake_stripe.session(old)["status"] == "expired"
     assert fake_stripe.session(new)["amount_total"] == 114_000  # 30 % of 380.000 ₫
@@ -181,12 +173,12 @@ def test_only_the_orders_buyer_may_pay_by_card(stripe_app, fake_stripe, shop, wh
                 "staff": lambda: make_user("staff"), "anonymous": lambda: None}[who]()
     if user is not None:
         login(client, user)
-    response = _pay_card(client, order.id)
+    response = pay_by_card(client, order.id)
     if who == "anonymous":
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     else:
         assert response.status_code in (403, 404)
-    assert _creates(fake_stripe) == []
+    assert session_creations(fake_stripe) == []
     assert client.get(f"/orders/{order.id}/paid").status_code in ((302,) if who == "anonymous" else (403, 404))
 
 
@@ -200,9 +192,9 @@ def test_nothing_to_pay_is_said_not_sent_to_stripe(stripe_app, fake_stripe, shop
         session.commit()  # requested: the seller has not confirmed, nothing is due yet
     client = stripe_app.test_client()
     login(client, shop.buyer)
-    response = _pay_card(client, order.id)
+    response = pay_by_card(client, order.id)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/orders/{order.id}#pay")
-    assert _creates(fake_stripe) == []
+    assert session_creations(fake_stripe) == []
 
 
 def test_too_large_for_a_card(stripe_app, fake_stripe, shop):
@@ -211,8 +203,8 @@ def test_too_large_for_a_card(stripe_app, fake_stripe, shop):
     login(client, shop.buyer)
     page = client.get(f"/orders/{order.id}").get_data(as_text=True)
     assert 'data-testid="pay-by-card"' not in page and 'data-testid="card-too-large"' in page
-    assert _pay_card(client, order.id).status_code == 302
-    assert _creates(fake_stripe) == []
+    assert pay_by_card(client, order.id).status_code == 302
+    assert session_creations(fake_stripe) == []
 
 
 def test_stripe_failure_is_a_message_on_the_order_page(stripe_app, fake_stripe, shop):
@@ -220,7 +212,7 @@ def test_stripe_failure_is_a_message_on_the_order_page(stripe_app, fake_stripe, 
     client = stripe_app.test_client()
     login(client, shop.buyer)
     fake_stripe.fail_next(500)
-    response = _pay_card(client, order.id)
+    response = pay_by_card(client, order.id)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/orders/{order.id}#pay")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "flash-error" in page
@@ -231,7 +223,7 @@ def test_the_return_page_marks_nothing_paid(stripe_app, fake_stripe, shop):
     order = confirmed_order(stripe_app, shop)
     client = stripe_app.test_client()
     login(client, shop.buyer)
-    session_id = _pay_card(client, order.id).headers["Location"].rsplit("/", 1)[1]
+    session_id = pay_by_card(client, order.id).headers["Location"].rsplit("/", 1)[1]
     payload = fake_stripe.complete(session_id)  # paid at Stripe; the webhook has not arrived yet
     page = client.get(f"/orders/{order.id}/paid?session_id={session_id}")
     assert page.status_code == 200 and 'data-testid="card-confirming"' in page.get_data(as_text=True)

@@ -12,27 +12,24 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from marketplace.dates import today_in_vietnam
 from marketplace.notifications.models import Notification
 from marketplace.notifications.presentation import describe
-from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order, Payment
 from marketplace.orders.payments import recording, stripe_services
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
-from marketplace.orders.payments.stripe import StripeCheckout, checkout_for
+from marketplace.orders.payments.stripe import checkout_for
 from tests.clients import app_session, login
 from tests.factories import make_user
-from tests.integration.payments.helpers import confirmed_order, deliver, in_db, open_session, reload, variant
-
-
-def _foreign_session(app, fake_stripe, order: Order, amount: int, email: str | None = None) -> str:
-    """A session naming our order's id, for exactly what it has due, that this site never opened:
-    what another installation sharing the Stripe account (numbering its orders as we do) makes."""
-    other_site = StripeCheckout(fake_stripe.api_key, api_base=fake_stripe.base_url, site="https://other.example")
-    opened = other_site.create_session(order_id=order.id, order_ref=order.ref, title="Another shop's order",
-                                       amount_vnd=amount, attempt=1, success_url="https://other.example/ok",
-                                       cancel_url="https://other.example/no", customer_email=email)
-    return opened.id
+from tests.integration.payments.helpers import (
+    cancel_as_buyer,
+    confirmed_order,
+    deliver,
+    foreign_session,
+    in_db,
+    open_session,
+    reload,
+    variant,
+)
 
 
 def _staff(app):
@@ -63,7 +60,7 @@ def _expire_round(app):
 def test_a_session_this_site_did_not_open_does_not_pay_our_order(stripe_app, fake_stripe, shop, caplog):
     staff = _staff(stripe_app)
     order = confirmed_order(stripe_app, shop)
-    foreign = _foreign_session(stripe_app, fake_stripe, order, 380_000, email="nguoi.mua@example.test")
+    foreign = foreign_session(stripe_app, fake_stripe, order, 380_000, email="nguoi.mua@example.test")
     payload = fake_stripe.complete(foreign)
     assert json.loads(payload)["data"]["object"]["metadata"]["order_id"] == str(order.id)  # it names our order
     with caplog.at_level(logging.INFO, logger="marketplace"):
@@ -93,12 +90,6 @@ def test_our_session_with_another_amount_than_we_opened_does_not_pay(stripe_app,
 
 # -- finding 2a: sessions of an order that stopped waiting for money are expired ---------------------
 
-def _cancel(app, shop, order_id):
-    with app_session(app) as session:
-        orders.change(session, session.get(Order, order_id), "cancel", actor="buyer", user=session.merge(shop.buyer),
-                      today=today_in_vietnam())
-        session.commit()
-
 
 def _transfer(app, shop, order_id):
     with app_session(app) as session:
@@ -113,7 +104,7 @@ def _deposit(app, shop, order_id):
         session.commit()
 
 
-@pytest.mark.parametrize("change", [_cancel, _transfer, _deposit], ids=["cancelled", "paid by transfer",
+@pytest.mark.parametrize("change", [cancel_as_buyer, _transfer, _deposit], ids=["cancelled", "paid by transfer",
                                                                         "deposit chosen"])
 def test_an_order_that_stops_waiting_for_that_amount_has_its_session_expired(stripe_app, fake_stripe, shop, change):
     order = confirmed_order(stripe_app, shop)
@@ -149,7 +140,7 @@ def test_the_card_button_expires_a_session_marked_to_expire(stripe_app, fake_str
 def test_expiry_tolerates_stripe_failing_and_tries_again(stripe_app, fake_stripe, shop):
     order = confirmed_order(stripe_app, shop)
     session_id = open_session(stripe_app, order)
-    _cancel(stripe_app, shop, order.id)
+    cancel_as_buyer(stripe_app, shop, order.id)
     fake_stripe.fail_next(500)  # Stripe failing on its side (the library does not retry a plain 500)
     report = _expire_round(stripe_app)
     assert (report.expired, report.failed) == (0, 1)
@@ -162,7 +153,7 @@ def test_expiry_tolerates_stripe_failing_and_tries_again(stripe_app, fake_stripe
 def test_a_session_past_its_expiry_time_is_not_sent_to_stripe(stripe_app, fake_stripe, shop):
     order = confirmed_order(stripe_app, shop)
     session_id = open_session(stripe_app, order)
-    _cancel(stripe_app, shop, order.id)
+    cancel_as_buyer(stripe_app, shop, order.id)
     with app_session(stripe_app) as session:
         session.execute(update(CardCheckout).where(CardCheckout.session_id == session_id)
                         .values(expires_at=datetime.now(UTC) - timedelta(minutes=1)))
@@ -179,7 +170,7 @@ def test_paid_in_an_old_tab_before_the_worker_ran_is_listed_for_staff(stripe_app
     staff = _staff(stripe_app)
     order = confirmed_order(stripe_app, shop)
     session_id = open_session(stripe_app, order)
-    _cancel(stripe_app, shop, order.id)
+    cancel_as_buyer(stripe_app, shop, order.id)
     payload = fake_stripe.complete(session_id)  # the buyer paid in a tab left open, before the worker ran
     report = _expire_round(stripe_app)  # Stripe says it is not open any more: settled, not retried
     assert (report.expired, report.failed) == (1, 0)

@@ -20,24 +20,25 @@ from marketplace.orders.models import Payment
 from marketplace.orders.payments import stripe_services
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.orders.payments.stripe import StripeCheckout, checkout_for
-from tests.clients import app_session, csrf_token, signed_in
+from tests.clients import app_session, signed_in
 from tests.database import make_test_app
 from tests.factories import make_user
-from tests.integration.payments.helpers import confirmed_order, deliver, in_db, open_session, reload, variant
-from tests.integration.payments.test_unapplied_and_expiry import _cancel
-
-
-def _pay_card(client, order_id: int):
-    return client.post(f"/orders/{order_id}/pay/card", data={"csrf_token": csrf_token(client)})
+from tests.integration.payments.helpers import (
+    cancel_as_buyer,
+    confirmed_order,
+    deliver,
+    in_db,
+    open_session,
+    pay_by_card,
+    reload,
+    session_creations,
+    variant,
+)
 
 
 def _flashes(client, location: str) -> str:
     page = client.get(location).get_data(as_text=True)
     return " ".join(part.split("</p>", 1)[0] for part in page.split('class="flash flash-error">')[1:])
-
-
-def _creates(fake) -> list[dict]:
-    return [r for r in fake.requests if r["method"] == "POST" and r["path"] == "/v1/checkout/sessions"]
 
 
 # -- Stripe answering another session than the one asked for ------------------------------------------
@@ -59,7 +60,7 @@ def test_a_session_stripe_opened_for_anything_but_the_amount_due_is_never_shown(
     client = signed_in(stripe_app, shop.buyer, "en")
     fake_stripe.answer_next(answer)
     with caplog.at_level(logging.ERROR, logger="marketplace"):
-        response = _pay_card(client, order.id)
+        response = pay_by_card(client, order.id)
     # The buyer stays on the order page with a message, never sent to pay another amount.
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/orders/{order.id}#pay")
     assert "Card payment is not available right now" in _flashes(client, response.headers["Location"])
@@ -74,7 +75,7 @@ def test_stripe_refusing_the_amount_as_too_large_sends_the_buyer_to_bank_transfe
     # Stripe's own limit (in the account's settlement currency) can be lower than eight digits of đồng.
     fake_stripe.fail_next(400, "Amount must be no more than $999,999.99", type_="invalid_request_error",
                           code="amount_too_large")
-    response = _pay_card(client, order.id)
+    response = pay_by_card(client, order.id)
     assert response.status_code == 302
     flashed = _flashes(client, response.headers["Location"])
     assert "too large for a card payment" in flashed and "bank transfer" in flashed
@@ -87,7 +88,7 @@ def test_a_session_for_nothing_is_never_asked_of_stripe(stripe_app, fake_stripe,
     with pytest.raises(ValueError, match="above zero"):
         checkout.create_session(order_id=7, order_ref="CHQ-000007", title="Xoài", amount_vnd=amount, attempt=1,
                                 success_url="http://shop.test/ok", cancel_url="http://shop.test/no")
-    assert _creates(fake_stripe) == []
+    assert session_creations(fake_stripe) == []
 
 
 def _staff_watching_an_open_session(app, shop, staff_name: str):
@@ -119,7 +120,7 @@ def test_a_delayed_payment_that_fails_leaves_the_order_waiting_and_the_buyer_may
     # No money was taken: nothing for staff to settle, nothing to refund.
     assert in_db(stripe_app, select(Notification).where(Notification.user_id == staff.id)) == []
     # The buyer can try again: a new session, not the finished one.
-    again = _pay_card(signed_in(stripe_app, shop.buyer), order.id)
+    again = pay_by_card(signed_in(stripe_app, shop.buyer), order.id)
     assert again.status_code == 303 and session_id not in again.headers["Location"]
     assert fake_stripe.session(again.headers["Location"].rsplit("/", 1)[1])["amount_total"] == 380_000
 
@@ -168,7 +169,7 @@ def test_our_session_paid_in_another_currency_is_not_recorded_and_goes_back_to_t
 def test_without_stripe_configured_a_session_to_expire_waits_then_lapses(stripe_app, fake_stripe, shop):
     order = confirmed_order(stripe_app, shop)
     session_id = open_session(stripe_app, order)
-    _cancel(stripe_app, shop, order.id)  # marked to expire at Stripe
+    cancel_as_buyer(stripe_app, shop, order.id)  # marked to expire at Stripe
     with app_session(stripe_app) as session:
         report = stripe_services.expire_retired_checkouts(session, datetime.now(UTC), None, commit=session.commit)
         session.commit()
@@ -204,7 +205,7 @@ class _AnotherRoundMeanwhile:
 def test_two_refund_rounds_that_overlap_refund_once_and_tell_once(stripe_app, fake_stripe, shop):
     order = confirmed_order(stripe_app, shop)
     session_id = open_session(stripe_app, order)
-    _cancel(stripe_app, shop, order.id)
+    cancel_as_buyer(stripe_app, shop, order.id)
     payload = fake_stripe.complete(session_id)  # paid in a tab left open: not applied, to refund
     assert deliver(stripe_app.test_client(), payload, fake_stripe.webhook_secret).get_json()["outcome"] == \
         "not_payable"
