@@ -11,7 +11,8 @@ CHROMIUM ?= /usr/bin/chromium
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	# setuptools too: the one venv seeds (65.5) has known vulnerabilities and pip-audit lists it.
+	$(BIN)/pip install --quiet --upgrade pip setuptools
 	touch $@
 
 $(VENV)/.installed-run: $(VENV)/.created pyproject.toml

@@ -8,6 +8,11 @@ false positive with `# nosec BXXX - reason`) and on any dependency with a known 
 A package pip-audit could not look up counts as a failure too, since nothing was proven about
 it; `--allow-unaudited` (check-quick) only reports them, for a machine whose package proxy does
 not serve PyPI's advisory data.
+
+Where pip-audit's per-release lookup fails (a proxy that serves `/pypi/NAME/json` but not
+`/pypi/NAME/VERSION/json`), a package installed at its latest release is still audited: the
+project document's `vulnerabilities` are those of the latest release. A package behind its latest
+release stays "could not be looked up", since that document says nothing about older releases.
 """
 
 from __future__ import annotations
@@ -17,6 +22,10 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from importlib import metadata
+from typing import Any
+
+import requests
 
 from check.instance import BIN, ROOT
 
@@ -35,6 +44,32 @@ def bandit() -> bool:
     return severities["high"] == 0
 
 
+def latest_release_audit(package: dict[str, Any], project: dict[str, Any]) -> dict[str, Any]:
+    """pip-audit's entry for a package it could not look up (it names no version then), completed
+    from PyPI's project document when the installed version is the latest release."""
+    version = package.get("version") or installed_version(package["name"])
+    if project.get("info", {}).get("version") != version:
+        return {**package, "version": version}
+    vulns = [{"id": vuln["id"], "fix_versions": vuln.get("fixed_in") or []}
+             for vuln in project.get("vulnerabilities") or []]
+    return {"name": package["name"], "version": version, "vulns": vulns}
+
+
+def installed_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def project_document(name: str) -> dict[str, Any]:
+    try:
+        response = requests.get(f"https://pypi.org/pypi/{name}/json", timeout=30)
+        return response.json() if response.ok else {}
+    except (requests.RequestException, ValueError):
+        return {}
+
+
 def pip_audit(allow_unaudited: bool) -> bool:
     done = subprocess.run([str(BIN / "pip-audit"), "--progress-spinner", "off", "--skip-editable",  # noqa: S603
                            "--format", "json"], cwd=ROOT, capture_output=True, text=True, check=False)
@@ -46,14 +81,18 @@ def pip_audit(allow_unaudited: bool) -> bool:
         return False
     editable = {"cho-hoi-quan"}  # the project itself, not a dependency
     packages = [p for p in report["dependencies"] if p["name"] not in editable]
+    looked_up_by_pip_audit = sum(1 for p in packages if not p.get("skip_reason"))
+    packages = [latest_release_audit(p, project_document(p["name"])) if p.get("skip_reason") else p
+                for p in packages]
     unaudited = [p for p in packages if p.get("skip_reason")]
     vulnerable = [p for p in packages if p.get("vulns")]
     print(f"check-static: pip-audit: {len(packages) - len(unaudited)} of {len(packages)} installed packages "
-          f"audited, {len(vulnerable)} with known vulnerabilities, {len(unaudited)} could not be looked up",
+          f"audited, {len(vulnerable)} with known vulnerabilities, {len(unaudited)} could not be looked up "
+          f"({looked_up_by_pip_audit} by release, the rest at their latest release from PyPI's project data)",
           flush=True)
     if unaudited:
         print(f"check-static:   not looked up ({'reported only' if allow_unaudited else 'FAILS'}): "
-              f"{unaudited[0]['skip_reason']} … and {len(unaudited) - 1} more")
+              + ", ".join(f"{p['name']}=={p['version']}" for p in unaudited))
     for package in vulnerable:
         for vuln in package["vulns"]:
             print(f"check-static:   {package['name']}=={package['version']} {vuln['id']} "
