@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -43,6 +44,17 @@ class Confirmation:
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def sha256_of_path(path: str | Path) -> str:
+    """A file's SHA-256; for a folder of CSV files, of each file's name and bytes in name order."""
+    path = Path(path)
+    if not path.is_dir():
+        return sha256_of(path.read_bytes())
+    digest = hashlib.sha256()
+    for member in sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv"):
+        digest.update(member.name.encode() + b"\0" + member.read_bytes())
+    return digest.hexdigest()
 
 
 def keep(db: Session, user: User, filename: str, data: bytes, now: datetime) -> PendingImport:

@@ -324,3 +324,25 @@ def test_the_cli_imports_with_credentials_pending_and_previews_with_dry_run(app,
     with app_session(app) as session:
         assert by_ref(session, CLUB) is not None
         assert {c.status for c in session.scalars(select(Certificate))} == {"pending"}
+
+
+def test_the_cli_records_verification_only_for_a_staff_account_named(app, tmp_path):
+    path = tmp_path / "chung-nhan.xlsx"
+    path.write_bytes(xlsx_bytes(good_sheets()))
+    with app_session(app):
+        staff = make_user("staff", email="kiem-tra@example.vn")
+        _club, chair = make_club()
+        chair_email = chair.email
+    refused = app.test_cli_runner().invoke(args=["import", str(path), "--verified-by", chair_email, "--lang", "en"])
+    assert refused.exit_code == 1 and "must name a staff account" in refused.output
+    with app_session(app) as session:
+        assert by_ref(session, CLUB) is None
+
+    result = app.test_cli_runner().invoke(args=["import", str(path), "--verified-by", "kiem-tra@example.vn",
+                                                "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Certificates and codes recorded as verified by kiem-tra@example.vn: 3." in result.output
+    with app_session(app) as session:
+        verified = _events(session, "verify")
+        assert len(verified) == 3 and {e.actor_id for e in verified} == {staff.id}
+        assert all(f"chung-nhan.xlsx (SHA-256 {sha256_of(path.read_bytes())})" in e.reason for e in verified)
