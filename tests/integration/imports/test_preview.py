@@ -346,3 +346,19 @@ def test_the_cli_records_verification_only_for_a_staff_account_named(app, tmp_pa
         verified = _events(session, "verify")
         assert len(verified) == 3 and {e.actor_id for e in verified} == {staff.id}
         assert all(f"chung-nhan.xlsx (SHA-256 {sha256_of(path.read_bytes())})" in e.reason for e in verified)
+
+
+def test_a_file_with_problems_has_no_confirmation_and_is_not_kept(app):
+    _staff_user, client = _staff(app)
+    sheets = good_sheets()
+    sheets["listings"].append(["imp-xoai-2", "khong-co-to-chuc-nay", "xoài", "", "", 10, "kg", None, None,
+                               today_in_vietnam(), today_in_vietnam() + timedelta(days=5), None, None, ""])
+    response = _upload(client, xlsx_bytes(sheets))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Nothing was imported" in html and "Refused: 1" in html
+    assert "Rows without problems (stored once the file is fixed)" in html
+    assert 'data-testid="import-confirm"' not in html and 'name="token"' not in html
+    with app_session(app) as session:
+        assert session.scalar(select(func.count()).select_from(PendingImport)) == 0
+        assert by_ref(session, CLUB) is None
