@@ -1,8 +1,9 @@
 """The import sheets: their order, their columns, and what the template says about each column.
 
 One description serves the importer (order, required columns, example rows to skip) and the
-template workbook (header, Vietnamese example rows marked "Ví dụ", the "huong_dan" sheet). The help and the examples are Vietnamese text on
-purpose: the template is a document for Vietnamese staff, like the taxonomy's names.
+template workbook (header, Vietnamese example rows marked "Ví dụ", the "huong_dan" sheet). The
+help and the examples are Vietnamese text on purpose: the template is a document for Vietnamese
+staff, like the taxonomy's names.
 """
 
 from __future__ import annotations
