@@ -8,8 +8,9 @@ Whatever status a row gives, a credential arrives pending (unverified), as one a
 sheet is not a document anyone looked at. Only when the staff member importing ticks "I have
 checked these documents" are they recorded as verified, through the verification queue's own
 change_status (its "verify" event, naming the file and its hash). A record already verified stays
-verified (pending or active in the sheet); suspended, revoked and expired take effect as given
-(they only take trust away).
+verified, and one staff suspended or revoked stays so (pending or active in the sheet), unless the
+staff member who ticked verifies a suspended one again; suspended, revoked and expired in a sheet
+take effect as given (they only take trust away).
 
 A number or code held by another organisation is a row problem, with the holder named: no claim
 flag is recorded for staff, since such a row stops the import, and the person importing is staff
@@ -112,6 +113,10 @@ def _status_to_store(run: ImportRun, asked: str, existing) -> tuple[str, bool]:
         return asked, False  # suspended, revoked, expired: as given
     if existing is not None and existing.status == "active":
         return "active", False  # verified before: a re-import neither undoes nor repeats it
+    if existing is not None and existing.status in ("suspended", "revoked"):
+        # Staff decided: a sheet does not lift it. Staff who checked the documents may verify a
+        # suspended one again, as in the queue; a revoked one stays revoked.
+        return existing.status, run.verified_from is not None and existing.status == "suspended"
     return "pending", run.verified_from is not None
 
 

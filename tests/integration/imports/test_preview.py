@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from marketplace.changes.models import SearchOutbox
+from marketplace.credentials import services as credentials
 from marketplace.credentials.models import Certificate, CredentialEvent, PlantingCode
 from marketplace.dates import today_in_vietnam
 from marketplace.imports import readers, services
@@ -362,3 +363,24 @@ def test_a_file_with_problems_has_no_confirmation_and_is_not_kept(app):
     with app_session(app) as session:
         assert session.scalar(select(func.count()).select_from(PendingImport)) == 0
         assert by_ref(session, CLUB) is None
+
+
+def test_a_sheet_does_not_lift_what_staff_suspended_or_revoked(session):
+    staff = make_user("staff")
+    assert services.import_data(session, read(good_sheets()), staff, today_in_vietnam()).ok
+    certificate = session.scalar(select(Certificate).where(Certificate.number == VIETGAP.upper()))
+    code = session.scalar(select(PlantingCode).where(PlantingCode.code == CODE))
+    credentials.change_status(session, certificate, "verify", staff)
+    credentials.change_status(session, certificate, "suspend", staff, reason="Hết hạn kiểm tra")
+    credentials.change_status(session, code, "revoke", staff, reason="Mã không đúng")
+    session.commit()
+
+    again = services.import_data(session, read(good_sheets()), staff, today_in_vietnam())  # both say "active"
+    assert again.ok
+    assert (certificate.status, code.status) == ("suspended", "revoked")
+    session.rollback()
+
+    ticked = services.import_data(session, read(good_sheets()), staff, today_in_vietnam(), verified_from=SOURCE)
+    assert ticked.ok
+    assert (session.get(Certificate, certificate.id).status, session.get(PlantingCode, code.id).status) == (
+        "active", "revoked")  # checked again by staff: the suspension lifted, as in the queue
