@@ -292,6 +292,7 @@ def test_on_the_page_the_tick_verifies_as_the_staff_member(app):
     preview = _upload(client, xlsx_bytes(good_sheets()), name="vu-xoai.xlsx")
     html = preview.get_data(as_text=True)
     assert "I have checked these documents; record them as verified by me" in html
+    assert 'aria-describedby="verified-hint"' in html and 'id="verified-hint"' in html  # the box says what it does
     done = _confirm(client, preview, verified=True)
     assert done.status_code == 200
     assert "Credentials recorded as verified by you: 3." in done.get_data(as_text=True)
