@@ -6,6 +6,7 @@ from marketplace.changes.models import OutboxPositionRecord, SearchOutbox
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
 from marketplace.db import Base
 from marketplace.demand.models import DemandPost, Offer
+from marketplace.imports.models import PendingImport
 from marketplace.listings.models import Listing, Photo
 from marketplace.matching.models import MatchState
 from marketplace.messaging.models import (
@@ -27,7 +28,7 @@ metadata = Base.metadata
 
 __all__ = [
     "ApiToken", "BankAccount", "Category", "MatchState", "Notification", "Order", "OrderEvent",
-    "OutboxPositionRecord", "Payment", "CardCheckout", "StripeEvent",
+    "OutboxPositionRecord", "Payment", "PendingImport", "CardCheckout", "StripeEvent",
     "Certificate", "CodeClaimFlag", "CredentialEvent", "DemandPost", "Listing", "Offer",
     "Photo",
     "PlantingCode", "Commune", "Membership", "Organization", "PlaceSource", "Product",

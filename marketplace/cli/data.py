@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -10,12 +12,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace import dates, db, schema
+from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
 from marketplace.catalogue import services as catalogue
 from marketplace.cli.common import fail
 from marketplace.demo import load_demo
+from marketplace.imports import pending as pending_imports
 from marketplace.imports import readers
 from marketplace.imports import services as imports
+from marketplace.imports.run import SourceFile
 from marketplace.search import services as search
 
 
@@ -54,14 +59,24 @@ def demo_command(if_empty: bool) -> None:
 @click.argument("path", type=click.Path(path_type=str))
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of the summary and of the problems.")
+@click.option("--dry-run", is_flag=True,
+              help="Preview only: print what would be created, updated and adjusted, and store nothing.")
+@click.option("--verified-by", "verified_by", metavar="EMAIL", default=None,
+              help="A staff account that has checked the file's certificates and codes: they are recorded "
+                   "as verified by it, naming the file and its hash. Without it they arrive pending.")
 @with_appcontext
-def import_command(path: str, lang: str) -> None:
+def import_command(path: str, lang: str, dry_run: bool, verified_by: str | None) -> None:
     """Import a workbook (.xlsx), a JSON document, a .zip of CSV files or a folder of CSV files.
 
     All or nothing: every problem is printed (sheet, row, column, value, reason) and nothing is
     stored (exit status 1), or everything is stored and a summary printed. Warnings (a row stored
     with an adjustment, e.g. a listing whose window is over stored as ended) never stop an import;
-    each is printed on a line of its own starting "Warning:".
+    each is printed on a line of its own starting "Warning:". Rows marked "Ví dụ" (the template's
+    examples) are skipped. Certificates and codes arrive pending: staff verify them in the
+    verification queue, or name themselves with --verified-by (a staff account that has checked
+    the documents), as the staff page's tick does.
+    With --dry-run, the same run is rolled back: each row that would be stored is printed, and
+    nothing is.
     """
 
 
@@ -70,7 +85,13 @@ def import_command(path: str, lang: str) -> None:
             sheets = readers.read_path(path)
         except readers.ReaderError as error:
             fail(error.message)
-        report = imports.import_data(db.session, sheets, None, dates.today_in_vietnam())
+        user, source = None, None
+        if verified_by:
+            user = accounts.find_user(db.session, verified_by)
+            if user is None or not user.is_staff:
+                fail(_("--verified-by must name a staff account: %(who)s is not one.", who=verified_by))
+            source = SourceFile(Path(path).name, pending_imports.sha256_of_path(path))
+        report = imports.import_data(db.session, sheets, user, dates.today_in_vietnam(), verified_from=source)
         if not report.ok:
             db.session.rollback()
             for problem in report.problems:
@@ -81,21 +102,46 @@ def import_command(path: str, lang: str) -> None:
                 click.echo(_("Warnings: %(n)d. Once the problems are fixed, these rows will be stored with "
                              "an adjustment:", n=len(report.warnings)))
                 _echo_import_warnings(report.warnings)
-            for notice in report.notices:
-                click.echo(notice)
+            _echo_examples_and_notices(report)
             fail(_("Problems found: %(n)d. Nothing was stored: fix them in the file, then import the whole "
                    "file again.", n=len(report.problems)))
-        db.session.commit()
-        _sync_search_after_import()
+        if dry_run:
+            db.session.rollback()  # a preview: nothing of the file is stored
+            for outcome in report.outcomes:
+                click.echo(_("%(sheet)s row %(row)d: %(action)s %(key)s: %(summary)s", sheet=outcome.sheet,
+                             row=outcome.row, key=outcome.key, summary=outcome.summary,
+                             action=_("create") if outcome.created else _("update")))
+        else:
+            db.session.commit()
+            _sync_search_after_import()
         for sheet, counts in report.counts.items():
-            click.echo(_("%(sheet)s: %(created)d created, %(updated)d updated",
-                         sheet=sheet, created=counts.created, updated=counts.updated))
+            if dry_run:
+                click.echo(_("%(sheet)s: %(created)d to create, %(updated)d to update",
+                             sheet=sheet, created=counts.created, updated=counts.updated))
+            else:
+                click.echo(_("%(sheet)s: %(created)d created, %(updated)d updated",
+                             sheet=sheet, created=counts.created, updated=counts.updated))
         if report.warnings:
-            click.echo(_("Warnings: %(n)d. These rows were stored with an adjustment:", n=len(report.warnings)))
+            click.echo(_("Warnings: %(n)d. These rows were stored with an adjustment:", n=len(report.warnings))
+                       if not dry_run else
+                       _("Warnings: %(n)d. These rows would be stored with an adjustment:", n=len(report.warnings)))
             _echo_import_warnings(report.warnings)
-        for notice in report.notices:
-            click.echo(notice)
-        click.echo(_("Imported: everything is stored."))
+        if report.credentials_verified:
+            click.echo(_("Certificates and codes recorded as verified by %(who)s: %(n)d.", who=verified_by,
+                         n=report.credentials_verified))
+        if report.credentials_pending:
+            click.echo(_("Certificates and codes pending verification: %(n)d (staff verify them in the "
+                         "verification queue).", n=report.credentials_pending))
+        _echo_examples_and_notices(report)
+        click.echo(_("Dry run: nothing was stored.") if dry_run else _("Imported: everything is stored."))
+
+
+def _echo_examples_and_notices(report) -> None:
+    for sheet, rows in report.examples_skipped.items():
+        click.echo(_("%(sheet)s: %(n)d example rows skipped (marked “Ví dụ”): %(rows)s", sheet=sheet, n=len(rows),
+                     rows=", ".join(str(row) for row in rows)))
+    for notice in report.notices:
+        click.echo(notice)
 
 
 def _echo_import_warnings(warnings) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import uuid4
@@ -25,7 +26,7 @@ from marketplace.errors import DomainError, ValidationError
 from marketplace.imports import sheets as sheet_specs
 from marketplace.imports.cells import RowCheck
 from marketplace.imports.readers import Row
-from marketplace.imports.report import ImportReport, RowProblem
+from marketplace.imports.report import ImportReport, RowOutcome, RowProblem
 
 # Handler registry ---------------------------------------------------------------------------
 
@@ -47,9 +48,26 @@ def handles(sheet: str) -> Callable[[Handler], Handler]:
 
 # One import run -----------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class SourceFile:
+    """The file a staff member vouched for ("I have checked these documents"): named, with its
+    hash, in the reason of every verification the import records."""
+
+    name: str
+    sha256: str
+
+    def verification_reason(self) -> str:
+        return _("Checked by staff from the imported file %(file)s (SHA-256 %(hash)s).",
+                 file=self.name, hash=self.sha256)
+
+
 class ImportRun:
-    def __init__(self, db: Session, user: User | None, today: date) -> None:
+    def __init__(self, db: Session, user: User | None, today: date,
+                 verified_from: SourceFile | None = None) -> None:
         self.db, self.user, self.today = db, user, today
+        # Set only for staff who ticked the box: the credentials of the file are then recorded as
+        # verified by them; otherwise every credential of the file arrives pending.
+        self.verified_from = verified_from
         self.report = ImportReport()
         self.orgs: dict[str, Organization] = {}  # ref → organisation saved from this file
         # Keys of rows that have problems, per sheet: a row referring to one is told where to look.
@@ -64,12 +82,14 @@ class ImportRun:
     def row(self, sheet: str, number: int, values: dict[str, Any]) -> RowCheck:
         return RowCheck(self, sheet, number, values)
 
-    def count(self, sheet: str, created: bool) -> None:
-        counts = self.report.counts[sheet]
+    def stored(self, row: RowCheck, created: bool, key: str, summary: str) -> None:
+        """The row is stored: counted, and listed with what it became (the preview shows it)."""
+        counts = self.report.counts[row.sheet]
         if created:
             counts.created += 1
         else:
             counts.updated += 1
+        self.report.outcomes.append(RowOutcome(row.sheet, row.number, key, created, str(summary)))
 
     def mark_failed(self, sheet: str, key: str | None) -> None:
         if key:

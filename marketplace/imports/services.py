@@ -14,6 +14,15 @@ have passed likewise; a category that disagrees with the catalogue (or names non
 the catalogue's; a product or unit the catalogue lacks is kept as typed. A row with an error has no
 warnings in the report: it is not stored, and its errors say what to fix.
 
+Preview and confirmation: a run whose caller rolls back is a preview (the report lists every row
+that would be stored, `report.outcomes`, with what it becomes); the staff page previews a file,
+keeps it (imports.pending), and imports the very same bytes when the person confirms, refusing if
+the outcome is no longer the one shown (`ImportReport.fingerprint`).
+
+Example rows (marked "Ví dụ" in the template's first column, sheets.is_example) are skipped and
+counted, never imported. Credentials arrive pending unless `verified_from` is given for a staff
+member (imports.handlers.credentials).
+
 Sheets are handled in dependency order (sheets.SHEETS). Each sheet's handler, in imports.handlers,
 is registered with `@handles("name")` (imports.run); a sheet without a handler would be reported
 as a notice, not a failure (every sheet has one today: organisations, certificates, planting codes,
@@ -37,7 +46,7 @@ from marketplace.imports import sheets as sheet_specs
 from marketplace.imports.handlers import credentials, demand, listings, organizations
 from marketplace.imports.readers import Sheets
 from marketplace.imports.report import ImportReport, RowProblem, SheetCounts
-from marketplace.imports.run import HANDLERS, ImportRun
+from marketplace.imports.run import HANDLERS, ImportRun, SourceFile
 
 # Importing a handler's module registers it (`@handles`); these are every sheet's.
 REGISTERED = (organizations, credentials, listings, demand)
@@ -48,10 +57,22 @@ def importable_sheets() -> tuple[sheet_specs.Sheet, ...]:
     return tuple(s for s in sheet_specs.SHEETS if s.name in HANDLERS)
 
 
-def import_data(db: Session, sheets: Sheets, user: User | None, today: date) -> ImportReport:
-    """Validate and store every row; never commits. See the module docstring."""
-    run = ImportRun(db, user, today)
+def import_data(db: Session, sheets: Sheets, user: User | None, today: date,
+                verified_from: SourceFile | None = None) -> ImportReport:
+    """Validate and store every row; never commits. See the module docstring.
+
+    `verified_from`: the staff member `user` has checked the file's documents; its credentials are
+    recorded as verified by them, naming this file. Ignored (with a notice) for anyone else."""
+    if verified_from is not None and not (user is not None and user.is_staff):
+        verified_from = None
+        notice = _("Only staff can record credentials as verified: they were stored as pending.")
+    else:
+        notice = None
+    run = ImportRun(db, user, today, verified_from)
     report = run.report
+    if notice:
+        report.notices.append(notice)
+    sheets = _without_examples(sheets, report)
     for name, rows in sheets.items():
         if rows and name not in sheet_specs.BY_NAME and name != sheet_specs.HELP_SHEET:
             report.notices.append(_("The sheet %(sheet)s is not one we import; it was ignored.", sheet=name))
@@ -72,11 +93,22 @@ def import_data(db: Session, sheets: Sheets, user: User | None, today: date) -> 
             continue
         report.counts[spec.name] = SheetCounts()
         handler(run, rows)
-    if not report.counts and not report.problems:
+    if not report.counts and not report.problems and not report.examples_skipped:
         report.notices.append(_("The file has none of the sheets we import (%(sheets)s).",
                                 sheets=", ".join(s.name for s in importable_sheets())))
     _sort(report)
     return report
+
+
+def _without_examples(sheets: Sheets, report: ImportReport) -> Sheets:
+    """The rows to import: the template's example rows are left out and listed in the report."""
+    kept: Sheets = {}
+    for name, rows in sheets.items():
+        examples = [number for number, values in rows if sheet_specs.is_example(values)]
+        if examples:
+            report.examples_skipped[name] = examples
+        kept[name] = [(number, values) for number, values in rows if not sheet_specs.is_example(values)]
+    return kept
 
 
 def _sort(report: ImportReport) -> None:
@@ -84,5 +116,6 @@ def _sort(report: ImportReport) -> None:
     order = {s.name: i for i, s in enumerate(sheet_specs.SHEETS)}
     report.problems.sort(key=lambda p: (order.get(p.sheet, len(order)), p.row))
     failed_rows = {(p.sheet, p.row) for p in report.problems}
+    report.outcomes.sort(key=lambda o: (order.get(o.sheet, len(order)), o.row))
     report.warnings = sorted((w for w in report.warnings if (w.sheet, w.row) not in failed_rows),
                              key=lambda w: (order.get(w.sheet, len(order)), w.row))

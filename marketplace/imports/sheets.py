@@ -1,8 +1,9 @@
 """The import sheets: their order, their columns, and what the template says about each column.
 
-One description serves the importer (order, required columns) and the template workbook (header,
-a Vietnamese example row, the "huong_dan" sheet). The help and the examples are Vietnamese text on
-purpose: the template is a document for Vietnamese staff, like the taxonomy's names.
+One description serves the importer (order, required columns, example rows to skip) and the
+template workbook (header, Vietnamese example rows marked "Ví dụ", the "huong_dan" sheet). The
+help and the examples are Vietnamese text on purpose: the template is a document for Vietnamese
+staff, like the taxonomy's names.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from marketplace.credentials.rules import add_months
+from marketplace.vietnamese import fold
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,9 @@ class Sheet:
 
 
 # The example rows fit together: a club, its VietGAP certificate, its planting area code and a
-# listing that cites both, and a buyer (a supermarket) with a request for the same mango, so the
-# template imports as it is (dates move with today).
+# listing that cites both, and a buyer (a supermarket) with a request for the same mango, so that
+# with their "Ví dụ" mark cleared they import as they are (dates move with today). With the mark,
+# as downloaded, they are skipped (EXAMPLE_COLUMN).
 EXAMPLE_ORG = "hq-xoai-my-tho"
 EXAMPLE_BUYER = "st-nong-san-cao-lanh"
 EXAMPLE_CERTIFICATE = "VietGAP-TT-13-09-68-0096"
@@ -187,6 +190,29 @@ DEMAND = Sheet("demand", "Nhu cầu mua (mở ngay khi nhập; hết hạn thì 
     Column("description", "Yêu cầu chất lượng, đóng gói, giao nhận.",
            "Xoài cát Chu loại 1, trái 400–500 g, giao tại kho siêu thị."),
 ))
+
+# The template's example rows carry this mark in their first column, headed "vi_du": the importer
+# skips them (and says how many), so the template imported as downloaded creates nothing. A person
+# who turns an example row into real data clears the mark; a row with the mark left is skipped and
+# the preview names it. Any sheet may have the column; only a marked row is skipped.
+EXAMPLE_COLUMN = "vi_du"
+EXAMPLE_COLUMN_ALIASES = ("vi_du", "example")
+EXAMPLE_MARK = "Ví dụ"
+EXAMPLE_COLUMN_HELP = ("Dòng mẫu: ô ghi “Ví dụ” thì dòng này KHÔNG được nhập. Để nhập dòng, xóa chữ "
+                       "“Ví dụ” (để trống ô). Dữ liệu thật để trống cột này.")
+_NOT_AN_EXAMPLE = frozenset({"khong", "no", "0", "false"})
+
+
+def is_example(values: dict[str, object]) -> bool:
+    """A row marked as an example: any value in the example column but a "no" (không, no, 0)."""
+    for column in EXAMPLE_COLUMN_ALIASES:
+        mark = values.get(column)
+        if mark is None or mark is False or mark == "":
+            continue
+        if fold(str(mark)).strip() not in _NOT_AN_EXAMPLE:
+            return True
+    return False
+
 
 # Dependency order: a sheet may refer to rows of the sheets before it.
 SHEETS: tuple[Sheet, ...] = (ORGANIZATIONS, CERTIFICATES, PLANTING_CODES, LISTINGS, DEMAND)

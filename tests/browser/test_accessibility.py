@@ -18,6 +18,8 @@ from playwright.sync_api import Page
 from marketplace import db
 from tests.browser.signing import sign_in
 from tests.factories import make_demand, make_listing, make_org, make_user
+from tests.integration.imports.test_import import season_sheets
+from tests.sheets import xlsx_bytes
 
 FAILING_IMPACTS = {"serious", "critical"}
 _serial = itertools.count(1)
@@ -74,3 +76,20 @@ def test_signed_in_pages_have_no_serious_violation_on_a_phone(role: str, paths: 
         assert response is not None and response.status == 200, path
         found[path] = serious_violations(phone_page)
     assert found == {path: [] for path in found}
+
+
+def test_the_import_preview_has_no_serious_violation_and_fits_a_phone(phone_page: Page, market: dict) -> None:
+    """Staff upload a workbook on a 360-px phone: its preview (tables of what will be stored, the
+    adjustments, the confirmation with its verification box) passes axe, and only the tables'
+    own regions scroll sideways, never the page."""
+    sign_in(phone_page, market["staff"])
+    response = phone_page.goto("/staff/import")
+    assert response is not None and response.status == 200
+    phone_page.set_input_files("input[type=file]", files=[{
+        "name": "mua-xoai.xlsx", "buffer": xlsx_bytes(season_sheets()),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    phone_page.get_by_test_id("import-submit").click()
+    phone_page.get_by_test_id("import-confirm").wait_for()
+    assert phone_page.get_by_test_id("import-warning-table").count() >= 1
+    assert serious_violations(phone_page) == []
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -75,6 +75,7 @@ EXPECTED: dict[str, str] = {
     "admin.users": "admin",
     "imports.upload": "staff",
     "imports.template": "staff",
+    "imports.confirm": "staff",
     "api.index": "public",
     "api.me": "user",
     "api.list_conversations": "user",

@@ -2,9 +2,19 @@
 by a `CredentialSheet`: how a row is read, how its record is found and saved, and what a clash says.
 
 A certificate (VietGAP, GlobalGAP, organic, OCOP with its stars) is keyed by type and number; a
-planting code (growing area or packing house) by its code. A number or code held by another
-organisation is a row problem, with the holder named: no claim flag is recorded for staff, since
-such a row stops the import, and the person importing is staff and sees the clash in the report.
+planting code (growing area or packing house) by its code.
+
+Whatever status a row gives, a credential arrives pending (unverified), as one a club enters: a
+sheet is not a document anyone looked at. Only when the staff member importing ticks "I have
+checked these documents" are they recorded as verified, through the verification queue's own
+change_status (its "verify" event, naming the file and its hash). A record already verified stays
+verified, and one staff suspended or revoked stays so (pending or active in the sheet), unless the
+staff member who ticked verifies a suspended one again; suspended, revoked and expired in a sheet
+take effect as given (they only take trust away).
+
+A number or code held by another organisation is a row problem, with the holder named: no claim
+flag is recorded for staff, since such a row stops the import, and the person importing is staff
+and sees the clash in the report.
 The listings sheet cites these records by number or code (`cited_ids`).
 """
 
@@ -24,6 +34,7 @@ from marketplace.accounts.models import Organization, User
 from marketplace.credentials import rules as credential_rules
 from marketplace.credentials import services as credentials
 from marketplace.credentials.models import Certificate, PlantingCode
+from marketplace.imports import summaries
 from marketplace.imports.cells import RowCheck
 from marketplace.imports.readers import Row
 from marketplace.imports.run import ImportRun, handles, holder
@@ -75,15 +86,38 @@ def import_credentials(sheet: CredentialSheet, run: ImportRun, rows: list[Row]) 
             run.mark_failed(sheet.name, reading.key)
             continue
         existing = sheet.stored(run.db, reading.data, reading.key)
+        asked = reading.data.status
+        reading.data.status, verify = _status_to_store(run, asked, existing)
+        record = None
         with run.savepoint(row):
             try:
-                sheet.save(run.db, org, reading.data, run.user)
+                record = sheet.save(run.db, org, reading.data, run.user)
+                if verify and record.status in credential_rules.TRANSITIONS["verify"][0]:
+                    credentials.change_status(run.db, record, "verify", run.user,
+                                              reason=run.verified_from.verification_reason())
             except credentials.HeldByAnother as error:
                 row.add(sheet.key_column, sheet.held_elsewhere(holder(error.holder)))
-        if row.ok:
-            run.count(sheet.name, existing is None)
+        if row.ok and record is not None:
+            if record.status == "pending":
+                run.report.credentials_pending += 1
+            elif verify and record.status == "active":
+                run.report.credentials_verified += 1
+            run.stored(row, existing is None, reading.key, summaries.credential(record, asked))
         else:
             run.mark_failed(sheet.name, reading.key)
+
+
+def _status_to_store(run: ImportRun, asked: str, existing) -> tuple[str, bool]:
+    """The status to save the row with, and whether to verify it then (staff who ticked the box)."""
+    if asked not in ("pending", "active"):
+        return asked, False  # suspended, revoked, expired: as given
+    if existing is not None and existing.status == "active":
+        return "active", False  # verified before: a re-import neither undoes nor repeats it
+    if existing is not None and existing.status in ("suspended", "revoked"):
+        # Staff decided: a sheet does not lift it. Staff who checked the documents may verify a
+        # suspended one again, as in the queue; a revoked one stays revoked.
+        return existing.status, run.verified_from is not None and existing.status == "suspended"
+    return "pending", run.verified_from is not None
 
 
 def cited_ids(run: ImportRun, row: RowCheck, org: Organization, sheet: CredentialSheet) -> list[int]:

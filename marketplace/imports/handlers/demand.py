@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from marketplace.accounts import rules as account_rules
 from marketplace.demand import rules as demand_rules
 from marketplace.demand import services as demand
+from marketplace.imports import summaries
 from marketplace.imports.cells import RowCheck
 from marketplace.imports.handlers import goods
 from marketplace.imports.readers import Row, normalize_name
@@ -71,7 +72,7 @@ def import_demand(run: ImportRun, rows: list[Row]) -> None:
             request = demand.save_demand(run.db, org, data, run.user, today=run.today, demand=existing,
                                          status=status)
         if row.ok and request is not None:
-            run.count(sheet, existing is None)
+            run.stored(row, existing is None, ref, summaries.demand(request))
             if status == goods.ENDED:
                 row.warn("needed_to", _("The needed dates are over: stored as ended (not open to offers, "
                                         "not searchable, not matched)."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from marketplace.imports import summaries
 from marketplace.imports.handlers import goods
 from marketplace.imports.handlers.credentials import CERTIFICATES, PLANTING_CODES, cited_ids
 from marketplace.imports.readers import Row
@@ -60,7 +61,7 @@ def import_listings(run: ImportRun, rows: list[Row]) -> None:
                 listing.status = goods.ENDED
                 run.db.flush()
         if row.ok and listing is not None:
-            run.count(sheet, existing is None)
+            run.stored(row, existing is None, ref, summaries.listing(listing))
             if ended:
                 row.warn("available_to", _("The available dates are over: stored as ended (not on sale, not "
                                            "searchable, not matched)."))

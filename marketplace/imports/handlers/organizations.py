@@ -11,6 +11,7 @@ from sqlalchemy import select
 from marketplace.accounts import rules as account_rules
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization
+from marketplace.imports import summaries
 from marketplace.imports.cells import RowCheck
 from marketplace.imports.readers import Row, display_value
 from marketplace.imports.run import ImportRun, handles
@@ -70,7 +71,7 @@ def import_organizations(run: ImportRun, rows: list[Row]) -> None:
                 run.db, standin, {k: v for k, v in profile.items() if k != "name"}))
         if row.ok and org is not None:
             run.orgs[ref] = org
-            run.count(sheet, created)
+            run.stored(row, created, ref, summaries.organization(org))
         else:
             org = None
             if ref not in run.orgs:  # a repeated ref is a problem of the repeat, not of the first row

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from marketplace.demand import services as demand_services
 from marketplace.demand.models import DemandPost
 from marketplace.imports import readers, services
 from marketplace.imports.handlers import goods
+from marketplace.imports.run import SourceFile
 from marketplace.imports.sheets import SHEETS
 from marketplace.listings import services as listing_services
 from marketplace.listings.models import Listing
@@ -91,9 +93,12 @@ def by_ref(session, ref: str) -> Organization:
 
 # The service ------------------------------------------------------------------------------
 
+SOURCE = SourceFile("mua-xoai.xlsx", "ab" * 32)
+
+
 def test_a_good_workbook_stores_everything(session):
     staff = make_user("staff")
-    report = services.import_data(session, read(good_sheets()), staff, today_in_vietnam())
+    report = services.import_data(session, read(good_sheets()), staff, today_in_vietnam(), verified_from=SOURCE)
     assert report.ok, report.problems
     session.commit()
     assert {s: (c.created, c.updated) for s, c in report.counts.items()} == {
@@ -108,7 +113,8 @@ def test_a_good_workbook_stores_everything(session):
     assert certificates["vietgap"].number == VIETGAP.upper()
     assert certificates["vietgap"].status == "active"
     assert certificates["vietgap"].verified_by_id == staff.id
-    assert certificates["globalgap"].number == GGN and certificates["globalgap"].status == "pending"
+    # Ticked "I have checked these documents": every credential of the file is verified by staff.
+    assert certificates["globalgap"].number == GGN and certificates["globalgap"].status == "active"
     (code,) = credentials.codes_of(session, club)
     assert (code.code, code.area_ha, code.markets, code.status) == (CODE, 12.5, "CN;US", "active")
     assert code.commune_code == "30076"  # the organisation's commune when the row has none
@@ -354,8 +360,30 @@ def staff_client(app):
 
 
 def _upload(client, data: bytes, name: str = "import.xlsx"):
+    """Upload a file: its preview (nothing stored)."""
     return post(client, "/staff/import?lang=en", {"file": (io.BytesIO(data), name)},
                 content_type="multipart/form-data")
+
+
+def confirm_token(preview) -> str:
+    found = re.search(r'name="token" type="hidden" value="([^"]+)"', preview.get_data(as_text=True))
+    assert found, preview.get_data(as_text=True)
+    return found.group(1)
+
+
+def _confirm(client, preview, verified: bool = False):
+    """Press "Confirm import" on a preview page (ticking the verification box when asked)."""
+    data = {"token": confirm_token(preview)}
+    if verified:
+        data["verified"] = "y"
+    return post(client, "/staff/import/confirm?lang=en", data)
+
+
+def _import(client, data: bytes, name: str = "import.xlsx", verified: bool = False):
+    """Upload, read the preview, confirm: the staff page's whole import."""
+    preview = _upload(client, data, name)
+    assert preview.status_code == 200, preview.get_data(as_text=True)
+    return _confirm(client, preview, verified)
 
 
 def test_staff_uploads_a_workbook(app, staff_client):
@@ -365,7 +393,17 @@ def test_staff_uploads_a_workbook(app, staff_client):
     assert 'enctype="multipart/form-data"' in html and 'name="csrf_token"' in html
     assert "/staff/import/template.xlsx" in html
 
-    response = _upload(staff_client, xlsx_bytes(good_sheets()))
+    with app_session(app) as session:
+        before = counts(session)
+    preview = _upload(staff_client, xlsx_bytes(good_sheets()))
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    assert 'data-testid="import-preview"' in html and 'data-testid="import-summary"' not in html
+    assert 'data-testid="import-outcomes-listings"' in html and "imp-xoai-1" in html
+    with app_session(app) as session:
+        assert counts(session) == before  # the preview stores nothing
+
+    response = _confirm(staff_client, preview)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'data-testid="import-summary"' in html
@@ -409,7 +447,7 @@ def test_a_seller_may_not_import(app):
         assert by_ref(session, CLUB) is None
 
 
-def test_the_template_downloads_and_imports_after_filling_the_example_row(app, staff_client):
+def test_the_template_downloads_and_imports_after_clearing_the_example_marks(app, staff_client):
     response = staff_client.get("/staff/import/template.xlsx")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -419,19 +457,24 @@ def test_the_template_downloads_and_imports_after_filling_the_example_row(app, s
                                    "demand"]
     for spec in SHEETS:
         sheet = workbook[spec.name]
-        assert [c.value for c in sheet[1]] == list(spec.column_names)
-        assert any(c.value is not None for c in sheet[2])  # the example row
+        assert [c.value for c in sheet[1]] == ["vi_du", *spec.column_names]
+        assert sheet["A2"].value == "Ví dụ" and any(c.value is not None for c in sheet[2][1:])  # the example
     assert workbook["organizations"].max_row == 3  # the club, and the buyer whose request is the demand row
     guide = [[c.value for c in row] for row in workbook["huong_dan"].iter_rows()]
     explained = {(row[0], row[1]) for row in guide if row and len(row) > 1 and row[1]}
     assert ("organizations", "commune_code") in explained and ("listings", "planting_codes") in explained
     assert {("demand", name) for name in SHEETS[-1].column_names} <= explained
+    assert ("(mọi trang)", "vi_du") in explained
     assert any("demand (nhu cầu mua)" in (row[0] or "") for row in guide if row)
 
-    workbook["organizations"]["C2"] = "Hội quán Xoài Từ Mẫu"  # fill the example row in
+    for spec in SHEETS:  # turn the examples into real rows: clear their marks
+        sheet = workbook[spec.name]
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row, 1).value = None
+    workbook["organizations"]["D2"] = "Hội quán Xoài Từ Mẫu"  # and fill a row in
     buffer = io.BytesIO()
     workbook.save(buffer)
-    imported = _upload(staff_client, buffer.getvalue())
+    imported = _import(staff_client, buffer.getvalue(), verified=True)
     assert imported.status_code == 200, imported.get_data(as_text=True)
     with app_session(app) as session:
         org = by_ref(session, "hq-xoai-my-tho")
@@ -444,7 +487,7 @@ def test_the_template_downloads_and_imports_after_filling_the_example_row(app, s
         assert request.required_certificates == "vietgap" and request.needs_planting_code
         before = counts(session)
 
-    again = _upload(staff_client, buffer.getvalue())  # the same file again: updates only
+    again = _import(staff_client, buffer.getvalue())  # the same file again: updates only
     assert again.status_code == 200, again.get_data(as_text=True)
     with app_session(app) as session:
         assert counts(session) == before
@@ -595,7 +638,7 @@ def test_staff_page_lists_demand_problems(app, staff_client):
     assert "<tr><td>demand</td><td>3</td><td>frequency</td>" in response.get_data(as_text=True)
     with app_session(app) as session:
         assert counts(session) == before
-    assert _upload(staff_client, xlsx_bytes(demand_sheets())).status_code == 200
+    assert _import(staff_client, xlsx_bytes(demand_sheets())).status_code == 200
     with app_session(app) as session:
         assert session.scalar(select(DemandPost).where(DemandPost.ref == "imp-demand-1")).status == "open"
 
@@ -719,7 +762,8 @@ def test_a_season_sheet_imported_again_updates_as_given(session):
 
 
 def test_ocop_and_a_variety_are_what_matching_then_requires(session):
-    assert services.import_data(session, read(season_sheets()), None, today_in_vietnam()).ok
+    staff = make_user("staff")
+    assert services.import_data(session, read(season_sheets()), staff, today_in_vietnam(), verified_from=SOURCE).ok
     session.commit()
 
     def matches(ref: str) -> dict[str, object]:
@@ -831,7 +875,7 @@ def test_staff_page_separates_errors_from_warnings(app, staff_client):
     with app_session(app) as session:
         assert counts(session) == before
 
-    response = _upload(staff_client, xlsx_bytes(season_sheets()))
+    response = _import(staff_client, xlsx_bytes(season_sheets()))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'data-testid="import-summary"' in html and 'data-testid="import-problem-table"' not in html

@@ -1,4 +1,4 @@
-"""The staff import page reads the uploaded file before it writes: on SQLite a POST's transaction
+"""The staff import page reads the uploaded file (for its preview, and again on confirming) before it writes: on SQLite a POST's transaction
 holds the one write lock, and reading a big workbook must not keep every other page from saving.
 Probed from a second connection while the file is being read."""
 
@@ -10,7 +10,7 @@ from marketplace.imports import readers
 from marketplace.listings.models import Listing
 from tests.clients import app_session, login
 from tests.factories import make_user
-from tests.integration.imports.test_import import _upload, good_sheets
+from tests.integration.imports.test_import import _confirm, _upload, good_sheets
 from tests.sheets import xlsx_bytes
 from tests.sqlite_lock import only_on_sqlite, own_app_fixture, probe_while_called
 
@@ -26,8 +26,10 @@ def test_the_file_is_read_without_holding_the_write_lock(own_app, monkeypatch):
     client = own_app.test_client()
     assert login(client, staff).status_code == 302
     probes = probe_while_called(monkeypatch, own_app, readers, "read_upload")
-    response = _upload(client, xlsx_bytes(good_sheets()))
-    assert response.status_code == 200
+    preview = _upload(client, xlsx_bytes(good_sheets()))
+    assert preview.status_code == 200
     assert probes == [True]
+    assert _confirm(client, preview).status_code == 200  # read again, the same way
+    assert probes == [True, True]
     with app_session(own_app) as session:
         assert session.scalar(select(Listing).where(Listing.ref == "imp-xoai-1")) is not None

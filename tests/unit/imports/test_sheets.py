@@ -67,3 +67,14 @@ def test_numbers_from_cells_are_not_read_as_text():
     assert parse_decimal("1.234") == 1234
     assert parse_vnd(38000) == 38000
     assert parse_vnd(38000.0) == 38000
+
+
+@pytest.mark.parametrize("mark, example", [
+    ("Ví dụ", True), ("ví dụ", True), ("vi du", True), ("x", True), ("có", True), (True, True), (1, True),
+    (None, False), ("", False), ("không", False), ("khong", False), ("no", False), (0, False), (False, False),
+])
+def test_a_row_marked_in_the_example_column_is_an_example(mark, example):
+    assert sheets.is_example({"vi_du": mark, "ref": "hq-1"}) is example
+    assert sheets.is_example({"example": mark, "ref": "hq-1"}) is example  # the column's English name
+    assert sheets.is_example({"ref": "hq-1"}) is False  # a file without the column: nothing is an example
+    assert normalize_name("Ví dụ") == sheets.EXAMPLE_COLUMN  # a header typed by hand still matches

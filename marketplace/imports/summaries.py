@@ -1,0 +1,62 @@
+"""What a stored row became, in one line for the preview: read back from the stored record, so
+the person sees the names as the catalogue maps them, the unit as read and the status given."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import Organization
+from marketplace.credentials.models import Certificate, PlantingCode
+from marketplace.demand.models import DemandPost
+from marketplace.i18n import format_quantity, format_vnd
+from marketplace.listings.models import Listing
+from marketplace.vietnamese import fold
+
+
+def _status(status: str) -> str:
+    labels = {
+        "published": _("on sale"), "open": _("open to offers"), "expired": _("ended"),
+        "pending": _("pending (not verified)"), "active": _("verified"), "suspended": _("suspended"),
+        "revoked": _("revoked"),
+    }
+    return labels.get(status, status)
+
+
+def _goods(record: Listing | DemandPost) -> str:
+    """The product as the catalogue names it, and what was typed when that reads differently."""
+    title = record.title
+    typed = " ".join(part for part in (record.product_text, record.variety_text) if part).strip()
+    if typed and fold(typed) != fold(title):
+        return _("%(typed)s → %(product)s", typed=typed, product=title)
+    return title
+
+
+def organization(org: Organization) -> str:
+    return _("%(name)s, %(kind)s, commune %(commune)s", name=org.name, kind=org.kind,
+             commune=org.commune_code or "—")
+
+
+def listing(record: Listing) -> str:
+    price = format_vnd(record.price_vnd) if record.price_vnd is not None else _("price negotiable")
+    return _("%(goods)s: %(quantity)s %(unit)s, %(price)s; %(status)s", goods=_goods(record),
+             quantity=format_quantity(record.quantity), unit=record.unit, price=price,
+             status=_status(record.status))
+
+
+def demand(record: DemandPost) -> str:
+    return _("%(goods)s: %(quantity)s %(unit)s wanted by %(buyer)s; %(status)s", goods=_goods(record),
+             quantity=format_quantity(record.quantity), unit=record.unit, buyer=record.organization.name,
+             status=_status(record.status))
+
+
+def credential(record: Certificate | PlantingCode, sheet_status: str) -> str:
+    """`sheet_status`: what the row asked for; an unverified "active" arrives pending, and says so."""
+    if isinstance(record, Certificate):
+        what = f"{record.type} {record.number}"
+    else:
+        what = f"{record.code} ({record.kind})"
+    status = _status(record.status)
+    if sheet_status == "active" and record.status == "pending":
+        status = _("pending (not verified): the sheet says active; staff verify it")
+    return _("%(credential)s of %(org)s: %(status)s", credential=what, org=record.organization.ref or "",
+             status=status)
