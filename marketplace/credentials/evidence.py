@@ -64,7 +64,8 @@ class ScanRejected(Exception):
 
 _PDF_HEADER = re.compile(rb"%PDF-[12]\.\d")
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
-_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b[^>]*?>>\s*stream\r?\n", re.S)
+# An object stream's dictionary, up to where its data begins (its keys come in any order).
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b.{0,400}?stream\r?\n", re.S)
 
 
 def is_pdf_upload(data: bytes, filename: str, mimetype: str | None) -> bool:
