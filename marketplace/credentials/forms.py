@@ -25,18 +25,24 @@ def market_label(code: str, locale: str) -> str:
     return f"{first} · {second} ({code})" if second != first else f"{first} ({code})"
 
 
-class EvidenceFields(FlaskForm):
-    """What staff check a credential against: area, export markets (the main ones ticked, any other
-    typed, read by markets.read_markets), and a scan of the paper. `scan_key` carries a scan already
-    uploaded back through a form that had other problems, so that it is not sent twice."""
+def evidence_fields():
+    """What staff check a credential against, after the credential's own fields: area, export
+    markets (the main ones ticked, any other typed, read by markets.read_markets), and a scan of the
+    paper. `scan_key` carries a scan already uploaded back through a form that had other problems,
+    so that it is not sent twice. Made anew for each form, so that they come last in its order."""
+    return (
+        quantity_field(_l("Area (ha)"), optional=True),
+        SelectMultipleField(_l("Export markets"), choices=[], validate_choice=True,
+                            widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()),
+        StringField(_l("Other markets"), validators=[Optional(), max_length(200)],
+                    render_kw={"list": "market-names", "autocomplete": "off"}),
+        FileField(_l("Scan or photo of the certificate or decision"), render_kw={"accept": SCAN_TYPES}),
+        HiddenField(),
+    )
 
-    area_ha = quantity_field(_l("Area (ha)"), optional=True)
-    markets = SelectMultipleField(_l("Export markets"), choices=[], validate_choice=True,
-                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    other_markets = StringField(_l("Other markets"), validators=[Optional(), max_length(200)],
-                                render_kw={"list": "market-names", "autocomplete": "off"})
-    scan = FileField(_l("Scan or photo of the certificate or decision"), render_kw={"accept": SCAN_TYPES})
-    scan_key = HiddenField()
+
+class EvidenceFields(FlaskForm):
+    """A credential's form: the markets to tick are named in the reader's language."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +76,7 @@ class CertificateForm(EvidenceFields):
     issuer = StringField(_l("Issued by"), validators=[Optional(), max_length(200)])
     issued_on = date_field(_l("Issued on"), optional=True)
     expires_on = date_field(_l("Valid until"), optional=True)
+    area_ha, markets, other_markets, scan, scan_key = evidence_fields()
 
 
 class PlantingCodeForm(EvidenceFields):
@@ -82,6 +89,7 @@ class PlantingCodeForm(EvidenceFields):
     issuer = StringField(_l("Issued by"), validators=[Optional(), max_length(200)])
     issued_on = date_field(_l("Issued on"), optional=True)
     valid_until = date_field(_l("Valid until"), optional=True)
+    area_ha, markets, other_markets, scan, scan_key = evidence_fields()
 
 
 class DecisionForm(FlaskForm):

@@ -162,9 +162,10 @@ def _check_certificate(data: CertificateInput):
     return problems, number, stars, expires_on, markets
 
 
-def _attach_scan(credential, scan: CredentialScan | None) -> None:
+def _attach_scan(credential, scan: CredentialScan | None, org: Organization) -> None:
+    """A new scan replaces the one the credential had; only the holder's own scans may be attached."""
     if scan is not None:
-        if scan.organization_id != credential.organization_id:
+        if scan.organization_id != org.id:
             raise PermissionDenied(str(_l("You do not have permission to do that.")))
         credential.scan = scan
 
@@ -203,7 +204,7 @@ def save_certificate(db: Session, org: Organization, data: CertificateInput, use
     certificate.issuer, certificate.scope = data.issuer.strip(), data.scope.strip()
     certificate.area_ha, certificate.markets = data.area_ha, markets
     certificate.issued_on, certificate.expires_on = data.issued_on, expires_on
-    _attach_scan(certificate, data.scan)
+    _attach_scan(certificate, data.scan, org)
     _set_status(db, certificate, data.status, user, action="entered", new=new)
     db.flush()
     return certificate
@@ -254,7 +255,7 @@ def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, 
     record.commune_code = data.commune_code or record.commune_code or org.commune_code
     record.markets, record.issuer = markets, data.issuer.strip()
     record.issued_on, record.valid_until = data.issued_on, data.valid_until
-    _attach_scan(record, data.scan)
+    _attach_scan(record, data.scan, org)
     _set_status(db, record, data.status, user, action="entered", new=new)
     db.flush()
     return record
