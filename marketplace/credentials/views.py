@@ -27,6 +27,7 @@ bp = Blueprint("credentials", __name__)
 
 # Each scan is decoded (seconds for a photo): a few dozen an hour is plenty for one club.
 SCAN_UPLOAD_LIMIT = "60 per hour"
+PDF_CONTENT_SECURITY_POLICY = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
 
 
 def _managed_org(org_id: int, *, staff_may_see: bool = False):
@@ -252,6 +253,10 @@ def scan(key: str, part: str = "file"):
                          download_name=f"{stem}.pdf" if is_pdf else f"{stem}.webp", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if is_pdf:
+        # The browser's own PDF viewer embeds the file, which the site's `object-src 'none'` would
+        # forbid; nothing else may load, and no other site may frame it.
+        response.headers["Content-Security-Policy"] = PDF_CONTENT_SECURITY_POLICY
     return response
 
 

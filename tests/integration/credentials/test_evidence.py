@@ -194,6 +194,7 @@ def test_only_the_club_and_staff_open_a_scan(app, world, scanned, who, status):
         assert response.headers["Content-Disposition"].startswith("inline; filename=gcn-vietgap.pdf")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "no-store" in response.headers["Cache-Control"] and "private" in response.headers["Cache-Control"]
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     else:
         assert b"%PDF" not in response.data
 
@@ -303,3 +304,27 @@ def test_staff_decide_with_a_foreign_org_in_the_url_is_not_found(app, world, sca
         stranger = make_org("club", name="Hội quán lạ")
     staff = signed_in(app, world["staff"])
     assert staff.get(f"/orgs/{stranger.id}/credentials/certificate/{scanned.id}").status_code == 404
+
+
+def test_a_code_is_edited_on_its_page_and_an_unknown_market_is_kept_and_named(app, world):
+    chair = signed_in(app, world["chair"])
+    post(chair, f"/orgs/{world['org'].id}/credentials/codes", {
+        "code-code": "VN-DTOR-0033", "code-kind": "growing_area", "code-crop": "sầu riêng",
+        "code-other_markets": "Đức"})
+    with app_session(app) as session:
+        code = session.scalars(select(PlantingCode).where(PlantingCode.code == "VN-DTOR-0033")).one()
+    path = f"/orgs/{world['org'].id}/credentials/code/{code.id}"
+    page = text_of(chair.get(path))
+    assert 'name="code-other_markets" type="text" value="Đức"' in page
+    response = post(chair, path, {"code-code": "VN-DTOR-0033", "code-kind": "growing_area", "code-crop": "sầu riêng",
+                                  "code-other_markets": "Duc; Xu so Mat Ong", "code-valid_until": "30/02/2029"})
+    text = refused_beside(response, "code-other_markets", "“Xu so Mat Ong”")
+    refused_beside(response, "code-valid_until", "ngày/tháng/năm")
+    assert 'value="Duc; Xu so Mat Ong"' in text and 'value="30/02/2029"' in text
+    with app_session(app) as session:
+        assert session.get(PlantingCode, code.id).markets == "DE"
+    staff = signed_in(app, world["staff"])
+    queue = text_of(staff.get("/staff/credentials"))
+    item = queue[queue.index(f'data-testid="queued-code-{code.id}"'):]
+    item = item[:item.index("</li>")]
+    assert "sầu riêng" in item and "Đức · Germany (DE)" in item and "Chưa có bản chụp" in item
