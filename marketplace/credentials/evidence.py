@@ -24,6 +24,7 @@ import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.permissions import member_or_staff
-from marketplace.credentials.models import CredentialScan
+from marketplace.credentials.models import Certificate, CredentialScan, PlantingCode
 from marketplace.vietnamese import clean
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
@@ -264,11 +265,8 @@ def _remove_after_rollback(session: Session, transaction) -> None:
     if transaction.parent is not None or transaction.nested:
         return
     added = session.info.pop(_ADDED, None)
-    for key in added.keys if added else []:
-        try:
-            added.store.delete(key)
-        except OSError:
-            logging.getLogger(__name__).exception("could not delete the files of scan %s", key)
+    if added:
+        delete_files(added.store, added.keys)
 
 
 # --- use cases (take the session, flush, never commit) ---------------------------------------------
@@ -296,6 +294,27 @@ def staged_scan(db: Session, key: str | None, organization: Organization) -> Cre
 
 def scan_by_key(db: Session, key: str) -> CredentialScan | None:
     return db.scalar(select(CredentialScan).where(CredentialScan.key == key)) if _KEY.fullmatch(key) else None
+
+
+def forget_unattached(db: Session, before: datetime) -> list[str]:
+    """Delete scans made before `before` that no credential points at (sent with a form that was
+    never completed, or replaced by a newer scan); the keys whose files go once this is committed."""
+    attached = select(Certificate.scan_id).where(Certificate.scan_id.is_not(None)).union(
+        select(PlantingCode.scan_id).where(PlantingCode.scan_id.is_not(None)))
+    stale = list(db.scalars(select(CredentialScan).where(CredentialScan.created_at < before,
+                                                         CredentialScan.id.not_in(attached))))
+    for scan in stale:
+        db.delete(scan)
+    db.flush()
+    return [scan.key for scan in stale]
+
+
+def delete_files(store, keys: list[str]) -> None:
+    for key in keys:
+        try:
+            store.delete(key)
+        except OSError:
+            logging.getLogger(__name__).exception("could not delete the files of scan %s", key)
 
 
 def may_open(user, scan: CredentialScan) -> bool:

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from marketplace.credentials import evidence
 from marketplace.credentials.models import Certificate, CredentialScan, PlantingCode
+from marketplace.db import utcnow
 from tests.clients import app_session, post, signed_in, text_of
 from tests.documents import pdf_document
 from tests.factories import make_certificate, make_club, make_org, make_user
@@ -328,3 +331,26 @@ def test_a_code_is_edited_on_its_page_and_an_unknown_market_is_kept_and_named(ap
     item = queue[queue.index(f'data-testid="queued-code-{code.id}"'):]
     item = item[:item.index("</li>")]
     assert "sầu riêng" in item and "Đức · Germany (DE)" in item and "Chưa có bản chụp" in item
+
+
+def test_scans_no_credential_used_for_a_day_are_removed_by_the_daily_command(app, world, scanned):
+    chair = signed_in(app, world["chair"])
+    for number in ("", " "):  # two forms sent with a scan and never completed
+        add_certificate(chair, world["org"], with_scan(certificate_form(**{"cert-number": number}), pdf_document(),
+                                                       "gcn.pdf"))
+    with app_session(app) as session:
+        staged = list(session.scalars(select(CredentialScan).where(CredentialScan.id != scanned.scan_id)
+                                      .order_by(CredentialScan.id)))
+        assert len(staged) == 2
+        old, fresh = staged
+        old.created_at = utcnow() - timedelta(days=2)
+        session.get(CredentialScan, scanned.scan_id).created_at = utcnow() - timedelta(days=30)
+        session.commit()
+        old_key, fresh_key, used_key = old.key, fresh.key, scanned.scan.key
+    result = app.test_cli_runner().invoke(args=["credentials", "expire"])
+    assert result.output.splitlines()[-1] == "removed 1 unused scans"
+    with app_session(app) as session:
+        assert set(session.scalars(select(CredentialScan.key))) == {fresh_key, used_key}
+        store = evidence.scan_store()
+        assert store.open(old_key, "pdf", "file") is None
+        assert store.open(used_key, "pdf", "file") is not None
