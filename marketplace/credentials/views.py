@@ -213,25 +213,40 @@ def _filled_form(kind: str, credential):
     return form
 
 
-@bp.route("/orgs/<int:org_id>/credentials/<any(certificate, code):kind>/<int:credential_id>",
-          methods=["GET", "POST"])
-@signed_in
-@limiter.limit(SCAN_UPLOAD_LIMIT, methods=["POST"])
-def credential(org_id: int, kind: str, credential_id: int):
-    """One credential with everything staff check it against; its club edits it here, staff decide."""
+def _credential_page(org_id: int, kind: str, credential_id: int):
     org = _managed_org(org_id, staff_may_see=True)
     record = get_or_404(credentials.get_credential, db.session, kind, credential_id)
     if record.organization_id != org.id:
         raise NotFound()
-    can_edit = can_manage_supply(current_user, org)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied()
-    form = _filled_form(kind, record) if can_edit else None
-    if request.method == "POST" and _submit(org, kind, form, existing=record):
-        return redirect(url_for("credentials.credential", org_id=org.id, kind=kind, credential_id=record.id))
+    return org, record
+
+
+def _render_credential(org, kind: str, record, form):
     return render_template("credentials/credential.html", org=org, kind=kind, credential=record, form=form,
                            decision_form=forms.DecisionForm(), today=today_in_vietnam(),
                            market_names=_market_names()), 422 if form is not None and form.errors else 200
+
+
+@bp.route("/orgs/<int:org_id>/credentials/<any(certificate, code):kind>/<int:credential_id>")
+@signed_in
+def credential(org_id: int, kind: str, credential_id: int):
+    """One credential with everything staff check it against; its club edits it here, staff decide."""
+    org, record = _credential_page(org_id, kind, credential_id)
+    form = _filled_form(kind, record) if can_manage_supply(current_user, org) else None
+    return _render_credential(org, kind, record, form)
+
+
+@bp.route("/orgs/<int:org_id>/credentials/<any(certificate, code):kind>/<int:credential_id>", methods=["POST"])
+@signed_in
+@limiter.limit(SCAN_UPLOAD_LIMIT, methods=["POST"])
+def edit_credential(org_id: int, kind: str, credential_id: int):
+    org, record = _credential_page(org_id, kind, credential_id)
+    if not can_manage_supply(current_user, org):
+        raise PermissionDenied()
+    form = _filled_form(kind, record)
+    if _submit(org, kind, form, existing=record):
+        return redirect(url_for("credentials.credential", org_id=org.id, kind=kind, credential_id=record.id))
+    return _render_credential(org, kind, record, form)
 
 
 @bp.route("/credentials/scans/<key>")
