@@ -152,7 +152,7 @@ def _submit(org, kind: str, form, existing=None) -> bool:
     form.validate()
     found = _Found()
     data = read(org, form, found)
-    already = {name for name, field in form._fields.items() if field.errors} | set(found.fields)
+    already = set(form.errors) | set(found.fields)
     for name, messages in rule_problems(data).items():
         if name not in already:  # a date that did not parse is not also "before the issue date"
             found.fields[name] = messages
