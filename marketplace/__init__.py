@@ -43,7 +43,10 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from marketplace import db, errors, i18n, log_config, mail, request_text, security, templating
     from marketplace.changes import jobs as change_log_jobs
+    from marketplace.credentials import evidence
     from marketplace.extensions import csrf, limiter, login_manager
+    from marketplace.listings.photos import checks as photo_checks
+    from marketplace.listings.photos import decoding as photo_decoding
     from marketplace.listings.photos import services as photos
     from marketplace.notifications import jobs as notification_jobs
     from marketplace.search import services as search
@@ -60,6 +63,12 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     search.init_app(app)
     photos.init_app(app)
+    # Scans of credentials are checked and decoded as listing photos are; credentials sit below
+    # listings, so the photo checks are handed to them here.
+    evidence.init_app(app, evidence.ImageReader(
+        inspect=photo_checks.inspect_photo, process=photo_decoding.process_image,
+        rejected=photo_checks.PhotoRejected, describe=photo_checks.rejection_message,
+        limits=app.extensions["photo_limits"]))
     security.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)

@@ -3,7 +3,7 @@
 from marketplace.accounts.models import ApiToken, Membership, Organization, User
 from marketplace.alerts.models import SavedSearch, SavedSearchHit
 from marketplace.changes.models import OutboxPositionRecord, SearchOutbox
-from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
+from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, CredentialScan, PlantingCode
 from marketplace.db import Base
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.imports.models import PendingImport
@@ -29,7 +29,7 @@ metadata = Base.metadata
 __all__ = [
     "ApiToken", "BankAccount", "Category", "MatchState", "Notification", "Order", "OrderEvent",
     "OutboxPositionRecord", "Payment", "PendingImport", "CardCheckout", "StripeEvent",
-    "Certificate", "CodeClaimFlag", "CredentialEvent", "DemandPost", "Listing", "Offer",
+    "Certificate", "CodeClaimFlag", "CredentialEvent", "CredentialScan", "DemandPost", "Listing", "Offer",
     "Photo",
     "PlantingCode", "Commune", "Membership", "Organization", "PlaceSource", "Product",
     "Province", "SearchOutbox", "User", "Variety", "metadata",

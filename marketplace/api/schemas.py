@@ -147,6 +147,12 @@ class CertificateSchema(_CredentialSchema):
     number = fields.String()
     stars = fields.Integer(allow_none=True)
     expires_on = fields.Date(allow_none=True)
+    issuer = fields.String(metadata={"description": "who issued it, as written; empty when not given"})
+    products = fields.String(attribute="product_text", metadata={
+        "description": "the products it covers, as written on it"})
+    area_ha = fields.Float(allow_none=True, metadata={"description": "area covered, in hectares"})
+    markets = fields.List(fields.String(), attribute="market_list", metadata={
+        "description": "export markets it covers: ISO 3166 codes, and EU"})
 
 
 class PlantingCodeSchema(_CredentialSchema):
@@ -154,6 +160,8 @@ class PlantingCodeSchema(_CredentialSchema):
     kind = fields.String(metadata={"description": "growing_area or packing_house"})
     markets = fields.List(fields.String(), attribute="market_list")
     valid_until = fields.Date(allow_none=True)
+    issuer = fields.String(metadata={"description": "who issued the code, as written; empty when not given"})
+    area_ha = fields.Float(allow_none=True, metadata={"description": "area of the planting area, in hectares"})
 
 
 class _ProductSchema(Schema):

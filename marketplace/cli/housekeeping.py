@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask.cli import with_appcontext
 
 from marketplace import dates, db
+from marketplace.credentials import evidence
 from marketplace.credentials import services as credentials
+from marketplace.db import utcnow
 from marketplace.orders import jobs as order_jobs
+
+# A scan sent with a form that had problems waits this long for the form to be sent again.
+UNATTACHED_SCANS_KEPT = timedelta(days=1)
 
 
 @click.group("credentials")
@@ -18,10 +25,15 @@ def credentials_group() -> None:
 @credentials_group.command("expire")
 @with_appcontext
 def credentials_expire_command() -> None:
-    """Mark active credentials past their end date as expired (run daily; validity is by date anyway)."""
+    """Mark active credentials past their end date as expired (run daily; validity is by date anyway),
+    and delete scans no credential has used for a day (sent with a form never completed, or replaced)."""
     count = credentials.expire_due(db.session, dates.today_in_vietnam())
+    forgotten = evidence.forget_unattached(db.session, utcnow() - UNATTACHED_SCANS_KEPT)
     db.session.commit()
+    evidence.delete_files(evidence.scan_store(), forgotten)
     click.echo(f"expired {count} credentials")
+    if forgotten:
+        click.echo(f"removed {len(forgotten)} unused scans")
 
 
 @click.group("orders")

@@ -26,7 +26,44 @@ class StaffVerified:
         return relationship()
 
 
-class Certificate(IdMixin, StaffVerified, TimestampMixin, Base):
+class CredentialScan(IdMixin, Base):
+    """A scan or photo of a certificate or code decision, for staff to check a credential against.
+
+    Private: only the organisation's members and staff open it (evidence.py). Stored before the
+    credential is (so that a form with other problems keeps it): `key` is random and never reused,
+    and is what the form carries back; a scan no credential points at is a staged one."""
+
+    __tablename__ = "credential_scans"
+
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    media: Mapped[str] = mapped_column(String(8))  # "pdf", or "image" (re-encoded as WebP)
+    filename: Mapped[str] = mapped_column(String(120), default="")  # as the person's device named it
+    size_bytes: Mapped[int]
+    pages: Mapped[int | None]  # PDF only
+    uploaded_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Evidence:
+    """What a credential says about itself beyond its number, for staff to check: who issued it,
+    what it covers (area in ha, export markets as ISO codes), and a scan of the paper."""
+
+    issuer: Mapped[str] = mapped_column(String(200), default="")
+    area_ha: Mapped[float | None] = mapped_column(Numeric(10, 2, asdecimal=False))
+    markets: Mapped[str] = mapped_column(String(200), default="")  # ";"-separated: CN;US;EU
+    scan_id: Mapped[int | None] = references("credential_scans.id", ondelete="SET NULL")
+
+    @declared_attr
+    def scan(cls) -> Mapped[CredentialScan | None]:
+        return relationship()
+
+    @property
+    def market_list(self) -> list[str]:
+        return [m for m in self.markets.split(";") if m]
+
+
+class Certificate(IdMixin, StaffVerified, Evidence, TimestampMixin, Base):
     """A VietGAP, GlobalGAP or organic certificate, or an OCOP rating (type "ocop")."""
 
     __tablename__ = "certificates"
@@ -39,7 +76,6 @@ class Certificate(IdMixin, StaffVerified, TimestampMixin, Base):
     product_id: Mapped[int | None] = references("products.id")
     stars: Mapped[int | None]  # OCOP only
     level: Mapped[str] = mapped_column(String(20), default="")  # OCOP: commune, province, national
-    issuer: Mapped[str] = mapped_column(String(200), default="")
     scope: Mapped[str] = mapped_column(Text, default="")
     issued_on: Mapped[date | None]
     expires_on: Mapped[date | None]
@@ -51,7 +87,7 @@ class Certificate(IdMixin, StaffVerified, TimestampMixin, Base):
         return rules.validity(self.status, self.expires_on, day, stars=self.stars, cert_type=self.type)
 
 
-class PlantingCode(IdMixin, StaffVerified, TimestampMixin, Base):
+class PlantingCode(IdMixin, StaffVerified, Evidence, TimestampMixin, Base):
     """A planting area (growing area, PUC) or packing-house (PHC) code. One holder per code."""
 
     __tablename__ = "planting_codes"
@@ -62,20 +98,14 @@ class PlantingCode(IdMixin, StaffVerified, TimestampMixin, Base):
     crop: Mapped[str] = mapped_column(String(120), default="")
     product_id: Mapped[int | None] = references("products.id")
     variety: Mapped[str] = mapped_column(String(120), default="")
-    area_ha: Mapped[float | None] = mapped_column(Numeric(10, 2, asdecimal=False))
     households: Mapped[int | None]
     commune_code: Mapped[str | None] = references("communes.code")
-    markets: Mapped[str] = mapped_column(String(200), default="")  # ";"-separated: CN;US;EU
     issued_on: Mapped[date | None]
     valid_until: Mapped[date | None]
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     commune: Mapped[Commune | None] = relationship()
     product: Mapped[Product | None] = relationship()
-
-    @property
-    def market_list(self) -> list[str]:
-        return [m for m in self.markets.split(";") if m]
 
     def validity_on(self, day: date) -> rules.Validity:
         return rules.validity(self.status, self.valid_until, day)

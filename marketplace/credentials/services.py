@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials import rules
-from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, PlantingCode
+from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, CredentialScan, PlantingCode
 from marketplace.db import utcnow
-from marketplace.errors import ValidationError, or_404
+from marketplace.errors import PermissionDenied, ValidationError, or_404
+from marketplace.markets import read_markets
 from marketplace.products.services import find_product
+from marketplace.validation import FieldProblems
 
 PROBLEM_MESSAGES = {
     "code_empty": _l("Enter the code."),
@@ -40,6 +42,9 @@ PROBLEM_MESSAGES = {
     "area_negative": _l("The area cannot be negative."),
     "area_too_large": _l("The area is too large: enter it in hectares."),
     "decided_by_staff": _l("Staff have suspended or revoked this one. Contact them to have it checked again."),
+    "markets_too_many": _l("Too many markets for one credential."),
+    "number_entered_twice": _l("You have already entered a certificate with this number."),
+    "code_entered_twice": _l("You have already entered this code."),
 }
 
 
@@ -66,9 +71,12 @@ class CertificateInput:
     level: str = ""
     issuer: str = ""
     scope: str = ""
+    area_ha: float | None = None
+    markets: str = ""  # as typed or as codes: read by markets.read_markets
     issued_on: date | None = None
     expires_on: date | None = None
     status: str = "pending"
+    scan: CredentialScan | None = None  # a new scan; None keeps the one it has
 
 
 @dataclass
@@ -80,10 +88,12 @@ class PlantingCodeInput:
     area_ha: float | None = None
     households: int | None = None
     commune_code: str | None = None
-    markets: str = ""
+    markets: str = ""  # as typed or as codes: read by markets.read_markets
+    issuer: str = ""
     issued_on: date | None = None
     valid_until: date | None = None
     status: str = "pending"
+    scan: CredentialScan | None = None
 
 
 def _check(field: str, check, *args):
@@ -93,7 +103,71 @@ def _check(field: str, check, *args):
         raise problem(field, error.key) from error
 
 
+class _Problems(FieldProblems):
+    """Every problem of one credential, gathered before anything is stored."""
+
+    def __init__(self) -> None:
+        super().__init__(PROBLEM_MESSAGES)
+
+    def check(self, field: str, check, *args):
+        try:
+            return check(*args)
+        except rules.CredentialProblem as error:
+            self.add(field, error.key)
+            return None
+
+    def say(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+
 MAX_AREA_HA = 100_000  # larger than any province's orchards; the column holds 10 digits
+
+
+def unknown_markets_message(unknown: list[str]) -> str:
+    return str(_l("Not a market we know: %(names)s. Choose from the list, or write a country's name or code "
+                  "(Trung Quốc, Mỹ, CN, US, EU).", names=", ".join(f"“{name}”" for name in unknown)))
+
+
+def _read_evidence(problems: _Problems, data) -> str:
+    """Checks what both kinds share (area, markets); the markets as stored ("CN;US")."""
+    if data.area_ha is not None and not 0 <= data.area_ha <= MAX_AREA_HA:
+        problems.add("area_ha", "area_negative" if data.area_ha < 0 else "area_too_large")
+    found, unknown = read_markets(data.markets)
+    if unknown:
+        problems.say("markets", unknown_markets_message(unknown))
+    stored = ";".join(found)
+    if len(stored) > 200:
+        problems.add("markets", "markets_too_many")
+    return stored
+
+
+def certificate_problems(data: CertificateInput) -> dict[str, list[str]]:
+    """Every rule a certificate breaks, by field, translated (nothing is looked up or stored)."""
+    return _check_certificate(data)[0].fields
+
+
+def _check_certificate(data: CertificateInput):
+    problems = _Problems()
+    number = stars = None
+    if data.type not in rules.CERTIFICATE_TYPES:
+        problems.add("type", "type_unknown")  # the type is wrong, not the number
+    else:
+        number = problems.check("number", rules.check_certificate_number, data.type, data.number)
+        stars = problems.check("stars", rules.check_stars, data.type, data.stars)
+    expires_on = data.expires_on or rules.default_expiry(data.type, data.issued_on)
+    problems.check("expires_on", rules.check_dates, data.type, data.issued_on, expires_on)
+    if data.status not in rules.STATUSES:
+        problems.add("status", "transition_not_allowed")
+    markets = _read_evidence(problems, data)
+    return problems, number, stars, expires_on, markets
+
+
+def _attach_scan(credential, scan: CredentialScan | None, org: Organization) -> None:
+    """A new scan replaces the one the credential had; only the holder's own scans may be attached."""
+    if scan is not None:
+        if scan.organization_id != org.id:
+            raise PermissionDenied(str(_l("You do not have permission to do that.")))
+        credential.scan = scan
 
 
 def _refuse_undoing_staff(credential, user: User | None, field: str) -> None:
@@ -108,59 +182,80 @@ def _refuse_undoing_staff(credential, user: User | None, field: str) -> None:
 
 def save_certificate(db: Session, org: Organization, data: CertificateInput, user: User | None,
                      existing: Certificate | None = None) -> Certificate:
-    """Create (or, for an import re-run, update) a certificate after checking every rule."""
-    if data.type not in rules.CERTIFICATE_TYPES:
-        raise problem("type", "type_unknown")  # the type is wrong, not the number
-    number = _check("number", rules.check_certificate_number, data.type, data.number)
-    stars = _check("stars", rules.check_stars, data.type, data.stars)
-    expires_on = data.expires_on or rules.default_expiry(data.type, data.issued_on)
-    _check("expires_on", rules.check_dates, data.type, data.issued_on, expires_on)
-    if data.status not in rules.STATUSES:
-        raise problem("status", "transition_not_allowed")
+    """Create (or update: an import re-run, or the club editing `existing`) a certificate after
+    checking every rule; every problem is reported at once."""
+    problems, number, stars, expires_on, markets = _check_certificate(data)
+    problems.raise_if_any()
     other = db.scalar(select(Certificate).where(Certificate.type == data.type, Certificate.number == number))
     if other is not None and other.organization_id != org.id:
         raise HeldByAnother("number", "certificate_held", number, other.organization)
+    if existing is not None and other is not None and other is not existing:
+        raise problem("number", "number_entered_twice")
     certificate = existing or other or Certificate(organization=org, type=data.type, number=number)
     _refuse_undoing_staff(certificate, user, "number")
     new = certificate.id is None  # decided now: the product lookup below autoflushes and assigns an id
     if new:
         db.add(certificate)
+    certificate.type, certificate.number = data.type, number
     product = find_product(db, data.product_text) if data.product_text else None
     certificate.product_text, certificate.product = data.product_text.strip(), product
     certificate.stars = stars
     certificate.level = data.level or (rules.OCOP_LEVELS.get(stars, "") if stars else "")
     certificate.issuer, certificate.scope = data.issuer.strip(), data.scope.strip()
+    certificate.area_ha, certificate.markets = data.area_ha, markets
     certificate.issued_on, certificate.expires_on = data.issued_on, expires_on
+    _attach_scan(certificate, data.scan, org)
     _set_status(db, certificate, data.status, user, action="entered", new=new)
     db.flush()
     return certificate
 
 
-def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, user: User | None) -> PlantingCode:
+def planting_code_problems(data: PlantingCodeInput) -> dict[str, list[str]]:
+    """Every rule a code breaks, by field, translated (nothing is looked up or stored)."""
+    return _check_planting_code(data)[0].fields
+
+
+def _check_planting_code(data: PlantingCodeInput):
+    problems = _Problems()
+    code = None
     if data.kind not in rules.CODE_KINDS:
-        raise problem("kind", "kind_unknown")
-    code = _check("code", rules.check_planting_code, data.code, data.kind)
-    if data.area_ha is not None and not 0 <= data.area_ha <= MAX_AREA_HA:
-        raise problem("area_ha", "area_negative" if data.area_ha < 0 else "area_too_large")
+        problems.add("kind", "kind_unknown")
+        code = problems.check("code", rules.check_planting_code, data.code, "")  # the code's own problems too
+    else:
+        code = problems.check("code", rules.check_planting_code, data.code, data.kind)
     if data.status not in rules.STATUSES:
-        raise problem("status", "transition_not_allowed")  # as save_certificate: no unknown status
+        problems.add("status", "transition_not_allowed")  # as save_certificate: no unknown status
     if data.issued_on and data.valid_until:
-        _check("valid_until", rules.check_dates, "code", data.issued_on, data.valid_until)
+        problems.check("valid_until", rules.check_dates, "code", data.issued_on, data.valid_until)
+    markets = _read_evidence(problems, data)
+    return problems, code, markets
+
+
+def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, user: User | None,
+                       existing: PlantingCode | None = None) -> PlantingCode:
+    """Create or update a code (the same code entered again, or the club editing `existing`)."""
+    problems, code, markets = _check_planting_code(data)
+    problems.raise_if_any()
     record = db.scalar(select(PlantingCode).where(PlantingCode.code == code))
     if record is not None and record.organization_id != org.id:
         raise HeldByAnother("code", "code_held", code, record.organization)
+    if existing is not None and record is not None and record is not existing:
+        raise problem("code", "code_entered_twice")
+    record = existing or record
     if record is not None:
         _refuse_undoing_staff(record, user, "code")
     new = record is None
     if new:
         record = PlantingCode(organization=org, code=code)
         db.add(record)
+    record.code = code
     record.kind, record.crop, record.variety = data.kind, data.crop.strip(), data.variety.strip()
     record.product = find_product(db, data.crop) if data.crop else None
     record.area_ha, record.households = data.area_ha, data.households
-    record.commune_code = data.commune_code or org.commune_code
-    record.markets = ";".join(rules.split_markets(data.markets))
+    record.commune_code = data.commune_code or record.commune_code or org.commune_code
+    record.markets, record.issuer = markets, data.issuer.strip()
     record.issued_on, record.valid_until = data.issued_on, data.valid_until
+    _attach_scan(record, data.scan, org)
     _set_status(db, record, data.status, user, action="entered", new=new)
     db.flush()
     return record

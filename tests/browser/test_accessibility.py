@@ -16,8 +16,11 @@ from flask import Flask
 from playwright.sync_api import Page
 
 from marketplace import db
+from marketplace.credentials import evidence
+from marketplace.credentials import services as credentials
 from tests.browser.signing import sign_in
 from tests.factories import make_demand, make_listing, make_org, make_user
+from tests.images import image_bytes, noise
 from tests.integration.imports.test_import import season_sheets
 from tests.sheets import xlsx_bytes
 
@@ -43,9 +46,16 @@ def market(live_app: Flask) -> dict:
         buyer = make_user("buyer", shop, email=f"axe.buyer.{stamp}@example.test")
         demand = make_demand(shop, "xoài", user=buyer)
         staff = make_user("staff", email=f"axe.staff.{stamp}@example.test")
+        # A certificate waiting for staff, with its evidence and a photo of the paper.
+        photo = evidence.check_scan(image_bytes(noise(600, 800), "JPEG"), "giay-chung-nhan.jpg", "image/jpeg",
+                                    evidence.scan_reader())
+        scan = evidence.store_scan(db.session, evidence.scan_store(), photo, organization=club, user=seller)
+        certificate = credentials.save_certificate(db.session, club, credentials.CertificateInput(
+            type="vietgap", number=f"VietGAP-TT-AXE-{stamp}", product_text="xoài cát Chu",
+            issuer="Chi cục Trồng trọt và BVTV Đồng Tháp", area_ha=2.5, markets="CN;US;Nhật Bản", scan=scan), seller)
         db.session.commit()
         return {"seller": seller.email, "buyer": buyer.email, "staff": staff.email, "listing": listing.id,
-                "demand": demand.id, "club": club.id}
+                "demand": demand.id, "club": club.id, "certificate": certificate.id}
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
@@ -62,9 +72,10 @@ def test_pages_everyone_sees_have_no_serious_violation(viewport: str, request, m
 
 
 @pytest.mark.parametrize("role, paths", [
-    ("seller", ["/listings/new", "/inbox", "/orders"]),
+    ("seller", ["/listings/new", "/inbox", "/orders", "/orgs/{club}/credentials",
+                "/orgs/{club}/credentials/certificate/{certificate}"]),
     ("buyer", ["/demand/new", "/demand/{demand}"]),
-    ("staff", ["/staff", "/staff/catalogue"]),
+    ("staff", ["/staff", "/staff/catalogue", "/staff/credentials", "/orgs/{club}/credentials/certificate/{certificate}"]),
 ])
 def test_signed_in_pages_have_no_serious_violation_on_a_phone(role: str, paths: list[str], phone_page: Page,
                                                               market: dict) -> None:

@@ -56,6 +56,9 @@ EXPECTED: dict[str, str] = {
     "credentials.add_code": "org_seller",
     "credentials.queue": "staff",
     "credentials.decide": "staff",
+    "credentials.credential": "org_seller_or_staff",
+    "credentials.edit_credential": "org_seller",
+    "credentials.scan": "user",  # and then only the holder's members and staff (test_evidence.py)
     "listings.new": "user",
     "demand.new": "user",
     "demand.show": "public",
@@ -207,7 +210,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
-            "key": "missing", "size": "card", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
+            "key": "missing", "size": "card", "part": "thumb", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
             "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
             "product_id": 999999}
 
@@ -229,7 +232,7 @@ def _sample_order(session, club, buyer_org, listing):
 # Routes whose sample names nothing that exists, so those let in get 404 too (the denied still
 # get 403 or the sign-in page first): a photo or a catalogue name would need an upload or an
 # unmapped import; the mail-settings link needs a signed token; Stripe is not configured here.
-NOTHING_THERE = {"media.photo", "listings.delete_photo", "catalogue.map_name", "catalogue.adopt_name",
+NOTHING_THERE = {"media.photo", "credentials.scan", "listings.delete_photo", "catalogue.map_name", "catalogue.adopt_name",
                  "messaging.mail_settings", "messaging.mail_off", "stripe_payments.start"}
 # What an allowed caller may get: the page, a redirect, or the form refused for its (empty)
 # content, which the view checks only after letting the caller in.

@@ -100,14 +100,15 @@ def test_a_listing_has_every_promised_field(app, club, client):
         assert set(certificate) >= {"type", "number", "stars", "expires_on", "status", "valid"}
     assert certificates["VIETGAP-TT-13-09-68-0096"] == {
         "type": "vietgap", "number": "VIETGAP-TT-13-09-68-0096", "stars": None,
-        "expires_on": (today + timedelta(days=200)).isoformat(), "status": "active", "valid": True}
+        "expires_on": (today + timedelta(days=200)).isoformat(), "status": "active", "valid": True,
+        "issuer": "", "products": "", "area_ha": None, "markets": []}
     assert (certificates["88-QD-UBND"]["stars"], certificates["88-QD-UBND"]["valid"]) == (4, True)
     assert (certificates["4063061000123"]["status"], certificates["4063061000123"]["valid"]) == ("expired", False)
     assert data["ocop_stars"] == 4
     codes = {c["code"]: c for c in data["planting_codes"]}
     assert codes["VN-DTOR-0017"] == {"code": "VN-DTOR-0017", "kind": "growing_area", "status": "active",
                                      "markets": ["CN", "US"], "valid_until": (today + timedelta(days=700)).isoformat(),
-                                     "valid": True}
+                                     "valid": True, "issuer": "", "area_ha": None}
     assert (codes["VN-DTPH-0001"]["kind"], codes["VN-DTPH-0001"]["status"], codes["VN-DTPH-0001"]["valid"]) == \
         ("packing_house", "pending", False)
 

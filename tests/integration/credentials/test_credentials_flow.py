@@ -69,7 +69,8 @@ def test_certificate_entered_verified_and_suspended(app, club):
     api = visitor.get(f"/api/v1/orgs/{org.id}").get_json()
     assert api["certificates"] == [{"type": "vietgap", "number": "VIETGAP-TT-13-09-68-0096", "stars": None,
                                     "expires_on": (today + timedelta(days=600)).isoformat(),
-                                    "status": "pending", "valid": False}]
+                                    "status": "pending", "valid": False, "issuer": "Trung tâm Chứng nhận",
+                                    "products": "xoài cát Chu", "area_ha": None, "markets": []}]
 
     # Staff verify it: a badge on the page, valid in the API.
     officer = signed_in(app, staff)
@@ -118,7 +119,7 @@ def test_a_planting_code_is_verified_and_revoked(app, club):
     seller = signed_in(app, chair)
     response = post(seller, f"/orgs/{org.id}/credentials/codes", {
         "code-code": "vn\u2013dtor\u20130017", "code-kind": "growing_area", "code-crop": "xoài",
-        "code-variety": "cát Chu", "code-area_ha": "12,5", "code-markets": "cn; us",
+        "code-variety": "cát Chu", "code-area_ha": "12,5", "code-markets": "CN", "code-other_markets": "my",
     })
     assert response.status_code == 302
     with app_session(app) as session:
@@ -136,7 +137,7 @@ def test_a_planting_code_is_verified_and_revoked(app, club):
     assert "VN-DTOR-0017 (CN, US)" in org_page
     codes = visitor.get(f"/api/v1/orgs/{org.id}").get_json()["planting_codes"]
     assert codes == [{"code": "VN-DTOR-0017", "kind": "growing_area", "status": "active", "markets": ["CN", "US"],
-                      "valid_until": None, "valid": True}]
+                      "valid_until": None, "valid": True, "issuer": "", "area_ha": 12.5}]
 
     post(officer, f"/staff/credentials/code/{code_id}", {"action": "revoke", "reason": "Mượn mã"})
     codes = visitor.get(f"/api/v1/orgs/{org.id}").get_json()["planting_codes"]
