@@ -1,4 +1,5 @@
-"""API v1 for orders: place one (`POST /api/v1/orders`) and read one (`GET /api/v1/orders/{id}`).
+"""API v1 for orders: see what one would cost (`POST /api/v1/orders/preview`), place one
+(`POST /api/v1/orders`) and read one (`GET /api/v1/orders/{id}`).
 
 Registered on the same flask-smorest blueprint as the rest of v1, so the endpoints appear in the
 generated OpenAPI document and errors take the promised {"error", "fields"} shape.
@@ -32,6 +33,33 @@ class OrderInputSchema(Schema):
     quantity = fields.Raw(allow_none=True, load_default=None,
                           metadata={"description": "in the listing's unit; a number or text such as \"2,5\""})
     note = fields.Raw(allow_none=True, load_default="")
+    expected_amount_vnd = fields.Raw(
+        allow_none=True, load_default=None,
+        metadata={"description": "optional: the total the caller showed (from the preview); another total now is a "
+                                 "409 and nothing is placed"})
+
+
+class OrderPreviewInputSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    listing_id = fields.Raw(allow_none=True, load_default=None, metadata={"description": "the listing to order from"})
+    quantity = fields.Raw(allow_none=True, load_default=None,
+                          metadata={"description": "in the listing's unit; a number or text such as \"2,5\""})
+
+
+class OrderPreviewSchema(Schema):
+    listing_id = fields.Integer()
+    title = fields.String()
+    quantity = fields.Float()
+    unit = fields.String()
+    unit_price_vnd = fields.Integer()
+    price_unit = fields.String(metadata={"description": "what the price is per: kg for weighed goods, else the unit"})
+    amount_vnd = fields.Integer(metadata={"description": "the total, whole đồng: send it back as expected_amount_vnd"})
+    deposit_vnd = ComputedInteger("deposit", metadata={"description": "a 30 % deposit of the total, rounded up"})
+
+    def deposit(self, draft) -> int:
+        return rules.deposit_amount(int(draft.amount_vnd))
 
 
 class OrderPaymentSchema(Schema):
@@ -65,6 +93,17 @@ class OrderSchema(Schema):
         return rules.amount_due_vnd(order)
 
 
+def _expected_amount(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= rules.MAX_AMOUNT_VND:
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 15:
+        return int(value.strip())
+    message = _("Give the total in whole đồng, as the preview returned it.")
+    raise ValidationError(message, fields={"expected_amount_vnd": [message]})
+
+
 def _listing_id(value) -> int:
     try:
         number = int(value)
@@ -76,10 +115,10 @@ def _listing_id(value) -> int:
     return number
 
 
-@blp.route("/orders", methods=["POST"])
+@blp.route("/orders/preview", methods=["POST"])
 @signed_in
-@blp.arguments(OrderInputSchema)
-@blp.response(201, OrderSchema)
+@blp.arguments(OrderPreviewInputSchema)
+@blp.response(200, OrderPreviewSchema)
 @blp.alt_response(403, schema=ProblemSchema, description="the caller does not act for a buyer organisation")
 @blp.alt_response(404, schema=ProblemSchema,
                   description="no such listing (a draft is found only by its club's managers)")
@@ -87,18 +126,46 @@ def _listing_id(value) -> int:
 @blp.alt_response(422, schema=ProblemSchema,
                   description="bad input: not a number, zero, below the minimum order, negotiable price")
 @blp.doc(security=BEARER)
-def create_order(body: dict):
-    """Order a quantity from a listing for the caller's buyer organisation.
+def preview_order(body: dict):
+    """What an order would cost now, with every check of placing it; nothing is reserved or stored.
 
-    The quantity is reserved at once; the listing's price decides the amount (whole đồng).
-    409 when the listing has less available (the message says how much is left).
+    Show `amount_vnd` to the person, then place the order with it as `expected_amount_vnd`.
     """
     org = acting_buyer(current_user)
     if org is None:
         raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can order."))
-    order = orders.place_order(db.session, _listing_id(body.get("listing_id")), org, current_user,
+    return orders.draft_order(db.session, _listing_id(body.get("listing_id")), org, current_user,
+                              body.get("quantity"), today=caller.today())
+
+
+@blp.route("/orders", methods=["POST"])
+@signed_in
+@blp.arguments(OrderInputSchema)
+@blp.response(201, OrderSchema)
+@blp.alt_response(403, schema=ProblemSchema, description="the caller does not act for a buyer organisation")
+@blp.alt_response(404, schema=ProblemSchema,
+                  description="no such listing (a draft is found only by its club's managers)")
+@blp.alt_response(409, schema=ProblemSchema,
+                  description="the listing has less available than asked, or is not on sale, or the total is not "
+                              "expected_amount_vnd any more")
+@blp.alt_response(422, schema=ProblemSchema,
+                  description="bad input: not a number, zero, below the minimum order, negotiable price")
+@blp.doc(security=BEARER)
+def create_order(body: dict):
+    """Order a quantity from a listing for the caller's buyer organisation.
+
+    The quantity is reserved at once; the listing's price decides the amount (whole đồng).
+    409 when the listing has less available (the message says how much is left), or when
+    `expected_amount_vnd` is given and the total is not that any more (the price changed).
+    """
+    org = acting_buyer(current_user)
+    if org is None:
+        raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can order."))
+    listing_id, expected = _listing_id(body.get("listing_id")), _expected_amount(body.get("expected_amount_vnd"))
+    order = orders.place_order(db.session, listing_id, org, current_user,
                                body.get("quantity"), today=caller.today(),
-                               note=None if body.get("note") is None else str(body.get("note")))
+                               note=None if body.get("note") is None else str(body.get("note")),
+                               expected_amount_vnd=expected)
     db.session.commit()
     return order, 201
 

@@ -23,7 +23,7 @@ from marketplace.dates import VIETNAM
 from marketplace.db import utcnow
 from marketplace.demand.models import Offer
 from marketplace.errors import Conflict, NotFound, PermissionDenied, or_404
-from marketplace.i18n import format_quantity
+from marketplace.i18n import format_quantity, format_vnd
 from marketplace.listings import rules as listing_rules
 from marketplace.listings.models import Listing
 from marketplace.orders import notices, rules
@@ -52,12 +52,26 @@ def _note(problems: FieldProblems, note: str | None) -> str:
     return text
 
 
-def place_order(db: Session, listing_id: int, buyer_org: Organization, user: User, quantity, *,
-                today: date, note: str | None = None) -> Order:
-    """A buyer orders a quantity (in the listing's unit) at the listing's price.
+class TotalChanged(Conflict):
+    """The total the buyer confirmed is not what the order would cost now (the club changed the
+    price or the unit meanwhile): nothing is placed, and `draft` is the order as it stands now."""
 
-    422 (ValidationError) for input that can never work (not a number, zero, below the minimum
-    order, a negotiable price); 409 (Conflict) when the listing has less left or is not on sale.
+    def __init__(self, draft: Order, was_vnd: int) -> None:
+        message = str(_l("The price changed since you looked: the total is now %(now)s instead of %(was)s. "
+                         "Check the order and place it again.", now=format_vnd(draft.amount_vnd),
+                         was=format_vnd(was_vnd)))
+        super().__init__(message)
+        self.draft = draft
+
+
+def draft_order(db: Session, listing_id: int, buyer_org: Organization, user: User, quantity, *,
+                today: date, note: str | None = None) -> Order:
+    """The order a buyer would place now, every check made but nothing reserved or stored: what the
+    confirmation page shows (an Order never added to the session).
+
+    The same refusals as placing it: 422 (ValidationError) for input that can never work (not a
+    number, zero, below the minimum order, a negotiable price, a total beyond any order); 409
+    (Conflict) when the listing has less left than asked or is not on sale.
     """
     listing = db.get(Listing, listing_id) if rules.valid_id(listing_id) else None
     if listing is None or (listing.status == "draft" and not _manages(user, listing)):
@@ -85,25 +99,79 @@ def place_order(db: Session, listing_id: int, buyer_org: Organization, user: Use
         fail("too_large")
     if not listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available, today):
         fail("not_on_sale", error=Conflict)
-    if not reserve(db, listing.id, amount_quantity, today=today, min_order=listing.min_order):
-        _not_reserved(db, listing.id, unit, today)
-    order = Order(buyer_org_id=buyer_org.id, seller_org_id=listing.organization_id, listing_id=listing.id,
+    if amount_quantity > float(listing.quantity_available):
+        fail("too_little", error=Conflict, left=format_quantity(listing.quantity_available), unit=unit)
+    draft = Order(buyer_org_id=buyer_org.id, seller_org_id=listing.organization_id, listing_id=listing.id,
                   title=listing.title, quantity=amount_quantity, unit=unit, reserved_quantity=amount_quantity,
                   unit_price_vnd=listing.price_vnd, price_unit=price_unit(unit),
                   amount_vnd=rules.order_amount(amount_quantity, listing.price_vnd, _kg_of(unit)),
                   status="requested", note=text, created_by_id=user.id)
-    return _placed(db, order, user)
+    if draft.amount_vnd > rules.MAX_AMOUNT_VND:
+        fail("too_large")
+    return draft
+
+
+def place_order(db: Session, listing_id: int, buyer_org: Organization, user: User, quantity, *,
+                today: date, note: str | None = None, expected_amount_vnd: int | None = None,
+                placing_key: str | None = None) -> Order:
+    """A buyer orders a quantity (in the listing's unit) at the listing's price.
+
+    The refusals of `draft_order`, and 409 when less is left by the time it is reserved. From the
+    confirmation page, `expected_amount_vnd` is the total the buyer saw: another total now is
+    TotalChanged (409), never placed at the new price; `placing_key` is the page's own, so the
+    same page sent twice places one order (the second gets the first's order back).
+    """
+    if placing_key and (already := placed_with(db, buyer_org.id, placing_key)) is not None:
+        return already
+    order = draft_order(db, listing_id, buyer_org, user, quantity, today=today, note=note)
+    if expected_amount_vnd is not None and order.amount_vnd != expected_amount_vnd:
+        raise TotalChanged(order, expected_amount_vnd)
+    listing = db.get(Listing, order.listing_id)
+    # With a total confirmed, the price it was worked out from is a condition of the reservation:
+    # a price changed after the listing was read (by another connection) fails it, not the buyer.
+    confirmed_price = order.unit_price_vnd if expected_amount_vnd is not None else None
+    if not reserve(db, listing.id, order.quantity, today=today, min_order=listing.min_order,
+                   price_vnd=confirmed_price):
+        _not_reserved(db, listing.id, order.unit, today, price_vnd=confirmed_price)
+    db.refresh(listing)  # the reservation expired the session's copy: callers read what is left now
+    order.placing_key = placing_key or None
+    return _placed_once(db, order, user, today=today)
+
+
+def placed_with(db: Session, buyer_org_id: int, placing_key: str) -> Order | None:
+    """The order a confirmation page already placed (its key), if any."""
+    return db.scalar(select(Order).where(Order.buyer_org_id == buyer_org_id, Order.placing_key == placing_key))
+
+
+def _placed_once(db: Session, order: Order, user: User, *, today: date) -> Order:
+    """Store an order whose quantity is reserved. Of two sends of one confirmation page at the
+    same moment (PostgreSQL: both reserved), the second finds the key taken, gives its reservation
+    back and returns the first's order."""
+    if not order.placing_key:
+        return _placed(db, order, user)
+    try:
+        with db.begin_nested():
+            return _placed(db, order, user)
+    except IntegrityError:
+        release(db, order.listing_id, float(order.reserved_quantity or 0), today=today)
+        already = placed_with(db, order.buyer_org_id, order.placing_key)
+        if already is None:
+            raise
+        return already
 
 
 def _manages(user: User, listing: Listing) -> bool:
     return can_manage_supply(user, listing.organization)
 
 
-def _not_reserved(db: Session, listing_id: int, unit: str, today: date) -> None:
-    """Say why a reservation failed, from the listing as it is now: not on sale any more (paused,
-    past its window, sold out), or less left than asked."""
-    now = db.execute(select(Listing.status, Listing.available_to, Listing.quantity_available)
+def _not_reserved(db: Session, listing_id: int, unit: str, today: date, *, price_vnd: int | None = None) -> None:
+    """Say why a reservation failed, from the listing as it is now: its price changed (when the
+    reservation named one), not on sale any more (paused, past its window, sold out), or less
+    left than asked."""
+    now = db.execute(select(Listing.status, Listing.available_to, Listing.quantity_available, Listing.price_vnd)
                      .where(Listing.id == listing_id)).one_or_none()
+    if now is not None and price_vnd is not None and now.price_vnd != price_vnd:
+        fail("price_changed", error=Conflict)
     left = float(now.quantity_available or 0) if now is not None else 0.0
     if now is None or left <= 0 or not listing_rules.is_public(now.status, now.available_to, left, today):
         fail("not_on_sale", error=Conflict)
@@ -126,14 +194,14 @@ def _placed(db: Session, order: Order, user: User | None) -> Order:
     return order
 
 
-def order_from_offer(db: Session, offer: Offer, user: User, *, today: date, note: str | None = None) -> Order:
-    """The buyer orders an accepted offer: its quantity (in the request's unit) at its price.
+def draft_offer_order(db: Session, offer: Offer, user: User, *, today: date, note: str | None = None) -> Order:
+    """The order of an accepted offer as it would be placed now, checked but not stored: its
+    quantity (in the request's unit) at its price, and what it would take from the offer's listing
+    (in the listing's unit, converted through kilograms when both are weighed).
 
-    When the offer names one of the club's listings, the quantity is reserved from it too, in the
-    listing's unit (converted through kilograms when the units differ and both are weighed). An
-    offer whose quantity cannot be converted to its listing's unit is refused (422), rather than
-    ordered without a reservation while pointing at the listing; a listing no longer on sale is a
-    409 that says so."""
+    422 for an offer that cannot be ordered (no price, units that do not convert, a note too long);
+    409 when it is not accepted, already ordered, or its listing is off sale or has too little left.
+    """
     buyer_org = offer.demand.organization
     _check_buyer(buyer_org, user)
     problems = FieldProblems(MESSAGES)
@@ -154,21 +222,47 @@ def order_from_offer(db: Session, offer: Offer, user: User, *, today: date, note
             fail("offer_units", offer_unit=unit, listing_unit=listing.unit)
         if not listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available, today):
             fail("not_on_sale", error=Conflict)
-        if not reserve(db, listing.id, converted, today=today):
-            _not_reserved(db, listing.id, listing.unit, today)
+        if converted > float(listing.quantity_available):
+            fail("too_little", error=Conflict, left=format_quantity(listing.quantity_available), unit=listing.unit)
         reserved, listing_id = converted, listing.id
-    order = Order(buyer_org_id=buyer_org.id, seller_org_id=offer.organization_id, listing_id=listing_id,
+    draft = Order(buyer_org_id=buyer_org.id, seller_org_id=offer.organization_id, listing_id=listing_id,
                   offer_id=offer.id, live_offer_id=offer.id, title=offer.demand.title, quantity=offer.quantity,
                   unit=unit, reserved_quantity=reserved, unit_price_vnd=offer.price_vnd,
                   price_unit=price_unit(unit),
                   amount_vnd=rules.order_amount(offer.quantity, offer.price_vnd, _kg_of(unit)),
                   status="requested", note=text, created_by_id=user.id)
+    if draft.amount_vnd > rules.MAX_AMOUNT_VND:
+        fail("too_large")
+    return draft
+
+
+def order_from_offer(db: Session, offer: Offer, user: User, *, today: date, note: str | None = None,
+                     expected_amount_vnd: int | None = None, placing_key: str | None = None) -> Order:
+    """The buyer orders an accepted offer (see `draft_offer_order`).
+
+    When the offer names one of the club's listings, the quantity is reserved from it too. An
+    offer whose quantity cannot be converted to its listing's unit is refused (422), rather than
+    ordered without a reservation while pointing at the listing; a listing no longer on sale is a
+    409 that says so. `expected_amount_vnd` and `placing_key` are the confirmation page's, as for
+    `place_order`."""
+    if placing_key and (already := placed_with(db, offer.demand.organization_id, placing_key)) is not None:
+        return already
+    order = draft_offer_order(db, offer, user, today=today, note=note)
+    if expected_amount_vnd is not None and order.amount_vnd != expected_amount_vnd:
+        raise TotalChanged(order, expected_amount_vnd)
+    if order.listing_id is not None and not reserve(db, order.listing_id, order.reserved_quantity, today=today):
+        _not_reserved(db, order.listing_id, offer.listing.unit, today)
+    order.placing_key = placing_key or None
     try:
         with db.begin_nested():
             placed = _placed(db, order, user)
     except IntegrityError:
-        # Another click ordered this offer a moment ago (live_offer_id is unique).
-        release(db, listing_id, reserved, today=today)
+        # Another click ordered this offer a moment ago (live_offer_id is unique), or sent this very
+        # confirmation page (its placing key).
+        release(db, order.listing_id, float(order.reserved_quantity or 0), today=today)
+        already = placed_with(db, order.buyer_org_id, placing_key) if placing_key else None
+        if already is not None:
+            return already
         fail("offer_ordered", error=Conflict)
     return placed
 

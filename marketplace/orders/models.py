@@ -23,6 +23,9 @@ class Order(IdMixin, TimestampMixin, Base):
     """
 
     __tablename__ = "orders"
+    # One order per confirmation page: the page's key, sent twice (a double tap on "Đặt hàng"),
+    # finds the order the first made instead of placing another.
+    __table_args__ = (UniqueConstraint("buyer_org_id", "placing_key"),)
 
     buyer_org_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
     seller_org_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
@@ -43,6 +46,10 @@ class Order(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(12), default="requested", index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     reminded_at: Mapped[datetime | None]
+    placing_key: Mapped[str | None] = mapped_column(String(64))
+    # When the buyer said they paid by transfer and the seller has not recorded money since
+    # (cleared by every payment recorded): a claim open now is not made twice.
+    payment_claimed_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
 
     buyer_org: Mapped[Organization] = relationship(foreign_keys=[buyer_org_id], lazy="joined")
@@ -62,13 +69,19 @@ class Order(IdMixin, TimestampMixin, Base):
 
 
 class OrderEvent(IdMixin, Base):
-    """One state change of an order: who (None for the system), when, from what to what."""
+    """One step in an order's history: who (None for the system), when, from what to what.
+
+    Most are state changes (kind "status"). A buyer saying they paid by transfer is a step of kind
+    "payment_claimed" that leaves the status as it was (from_status == to_status): it is told to
+    the seller like a state change, and counts as no money.
+    """
 
     __tablename__ = "order_events"
 
     order_id: Mapped[int] = references("orders.id", ondelete="CASCADE", index=True)
     from_status: Mapped[str | None] = mapped_column(String(12))  # None for the order being placed
     to_status: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(20), default="status", server_default="status")
     by_user_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")

@@ -1,5 +1,5 @@
 """Telling people about their orders: a notice (in-app and mail) to the other side of every state
-change, and the reminder to sellers of an order left unanswered.
+change and of the buyer's "I have paid", and the reminder to sellers of an order left unanswered.
 
 Each state change is claimed by a conditional UPDATE before it is told, so two workers never
 tell it twice. Takes the session, never commits.
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.permissions import role_in
 from marketplace.db import utcnow
 from marketplace.notifications import services as notifications
-from marketplace.orders import presentation
+from marketplace.orders import presentation, rules
 from marketplace.orders.models import Order, OrderEvent
 
 # to_status → (kind of notice, which side is told)
@@ -40,7 +40,9 @@ def send_notices(db: Session, limit: int = 200) -> int:
         if claimed.rowcount != 1:
             continue
         order = event.order
-        if event.to_status == "cancelled":
+        if event.kind == "payment_claimed":
+            kind, side = "order_claim_paid", "seller"
+        elif event.to_status == "cancelled":
             by_seller = event.by_user is not None and role_in(event.by_user, order.seller_org) == "seller"
             kind, side = "order_cancelled", "buyer" if by_seller else "seller"
         elif event.to_status in NOTICES:
@@ -51,6 +53,11 @@ def send_notices(db: Session, limit: int = 200) -> int:
         params = presentation.notice_params(order)
         if event.to_status == "declined" and event.note:
             params["reason"] = event.note[:300]  # the seller's reason, for the buyer
+        if kind == "order_claim_paid":
+            # What the buyer says they sent (what is due now), and the reference they gave.
+            params["amount_vnd"] = rules.amount_due_vnd(order) or int(order.amount_vnd)
+            if event.note:
+                params["reason"] = event.note[:200]
         message = notifications.Message(kind, params, f"/orders/{order.id}")
         count += notifications.notify(db, notifications.members(db, org_id, (side,)), message,
                                   subject=lambda _u, k=kind, p=params: presentation.describe_notice(k, p),

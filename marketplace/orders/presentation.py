@@ -43,6 +43,13 @@ def describe_notice(kind: str, params: dict) -> str | None:
         return _("%(seller)s marked your order %(ref)s (%(title)s) as delivered.", **_only(p))
     if kind == "order_completed":
         return _("%(buyer)s confirmed receiving order %(ref)s (%(title)s).", **_only(p))
+    if kind == "order_claim_paid" and p.get("reason"):
+        return _("%(buyer)s says they paid %(amount)s by transfer for order %(ref)s (%(title)s), reference "
+                 "“%(reason)s”. Check your account, then record the payment on the order.", amount=amount,
+                 reason=p["reason"], **_only(p))
+    if kind == "order_claim_paid":
+        return _("%(buyer)s says they paid %(amount)s by transfer for order %(ref)s (%(title)s). Check your "
+                 "account, then record the payment on the order.", amount=amount, **_only(p))
     if kind == "order_cancelled":
         return _("Order %(ref)s (%(title)s) was cancelled.", **_only(p))
     if kind == "order_unapplied" and p["ref"]:

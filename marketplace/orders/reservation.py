@@ -22,10 +22,12 @@ def _as_numeric(value: float):
     return literal(Decimal(repr(float(value))), Numeric(14, 3))
 
 
-def reserve(db: Session, listing_id: int, quantity: float, *, today: date, min_order: float | None = None) -> bool:
+def reserve(db: Session, listing_id: int, quantity: float, *, today: date, min_order: float | None = None,
+            price_vnd: int | None = None) -> bool:
     """Take `quantity` from a published, current listing in one conditional UPDATE.
 
-    True when reserved. The minimum order holds unless the buyer takes everything left. The
+    True when reserved. The minimum order holds unless the buyer takes everything left; with
+    `price_vnd`, the listing must still have that price (the one the buyer confirmed). The
     listing turns sold_out in the same statement when nothing is left. No read before: the
     database decides, so no number of simultaneous buyers can oversell.
     """
@@ -35,6 +37,8 @@ def reserve(db: Session, listing_id: int, quantity: float, *, today: date, min_o
                   t.c.quantity_available >= n]
     if min_order:
         conditions.append(or_(n >= _as_numeric(min_order), t.c.quantity_available <= n))
+    if price_vnd is not None:
+        conditions.append(t.c.price_vnd == price_vnd)
     result = db.execute(
         update(t).where(and_(*conditions)).values(
             quantity_available=func.round(t.c.quantity_available - n, 3),

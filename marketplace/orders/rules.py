@@ -122,6 +122,18 @@ def amount_due_vnd(order) -> int:
     return 0
 
 
+def can_claim_payment(order) -> bool:
+    """The buyer may say "I have paid" while money is due and no claim of theirs is open (one the
+    seller has not answered by recording a payment)."""
+    return amount_due_vnd(order) > 0 and getattr(order, "payment_claimed_at", None) is None
+
+
+def received_differs(amount_vnd: int, due_vnd: int) -> bool:
+    """A transfer recorded for another amount than what is due (a part payment, the full amount on
+    a deposit, or a slip of a zero): the seller confirms it before it is recorded."""
+    return amount_vnd != due_vnd
+
+
 def balance_vnd(order) -> int:
     return max(0, int(order.amount_vnd) - int(order.amount_paid_vnd or 0))
 

@@ -18,11 +18,18 @@ from marketplace.accounts.permissions import acting_buyer, can_manage_demand, ca
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError, get_or_404
-from marketplace.forms import CsrfForm
+from marketplace.forms import CsrfForm, attach_errors
 from marketplace.listings import services as listings
 from marketplace.notifications.wording import word_notices
 from marketplace.orders import forms, jobs, payments, rules
 from marketplace.orders import lifecycle as orders
+from marketplace.orders.labels import (
+    ACTION_DONE,
+    OUTCOME_LABELS,
+    PROVIDER_LABELS,
+    STATUS_LABELS,
+    statement_error_message,
+)
 from marketplace.orders.models import Order
 from marketplace.orders.payments import banks, recording, stripe_services, vietqr
 from marketplace.orders.payments.bank_accounts import bank_account_of, save_bank_account
@@ -30,7 +37,7 @@ from marketplace.orders.permissions import actor_for, can_take_payments, order_a
 from marketplace.orders.permissions import can_order as may_order
 from marketplace.orders.presentation import describe_notice
 from marketplace.orders.statement import StatementError, parse_statement
-from marketplace.saving import flash_problems, form_page, posted, saving
+from marketplace.saving import flash_message, flash_problems, form_page, posted, saving
 
 bp = Blueprint("orders", __name__)
 # Notices of kind "order_…" are worded by this package, which also has a worker job.
@@ -66,22 +73,6 @@ def order_helpers():
             "order_status_labels": STATUS_LABELS}
 
 
-def _labels():
-    return {"requested": _l("Waiting for the seller"), "confirmed": _l("Confirmed, waiting for payment"),
-            "declined": _l("Declined"), "paid": _l("Paid"), "delivered": _l("Delivered"),
-            "completed": _l("Completed"), "cancelled": _l("Cancelled"), "expired": _l("Expired")}
-
-
-STATUS_LABELS = _labels()
-
-
-def _provider_labels():
-    return {"vietqr": _l("bank transfer"), "manual": _l("recorded by the seller"), "stripe": _l("card")}
-
-
-PROVIDER_LABELS = _provider_labels()
-
-
 @bp.route("/orders")
 @signed_in
 def index():
@@ -91,9 +82,16 @@ def index():
     return render_template("orders/index.html", items=items, org=org)
 
 
+PLACED = _l("Your order %(ref)s is sent. The seller confirms it, then you pay.")
+ALREADY_PLACED = _l("This order was already placed: here it is.")
+
+
 @bp.route("/listings/<int:listing_id>/order", methods=["POST"])
 @signed_in
 def place(listing_id: int):
+    """Order from a listing in two steps that need no script: the form sends the quantity and a
+    note, the confirmation page shows the total (nothing reserved yet), and "Place the order" there
+    places it — at the total shown, or not at all ("Change" goes back with everything kept)."""
     listing = get_or_404(listings.get_listing, db.session, _valid_id(listing_id))
     if listing.status == "draft" and not can_manage_supply(current_user, listing.organization):
         raise NotFound()  # as on the listing page: a draft is visible only to its club's managers
@@ -103,37 +101,96 @@ def place(listing_id: int):
     form = forms.OrderForm()
     if not form.validate_on_submit():
         return render_template("orders/place.html", listing=listing, form=form), 422
+    if form.step.data == "edit":
+        return render_template("orders/place.html", listing=listing, form=form)
+    if form.placing() and (already := orders.placed_with(db.session, buyer_org.id, form.key())) is not None:
+        flash(str(ALREADY_PLACED), "info")  # the confirmation page sent twice (a double tap)
+        return redirect(url_for("orders.show", order_id=already.id))
     # A buyer who may not order (PermissionDenied) or a listing gone meanwhile (NotFound) get the
     # 403/404 page: saving rolls back and lets them through.
-    with saving(form, catch=(ValidationError, Conflict)) as saved:
-        order = orders.place_order(db.session, listing.id, buyer_org, current_user, form.quantity.data,
-                                   today=today_in_vietnam(), note=form.note.data)
-    if saved:
-        flash(_("Your order %(ref)s is sent. The seller confirms it, then you pay.", ref=order.ref), "success")
+    with saving(form, catch=(ValidationError, Conflict), show=_keep_total_changed(form)) as saved:
+        if form.placing():
+            order = orders.place_order(db.session, listing.id, buyer_org, current_user, form.quantity.data,
+                                       today=today_in_vietnam(), note=form.note.data,
+                                       expected_amount_vnd=form.expected_amount(), placing_key=form.key())
+        else:
+            draft = orders.draft_order(db.session, listing.id, buyer_org, current_user, form.quantity.data,
+                                       today=today_in_vietnam(), note=form.note.data)
+    if saved and form.placing():
+        flash(str(PLACED % {"ref": order.ref}), "success")
         return redirect(url_for("orders.show", order_id=order.id))
+    if saved:
+        return _confirmation(form, draft, listing=listing)
+    if isinstance(saved.error, orders.TotalChanged):
+        return _confirmation(form, saved.error.draft, listing=listing, changed=saved.error.message, status=409)
     return render_template("orders/place.html", listing=listing, form=form), saved.status
+
+
+def _keep_total_changed(form):
+    """Show a refusal beside the form's fields, except a changed total: the confirmation page
+    shows that one itself, with the new total."""
+    def show(error):
+        if not isinstance(error, orders.TotalChanged):
+            attach_errors(form, error)
+    return show
+
+
+def _confirmation(form, draft: Order, *, listing=None, offer=None, changed: str = "", status: int = 200):
+    """The confirmation page: the order as it would be placed, and the values carried to the
+    final send (the total shown is the one the order must still have then)."""
+    form.expected_amount_vnd.data = str(draft.amount_vnd)
+    form.placing_key.data = form.key()
+    return render_template("orders/confirm.html", form=form, draft=draft, listing=listing, offer=offer,
+                           changed=changed, deposit=rules.deposit_amount(draft.amount_vnd)), status
 
 
 @bp.route("/offers/<int:offer_id>/order", methods=["POST"])
 @signed_in
 def from_offer(offer_id: int):
+    """Order an accepted offer: the request page's button shows the confirmation page (the total,
+    the delivery date, a note for the club), whose "Place the order" places it."""
     offer = get_or_404(demand_service.get_offer, db.session, _valid_id(offer_id))
     if not can_manage_demand(current_user, offer.demand.organization):
         raise PermissionDenied()
     form = forms.OfferOrderForm()
     back = url_for("demand.show", demand_id=offer.demand_id) + "#offers"
+    if form.step.data == "place" and not form.validate_on_submit():
+        # The note typed on the confirmation page is refused: that page again, the note kept beside
+        # its message (the offer's terms are the club's, so the draft needs no note).
+        with saving(catch=(ValidationError, Conflict)) as saved:
+            draft = orders.draft_offer_order(db.session, offer, current_user, today=today_in_vietnam())
+        return _confirmation(form, draft, offer=offer, status=422) if saved else redirect(back)
     if not posted(form):
         return redirect(back)
-    with saving(catch=(ValidationError, Conflict)) as saved:
-        order = orders.order_from_offer(db.session, offer, current_user, today=today_in_vietnam(),
-                                        note=form.note.data)
-    if not saved:
-        return redirect(back)
-    flash(_("Your order %(ref)s is sent. The seller confirms it, then you pay.", ref=order.ref), "success")
-    return redirect(url_for("orders.show", order_id=order.id))
+    buyer_org_id = offer.demand.organization_id
+    if form.placing() and (already := orders.placed_with(db.session, buyer_org_id, form.key())) is not None:
+        flash(str(ALREADY_PLACED), "info")
+        return redirect(url_for("orders.show", order_id=already.id))
+    with saving(catch=(ValidationError, Conflict), show=_flash_unless_total_changed) as saved:
+        if form.placing():
+            order = orders.order_from_offer(db.session, offer, current_user, today=today_in_vietnam(),
+                                            note=form.note.data, expected_amount_vnd=form.expected_amount(),
+                                            placing_key=form.key())
+        else:
+            draft = orders.draft_offer_order(db.session, offer, current_user, today=today_in_vietnam(),
+                                             note=form.note.data)
+    if saved and form.placing():
+        flash(str(PLACED % {"ref": order.ref}), "success")
+        return redirect(url_for("orders.show", order_id=order.id))
+    if saved:
+        return _confirmation(form, draft, offer=offer)
+    if isinstance(saved.error, orders.TotalChanged):
+        return _confirmation(form, saved.error.draft, offer=offer, changed=saved.error.message, status=409)
+    return redirect(back)
 
 
-def _render_show(order: Order, *, received_form=None, option_form=None, status=200):
+def _flash_unless_total_changed(error) -> None:
+    if not isinstance(error, orders.TotalChanged):
+        flash_problems(error)
+
+
+def _render_show(order: Order, *, received_form=None, option_form=None, claim_form=None, to_confirm=None,
+                 status=200):
     may = order_actions(current_user, order)
     account = bank_account_of(db.session, order.seller_org_id)
     due = rules.amount_due_vnd(order)
@@ -143,18 +200,29 @@ def _render_show(order: Order, *, received_form=None, option_form=None, status=2
     if transfer is not None and may.see_transfer_code:
         qr = Markup(vietqr.qr_svg(transfer.payload, _("VietQR code to pay %(ref)s", ref=order.ref)))  # noqa: S704  # nosec B704  # segno SVG, title escaped
     if received_form is None and may.take_payments:
-        received_form = forms.ReceivedForm(formdata=None, amount_vnd=str(due) if due else "",
-                                           token=secrets.token_urlsafe(16))
+        # Empty: the seller types what the bank says arrived (the amount due is the hint beside it).
+        received_form = forms.ReceivedForm(formdata=None, token=secrets.token_urlsafe(16))
+    if claim_form is None and may.buyer:
+        claim_form = forms.PaymentClaimForm(formdata=None)
     if option_form is None:
         option_form = forms.PaymentOptionForm(formdata=None, payment_option=order.payment_option)
     return render_template(
         "orders/show.html", order=order, may=may, due=due, balance=rules.balance_vnd(order),
         deposit=rules.deposit_amount(int(order.amount_vnd)), account=account,
         bank=banks.bank_by_bin(account.bank_bin) if account else None, transfer=transfer, qr=qr,
-        action_form=CsrfForm(), option_form=option_form, received_form=received_form,
+        action_form=CsrfForm(), option_form=option_form, received_form=received_form, to_confirm=to_confirm,
+        claim_form=claim_form, may_claim=may.buyer and rules.can_claim_payment(order), claim=payment_claim(order),
         card="stripe" in offered and may.buyer,
         decline_form=forms.DeclineForm(formdata=None) if may.decline else None,
         decline_reason=decline_reason(order), status_labels=STATUS_LABELS, provider_labels=PROVIDER_LABELS), status
+
+
+def payment_claim(order: Order):
+    """The buyer's open "I have paid" (its history step), or None: shown to both sides until the
+    seller records money."""
+    if order.payment_claimed_at is None:
+        return None
+    return next((e for e in reversed(order.events) if e.kind == "payment_claimed"), None)
 
 
 def decline_reason(order: Order) -> str:
@@ -170,15 +238,6 @@ def show(order_id: int):
     order = _order_or_404(order_id)
     _sides_or_403(order)
     return _render_show(order)
-
-
-ACTION_DONE = {
-    "confirm": _l("The order is confirmed. The buyer is told and can pay."),
-    "decline": _l("The order is declined. The quantity is back on sale."),
-    "cancel": _l("The order is cancelled."),
-    "deliver": _l("The order is marked delivered."),
-    "complete": _l("Thank you: the order is completed."),
-}
 
 
 @bp.route("/orders/<int:order_id>/<any(confirm, decline, cancel, deliver, complete):action>", methods=["POST"])
@@ -219,20 +278,52 @@ def received(order_id: int):
     if not can_take_payments(current_user, order.seller_org):
         raise PermissionDenied()
     form = forms.ReceivedForm()
+    if not form.token.data:
+        form.token.data = secrets.token_urlsafe(16)
     if not form.validate_on_submit():
-        if not form.token.data:
-            form.token.data = secrets.token_urlsafe(16)
         return _render_show(order, received_form=form, status=422)
     with saving(form, catch=(ValidationError, Conflict)) as saved:
         recorded = recording.mark_received(db.session, order, form.amount_vnd.data, current_user,
-                                           token=form.token.data or secrets.token_urlsafe(16))
+                                           token=form.token.data, accepted_vnd=form.accepted())
     if not saved:
-        return _render_show(order, received_form=form, status=422)
+        # Another amount than the one due: the page asks, with a button that records exactly it.
+        to_confirm = saved.error.amount_vnd if isinstance(saved.error, recording.AmountToConfirm) else None
+        return _render_show(order, received_form=form, to_confirm=to_confirm, status=422)
     if recorded:
         flash(_("The payment is recorded."), "success")
     else:
         flash(_("This payment was already recorded."), "info")
     return redirect(url_for("orders.show", order_id=order.id))
+
+
+@bp.route("/orders/<int:order_id>/paid-by-transfer", methods=["POST"])
+@signed_in
+def claim_paid(order_id: int):
+    """The buyer says "I have paid" (by bank transfer): the seller is told and checks the account.
+    It records no money; sent twice, it is told once."""
+    order = _order_or_404(order_id)
+    if "buyer" not in _sides_or_403(order):
+        raise PermissionDenied()
+    form = forms.PaymentClaimForm()
+    back = redirect(url_for("orders.show", order_id=order.id) + "#pay")
+    # While the form is on the order page a problem is shown beside it; otherwise (a claim already
+    # open, no money due) the page says why in a message.
+    shown = rules.can_claim_payment(order)
+    if shown and not form.validate_on_submit():
+        return _render_show(order, claim_form=form, status=422)
+    if not shown and not posted(form):
+        return back
+    with saving(form if shown else None, catch=(ValidationError, Conflict),
+                show=None if shown else flash_message) as saved:
+        told = recording.claim_payment(db.session, order, current_user, reference=form.reference.data)
+    if not saved:
+        return _render_show(order, claim_form=form, status=saved.status) if shown else back
+    if told:
+        flash(_("Thank you: the seller is told you paid. The order shows the payment once they record it."),
+              "success")
+    else:
+        flash(_("The seller was already told you paid."), "info")
+    return back
 
 
 @bp.route("/orders/<int:order_id>/receipt")
@@ -268,25 +359,6 @@ def bank_account(org_id: int):
                      bank=banks.bank_by_bin(account.bank_bin) if account else None)
 
 
-def statement_error_message(error: StatementError) -> str:
-    messages = {
-        "empty": _("The file is empty."),
-        "too_large": _("The file is too large (at most 2 MB)."),
-        "not_utf8": _("The file is not UTF-8 text. Save it from the spreadsheet as “CSV UTF-8”."),
-        "not_csv": _("This is not a CSV file. Save the statement from the spreadsheet as “CSV UTF-8”."),
-        "missing_columns": _("Columns not found: %(columns)s. The first line must name the date, amount and "
-                             "description columns (e.g. Ngày, Số tiền, Nội dung).",
-                             columns=error.params.get("columns", "")),
-        "too_many_lines": _("The file has more than %(max)d lines: upload a shorter period.",
-                            max=error.params.get("max", 0)),
-        "bad_amount": _("Line %(line)d: “%(value)s” is not an amount.", line=error.params.get("line", 0),
-                        value=error.params.get("value", "")),
-        "bad_date": _("Line %(line)d: “%(value)s” is not a date.", line=error.params.get("line", 0),
-                      value=error.params.get("value", "")),
-    }
-    return messages.get(error.code, _("The file could not be read."))
-
-
 @bp.route("/orgs/<int:org_id>/statement", methods=["GET", "POST"])
 @signed_in
 def statement(org_id: int):
@@ -315,15 +387,6 @@ def statement(org_id: int):
                 if result.matched:
                     flash(_("%(n)d orders marked paid.", n=len(result.matched)), "success")
     return render_template("orders/statement.html", org=org, form=form, result=result), status
-
-
-OUTCOME_LABELS = {
-    "not_payable": _l("The order was no longer waiting for money (cancelled, or paid another way)."),
-    "amount_mismatch": _l("The amount differs from what the order had due."),
-    "unknown_session": _l("Not a checkout this site opened for that order and amount."),
-    "unknown_order": _l("The order is not on this site."),
-    "wrong_currency": _l("Paid in another currency than đồng."),
-}
 
 
 @bp.route("/staff/payments/unapplied")

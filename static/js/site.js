@@ -112,6 +112,40 @@
     });
   });
 
+  // "Copy" beside a value to type into a banking app (account number, amount, transfer message):
+  // the clipboard where the browser allows it, else the old copy command on the selected text,
+  // else the text left selected in its read-only input for the phone's own copy. Without
+  // JavaScript the buttons stay hidden and the inputs can be selected by hand.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var input = document.getElementById(button.dataset.copy);
+    var panel = button.closest("[data-copied]");
+    var status = panel && panel.parentNode.querySelector("[data-copy-status]");
+    if (!input || !panel || !status) return;
+    button.hidden = false;
+    function say(text) {
+      status.textContent = "";
+      // A fresh text node each time, so a second copy of the same value is announced again.
+      window.setTimeout(function () { status.textContent = text; }, 50);
+    }
+    function selectedCopy() {
+      input.focus();
+      input.select();
+      input.setSelectionRange(0, input.value.length);
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+      say(copied ? panel.dataset.copied + ": " + input.value : panel.dataset.copyFailed);
+    }
+    button.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(function () {
+          say(panel.dataset.copied + ": " + input.value);
+        }, selectedCopy);
+      } else {
+        selectedCopy();
+      }
+    });
+  });
+
   // Move focus to an error summary so screen readers announce what went wrong.
   var summary = document.querySelector(".error-summary");
   if (summary) summary.focus();

@@ -104,3 +104,38 @@ def test_the_import_preview_has_no_serious_violation_and_fits_a_phone(phone_page
     assert phone_page.get_by_test_id("import-warning-table").count() >= 1
     assert serious_violations(phone_page) == []
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_order_confirmation_and_an_order_to_pay_have_no_serious_violation(phone_page: Page, market: dict,
+                                                                             live_app: Flask) -> None:
+    """The pages reached by a form (the confirmation page with the total) and an order waiting for
+    payment (VietQR panel with its copy buttons, "I have paid", the seller's amount field)."""
+    from marketplace.accounts.models import Organization, User
+    from marketplace.dates import today_in_vietnam
+    from marketplace.orders import lifecycle as orders
+    from marketplace.orders.payments import bank_accounts
+
+    sign_in(phone_page, market["buyer"])
+    phone_page.goto(f"/listings/{market['listing']}")
+    phone_page.get_by_label("Số lượng", exact=True).fill("5")
+    phone_page.get_by_test_id("order-submit").click()
+    phone_page.get_by_test_id("place-order").wait_for()
+    found = {"confirmation": serious_violations(phone_page)}
+    phone_page.get_by_test_id("place-order").click()
+    phone_page.wait_for_url("**/orders/*")
+    order_id = int(phone_page.url.rsplit("/", 1)[1])
+    with live_app.app_context():
+        club = db.session.get(Organization, market["club"])
+        bank_accounts.save_bank_account(db.session, club, bank_bin="970405", account_number="5500205012345",
+                                        account_holder="Hoi quan axe")
+        seller = db.session.query(User).filter_by(email=market["seller"]).one()
+        order = orders.get_order(db.session, order_id)
+        orders.change(db.session, order, "confirm", actor="seller", user=seller, today=today_in_vietnam())
+        db.session.commit()
+    phone_page.reload()
+    found["order to pay (buyer)"] = serious_violations(phone_page)
+    phone_page.context.clear_cookies()  # signed out: the club's seller signs in on the same phone
+    sign_in(phone_page, market["seller"])
+    phone_page.goto(f"/orders/{order_id}")
+    found["order to pay (seller)"] = serious_violations(phone_page)
+    assert found == {name: [] for name in found}

@@ -120,6 +120,7 @@ EXPECTED: dict[str, str] = {
     "orders.from_offer": "org_buyer",
     "orders.act": "order_seller",  # sampled with action=confirm
     "orders.payment_option": "order_buyer",
+    "orders.claim_paid": "order_buyer",
     "orders.received": "order_seller_or_staff",
     "orders.bank_account": "org_seller",
     "orders.statement": "org_seller_or_staff",
@@ -128,6 +129,7 @@ EXPECTED: dict[str, str] = {
     "stripe_payments.returned": "order_buyer",
     "stripe_payments.webhook": "public",  # 400 without a Stripe signature
     "api.create_order": "acting_buyer",
+    "api.preview_order": "acting_buyer",
     "api.get_order": "order_party",
 }
 # Views that come from libraries and carry no decorator of ours.

@@ -21,13 +21,16 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
-from marketplace.errors import Conflict
+from marketplace.errors import Conflict, ValidationError
+from marketplace.i18n import format_vnd
 from marketplace.orders import rules
 from marketplace.orders.lifecycle import move
 from marketplace.orders.messages import MESSAGES, fail
-from marketplace.orders.models import Order, Payment
+from marketplace.orders.models import Order, OrderEvent, Payment
 from marketplace.orders.payments.card_sessions import retire_card_sessions
 from marketplace.validation import PRICE, FieldProblems
+
+MAX_CLAIM_NOTE = 200
 
 
 def choose_payment_option(db: Session, order: Order, option: str) -> Order:
@@ -72,7 +75,9 @@ def record_payment(db: Session, order_id: int, amount_vnd: int, *, provider: str
             added = db.execute(
                 update(Order).where(Order.id == order_id, Order.status.in_(sorted(rules.PAYABLE)),
                                     Order.amount_paid_vnd + amount <= Order.amount_vnd)
-                .values(amount_paid_vnd=Order.amount_paid_vnd + amount, updated_at=utcnow())
+                # Money recorded answers the buyer's "I have paid": a later claim is a new one.
+                .values(amount_paid_vnd=Order.amount_paid_vnd + amount, payment_claimed_at=None,
+                        updated_at=utcnow())
                 .execution_options(synchronize_session=False))
             if added.rowcount != 1:
                 raise _NotRecorded
@@ -100,21 +105,80 @@ def payment_already_recorded(db: Session, provider: str, reference: str) -> bool
     return db.scalar(select(Payment.id).where(Payment.provider == provider, Payment.reference == reference)) is not None
 
 
-def mark_received(db: Session, order: Order, amount, user: User, *, token: str) -> bool:
-    """A seller (or staff) says a transfer arrived. `token` comes from the form shown, so a
-    double submit of one form records it once."""
+class AmountToConfirm(ValidationError):
+    """The seller typed another amount than the one due: asked once before it is recorded.
+    `amount_vnd` is the amount read, which the "record it" button sends back."""
+
+    def __init__(self, amount_vnd: int, due_vnd: int) -> None:
+        if amount_vnd < due_vnd:
+            message = _l("You typed %(typed)s but %(due)s is due. If only %(typed)s arrived, record it as a part "
+                         "payment: %(rest)s stays due.", typed=format_vnd(amount_vnd), due=format_vnd(due_vnd),
+                         rest=format_vnd(due_vnd - amount_vnd))
+        else:
+            message = _l("You typed %(typed)s but %(due)s is due. If %(typed)s arrived, record it: the order "
+                         "counts it as paid.", typed=format_vnd(amount_vnd), due=format_vnd(due_vnd))
+        super().__init__(str(message), fields={"amount_vnd": [str(message)]})
+        self.amount_vnd = amount_vnd
+
+
+def mark_received(db: Session, order: Order, amount, user: User, *, token: str,
+                  accepted_vnd: int | None = None) -> bool:
+    """A seller (or staff) says a transfer arrived, typing the amount as it arrived. `token` comes
+    from the form shown, so a double submit of one form records it once.
+
+    An amount other than the one due (less: a part payment; more, up to the balance: the full
+    amount on a deposit) is AmountToConfirm unless `accepted_vnd` is that very amount, which the
+    seller confirmed after being asked.
+    """
     problems = FieldProblems(MESSAGES)
     value = problems.parse("amount_vnd", amount, PRICE)
+    if value is None and "amount_vnd" not in problems.fields:
+        problems.add("amount_vnd", "required")
     problems.raise_if_any()
     due = rules.amount_due_vnd(order)
     if order.status not in rules.PAYABLE or due <= 0:
         fail("not_payable", "amount_vnd")
-    if value is None or value <= 0 or value > rules.balance_vnd(order):
+    if value <= 0 or value > rules.balance_vnd(order):
         fail("amount_range", "amount_vnd")
+    if rules.received_differs(value, due) and accepted_vnd != value:
+        raise AmountToConfirm(value, due)
     # The token is the form's own (letters, digits, - and _); anything else in it is dropped, so
     # a forged one cannot put a NUL (PostgreSQL refuses it) or another control character in the row.
     token = re.sub(r"[^A-Za-z0-9_-]", "", token or "")[:64] or secrets.token_urlsafe(16)
     return record_payment(db, order.id, value, provider="manual", reference=f"manual:{token}", by_user_id=user.id)
+
+
+# -- the buyer's word ---------------------------------------------------------------------------
+
+def claim_payment(db: Session, order: Order, user: User, *, reference: str | None = None) -> bool:
+    """The buyer says they paid by transfer: kept in the order's history (with their reference or
+    note) and told to the seller by the worker, as a state change is. It counts as no money: the
+    seller records what arrives.
+
+    True when told now; False when a claim is already open (sent twice, or from two tabs: one
+    claim, one notice). Allowed while money is due. Race-safe: the claim is a conditional UPDATE
+    of `payment_claimed_at`, which every payment recorded clears.
+    """
+    note = rules.clean_text(reference)
+    if len(note) > MAX_CLAIM_NOTE:
+        fail("note_too_long", "reference")
+    if rules.amount_due_vnd(order) <= 0:
+        fail("not_claimable", "reference")
+    # The order as the buyer saw it: same status, same amount received, no claim open.
+    claimed = db.execute(update(Order).where(Order.id == order.id, Order.status == order.status,
+                                             Order.amount_paid_vnd == int(order.amount_paid_vnd or 0),
+                                             Order.payment_claimed_at.is_(None))
+                         .values(payment_claimed_at=utcnow()).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.refresh(order)
+        if order.payment_claimed_at is not None:
+            return False
+        fail("changed", "reference", error=Conflict)  # the order moved on meanwhile
+    db.add(OrderEvent(order_id=order.id, from_status=order.status, to_status=order.status, kind="payment_claimed",
+                      by_user_id=user.id, note=note))
+    db.flush()
+    db.refresh(order)
+    return True
 
 
 # -- bank statements ----------------------------------------------------------------------------

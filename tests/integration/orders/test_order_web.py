@@ -18,6 +18,7 @@ from marketplace.orders.models import Order, Payment
 from marketplace.orders.payments import bank_accounts
 from tests.clients import api_token, app_session, post, signed_in
 from tests.factories import make_listing, make_org, make_user
+from tests.integration.orders.confirming import place_confirmed
 
 ROLES = ("buyer_of_order", "other_buyer", "seller_of_listing", "other_seller", "staff", "anonymous")
 
@@ -281,7 +282,7 @@ def test_ordering_an_accepted_offer_from_the_request_page(app, world):
         offer_id, demand_id = offer.id, demand.id
     buyer = client_for(app, world, "buyer_of_order")
     assert f'data-testid="order-offer-{offer_id}"' in buyer.get(f"/demand/{demand_id}").get_data(as_text=True)
-    response = post(buyer, f"/offers/{offer_id}/order")
+    response = place_confirmed(buyer, f"/offers/{offer_id}/order")
     assert response.status_code == 302 and "/orders/" in response.headers["Location"]
     again = post(buyer, f"/offers/{offer_id}/order?lang=en", follow_redirects=True)
     assert "already ordered" in again.get_data(as_text=True)
@@ -407,7 +408,7 @@ def test_api_listing_ids_past_the_integer_range_are_422(app, world, listing_id):
 
 def test_a_nul_in_the_note_is_dropped_not_a_500(app, world):
     buyer = client_for(app, world, "other_buyer")
-    response = post(buyer, f"/listings/{world.listing.id}/order", {"quantity": "5", "note": "giao\x00 sáng"})
+    response = place_confirmed(buyer, f"/listings/{world.listing.id}/order", {"quantity": "5", "note": "giao\x00 sáng"})
     assert response.status_code == 302
     client, headers = api(app, world.users["other_buyer"])
     created = client.post("/api/v1/orders", json={"listing_id": world.listing.id, "quantity": 5,

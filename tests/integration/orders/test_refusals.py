@@ -20,6 +20,7 @@ from marketplace.orders.messages import MESSAGES
 from marketplace.orders.models import Order, Payment
 from tests.clients import app_session, csrf_token, post, signed_in
 from tests.factories import make_demand, make_listing, make_market, make_offer, make_user
+from tests.integration.orders.confirming import place_confirmed
 from tests.pages import refused_beside
 
 
@@ -117,7 +118,7 @@ def _accepted_offer(app, trade, *, listing_quantity: str, listing_unit: str, off
 def test_an_offer_in_tonnes_reserves_its_weight_from_a_listing_in_kilograms(app, trade):
     listing, request, offer = _accepted_offer(app, trade, listing_quantity="5000", listing_unit="kg", offered="2",
                                               offer_unit="tấn")
-    response = post(signed_in(app, trade.buyer), f"/offers/{offer.id}/order")
+    response = place_confirmed(signed_in(app, trade.buyer), f"/offers/{offer.id}/order")
     assert response.status_code == 302 and "/orders/" in response.headers["Location"]
     [order] = _orders_of(app, trade.buyer_org.id)
     assert (order.quantity, order.unit, order.reserved_quantity) == (2, "tấn", 2000)
@@ -179,8 +180,9 @@ def test_a_received_form_sent_empty_keeps_its_token_so_the_corrected_one_counts_
     refused_beside(response, "amount_vnd", "required")
     assert 'name="token" type="hidden" value="form-shown-once"' in response.get_data(as_text=True)
     assert _payments(app, order.id) == []
-    for _ in range(2):  # corrected, then sent again (a double click)
-        post(seller, f"/orders/{order.id}/received", {"amount_vnd": "100000", "token": "form-shown-once"})
+    for _ in range(2):  # corrected (a part payment, confirmed as asked), then sent again (a double click)
+        post(seller, f"/orders/{order.id}/received", {"amount_vnd": "100000", "token": "form-shown-once",
+                                                      "accept_amount": "100000"})
     [payment] = _payments(app, order.id)
     assert payment.amount_vnd == 100_000
 
@@ -188,11 +190,10 @@ def test_a_received_form_sent_empty_keeps_its_token_so_the_corrected_one_counts_
 def test_the_same_received_form_twice_records_once_and_says_so(app, trade):
     order = _confirmed(app, trade)
     seller = signed_in(app, trade.seller, "en")
-    first = post(seller, f"/orders/{order.id}/received", {"amount_vnd": "100000", "token": "t-1"},
-                 follow_redirects=True)
+    part = {"amount_vnd": "100000", "token": "t-1", "accept_amount": "100000"}  # a part payment, confirmed
+    first = post(seller, f"/orders/{order.id}/received", part, follow_redirects=True)
     assert "The payment is recorded." in _flashes(first.get_data(as_text=True))
-    again = post(seller, f"/orders/{order.id}/received", {"amount_vnd": "100000", "token": "t-1"},
-                 follow_redirects=True)
+    again = post(seller, f"/orders/{order.id}/received", part, follow_redirects=True)
     assert "This payment was already recorded." in _flashes(again.get_data(as_text=True))
     with app_session(app) as session:
         assert session.get(Order, order.id).amount_paid_vnd == 100_000

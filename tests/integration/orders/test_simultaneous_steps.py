@@ -140,3 +140,31 @@ def test_one_statement_uploaded_twice_at_once_counts_each_line_once(own_app):
         paid = session.get(Order, order_id)
         assert (paid.status, paid.amount_paid_vnd) == ("paid", 300_000)
         assert session.scalar(select(func.count()).select_from(Payment).where(Payment.order_id == order_id)) == 1
+
+
+def test_one_confirmation_page_sent_twice_at_once_places_one_order_and_reserves_once(own_app):
+    """A double tap on "Đặt hàng": two sends of one confirmation page (its key, its total) at the
+    same moment. On PostgreSQL both reserve; the second insert fails on the page's key, gives its
+    reservation back and returns the first's order."""
+    with app_session(own_app) as session:
+        market = make_market("Hội quán Hai lần đặt", "Siêu thị Hai lần đặt")  # 100 kg at 30.000 ₫
+        session.commit()
+        listing_id, buyer_id, buyer_org_id = market.listing.id, market.buyer.id, market.buyer_org.id
+
+    def tap(_n: int, go) -> int:
+        with own_app.app_context():
+            from marketplace.accounts.models import Organization, User
+
+            buyer, org = db.session.get(User, buyer_id), db.session.get(Organization, buyer_org_id)
+            db.session.commit()  # nothing held while waiting for the other tap (SQLite's write lock)
+            go()
+            order = orders.place_order(db.session, listing_id, org, buyer, "10", today=today_in_vietnam(),
+                                       expected_amount_vnd=300_000, placing_key="trang-xac-nhan-1")
+            db.session.commit()
+            return order.id
+
+    results = at_once(2, tap)
+    assert results[0] == results[1]
+    with app_session(own_app) as session:
+        assert session.scalar(select(func.count()).select_from(Order).where(Order.listing_id == listing_id)) == 1
+        assert float(session.get(Listing, listing_id).quantity_available) == 90  # 10 kg taken once

@@ -146,3 +146,26 @@ def test_clean_text_drops_control_characters_but_newlines_and_tabs():
 
     assert clean_text(" a\x00b\r\nc\td\x1b\x7f\x85e ") == "ab\nc\tde"
     assert clean_text(None) == "" and clean_text("Xoài cát Chu") == "Xoài cát Chu"
+
+
+@dataclass
+class Claimable(Ord):
+    payment_claimed_at: object = None
+
+
+@pytest.mark.parametrize(("order", "may"), [
+    (Claimable("requested", 300_000), False),                                  # nothing to pay before confirmation
+    (Claimable("confirmed", 300_000), True),
+    (Claimable("confirmed", 300_000, payment_claimed_at="hôm qua"), False),    # already said, not yet answered
+    (Claimable("paid", 300_000, "deposit", 90_000), True),                     # the balance after a deposit
+    (Claimable("paid", 300_000, "full", 300_000), False),
+    (Claimable("cancelled", 300_000), False),
+])
+def test_the_buyer_may_say_they_paid_while_money_is_due_and_no_claim_is_open(order, may):
+    assert rules.can_claim_payment(order) is may
+
+
+@pytest.mark.parametrize(("typed", "due", "differs"), [
+    (22_500_000, 22_500_000, False), (2_250_000, 22_500_000, True), (300_000, 90_000, True)])
+def test_an_amount_received_other_than_the_one_due_is_asked_about(typed, due, differs):
+    assert rules.received_differs(typed, due) is differs
