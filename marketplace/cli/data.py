@@ -63,7 +63,8 @@ def demo_command(if_empty: bool) -> None:
               help="Preview only: print what would be created, updated and adjusted, and store nothing.")
 @click.option("--verified-by", "verified_by", metavar="EMAIL", default=None,
               help="A staff account that has checked the file's certificates and codes: they are recorded "
-                   "as verified by it, naming the file and its hash. Without it they arrive pending.")
+                   "as verified by it, naming the file and its hash. Without it they take the status in "
+                   "their row.")
 @with_appcontext
 def import_command(path: str, lang: str, dry_run: bool, verified_by: str | None) -> None:
     """Import a workbook (.xlsx), a JSON document, a .zip of CSV files or a folder of CSV files.
@@ -72,9 +73,10 @@ def import_command(path: str, lang: str, dry_run: bool, verified_by: str | None)
     stored (exit status 1), or everything is stored and a summary printed. Warnings (a row stored
     with an adjustment, e.g. a listing whose window is over stored as ended) never stop an import;
     each is printed on a line of its own starting "Warning:". Rows marked "Ví dụ" (the template's
-    examples) are skipped. Certificates and codes arrive pending: staff verify them in the
-    verification queue, or name themselves with --verified-by (a staff account that has checked
-    the documents), as the staff page's tick does.
+    examples) are skipped. Certificates and codes take the status in their row (the operator is
+    staff): one marked active is recorded as verified by this import, naming the file and its hash.
+    --verified-by names the staff account that checked the documents instead (every credential
+    of the file is then recorded as verified by it, as the staff page's tick does).
     With --dry-run, the same run is rolled back: each row that would be stored is printed, and
     nothing is.
     """
@@ -85,12 +87,13 @@ def import_command(path: str, lang: str, dry_run: bool, verified_by: str | None)
             sheets = readers.read_path(path)
         except readers.ReaderError as error:
             fail(error.message)
-        user, source = None, None
+        user = None
+        # Without --verified-by, the operator's import keeps the promised "status in their row".
+        source = SourceFile(Path(path).name, pending_imports.sha256_of_path(path), by_operator=not verified_by)
         if verified_by:
             user = accounts.find_user(db.session, verified_by)
             if user is None or not user.is_staff:
                 fail(_("--verified-by must name a staff account: %(who)s is not one.", who=verified_by))
-            source = SourceFile(Path(path).name, pending_imports.sha256_of_path(path))
         report = imports.import_data(db.session, sheets, user, dates.today_in_vietnam(), verified_from=source)
         if not report.ok:
             db.session.rollback()
@@ -126,8 +129,11 @@ def import_command(path: str, lang: str, dry_run: bool, verified_by: str | None)
                        if not dry_run else
                        _("Warnings: %(n)d. These rows would be stored with an adjustment:", n=len(report.warnings)))
             _echo_import_warnings(report.warnings)
-        if report.credentials_verified:
+        if report.credentials_verified and verified_by:
             click.echo(_("Certificates and codes recorded as verified by %(who)s: %(n)d.", who=verified_by,
+                         n=report.credentials_verified))
+        elif report.credentials_verified:
+            click.echo(_("Certificates and codes active in the file, recorded as verified by this import: %(n)d.",
                          n=report.credentials_verified))
         if report.credentials_pending:
             click.echo(_("Certificates and codes pending verification: %(n)d (staff verify them in the "

@@ -51,12 +51,22 @@ def handles(sheet: str) -> Callable[[Handler], Handler]:
 @dataclass(frozen=True)
 class SourceFile:
     """The file a staff member vouched for ("I have checked these documents"): named, with its
-    hash, in the reason of every verification the import records."""
+    hash, in the reason of every verification the import records.
+
+    `by_operator`: the file was imported with `marketplace import` by whoever runs the site's
+    commands, without naming a staff account. The promised interface imports credentials "with the
+    status in their row (imports are staff work)", so a row that says active is recorded as
+    verified by nobody in particular, the reason naming the command and the file; a row that says
+    pending stays pending."""
 
     name: str
     sha256: str
+    by_operator: bool = False
 
     def verification_reason(self) -> str:
+        if self.by_operator:
+            return _("Active in the file %(file)s (SHA-256 %(hash)s) imported with the marketplace import command.",
+                     file=self.name, hash=self.sha256)
         return _("Checked by staff from the imported file %(file)s (SHA-256 %(hash)s).",
                  file=self.name, hash=self.sha256)
 

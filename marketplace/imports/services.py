@@ -62,8 +62,10 @@ def import_data(db: Session, sheets: Sheets, user: User | None, today: date,
     """Validate and store every row; never commits. See the module docstring.
 
     `verified_from`: the staff member `user` has checked the file's documents; its credentials are
-    recorded as verified by them, naming this file. Ignored (with a notice) for anyone else."""
-    if verified_from is not None and not (user is not None and user.is_staff):
+    recorded as verified by them, naming this file. Ignored (with a notice) for anyone else, but
+    the command line's operator (`SourceFile.by_operator`, with no user)."""
+    operator = verified_from is not None and verified_from.by_operator and user is None
+    if verified_from is not None and not operator and not (user is not None and user.is_staff):
         verified_from = None
         notice = _("Only staff can record credentials as verified: they were stored as pending.")
     else:

@@ -10,7 +10,9 @@ checked these documents" are they recorded as verified, through the verification
 change_status (its "verify" event, naming the file and its hash). A record already verified stays
 verified, and one staff suspended or revoked stays so (pending or active in the sheet), unless the
 staff member who ticked verifies a suspended one again; suspended, revoked and expired in a sheet
-take effect as given (they only take trust away).
+take effect as given (they only take trust away). `marketplace import` without --verified-by keeps
+the promised interface ("credentials with the status in their row"): its operator is staff, so a row
+that says active is verified with the command and the file named, and a pending one stays pending.
 
 A number or code held by another organisation is a row problem, with the holder named: no claim
 flag is recorded for staff, since such a row stops the import, and the person importing is staff
@@ -117,6 +119,8 @@ def _status_to_store(run: ImportRun, asked: str, existing) -> tuple[str, bool]:
         # Staff decided: a sheet does not lift it. Staff who checked the documents may verify a
         # suspended one again, as in the queue; a revoked one stays revoked.
         return existing.status, run.verified_from is not None and existing.status == "suspended"
+    if run.verified_from is not None and run.verified_from.by_operator:
+        return "pending", asked == "active"  # the command line: the row's status, as promised
     return "pending", run.verified_from is not None
 
 

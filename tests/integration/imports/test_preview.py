@@ -307,7 +307,9 @@ def test_on_the_page_the_tick_verifies_as_the_staff_member(app):
 
 # The command ------------------------------------------------------------------------------
 
-def test_the_cli_imports_with_credentials_pending_and_previews_with_dry_run(app, tmp_path):
+def test_the_cli_keeps_the_status_in_each_row_and_previews_with_dry_run(app, tmp_path):
+    """The promised interface: `marketplace import` is staff work, so credentials take the status in
+    their row; one that says active is verified by the import, the command and file named."""
     path = tmp_path / "import.xlsx"
     path.write_bytes(xlsx_bytes(good_sheets()))
     with app_session(app) as session:
@@ -322,10 +324,15 @@ def test_the_cli_imports_with_credentials_pending_and_previews_with_dry_run(app,
 
     result = app.test_cli_runner().invoke(args=["import", str(path), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "Certificates and codes pending verification: 3" in result.output
+    assert "recorded as verified by this import: 3." in result.output
     with app_session(app) as session:
         assert by_ref(session, CLUB) is not None
-        assert {c.status for c in session.scalars(select(Certificate))} == {"pending"}
+        assert {c.status for c in session.scalars(select(Certificate))} == {"active"}
+        assert session.scalar(select(PlantingCode).where(PlantingCode.code == CODE)).status == "active"
+        verified = _events(session, "verify")
+        assert len(verified) == 3 and {e.actor_id for e in verified} == {None}
+        assert all(f"import.xlsx (SHA-256 {sha256_of(path.read_bytes())}) imported with the marketplace import "
+                   "command" in e.reason for e in verified)
 
 
 def test_the_cli_records_verification_only_for_a_staff_account_named(app, tmp_path):
