@@ -1,7 +1,7 @@
 """orders: the confirmation page's placing key, the buyer's "I have paid" (issue #16)
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 """
 
 import sqlalchemy as sa
