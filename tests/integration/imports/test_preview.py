@@ -29,6 +29,7 @@ from tests.factories import make_club, make_org, make_user
 from tests.integration.imports.test_import import (
     CLUB,
     CODE,
+    GGN,
     VIETGAP,
     _confirm,
     _upload,
@@ -324,13 +325,16 @@ def test_the_cli_keeps_the_status_in_each_row_and_previews_with_dry_run(app, tmp
 
     result = app.test_cli_runner().invoke(args=["import", str(path), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "recorded as verified by this import: 3." in result.output
+    # The VietGAP row and the code say active; the GlobalGAP row leaves its status empty (pending).
+    assert "recorded as verified by this import: 2." in result.output
+    assert "pending verification: 1" in result.output
     with app_session(app) as session:
         assert by_ref(session, CLUB) is not None
-        assert {c.status for c in session.scalars(select(Certificate))} == {"active"}
+        statuses = {c.number: c.status for c in session.scalars(select(Certificate))}
+        assert statuses == {VIETGAP.upper(): "active", GGN: "pending"}
         assert session.scalar(select(PlantingCode).where(PlantingCode.code == CODE)).status == "active"
         verified = _events(session, "verify")
-        assert len(verified) == 3 and {e.actor_id for e in verified} == {None}
+        assert len(verified) == 2 and {e.actor_id for e in verified} == {None}
         assert all(f"import.xlsx (SHA-256 {sha256_of(path.read_bytes())}) imported with the marketplace import "
                    "command" in e.reason for e in verified)
 
