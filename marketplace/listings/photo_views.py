@@ -107,6 +107,11 @@ class FormPhotos:
     problems: list[str] = field(default_factory=list)
     removing: bool = False
 
+    @property
+    def refused(self) -> bool:
+        """Nothing is saved: a photo was refused, or the form came cut short (oversize.py)."""
+        return bool(self.problems or request_oversize())
+
 
 def form_photos(organization, listing: Listing | None) -> FormPhotos:
     """On a POST of the listing form: the staged photos its hidden fields name, plus those picked
@@ -149,6 +154,8 @@ def form_photos(organization, listing: Listing | None) -> FormPhotos:
 def _oversize_problems() -> list[str]:
     oversize = request_oversize()
     problems = [_too_large(name) for name in oversize.files_too_large]
+    if oversize.parts_left_out:
+        problems.append(_("The form had more parts than we take; some were left out. Please check it."))
     if oversize.files_too_many:
         names = ", ".join(f"“{_name(name)}”" for name in oversize.files_too_many)
         problems.append(ngettext("A listing can have at most %(max)d photos; this one was not sent: %(names)s.",
@@ -164,8 +171,7 @@ def show_photo_problems(form, on_form: FormPhotos) -> None:
     oversize = request_oversize()
     for name in oversize.fields_cut:
         form_field = form._fields.get(name)
-        if form_field is not None and not form_field.errors:
+        if form_field is None:  # not one of ours: say so anyway, or nothing would tell why it waits
+            form.photos.errors = [*form.photos.errors, _("The form was larger than we take; please check it.")]
+        elif not form_field.errors:
             form_field.errors = [_("This text was far too long; only its beginning is kept below.")]
-    if oversize.parts_left_out:
-        form.photos.errors = [*form.photos.errors,
-                              _("The form had more parts than we take; some were left out. Please check it.")]

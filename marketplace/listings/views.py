@@ -84,7 +84,7 @@ def new():
         form.available_from.data = today_in_vietnam().isoformat()
     # Photos first, staged whatever else the form holds: a form with problems keeps them.
     on_form = form_photos(org, None) if request.method == "POST" else None
-    if on_form and not on_form.removing and form.validate_on_submit() and not on_form.problems:
+    if on_form and not on_form.removing and form.validate_on_submit() and not on_form.refused:
         publish = "publish" in request.form
         done = _("Your listing is published.") if publish else _("Your listing is saved as a draft.")
         with saving(form, done=done) as saved:
@@ -121,7 +121,7 @@ def edit(listing_id: int):
     form = forms.ListingForm(obj=None if request.method == "POST" else _form_values(listing))
     _credential_choices(form, listing.organization)
     on_form = form_photos(listing.organization, listing) if request.method == "POST" else None
-    if on_form and not on_form.removing and form.validate_on_submit() and not on_form.problems:
+    if on_form and not on_form.removing and form.validate_on_submit() and not on_form.refused:
         with saving(form, done=_("Your changes are saved.")) as saved:
             listings.save_listing(db.session, listing.organization, _form_input(form), current_user,
                                   today=today_in_vietnam(), listing=listing,
