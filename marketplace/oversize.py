@@ -161,8 +161,10 @@ class TolerantFormRequest(Request):
     """The request class's part: a marked view's form is parsed tolerantly."""
 
     def _form_limits(self) -> FormLimits | None:
+        """The marked view's limits, for a multipart body only: any other body keeps Werkzeug's
+        limits (an urlencoded one is read whole into memory)."""
         endpoint = self.endpoint
-        if not endpoint or not current_app:
+        if not endpoint or not current_app or self.mimetype != "multipart/form-data":
             return None
         return getattr(current_app.view_functions.get(endpoint), _VIEW_ATTRIBUTE, None)
 

@@ -119,8 +119,16 @@ def form_photos(organization, listing: Listing | None) -> FormPhotos:
     they stay whatever the rest of the form holds), and what was refused and why."""
     now = utcnow()
     store = photos.photo_store()
-    kept = staging.staged_photos(db.session, current_user, request.form.getlist(TOKENS), now=now)
+    tokens = request.form.getlist(TOKENS)
+    kept = staging.staged_photos(db.session, current_user, tokens, now=now)
     result = FormPhotos(removing=UNSTAGE in request.form)
+    missing = len(set(tokens) - {photo.key for photo in kept})
+    if missing:  # expired, or not this person's: never dropped without a word
+        result.problems.append(ngettext(
+            "%(num)d photo sent earlier is no longer kept (photos wait %(hours)d hours for their listing). "
+            "Please pick it again.",
+            "%(num)d photos sent earlier are no longer kept (photos wait %(hours)d hours for their listing). "
+            "Please pick them again.", missing, hours=int(staging.STAGED_FOR.total_seconds() // 3600)))
     if result.removing:
         gone = [photo for photo in kept if photo.key == request.form.get(UNSTAGE)]
         staging.discard_staged(db.session, store, gone)

@@ -23,6 +23,7 @@ from marketplace.listings.models import Listing, Photo
 from tests.browser.conftest import PHONE
 from tests.browser.members import make_member
 from tests.browser.signing import sign_in
+from tests.factories import PASSWORD
 from tests.images import camera_jpeg
 
 UPLOAD_WAIT_MS = 90_000
@@ -204,8 +205,6 @@ def test_without_script_an_over_size_upload_comes_back_as_the_form_with_a_messag
 
 
 def sign_in_without_script(page: Page, email: str) -> None:
-    from tests.factories import PASSWORD
-
     page.goto("/login")
     page.locator("input[name=identifier]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)

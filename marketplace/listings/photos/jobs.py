@@ -20,4 +20,4 @@ def forget_expired_staged_photos() -> int:
 
 
 def init_app(app: Flask) -> None:
-    worker.register(app, "staged photos", forget_expired_staged_photos, every=FORGET_EVERY, order=80)
+    worker.register(app, "staged photos", forget_expired_staged_photos, every=FORGET_EVERY, order=85)

@@ -127,7 +127,9 @@ def test_a_seller_cannot_attach_someone_else_s_staged_photo(app, club, store):
         thief = make_user("seller", thief_org)
     token = _stage(signed_in(app, chair), _jpeg()).get_json()["token"]
     response = _multipart(signed_in(app, thief), "/listings/new", {**_form(), "photo_token": token})
-    assert response.status_code == 302  # the listing is made; the foreign key is simply not theirs
+    assert response.status_code == 422  # as for an expired one: said, not silently dropped
+    assert "1" in error_beside(text_of(response), "photos") and token not in text_of(response)
+    assert _count(app, Listing, organization_id=thief_org.id) == 0
     assert _count(app, Photo, organization_id=thief_org.id) == 0
     assert _count(app, StagedPhoto, user_id=chair.id) == 1  # still the chair's
 
@@ -269,6 +271,20 @@ def test_other_forms_keep_werkzeug_s_limits(app, club):
 
 
 # Staged photos never attached go ---------------------------------------------------------------------
+
+def test_a_photo_that_waited_too_long_is_asked_for_again_not_dropped_silently(app, club, store):
+    org, chair = club
+    client = signed_in(app, chair)
+    token = _stage(client, _jpeg(64, 48)).get_json()["token"]
+    with app_session(app) as session:
+        session.scalars(select(StagedPhoto).where(StagedPhoto.key == token)).one().expires_at = (
+            utcnow() - timedelta(minutes=1))
+        session.commit()
+    response = _multipart(client, "/listings/new", {**_form(), "photo_token": token})
+    assert response.status_code == 422
+    assert "12" in error_beside(text_of(response), "photos")
+    assert _count(app, Listing, organization_id=org.id) == 0
+
 
 def test_the_worker_job_forgets_expired_staged_photos_and_their_files_only(app, club, store):
     org, chair = club
