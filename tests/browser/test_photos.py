@@ -9,11 +9,13 @@ lighter setting, to stay quick.
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from datetime import timedelta
 from pathlib import Path
 
+from PIL import ExifTags, Image
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
@@ -24,7 +26,7 @@ from tests.browser.conftest import PHONE
 from tests.browser.members import make_member
 from tests.browser.signing import sign_in
 from tests.factories import PASSWORD
-from tests.images import camera_jpeg
+from tests.images import camera_jpeg, image_bytes
 
 UPLOAD_WAIT_MS = 90_000
 
@@ -102,6 +104,25 @@ def test_a_chair_on_a_slow_phone_publishes_with_a_5_mb_photo_that_arrives_resize
     assert waited < 30, f"{waited:.1f} s from picking the photo to the published listing"
     print(f"\n5 MB photo on a slow phone: {len(big) / 1e6:.1f} MB picked, {max(sent) / 1e3:.0f} kB sent, "
           f"published {waited:.1f} s after picking")
+
+
+def test_a_photo_turned_by_its_exif_arrives_upright(phone_page: Page, live_app, tmp_path) -> None:
+    """A phone held upright writes a landscape picture with EXIF orientation 6: the browser turns it
+    while making it smaller (the copy it sends has no EXIF left to say so)."""
+    page = phone_page
+    sign_in(page, make_member(live_app, "seller", "club", "Hội quán Ảnh dọc").email)
+    page.goto("/listings/new")
+    _fill_listing(page)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    sideways = image_bytes(Image.open(io.BytesIO(camera_jpeg(3200, 1600, grain=0.1))), "JPEG", quality=90,
+                           exif=exif.tobytes())
+    page.locator("#photos").set_input_files(_photo_file(tmp_path, "doc.jpg", sideways))
+    expect(_staged(page)).to_have_count(1, timeout=UPLOAD_WAIT_MS)
+    page.get_by_test_id("publish").click()
+    expect(page).to_have_url(re.compile(r"/listings/\d+$"))
+    (photo,) = _listing_photos(live_app, page)
+    assert (photo.width, photo.height) == (800, 1600)
 
 
 def test_a_form_error_keeps_the_photo_already_sent(phone_page: Page, live_app, tmp_path) -> None:
