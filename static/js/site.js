@@ -163,22 +163,39 @@
 
   function fill(text, n, total) { return text.replace("{n}", n).replace("{total}", total); }
 
+  // The picked photo decoded and upright: createImageBitmap turning it from its EXIF, else (an
+  // older browser that does not know that option) an <img>, which browsers also turn.
+  function decoded(file) {
+    var bitmap = window.createImageBitmap ? createImageBitmap(file, { imageOrientation: "from-image" })
+      : Promise.reject(new Error("no createImageBitmap"));
+    return bitmap.catch(function () {
+      return new Promise(function (resolve, reject) {
+        var url = URL.createObjectURL(file), img = new Image();
+        img.onload = function () { URL.revokeObjectURL(url); resolve(img); };
+        img.onerror = function () { URL.revokeObjectURL(url); reject(new Error("unreadable")); };
+        img.src = url;
+      });
+    });
+  }
+
   // A smaller copy of the photo, or null when this browser cannot read it (HEIC on most) or it is
   // already small enough: then the file goes as it is, and the server does the work.
   function smaller(file) {
-    if (!window.createImageBitmap || !document.createElement("canvas").toBlob) return Promise.resolve(null);
-    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
-      var scale = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    if (!document.createElement("canvas").toBlob) return Promise.resolve(null);
+    return decoded(file).then(function (source) {
+      var width = source.naturalWidth || source.width, height = source.naturalHeight || source.height;
+      var done = function () { if (source.close) source.close(); };
+      var scale = Math.min(1, MAX_SIDE / Math.max(width, height));
       if (scale === 1 && file.size <= 1024 * 1024 && /^image\/(jpeg|webp)$/.test(file.type)) {
-        bitmap.close(); return null;
+        done(); return null;
       }
       var canvas = document.createElement("canvas");
-      canvas.width = Math.max(1, Math.round(bitmap.width * scale));
-      canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+      canvas.width = Math.max(1, Math.round(width * scale));
+      canvas.height = Math.max(1, Math.round(height * scale));
       var context = canvas.getContext("2d");
       context.imageSmoothingQuality = "high";
-      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-      bitmap.close();
+      context.drawImage(source, 0, 0, canvas.width, canvas.height);
+      done();
       return new Promise(function (resolve) {
         canvas.toBlob(function (webp) {
           if (webp && webp.type === "image/webp") { resolve(webp); return; }
