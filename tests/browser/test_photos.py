@@ -24,6 +24,7 @@ from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing, Photo
 from tests.browser.conftest import PHONE
 from tests.browser.members import make_member
+from tests.browser.test_accessibility import serious_violations
 from tests.browser.signing import sign_in
 from tests.factories import PASSWORD
 from tests.images import camera_jpeg, image_bytes
@@ -138,6 +139,7 @@ def test_a_form_error_keeps_the_photo_already_sent(phone_page: Page, live_app, t
 
     expect(page.locator(".error-summary")).to_be_visible()
     expect(_staged(page)).to_have_count(1)  # shown again, from the server: not sent again
+    assert serious_violations(page) == []  # the kept photo, its Remove button, the progress bar
     expect(_staged(page).locator("img")).to_have_js_property("complete", True)
     assert page.evaluate("document.querySelector('[data-staged] img').naturalWidth") > 0
     assert page.locator("#photos").evaluate("input => input.files.length") == 0
