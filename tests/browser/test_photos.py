@@ -24,8 +24,8 @@ from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing, Photo
 from tests.browser.conftest import PHONE
 from tests.browser.members import make_member
-from tests.browser.test_accessibility import serious_violations
 from tests.browser.signing import sign_in
+from tests.browser.test_accessibility import serious_violations
 from tests.factories import PASSWORD
 from tests.images import camera_jpeg, image_bytes
 
