@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.demand.views import bp as demand_bp
     from marketplace.imports.views import bp as imports_bp
     from marketplace.listings.media_views import bp as media_bp
+    from marketplace.listings.photo_views import bp as listing_photos_bp
     from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.matching.views import bp as matching_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(credentials_bp)
     app.register_blueprint(listings_bp)
+    app.register_blueprint(listing_photos_bp)
     app.register_blueprint(demand_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(search_bp)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Request
+from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import ImmutableMultiDict
+
+from marketplace.oversize import TolerantFormRequest
 
 
 def _without_nul(value: Any) -> Any:
@@ -37,7 +39,8 @@ class _ParametersWithoutNul(ImmutableMultiDict):
         super().__init__([(_without_nul(k), _without_nul(v)) for k, v in pairs])
 
 
-class RequestWithoutNul(Request):
+class RequestWithoutNul(TolerantFormRequest):
+    # Also: a view marked oversize.tolerant gets its form parsed tolerantly (oversize.py).
     parameter_storage_class = _ParametersWithoutNul
 
 

@@ -41,3 +41,10 @@ def jpeg_claiming(width: int, height: int) -> bytes:
     sof = data.index(b"\xff\xc0")
     data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
+
+
+def camera_jpeg(width: int = 4000, height: int = 3000, *, grain: float = 0.1, quality: int = 92, seed: int = 1) -> bytes:
+    """A phone-camera-like JPEG, big in bytes: smooth colour fields with sensor-like grain
+    (4000 × 3000: grain 0.1 at quality 92 makes about 5 MB; grain 0.45 at quality 94 just under 10 MB)."""
+    base = noise(width // 10, height // 10, seed).resize((width, height), Image.Resampling.BICUBIC)
+    return image_bytes(Image.blend(base, noise(width, height, seed + 1), grain), "JPEG", quality=quality)

@@ -3,7 +3,8 @@
 A key is random and never reused, and its files never change, so browsers and proxies may keep
 the photos everyone may see for good (`immutable`): a chair's phone on a slow connection downloads
 each photo once. A draft listing's photos are its organisation's own: served only to its members
-and staff (privately cached, checked again on every use), and 404 to anyone else, as if absent.
+and staff (privately cached, checked again on every use), and 404 to anyone else, as if absent;
+a staged photo (sent ahead of its listing form) only to the person who sent it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ def photo(key: str, size: str):
     private_to = audience.private_to
     if private_to is not None and not member_or_staff(current_user, private_to):
         abort(404)
+    if audience.uploader_only is not None:  # a staged photo: its sender's alone, not even staff's
+        private_to = audience.uploader_only
+        if not current_user.is_authenticated or current_user.id != audience.uploader_only:
+            abort(404)
     file = photo_store().open(key, size)
     if file is None:
         abort(404)

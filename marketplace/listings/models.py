@@ -93,3 +93,19 @@ class PhotoUploadClaim(IdMixin, Base):
     user_id: Mapped[int] = references("users.id", ondelete="CASCADE")
     photos: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StagedPhoto(IdMixin, Base):
+    """A photo sent ahead of its listing form (one at a time, or with a form that had problems),
+    re-encoded and stored like any photo, waiting to be attached. It is its uploader's alone: only
+    they see it and only they can attach it; its `key` is what the form carries back. Attaching
+    turns it into a `Photo` with the same key and files; one never attached goes at `expires_at`."""
+
+    __tablename__ = "staged_photos"
+
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = references("users.id", ondelete="CASCADE", index=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,13 +15,14 @@ from marketplace.accounts.permissions import can_list_for, can_manage_supply
 from marketplace.credentials import services as credentials
 from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS
 from marketplace.dates import today_in_vietnam
-from marketplace.db import utcnow
 from marketplace.errors import NotFound, PermissionDenied, get_or_404, or_404
 from marketplace.listings import forms, rules
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
+from marketplace.listings.photo_views import LISTING_FORM_LIMITS, form_photos, show_photo_problems
 from marketplace.listings.photos import services as photos
 from marketplace.numbers import editable_number
+from marketplace.oversize import tolerant
 from marketplace.products.goods import goods_as_typed
 from marketplace.products.services import categories_with_products
 from marketplace.saving import flash_each, flash_message, form_page, posted, refuse, saving
@@ -64,29 +65,13 @@ def _credential_choices(form: forms.ListingForm, org) -> None:
     form.planting_code_ids.choices = [(c.id, c.code) for c in credentials.codes_of(db.session, org)]
 
 
-def _decoded_photos(org, listing: Listing | None) -> list[photos.ProcessedImage]:
-    """Check the picked photos and claim the user's budget, commit, then decode them with no
-    transaction open: on SQLite a POST holds the write lock from its first query to its commit,
-    and decoding takes seconds. What is written afterwards goes in a transaction of its own."""
-    limits = photos.photo_limits()
-    uploads = photos.read_uploads(request.files.getlist("photos"), limits)
-    if not uploads:
-        return []
-    photos.check_uploads(db.session, uploads, organization=org, listing=listing, user=current_user,
-                         now=utcnow(), per_hour=current_app.config["PHOTO_UPLOADS_PER_HOUR"], limits=limits)
-    db.session.commit()  # the claim stays; the write lock goes
-    decoded = photos.decode_uploads(uploads, limits)
-    db.session.expire_all()  # read again, in the write transaction, whatever changed meanwhile
-    return decoded
-
-
-def _add_photos(listing: Listing, decoded: list[photos.ProcessedImage]) -> None:
-    for processed in decoded:
-        photos.add_processed_photo(db.session, photos.photo_store(), organization=listing.organization,
-                                   listing=listing, processed=processed, alt=listing.title, user=current_user)
+def _attach(listing: Listing, on_form) -> None:
+    photos.attach_staged(db.session, organization=listing.organization, listing=listing, staged=on_form.staged,
+                         alt=listing.title, user=current_user)
 
 
 @bp.route("/listings/new", methods=["GET", "POST"])
+@tolerant(LISTING_FORM_LIMITS)
 @signed_in
 def new():
     org = current_user.organization
@@ -97,17 +82,21 @@ def new():
     _credential_choices(form, org)
     if request.method == "GET":
         form.available_from.data = today_in_vietnam().isoformat()
-    if form.validate_on_submit():
+    # Photos first, staged whatever else the form holds: a form with problems keeps them.
+    on_form = form_photos(org, None) if request.method == "POST" else None
+    if on_form and not on_form.removing and form.validate_on_submit() and not on_form.refused:
         publish = "publish" in request.form
         done = _("Your listing is published.") if publish else _("Your listing is saved as a draft.")
         with saving(form, done=done) as saved:
-            decoded = _decoded_photos(org, None)
             listing = listings.save_listing(db.session, org, _form_input(form), current_user,
                                             today=today_in_vietnam(), publish=publish)
-            _add_photos(listing, decoded)
+            _attach(listing, on_form)
         if saved:
             return _to_listing(listing)
-    return form_page("listings/form.html", form, categories=categories_with_products(db.session))
+    if on_form:
+        show_photo_problems(form, on_form)
+    return form_page("listings/form.html", form, categories=categories_with_products(db.session),
+                     staged=on_form.staged if on_form else [])
 
 
 @bp.route("/listings/<int:listing_id>")
@@ -125,21 +114,25 @@ def show(listing_id: int):
 
 
 @bp.route("/listings/<int:listing_id>/edit", methods=["GET", "POST"])
+@tolerant(LISTING_FORM_LIMITS)
 @signed_in
 def edit(listing_id: int):
     listing = _managed_listing(listing_id)
     form = forms.ListingForm(obj=None if request.method == "POST" else _form_values(listing))
     _credential_choices(form, listing.organization)
-    if form.validate_on_submit():
+    on_form = form_photos(listing.organization, listing) if request.method == "POST" else None
+    if on_form and not on_form.removing and form.validate_on_submit() and not on_form.refused:
         with saving(form, done=_("Your changes are saved.")) as saved:
-            decoded = _decoded_photos(listing.organization, listing)
             listings.save_listing(db.session, listing.organization, _form_input(form), current_user,
                                   today=today_in_vietnam(), listing=listing,
                                   publish="publish" in request.form)
-            _add_photos(listing, decoded)
+            _attach(listing, on_form)
         if saved:
             return _to_listing(listing)
-    return form_page("listings/form.html", form, listing=listing, categories=categories_with_products(db.session))
+    if on_form:
+        show_photo_problems(form, on_form)
+    return form_page("listings/form.html", form, listing=listing, categories=categories_with_products(db.session),
+                     staged=on_form.staged if on_form else [])
 
 
 def _form_values(listing: Listing) -> SimpleNamespace:

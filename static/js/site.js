@@ -150,3 +150,181 @@
   var summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 })();
+
+/* Listing photos on a slow network (issue #16): each photo, once picked, is made smaller in the
+   browser (longest side 1600 px, WebP or JPEG at 0.8, turned upright from its EXIF) and sent on
+   its own to /listings/photos with a progress bar, while the person types the rest; the form then
+   carries only its key (a hidden photo_token field). The form's buttons wait while photos are being
+   sent, and again while the form itself is. Without JavaScript the photos go with the form, and
+   the server makes them smaller just the same. */
+(function () {
+  "use strict";
+  var MAX_SIDE = 1600, QUALITY = 0.8;
+
+  function fill(text, n, total) { return text.replace("{n}", n).replace("{total}", total); }
+
+  // The picked photo decoded and upright: createImageBitmap turning it from its EXIF, else (an
+  // older browser that does not know that option) an <img>, which browsers also turn.
+  function decoded(file) {
+    var bitmap = window.createImageBitmap ? createImageBitmap(file, { imageOrientation: "from-image" })
+      : Promise.reject(new Error("no createImageBitmap"));
+    return bitmap.catch(function () {
+      return new Promise(function (resolve, reject) {
+        var url = URL.createObjectURL(file), img = new Image();
+        img.onload = function () { URL.revokeObjectURL(url); resolve(img); };
+        img.onerror = function () { URL.revokeObjectURL(url); reject(new Error("unreadable")); };
+        img.src = url;
+      });
+    });
+  }
+
+  // A smaller copy of the photo, or null when this browser cannot read it (HEIC on most) or it is
+  // already small enough: then the file goes as it is, and the server does the work.
+  function smaller(file) {
+    if (!document.createElement("canvas").toBlob) return Promise.resolve(null);
+    return decoded(file).then(function (source) {
+      var width = source.naturalWidth || source.width, height = source.naturalHeight || source.height;
+      var done = function () { if (source.close) source.close(); };
+      var scale = Math.min(1, MAX_SIDE / Math.max(width, height));
+      if (scale === 1 && file.size <= 1024 * 1024 && /^image\/(jpeg|webp)$/.test(file.type)) {
+        done(); return null;
+      }
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(width * scale));
+      canvas.height = Math.max(1, Math.round(height * scale));
+      var context = canvas.getContext("2d");
+      context.imageSmoothingQuality = "high";
+      context.drawImage(source, 0, 0, canvas.width, canvas.height);
+      done();
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (webp) {
+          if (webp && webp.type === "image/webp") { resolve(webp); return; }
+          canvas.toBlob(function (jpeg) { resolve(jpeg); }, "image/jpeg", QUALITY);  // no WebP encoder
+        }, "image/webp", QUALITY);
+      });
+    }).catch(function () { return null; });
+  }
+
+  function setUpPhotoUploader(box) {
+    var form = box.closest("form");
+    var input = box.querySelector("input[type=file]");
+    var list = box.querySelector("[data-staged-list]");
+    var progressBox = box.querySelector("[data-upload-progress]");
+    var progress = progressBox && progressBox.querySelector("progress");
+    var progressLabel = box.querySelector("[data-progress-label]");
+    var status = box.querySelector("[data-upload-status]");
+    var token = form && form.querySelector("input[name=csrf_token]");
+    if (!form || !input || !list || !progress || !status || !token || !window.FormData || !window.XMLHttpRequest) return;
+    var d = box.dataset, busy = 0;
+
+    function buttons() { return form.querySelectorAll("button[type=submit]:not([data-unstage])"); }
+    function setBusy(change) {
+      busy += change;
+      buttons().forEach(function (button) { button.disabled = busy > 0; });
+      form.setAttribute("aria-busy", busy > 0 ? "true" : "false");
+    }
+    function say(text, isError) {
+      status.textContent = text;
+      status.setAttribute("role", isError ? "alert" : "status");
+      status.classList.toggle("error", !!isError);
+    }
+    function staged() { return list.querySelectorAll("[data-staged]").length; }
+
+    function unstage(item) { item.remove(); list.hidden = staged() === 0; }
+    list.querySelectorAll("[data-staged]").forEach(function (item) {
+      var button = item.querySelector("[data-unstage]");
+      if (!button) return;
+      button.type = "button";  // taken off here, no round trip (the cleanup job forgets it)
+      button.addEventListener("click", function () { unstage(item); });
+    });
+
+    function addStaged(body, number) {
+      var item = document.createElement("li");
+      item.setAttribute("data-staged", "");
+      var hidden = document.createElement("input");
+      hidden.type = "hidden"; hidden.name = "photo_token"; hidden.value = body.token;
+      var img = document.createElement("img");
+      img.src = body.thumbnail; img.alt = ""; img.width = 160;
+      img.height = Math.round(160 * body.height / body.width);
+      var remove = document.createElement("button");
+      remove.type = "button"; remove.className = "button secondary"; remove.textContent = d.removeLabel;
+      remove.setAttribute("data-unstage", "");
+      remove.addEventListener("click", function () { unstage(item); });
+      item.appendChild(hidden); item.appendChild(img); item.appendChild(remove);
+      list.appendChild(item); list.hidden = false;
+    }
+
+    function send(blob, name, onProgress) {
+      return new Promise(function (resolve, reject) {
+        var data = new FormData();
+        data.append("csrf_token", token.value);
+        data.append("photo", blob, name);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", d.uploadUrl);
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.upload.addEventListener("progress", function (e) { if (e.lengthComputable) onProgress(e.loaded / e.total); });
+        xhr.addEventListener("load", function () {
+          var body = null;
+          try { body = JSON.parse(xhr.responseText); } catch (error) { body = null; }
+          if (xhr.status === 201 && body && body.token) resolve(body);
+          else reject((body && body.error) || d.failed);
+        });
+        xhr.addEventListener("error", function () { reject(d.failed); });
+        xhr.addEventListener("abort", function () { reject(d.failed); });
+        xhr.send(data);
+      });
+    }
+
+    input.addEventListener("change", function () {
+      var files = Array.prototype.slice.call(input.files || []);
+      if (!files.length) return;
+      var room = Math.max(0, parseInt(d.room, 10) - staged());
+      var problems = [];
+      if (files.length > room) { files = files.slice(0, room); problems.push(d.tooMany); }
+      input.value = "";  // sent here, never again with the form
+      if (!files.length) { say(problems.join(" "), true); return; }
+      var total = files.length, done = 0;
+      setBusy(1);
+      progressBox.hidden = false; progress.value = 0;
+      var chain = Promise.resolve();
+      files.forEach(function (file, index) {
+        chain = chain.then(function () {
+          var number = index + 1;
+          progressLabel.textContent = fill(d.preparing, number, total);
+          return smaller(file).then(function (small) {
+            var blob = small || file;
+            if (blob.size > parseInt(d.maxBytes, 10)) throw d.tooLarge;
+            var name = small ? file.name.replace(/\.[^.]*$/, "") + (small.type === "image/webp" ? ".webp" : ".jpg") : file.name;
+            progressLabel.textContent = fill(d.sending, number, total);
+            say(fill(d.sending, number, total));
+            return send(blob, name, function (part) { progress.value = Math.round(100 * (done + part) / total); });
+          }).then(function (body) {
+            addStaged(body, number);
+          }).catch(function (message) {
+            problems.push("“" + file.name + "”: " + (typeof message === "string" ? message : d.failed));
+          }).then(function () {
+            done += 1; progress.value = Math.round(100 * done / total);
+          });
+        });
+      });
+      chain.then(function () {
+        progressBox.hidden = true;
+        setBusy(-1);
+        if (problems.length) say(problems.join(" "), true); else say(d.sent);
+      });
+    });
+
+    // The form itself: once sent, its buttons wait (a second tap would send it twice). Disabled a
+    // moment later, so that the tapped button's name (publish, draft) still goes with the form.
+    form.addEventListener("submit", function (event) {
+      if (busy > 0) { event.preventDefault(); return; }
+      say(d.sendingForm);
+      window.setTimeout(function () { setBusy(1); }, 0);
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted && busy > 0) { busy = 1; setBusy(-1); say(""); }
+    });
+  }
+
+  document.querySelectorAll("[data-photo-uploader]").forEach(setUpPhotoUploader);
+})();

@@ -60,6 +60,7 @@ EXPECTED: dict[str, str] = {
     "credentials.edit_credential": "org_seller",
     "credentials.scan": "user",  # and then only the holder's members and staff (test_evidence.py)
     "listings.new": "user",
+    "listing_photos.stage": "user",  # and then only those who may list: sellers, admins
     "demand.new": "user",
     "demand.show": "public",
     "demand.board": "public",
@@ -244,7 +245,8 @@ QUERY = {"messaging.new_conversation": "?demand_id={demand_id}"}
 FORM = {"messaging.new_conversation": {"demand_id": "{demand_id}"}}
 # Routes open to every signed-in user whose object lets fewer in: a request is answered by
 # sellers of a club (its own buyers and staff not acting for a club are refused, 403).
-ROUTE_ALLOWED = {"messaging.new_conversation": {"seller", "other_seller"}}
+ROUTE_ALLOWED = {"messaging.new_conversation": {"seller", "other_seller"},
+                 "listing_photos.stage": {"seller", "other_seller", "admin"}}
 
 
 def _own_samples(session, user) -> dict:

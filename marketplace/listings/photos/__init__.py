@@ -1,6 +1,6 @@
 """Photos of listings and organisation pages: checking and re-encoding uploads, storing the files.
 
-Five modules, kept apart:
+Seven modules, kept apart:
 - `checks.py` (pure: no Flask, no database): what we accept — JPEG, PNG, WebP, HEIC, at most
   10 MB, the pixel limits of `PhotoLimits` — judged from the header alone (Pillow's `Image.open`
   is lazy), before a single pixel is decoded. Refusals are `PhotoRejected(key, …)`.
@@ -18,6 +18,9 @@ Five modules, kept apart:
   `delete_photo`, `reorder`, `photo_audience`, the web upload (`read_uploads`, `check_uploads`,
   `decode_uploads`), and the app's store and limits (`init_app`, `photo_store`, `photo_limits`).
   They take the session and flush, never commit.
+- `staging.py`: photos sent ahead of their listing form (issue #16), kept as `StagedPhoto` rows of
+  their uploader until the form is saved (`services.attach_staged` keeps key and files) or they
+  expire; `jobs.py` is the worker's job that forgets expired ones.
 
 Decoding takes seconds, and on SQLite a POST holds the write lock from its first query to its
 commit; so the web upload (`check_uploads`, then `decode_uploads`) claims the budget and commits

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.models import Organization, User
 from marketplace.errors import PermissionDenied, ValidationError
 from marketplace.listings import rules
-from marketplace.listings.models import Listing, Photo
+from marketplace.listings.models import Listing, Photo, StagedPhoto
 from marketplace.listings.photos.budget import claim_upload_budget
 from marketplace.listings.photos.checks import (
     DEFAULT_LIMITS,
@@ -93,15 +93,18 @@ def _next_position(db: Session, organization: Organization, listing: Listing | N
 @dataclass(frozen=True)
 class PhotoAudience:
     private_to: int | None  # the organisation whose members (and staff) alone may see it; None: anyone
+    uploader_only: int | None = None  # a staged photo: the one user who sent it, and nobody else
 
 
 def photo_audience(db: Session, key: str) -> PhotoAudience | None:
     """Who may see the photo with this key (None: there is no such photo). An organisation page's
-    photos and those of listings anyone may see are public; a draft listing's are not."""
+    photos and those of listings anyone may see are public; a draft listing's are not; a staged
+    photo (not yet on any listing) is its uploader's alone."""
     row = db.execute(select(Photo.organization_id, Listing.status)
                      .outerjoin(Listing, Listing.id == Photo.listing_id).where(Photo.key == key)).first()
     if row is None:
-        return None
+        uploader = db.scalar(select(StagedPhoto.user_id).where(StagedPhoto.key == key))
+        return None if uploader is None else PhotoAudience(private_to=None, uploader_only=uploader)
     organization_id, status = row
     public = status is None or rules.shown_to_everyone(status)
     return PhotoAudience(private_to=None if public else organization_id)
@@ -147,6 +150,28 @@ def add_processed_photo(db: Session, store: PhotoStore, *, organization: Organiz
     if listing is not None and "photos" in listing.__dict__:
         listing.photos.append(photo)  # keep an already loaded collection current
     return photo
+
+
+def attach_staged(db: Session, *, organization: Organization, listing: Listing,
+                  staged: Sequence[StagedPhoto], alt: str = "", user: User | None = None) -> list[Photo]:
+    """Make these staged photos (already checked to be `user`'s own: `staging.staged_photos`) the
+    last photos of the listing: same key, same files, so nothing is sent or decoded again."""
+    if not staged:
+        return []
+    position = _next_position(db, organization, listing, adding=len(staged))
+    attached = []
+    for offset, waiting in enumerate(staged):
+        photo = Photo(organization_id=organization.id, listing_id=listing.id, key=waiting.key,
+                      width=waiting.width, height=waiting.height, position=position + offset,
+                      alt=clean(alt)[:MAX_ALT], uploaded_by_id=user.id if user is not None else None)
+        db.delete(waiting)
+        db.flush()  # the staged row goes first: the job that forgets staged photos checks photo keys
+        db.add(photo)
+        attached.append(photo)
+    db.flush()
+    if "photos" in listing.__dict__:
+        listing.photos.extend(attached)
+    return attached
 
 
 def delete_photo(db: Session, store: PhotoStore, photo: Photo) -> None:
@@ -215,11 +240,13 @@ def _refuse_all(messages: list[str]) -> ValidationError:
     return ValidationError(" ".join(messages), fields={"photos": messages})
 
 
-def check_uploads(db: Session, uploads: Sequence[Upload], *, organization: Organization, listing: Listing | None,
-                  user: User, now: datetime, per_hour: int, limits: PhotoLimits = DEFAULT_LIMITS) -> None:
-    """Everything that can be known before decoding: each photo's header, room on the listing, and
-    the user's hourly budget, which is claimed here (commit it before decoding). Raises
-    ValidationError naming every refused photo; nothing is claimed then."""
+def check_uploads(db: Session, uploads: Sequence[Upload], *, organization: Organization | None,
+                  listing: Listing | None, user: User, now: datetime, per_hour: int,
+                  limits: PhotoLimits = DEFAULT_LIMITS, kept: int = 0) -> None:
+    """Everything that can be known before decoding: each photo's header, room on the listing (with
+    `kept` photos the form already carries), and the user's hourly budget, which is claimed here
+    (commit it before decoding). Raises ValidationError naming every refused photo; nothing is
+    claimed then."""
     problems = []
     for upload in uploads:
         try:
@@ -228,11 +255,24 @@ def check_uploads(db: Session, uploads: Sequence[Upload], *, organization: Organ
             problems.append(_named(upload, error))
     if problems:
         raise _refuse_all(problems)
-    if listing is not None:
-        _next_position(db, organization, listing, adding=len(uploads))
-    elif len(uploads) > MAX_LISTING_PHOTOS:
+    if listing is not None and organization is not None:
+        _next_position(db, organization, listing, adding=len(uploads) + kept)
+    elif len(uploads) + kept > MAX_LISTING_PHOTOS:
         raise _refuse(_("A listing can have at most %(n)d photos.", n=MAX_LISTING_PHOTOS))
     claim_upload_budget(db, user, len(uploads), now=now, per_hour=per_hour)
+
+
+def decode_each(uploads: Sequence[Upload], limits: PhotoLimits = DEFAULT_LIMITS,
+                ) -> tuple[list[ProcessedImage], list[str]]:
+    """Decode and re-encode every photo that can be (no database here: call it with no transaction
+    open); the others are named in the messages, so that the good ones need not be sent again."""
+    processed, problems = [], []
+    for upload in uploads:
+        try:
+            processed.append(process_image(upload.data, limits))
+        except PhotoRejected as error:
+            problems.append(_named(upload, error))
+    return processed, problems
 
 
 def decode_uploads(uploads: Sequence[Upload], limits: PhotoLimits = DEFAULT_LIMITS) -> list[ProcessedImage]:
