@@ -35,12 +35,13 @@ extract-messages: $(VENV)/.installed-run
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations -D messages --no-fuzzy-matching --no-wrap
 
 # One worker round here sends the demo's notices (one log line per mail) before the server starts,
-# so that the welcome block below is the last thing on the screen.
+# so that the welcome block below is the last thing on the screen. A failing round (an unreachable
+# mail server) is shown but does not stop the site: the worker beside the server tries again.
 setup-db: $(VENV)/.installed-run translations
 	$(BIN)/marketplace init-db
 	$(BIN)/marketplace demo --if-empty
 	$(BIN)/marketplace search reindex
-	$(BIN)/marketplace worker --once
+	-$(BIN)/marketplace worker --once
 
 # The worker (the one process that writes the search index; it also keeps matches current and
 # sends their notifications) runs beside the web server and stops with it.
