@@ -43,7 +43,8 @@ def first_card_box(page: Page) -> dict:
 
 @pytest.mark.parametrize("size", [SMALL_PHONE, DESKTOP], ids=["phone-360x640", "desktop"])
 def test_signed_out_header_is_one_line_and_the_first_card_is_on_the_first_screen(
-        size: dict, browser: Browser, live_server: str, people: dict) -> None:
+    size: dict, browser: Browser, live_server: str, people: dict
+) -> None:
     context = browser.new_context(base_url=live_server, **size)
     try:
         page = context.new_page()

@@ -10,8 +10,14 @@ from marketplace.mail import LogMailer, Mail, make_mailer
 def test_one_line_in_the_log_and_the_whole_mail_in_a_file(tmp_path, caplog):
     mailer = make_mailer("log://", "x@example.test", str(tmp_path / "mail"))
     with caplog.at_level(logging.INFO, logger="marketplace.mail"):
-        mailer.send(Mail(to="a@example.test", subject="Đơn hàng\nmới", body="Dòng một\nDòng hai",
-                         headers=(("List-Unsubscribe", "<http://x/off>"),)))
+        mailer.send(
+            Mail(
+                to="a@example.test",
+                subject="Đơn hàng\nmới",
+                body="Dòng một\nDòng hai",
+                headers=(("List-Unsubscribe", "<http://x/off>"),),
+            )
+        )
     [record] = caplog.records
     assert "\n" not in record.getMessage() and "a@example.test" in record.getMessage()
     [path] = (tmp_path / "mail").iterdir()
