@@ -49,6 +49,7 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("error 404", "/no-such-page", 404),
         ],
         "seller": [
+            ("home (chair)", "/", 200),
             ("listing form (new)", "/listings/new", 200),
             ("listing form (edit)", f"/listings/{ids['listing']}/edit", 200),
             ("own listings", f"/orgs/{ids['seller_org']}/listings", 200),
@@ -63,6 +64,7 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("search with results (save alert)", "/search?q=xo%C3%A0i", 200),
         ],
         "buyer": [
+            ("home (buyer)", "/", 200),
             ("demand form (new)", "/demand/new", 200),
             ("demand form (edit)", f"/demand/{ids['buyer_demand']}/edit", 200),
             ("own demand", f"/orgs/{ids['buyer_org']}/demand", 200), ("inbox", "/inbox", 200),
@@ -75,6 +77,7 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("matches", "/matches", 200),
         ],
         "staff": [
+            ("home (staff)", "/", 200),
             ("staff dashboard", "/staff", 200), ("catalogue queue", "/staff/catalogue", 200),
             ("credentials queue", "/staff/credentials", 200), ("import", "/staff/import", 200),
             ("import preview", "/staff/import", 200, preview_the_template),
@@ -88,7 +91,8 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
 
 
 QUICK = {"anonymous": {"home", "search with results", "listing", "sign-in", "error 404"},
-         "seller": {"listing form (new)"}, "buyer": {"thread", "order"}, "staff": {"catalogue queue"},
+         "seller": {"home (chair)", "listing form (new)"}, "buyer": {"home (buyer)", "thread", "order"},
+         "staff": {"home (staff)", "catalogue queue"},
          "admin": {"users"}}
 
 

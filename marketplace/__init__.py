@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.api import init_app as init_api
     from marketplace.catalogue.views import bp as catalogue_bp
     from marketplace.credentials.views import bp as credentials_bp
+    from marketplace.dashboard.views import bp as dashboard_bp
     from marketplace.demand.views import bp as demand_bp
     from marketplace.imports.views import bp as imports_bp
     from marketplace.listings.media_views import bp as media_bp
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.search.views import bp as search_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(admin_bp)

@@ -102,6 +102,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
         "MAIL_URL": env.get("MAIL_URL", "log://"),
         "MAIL_FROM": env.get("MAIL_FROM", "Chợ Hội Quán <no-reply@chohoiquan.local>"),
+        # With MAIL_URL=log://, each mail's whole text goes to a file here and the log gets one line.
+        "MAIL_LOG_DIR": env.get("MAIL_LOG_DIR", str(INSTANCE_DIR / "mail")),
         # The site's address as people reach it: links in mail sent by the background worker.
         "PUBLIC_URL": env.get("PUBLIC_URL", f"http://127.0.0.1:{env.get('PORT', '5000')}"),
         # How long the one-click link in every mail (change the mail choice without signing in,

@@ -1,7 +1,8 @@
 """Outgoing mail behind a small interface: SMTP for real, the log or memory otherwise.
 
 MAIL_URL picks the implementation: `smtp://user:pass@host:587?starttls=1` (or `smtps://`),
-`log://` (the default: the message is written to the log, for development) and `memory://`
+`log://` (the default, for development: one line per message in the log, the whole text in a
+file of MAIL_LOG_DIR, so that a developer's console is not buried under demo mail) and `memory://`
 (kept in a list, for tests).
 
 What SMTP carries is a plain-text UTF-8 message that any relay accepts: every header in ASCII
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import secrets
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -45,8 +48,28 @@ class Mailer(Protocol):
 
 
 class LogMailer:
+    def __init__(self, folder: str | Path | None = None) -> None:
+        self.folder = Path(folder) if folder else None
+
     def send(self, mail: Mail) -> None:
-        log.info("mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
+        path = self._write(mail)
+        if path is None:  # no folder, or it cannot be written: the whole text goes to the log
+            log.info("mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
+        else:
+            log.info("mail to %s: %s (%s)", mail.to, " ".join(mail.subject.split()), path)
+
+    def _write(self, mail: Mail) -> Path | None:
+        if self.folder is None:
+            return None
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}.txt"
+        text = f"To: {mail.to}\nSubject: {mail.subject}\n"
+        text += "".join(f"{header}: {value}\n" for header, value in mail.headers) + "\n" + mail.body + "\n"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / name).write_text(text, encoding="utf-8")
+        except OSError:
+            return None
+        return self.folder / name
 
 
 class MemoryMailer:
@@ -169,10 +192,10 @@ def _domain_of(sender: str) -> str:
     return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
-def make_mailer(url: str, sender: str) -> Mailer:
+def make_mailer(url: str, sender: str, log_folder: str | None = None) -> Mailer:
     scheme = urlsplit(url).scheme
     if scheme == "log":
-        return LogMailer()
+        return LogMailer(log_folder)
     if scheme == "memory":
         return MemoryMailer()
     if scheme in {"smtp", "smtps"}:
@@ -181,7 +204,8 @@ def make_mailer(url: str, sender: str) -> Mailer:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["mailer"] = make_mailer(app.config["MAIL_URL"], app.config["MAIL_FROM"])
+    app.extensions["mailer"] = make_mailer(app.config["MAIL_URL"], app.config["MAIL_FROM"],
+                                           app.config.get("MAIL_LOG_DIR"))
 
 
 def send_mail(to: str, subject: str, body: str) -> None:

@@ -14,6 +14,7 @@ from marketplace import db, page_sections
 from marketplace.accounts.labels import ORG_KIND_LABELS, ROLE_LABELS
 from marketplace.accounts.rules import PASSWORD_MIN_LENGTH, zalo_link
 from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS, CODE_KIND_LABELS, CREDENTIAL_STATUS_LABELS
+from marketplace.dashboard.navigation import RoleLinks, role_links
 from marketplace.demand.labels import DEMAND_STATUS_LABELS, FREQUENCY_LABELS, OFFER_STATUS_LABELS
 from marketplace.extensions import login_manager
 from marketplace.i18n import format_quantity
@@ -86,5 +87,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def user_context():
-        org = current_user.organization if current_user.is_authenticated else None
-        return {"current_org": org, "unread_notifications": _unread_notifications, "unread_threads": _unread_threads}
+        signed = current_user.is_authenticated
+        org = current_user.organization if signed else None
+        return {"current_org": org, "role_links": role_links(current_user) if signed else RoleLinks(),
+                "unread_notifications": _unread_notifications, "unread_threads": _unread_threads}

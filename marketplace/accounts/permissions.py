@@ -58,3 +58,40 @@ def acting_buyer(user: User | None) -> Organization | None:
         return None
     org = user.organization
     return org if can_buy_for(user, org) else None
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
+def selling_orgs(user: User | None) -> list[Organization]:
+    """The clubs, cooperatives and groups this person lists produce for (as their seller), in the
+    order they joined: what "Đăng bán" offers to choose from."""
+    if not _signed_in(user):
+        return []
+    return [m.organization for m in user.memberships
+            if m.role == "seller" and m.organization.kind in SELLER_KINDS]
+
+
+def buying_orgs(user: User | None) -> list[Organization]:
+    """The organisations that buy for which this person posts requests (as their buyer)."""
+    if not _signed_in(user):
+        return []
+    return [m.organization for m in user.memberships
+            if m.role == "buyer" and m.organization.kind in BUYER_KINDS]
+
+
+class NotOneOfYours(LookupError):
+    """An organisation asked for (`?org=`) that is not among the person's own."""
+
+
+def chosen_org(orgs: list[Organization], asked: str | None) -> Organization | None:
+    """The organisation a form acts for: the one asked for by id, when it is one of `orgs` (else
+    NotOneOfYours, whatever the reason: a typo, another club's id, not a number); without a
+    question, the first of `orgs` (a person with one organisation never has to choose), or None."""
+    if asked is None or asked == "":
+        return orgs[0] if orgs else None
+    for org in orgs:
+        if str(org.id) == asked.strip():
+            return org
+    raise NotOneOfYours(asked)

@@ -11,13 +11,21 @@ from flask_login import current_user
 from marketplace import db
 from marketplace.access import public, role_required, signed_in
 from marketplace.accounts import services as accounts
-from marketplace.accounts.permissions import acting_buyer, can_list_for, can_manage_demand
+from marketplace.accounts.permissions import (
+    NotOneOfYours,
+    acting_buyer,
+    buying_orgs,
+    can_buy_for,
+    can_list_for,
+    can_manage_demand,
+    chosen_org,
+)
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import forms, rules
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost
 from marketplace.demand.notices import describe_notice
-from marketplace.errors import PermissionDenied, ValidationError, get_or_404
+from marketplace.errors import NotFound, PermissionDenied, ValidationError, get_or_404
 from marketplace.forms import choices
 from marketplace.listings import services as listings
 from marketplace.notifications.wording import word_notices
@@ -52,8 +60,13 @@ def _input(form: forms.DemandForm, ref: str | None = None) -> demand_service.Dem
 @bp.route("/demand/new", methods=["GET", "POST"])
 @signed_in
 def new():
-    org = acting_buyer(current_user)
-    if org is None:
+    # ?org= picks one of the person's buying organisations (from /buy); another's id is a plain 404.
+    own = buying_orgs(current_user) or [o for o in (acting_buyer(current_user),) if o is not None]
+    try:
+        org = chosen_org(own, request.args.get("org"))
+    except NotOneOfYours:
+        raise NotFound() from None
+    if not can_buy_for(current_user, org):
         return refuse(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."),
                       url_for("accounts.account"))
     form = forms.DemandForm()

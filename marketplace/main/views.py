@@ -16,6 +16,7 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.forms import ProfileForm
 from marketplace.accounts.permissions import can_edit_profile, can_manage_demand, can_manage_supply
 from marketplace.credentials import services as credentials
+from marketplace.dashboard import services as dashboard
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.errors import ValidationError, get_or_404
@@ -35,8 +36,12 @@ DIRECTORY_FILTERS = {
 @bp.route("/")
 @public
 def home():
-    sellers = accounts.list_organizations(db.session, rules.SELLER_KINDS)
     today = today_in_vietnam()
+    if current_user.is_authenticated:
+        # Signed in, the home is the person's own: their main action, what waits for them, theirs.
+        return render_template("dashboard/home.html", home=dashboard.home_for(db.session, current_user, today),
+                               listings=listings.public_listings(db.session, today=today, limit=6))
+    sellers = accounts.list_organizations(db.session, rules.SELLER_KINDS)
     return render_template(
         "main/home.html",
         featured=sellers[:6],

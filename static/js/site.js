@@ -327,4 +327,16 @@
   }
 
   document.querySelectorAll("[data-photo-uploader]").forEach(setUpPhotoUploader);
+
+  // The header menu opens without script (<details>); with it, Escape closes the menu and gives
+  // the focus back to its button, and a tap outside closes it, as people expect of a menu.
+  document.querySelectorAll("[data-menu]").forEach(function (menu) {
+    var summary = menu.querySelector("summary");
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) { menu.open = false; summary.focus(); }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+  });
 })();

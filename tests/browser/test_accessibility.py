@@ -72,10 +72,11 @@ def test_pages_everyone_sees_have_no_serious_violation(viewport: str, request, m
 
 
 @pytest.mark.parametrize("role, paths", [
-    ("seller", ["/listings/new", "/inbox", "/orders", "/orgs/{club}/credentials",
+    ("seller", ["/", "/listings/new", "/inbox", "/orders", "/orgs/{club}/credentials",
                 "/orgs/{club}/credentials/certificate/{certificate}"]),
-    ("buyer", ["/demand/new", "/demand/{demand}"]),
-    ("staff", ["/staff", "/staff/catalogue", "/staff/credentials", "/orgs/{club}/credentials/certificate/{certificate}"]),
+    ("buyer", ["/", "/demand/new", "/demand/{demand}"]),
+    ("staff", ["/", "/staff", "/staff/catalogue", "/staff/credentials",
+               "/orgs/{club}/credentials/certificate/{certificate}"]),
 ])
 def test_signed_in_pages_have_no_serious_violation_on_a_phone(role: str, paths: list[str], phone_page: Page,
                                                               market: dict) -> None:

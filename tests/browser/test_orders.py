@@ -18,7 +18,7 @@ from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import bank_accounts
 from tests.browser.members import Member, make_member
-from tests.browser.signing import sign_in
+from tests.browser.signing import open_menu, sign_in
 from tests.browser.test_demand import horizontal_overflow
 
 
@@ -66,6 +66,7 @@ def test_buyer_orders_chair_confirms_on_a_phone_buyer_sees_vietqr(desktop_page: 
 
     # The chair finds it under "Đơn hàng" on a phone and confirms.
     sign_in(chair_page, chair.email)
+    open_menu(chair_page)
     chair_page.get_by_test_id("orders-link").tap()
     chair_page.get_by_test_id(f"order-{order_id}").get_by_role("link").tap()
     expect(chair_page).to_have_url(re.compile(rf"/orders/{order_id}$"))

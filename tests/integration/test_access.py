@@ -60,6 +60,8 @@ EXPECTED: dict[str, str] = {
     "credentials.edit_credential": "org_seller",
     "credentials.scan": "user",  # and then only the holder's members and staff (test_evidence.py)
     "listings.new": "user",
+    "dashboard.sell": "user",  # and then the form of the person's club, or a choice of clubs
+    "dashboard.buy": "user",  # the same for buying organisations
     "listing_photos.stage": "user",  # and then only those who may list: sellers, admins
     "demand.new": "user",
     "demand.show": "public",
