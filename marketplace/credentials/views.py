@@ -21,6 +21,7 @@ from marketplace.forms import attach_errors
 from marketplace.markets import read_markets
 from marketplace.numbers import NotANumber, editable_number, parse_decimal
 from marketplace.saving import flash_each, saving
+from marketplace.validation import date_message
 from marketplace.vietnamese import clean, slugify
 
 bp = Blueprint("credentials", __name__)
@@ -70,8 +71,8 @@ class _Found:
 def _date(form, name: str, found: _Found):
     try:
         return parse_date(getattr(form, name).data)
-    except NotADate:
-        found.say(name, _("Enter a date as dd/mm/yyyy."))
+    except NotADate as error:
+        found.say(name, date_message(error))
         return None
 
 
