@@ -17,8 +17,8 @@ from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS, CODE_KIND_LA
 from marketplace.demand.labels import DEMAND_STATUS_LABELS, FREQUENCY_LABELS, OFFER_STATUS_LABELS
 from marketplace.extensions import login_manager
 from marketplace.i18n import format_quantity
-from marketplace.markets import market_name
 from marketplace.listings.labels import LISTING_STATUS_LABELS
+from marketplace.markets import market_name
 from marketplace.messaging.labels import REPORT_REASON_LABELS
 from marketplace.messaging.reading import unread_threads
 from marketplace.notifications.delivery import choice_label
