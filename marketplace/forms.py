@@ -73,6 +73,8 @@ def attach_errors(form, error) -> None:
     for name, messages in error.fields.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
+            if field.errors:
+                continue  # the form's own check said it already ("required"): not again in other words
             for message in messages:
                 add_problem(form, name, message)
         else:
