@@ -71,8 +71,8 @@ def _current_locale() -> str:
 def _check_org_part(form) -> dict | None:
     """The optional organisation part of sign-up (and the whole of the organisation form): what
     create_organization takes, or None when none is asked for. Its problems go beside its fields."""
-    if not form.org_kind.data and not form.org_name.data:
-        return None
+    if not isinstance(form, forms.OrganizationForm) and not form.org_kind.data and not form.org_name.data:
+        return None  # sign-up without an organisation
     if form.org_kind.data not in rules.SELF_SERVICE_KINDS:
         add_problem(form, "org_kind", _("Choose a kind of organisation."))
     if not (form.org_name.data or "").strip():
