@@ -40,8 +40,7 @@ DATE_PLACEHOLDER = _l("dd/mm/yyyy")
 def date_field(label, *, optional: bool = False) -> StringField:
     """A date typed dd/mm/yyyy (2027-08-31 works too): the service reads it and says precisely
     what is wrong with an impossible one; whatever was typed comes back in the field."""
-    return _typed_field(label, optional, 20, {"placeholder": DATE_PLACEHOLDER, "autocomplete": "off",
-                                              "data-date": ""})
+    return _typed_field(label, optional, 20, {"placeholder": DATE_PLACEHOLDER, "autocomplete": "off"})
 
 
 def as_typed_date(day) -> str:
