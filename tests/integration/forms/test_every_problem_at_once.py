@@ -180,3 +180,17 @@ def test_the_profile_form_shows_every_problem_at_once(app, people):
     assert field_value(text, "members_count") == "nhiều"
     with app_session(app) as session:
         assert session.get(Organization, club.id).name == "Hội quán Thử"
+
+
+def test_the_order_form_checks_the_quantity_and_the_note_in_one_pass(app, people):
+    from tests.factories import make_listing
+
+    buyer, _chair, club, _demand = people
+    with app_session(app):
+        listing = make_listing(club, "xoài", quantity="1000", unit="kg", price_vnd="38000")
+    client = signed_in(app, buyer)
+    response = post(client, f"/listings/{listing.id}/order", {"quantity": "ba tạ", "note": "x" * 1001})
+    assert response.status_code == 422
+    text = text_of(response)
+    assert_every_message(text, {"quantity": "số", "note": "1000"})
+    assert field_value(text, "quantity") == "ba tạ"
