@@ -49,6 +49,18 @@ def market_choices(locale: str = "vi") -> list[tuple[str, str]]:
     return [(code, market_name(code, locale)) for code in (*MAIN_MARKETS, *rest)]
 
 
+def market_options(locale: str = "vi") -> list[tuple[str, str]]:
+    """(value, label) for a type-ahead list: each market named in the reader's language (what
+    read_market reads back), labelled with its name in the other language and its code."""
+    other = "en" if locale == "vi" else "vi"
+    return [(name, f"{market_name(code, other)} · {code}") for code, name in market_choices(locale)]
+
+
+def market_names(code: str) -> dict[str, str] | None:
+    """{"vi": "Trung Quốc", "en": "China"} for a code, None for no market (the API's names)."""
+    return {"vi": market_name(code, "vi"), "en": market_name(code, "en")} if code else None
+
+
 @cache
 def _names() -> dict[str, str]:
     """Folded names in both languages (and the aliases) → code."""

@@ -13,6 +13,16 @@ the form's fields when a form is given (what was typed stays in the form), else 
 and the view carries on to re-render. Anything else (a bug, a lost database, abort(), NotFound,
 PermissionDenied) rolls back and goes up to the error handlers: nothing half-stored, nothing hidden.
 
+A form the page shows again reports every problem in one pass: `submitted(form)` runs the form's
+own checks and lets the view go on to the service's (dates, numbers, the commune, choices), whose
+problems join them; `raise_if_problems(form)` ends the block, so nothing is stored while the form
+found any:
+
+    if submitted(form):
+        with saving(form) as saved:
+            demand = demand_service.save_demand(db.session, ...)
+            raise_if_problems(form)
+
 Around it, what views answer the same way: `posted(form)` checks a form the page does not show
 again (buttons, a note, a quick update) and flashes why it was refused, `form_page` for a form's page
 (422 while it shows problems), `refuse` to say why not and send the person elsewhere.
@@ -98,6 +108,26 @@ def saving(form=None, *, catch: tuple[type[Exception], ...] = (ValidationError,)
         saved.committed = True
         if done is not None:
             flash(str(done), "success")
+
+
+def submitted(form) -> bool:
+    """True when the form was posted, after its own field checks ran (their messages wait on the
+    fields). Unlike validate_on_submit it is True with problems too, so that the service's checks
+    run in the same pass: the person sees every problem at once, not one stage per submit. The
+    CSRF token is checked before any view (security.check_csrf)."""
+    if not form.is_submitted():
+        return False
+    form.validate()
+    return True
+
+
+def raise_if_problems(form) -> None:
+    """End a `saving` block whose form found problems of its own (the service found none, or it
+    would have raised): roll back whatever the service did, and show the form again."""
+    if form.errors:
+        raise ValidationError(_("Some fields need attention."),
+                              fields={name: list(messages) for name, messages in form.errors.items()
+                                      if name in form})
 
 
 def posted(form, prefix: str = "") -> bool:

@@ -6,7 +6,7 @@ import json
 from contextlib import suppress
 
 from flask import Flask, request, url_for
-from flask_babel import lazy_gettext
+from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -19,6 +19,7 @@ from marketplace.demand.labels import DEMAND_STATUS_LABELS, FREQUENCY_LABELS, OF
 from marketplace.extensions import login_manager
 from marketplace.i18n import format_quantity
 from marketplace.listings.labels import LISTING_STATUS_LABELS
+from marketplace.markets import market_name
 from marketplace.messaging.labels import REPORT_REASON_LABELS
 from marketplace.messaging.reading import unread_threads
 from marketplace.notifications.delivery import choice_label
@@ -55,6 +56,11 @@ def _unread_notifications() -> int:
     return unread_count(db.session, current_user)
 
 
+def _market(code: str) -> str:
+    """An export market's name in the reader's language ("CN" → "Trung Quốc" or "China")."""
+    return market_name(code, str(get_locale() or "vi"))
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     login_manager.login_message_category = "info"
@@ -84,6 +90,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["fold"] = fold
+    app.jinja_env.filters["market"] = _market
 
     @app.context_processor
     def user_context():

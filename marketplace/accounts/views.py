@@ -10,11 +10,11 @@ from marketplace import db
 from marketplace.access import public, signed_in
 from marketplace.accounts import forms, rules
 from marketplace.accounts import services as accounts
-from marketplace.errors import ValidationError
 from marketplace.extensions import limiter
+from marketplace.forms import add_problem
 from marketplace.mail import send_mail
 from marketplace.places.services import resolve_commune
-from marketplace.saving import form_page, refuse, saving
+from marketplace.saving import form_page, raise_if_problems, refuse, saving, submitted
 
 bp = Blueprint("accounts", __name__)
 
@@ -45,14 +45,16 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = forms.RegisterForm()
-    if form.validate_on_submit():
+    if submitted(form):
         with saving(form) as saved:
+            organization = _check_org_part(form)  # said beside its fields; the person's part is checked too
             user = accounts.create_user(
-                db.session, name=form.name.data, password=form.password.data,
+                db.session, name=form.name.data or "", password=form.password.data or "",
                 email=form.email.data or None, phone=form.phone.data or None,
                 locale=_current_locale(),
             )
-            _create_org_from_form(form, user)
+            raise_if_problems(form)
+            _create_org(organization, user)
         if saved:
             login_user(user)
             flash(_("Welcome to Chợ Hội Quán, %(name)s!", name=user.name), "success")
@@ -66,32 +68,33 @@ def _current_locale() -> str:
     return str(get_locale())
 
 
-def _create_org_from_form(form, user) -> None:
-    """The optional organisation part of sign-up (and the whole of the organisation form)."""
-    if not form.org_kind.data and not form.org_name.data:
-        return
-    fields: dict[str, list[str]] = {}
+def _check_org_part(form) -> dict | None:
+    """The optional organisation part of sign-up (and the whole of the organisation form): what
+    create_organization takes, or None when none is asked for. Its problems go beside its fields."""
+    if not isinstance(form, forms.OrganizationForm) and not form.org_kind.data and not form.org_name.data:
+        return None  # sign-up without an organisation
     if form.org_kind.data not in rules.SELF_SERVICE_KINDS:
-        fields["org_kind"] = [_("Choose a kind of organisation.")]
+        add_problem(form, "org_kind", _("Choose a kind of organisation."))
     if not (form.org_name.data or "").strip():
-        fields["org_name"] = [_("Enter the organisation's name.")]
+        add_problem(form, "org_name", _("Enter the organisation's name."))
     commune = resolve_commune(db.session, form.commune_code.data, form.commune_query.data)
     if (form.commune_query.data or form.commune_code.data) and commune is None:
-        fields["commune_query"] = [_("Pick a commune or ward from the list.")]
-    if fields:
-        raise ValidationError(_("Some fields need attention."), fields=fields)
+        add_problem(form, "commune_query", _("Pick a commune or ward from the list."))
     # The sign-up form has only kind, name and commune; the organisation form has more.
     extra = {name: (getattr(form, name).data or "").strip()
              for name in ("address", "description") if hasattr(form, name)}
     if isinstance(form, forms.OrganizationForm) and form.phone.data:
         extra["phone"] = rules.normalize_phone(form.phone.data)
         if extra["phone"] is None:
-            raise ValidationError(_("Some fields need attention."), fields={
-                "phone": [_("Enter a Vietnamese phone number, e.g. 0912 345 678.")]})
-    org = accounts.create_organization(
-        db.session, kind=form.org_kind.data, name=form.org_name.data,
-        commune_code=commune.code if commune else None, **extra,
-    )
+            add_problem(form, "phone", _("Enter a Vietnamese phone number, e.g. 0912 345 678."))
+    return {"kind": form.org_kind.data, "name": form.org_name.data,
+            "commune_code": commune.code if commune else None, **extra}
+
+
+def _create_org(organization: dict | None, user) -> None:
+    if organization is None:
+        return
+    org = accounts.create_organization(db.session, **organization)
     accounts.add_member(db.session, org, user, rules.default_role_for(org.kind))
 
 
@@ -210,9 +213,11 @@ def create_organization():
     form = forms.OrganizationForm()
     if current_user.organization is not None:
         return refuse(_("You already act for an organisation."), url_for("accounts.account"))
-    if form.validate_on_submit():
+    if submitted(form):
         with saving(form, done=_("Your organisation has been created.")) as saved:
-            _create_org_from_form(form, current_user)
+            organization = _check_org_part(form)
+            raise_if_problems(form)
+            _create_org(organization, current_user)
         if saved:
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=forms.ChangePasswordForm(),

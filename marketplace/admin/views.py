@@ -11,6 +11,7 @@ from marketplace.access import role_required
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Membership, Organization, User
 from marketplace.dates import today_in_vietnam
+from marketplace.demand import services as demand
 from marketplace.matching import services as matching
 
 bp = Blueprint("admin", __name__)
@@ -22,7 +23,8 @@ def dashboard():
     newest = db.session.scalars(select(Organization).order_by(Organization.created_at.desc()).limit(10))
     matched, open_posts = matching.demand_with_full_match(db.session, today_in_vietnam())
     return render_template("admin/dashboard.html", counts=accounts.count_by_kind(db.session),
-                           newest=list(newest), matched=matched, open_posts=open_posts)
+                           newest=list(newest), matched=matched, open_posts=open_posts,
+                           unread_markets=demand.unread_markets(db.session))
 
 
 @bp.route("/admin/users")

@@ -24,6 +24,7 @@ from marketplace.api.fields import (
 from marketplace.credentials.services import certificates_of, codes_of, ocop_stars
 from marketplace.demand import rules as demand_rules
 from marketplace.listings import rules as listing_rules
+from marketplace.markets import market_names
 from marketplace.numbers import MAX_ID
 
 CONTACT_FIELDS = ("phone", "zalo", "email")
@@ -258,6 +259,11 @@ class ListingInputSchema(Schema):
     publish = fields.Raw(allow_none=True, load_default=True)
 
 
+class MarketNamesSchema(Schema):
+    vi = fields.String()
+    en = fields.String()
+
+
 class DemandSchema(_ProductSchema):
     id = fields.Integer()
     ref = fields.String(allow_none=True)
@@ -271,12 +277,19 @@ class DemandSchema(_ProductSchema):
     required_certificates = fields.List(fields.String(), attribute="certificate_list")
     min_ocop_stars = fields.Integer(allow_none=True)
     needs_planting_code = fields.Boolean()
-    export_market = fields.String()
+    export_market = fields.String(metadata={"description": "ISO 3166 code (or EU); empty when none was read"})
+    export_market_name = ComputedNested("market_names", MarketNamesSchema, allow_none=True,
+                                        metadata={"description": "the market's names; null when there is none"})
+    export_market_as_written = fields.String(
+        metadata={"description": "what the buyer wrote when it names no market we could read (else empty)"})
     status = ComputedString("status_today", metadata={"description": "open, paused, closed, fulfilled or expired"})
     org = ComputedNested("buyer", OrgRefSchema, allow_none=True,
                          metadata={"description": "null for anonymous callers"})
     commune = fields.Nested(CommuneSchema, attribute="delivery_commune", allow_none=True)
     quality_notes = fields.String()
+
+    def market_names(self, demand):
+        return market_names(demand.export_market)
 
     def status_today(self, demand) -> str:
         return demand_rules.effective_status(demand.status, demand.needed_to, caller.today())

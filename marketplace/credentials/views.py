@@ -17,10 +17,11 @@ from marketplace.credentials.labels import CREDENTIAL_STATUS_LABELS
 from marketplace.dates import NotADate, parse_date, today_in_vietnam
 from marketplace.errors import NotFound, PermissionDenied, ValidationError, get_or_404
 from marketplace.extensions import limiter
-from marketplace.forms import attach_errors
+from marketplace.forms import as_typed_date, attach_errors
 from marketplace.markets import read_markets
 from marketplace.numbers import NotANumber, editable_number, parse_decimal
 from marketplace.saving import flash_each, saving
+from marketplace.validation import date_message
 from marketplace.vietnamese import clean, slugify
 
 bp = Blueprint("credentials", __name__)
@@ -70,8 +71,8 @@ class _Found:
 def _date(form, name: str, found: _Found):
     try:
         return parse_date(getattr(form, name).data)
-    except NotADate:
-        found.say(name, _("Enter a date as dd/mm/yyyy."))
+    except NotADate as error:
+        found.say(name, date_message(error))
         return None
 
 
@@ -207,7 +208,7 @@ def _filled_form(kind: str, credential):
     form.fill_markets(credential.market_list)
     for name in ("issued_on", "expires_on", "valid_until"):
         if name in form and getattr(credential, name, None):
-            form[name].data = getattr(credential, name).isoformat()
+            form[name].data = as_typed_date(getattr(credential, name))
     if kind == "certificate":
         form.stars.data = str(credential.stars) if credential.stars else ""
     return form

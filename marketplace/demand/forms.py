@@ -34,8 +34,10 @@ class DemandForm(FlaskForm):
                                  choices=choices([("", _l("Not needed"))] + [(str(n), "★" * n) for n in (3, 4, 5)]),
                                  validators=[Optional()])
     needs_planting_code = BooleanField(_l("An active planting area code is needed"))
-    export_market = StringField(_l("Export market (country code, e.g. CN, US)"),
-                                validators=[Optional(), max_length(40)])
+    # Typed with a list of countries to pick from (names in both languages): read by
+    # markets.read_markets, so "Trung Quoc", "TQ", "china" and "CN" are all China's code.
+    export_market = StringField(_l("Export market"), validators=[Optional(), max_length(40)],
+                                render_kw={"list": "export-markets", "autocomplete": "off"})
     quality_notes = TextAreaField(_l("Quality and packing"), validators=[Optional(), max_length(4000)])
 
 

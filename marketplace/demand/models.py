@@ -35,7 +35,10 @@ class DemandPost(IdMixin, TimestampMixin, Base):
     required_certificates: Mapped[str] = mapped_column(String(60), default="")  # "vietgap;globalgap"
     min_ocop_stars: Mapped[int | None]
     needs_planting_code: Mapped[bool] = mapped_column(default=False)
-    export_market: Mapped[str] = mapped_column(String(40), default="")  # country code, e.g. CN
+    export_market: Mapped[str] = mapped_column(String(40), default="")  # ISO 3166 code (or EU), e.g. CN
+    # What the buyer wrote when it names no one market we know ("Xứ Wakanda", "CN, US"): kept as
+    # written for staff to read (and the request still asks for a planting area code).
+    export_market_as_written: Mapped[str] = mapped_column(String(40), default="", server_default="")
     quality_notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
     created_by_id: Mapped[int | None] = references("users.id")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from marketplace.markets import read_markets
 from marketplace.problems import Problems, check_lengths, check_quantity, check_window
 
 FREQUENCIES: tuple[str, ...] = ("once", "weekly", "monthly", "seasonal")
@@ -38,6 +39,16 @@ def normalize_tax_code(text: str | None) -> str | None:
     if re.fullmatch(r"\d{13}", value):
         value = f"{value[:10]}-{value[10:]}"
     return value if _TAX_CODE.match(value) else None
+
+
+def read_export_market(text: str) -> tuple[str, str]:
+    """(code, as written) for the market a request names: ("CN", "") for "Trung Quoc", "TQ",
+    "china" or "CN"; ("", text) when the text names no market or several (a request has one), to
+    be kept as written and shown to staff, never dropped; ("", "") when nothing is written."""
+    found, unknown = read_markets(text)
+    if len(found) == 1 and not unknown:
+        return found[0], ""
+    return "", text
 
 
 def effective_status(status: str, needed_to: date, today: date) -> str:

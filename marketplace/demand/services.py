@@ -88,8 +88,10 @@ def save_demand(db: Session, org: Organization, data: DemandInput, user: User | 
             problems.add("commune_code", "unknown_commune")
     certificates, stars = rules.read_required_certificates(rules.split_certificates(data.required_certificates),
                                                            stars)
+    written_market = clean(data.export_market)
+    market, market_as_written = rules.read_export_market(written_market)
     texts = {"variety": goods.variety_text, "grade": goods.grade, "product": goods.product_text,
-             "export_market": clean(data.export_market).upper(), "quality_notes": (data.quality_notes or "").strip(),
+             "export_market": written_market, "quality_notes": (data.quality_notes or "").strip(),
              "ref": data.ref or ""}  # ref: PostgreSQL refuses more than its column holds
     problems.merge(rules.check_demand(
         quantity=goods.quantity, price_min=price_min, price_max=price_max, needed_from=needed_from,
@@ -112,8 +114,10 @@ def save_demand(db: Session, org: Organization, data: DemandInput, user: User | 
     demand.price_min_vnd, demand.price_max_vnd = price_min, price_max
     demand.required_certificates = ";".join(dict.fromkeys(certificates))
     demand.min_ocop_stars = stars
-    demand.needs_planting_code = bool(data.needs_planting_code) or bool(texts["export_market"])
-    demand.export_market, demand.quality_notes = texts["export_market"], texts["quality_notes"]
+    # A market named, even one we could not read, asks for a planting area code approved for it.
+    demand.needs_planting_code = bool(data.needs_planting_code) or bool(written_market)
+    demand.export_market, demand.export_market_as_written = market, market_as_written
+    demand.quality_notes = texts["quality_notes"]
     db.add(demand)
     db.flush()
     return demand
@@ -129,6 +133,12 @@ def change_status(db: Session, demand: DemandPost, action: str, *, today: date) 
         raise ValidationError(message, fields={"needed_to": [message]})
     demand.status = target
     db.flush()
+
+
+def unread_markets(db: Session) -> list[DemandPost]:
+    """Requests whose export market we could not read, for staff to look at (newest first)."""
+    return list(db.scalars(select(DemandPost).where(DemandPost.export_market_as_written != "")
+                           .order_by(DemandPost.created_at.desc()).limit(100)))
 
 
 def get_demand(db: Session, demand_id: int) -> DemandPost:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,14 +26,15 @@ from marketplace.demand import forms, rules
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost
 from marketplace.demand.notices import describe_notice
-from marketplace.errors import NotFound, PermissionDenied, ValidationError, get_or_404
-from marketplace.forms import choices
+from marketplace.errors import NotFound, PermissionDenied, get_or_404
+from marketplace.forms import add_problem, as_typed_date, choices
 from marketplace.listings import services as listings
+from marketplace.markets import market_name, market_options
 from marketplace.notifications.wording import word_notices
 from marketplace.places.services import resolve_commune
 from marketplace.products.goods import goods_as_typed
 from marketplace.products.services import categories_with_products
-from marketplace.saving import flash_each, flash_message, form_page, refuse, saving
+from marketplace.saving import flash_each, flash_message, form_page, raise_if_problems, refuse, saving, submitted
 
 bp = Blueprint("demand", __name__)
 word_notices(bp, "offer", describe_notice)  # notices of kind "offer" are worded by this package
@@ -43,10 +45,11 @@ def _demand_or_404(demand_id: int) -> DemandPost:
 
 
 def _input(form: forms.DemandForm, ref: str | None = None) -> demand_service.DemandInput:
+    """What the service reads; a commune not on the list is said beside its field and the service
+    still checks the rest, so that every problem shows in one pass."""
     commune = resolve_commune(db.session, form.commune_code.data, form.commune_query.data)
     if (form.commune_query.data or form.commune_code.data) and commune is None:
-        raise ValidationError(_("Some fields need attention."),
-                              fields={"commune_query": [_("Pick a commune or ward from the list.")]})
+        add_problem(form, "commune_query", _("Pick a commune or ward from the list."))
     return demand_service.DemandInput(
         product=form.product.data or "", variety=form.variety.data or "", quantity=form.quantity.data,
         unit=form.unit.data, frequency=form.frequency.data, needed_from=form.needed_from.data,
@@ -70,12 +73,18 @@ def new():
         return refuse(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."),
                       url_for("accounts.account"))
     form = forms.DemandForm()
-    if form.validate_on_submit():
+    if submitted(form):
         with saving(form, done=_("Your request is posted. Clubs can now answer it.")) as saved:
             demand = demand_service.save_demand(db.session, org, _input(form), current_user, today=today_in_vietnam())
+            raise_if_problems(form)
         if saved:
             return redirect(url_for("demand.show", demand_id=demand.id))
-    return form_page("demand/form.html", form, categories=categories_with_products(db.session))
+    return _form_page(form)
+
+
+def _form_page(form: forms.DemandForm, demand: DemandPost | None = None):
+    return form_page("demand/form.html", form, demand=demand, categories=categories_with_products(db.session),
+                     market_options=market_options(str(get_locale() or "vi")))
 
 
 @bp.route("/demand/<int:demand_id>/edit", methods=["GET", "POST"])
@@ -85,13 +94,14 @@ def edit(demand_id: int):
     if not can_manage_demand(current_user, demand.organization):
         raise PermissionDenied()
     form = forms.DemandForm(obj=None if request.method == "POST" else _values(demand))
-    if form.validate_on_submit():
+    if submitted(form):
         with saving(form, done=_("Your changes are saved.")) as saved:
             demand_service.save_demand(db.session, demand.organization, _input(form), current_user,
                                        today=today_in_vietnam(), demand=demand)
+            raise_if_problems(form)
         if saved:
             return redirect(url_for("demand.show", demand_id=demand.id))
-    return form_page("demand/form.html", form, demand=demand, categories=categories_with_products(db.session))
+    return _form_page(form, demand)
 
 
 def _values(demand: DemandPost) -> SimpleNamespace:
@@ -99,12 +109,14 @@ def _values(demand: DemandPost) -> SimpleNamespace:
     commune = demand.delivery_commune
     return SimpleNamespace(
         **goods_as_typed(demand), frequency=demand.frequency,
-        needed_from=demand.needed_from.isoformat(), needed_to=demand.needed_to.isoformat(),
+        needed_from=as_typed_date(demand.needed_from), needed_to=as_typed_date(demand.needed_to),
         commune_query=commune.label if commune else "", commune_code=commune.code if commune else "",
         price_min_vnd="" if demand.price_min_vnd is None else str(demand.price_min_vnd),
         price_max_vnd="" if demand.price_max_vnd is None else str(demand.price_max_vnd),
         required_certificates=demand.certificate_list, min_ocop_stars=str(demand.min_ocop_stars or ""),
-        needs_planting_code=demand.needs_planting_code, export_market=demand.export_market,
+        needs_planting_code=demand.needs_planting_code,
+        export_market=(market_name(demand.export_market, str(get_locale() or "vi")) if demand.export_market
+                       else demand.export_market_as_written),
         quality_notes=demand.quality_notes)
 
 
@@ -152,12 +164,13 @@ def offer(demand_id: int):
     _listing_choices(form, seller, today)
     # The offer form is not shown on a request that is not open: then say why in flash messages.
     shown = rules.effective_status(demand.status, demand.needed_to, today) == "open"
-    if form.validate_on_submit():
+    if submitted(form):
         with saving(form, show=None if shown else flash_each, done=_("Your offer is sent to the buyer.")) as saved:
             demand_service.make_offer(db.session, demand, seller, demand_service.OfferInput(
                 quantity=form.quantity.data, price_vnd=form.price_vnd.data or None,
                 delivery_date=form.delivery_date.data or None, listing_id=form.listing_id.data or None,
                 note=form.note.data or ""), current_user, today=today)
+            raise_if_problems(form)
         if saved:
             return redirect(url_for("demand.show", demand_id=demand.id) + "#offers")
     return _demand_page(demand, today, seller, is_buyer=False, offer_form=form, code=422)

@@ -16,6 +16,7 @@ from marketplace.credentials import services as credentials
 from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import NotFound, PermissionDenied, get_or_404, or_404
+from marketplace.forms import add_problem, as_typed_date
 from marketplace.listings import forms, rules
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
@@ -25,7 +26,16 @@ from marketplace.numbers import editable_number
 from marketplace.oversize import tolerant
 from marketplace.products.goods import goods_as_typed
 from marketplace.products.services import categories_with_products
-from marketplace.saving import flash_each, flash_message, form_page, posted, refuse, saving
+from marketplace.saving import (
+    flash_each,
+    flash_message,
+    form_page,
+    posted,
+    raise_if_problems,
+    refuse,
+    saving,
+    submitted,
+)
 
 bp = Blueprint("listings", __name__)
 
@@ -86,20 +96,23 @@ def new():
     form = forms.ListingForm()
     _credential_choices(form, org)
     if request.method == "GET":
-        form.available_from.data = today_in_vietnam().isoformat()
+        form.available_from.data = as_typed_date(today_in_vietnam())
     # Photos first, staged whatever else the form holds: a form with problems keeps them.
     on_form = form_photos(org, None) if request.method == "POST" else None
-    if on_form and not on_form.removing and form.validate_on_submit() and not on_form.refused:
+    # The form's own checks first (they reset its fields' messages), then the photos' beside them.
+    checking = bool(on_form and not on_form.removing and submitted(form))
+    if on_form:
+        show_photo_problems(form, on_form)
+    if checking:
         publish = "publish" in request.form
         done = _("Your listing is published.") if publish else _("Your listing is saved as a draft.")
         with saving(form, done=done) as saved:
             listing = listings.save_listing(db.session, org, _form_input(form), current_user,
                                             today=today_in_vietnam(), publish=publish)
+            _raise_if_problems(form, on_form)
             _attach(listing, on_form)
         if saved:
             return _to_listing(listing)
-    if on_form:
-        show_photo_problems(form, on_form)
     return form_page("listings/form.html", form, categories=categories_with_products(db.session),
                      staged=on_form.staged if on_form else [])
 
@@ -126,18 +139,29 @@ def edit(listing_id: int):
     form = forms.ListingForm(obj=None if request.method == "POST" else _form_values(listing))
     _credential_choices(form, listing.organization)
     on_form = form_photos(listing.organization, listing) if request.method == "POST" else None
-    if on_form and not on_form.removing and form.validate_on_submit() and not on_form.refused:
+    # The form's own checks first (they reset its fields' messages), then the photos' beside them.
+    checking = bool(on_form and not on_form.removing and submitted(form))
+    if on_form:
+        show_photo_problems(form, on_form)
+    if checking:
         with saving(form, done=_("Your changes are saved.")) as saved:
             listings.save_listing(db.session, listing.organization, _form_input(form), current_user,
                                   today=today_in_vietnam(), listing=listing,
                                   publish="publish" in request.form)
+            _raise_if_problems(form, on_form)
             _attach(listing, on_form)
         if saved:
             return _to_listing(listing)
-    if on_form:
-        show_photo_problems(form, on_form)
     return form_page("listings/form.html", form, listing=listing, categories=categories_with_products(db.session),
                      staged=on_form.staged if on_form else [])
+
+
+def _raise_if_problems(form: forms.ListingForm, on_form) -> None:
+    """After the service's checks: the form's own problems, or a refused photo or a form that came
+    cut short (whose problems are on the form already, or it says so), store nothing."""
+    if on_form.refused and not form.errors:
+        add_problem(form, "photos", _("The form was larger than we take; please check it."))
+    raise_if_problems(form)
 
 
 def _form_values(listing: Listing) -> SimpleNamespace:
@@ -145,8 +169,8 @@ def _form_values(listing: Listing) -> SimpleNamespace:
     return SimpleNamespace(
         **goods_as_typed(listing), grade=listing.grade, min_order=editable_number(listing.min_order),
         price_vnd=str(listing.price_vnd) if listing.price_vnd is not None else "",
-        price_negotiable=listing.price_negotiable, available_from=listing.available_from.isoformat(),
-        available_to=listing.available_to.isoformat(), delivery_area=listing.delivery_area,
+        price_negotiable=listing.price_negotiable, available_from=as_typed_date(listing.available_from),
+        available_to=as_typed_date(listing.available_to), delivery_area=listing.delivery_area,
         producer_name=listing.producer_name, description=listing.description,
         certificate_ids=[c.id for c in listing.certificates],
         planting_code_ids=[c.id for c in listing.planting_codes])

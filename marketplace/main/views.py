@@ -19,11 +19,12 @@ from marketplace.credentials import services as credentials
 from marketplace.dashboard import services as dashboard
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
-from marketplace.errors import ValidationError, get_or_404
+from marketplace.errors import get_or_404
+from marketplace.forms import add_problem
 from marketplace.listings import services as listings
 from marketplace.places.services import resolve_commune
 from marketplace.products.services import categories_with_products
-from marketplace.saving import form_page, saving
+from marketplace.saving import form_page, raise_if_problems, saving, submitted
 
 bp = Blueprint("main", __name__)
 
@@ -93,29 +94,33 @@ def edit_organization(org_id: int):
     form = ProfileForm(obj=org if request.method == "GET" else None)
     if request.method == "GET" and org.commune:
         form.commune_query.data, form.commune_code.data = org.commune.label, org.commune.code
-    if form.validate_on_submit():
+    if submitted(form):
         with saving(form, done=_("Your page is updated.")) as saved:
             accounts.update_profile(db.session, org, _profile_changes(form))
+            raise_if_problems(form)
         if saved:
             return redirect(url_for("main.organization", org_id=org.id))
     return form_page("main/organization_edit.html", form, org=org)
 
 
 def _profile_changes(form: ProfileForm) -> dict:
+    """The changes the service checks and stores; what only this form can get wrong (the number of
+    households, a commune not on the list) is said beside its field, and the service still checks
+    the rest, so that every problem shows in one pass."""
     changes = {name: getattr(form, name).data or "" for name in (
         "name", "description", "grows", "tourism_offer", "phone", "zalo", "email", "website", "address")}
     changes["tourism"] = bool(form.tourism.data)
     members = (form.members_count.data or "").strip().replace(".", "")
     if members and not re.fullmatch(r"[0-9]{1,6}", members):
-        raise ValidationError(_("Some fields need attention."),
-                              fields={"members_count": [_("Enter a whole number.")]})
+        add_problem(form, "members_count", _("Enter a whole number."))
+        members = ""
     changes["members_count"] = int(members) if members else None
     if form.commune_query.data or form.commune_code.data:
         commune = resolve_commune(db.session, form.commune_code.data, form.commune_query.data)
         if commune is None:
-            raise ValidationError(_("Some fields need attention."),
-                                  fields={"commune_query": [_("Pick a commune or ward from the list.")]})
-        changes["commune_code"] = commune.code
+            add_problem(form, "commune_query", _("Pick a commune or ward from the list."))
+        else:
+            changes["commune_code"] = commune.code
     return changes
 
 

@@ -37,7 +37,7 @@ from marketplace.orders.permissions import actor_for, can_take_payments, order_a
 from marketplace.orders.permissions import can_order as may_order
 from marketplace.orders.presentation import describe_notice
 from marketplace.orders.statement import StatementError, parse_statement
-from marketplace.saving import flash_message, flash_problems, form_page, posted, saving
+from marketplace.saving import flash_message, flash_problems, form_page, posted, raise_if_problems, saving
 
 bp = Blueprint("orders", __name__)
 # Notices of kind "order_…" are worded by this package, which also has a worker job.
@@ -100,6 +100,8 @@ def place(listing_id: int):
         raise PermissionDenied()
     form = forms.OrderForm()
     if not form.validate_on_submit():
+        if not form.placing():
+            _check_the_quantity_too(form, listing, buyer_org)
         return render_template("orders/place.html", listing=listing, form=form), 422
     if form.step.data == "edit":
         return render_template("orders/place.html", listing=listing, form=form)
@@ -124,6 +126,15 @@ def place(listing_id: int):
     if isinstance(saved.error, orders.TotalChanged):
         return _confirmation(form, saved.error.draft, listing=listing, changed=saved.error.message, status=409)
     return render_template("orders/place.html", listing=listing, form=form), saved.status
+
+
+def _check_the_quantity_too(form: forms.OrderForm, listing, buyer_org) -> None:
+    """The form's own checks refused it (a note too long): check the quantity as well, so that
+    every problem shows in one pass. A draft stores nothing; it is rolled back all the same."""
+    with saving(form, catch=(ValidationError, Conflict), show=_keep_total_changed(form)):
+        orders.draft_order(db.session, listing.id, buyer_org, current_user, form.quantity.data,
+                           today=today_in_vietnam(), note=form.note.data)
+        raise_if_problems(form)
 
 
 def _keep_total_changed(form):

@@ -339,4 +339,17 @@
       if (menu.open && !menu.contains(event.target)) menu.open = false;
     });
   });
+
+  // A quantity's unit suffix follows the unit chosen on the same form (the server writes the unit
+  // the page was sent with, and the hints say where it comes from, for when this does not run).
+  document.querySelectorAll("[data-unit-of]").forEach(function (suffix) {
+    var select = document.getElementById(suffix.getAttribute("data-unit-of"));
+    if (!select) return;
+    function follow() {
+      var option = select.options[select.selectedIndex];
+      if (option) suffix.textContent = option.text;
+    }
+    select.addEventListener("change", follow);
+    follow();
+  });
 })();

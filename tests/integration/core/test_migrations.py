@@ -64,3 +64,39 @@ def test_an_upgrade_keeps_rows_that_other_tables_point_at(tmp_path_factory):
     finally:
         engine.dispose()
         forget_database("upgrade")
+
+
+def test_0019_reads_free_text_markets_into_codes_and_keeps_the_rest(tmp_path_factory):
+    """The old demand form stored the market as typed, upper-cased: "TRUNG QUOC" becomes CN, a
+    code stays, and what names no market is kept as written for staff (and put back on downgrade)."""
+    from sqlalchemy import text
+
+    from marketplace import db
+    from tests.database import forget_database, fresh_database_url
+
+    engine = db.make_engine(fresh_database_url(tmp_path_factory, "markets"))
+    written = {1: "TRUNG QUOC", 2: "CN", 3: "XỨ WAKANDA", 4: "", 5: "MỸ"}
+    try:
+        schema.upgrade(engine, "0018")
+        with engine.begin() as connection:
+            _insert(connection, "categories", code="fruit", name_vi="Trái cây", name_en="Fruit")
+            _insert(connection, "products", id=1, slug="xoai", category_code="fruit", name_vi="Xoài")
+            _insert(connection, "organizations", id=1, kind="exporter", name="XK", ref="xk-1")
+            for post_id, market in written.items():
+                _insert(connection, "demand_posts", id=post_id, organization_id=1, product_id=1, unit="kg",
+                        quantity=5, export_market=market)
+        schema.upgrade(engine, "0019")
+        query = text("SELECT id, export_market, export_market_as_written FROM demand_posts ORDER BY id")
+        with engine.connect() as connection:
+            assert connection.execute(query).all() == [
+                (1, "CN", ""), (2, "CN", ""), (3, "", "XỨ WAKANDA"), (4, "", ""), (5, "US", "")]
+        from alembic import command
+
+        with engine.begin() as connection:
+            command.downgrade(schema.alembic_config(connection=connection), "0018")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT export_market FROM demand_posts ORDER BY id")).scalars().all() == [
+                "CN", "CN", "XỨ WAKANDA", "", "US"]
+    finally:
+        engine.dispose()
+        forget_database("markets")

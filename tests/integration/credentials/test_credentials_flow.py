@@ -339,14 +339,14 @@ def _certificate_form(**overrides) -> dict:
     ({"cert-expires_on": "01/01/2020"}, "cert-expires_on", "Ngày hết hạn phải sau ngày cấp"),
     ({"cert-expires_on": dmy(today_in_vietnam() + timedelta(days=1000))}, "cert-expires_on",
      "có hiệu lực tối đa 2 năm"),
-    ({"cert-issued_on": "31/02/2026"}, "cert-issued_on", "ngày/tháng/năm"),
+    ({"cert-issued_on": "31/02/2026"}, "cert-issued_on", "Tháng 2 năm 2026 không có ngày 31"),
     ({"cert-number": ""}, "cert-number", ""),
     ({"cert-type": "halal"}, "cert-type", "Chọn VietGAP, GlobalGAP, hữu cơ hoặc OCOP."),
     ({"cert-type": "ocop", "cert-number": "15/QD-UBND", "cert-stars": ""}, "cert-stars", "Số sao OCOP từ 1 đến 5."),
     ({"cert-type": "ocop", "cert-number": "15/QD-UBND", "cert-stars": "7"}, "cert-stars", "Số sao OCOP từ 1 đến 5."),
     # A date far in the future, and no expiry to count from it: a message on the form, not a crash.
     ({"cert-type": "ocop", "cert-number": "QD-1", "cert-stars": "4", "cert-issued_on": "9999-06-01",
-      "cert-expires_on": ""}, "cert-issued_on", "ngày/tháng/năm"),
+      "cert-expires_on": ""}, "cert-issued_on", "Kiểm tra lại năm"),
 ])
 def test_bad_certificates_are_refused_beside_the_field(app, club, overrides, field, message):
     org, chair, _staff = club

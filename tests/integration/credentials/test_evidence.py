@@ -88,7 +88,7 @@ def test_every_bad_field_is_reported_at_once_and_what_was_typed_stays(app, world
                                "cert-issuer": "Chi cuc BVTV Dong Thap"})
     response = add_certificate(chair, world["org"], with_scan(data, HTML, "giay-chung-nhan.pdf", "application/pdf"))
     text = refused_beside(response, "cert-number", "Vui lòng điền")
-    refused_beside(response, "cert-issued_on", "ngày/tháng/năm")
+    refused_beside(response, "cert-issued_on", "Tháng 2 năm 2026 không có ngày 31")
     refused_beside(response, "cert-area_ha", "Nhập một con số")
     refused_beside(response, "cert-other_markets", "“Narnia”")
     refused_beside(response, "cert-scan", "không phải là PDF")
@@ -322,7 +322,7 @@ def test_a_code_is_edited_on_its_page_and_an_unknown_market_is_kept_and_named(ap
     response = post(chair, path, {"code-code": "VN-DTOR-0033", "code-kind": "growing_area", "code-crop": "sầu riêng",
                                   "code-other_markets": "Duc; Xu so Mat Ong", "code-valid_until": "30/02/2029"})
     text = refused_beside(response, "code-other_markets", "“Xu so Mat Ong”")
-    refused_beside(response, "code-valid_until", "ngày/tháng/năm")
+    refused_beside(response, "code-valid_until", "Tháng 2 năm 2029 không có ngày 30")
     assert 'value="Duc; Xu so Mat Ong"' in text and 'value="30/02/2029"' in text
     with app_session(app) as session:
         assert session.get(PlantingCode, code.id).markets == "DE"

@@ -98,7 +98,7 @@ def test_a_draft_is_only_for_its_owner(app, club):
     ({"quantity": "0,0001", "unit": "tấn"}, "quantity", ""),  # too small to store
     ({"available_from": dmy(today_in_vietnam() + timedelta(days=10)),
       "available_to": dmy(today_in_vietnam() + timedelta(days=5))}, "available_to", "Ngày kết thúc phải bằng hoặc sau"),
-    ({"available_to": "31/02/2027"}, "available_to", "ngày/tháng/năm"),
+    ({"available_to": "31/02/2027"}, "available_to", "Tháng 2 năm 2027 không có ngày 31"),
     ({"min_order": "2", "quantity": "1,5"}, "min_order", "Số lượng đặt tối thiểu không được lớn hơn"),
     ({"product": ""}, "product", ""),
     ({"unit": "[kg]"}, "unit", "Chọn đơn vị trong danh sách"),

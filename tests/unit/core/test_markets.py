@@ -42,3 +42,16 @@ def test_the_picker_lists_the_main_markets_first_then_every_other_once():
     assert tuple(code for code, _ in choices[:len(MAIN_MARKETS)]) == MAIN_MARKETS
     assert sorted(code for code, _ in choices) == sorted(codes())
     assert {"ZZ", "UN", "EZ"}.isdisjoint(codes()) and {"VN", "CN", "EU"} <= codes()
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_every_name_the_picker_offers_reads_back_as_its_code(locale):
+    """The demand form's country list puts a name in the field: it must be read as that country,
+    and fit the field (40 characters)."""
+    from marketplace.markets import market_options
+
+    options = market_options(locale)
+    assert len(options) == len(market_choices(locale))
+    for (value, label), (code, _name) in zip(options, market_choices(locale), strict=True):
+        assert read_market(value) == code, value
+        assert label.endswith(f"· {code}") and len(value) <= 40

@@ -296,3 +296,14 @@ def test_coverage_never_exceeds_100_percent():
 ])
 def test_split_certificates(typed, expected):
     assert rules.split_certificates(typed) == expected
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("Trung Quoc", ("CN", "")), ("TQ", ("CN", "")), ("china", ("CN", "")), ("Trung Quốc", ("CN", "")),
+    ("TRUNG QUOC", ("CN", "")),  # as the old free-text field stored it
+    ("CN", ("CN", "")), ("Mỹ", ("US", "")), ("EU", ("EU", "")), ("", ("", "")),
+    ("Xứ Wakanda", ("", "Xứ Wakanda")),  # names no market: kept as written, for staff
+    ("CN, US", ("", "CN, US")),  # a request has one market: two are kept as written, not half-read
+])
+def test_a_requests_export_market_is_read_into_one_code_or_kept_as_written(typed, stored):
+    assert rules.read_export_market(typed) == stored
