@@ -134,7 +134,7 @@ def test_a_buyer_posts_demand_as_typed_and_it_is_on_the_board(app, market):
     assert "Xoài cát Chu" in shown
     assert "Your request is posted" in shown
     assert "Every week" in shown and "VietGAP" in shown
-    assert "30.000" in shown and "45.000" in shown
+    assert "30,000 ₫" in shown and "45,000 ₫" in shown  # grouped the English way on an English page
     assert "Phú Hựu" in shown
 
     board = text_of(app.test_client().get("/demand"))

@@ -199,7 +199,7 @@ def test_statement_upload_marks_paid_and_never_twice(app, world):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Marked paid (1)" in page and "Not matched (2)" in page
-    assert "less than the 600.000 đồng due" in page and "No order reference of yours" in page
+    assert "less than the 600,000 ₫ due" in page and "No order reference of yours" in page
     assert status_of(app, world.order.id) == "paid"
     assert status_of(app, second_id) == "confirmed"
     again = post(seller, f"/orgs/{world.club.id}/statement?lang=en", {"statement": statement_csv(*lines)},
