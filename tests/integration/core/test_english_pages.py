@@ -50,12 +50,21 @@ def _export_market():
     coconut = make_listing(club, "dừa", variety="xiêm xanh", quantity="1200", unit="trái", price_vnd="9000")
     tour = make_listing(club, "du lịch vườn", quantity="40", unit="lượt", price_vnd="150000")
     tonnes = make_listing(club, "sầu riêng", variety="Ri6", quantity="12", unit="tấn", price_vnd="85000")
-    demand = make_demand(exporter, "xoài", variety="cát Chu", quantity="20", unit="tấn",
-                         price_min_vnd="30000", price_max_vnd="45000")
+    demand = make_demand(
+        exporter, "xoài", variety="cát Chu", quantity="20", unit="tấn", price_min_vnd="30000", price_max_vnd="45000"
+    )
     order = orders.place_order(db.session, tonnes.id, exporter, buyer, "2", today=today_in_vietnam())
     db.session.commit()
-    return {"club": club, "buyer": buyer, "mango": mango, "coconut": coconut, "tour": tour,
-            "tonnes": tonnes, "demand": demand, "order": order}
+    return {
+        "club": club,
+        "buyer": buyer,
+        "mango": mango,
+        "coconut": coconut,
+        "tour": tour,
+        "tonnes": tonnes,
+        "demand": demand,
+        "order": order,
+    }
 
 
 def _assert_english(text: str, path: str) -> None:

@@ -22,25 +22,34 @@ def test_money_and_numbers_are_empty_for_nothing():
     assert formatting.quantity(None, "kg", "en") == "" and formatting.day(None, locale="en") == ""
 
 
-@pytest.mark.parametrize(("value", "vi", "en"), [
-    (5000, "5.000", "5,000"), (2.5, "2,5", "2.5"), (1234.5678, "1.234,568", "1,234.568"), (0, "0", "0"),
-])
+@pytest.mark.parametrize(
+    ("value", "vi", "en"),
+    [
+        (5000, "5.000", "5,000"),
+        (2.5, "2,5", "2.5"),
+        (1234.5678, "1.234,568", "1,234.568"),
+        (0, "0", "0"),
+    ],
+)
 def test_numbers_use_each_languages_separators_and_drop_trailing_zeros(value, vi, en):
     assert formatting.number(value, "vi") == vi
     assert formatting.number(value, "en") == en
 
 
-@pytest.mark.parametrize(("value", "code", "vi", "en"), [
-    (5000, "kg", "5.000 kg", "5,000 kg"),
-    (2, "tấn", "2 tấn", "2 tonnes"),
-    (1, "tấn", "1 tấn", "1 tonne"),
-    (300, "trái", "300 trái", "300 fruit"),
-    (12, "lượt", "12 lượt", "12 visits"),
-    (1, "lượt", "1 lượt", "1 visit"),
-    (4, "hộp", "4 hộp", "4 boxes"),
-    (20, "thùng 10 kg", "20 thùng 10 kg", "20 crates of 10 kg"),
-    (7, "bịch", "7 bịch", "7 bịch"),  # a unit kept as typed has no English name: shown as typed
-])
+@pytest.mark.parametrize(
+    ("value", "code", "vi", "en"),
+    [
+        (5000, "kg", "5.000 kg", "5,000 kg"),
+        (2, "tấn", "2 tấn", "2 tonnes"),
+        (1, "tấn", "1 tấn", "1 tonne"),
+        (300, "trái", "300 trái", "300 fruit"),
+        (12, "lượt", "12 lượt", "12 visits"),
+        (1, "lượt", "1 lượt", "1 visit"),
+        (4, "hộp", "4 hộp", "4 boxes"),
+        (20, "thùng 10 kg", "20 thùng 10 kg", "20 crates of 10 kg"),
+        (7, "bịch", "7 bịch", "7 bịch"),  # a unit kept as typed has no English name: shown as typed
+    ],
+)
 def test_a_quantity_comes_with_its_unit_in_the_readers_language(value, code, vi, en):
     assert formatting.quantity(value, code, "vi") == vi
     assert formatting.quantity(value, code, "en") == en
@@ -52,12 +61,15 @@ def test_a_price_per_unit_names_one_unit():
     assert formatting.unit("", locale="en") == ""
 
 
-@pytest.mark.parametrize(("value", "vi", "en"), [
-    (date(2026, 11, 29), "29/11/2026", "29 Nov 2026"),
-    (date(2027, 1, 5), "05/01/2027", "5 Jan 2027"),
-    # A stored UTC time late in the evening is already the next day in Vietnam.
-    (datetime(2026, 11, 28, 20, 0, tzinfo=UTC), "29/11/2026", "29 Nov 2026"),
-])
+@pytest.mark.parametrize(
+    ("value", "vi", "en"),
+    [
+        (date(2026, 11, 29), "29/11/2026", "29 Nov 2026"),
+        (date(2027, 1, 5), "05/01/2027", "5 Jan 2027"),
+        # A stored UTC time late in the evening is already the next day in Vietnam.
+        (datetime(2026, 11, 28, 20, 0, tzinfo=UTC), "29/11/2026", "29 Nov 2026"),
+    ],
+)
 def test_dates_are_day_first_with_the_full_year(value, vi, en):
     assert formatting.day(value, locale="vi") == vi
     assert formatting.day(value, locale="en") == en

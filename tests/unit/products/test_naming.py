@@ -11,11 +11,21 @@ from marketplace.products.taxonomy import PRODUCTS, VARIETY_NAMES_EN
 from marketplace.products.units import UNITS, parse_unit, unit_name
 
 
-@pytest.mark.parametrize(("code", "one", "many"), [
-    ("kg", "kg", "kg"), ("tấn", "tonne", "tonnes"), ("trái", "fruit", "fruit"), ("bó", "bunch", "bunches"),
-    ("túi", "bag", "bags"), ("hộp", "box", "boxes"), ("lượt", "visit", "visits"), ("đêm", "night", "nights"),
-    ("lít", "litre", "litres"), ("thùng", "crate", "crates"),
-])
+@pytest.mark.parametrize(
+    ("code", "one", "many"),
+    [
+        ("kg", "kg", "kg"),
+        ("tấn", "tonne", "tonnes"),
+        ("trái", "fruit", "fruit"),
+        ("bó", "bunch", "bunches"),
+        ("túi", "bag", "bags"),
+        ("hộp", "box", "boxes"),
+        ("lượt", "visit", "visits"),
+        ("đêm", "night", "nights"),
+        ("lít", "litre", "litres"),
+        ("thùng", "crate", "crates"),
+    ],
+)
 def test_units_have_english_names_singular_and_plural(code, one, many):
     assert unit_name(code, 1, english=True) == one
     assert unit_name(code, 3, english=True) == many
@@ -40,15 +50,18 @@ def test_unaccented_keeps_case():
     assert unaccented("Đài Loan đường") == "Dai Loan duong"
 
 
-@pytest.mark.parametrize(("slug", "name_en", "variety", "expected"), [
-    ("xoai", "Mango", "cát Hòa Lộc", "Hoa Loc mango"),  # the catalogue's name
-    ("xoai", "Mango", "cát Chu", "Cat Chu mango"),  # made: unaccented, capitalised, product after
-    ("sau-rieng", "Durian", "Ri6", "Ri6 durian"),
-    ("buoi", "Pomelo", "Năm Roi", "Nam Roi pomelo"),
-    ("mang-cau", "Custard apple", "xiêm", "Soursop"),
-    ("xoai", "Mango", "xoài lạ của vườn", "Xoai La Cua Vuon mango"),  # a variety staff added later
-    ("ocop-x", "OCOP gift box", "Sa Đéc", "Sa Dec OCOP gift box"),  # an acronym keeps its capitals
-])
+@pytest.mark.parametrize(
+    ("slug", "name_en", "variety", "expected"),
+    [
+        ("xoai", "Mango", "cát Hòa Lộc", "Hoa Loc mango"),  # the catalogue's name
+        ("xoai", "Mango", "cát Chu", "Cat Chu mango"),  # made: unaccented, capitalised, product after
+        ("sau-rieng", "Durian", "Ri6", "Ri6 durian"),
+        ("buoi", "Pomelo", "Năm Roi", "Nam Roi pomelo"),
+        ("mang-cau", "Custard apple", "xiêm", "Soursop"),
+        ("xoai", "Mango", "xoài lạ của vườn", "Xoai La Cua Vuon mango"),  # a variety staff added later
+        ("ocop-x", "OCOP gift box", "Sa Đéc", "Sa Dec OCOP gift box"),  # an acronym keeps its capitals
+    ],
+)
 def test_variety_names_in_english(slug, name_en, variety, expected):
     assert variety_name_en(slug, name_en, variety) == expected
 
