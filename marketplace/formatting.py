@@ -109,3 +109,12 @@ def ago(value: datetime | None, now: datetime | None = None, locale: str | None 
     elapsed = (now or datetime.now(UTC)) - aware
     lang = language(locale)
     return format_timedelta(-max(elapsed, timedelta(0)), add_direction=True, threshold=0.9, locale=lang)
+
+
+def in_reader_language(params: dict) -> dict:
+    """A notice's params for the reader: where a value was stored in English too (`title_en`
+    beside `title`), an English reader gets it under the plain name."""
+    if language() != "en":
+        return params
+    english = {key[:-3]: value for key, value in params.items() if key.endswith("_en") and value}
+    return params | english

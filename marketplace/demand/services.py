@@ -214,8 +214,10 @@ def make_offer(db: Session, demand: DemandPost, seller: Organization, data: Offe
 def _tell_buyer_about(db: Session, offer: Offer) -> None:
     """The buyer's members hear of a new offer (in the app; by mail as each chose)."""
     demand = offer.demand
-    params = {"seller": offer.organization.name, "demand": demand.title,
-              "quantity": f"{formatting.number(offer.quantity)} {demand.unit}", "offer": offer.id}
+    # In both languages: the notice is worded when read, in the reader's language.
+    params = {"seller": offer.organization.name, "demand": demand.title, "demand_en": demand.title_en,
+              "quantity": formatting.quantity(offer.quantity, demand.unit, "vi"),
+              "quantity_en": formatting.quantity(offer.quantity, demand.unit, "en"), "offer": offer.id}
     notifications.notify(db, notifications.members(db, demand.organization_id, ("buyer",)),
                      notifications.Message("offer", params, f"/demand/{demand.id}#offer-{offer.id}"))
 

@@ -24,8 +24,6 @@ def describe_notice(kind: str, params: dict) -> str | None:
     p = dict(params)
     p.setdefault("ref", ""), p.setdefault("title", ""), p.setdefault("buyer", ""), p.setdefault("seller", "")
     p.setdefault("quantity", ""), p.setdefault("unit", "")
-    if formatting.language() == "en" and p.get("title_en"):
-        p["title"] = p["title_en"]
     if isinstance(p["quantity"], int | float):
         p["quantity"], p["unit"] = formatting.number(p["quantity"]), formatting.unit(p["unit"], p["quantity"])
     amount = formatting.money(p.get("amount_vnd") or 0)

@@ -6,10 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_babel import force_locale
 
 from marketplace import db
 from marketplace.dates import today_in_vietnam
+from marketplace.notifications.presentation import describe
 from marketplace.orders import lifecycle as orders
+from marketplace.orders.models import Order
+from marketplace.orders.presentation import notice_params
 from marketplace.search.backend import WhooshBackend
 from marketplace.search.documents import all_documents
 from tests.clients import app_session, signed_in
@@ -116,3 +120,29 @@ def test_the_same_pages_stay_vietnamese_by_default(app, export_market):
     assert "durian" not in text
     day = m["tonnes"].available_from
     assert day.strftime("%d/%m/%Y") in text
+
+
+def test_the_api_adds_english_names_beside_the_vietnamese(app, export_market):
+    m = export_market
+    client = app.test_client()
+    mango = client.get(f"/api/v1/listings/{m['mango'].id}").get_json()
+    assert (mango["product"], mango["variety"], mango["unit"]) == ("Xoài", "cát Hòa Lộc", "kg")
+    assert (mango["name_en"], mango["unit_en"]) == ("Hoa Loc mango", "kg")
+    tour = client.get(f"/api/v1/listings/{m['tour'].id}").get_json()
+    assert (tour["unit"], tour["name_en"], tour["unit_en"]) == ("lượt", "Orchard tour", "visits")
+    demand = client.get(f"/api/v1/demand/{m['demand'].id}").get_json()
+    assert (demand["unit"], demand["name_en"], demand["unit_en"]) == ("tấn", "Cat Chu mango", "tonnes")
+
+
+def test_an_order_notice_is_worded_in_the_readers_language(app, export_market):
+    with app_session(app) as session:
+        params = notice_params(session.get(Order, export_market["order"].id))
+        with force_locale("en"):
+            english = describe("order_new", params)
+            # A notice stored before quantities were kept as numbers still reads.
+            older = describe("order_new", params | {"quantity": "2", "title_en": ""})
+        with force_locale("vi"):
+            vietnamese = describe("order_new", params)
+    assert "2 tonnes Ri6 durian" in english and "170,000,000 ₫" in english
+    assert "2 tấn Sầu riêng Ri6" in vietnamese and "170.000.000 ₫" in vietnamese
+    assert "2 tấn Sầu riêng Ri6" in older
