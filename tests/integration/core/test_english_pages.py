@@ -146,3 +146,10 @@ def test_an_order_notice_is_worded_in_the_readers_language(app, export_market):
     assert "2 tonnes Ri6 durian" in english and "170,000,000 ₫" in english
     assert "2 tấn Sầu riêng Ri6" in vietnamese and "170.000.000 ₫" in vietnamese
     assert "2 tấn Sầu riêng Ri6" in older
+
+
+def test_the_unit_list_of_a_form_is_in_the_readers_language(app, export_market):
+    english = signed_in(app, export_market["buyer"], "en").get("/demand/new").get_data(as_text=True)
+    assert '<option value="tấn">tonne</option>' in english and '<option value="lượt">visit</option>' in english
+    vietnamese = signed_in(app, export_market["buyer"]).get("/demand/new").get_data(as_text=True)
+    assert '<option value="tấn">tấn</option>' in vietnamese and '<option value="lượt">lượt khách</option>' in vietnamese
