@@ -65,7 +65,7 @@ UNITS: dict[str, Unit] = _Units(
         Unit("tấn", "tấn", "tonne", 1000.0, "tonnes"),
         Unit("trái", "trái", "fruit", None, "fruit"),
         # In the delta a chục of fruit is often 12 to 14 pieces, not 10: not converted.
-        Unit("chục", "chục", "chục (10–14 fruit)", None, "chục (10–14 fruit each)"),
+        Unit("chục", "chục", "lot of 10–14 fruit", None, "lots of 10–14 fruit"),
         Unit("nải", "nải", "hand (bananas)", None, "hands (bananas)"),
         Unit("buồng", "buồng", "bunch (bananas, coconuts)", None, "bunches (bananas, coconuts)"),
         Unit("bó", "bó", "bunch", None, "bunches"),
