@@ -23,6 +23,7 @@ from marketplace.notifications.delivery import choice_label
 from marketplace.notifications.presentation import describe
 from marketplace.notifications.services import unread_count
 from marketplace.numbers import editable_number
+from marketplace.products.naming import title_en
 from marketplace.products.units import price_unit
 from marketplace.vietnamese import fold
 
@@ -88,6 +89,7 @@ def init_app(app: Flask) -> None:
         choice_label=choice_label,
         describe_notice=describe,
         page_sections=page_sections.render,
+        english_title=title_en,  # a product with a variety, in English: english_title(product, "cát Chu")
     )
     # Every number, amount, unit and date on a page is written by formatting.py. The filter
     # names Flask-Babel gives (dateformat, datetimeformat) are taken over, so that no template

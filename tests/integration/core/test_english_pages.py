@@ -153,3 +153,10 @@ def test_the_unit_list_of_a_form_is_in_the_readers_language(app, export_market):
     assert '<option value="tấn">tonne</option>' in english and '<option value="lượt">visit</option>' in english
     vietnamese = signed_in(app, export_market["buyer"]).get("/demand/new").get_data(as_text=True)
     assert '<option value="tấn">tấn</option>' in vietnamese and '<option value="lượt">lượt khách</option>' in vietnamese
+
+
+def test_the_product_catalogue_names_varieties_in_english_too(app):
+    text = " ".join(_text(signed_in(app, lang="en").get("/products")).split())
+    assert "Xoài (Mango)" in text and "cát Hòa Lộc (Hoa Loc mango)" in text and "Ri6 (Ri6 durian)" in text
+    vietnamese = " ".join(_text(signed_in(app).get("/products")).split())
+    assert "cát Hòa Lộc" in vietnamese and "Hoa Loc mango" not in vietnamese
