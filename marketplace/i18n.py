@@ -1,9 +1,7 @@
-"""Language choice (Vietnamese first, English second) and locale-aware formatting."""
+"""Language choice (Vietnamese first, English second); formatting.py writes numbers and dates."""
 
 from __future__ import annotations
 
-import flask_babel
-from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -26,24 +24,9 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def format_vnd(amount: int | None) -> str:
-    """Whole đồng with the Vietnamese thousands dot: 38000 → "38.000 ₫"."""
-    if amount is None:
-        return ""
-    return f"{format_decimal(amount, locale='vi')} ₫"
-
-
-def format_quantity(value: float | None) -> str:
-    """1500 → "1.500", 2.5 → "2,5": Vietnamese separators, no trailing zeros."""
-    if value is None:
-        return ""
-    return flask_babel.format_decimal(round(value, 3), format="#,##0.###")
-
-
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path + "/translations"))
-    app.jinja_env.filters["vnd"] = format_vnd
 
     @app.context_processor
     def language_context():

@@ -10,14 +10,13 @@ from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from marketplace import db, page_sections
+from marketplace import db, formatting, page_sections
 from marketplace.accounts.labels import ORG_KIND_LABELS, ROLE_LABELS
 from marketplace.accounts.rules import PASSWORD_MIN_LENGTH, zalo_link
 from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS, CODE_KIND_LABELS, CREDENTIAL_STATUS_LABELS
 from marketplace.dashboard.navigation import RoleLinks, role_links
 from marketplace.demand.labels import DEMAND_STATUS_LABELS, FREQUENCY_LABELS, OFFER_STATUS_LABELS
 from marketplace.extensions import login_manager
-from marketplace.i18n import format_quantity
 from marketplace.listings.labels import LISTING_STATUS_LABELS
 from marketplace.markets import market_name
 from marketplace.messaging.labels import REPORT_REASON_LABELS
@@ -26,6 +25,7 @@ from marketplace.notifications.delivery import choice_label
 from marketplace.notifications.presentation import describe
 from marketplace.notifications.services import unread_count
 from marketplace.numbers import editable_number
+from marketplace.products.naming import title_en
 from marketplace.products.units import price_unit
 from marketplace.vietnamese import fold
 
@@ -40,6 +40,19 @@ def url_with_lang(lang: str) -> str:
         with suppress(BuildError):  # an error page may have no buildable endpoint
             return url_for(request.endpoint, **view_args, **args)
     return url_for("main.home", lang=lang)
+
+
+def product_name(thing) -> str:
+    """What a listing, request or order offers, in the reader's language ("Xoài cát Hòa Lộc",
+    "Hoa Loc mango"); the Vietnamese stays the name in Vietnamese."""
+    if thing is None:
+        return ""
+    return thing.title_en if formatting.language() == "en" else thing.title
+
+
+def unit_per(unit_code: str) -> str:
+    """What a price is per ("kg", "fruit", "visit"), in the reader's language."""
+    return formatting.unit(price_unit(unit_code), 1)
 
 
 def _unread_threads() -> int:
@@ -83,9 +96,22 @@ def init_app(app: Flask) -> None:
         choice_label=choice_label,
         describe_notice=describe,
         page_sections=page_sections.render,
+        english_title=title_en,  # a product with a variety, in English: english_title(product, "cát Chu")
     )
-    app.jinja_env.filters["qty"] = format_quantity
-    app.jinja_env.filters["price_unit"] = price_unit
+    # Every number, amount, unit and date on a page is written by formatting.py. The filter
+    # names Flask-Babel gives (dateformat, datetimeformat) are taken over, so that no template
+    # can print a month-first "11/29/26".
+    app.jinja_env.filters.update(
+        vnd=formatting.money,
+        qty=formatting.number,
+        unit=formatting.unit,  # {{ listing.unit|unit(listing.quantity) }}: "tấn" / "tonnes"
+        quantity=formatting.quantity,  # {{ value|quantity(code) }}: "5.000 kg" / "5,000 kg"
+        price_unit=unit_per,
+        dateformat=formatting.day,
+        datetimeformat=formatting.moment,
+        ago=formatting.ago,
+        product_name=product_name,
+    )
     app.jinja_env.filters["editable"] = editable_number  # in form fields: reads back as the same number
 
     app.jinja_env.filters["fromjson"] = json.loads

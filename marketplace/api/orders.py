@@ -76,6 +76,7 @@ class OrderSchema(Schema):
     listing_id = fields.Integer(allow_none=True)
     offer_id = fields.Integer(allow_none=True)
     title = fields.String()
+    name_en = fields.String(attribute="title_en", metadata={"description": "what was ordered, in English"})
     quantity = fields.Float()
     unit = fields.String()
     unit_price_vnd = fields.Integer()

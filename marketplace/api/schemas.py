@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import url_for
 from marshmallow import Schema, fields, post_dump, validate
 
-from marketplace import db
+from marketplace import db, formatting
 from marketplace.api import caller
 from marketplace.api.fields import (
     ComputedBoolean,
@@ -175,9 +175,16 @@ class _ProductSchema(Schema):
         "description": "false while the product is a name the catalogue lacks, kept as typed for staff to map"})
     grade = fields.String(metadata={"description": "grade as written, e.g. loại 1, xuất khẩu"})
     category = fields.String(attribute="product.category_code")
+    name_en = fields.String(attribute="title_en", metadata={
+        "description": "product and variety in English, e.g. Hoa Loc mango (product and variety stay Vietnamese)"})
+    unit_en = ComputedString("unit_in_english", metadata={
+        "description": "the unit in English for the quantity, e.g. tonnes, fruit, visits (unit stays the stored code)"})
 
     def variety_name(self, post) -> str | None:
         return post.variety.name if post.variety else post.variety_text
+
+    def unit_in_english(self, post) -> str:
+        return formatting.unit(post.unit, post.quantity, "en")
 
 
 class ListingSchema(_ProductSchema):

@@ -10,6 +10,7 @@ from marketplace.db import Base, IdMixin, TimestampMixin, references
 from marketplace.listings.models import Listing, Quantity
 from marketplace.places.models import Commune
 from marketplace.products.models import Product, Variety
+from marketplace.products.naming import title_en
 
 
 class DemandPost(IdMixin, TimestampMixin, Base):
@@ -59,6 +60,10 @@ class DemandPost(IdMixin, TimestampMixin, Base):
     def title(self) -> str:
         variety = self.variety.name if self.variety else self.variety_text
         return f"{self.product.name_vi} {variety}".strip()
+
+    @property
+    def title_en(self) -> str:
+        return title_en(self.product, self.variety.name if self.variety else self.variety_text)
 
 
 class Offer(IdMixin, TimestampMixin, Base):

@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from marketplace import formatting
 from marketplace.accounts.models import Organization, User
 from marketplace.db import utcnow
 from marketplace.demand import rules
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.errors import PermissionDenied, ValidationError, or_404
-from marketplace.i18n import format_quantity
 from marketplace.listings.models import Listing
 from marketplace.notifications import services as notifications
 from marketplace.numbers import parse_decimal
@@ -224,8 +224,10 @@ def make_offer(db: Session, demand: DemandPost, seller: Organization, data: Offe
 def _tell_buyer_about(db: Session, offer: Offer) -> None:
     """The buyer's members hear of a new offer (in the app; by mail as each chose)."""
     demand = offer.demand
-    params = {"seller": offer.organization.name, "demand": demand.title,
-              "quantity": f"{format_quantity(offer.quantity)} {demand.unit}", "offer": offer.id}
+    # In both languages: the notice is worded when read, in the reader's language.
+    params = {"seller": offer.organization.name, "demand": demand.title, "demand_en": demand.title_en,
+              "quantity": formatting.quantity(offer.quantity, demand.unit, "vi"),
+              "quantity_en": formatting.quantity(offer.quantity, demand.unit, "en"), "offer": offer.id}
     notifications.notify(db, notifications.members(db, demand.organization_id, ("buyer",)),
                      notifications.Message("offer", params, f"/demand/{demand.id}#offer-{offer.id}"))
 

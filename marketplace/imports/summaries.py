@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from marketplace import formatting
 from marketplace.accounts.models import Organization
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.demand.models import DemandPost
-from marketplace.i18n import format_quantity, format_vnd
 from marketplace.listings.models import Listing
 from marketplace.vietnamese import fold
 
@@ -37,15 +37,15 @@ def organization(org: Organization) -> str:
 
 
 def listing(record: Listing) -> str:
-    price = format_vnd(record.price_vnd) if record.price_vnd is not None else _("price negotiable")
+    price = formatting.money(record.price_vnd) if record.price_vnd is not None else _("price negotiable")
     return _("%(goods)s: %(quantity)s %(unit)s, %(price)s; %(status)s", goods=_goods(record),
-             quantity=format_quantity(record.quantity), unit=record.unit, price=price,
+             quantity=formatting.number(record.quantity), unit=record.unit, price=price,
              status=_status(record.status))
 
 
 def demand(record: DemandPost) -> str:
     return _("%(goods)s: %(quantity)s %(unit)s wanted by %(buyer)s; %(status)s", goods=_goods(record),
-             quantity=format_quantity(record.quantity), unit=record.unit, buyer=record.organization.name,
+             quantity=formatting.number(record.quantity), unit=record.unit, buyer=record.organization.name,
              status=_status(record.status))
 
 

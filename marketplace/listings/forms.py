@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -11,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from marketplace import formatting
 from marketplace.forms import amount_field, choices, date_field, max_length, quantity_field, required
 from marketplace.listings.services import MESSAGES
 from marketplace.products.services import read_unit
@@ -22,8 +24,14 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _unit_label(code: str) -> str:
+    unit = UNITS[code]
+    return unit.name_en if formatting.language() == "en" else unit.name_vi
+
+
 def unit_choices():
-    return choices([(code, unit.name_vi) for code, unit in UNITS.items()])
+    # Labels made when the form is drawn, in the reader's language ("tấn" / "tonne").
+    return choices([(code, LazyString(_unit_label, code)) for code in UNITS])
 
 
 class UnitField(SelectField):

@@ -9,6 +9,7 @@ from marketplace.accounts.models import Organization, User
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.db import Base, IdMixin, TimestampMixin, references, utcnow
 from marketplace.products.models import Product, Variety
+from marketplace.products.naming import title_en
 
 Quantity = Numeric(14, 3, asdecimal=False)
 
@@ -64,6 +65,10 @@ class Listing(IdMixin, TimestampMixin, Base):
     def title(self) -> str:
         variety = self.variety.name if self.variety else self.variety_text
         return f"{self.product.name_vi} {variety}".strip()
+
+    @property
+    def title_en(self) -> str:
+        return title_en(self.product, self.variety.name if self.variety else self.variety_text)
 
 
 class Photo(IdMixin, Base):

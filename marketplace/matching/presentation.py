@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
+from marketplace import formatting
 from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS, CREDENTIAL_STATUS_LABELS
-from marketplace.i18n import format_quantity, format_vnd
 from marketplace.matching.rules import Reason
 
 
@@ -18,7 +17,7 @@ def _day(value) -> str:
         return _("no end date")
     if isinstance(value, str):
         value = date.fromisoformat(value)
-    return format_date(value, "dd/MM/yyyy")
+    return formatting.day(value)
 
 
 def _kind(kind: str) -> str:
@@ -35,10 +34,10 @@ def _status(status: str) -> str:
 
 def _range(low, high) -> str:
     if low is not None and high is not None:
-        return f"{format_vnd(low)}–{format_vnd(high)}"
+        return f"{formatting.money(low)}–{formatting.money(high)}"
     if low is not None:
-        return _("from %(price)s", price=format_vnd(low))
-    return _("up to %(price)s", price=format_vnd(high))
+        return _("from %(price)s", price=formatting.money(low))
+    return _("up to %(price)s", price=formatting.money(high))
 
 
 def describe(reason: Reason) -> str:
@@ -57,8 +56,8 @@ def describe(reason: Reason) -> str:
     if code == "not_on_sale":
         return _("Not on sale now")
     if code == "below_min_order":
-        return _("Minimum order %(qty)s %(unit)s is more than requested", qty=format_quantity(a["min_order"]),
-                 unit=a["unit"])
+        return _("Minimum order %(qty)s %(unit)s is more than requested", qty=formatting.number(a["min_order"]),
+                 unit=formatting.unit(a["unit"], a["min_order"]))
     if code == "certificate":
         if a["until"] is None:
             return _("%(kind)s valid, with no end date", kind=_kind(a["kind"]))
@@ -98,16 +97,18 @@ def describe(reason: Reason) -> str:
         if a["percent"] >= 100:
             return _("Covers %(percent)d%% of the quantity", percent=100)
         return _("Covers %(percent)d%% of the quantity (%(qty)s %(unit)s left)", percent=a["percent"],
-                 qty=format_quantity(a["available"]), unit=a["unit"])
+                 qty=formatting.number(a["available"]), unit=formatting.unit(a["unit"], a["available"]))
     if code == "pooled":
         return _("With the other %(count)d matching lots: %(percent)d%%", count=a["count"] - 1, percent=a["percent"])
     if code == "price_in_range":
-        return _("Price %(price)s within %(range)s", price=format_vnd(a["price"]), range=_range(a["low"], a["high"]))
+        return _("Price %(price)s within %(range)s", price=formatting.money(a["price"]),
+                 range=_range(a["low"], a["high"]))
     if code == "price_outside":
         if a["high"] is not None and a["price"] > a["high"]:
-            return _("Price %(price)s above the highest %(high)s", price=format_vnd(a["price"]),
-                     high=format_vnd(a["high"]))
-        return _("Price %(price)s below the lowest %(low)s", price=format_vnd(a["price"]), low=format_vnd(a["low"]))
+            return _("Price %(price)s above the highest %(high)s", price=formatting.money(a["price"]),
+                     high=formatting.money(a["high"]))
+        return _("Price %(price)s below the lowest %(low)s", price=formatting.money(a["price"]),
+                 low=formatting.money(a["low"]))
     if code == "distance":
         return _("%(km)d km away", km=a["km"])
     if code == "similar_text":

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from marketplace.changes import follow as changes
 from marketplace.db import reading, utcnow
 from marketplace.demand.models import DemandPost
+from marketplace.formatting import in_reader_language
 from marketplace.listings.models import Listing
 from marketplace.matching import facts as load
 from marketplace.matching.models import MatchState
@@ -330,20 +331,22 @@ def notify_matches(db: Session, matches: list[Match]) -> int:
         listing = db.get(Listing, match.listing.id)
         if demand is None or listing is None:
             continue
+        # Names in both languages: each reader's notice and mail say them in the reader's one.
         params = {"demand": demand.title, "listing": listing.title, "seller": listing.organization.name,
-                  "buyer": demand.organization.name, "score": match.score}
+                  "buyer": demand.organization.name, "score": match.score,
+                  "demand_en": demand.title_en, "listing_en": listing.title_en}
         buyers = notifications.members(db, demand.organization_id, ("buyer",))
         sellers = notifications.members(db, listing.organization_id, ("seller",))
         count += notifications.notify(
             db, buyers, notifications.Message("match", params | {"side": "buyer"}, f"/demand/{demand.id}#matches"),
-            subject=lambda _user, p=params: _("New match for your request: %(listing)s", **p),
+            subject=lambda _user, p=params: _("New match for your request: %(listing)s", **in_reader_language(p)),
             body=lambda _user, p=params: _("%(seller)s has %(listing)s, a full match for your request "
-                                           "“%(demand)s” (score %(score)d/100).", **p))
+                                           "“%(demand)s” (score %(score)d/100).", **in_reader_language(p)))
         count += notifications.notify(
             db, sellers, notifications.Message("match", params | {"side": "seller"}, f"/listings/{listing.id}#matches"),
-            subject=lambda _user, p=params: _("A buyer needs your %(listing)s", **p),
+            subject=lambda _user, p=params: _("A buyer needs your %(listing)s", **in_reader_language(p)),
             body=lambda _user, p=params: _("%(buyer)s asks for “%(demand)s”: your listing %(listing)s is a full "
-                                           "match (score %(score)d/100).", **p))
+                                           "match (score %(score)d/100).", **in_reader_language(p)))
     return count
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
+from marketplace import formatting
+
 Describer = Callable[[str, dict], str | None]  # (kind, params) → text, or None when it does not know the kind
 
 
@@ -20,7 +22,7 @@ def register(app: Flask, prefix: str, describer: Describer) -> None:
 def describe(kind: str, params: dict | str) -> str:
     if isinstance(params, str):
         params = json.loads(params or "{}")
-    p = {k: v for k, v in params.items() if isinstance(k, str)}
+    p = formatting.in_reader_language({k: v for k, v in params.items() if isinstance(k, str)})
     for prefix, describer in current_app.extensions.get("notice_describers", {}).items():
         if kind.startswith(prefix):
             text = describer(kind, p)

@@ -17,13 +17,13 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marketplace import formatting
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.permissions import can_buy_for, can_manage_supply
 from marketplace.dates import VIETNAM
 from marketplace.db import utcnow
 from marketplace.demand.models import Offer
 from marketplace.errors import Conflict, NotFound, PermissionDenied, or_404
-from marketplace.i18n import format_quantity, format_vnd
 from marketplace.listings import rules as listing_rules
 from marketplace.listings.models import Listing
 from marketplace.orders import notices, rules
@@ -58,8 +58,8 @@ class TotalChanged(Conflict):
 
     def __init__(self, draft: Order, was_vnd: int) -> None:
         message = str(_l("The price changed since you looked: the total is now %(now)s instead of %(was)s. "
-                         "Check the order and place it again.", now=format_vnd(draft.amount_vnd),
-                         was=format_vnd(was_vnd)))
+                         "Check the order and place it again.", now=formatting.money(draft.amount_vnd),
+                         was=formatting.money(was_vnd)))
         super().__init__(message)
         self.draft = draft
 
@@ -93,14 +93,15 @@ def draft_order(db: Session, listing_id: int, buyer_org: Organization, user: Use
         checked = Problems()  # taking everything left is allowed below the minimum
     for key in checked.fields.get("quantity", []):
         if key == "below_min_order":
-            fail(key, min=format_quantity(listing.min_order), unit=unit)
+            fail(key, min=formatting.number(listing.min_order), unit=formatting.unit(unit, listing.min_order))
         fail(key)
     if amount_quantity > listing_rules.MAX_QUANTITY:
         fail("too_large")
     if not listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available, today):
         fail("not_on_sale", error=Conflict)
     if amount_quantity > float(listing.quantity_available):
-        fail("too_little", error=Conflict, left=format_quantity(listing.quantity_available), unit=unit)
+        fail("too_little", error=Conflict, left=formatting.number(listing.quantity_available),
+             unit=formatting.unit(unit, listing.quantity_available))
     draft = Order(buyer_org_id=buyer_org.id, seller_org_id=listing.organization_id, listing_id=listing.id,
                   title=listing.title, quantity=amount_quantity, unit=unit, reserved_quantity=amount_quantity,
                   unit_price_vnd=listing.price_vnd, price_unit=price_unit(unit),
@@ -175,7 +176,7 @@ def _not_reserved(db: Session, listing_id: int, unit: str, today: date, *, price
     left = float(now.quantity_available or 0) if now is not None else 0.0
     if now is None or left <= 0 or not listing_rules.is_public(now.status, now.available_to, left, today):
         fail("not_on_sale", error=Conflict)
-    fail("too_little", error=Conflict, left=format_quantity(left), unit=unit)
+    fail("too_little", error=Conflict, left=formatting.number(left), unit=formatting.unit(unit, left))
 
 
 def _kg_of(unit_code: str) -> float | None:
@@ -219,11 +220,12 @@ def draft_offer_order(db: Session, offer: Offer, user: User, *, today: date, not
     if listing is not None:
         converted = _convert(offer.quantity, unit, listing.unit)
         if converted is None:
-            fail("offer_units", offer_unit=unit, listing_unit=listing.unit)
+            fail("offer_units", offer_unit=formatting.unit(unit), listing_unit=formatting.unit(listing.unit))
         if not listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available, today):
             fail("not_on_sale", error=Conflict)
         if converted > float(listing.quantity_available):
-            fail("too_little", error=Conflict, left=format_quantity(listing.quantity_available), unit=listing.unit)
+            fail("too_little", error=Conflict, left=formatting.number(listing.quantity_available),
+                 unit=formatting.unit(listing.unit, listing.quantity_available))
         reserved, listing_id = converted, listing.id
     draft = Order(buyer_org_id=buyer_org.id, seller_org_id=offer.organization_id, listing_id=listing_id,
                   offer_id=offer.id, live_offer_id=offer.id, title=offer.demand.title, quantity=offer.quantity,

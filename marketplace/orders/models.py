@@ -67,6 +67,14 @@ class Order(IdMixin, TimestampMixin, Base):
         """The reference buyers write in a transfer: ASCII, short, found again in a bank statement."""
         return order_ref(self.id)
 
+    @property
+    def title_en(self) -> str:
+        """The English name of what was ordered: the listing's, while the listing still names
+        what the order's stored title does; else the stored (Vietnamese) title as it was."""
+        if self.listing is not None and self.listing.title == self.title:
+            return self.listing.title_en
+        return self.title
+
 
 class OrderEvent(IdMixin, Base):
     """One step in an order's history: who (None for the system), when, from what to what.

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from marketplace.i18n import format_quantity, format_vnd
+from marketplace import formatting
 
 
 def notice_params(order) -> dict:
-    return {"order_id": order.id, "ref": order.ref, "title": order.title,
-            "quantity": format_quantity(order.quantity), "unit": order.unit,
+    # The quantity is kept as a number and the title in both languages, so that the notice is
+    # written when it is read, in the reader's language (older notices hold Vietnamese text).
+    return {"order_id": order.id, "ref": order.ref, "title": order.title, "title_en": order.title_en,
+            "quantity": float(order.quantity), "unit": order.unit,
             "amount_vnd": int(order.amount_vnd), "buyer": order.buyer_org.name, "seller": order.seller_org.name}
 
 
@@ -22,7 +24,9 @@ def describe_notice(kind: str, params: dict) -> str | None:
     p = dict(params)
     p.setdefault("ref", ""), p.setdefault("title", ""), p.setdefault("buyer", ""), p.setdefault("seller", "")
     p.setdefault("quantity", ""), p.setdefault("unit", "")
-    amount = format_vnd(p.get("amount_vnd") or 0)
+    if isinstance(p["quantity"], int | float):
+        p["quantity"], p["unit"] = formatting.number(p["quantity"]), formatting.unit(p["unit"], p["quantity"])
+    amount = formatting.money(p.get("amount_vnd") or 0)
     if kind == "order_new":
         return _("New order %(ref)s: %(buyer)s orders %(quantity)s %(unit)s %(title)s (%(amount)s). "
                  "Confirm or decline it.", amount=amount, **_only(p))

@@ -57,7 +57,7 @@ def _fields(entry: dict, required: tuple[str, ...], optional: tuple[str, ...] = 
 
 def _variety(entry: dict) -> str:
     """A variety as services.load_taxonomy takes it: "name" or "name|synonym;synonym"."""
-    name, synonyms = _fields(entry, ("name",), ("synonyms",))
+    name, synonyms, _name_en = _fields(entry, ("name",), ("synonyms", "name_en"))
     return f"{name}|{_names(synonyms)}" if synonyms else _names([name])
 
 
@@ -81,3 +81,10 @@ GRADE_PHRASES: tuple[str, ...] = tuple(_CATALOGUE["grade_phrases"])
 PRODUCTS: list[tuple[str, str, str, str, str, str, list[str]]] = [
     _product(entry) for entry in _CATALOGUE["products"]
 ]
+
+# (product slug, variety name) → the English name exporters use for that variety, where the
+# catalogue gives one ("Hoa Loc mango", "Soursop"); products/naming.py makes the others.
+VARIETY_NAMES_EN: dict[tuple[str, str], str] = {
+    (entry["slug"], variety["name"]): variety["name_en"]
+    for entry in _CATALOGUE["products"] for variety in entry.get("varieties", []) if variety.get("name_en")
+}

@@ -30,6 +30,14 @@ class Unit:
     name_vi: str
     name_en: str
     kg: float | None  # kilograms per unit, None when a count cannot be weighed
+    plural_en: str = ""  # "tonnes", "boxes"; empty where the English name does not change
+
+    def english(self, count: float | None = None) -> str:
+        """The English name for a count: singular for one (and when no count is given, as in
+        "per box"), plural otherwise."""
+        if count is None or count == 1:
+            return self.name_en
+        return self.plural_en or self.name_en
 
 
 class _Units(dict):
@@ -51,35 +59,35 @@ class _Units(dict):
 UNITS: dict[str, Unit] = _Units(
     (u.code, u)
     for u in (
-        Unit("kg", "kg", "kg", 1.0),
-        Unit("yến", "yến (10 kg)", "10 kg", 10.0),
-        Unit("tạ", "tạ (100 kg)", "quintal (100 kg)", 100.0),
-        Unit("tấn", "tấn", "tonne", 1000.0),
-        Unit("trái", "trái", "piece", None),
+        Unit("kg", "kg", "kg", 1.0, "kg"),
+        Unit("yến", "yến (10 kg)", "lot of 10 kg", 10.0, "lots of 10 kg"),
+        Unit("tạ", "tạ (100 kg)", "quintal (100 kg)", 100.0, "quintals (100 kg)"),
+        Unit("tấn", "tấn", "tonne", 1000.0, "tonnes"),
+        Unit("trái", "trái", "fruit", None, "fruit"),
         # In the delta a chục of fruit is often 12 to 14 pieces, not 10: not converted.
-        Unit("chục", "chục", "chục (10–14 pieces)", None),
-        Unit("nải", "nải", "hand (bananas)", None),
-        Unit("buồng", "buồng", "bunch (bananas, coconuts)", None),
-        Unit("bó", "bó", "bunch", None),
-        Unit("cành", "cành", "stem", None),
-        Unit("bông", "bông", "flower head", None),
-        Unit("chậu", "chậu", "pot", None),
-        Unit("cây", "cây", "plant", None),
-        Unit("con", "con", "head", None),
-        Unit("túi", "túi", "bag", None),
-        Unit("bao", "bao", "sack", None),
-        Unit("thùng", "thùng", "crate", None),
-        Unit("kiện", "kiện", "package", None),
-        Unit("giỏ", "giỏ", "basket", None),
-        Unit("khay", "khay", "tray", None),
-        Unit("hộp", "hộp", "box", None),
-        Unit("gói", "gói", "packet", None),
-        Unit("hũ", "hũ", "jar", None),
-        Unit("chai", "chai", "bottle", None),
+        Unit("chục", "chục", "lot of 10–14 fruit", None, "lots of 10–14 fruit"),
+        Unit("nải", "nải", "hand (bananas)", None, "hands (bananas)"),
+        Unit("buồng", "buồng", "bunch (bananas, coconuts)", None, "bunches (bananas, coconuts)"),
+        Unit("bó", "bó", "bunch", None, "bunches"),
+        Unit("cành", "cành", "stem", None, "stems"),
+        Unit("bông", "bông", "flower head", None, "flower heads"),
+        Unit("chậu", "chậu", "pot", None, "pots"),
+        Unit("cây", "cây", "plant", None, "plants"),
+        Unit("con", "con", "head", None, "head"),
+        Unit("túi", "túi", "bag", None, "bags"),
+        Unit("bao", "bao", "sack", None, "sacks"),
+        Unit("thùng", "thùng", "crate", None, "crates"),
+        Unit("kiện", "kiện", "package", None, "packages"),
+        Unit("giỏ", "giỏ", "basket", None, "baskets"),
+        Unit("khay", "khay", "tray", None, "trays"),
+        Unit("hộp", "hộp", "box", None, "boxes"),
+        Unit("gói", "gói", "packet", None, "packets"),
+        Unit("hũ", "hũ", "jar", None, "jars"),
+        Unit("chai", "chai", "bottle", None, "bottles"),
         # A litre of honey or fish sauce does not weigh a kilogram: not converted.
-        Unit("lít", "lít", "litre", None),
-        Unit("lượt", "lượt khách", "visit", None),
-        Unit("đêm", "đêm", "night", None),
+        Unit("lít", "lít", "litre", None, "litres"),
+        Unit("lượt", "lượt khách", "visit", None, "visits"),
+        Unit("đêm", "đêm", "night", None, "nights"),
     )
 )
 # Accent-free and English spellings people type in sheets.
@@ -163,7 +171,8 @@ def _weighed(base_code: str, number: Decimal, weight_unit: str) -> Unit | None:
     if len(code) > MAX_CODE_LENGTH:
         return None
     kg = number * _WEIGHTS[weight_unit][1]
-    return Unit(code, code, f"{base.name_en} {shown} {weight_unit}", float(kg))
+    return Unit(code, code, f"{base.name_en} of {shown} {weight_unit}", float(kg),
+                f"{base.plural_en or base.name_en} of {shown} {weight_unit}")
 
 
 @lru_cache(maxsize=1024)
@@ -175,6 +184,16 @@ def _pack_by_code(code: str) -> Unit | None:
 
 def to_kg(quantity: float, unit: Unit) -> float | None:
     return quantity * unit.kg if unit.kg is not None else None
+
+
+def unit_name(code: str, count: float | None = None, *, english: bool = False) -> str:
+    """How a stored unit is written: in Vietnamese the code itself ("tấn", "thùng 10 kg"), in
+    English its name for the count ("tonnes", "crates of 10 kg"). A unit kept as typed ("bịch")
+    has no English name and is shown as typed."""
+    if not english:
+        return code
+    unit = UNITS.get(code)
+    return unit.english(count) if unit is not None else code
 
 
 def price_unit(unit_code: str) -> str:

@@ -28,6 +28,7 @@ from marketplace.demand.models import DemandPost
 from marketplace.demand.rules import split_certificates
 from marketplace.listings.models import Listing
 from marketplace.places.models import Commune
+from marketplace.products.taxonomy import VARIETY_NAMES_EN
 from marketplace.vietnamese import clean
 
 CERTIFICATE_TYPES = ("vietgap", "globalgap", "organic")
@@ -104,6 +105,9 @@ def _product_names(product, variety, variety_text: str) -> str:
              " ".join(product.synonym_list)]
     if variety is not None:
         names.append(" ".join(variety.synonym_list + variety.staff_synonym_list))
+        # The English name exporters use, where the catalogue gives one ("Soursop", "Hoa Loc
+        # mango"): an English search finds the variety too, not only the product.
+        names.append(VARIETY_NAMES_EN.get((product.slug, variety.name), ""))
     return _unique_words(_join(*names))
 
 

@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pillow_heif
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
+
+from marketplace import formatting
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,8 @@ PHOTO_MESSAGES = {
 def rejection_message(error: PhotoRejected) -> str:
     """What to tell the person, with the figures when there are any."""
     if error.key == "too_many_pixels" and error.pixels and error.limit:
-        found = format_decimal(round(error.pixels / 1_000_000, 1))
-        limit = format_decimal(round(error.limit / 1_000_000, 1))
+        found = formatting.number(round(error.pixels / 1_000_000, 1))
+        limit = formatting.number(round(error.limit / 1_000_000, 1))
         if error.format in CAMERA_FORMATS:
             return _("The photo has %(found)s megapixels; we take at most %(limit)s. Take it at your "
                      "phone's usual size, or make it smaller.", found=found, limit=limit)

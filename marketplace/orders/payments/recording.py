@@ -18,11 +18,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marketplace import formatting
 from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.errors import Conflict, ValidationError
-from marketplace.i18n import format_vnd
 from marketplace.orders import rules
 from marketplace.orders.lifecycle import move
 from marketplace.orders.messages import MESSAGES, fail
@@ -112,11 +112,11 @@ class AmountToConfirm(ValidationError):
     def __init__(self, amount_vnd: int, due_vnd: int) -> None:
         if amount_vnd < due_vnd:
             message = _l("You typed %(typed)s but %(due)s is due. If only %(typed)s arrived, record it as a part "
-                         "payment: %(rest)s stays due.", typed=format_vnd(amount_vnd), due=format_vnd(due_vnd),
-                         rest=format_vnd(due_vnd - amount_vnd))
+                         "payment: %(rest)s stays due.", typed=formatting.money(amount_vnd),
+                         due=formatting.money(due_vnd), rest=formatting.money(due_vnd - amount_vnd))
         else:
             message = _l("You typed %(typed)s but %(due)s is due. If %(typed)s arrived, record it: the order "
-                         "counts it as paid.", typed=format_vnd(amount_vnd), due=format_vnd(due_vnd))
+                         "counts it as paid.", typed=formatting.money(amount_vnd), due=formatting.money(due_vnd))
         super().__init__(str(message), fields={"amount_vnd": [str(message)]})
         self.amount_vnd = amount_vnd
 
@@ -218,8 +218,8 @@ def apply_statement(db: Session, org: Organization, lines, user: User) -> Statem
             continue
         if line.amount_vnd < due:
             result.unmatched.append((line.number, line.description,
-                                     str(_l("%(ref)s: less than the %(due)s đồng due.", ref=order.ref,
-                                            due=f"{due:,}".replace(",", ".")))))
+                                     str(_l("%(ref)s: less than the %(due)s due.", ref=order.ref,
+                                            due=formatting.money(due)))))
             continue
         taken = min(line.amount_vnd, rules.balance_vnd(order))
         if record_payment(db, order.id, taken, provider="vietqr", reference=reference, by_user_id=user.id):

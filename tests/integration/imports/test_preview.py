@@ -82,8 +82,8 @@ def test_the_preview_stores_nothing_and_the_confirmation_stores_what_it_showed(a
                                                              "listings")}
     (listing_row,) = shown["listings"]
     assert listing_row[:3] == ("2", "imp-xoai-1", "create")
-    assert "Xoài cát Chu" in listing_row[3] and "5,000 kg" in listing_row[3].replace(".", ",")
-    assert "38.000 ₫" in listing_row[3] and "on sale" in listing_row[3]
+    assert "Xoài cát Chu" in listing_row[3] and "5,000 kg" in listing_row[3]
+    assert "38,000 ₫" in listing_row[3] and "on sale" in listing_row[3]
     # The sheet says active; nobody has checked it: it arrives pending, and the preview says so.
     assert any("pending (not verified): the sheet says active" in row[3] for row in shown["certificates"])
     with app_session(app) as session:

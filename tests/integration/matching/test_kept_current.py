@@ -101,7 +101,7 @@ def test_the_bell_shows_the_notification_in_the_readers_language(app, people, pa
     demand, listing = pair
     client = browser(app, people.buyer)
     page = text_of(client.get("/notifications"))
-    assert f"New match for your request “Xoài cát Chu”: Xoài cát Chu from {people.club.name}" in page
+    assert f"New match for your request “Cat Chu mango”: Cat Chu mango from {people.club.name}" in page
     with app_session(app) as session:
         notice = notices(session, people.buyer)[0]
     response = post(client, f"/notifications/{notice.id}")

@@ -145,7 +145,7 @@ def test_a_new_offer_tells_the_buyers_members(app, people):
         params = json.loads(notices(session, people.buyer)[0].params)
         with force_locale("en"):
             text = describe("offer", params)
-        assert text.startswith(f"{people.club.name} offers 2") and f"“{demand.title}”" in text
+        assert text.startswith(f"{people.club.name} offers 2") and f"“{demand.title_en}”" in text  # named in English for an English reader
         assert mail.subject == text
         assert url in mail.body
     page = text_of(browser(app, people.buyer).get("/notifications"))

@@ -91,7 +91,7 @@ def test_change_goes_back_to_the_form_with_everything_kept(app, shop):
 def test_place_without_a_total_shown_shows_the_confirmation_instead(app, shop):
     buyer = signed_in(app, shop.buyer, "en")
     response = post(buyer, _path(shop), {"quantity": "1", "step": "place"})  # no total seen
-    assert response.status_code == 200 and "45.000.000 ₫" in text_of(response)
+    assert response.status_code == 200 and "45,000,000 ₫" in text_of(response)
     assert _orders(app, shop.tonnes.id) == []
 
 
@@ -104,7 +104,7 @@ def test_a_price_changed_after_the_confirmation_is_told_and_not_applied(app, sho
     changed = post(buyer, _path(shop), {**carried(page), "step": "place"})
     assert changed.status_code == 409
     text = text_of(changed)
-    assert "The price changed since you looked: the total is now 24.000.000 ₫ instead of 22.500.000 ₫." in text
+    assert "The price changed since you looked: the total is now 24,000,000 ₫ instead of 22,500,000 ₫." in text
     assert 'data-testid="place-order"' in text and carried(text)["expected_amount_vnd"] == "24000000"
     assert _orders(app, shop.tonnes.id) == [] and _left(app, shop.tonnes.id) == 10
     # Placing from the page that shows the new total places it, at that total.
@@ -124,7 +124,7 @@ def test_stock_sold_down_after_the_confirmation_is_told_and_nothing_placed(app, 
     response = post(buyer, _path(shop), {**carried(page), "step": "place"})
     assert response.status_code == 409
     text = text_of(response)
-    assert "Only 1.5 tấn left: order at most that." in text
+    assert "Only 1.5 tonnes left: order at most that." in text
     assert 'data-testid="order-submit"' in text and 'value="2"' in text  # the form, as typed
     assert [o.buyer_org_id for o in _orders(app, shop.tonnes.id)] != [shop.buyer_org.id]
     assert _left(app, shop.tonnes.id) == 1.5
@@ -132,9 +132,9 @@ def test_stock_sold_down_after_the_confirmation_is_told_and_nothing_placed(app, 
 
 def test_the_confirmation_refuses_what_placing_would(app, shop):
     buyer = signed_in(app, shop.buyer, "en")
-    refused_beside(post(buyer, _path(shop), {"quantity": "0,1"}), "quantity", "minimum order is 0.2 tấn")
+    refused_beside(post(buyer, _path(shop), {"quantity": "0,1"}), "quantity", "minimum order is 0.2 tonnes")
     too_much = post(buyer, _path(shop), {"quantity": "11"})
-    assert too_much.status_code == 409 and "Only 10 tấn left" in text_of(too_much)
+    assert too_much.status_code == 409 and "Only 10 tonnes left" in text_of(too_much)
     assert _orders(app, shop.tonnes.id) == []
 
 
@@ -150,7 +150,7 @@ def test_an_offer_is_confirmed_with_its_total_and_delivery_then_placed_once(app,
         offer_id = offer.id
     buyer = signed_in(app, shop.buyer, "en")
     page = text_of(confirm(buyer, f"/offers/{offer_id}/order"))
-    assert "80.000.000 ₫" in page and "2 tấn" in page and "Hàng tuyển loại 1" in page and "Delivery" in page
+    assert "80,000,000 ₫" in page and "2 tonnes" in page and "Hàng tuyển loại 1" in page and "Delivery" in page
     with app_session(app) as session:
         assert session.scalar(select(func.count()).select_from(Order).where(Order.offer_id == offer_id)) == 0
     final = {**carried(page), "note": "Giao kho Sa Đéc", "step": "place"}
@@ -188,7 +188,7 @@ def test_the_amount_received_is_empty_required_with_the_amount_due_beside_it(app
     field = re.search(r'<input[^>]*name="amount_vnd"[^>]*>', page).group(0)
     assert re.search(r'value=""', field) or "value=" not in field  # nothing pre-filled: one tap records nothing
     assert " required" in field
-    assert "Due now: 22.500.000 ₫" in page
+    assert "Due now: 22,500,000 ₫" in page
     response = post(seller, f"/orders/{order.id}/received", {"amount_vnd": "", "token": "t-empty"})
     refused_beside(response, "amount_vnd", "required")
     assert _paid(app, order.id) == ("confirmed", 0, 0)
@@ -207,8 +207,8 @@ def test_another_amount_than_the_one_due_is_asked_then_recorded_as_a_part_paymen
     order = _confirmed(app, shop)
     seller = signed_in(app, shop.seller, "en")
     asked = post(seller, f"/orders/{order.id}/received", {"amount_vnd": "2,25 triệu", "token": "t-part"})
-    text = refused_beside(asked, "amount_vnd", "You typed 2.250.000 ₫ but 22.500.000 ₫ is due.")
-    assert "20.250.000 ₫ stays due" in text
+    text = refused_beside(asked, "amount_vnd", "You typed 2,250,000 ₫ but 22,500,000 ₫ is due.")
+    assert "20,250,000 ₫ stays due" in text
     assert re.search(r'name="accept_amount" value="2250000"', text) and 'value="2,25 triệu"' in text
     assert _paid(app, order.id) == ("confirmed", 0, 0)
     # The button confirms exactly the amount typed; another amount typed meanwhile is asked again.
@@ -220,7 +220,7 @@ def test_another_amount_than_the_one_due_is_asked_then_recorded_as_a_part_paymen
     assert recorded.status_code == 302
     assert _paid(app, order.id) == ("confirmed", 2_250_000, 1)
     page = text_of(seller.get(f"/orders/{order.id}?lang=en"))
-    assert "Due now: 20.250.000 ₫" in page
+    assert "Due now: 20,250,000 ₫" in page
 
 
 # -- "I have paid" ------------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def test_i_have_paid_is_recorded_once_told_to_the_seller_and_counts_no_money(app
         assert len(told) == 1 and notices.send_notices(session) == 0
     assert any("22.500.000" in m.body and order.ref in m.body for m in mails)
     bell = html.unescape(signed_in(app, shop.seller, "en").get("/notifications").get_data(as_text=True))
-    assert (f"Siêu thị xác nhận says they paid 22.500.000 ₫ by transfer for order {order.ref}"
+    assert (f"Siêu thị xác nhận says they paid 22,500,000 ₫ by transfer for order {order.ref}"
             in bell) and "“FT2634 1234”" in bell
     seller_page = text_of(signed_in(app, shop.seller, "en").get(f"/orders/{order.id}"))
     assert "The buyer says they paid by transfer on" in seller_page and "FT2634 1234" in seller_page
@@ -315,13 +315,13 @@ def test_the_api_previews_the_total_and_places_only_at_that_total(app, shop):
                                   "amount_vnd": 22_500_000, "deposit_vnd": 6_750_000}
     assert _orders(app, shop.tonnes.id) == [] and _left(app, shop.tonnes.id) == 10
     refused = client.post("/api/v1/orders/preview?lang=en", json={**body, "quantity": "11"}, headers=headers)
-    assert refused.status_code == 409 and "Only 10 tấn left" in refused.get_json()["error"]
+    assert refused.status_code == 409 and "Only 10 tonnes left" in refused.get_json()["error"]
 
     with app_session(app) as session:
         session.execute(update(Listing).where(Listing.id == shop.tonnes.id).values(price_vnd=48000))
         session.commit()
     stale = client.post("/api/v1/orders?lang=en", json={**body, "expected_amount_vnd": 22_500_000}, headers=headers)
-    assert stale.status_code == 409 and "24.000.000 ₫ instead of 22.500.000 ₫" in stale.get_json()["error"]
+    assert stale.status_code == 409 and "24,000,000 ₫ instead of 22,500,000 ₫" in stale.get_json()["error"]
     bad = client.post("/api/v1/orders", json={**body, "expected_amount_vnd": "nhiều"}, headers=headers)
     assert bad.status_code == 422 and "expected_amount_vnd" in bad.get_json()["fields"]
     assert _orders(app, shop.tonnes.id) == []
@@ -366,6 +366,6 @@ def test_a_note_too_long_on_an_offers_confirmation_page_is_said_there_and_kept(a
     note = "Giao trước 6 giờ sáng. " * 60
     response = post(buyer, f"/offers/{offer_id}/order", {**carried(page), "note": note, "step": "place"})
     text = refused_beside(response, "note", "at most 1000 characters")
-    assert "80.000.000 ₫" in text and note.strip() in text and 'data-testid="place-order"' in text
+    assert "80,000,000 ₫" in text and note.strip() in text and 'data-testid="place-order"' in text
     with app_session(app) as session:
         assert session.scalar(select(func.count()).select_from(Order).where(Order.offer_id == offer_id)) == 0

@@ -142,7 +142,7 @@ def test_confirm_then_the_buyer_sees_the_vietqr_code_and_bank_details(app, world
     assert status_of(app, world.order.id) == "confirmed"
     page = buyer.get(f"/orders/{world.order.id}?lang=en").get_data(as_text=True)
     assert '<svg role="img"' in page and "<title>VietQR code to pay CHQ-" in page
-    assert "1234567890123" in page and "HOI QUAN XOAI" in page and "300.000" in page
+    assert "1234567890123" in page and "HOI QUAN XOAI" in page and "300,000" in page
     assert f"CHQ {world.order.id} DH" in page
     assert "_card_payment" not in page  # no card without a Stripe key
     # A second confirm (another tab) is told, not applied twice.
@@ -199,7 +199,7 @@ def test_statement_upload_marks_paid_and_never_twice(app, world):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Marked paid (1)" in page and "Not matched (2)" in page
-    assert "less than the 600.000 đồng due" in page and "No order reference of yours" in page
+    assert "less than the 600,000 ₫ due" in page and "No order reference of yours" in page
     assert status_of(app, world.order.id) == "paid"
     assert status_of(app, second_id) == "confirmed"
     again = post(seller, f"/orgs/{world.club.id}/statement?lang=en", {"statement": statement_csv(*lines)},
@@ -265,8 +265,8 @@ def test_receipt_has_both_parties_lines_payments_and_history(app, world):
     post(seller, f"/orders/{world.order.id}/received", {"amount_vnd": "300000", "token": "r1"})
     buyer = client_for(app, world, "buyer_of_order")
     page = buyer.get(f"/orders/{world.order.id}/receipt?lang=en").get_data(as_text=True)
-    for text in ("Order summary CHQ-", "Hội quán Xoài đơn hàng", "Siêu thị đơn hàng", "10 kg", "30.000 ₫ / kg",
-                 "300.000 ₫", "recorded by the seller", "Waiting for the seller", "Confirmed, waiting for payment", "Paid"):
+    for text in ("Order summary CHQ-", "Hội quán Xoài đơn hàng", "Siêu thị đơn hàng", "10 kg", "30,000 ₫ / kg",
+                 "300,000 ₫", "recorded by the seller", "Waiting for the seller", "Confirmed, waiting for payment", "Paid"):
         assert text in page, text
     assert "@media print" in app.test_client().get("/static/css/site.css").get_data(as_text=True)
 
@@ -499,7 +499,7 @@ def test_statement_above_the_balance_says_what_was_not_recorded(app, world):
                     {"statement": statement_csv(f"29/11/2026;400.000;CHQ {world.order.id} DH")},
                     content_type="multipart/form-data")
     page = response.get_data(as_text=True)
-    assert "Marked paid (1)" in page and "100.000 ₫ more than the order's balance" in page
+    assert "Marked paid (1)" in page and "100,000 ₫ more than the order's balance" in page
     with app_session(app) as session:
         assert session.get(Order, world.order.id).amount_paid_vnd == 300_000
 

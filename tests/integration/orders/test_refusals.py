@@ -137,7 +137,7 @@ def test_an_offer_whose_listing_sold_down_meanwhile_says_what_is_left_and_orders
     buyer = signed_in(app, trade.buyer, "en")
     response = post(buyer, f"/offers/{offer.id}/order")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/demand/{request.id}#offers")
-    assert "Only 0.5 tấn left: order at most that." in _flashes(buyer.get(response.headers["Location"])
+    assert "Only 0.5 tonnes left: order at most that." in _flashes(buyer.get(response.headers["Location"])
                                                                  .get_data(as_text=True))
     assert _orders_of(app, trade.buyer_org.id) == []
     assert _left(app, listing.id) == 0.5

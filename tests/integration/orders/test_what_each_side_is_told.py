@@ -44,7 +44,7 @@ def test_a_decline_without_a_reason_tells_the_buyer_without_quoting_one(app, mar
         notices.send_notices(session)
         session.commit()
     # The sentence ends after the order: no empty quotation marks where a reason would be.
-    assert f"Hội quán Xoài báo tin declined your order {order.ref} (Xoài).\n" in _bell(app, market.buyer)
+    assert f"Hội quán Xoài báo tin declined your order {order.ref} (Mango).\n" in _bell(app, market.buyer)
 
 
 def test_delivery_is_told_to_the_buyer_and_completion_to_the_seller(app, market):
@@ -60,8 +60,8 @@ def test_delivery_is_told_to_the_buyer_and_completion_to_the_seller(app, market)
         notices.send_notices(session)
         session.commit()
     buyer_bell, seller_bell = _bell(app, market.buyer), _bell(app, market.seller)
-    assert f"Hội quán Xoài báo tin marked your order {order.ref} (Xoài) as delivered." in buyer_bell
-    assert f"Siêu thị nghe tin confirmed receiving order {order.ref} (Xoài)." in seller_bell
+    assert f"Hội quán Xoài báo tin marked your order {order.ref} (Mango) as delivered." in buyer_bell
+    assert f"Siêu thị nghe tin confirmed receiving order {order.ref} (Mango)." in seller_bell
     # Each side hears of the other's step, not of its own.
     assert "as delivered" not in seller_bell and "confirmed receiving" not in buyer_bell
 
@@ -83,6 +83,6 @@ def test_the_worker_step_reports_the_reminders_and_expiries_it_made(app, market)
         assert float(session.get(Listing, market.listing.id).quantity_available) == 90  # the 20 kg are back
     assert f"Order {waiting.ref} from Siêu thị nghe tin is waiting for your answer for a day." in \
         _bell(app, market.seller)
-    assert f"Your order {forgotten.ref} (Xoài) expired" in _bell(app, market.buyer)
+    assert f"Your order {forgotten.ref} (Mango) expired" in _bell(app, market.buyer)
     again = app.test_cli_runner().invoke(args=["orders", "expire"])
     assert "orders:" not in again.output  # nothing more to remind or expire: the worker says nothing

@@ -180,14 +180,14 @@ def test_paid_in_an_old_tab_before_the_worker_ran_is_listed_for_staff(stripe_app
     assert _notices(stripe_app, staff.id) == []  # refunded by the worker (test_refunds.py), not by hand
     with stripe_app.test_request_context(), force_locale("en"):
         text = describe("order_unapplied", {"ref": order.ref, "amount_vnd": 380_000, "outcome": "not_payable"})
-    assert order.ref in text and "380.000" in text and "not applied" in text  # when Stripe will not refund
+    assert order.ref in text and "380,000 ₫" in text and "not applied" in text  # when Stripe will not refund
 
     client = stripe_app.test_client()
     login(client, staff)
     page = client.get("/staff/payments/unapplied?lang=en")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert order.ref in html and "380.000" in html and session_id in html
+    assert order.ref in html and "380,000 ₫" in html and session_id in html
     assert "no longer waiting for money" in html and "Being refunded through Stripe" in html
     orders_page = client.get("/orders?lang=en").get_data(as_text=True)
     assert 'data-testid="unapplied-link"' in orders_page

@@ -60,20 +60,20 @@ def test_counts_and_volumes_are_not_weighed(code):
 
 
 @pytest.mark.parametrize(("typed", "code", "kg", "name_en"), [
-    ("thùng 10 kg", "thùng 10 kg", 10.0, "crate 10 kg"),
-    ("thung 10kg", "thùng 10 kg", 10.0, "crate 10 kg"),
-    ("Thùng (10 kg)", "thùng 10 kg", 10.0, "crate 10 kg"),
-    ("THÙNG 10 KG", "thùng 10 kg", 10.0, "crate 10 kg"),
-    ("10kg/thùng", "thùng 10 kg", 10.0, "crate 10 kg"),
-    ("bao 50 kg", "bao 50 kg", 50.0, "sack 50 kg"),
-    ("bao 25 ký", "bao 25 kg", 25.0, "sack 25 kg"),
-    ("túi 0,5kg", "túi 0,5 kg", 0.5, "bag 0.5 kg"),
-    ("tui 0.5 kg", "túi 0,5 kg", 0.5, "bag 0.5 kg"),
-    ("túi 500g", "túi 500 g", 0.5, "bag 500 g"),
-    ("túi 500 gr", "túi 500 g", 0.5, "bag 500 g"),
-    ("hộp 100 gam", "hộp 100 g", 0.1, "box 100 g"),
-    ("túi 1.500 g", "túi 1500 g", 1.5, "bag 1500 g"),
-    ("khay 0,25 kg", "khay 0,25 kg", 0.25, "tray 0.25 kg"),
+    ("thùng 10 kg", "thùng 10 kg", 10.0, "crate of 10 kg"),
+    ("thung 10kg", "thùng 10 kg", 10.0, "crate of 10 kg"),
+    ("Thùng (10 kg)", "thùng 10 kg", 10.0, "crate of 10 kg"),
+    ("THÙNG 10 KG", "thùng 10 kg", 10.0, "crate of 10 kg"),
+    ("10kg/thùng", "thùng 10 kg", 10.0, "crate of 10 kg"),
+    ("bao 50 kg", "bao 50 kg", 50.0, "sack of 50 kg"),
+    ("bao 25 ký", "bao 25 kg", 25.0, "sack of 25 kg"),
+    ("túi 0,5kg", "túi 0,5 kg", 0.5, "bag of 0.5 kg"),
+    ("tui 0.5 kg", "túi 0,5 kg", 0.5, "bag of 0.5 kg"),
+    ("túi 500g", "túi 500 g", 0.5, "bag of 500 g"),
+    ("túi 500 gr", "túi 500 g", 0.5, "bag of 500 g"),
+    ("hộp 100 gam", "hộp 100 g", 0.1, "box of 100 g"),
+    ("túi 1.500 g", "túi 1500 g", 1.5, "bag of 1500 g"),
+    ("khay 0,25 kg", "khay 0,25 kg", 0.25, "tray of 0.25 kg"),
 ])
 def test_parse_unit_reads_weighed_packs(typed, code, kg, name_en):
     unit = parse_unit(typed)
