@@ -73,7 +73,7 @@ def _check_org_part(form) -> dict | None:
     create_organization takes, or None when none is asked for. Its problems go beside its fields."""
     if not isinstance(form, forms.OrganizationForm) and not form.org_kind.data and not form.org_name.data:
         return None  # sign-up without an organisation
-    if form.org_kind.data not in rules.SELF_SERVICE_KINDS:
+    if form.org_kind.data not in rules.SELF_SERVICE_KINDS and not form.org_kind.errors:  # one message, not two
         add_problem(form, "org_kind", _("Choose a kind of organisation."))
     if not (form.org_name.data or "").strip():
         add_problem(form, "org_name", _("Enter the organisation's name."))

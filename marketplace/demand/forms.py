@@ -18,7 +18,7 @@ class DemandForm(FlaskForm):
     variety = StringField(_l("Variety (when it matters)"), validators=[Optional(), max_length(120)])
     quantity = quantity_field(_l("Quantity"))
     unit = UnitField(_l("Unit"), choices=unit_choices(), default="kg",
-                     invalid_choice_message=_l("Choose a unit from the list (kg, tấn, túi, thùng…)."))
+                     invalid_choice_message=_l("Choose a unit from the list (kg, tonne, bag, box…)."))
     frequency = SelectField(_l("How often"), choices=choices(FREQUENCY_LABELS.items()), default="once")
     needed_from = date_field(_l("Needed from"))
     needed_to = date_field(_l("Needed until"))

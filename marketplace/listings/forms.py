@@ -71,7 +71,7 @@ class ListingForm(FlaskForm):
     quantity = quantity_field(_l("Quantity for sale"))
     # WTForms has no Vietnamese: its own "Not a valid choice." would show in English.
     unit = UnitField(_l("Unit"), choices=unit_choices(), default="kg",
-                     invalid_choice_message=_l("Choose a unit from the list (kg, tấn, túi, thùng…)."))
+                     invalid_choice_message=_l("Choose a unit from the list (kg, tonne, bag, box…)."))
     min_order = quantity_field(_l("Minimum order"), optional=True)
     price_vnd = StringField(_l("Price in đồng, per kg or per unit"), validators=[Optional(), max_length(20)],
                             render_kw={"inputmode": "numeric", "placeholder": "38000"})

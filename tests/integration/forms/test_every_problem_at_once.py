@@ -160,6 +160,7 @@ def test_the_organisation_form_shows_every_problem_at_once(app, people):
     text = text_of(response)
     assert_every_message(text, {"org_kind": "", "org_name": "", "commune_query": "Chọn xã", "phone": "số điện thoại"})
     assert error_beside(text, "org_kind") and error_beside(text, "org_name")
+    assert "Chọn loại tổ chức" not in error_beside(text, "org_kind")  # "required" says it; not said twice
 
 
 def make_user_without_org(app):
