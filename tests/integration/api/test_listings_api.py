@@ -331,7 +331,7 @@ def test_messages_in_english_on_request(client, club, token):
     assert data["fields"]["quantity"] == ["Enter a number, e.g. 1500 or 2,5."]
     assert data["fields"]["unit"] == ["Write the unit as a word or two, e.g. kg, túi, thùng 10 kg."]
     assert data["fields"]["product"] == ["This field is required."]
-    assert data["fields"]["available_to"] == ["Enter a date as dd/mm/yyyy."]
+    assert data["fields"]["available_to"] == ["February 2027 has no day 31."]
 
     response = post_json(client, body(certificates=["VietGAP-TT-99-99-99-0001"]), token,
                          path="/api/v1/listings?lang=en")
