@@ -17,16 +17,9 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/sell")
 @signed_in
 def sell():
-    orgs = selling_orgs(current_user)
-    if not orgs:
-        return refuse(
-            _("Only a club or cooperative can list produce. Create or join one first."), url_for("accounts.account")
-        )
-    if len(orgs) == 1:
-        return redirect(url_for("listings.new", org=orgs[0].id))
-    return render_template(
-        "dashboard/choose.html",
-        orgs=orgs,
+    return _form_for_one_of(
+        selling_orgs(current_user),
+        refusal=_("Only a club or cooperative can list produce. Create or join one first."),
         title=_("Sell for which organisation?"),
         form_endpoint="listings.new",
         manage_endpoint="listings.manage",
@@ -38,19 +31,22 @@ def sell():
 @bp.route("/buy")
 @signed_in
 def buy():
-    orgs = buying_orgs(current_user)
-    if not orgs:
-        return refuse(
-            _("Only a buyer (supermarket, trader, processor, exporter) can post demand."), url_for("accounts.account")
-        )
-    if len(orgs) == 1:
-        return redirect(url_for("demand.new", org=orgs[0].id))
-    return render_template(
-        "dashboard/choose.html",
-        orgs=orgs,
+    return _form_for_one_of(
+        buying_orgs(current_user),
+        refusal=_("Only a buyer (supermarket, trader, processor, exporter) can post demand."),
         title=_("Buy for which organisation?"),
         form_endpoint="demand.new",
         manage_endpoint="demand.manage",
         action=_("Post what you need"),
         manage=_("My requests"),
     )
+
+
+def _form_for_one_of(orgs, *, refusal: str, form_endpoint: str, **choice):
+    """Straight to the form for a person who acts for one organisation; a choice for several; the
+    refusal (back to the account page) for none."""
+    if not orgs:
+        return refuse(refusal, url_for("accounts.account"))
+    if len(orgs) == 1:
+        return redirect(url_for(form_endpoint, org=orgs[0].id))
+    return render_template("dashboard/choose.html", orgs=orgs, form_endpoint=form_endpoint, **choice)
