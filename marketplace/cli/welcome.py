@@ -27,9 +27,12 @@ DEMO_LOGINS: tuple[tuple[str, str], ...] = (
 
 
 def answers(url: str, timeout: float = 2.0) -> bool:
-    """True when the site's health check answers 200 at url."""
+    """True when the site's health check answers 200 at url (http or https only: never a file)."""
+    if not url.startswith(("http://", "https://")):
+        return False
     try:
-        with urllib.request.urlopen(url.rstrip("/") + "/healthz", timeout=timeout) as response:  # noqa: S310 (our own URL)
+        # The scheme is checked above; the URL is the site this command was told to wait for.
+        with urllib.request.urlopen(url.rstrip("/") + "/healthz", timeout=timeout) as response:  # noqa: S310  # nosec B310
             return response.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False

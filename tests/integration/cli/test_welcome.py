@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from marketplace.cli.welcome import answers
 from marketplace.demo import demo_email
 from tests.clients import app_session
 from tests.factories import make_user
@@ -68,3 +69,10 @@ def test_a_site_that_does_not_answer_fails(app, runner):
     result = runner.invoke(args=["welcome", "--url", url, "--wait", "0.5"])
     assert result.exit_code == 1
     assert "does not answer" in result.output and "Sign in" not in result.output
+
+
+def test_only_a_web_address_is_asked(tmp_path):
+    """welcome waits for a web site: a file: or ftp: address is never opened, whatever it holds."""
+    (tmp_path / "healthz").write_text("ok")
+    assert answers(f"file://{tmp_path}") is False
+    assert answers("ftp://127.0.0.1:9") is False
