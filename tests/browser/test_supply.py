@@ -53,7 +53,8 @@ def test_a_chair_lists_produce_with_a_photo_and_updates_the_quantity_in_two_taps
     expect(page.locator(".price").first).to_contain_text("38.000")
     photo = page.locator(".gallery img").first
     expect(photo).to_be_visible()
-    assert page.evaluate("img => img.naturalWidth", photo.element_handle()) > 0
+    # Visible comes before loaded on a busy machine: wait for the picture itself to arrive.
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     listing_id = int(re.search(r"/listings/(\d+)", page.url).group(1))
 
