@@ -318,3 +318,19 @@ def test_a_chair_removes_a_photo_from_the_edit_page_and_others_cannot(app):
     with app_session(app) as session:
         assert session.get(Photo, photo_id) is None
     assert post(client, f"/listings/{listing.id}/photos/{photo_id}/delete").status_code == 404
+
+
+def test_photos_added_and_reordered_show_in_a_listing_already_loaded(session, store, club):
+    """A listing whose photos were read before (the edit page) shows the new photos and the new
+    order at once, without reading it again: the loaded collection is kept current."""
+    listing = _listing(session, club)
+    assert listing.photos == []  # loaded now
+    first = add_photo(session, store, organization=club, listing=listing, data=_jpeg())
+    second = add_photo(session, store, organization=club, listing=listing, data=_jpeg(colour=(200, 120, 0)))
+    assert listing.photos == [first, second]
+    reorder(session, organization=club, listing=listing, photo_ids=[second.id])
+    assert listing.photos == [second, first]
+    assert (second.position, first.position) == (0, 1)
+    session.commit()
+    assert [p.id for p in session.scalars(select(Photo).where(Photo.listing_id == listing.id)
+                                          .order_by(Photo.position))] == [second.id, first.id]
