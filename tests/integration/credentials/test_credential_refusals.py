@@ -121,3 +121,17 @@ def test_a_staff_action_that_does_not_exist_changes_nothing(session):
     assert caught.value.fields == {"action": ["That change is not possible from the current status."]}
     session.rollback()
     assert session.get(Certificate, certificate.id).status == "pending"
+
+
+def test_a_code_for_more_markets_than_one_credential_can_hold_is_refused(session):
+    """70 real market codes do not fit the 200 characters kept for them: refused, not cut short."""
+    from marketplace.markets import codes
+
+    club, chair = make_club()
+    many = "; ".join(sorted(codes())[:70])
+    data = credentials.PlantingCodeInput(code="VN-DTOR-7003", kind="growing_area", markets=many)
+    with pytest.raises(ValidationError) as caught:
+        credentials.save_planting_code(session, club, data, chair)
+    assert caught.value.fields["markets"] == ["Too many markets for one credential."]
+    session.rollback()
+    assert session.scalar(select(PlantingCode.id).where(PlantingCode.code == "VN-DTOR-7003")) is None
