@@ -334,3 +334,17 @@ def test_photos_added_and_reordered_show_in_a_listing_already_loaded(session, st
     session.commit()
     assert [p.id for p in session.scalars(select(Photo).where(Photo.listing_id == listing.id)
                                           .order_by(Photo.position))] == [second.id, first.id]
+
+
+def test_photos_for_a_listing_not_yet_saved_are_refused_beyond_eight_with_those_kept(session, club, in_request):
+    """The new-listing form carries 3 photos staged already; 6 more would make 9: refused with the
+    limit named (Vietnamese here), while 5 more (8 in all) pass the checks."""
+    from marketplace.db import utcnow
+    from marketplace.listings.photos.services import Upload, check_uploads
+
+    user = make_user("seller", club)
+    six = [Upload(name=f"xoai-{n}.jpg", data=_jpeg()) for n in range(6)]
+    with pytest.raises(ValidationError) as caught:
+        check_uploads(session, six, organization=None, listing=None, user=user, now=utcnow(), per_hour=100, kept=3)
+    assert caught.value.fields == {"photos": ["Mỗi tin đăng bán có tối đa 8 ảnh."]}
+    check_uploads(session, six[:5], organization=None, listing=None, user=user, now=utcnow(), per_hour=100, kept=3)
