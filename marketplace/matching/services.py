@@ -199,16 +199,6 @@ def _full_for_listing(db: Session, listing_id: int, today: date) -> list[Match]:
     return [m for m in matches_for_listing(db, listing_id, today) if m.full and m.demand.quantity > 0]
 
 
-def refresh_demand(db: Session, demand_id: int, today: date) -> tuple[int, list[Match]]:
-    matches = _full_for_demand(db, demand_id, today)
-    return len(matches), _remember(db, matches, demand_ids={demand_id})
-
-
-def refresh_listing(db: Session, listing_id: int, today: date) -> tuple[int, list[Match]]:
-    matches = _full_for_listing(db, listing_id, today)
-    return len(matches), _remember(db, matches, listing_ids={listing_id})
-
-
 def _is_open(db: Session, demand_id: int) -> bool:
     return db.scalar(select(DemandPost.status).where(DemandPost.id == demand_id)) == "open"
 

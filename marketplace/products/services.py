@@ -15,7 +15,7 @@ from marketplace.products.models import Category, Product, Variety
 from marketplace.products.phrases import Catalogue, guess_category, product_entry, read_phrase
 from marketplace.products.taxonomy import CATEGORIES, PRODUCTS
 from marketplace.products.units import parse_unit
-from marketplace.vietnamese import clean, fold, slugify
+from marketplace.vietnamese import clean, slugify
 
 
 def load_taxonomy(db: Session) -> int:
@@ -110,17 +110,6 @@ def find_product(db: Session, text: str) -> Product | None:
     """
     reading = read_phrase(text, catalogue(db))
     return db.get(Product, reading.product_id) if reading.product_id else None
-
-
-def find_variety(product: Product | None, text: str) -> Variety | None:
-    """The product's variety named by text (name or synonym, accents optional), or None."""
-    if product is None or not clean(text):
-        return None
-    wanted = fold(text)
-    for variety in product.varieties:
-        if any(fold(name) == wanted for name in (variety.name, *variety.synonym_list)):
-            return variety
-    return None
 
 
 @dataclass(frozen=True)

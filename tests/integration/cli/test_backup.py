@@ -339,6 +339,23 @@ def test_backup_refuses_upload_dir_and_an_existing_file(site, tmp_path):
     assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
 
 
+def test_backup_refuses_a_folder_or_a_folder_that_does_not_exist_and_writes_nothing(site, tmp_path):
+    """A folder given instead of the archive's name is refused by the command's argument (a usage
+    error); a name in a folder that does not exist is refused by the backup (not made, not a
+    traceback)."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    into_folder = site.run("backup", folder)
+    assert into_folder.exit_code == 2 and "is a directory" in into_folder.output
+    assert list(folder.iterdir()) == []
+
+    missing = tmp_path / "no-such-folder" / "backup.tar.gz"
+    nowhere = site.run("backup", missing)
+    assert nowhere.exit_code == 1 and "does not exist" in nowhere.output
+    assert not missing.parent.exists()
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+
+
 def test_no_secret_in_the_archive_or_the_output(site):
     with tarfile.open(site.baseline) as tar:
         contents = b"".join(tar.extractfile(m).read() for m in tar if m.isfile())

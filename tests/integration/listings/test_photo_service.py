@@ -318,3 +318,33 @@ def test_a_chair_removes_a_photo_from_the_edit_page_and_others_cannot(app):
     with app_session(app) as session:
         assert session.get(Photo, photo_id) is None
     assert post(client, f"/listings/{listing.id}/photos/{photo_id}/delete").status_code == 404
+
+
+def test_photos_added_and_reordered_show_in_a_listing_already_loaded(session, store, club):
+    """A listing whose photos were read before (the edit page) shows the new photos and the new
+    order at once, without reading it again: the loaded collection is kept current."""
+    listing = _listing(session, club)
+    assert listing.photos == []  # loaded now
+    first = add_photo(session, store, organization=club, listing=listing, data=_jpeg())
+    second = add_photo(session, store, organization=club, listing=listing, data=_jpeg(colour=(200, 120, 0)))
+    assert listing.photos == [first, second]
+    reorder(session, organization=club, listing=listing, photo_ids=[second.id])
+    assert listing.photos == [second, first]
+    assert (second.position, first.position) == (0, 1)
+    session.commit()
+    assert [p.id for p in session.scalars(select(Photo).where(Photo.listing_id == listing.id)
+                                          .order_by(Photo.position))] == [second.id, first.id]
+
+
+def test_photos_for_a_listing_not_yet_saved_are_refused_beyond_eight_with_those_kept(session, club, in_request):
+    """The new-listing form carries 3 photos staged already; 6 more would make 9: refused with the
+    limit named (Vietnamese here), while 5 more (8 in all) pass the checks."""
+    from marketplace.db import utcnow
+    from marketplace.listings.photos.services import Upload, check_uploads
+
+    user = make_user("seller", club)
+    six = [Upload(name=f"xoai-{n}.jpg", data=_jpeg()) for n in range(6)]
+    with pytest.raises(ValidationError) as caught:
+        check_uploads(session, six, organization=None, listing=None, user=user, now=utcnow(), per_hour=100, kept=3)
+    assert caught.value.fields == {"photos": ["Mỗi tin đăng bán có tối đa 8 ảnh."]}
+    check_uploads(session, six[:5], organization=None, listing=None, user=user, now=utcnow(), per_hour=100, kept=3)
