@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 
 from marketplace import db
 from marketplace.accounts import services as accounts
+from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing
 from tests.clients import app_session, post, signed_in, text_of
 from tests.factories import make_org, make_user
@@ -117,8 +119,8 @@ def test_listing_form_acts_for_the_chosen_org(app, people):
             "quantity": "100",
             "unit": "kg",
             "price_vnd": "30000",
-            "available_from": "2026-12-01",
-            "available_to": "2027-01-30",
+            "available_from": today_in_vietnam().strftime("%d/%m/%Y"),
+            "available_to": (today_in_vietnam() + timedelta(days=60)).strftime("%d/%m/%Y"),
             "publish": "1",
         },
     )
