@@ -13,7 +13,7 @@ from marketplace.accounts.models import Organization, User
 from marketplace.accounts.permissions import buying_orgs, selling_orgs
 from marketplace.catalogue import services as catalogue
 from marketplace.credentials.models import Certificate, CodeClaimFlag, PlantingCode
-from marketplace.dashboard.rules import SHOWN, WAITING_ON
+from marketplace.dashboard.rules import SHOWN
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.listings.models import Listing
 from marketplace.matching.facts import open_demand_filter, public_listing_filter
@@ -21,6 +21,7 @@ from marketplace.matching.models import MatchState
 from marketplace.messaging.models import ConversationReport
 from marketplace.messaging.reading import Thread, threads_for
 from marketplace.orders.models import Order
+from marketplace.orders.rules import WAITING_ON
 
 
 @dataclass

@@ -30,6 +30,13 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("paid", "deliver"): ("delivered", frozenset({"seller"})),
     ("delivered", "complete"): ("completed", frozenset({"buyer", "system"})),
 }
+# The side an order waits for, for the role homes: the seller confirms or declines a request and
+# delivers what was paid; the buyer pays a confirmed order (outside the site: the seller or Stripe
+# records it) and confirms delivery. A buyer may also cancel a request, but nothing waits on that.
+WAITING_ON: dict[str, frozenset[str]] = {
+    "seller": frozenset({"requested", "paid"}),
+    "buyer": frozenset({"confirmed", "delivered"}),
+}
 # Ending in these gives the reserved quantity back to the listing.
 RELEASING: frozenset[str] = frozenset({"declined", "cancelled", "expired"})
 FINAL: frozenset[str] = frozenset({"declined", "completed", "cancelled", "expired"})
