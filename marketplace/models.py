@@ -6,6 +6,18 @@ from marketplace.changes.models import OutboxPositionRecord, SearchOutbox
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, CredentialScan, PlantingCode
 from marketplace.db import Base
 from marketplace.demand.models import DemandPost, Offer
+from marketplace.fairs.models import (
+    BoothApplication,
+    BoothApplicationListing,
+    BoothCheckout,
+    BoothKind,
+    Catalog,
+    CatalogEntry,
+    CatalogSection,
+    CatalogVisit,
+    Fair,
+    FairMeeting,
+)
 from marketplace.imports.models import PendingImport
 from marketplace.listings.models import Listing, Photo
 from marketplace.matching.models import MatchState
@@ -35,4 +47,6 @@ __all__ = [
     "Province", "SearchOutbox", "User", "Variety", "metadata",
     "ContactEvent", "Conversation", "ConversationMessage", "ConversationRead", "ConversationReport",
     "ModerationAccess", "OrganizationBlock", "OutgoingMail", "SavedSearch", "SavedSearchHit",
+    "BoothApplication", "BoothApplicationListing", "BoothCheckout", "BoothKind", "Catalog", "CatalogEntry",
+    "CatalogSection", "CatalogVisit", "Fair", "FairMeeting",
 ]

@@ -25,6 +25,8 @@ class Conversation(IdMixin, Base):
     listing_id: Mapped[int | None] = references("listings.id", ondelete="SET NULL")
     demand_id: Mapped[int | None] = references("demand_posts.id", ondelete="SET NULL")
     offer_id: Mapped[int | None] = references("offers.id", ondelete="SET NULL")
+    # The fair whose catalog or meeting the thread was opened from.
+    fair_id: Mapped[int | None] = references("fairs.id", ondelete="SET NULL", index=True)
     subject: Mapped[str] = mapped_column(String(200))  # the title when opened, kept if the thing goes
     started_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -71,6 +73,8 @@ class ContactEvent(IdMixin, Base):
     to_org_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
     listing_id: Mapped[int | None] = references("listings.id", ondelete="SET NULL")
     demand_id: Mapped[int | None] = references("demand_posts.id", ondelete="SET NULL")
+    # The fair whose catalog the tap came from: a lead the fair produced.
+    fair_id: Mapped[int | None] = references("fairs.id", ondelete="SET NULL", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
