@@ -20,7 +20,6 @@ import logging
 import os
 import re
 import secrets
-import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.permissions import member_or_staff
 from marketplace.credentials.models import Certificate, CredentialScan, PlantingCode
+from marketplace.files import open_if_present, remove_each, write_atomically
 from marketplace.vietnamese import clean
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
@@ -182,31 +182,13 @@ class FilesystemScanStore:
         target = self._path(key, media, part)
         if target is None:
             raise ValueError(f"bad scan file name {key!r} {media!r} {part!r}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.chmod(temporary, 0o600)  # private: the web server never serves this folder itself
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data, 0o600)  # private: the web server never serves this folder itself
 
     def open(self, key: str, media: str, part: str) -> BinaryIO | None:
-        target = self._path(key, media, part)
-        if target is None:
-            return None
-        try:
-            return open(target, "rb")  # the response closes it
-        except (FileNotFoundError, NotADirectoryError):
-            return None
+        return open_if_present(self._path(key, media, part))
 
     def delete(self, key: str) -> None:
-        for media, part in _SUFFIXES:
-            target = self._path(key, media, part)
-            if target is not None:
-                target.unlink(missing_ok=True)
+        remove_each(self._path(key, media, part) for media, part in _SUFFIXES)
 
 
 class MemoryScanStore:

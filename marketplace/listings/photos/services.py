@@ -33,7 +33,13 @@ from marketplace.listings.photos.checks import (
     rejection_message,
 )
 from marketplace.listings.photos.decoding import ProcessedImage, process_image
-from marketplace.listings.photos.storage import PhotoStore, delete_quietly, make_store, pending_files
+from marketplace.listings.photos.storage import (
+    PhotoStore,
+    delete_quietly,
+    make_store,
+    pending_files,
+    save_with_files,
+)
 from marketplace.vietnamese import clean
 
 MAX_LISTING_PHOTOS = 8
@@ -135,18 +141,7 @@ def add_processed_photo(db: Session, store: PhotoStore, *, organization: Organiz
                   key=key, width=processed.width, height=processed.height,
                   position=position, alt=clean(alt)[:MAX_ALT],
                   uploaded_by_id=user.id if user is not None else None)
-    # Files first: a row must never point at files that are not there.
-    try:
-        for size_name, webp in processed.renditions.items():
-            store.save(key, size_name, webp)
-        db.add(photo)
-        db.flush()
-    except BaseException:
-        if photo in db:
-            db.expunge(photo)
-        delete_quietly(store, [key])
-        raise
-    pending_files(db, store).added.append(key)
+    save_with_files(db, store, key, processed.renditions, photo)
     if listing is not None and "photos" in listing.__dict__:
         listing.photos.append(photo)  # keep an already loaded collection current
     return photo
@@ -276,13 +271,9 @@ def decode_each(uploads: Sequence[Upload], limits: PhotoLimits = DEFAULT_LIMITS,
 
 
 def decode_uploads(uploads: Sequence[Upload], limits: PhotoLimits = DEFAULT_LIMITS) -> list[ProcessedImage]:
-    """Decode and re-encode every photo; no database here, so call it with no transaction open."""
-    processed, problems = [], []
-    for upload in uploads:
-        try:
-            processed.append(process_image(upload.data, limits))
-        except PhotoRejected as error:
-            problems.append(_named(upload, error))
+    """Decode and re-encode every photo, or refuse them all naming each one that cannot be; no
+    database here, so call it with no transaction open."""
+    processed, problems = decode_each(uploads, limits)
     if problems:
         raise _refuse_all(problems)
     return processed

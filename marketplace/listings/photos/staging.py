@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.models import User
 from marketplace.listings.models import Photo, StagedPhoto
 from marketplace.listings.photos.decoding import ProcessedImage
-from marketplace.listings.photos.storage import PhotoStore, delete_quietly, pending_files
+from marketplace.listings.photos.storage import PhotoStore, pending_files, save_with_files
 
 STAGED_FOR = timedelta(hours=12)  # a form left open over lunch, or a day in the field, still works
 MAX_STAGED_PER_USER = 32  # four full listings' worth waiting at once
@@ -35,17 +35,7 @@ def stage_photo(db: Session, store: PhotoStore, *, user: User, processed: Proces
     key = secrets.token_urlsafe(16)
     staged = StagedPhoto(key=key, user_id=user.id, width=processed.width, height=processed.height,
                          created_at=now, expires_at=now + STAGED_FOR)
-    try:  # files first: a row must never point at files that are not there
-        for size_name, webp in processed.renditions.items():
-            store.save(key, size_name, webp)
-        db.add(staged)
-        db.flush()
-    except BaseException:
-        if staged in db:
-            db.expunge(staged)
-        delete_quietly(store, [key])
-        raise
-    pending_files(db, store).added.append(key)
+    save_with_files(db, store, key, processed.renditions, staged)
     _keep_the_newest(db, store, user)
     return staged
 

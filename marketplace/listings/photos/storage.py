@@ -13,7 +13,6 @@ import io
 import logging
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -21,6 +20,7 @@ from typing import BinaryIO, Protocol
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from marketplace.files import open_if_present, remove_each, write_atomically
 from marketplace.listings.photos.decoding import SIZES
 
 log = logging.getLogger(__name__)
@@ -53,32 +53,13 @@ class FilesystemPhotoStore:
         target = self.path(key, size_name)
         if target is None:
             raise ValueError(f"bad photo file name {key!r} {size_name!r}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so a reader never gets half a file.
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data, 0o644)
 
     def open(self, key: str, size_name: str) -> BinaryIO | None:
-        target = self.path(key, size_name)
-        if target is None:
-            return None
-        try:
-            return open(target, "rb")  # the response closes it
-        except (FileNotFoundError, NotADirectoryError):
-            return None
+        return open_if_present(self.path(key, size_name))
 
     def delete(self, key: str) -> None:
-        for size_name in SIZES:
-            target = self.path(key, size_name)
-            if target is not None:
-                target.unlink(missing_ok=True)
+        remove_each(self.path(key, size_name) for size_name in SIZES)
 
 
 class MemoryPhotoStore:
@@ -122,6 +103,22 @@ def pending_files(db: Session, store: PhotoStore) -> PendingFiles:
     # Keyed by store too, in case one session ever serves two stores.
     pending: dict[int, PendingFiles] = db.info.setdefault(_PENDING, {})
     return pending.setdefault(id(store), PendingFiles(store))
+
+
+def save_with_files(db: Session, store: PhotoStore, key: str, renditions: dict[str, bytes], row) -> None:
+    """Write a photo's files, then add its row; the files go again if the row cannot be added or the
+    transaction does not commit. Files first: a row must never point at files that are not there."""
+    try:
+        for size_name, webp in renditions.items():
+            store.save(key, size_name, webp)
+        db.add(row)
+        db.flush()
+    except BaseException:
+        if row in db:
+            db.expunge(row)
+        delete_quietly(store, [key])
+        raise
+    pending_files(db, store).added.append(key)
 
 
 def delete_quietly(store: PhotoStore, keys: list[str]) -> None:
