@@ -169,7 +169,7 @@ class _ProductSchema(Schema):
     """What listings and demand posts share: the product as read, and as typed."""
 
     product = fields.String(attribute="product.name_vi")
-    variety = ComputedString("variety_name")
+    variety = fields.String(attribute="variety_name")
     product_text = fields.String(metadata={"description": "the product as it was typed"})
     in_catalogue = fields.Boolean(attribute="product.in_catalogue", metadata={
         "description": "false while the product is a name the catalogue lacks, kept as typed for staff to map"})
@@ -179,9 +179,6 @@ class _ProductSchema(Schema):
         "description": "product and variety in English, e.g. Hoa Loc mango (product and variety stay Vietnamese)"})
     unit_en = ComputedString("unit_in_english", metadata={
         "description": "the unit in English for the quantity, e.g. tonnes, fruit, visits (unit stays the stored code)"})
-
-    def variety_name(self, post) -> str | None:
-        return post.variety.name if post.variety else post.variety_text
 
     def unit_in_english(self, post) -> str:
         return formatting.unit(post.unit, post.quantity, "en")

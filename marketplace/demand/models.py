@@ -10,10 +10,10 @@ from marketplace.db import Base, IdMixin, TimestampMixin, references
 from marketplace.listings.models import Listing, Quantity
 from marketplace.places.models import Commune
 from marketplace.products.models import Product, Variety
-from marketplace.products.naming import title_en
+from marketplace.products.naming import NamedGoods
 
 
-class DemandPost(IdMixin, TimestampMixin, Base):
+class DemandPost(NamedGoods, IdMixin, TimestampMixin, Base):
     """What a buyer needs: product, quantity, when, where, at what price, with which credentials."""
 
     __tablename__ = "demand_posts"
@@ -55,15 +55,6 @@ class DemandPost(IdMixin, TimestampMixin, Base):
     @property
     def certificate_list(self) -> list[str]:
         return [c for c in self.required_certificates.split(";") if c]
-
-    @property
-    def title(self) -> str:
-        variety = self.variety.name if self.variety else self.variety_text
-        return f"{self.product.name_vi} {variety}".strip()
-
-    @property
-    def title_en(self) -> str:
-        return title_en(self.product, self.variety.name if self.variety else self.variety_text)
 
 
 class Offer(IdMixin, TimestampMixin, Base):

@@ -9,7 +9,7 @@ from marketplace.accounts.models import Organization, User
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.db import Base, IdMixin, TimestampMixin, references, utcnow
 from marketplace.products.models import Product, Variety
-from marketplace.products.naming import title_en
+from marketplace.products.naming import NamedGoods
 
 Quantity = Numeric(14, 3, asdecimal=False)
 
@@ -25,7 +25,7 @@ listing_planting_codes = Table(
 )
 
 
-class Listing(IdMixin, TimestampMixin, Base):
+class Listing(NamedGoods, IdMixin, TimestampMixin, Base):
     __tablename__ = "listings"
 
     ref: Mapped[str | None] = mapped_column(String(60), unique=True)  # import key
@@ -60,15 +60,6 @@ class Listing(IdMixin, TimestampMixin, Base):
     photos: Mapped[list[Photo]] = relationship(
         back_populates="listing", order_by="Photo.position", cascade="all, delete-orphan"
     )
-
-    @property
-    def title(self) -> str:
-        variety = self.variety.name if self.variety else self.variety_text
-        return f"{self.product.name_vi} {variety}".strip()
-
-    @property
-    def title_en(self) -> str:
-        return title_en(self.product, self.variety.name if self.variety else self.variety_text)
 
 
 class Photo(IdMixin, Base):

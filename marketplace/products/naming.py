@@ -41,3 +41,20 @@ def title_en(product, variety: str | None) -> str:
     if not variety:
         return product.name_en or unaccented(product.name_vi)
     return variety_name_en(product.slug, product.name_en or unaccented(product.name_vi), variety)
+
+
+class NamedGoods:
+    """The titles of a row that names a product and a variety, chosen (`variety`) or typed
+    (`variety_text`): a listing, a request."""
+
+    @property
+    def variety_name(self) -> str:
+        return self.variety.name if self.variety else self.variety_text
+
+    @property
+    def title(self) -> str:
+        return f"{self.product.name_vi} {self.variety_name}".strip()
+
+    @property
+    def title_en(self) -> str:
+        return title_en(self.product, self.variety_name)
