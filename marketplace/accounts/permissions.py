@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.rules import BUYER_KINDS, SELLER_KINDS
+from marketplace.errors import NotFound
 
 
 def role_in(user: User, org: Organization) -> str | None:
@@ -81,8 +82,9 @@ def buying_orgs(user: User | None) -> list[Organization]:
             if m.role == "buyer" and m.organization.kind in BUYER_KINDS]
 
 
-class NotOneOfYours(LookupError):
-    """An organisation asked for (`?org=`) that is not among the person's own."""
+class NotOneOfYours(NotFound):
+    """An organisation asked for (`?org=`) that is not among the person's own: a plain 404, as for
+    an id that does not exist, so that nobody learns which ids are other clubs'."""
 
 
 def chosen_org(orgs: list[Organization], asked: str | None) -> Organization | None:
@@ -94,4 +96,4 @@ def chosen_org(orgs: list[Organization], asked: str | None) -> Organization | No
     for org in orgs:
         if str(org.id) == asked.strip():
             return org
-    raise NotOneOfYours(asked)
+    raise NotOneOfYours()

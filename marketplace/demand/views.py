@@ -13,7 +13,6 @@ from marketplace import db
 from marketplace.access import public, role_required, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import (
-    NotOneOfYours,
     acting_buyer,
     buying_orgs,
     can_buy_for,
@@ -26,7 +25,7 @@ from marketplace.demand import forms, rules
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost
 from marketplace.demand.notices import describe_notice
-from marketplace.errors import NotFound, PermissionDenied, get_or_404
+from marketplace.errors import PermissionDenied, get_or_404
 from marketplace.forms import add_problem, as_typed_date, choices
 from marketplace.listings import services as listings
 from marketplace.markets import market_name, market_options
@@ -65,10 +64,7 @@ def _input(form: forms.DemandForm, ref: str | None = None) -> demand_service.Dem
 def new():
     # ?org= picks one of the person's buying organisations (from /buy); another's id is a plain 404.
     own = buying_orgs(current_user) or [o for o in (acting_buyer(current_user),) if o is not None]
-    try:
-        org = chosen_org(own, request.args.get("org"))
-    except NotOneOfYours:
-        raise NotFound() from None
+    org = chosen_org(own, request.args.get("org"))
     if not can_buy_for(current_user, org):
         return refuse(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."),
                       url_for("accounts.account"))

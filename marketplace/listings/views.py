@@ -11,7 +11,7 @@ from flask_login import current_user
 from marketplace import db
 from marketplace.access import public, signed_in
 from marketplace.accounts import services as accounts
-from marketplace.accounts.permissions import NotOneOfYours, can_list_for, can_manage_supply, chosen_org, selling_orgs
+from marketplace.accounts.permissions import can_list_for, can_manage_supply, chosen_org, selling_orgs
 from marketplace.credentials import services as credentials
 from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS
 from marketplace.dates import today_in_vietnam
@@ -86,10 +86,7 @@ def _attach(listing: Listing, on_form) -> None:
 def new():
     # ?org= picks one of the person's clubs (from /sell); another club's id is a plain 404.
     own = selling_orgs(current_user) or [o for o in (current_user.organization,) if o is not None]
-    try:
-        org = chosen_org(own, request.args.get("org"))
-    except NotOneOfYours:
-        raise NotFound() from None
+    org = chosen_org(own, request.args.get("org"))
     if not can_list_for(current_user, org):
         return refuse(_("Only a club or cooperative can list produce. Create or join one first."),
                       url_for("accounts.account"))
