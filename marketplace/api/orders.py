@@ -24,7 +24,7 @@ from marketplace.orders import rules
 from marketplace.orders.permissions import sides
 
 
-class OrderInputSchema(Schema):
+class OrderPreviewInputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
@@ -32,20 +32,14 @@ class OrderInputSchema(Schema):
     listing_id = fields.Raw(allow_none=True, load_default=None, metadata={"description": "the listing to order from"})
     quantity = fields.Raw(allow_none=True, load_default=None,
                           metadata={"description": "in the listing's unit; a number or text such as \"2,5\""})
+
+
+class OrderInputSchema(OrderPreviewInputSchema):
     note = fields.Raw(allow_none=True, load_default="")
     expected_amount_vnd = fields.Raw(
         allow_none=True, load_default=None,
         metadata={"description": "optional: the total the caller showed (from the preview); another total now is a "
                                  "409 and nothing is placed"})
-
-
-class OrderPreviewInputSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    listing_id = fields.Raw(allow_none=True, load_default=None, metadata={"description": "the listing to order from"})
-    quantity = fields.Raw(allow_none=True, load_default=None,
-                          metadata={"description": "in the listing's unit; a number or text such as \"2,5\""})
 
 
 class OrderPreviewSchema(Schema):
@@ -116,17 +110,29 @@ def _listing_id(value) -> int:
     return number
 
 
+def _ordering_refusals(conflict: str):
+    """The answers other than success that previewing and placing an order share, for the document;
+    `conflict` says when the 409 comes."""
+    answers = (
+        (403, "the caller does not act for a buyer organisation"),
+        (404, "no such listing (a draft is found only by its club's managers)"),
+        (409, conflict),
+        (422, "bad input: not a number, zero, below the minimum order, negotiable price"),
+    )
+
+    def document(view):
+        for status, description in reversed(answers):
+            view = blp.alt_response(status, schema=ProblemSchema, description=description)(view)
+        return blp.doc(security=BEARER)(view)
+
+    return document
+
+
 @blp.route("/orders/preview", methods=["POST"])
 @signed_in
 @blp.arguments(OrderPreviewInputSchema)
 @blp.response(200, OrderPreviewSchema)
-@blp.alt_response(403, schema=ProblemSchema, description="the caller does not act for a buyer organisation")
-@blp.alt_response(404, schema=ProblemSchema,
-                  description="no such listing (a draft is found only by its club's managers)")
-@blp.alt_response(409, schema=ProblemSchema, description="the listing has less available than asked, or is not on sale")
-@blp.alt_response(422, schema=ProblemSchema,
-                  description="bad input: not a number, zero, below the minimum order, negotiable price")
-@blp.doc(security=BEARER)
+@_ordering_refusals("the listing has less available than asked, or is not on sale")
 def preview_order(body: dict):
     """What an order would cost now, with every check of placing it; nothing is reserved or stored.
 
@@ -143,15 +149,8 @@ def preview_order(body: dict):
 @signed_in
 @blp.arguments(OrderInputSchema)
 @blp.response(201, OrderSchema)
-@blp.alt_response(403, schema=ProblemSchema, description="the caller does not act for a buyer organisation")
-@blp.alt_response(404, schema=ProblemSchema,
-                  description="no such listing (a draft is found only by its club's managers)")
-@blp.alt_response(409, schema=ProblemSchema,
-                  description="the listing has less available than asked, or is not on sale, or the total is not "
-                              "expected_amount_vnd any more")
-@blp.alt_response(422, schema=ProblemSchema,
-                  description="bad input: not a number, zero, below the minimum order, negotiable price")
-@blp.doc(security=BEARER)
+@_ordering_refusals("the listing has less available than asked, or is not on sale, or the total is not "
+                    "expected_amount_vnd any more")
 def create_order(body: dict):
     """Order a quantity from a listing for the caller's buyer organisation.
 

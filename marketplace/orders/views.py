@@ -110,6 +110,7 @@ def place(listing_id: int):
         return redirect(url_for("orders.show", order_id=already.id))
     # A buyer who may not order (PermissionDenied) or a listing gone meanwhile (NotFound) get the
     # 403/404 page: saving rolls back and lets them through.
+    order = draft = None
     with saving(form, catch=(ValidationError, Conflict), show=_keep_total_changed(form)) as saved:
         if form.placing():
             order = orders.place_order(db.session, listing.id, buyer_org, current_user, form.quantity.data,
@@ -118,14 +119,9 @@ def place(listing_id: int):
         else:
             draft = orders.draft_order(db.session, listing.id, buyer_org, current_user, form.quantity.data,
                                        today=today_in_vietnam(), note=form.note.data)
-    if saved and form.placing():
-        flash(str(PLACED % {"ref": order.ref}), "success")
-        return redirect(url_for("orders.show", order_id=order.id))
-    if saved:
-        return _confirmation(form, draft, listing=listing)
-    if isinstance(saved.error, orders.TotalChanged):
-        return _confirmation(form, saved.error.draft, listing=listing, changed=saved.error.message, status=409)
-    return render_template("orders/place.html", listing=listing, form=form), saved.status
+    return _after_placing(saved, form, order, draft, dict(listing=listing),
+                          refused=lambda: (render_template("orders/place.html", listing=listing, form=form),
+                                           saved.status))
 
 
 def _check_the_quantity_too(form: forms.OrderForm, listing, buyer_org) -> None:
@@ -177,6 +173,7 @@ def from_offer(offer_id: int):
     if form.placing() and (already := orders.placed_with(db.session, buyer_org_id, form.key())) is not None:
         flash(str(ALREADY_PLACED), "info")
         return redirect(url_for("orders.show", order_id=already.id))
+    order = draft = None
     with saving(catch=(ValidationError, Conflict), show=_flash_unless_total_changed) as saved:
         if form.placing():
             order = orders.order_from_offer(db.session, offer, current_user, today=today_in_vietnam(),
@@ -185,14 +182,21 @@ def from_offer(offer_id: int):
         else:
             draft = orders.draft_offer_order(db.session, offer, current_user, today=today_in_vietnam(),
                                              note=form.note.data)
+    return _after_placing(saved, form, order, draft, dict(offer=offer), refused=lambda: redirect(back))
+
+
+def _after_placing(saved, form, order, draft, source: dict, *, refused):
+    """What placing (or previewing) an order answers: the placed order, the confirmation page, the
+    confirmation again with the new total when it changed (409), or `refused()` for any other problem.
+    `source` names what the order is made from (listing= or offer=)."""
     if saved and form.placing():
         flash(str(PLACED % {"ref": order.ref}), "success")
         return redirect(url_for("orders.show", order_id=order.id))
     if saved:
-        return _confirmation(form, draft, offer=offer)
+        return _confirmation(form, draft, **source)
     if isinstance(saved.error, orders.TotalChanged):
-        return _confirmation(form, saved.error.draft, offer=offer, changed=saved.error.message, status=409)
-    return redirect(back)
+        return _confirmation(form, saved.error.draft, changed=saved.error.message, status=409, **source)
+    return refused()
 
 
 def _flash_unless_total_changed(error) -> None:
