@@ -18,11 +18,14 @@ def horizontal_overflow(page: Page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
+def _open_as_member(page: Page, live_app, path: str, role: str, kind: str, name: str) -> None:
+    sign_in(page, make_member(live_app, role, kind, name).email)
+    page.goto(path)
+
+
 def test_the_demand_form_shows_every_mistake_at_once_and_keeps_what_was_typed(phone_page: Page, live_app) -> None:
     page = phone_page
-    email, _org_id, _name = make_member(live_app, "buyer", "supermarket", "Siêu thị Một Lần thử")
-    sign_in(page, email)
-    page.goto("/demand/new")
+    _open_as_member(page, live_app, "/demand/new", "buyer", "supermarket", "Siêu thị Một Lần thử")
 
     # The unit beside the quantity, read with it, following the unit chosen.
     suffix = page.locator("#quantity-unit")
@@ -65,9 +68,7 @@ def test_the_demand_form_shows_every_mistake_at_once_and_keeps_what_was_typed(ph
 
 def test_the_listing_form_puts_the_unit_beside_the_minimum_order(phone_page: Page, live_app) -> None:
     page = phone_page
-    email, _org_id, _name = make_member(live_app, "seller", "club", "Hội quán Đơn Vị thử")
-    sign_in(page, email)
-    page.goto("/listings/new")
+    _open_as_member(page, live_app, "/listings/new", "seller", "club", "Hội quán Đơn Vị thử")
     suffix = page.locator("#min_order-unit")
     expect(suffix).to_be_visible()
     page.locator("#unit").select_option("tấn")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from PIL import ExifTags, Image
@@ -20,9 +19,9 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from marketplace import db
-from marketplace.dates import today_in_vietnam
 from marketplace.listings.models import Listing, Photo
 from tests.browser.conftest import PHONE
+from tests.browser.listing_form import fill_listing, publish
 from tests.browser.members import make_member
 from tests.browser.signing import sign_in
 from tests.browser.test_accessibility import serious_violations
@@ -42,15 +41,11 @@ def slow_network(page: Page, *, latency_ms: int = 400, kbit_s: int = 500, cpu: f
     session.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
 
 
-def _fill_listing(page: Page, product: str = "xoai") -> None:
-    page.locator("#product").fill(product)
-    page.locator("#variety").fill("cat chu")
-    page.locator("#quantity").fill("2")
-    page.locator("#unit").select_option("tấn")
-    page.locator("#price_vnd").fill("38k")
-    today = today_in_vietnam()
-    page.locator("#available_from").fill(today.isoformat())
-    page.locator("#available_to").fill((today + timedelta(days=30)).isoformat())
+def _listing_form(page: Page, live_app, club: str, product: str = "xoai") -> None:
+    """Signed in as the chair of a new club, on the listing form filled in but for photos."""
+    sign_in(page, make_member(live_app, "seller", "club", club).email)
+    page.goto("/listings/new")
+    fill_listing(page, product)
 
 
 def _photo_file(tmp_path: Path, name: str, data: bytes) -> str:
@@ -80,7 +75,7 @@ def test_a_chair_on_a_slow_phone_publishes_with_a_5_mb_photo_that_arrives_resize
             if (body instanceof FormData && body.get("photo")) window.sentPhotos.push(body.get("photo").size);
             return send.call(this, body); }; })();""")
     page.goto("/listings/new")
-    _fill_listing(page)
+    fill_listing(page)
     big = camera_jpeg(grain=0.1, quality=92)
     assert len(big) > 4.5 * 1024 * 1024
     slow_network(page)
@@ -111,17 +106,14 @@ def test_a_photo_turned_by_its_exif_arrives_upright(phone_page: Page, live_app, 
     """A phone held upright writes a landscape picture with EXIF orientation 6: the browser turns it
     while making it smaller (the copy it sends has no EXIF left to say so)."""
     page = phone_page
-    sign_in(page, make_member(live_app, "seller", "club", "Hội quán Ảnh dọc").email)
-    page.goto("/listings/new")
-    _fill_listing(page)
+    _listing_form(page, live_app, "Hội quán Ảnh dọc")
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6
     sideways = image_bytes(Image.open(io.BytesIO(camera_jpeg(3200, 1600, grain=0.1))), "JPEG", quality=90,
                            exif=exif.tobytes())
     page.locator("#photos").set_input_files(_photo_file(tmp_path, "doc.jpg", sideways))
     expect(_staged(page)).to_have_count(1, timeout=UPLOAD_WAIT_MS)
-    page.get_by_test_id("publish").click()
-    expect(page).to_have_url(re.compile(r"/listings/\d+$"))
+    publish(page)
     (photo,) = _listing_photos(live_app, page)
     assert (photo.width, photo.height) == (800, 1600)
 
@@ -131,7 +123,7 @@ def test_a_form_error_keeps_the_photo_already_sent(phone_page: Page, live_app, t
     email = make_member(live_app, "seller", "club", "Hội quán Ảnh giữ").email
     sign_in(page, email)
     page.goto("/listings/new")
-    _fill_listing(page, product="")
+    fill_listing(page, product="")
     slow_network(page, latency_ms=200, kbit_s=2000, cpu=2)
     page.locator("#photos").set_input_files(_photo_file(tmp_path, "vuon.jpg", camera_jpeg(2000, 1500, grain=0.1)))
     expect(_staged(page)).to_have_count(1, timeout=UPLOAD_WAIT_MS)
@@ -144,32 +136,26 @@ def test_a_form_error_keeps_the_photo_already_sent(phone_page: Page, live_app, t
     assert page.evaluate("document.querySelector('[data-staged] img').naturalWidth") > 0
     assert page.locator("#photos").evaluate("input => input.files.length") == 0
     page.locator("#product").fill("xoai")
-    page.get_by_test_id("publish").click()
-    expect(page).to_have_url(re.compile(r"/listings/\d+$"))
+    publish(page)
     assert len(_listing_photos(live_app, page)) == 1
 
 
 def test_a_photo_can_be_taken_off_the_form_before_publishing(phone_page: Page, live_app, tmp_path) -> None:
     page = phone_page
-    sign_in(page, make_member(live_app, "seller", "club", "Hội quán Ảnh bỏ").email)
-    page.goto("/listings/new")
-    _fill_listing(page)
+    _listing_form(page, live_app, "Hội quán Ảnh bỏ")
     page.locator("#photos").set_input_files([
         _photo_file(tmp_path, "a.jpg", camera_jpeg(800, 600, grain=0.1)),
         _photo_file(tmp_path, "b.jpg", camera_jpeg(800, 600, grain=0.1, seed=5))])
     expect(_staged(page)).to_have_count(2, timeout=UPLOAD_WAIT_MS)
     _staged(page).first.get_by_role("button").click()
     expect(_staged(page)).to_have_count(1)
-    page.get_by_test_id("publish").click()
-    expect(page).to_have_url(re.compile(r"/listings/\d+$"))
+    publish(page)
     assert len(_listing_photos(live_app, page)) == 1
 
 
 def test_eight_photos_of_nearly_10_mb_are_accepted(phone_page: Page, live_app, tmp_path) -> None:
     page = phone_page
-    sign_in(page, make_member(live_app, "seller", "club", "Hội quán Tám ảnh").email)
-    page.goto("/listings/new")
-    _fill_listing(page)
+    _listing_form(page, live_app, "Hội quán Tám ảnh")
     big = camera_jpeg(grain=0.45, quality=94)
     assert 9 * 1024 * 1024 < len(big) <= 10 * 1024 * 1024  # what the form promises: 10 MB each
     files = [_photo_file(tmp_path, f"IMG_{n}.jpg", big) for n in range(8)]
@@ -177,8 +163,7 @@ def test_eight_photos_of_nearly_10_mb_are_accepted(phone_page: Page, live_app, t
     page.locator("#photos").set_input_files(files)
     expect(page.get_by_test_id("publish")).to_be_disabled()
     expect(_staged(page)).to_have_count(8, timeout=UPLOAD_WAIT_MS)
-    page.get_by_test_id("publish").click()
-    expect(page).to_have_url(re.compile(r"/listings/\d+$"))
+    publish(page)
     stored = _listing_photos(live_app, page)
     assert len(stored) == 8 and all(max(p.width, p.height) <= 1600 for p in stored)
 
@@ -205,7 +190,7 @@ def test_without_script_an_over_size_upload_comes_back_as_the_form_with_a_messag
     try:
         sign_in_without_script(page, make_member(live_app, "seller", "club", "Hội quán Không script").email)
         page.goto("/listings/new")
-        _fill_listing(page)
+        fill_listing(page)
         page.locator("#description").fill("Xoài cát Chu vườn nhà, trái to, vỏ vàng")
         page.locator("#photos").set_input_files([
             _photo_file(tmp_path, "qua-lon.jpg", b"\xff\xd8\xff\xe0" + bytes(12 * 1024 * 1024)),

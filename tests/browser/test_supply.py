@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from datetime import timedelta
 
 from PIL import Image
 from playwright.sync_api import Page, expect
@@ -13,7 +12,7 @@ from playwright.sync_api import Page, expect
 from marketplace import db
 from marketplace.accounts import services as accounts
 from marketplace.credentials import services as credentials
-from marketplace.dates import today_in_vietnam
+from tests.browser.listing_form import fill_listing
 from tests.browser.members import make_member
 from tests.browser.signing import sign_in
 
@@ -37,14 +36,7 @@ def test_a_chair_lists_produce_with_a_photo_and_updates_the_quantity_in_two_taps
 
     page.goto("/listings/new")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # the form fits the phone
-    page.locator("#product").fill("xoai")
-    page.locator("#variety").fill("cat chu")
-    page.locator("#quantity").fill("2,5")
-    page.locator("#unit").select_option("tấn")
-    page.locator("#price_vnd").fill("38k")
-    today = today_in_vietnam()
-    page.locator("#available_from").fill(today.isoformat())
-    page.locator("#available_to").fill((today + timedelta(days=30)).isoformat())
+    fill_listing(page, quantity="2,5")
     page.locator("#photos").set_input_files(a_photo(tmp_path))
     page.get_by_test_id("publish").click()
 

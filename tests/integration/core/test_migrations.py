@@ -1,10 +1,17 @@
 """The Alembic revisions build exactly the schema the models describe."""
 
+import datetime
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
-from marketplace import schema
+from marketplace import db, schema
 from marketplace.models import metadata
+from tests.database import forget_database, fresh_database_url
 
 
 def test_database_is_at_head(session):
@@ -23,12 +30,19 @@ def test_reference_data_loads_once(session):
     assert again == {"communes": 0, "taxonomy_changes": 0}
 
 
+@contextmanager
+def _scratch_engine(tmp_path_factory, name: str):
+    """An engine on a database of its own, made empty for the test and dropped after it."""
+    engine = db.make_engine(fresh_database_url(tmp_path_factory, name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        forget_database(name)
+
+
 def _insert(connection, table: str, **values) -> None:
     """A row with the given values and a plain value in every other column that needs one."""
-    import datetime
-
-    import sqlalchemy as sa
-
     reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
     for column in reflected.columns:
         if column.name in values or column.nullable or column.server_default is not None:
@@ -43,13 +57,7 @@ def test_an_upgrade_keeps_rows_that_other_tables_point_at(tmp_path_factory):
     """0012 rebuilds tables (products, listings) that other rows point at: on SQLite that means
     copying each table and dropping the old one, which foreign keys forbid unless the upgrade
     turns them off and checks them itself. Upgrading a database with data must keep every row."""
-    from sqlalchemy import text
-
-    from marketplace import db
-    from tests.database import forget_database, fresh_database_url
-
-    engine = db.make_engine(fresh_database_url(tmp_path_factory, "upgrade"))
-    try:
+    with _scratch_engine(tmp_path_factory, "upgrade") as engine:
         schema.upgrade(engine, "0011")
         with engine.begin() as connection:
             _insert(connection, "categories", code="fruit", name_vi="Trái cây", name_en="Fruit")
@@ -61,22 +69,13 @@ def test_an_upgrade_keeps_rows_that_other_tables_point_at(tmp_path_factory):
         with engine.connect() as connection:
             assert connection.execute(text("SELECT product_id, unit FROM listings")).all() == [(1, "kg")]
             assert connection.execute(text("SELECT in_catalogue FROM products")).scalar() in (True, 1)
-    finally:
-        engine.dispose()
-        forget_database("upgrade")
 
 
 def test_0019_reads_free_text_markets_into_codes_and_keeps_the_rest(tmp_path_factory):
     """The old demand form stored the market as typed, upper-cased: "TRUNG QUOC" becomes CN, a
     code stays, and what names no market is kept as written for staff (and put back on downgrade)."""
-    from sqlalchemy import text
-
-    from marketplace import db
-    from tests.database import forget_database, fresh_database_url
-
-    engine = db.make_engine(fresh_database_url(tmp_path_factory, "markets"))
     written = {1: "TRUNG QUOC", 2: "CN", 3: "XỨ WAKANDA", 4: "", 5: "MỸ"}
-    try:
+    with _scratch_engine(tmp_path_factory, "markets") as engine:
         schema.upgrade(engine, "0018")
         with engine.begin() as connection:
             _insert(connection, "categories", code="fruit", name_vi="Trái cây", name_en="Fruit")
@@ -90,13 +89,8 @@ def test_0019_reads_free_text_markets_into_codes_and_keeps_the_rest(tmp_path_fac
         with engine.connect() as connection:
             assert connection.execute(query).all() == [
                 (1, "CN", ""), (2, "CN", ""), (3, "", "XỨ WAKANDA"), (4, "", ""), (5, "US", "")]
-        from alembic import command
-
         with engine.begin() as connection:
             command.downgrade(schema.alembic_config(connection=connection), "0018")
         with engine.connect() as connection:
             assert connection.execute(text("SELECT export_market FROM demand_posts ORDER BY id")).scalars().all() == [
                 "CN", "CN", "XỨ WAKANDA", "", "US"]
-    finally:
-        engine.dispose()
-        forget_database("markets")

@@ -52,22 +52,15 @@ def test_a_code_for_markets_we_do_not_know_is_refused_naming_them(session):
 
 def test_a_certificate_or_code_with_a_status_that_does_not_exist_is_refused(session):
     club, chair = make_club()
-    with pytest.raises(ValidationError) as caught:
-        credentials.save_certificate(
-            session,
-            club,
-            credentials.CertificateInput(type="vietgap", number="VietGAP-TT-21-01-82-0002", status="golden"),
-            chair,
-        )
-    assert caught.value.fields["status"] == ["That change is not possible from the current status."]
-    with pytest.raises(ValidationError) as caught:
-        credentials.save_planting_code(
-            session,
-            club,
-            credentials.PlantingCodeInput(code="VN-DTOR-7002", kind="growing_area", status="golden"),
-            chair,
-        )
-    assert caught.value.fields["status"] == ["That change is not possible from the current status."]
+    for save, given in (
+        (credentials.save_certificate,
+         credentials.CertificateInput(type="vietgap", number="VietGAP-TT-21-01-82-0002", status="golden")),
+        (credentials.save_planting_code,
+         credentials.PlantingCodeInput(code="VN-DTOR-7002", kind="growing_area", status="golden")),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            save(session, club, given, chair)
+        assert caught.value.fields["status"] == ["That change is not possible from the current status."]
     session.rollback()
     assert _certificates_of(session, club.id) == 0
 

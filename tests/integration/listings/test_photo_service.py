@@ -51,15 +51,6 @@ def _count(session, **where) -> int:
 
 
 @pytest.fixture
-def store(app) -> MemoryPhotoStore:
-    store = app.extensions["photo_store"]
-    assert isinstance(store, MemoryPhotoStore)  # the test app runs with UPLOAD_DIR=memory://
-    store.files.clear()
-    yield store
-    store.files.clear()
-
-
-@pytest.fixture
 def in_request(app, session):
     """Translated messages need a request (the language is chosen from it): Vietnamese here."""
     with app.test_request_context("/"):

@@ -56,14 +56,6 @@ def _post_with_photos(client, *named: tuple[str, bytes], path: str = "/listings/
                 content_type="multipart/form-data")
 
 
-@pytest.fixture
-def store(app):
-    store = app.extensions["photo_store"]
-    store.files.clear()
-    yield store
-    store.files.clear()
-
-
 # Refused photos: 422, the form kept, the photo named --------------------------------------------
 
 def test_a_refused_photo_answers_422_names_it_and_keeps_what_was_typed(app, club, store):
@@ -106,14 +98,20 @@ def test_good_photos_are_added_to_a_new_listing(app, club, store):
     assert len(store.files) == 4
 
 
-def test_a_ninth_photo_on_the_edit_page_is_refused_before_decoding(app, club, store):
-    org, chair = club
+def _listing_with_photos(app, store, org, count: int):
+    """A listing of `org` that already has `count` small photos."""
     with app_session(app) as session:
         listing = make_listing(org)
-        for _ in range(7):
+        for _ in range(count):
             photos.add_photo(session, store, organization=session.merge(org), listing=session.merge(listing),
                              data=_jpeg(64, 48))
         session.commit()
+    return listing
+
+
+def test_a_ninth_photo_on_the_edit_page_is_refused_before_decoding(app, club, store):
+    org, chair = club
+    listing = _listing_with_photos(app, store, org, 7)
     response = _post_with_photos(signed_in(app, chair), ("8.jpg", _jpeg()), ("9.jpg", _jpeg()),
                                  path=f"/listings/{listing.id}/edit")
     assert response.status_code == 422

@@ -7,27 +7,17 @@ import io
 import re
 from datetime import timedelta
 
-import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
 from marketplace.db import utcnow
 from marketplace.listings.models import Listing, Photo, PhotoUploadClaim, StagedPhoto
 from marketplace.listings.photos import jobs, staging
-from marketplace.listings.photos import services as photos
 from marketplace.listings.photos.checks import MAX_UPLOAD_BYTES
 from tests.clients import app_session, csrf_token, post, signed_in, text_of
 from tests.factories import make_listing, make_org, make_user
-from tests.integration.listings.test_photo_uploads import _count, _form, _jpeg
+from tests.integration.listings.test_photo_uploads import _count, _form, _jpeg, _listing_with_photos
 from tests.pages import error_beside
-
-
-@pytest.fixture
-def store(app):
-    store = app.extensions["photo_store"]
-    store.files.clear()
-    yield store
-    store.files.clear()
 
 
 def _stage(client, data: bytes, name: str = "vuon.jpg"):
@@ -149,12 +139,7 @@ def test_an_admin_editing_a_club_s_listing_attaches_their_own_staged_photo(app, 
 
 def test_staged_photos_count_against_the_8_on_the_edit_page(app, club, store):
     org, chair = club
-    with app_session(app) as session:
-        listing = make_listing(org)
-        for _ in range(7):
-            photos.add_photo(session, store, organization=session.merge(org), listing=session.merge(listing),
-                             data=_jpeg(64, 48))
-        session.commit()
+    listing = _listing_with_photos(app, store, org, 7)
     client = signed_in(app, chair)
     tokens = [_stage(client, _jpeg(64, 48)).get_json()["token"] for _ in range(2)]
     response = _multipart(client, f"/listings/{listing.id}/edit", {**_form(), "photo_token": tokens})

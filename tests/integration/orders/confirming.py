@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import re
 
-from tests.clients import post
+from marketplace.dates import today_in_vietnam
+from marketplace.orders import lifecycle as orders
+from tests.clients import app_session, post
 
 
 def carried(page: str) -> dict[str, str]:
@@ -32,3 +34,14 @@ def place_confirmed(client, path: str, data: dict | None = None, **kwargs):
     """Send the form, then press "Place the order" on the page it shows."""
     page = confirm(client, path, data).get_data(as_text=True)
     return post(client, path, {**carried(page), "step": "place"}, **kwargs)
+
+
+def confirmed_order(app, listing_id: int, buyer_org, buyer, seller, quantity: str):
+    """An order placed through the service and confirmed by the seller; committed."""
+    with app_session(app) as session:
+        today = today_in_vietnam()
+        order = orders.place_order(session, listing_id, session.merge(buyer_org), session.merge(buyer), quantity,
+                                   today=today)
+        orders.change(session, order, "confirm", actor="seller", user=session.merge(seller), today=today)
+        session.commit()
+        return order

@@ -19,7 +19,7 @@ from marketplace.orders import notices
 from marketplace.orders.models import Order, OrderEvent, Payment
 from tests.clients import app_session, post, signed_in, text_of
 from tests.factories import make_demand, make_listing, make_market, make_offer, make_user
-from tests.integration.orders.confirming import carried, confirm
+from tests.integration.orders.confirming import carried, confirm, confirmed_order
 from tests.pages import refused_beside
 
 
@@ -165,13 +165,7 @@ def test_an_offer_is_confirmed_with_its_total_and_delivery_then_placed_once(app,
 # -- the amount received ------------------------------------------------------------------------
 
 def _confirmed(app, shop, quantity="0,5") -> Order:
-    with app_session(app) as session:
-        today = today_in_vietnam()
-        order = orders.place_order(session, shop.tonnes.id, session.merge(shop.buyer_org),
-                                   session.merge(shop.buyer), quantity, today=today)
-        orders.change(session, order, "confirm", actor="seller", user=session.merge(shop.seller), today=today)
-        session.commit()
-        return order
+    return confirmed_order(app, shop.tonnes.id, shop.buyer_org, shop.buyer, shop.seller, quantity)
 
 
 def _paid(app, order_id: int) -> tuple[str, int, int]:

@@ -20,7 +20,7 @@ from marketplace.orders.messages import MESSAGES
 from marketplace.orders.models import Order, Payment
 from tests.clients import app_session, csrf_token, post, signed_in
 from tests.factories import make_demand, make_listing, make_market, make_offer, make_user
-from tests.integration.orders.confirming import place_confirmed
+from tests.integration.orders.confirming import confirmed_order, place_confirmed
 from tests.pages import refused_beside
 
 
@@ -159,13 +159,7 @@ def test_a_note_too_long_on_an_offers_order_is_said_not_called_an_expired_form(a
 # -- transfers received -----------------------------------------------------------------------------
 
 def _confirmed(app, trade, quantity="10") -> Order:
-    with app_session(app) as session:
-        today = today_in_vietnam()
-        order = orders.place_order(session, trade.listing.id, session.merge(trade.buyer_org),
-                                   session.merge(trade.buyer), quantity, today=today)
-        orders.change(session, order, "confirm", actor="seller", user=session.merge(trade.seller), today=today)
-        session.commit()
-        return order
+    return confirmed_order(app, trade.listing.id, trade.buyer_org, trade.buyer, trade.seller, quantity)
 
 
 def _payments(app, order_id: int) -> list[Payment]:
