@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.fairs.labels import FAIR_KIND_LABELS
 from marketplace.fairs.rules import LIMITS, MAX_BOOTH_KINDS
-from marketplace.forms import amount_field, date_field, max_length, required
+from marketplace.forms import amount_field, choices, date_field, max_length, required
 
 BLANK_BOOTH_ROWS = 2
 
@@ -37,7 +37,7 @@ class BoothKindForm(Form):
 
 
 class FairForm(FlaskForm):
-    kind = SelectField(_l("Kind of event"), choices=list(FAIR_KIND_LABELS.items()), default="fair")
+    kind = SelectField(_l("Kind of event"), choices=choices(FAIR_KIND_LABELS.items()), default="fair")
     name = StringField(_l("Name"), validators=[required(), max_length(LIMITS["name"])])
     name_en = StringField(_l("Name in English"), validators=[Optional(), max_length(LIMITS["name_en"])])
     starts_on = date_field(_l("First day"))

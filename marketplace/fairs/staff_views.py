@@ -15,7 +15,7 @@ from marketplace.errors import Conflict, ValidationError, or_404
 from marketplace.fairs import applications as booths
 from marketplace.fairs import editing, forms, queries, rules
 from marketplace.fairs.models import Fair
-from marketplace.forms import add_problem, as_typed_date
+from marketplace.forms import add_problem, as_typed_date, choices
 from marketplace.places.models import Commune
 from marketplace.places.services import resolve_commune
 from marketplace.saving import flash_message, form_page, posted, saving, submitted
@@ -60,8 +60,8 @@ def _edit_page(fair: Fair | None):
         while len(form.booths.entries) < rows:
             form.booths.append_entry()
     organisers = editing.organiser_choices(db.session)
-    form.organiser_org_id.choices = [("", _("No online payment to an organisation"))] + [
-        (str(org.id), org.name) for org in organisers]
+    form.organiser_org_id.choices = choices([("", _("No online payment to an organisation"))] + [
+        (str(org.id), org.name) for org in organisers])
     if submitted(form):
         with saving(form, show=lambda error: _show_problems(form, error),
                     done=_("The fair is saved.")) as saved:

@@ -20,6 +20,7 @@ from marketplace.fairs import fees, forms, queries, rules
 from marketplace.fairs.models import BoothApplication, Fair
 from marketplace.fairs.notices import PREFIX, describe_notice
 from marketplace.formatting import money
+from marketplace.forms import choices
 from marketplace.notifications.wording import word_notices
 from marketplace.orders.payments import payables, vietqr
 from marketplace.orders.payments import stripe as stripe_checkout
@@ -95,8 +96,9 @@ def apply(slug: str):
         return refuse(why, fair_page)
     form = forms.ApplicationForm()
     listings = booths.own_listings(db.session, org.id)
-    form.booth_kind_id.choices = [("", _("Choose…"))] + [(str(k.id), _booth_choice(k)) for k in fair.booth_kinds]
-    form.listing_ids.choices = [(str(listing.id), listing.title) for listing in listings]
+    kinds = [(str(kind.id), _booth_choice(kind)) for kind in fair.booth_kinds]
+    form.booth_kind_id.choices = choices([("", _("Choose…")), *kinds])
+    form.listing_ids.choices = choices((str(listing.id), listing.title) for listing in listings)
     if request.method == "GET":
         form.contact_name.data = current_user.name
         form.contact_phone.data = current_user.phone or org.phone or ""
