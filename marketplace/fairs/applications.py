@@ -31,9 +31,15 @@ from marketplace.fairs.models import BoothApplication, BoothApplicationListing, 
 from marketplace.formatting import day as day_text
 from marketplace.listings.models import Listing
 from marketplace.validation import FieldProblems
-from marketplace.vietnamese import clean
+from marketplace.vietnamese import clean, clean_message, nfc
 
 NUMBER_ATTEMPTS = 20
+
+
+def as_written(text: str | None) -> str:
+    """Free text of several lines (products, a note, a reason), kept as typed but for control
+    characters."""
+    return nfc(clean_message(text))
 
 
 @dataclass
@@ -80,8 +86,8 @@ def apply(db: Session, fair: Fair, org: Organization, user: User, data: Applicat
     picked = sorted(set(data.listing_ids))
     if any(listing_id not in own for listing_id in picked):
         problems.add("listing_ids", "not_your_listing")
-    texts = {"products_text": clean(data.products_text), "contact_name": clean(data.contact_name),
-             "contact_phone": clean(data.contact_phone), "note": clean(data.note)}
+    texts = {"products_text": as_written(data.products_text), "contact_name": clean(data.contact_name),
+             "contact_phone": clean(data.contact_phone), "note": as_written(data.note)}
     phone = normalize_phone(texts["contact_phone"])
     problems.merge(rules.check_application(
         booth_kind_ok=data.booth_kind_id in kinds, contact_name=texts["contact_name"],
@@ -161,7 +167,7 @@ def decide(db: Session, application: BoothApplication, action: str, user: User, 
         raise _changed()
     decided = {"decided_by_id": user.id, "decided_at": now}
     if action == "decline":
-        text = clean(reason)
+        text = as_written(reason)
         problems = FieldProblems(FIELD_MESSAGES)
         if not text:
             problems.add("reason", "reason_required")

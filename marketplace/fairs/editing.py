@@ -18,7 +18,7 @@ from marketplace.fairs.models import BoothKind, Fair
 from marketplace.numbers import NotANumber, parse_vnd
 from marketplace.orders.models import BankAccount
 from marketplace.validation import DATE, PRICE, FieldProblems
-from marketplace.vietnamese import clean, slugify
+from marketplace.vietnamese import clean, clean_message, nfc, slugify
 
 
 @dataclass
@@ -80,8 +80,8 @@ def save_fair(db: Session, data: FairInput, user: User | None, fair: Fair | None
     problems = FieldProblems(FIELD_MESSAGES)
     starts_on, ends_on = problems.parse_fields(data, starts_on=DATE, ends_on=DATE)
     apply_by_day = problems.parse("apply_by", data.apply_by, DATE) if data.apply_by.strip() else None
-    texts = {name: clean(getattr(data, name)) for name in
-             ("name", "name_en", "venue", "organiser_name", "description", "description_en")}
+    texts = {name: clean(getattr(data, name)) for name in ("name", "name_en", "venue", "organiser_name")}
+    texts |= {name: nfc(clean_message(getattr(data, name))) for name in ("description", "description_en")}
     existing = {kind.id: kind for kind in fair.booth_kinds} if fair else {}
     rows = [(i, row) for i, row in enumerate(data.booths) if not (row.blank() and not row.id)]
     kinds: list[tuple[int, BoothKindRow, rules.BoothKindInput]] = []
