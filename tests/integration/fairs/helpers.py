@@ -11,6 +11,7 @@ from marketplace.fairs import editing
 from marketplace.fairs.models import BoothApplication, Fair
 from marketplace.forms import as_typed_date
 from marketplace.orders.payments.bank_accounts import save_bank_account
+from tests.clients import app_session
 from tests.factories import make_org, make_user
 
 STANDARD_FEE = 1_500_000
@@ -67,8 +68,6 @@ def apply_for(fair: Fair, org, user, *, kind_index: int = 0, text: str = "Xoài 
 
 
 def reload(app, model, row_id):
-    from tests.clients import app_session
-
     with app_session(app) as session:
         row = session.get(model, row_id)
         session.refresh(row)
