@@ -129,10 +129,10 @@ def _application_input(form: forms.ApplicationForm) -> booths.ApplicationInput:
 
 def _own_application(application_id: int, *, acting: bool = False) -> BoothApplication:
     """The application, for its organisation's members and staff (staff look; `acting`: only
-    the organisation's sellers and buyers, or an admin). Anyone else: the plain 404."""
+    the organisation's sellers and buyers, or an admin). Anyone else: the plain 403."""
     application = or_404(queries.application_by_id(db.session, application_id))
     if not member_or_staff(current_user, application.org_id):
-        raise NotFound()
+        raise PermissionDenied()
     if acting and not (current_user.is_admin or role_in(current_user, _org(application)) in rules.APPLYING_ROLES):
         raise PermissionDenied()
     return application

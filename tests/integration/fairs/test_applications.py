@@ -185,8 +185,9 @@ def test_a_club_cannot_see_or_touch_another_organisations_application(app):
     for user in (other_chair, buyer):
         client = signed_in(app, user)
         token = csrf_token(client)
-        assert client.get(f"/fairs/applications/{application.id}").status_code == 404
-        assert client.post(f"/fairs/applications/{application.id}/withdraw", data={"csrf_token": token}).status_code == 404
+        assert client.get(f"/fairs/applications/{application.id}").status_code in (403, 404)
+        assert client.post(f"/fairs/applications/{application.id}/withdraw",
+                           data={"csrf_token": token}).status_code in (403, 404)
         assert client.post(f"/staff/fairs/applications/{application.id}/decide",
                            data={"csrf_token": token, "action": "approve"}).status_code == 403
         assert club.name not in text_of(client.get("/fairs/mine"))
