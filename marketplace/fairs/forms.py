@@ -29,7 +29,7 @@ class BoothKindForm(Form):
     name = StringField(_l("Booth kind"), validators=[Optional(), max_length(LIMITS["booth_name"])],
                        render_kw={"placeholder": _l("e.g. Standard booth 3×3 m")})
     name_en = StringField(_l("Booth kind in English"), validators=[Optional(), max_length(LIMITS["booth_name"])])
-    count = StringField(_l("How many booths"), validators=[Optional(), max_length(6)],
+    count = StringField(_l("How many booths"), validators=[Optional(), max_length(12)],
                         render_kw={"inputmode": "numeric"})
     fee_vnd = amount_field(_l("Fee (₫, 0 = free)"), optional=True)
     number_prefix = StringField(_l("Booth number prefix"), validators=[Optional(), max_length(LIMITS["number_prefix"])],

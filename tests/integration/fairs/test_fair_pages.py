@@ -11,6 +11,7 @@ from marketplace.fairs.models import BoothKind, Fair
 from marketplace.forms import as_typed_date
 from tests.clients import app_session, csrf_token, signed_in, text_of
 from tests.factories import make_club, make_org, make_user
+from tests.pages import error_beside
 from tests.integration.fairs.helpers import make_fair, make_organiser, make_staff
 
 
@@ -75,9 +76,11 @@ def test_every_problem_of_the_fair_form_at_once_and_what_was_typed_stays(app):
     assert response.status_code == 422
     text = text_of(response)
     assert "Nhà văn hoá Cao Lãnh" in text and "hai mươi" in text  # kept as typed
-    assert "Tháng 2 năm 2027 không có ngày 31" in text
-    for field in ("name", "starts_on", "ends_on", "booths-0-count", "booths-0-fee_vnd", "booths-1-number_prefix"):
-        assert f'id="{field}-error"' in text or f'href="#{field}"' in text, field
+    expected = {"name": "Vui lòng điền ô này.", "starts_on": "Tháng 2 năm 2027 không có ngày 31",
+                "ends_on": "Nhập ngày theo dạng ngày/tháng/năm", "booths-0-count": "Nhập số nguyên",
+                "booths-0-fee_vnd": "1.500.000", "booths-1-number_prefix": "đã dùng tiền tố này"}
+    beside = {field: error_beside(text, field) or "" for field in expected}
+    assert all(want in beside[field] for field, want in expected.items()), beside
     with app_session(app) as session:
         assert session.scalar(select(Fair)) is None
 
