@@ -187,8 +187,8 @@ def decide(db: Session, application: BoothApplication, action: str, user: User, 
         outcome = _approve(db, application, expected, decided, now)
     db.flush()
     db.refresh(application)
-    if outcome in ("approved", "confirmed", "waitlisted", "declined", "full"):
-        notices.decided(db, application, "waitlisted" if outcome == "full" else application.status)
+    if application.status != expected:  # an approval that found no booth for a waitlisted one changed nothing
+        notices.decided(db, application, application.status)
     return outcome
 
 
@@ -212,6 +212,20 @@ def _approve(db: Session, application: BoothApplication, expected: str, decided:
         _move(db, application, "approved", "confirmed", paid_at=now, payment_method="free")
         return "confirmed"
     return "approved"
+
+
+def approve_waitlist(db: Session, fair_id: int, user: User, now: datetime | None = None) -> tuple[int, int]:
+    """Approve the waitlisted applications of a fair in the order they applied, each while a booth
+    of its kind is left. Returns (approved, still waiting)."""
+    approved = waiting = 0
+    for application in db.scalars(select(BoothApplication).where(
+            BoothApplication.fair_id == fair_id, BoothApplication.status == "waitlisted")
+            .order_by(BoothApplication.created_at, BoothApplication.id)).all():
+        if decide(db, application, "approve", user, now=now) == "full":
+            waiting += 1
+        else:
+            approved += 1
+    return approved, waiting
 
 
 def withdraw(db: Session, application: BoothApplication, user: User) -> None:

@@ -153,6 +153,21 @@ def applications(fair_id: int):
                            picked={a.id: queries.picked_listings(db.session, a.id) for a in found})
 
 
+@bp.route("/staff/fairs/<int:fair_id>/approve-waitlist", methods=["POST"])
+@role_required("staff")
+def approve_waitlist(fair_id: int):
+    """Approve the waitlist in the order the applications came, while booths are left."""
+    fair = _fair_or_404(fair_id)
+    page = url_for("fair_staff.applications", fair_id=fair.id, status="waitlisted")
+    if posted(forms.ButtonForm()):
+        with saving(catch=(Conflict,), show=flash_message) as saved:
+            approved, waiting = booths.approve_waitlist(db.session, fair.id, current_user)
+        if saved:
+            flash(_("%(approved)d approved from the waitlist; %(waiting)d still waiting.", approved=approved,
+                    waiting=waiting), "success")
+    return redirect(page)
+
+
 @bp.route("/staff/fairs/applications/<int:application_id>/decide", methods=["POST"])
 @role_required("staff")
 def decide(application_id: int):

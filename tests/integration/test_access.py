@@ -149,6 +149,7 @@ EXPECTED: dict[str, str] = {
     "fair_staff.cancel": "staff",
     "fair_staff.applications": "staff",
     "fair_staff.decide": "staff",
+    "fair_staff.approve_waitlist": "staff",
     "fair_staff.received": "staff",
 }
 # Views that come from libraries and carry no decorator of ours.

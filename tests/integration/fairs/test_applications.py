@@ -192,3 +192,20 @@ def test_a_club_cannot_see_or_touch_another_organisations_application(app):
                            data={"csrf_token": token, "action": "approve"}).status_code == 403
         assert club.name not in text_of(client.get("/fairs/mine"))
     assert reload(app, BoothApplication, application.id).status == "applied"
+
+
+def test_staff_approve_the_waitlist_in_order(app):
+    with app_session(app):
+        fair = make_fair(standard=2)
+        staff = make_staff()
+        first, second, third = (apply_for(fair, *make_exhibitor(60 + n)) for n in range(3))
+    client = signed_in(app, staff)
+    for application in (third, first, second):
+        client.post(f"/staff/fairs/applications/{application.id}/decide",
+                    data={"csrf_token": csrf_token(client), "action": "waitlist"})
+    response = client.post(f"/staff/fairs/{fair.id}/approve-waitlist", data={"csrf_token": csrf_token(client)},
+                           follow_redirects=True)
+    assert "2 đơn được duyệt từ danh sách chờ; 1 đơn vẫn chờ." in text_of(response)
+    states = [reload(app, BoothApplication, a.id) for a in (first, second, third)]
+    assert [(a.status, a.booth_number) for a in states] == [("approved", "A-01"), ("approved", "A-02"),
+                                                            ("waitlisted", None)]

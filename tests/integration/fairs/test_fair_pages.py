@@ -11,8 +11,8 @@ from marketplace.fairs.models import BoothKind, Fair
 from marketplace.forms import as_typed_date
 from tests.clients import app_session, csrf_token, signed_in, text_of
 from tests.factories import make_club, make_org, make_user
-from tests.pages import error_beside
 from tests.integration.fairs.helpers import make_fair, make_organiser, make_staff
+from tests.pages import error_beside
 
 
 def _form(**changes) -> dict:
