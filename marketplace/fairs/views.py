@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -115,7 +116,8 @@ def apply(slug: str):
 def _booth_choice(kind) -> str:
     left = rules.booths_left(kind.count, kind.given)
     fee = _("free") if not kind.fee_vnd else money(kind.fee_vnd)
-    return _("%(name)s — %(fee)s, %(left)d of %(count)d left", name=kind.name, fee=fee, left=left, count=kind.count)
+    name = kind.name_en if str(get_locale() or "vi") == "en" and kind.name_en else kind.name
+    return _("%(name)s — %(fee)s, %(left)d of %(count)d left", name=name, fee=fee, left=left, count=kind.count)
 
 
 def _application_input(form: forms.ApplicationForm) -> booths.ApplicationInput:
