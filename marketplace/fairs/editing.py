@@ -14,7 +14,7 @@ from marketplace.accounts.models import Organization, User
 from marketplace.errors import Conflict
 from marketplace.fairs import rules
 from marketplace.fairs.messages import FIELD_MESSAGES, REFUSALS
-from marketplace.fairs.models import BoothKind, Fair
+from marketplace.fairs.models import BoothApplication, BoothKind, Fair
 from marketplace.numbers import NotANumber, parse_vnd
 from marketplace.orders.models import BankAccount
 from marketplace.validation import DATE, PRICE, FieldProblems
@@ -82,14 +82,22 @@ def save_fair(db: Session, data: FairInput, user: User | None, fair: Fair | None
     apply_by_day = problems.parse("apply_by", data.apply_by, DATE) if data.apply_by.strip() else None
     texts = {name: clean(getattr(data, name)) for name in ("name", "name_en", "venue", "organiser_name")}
     texts |= {name: nfc(clean_message(getattr(data, name))) for name in ("description", "description_en")}
-    existing = {kind.id: kind for kind in fair.booth_kinds} if fair else {}
+    # As stored now: approvals move `given` by UPDATEs this session's objects do not see.
+    existing = {kind.id: kind for kind in db.scalars(select(BoothKind).where(BoothKind.fair_id == fair.id)
+                                                     .execution_options(populate_existing=True))} if fair else {}
     rows = [(i, row) for i, row in enumerate(data.booths) if not (row.blank() and not row.id)]
+    # A booth kind someone applied for stays (removing it would remove their applications).
+    applied_for = set(db.scalars(select(BoothApplication.booth_kind_id).where(
+        BoothApplication.booth_kind_id.in_(list(existing))).distinct())) if existing else set()
+    named = {int(row.id) for _i, row in rows if row.id.isdigit()}
+    if applied_for - named:
+        problems.add("booths-0-name", "kind_in_use")  # a row of the form went missing: refuse, remove nothing
     kinds: list[tuple[int, BoothKindRow, rules.BoothKindInput]] = []
     for i, row in rows:
         kind = existing.get(int(row.id)) if row.id.isdigit() else None
         at = f"booths-{i}-"
         if kind is not None and row.blank():
-            if kind.given:
+            if kind.id in applied_for:
                 problems.add(at + "name", "kind_in_use")
             continue  # emptied: removed below
         count = _count(problems, at + "count", row.count)
@@ -120,19 +128,29 @@ def save_fair(db: Session, data: FairInput, user: User | None, fair: Fair | None
         setattr(fair, name, text)
     fair.commune_code = data.commune_code or None
     fair.organiser_org_id = data.organiser_org_id
-    kept = set()
-    for position, (_i, row, booth) in enumerate(kinds):
+    kept, recounted = set(), []
+    for position, (i, row, booth) in enumerate(kinds):
         kind = existing.get(int(row.id)) if row.id.isdigit() else None
         if kind is None:
-            kind = BoothKind(given=0)
+            kind = BoothKind(given=0, count=booth.count)
             fair.booth_kinds.append(kind)
+        elif booth.count != kind.count:
+            recounted.append((i, kind, booth.count))
         kept.add(id(kind))
-        kind.name, kind.name_en, kind.count = booth.name, booth.name_en, booth.count
+        kind.name, kind.name_en = booth.name, booth.name_en
         kind.fee_vnd, kind.number_prefix, kind.position = booth.fee_vnd or 0, booth.number_prefix, position
     for kind in list(fair.booth_kinds):
-        if id(kind) not in kept and not kind.given:
-            fair.booth_kinds.remove(kind)
+        if id(kind) not in kept:
+            fair.booth_kinds.remove(kind)  # nobody applied for it (checked above): nothing goes with it
     db.flush()
+    for i, kind, count in recounted:
+        # Never below the booths given, even one given a moment ago by an approval in another transaction.
+        done = db.execute(update(BoothKind).where(BoothKind.id == kind.id, BoothKind.given <= count)
+                          .values(count=count).execution_options(synchronize_session=False)).rowcount
+        db.expire(kind, ["count", "given"])
+        if not done:
+            problems.say(f"booths-{i}-count", str(FIELD_MESSAGES["below_given"]) % {"given": kind.given})
+    problems.raise_if_any()
     return fair
 
 

@@ -19,7 +19,7 @@ FIELD_MESSAGES = {
     "bad_prefix": _l("A number prefix has at most 10 letters, digits or dashes (e.g. A-)."),
     "prefix_taken": _l("Another booth kind of this fair uses this prefix."),
     "below_given": _l("%(given)d booths of this kind are already given: the count cannot be lower."),
-    "kind_in_use": _l("Booths of this kind are given: it cannot be removed."),
+    "kind_in_use": _l("Organisations applied for this booth kind: it cannot be removed."),
     "no_booth_kinds": _l("Add at least one booth kind."),
     "choose_booth": _l("Choose a kind of booth."),
     "bad_phone": _l("Enter a Vietnamese phone number, e.g. 0912 345 678."),

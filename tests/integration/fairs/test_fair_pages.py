@@ -7,11 +7,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from marketplace.dates import today_in_vietnam
+from marketplace.errors import ValidationError
+from marketplace.fairs import applications as booths
+from marketplace.fairs import editing
 from marketplace.fairs.models import BoothKind, Fair
 from marketplace.forms import as_typed_date
 from tests.clients import app_session, csrf_token, signed_in, text_of
 from tests.factories import make_club, make_org, make_user
-from tests.integration.fairs.helpers import make_fair, make_organiser, make_staff
+from tests.integration.fairs.helpers import apply_for, make_exhibitor, make_fair, make_organiser, make_staff
 from tests.pages import error_beside
 
 
@@ -121,3 +124,34 @@ def test_staff_menu_links_to_the_fairs_admin(app):
         staff = make_staff()
         make_org("club")
     assert 'data-testid="nav-fairs-staff"' in signed_in(app, staff).get("/").get_data(as_text=True)
+
+
+def test_a_booth_kind_applied_for_stays_and_counts_never_drop_below_what_is_given(app, session):
+    fair = make_fair(standard=3, free=2)
+    staff = make_staff()
+    for n in (70, 72):
+        booths.decide(session, apply_for(fair, *make_exhibitor(n)), "approve", staff)
+    apply_for(fair, *make_exhibitor(71), kind_index=1)  # applied for a free booth, not decided
+    session.commit()
+    standard, free = fair.booth_kinds
+
+    def rows(count: str, free_row: editing.BoothKindRow) -> editing.FairInput:
+        return editing.FairInput(name=fair.name, starts_on=as_typed_date(fair.starts_on),
+                                 ends_on=as_typed_date(fair.ends_on), booths=[
+                                     editing.BoothKindRow(id=str(standard.id), name=standard.name, count=count,
+                                                          fee_vnd=str(standard.fee_vnd), number_prefix="A-"),
+                                     free_row])
+
+    emptied = editing.BoothKindRow(id=str(free.id))
+    try:
+        editing.save_fair(session, rows("1", emptied), staff, fair)
+        raise AssertionError("saved")
+    except ValidationError as error:
+        assert "2" in error.fields["booths-0-count"][0]  # two booths are given
+        assert set(error.fields) == {"booths-0-count", "booths-1-name"}
+    session.rollback()
+    kept = editing.BoothKindRow(id=str(free.id), name=free.name, count="2", fee_vnd="0", number_prefix="F-")
+    editing.save_fair(session, rows("2", kept), staff, fair)  # two booths given: two are enough
+    session.commit()
+    assert [(k.count, k.given) for k in session.scalars(select(BoothKind).order_by(BoothKind.position))] == [
+        (2, 2), (2, 0)]
