@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from marketplace.dates import today_in_vietnam
+from marketplace.errors import Conflict
 from marketplace.fairs import applications as booths
 from marketplace.fairs.models import BoothApplication, BoothKind
 from marketplace.notifications.models import Notification
@@ -209,3 +210,18 @@ def test_staff_approve_the_waitlist_in_order(app):
     states = [reload(app, BoothApplication, a.id) for a in (first, second, third)]
     assert [(a.status, a.booth_number) for a in states] == [("approved", "A-01"), ("approved", "A-02"),
                                                             ("waitlisted", None)]
+
+
+def test_after_withdrawing_an_organisation_may_apply_again(app, session):
+    fair = make_fair()
+    club, chair = make_exhibitor(80)
+    first = apply_for(fair, club, chair, text="Xoài")
+    booths.withdraw(session, first, chair)
+    session.commit()
+    again = apply_for(fair, club, chair, text="Sen")
+    assert (again.id, again.status, again.products_text) == (first.id, "applied", "Sen")
+    try:
+        apply_for(fair, club, chair)
+        raise AssertionError("applied twice")
+    except Conflict as refused:
+        assert "đã đăng ký" in refused.message or "already" in refused.message
