@@ -25,6 +25,7 @@ from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.errors import DomainError
+from marketplace.fairs import demo as fair_demo
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.messaging import conversations
@@ -219,6 +220,8 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     created.update(_load_supply(db, orgs, today or today_in_vietnam()))
     _load_conversation(db)
     created.update(_load_orders(db, orgs, today or today_in_vietnam()))
+    staff = db.scalar(select(User).where(User.email == demo_email("canbo.xttm")))
+    created.update(fair_demo.load(db, orgs, staff, today or today_in_vietnam()))
     return created
 
 

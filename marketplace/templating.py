@@ -17,6 +17,12 @@ from marketplace.credentials.labels import CERTIFICATE_TYPE_LABELS, CODE_KIND_LA
 from marketplace.dashboard.navigation import RoleLinks, role_links
 from marketplace.demand.labels import DEMAND_STATUS_LABELS, FREQUENCY_LABELS, OFFER_STATUS_LABELS
 from marketplace.extensions import login_manager
+from marketplace.fairs.labels import (
+    APPLICATION_STATUS_LABELS,
+    FAIR_KIND_LABELS,
+    FAIR_STATUS_LABELS,
+    PAYMENT_METHOD_LABELS,
+)
 from marketplace.listings.labels import LISTING_STATUS_LABELS
 from marketplace.markets import market_name
 from marketplace.messaging.labels import REPORT_REASON_LABELS
@@ -93,6 +99,10 @@ def init_app(app: Flask) -> None:
         offer_status_labels=OFFER_STATUS_LABELS,
         frequency_labels=FREQUENCY_LABELS,
         report_reason_labels=REPORT_REASON_LABELS,
+        fair_kind_labels=FAIR_KIND_LABELS,
+        fair_status_labels=FAIR_STATUS_LABELS,
+        application_status_labels=APPLICATION_STATUS_LABELS,
+        payment_method_labels=PAYMENT_METHOD_LABELS,
         choice_label=choice_label,
         describe_notice=describe,
         page_sections=page_sections.render,

@@ -134,6 +134,23 @@ EXPECTED: dict[str, str] = {
     "api.create_order": "acting_buyer",
     "api.preview_order": "acting_buyer",
     "api.get_order": "order_party",
+    "fairs.index": "public",
+    "fairs.show": "public",
+    "fairs.apply": "user",  # and then only for a club, cooperative or business of the person's own
+    "fairs.mine": "user",
+    "fairs.application": "application_reader",
+    "fairs.paid": "application_reader",
+    "fairs.withdraw": "org_seller",
+    "fairs.pay_card": "org_seller",  # 404 for the club here: the suite's app has no Stripe keys
+    "fair_staff.index": "staff",
+    "fair_staff.new": "staff",
+    "fair_staff.edit": "staff",
+    "fair_staff.publish": "staff",
+    "fair_staff.cancel": "staff",
+    "fair_staff.applications": "staff",
+    "fair_staff.decide": "staff",
+    "fair_staff.approve_waitlist": "staff",
+    "fair_staff.received": "staff",
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -148,7 +165,8 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "order_seller_or_staff": "user",
                 "acting_seller": "user", "org_buyer": "user",
                 "acting_buyer": "user", "match_party": "user", "org_buyer_or_staff": "user",
-                "thread_reader": "user", "thread_party": "user", "other_org_member": "user"}
+                "thread_reader": "user", "thread_party": "user", "other_org_member": "user",
+                "application_reader": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
@@ -169,6 +187,8 @@ ALLOWED = {
     "order_seller": {"seller", "admin"},
     "order_buyer": {"buyer", "admin"},
     "order_seller_or_staff": {"seller", "staff", "admin"},
+    # The sample booth application is the club's: its members read it, staff look.
+    "application_reader": {"seller", "staff", "admin"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "seller": {"seller", "admin", "other_seller"},
@@ -212,12 +232,31 @@ def _sample_objects(session, club, buyer_org) -> dict:
     order = _sample_order(session, club, buyer_org, listing)
     report = ConversationReport(conversation=conversation, reporter_org_id=buyer_org.id, reason="spam")
     session.add(report)
+    fair, application = _sample_fair(session, club)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
             "key": "missing", "size": "card", "part": "thumb", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
             "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
-            "product_id": 999999}
+            "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id}
+
+
+def _sample_fair(session, club):
+    """A published fair and the club's application for one of its booths."""
+    from marketplace.fairs import editing
+    from marketplace.fairs.models import BoothApplication
+    from marketplace.forms import as_typed_date
+
+    starts = today_in_vietnam() + timedelta(days=60)
+    fair = editing.save_fair(session, editing.FairInput(
+        name="Hội chợ kiểm tra quyền", starts_on=as_typed_date(starts), ends_on=as_typed_date(starts),
+        booths=[editing.BoothKindRow(name="Gian", count="5", fee_vnd="100000", number_prefix="A-")]), None)
+    editing.publish(session, fair)
+    application = BoothApplication(fair_id=fair.id, org_id=club.id, booth_kind_id=fair.booth_kinds[0].id,
+                                   contact_name="An", contact_phone="0912345678", products_text="Xoài")
+    session.add(application)
+    session.flush()
+    return fair, application
 
 
 def _sample_order(session, club, buyer_org, listing):
@@ -238,7 +277,7 @@ def _sample_order(session, club, buyer_org, listing):
 # get 403 or the sign-in page first): a photo or a catalogue name would need an upload or an
 # unmapped import; the mail-settings link needs a signed token; Stripe is not configured here.
 NOTHING_THERE = {"media.photo", "credentials.scan", "listings.delete_photo", "catalogue.map_name", "catalogue.adopt_name",
-                 "messaging.mail_settings", "messaging.mail_off", "stripe_payments.start"}
+                 "messaging.mail_settings", "messaging.mail_off", "stripe_payments.start", "fairs.pay_card"}
 # What an allowed caller may get: the page, a redirect, or the form refused for its (empty)
 # content, which the view checks only after letting the caller in.
 LET_IN = {200, 201, 204, 302, 303, 400, 409, 422}

@@ -53,11 +53,11 @@ def available(app: Flask) -> bool:
     return bool(app.config.get("STRIPE_SECRET_KEY")) and bool(app.config.get("STRIPE_WEBHOOK_SECRET"))
 
 
-def idempotency_key(site: str, order_id: int, amount_vnd: int, attempt: int) -> str:
+def idempotency_key(site: str, order_id: int, amount_vnd: int, attempt: int, subject: str = "order") -> str:
     """The same order, amount and attempt always make the same key, so Stripe answers a repeated
     create with the session it already made. `site` keeps two installations that share a Stripe
     account (and so the key namespace) apart."""
-    return f"{_site_tag(site)}-order-{order_id}-vnd-{amount_vnd}-attempt-{attempt}"
+    return f"{_site_tag(site)}-{subject}-{order_id}-vnd-{amount_vnd}-attempt-{attempt}"
 
 
 class StripeCheckout:
@@ -73,13 +73,17 @@ class StripeCheckout:
                                           max_network_retries=max_network_retries)
 
     def create_session(self, *, order_id: int, order_ref: str, title: str, amount_vnd: int, attempt: int,
-                       success_url: str, cancel_url: str, customer_email: str | None = None) -> OpenedSession:
+                       success_url: str, cancel_url: str, customer_email: str | None = None,
+                       subject: str = "order") -> OpenedSession:
+        """A session for `amount_vnd`. `subject` names what is paid: "order" (order_id is an
+        order's), or another payable's kind ("booth": order_id is that package's own id), kept
+        apart in the idempotency key and the metadata."""
         amount = int(amount_vnd)
         if amount <= 0:
             raise ValueError("a Checkout Session needs an amount above zero")
         if amount > MAX_CARD_AMOUNT_VND:
             raise CardPaymentError(too_large_message())
-        metadata = {"order_id": str(order_id), "order_ref": order_ref, "amount_vnd": str(amount)}
+        metadata = {f"{subject}_id": str(order_id), f"{subject}_ref": order_ref, "amount_vnd": str(amount)}
         params: dict = {
             "mode": "payment",
             "line_items": [{
@@ -87,7 +91,7 @@ class StripeCheckout:
                 "price_data": {"currency": CURRENCY, "unit_amount": amount,
                                "product_data": {"name": f"{order_ref} · {title}"[:250]}},
             }],
-            "client_reference_id": str(order_id),
+            "client_reference_id": str(order_id) if subject == "order" else f"{subject}-{order_id}",
             "metadata": metadata,
             "payment_intent_data": {"metadata": metadata},
             "success_url": success_url,
@@ -95,7 +99,7 @@ class StripeCheckout:
         }
         if customer_email:
             params["customer_email"] = customer_email
-        key = idempotency_key(self.site, order_id, amount, attempt)
+        key = idempotency_key(self.site, order_id, amount, attempt, subject)
         try:
             session = self.client.v1.checkout.sessions.create(params, {"idempotency_key": key})
         except stripe.StripeError as error:

@@ -40,6 +40,7 @@ from marketplace.accounts.models import Membership, User
 from marketplace.dates import as_utc
 from marketplace.notifications import services as notifications
 from marketplace.orders.models import Order
+from marketplace.orders.payments import payables
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.orders.payments.recording import payment_already_recorded, record_payment
 from marketplace.orders.payments.stripe import (
@@ -230,6 +231,8 @@ def handle_event(db: Session, event: dict) -> str:
 
     if session is None or row.session_id is None:
         row.outcome = "ignored"
+    elif (other := payables.handle(db, row, kind, session)) is not None:
+        row.outcome = other  # a session another package opened (a booth fee), settled by it
     elif kind in PAID_TYPES:
         row.outcome = _paid(db, row, session)
     elif kind == EXPIRED_TYPE:
