@@ -12,8 +12,8 @@ from openapi_spec_validator import validate as validate_document
 
 from tests.clients import app_session
 from tests.factories import make_listing, make_org
-from tests.integration.fairs.catalog_support import make_world
 from tests.integration.api.openapi_check import DOCUMENT_PATH, check_response
+from tests.integration.fairs.catalog_support import make_world
 
 
 def test_the_served_document_is_valid_openapi(client):
