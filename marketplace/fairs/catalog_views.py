@@ -131,6 +131,7 @@ def pdf(slug: str):
     catalog = visible_catalog(slug)
     view = reading.read_catalog(db.session, catalog, today_in_vietnam())
     lang = formatting.language()
+    db.session.commit()  # everything is read: no transaction stays open while the PDF is made
     path = cached_pdf(pdf_dir(), f"{catalog.slug}-{lang}", view.content_hash(lang),
                       lambda: make_pdf(catalog, view, lang))
     response = send_file(path, mimetype="application/pdf", download_name=f"{catalog.slug}.pdf",
