@@ -130,3 +130,25 @@ def test_an_entry_of_another_catalog_is_not_found(app):
         entry_id = session.scalars(select(CatalogEntry.id).where(CatalogEntry.catalog_id == world.catalog.id)).first()
     assert post(staff, f"/staff/catalogs/{other.id}/entries/{entry_id}/remove").status_code == 404
     assert post(staff, f"/staff/catalogs/{other.id}/sections/{world.sections[0].id}/up").status_code == 404
+
+
+def test_staff_edit_the_details_and_see_every_problem_at_once(app):
+    with app_session(app):
+        world = make_world()
+    staff = signed_in(app, world.staff)
+    edit = f"/staff/catalogs/{world.catalog.id}"
+    page = text_of(staff.get(edit))
+    assert 'value="Catalô Hội chợ Trái cây"' in page
+    assert re.search(rf'id="fair_id"[^>]*>.*?<option selected value="{world.fair.id}">', page, re.S)
+    sent = post(staff, edit, {"title": "", "cover_text_en": "x" * 4001, "cover_text": "Giữ lại điều đã gõ",
+                              "fair_id": "999999"})
+    assert sent.status_code == 422
+    page = text_of(sent)
+    assert "Giữ lại điều đã gõ" in page and "Không tìm thấy hội chợ đó." in page and "Vui lòng" in page
+    sent = post(staff, edit, {"title": "Catalô Hội chợ Trái cây 2027", "title_en": "Fruit Fair 2027", "fair_id": ""})
+    assert sent.status_code == 302
+    with app_session(app) as session:
+        catalog = _catalog(session, world.catalog.id)
+        assert (catalog.title, catalog.title_en, catalog.fair_id) == ("Catalô Hội chợ Trái cây 2027",
+                                                                       "Fruit Fair 2027", None)
+        assert catalog.slug == world.catalog.slug  # the link people shared keeps working

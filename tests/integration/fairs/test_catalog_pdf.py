@@ -52,7 +52,7 @@ def test_the_text_has_every_entry_with_its_diacritics(app, world, made):
     text = _text(_pdf(app, world))
     for name in ("Catalô Hội chợ Trái cây", "Xoài cát Hòa Lộc", "Bưởi da xanh", "Hạt sen tươi",
                  "Hội quán xoài Mỹ Xương", "Tổ hợp tác bưởi Phú Hựu", "Xoài loại 1, giao tận nơi",
-                 "Mục lục", "Trái cây", "Sen", "A-07"):
+                 "Mục lục", "Trái cây", "Sen", "Gian A-07", "OCOP ★★★★", "45.000 ₫ / kg"):
         assert name in text, name
     reader = PdfReader(io.BytesIO(_pdf(app, world)))
     fonts = {str(font) for page in reader.pages for font in (page["/Resources"].get("/Font") or {}).values()}
