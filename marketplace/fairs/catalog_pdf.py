@@ -70,6 +70,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cover": ParagraphStyle("cover", parent=base, fontSize=12, leading=17, alignment=TA_CENTER),
         "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=17, leading=22, spaceBefore=4 * mm,
                              spaceAfter=3 * mm),
+        "contents": ParagraphStyle("contents", parent=base, fontName=BOLD, fontSize=17, leading=22,
+                                   spaceAfter=3 * mm),
+        "url": ParagraphStyle("url", parent=base, fontSize=8, leading=10, alignment=TA_CENTER,
+                              textColor=colors.HexColor("#444444")),
         "entry": ParagraphStyle("entry", parent=base, fontName=BOLD, fontSize=11.5, leading=14.5),
         "sold": ParagraphStyle("sold", parent=base, fontName=BOLD, textColor=colors.HexColor("#a01818")),
         "toc0": ParagraphStyle("toc0", parent=base, fontSize=11, leading=16),
@@ -122,22 +126,25 @@ class PdfMaker:
         if cover:
             story += [Spacer(1, 8 * mm), self._p(cover, "cover")]
         story += [Spacer(1, 12 * mm), Image(io.BytesIO(qr.png(self.page_url)), 32 * mm, 32 * mm),
-                  self._p(self.page_url, "small"), PageBreak()]
+                  self._p(self.page_url, "url"), PageBreak()]
         return story
 
     def _contents(self) -> list:
         toc = TableOfContents()
         toc.levelStyles = [self.styles["toc0"]]
         toc.dotsMinLevel = 0
-        return [self._p(_("Contents"), "entry"), Spacer(1, 4 * mm), toc, PageBreak()]
+        return [self._p(_("Contents"), "contents"), Spacer(1, 2 * mm), toc, PageBreak()]
 
     def _sections(self, view: CatalogView) -> list:
         story: list = []
         for section in view.sections:
             if not section.entries:
                 continue
-            story.append(self._p(self.pick(section.title, section.title_en), "h1"))
-            story += [self._entry(entry) for entry in section.entries]
+            heading = self._p(self.pick(section.title, section.title_en), "h1")
+            blocks = [self._entry(entry) for entry in section.entries]
+            # A heading never ends a page without its first entry; an entry is never split.
+            story.append(KeepTogether([heading, blocks[0]]))
+            story += [KeepTogether([block]) for block in blocks[1:]]
         return story
 
     def _entry(self, entry: EntryView):
@@ -164,7 +171,7 @@ class PdfMaker:
                                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#bbbbbb")),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
                                    ("TOPPADDING", (0, 0), (-1, -1), 2 * mm)]))
-        return KeepTogether([table])
+        return table
 
     def _credential(self, c) -> str:
         if c.kind == "ocop":
