@@ -46,6 +46,8 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("demand detail", f"/demand/{ids['demand']}", 200), ("directory", "/orgs", 200),
             ("org page", f"/orgs/{ids['seller_org']}", 200), ("products", "/products", 200),
             ("sign-in", "/login", 200), ("register", "/register", 200), ("forgot password", "/password/forgot", 200),
+            ("catalog (demo, standing)", "/catalogs/san-pham-ocop-dong-thap", 200),
+            ("catalog filtered", "/catalogs/san-pham-ocop-dong-thap?ocop=4&cert=vietgap", 200),
             ("error 404", "/no-such-page", 404),
         ],
         "seller": [
@@ -84,6 +86,7 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("unapplied payments", "/staff/payments/unapplied", 200),
             ("verify buyer", f"/staff/orgs/{ids['buyer_org']}/verify", 200),
             ("contacts", "/admin/contacts", 200), ("reports", "/admin/reports", 200),
+            ("catalogs", "/staff/catalogs", 200),
             ("credentials (staff view)", f"/orgs/{ids['seller_org']}/credentials", 200),
         ],
         "admin": [("users", "/admin/users", 200)],

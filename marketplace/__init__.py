@@ -86,6 +86,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.credentials.views import bp as credentials_bp
     from marketplace.dashboard.views import bp as dashboard_bp
     from marketplace.demand.views import bp as demand_bp
+    from marketplace.fairs import catalog_staff  # noqa: F401  # the staff's catalog pages, on catalogs_bp
+    from marketplace.fairs.catalog_views import bp as catalogs_bp
     from marketplace.fairs.staff_views import bp as fair_staff_bp
     from marketplace.fairs.views import bp as fairs_bp
     from marketplace.imports.views import bp as imports_bp
@@ -120,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(stripe_payments_bp)
     app.register_blueprint(fairs_bp)
     app.register_blueprint(fair_staff_bp)
+    app.register_blueprint(catalogs_bp)
     init_api(app)
 
 

@@ -25,7 +25,9 @@ from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.errors import DomainError
+from marketplace.fairs import catalogs
 from marketplace.fairs import demo as fair_demo
+from marketplace.fairs.models import Catalog, Fair
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.messaging import conversations
@@ -222,6 +224,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     created.update(_load_orders(db, orgs, today or today_in_vietnam()))
     staff = db.scalar(select(User).where(User.email == demo_email("canbo.xttm")))
     created.update(fair_demo.load(db, orgs, staff, today or today_in_vietnam()))
+    created.update(_load_catalogs(db))
     return created
 
 
@@ -322,3 +325,45 @@ def _load_orders(db: Session, orgs: dict[str, Organization], today: date) -> dic
                                      by_user_id=seller.id)
         new_orders += 1
     return {"orders": new_orders}
+
+
+# (slug, title, title_en, cover text, the fair's name or None, ((section, section_en, listing refs), …))
+CATALOGS = (
+    ("san-pham-ocop-dong-thap", "Sản phẩm OCOP Đồng Tháp", "OCOP products of Đồng Tháp",
+     "Sản phẩm OCOP và đặc sản của các hội quán, hợp tác xã Đồng Tháp.", None,
+     (("Sen Tháp Mười", "Tháp Mười lotus", ("demo-l-tra-sen", "demo-l-mut-sen", "demo-l-hat-sen")),
+      ("Trái cây", "Fruit", ("demo-l-quyt-hong-htx", "demo-l-xoai-hoa-loc", "demo-l-xoai-cat-chu")),
+      ("Nông sản khác", "Other produce", ("demo-l-khom", "demo-l-dua-xiem")))),
+    ("catalo-hoi-cho-trai-cay-dong-thap-2027", "Catalô Hội chợ Trái cây Đồng Tháp 2027",
+     "Đồng Tháp Fruit Fair 2027 catalog", "Các gian hàng trái cây, sen và đặc sản tại hội chợ.",
+     "Hội chợ Trái cây Đồng Tháp 2027",
+     (("Xoài", "Mango", ("demo-l-xoai-cat-chu", "demo-l-xoai-cat-chu-2", "demo-l-xoai-cat-chu-3",
+                         "demo-l-xoai-hoa-loc")),
+      ("Quýt và nhãn", "Mandarin and longan", ("demo-l-quyt-hong", "demo-l-quyt-hong-htx", "demo-l-nhan-ido")),
+      ("Sầu riêng và dừa", "Durian and coconut", ("demo-l-sau-rieng", "demo-l-dua-xiem")),
+      ("Sen", "Lotus", ("demo-l-tra-sen", "demo-l-hat-sen")))),
+)
+
+
+def _load_catalogs(db: Session) -> dict[str, int]:
+    """A standing catalog of OCOP products, and the demo fair's catalog once the fair exists;
+    both published. Keyed by slug: loading again adds nothing, and a catalog staff changed stays."""
+    staff = db.scalar(select(User).where(User.email == demo_email("canbo.xttm")))
+    new = 0
+    for slug, title, title_en, cover, fair_name, sections in CATALOGS:
+        fair = db.scalar(select(Fair).where(Fair.name == fair_name)) if fair_name else None
+        if db.scalar(select(Catalog.id).where(Catalog.slug == slug)) is not None or (fair_name and fair is None):
+            continue
+        catalog = catalogs.create_catalog(db, catalogs.CatalogInput(
+            title=title, title_en=title_en, cover_text=cover, fair_id=fair.id if fair else None), staff)
+        catalog.slug = slug
+        for section_title, section_en, refs in sections:
+            section = catalogs.add_section(db, catalog, section_title, section_en)
+            for ref in refs:
+                listing = listings.listing_by_ref(db, ref)
+                if listing is not None:
+                    catalogs.add_entry(db, catalog, section_id=section.id, org_id=listing.organization_id,
+                                       listing_id=listing.id)
+        catalogs.publish(db, catalog)
+        new += 1
+    return {"catalogs": new}

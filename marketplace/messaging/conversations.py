@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, column, func, or_, select, table, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -109,8 +109,9 @@ def resolve_topic(db: Session, user: User, *, listing_id: int | None = None, dem
     return Topic(rules.Sides(demand.organization_id, asker.id), key, demand.title, demand_id=demand.id)
 
 
-def start_conversation(db: Session, user: User, topic: Topic, body: str) -> Conversation:
-    """Open the thread (or continue the one already about this) and post the first message."""
+def start_conversation(db: Session, user: User, topic: Topic, body: str, *, fair_id: int | None = None) -> Conversation:
+    """Open the thread (or continue the one already about this) and post the first message;
+    `fair_id`: the fair whose catalog it was opened from (kept on a new thread when the fair exists)."""
     text, problem = rules.clean_body(body)
     if problem:
         raise ConversationError(problem)
@@ -121,7 +122,8 @@ def start_conversation(db: Session, user: User, topic: Topic, body: str) -> Conv
     if conversation is None:
         conversation = Conversation(buyer_org_id=sides.buyer_org_id, seller_org_id=sides.seller_org_id,
                                     topic=topic.key, subject=topic.subject[:200], listing_id=topic.listing_id,
-                                    demand_id=topic.demand_id, offer_id=topic.offer_id, started_by_id=user.id)
+                                    demand_id=topic.demand_id, offer_id=topic.offer_id, started_by_id=user.id,
+                                    fair_id=fair_id if fair_exists(db, fair_id) else None)
         try:
             with db.begin_nested():  # two first questions at once: the second continues the first's thread
                 db.add(conversation)
@@ -131,6 +133,14 @@ def start_conversation(db: Session, user: User, topic: Topic, body: str) -> Conv
                 raise
     post_message(db, user, conversation, text)
     return conversation
+
+
+_FAIRS = table("fairs", column("id"))  # the fairs package sits above messaging: its table, not its model
+
+
+def fair_exists(db: Session, fair_id: int | None) -> bool:
+    """A fair a thread or a contact tap may name as its source."""
+    return fair_id is not None and db.scalar(select(_FAIRS.c.id).where(_FAIRS.c.id == fair_id)) is not None
 
 
 def find_conversation(db: Session, topic: Topic) -> Conversation | None:

@@ -20,6 +20,7 @@ class NewConversationForm(MessageForm):
     listing_id = HiddenField()
     demand_id = HiddenField()
     offer_id = HiddenField()
+    fair_id = HiddenField()  # the fair whose catalog the thread is opened from
 
 
 class ReportForm(FlaskForm):

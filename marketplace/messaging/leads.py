@@ -17,12 +17,14 @@ from marketplace.accounts.models import Organization, User
 from marketplace.demand.models import DemandPost
 from marketplace.listings.models import Listing
 from marketplace.messaging import rules
-from marketplace.messaging.conversations import ConversationError, acting_org, memberships_of
+from marketplace.messaging.conversations import ConversationError, acting_org, fair_exists, memberships_of
 from marketplace.messaging.models import ContactEvent, Conversation, ConversationMessage
 
 
 def record_contact(db: Session, user: User, to_org: Organization, channel: str, *, listing_id: int | None = None,
-                   demand_id: int | None = None) -> ContactEvent | None:
+                   demand_id: int | None = None, fair_id: int | None = None) -> ContactEvent | None:
+    """A tap on to_org's phone or Zalo link; `fair_id`: the fair whose catalog it came from (a
+    lead the fair produced; dropped when there is no such fair)."""
     if channel not in rules.CONTACT_CHANNELS:
         raise ConversationError("channel")
     if any(org == to_org.id for org, _role in memberships_of(user)):
@@ -35,7 +37,8 @@ def record_contact(db: Session, user: User, to_org: Organization, channel: str, 
         demand_id = demand_id if demand is not None and demand.organization_id == to_org.id else None
     sender = acting_org(user, exclude=to_org.id)
     event = ContactEvent(channel=channel, user_id=user.id, from_org_id=sender.id if sender else None,
-                         to_org_id=to_org.id, listing_id=listing_id, demand_id=demand_id)
+                         to_org_id=to_org.id, listing_id=listing_id, demand_id=demand_id,
+                         fair_id=fair_id if fair_exists(db, fair_id) else None)
     db.add(event)
     db.flush()
     return event

@@ -82,11 +82,13 @@ def new_conversation():
         return render_template("messaging/new.html", form=NewConversationForm(), topic=None, about=None), 403
     about = _about(topic.listing_id, topic.demand_id)
     existing = conversations.find_conversation(db.session, topic)
-    form = NewConversationForm(data={k: v for k, v in ids.items() if v is not None})
+    fair_id = _int_arg(source, "fair_id")
+    form = NewConversationForm(data={k: v for k, v in {**ids, "fair_id": fair_id}.items() if v is not None})
     if request.method == "POST" and form.validate_on_submit():
         with saving(catch=(conversations.ConversationError,), show=_refusal_on(form),
                     done=_("Sent. You will see the answer in your inbox.")) as saved:
-            conversation = conversations.start_conversation(db.session, current_user, topic, form.body.data)
+            conversation = conversations.start_conversation(db.session, current_user, topic, form.body.data,
+                                                            fair_id=fair_id)
         if saved:
             return redirect(url_for("messaging.thread", conversation_id=conversation.id) + "#latest")
     return form_page("messaging/new.html", form, topic=topic, about=about, existing=existing)
@@ -212,7 +214,7 @@ def contact_event():
     if org is None or channel not in rules.CONTACT_CHANNELS:
         abort(400)
     leads.record_contact(db.session, current_user, org, channel, listing_id=_int_arg(request.form, "listing_id"),
-                         demand_id=_int_arg(request.form, "demand_id"))
+                         demand_id=_int_arg(request.form, "demand_id"), fair_id=_int_arg(request.form, "fair_id"))
     db.session.commit()
     return "", 204
 

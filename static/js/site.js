@@ -108,6 +108,7 @@
       data.append("org_id", link.dataset.org);
       if (link.dataset.listing) data.append("listing_id", link.dataset.listing);
       if (link.dataset.demand) data.append("demand_id", link.dataset.demand);
+      if (link.dataset.fair) data.append("fair_id", link.dataset.fair);
       navigator.sendBeacon("/contact-events", data);
     });
   });

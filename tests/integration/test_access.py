@@ -151,6 +151,19 @@ EXPECTED: dict[str, str] = {
     "fair_staff.decide": "staff",
     "fair_staff.approve_waitlist": "staff",
     "fair_staff.received": "staff",
+    "api.list_fairs": "public",
+    "api.fair_catalog": "public",
+    "catalogs.show": "public",  # a draft: staff only (tests/integration/fairs/test_catalog_page.py)
+    "catalogs.pdf": "public",
+    "catalogs.qr_code": "public",
+    "catalogs.index": "staff",
+    "catalogs.edit": "staff",
+    "catalogs.add_section": "staff",
+    "catalogs.change_section": "staff",
+    "catalogs.add_entry": "staff",
+    "catalogs.update_entry": "staff",
+    "catalogs.change_entry": "staff",
+    "catalogs.set_status": "staff",
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -238,7 +251,8 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "token": "not-a-valid-token", "filename": "css/site.css",
             "key": "missing", "size": "card", "part": "thumb", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
             "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
-            "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id}
+            "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id,
+            "catalog_id": 999999, "section_id": 999999, "entry_id": 999999}
 
 
 def _sample_fair(session, club):
@@ -277,7 +291,11 @@ def _sample_order(session, club, buyer_org, listing):
 # get 403 or the sign-in page first): a photo or a catalogue name would need an upload or an
 # unmapped import; the mail-settings link needs a signed token; Stripe is not configured here.
 NOTHING_THERE = {"media.photo", "credentials.scan", "listings.delete_photo", "catalogue.map_name", "catalogue.adopt_name",
-                 "messaging.mail_settings", "messaging.mail_off", "stripe_payments.start", "fairs.pay_card"}
+                 "messaging.mail_settings", "messaging.mail_off", "stripe_payments.start", "fairs.pay_card",
+                 # no catalog or fair in the sample (the catalog tests open real ones)
+                 "catalogs.show", "catalogs.pdf", "catalogs.qr_code", "catalogs.edit", "catalogs.add_section",
+                 "catalogs.change_section", "catalogs.add_entry", "catalogs.update_entry", "catalogs.change_entry",
+                 "catalogs.set_status", "api.fair_catalog"}
 # What an allowed caller may get: the page, a redirect, or the form refused for its (empty)
 # content, which the view checks only after letting the caller in.
 LET_IN = {200, 201, 204, 302, 303, 400, 409, 422}
@@ -303,7 +321,8 @@ def _own_samples(session, user) -> dict:
 BUYER_ORG_ROUTES = {"demand.manage"}
 # Samples that differ for one route.
 ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {"action": "block"},
-                 "orders.act": {"action": "confirm"}}
+                 "orders.act": {"action": "confirm"}, "catalogs.set_status": {"action": "publish"},
+                 "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"}}
 
 
 def test_every_route_is_known(app):

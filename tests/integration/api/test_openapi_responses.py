@@ -13,6 +13,7 @@ from openapi_spec_validator import validate as validate_document
 from tests.clients import app_session
 from tests.factories import make_listing, make_org
 from tests.integration.api.openapi_check import DOCUMENT_PATH, check_response
+from tests.integration.fairs.catalog_support import make_world
 
 
 def test_the_served_document_is_valid_openapi(client):
@@ -20,6 +21,7 @@ def test_the_served_document_is_valid_openapi(client):
     validate_document(document)
     assert document["openapi"].startswith("3.")
     assert "/api/v1/listings/{listing_id}" in document["paths"]
+    assert {"/api/v1/fairs", "/api/v1/fairs/{fair_id}/catalog"} <= set(document["paths"])
 
 
 @pytest.fixture
@@ -80,3 +82,19 @@ def test_a_status_the_operation_does_not_declare_is_caught(client, openapi_docum
     sent = _answered(client, listing_id)
     with pytest.raises(ResponseValidationError):
         check_response(openapi_document, sent.request, _changed(sent, status=299))
+
+
+def test_the_fairs_endpoints_answer_as_the_document_says(app, client, openapi_document):
+    """A fair's list and its catalog (sections, entries with the listing's shape) pass the check;
+    a catalog entry sent with a booth number as a number does not."""
+    with app_session(app) as session:
+        world = make_world()
+        session.commit()
+    for path in ("/api/v1/fairs", f"/api/v1/fairs/{world.fair.id}/catalog", "/api/v1/fairs/999999/catalog"):
+        sent = client.get(path)
+        check_response(openapi_document, sent.request, sent)
+    sent = client.get(f"/api/v1/fairs/{world.fair.id}/catalog")
+    body = sent.get_json()
+    body["sections"][0]["entries"][0]["booth_number"] = 7
+    with pytest.raises(ResponseValidationError):
+        check_response(openapi_document, sent.request, _changed(sent, body))

@@ -16,9 +16,11 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import Organization, User
 from marketplace.demand.models import DemandPost, Offer
+from marketplace.fairs.models import Catalog, CatalogEntry
 from marketplace.listings.models import Listing
 from tests.clients import app_session, post, signed_in, text_of
 from tests.factories import make_demand, make_org, make_user
+from tests.integration.fairs.catalog_support import make_world
 from tests.pages import error_beside
 
 
@@ -186,3 +188,28 @@ def test_the_order_form_checks_the_quantity_and_the_note_in_one_pass(app, people
     text = refused(client, f"/listings/{listing.id}/order", {"quantity": "ba tạ", "note": "x" * 1001})
     assert_every_message(text, {"quantity": "số", "note": "1000"})
     assert field_value(text, "quantity") == "ba tạ"
+
+
+def test_the_catalog_forms_show_every_problem_at_once_and_keep_what_was_typed(app):
+    """A catalog's details (the form's checks and the service's unknown fair together), a section
+    and an entry's note and section; nothing stored."""
+    with app_session(app):
+        world = make_world()
+        entry_id = world.sections[1].entries[0].id
+    staff = signed_in(app, world.staff)
+    before = count(app, Catalog)
+    text = text_of(post(staff, "/staff/catalogs", {"title": "", "title_en": "x" * 201, "fair_id": "999999",
+                                                    "cover_text": "Đặc sản Đồng Tháp"}))
+    assert_every_message(text, {"title": "điền", "title_en": "200", "fair_id": "hội chợ"})
+    assert "Đặc sản Đồng Tháp" in text and field_value(text, "title_en") == "x" * 201
+    assert count(app, Catalog) == before
+    text = text_of(post(staff, f"/staff/catalogs/{world.catalog.id}/sections",
+                        {"section-title": "", "section-title_en": "y" * 201}))
+    assert_every_message(text, {"section-title": "điền", "section-title_en": "200"})
+    text = text_of(post(staff, f"/staff/catalogs/{world.catalog.id}/entries/{entry_id}",
+                        {f"e{entry_id}-section_id": "999999", f"e{entry_id}-note": "n" * 1001,
+                         f"e{entry_id}-note_en": "Lotus seeds"}))
+    assert_every_message(text, {f"e{entry_id}-section_id": "phần", f"e{entry_id}-note": "1000"})
+    assert "Lotus seeds" in text
+    with app_session(app) as session:
+        assert session.get(CatalogEntry, entry_id).note_en == ""
