@@ -86,6 +86,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.credentials.views import bp as credentials_bp
     from marketplace.dashboard.views import bp as dashboard_bp
     from marketplace.demand.views import bp as demand_bp
+    from marketplace.fairs.meeting_views import bp as fair_meetings_bp
+    from marketplace.fairs.outcome_views import bp as fair_outcomes_bp
     from marketplace.imports.views import bp as imports_bp
     from marketplace.listings.media_views import bp as media_bp
     from marketplace.listings.photo_views import bp as listing_photos_bp
@@ -116,6 +118,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(alerts_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(stripe_payments_bp)
+    app.register_blueprint(fair_meetings_bp)
+    app.register_blueprint(fair_outcomes_bp)
     init_api(app)
 
 
