@@ -10,7 +10,7 @@ from marketplace.fairs.meeting_rules import ANSWER_MAX_LENGTH, MEETING_MINUTES, 
 MEETING_STATUS_LABELS = {
     "requested": _l("Asked, waiting for the exhibitor"),
     "proposed": _l("Another time proposed"),
-    "accepted": _l("Accepted"),
+    "accepted": _l("Meeting agreed"),
     "declined": _l("Declined"),
     "cancelled": _l("Cancelled"),
 }

@@ -69,12 +69,15 @@ def as_aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def check_slot(problems: Problems, name: str, start: datetime, *, starts_on: date, ends_on: date,
-               now: datetime) -> None:
-    """A slot must fall on one of the fair's days (Vietnam time) and not be over already."""
-    if not starts_on <= local_day(start) <= ends_on:
+def check_slot(problems: Problems, name: str, day: date | None, start: datetime | None, *, starts_on: date,
+               ends_on: date, now: datetime) -> None:
+    """A slot must fall on one of the fair's days (Vietnam time) and not be over already. The day
+    is checked even when the time could not be read, so that both are said at once."""
+    if day is None and start is not None:
+        day = local_day(start)
+    if day is not None and not starts_on <= day <= ends_on:
         problems.add(name, "outside_fair")
-    elif as_aware(start) < as_aware(now):
+    elif start is not None and as_aware(start) < as_aware(now):
         problems.add(name, "past")
 
 
@@ -119,11 +122,11 @@ def collision(at: datetime, others: list[Booked], *, holding: frozenset[str]) ->
 
 
 def meeting_problems(*, start: datetime | None, starts_on: date, ends_on: date, now: datetime,
-                     note: str = "") -> Problems:
-    """What is wrong with a request (the time already read; None: not given or not read)."""
+                     note: str = "", day: date | None = None) -> Problems:
+    """What is wrong with a request: the slot (`start`, or only its `day` when the time could not
+    be read; None: not given or not read) and the note."""
     problems = Problems()
-    if start is not None:
-        check_slot(problems, "day", start, starts_on=starts_on, ends_on=ends_on, now=now)
+    check_slot(problems, "day", day, start, starts_on=starts_on, ends_on=ends_on, now=now)
     if len(note) > NOTE_MAX_LENGTH:
         problems.add("note", "too_long")
     return problems

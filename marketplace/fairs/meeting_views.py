@@ -57,6 +57,7 @@ def new(slug: str, org_id: int):
     form = MeetingRequestForm()
     listings = meetings.exhibitor_listings(db.session, org_id)
     form.listing_id.choices = [("", _("— none —"))] + [(str(x.id), x.title) for x in listings]
+    status = None
     if submitted(form):
         data = meetings.MeetingInput(day=form.day.data or "", time=form.time.data or "",
                                      listing_id=form.listing_id.data, note=form.note.data or "")
@@ -66,7 +67,9 @@ def new(slug: str, org_id: int):
             raise_if_problems(form)
         if saved:
             return redirect(url_for(".schedule", slug=slug) + f"#meeting-{meeting.id}")
-    return form_page("fairs/meetings/new.html", form, fair=fair, exhibitor=exhibitor, slot_hint=SLOT_HINT)
+        status = saved.status  # 409 when the slot is taken, 422 for what was typed
+    page, code = form_page("fairs/meetings/new.html", form, fair=fair, exhibitor=exhibitor, slot_hint=SLOT_HINT)
+    return page, status or code
 
 
 @bp.route("/fairs/<slug>/meetings/<int:meeting_id>/<action>", methods=["POST"])

@@ -18,7 +18,7 @@ Services take the session, flush, and never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
@@ -109,10 +109,10 @@ def meeting_for(db: Session, user: User, fair: Fair, meeting_id: int) -> tuple[F
 
 def exhibitor_listings(db: Session, org_id: int) -> list[Listing]:
     return list(db.scalars(select(Listing).where(Listing.organization_id == org_id, Listing.status != "draft")
-                           .order_by(Listing.title)))
+                           .order_by(Listing.id)))
 
 
-def _read_slot(problems: FieldProblems, day_text: str, time_text: str) -> datetime | None:
+def _read_slot(problems: FieldProblems, day_text: str, time_text: str) -> tuple[date | None, datetime | None]:
     day = at = None
     try:
         day = parse_date(day_text)
@@ -126,7 +126,7 @@ def _read_slot(problems: FieldProblems, day_text: str, time_text: str) -> dateti
             problems.add("time", "required")
     except ValueError:
         problems.add("time", "not_a_time")
-    return rules.slot_start(day, at) if day is not None and at is not None else None
+    return day, (rules.slot_start(day, at) if day is not None and at is not None else None)
 
 
 def _lock(db: Session, *org_ids: int) -> None:
@@ -172,10 +172,10 @@ def request_meeting(db: Session, user: User, fair: Fair, exhibitor: Exhibitor, d
     if buyer is None:
         raise PermissionDenied()
     problems = FieldProblems(problem_messages())
-    start = _read_slot(problems, data.day, data.time)
+    day, start = _read_slot(problems, data.day, data.time)
     note = clean_message(data.note)
-    problems.merge(rules.meeting_problems(start=start, starts_on=fair.starts_on, ends_on=fair.ends_on, now=now,
-                                          note=note))
+    problems.merge(rules.meeting_problems(start=start, day=day, starts_on=fair.starts_on, ends_on=fair.ends_on,
+                                          now=now, note=note))
     listing_id = data.listing_id or None
     if listing_id is not None and listing_id not in {x.id for x in exhibitor_listings(db, exhibitor.org_id)}:
         problems.add("listing_id", "not_theirs")
@@ -220,10 +220,9 @@ def act(db: Session, user: User, fair: Fair, meeting: FairMeeting, action: str, 
     problems = FieldProblems(problem_messages())
     proposed = None
     if action == "propose":
-        proposed = _read_slot(problems, day, time)
-        if proposed is not None:
-            problems.merge(rules.meeting_problems(start=proposed, starts_on=fair.starts_on, ends_on=fair.ends_on,
-                                                  now=now))
+        proposed_day, proposed = _read_slot(problems, day, time)
+        problems.merge(rules.meeting_problems(start=proposed, day=proposed_day, starts_on=fair.starts_on,
+                                              ends_on=fair.ends_on, now=now))
     if action == "decline" and not answer:
         problems.add("answer", "answer_required")
     if len(answer) > rules.ANSWER_MAX_LENGTH:
@@ -299,7 +298,7 @@ def schedule(db: Session, user: User, fair: Fair) -> list[ScheduledMeeting]:
     names = dict(db.execute(select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all())
     booths = {e.org_id: e.booth_number for e in exhibitors(db, fair)}
     listing_ids = {m.listing_id for m in meetings if m.listing_id}
-    titles = dict(db.execute(select(Listing.id, Listing.title).where(Listing.id.in_(listing_ids))).all()) \
+    titles = {x.id: x.title for x in db.scalars(select(Listing).where(Listing.id.in_(listing_ids)))} \
         if listing_ids else {}
     threads = {(b, s): id_ for id_, b, s in db.execute(
         select(Conversation.id, Conversation.buyer_org_id, Conversation.seller_org_id)
