@@ -1,6 +1,6 @@
 """Telling the other side of a meeting at a fair what happened (bell, instant mail, daily digest,
 through marketplace.notifications), and what those notices say in the reader's language
-(`describe_notice`, registered for kinds "fair_meeting_…" by the meetings blueprint).
+(`describe_notice`, registered for kinds "meeting_…" by the meetings blueprint).
 
 The time is stored in the notice as UTC (ISO 8601) and written on Vietnam's clock in the
 reader's language when the notice is read.
@@ -20,9 +20,9 @@ from marketplace.fairs.models import Fair, FairMeeting
 from marketplace.messaging.rules import ACTING_ROLES
 from marketplace.notifications.services import Message, members, notify
 
-PREFIX = "fair_meeting"
+PREFIX = "meeting"  # Notification.kind holds 20 characters: meeting_cancelled is the longest
 # Which side hears of each new status: the one that did not act.
-TOLD = {"requested": "exhibitor", "accepted_by_exhibitor": "buyer", "accepted_by_buyer": "exhibitor",
+TOLD = {"requested": "exhibitor", "accepted": "buyer", "taken": "exhibitor",
         "proposed": "buyer", "declined": "buyer", "cancelled": "exhibitor"}
 
 
@@ -61,9 +61,9 @@ def describe_notice(kind: str, params: dict) -> str | None:
     if event == "requested":
         return _("%(buyer)s asks to meet you at %(fair)s at %(when)s. Accept, decline or propose another time.",
                  **p)
-    if event == "accepted_by_exhibitor":
+    if event == "accepted":
         return _("%(exhibitor)s accepted your meeting at %(fair)s at %(when)s.", **p)
-    if event == "accepted_by_buyer":
+    if event == "taken":
         return _("%(buyer)s accepted the time you proposed for your meeting at %(fair)s: %(when)s.", **p)
     if event == "proposed" and answer:
         return _("%(exhibitor)s proposes to meet at %(when)s instead at %(fair)s: “%(answer)s”", answer=answer, **p)

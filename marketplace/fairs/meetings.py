@@ -252,7 +252,7 @@ def act(db: Session, user: User, fair: Fair, meeting: FairMeeting, action: str, 
     if changed != 1:
         raise Conflict(_("This meeting changed meanwhile: look at it again."))
     db.refresh(meeting)
-    event = {"accept": "accepted_by_exhibitor", "take": "accepted_by_buyer", "propose": "proposed",
+    event = {"accept": "accepted", "take": "taken", "propose": "proposed",
              "decline": "declined", "cancel": "cancelled"}[action]
     names = dict(db.execute(select(Organization.id, Organization.name).where(
         Organization.id.in_([meeting.buyer_org_id, meeting.exhibitor_org_id]))).all())

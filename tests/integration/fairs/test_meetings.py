@@ -46,7 +46,7 @@ def _meetings(app) -> list[FairMeeting]:
 def _notices(app, user, kind_end: str) -> list[Notification]:
     with app_session(app) as session:
         return list(session.scalars(select(Notification).where(
-            Notification.user_id == user.id, Notification.kind == f"fair_meeting_{kind_end}")))
+            Notification.user_id == user.id, Notification.kind == f"meeting_{kind_end}")))
 
 
 def test_request_then_accept(app, scene):
@@ -72,7 +72,7 @@ def test_request_then_accept(app, scene):
     assert "xoài cát Chu".lower() in page.lower()
     assert _step(seller, scene, meeting.id, "accept", "requested").status_code == 302
     assert _meetings(app)[0].status == "accepted"
-    assert _notices(app, scene.buyer, "accepted_by_exhibitor")
+    assert _notices(app, scene.buyer, "accepted")
     page = text_of(buyer.get(f"/fairs/{scene.fair.slug}/meetings"))
     assert "Đã nhận lời" in page
     assert "A-01" in page  # the exhibitor's booth
@@ -111,7 +111,7 @@ def test_propose_then_take(app, scene):
     [meeting] = _meetings(app)
     assert meeting.status == "accepted" and meeting.proposed_at is None
     assert meeting_rules.as_aware(meeting.starts_at) == proposed
-    assert _notices(app, scene.seller, "accepted_by_buyer")
+    assert _notices(app, scene.seller, "taken")
 
 
 def test_decline_needs_an_answer(app, scene):
@@ -233,7 +233,7 @@ def test_a_step_on_a_meeting_that_changed_is_refused(app, scene):
     response = _step(seller, scene, meeting.id, "accept", "requested")  # the page seen before the cancel
     assert response.status_code == 302
     assert _meetings(app)[0].status == "cancelled"
-    assert not _notices(app, scene.buyer, "accepted_by_exhibitor")
+    assert not _notices(app, scene.buyer, "accepted")
 
 
 def test_a_slot_in_the_past_is_refused(app):

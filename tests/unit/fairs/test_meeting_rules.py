@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from marketplace.fairs import meeting_rules as rules
+from marketplace.fairs.meeting_notices import PREFIX, TOLD
 
 TODAY = datetime.now(UTC).date()
 FIRST, LAST = TODAY + timedelta(days=10), TODAY + timedelta(days=12)
@@ -123,3 +124,7 @@ def test_collision_counts_only_holding_states():
     assert rules.collision(at, others, holding=frozenset({"accepted"})).id == 3
     assert rules.collision(at, others, holding=rules.OPEN_STATUSES).id == 2
     assert rules.collision(at + timedelta(hours=1), others, holding=rules.OPEN_STATUSES) is None
+
+
+def test_every_notice_kind_fits_the_notification_column():
+    assert all(len(f"{PREFIX}_{event}") <= 20 for event in TOLD)  # notifications.kind is String(20)
