@@ -77,6 +77,8 @@ def new(slug: str, org_id: int):
 def step(slug: str, meeting_id: int, action: str):
     """Accept, decline, propose another time, take the proposal, cancel: one side's step."""
     fair = meetings.fair_by_slug(db.session, slug)
+    if not meetings.my_org_ids(current_user):
+        raise PermissionDenied()  # staff and admins look at figures, not at meetings
     meeting, _side = meetings.meeting_for(db.session, current_user, fair, meeting_id)
     if action not in ACTIONS:
         raise NotFound()
