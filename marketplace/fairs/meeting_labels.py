@@ -16,7 +16,7 @@ MEETING_STATUS_LABELS = {
 }
 
 MEETING_ACTION_LABELS = {
-    "accept": _l("Accept"),
+    "accept": _l("Accept the meeting"),
     "decline": _l("Decline"),
     "propose": _l("Propose another time"),
     "take": _l("Accept the proposed time"),
