@@ -38,3 +38,18 @@ class MeetingStepForm(FlaskForm):
                            render_kw={"rows": 2})
     day = date_field(_l("Day"), optional=True)
     time = time_field(_l("Time (Vietnam)"), optional=True)
+
+
+# Each step posts its own form, named apart so that a page of many meetings never holds two fields
+# with one id: "m12-…" for the buttons, "p12-…" to propose, "d12-…" to decline meeting 12.
+STEP_PREFIXES = {"propose": "p", "decline": "d"}
+
+
+def step_prefix(action: str, meeting_id: int) -> str:
+    return f"{STEP_PREFIXES.get(action, 'm')}{meeting_id}"
+
+
+def step_forms(meeting) -> dict[str, MeetingStepForm]:
+    """The forms of one meeting's steps on the schedule, by the prefix letter."""
+    return {letter: MeetingStepForm(prefix=f"{letter}{meeting.id}", formdata=None, status=meeting.status)
+            for letter in ("m", "p", "d")}

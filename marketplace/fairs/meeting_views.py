@@ -15,7 +15,7 @@ from marketplace import db
 from marketplace.access import signed_in
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.fairs import meetings
-from marketplace.fairs.meeting_forms import MeetingRequestForm, MeetingStepForm
+from marketplace.fairs.meeting_forms import MeetingRequestForm, MeetingStepForm, step_forms, step_prefix
 from marketplace.fairs.meeting_labels import MEETING_ACTION_LABELS, MEETING_STATUS_LABELS, SLOT_HINT
 from marketplace.fairs.meeting_notices import PREFIX, describe_notice
 from marketplace.fairs.meeting_rules import ACTIONS, local_day
@@ -39,8 +39,7 @@ def schedule(slug: str):
     days = [(day, list(group)) for day, group in groupby(items, key=lambda item: local_day(item.at))]
     mine = meetings.my_org_ids(current_user)
     others = [e for e in meetings.exhibitors(db.session, fair) if e.org_id not in mine]
-    forms = {item.meeting.id: MeetingStepForm(prefix=f"m{item.meeting.id}", formdata=None,
-                                              status=item.meeting.status) for item in items}
+    forms = {item.meeting.id: step_forms(item.meeting) for item in items}
     return render_template("fairs/meetings/schedule.html", fair=fair, days=days, exhibitors=others,
                            forms=forms, status_labels=MEETING_STATUS_LABELS, action_labels=MEETING_ACTION_LABELS,
                            can_ask=fair.status == "published" and bool(mine))
@@ -82,7 +81,7 @@ def step(slug: str, meeting_id: int, action: str):
     meeting, _side = meetings.meeting_for(db.session, current_user, fair, meeting_id)
     if action not in ACTIONS:
         raise NotFound()
-    form = MeetingStepForm(prefix=f"m{meeting.id}")
+    form = MeetingStepForm(prefix=step_prefix(action, meeting.id))
     back = url_for(".schedule", slug=slug) + f"#meeting-{meeting.id}"
     if not posted(form):
         return redirect(back)

@@ -5,6 +5,7 @@ request opens."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, time, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from marketplace.fairs import meeting_rules
+from marketplace.fairs.meeting_forms import step_prefix
 from marketplace.fairs.models import FairMeeting
 from marketplace.messaging.models import Conversation, ConversationMessage
 from marketplace.notifications.models import Notification, OutgoingMail
@@ -34,7 +36,8 @@ def _ask(client, scene, exhibitor=None, *, day=None, at="09:30", note="", listin
 
 
 def _step(client, scene, meeting_id, action, status, **fields):
-    data = {f"m{meeting_id}-status": status} | {f"m{meeting_id}-{k}": v for k, v in fields.items()}
+    prefix = step_prefix(action, meeting_id)
+    data = {f"{prefix}-status": status} | {f"{prefix}-{k}": v for k, v in fields.items()}
     return post(client, f"/fairs/{scene.fair.slug}/meetings/{meeting_id}/{action}", data)
 
 
@@ -253,3 +256,14 @@ def test_notice_words_in_both_languages(app, scene):
             vietnamese = describe(notice.kind, notice.params)
     assert "Siêu thị Xanh Sa Đéc asks to meet you" in english and "08:45" in english
     assert "Siêu thị Xanh Sa Đéc" in vietnamese and "08:45" in vietnamese and vietnamese != english
+
+
+def test_the_schedule_in_english_with_no_id_twice(app, scene):
+    _ask(signed_in(app, scene.buyer), scene, at="10:15")
+    _ask(signed_in(app, scene.outsider), scene, at="11:00")
+    response = signed_in(app, scene.seller, lang="en").get(f"/fairs/{scene.fair.slug}/meetings")
+    page = text_of(response)
+    assert "My meetings at" in page and "Asked, waiting for the exhibitor" in page and "Propose another time" in page
+    assert "10:15" in page and "11:00" in page and page.index("10:15") < page.index("11:00")
+    ids = re.findall(r'\bid="([^"]+)"', response.get_data(as_text=True))
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
