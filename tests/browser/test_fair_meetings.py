@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.signing import sign_in
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_demand import horizontal_overflow
+from tests.factories import make_user
 from tests.integration.fairs.meeting_scene import make_scene, typed_day
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "vi-VN",
@@ -61,3 +62,20 @@ def test_a_buyer_books_on_a_phone_and_the_exhibitor_accepts(phone_page: Page, br
 
     page.reload()
     expect(page.locator("li.meeting").get_by_test_id("meeting-status")).to_have_text("Đã nhận lời")
+
+
+def test_staff_read_what_the_fair_led_to_on_a_phone(phone_page: Page, live_app) -> None:
+    with live_app.app_context():
+        scene = make_scene(starts_in=-3)
+        staff = make_user("staff")
+        slug, staff_email = scene.fair.slug, staff.email
+    page = phone_page
+    sign_in(page, staff_email)
+    page.goto(f"/staff/fairs/{slug}/outcomes")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sau hội chợ")
+    expect(page.get_by_test_id("outcomes")).to_contain_text("Hợp tác xã Xoài Mỹ Xương")
+    assert horizontal_overflow(page) <= 0  # the wide table scrolls inside its own box
+    assert not serious_violations(page)
+    with page.expect_download() as download:
+        page.get_by_test_id("csv").click()
+    assert download.value.suggested_filename == f"fair-{slug}-outcomes.csv"
