@@ -272,6 +272,7 @@ class ScheduledMeeting:
     meeting: FairMeeting
     side: str
     at: datetime
+    other_org_id: int
     other_name: str
     booth_number: str
     listing_title: str
@@ -310,7 +311,7 @@ def schedule(db: Session, user: User, fair: Fair) -> list[ScheduledMeeting]:
         other = meeting.buyer_org_id if side == "exhibitor" else meeting.exhibitor_org_id
         shown.append(ScheduledMeeting(
             meeting, side, rules.as_aware(rules.held_at(meeting.status, meeting.starts_at, meeting.proposed_at)),
-            names.get(other, ""), booths.get(meeting.exhibitor_org_id, ""), titles.get(meeting.listing_id, ""),
+            other, names.get(other, ""), booths.get(meeting.exhibitor_org_id, ""), titles.get(meeting.listing_id, ""),
             rules.actions_for(meeting.status, side),
             threads.get((meeting.buyer_org_id, meeting.exhibitor_org_id))))
     return sorted(shown, key=lambda s: (s.at, s.meeting.id))
