@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from marketplace.accounts.models import User
 from marketplace.fairs import meeting_rules
 from marketplace.fairs.meeting_forms import step_prefix
 from marketplace.fairs.models import FairMeeting
 from marketplace.messaging.models import Conversation, ConversationMessage
+from marketplace.notifications import delivery
 from marketplace.notifications.models import Notification, OutgoingMail
 from marketplace.notifications.presentation import describe
 from tests.clients import app_session, post, signed_in, text_of
@@ -267,3 +269,19 @@ def test_the_schedule_in_english_with_no_id_twice(app, scene):
     assert "10:15" in page and "11:00" in page and page.index("10:15") < page.index("11:00")
     ids = re.findall(r'\bid="([^"]+)"', response.get_data(as_text=True))
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_a_buyer_on_the_daily_digest_reads_the_proposal_there(app, scene):
+    with app_session(app) as session:
+        session.get(User, scene.buyer.id).mail_notifications = "daily"
+        session.commit()
+    _ask(signed_in(app, scene.buyer), scene, at="08:00")
+    [meeting] = _meetings(app)
+    _step(signed_in(app, scene.seller), scene, meeting.id, "propose", "requested", day=typed_day(scene), time="16:30")
+    with app_session(app) as session:
+        assert not session.scalars(select(OutgoingMail).where(OutgoingMail.user_id == scene.buyer.id)).all()
+        assert delivery.send_digests(session, datetime.now(UTC) + timedelta(minutes=1), hour=0) >= 1
+        [digest] = session.scalars(select(OutgoingMail).where(OutgoingMail.user_id == scene.buyer.id,
+                                                              OutgoingMail.kind == "digest")).all()
+    assert "Hợp tác xã Xoài Mỹ Xương đề xuất gặp lúc 16:30" in digest.body
+    assert f"/fairs/{scene.fair.slug}/meetings#meeting-{meeting.id}" in digest.body
