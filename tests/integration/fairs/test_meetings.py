@@ -16,7 +16,7 @@ from marketplace.accounts.models import User
 from marketplace.fairs import meeting_rules
 from marketplace.fairs.meeting_forms import step_prefix
 from marketplace.fairs.models import FairMeeting
-from marketplace.messaging.models import Conversation, ConversationMessage
+from marketplace.messaging.models import Conversation, ConversationMessage, OrganizationBlock
 from marketplace.notifications import delivery
 from marketplace.notifications.models import Notification, OutgoingMail
 from marketplace.notifications.presentation import describe
@@ -285,3 +285,12 @@ def test_a_buyer_on_the_daily_digest_reads_the_proposal_there(app, scene):
                                                               OutgoingMail.kind == "digest")).all()
     assert "Hợp tác xã Xoài Mỹ Xương đề xuất gặp lúc 16:30" in digest.body
     assert f"/fairs/{scene.fair.slug}/meetings#meeting-{meeting.id}" in digest.body
+
+
+def test_a_blocked_buyer_cannot_ask(app, scene):
+    with app_session(app) as session:
+        session.add(OrganizationBlock(blocker_org_id=scene.exhibitor.id, blocked_org_id=scene.buyer_org.id))
+        session.commit()
+    response = _ask(signed_in(app, scene.buyer), scene)
+    assert response.status_code == 422 and "một trong hai bên đã chặn bên kia" in text_of(response)
+    assert not _meetings(app)
