@@ -15,6 +15,15 @@ MEETING_STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 
+# A column of the figures per state, under a "Meetings" heading: a word or two on a phone.
+MEETING_STATE_COLUMN_LABELS = {
+    "requested": _l("waiting"),
+    "proposed": _l("other time"),
+    "accepted": _l("agreed"),
+    "declined": _l("declined"),
+    "cancelled": _l("cancelled"),
+}
+
 MEETING_ACTION_LABELS = {
     "accept": _l("Accept the meeting"),
     "decline": _l("Decline"),

@@ -15,7 +15,7 @@ from marketplace import db
 from marketplace.access import role_required
 from marketplace.errors import or_404
 from marketplace.fairs import outcome_rules, outcomes
-from marketplace.fairs.meeting_labels import MEETING_STATUS_LABELS
+from marketplace.fairs.meeting_labels import MEETING_STATE_COLUMN_LABELS
 from marketplace.fairs.models import Fair
 from marketplace.spreadsheets import safe_row
 
@@ -32,7 +32,7 @@ def outcome(slug: str):
     fair = _fair(slug)
     figures = outcomes.fair_outcome(db.session, fair)
     return render_template("fairs/outcomes.html", fair=fair, figures=figures, channels=outcome_rules.CHANNELS,
-                           states=outcome_rules.MEETING_STATES, status_labels=MEETING_STATUS_LABELS,
+                           states=outcome_rules.MEETING_STATES, state_labels=MEETING_STATE_COLUMN_LABELS,
                            follow_days=outcome_rules.FOLLOW_DAYS,
                            last_day=fair.starts_on + timedelta(days=outcome_rules.FOLLOW_DAYS - 1))
 
