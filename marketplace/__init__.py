@@ -88,6 +88,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.demand.views import bp as demand_bp
     from marketplace.fairs import catalog_staff  # noqa: F401  # the staff's catalog pages, on catalogs_bp
     from marketplace.fairs.catalog_views import bp as catalogs_bp
+    from marketplace.fairs.meeting_views import bp as fair_meetings_bp
+    from marketplace.fairs.outcome_views import bp as fair_outcomes_bp
     from marketplace.fairs.staff_views import bp as fair_staff_bp
     from marketplace.fairs.views import bp as fairs_bp
     from marketplace.imports.views import bp as imports_bp
@@ -123,6 +125,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(fairs_bp)
     app.register_blueprint(fair_staff_bp)
     app.register_blueprint(catalogs_bp)
+    app.register_blueprint(fair_meetings_bp)
+    app.register_blueprint(fair_outcomes_bp)
     init_api(app)
 
 

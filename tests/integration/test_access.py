@@ -7,7 +7,7 @@ test_every_route_is_known, and an entry that disagrees with the decorator on the
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -16,6 +16,9 @@ from marketplace.alerts.models import SavedSearch
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
+from marketplace.fairs import editing
+from marketplace.fairs.models import BoothApplication, FairMeeting
+from marketplace.forms import as_typed_date
 from marketplace.listings import services as listings
 from marketplace.messaging.models import Conversation, ConversationReport
 from marketplace.notifications.models import Notification
@@ -164,6 +167,11 @@ EXPECTED: dict[str, str] = {
     "catalogs.update_entry": "staff",
     "catalogs.change_entry": "staff",
     "catalogs.set_status": "staff",
+    "fair_meetings.schedule": "user",  # each person sees only their organisations' meetings
+    "fair_meetings.new": "user",  # and then only someone acting for an organisation other than the exhibitor
+    "fair_meetings.step": "meeting_exhibitor",  # sampled with action=accept
+    "fair_outcomes.outcome": "staff",
+    "fair_outcomes.outcome_csv": "staff",
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -179,7 +187,7 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "acting_seller": "user", "org_buyer": "user",
                 "acting_buyer": "user", "match_party": "user", "org_buyer_or_staff": "user",
                 "thread_reader": "user", "thread_party": "user", "other_org_member": "user",
-                "application_reader": "user"}
+                "application_reader": "user", "meeting_exhibitor": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
@@ -202,6 +210,9 @@ ALLOWED = {
     "order_seller_or_staff": {"seller", "staff", "admin"},
     # The sample booth application is the club's: its members read it, staff look.
     "application_reader": {"seller", "staff", "admin"},
+    # The sample meeting: the buyer's organisation asked the club (an exhibitor) at the sample fair;
+    # the club accepts; the buyer may not take the exhibitor's step (403), anyone else is told 404.
+    "meeting_exhibitor": {"seller"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "seller": {"seller", "admin", "other_seller"},
@@ -245,20 +256,20 @@ def _sample_objects(session, club, buyer_org) -> dict:
     order = _sample_order(session, club, buyer_org, listing)
     report = ConversationReport(conversation=conversation, reporter_org_id=buyer_org.id, reason="spam")
     session.add(report)
-    fair, application = _sample_fair(session, club)
+    fair, application, meeting = _sample_fair(session, club, buyer_org)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
             "key": "missing", "size": "card", "part": "thumb", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
             "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
             "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id,
-            "catalog_id": 999999, "section_id": 999999, "entry_id": 999999}
+            "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id}
 
 
-def _sample_fair(session, club):
-    """A published fair and the club's application for one of its booths."""
+def _sample_fair(session, club, buyer_org):
+    """A published fair where the club holds a booth (its application confirmed), and a meeting the
+    buyer's organisation asked the club for."""
     from marketplace.fairs import editing
-    from marketplace.fairs.models import BoothApplication
     from marketplace.forms import as_typed_date
 
     starts = today_in_vietnam() + timedelta(days=60)
@@ -266,11 +277,15 @@ def _sample_fair(session, club):
         name="Hội chợ kiểm tra quyền", starts_on=as_typed_date(starts), ends_on=as_typed_date(starts),
         booths=[editing.BoothKindRow(name="Gian", count="5", fee_vnd="100000", number_prefix="A-")]), None)
     editing.publish(session, fair)
+    fair.booth_kinds[0].given = 1
     application = BoothApplication(fair_id=fair.id, org_id=club.id, booth_kind_id=fair.booth_kinds[0].id,
-                                   contact_name="An", contact_phone="0912345678", products_text="Xoài")
-    session.add(application)
+                                   contact_name="An", contact_phone="0912345678", products_text="Xoài",
+                                   status="confirmed", booth_number="A-01")
+    meeting = FairMeeting(fair_id=fair.id, buyer_org_id=buyer_org.id, exhibitor_org_id=club.id,
+                          starts_at=datetime.combine(starts, time(9, 0), tzinfo=UTC))
+    session.add_all([application, meeting])
     session.flush()
-    return fair, application
+    return fair, application, meeting
 
 
 def _sample_order(session, club, buyer_org, listing):
@@ -305,6 +320,7 @@ FORM = {"messaging.new_conversation": {"demand_id": "{demand_id}"}}
 # Routes open to every signed-in user whose object lets fewer in: a request is answered by
 # sellers of a club (its own buyers and staff not acting for a club are refused, 403).
 ROUTE_ALLOWED = {"messaging.new_conversation": {"seller", "other_seller"},
+                 "fair_meetings.new": {"buyer", "other_seller", "other_buyer"},
                  "listing_photos.stage": {"seller", "other_seller", "admin"}}
 
 
@@ -322,7 +338,8 @@ BUYER_ORG_ROUTES = {"demand.manage"}
 # Samples that differ for one route.
 ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {"action": "block"},
                  "orders.act": {"action": "confirm"}, "catalogs.set_status": {"action": "publish"},
-                 "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"}}
+                 "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"},
+                 "fair_meetings.step": {"action": "accept"}}
 
 
 def test_every_route_is_known(app):
