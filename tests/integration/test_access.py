@@ -267,23 +267,31 @@ def _sample_objects(session, club, buyer_org) -> dict:
 
 
 def _sample_fair(session, club, buyer_org):
-    """A published fair where the club holds a booth (its application confirmed), and a meeting the
-    buyer's organisation asked the club for."""
+    """A published fair where the club holds a booth and a meeting the buyer's organisation asked
+    the club for; and the club's application at a second fair (withdrawing it, as a route of the
+    walk does, leaves the club an exhibitor of the first)."""
     from marketplace.fairs import editing
     from marketplace.forms import as_typed_date
 
     starts = today_in_vietnam() + timedelta(days=60)
-    fair = editing.save_fair(session, editing.FairInput(
-        name="Hội chợ kiểm tra quyền", starts_on=as_typed_date(starts), ends_on=as_typed_date(starts),
-        booths=[editing.BoothKindRow(name="Gian", count="5", fee_vnd="100000", number_prefix="A-")]), None)
-    editing.publish(session, fair)
+
+    def published(name):
+        fair = editing.save_fair(session, editing.FairInput(
+            name=name, starts_on=as_typed_date(starts), ends_on=as_typed_date(starts),
+            booths=[editing.BoothKindRow(name="Gian", count="5", fee_vnd="100000", number_prefix="A-")]), None)
+        editing.publish(session, fair)
+        return fair
+
+    fair, other = published("Hội chợ kiểm tra quyền"), published("Hội chợ kiểm tra đơn")
     fair.booth_kinds[0].given = 1
-    application = BoothApplication(fair_id=fair.id, org_id=club.id, booth_kind_id=fair.booth_kinds[0].id,
-                                   contact_name="An", contact_phone="0912345678", products_text="Xoài",
-                                   status="confirmed", booth_number="A-01")
+    booth = BoothApplication(fair_id=fair.id, org_id=club.id, booth_kind_id=fair.booth_kinds[0].id,
+                             contact_name="An", contact_phone="0912345678", products_text="Xoài",
+                             status="confirmed", booth_number="A-01")
+    application = BoothApplication(fair_id=other.id, org_id=club.id, booth_kind_id=other.booth_kinds[0].id,
+                                   contact_name="An", contact_phone="0912345678", products_text="Xoài")
     meeting = FairMeeting(fair_id=fair.id, buyer_org_id=buyer_org.id, exhibitor_org_id=club.id,
                           starts_at=datetime.combine(starts, time(9, 0), tzinfo=UTC))
-    session.add_all([application, meeting])
+    session.add_all([booth, application, meeting])
     session.flush()
     return fair, application, meeting
 
