@@ -11,8 +11,9 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace import db
+from marketplace import db, page_sections
 from marketplace.access import signed_in
+from marketplace.dates import today_in_vietnam
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from marketplace.fairs import meetings
 from marketplace.fairs.meeting_forms import MeetingRequestForm, MeetingStepForm, step_forms, step_prefix
@@ -24,6 +25,18 @@ from marketplace.saving import form_page, posted, raise_if_problems, saving, sub
 
 bp = Blueprint("fair_meetings", __name__)
 word_notices(bp, PREFIX, describe_notice)
+
+
+@bp.record_once
+def _on_the_fair_page(state) -> None:
+    page_sections.add(state.app, "fair_meetings", _meetings_section)
+
+
+def _meetings_section(fair) -> str | None:
+    """On the fair's page: where to book a meeting with an exhibitor and see one's schedule."""
+    if fair.status != "published" or fair.ends_on < today_in_vietnam():
+        return None
+    return render_template("fairs/meetings/_section.html", fair=fair)
 
 
 def _now() -> datetime:
