@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from marketplace import db
+from marketplace.dates import today_in_vietnam
 from marketplace.fairs.models import Catalog, CatalogVisit
 from marketplace.listings import services as listings
 from marketplace.messaging.models import ContactEvent, Conversation
@@ -165,3 +166,17 @@ def test_the_qr_code_is_an_svg_of_the_page_address(app):
     sent = app.test_client().get(_url(world) + "/qr.svg")
     assert sent.status_code == 200 and sent.mimetype == "image/svg+xml"
     assert f"http://localhost/catalogs/{world.catalog.slug}" in sent.get_data(as_text=True)
+
+
+def test_a_listing_taken_back_to_draft_is_shown_without_it(app):
+    """The club unpublished the listing: the entry says it is no longer on sale and links to the
+    club instead of the private draft; the API and the PDF leave the listing out the same way."""
+    world = _world(app)
+    with app_session(app) as session:
+        listings.change_status(session, listings.get_listing(session, world.lotus.id), "unpublish",
+                               today=today_in_vietnam())
+        session.commit()
+    page = text_of(app.test_client().get(_url(world)))
+    lotus_part = page.split("Hạt sen tươi")[1]
+    assert "Không còn bán" in lotus_part and "120.000 ₫" not in lotus_part
+    assert f"/listings/{world.lotus.id}" not in page and f"/orgs/{world.other_club.id}" in page
