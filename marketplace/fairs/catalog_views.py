@@ -10,7 +10,7 @@ import os
 from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from marketplace import db, formatting
+from marketplace import db, formatting, page_sections
 from marketplace.access import has_role, public
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import NotFound
@@ -39,6 +39,21 @@ def _catalog_words() -> dict:
 def _in_language(vi: str, en: str) -> str:
     """The English text for an English reader when there is one, else the Vietnamese."""
     return en if formatting.language() == "en" and en else vi
+
+
+@bp.record_once
+def _on_the_fair_page(state) -> None:
+    page_sections.add(state.app, "fair_catalogs", _catalogs_section)
+
+
+def _catalogs_section(fair) -> str | None:
+    """On the fair's page: its published catalogs, each with its printable PDF."""
+    catalogs = reading.published_catalogs_of_fair(db.session, fair.id)
+    if not catalogs:
+        return None
+    shown = [(_in_language(c.title, c.title_en), url_for("catalogs.show", slug=c.slug),
+              url_for("catalogs.pdf", slug=c.slug)) for c in catalogs]
+    return render_template("catalogs/_of_fair.html", catalogs=shown)
 
 
 @bp.before_app_request

@@ -270,9 +270,6 @@ def _sample_fair(session, club, buyer_org):
     """A published fair where the club holds a booth and a meeting the buyer's organisation asked
     the club for; and the club's application at a second fair (withdrawing it, as a route of the
     walk does, leaves the club an exhibitor of the first)."""
-    from marketplace.fairs import editing
-    from marketplace.forms import as_typed_date
-
     starts = today_in_vietnam() + timedelta(days=60)
 
     def published(name):
