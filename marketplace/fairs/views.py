@@ -13,7 +13,7 @@ from flask_login import current_user
 from marketplace import db
 from marketplace.access import public, signed_in
 from marketplace.accounts.models import Organization
-from marketplace.accounts.permissions import NotOneOfYours, chosen_org, member_or_staff, role_in
+from marketplace.accounts.permissions import chosen_org, member_or_staff, role_in
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError, or_404
 from marketplace.fairs import applications as booths
@@ -81,10 +81,7 @@ def show(slug: str):
 def apply(slug: str):
     fair = _visible_fair(slug)
     own = exhibiting_orgs(current_user)
-    try:
-        org = chosen_org(own, request.args.get("org"))
-    except NotOneOfYours:
-        raise NotFound() from None
+    org = chosen_org(own, request.args.get("org"))  # another organisation's id: a plain 404
     fair_page = url_for("fairs.show", slug=fair.slug)
     if org is None:
         return refuse(_("Only a club, cooperative or business can apply for a booth."), fair_page)
