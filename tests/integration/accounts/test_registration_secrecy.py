@@ -195,3 +195,22 @@ def test_both_ways_take_about_as_long(app):
     taken = median(["owner@example.vn"] * 5)
     free = median([f"free{n}@example.vn" for n in range(5)])
     assert abs(taken - free) < max(taken, free) / 3, (taken, free)
+
+
+def test_a_sign_up_that_loses_the_race_for_its_address_answers_like_a_taken_one(app, monkeypatch, outbox):
+    """Two sign-ups with one address at the same moment (PostgreSQL lets both read it as free): the
+    second's insert meets the unique key; it creates nothing, tells the owner, and answers like
+    any other sign-up (no 500)."""
+    owner(app, email="owner@example.vn")
+    before = counts(app)
+    real, reads = account_services._holder, []
+
+    def read_before_the_other_committed(db, column, value):
+        reads.append(value)
+        return None if len(reads) <= 2 else real(db, column, value)  # both checks saw it free
+
+    monkeypatch.setattr(account_services, "_holder", read_before_the_other_committed)
+    status, location, _page = answer(app, "owner@example.vn", email="owner@example.vn")
+    assert (status, location) == (302, "/login")
+    assert len(reads) == 3  # the e-mail and phone checks, then the owner looked up after the refusal
+    assert counts(app) == (*before[:3], before[3] + 1)  # nothing made; the owner's mail queued
