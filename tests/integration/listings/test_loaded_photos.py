@@ -1,13 +1,19 @@
 """A listing whose photos were already read in this session (the edit page reads them before it
-saves) shows what attach_staged and reorder did at once, without being read again."""
+saves) shows what attach_staged and reorder did at once, without being read again; and what the
+web upload reads from a form's file inputs."""
 
 from __future__ import annotations
+
+import io
+
+from werkzeug.datastructures import FileStorage
 
 from marketplace.db import utcnow
 from marketplace.listings.models import Listing
 from marketplace.listings.photos import staging
+from marketplace.listings.photos.checks import DEFAULT_LIMITS
 from marketplace.listings.photos.decoding import process_image
-from marketplace.listings.photos.services import add_photo, attach_staged, reorder
+from marketplace.listings.photos.services import add_photo, attach_staged, read_uploads, reorder
 from tests.factories import make_org, make_user
 from tests.integration.listings.test_photo_service import _jpeg, _listing
 
@@ -52,3 +58,19 @@ def test_reordered_photos_show_in_their_new_order_in_the_loaded_listing(session,
 
     assert [p.id for p in listing.photos] == [ids[2], ids[0], ids[1]]
     assert [p.position for p in listing.photos] == [0, 1, 2]
+
+
+def test_empty_file_inputs_are_skipped_and_each_photo_is_read_one_byte_past_the_limit():
+    """A form's unused file inputs arrive as parts without a name (or as nothing); they are not
+    photos. A photo is read only one byte past the limit: enough to refuse it, no more."""
+    limits = DEFAULT_LIMITS
+    big = b"x" * (limits.max_bytes + 500)
+    files = [FileStorage(io.BytesIO(b""), filename=""), None,
+             FileStorage(io.BytesIO(b"jpeg bytes"), filename="vườn\u202exoài.jpg"),
+             FileStorage(io.BytesIO(big), filename="big.jpg")]
+
+    uploads = read_uploads(files)
+
+    assert [(u.name, u.data) for u in uploads[:1]] == [("vườnxoài.jpg", b"jpeg bytes")]
+    assert [u.name for u in uploads] == ["vườnxoài.jpg", "big.jpg"]
+    assert len(uploads[1].data) == limits.max_bytes + 1
