@@ -214,3 +214,16 @@ def send_mail(to: str, subject: str, body: str) -> None:
         current_app.extensions["mailer"].send(Mail(to=to, subject=subject, body=body))
     except (OSError, smtplib.SMTPException, UnsendableMail):
         log.exception("sending mail to %s failed", to)
+
+
+def queue_account_mail(db, user, subject: str, body: str, *, kind: str, not_within=None) -> None:
+    """Queue a mail about the user's account itself (a security notice) through the mail queue,
+    sent whatever their mail choice. The queue is kept by the notifications package, which sits
+    above the packages that send such mail (accounts) and hands its function over at start-up
+    (`set_account_mail_queue`). `not_within` (a timedelta): queue nothing when a mail of this kind
+    was queued for the user that recently."""
+    current_app.extensions["account_mail_queue"](db, user, subject, body, kind=kind, not_within=not_within)
+
+
+def set_account_mail_queue(app: Flask, queue) -> None:
+    app.extensions["account_mail_queue"] = queue

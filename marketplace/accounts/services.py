@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace.accounts import rules
@@ -54,10 +56,10 @@ def load_user_from_session_id(db: Session, session_id: str) -> User | None:
     return user
 
 
-def create_user(
-    db: Session, *, name: str, password: str, email: str | None = None, phone: str | None = None,
-    locale: str = "vi",
-) -> User:
+def _new_user_problems(name: str, password: str, email: str | None, phone: str | None,
+                       ) -> tuple[dict[str, list[str]], str | None, str | None]:
+    """What is wrong with a new account's own fields (not whether it is taken), and its e-mail
+    address and phone number as stored."""
     fields: dict[str, list[str]] = {}
     email_value = rules.normalize_email(email) if email else None
     phone_value = rules.normalize_phone(phone) if phone else None
@@ -72,19 +74,63 @@ def create_user(
     problems = password_messages(password, tuple(x for x in (email_value, phone_value) if x))
     if problems:
         fields["password"] = problems
-    if email_value and db.scalar(select(User.id).where(User.email == email_value)):
+    return fields, email_value, phone_value
+
+
+def _holder(db: Session, column, value: str | None) -> User | None:
+    return db.scalar(select(User).where(column == value)) if value else None
+
+
+def create_user(
+    db: Session, *, name: str, password: str, email: str | None = None, phone: str | None = None,
+    locale: str = "vi",
+) -> User:
+    """An account made by staff, the command line or tests: an e-mail or phone number that already
+    has an account is refused by name (sign-up, which must not say so, uses sign_up)."""
+    fields, email_value, phone_value = _new_user_problems(name, password, email, phone)
+    if _holder(db, User.email, email_value):
         fields.setdefault("email", []).append(_("An account with this e-mail already exists."))
-    if phone_value and db.scalar(select(User.id).where(User.phone == phone_value)):
+    if _holder(db, User.phone, phone_value):
         fields.setdefault("phone", []).append(_("An account with this phone number already exists."))
     if fields:
         raise ValidationError(_("Some fields need attention."), fields=fields)
-    user = User(
-        name=clean(name), email=email_value, phone=phone_value,
-        password_hash=hash_password(password), locale=locale,
-    )
+    return _add_user(db, name, password, email_value, phone_value, locale)
+
+
+def _add_user(db: Session, name: str, password: str, email: str | None, phone: str | None, locale: str) -> User:
+    user = User(name=clean(name), email=email, phone=phone, password_hash=hash_password(password), locale=locale)
     db.add(user)
     db.flush()
     return user
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """What a sign-up did. The person who sent it is told the same either way (issue #14)."""
+
+    user: User | None  # the new account; None when the e-mail or the phone number already had one
+    address_owner: User | None  # the account that already has the e-mail address typed: told by mail
+
+
+def sign_up(db: Session, *, name: str, password: str, email: str | None = None, phone: str | None = None,
+            locale: str = "vi") -> SignUp:
+    """Sign-up that does not tell whether an e-mail address or phone number has an account: the
+    fields' own problems are raised as create_user raises them, but an identifier already taken
+    creates nothing and is not an error. Both ways hash the password once (Argon2's ~150 ms is
+    most of a sign-up's time), so they take as long as each other."""
+    fields, email_value, phone_value = _new_user_problems(name, password, email, phone)
+    if fields:
+        raise ValidationError(_("Some fields need attention."), fields=fields)
+    address_owner = _holder(db, User.email, email_value)
+    if address_owner is not None or _holder(db, User.phone, phone_value) is not None:
+        hash_password(password)  # the cost of the account not created
+        return SignUp(user=None, address_owner=address_owner)
+    try:
+        with db.begin_nested():  # one sent at the same moment with the same identifier took it
+            user = _add_user(db, name, password, email_value, phone_value, locale)
+    except IntegrityError:
+        return SignUp(user=None, address_owner=_holder(db, User.email, email_value))
+    return SignUp(user=user, address_owner=None)
 
 
 def authenticate(db: Session, identifier: str, password: str) -> User | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -12,11 +15,12 @@ from marketplace.accounts import forms, rules
 from marketplace.accounts import services as accounts
 from marketplace.extensions import limiter
 from marketplace.forms import add_problem
-from marketplace.mail import send_mail
+from marketplace.mail import queue_account_mail, send_mail
 from marketplace.places.services import resolve_commune
 from marketplace.saving import form_page, raise_if_problems, refuse, saving, submitted
 
 bp = Blueprint("accounts", __name__)
+SIGN_IN_AS = "sign_in_as"  # the session key of the identifier the sign-in form is filled with after sign-up
 
 
 def _login_limit() -> str:
@@ -48,18 +52,47 @@ def register():
     if submitted(form):
         with saving(form) as saved:
             organization = _check_org_part(form)  # said beside its fields; the person's part is checked too
-            user = accounts.create_user(
+            signup = accounts.sign_up(
                 db.session, name=form.name.data or "", password=form.password.data or "",
                 email=form.email.data or None, phone=form.phone.data or None,
                 locale=_current_locale(),
             )
             raise_if_problems(form)
-            _create_org(organization, user)
+            if signup.user is not None:
+                _create_org(organization, signup.user)
+            elif signup.address_owner is not None:
+                _tell_address_owner(signup.address_owner)
         if saved:
-            login_user(user)
-            flash(_("Welcome to Chợ Hội Quán, %(name)s!", name=user.name), "success")
-            return redirect(url_for("accounts.account"))
+            return _after_sign_up(form)
     return form_page("accounts/register.html", form)
+
+
+SIGN_UP_MAIL_EVERY = timedelta(hours=1)  # at most one "someone tried your address" mail an hour
+
+
+def _after_sign_up(form):
+    """The same answer whether an account was made or the e-mail or phone number already had one
+    (issue #14): nobody is signed in, and the sign-in form waits with what was typed, so whoever
+    sends the form learns nothing about who has an account."""
+    identifier = (form.email.data or form.phone.data or "").strip()
+    session[SIGN_IN_AS] = identifier
+    flash(_("Thank you. Now sign in with %(identifier)s and the password you have just chosen. "
+            "If this number or address already had an account, that account keeps its old password: "
+            "if you have forgotten it, choose “Forgot your password?”.", identifier=identifier), "success")
+    return redirect(url_for("accounts.login"))
+
+
+def _tell_address_owner(owner) -> None:
+    """Mail the person whose address someone tried to sign up with, in their language."""
+    login, forgot = url_for("accounts.login", _external=True), url_for("accounts.forgot_password", _external=True)
+    with force_locale(owner.locale or "vi"):
+        subject = _("Someone tried to sign up with your address")
+        body = _("Hello %(name)s,\n\nSomeone has just tried to create a new Chợ Hội Quán account with this "
+                 "e-mail address. You already have an account with it, so no new account was made and "
+                 "nothing in yours has changed.\n\nIf it was you, sign in here: %(login)s\n"
+                 "If you have forgotten your password, choose a new one here: %(forgot)s\n\n"
+                 "If it was not you, there is nothing to do.", name=owner.name, login=login, forgot=forgot)
+    queue_account_mail(db.session, owner, subject, body, kind="signup_attempt", not_within=SIGN_UP_MAIL_EVERY)
 
 
 def _current_locale() -> str:
@@ -103,7 +136,8 @@ def _create_org(organization: dict | None, user) -> None:
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_identifier_limit, methods=["POST"], key_func=_identifier_key)
 def login():
-    form = forms.LoginForm(next=request.args.get("next", ""))
+    form = forms.LoginForm(next=request.args.get("next", ""),
+                           identifier=session.pop(SIGN_IN_AS, None) if request.method == "GET" else None)
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(form.next.data))
     if form.validate_on_submit():

@@ -112,6 +112,25 @@ def queue_mail(db: Session, user: User, subject: str, body: str, *, kind: str = 
     return mail
 
 
+def queue_account_mail(db: Session, user: User, subject: str, body: str, *, kind: str,
+                       not_within: timedelta | None = None) -> OutgoingMail | None:
+    """Queue a mail about the account itself (someone tried to sign up with its address): sent
+    whatever the mail choice, so without the footer that changes it. None when the user has no
+    address, or when a mail of this kind was queued for them less than `not_within` ago (one
+    person trying again and again must not fill another's inbox)."""
+    if not user.email:
+        return None
+    if not_within is not None and db.scalar(
+            select(OutgoingMail.id).where(OutgoingMail.user_id == user.id, OutgoingMail.kind == kind,
+                                          OutgoingMail.created_at > utcnow() - not_within).limit(1)):
+        return None
+    mail = OutgoingMail(user_id=user.id, to=user.email, subject=subject[:300], body=body, kind=kind,
+                        next_attempt_at=utcnow())
+    db.add(mail)
+    db.flush()
+    return mail
+
+
 # -- sending ----------------------------------------------------------------------------------
 
 @dataclass

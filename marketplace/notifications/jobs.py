@@ -1,13 +1,14 @@
 """The notifications package's worker job: daily digests that are due, then every queued mail
 that is due, one by one (it runs last in a round, so the notices of the round's other jobs leave
-at once). Registered by the app factory (this package has no pages)."""
+at once). Registered by the app factory (this package has no pages), with the queue
+that accounts' own mail goes through (marketplace.mail.queue_account_mail)."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask
 
-from marketplace import db, worker
+from marketplace import db, mail, worker
 from marketplace.db import utcnow
 from marketplace.notifications import delivery
 
@@ -24,3 +25,4 @@ def send_mail() -> None:
 
 def init_app(app: Flask) -> None:
     worker.register(app, "mail", send_mail, order=worker.LAST)
+    mail.set_account_mail_queue(app, delivery.queue_account_mail)

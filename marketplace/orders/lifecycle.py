@@ -185,8 +185,8 @@ def _kg_of(unit_code: str) -> float | None:
 
 
 def _placed(db: Session, order: Order, user: User | None) -> Order:
-    if order.amount_vnd > rules.MAX_AMOUNT_VND:
-        fail("too_large")
+    """Store a drafted order (its amount checked by draft_order or draft_offer_order) and its
+    first history row."""
     db.add(order)
     db.flush()
     db.add(OrderEvent(order_id=order.id, from_status=None, to_status="requested",

@@ -16,7 +16,8 @@ from marketplace.notifications import services as notifications
 from marketplace.orders import presentation, rules
 from marketplace.orders.models import Order, OrderEvent
 
-# to_status → (kind of notice, which side is told)
+# to_status → (kind of notice, which side is told); a cancellation is told to the side that did not
+# cancel, so it is decided in send_notices.
 NOTICES: dict[str, tuple[str, str]] = {
     "requested": ("order_new", "seller"),
     "confirmed": ("order_confirmed", "buyer"),
@@ -45,10 +46,8 @@ def send_notices(db: Session, limit: int = 200) -> int:
         elif event.to_status == "cancelled":
             by_seller = event.by_user is not None and role_in(event.by_user, order.seller_org) == "seller"
             kind, side = "order_cancelled", "buyer" if by_seller else "seller"
-        elif event.to_status in NOTICES:
+        else:  # every other status has its notice (tests/unit/orders/test_notice_table.py)
             kind, side = NOTICES[event.to_status]
-        else:
-            continue
         org_id = order.seller_org_id if side == "seller" else order.buyer_org_id
         params = presentation.notice_params(order)
         if event.to_status == "declined" and event.note:

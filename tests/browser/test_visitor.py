@@ -139,6 +139,16 @@ def test_sign_up_with_a_club_then_sign_out_and_in_with_the_phone(phone_page: Pag
     expect(page.locator("input[type=hidden][name=commune_code]")).to_have_value(re.compile(r"^\d{5}$"))
 
     page.get_by_test_id("register-submit").click()
+    # Sign-up signs nobody in (it must not tell whether the address had an account, issue #14):
+    # the sign-in form waits with what was typed, and says so.
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_text(re.compile(r"Bây giờ hãy đăng nhập bằng"))).to_be_visible()
+    expect(page.locator("#identifier")).to_have_value(visitor["email"])
+    assert horizontal_overflow(page) <= 0, "the sign-in page after sign-up scrolls sideways on a phone"
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    open_menu(page)
+    page.get_by_test_id("account-link").click()
     expect(page).to_have_url(re.compile(r"/account$"))
     expect(page.get_by_test_id("account-name")).to_have_text(visitor["name"])
     expect(page.get_by_test_id("my-org")).to_have_text(club)

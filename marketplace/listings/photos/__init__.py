@@ -16,13 +16,13 @@ Seven modules, kept apart:
   lock on the user's row, so that simultaneous uploads cannot pass it.
 - `services.py`: what views and other services call — `add_photo`, `add_processed_photo`,
   `delete_photo`, `reorder`, `photo_audience`, the web upload (`read_uploads`, `check_uploads`,
-  `decode_uploads`), and the app's store and limits (`init_app`, `photo_store`, `photo_limits`).
+  `decode_each`), and the app's store and limits (`init_app`, `photo_store`, `photo_limits`).
   They take the session and flush, never commit.
 - `staging.py`: photos sent ahead of their listing form (issue #16), kept as `StagedPhoto` rows of
   their uploader until the form is saved (`services.attach_staged` keeps key and files) or they
   expire; `jobs.py` is the worker's job that forgets expired ones.
 
 Decoding takes seconds, and on SQLite a POST holds the write lock from its first query to its
-commit; so the web upload (`check_uploads`, then `decode_uploads`) claims the budget and commits
+commit; so the web upload (`check_uploads`, then `decode_each`) claims the budget and commits
 before decoding, and writes the photos in a transaction of their own afterwards (views.py).
 """

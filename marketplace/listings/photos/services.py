@@ -4,7 +4,7 @@ photo store and limits.
 
 Services take the session and flush, never commit. The web upload checks headers, room and the
 budget (`check_uploads`, then the view commits), decodes with no transaction open
-(`decode_uploads`), then stores the photos in a transaction of its own (`add_processed_photo`).
+(`decode_each`), then stores the photos in a transaction of its own (`add_processed_photo`).
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def add_photo(db: Session, store: PhotoStore, *, organization: Organization, lis
               limits: PhotoLimits = DEFAULT_LIMITS) -> Photo:
     """Check, re-encode and store an upload as the last photo of a listing or an organisation page,
     all inside the caller's transaction (the demo, tests). The web upload decodes with no
-    transaction open instead: `check_uploads`, `decode_uploads`, then `add_processed_photo`."""
+    transaction open instead: `check_uploads`, `decode_each`, then `add_processed_photo`."""
     _next_position(db, organization, listing)  # a full listing is refused before any decoding
     try:
         processed = process_image(data, limits)
@@ -268,12 +268,3 @@ def decode_each(uploads: Sequence[Upload], limits: PhotoLimits = DEFAULT_LIMITS,
         except PhotoRejected as error:
             problems.append(_named(upload, error))
     return processed, problems
-
-
-def decode_uploads(uploads: Sequence[Upload], limits: PhotoLimits = DEFAULT_LIMITS) -> list[ProcessedImage]:
-    """Decode and re-encode every photo, or refuse them all naming each one that cannot be; no
-    database here, so call it with no transaction open."""
-    processed, problems = decode_each(uploads, limits)
-    if problems:
-        raise _refuse_all(problems)
-    return processed
