@@ -84,12 +84,18 @@ def test_who_cannot_apply(app):
     assert signed_in(app, chair).get(f"/fairs/{fair.slug}/apply?org=999999").status_code == 404
 
 
-def test_approve_a_paid_booth_then_withdraw_gives_it_back(app):
+def _applied(app, n: int, kind_index: int = 0):
+    """A fair, a club (the n-th) that applied for a booth of its `kind_index`-th kind, and staff."""
     with app_session(app):
         fair = make_fair()
-        club, chair = make_exhibitor(4)
+        club, chair = make_exhibitor(n)
         staff = make_staff()
-        application = apply_for(fair, club, chair)
+        application = apply_for(fair, club, chair, kind_index=kind_index)
+    return fair, club, chair, staff, application
+
+
+def test_approve_a_paid_booth_then_withdraw_gives_it_back(app):
+    fair, club, chair, staff, application = _applied(app, 4)
     client = signed_in(app, staff)
     response = client.post(f"/staff/fairs/applications/{application.id}/decide",
                            data={"csrf_token": csrf_token(client), "action": "approve"})
@@ -109,11 +115,7 @@ def test_approve_a_paid_booth_then_withdraw_gives_it_back(app):
 
 
 def test_a_free_booth_is_confirmed_at_once_and_listed_as_exhibitor(app):
-    with app_session(app):
-        fair = make_fair()
-        club, chair = make_exhibitor(5)
-        staff = make_staff()
-        application = apply_for(fair, club, chair, kind_index=1)
+    fair, club, chair, staff, application = _applied(app, 5, kind_index=1)
     client = signed_in(app, staff)
     client.post(f"/staff/fairs/applications/{application.id}/decide",
                 data={"csrf_token": csrf_token(client), "action": "approve"})
@@ -125,11 +127,7 @@ def test_a_free_booth_is_confirmed_at_once_and_listed_as_exhibitor(app):
 
 
 def test_decline_needs_a_reason_and_gives_a_held_booth_back(app):
-    with app_session(app):
-        fair = make_fair()
-        club, chair = make_exhibitor(6)
-        staff = make_staff()
-        application = apply_for(fair, club, chair)
+    fair, club, chair, staff, application = _applied(app, 6)
     client = signed_in(app, staff)
     url = f"/staff/fairs/applications/{application.id}/decide"
     client.post(url, data={"csrf_token": csrf_token(client), "action": "approve"})
