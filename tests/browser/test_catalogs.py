@@ -80,7 +80,7 @@ def test_staff_curate_on_a_desktop_and_a_buyer_taps_zalo_on_a_phone(desktop_page
     entry.get_by_label("Ghi chú", exact=True).fill("Xoài loại 1, có gian tại hội chợ")
     entry.get_by_role("button", name="Lưu mục").click()
     page.get_by_role("button", name="Đăng catalô").click()
-    expect(page.get_by_test_id("catalog-status")).to_have_text("Đã đăng")
+    expect(page.get_by_test_id("catalog-status")).to_have_text("Đã công bố")
     with live_app.app_context():
         slug = db.session.scalar(select(Catalog.slug).where(Catalog.fair_id == world["fair_id"]))
 
