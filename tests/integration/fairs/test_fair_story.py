@@ -37,11 +37,12 @@ from marketplace.fairs.meeting_forms import step_prefix
 from marketplace.fairs.models import BoothApplication, BoothCheckout, Catalog, CatalogVisit, Fair, FairMeeting
 from marketplace.forms import as_typed_date
 from marketplace.messaging.models import ContactEvent, Conversation
-from marketplace.orders import lifecycle as orders
+from marketplace.orders.models import Order
 from tests.clients import app_session, csrf_token, post, signed_in, text_of
 from tests.database import own_database_app
 from tests.factories import make_certificate, make_listing, make_org, make_user
 from tests.integration.fairs.helpers import STANDARD_FEE, make_organiser, make_staff
+from tests.integration.orders.confirming import place_confirmed
 from tests.integration.payments.helpers import deliver
 from tests.races import at_once
 
@@ -313,11 +314,16 @@ def _the_fair_takes_place(story: Story) -> None:
         session.commit()
 
 
-def _buyer_orders(story: Story, listing_id: int) -> int:
+def _buyer_orders(story: Story, club_id: int, listing_id: int) -> int:
+    """On the listing page's order form, then "Place the order" on the confirmation page."""
+    buyer = signed_in(story.app, story.buyer)
+    buyer.environ_base["HTTP_USER_AGENT"] = PHONE
+    sent = place_confirmed(buyer, f"/listings/{listing_id}/order", {"quantity": str(ORDER_KG),
+                                                                    "note": "Giao Sa Đéc"})
+    assert sent.status_code == 302, text_of(sent)
     with app_session(story.app) as session:
-        order = orders.place_order(session, listing_id, session.get(Organization, story.buyer_org.id),
-                                   session.get(User, story.buyer.id), str(ORDER_KG), today=today_in_vietnam())
-        session.commit()
+        [order] = session.scalars(select(Order))
+        assert (order.buyer_org_id, order.seller_org_id, order.status) == (story.buyer_org.id, club_id, "requested")
         assert order.amount_vnd == ORDER_KG * PRICE_VND
         return order.amount_vnd
 
@@ -373,5 +379,5 @@ def test_the_fair_from_opening_to_outcomes(story_app, fake_stripe):
     club_id, listing_id = _buyer_filters_taps_zalo_and_books_a_meeting(story)
     _every_qr_of_the_pdf_opens_its_listing(story, listing_id)
     _the_fair_takes_place(story)
-    value = _buyer_orders(story, listing_id)
+    value = _buyer_orders(story, club_id, listing_id)
     _staff_see_the_outcomes(story, club_id, value, views=2)
