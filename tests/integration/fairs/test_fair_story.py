@@ -6,9 +6,10 @@ at the same moment: 20 get booths, 4 wait; 6 pay the fee by card (the fake Strip
 signed webhook), 14 by a VietQR transfer to the organiser's account that staff record; staff curate
 60 listings in 5 sections and publish; a supermarket buyer opens the catalog on a phone, filters
 OCOP 4 stars, taps Zalo and books a meeting, which the exhibitor accepts; every QR code of the
-printed catalog opens its listing; the fair takes place, the buyer orders from that exhibitor; staff
-see on the outcomes page and in the CSV the one Zalo tap, the one meeting and the one order of that
-exhibitor and nothing for the others, and the catalog's views counted.
+printed catalog opens its listing; the fair takes place, the buyer orders from that exhibitor (and
+from another it never contacted); staff see on the outcomes page and in the CSV the one Zalo tap,
+the one meeting and the one order of that exhibitor and nothing for the others, and the catalog's
+views counted.
 
 The stages are separate functions of one test: each needs what the one before left in the database.
 """
@@ -315,17 +316,21 @@ def _the_fair_takes_place(story: Story) -> None:
 
 
 def _buyer_orders(story: Story, club_id: int, listing_id: int) -> int:
-    """On the listing page's order form, then "Place the order" on the confirmation page."""
+    """On the listing page's order form, then "Place the order" on the confirmation page: from the
+    exhibitor met at the fair, and from another exhibitor it never contacted (not the fair's doing)."""
     buyer = signed_in(story.app, story.buyer)
     buyer.environ_base["HTTP_USER_AGENT"] = PHONE
-    sent = place_confirmed(buyer, f"/listings/{listing_id}/order", {"quantity": str(ORDER_KG),
-                                                                    "note": "Giao Sa Đéc"})
-    assert sent.status_code == 302, text_of(sent)
+    other_club = next(c for c in story.exhibitors if c != club_id)
+    for listing in (listing_id, story.listings[other_club][1]):
+        sent = place_confirmed(buyer, f"/listings/{listing}/order", {"quantity": str(ORDER_KG),
+                                                                     "note": "Giao Sa Đéc"})
+        assert sent.status_code == 302, text_of(sent)
     with app_session(story.app) as session:
-        [order] = session.scalars(select(Order))
-        assert (order.buyer_org_id, order.seller_org_id, order.status) == (story.buyer_org.id, club_id, "requested")
-        assert order.amount_vnd == ORDER_KG * PRICE_VND
-        return order.amount_vnd
+        placed = list(session.scalars(select(Order).order_by(Order.id)))
+        assert [(o.buyer_org_id, o.seller_org_id, o.status) for o in placed] == [
+            (story.buyer_org.id, club_id, "requested"), (story.buyer_org.id, other_club, "requested")]
+        assert placed[0].amount_vnd == ORDER_KG * PRICE_VND
+        return placed[0].amount_vnd
 
 
 def _staff_see_the_outcomes(story: Story, club_id: int, value: int, views: int) -> None:
