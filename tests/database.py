@@ -96,6 +96,7 @@ def make_test_app(database_url: str, **overrides) -> Flask:
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "LOGIN_IDENTIFIER_RATE_LIMIT": "1000 per minute",
         "SERVER_NAME": "localhost",
+        "PUBLIC_URL": "http://localhost",
         "SEARCH_INDEX_DIR": "memory://",
         "UPLOAD_DIR": "memory://",
     }

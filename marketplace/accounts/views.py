@@ -15,6 +15,7 @@ from marketplace.accounts import forms, rules
 from marketplace.accounts import services as accounts
 from marketplace.extensions import limiter
 from marketplace.forms import add_problem
+from marketplace.links import public_url
 from marketplace.mail import queue_account_mail, send_mail
 from marketplace.places.services import resolve_commune
 from marketplace.saving import form_page, raise_if_problems, refuse, saving, submitted
@@ -84,7 +85,7 @@ def _after_sign_up(form):
 
 def _tell_address_owner(owner) -> None:
     """Mail the person whose address someone tried to sign up with, in their language."""
-    login, forgot = url_for("accounts.login", _external=True), url_for("accounts.forgot_password", _external=True)
+    login, forgot = public_url("accounts.login"), public_url("accounts.forgot_password")
     with force_locale(owner.locale or "vi"):
         subject = _("Someone tried to sign up with your address")
         body = _("Hello %(name)s,\n\nSomeone has just tried to create a new Chợ Hội Quán account with this "
@@ -171,7 +172,7 @@ def forgot_password():
         user = accounts.find_user(db.session, form.identifier.data)
         if user is not None and user.email:
             token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
-            link = url_for("accounts.reset_password", token=token, _external=True)
+            link = public_url("accounts.reset_password", token=token)
             address, subject = user.email, _("Reset your Chợ Hội Quán password")
             body = _("Hello %(name)s,\n\nOpen this link within an hour to choose a new password:\n"
                      "%(link)s\n\nIf you did not ask for this, ignore this mail.", name=user.name, link=link)

@@ -24,6 +24,7 @@ from marketplace.fairs.catalog_labels import (
 )
 from marketplace.fairs.catalog_pdf import PdfMaker, cached_pdf
 from marketplace.fairs.models import Catalog
+from marketplace.links import public_url
 from marketplace.listings.photos import services as photos
 
 bp = Blueprint("catalogs", __name__)
@@ -82,15 +83,15 @@ def visible_catalog(slug: str) -> Catalog:
 
 
 def page_url(catalog: Catalog) -> str:
-    return url_for("catalogs.show", slug=catalog.slug, _external=True)
+    return public_url("catalogs.show", slug=catalog.slug)
 
 
 def entry_url(catalog: Catalog, entry: reading.EntryView, *, external: bool = True) -> str:
     """Where an entry leads: its listing with the catalog as source, else its organisation."""
+    link = public_url if external else url_for
     if entry.listing_id is not None:
-        return url_for("listings.show", listing_id=entry.listing_id, src=rules.source_of(catalog.id, catalog.fair_id),
-                       _external=external)
-    return url_for("main.organization", org_id=entry.org_id, _external=external)
+        return link("listings.show", listing_id=entry.listing_id, src=rules.source_of(catalog.id, catalog.fair_id))
+    return link("main.organization", org_id=entry.org_id)
 
 
 @bp.route("/catalogs/<slug>")

@@ -7,6 +7,7 @@ Each client is a separate browser. Data is made in app_session blocks, requests 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -270,3 +271,19 @@ def test_reset_tokens_are_bound_to_the_secret_key(app, user):
         assert accounts.user_for_reset_token(session, token, app.config["SECRET_KEY"], 3600) is None
         good = accounts.make_reset_token(session.get(User, user.id), app.config["SECRET_KEY"])
         assert accounts.user_for_reset_token(session, good, app.config["SECRET_KEY"], 3600).id == user.id
+
+
+def test_a_reset_link_is_built_on_the_sites_address_not_the_host_asked_for(app, outbox, user, monkeypatch):
+    """A forged Host header must not put another site's address into a genuine mail. (Production
+    sets no SERVER_NAME, so without it a link made from the request would take the forged host.)"""
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    client = app.test_client()
+    forged = "http://evil.example"
+    page = client.get("/password/forgot", base_url=forged).get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    response = client.post("/password/forgot", data={"csrf_token": token, "identifier": user.email},
+                           base_url=forged)
+    assert response.status_code == 302
+    body = "".join(mail.body for mail in outbox)
+    assert "evil.example" not in body
+    assert f"{app.config['PUBLIC_URL']}/password/reset/" in body

@@ -74,6 +74,17 @@ def test_every_qr_code_decodes_to_its_listing_with_the_fair_as_source(app, world
     assert len(decoded) == 4  # one per entry and the cover's
 
 
+def test_a_forged_host_never_reaches_the_printed_codes(app, world, monkeypatch):
+    """The PDF is made once and served to everyone: its QR codes name the site's PUBLIC_URL, never
+    the Host the first request came with (production sets no SERVER_NAME)."""
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    sent = app.test_client().get(f"/catalogs/{world.catalog.slug}.pdf", base_url="http://evil.example")
+    assert sent.status_code == 200
+    decoded = [code.text for page in pypdfium2.PdfDocument(sent.get_data())
+               for code in zxingcpp.read_barcodes(page.render(scale=3).to_pil())]
+    assert decoded and all(text.startswith(app.config["PUBLIC_URL"] + "/") for text in decoded), decoded
+
+
 def test_the_pdf_is_served_from_its_cache_until_the_catalog_changes(app, world, made):
     first = _pdf(app, world)
     assert _pdf(app, world) == first and made == [world.catalog.slug]
