@@ -1,4 +1,5 @@
-"""What reaches the views: no NUL character in any query parameter, form field or JSON string.
+"""What reaches the views: no NUL character in any path segment, query parameter, form field or
+JSON string.
 
 A NUL is never typed by a person and PostgreSQL refuses it in text, so any raw value that reached a
 query was a 500 — anonymously too (`/login`, `/register`, `?ref=%00`; issue #14). Dropping it where
@@ -56,6 +57,15 @@ class ParserWithoutNul(FlaskParser):
         return _without_nul(super()._raw_load_json(req))
 
 
+def _path_values_without_nul(endpoint: str | None, values: dict | None) -> None:
+    """A path segment (`/fairs/%00`) reaches a view as a string too: `<slug>` is looked up as typed."""
+    if values:
+        for name, value in values.items():
+            if isinstance(value, str) and "\x00" in value:
+                values[name] = value.replace("\x00", "")
+
+
 def init_app(app: Flask) -> None:
     app.request_class = RequestWithoutNul
     app.json = JSONProviderWithoutNul(app)
+    app.url_value_preprocessor(_path_values_without_nul)

@@ -20,6 +20,15 @@ def test_a_nul_in_a_query_parameter_is_no_500(client, path):
     assert client.get(path).status_code < 500
 
 
+@pytest.mark.parametrize("path", [
+    "/fairs/%00", "/fairs/hoi-cho%00", "/catalogs/%00", "/catalogs/%00.pdf", "/catalogs/%00/qr.svg",
+    "/fairs/%00/meetings",
+])
+def test_a_nul_in_a_path_segment_is_a_404(client, path):
+    """`<slug>` reaches the lookup as typed: a NUL in it was a 500 on PostgreSQL."""
+    assert client.get(path).status_code in (302, 404)  # the meetings page asks to sign in first
+
+
 @pytest.mark.parametrize("path", ["/login", "/register", "/password/forgot"])
 def test_a_nul_in_a_form_is_no_500(client, path):
     token = csrf_token(client)
