@@ -28,6 +28,7 @@ PROBLEMS = {
     "no_section": _l("Add a section first."),
     "section": _l("Choose a section of this catalog."),
     "listing": _l("That listing is not this organisation's."),
+    "listing_draft": _l("That listing is a draft: it can go into a catalog once it is published."),
     "org": _l("We could not find that organisation."),
     "empty": _l("A catalog needs at least one entry to be published."),
     "fair": _l("We could not find that fair."),

@@ -166,7 +166,9 @@ def read_catalog(db: Session, catalog: Catalog, today: date) -> CatalogView:
 def _entry_view(entry, org, listing, today, booths, org_certificates, org_codes) -> EntryView:
     if listing is not None:
         state = rules.entry_state(listing.status, listing.available_to, listing.quantity_available, today)
-        photo = listing.photos[0] if listing.photos else None
+        # A listing back in draft is private again: its photos are served to its club alone, so
+        # neither the page nor the printed catalog shows one.
+        photo = listing.photos[0] if listing.photos and state != "withdrawn" else None
         credentials = _valid(listing.certificates, listing.planting_codes, today)
         title, title_en, grade = listing.title, listing.title_en, listing.grade
         price = listing.price_vnd if not listing.price_negotiable else None

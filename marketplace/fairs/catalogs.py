@@ -131,6 +131,8 @@ def add_entry(db: Session, catalog: Catalog, *, section_id: int | None, org_id: 
         problems.add("org_id", "org")
     elif listing_id and (listing is None or listing.organization_id != org.id):
         problems.add("listing_id", "listing")
+    elif listing is not None and listing.status == "draft":
+        problems.add("listing_id", "listing_draft")
     note, note_en = _check_notes(problems, note, note_en)
     problems.raise_if_any()
     position = (db.scalar(select(func.max(CatalogEntry.position)).where(CatalogEntry.section_id == section.id))

@@ -36,6 +36,10 @@ REUSE_MARGIN = timedelta(minutes=10)
 
 
 def amount_due(application: BoothApplication) -> int:
+    """What the applicant has to pay now: nothing once the fair is cancelled (a card payment that
+    arrives anyway is not applied, and the worker refunds it)."""
+    if application.fair.status != "published":
+        return 0
     return rules.fee_due(application.status, int(application.fee_vnd or 0), application.paid_at is not None)
 
 

@@ -3,10 +3,13 @@ for staff only, and contact taps and threads recorded as leads from the fair."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace import db
 from marketplace.dates import today_in_vietnam
+from marketplace.errors import ValidationError
+from marketplace.fairs import catalogs
 from marketplace.fairs.models import Catalog, CatalogVisit
 from marketplace.listings import services as listings
 from marketplace.messaging.models import ContactEvent, Conversation
@@ -166,6 +169,24 @@ def test_the_qr_code_is_an_svg_of_the_page_address(app):
     sent = app.test_client().get(_url(world) + "/qr.svg")
     assert sent.status_code == 200 and sent.mimetype == "image/svg+xml"
     assert f"http://localhost/catalogs/{world.catalog.slug}" in sent.get_data(as_text=True)
+
+
+def test_a_listing_back_in_draft_loses_its_photo_and_cannot_be_added(app):
+    """A draft's photos are its club's alone (the photo route answers 404): the page shows none."""
+    world = _world(app)
+    with app_session(app) as session:
+        mango = listings.get_listing(session, world.mango.id)
+        key = mango.photos[0].key
+        assert key in app.test_client().get(_url(world)).get_data(as_text=True)
+        listings.change_status(session, mango, "unpublish", today=today_in_vietnam())
+        session.commit()
+    assert key not in app.test_client().get(_url(world)).get_data(as_text=True)
+    with app_session(app) as session:
+        catalog = session.get(Catalog, world.catalog.id)
+        with pytest.raises(ValidationError) as refused:
+            catalogs.add_entry(session, catalog, section_id=catalog.sections[0].id, org_id=None,
+                               listing_id=world.mango.id)
+        assert "listing_id" in refused.value.fields
 
 
 def test_a_listing_taken_back_to_draft_is_shown_without_it(app):

@@ -8,6 +8,7 @@ import json
 from sqlalchemy import select
 
 from marketplace.fairs import applications as booths
+from marketplace.fairs import editing
 from marketplace.fairs.models import BoothApplication, BoothCheckout
 from marketplace.notifications.models import Notification
 from marketplace.orders.payments.models import StripeEvent
@@ -74,6 +75,21 @@ def test_a_card_payment_confirms_the_booth_once(stripe_app, fake_stripe):
     assert _kinds(stripe_app, chair) == ["booth_approved", "booth_confirmed"]
     page = signed_in(stripe_app, chair).get(f"/fairs/applications/{application.id}/paid?session_id={session_id}")
     assert 'data-testid="card-confirmed"' in page.get_data(as_text=True)
+
+
+def test_a_fair_cancelled_after_the_session_opened_takes_no_fee(stripe_app, fake_stripe):
+    """Paid anyway: the money is not applied (the worker refunds it) and the booth stays unconfirmed."""
+    application, chair, _staff = _approved(stripe_app, 43)
+    session_id = _open_session(stripe_app, chair, application)
+    with app_session(stripe_app) as session:
+        editing.cancel(session, session.get(BoothApplication, application.id).fair)
+        session.commit()
+    response = deliver(stripe_app.test_client(), fake_stripe.complete(session_id), fake_stripe.webhook_secret)
+    assert response.get_json()["outcome"] == "not_payable"
+    assert reload(stripe_app, BoothApplication, application.id).status == "approved"
+    client = signed_in(stripe_app, chair)
+    again = client.post(f"/fairs/applications/{application.id}/pay/card", data={"csrf_token": csrf_token(client)})
+    assert again.status_code != 303  # no new session: nothing is due
 
 
 def test_another_amount_is_not_applied(stripe_app, fake_stripe):
