@@ -2,7 +2,9 @@
 
 from marketplace.accounts.models import ApiToken, Membership, Organization, User
 from marketplace.alerts.models import SavedSearch, SavedSearchHit
+from marketplace.chains.models import Chain, ChainDelivery, ChainOrder, ChainParty
 from marketplace.changes.models import OutboxPositionRecord, SearchOutbox
+from marketplace.cooperatives.models import CooperativeStep
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, CredentialScan, PlantingCode
 from marketplace.db import Base
 from marketplace.demand.models import DemandPost, Offer
@@ -35,6 +37,8 @@ from marketplace.orders.models import BankAccount, Order, OrderEvent, Payment
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
+from marketplace.tourism.models import TourismBooking, TourismOffer
+from marketplace.traceability.models import Lot, LotEvent, LotLink, OrderLot
 
 metadata = Base.metadata
 
@@ -49,4 +53,6 @@ __all__ = [
     "ModerationAccess", "OrganizationBlock", "OutgoingMail", "SavedSearch", "SavedSearchHit",
     "BoothApplication", "BoothApplicationListing", "BoothCheckout", "BoothKind", "Catalog", "CatalogEntry",
     "CatalogSection", "CatalogVisit", "Fair", "FairMeeting",
+    "Chain", "ChainDelivery", "ChainOrder", "ChainParty", "CooperativeStep", "Lot", "LotEvent", "LotLink",
+    "OrderLot", "TourismBooking", "TourismOffer",
 ]
