@@ -3,9 +3,11 @@
 Lot codes. A generated code is "<prefix>-<yymm>-<5 random>" ("DT-2612-7KQ4M"): short enough to
 write on a crate, printable ASCII, and read aloud over a phone without doubt — the random part
 comes from an alphabet without 0/O and 1/I. The service retries on the rare clash (32⁵ codes a
-prefix and month). A club may use its own code instead: letters, digits and - _ . / up to 40, as
+prefix and month). A club may use its own code instead: letters, digits and - _ . up to 40, as
 people type it (trimmed, upper-cased); a space inside is refused with its own message, since
-"LO 12" and "LO12" written on two crates would be two lots to a reader.
+"LO 12" and "LO12" written on two crates would be two lots to a reader. A slash is refused too
+(the brief allowed it): the code is one segment of the lot's addresses (/lots/<code>,
+/t/<code>, /api/v1/lots/<code>, the GS1 Digital Link), where "HTX/2026" would be two.
 
 GTIN. 8, 12, 13 or 14 digits with a valid GS1 check digit, stored as 14 digits (zero-padded), the
 form the GS1 Digital Link address uses.
@@ -47,7 +49,7 @@ RANDOM_LENGTH = 5
 DEFAULT_PREFIX = "LO"
 MAX_PREFIX_LENGTH = 4
 MAX_CODE_LENGTH = 40
-CODE_PATTERN = re.compile(r"[A-Z0-9._/-]+")
+CODE_PATTERN = re.compile(r"[A-Z0-9._-]+")
 GENERATED_PATTERN = re.compile(rf"[A-Z]{{1,{MAX_PREFIX_LENGTH}}}-\d{{4}}-[{ALPHABET}]{{{RANDOM_LENGTH}}}")
 
 EVENT_KINDS = ("harvested", "sorted", "packed", "shipped", "received")
@@ -90,7 +92,7 @@ def check_code(code: str) -> str | None:
         return "too_long"
     if any(c.isspace() for c in code):
         return "code_spaces"
-    if not CODE_PATTERN.fullmatch(code) or code.strip("-_./") == "":
+    if not CODE_PATTERN.fullmatch(code) or code.strip("-_.") == "":
         return "code_characters"
     return None
 

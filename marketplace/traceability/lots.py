@@ -15,15 +15,17 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as orm_event
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.permissions import can_manage_demand, can_manage_supply, member_or_staff
+from marketplace.credentials import rules as credential_rules
 from marketplace.credentials.models import PlantingCode
 from marketplace.dates import VIETNAM, NotADate, parse_date
 from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.listings.models import Listing
+from marketplace.numbers import MAX_ID
 from marketplace.orders.models import Order
 from marketplace.places.models import Commune
 from marketplace.products.goods import GOODS_MESSAGES
@@ -44,7 +46,7 @@ MESSAGES = {
     "not_a_time": _l("Enter a date and time as dd/mm/yyyy HH:MM, e.g. 31/08/2027 07:30."),
     "time_future": _l("This time has not come yet."),
     "code_spaces": _l("A lot code has no spaces: write LO-12, not LO 12."),
-    "code_characters": _l("A lot code uses only letters without accents, digits and - _ . /"),
+    "code_characters": _l("A lot code uses only letters without accents, digits and - _ ."),
     "code_taken": _l("This lot code is already used: choose another, or leave it empty to get one."),
     "gtin_form": _l("A GTIN is 8, 12, 13 or 14 digits."),
     "gtin_check": _l("This GTIN's last digit does not match: check the number on the barcode."),
@@ -147,6 +149,18 @@ class EventInput:
     note: str = ""
     corrects_event_id: int | None = None
     order_id: int | None = None
+
+
+def _row_id(value) -> int | None:
+    """An id as given (a number, or its digits as text) when a row can have it, else None (a
+    PostgreSQL integer overflows beyond MAX_ID; True is not 1)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
 
 
 def _problems() -> FieldProblems:
@@ -314,10 +328,8 @@ def record_lot(db: Session, org: Organization, data: LotInput, user: User | None
 def _own_listing(db: Session, org: Organization, listing_id, problems: FieldProblems) -> Listing | None:
     if listing_id in (None, ""):
         return None
-    try:
-        listing = db.get(Listing, int(listing_id))
-    except (TypeError, ValueError):
-        listing = None
+    number = _row_id(listing_id)
+    listing = db.get(Listing, number) if number else None
     if listing is None or listing.organization_id != org.id:
         problems.add("listing_id", "listing_unknown")
         return None
@@ -339,10 +351,10 @@ def _only(codes: list[PlantingCode], kind: str) -> PlantingCode | None:
 
 def _own_code(db: Session, org: Organization, text: str, kind: str, problems: FieldProblems,
               name: str) -> PlantingCode | None:
-    typed = clean(text).upper()
+    typed = credential_rules.normalize_code(clean(text))
     if not typed:
         return None
-    found = db.scalar(select(PlantingCode).where(func.upper(PlantingCode.code) == typed))
+    found = db.scalar(select(PlantingCode).where(PlantingCode.code == typed))
     if found is None:
         problems.add(name, "code_unknown")
     elif found.organization_id != org.id:
@@ -551,19 +563,15 @@ def add_event(db: Session, lot: Lot, data: EventInput, org: Organization, user: 
 
 
 def _event_of(db: Session, event_id) -> LotEvent | None:
-    try:
-        return db.get(LotEvent, int(event_id))
-    except (TypeError, ValueError):
-        return None
+    number = _row_id(event_id)
+    return db.get(LotEvent, number) if number else None
 
 
 def _event_order(db: Session, lot: Lot, org: Organization, order_id, problems: FieldProblems) -> Order | None:
     if order_id in (None, ""):
         return None
-    try:
-        order = db.get(Order, int(order_id))
-    except (TypeError, ValueError):
-        order = None
+    number = _row_id(order_id)
+    order = db.get(Order, number) if number else None
     if order is None or org.id not in (order.seller_org_id, order.buyer_org_id) or lot.organization_id not in (
             order.seller_org_id,):
         problems.add("order_id", "order_unknown")
