@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from marketplace import db
 from marketplace.access import signed_in
-from marketplace.accounts.permissions import can_manage_supply
+from marketplace.accounts.permissions import can_list_for
 from marketplace.api import caller
-from marketplace.api.blueprint import BEARER, blp, text_of
+from marketplace.api.blueprint import BEARER, blp, conflict_if, text_of
 from marketplace.api.lot_schemas import EventInputSchema, LotEventSchema, LotInputSchema, LotSchema
 from marketplace.api.schemas import ProblemSchema
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
-from marketplace.traceability import lots
+from marketplace.traceability import lot_rules, lots
 from marketplace.traceability.models import Lot
 
 
@@ -65,6 +66,7 @@ def _sources(value) -> list[lots.SourceInput]:
 @blp.arguments(LotInputSchema)
 @blp.response(201, LotSchema)
 @_refusals((403, "the caller is not a seller of a club or cooperative"),
+           (409, "a lot with this code was stored meanwhile"),
            (422, "bad input: a message per field (sources-<i>-code, sources-<i>-quantity for each source)"))
 def create_lot(body: dict):
     """Record a lot of the caller's organisation: from one of its listings (`listing_id`), a
@@ -72,7 +74,7 @@ def create_lot(body: dict):
 
     The growing-area and packing-house codes must be the organisation's own."""
     org = current_user.organization
-    if org is None or not can_manage_supply(current_user, org):
+    if not can_list_for(current_user, org):
         raise PermissionDenied(_("Only a seller of a club or cooperative can record lots."))
     data = lots.LotInput(
         code=text_of(body.get("code")), listing_id=body.get("listing_id"), product=text_of(body.get("product")),
@@ -82,8 +84,13 @@ def create_lot(body: dict):
         quantity=body.get("quantity"), unit=text_of(body.get("unit")), best_before=body.get("best_before"),
         producer_name=text_of(body.get("producer_name")), note=text_of(body.get("note")),
         sources=_sources(body.get("sources")))
-    lot = lots.record_lot(db.session, org, data, current_user, today=caller.today())
-    db.session.commit()
+    def taken() -> bool:
+        return bool(data.code.strip()) and db.session.scalar(
+            select(Lot.id).where(Lot.code == lot_rules.normalise_code(data.code))) is not None
+
+    with conflict_if(taken, _("This lot code is already used: choose another, or leave it empty to get one.")):
+        lot = lots.record_lot(db.session, org, data, current_user, today=caller.today())
+        db.session.commit()
     return lot_view(lot), 201
 
 
