@@ -112,6 +112,9 @@ def _attach(form, error: ValidationError) -> None:
             continue
         errors = list(target.errors) if isinstance(target.errors, list) else []
         target.errors = errors + [m for m in messages if m not in errors]
+        if len(parts) > 1 and parts[1].isdigit():  # a row's field: its list reports it too, as WTForms does
+            rows = form[parts[0]]
+            rows.errors = [entry.errors for entry in rows.entries]
 
 
 def _code_choices(org: Organization, kind: str) -> list[tuple[str, str]]:
