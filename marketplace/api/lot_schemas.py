@@ -75,7 +75,7 @@ class LotEventSchema(Schema):
 class LinkedLotSchema(Schema):
     code = fields.String()
     quantity = Quantity(allow_none=True, metadata={"description": "how much went; null: all of it"})
-    unit = fields.String()
+    unit = fields.String(metadata={"description": "the unit of the quantity: the receiving lot's"})
 
 
 class LotOrderSchema(Schema):

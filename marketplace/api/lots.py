@@ -30,8 +30,8 @@ def _refusals(*answers: tuple[int, str]):
 
 def lot_view(lot: Lot) -> dict:
     """The lot as LotSchema writes it."""
-    def linked(link, other):
-        return {"code": other.code, "quantity": link.quantity, "unit": other.unit}
+    def linked(link, other):  # the quantity is in the receiving lot's unit
+        return {"code": other.code, "quantity": link.quantity, "unit": link.lot.unit}
 
     return {"id": lot.id, "code": lot.code, "trace_path": f"/t/{lot.code}", "org": lot.organization,
             "state": lots.state_of(lot), "product_id": lot.product_id, "product": lot.product.name_vi,

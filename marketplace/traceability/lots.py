@@ -404,12 +404,17 @@ def _source_links(db: Session, sources: list[SourceInput], lots: list[Lot | None
         checked = rules.Problems()
         rules.check_quantity(checked, f"sources-{i}-quantity", taken, required=False)
         problems.merge(checked)
-        if taken is not None and unit:
-            left = left_of(db, lot)
-            in_source = _in_unit_of(lot, taken, unit)
-            if not rules.fits([in_source], left):
-                problems.say(f"sources-{i}-quantity",
-                             str(MESSAGES["source_more"]) % {"left": _number(left), "unit": lot.unit})
+        left = left_of(db, lot)
+        too_much = str(MESSAGES["source_more"]) % {"left": _number(left), "unit": lot.unit}
+        if taken is None:
+            # All that is left: written down in the source's unit when the new lot shares it
+            # (a link without a quantity means the whole source).
+            if left <= 0:
+                problems.say(f"sources-{i}-quantity", too_much)
+            elif unit == lot.unit:
+                taken = left
+        elif unit and not rules.fits([_in_unit_of(lot, taken, unit)], left):
+            problems.say(f"sources-{i}-quantity", too_much)
         links.append((lot, taken))
     return links
 

@@ -241,3 +241,28 @@ def test_another_club_does_not_find_the_lot(club):
     with pytest.raises(NotFound):
         lots.lot_for(db.session, None, lot.code)
     assert lots.can_record(chair, lot) and not lots.can_record(staff, lot)
+
+
+def test_a_source_taken_whole_cannot_be_taken_again(club):
+    org, chair, *_ = club
+    lot = harvest(org, chair, quantity="2", unit="tấn")
+    first = lots.record_lot(db.session, org, LotInput(quantity="2", unit="tấn", sources=[SourceInput(lot.code)]),
+                            chair, today=TODAY())
+    assert lots.sources_of(db.session, first)[0].quantity == 2
+    with pytest.raises(ValidationError) as error:
+        lots.record_lot(db.session, org, LotInput(quantity="1", unit="tấn", sources=[SourceInput(lot.code)]),
+                        chair, today=TODAY())
+    assert "More than is left of this lot (0 tấn)" in error.value.fields["sources-0-quantity"][0]
+    db.session.rollback()
+
+
+def test_quantities_in_another_unit_are_compared_through_kilograms(club):
+    org, chair, *_ = club
+    lot = harvest(org, chair, quantity="1", unit="tấn")
+    with pytest.raises(ValidationError):
+        lots.record_lot(db.session, org, LotInput(quantity="110", unit="thùng 10 kg",
+                                                  sources=[SourceInput(lot.code, "110")]), chair, today=TODAY())
+    db.session.rollback()
+    boxes = lots.record_lot(db.session, org, LotInput(quantity="60", unit="thùng 10 kg",
+                                                      sources=[SourceInput(lot.code, "60")]), chair, today=TODAY())
+    assert boxes.unit == "thùng 10 kg" and lots.left_of(db.session, lot) == pytest.approx(0.4)
