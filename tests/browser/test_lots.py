@@ -5,13 +5,17 @@ violation on the way, and nothing wider than the screen."""
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from marketplace import db
-from marketplace.accounts.models import Organization
+from marketplace.accounts.models import Organization, User
+from marketplace.dates import today_in_vietnam
+from marketplace.orders import lifecycle as orders
+from marketplace.traceability import lots
 from tests.browser.members import make_member
 from tests.browser.signing import open_menu, sign_in
 from tests.browser.test_accessibility import serious_violations
-from tests.factories import make_planting_code
+from tests.factories import make_listing, make_planting_code
 
 
 def _fine(page: Page) -> bool:
@@ -63,4 +67,38 @@ def test_a_seller_records_a_lot_on_a_phone(phone_page: Page, live_app) -> None:
     page.locator("#shipments-1").fill("1")
     page.get_by_test_id("split-submit").click()
     expect(page.get_by_test_id("lot-destinations")).to_be_visible()
+    assert _fine(page)
+
+
+def test_the_order_page_names_lots_and_the_buyer_confirms_on_a_phone(phone_page: Page, live_app) -> None:
+    page = phone_page
+    seller = make_member(live_app, "seller", "club", "Hội quán Xoài đơn lô thử")
+    buyer = make_member(live_app, "buyer", "supermarket", "Siêu thị đơn lô thử")
+    with live_app.app_context():
+        club, buyer_org = db.session.get(Organization, seller.org_id), db.session.get(Organization, buyer.org_id)
+        listing = make_listing(club, "xoài", quantity="100", unit="kg")
+        buyer_user = db.session.scalar(select(User).where(User.email == buyer.email))
+        order = orders.place_order(db.session, listing.id, buyer_org, buyer_user, "10", today=today_in_vietnam())
+        lot = lots.record_lot(db.session, club, lots.LotInput(listing_id=listing.id, quantity="50"), None,
+                              today=today_in_vietnam())
+        db.session.commit()
+        order_id, code = order.id, lot.code
+
+    sign_in(page, seller.email)
+    page.goto(f"/orders/{order_id}")
+    assert _fine(page)
+    page.locator("#lots-0-code").select_option(code)
+    page.locator("#lots-0-quantity").fill("10")
+    page.get_by_test_id("name-lots").click()
+    expect(page.get_by_test_id("order-lots")).to_contain_text(code)
+    assert _fine(page)
+
+    page.context.clear_cookies()
+    sign_in(page, buyer.email)
+    page.goto(f"/orders/{order_id}")
+    expect(page.get_by_test_id("order-lots")).to_contain_text(code)
+    assert _fine(page)
+    page.get_by_label("Hiện tên đơn vị chúng tôi trên trang truy xuất").check()
+    page.get_by_test_id("lots-received").click()
+    expect(page.get_by_test_id("order-lots")).to_contain_text("Đã nhận")
     assert _fine(page)
