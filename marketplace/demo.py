@@ -35,6 +35,7 @@ from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import bank_accounts, recording
 from marketplace.orders.payments.banks import ascii_upper
+from marketplace.traceability import demo as lot_demo
 
 DEMO_DOMAIN = "demo.chohoiquan.vn"
 
@@ -225,6 +226,8 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     staff = db.scalar(select(User).where(User.email == demo_email("canbo.xttm")))
     created.update(fair_demo.load(db, orgs, staff, today or today_in_vietnam()))
     created.update(_load_catalogs(db))
+    director = db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong")))
+    created.update(lot_demo.load(db, orgs, director, today or today_in_vietnam()))
     return created
 
 

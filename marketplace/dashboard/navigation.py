@@ -16,11 +16,14 @@ class RoleLinks:
     my_listings: str | None = None
     buy: str | None = None  # "Đăng nhu cầu mua": the request form
     my_requests: str | None = None
+    lots: str | None = None  # "Lô hàng": the club's lots (traceability)
 
 
 def role_links(user) -> RoleLinks:
     sells, buys = selling_orgs(user), buying_orgs(user)
     links = {}
+    if sells:
+        links["lots"] = url_for("lots.index")  # the first club's, with the others to switch to
     if len(sells) == 1:
         links.update(
             sell=url_for("listings.new", org=sells[0].id), my_listings=url_for("listings.manage", org_id=sells[0].id)

@@ -22,6 +22,7 @@ from marketplace.forms import as_typed_date
 from marketplace.listings import services as listings
 from marketplace.messaging.models import Conversation, ConversationReport
 from marketplace.notifications.models import Notification
+from marketplace.traceability import lots as lot_services
 from tests.clients import csrf_token, login
 from tests.factories import make_org, make_user
 
@@ -170,6 +171,17 @@ EXPECTED: dict[str, str] = {
     "fair_meetings.schedule": "user",  # each person sees only their organisations' meetings
     "fair_meetings.new": "user",  # and then only someone acting for an organisation other than the exhibitor
     "fair_meetings.step": "meeting_exhibitor",  # sampled with action=accept
+    "lots.index": "user",  # and then the person's club's lots (a page saying so for anyone else)
+    "lots.new": "user",  # and then only a seller of a club (ROUTE_ALLOWED)
+    "lots.pack": "user",
+    "lots.show": "org_seller_or_staff",  # any member of the lot's club, staff; 404 for the rest (LOT_ROUTES)
+    "lots.add_event": "org_seller",
+    "lots.split": "org_seller",
+    "lots.name_lots": "order_seller",
+    "lots.confirm_receipt": "order_buyer",
+    "api.create_lot": "acting_seller",
+    "api.add_lot_event": "org_seller",
+    "api.get_lot": "org_seller_or_staff",
     "fair_outcomes.outcome": "staff",
     "fair_outcomes.outcome_csv": "staff",
 }
@@ -257,13 +269,16 @@ def _sample_objects(session, club, buyer_org) -> dict:
     report = ConversationReport(conversation=conversation, reporter_org_id=buyer_org.id, reason="spam")
     session.add(report)
     fair, application, meeting = _sample_fair(session, club, buyer_org)
+    lot = lot_services.record_lot(session, club, lot_services.LotInput(product="xoài", quantity="10", unit="kg"),
+                                  None, today=today)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
             "key": "missing", "size": "card", "part": "thumb", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
             "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
             "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id,
-            "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id}
+            "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id,
+            "code": lot.code}
 
 
 def _sample_fair(session, club, buyer_org):
@@ -326,7 +341,11 @@ FORM = {"messaging.new_conversation": {"demand_id": "{demand_id}"}}
 # sellers of a club (its own buyers and staff not acting for a club are refused, 403).
 ROUTE_ALLOWED = {"messaging.new_conversation": {"seller", "other_seller"},
                  "fair_meetings.new": {"buyer", "other_seller", "other_buyer"},
-                 "listing_photos.stage": {"seller", "other_seller", "admin"}}
+                 "listing_photos.stage": {"seller", "other_seller", "admin"},
+                 "lots.new": {"seller", "other_seller"}, "lots.pack": {"seller", "other_seller"}}
+# A lot is its club's: anyone who is not its member (nor staff) is told it does not exist (404),
+# not only the outsiders of other organisations.
+LOT_ROUTES = {"lots.show", "lots.add_event", "lots.split", "api.add_lot_event", "api.get_lot"}
 
 
 def _own_samples(session, user) -> dict:
@@ -399,7 +418,7 @@ def test_each_route_for_each_role(app, session, role):
         elif role == "anonymous":
             if not denied_anonymous:
                 failures.append(f"{method} {url}: anonymous should be sent to sign in, got {response.status_code}")
-        elif role.startswith("other_"):
+        elif role.startswith("other_") or (rule.endpoint in LOT_ROUTES and role == "buyer"):
             # An outsider to this object: refused, or told it does not exist.
             if response.status_code not in (403, 404):
                 failures.append(f"{method} {url}: {role} should get 403 or 404, got {response.status_code}")
