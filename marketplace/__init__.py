@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.orders.views import bp as orders_bp
     from marketplace.places.views import bp as places_bp
     from marketplace.search.views import bp as search_bp
+    from marketplace.traceability.trace_views import bp as trace_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(dashboard_bp)
@@ -127,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogs_bp)
     app.register_blueprint(fair_meetings_bp)
     app.register_blueprint(fair_outcomes_bp)
+    app.register_blueprint(trace_bp)
     init_api(app)
 
 
