@@ -172,6 +172,11 @@ EXPECTED: dict[str, str] = {
     "fair_meetings.step": "meeting_exhibitor",  # sampled with action=accept
     "fair_outcomes.outcome": "staff",
     "fair_outcomes.outcome_csv": "staff",
+    "trace.show": "public",  # lots' trace pages (tests/integration/traceability/test_trace_page.py)
+    "trace.gs1": "public",
+    "trace.qr_svg": "public",
+    "trace.qr_png": "public",
+    "trace.labels_pdf": "lot_reader",  # the lot's club members and staff (test_trace_labels.py)
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -187,7 +192,7 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "acting_seller": "user", "org_buyer": "user",
                 "acting_buyer": "user", "match_party": "user", "org_buyer_or_staff": "user",
                 "thread_reader": "user", "thread_party": "user", "other_org_member": "user",
-                "application_reader": "user", "meeting_exhibitor": "user"}
+                "application_reader": "user", "meeting_exhibitor": "user", "lot_reader": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
@@ -213,6 +218,9 @@ ALLOWED = {
     # The sample meeting: the buyer's organisation asked the club (an exhibitor) at the sample fair;
     # the club accepts; the buyer may not take the exhibitor's step (403), anyone else is told 404.
     "meeting_exhibitor": {"seller"},
+    # A lot's labels: any signed-in person is let in to the view, which answers 404 to all but the
+    # lot's club members and staff (no lot in the sample; test_trace_labels.py checks the real rule).
+    "lot_reader": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "seller": {"seller", "admin", "other_seller"},
@@ -263,7 +271,8 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "key": "missing", "size": "card", "part": "thumb", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
             "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
             "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id,
-            "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id}
+            "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id,
+            "code": "NO-SUCH-LOT", "gtin": "08934563138165", "more": "21/1"}
 
 
 def _sample_fair(session, club, buyer_org):
@@ -315,7 +324,9 @@ NOTHING_THERE = {"media.photo", "credentials.scan", "listings.delete_photo", "ca
                  # no catalog or fair in the sample (the catalog tests open real ones)
                  "catalogs.show", "catalogs.pdf", "catalogs.qr_code", "catalogs.edit", "catalogs.add_section",
                  "catalogs.change_section", "catalogs.add_entry", "catalogs.update_entry", "catalogs.change_entry",
-                 "catalogs.set_status", "api.fair_catalog"}
+                 "catalogs.set_status", "api.fair_catalog",
+                 # no lot in the sample: every trace address is the same "not in the system" 404
+                 "trace.show", "trace.gs1", "trace.qr_svg", "trace.qr_png", "trace.labels_pdf"}
 # What an allowed caller may get: the page, a redirect, or the form refused for its (empty)
 # content, which the view checks only after letting the caller in.
 LET_IN = {200, 201, 204, 302, 303, 400, 409, 422}
