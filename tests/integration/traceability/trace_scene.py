@@ -59,10 +59,10 @@ def _order(club, buyer, listing) -> Order:
     return order
 
 
-def make_scene(prefix: str = "T", number: str = "710") -> Scene:
+def make_scene(prefix: str = "T", number: str = "710", chair_phone: str = CHAIR_PHONE) -> Scene:
     today = today_in_vietnam()
     club, _ = make_club(name="Hội quán xoài Mỹ Xương")
-    chair = make_user("seller", club, phone=CHAIR_PHONE, name="Chủ nhiệm Tư")
+    chair = make_user("seller", club, phone=chair_phone, name="Chủ nhiệm Tư")
     club = db.session.get(Organization, club.id)
     club.phone, club.address, club.email = CLUB_PHONE, "Ấp Mỹ Thới", "hoiquan@example.test"
     code_a = make_planting_code(club, f"VN-DTOR-{number}1", markets="CN;US")
