@@ -129,10 +129,8 @@ def _clean_args() -> dict:
 
 def _page(lot: Lot):
     view = trace.read_trace(db.session, lot, formatting.language())
-    response = make_response(render_template("traceability/trace.html", view=view,
-                                             canonical=public_url("trace.show", code=lot.code)))
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    # Not cached as public: the page carries the site's header (a form token, the reader's menu).
+    return render_template("traceability/trace.html", view=view, canonical=public_url("trace.show", code=lot.code))
 
 
 @bp.route("/t/<code>")

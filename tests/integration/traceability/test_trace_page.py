@@ -11,6 +11,7 @@ import pytest
 
 from marketplace.credentials import services as credentials
 from marketplace.credentials.models import PlantingCode
+from marketplace.listings.models import Listing, Photo
 from marketplace.traceability.models import Lot
 from tests.clients import app_session, text_of
 from tests.factories import make_user
@@ -133,6 +134,16 @@ def test_a_case_variant_of_the_code_redirects_to_the_stored_one(app, scene) -> N
     assert response.status_code == 301 and response.headers["Location"].endswith("/t/T-P")
 
 
-def test_a_published_listings_photo_only(app, scene) -> None:
+def test_a_published_listings_first_photo_only(app, scene) -> None:
+    assert "/media/" not in _page(app, "/t/T-P")  # the listing has no photo yet
+    with app_session(app) as session:
+        listing = session.get(Listing, scene.lots["p"].listing_id)
+        session.add(Photo(organization_id=listing.organization_id, listing_id=listing.id, key="tracephoto1",
+                          width=480, height=360, alt="Xoài trên cây"))
+        session.commit()
+    assert "/media/tracephoto1-card.webp" in _page(app, "/t/T-P")
+    with app_session(app) as session:
+        session.get(Listing, scene.lots["p"].listing_id).status = "draft"  # a draft's photos are private
+        session.commit()
     page = _page(app, "/t/T-P")
-    assert "/media/" not in page  # the listing has no photo; a draft's would never be shown (trace.py)
+    assert "tracephoto1" not in page and "VN-DTOR-7101" in page
