@@ -15,7 +15,8 @@ What is public, and what is not:
 - never shown: any phone number or e-mail (of members or of the club), the lot's and the events'
   `note` (free text a club writes for itself, and the reason of a correction: the page says only
   that the event was corrected), prices and orders, a buyer's name unless its "received" event has
-  `buyer_named` (the buyer agreed), who recorded an event on the platform (`recorded_by`);
+  `buyer_named` (the buyer agreed) — without it, that event's place and person are left out too, as
+  they would name the buyer —, who recorded an event on the platform (`recorded_by`);
 - a listing's photo only while the listing is published (a draft listing's photos are private).
 """
 
@@ -182,11 +183,14 @@ def _events_of(db: Session, lot_ids: list[int]) -> list[LotEvent]:
 
 
 def _event_line(event: LotEvent, corrected: bool) -> EventLine:
-    buyer = ""
-    if event.kind == "received" and event.buyer_named and event.organization is not None:
-        buyer = event.organization.name
+    buyer, place, actor = "", event.place, event.actor_name
+    if event.kind == "received":
+        if event.buyer_named and event.organization is not None:
+            buyer = event.organization.name
+        else:  # the buyer's warehouse or staff would name it: only when and in which commune
+            place = actor = ""
     return EventLine(lot_code=event.lot.code, kind=event.kind, at=in_vietnam(event.happened_at),
-                     commune=_commune_name(event.commune), place=event.place, actor=event.actor_name,
+                     commune=_commune_name(event.commune), place=place, actor=actor,
                      quantity=event.quantity, unit=event.unit, corrected=corrected, buyer=buyer)
 
 

@@ -7,8 +7,9 @@
 - /lots/<code>/labels.pdf (the lot's club members and staff): an A4 sheet of labels (?count=).
 
 An unknown code, a code that cannot be one, and a GS1 address whose GTIN is not the lot's all get
-the same 404 page ("Mã lô không có trong hệ thống"), after the same one lookup; 404s are rate-limited
-per address so the page is no help in guessing codes.
+the same 404 page ("Mã lô không có trong hệ thống"), after the same one lookup. Only 404s count
+towards NOT_FOUND_LIMIT per address (pages of real lots never do, so many phones behind one market
+wifi are fine); an address past it is answered 429 for the rest of the minute: no help in guessing.
 
 Scans: a label's QR code opens public_url('/t/<code>?s=1'). A GET with the marker counts one scan
 (one conditional UPDATE lots SET scan_count = scan_count + 1) and redirects to the clean address,

@@ -72,7 +72,8 @@ def test_a_buyer_is_named_only_when_it_agreed(app, scene) -> None:
     assert NAMED_BUYER in _page(app, "/t/T-A")  # forward from the orchard
     shipment_two = _page(app, "/t/T-S2")
     assert HIDDEN_BUYER not in shipment_two and NAMED_BUYER not in shipment_two
-    assert "Nhận hàng" in shipment_two and "Kho Cao Lãnh" in shipment_two  # the step is shown, not who
+    assert "Nhận hàng" in shipment_two and "Kho Cao Lãnh" not in shipment_two  # the step is shown, not where
+    assert "Kho Sa Đéc" in _page(app, "/t/T-S1")
 
 
 def test_a_harvest_traces_forward_to_every_shipment(app, scene) -> None:
@@ -147,3 +148,11 @@ def test_a_published_listings_first_photo_only(app, scene) -> None:
         session.commit()
     page = _page(app, "/t/T-P")
     assert "tracephoto1" not in page and "VN-DTOR-7101" in page
+
+
+def test_guessing_codes_is_rate_limited(app, scene) -> None:
+    client = app.test_client()
+    for _ in range(70):  # real lots opened (many phones behind one address at a market) never count
+        assert client.get("/t/T-P").status_code == 200
+    answers = [client.get(f"/t/GUESS-{n}").status_code for n in range(70)]
+    assert set(answers[:60]) == {404} and answers[-1] == 429  # then the address waits a minute
