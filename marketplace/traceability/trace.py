@@ -113,7 +113,7 @@ class TraceView:
     variety: str
     quantity: float
     unit: str
-    harvested_on: date | None
+    harvested_on: date | None  # the lot's own, else its latest harvest's
     packed_on: date | None
     best_before: date | None
     organization_id: int
@@ -129,6 +129,7 @@ class TraceView:
     made_into: list[LinkLine] = field(default_factory=list)
     deliveries: int = 0
     buyers: list[str] = field(default_factory=list)  # named buyers only
+    harvest_from: date | None = None  # its earliest harvest, when it comes from several days
 
     @property
     def traceable(self) -> bool:
@@ -285,4 +286,5 @@ def read_trace(db: Session, lot: Lot, lang: str) -> TraceView:
         ocop_stars=max(stars) if stars else None, events=lines,
         made_from=[LinkLine(link.source.code, link.quantity, link.source.unit) for link in back],
         made_into=[LinkLine(link.lot.code, link.quantity, link.lot.unit) for link in forward],
-        deliveries=len({d.order_id for d in delivered}), buyers=buyers)
+        deliveries=len({d.order_id for d in delivered}), buyers=buyers,
+        harvest_from=min(harvest_days) if lot.harvested_on is None and len(set(harvest_days)) > 1 else None)

@@ -47,6 +47,8 @@ def test_a_packed_lot_shows_both_orchards_the_packing_house_dates_and_steps(app,
     assert "Trung Quốc (CN)" in page and "Hoa Kỳ (US)" in page  # the markets the codes are for
     a, b = scene.lots["a"], scene.lots["b"]
     assert a.harvested_on.strftime("%d/%m/%Y") in page and b.harvested_on.strftime("%d/%m/%Y") in page
+    assert f"{a.harvested_on:%d/%m/%Y} – {b.harvested_on:%d/%m/%Y}" in page  # harvested over two days
+    assert "Còn hiệu lực vào ngày đóng gói" in page.split("VN-DTPH-7109")[1][:200]
     for word in ("Thu hoạch", "Đóng gói", "Nhà đóng gói HTX", "Vườn ông Sáu", "Phú Hựu"):
         assert word in page, word
     assert "đã sửa" in page and "100 kg" in page  # the corrected harvest shows the correction
