@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.places.views import bp as places_bp
     from marketplace.search.views import bp as search_bp
     from marketplace.traceability.views import bp as lots_bp
+    from marketplace.traceability.trace_views import bp as trace_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(dashboard_bp)
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(fair_meetings_bp)
     app.register_blueprint(fair_outcomes_bp)
     app.register_blueprint(lots_bp)
+    app.register_blueprint(trace_bp)
     init_api(app)
 
 

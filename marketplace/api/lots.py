@@ -4,6 +4,7 @@ does not exist)."""
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -33,7 +34,7 @@ def lot_view(lot: Lot) -> dict:
     def linked(link, other):  # the quantity is in the receiving lot's unit
         return {"code": other.code, "quantity": link.quantity, "unit": link.lot.unit}
 
-    return {"id": lot.id, "code": lot.code, "trace_path": f"/t/{lot.code}", "org": lot.organization,
+    return {"id": lot.id, "code": lot.code, "trace_path": url_for("trace.show", code=lot.code), "org": lot.organization,
             "state": lots.state_of(lot), "product_id": lot.product_id, "product": lot.product.name_vi,
             "product_text": lot.product_text,
             "variety": lot.variety.name if lot.variety else lot.variety_text, "gtin": lot.gtin,

@@ -38,8 +38,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from marketplace import formatting
-from marketplace.fairs import qr
+from marketplace import formatting, qr
 from marketplace.fairs.catalog_labels import CREDENTIAL_KIND_LABELS, ENTRY_STATE_LABELS
 from marketplace.fairs.catalog_reading import CatalogView, EntryView
 

@@ -10,13 +10,12 @@ import os
 from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from marketplace import db, formatting, page_sections
+from marketplace import db, formatting, page_sections, qr
 from marketplace.access import has_role, public
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import NotFound
 from marketplace.fairs import catalog_reading as reading
 from marketplace.fairs import catalog_rules as rules
-from marketplace.fairs import qr
 from marketplace.fairs.catalog_labels import (
     CATALOG_STATUS_LABELS,
     CREDENTIAL_KIND_LABELS,

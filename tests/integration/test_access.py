@@ -184,6 +184,11 @@ EXPECTED: dict[str, str] = {
     "api.get_lot": "org_seller_or_staff",
     "fair_outcomes.outcome": "staff",
     "fair_outcomes.outcome_csv": "staff",
+    "trace.show": "public",  # lots' trace pages (tests/integration/traceability/test_trace_page.py)
+    "trace.gs1": "public",
+    "trace.qr_svg": "public",
+    "trace.qr_png": "public",
+    "trace.labels_pdf": "org_seller_or_staff",  # the lot's club members and staff (LOT_ROUTES)
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -225,6 +230,8 @@ ALLOWED = {
     # The sample meeting: the buyer's organisation asked the club (an exhibitor) at the sample fair;
     # the club accepts; the buyer may not take the exhibitor's step (403), anyone else is told 404.
     "meeting_exhibitor": {"seller"},
+    # A lot's labels: any signed-in person is let in to the view, which answers 404 to all but the
+    # lot's club members and staff (no lot in the sample; test_trace_labels.py checks the real rule).
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "seller": {"seller", "admin", "other_seller"},
@@ -278,7 +285,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
             "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id,
             "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id,
-            "code": lot.code}
+            "code": lot.code, "gtin": "08934563138165", "more": "21/1"}
 
 
 def _sample_fair(session, club, buyer_org):
@@ -330,7 +337,9 @@ NOTHING_THERE = {"media.photo", "credentials.scan", "listings.delete_photo", "ca
                  # no catalog or fair in the sample (the catalog tests open real ones)
                  "catalogs.show", "catalogs.pdf", "catalogs.qr_code", "catalogs.edit", "catalogs.add_section",
                  "catalogs.change_section", "catalogs.add_entry", "catalogs.update_entry", "catalogs.change_entry",
-                 "catalogs.set_status", "api.fair_catalog"}
+                 "catalogs.set_status", "api.fair_catalog",
+                 # the sample lot has no GTIN: its GS1 address is the same "not in the system" 404
+                 "trace.gs1"}
 # What an allowed caller may get: the page, a redirect, or the form refused for its (empty)
 # content, which the view checks only after letting the caller in.
 LET_IN = {200, 201, 204, 302, 303, 400, 409, 422}
@@ -345,7 +354,7 @@ ROUTE_ALLOWED = {"messaging.new_conversation": {"seller", "other_seller"},
                  "lots.new": {"seller", "other_seller"}, "lots.pack": {"seller", "other_seller"}}
 # A lot is its club's: anyone who is not its member (nor staff) is told it does not exist (404),
 # not only the outsiders of other organisations.
-LOT_ROUTES = {"lots.show", "lots.add_event", "lots.split", "api.add_lot_event", "api.get_lot"}
+LOT_ROUTES = {"lots.show", "lots.add_event", "lots.split", "api.add_lot_event", "api.get_lot", "trace.labels_pdf"}
 
 
 def _own_samples(session, user) -> dict:

@@ -1,4 +1,5 @@
-"""QR codes of catalog links (segno): an SVG for the page, a PNG for the printed catalog."""
+"""QR codes of public addresses (segno): an SVG for a page, a PNG for print (ReportLab). Used by
+the fair catalogs and the lot labels of traceability."""
 
 from __future__ import annotations
 
