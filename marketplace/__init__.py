@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.fairs.outcome_views import bp as fair_outcomes_bp
     from marketplace.fairs.staff_views import bp as fair_staff_bp
     from marketplace.fairs.views import bp as fairs_bp
+    from marketplace.tourism.views import bp as tourism_bp
     from marketplace.imports.views import bp as imports_bp
     from marketplace.listings.media_views import bp as media_bp
     from marketplace.listings.photo_views import bp as listing_photos_bp
@@ -127,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogs_bp)
     app.register_blueprint(fair_meetings_bp)
     app.register_blueprint(fair_outcomes_bp)
+    app.register_blueprint(tourism_bp)
     init_api(app)
 
 

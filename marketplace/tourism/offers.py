@@ -120,6 +120,8 @@ def change_status(db: Session, offer: TourismOffer, action: str) -> None:
     if new is None:
         raise Conflict(str(REFUSALS["offer_changed"]))
     offer.status = new
+    if new == "published":
+        offer.organization.tourism = True  # a club with a published visit is "with tourism" (the API's flag)
     db.flush()
 
 

@@ -125,6 +125,11 @@ def month_runs(months: list[int]) -> list[tuple[int, int]]:
     return [(first, last) for first, last in runs]
 
 
+def months_typed(months: list[int]) -> str:
+    """The season as an edit form shows it, and parse_months reads back: "5-8", "12-2, 5", ""."""
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in month_runs(months))
+
+
 def in_season(day: date, months: list[int]) -> bool:
     return not months or day.month in months
 
