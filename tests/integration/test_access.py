@@ -18,11 +18,11 @@ from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.fairs import editing
 from marketplace.fairs.models import BoothApplication, FairMeeting
-from marketplace.tourism.models import TourismBooking, TourismOffer
 from marketplace.forms import as_typed_date
 from marketplace.listings import services as listings
 from marketplace.messaging.models import Conversation, ConversationReport
 from marketplace.notifications.models import Notification
+from marketplace.tourism.models import TourismBooking, TourismOffer
 from tests.clients import csrf_token, login
 from tests.factories import make_org, make_user
 
