@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.alerts.views import bp as alerts_bp
     from marketplace.api import init_app as init_api
     from marketplace.catalogue.views import bp as catalogue_bp
+    from marketplace.cooperatives.views import bp as cooperatives_bp
     from marketplace.credentials.views import bp as credentials_bp
     from marketplace.dashboard.views import bp as dashboard_bp
     from marketplace.demand.views import bp as demand_bp
@@ -92,7 +93,6 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.fairs.outcome_views import bp as fair_outcomes_bp
     from marketplace.fairs.staff_views import bp as fair_staff_bp
     from marketplace.fairs.views import bp as fairs_bp
-    from marketplace.tourism.views import bp as tourism_bp
     from marketplace.imports.views import bp as imports_bp
     from marketplace.listings.media_views import bp as media_bp
     from marketplace.listings.photo_views import bp as listing_photos_bp
@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.orders.views import bp as orders_bp
     from marketplace.places.views import bp as places_bp
     from marketplace.search.views import bp as search_bp
+    from marketplace.tourism.views import bp as tourism_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(dashboard_bp)
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(fair_meetings_bp)
     app.register_blueprint(fair_outcomes_bp)
     app.register_blueprint(tourism_bp)
+    app.register_blueprint(cooperatives_bp)
     init_api(app)
 
 

@@ -31,7 +31,7 @@ word_notices(bp, PREFIX, describe_notice)
 
 @bp.record_once
 def _register_sections(state) -> None:
-    page_sections.add(state.app, "organization", _org_section)
+    page_sections.add(state.app, "organization_tourism", _org_section)
     page_sections.add(state.app, "search", _search_section)
 
 

@@ -173,6 +173,8 @@ EXPECTED: dict[str, str] = {
     "fair_meetings.step": "meeting_exhibitor",  # sampled with action=accept
     "fair_outcomes.outcome": "staff",
     "fair_outcomes.outcome_csv": "staff",
+    "cooperatives.index": "staff",
+    "cooperatives.club": "staff",
     "tourism.index": "public",
     "tourism.show": "public",
     "tourism.book": "user",  # and then not for the club's own members (sent back to the visit)
