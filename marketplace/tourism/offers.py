@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
@@ -112,6 +112,17 @@ def save_offer(db: Session, org: Organization, data: OfferInput, user: User,
     db.flush()
     db.expire(offer, ["photos"])
     return offer
+
+
+def add_photos(db: Session, offer: TourismOffer, added: list[Photo]) -> None:
+    """Show these (new) photos of the club with the offer, after those it has."""
+    last = db.scalar(select(func.max(tourism_offer_photos.c.position))
+                     .where(tourism_offer_photos.c.offer_id == offer.id))
+    start = 0 if last is None else last + 1
+    for position, photo in enumerate(added, start=start):
+        db.execute(insert(tourism_offer_photos).values(offer_id=offer.id, photo_id=photo.id, position=position))
+    db.flush()
+    db.expire(offer, ["photos"])
 
 
 def change_status(db: Session, offer: TourismOffer, action: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,10 +16,21 @@ from marketplace.access import public, signed_in
 from marketplace.accounts.models import Organization
 from marketplace.accounts.permissions import NotOneOfYours, can_manage_supply, chosen_org, role_in
 from marketplace.dates import today_in_vietnam
+from marketplace.db import utcnow
 from marketplace.errors import Conflict, NotFound, ValidationError, or_404
 from marketplace.forms import choices
+from marketplace.listings.photos import services as photos
 from marketplace.notifications.wording import word_notices
-from marketplace.saving import flash_message, form_page, posted, raise_if_problems, refuse, saving, submitted
+from marketplace.saving import (
+    flash_each,
+    flash_message,
+    form_page,
+    posted,
+    raise_if_problems,
+    refuse,
+    saving,
+    submitted,
+)
 from marketplace.tourism import bookings, forms, offers, rules
 from marketplace.tourism.labels import BOOKING_STATUS_LABELS, KIND_LABELS, MONTH_SHORT, OFFER_STATUS_LABELS
 from marketplace.tourism.models import TourismBooking, TourismOffer
@@ -176,6 +187,38 @@ def change_offer(tour_id: int, action: str):
     done = _("The visit is published.") if action == "publish" else _("The visit is paused.")
     with saving(catch=(Conflict,), show=flash_message, done=done):
         offers.change_status(db.session, offer, action)
+    return redirect(page)
+
+
+@bp.route("/tourism/offers/<int:tour_id>/photos", methods=["POST"])
+@signed_in
+def add_photos(tour_id: int):
+    """Photos sent from the visit's form become photos of the club's page (the same checks, hourly
+    budget and re-encoding as every photo: listings/photos), shown with this visit."""
+    offer = _own_offer(tour_id)
+    page = url_for("tourism.edit_offer", tour_id=offer.id)
+    if not posted(forms.ButtonForm()):
+        return redirect(page)
+    limits = photos.photo_limits()
+    uploads = photos.read_uploads(request.files.getlist("photos"), limits)
+    if not uploads:
+        return refuse(_("Choose a photo to send."), page)
+    org = offer.organization
+    with saving(catch=(ValidationError,), show=flash_each) as claimed:
+        photos.check_uploads(db.session, uploads, organization=org, listing=None, user=current_user, now=utcnow(),
+                             per_hour=current_app.config["PHOTO_UPLOADS_PER_HOUR"], limits=limits)
+    if not claimed:
+        return redirect(page)
+    processed, refused = photos.decode_each(uploads, limits)  # no transaction open while decoding
+    for message in refused:
+        flash(message, "error")
+    if processed:
+        with saving(catch=(ValidationError,), show=flash_each, done=_("The photos are added to this visit.")):
+            offer = _own_offer(tour_id)
+            added = [photos.add_processed_photo(db.session, photos.photo_store(), organization=offer.organization,
+                                                processed=image, alt=offer.title, user=current_user)
+                     for image in processed]
+            offers.add_photos(db.session, offer, added)
     return redirect(page)
 
 

@@ -182,6 +182,7 @@ EXPECTED: dict[str, str] = {
     "tourism.new_offer": "user",
     "tourism.edit_offer": "tour_owner",
     "tourism.change_offer": "tour_owner",
+    "tourism.add_photos": "tour_owner",
     "tourism.inbox": "user",  # the person's own clubs' requests and their own
     "tourism.calendar_page": "user",
     "tourism.booking": "tour_booking_reader",

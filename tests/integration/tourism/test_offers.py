@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import func, select
 
 from marketplace.tourism.models import TourismOffer
 from tests.clients import app_session, csrf_token, signed_in, text_of
 from tests.factories import make_org, make_user
+from tests.images import camera_jpeg
 from tests.integration.tourism.helpers import make_visit
 
 
@@ -68,3 +71,28 @@ def test_the_old_text_shows_when_a_club_has_no_published_visit(app):
         session.commit()
     page = text_of(app.test_client().get(f"/orgs/{club.id}"))
     assert "vườn quýt hồng" in page
+
+
+def test_photos_sent_from_a_visit_join_the_club_page_and_show_with_the_visit(app):
+    with app_session(app):
+        offer = make_visit()
+        chair = offer.organization.memberships[0].user
+        other = make_user("seller", make_org("club", name="Hội quán khác ảnh"))
+    client = signed_in(app, chair)
+    data = {"csrf_token": csrf_token(client), "photos": (io.BytesIO(camera_jpeg(800, 600)), "vuon.jpg")}
+    response = client.post(f"/tourism/offers/{offer.id}/photos", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app_session(app) as session:
+        saved = session.get(TourismOffer, offer.id)
+        assert len(saved.photos) == 1 and saved.photos[0].listing_id is None
+        assert saved.photos[0].organization_id == offer.organization_id
+    assert "/media/" in text_of(app.test_client().get(f"/tourism/{offer.id}"))
+    outsider = signed_in(app, other)
+    refused = outsider.post(f"/tourism/offers/{offer.id}/photos", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(outsider), "photos": (io.BytesIO(camera_jpeg(800, 600)), "x.jpg")})
+    assert refused.status_code == 404
+    bad = client.post(f"/tourism/offers/{offer.id}/photos", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client), "photos": (io.BytesIO(b"not an image"), "x.jpg")})
+    assert bad.status_code == 302
+    with app_session(app) as session:
+        assert len(session.get(TourismOffer, offer.id).photos) == 1
