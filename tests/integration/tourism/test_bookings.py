@@ -45,6 +45,7 @@ def test_a_family_books_next_sunday_and_the_chair_accepts(app):
             ("requested", sunday, 4, "0987654321")
         assert session.scalar(select(Notification.kind).where(Notification.user_id == chair.id)) == "tour_requested"
     club = signed_in(app, chair)
+    assert f"Chị Thu xin đến “{offer.title}”" in text_of(club.get("/notifications"))  # the bell, in Vietnamese
     inbox = club.get("/tourism/bookings")
     assert "Chị Thu" in text_of(inbox)
     page = club.get(booking_url)
@@ -54,6 +55,7 @@ def test_a_family_books_next_sunday_and_the_chair_accepts(app):
     with app_session(app) as session:
         assert session.scalar(select(TourismBooking.status)) == "accepted"
         assert session.scalar(select(Notification.kind).where(Notification.user_id == visitor.id)) == "tour_accepted"
+    assert "đã nhận lịch tham quan" in text_of(family.get("/notifications"))
     calendar = club.get(f"/tourism/calendar?month={sunday:%Y-%m}")
     assert "Chị Thu" in text_of(calendar)
     assert 'data-testid="booking-status">Đã nhận</span>' in text_of(family.get(booking_url))
