@@ -43,6 +43,7 @@ word_notices(bp, PREFIX, describe_notice)
 @bp.record_once
 def _register_sections(state) -> None:
     page_sections.add(state.app, "organization_tourism", _org_section)
+    page_sections.add(state.app, "search_tabs", _search_tab)
     page_sections.add(state.app, "search", _search_section)
 
 
@@ -61,8 +62,19 @@ def _org_section(org: Organization, **_context) -> str | None:
     return render_template("tourism/_org_section.html", org=org, offers=found)
 
 
+SEARCH_SECTION_CARDS = 3
+
+
+def _search_tab(q: str = "", **_context) -> str | None:
+    """A "Du lịch" tab beside the search's own: the visits matching the same words, on /tourism."""
+    return render_template("tourism/_search_tab.html", q=q)
+
+
 def _search_section(q: str = "", **_context) -> str | None:
-    return render_template("tourism/_search_section.html", q=q)
+    """On /search: the visits matching the words typed (a few, accent-folded), and the way to all."""
+    found = offers.search(db.session, q, limit=SEARCH_SECTION_CARDS + 1) if q.strip() else []
+    return render_template("tourism/_search_section.html", q=q, offers=found[:SEARCH_SECTION_CARDS],
+                           more=len(found) > SEARCH_SECTION_CARDS)
 
 
 # --- who acts for which club --------------------------------------------------------------------

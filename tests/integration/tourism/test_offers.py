@@ -62,6 +62,8 @@ def test_the_search_finds_tham_vuon_without_accents(app):
     assert 'data-testid="tourism-empty"' in text_of(client.get("/tourism?q=khong+co+gi+ca"))
     search = text_of(client.get("/search?q=tham+vuon"))
     assert 'data-testid="tourism-tab"' in search and "/tourism?q=tham+vuon" in search
+    assert 'data-testid="search-tourism"' in search and "Tham vườn xoài Cao Lãnh" in search  # the visits, on /search
+    assert 'data-testid="search-tourism"' not in text_of(client.get("/search?q=sau+rieng"))
 
 
 def test_the_old_text_shows_when_a_club_has_no_published_visit(app):
