@@ -20,6 +20,7 @@ from marketplace.db import utcnow
 from marketplace.errors import Conflict, NotFound, ValidationError, or_404
 from marketplace.forms import choices
 from marketplace.listings.photos import services as photos
+from marketplace.messaging import limits
 from marketplace.notifications.wording import word_notices
 from marketplace.saving import (
     flash_each,
@@ -257,6 +258,7 @@ def show(tour_id: int):
 
 @bp.route("/tourism/<int:tour_id>/book", methods=["GET", "POST"])
 @signed_in
+@limits.new_conversations  # a request to a club spends the budget of a new conversation
 def book(tour_id: int):
     offer = _visible_offer(tour_id)
     page = url_for("tourism.show", tour_id=offer.id)
