@@ -98,3 +98,12 @@ def test_photos_sent_from_a_visit_join_the_club_page_and_show_with_the_visit(app
     assert bad.status_code == 302
     with app_session(app) as session:
         assert len(session.get(TourismOffer, offer.id).photos) == 1
+
+
+def test_the_club_page_leads_its_sellers_to_their_visits(app):
+    with app_session(app):
+        club = make_org("club", name="Hội quán nút du lịch")
+        chair = make_user("seller", club)
+        admin = make_user("admin")
+    assert 'data-testid="manage-tourism"' in text_of(signed_in(app, chair).get(f"/orgs/{club.id}"))
+    assert 'data-testid="manage-tourism"' not in text_of(signed_in(app, admin).get(f"/orgs/{club.id}"))
