@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.passwords import hash_password
+from marketplace.cooperatives import demo as cooperative_demo
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
@@ -36,6 +37,7 @@ from marketplace.orders.models import Order
 from marketplace.orders.payments import bank_accounts, recording
 from marketplace.orders.payments.banks import ascii_upper
 from marketplace.traceability import demo as lot_demo
+from marketplace.tourism import demo as tourism_demo
 
 DEMO_DOMAIN = "demo.chohoiquan.vn"
 
@@ -228,6 +230,9 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     created.update(_load_catalogs(db))
     director = db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong")))
     created.update(lot_demo.load(db, orgs, director, today or today_in_vietnam()))
+    visitor = db.scalar(select(User).where(User.email == demo_email(tourism_demo.VISITOR_EMAIL_LOGIN)))
+    created.update(tourism_demo.load(db, orgs, visitor, today or today_in_vietnam()))
+    created.update(cooperative_demo.load(db, orgs, staff, today or today_in_vietnam()))
     return created
 
 

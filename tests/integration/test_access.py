@@ -23,6 +23,7 @@ from marketplace.listings import services as listings
 from marketplace.messaging.models import Conversation, ConversationReport
 from marketplace.notifications.models import Notification
 from marketplace.traceability import lots as lot_services
+from marketplace.tourism.models import TourismBooking, TourismOffer
 from tests.clients import csrf_token, login
 from tests.factories import make_org, make_user
 
@@ -189,6 +190,21 @@ EXPECTED: dict[str, str] = {
     "trace.qr_svg": "public",
     "trace.qr_png": "public",
     "trace.labels_pdf": "org_seller_or_staff",  # the lot's club members and staff (LOT_ROUTES)
+    "cooperatives.index": "staff",
+    "cooperatives.club": "staff",
+    "tourism.index": "public",
+    "tourism.show": "public",
+    "tourism.book": "user",  # and then not for the club's own members (sent back to the visit)
+    "tourism.manage": "user",  # the person's own clubs only (others are sent away)
+    "tourism.new_offer": "user",
+    "tourism.edit_offer": "tour_owner",
+    "tourism.change_offer": "tour_owner",
+    "tourism.add_photos": "tour_owner",
+    "tourism.inbox": "user",  # the person's own clubs' requests and their own
+    "tourism.calendar_page": "user",
+    "tourism.booking": "tour_booking_reader",
+    "tourism.answer": "tour_booking_club",
+    "tourism.visitor_action": "tour_booking_visitor",
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -204,7 +220,8 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "acting_seller": "user", "org_buyer": "user",
                 "acting_buyer": "user", "match_party": "user", "org_buyer_or_staff": "user",
                 "thread_reader": "user", "thread_party": "user", "other_org_member": "user",
-                "application_reader": "user", "meeting_exhibitor": "user"}
+                "application_reader": "user", "meeting_exhibitor": "user", "tour_owner": "user",
+                "tour_booking_reader": "user", "tour_booking_club": "user", "tour_booking_visitor": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
@@ -230,8 +247,13 @@ ALLOWED = {
     # The sample meeting: the buyer's organisation asked the club (an exhibitor) at the sample fair;
     # the club accepts; the buyer may not take the exhibitor's step (403), anyone else is told 404.
     "meeting_exhibitor": {"seller"},
-    # A lot's labels: any signed-in person is let in to the view, which answers 404 to all but the
-    # lot's club members and staff (no lot in the sample; test_trace_labels.py checks the real rule).
+    # The sample visit is the club's, published; the sample booking was sent by a visitor none of
+    # the roles is. Like a thread, a booking is its visitor's and the club's: anyone else who may
+    # not read it is told it does not exist (404), as OUTSIDERS lists.
+    "tour_owner": {"seller", "admin"},
+    "tour_booking_reader": {"seller", "staff", "admin"},
+    "tour_booking_club": {"seller"},
+    "tour_booking_visitor": set(),
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "seller": {"seller", "admin", "other_seller"},
@@ -239,6 +261,11 @@ ALLOWED = {
     "staff": {"staff", "admin"},
     "admin": {"admin"},
 }
+
+
+# Roles that are outsiders to a rule's object although not "other_" (they get 403 or 404 too).
+OUTSIDERS = {"tour_owner": {"buyer", "staff"}, "tour_booking_reader": {"buyer"},
+             "tour_booking_club": {"buyer", "staff", "admin"}, "tour_booking_visitor": {"seller", "buyer", "staff", "admin"}}
 
 
 def _routes(app):
@@ -278,6 +305,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
     fair, application, meeting = _sample_fair(session, club, buyer_org)
     lot = lot_services.record_lot(session, club, lot_services.LotInput(product="xoài", quantity="10", unit="kg"),
                                   None, today=today)
+    tour, booking = _sample_tour(session, club)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
@@ -285,7 +313,22 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
             "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id,
             "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id,
-            "code": lot.code, "gtin": "08934563138165", "more": "21/1"}
+            "code": lot.code, "gtin": "08934563138165", "more": "21/1",
+            "tour_id": tour.id, "booking_id": booking.id}
+
+
+def _sample_tour(session, club):
+    """A published visit of the club and a request for it from a visitor who is none of the roles."""
+    visitor = make_user("buyer", make_org("supermarket", name="Gia đình khách tham quan"), name="Khách")
+    tour = TourismOffer(organization_id=club.id, kind="orchard_visit", title="Tham vườn xoài", status="published")
+    session.add(tour)
+    session.flush()
+    booking = TourismBooking(offer_id=tour.id, organization_id=club.id, visitor_id=visitor.id,
+                             visit_on=today_in_vietnam() + timedelta(days=7), group_size=4, contact_name="Khách",
+                             contact_phone="0912345678")
+    session.add(booking)
+    session.flush()
+    return tour, booking
 
 
 def _sample_fair(session, club, buyer_org):
@@ -372,7 +415,8 @@ BUYER_ORG_ROUTES = {"demand.manage"}
 ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {"action": "block"},
                  "orders.act": {"action": "confirm"}, "catalogs.set_status": {"action": "publish"},
                  "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"},
-                 "fair_meetings.step": {"action": "accept"}}
+                 "fair_meetings.step": {"action": "accept"}, "tourism.change_offer": {"action": "publish"},
+                 "tourism.visitor_action": {"action": "cancel"}}
 
 
 def test_every_route_is_known(app):
@@ -427,7 +471,8 @@ def test_each_route_for_each_role(app, session, role):
         elif role == "anonymous":
             if not denied_anonymous:
                 failures.append(f"{method} {url}: anonymous should be sent to sign in, got {response.status_code}")
-        elif role.startswith("other_") or (rule.endpoint in LOT_ROUTES and role == "buyer"):
+        elif (role.startswith("other_") or (rule.endpoint in LOT_ROUTES and role == "buyer")
+              or role in OUTSIDERS.get(policy, ())):
             # An outsider to this object: refused, or told it does not exist.
             if response.status_code not in (403, 404):
                 failures.append(f"{method} {url}: {role} should get 403 or 404, got {response.status_code}")

@@ -74,7 +74,7 @@ def test_a_buyer_is_named_only_when_it_agreed(app, scene) -> None:
     assert NAMED_BUYER in _page(app, "/t/T-A")  # forward from the orchard
     shipment_two = _page(app, "/t/T-S2")
     assert HIDDEN_BUYER not in shipment_two and NAMED_BUYER not in shipment_two
-    assert "Nhận hàng" in shipment_two and "Kho Cao Lãnh" not in shipment_two  # the step is shown, not where
+    assert "Đã nhận" in shipment_two and "Kho Cao Lãnh" not in shipment_two  # the step is shown, not where
     assert "Kho Sa Đéc" in _page(app, "/t/T-S1")
 
 
