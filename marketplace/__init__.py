@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.alerts.views import bp as alerts_bp
     from marketplace.api import init_app as init_api
     from marketplace.catalogue.views import bp as catalogue_bp
+    from marketplace.chains.views import bp as chains_bp
     from marketplace.credentials.views import bp as credentials_bp
     from marketplace.dashboard.views import bp as dashboard_bp
     from marketplace.demand.views import bp as demand_bp
@@ -127,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogs_bp)
     app.register_blueprint(fair_meetings_bp)
     app.register_blueprint(fair_outcomes_bp)
+    app.register_blueprint(chains_bp)
     init_api(app)
 
 

@@ -139,9 +139,9 @@ def check_terms(terms: Terms, *, today: date) -> Problems:
     if any(c not in CERTIFICATES for c in terms.certificates):
         problems.add("certificates", "unknown_choice")
     if terms.party_count < 1:
-        problems.add("parties", "no_parties")
+        problems.add("party_ids", "no_parties")
     elif terms.party_count > MAX_PARTIES:
-        problems.add("parties", "too_many_parties")
+        problems.add("party_ids", "too_many_parties")
     check_lengths(problems, {"title": terms.title, "price_note": terms.price_note,
                              "quality_standard": terms.quality_standard, "schedule_note": terms.schedule_note},
                   LIMITS)

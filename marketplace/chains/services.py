@@ -180,7 +180,7 @@ def _parties(db: Session, problems: FieldProblems, ids: list[int], buyer_org: Or
     found = {org.id: org for org in db.scalars(select(Organization).where(Organization.id.in_(wanted)))}
     orgs = [found.get(i) for i in wanted]
     if any(o is None or o.kind not in rules.PARTY_KINDS or o.id == buyer_org.id for o in orgs):
-        problems.add("parties", "not_a_party")
+        problems.add("party_ids", "not_a_party")
         return []
     return orgs
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from marketplace.access import policy_of
 from marketplace.alerts.models import SavedSearch
@@ -172,6 +173,14 @@ EXPECTED: dict[str, str] = {
     "fair_meetings.step": "meeting_exhibitor",  # sampled with action=accept
     "fair_outcomes.outcome": "staff",
     "fair_outcomes.outcome_csv": "staff",
+    "chains.index": "user",
+    "chains.new": "user",  # and then only a buyer organisation's buyers (ROUTE_ALLOWED)
+    "chains.show": "chain_reader",
+    "chains.answer": "chain_party",
+    "chains.close": "chain_side",  # sampled with action=end
+    "chains.attach": "chain_side",
+    "chains.place": "chain_buyer",
+    "chains.staff_index": "staff",
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -187,7 +196,8 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "acting_seller": "user", "org_buyer": "user",
                 "acting_buyer": "user", "match_party": "user", "org_buyer_or_staff": "user",
                 "thread_reader": "user", "thread_party": "user", "other_org_member": "user",
-                "application_reader": "user", "meeting_exhibitor": "user"}
+                "application_reader": "user", "meeting_exhibitor": "user",
+                "chain_reader": "user", "chain_party": "user", "chain_side": "user", "chain_buyer": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
@@ -213,6 +223,12 @@ ALLOWED = {
     # The sample meeting: the buyer's organisation asked the club (an exhibitor) at the sample fair;
     # the club accepts; the buyer may not take the exhibitor's step (403), anyone else is told 404.
     "meeting_exhibitor": {"seller"},
+    # The sample chain: the buyer's organisation proposed it to the club. Its two sides and staff
+    # read it; the club's sellers answer; either side acts on it; the buyer places orders.
+    "chain_reader": {"seller", "buyer", "staff", "admin"},
+    "chain_party": {"seller", "admin"},
+    "chain_side": {"seller", "buyer", "admin"},
+    "chain_buyer": {"buyer", "admin"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "seller": {"seller", "admin", "other_seller"},
@@ -257,13 +273,34 @@ def _sample_objects(session, club, buyer_org) -> dict:
     report = ConversationReport(conversation=conversation, reporter_org_id=buyer_org.id, reason="spam")
     session.add(report)
     fair, application, meeting = _sample_fair(session, club, buyer_org)
+    chain = _sample_chain(session, club, buyer_org)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
             "key": "missing", "size": "card", "part": "thumb", "photo_id": 999999, "demand_id": demand.id, "offer_id": offer.id, "action": "accept",
             "buyer_org_id": buyer_org.id, "notification_id": 999999, "order_id": order.id,
             "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id,
-            "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id}
+            "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id,
+            "chain_id": chain.id, "delivery_id": chain.deliveries[0].id}
+
+
+def _sample_chain(session, club, buyer_org):
+    """A chain the buyer's organisation proposed to the club (made directly: no buyer user yet)."""
+    from marketplace.chains.models import Chain, ChainDelivery, ChainParty
+    from marketplace.products.models import Product
+
+    today = today_in_vietnam()
+    chain = Chain(buyer_org_id=buyer_org.id, title="Chuỗi kiểm tra quyền",
+                  product_id=session.scalars(select(Product.id).limit(1)).first(),
+                  season_from=today, season_to=today + timedelta(days=60), total_quantity=10, unit="tấn",
+                  price_terms="fixed", price_vnd=30000, status="proposed")
+    session.add(chain)
+    session.flush()
+    session.add_all([ChainParty(chain_id=chain.id, org_id=club.id),
+                     ChainDelivery(chain_id=chain.id, due_on=today + timedelta(days=7), quantity=5)])
+    session.flush()
+    session.refresh(chain)
+    return chain
 
 
 def _sample_fair(session, club, buyer_org):
@@ -326,7 +363,8 @@ FORM = {"messaging.new_conversation": {"demand_id": "{demand_id}"}}
 # sellers of a club (its own buyers and staff not acting for a club are refused, 403).
 ROUTE_ALLOWED = {"messaging.new_conversation": {"seller", "other_seller"},
                  "fair_meetings.new": {"buyer", "other_seller", "other_buyer"},
-                 "listing_photos.stage": {"seller", "other_seller", "admin"}}
+                 "listing_photos.stage": {"seller", "other_seller", "admin"},
+                 "chains.new": {"buyer", "other_buyer"}}
 
 
 def _own_samples(session, user) -> dict:
@@ -344,7 +382,7 @@ BUYER_ORG_ROUTES = {"demand.manage"}
 ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {"action": "block"},
                  "orders.act": {"action": "confirm"}, "catalogs.set_status": {"action": "publish"},
                  "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"},
-                 "fair_meetings.step": {"action": "accept"}}
+                 "fair_meetings.step": {"action": "accept"}, "chains.close": {"action": "end"}}
 
 
 def test_every_route_is_known(app):

@@ -51,7 +51,7 @@ def test_every_problem_at_once_and_nothing_stored(scene) -> None:
                        dates="")
     with pytest.raises(ValidationError) as error:
         services.propose(db.session, scene.buyer_org, _user(scene.buyer), data, today=scene.today)
-    assert {"total_quantity", "season_to", "price_vnd", "parties"} <= set(error.value.fields)
+    assert {"total_quantity", "season_to", "price_vnd", "party_ids"} <= set(error.value.fields)
     assert db.session.query(Chain).count() == 0
 
 
@@ -59,7 +59,7 @@ def test_only_clubs_and_cooperatives_are_parties(scene) -> None:
     data = chain_input(scene, party_ids=[scene.buyer_org.id])
     with pytest.raises(ValidationError) as error:
         services.propose(db.session, scene.buyer_org, _user(scene.buyer), data, today=scene.today)
-    assert "parties" in error.value.fields
+    assert "party_ids" in error.value.fields
 
 
 def test_a_seller_cannot_propose(scene) -> None:

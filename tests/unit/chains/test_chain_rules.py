@@ -48,7 +48,7 @@ def test_terms_refused_with_a_key_per_field() -> None:
                                         price_vnd=None, party_count=0, title=" "), today=TODAY)
     assert problems.fields == {"title": ["required"], "season_to": ["season_order"],
                                "per_delivery_quantity": ["above_total"], "price_vnd": ["price_required"],
-                               "parties": ["no_parties"]}
+                               "party_ids": ["no_parties"]}
     assert rules.check_terms(_terms(price_terms="market", price_vnd=None), today=TODAY).fields == {
         "price_note": ["market_reference"]}
     assert rules.check_terms(_terms(total_quantity=0.0), today=TODAY).fields == {"total_quantity": ["positive"]}
