@@ -138,6 +138,7 @@ EXPECTED: dict[str, str] = {
     "api.create_order": "acting_buyer",
     "api.preview_order": "acting_buyer",
     "api.get_order": "order_party",
+    "api.get_chain": "chain_reader",
     "fairs.index": "public",
     "fairs.show": "public",
     "fairs.apply": "user",  # and then only for a club, cooperative or business of the person's own
