@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.passwords import hash_password
+from marketplace.chains import demo as chain_demo
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
@@ -225,6 +226,9 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     staff = db.scalar(select(User).where(User.email == demo_email("canbo.xttm")))
     created.update(fair_demo.load(db, orgs, staff, today or today_in_vietnam()))
     created.update(_load_catalogs(db))
+    created.update(chain_demo.load(db, orgs, db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi"))),
+                                   db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
+                                   today or today_in_vietnam()))
     return created
 
 
