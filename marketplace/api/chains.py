@@ -47,7 +47,8 @@ def get_chain(chain_id: int):
     return {
         "id": chain.id, "title": chain.title, "status": chain.status, "status_reason": chain.status_reason,
         "buyer": chain.buyer_org, "product": chain.product.name_vi, "product_en": chain.product.name_en,
-        "variety": chain.variety_text, "season_from": chain.season_from, "season_to": chain.season_to,
+        "variety": chain.variety.name if chain.variety else chain.variety_text,
+        "season_from": chain.season_from, "season_to": chain.season_to,
         "total_quantity": float(chain.total_quantity),
         "per_delivery_quantity": float(chain.per_delivery_quantity) if chain.per_delivery_quantity else None,
         "unit": chain.unit, "price_terms": chain.price_terms, "price_vnd": chain.price_vnd,

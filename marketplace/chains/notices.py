@@ -50,7 +50,15 @@ def answered(db: Session, chain: Chain, party: ChainParty) -> None:
 
 
 def settled(db: Session, chain: Chain) -> None:
-    """Every side hears that the chain is active (or, after a decline, the other parties)."""
+    """Every side hears that the chain is active; after a decline, the parties that did not decline
+    (the buyer already heard the answer itself)."""
+    if chain.status == "declined":
+        declined = {p.org_id for p in chain.parties if p.declined_at is not None}
+        users = {u.id: u for p in chain.parties if p.org_id not in declined
+                 for u in notifications.members(db, p.org_id, PARTY_ROLES)}
+        notifications.notify(db, list(users.values()), notifications.Message(
+            "chain_declined", _params(chain), _url(chain)))
+        return
     notifications.notify(db, [*_buyers(db, chain), *_party_sellers(db, chain)], notifications.Message(
         f"chain_{chain.status}", _params(chain), _url(chain)))
 
