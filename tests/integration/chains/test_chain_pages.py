@@ -7,9 +7,12 @@ from datetime import timedelta
 
 import pytest
 
+from marketplace import db
+from marketplace.accounts.models import Organization, User
+from marketplace.chains import services
 from marketplace.chains.models import Chain, ChainOrder
 from tests.clients import app_session, post, signed_in, text_of
-from tests.integration.chains.scene import active_chain, delivered_order, lot_for, make_scene
+from tests.integration.chains.scene import active_chain, chain_input, delivered_order, lot_for, make_scene
 
 
 @pytest.fixture
@@ -124,3 +127,37 @@ def test_attaching_a_foreign_order_is_refused_on_the_page(app, scene) -> None:
     assert "không phải" in text_of(response) or "not a party" in text_of(response)
     with app_session(app) as session:
         assert session.query(ChainOrder).count() == 0
+
+
+def test_the_buyer_orders_a_planned_delivery_from_the_chain_page(app, scene) -> None:
+    with app_session(app):
+        chain = active_chain(scene)
+        chain_id, delivery_id = chain.id, chain.deliveries[2].id
+    buyer = signed_in(app, scene.buyer)
+    page = text_of(buyer.get(f"/chains/{chain_id}"))
+    assert 'data-testid="place-order"' in page
+    response = post(buyer, f"/chains/{chain_id}/deliveries/{delivery_id}/order",
+                    {"place-listing_id": str(scene.listing.id), "place-quantity": "2.000"})
+    assert response.status_code == 302 and "/orders/" in response.headers["Location"]
+    with app_session(app) as session:
+        link = session.query(ChainOrder).one()
+        assert link.delivery_id == delivery_id and float(link.order.quantity) == 2000
+    # A seller of the cooperative cannot order for the buyer.
+    assert post(signed_in(app, scene.seller), f"/chains/{chain_id}/deliveries/{delivery_id}/order",
+                {"place-listing_id": str(scene.listing.id), "place-quantity": "1"}).status_code == 403
+
+
+def test_a_decline_without_a_reason_is_refused_on_the_page(app, scene) -> None:
+    with app_session(app) as session:
+        chain = services.propose(db.session, session.get(Organization, scene.buyer_org.id),
+                                 session.get(User, scene.buyer.id), chain_input(scene), today=scene.today)
+        session.commit()
+        chain_id = chain.id
+    seller = signed_in(app, scene.seller)
+    response = post(seller, f"/chains/{chain_id}/answer", {"decision": "decline"}, follow_redirects=True)
+    assert "Ghi rõ lý do" in text_of(response)
+    with app_session(app) as session:
+        assert session.get(Chain, chain_id).status == "proposed"
+    post(seller, f"/chains/{chain_id}/answer", {"decision": "decline", "answer-reason": "Đã bán hết vụ này"})
+    with app_session(app) as session:
+        assert session.get(Chain, chain_id).status == "declined"
