@@ -503,6 +503,16 @@ def view(db: Session, chain: Chain, *, today: date) -> ChainView:
     return ChainView(chain, tuple(rows), tuple(v for v in views if v.delivery_id is None), found)
 
 
+def with_figures(db: Session, chains: list[Chain], *, today: date) -> list[tuple[Chain, rules.Figures]]:
+    return [(chain, view(db, chain, today=today).figures) for chain in chains]
+
+
+def count_with_codes_and_traceability(db: Session, *, today: date) -> int:
+    """How many chains are chains "with growing-area codes and traceability" (for the targets
+    dashboard of issue #20): codes required, and every delivered order traceable."""
+    return sum(1 for _chain, f in with_figures(db, all_chains(db), today=today) if f.with_codes_and_traceability)
+
+
 def buyer_members(db: Session, chain: Chain) -> list[User]:
     return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
                            .where(Membership.organization_id == chain.buyer_org_id, User.active.is_(True))))

@@ -51,7 +51,7 @@ def _ids(values) -> list[int]:
 def index():
     chains = services.chains_of(db.session, current_user)
     today = today_in_vietnam()
-    rows = [(chain, services.view(db.session, chain, today=today).figures) for chain in chains]
+    rows = services.with_figures(db.session, chains, today=today)
     return render_template("chains/index.html", rows=rows, can_propose=bool(buying_orgs(current_user)), **LABELS)
 
 
@@ -195,6 +195,6 @@ def place(chain_id: int, delivery_id: int):
 @role_required("staff")
 def staff_index():
     today = today_in_vietnam()
-    rows = [(chain, services.view(db.session, chain, today=today).figures) for chain in services.all_chains(db.session)]
+    rows = services.with_figures(db.session, services.all_chains(db.session), today=today)
     return render_template("chains/staff_index.html", rows=rows,
                            with_codes=sum(1 for _chain, f in rows if f.with_codes_and_traceability), **LABELS)

@@ -174,6 +174,7 @@ def test_figures_equal_counts_computed_independently(scene) -> None:
     figures = services.view(db.session, db.session.get(Chain, chain.id), today=scene.today).figures
     assert (figures.on_time_percent, figures.traceable_percent, figures.delivered_percent) == (100, 100, 100)
     assert figures.with_codes_and_traceability
+    assert services.count_with_codes_and_traceability(db.session, today=scene.today) == 1
 
 
 def test_an_order_with_no_lots_is_not_traceable(scene) -> None:
