@@ -22,6 +22,7 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.passwords import hash_password
 from marketplace.cooperatives import demo as cooperative_demo
+from marketplace.chains import demo as chain_demo
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
@@ -233,6 +234,9 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     visitor = db.scalar(select(User).where(User.email == demo_email(tourism_demo.VISITOR_EMAIL_LOGIN)))
     created.update(tourism_demo.load(db, orgs, visitor, today or today_in_vietnam()))
     created.update(cooperative_demo.load(db, orgs, staff, today or today_in_vietnam()))
+    created.update(chain_demo.load(db, orgs, db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi"))),
+                                   db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
+                                   today or today_in_vietnam()))
     return created
 
 

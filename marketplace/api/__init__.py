@@ -14,7 +14,9 @@ from flask_babel import gettext as _
 from flask_smorest import Api
 
 # The endpoint modules are imported for what they add to the blueprint.
-from marketplace.api import conversations, demand, fairs, listings, lots, matches, orders, search, views  # noqa: F401
+from marketplace.api import (  # noqa: F401
+    chains, conversations, demand, fairs, listings, lots, matches, orders, search, views,
+)
 from marketplace.api.blueprint import blp
 from marketplace.api.schemas import ProblemSchema
 from marketplace.extensions import login_manager

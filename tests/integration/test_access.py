@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from marketplace.access import policy_of
 from marketplace.alerts.models import SavedSearch
@@ -139,6 +140,7 @@ EXPECTED: dict[str, str] = {
     "api.create_order": "acting_buyer",
     "api.preview_order": "acting_buyer",
     "api.get_order": "order_party",
+    "api.get_chain": "chain_reader",
     "fairs.index": "public",
     "fairs.show": "public",
     "fairs.apply": "user",  # and then only for a club, cooperative or business of the person's own
@@ -205,6 +207,14 @@ EXPECTED: dict[str, str] = {
     "tourism.booking": "tour_booking_reader",
     "tourism.answer": "tour_booking_club",
     "tourism.visitor_action": "tour_booking_visitor",
+    "chains.index": "user",
+    "chains.new": "user",  # and then only a buyer organisation's buyers (ROUTE_ALLOWED)
+    "chains.show": "chain_reader",
+    "chains.answer": "chain_party",
+    "chains.close": "chain_side",  # sampled with action=end
+    "chains.attach": "chain_side",
+    "chains.place": "chain_buyer",
+    "chains.staff_index": "staff",
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -221,7 +231,8 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "acting_buyer": "user", "match_party": "user", "org_buyer_or_staff": "user",
                 "thread_reader": "user", "thread_party": "user", "other_org_member": "user",
                 "application_reader": "user", "meeting_exhibitor": "user", "tour_owner": "user",
-                "tour_booking_reader": "user", "tour_booking_club": "user", "tour_booking_visitor": "user"}
+                "tour_booking_reader": "user", "tour_booking_club": "user", "tour_booking_visitor": "user",
+                "chain_reader": "user", "chain_party": "user", "chain_side": "user", "chain_buyer": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
@@ -254,6 +265,12 @@ ALLOWED = {
     "tour_booking_reader": {"seller", "staff", "admin"},
     "tour_booking_club": {"seller"},
     "tour_booking_visitor": set(),
+    # The sample chain: the buyer's organisation proposed it to the club. Its two sides and staff
+    # read it; the club's sellers answer; either side acts on it; the buyer places orders.
+    "chain_reader": {"seller", "buyer", "staff", "admin"},
+    "chain_party": {"seller", "admin"},
+    "chain_side": {"seller", "buyer", "admin"},
+    "chain_buyer": {"buyer", "admin"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "seller": {"seller", "admin", "other_seller"},
@@ -306,6 +323,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
     lot = lot_services.record_lot(session, club, lot_services.LotInput(product="xoài", quantity="10", unit="kg"),
                                   None, today=today)
     tour, booking = _sample_tour(session, club)
+    chain = _sample_chain(session, club, buyer_org)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
@@ -314,7 +332,8 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id,
             "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id,
             "code": lot.code, "gtin": "08934563138165", "more": "21/1",
-            "tour_id": tour.id, "booking_id": booking.id}
+            "tour_id": tour.id, "booking_id": booking.id,
+            "chain_id": chain.id, "delivery_id": chain.deliveries[0].id}
 
 
 def _sample_tour(session, club):
@@ -329,6 +348,25 @@ def _sample_tour(session, club):
     session.add(booking)
     session.flush()
     return tour, booking
+
+
+def _sample_chain(session, club, buyer_org):
+    """A chain the buyer's organisation proposed to the club (made directly: no buyer user yet)."""
+    from marketplace.chains.models import Chain, ChainDelivery, ChainParty
+    from marketplace.products.models import Product
+
+    today = today_in_vietnam()
+    chain = Chain(buyer_org_id=buyer_org.id, title="Chuỗi kiểm tra quyền",
+                  product_id=session.scalars(select(Product.id).limit(1)).first(),
+                  season_from=today, season_to=today + timedelta(days=60), total_quantity=10, unit="tấn",
+                  price_terms="fixed", price_vnd=30000, status="proposed")
+    session.add(chain)
+    session.flush()
+    session.add_all([ChainParty(chain_id=chain.id, org_id=club.id),
+                     ChainDelivery(chain_id=chain.id, due_on=today + timedelta(days=7), quantity=5)])
+    session.flush()
+    session.refresh(chain)
+    return chain
 
 
 def _sample_fair(session, club, buyer_org):
@@ -394,7 +432,8 @@ FORM = {"messaging.new_conversation": {"demand_id": "{demand_id}"}}
 ROUTE_ALLOWED = {"messaging.new_conversation": {"seller", "other_seller"},
                  "fair_meetings.new": {"buyer", "other_seller", "other_buyer"},
                  "listing_photos.stage": {"seller", "other_seller", "admin"},
-                 "lots.new": {"seller", "other_seller"}, "lots.pack": {"seller", "other_seller"}}
+                 "lots.new": {"seller", "other_seller"}, "lots.pack": {"seller", "other_seller"},
+                 "chains.new": {"buyer", "other_buyer"}}
 # A lot is its club's: anyone who is not its member (nor staff) is told it does not exist (404),
 # not only the outsiders of other organisations.
 LOT_ROUTES = {"lots.show", "lots.add_event", "lots.split", "api.add_lot_event", "api.get_lot", "trace.labels_pdf"}
@@ -416,7 +455,8 @@ ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {
                  "orders.act": {"action": "confirm"}, "catalogs.set_status": {"action": "publish"},
                  "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"},
                  "fair_meetings.step": {"action": "accept"}, "tourism.change_offer": {"action": "publish"},
-                 "tourism.visitor_action": {"action": "cancel"}}
+                 "tourism.visitor_action": {"action": "cancel"},
+                 "chains.close": {"action": "end"}}
 
 
 def test_every_route_is_known(app):
