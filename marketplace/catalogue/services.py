@@ -196,6 +196,19 @@ def map_unit(db: Session, typed_unit: str, unit_text: str) -> str:
     return unit
 
 
+def _forget_variety_elsewhere(db: Session, variety: Variety, replacement: int | None) -> None:
+    """Every other table that names a variety (lots, chains, whatever comes next) points at the
+    replacement, or at none: their product stays, and their typed variety text keeps the words.
+    Found through the schema, so that the catalogue need not import the packages that own them."""
+    handled = {Listing.__table__, DemandPost.__table__}
+    for table in Variety.metadata.sorted_tables:
+        column = table.c.get("variety_id")
+        if table in handled or column is None or not any(fk.column.table is Variety.__table__
+                                                         for fk in column.foreign_keys):
+            continue
+        db.execute(update(table).where(column == variety.id).values(variety_id=replacement))
+
+
 def retire_obsolete_varieties(db: Session) -> int:
     """Varieties the reference taxonomy no longer has (the catalogue grew: "hạt sen tươi" was a
     variety of sen and is a product now) leave the database; what used one is re-read from the
@@ -224,6 +237,7 @@ def retire_obsolete_varieties(db: Session) -> int:
         for model in (Listing, DemandPost):
             affected |= {(_KIND[model], i) for i in db.scalars(select(model.id).where(model.variety_id == variety.id))}
             db.execute(update(model).where(model.variety_id == variety.id).values(**values))
+        _forget_variety_elsewhere(db, variety, reading.variety_id if reading.product_id == variety.product_id else None)
     for variety in obsolete:
         db.delete(variety)
     db.flush()

@@ -214,6 +214,26 @@ def test_varieties_the_taxonomy_dropped_are_retired_and_their_records_reread(ses
     assert catalogue.retire_obsolete_varieties(session) == 0
 
 
+def test_a_lot_of_a_retired_variety_keeps_its_product_and_words(session):
+    """Lots (and chains) name varieties too: retiring one must not fail on them."""
+    from marketplace.products.models import Variety
+    from marketplace.traceability.models import Lot
+
+    lotus = session.scalar(select(Product).where(Product.slug == "sen"))
+    old = Variety(slug="hat-sen-tuoi", name="hạt sen tươi", synonyms="")
+    lotus.varieties.append(old)
+    session.flush()
+    club = make_org("club")
+    lot = Lot(code="SEN-01", organization_id=club.id, product_id=lotus.id, variety_id=old.id,
+              variety_text="hạt sen tươi", quantity=10, unit="kg")
+    session.add(lot)
+    session.commit()
+    assert catalogue.retire_obsolete_varieties(session) == 1
+    session.commit()
+    kept = session.get(Lot, lot.id)
+    assert (kept.product_id, kept.variety_id, kept.variety_text) == (lotus.id, None, "hạt sen tươi")
+
+
 def test_names_kept_as_typed_stay_off_the_public_catalogue_and_suggestions(client, session):
     make_listing(make_org("club"), "Bánh tráng sữa Phú Hựu")
     page = client.get("/products").get_data(as_text=True)
