@@ -56,7 +56,11 @@ class Lot(IdMixin, TimestampMixin, Base):
     growing_area: Mapped[PlantingCode | None] = relationship(foreign_keys=[growing_area_id])
     packing_house: Mapped[PlantingCode | None] = relationship(foreign_keys=[packing_house_id])
     created_by: Mapped[User | None] = relationship()
-    events: Mapped[list[LotEvent]] = relationship(back_populates="lot", order_by="LotEvent.id")
+    # The database deletes a lot's events with it (ON DELETE CASCADE; its triggers let that through
+    # only when the lot is gone): the ORM never touches them, so deleting a lot is not refused as
+    # changing its events.
+    events: Mapped[list[LotEvent]] = relationship(back_populates="lot", order_by="LotEvent.id",
+                                                  passive_deletes="all")
 
 
 class LotEvent(IdMixin, Base):

@@ -154,3 +154,19 @@ def test_events_are_append_only_in_the_database(orchard_to_buyers) -> None:
     db.session.execute(text("DELETE FROM order_lots"))
     db.session.execute(text("DELETE FROM lots WHERE id = :id"), {"id": lot.id})
     assert db.session.execute(text("SELECT count(*) FROM lot_events WHERE id = :id"), {"id": event.id}).scalar() == 0
+
+
+def test_a_lot_deleted_through_the_orm_takes_its_events(orchard_to_buyers) -> None:
+    """The ORM leaves a lot's events to the database's cascade, which the triggers let through once
+    the lot is gone (deleting an organisation deletes its lots)."""
+    from datetime import UTC, datetime
+
+    from marketplace.traceability.models import LotEvent
+
+    lot = orchard_to_buyers["b"]
+    db.session.add(LotEvent(lot_id=lot.id, kind="harvested", happened_at=datetime.now(UTC), quantity=100, unit="kg"))
+    db.session.flush()
+    assert len(lot.events) == 1
+    db.session.delete(lot)
+    db.session.flush()
+    assert db.session.execute(text("SELECT count(*) FROM lot_events WHERE lot_id = :id"), {"id": lot.id}).scalar() == 0
