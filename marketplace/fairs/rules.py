@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from marketplace.problems import Problems, check_lengths
+from marketplace.transitions import Transitions
 
 FAIR_KINDS = ("fair", "connection", "workshop")
 FAIR_STATUSES = ("draft", "published", "cancelled")
@@ -52,17 +53,9 @@ PREFIX_PATTERN = re.compile(r"[A-Za-z0-9-]*")
 REF_PREFIX = "GH"
 
 
-def next_status(status: str, action: str, actor: str) -> str | None:
-    """The status `action` leads to from `status` when `actor` may take it, else None."""
-    found = TRANSITIONS.get((status, action))
-    if found is None or found[1] != actor:
-        return None
-    return found[0]
-
-
-def allowed_from(action: str) -> tuple[str, ...]:
-    """The statuses an action can be taken from (what a conditional UPDATE expects)."""
-    return tuple(status for (status, name) in TRANSITIONS if name == action)
+_MOVES = Transitions(TRANSITIONS)
+next_status = _MOVES.next_status
+allowed_from = _MOVES.allowed_from
 
 
 def releases_booth(old_status: str, new_status: str) -> bool:

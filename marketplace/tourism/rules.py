@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from marketplace.problems import Problems, check_lengths
+from marketplace.transitions import Transitions
 from marketplace.vietnamese import fold
 
 KINDS = ("orchard_visit", "picking", "farm_stay", "boat_trip", "other")
@@ -55,17 +56,9 @@ _NUMBER = re.compile(r"\d+")
 _RANGE_WORDS = re.compile(r"\s*\b(?:den|toi|to|until)\b\s*")
 
 
-def next_status(status: str, action: str, actor: str) -> str | None:
-    """The status `action` leads to from `status` when `actor` may take it, else None."""
-    found = TRANSITIONS.get((status, action))
-    if found is None or found[1] != actor:
-        return None
-    return found[0]
-
-
-def allowed_from(action: str) -> tuple[str, ...]:
-    """The statuses an action can be taken from (what a conditional UPDATE expects)."""
-    return tuple(status for (status, name) in TRANSITIONS if name == action)
+_MOVES = Transitions(TRANSITIONS)
+next_status = _MOVES.next_status
+allowed_from = _MOVES.allowed_from
 
 
 def next_offer_status(status: str, action: str) -> str | None:
