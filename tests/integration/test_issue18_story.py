@@ -218,12 +218,17 @@ def _the_shopper_scans_the_crate(story: Story) -> None:
     page = shopper.get(f"{address.path}?{address.query}", follow_redirects=True)
     assert page.status_code == 200
     text = text_of(page)
-    assert COOP in text  # the orchard's cooperative
-    assert GROWING_AREA in text
+    # "Where it was grown": one line per harvest, with its day, the orchard (cooperative and
+    # household) and the growing-area code.
+    origins = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", item))
+               for item in re.findall(r'<li data-testid="origin">(.*?)</li>', text, re.S)]
+    assert len(origins) == 2, origins
+    for line, (harvest, household) in zip(origins, (("MX-CC-02", "Hộ bà Hoa"), ("MX-CC-03", "Hộ ông Tư")),
+                                          strict=True):
+        day = as_typed_date(story.harvest_days[harvest])
+        assert f"{harvest} · thu hoạch ngày {day}" in line and f"{COOP} · {household}" in line, line
+        assert GROWING_AREA in line, line
     assert re.search(rf'data-testid="packing-house">[^<]*<strong>{PACKING_HOUSE}</strong>', text)
-    for harvest in ("MX-CC-02", "MX-CC-03"):
-        assert harvest in text and as_typed_date(story.harvest_days[harvest]) in text
-    assert "Hộ bà Hoa" in text and "Hộ ông Tư" in text
     assert SUPERMARKET in text  # the buyer agreed to be named on the receipt
     assert "Truy xuất được đến mọi vườn" in text
     with app_session(story.app) as session:
