@@ -48,6 +48,9 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("sign-in", "/login", 200), ("register", "/register", 200), ("forgot password", "/password/forgot", 200),
             ("catalog (demo, standing)", "/catalogs/san-pham-ocop-dong-thap", 200),
             ("catalog filtered", "/catalogs/san-pham-ocop-dong-thap?ocop=4&cert=vietgap", 200),
+            ("fairs", "/fairs", 200), ("fair", f"/fairs/{ids['fair_slug']}", 200),
+            ("trace page", f"/t/{ids['lot_code']}", 200), ("tourism", "/tourism", 200),
+            ("tourism offer", f"/tourism/{ids['tourism_offer']}", 200),
             ("error 404", "/no-such-page", 404),
         ],
         "seller": [
@@ -64,6 +67,13 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("demand detail (offer form)", f"/demand/{ids['demand']}", 200),
             ("listing (own)", f"/listings/{ids['listing']}", 200),
             ("search with results (save alert)", "/search?q=xo%C3%A0i", 200),
+            ("tourism offer form (new)", "/tourism/offers/new", 200), ("tourism bookings", "/tourism/bookings", 200),
+            ("tourism calendar", "/tourism/calendar", 200), ("lots (club)", "/lots", 200),
+            ("lot form (new)", "/lots/new", 200),
+        ],
+        "director": [
+            ("lots", "/lots", 200), ("lot", f"/lots/{ids['lot_code']}", 200), ("lot form (new)", "/lots/new", 200),
+            ("chains", "/chains", 200), ("chain (party)", f"/chains/{ids['chain']}", 200),
         ],
         "buyer": [
             ("home (buyer)", "/", 200),
@@ -77,6 +87,8 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("listing (order form)", f"/listings/{ids['any_listing']}", 200),
             ("demand detail (own, offers)", f"/demand/{ids['buyer_demand']}", 200),
             ("matches", "/matches", 200),
+            ("chains", "/chains", 200), ("chain", f"/chains/{ids['chain']}", 200),
+            ("chain form (new)", "/chains/new", 200),
         ],
         "staff": [
             ("home (staff)", "/", 200),
@@ -88,14 +100,18 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("contacts", "/admin/contacts", 200), ("reports", "/admin/reports", 200),
             ("catalogs", "/staff/catalogs", 200),
             ("credentials (staff view)", f"/orgs/{ids['seller_org']}/credentials", 200),
+            ("fairs (staff)", "/staff/fairs", 200), ("chains (staff)", "/staff/chains", 200),
+            ("cooperatives (staff)", "/staff/cooperatives", 200),
         ],
         "admin": [("users", "/admin/users", 200)],
     }
 
 
-QUICK = {"anonymous": {"home", "search with results", "listing", "sign-in", "error 404"},
-         "seller": {"home (chair)", "listing form (new)"}, "buyer": {"home (buyer)", "thread", "order"},
-         "staff": {"home (staff)", "catalogue queue"},
+QUICK = {"anonymous": {"home", "search with results", "listing", "sign-in", "error 404", "trace page", "tourism offer"},
+         "seller": {"home (chair)", "listing form (new)", "tourism bookings"},
+         "director": {"lot", "lot form (new)", "chain (party)"},
+         "buyer": {"home (buyer)", "thread", "order", "chain form (new)"},
+         "staff": {"home (staff)", "catalogue queue", "chains (staff)"},
          "admin": {"users"}}
 
 
@@ -181,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
                 context.close()
         browser.close()
     print("\n== axe summary (axe-core bundled in axe-playwright-python)")
-    print(f"page views checked: {checked} (phone 360 px and desktop 1280 px; signed out, seller, buyer, staff, admin)")
+    print(f"page views checked: {checked} (phone 360 px and desktop 1280 px; signed out, seller, cooperative "
+          "director, buyer, staff, admin)")
     print(f"serious or critical violations: {len(failures)}")
     for line in failures:
         print("  " + line)

@@ -38,12 +38,18 @@ def create_check_app() -> Flask:
     return app
 
 
-def demo_ids() -> dict[str, int | None]:
+def demo_ids() -> dict[str, int | str | None]:
     from marketplace.accounts.models import Organization
+    from marketplace.chains.demo import TITLE as CHAIN_TITLE
+    from marketplace.chains.models import Chain
     from marketplace.demand.models import DemandPost
+    from marketplace.fairs.demo import NAME as FAIR_NAME
+    from marketplace.fairs.models import Fair
     from marketplace.listings.models import Listing
     from marketplace.messaging.models import Conversation
     from marketplace.orders.models import Order
+    from marketplace.tourism.models import TourismOffer
+    from marketplace.traceability.models import Lot
 
     app = create_app()
     with app.app_context():
@@ -67,6 +73,15 @@ def demo_ids() -> dict[str, int | None]:
                 Order.seller_org_id == seller_org).order_by(Order.id)),
             "conversation": session.scalar(select(Conversation.id).where(
                 Conversation.buyer_org_id == buyer_org).order_by(Conversation.id)),
+            # Issue #17's fair and #18's pages: a lot with a trace page (the packed export lot), the
+            # chain, the seller's club's orchard visit.
+            "fair_slug": session.scalar(select(Fair.slug).where(Fair.name == FAIR_NAME)),
+            "lot_code": session.scalar(select(Lot.code).where(Lot.code == "MX-XK-0001"))
+            or session.scalar(select(Lot.code).order_by(Lot.id)),
+            "chain": session.scalar(select(Chain.id).where(Chain.title == CHAIN_TITLE)),
+            "tourism_offer": session.scalar(select(TourismOffer.id).where(
+                TourismOffer.organization_id == seller_org, TourismOffer.status == "published")
+                .order_by(TourismOffer.id)),
         }
 
 

@@ -36,6 +36,7 @@ DEMO_PASSWORD = "check-web-demo-2026"
 # Demo accounts, one per role (marketplace/demo.py).
 ACCOUNTS = {
     "seller": f"chunhiem.myxuong@{DEMO_DOMAIN}",
+    "director": f"giamdoc.htxmyxuong@{DEMO_DOMAIN}",  # HTX Xoài Mỹ Xương: the demo lots and chain
     "buyer": f"muahang.sieuthi@{DEMO_DOMAIN}",
     "staff": f"canbo.xttm@{DEMO_DOMAIN}",
     "admin": f"quantri@{DEMO_DOMAIN}",
@@ -48,14 +49,14 @@ CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[
 class Instance(ServedSite):
     """A running throwaway site: its address, its environment and the ids of its demo rows."""
 
-    ids: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, int | str] = field(default_factory=dict)  # a fair's slug and a lot's code are text
 
 
 def _run(args: list[str], env: dict[str, str], log) -> None:
     subprocess.run(args, env=env, cwd=ROOT, check=True, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _demo_ids(env: dict[str, str]) -> dict[str, int]:
+def _demo_ids(env: dict[str, str]) -> dict[str, int | str]:
     """Ids of a few demo rows the checks visit, read by the control app with the product's models."""
     out = subprocess.run([str(BIN / "python"), "-m", "check.control_app", "--ids"], env=env, cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout
