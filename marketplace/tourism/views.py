@@ -44,6 +44,7 @@ word_notices(bp, PREFIX, describe_notice)
 @bp.record_once
 def _register_sections(state) -> None:
     page_sections.add(state.app, "organization_tourism", _org_section)
+    page_sections.add(state.app, "organization_actions", _org_action)
     page_sections.add(state.app, "search_tabs", _search_tab)
     page_sections.add(state.app, "search", _search_section)
 
@@ -61,6 +62,15 @@ def _org_section(org: Organization, **_context) -> str | None:
     if not found:
         return None
     return render_template("tourism/_org_section.html", org=org, offers=found)
+
+
+def _org_action(org: Organization, user=None, **_context) -> str | None:
+    """The "Rural tourism" button among the actions on the page of a club its seller reads."""
+    if org.kind not in ("club", "cooperative", "coop_group") or user is None or not user.is_authenticated:
+        return None
+    if not any(m.organization_id == org.id and m.role == "seller" for m in user.memberships):
+        return None
+    return render_template("tourism/_org_action.html", org=org)
 
 
 SEARCH_SECTION_CARDS = 3
