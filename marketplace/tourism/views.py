@@ -268,7 +268,7 @@ def show(tour_id: int):
 
 @bp.route("/tourism/<int:tour_id>/book", methods=["GET", "POST"])
 @signed_in
-@limits.new_conversations  # a request to a club spends the budget of a new conversation
+@limits.new_conversations_started  # a request sent to a club spends the budget of a new conversation
 def book(tour_id: int):
     offer = _visible_offer(tour_id)
     page = url_for("tourism.show", tour_id=offer.id)
@@ -285,6 +285,7 @@ def book(tour_id: int):
             booking = bookings.request_visit(db.session, offer, current_user, _booking_input(form), today_in_vietnam())
             raise_if_problems(form)
         if saved:
+            limits.started()
             return redirect(url_for("tourism.booking", booking_id=booking.id))
     return form_page("tourism/book.html", form, offer=offer)
 
@@ -360,7 +361,7 @@ def visitor_action(booking_id: int, action: str):
     done = _("The visit is on that day. The club is told.") if action == "take" else _("Your request is cancelled.")
     with saving(catch=(Conflict,), show=flash_message, done=done):
         if action == "take":
-            bookings.take_proposed(db.session, found, current_user)
+            bookings.take_proposed(db.session, found, current_user, today=today_in_vietnam())
         else:
             bookings.cancel(db.session, found, current_user)
     return redirect(page)
