@@ -486,7 +486,18 @@ def _lot_view(db: Session, lot: Lot) -> LotView:
     return LotView(lot.code, not reasons, reasons)
 
 
-def view(db: Session, chain: Chain, *, today: date) -> ChainView:
+def sellers_shown(user: User | None, chain: Chain) -> set[int] | None:
+    """Whose orders a reader sees on the chain: a party's member only its own organisation's (a
+    club does not see another club's deliveries, orders and lots); the buyer and staff everyone's (None)."""
+    if side_of(user, chain) != "party":
+        return None
+    return {m.organization_id for m in user.memberships} & {p.org_id for p in chain.parties}
+
+
+def view(db: Session, chain: Chain, *, today: date, reader: User | None = None) -> ChainView:
+    """The chain's rows and figures. With a `reader` from a party, its rows hold only that party's
+    orders (and the delivered quantity of each planned delivery counts only those); the figures
+    stay the chain's totals. Without one (the buyer, staff, the lists' figures): everything."""
     links = list(db.scalars(select(ChainOrder).where(ChainOrder.chain_id == chain.id).order_by(ChainOrder.id)))
     orders = {o.id: o for o in _orders(db, chain)}
     days = delivered_days(db, list(orders))
@@ -515,6 +526,9 @@ def view(db: Session, chain: Chain, *, today: date) -> ChainView:
                           requires_codes=chain.requires_growing_area_code,
                           planned=[rules.Planned(d.id, d.due_on, float(d.quantity)) for d in chain.deliveries],
                           orders=plain, today=today)
+    shown = sellers_shown(reader, chain) if reader is not None else None
+    if shown is not None:
+        views = [v for v in views if v.order.seller_org_id in shown]
     rows = []
     for delivery in chain.deliveries:
         mine = tuple(v for v in views if v.delivery_id == delivery.id)
