@@ -42,7 +42,7 @@ def get_chain(chain_id: int):
     chain = services.get_chain(db.session, chain_id)
     if chain is None or services.side_of(current_user, chain) is None:
         raise NotFound(_("We could not find that chain."))
-    shown = services.view(db.session, chain, today=caller.today())
+    shown = services.view(db.session, chain, today=caller.today(), reader=current_user)
     f = shown.figures
     return {
         "id": chain.id, "title": chain.title, "status": chain.status, "status_reason": chain.status_reason,

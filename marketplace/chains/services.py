@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Membership, Organization, User
@@ -271,11 +272,18 @@ def _party(user: User, chain: Chain, org_id: int | None) -> ChainParty:
     refuse("not_a_party", PermissionDenied)
 
 
+def _fresh_parties(db: Session, chain: Chain) -> list[ChainParty]:
+    """The chain's parties as stored now (not as this session read them before another answer)."""
+    return list(db.scalars(select(ChainParty).where(ChainParty.chain_id == chain.id)
+                           .execution_options(populate_existing=True)))
+
+
 def _settle(db: Session, chain: Chain) -> None:
     """A proposed chain becomes active (or declined) once the answers say so: a conditional update,
     so two last answers at once make it active once."""
     db.refresh(chain)
-    states = [rules.PartyState(p.accepted_at is not None, p.declined_at is not None) for p in chain.parties]
+    states = [rules.PartyState(p.accepted_at is not None, p.declined_at is not None)
+              for p in _fresh_parties(db, chain)]
     target = rules.status_after_answers(chain.status, states)
     if target == chain.status:
         return
@@ -288,7 +296,14 @@ def _settle(db: Session, chain: Chain) -> None:
 
 def answer(db: Session, chain: Chain, user: User, *, accept: bool, reason: str = "",
            org_id: int | None = None) -> ChainParty:
-    """A party's seller accepts the chain, or declines it saying why."""
+    """A party's seller accepts the chain, or declines it saying why.
+
+    The chain's row is locked first (PostgreSQL; on SQLite a POST's transaction already holds the
+    write lock): two last answers at once are settled one after the other, so the second sees the
+    first's answer and the chain becomes active instead of staying proposed for good."""
+    db.execute(select(Chain.id).where(Chain.id == chain.id).with_for_update())
+    db.refresh(chain)
+    _fresh_parties(db, chain)
     if chain.status != "proposed":
         refuse("not_open")
     party = _party(user, chain, org_id)
@@ -381,8 +396,12 @@ def attach(db: Session, chain: Chain, order_id: int | None, user: User, *,
     if db.scalar(select(ChainOrder.id).where(ChainOrder.order_id == order.id)) is not None:
         refuse("already_in_chain", ValidationError, "order")
     link = ChainOrder(chain_id=chain.id, order_id=order.id, delivery_id=delivery.id if delivery else None)
-    db.add(link)
-    db.flush()
+    try:
+        with db.begin_nested():  # another attach of the same order, at the same moment, got there first
+            db.add(link)
+            db.flush()
+    except IntegrityError:
+        refuse("already_in_chain", Conflict, "order")
     return link
 
 
@@ -467,7 +486,18 @@ def _lot_view(db: Session, lot: Lot) -> LotView:
     return LotView(lot.code, not reasons, reasons)
 
 
-def view(db: Session, chain: Chain, *, today: date) -> ChainView:
+def sellers_shown(user: User | None, chain: Chain) -> set[int] | None:
+    """Whose orders a reader sees on the chain: a party's member only its own organisation's (a
+    club does not see another club's deliveries, orders and lots); the buyer and staff everyone's (None)."""
+    if side_of(user, chain) != "party":
+        return None
+    return {m.organization_id for m in user.memberships} & {p.org_id for p in chain.parties}
+
+
+def view(db: Session, chain: Chain, *, today: date, reader: User | None = None) -> ChainView:
+    """The chain's rows and figures. With a `reader` from a party, its rows hold only that party's
+    orders (and the delivered quantity of each planned delivery counts only those); the figures
+    stay the chain's totals. Without one (the buyer, staff, the lists' figures): everything."""
     links = list(db.scalars(select(ChainOrder).where(ChainOrder.chain_id == chain.id).order_by(ChainOrder.id)))
     orders = {o.id: o for o in _orders(db, chain)}
     days = delivered_days(db, list(orders))
@@ -496,6 +526,9 @@ def view(db: Session, chain: Chain, *, today: date) -> ChainView:
                           requires_codes=chain.requires_growing_area_code,
                           planned=[rules.Planned(d.id, d.due_on, float(d.quantity)) for d in chain.deliveries],
                           orders=plain, today=today)
+    shown = sellers_shown(reader, chain) if reader is not None else None
+    if shown is not None:
+        views = [v for v in views if v.order.seller_org_id in shown]
     rows = []
     for delivery in chain.deliveries:
         mine = tuple(v for v in views if v.delivery_id == delivery.id)

@@ -94,7 +94,7 @@ def new():
 
 def _show_context(chain):
     today = today_in_vietnam()
-    shown = services.view(db.session, chain, today=today)
+    shown = services.view(db.session, chain, today=today, reader=current_user)
     buyer = services.acting_buyer(current_user, chain)
     parties = services.acting_parties(current_user, chain)
     delivered = shown.figures.delivered_orders

@@ -1,6 +1,7 @@
 """What a credential's status was on a past day, read from its events (CredentialEvent): the trace
 page shows a growing-area code as it stood on the harvest date, not as it stands today; a day before
-its issue date it was not yet issued."""
+its issue date it was not yet issued. Its end date too is the one in force that day: a renewal
+(a later date change, an event of action "dates") is taken back."""
 
 from __future__ import annotations
 
@@ -13,9 +14,19 @@ from marketplace.credentials import rules
 from marketplace.credentials.models import Certificate, CredentialEvent, PlantingCode
 from marketplace.dates import VIETNAM, as_utc
 
+DATES = "dates"  # the action of an event that changed the end date, not the status
+
 
 def _is_verification(event: CredentialEvent) -> bool:
     return event.from_status in ("", "pending") and event.to_status == "active"
+
+
+def _is_entry(event: CredentialEvent) -> bool:
+    return event.from_status == ""
+
+
+def _after(event: CredentialEvent, day: date) -> bool:
+    return as_utc(event.created_at).astimezone(VIETNAM).date() > day
 
 
 def status_on(events: list[CredentialEvent], current: str, day: date) -> str:
@@ -24,16 +35,29 @@ def status_on(events: list[CredentialEvent], current: str, day: date) -> str:
 
     Staff verifying a code (pending → active) confirms the paper, which was valid from its issue
     date: that is not taken back, or a harvest picked before staff got to the code would count as
-    untraceable. A suspension, a revocation, an expiry or a reinstatement is taken back: on a day
-    before it the code stood as it did then.
+    untraceable. Nor is its entry (from no status at all): the code was entered after the paper was
+    issued, and before the issue date validity_on says "not issued". A suspension, a revocation, an
+    expiry or a reinstatement is taken back: on a day before it the code stood as it did then.
     """
     status = current
     for event in reversed(events):
-        if as_utc(event.created_at).astimezone(VIETNAM).date() <= day:
+        if not _after(event, day):
             break
-        if not _is_verification(event):
-            status = event.from_status or "pending"
+        if not (_is_verification(event) or _is_entry(event) or event.action == DATES):
+            status = event.from_status
     return status
+
+
+def end_date_on(events: list[CredentialEvent], current: date | None, day: date) -> date | None:
+    """The end date in force on `day`: the one it has now, taken back through every date change
+    made after that day (a code renewed today had expired last month, and a harvest then counts so)."""
+    end = current
+    for event in reversed(events):
+        if not _after(event, day):
+            break
+        if event.action == DATES:
+            end = event.valid_until_before
+    return end
 
 
 def _events(db: Session, credential: PlantingCode | Certificate) -> list[CredentialEvent]:
@@ -47,7 +71,9 @@ def validity_on(db: Session, credential: PlantingCode | Certificate, day: date) 
     """What the credential was worth on `day`: its status that day, and its expiry."""
     if credential.issued_on is not None and day < credential.issued_on:
         return rules.Validity(False, "not_issued")
-    status = status_on(_events(db, credential), credential.status, day)
+    events = _events(db, credential)
+    status = status_on(events, credential.status, day)
     if isinstance(credential, PlantingCode):
-        return rules.validity(status, credential.valid_until, day)
-    return rules.validity(status, credential.expires_on, day, stars=credential.stars, cert_type=credential.type)
+        return rules.validity(status, end_date_on(events, credential.valid_until, day), day)
+    return rules.validity(status, end_date_on(events, credential.expires_on, day), day, stars=credential.stars,
+                          cert_type=credential.type)

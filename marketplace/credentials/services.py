@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
-from marketplace.credentials import rules
+from marketplace.credentials import history, rules
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, CredentialScan, PlantingCode
 from marketplace.db import utcnow
 from marketplace.errors import PermissionDenied, ValidationError, or_404
@@ -203,6 +203,7 @@ def save_certificate(db: Session, org: Organization, data: CertificateInput, use
     certificate.level = data.level or (rules.OCOP_LEVELS.get(stars, "") if stars else "")
     certificate.issuer, certificate.scope = data.issuer.strip(), data.scope.strip()
     certificate.area_ha, certificate.markets = data.area_ha, markets
+    _record_date_change(db, certificate, certificate.expires_on, expires_on, user, new=new)
     certificate.issued_on, certificate.expires_on = data.issued_on, expires_on
     _attach_scan(certificate, data.scan, org)
     _set_status(db, certificate, data.status, user, action="entered", new=new)
@@ -254,6 +255,7 @@ def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, 
     record.area_ha, record.households = data.area_ha, data.households
     record.commune_code = data.commune_code or record.commune_code or org.commune_code
     record.markets, record.issuer = markets, data.issuer.strip()
+    _record_date_change(db, record, record.valid_until, data.valid_until, user, new=new)
     record.issued_on, record.valid_until = data.issued_on, data.valid_until
     _attach_scan(record, data.scan, org)
     _set_status(db, record, data.status, user, action="entered", new=new)
@@ -268,6 +270,22 @@ def flag_claim(db: Session, error: HeldByAnother, claimant: Organization, user: 
     db.add(flag)
     db.flush()
     return flag
+
+
+def _record_date_change(db: Session, credential, before: date | None, after: date | None, user: User | None, *,
+                        new: bool) -> None:
+    """A stored credential's end date changes (a renewal, a correction): an event of action
+    "dates" keeps the date before, so history.validity_on reads the date in force on a past day."""
+    if new or credential.id is None or before == after:
+        return
+    event = CredentialEvent(actor_id=user.id if user else None, action=history.DATES,
+                            from_status=credential.status, to_status=credential.status, valid_until_before=before)
+    if isinstance(credential, Certificate):
+        event.certificate_id = credential.id
+    else:
+        event.planting_code_id = credential.id
+    db.add(event)
+    db.flush()
 
 
 def _set_status(db: Session, credential, status: str, user: User | None, *, action: str, reason: str = "",

@@ -161,6 +161,8 @@ def answer(db: Session, booking: TourismBooking, user: User, action: str, *, pro
     if len(text) > rules.LIMITS["reply"]:
         raise ValidationError(_message("too_long"), fields={"reply": [_message("too_long")]})
     values: dict = {"reply": text, "decided_by_id": user.id, "decided_at": utcnow()}
+    if action == "accept" and rules.visit_day_problem(booking.visit_on, [], today) == "past":
+        raise Conflict(str(REFUSALS["day_passed"]))
     if action == "propose":
         fields: dict[str, list[str]] = {}
         try:
@@ -180,10 +182,12 @@ def answer(db: Session, booking: TourismBooking, user: User, action: str, *, pro
     notices.answered(db, booking, new)
 
 
-def take_proposed(db: Session, booking: TourismBooking, user: User) -> None:
-    """The visitor takes the club's day: the visit is on that day."""
+def take_proposed(db: Session, booking: TourismBooking, user: User, *, today: date) -> None:
+    """The visitor takes the club's day (while it is still ahead): the visit is on that day."""
     if rules.next_status(booking.status, "take", "visitor") is None or booking.proposed_on is None:
         raise Conflict(str(REFUSALS["changed"]))
+    if rules.visit_day_problem(booking.proposed_on, [], today) == "past":
+        raise Conflict(str(REFUSALS["proposed_day_passed"]))
     _move(db, booking, "proposed", "accepted", visit_on=booking.proposed_on)
     notices.visitor_moved(db, booking, "accepted")
 

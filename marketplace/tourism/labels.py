@@ -44,4 +44,6 @@ REFUSALS = {
     "own_club": _l("This is your own club's visit."),
     "blocked": _l("This club does not take requests from your organisation."),
     "offer_changed": _l("This offer cannot be changed that way now."),
+    "day_passed": _l("The day of this visit has passed. Propose another day, or decline."),
+    "proposed_day_passed": _l("The day the club proposed has passed. Cancel this request and send a new one."),
 }

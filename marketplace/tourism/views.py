@@ -44,6 +44,7 @@ word_notices(bp, PREFIX, describe_notice)
 @bp.record_once
 def _register_sections(state) -> None:
     page_sections.add(state.app, "organization_tourism", _org_section)
+    page_sections.add(state.app, "organization_actions", _org_action)
     page_sections.add(state.app, "search_tabs", _search_tab)
     page_sections.add(state.app, "search", _search_section)
 
@@ -61,6 +62,15 @@ def _org_section(org: Organization, **_context) -> str | None:
     if not found:
         return None
     return render_template("tourism/_org_section.html", org=org, offers=found)
+
+
+def _org_action(org: Organization, user=None, **_context) -> str | None:
+    """The "Rural tourism" button among the actions on the page of a club its seller reads."""
+    if org.kind not in ("club", "cooperative", "coop_group") or user is None or not user.is_authenticated:
+        return None
+    if not any(m.organization_id == org.id and m.role == "seller" for m in user.memberships):
+        return None
+    return render_template("tourism/_org_action.html", org=org)
 
 
 SEARCH_SECTION_CARDS = 3
@@ -258,7 +268,7 @@ def show(tour_id: int):
 
 @bp.route("/tourism/<int:tour_id>/book", methods=["GET", "POST"])
 @signed_in
-@limits.new_conversations  # a request to a club spends the budget of a new conversation
+@limits.new_conversations_started  # a request sent to a club spends the budget of a new conversation
 def book(tour_id: int):
     offer = _visible_offer(tour_id)
     page = url_for("tourism.show", tour_id=offer.id)
@@ -275,6 +285,7 @@ def book(tour_id: int):
             booking = bookings.request_visit(db.session, offer, current_user, _booking_input(form), today_in_vietnam())
             raise_if_problems(form)
         if saved:
+            limits.started()
             return redirect(url_for("tourism.booking", booking_id=booking.id))
     return form_page("tourism/book.html", form, offer=offer)
 
@@ -350,7 +361,7 @@ def visitor_action(booking_id: int, action: str):
     done = _("The visit is on that day. The club is told.") if action == "take" else _("Your request is cancelled.")
     with saving(catch=(Conflict,), show=flash_message, done=done):
         if action == "take":
-            bookings.take_proposed(db.session, found, current_user)
+            bookings.take_proposed(db.session, found, current_user, today=today_in_vietnam())
         else:
             bookings.cancel(db.session, found, current_user)
     return redirect(page)

@@ -156,3 +156,43 @@ def test_a_draft_or_paused_visit_is_not_public(app):
         visitor = make_visitor()
     assert app.test_client().get(f"/tourism/{offer.id}").status_code == 404
     assert signed_in(app, visitor).get(f"/tourism/{offer.id}/book").status_code == 404
+
+
+def test_refused_forms_do_not_spend_the_booking_budget(app):
+    with app_session(app):
+        offer = make_visit()
+        visitor = make_visitor("Gia đình anh Tư")
+    family = signed_in(app, visitor)
+    for _ in range(12):  # more than the 10 new conversations an hour
+        assert _book(family, offer.id, "31/02/2027").status_code == 422
+    assert _book(family, offer.id, next_sunday()).status_code == 302
+    assert _count(app) == 1
+
+
+def test_an_answer_or_a_take_after_the_day_has_passed_is_refused(app):
+    today = today_in_vietnam()
+    with app_session(app):
+        offer = make_visit()
+        chair = offer.organization.memberships[0].user
+        visitor = make_visitor("Gia đình chị Lan")
+    family = signed_in(app, visitor)
+    club = signed_in(app, chair)
+    first = _book(family, offer.id, next_sunday()).headers["Location"]
+    second = _book(family, offer.id, next_sunday() + timedelta(days=7)).headers["Location"]
+    proposed = club.post(f"{second}/answer", data={"csrf_token": csrf_token(club), "action": "propose",
+                                                   "proposed_on": as_typed_date(next_sunday() + timedelta(days=14)),
+                                                   "reply": "Mời anh chị tuần sau nữa."})
+    assert proposed.status_code == 302
+    with app_session(app) as session:  # the days go by: both days are now behind
+        for booking in session.scalars(select(TourismBooking)):
+            booking.visit_on = today - timedelta(days=2)
+            if booking.proposed_on:
+                booking.proposed_on = today - timedelta(days=1)
+        session.commit()
+    accepted = club.post(f"{first}/answer", data={"csrf_token": csrf_token(club), "action": "accept"},
+                         follow_redirects=True)
+    assert "đã qua" in text_of(accepted)
+    taken = family.post(f"{second}/take", data={"csrf_token": csrf_token(family)}, follow_redirects=True)
+    assert "đã qua" in text_of(taken)
+    with app_session(app) as session:
+        assert sorted(session.scalars(select(TourismBooking.status))) == ["proposed", "requested"]

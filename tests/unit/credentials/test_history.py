@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from marketplace.credentials.history import status_on
+from marketplace.credentials.history import DATES, end_date_on, status_on
 from marketplace.credentials.models import CredentialEvent
 
 
@@ -40,3 +40,32 @@ def test_a_day_is_a_day_in_viet_nam() -> None:
     events = [_event(date(2026, 3, 1), "active", "suspended", hour_utc=20)]
     assert status_on(events, "suspended", date(2026, 3, 1)) == "active"
     assert status_on(events, "suspended", date(2026, 3, 2)) == "suspended"
+
+
+def test_the_entry_of_a_code_is_never_taken_back() -> None:
+    # Entered (no status → pending) and verified the same day, long after it was issued: a harvest
+    # before that day counts the code as it stands (validity_on says "not issued" before its issue).
+    entered = date(2026, 5, 20)
+    events = [_event(entered, "", "pending"), _event(entered, "pending", "active")]
+    assert status_on(events, "active", date(2026, 5, 10)) == "active"
+    assert status_on([_event(entered, "", "pending")], "pending", date(2026, 5, 10)) == "pending"
+
+
+def _dates(day: date, before: date | None, status: str = "active") -> CredentialEvent:
+    return CredentialEvent(action=DATES, from_status=status, to_status=status, valid_until_before=before,
+                           created_at=datetime(day.year, day.month, day.day, 3, tzinfo=UTC))
+
+
+def test_a_renewal_after_the_day_is_taken_back() -> None:
+    # Expired on 1 April, harvest on 20 April, renewed on 1 May until 2028: on 20 April it had expired.
+    events = [_event(date(2025, 4, 1), "", "active"), _dates(date(2026, 5, 1), date(2026, 4, 1))]
+    assert end_date_on(events, date(2028, 5, 1), date(2026, 4, 20)) == date(2026, 4, 1)
+    assert end_date_on(events, date(2028, 5, 1), date(2026, 5, 1)) == date(2028, 5, 1)
+    assert end_date_on([], date(2028, 5, 1), date(2026, 4, 20)) == date(2028, 5, 1)
+
+
+def test_several_date_changes_are_taken_back_in_turn_and_a_date_change_is_not_a_status_change() -> None:
+    events = [_dates(date(2026, 3, 1), None), _dates(date(2026, 6, 1), date(2026, 12, 31))]
+    assert end_date_on(events, date(2027, 12, 31), date(2026, 2, 1)) is None  # it had no end date then
+    assert end_date_on(events, date(2027, 12, 31), date(2026, 4, 1)) == date(2026, 12, 31)
+    assert status_on(events, "active", date(2026, 2, 1)) == "active"
