@@ -194,6 +194,14 @@ def fits(taken: list[float | None], left: float) -> bool:
     return total <= left * 1.001 + 1e-9
 
 
+def made_within(quantity: float, taken: list[float | None]) -> bool:
+    """Whether a lot made from other lots holds no more than was taken from them (in its own unit;
+    None for a source that cannot be compared, which leaves the lot unchecked), with fits' slack."""
+    if any(t is None for t in taken):
+        return True
+    return fits([quantity], sum(t for t in taken if t is not None))
+
+
 def check_dates(problems: Problems, harvested_on: date | None, best_before: date | None, *, today: date) -> None:
     """A harvest is not in the future; best-before is not before the harvest."""
     if harvested_on is not None and harvested_on > today:

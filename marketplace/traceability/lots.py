@@ -61,6 +61,7 @@ MESSAGES = {
     "source_twice": _l("Each lot is named once."),
     "source_product": _l("Only lots of the same product can be packed together."),
     "source_more": _l("More than is left of this lot (%(left)s %(unit)s)."),
+    "lot_more": _l("More than was taken from the lots it is made of (%(taken)s %(unit)s)."),
     "sources_few": _l("Name at least two lots to pack together."),
     "shipments_few": _l("Give the quantity of each shipment."),
     "shipments_more": _l("The shipments add up to more than is left of the lot (%(left)s %(unit)s)."),
@@ -297,6 +298,7 @@ def record_lot(db: Session, org: Organization, data: LotInput, user: User | None
     if listing is not None and not clean(data.packing_house_code):
         packing_house = _only(listing.planting_codes, "packing_house")
     links = _source_links(db, sources, source_lots, unit, problems)
+    _check_made_from(db, links, quantity, unit, problems)
     known_sources = [s for s in source_lots if s is not None]
     for i, source in enumerate(source_lots):
         if source is not None and known_sources and source.product_id != known_sources[0].product_id:
@@ -419,6 +421,25 @@ def _source_links(db: Session, sources: list[SourceInput], lots: list[Lot | None
     return links
 
 
+def _check_made_from(db: Session, links: list[tuple[Lot, float | None]], quantity: float | None, unit: str,
+                     problems: FieldProblems) -> None:
+    """A lot made from other lots holds no more than was taken from them, in its own unit (not
+    checked when a source's unit cannot be compared with it: see lot_rules)."""
+    if quantity is None or not links or not unit:
+        return
+    taken: list[float | None] = []
+    for source, quantity_taken in links:
+        if quantity_taken is not None:
+            taken.append(quantity_taken)  # typed in the new lot's unit
+        else:  # the whole source: what was left of it, in the new lot's unit
+            a, b = UNITS.get(source.unit), UNITS.get(unit)
+            taken.append(rules.in_source_unit(left_of(db, source),
+                                              a.kg if a else None, b.kg if b else None, same_unit=unit == source.unit))
+    if not rules.made_within(quantity, taken):
+        problems.say("quantity", str(MESSAGES["lot_more"]) % {"taken": _number(sum(t or 0 for t in taken)),
+                                                               "unit": unit})
+
+
 def split_lot(db: Session, source: Lot, quantities: list[object], user: User | None, *, today: date,
               codes: list[str] | None = None) -> list[Lot]:
     """The lot split into shipments: one new lot per quantity (in the source's unit), each one
@@ -465,8 +486,10 @@ def pack_lots(db: Session, org: Organization, sources: list[SourceInput], user: 
     filled = []
     for source, lot in zip(named, lots, strict=True):
         given = clean(str(source.quantity or ""))
+        # All that is left, written out in the new lot's unit when it is the source's (else the
+        # link says "the whole source" and record_lot converts it).
         filled.append(SourceInput(source.code, source.quantity if given or lot is None or lot.organization_id != org.id
-                                  else _number_text(left_of(db, lot))))
+                                  or lot.unit != unit else _number_text(left_of(db, lot))))
     if quantity in (None, "") and all(lot is not None and lot.unit == unit for lot in lots):
         try:
             quantity = sum(float(QUANTITY.parser(s.quantity)) for s in filled)

@@ -266,3 +266,27 @@ def test_quantities_in_another_unit_are_compared_through_kilograms(club):
     boxes = lots.record_lot(db.session, org, LotInput(quantity="60", unit="thùng 10 kg",
                                                       sources=[SourceInput(lot.code, "60")]), chair, today=TODAY())
     assert boxes.unit == "thùng 10 kg" and lots.left_of(db.session, lot) == pytest.approx(0.4)
+
+
+def test_a_lot_made_from_others_holds_no_more_than_was_taken(club):
+    org, chair, *_ = club
+    one, two = harvest(org, chair, quantity="1", unit="tấn"), harvest(org, chair, quantity="1", unit="tấn")
+    with pytest.raises(ValidationError) as error:
+        lots.pack_lots(db.session, org, [SourceInput(one.code), SourceInput(two.code)], chair, today=TODAY(),
+                       quantity="500")
+    assert "More than was taken from the lots it is made of (2 tấn)" in error.value.fields["quantity"][0]
+    db.session.rollback()
+    with pytest.raises(ValidationError) as error:
+        lots.record_lot(db.session, org, LotInput(quantity="900", unit="tấn", sources=[SourceInput(one.code, "0,001")]),
+                        chair, today=TODAY())
+    assert "quantity" in error.value.fields
+    db.session.rollback()
+    with pytest.raises(ValidationError):  # the whole of a 1-tấn lot is 100 boxes of 10 kg, not 150
+        lots.record_lot(db.session, org, LotInput(quantity="150", unit="thùng 10 kg", sources=[SourceInput(one.code)]),
+                        chair, today=TODAY())
+    db.session.rollback()
+    boxes = lots.record_lot(db.session, org, LotInput(quantity="100", unit="thùng 10 kg",
+                                                      sources=[SourceInput(one.code)]), chair, today=TODAY())
+    packed = lots.pack_lots(db.session, org, [SourceInput(boxes.code, "50"), SourceInput(two.code)], chair,
+                            today=TODAY(), unit="thùng 10 kg", quantity="150")
+    assert packed.quantity == 150

@@ -105,3 +105,9 @@ def test_quantity_and_dates():
     rules.check_dates(problems, TODAY + timedelta(days=1), TODAY, today=TODAY)
     assert problems.fields == {"quantity": ["required"], "a": ["positive"], "b": ["too_large"],
                                "harvested_on": ["harvest_future"], "best_before": ["best_before_order"]}
+
+
+def test_a_lot_made_from_others_holds_at_most_what_was_taken():
+    assert rules.made_within(2.0, [1.0, 1.0]) and rules.made_within(2.001, [1.0, 1.0])
+    assert not rules.made_within(500.0, [1.0, 1.0])
+    assert rules.made_within(500.0, [1.0, None])  # a source in trái cannot be compared: not checked
