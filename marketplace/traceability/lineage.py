@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.credentials.history import validity_on
+from marketplace.orders.models import Order
 from marketplace.traceability.models import Lot, LotLink, OrderLot
 
 MAX_DEPTH = 50
+CLOSED_ORDERS = ("declined", "cancelled", "expired")
 
 
 def one_step_back(db: Session, lot_ids: Iterable[int]) -> list[LotLink]:
@@ -73,9 +75,11 @@ def origins(db: Session, lot: Lot) -> list[Lot]:
 
 
 def deliveries(db: Session, lot: Lot) -> list[OrderLot]:
-    """The orders that delivered this lot or any lot made from it."""
+    """The orders that delivered this lot or any lot made from it (not those declined, cancelled
+    or expired: they never went ahead)."""
     ids = [lot.id, *(x.id for x in descendants(db, lot))]
-    return list(db.scalars(select(OrderLot).where(OrderLot.lot_id.in_(ids))
+    return list(db.scalars(select(OrderLot).join(Order, Order.id == OrderLot.order_id)
+                           .where(OrderLot.lot_id.in_(ids), Order.status.not_in(CLOSED_ORDERS))
                            .options(selectinload(OrderLot.order)).order_by(OrderLot.id)))
 
 

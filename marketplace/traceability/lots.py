@@ -75,10 +75,14 @@ MESSAGES = {
     "correction_note": _l("Say what was wrong."),
     "order_unknown": _l("We could not find that order among your orders."),
     "order_closed": _l("This order was declined, cancelled or expired: no lots can be named for it."),
+    "order_not_ready": _l("Lots are named once the order is confirmed: name them when you accept it."),
+    "receipt_early": _l("The receipt is confirmed once the order has been delivered."),
     "lots_required": _l("Choose at least one lot."),
     "lot_product": _l("This lot is not of the product ordered."),
 }
 ORDER_CLOSED = frozenset({"declined", "cancelled", "expired"})
+NAMING = frozenset({"confirmed", "paid", "delivered"})  # an order that goes ahead, not yet completed
+RECEIVING = frozenset({"delivered", "completed"})
 CODE_ATTEMPTS = 8
 FUTURE_SLACK = timedelta(minutes=10)  # a phone's clock a little ahead is not a lie
 # "31/08/2027 07:30", "31/08/2027 7h30", "31/08/2027 7g": the date, then an hour and minutes.
@@ -248,9 +252,14 @@ def corrections_of(lot: Lot) -> dict[int, list[LotEvent]]:
 
 def left_of(db: Session, lot: Lot) -> float:
     """What is left of the lot, in its unit, after what went into other lots (what went into a
-    lot in another unit that cannot be compared is not counted: see lot_rules)."""
+    lot in another unit that cannot be compared is not counted: see lot_rules) and what orders
+    that were not declined, cancelled or expired took of it (in the lot's unit)."""
     taken = [_in_unit_of(lot, float(link.quantity), link.lot.unit) if link.quantity is not None
              else float(lot.quantity) for link in destinations_of(db, lot)]
+    delivered = db.scalars(select(OrderLot.quantity).join(Order, Order.id == OrderLot.order_id)
+                           .where(OrderLot.lot_id == lot.id, OrderLot.quantity.is_not(None),
+                                  Order.status.not_in(ORDER_CLOSED)))
+    taken += [float(q) for q in delivered]
     return max(float(lot.quantity) - sum(t for t in taken if t is not None), 0.0)
 
 
@@ -623,11 +632,15 @@ def name_order_lots(db: Session, order: Order, named: list[NamedLot], user: User
     problems = _problems()
     if order.status in ORDER_CLOSED:
         _fail("lots", "order_closed")
+    if order.status not in NAMING:
+        _fail("lots", "order_not_ready")
     org = order.seller_org
     wanted = [n for n in named if clean(n.code)]
     if not wanted:
         _fail("lots", "lots_required")
     found: list[tuple[Lot, float | None]] = []
+    already = {ol.lot_id for ol in lots_of_order(db, order)}
+    asked: dict[int, float] = {}
     for i, item in enumerate(wanted):
         lot = _own_lot(db, org, item.code, problems, f"lots-{i}-code")
         quantity = problems.parse(f"lots-{i}-quantity", item.quantity, QUANTITY)
@@ -638,9 +651,15 @@ def name_order_lots(db: Session, order: Order, named: list[NamedLot], user: User
         checked = rules.Problems()
         rules.check_quantity(checked, f"lots-{i}-quantity", quantity, required=False)
         problems.merge(checked)
+        if quantity is not None and lot.id not in already and not checked:
+            # No more than is left of the lot (what two rows name of one lot counts together).
+            asked[lot.id] = asked.get(lot.id, 0.0) + quantity
+            left = left_of(db, lot)
+            if not rules.fits([asked[lot.id]], left):
+                problems.say(f"lots-{i}-quantity", str(MESSAGES["source_more"]) % {"left": _number(left),
+                                                                                   "unit": lot.unit})
         found.append((lot, quantity))
     problems.raise_if_any()
-    already = {ol.lot_id for ol in lots_of_order(db, order)}
     made = []
     for lot, quantity in found:
         if lot.id in already:
@@ -659,7 +678,9 @@ def confirm_receipt(db: Session, order: Order, user: User | None, *, show_name: 
                     now: datetime | None = None) -> list[LotEvent]:
     """The buyer's receipt: a "received" event per lot the order named (the last event of each),
     with the buyer organisation, and its name on the trace page only when the buyer ticked it.
-    Recorded once per lot and order (confirming again adds nothing)."""
+    Recorded once per lot and order (confirming again adds nothing), once the order was delivered."""
+    if order.status not in RECEIVING:
+        _fail("lots", "receipt_early")
     buyer = order.buyer_org
     made = []
     for order_lot in lots_of_order(db, order):
@@ -676,8 +697,14 @@ def confirm_receipt(db: Session, order: Order, user: User | None, *, show_name: 
 
 
 def may_name_lots(user: User | None, order: Order) -> bool:
-    return can_manage_supply(user, order.seller_org) and order.status not in ORDER_CLOSED
+    return can_manage_supply(user, order.seller_org) and order.status in NAMING
 
 
 def may_confirm_receipt(user: User | None, order: Order) -> bool:
+    """The buyer's side of the order's lots (it sees them); the receipt itself waits for
+    `receipt_open`."""
     return can_manage_demand(user, order.buyer_org)
+
+
+def receipt_open(order: Order) -> bool:
+    return order.status in RECEIVING
