@@ -55,6 +55,8 @@ MESSAGES = {
     "foreign_code": _l("This code is held by another organisation: choose one of your own."),
     "code_kind_growing_area": _l("This is not a growing-area code."),
     "code_kind_packing_house": _l("This is not a packing-house code."),
+    "code_product": _l("This growing-area code is for %(crop)s, not %(product)s: give the code of the area "
+                       "where this lot was grown."),
     "harvest_future": _l("The harvest date cannot be in the future."),
     "best_before_order": _l("Best-before cannot be before the harvest."),
     "source_unknown": _l("We could not find this lot among your lots."),
@@ -315,6 +317,11 @@ def record_lot(db: Session, org: Organization, data: LotInput, user: User | None
     if known_sources and choice is not None and choice.product is not None \
             and choice.product.id != known_sources[0].product_id:
         problems.add("product", "source_product")
+    known_product = known_sources[0].product if known_sources else (choice.product if choice is not None else None)
+    if growing_area is not None and clean(data.growing_area_code) and growing_area.product is not None \
+            and known_product is not None and growing_area.product_id != known_product.id:
+        problems.say("growing_area_code", str(MESSAGES["code_product"]) % {
+            "crop": growing_area.product.name_vi, "product": known_product.name_vi})
     problems.raise_if_any()
 
     # Made from other lots: their product, whatever the text says (a name the catalogue lacks

@@ -353,3 +353,18 @@ def test_lots_are_named_only_for_orders_that_go_ahead_and_only_what_is_left(club
     assert lots.left_of(db.session, lot) == 5  # a cancelled order no longer holds any of it
     assert lineage.deliveries(db.session, lot) == []
 
+
+def test_a_growing_area_code_of_another_crop_is_refused_on_the_lot(club):
+    org, chair, area, _house = club  # area: an orchard of xoài
+    pomelo = make_planting_code(org, "VN-DTOR-0709", crop="bưởi")
+    unknown = make_planting_code(org, "VN-DTOR-0710")  # no crop written: not checked
+    with pytest.raises(ValidationError) as error:
+        lots.record_lot(db.session, org, LotInput(quantity="1", unit="tấn", product="xoai cat chu",
+                                                  growing_area_code=pomelo.code), chair, today=TODAY())
+    message = error.value.fields["growing_area_code"][0]
+    assert "This growing-area code is for Bưởi" in message and "not Xoài" in message
+    db.session.rollback()
+    for code in (area, unknown):
+        lot = lots.record_lot(db.session, org, LotInput(quantity="1", unit="tấn", product="xoai cat chu",
+                                                        growing_area_code=code.code), chair, today=TODAY())
+        assert lot.growing_area == code
