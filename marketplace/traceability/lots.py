@@ -183,6 +183,16 @@ def _number(value: float) -> str:
     return f"{value:,.3f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",")
 
 
+def _lock(db: Session, lots: list[Lot | None]) -> None:
+    """Hold these lots' rows until the transaction ends (PostgreSQL; SQLite's writing
+    transactions begin IMMEDIATE and are one at a time already), in id order so that two packings
+    naming the same lots never wait for each other: what is left of them is read and taken by
+    one writer at a time, never two at once from the same reading."""
+    ids = sorted({lot.id for lot in lots if lot is not None and lot.id is not None})
+    if ids:
+        db.execute(select(Lot.id).where(Lot.id.in_(ids)).order_by(Lot.id).with_for_update())
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 def get_lot(db: Session, code: str) -> Lot:
@@ -284,6 +294,7 @@ def record_lot(db: Session, org: Organization, data: LotInput, user: User | None
         unit_text = unit_text or listing.unit
     sources = [s for s in data.sources if clean(s.code) or clean(str(s.quantity or ""))]
     source_lots = [_own_lot(db, org, s.code, problems, f"sources-{i}-code") for i, s in enumerate(sources)]
+    _lock(db, source_lots)
     if not product_text and source_lots and source_lots[0] is not None:
         product_text = source_lots[0].product.name_vi
         variety_text = variety_text or source_lots[0].variety_text
@@ -471,6 +482,7 @@ def split_lot(db: Session, source: Lot, quantities: list[object], user: User | N
     if not read:
         problems.add("shipments-0", "shipments_few")
     problems.raise_if_any()
+    _lock(db, [source])
     left = left_of(db, source)
     if not rules.fits(list(read), left):
         _fail("shipments-0", "shipments_more", left=_number(left), unit=source.unit)
@@ -497,6 +509,7 @@ def pack_lots(db: Session, org: Organization, sources: list[SourceInput], user: 
     if len(named) < 2:
         _fail("sources-0-code", "sources_few")
     lots = [db.scalar(select(Lot).where(Lot.code == rules.normalise_code(s.code))) for s in named]
+    _lock(db, [lot for lot in lots if lot is not None and lot.organization_id == org.id])
     first = next((lot for lot in lots if lot is not None and lot.organization_id == org.id), None)
     unit = clean(unit) or (first.unit if first else "")
     filled = []
@@ -659,6 +672,7 @@ def name_order_lots(db: Session, order: Order, named: list[NamedLot], user: User
         rules.check_quantity(checked, f"lots-{i}-quantity", quantity, required=False)
         problems.merge(checked)
         if quantity is not None and lot.id not in already and not checked:
+            _lock(db, [lot])
             # No more than is left of the lot (what two rows name of one lot counts together).
             asked[lot.id] = asked.get(lot.id, 0.0) + quantity
             left = left_of(db, lot)
@@ -688,11 +702,14 @@ def confirm_receipt(db: Session, order: Order, user: User | None, *, show_name: 
     Recorded once per lot and order (confirming again adds nothing), once the order was delivered."""
     if order.status not in RECEIVING:
         _fail("lots", "receipt_early")
+    # One receipt at a time per order (a double tap): the second reads what the first recorded.
+    db.execute(select(Order.id).where(Order.id == order.id).with_for_update())
+    done = set(db.scalars(select(LotEvent.lot_id).where(LotEvent.order_id == order.id, LotEvent.kind == "received")))
     buyer = order.buyer_org
     made = []
     for order_lot in lots_of_order(db, order):
         lot = order_lot.lot
-        if any(e.kind == "received" and e.order_id == order.id for e in lot.events):
+        if lot.id in done:
             continue
         made.append(LotEvent(lot=lot, kind="received", happened_at=now or datetime.now(UTC),
                              quantity=order_lot.quantity, unit=lot.unit if order_lot.quantity is not None else "",
