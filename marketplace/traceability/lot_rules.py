@@ -36,7 +36,6 @@ lie about its unit.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -72,8 +71,10 @@ def code_prefix(text: str | None) -> str:
     return letters or DEFAULT_PREFIX
 
 
-def generate_code(prefix: str, day: date, choose: Callable[[str], str] = secrets.choice) -> str:
-    """A new lot code for a lot recorded on `day` (the month is in it, for people sorting crates)."""
+def generate_code(prefix: str, day: date, choose: Callable[[str], str]) -> str:
+    """A new lot code for a lot recorded on `day` (the month is in it, for people sorting crates);
+    `choose` picks one character of the alphabet (the service passes secrets.choice: the rules
+    stay pure)."""
     random_part = "".join(choose(ALPHABET) for _ in range(RANDOM_LENGTH))
     return f"{code_prefix(prefix)}-{day:%y%m}-{random_part}"
 

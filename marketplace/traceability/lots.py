@@ -10,6 +10,7 @@ that a bug never reaches the database as a 500 with a trigger's words.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -411,7 +412,7 @@ def _new_code(db: Session, org: Organization, today: date) -> str:
     province = org.commune.province.short_name if org.commune is not None else ""
     prefix = "".join(word[:1] for word in fold(province).split()) or rules.DEFAULT_PREFIX
     for _attempt in range(CODE_ATTEMPTS):
-        code = rules.generate_code(prefix, today)
+        code = rules.generate_code(prefix, today, secrets.choice)
         if db.scalar(select(Lot.id).where(Lot.code == code)) is None:
             return code
     raise Conflict(str(_l("We could not make a new lot code: try again.")))
