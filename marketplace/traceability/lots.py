@@ -97,7 +97,7 @@ class EventsAreAppendOnly(DomainError):
 
 
 # What an event says (the columns the triggers guard); who recorded it and its order may be
-# cleared when those rows go.
+# cleared when those rows go (organization_id to NULL only: migration 0022).
 _CONTENT = ("lot_id", "kind", "happened_at", "commune_code", "place", "actor_name", "quantity", "unit", "note",
             "corrects_id", "buyer_named", "created_at", "lot", "corrects", "commune")
 
@@ -105,7 +105,9 @@ _CONTENT = ("lot_id", "kind", "happened_at", "commune_code", "place", "actor_nam
 @orm_event.listens_for(LotEvent, "before_update")
 def _refuse_changed_events(_mapper, _connection, target: LotEvent) -> None:
     state = inspect(target)
-    if not any(state.attrs[name].history.has_changes() for name in _CONTENT):
+    # Who recorded it may only be cleared (its organisation deleted), never moved to another.
+    moved = state.attrs["organization_id"].history.has_changes() and target.organization_id is not None
+    if not moved and not any(state.attrs[name].history.has_changes() for name in _CONTENT):
         return
     raise EventsAreAppendOnly(str(_l("A recorded event cannot be changed: record a correction.")))
 

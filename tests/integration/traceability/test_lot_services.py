@@ -157,6 +157,25 @@ def test_the_database_refuses_raw_updates_and_deletes(club):
     assert db.session.get(LotEvent, event.id).quantity == 2
 
 
+def test_who_recorded_an_event_may_only_be_cleared(club):
+    org, chair, *_ = club
+    other = make_org("supermarket", name="Siêu thị đổi người nhận")
+    lot = harvest(org, chair)
+    event = lots.add_event(db.session, lot, EventInput("harvested", quantity="2"), org, chair)
+    db.session.commit()
+    with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+        db.session.execute(text("UPDATE lot_events SET organization_id = :org WHERE id = :id"),
+                           {"org": other.id, "id": event.id})
+    event.organization_id = other.id
+    with pytest.raises(EventsAreAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    db.session.execute(text("UPDATE lot_events SET organization_id = NULL WHERE id = :id"), {"id": event.id})
+    db.session.commit()  # what a deleted organisation does (ON DELETE SET NULL)
+    db.session.expire_all()
+    assert db.session.get(LotEvent, event.id).organization_id is None
+
+
 def test_a_split_and_a_packing_keep_one_step_back_and_forward(club):
     org, chair, *_ = club
     lot = harvest(org, chair, quantity="2", unit="tấn")
