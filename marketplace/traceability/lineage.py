@@ -89,7 +89,7 @@ class OriginCheck:
 
     lot: Lot
     traceable: bool
-    reason: str  # "ok", "no_code", "no_harvest_date", or the code's state that day: expired, suspended…
+    reason: str  # "ok", "no_code", "no_harvest_date", "other_crop", or the code's state that day: expired…
 
 
 def check_origin(db: Session, origin: Lot) -> OriginCheck:
@@ -97,6 +97,9 @@ def check_origin(db: Session, origin: Lot) -> OriginCheck:
         return OriginCheck(origin, False, "no_code")
     if origin.harvested_on is None:
         return OriginCheck(origin, False, "no_harvest_date")
+    area_product = origin.growing_area.product_id
+    if area_product is not None and origin.product_id is not None and area_product != origin.product_id:
+        return OriginCheck(origin, False, "other_crop")  # a pomelo orchard's code on a mango harvest
     validity = validity_on(db, origin.growing_area, origin.harvested_on)
     return OriginCheck(origin, validity.valid, "ok" if validity.valid else validity.state)
 
