@@ -49,13 +49,27 @@ def lot_view(lot: Lot) -> dict:
                        for ol in lots.orders_of_lot(db.session, lot)]}
 
 
+DIGITS = ("gtin", "commune_code")  # digits: a JSON number is read as its digits
+
+
+def _texts(body: dict, *names: str) -> dict[str, str]:
+    """The text fields asked for, as text ("" when left out); a 422 naming every field given as
+    something else (a list, an object, true…), rather than storing "['xoai']"."""
+    wrong = [name for name in names if body.get(name) is not None and not isinstance(body[name], str)
+             and not (name in DIGITS and isinstance(body[name], int) and not isinstance(body[name], bool))]
+    if wrong:
+        message = _("Write this as text.")
+        raise ValidationError(message, fields={name: [message] for name in wrong})
+    return {name: text_of(body.get(name)) for name in names}
+
+
 def _sources(value) -> list[lots.SourceInput]:
     if value in (None, ""):
         return []
     items = value if isinstance(value, list) else [value]
     found = []
     for i, item in enumerate(items):
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str | None):
             message = _("Give each source as {\"code\": …, \"quantity\": …}.")
             raise ValidationError(message, fields={f"sources-{i}-code": [message]})
         found.append(lots.SourceInput(text_of(item.get("code")), item.get("quantity")))
@@ -78,13 +92,10 @@ def create_lot(body: dict):
     if not can_list_for(current_user, org):
         raise PermissionDenied(_("Only a seller of a club or cooperative can record lots."))
     data = lots.LotInput(
-        code=text_of(body.get("code")), listing_id=body.get("listing_id"), product=text_of(body.get("product")),
-        variety=text_of(body.get("variety")), gtin=text_of(body.get("gtin")),
-        growing_area_code=text_of(body.get("growing_area_code")),
-        packing_house_code=text_of(body.get("packing_house_code")), harvested_on=body.get("harvested_on"),
-        quantity=body.get("quantity"), unit=text_of(body.get("unit")), best_before=body.get("best_before"),
-        producer_name=text_of(body.get("producer_name")), note=text_of(body.get("note")),
-        sources=_sources(body.get("sources")))
+        **_texts(body, "code", "product", "variety", "gtin", "growing_area_code", "packing_house_code", "unit",
+                 "producer_name", "note"),
+        listing_id=body.get("listing_id"), harvested_on=body.get("harvested_on"), quantity=body.get("quantity"),
+        best_before=body.get("best_before"), sources=_sources(body.get("sources")))
     def taken() -> bool:
         return bool(data.code.strip()) and db.session.scalar(
             select(Lot.id).where(Lot.code == lot_rules.normalise_code(data.code))) is not None
@@ -114,12 +125,10 @@ def add_lot_event(body: dict, code: str):
     lot = _lot(code)
     if not lots.can_record(current_user, lot):
         raise PermissionDenied(_("Only the sellers of the lot's organisation can record its events."))
+    texts = _texts(body, "kind", "commune_code", "place", "actor_name", "unit", "note")
     data = lots.EventInput(
-        kind=text_of(body.get("kind")), happened_at=body.get("happened_at"),
-        commune_code=text_of(body.get("commune_code")) or None, place=text_of(body.get("place")),
-        actor_name=text_of(body.get("actor_name")), quantity=body.get("quantity"), unit=text_of(body.get("unit")),
-        note=text_of(body.get("note")), corrects_event_id=body.get("corrects_event_id"),
-        order_id=body.get("order_id"))
+        **{**texts, "commune_code": texts["commune_code"] or None}, happened_at=body.get("happened_at"),
+        quantity=body.get("quantity"), corrects_event_id=body.get("corrects_event_id"), order_id=body.get("order_id"))
     event = lots.add_event(db.session, lot, data, lot.organization, current_user)
     db.session.commit()
     return event, 201

@@ -23,6 +23,7 @@ TRACE_REASON_LABELS = {
     "revoked": lazy_gettext("the growing-area code was revoked on the harvest day"),
     "pending": lazy_gettext("the growing-area code was not yet verified on the harvest day"),
     "not_issued": lazy_gettext("the growing-area code was not yet issued on the harvest day"),
+    "other_crop": lazy_gettext("a harvest was recorded under the growing-area code of another crop"),
 }
 
 

@@ -26,4 +26,5 @@ TRACE_VALIDITY_LABELS = {
     "not_certified": _l("Below 3 stars: not OCOP-certified"),
     "no_code": _l("No growing-area code"),
     "no_harvest_date": _l("No harvest date"),
+    "other_crop": _l("Growing-area code of another crop"),
 }

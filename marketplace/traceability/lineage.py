@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.credentials.history import validity_on
+from marketplace.orders.models import Order
 from marketplace.traceability.models import Lot, LotLink, OrderLot
 
 MAX_DEPTH = 50
+CLOSED_ORDERS = ("declined", "cancelled", "expired")
 
 
 def one_step_back(db: Session, lot_ids: Iterable[int]) -> list[LotLink]:
@@ -73,9 +75,11 @@ def origins(db: Session, lot: Lot) -> list[Lot]:
 
 
 def deliveries(db: Session, lot: Lot) -> list[OrderLot]:
-    """The orders that delivered this lot or any lot made from it."""
+    """The orders that delivered this lot or any lot made from it (not those declined, cancelled
+    or expired: they never went ahead)."""
     ids = [lot.id, *(x.id for x in descendants(db, lot))]
-    return list(db.scalars(select(OrderLot).where(OrderLot.lot_id.in_(ids))
+    return list(db.scalars(select(OrderLot).join(Order, Order.id == OrderLot.order_id)
+                           .where(OrderLot.lot_id.in_(ids), Order.status.not_in(CLOSED_ORDERS))
                            .options(selectinload(OrderLot.order)).order_by(OrderLot.id)))
 
 
@@ -85,7 +89,7 @@ class OriginCheck:
 
     lot: Lot
     traceable: bool
-    reason: str  # "ok", "no_code", "no_harvest_date", or the code's state that day: expired, suspended…
+    reason: str  # "ok", "no_code", "no_harvest_date", "other_crop", or the code's state that day: expired…
 
 
 def check_origin(db: Session, origin: Lot) -> OriginCheck:
@@ -93,6 +97,9 @@ def check_origin(db: Session, origin: Lot) -> OriginCheck:
         return OriginCheck(origin, False, "no_code")
     if origin.harvested_on is None:
         return OriginCheck(origin, False, "no_harvest_date")
+    area_product = origin.growing_area.product_id
+    if area_product is not None and origin.product_id is not None and area_product != origin.product_id:
+        return OriginCheck(origin, False, "other_crop")  # a pomelo orchard's code on a mango harvest
     validity = validity_on(db, origin.growing_area, origin.harvested_on)
     return OriginCheck(origin, validity.valid, "ok" if validity.valid else validity.state)
 

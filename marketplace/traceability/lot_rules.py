@@ -36,7 +36,6 @@ lie about its unit.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -72,8 +71,10 @@ def code_prefix(text: str | None) -> str:
     return letters or DEFAULT_PREFIX
 
 
-def generate_code(prefix: str, day: date, choose: Callable[[str], str] = secrets.choice) -> str:
-    """A new lot code for a lot recorded on `day` (the month is in it, for people sorting crates)."""
+def generate_code(prefix: str, day: date, choose: Callable[[str], str]) -> str:
+    """A new lot code for a lot recorded on `day` (the month is in it, for people sorting crates);
+    `choose` picks one character of the alphabet (the service passes secrets.choice: the rules
+    stay pure)."""
     random_part = "".join(choose(ALPHABET) for _ in range(RANDOM_LENGTH))
     return f"{code_prefix(prefix)}-{day:%y%m}-{random_part}"
 
@@ -192,6 +193,14 @@ def fits(taken: list[float | None], left: float) -> bool:
     what is left of the source (a thousandth's slack for units converted through kilograms)."""
     total = sum(t for t in taken if t is not None)
     return total <= left * 1.001 + 1e-9
+
+
+def made_within(quantity: float, taken: list[float | None]) -> bool:
+    """Whether a lot made from other lots holds no more than was taken from them (in its own unit;
+    None for a source that cannot be compared, which leaves the lot unchecked), with fits' slack."""
+    if any(t is None for t in taken):
+        return True
+    return fits([quantity], sum(t for t in taken if t is not None))
 
 
 def check_dates(problems: Problems, harvested_on: date | None, best_before: date | None, *, today: date) -> None:

@@ -10,6 +10,7 @@ that a bug never reaches the database as a 500 with a trigger's words.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -55,12 +56,15 @@ MESSAGES = {
     "foreign_code": _l("This code is held by another organisation: choose one of your own."),
     "code_kind_growing_area": _l("This is not a growing-area code."),
     "code_kind_packing_house": _l("This is not a packing-house code."),
+    "code_product": _l("This growing-area code is for %(crop)s, not %(product)s: give the code of the area "
+                       "where this lot was grown."),
     "harvest_future": _l("The harvest date cannot be in the future."),
     "best_before_order": _l("Best-before cannot be before the harvest."),
     "source_unknown": _l("We could not find this lot among your lots."),
     "source_twice": _l("Each lot is named once."),
     "source_product": _l("Only lots of the same product can be packed together."),
     "source_more": _l("More than is left of this lot (%(left)s %(unit)s)."),
+    "lot_more": _l("More than was taken from the lots it is made of (%(taken)s %(unit)s)."),
     "sources_few": _l("Name at least two lots to pack together."),
     "shipments_few": _l("Give the quantity of each shipment."),
     "shipments_more": _l("The shipments add up to more than is left of the lot (%(left)s %(unit)s)."),
@@ -74,10 +78,14 @@ MESSAGES = {
     "correction_note": _l("Say what was wrong."),
     "order_unknown": _l("We could not find that order among your orders."),
     "order_closed": _l("This order was declined, cancelled or expired: no lots can be named for it."),
+    "order_not_ready": _l("Lots are named once the order is confirmed: name them when you accept it."),
+    "receipt_early": _l("The receipt is confirmed once the order has been delivered."),
     "lots_required": _l("Choose at least one lot."),
     "lot_product": _l("This lot is not of the product ordered."),
 }
 ORDER_CLOSED = frozenset({"declined", "cancelled", "expired"})
+NAMING = frozenset({"confirmed", "paid", "delivered"})  # an order that goes ahead, not yet completed
+RECEIVING = frozenset({"delivered", "completed"})
 CODE_ATTEMPTS = 8
 FUTURE_SLACK = timedelta(minutes=10)  # a phone's clock a little ahead is not a lie
 # "31/08/2027 07:30", "31/08/2027 7h30", "31/08/2027 7g": the date, then an hour and minutes.
@@ -89,7 +97,7 @@ class EventsAreAppendOnly(DomainError):
 
 
 # What an event says (the columns the triggers guard); who recorded it and its order may be
-# cleared when those rows go.
+# cleared when those rows go (organization_id to NULL only: migration 0022).
 _CONTENT = ("lot_id", "kind", "happened_at", "commune_code", "place", "actor_name", "quantity", "unit", "note",
             "corrects_id", "buyer_named", "created_at", "lot", "corrects", "commune")
 
@@ -97,7 +105,9 @@ _CONTENT = ("lot_id", "kind", "happened_at", "commune_code", "place", "actor_nam
 @orm_event.listens_for(LotEvent, "before_update")
 def _refuse_changed_events(_mapper, _connection, target: LotEvent) -> None:
     state = inspect(target)
-    if not any(state.attrs[name].history.has_changes() for name in _CONTENT):
+    # Who recorded it may only be cleared (its organisation deleted), never moved to another.
+    moved = state.attrs["organization_id"].history.has_changes() and target.organization_id is not None
+    if not moved and not any(state.attrs[name].history.has_changes() for name in _CONTENT):
         return
     raise EventsAreAppendOnly(str(_l("A recorded event cannot be changed: record a correction.")))
 
@@ -176,6 +186,16 @@ def _number(value: float) -> str:
     return f"{value:,.3f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",")
 
 
+def _lock(db: Session, lots: list[Lot | None]) -> None:
+    """Hold these lots' rows until the transaction ends (PostgreSQL; SQLite's writing
+    transactions begin IMMEDIATE and are one at a time already), in id order so that two packings
+    naming the same lots never wait for each other: what is left of them is read and taken by
+    one writer at a time, never two at once from the same reading."""
+    ids = sorted({lot.id for lot in lots if lot is not None and lot.id is not None})
+    if ids:
+        db.execute(select(Lot.id).where(Lot.id.in_(ids)).order_by(Lot.id).with_for_update())
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 def get_lot(db: Session, code: str) -> Lot:
@@ -247,9 +267,14 @@ def corrections_of(lot: Lot) -> dict[int, list[LotEvent]]:
 
 def left_of(db: Session, lot: Lot) -> float:
     """What is left of the lot, in its unit, after what went into other lots (what went into a
-    lot in another unit that cannot be compared is not counted: see lot_rules)."""
+    lot in another unit that cannot be compared is not counted: see lot_rules) and what orders
+    that were not declined, cancelled or expired took of it (in the lot's unit)."""
     taken = [_in_unit_of(lot, float(link.quantity), link.lot.unit) if link.quantity is not None
              else float(lot.quantity) for link in destinations_of(db, lot)]
+    delivered = db.scalars(select(OrderLot.quantity).join(Order, Order.id == OrderLot.order_id)
+                           .where(OrderLot.lot_id == lot.id, OrderLot.quantity.is_not(None),
+                                  Order.status.not_in(ORDER_CLOSED)))
+    taken += [float(q) for q in delivered]
     return max(float(lot.quantity) - sum(t for t in taken if t is not None), 0.0)
 
 
@@ -272,6 +297,7 @@ def record_lot(db: Session, org: Organization, data: LotInput, user: User | None
         unit_text = unit_text or listing.unit
     sources = [s for s in data.sources if clean(s.code) or clean(str(s.quantity or ""))]
     source_lots = [_own_lot(db, org, s.code, problems, f"sources-{i}-code") for i, s in enumerate(sources)]
+    _lock(db, source_lots)
     if not product_text and source_lots and source_lots[0] is not None:
         product_text = source_lots[0].product.name_vi
         variety_text = variety_text or source_lots[0].variety_text
@@ -297,6 +323,7 @@ def record_lot(db: Session, org: Organization, data: LotInput, user: User | None
     if listing is not None and not clean(data.packing_house_code):
         packing_house = _only(listing.planting_codes, "packing_house")
     links = _source_links(db, sources, source_lots, unit, problems)
+    _check_made_from(db, links, quantity, unit, problems)
     known_sources = [s for s in source_lots if s is not None]
     for i, source in enumerate(source_lots):
         if source is not None and known_sources and source.product_id != known_sources[0].product_id:
@@ -304,6 +331,11 @@ def record_lot(db: Session, org: Organization, data: LotInput, user: User | None
     if known_sources and choice is not None and choice.product is not None \
             and choice.product.id != known_sources[0].product_id:
         problems.add("product", "source_product")
+    known_product = known_sources[0].product if known_sources else (choice.product if choice is not None else None)
+    if growing_area is not None and clean(data.growing_area_code) and growing_area.product is not None \
+            and known_product is not None and growing_area.product_id != known_product.id:
+        problems.say("growing_area_code", str(MESSAGES["code_product"]) % {
+            "crop": growing_area.product.name_vi, "product": known_product.name_vi})
     problems.raise_if_any()
 
     # Made from other lots: their product, whatever the text says (a name the catalogue lacks
@@ -382,7 +414,7 @@ def _new_code(db: Session, org: Organization, today: date) -> str:
     province = org.commune.province.short_name if org.commune is not None else ""
     prefix = "".join(word[:1] for word in fold(province).split()) or rules.DEFAULT_PREFIX
     for _attempt in range(CODE_ATTEMPTS):
-        code = rules.generate_code(prefix, today)
+        code = rules.generate_code(prefix, today, secrets.choice)
         if db.scalar(select(Lot.id).where(Lot.code == code)) is None:
             return code
     raise Conflict(str(_l("We could not make a new lot code: try again.")))
@@ -419,6 +451,25 @@ def _source_links(db: Session, sources: list[SourceInput], lots: list[Lot | None
     return links
 
 
+def _check_made_from(db: Session, links: list[tuple[Lot, float | None]], quantity: float | None, unit: str,
+                     problems: FieldProblems) -> None:
+    """A lot made from other lots holds no more than was taken from them, in its own unit (not
+    checked when a source's unit cannot be compared with it: see lot_rules)."""
+    if quantity is None or not links or not unit:
+        return
+    taken: list[float | None] = []
+    for source, quantity_taken in links:
+        if quantity_taken is not None:
+            taken.append(quantity_taken)  # typed in the new lot's unit
+        else:  # the whole source: what was left of it, in the new lot's unit
+            a, b = UNITS.get(source.unit), UNITS.get(unit)
+            taken.append(rules.in_source_unit(left_of(db, source),
+                                              a.kg if a else None, b.kg if b else None, same_unit=unit == source.unit))
+    if not rules.made_within(quantity, taken):
+        problems.say("quantity", str(MESSAGES["lot_more"]) % {"taken": _number(sum(t or 0 for t in taken)),
+                                                               "unit": unit})
+
+
 def split_lot(db: Session, source: Lot, quantities: list[object], user: User | None, *, today: date,
               codes: list[str] | None = None) -> list[Lot]:
     """The lot split into shipments: one new lot per quantity (in the source's unit), each one
@@ -434,6 +485,7 @@ def split_lot(db: Session, source: Lot, quantities: list[object], user: User | N
     if not read:
         problems.add("shipments-0", "shipments_few")
     problems.raise_if_any()
+    _lock(db, [source])
     left = left_of(db, source)
     if not rules.fits(list(read), left):
         _fail("shipments-0", "shipments_more", left=_number(left), unit=source.unit)
@@ -460,13 +512,16 @@ def pack_lots(db: Session, org: Organization, sources: list[SourceInput], user: 
     if len(named) < 2:
         _fail("sources-0-code", "sources_few")
     lots = [db.scalar(select(Lot).where(Lot.code == rules.normalise_code(s.code))) for s in named]
+    _lock(db, [lot for lot in lots if lot is not None and lot.organization_id == org.id])
     first = next((lot for lot in lots if lot is not None and lot.organization_id == org.id), None)
     unit = clean(unit) or (first.unit if first else "")
     filled = []
     for source, lot in zip(named, lots, strict=True):
         given = clean(str(source.quantity or ""))
+        # All that is left, written out in the new lot's unit when it is the source's (else the
+        # link says "the whole source" and record_lot converts it).
         filled.append(SourceInput(source.code, source.quantity if given or lot is None or lot.organization_id != org.id
-                                  else _number_text(left_of(db, lot))))
+                                  or lot.unit != unit else _number_text(left_of(db, lot))))
     if quantity in (None, "") and all(lot is not None and lot.unit == unit for lot in lots):
         try:
             quantity = sum(float(QUANTITY.parser(s.quantity)) for s in filled)
@@ -600,11 +655,15 @@ def name_order_lots(db: Session, order: Order, named: list[NamedLot], user: User
     problems = _problems()
     if order.status in ORDER_CLOSED:
         _fail("lots", "order_closed")
+    if order.status not in NAMING:
+        _fail("lots", "order_not_ready")
     org = order.seller_org
     wanted = [n for n in named if clean(n.code)]
     if not wanted:
         _fail("lots", "lots_required")
     found: list[tuple[Lot, float | None]] = []
+    already = {ol.lot_id for ol in lots_of_order(db, order)}
+    asked: dict[int, float] = {}
     for i, item in enumerate(wanted):
         lot = _own_lot(db, org, item.code, problems, f"lots-{i}-code")
         quantity = problems.parse(f"lots-{i}-quantity", item.quantity, QUANTITY)
@@ -615,9 +674,16 @@ def name_order_lots(db: Session, order: Order, named: list[NamedLot], user: User
         checked = rules.Problems()
         rules.check_quantity(checked, f"lots-{i}-quantity", quantity, required=False)
         problems.merge(checked)
+        if quantity is not None and lot.id not in already and not checked:
+            _lock(db, [lot])
+            # No more than is left of the lot (what two rows name of one lot counts together).
+            asked[lot.id] = asked.get(lot.id, 0.0) + quantity
+            left = left_of(db, lot)
+            if not rules.fits([asked[lot.id]], left):
+                problems.say(f"lots-{i}-quantity", str(MESSAGES["source_more"]) % {"left": _number(left),
+                                                                                   "unit": lot.unit})
         found.append((lot, quantity))
     problems.raise_if_any()
-    already = {ol.lot_id for ol in lots_of_order(db, order)}
     made = []
     for lot, quantity in found:
         if lot.id in already:
@@ -636,12 +702,17 @@ def confirm_receipt(db: Session, order: Order, user: User | None, *, show_name: 
                     now: datetime | None = None) -> list[LotEvent]:
     """The buyer's receipt: a "received" event per lot the order named (the last event of each),
     with the buyer organisation, and its name on the trace page only when the buyer ticked it.
-    Recorded once per lot and order (confirming again adds nothing)."""
+    Recorded once per lot and order (confirming again adds nothing), once the order was delivered."""
+    if order.status not in RECEIVING:
+        _fail("lots", "receipt_early")
+    # One receipt at a time per order (a double tap): the second reads what the first recorded.
+    db.execute(select(Order.id).where(Order.id == order.id).with_for_update())
+    done = set(db.scalars(select(LotEvent.lot_id).where(LotEvent.order_id == order.id, LotEvent.kind == "received")))
     buyer = order.buyer_org
     made = []
     for order_lot in lots_of_order(db, order):
         lot = order_lot.lot
-        if any(e.kind == "received" and e.order_id == order.id for e in lot.events):
+        if lot.id in done:
             continue
         made.append(LotEvent(lot=lot, kind="received", happened_at=now or datetime.now(UTC),
                              quantity=order_lot.quantity, unit=lot.unit if order_lot.quantity is not None else "",
@@ -653,8 +724,14 @@ def confirm_receipt(db: Session, order: Order, user: User | None, *, show_name: 
 
 
 def may_name_lots(user: User | None, order: Order) -> bool:
-    return can_manage_supply(user, order.seller_org) and order.status not in ORDER_CLOSED
+    return can_manage_supply(user, order.seller_org) and order.status in NAMING
 
 
 def may_confirm_receipt(user: User | None, order: Order) -> bool:
+    """The buyer's side of the order's lots (it sees them); the receipt itself waits for
+    `receipt_open`."""
     return can_manage_demand(user, order.buyer_org)
+
+
+def receipt_open(order: Order) -> bool:
+    return order.status in RECEIVING

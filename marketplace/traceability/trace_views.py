@@ -47,6 +47,7 @@ SEEN_HOURS = 12
 SEEN_MAX_LOTS = 40
 SCANS_PER_ADDRESS = parse_limit("10/hour")  # counted scans of one lot from one IP address
 NOT_FOUND_LIMIT = "60/minute"  # 404s per address: no help in enumerating codes
+QR_LIMIT = "30/minute"  # QR images (SVG and PNG together) per address, found or not (drawing one costs CPU)
 _IMPOSSIBLE = "\x01"  # looked up in place of a code that cannot be one: the same work, no row
 
 
@@ -166,6 +167,7 @@ def gs1(gtin: str, code: str, more: str = ""):
 @bp.route("/t/<code>/qr.svg")
 @public
 @limiter.limit(NOT_FOUND_LIMIT, deduct_when=_is_404)
+@limiter.shared_limit(QR_LIMIT, scope="trace-qr")
 def qr_svg(code: str):
     lot = _lot_or_none(code)
     if lot is None:
@@ -177,6 +179,7 @@ def qr_svg(code: str):
 @bp.route("/t/<code>/qr.png")
 @public
 @limiter.limit(NOT_FOUND_LIMIT, deduct_when=_is_404)
+@limiter.shared_limit(QR_LIMIT, scope="trace-qr")
 def qr_png(code: str):
     lot = _lot_or_none(code)
     if lot is None:

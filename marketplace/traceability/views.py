@@ -280,7 +280,8 @@ def _order_section(order: Order) -> str | None:
         for row in form.lots:
             row.code.choices = _order_lot_choices(order)
     received = {e.lot_id for ol in named for e in ol.lot.events if e.kind == "received" and e.order_id == order.id}
-    receipt = ReceiptForm(formdata=None) if buyer and named and len(received) < len(named) else None
+    receipt = (ReceiptForm(formdata=None) if buyer and named and len(received) < len(named) and lots.receipt_open(order)
+               else None)
     return render_template("traceability/_order_section.html", order=order, named=named, form=form,
                            receipt=receipt, received=received, seller=seller)
 

@@ -3,14 +3,14 @@ valid_until, a certificate's expires_on) in force before the change, so a renewa
 that the credential had expired on a past day (issue #18, review finding 4)
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0023'
-down_revision = '0021'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

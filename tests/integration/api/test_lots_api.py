@@ -83,6 +83,24 @@ def test_bad_input_is_a_422_per_field(app, club, client):
                      api_token(app, make_buyer(app))).status_code == 403
 
 
+def test_text_fields_given_as_lists_or_objects_are_a_422(app, club, client):
+    _org, token, _stranger, _staff = club
+    answer = post_json(client, "/api/v1/lots", {"product": ["xoai"], "quantity": 1, "unit": {"u": "kg"},
+                                                "note": True}, token)
+    assert answer.status_code == 422
+    assert {"product", "unit", "note"} <= set(answer.get_json()["fields"])
+    answer = post_json(client, "/api/v1/lots", {"product": "xoài", "quantity": 1, "unit": "kg",
+                                                "sources": [{"code": ["X"], "quantity": 1}]}, token)
+    assert answer.status_code == 422 and "sources-0-code" in answer.get_json()["fields"]
+    created = post_json(client, "/api/v1/lots", {"product": "xoài", "quantity": 1, "unit": "kg"}, token)
+    assert created.status_code == 201 and created.get_json()["product_text"] == "xoài"
+    answer = post_json(client, f"/api/v1/lots/{created.get_json()['code']}/events",
+                       {"kind": ["sorted"], "place": 5}, token)
+    assert answer.status_code == 422 and {"kind", "place"} <= set(answer.get_json()["fields"])
+    assert post_json(client, f"/api/v1/lots/{created.get_json()['code']}/events",
+                     {"kind": "sorted", "commune_code": 29869}, token).status_code == 201
+
+
 def make_buyer(app):
     with app_session(app):
         return make_user("buyer", make_org("supermarket"))

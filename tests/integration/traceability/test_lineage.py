@@ -170,3 +170,15 @@ def test_a_lot_deleted_through_the_orm_takes_its_events(orchard_to_buyers) -> No
     db.session.delete(lot)
     db.session.flush()
     assert db.session.execute(text("SELECT count(*) FROM lot_events WHERE lot_id = :id"), {"id": lot.id}).scalar() == 0
+
+
+def test_a_harvest_under_the_code_of_another_crop_is_not_traceable(session):
+    club, _chair = make_club("Hội quán xoài mã bưởi")
+    mango = make_listing(club, "xoài")
+    pomelo_area = make_planting_code(club, "VN-DTOR-0999", crop="bưởi")
+    mango_area = make_planting_code(club, "VN-DTOR-0998", crop="xoài")
+    today = today_in_vietnam()
+    wrong = _lot(club, mango, "CROP-1", growing_area=pomelo_area, harvested_on=today - timedelta(days=1))
+    right = _lot(club, mango, "CROP-2", growing_area=mango_area, harvested_on=today - timedelta(days=1))
+    assert lineage.check_origin(db.session, wrong).reason == "other_crop"
+    assert not lineage.traceable(db.session, wrong) and lineage.traceable(db.session, right)

@@ -135,6 +135,8 @@ def test_the_order_page_names_lots_and_the_buyer_confirms_receipt(app):
         lot = lots.record_lot(session, org, lots.LotInput(listing_id=listing.id, quantity="50"), chair,
                               today=today_in_vietnam())
         session.commit()
+        orders.move(session, order.id, "requested", "confirmed", chair, today=today_in_vietnam())
+        session.commit()
     seller_client = signed_in(app, chair, "en")
     page = text_of(seller_client.get(f"/orders/{order.id}"))
     assert "Name the lots of this order" in page and lot.code in page
@@ -143,8 +145,14 @@ def test_the_order_page_names_lots_and_the_buyer_confirms_receipt(app):
     assert response.status_code == 302
     buyer_client = signed_in(app, buyer, "en")
     page = text_of(buyer_client.get(f"/orders/{order.id}"))
-    assert lot.code in page and "Show our name on the trace page" in page
+    assert lot.code in page and "Show our name on the trace page" not in page  # not delivered yet
     assert buyer_client.post(f"/orders/{order.id}/lots", data={"csrf_token": csrf_token(buyer_client)}).status_code == 403
+    buyer_client.post(f"/orders/{order.id}/lots/received", data={"csrf_token": csrf_token(buyer_client)})
+    with app_session(app) as session:
+        assert session.scalar(select(LotEvent).where(LotEvent.kind == "received")) is None
+        orders.move(session, order.id, "confirmed", "delivered", chair, today=today_in_vietnam())
+        session.commit()
+    assert "Show our name on the trace page" in text_of(buyer_client.get(f"/orders/{order.id}"))
     response = buyer_client.post(f"/orders/{order.id}/lots/received", data={"csrf_token": csrf_token(buyer_client),
                                                                             "show_name": "y"})
     assert response.status_code == 302

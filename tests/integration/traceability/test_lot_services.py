@@ -14,8 +14,8 @@ from marketplace import db
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import NotFound, ValidationError
 from marketplace.orders import lifecycle as orders
+from marketplace.traceability import lineage, lots
 from marketplace.traceability import lot_rules as rules
-from marketplace.traceability import lots
 from marketplace.traceability.lots import EventInput, EventsAreAppendOnly, LotInput, NamedLot, SourceInput
 from marketplace.traceability.models import Lot, LotEvent, LotLink, OrderLot
 from tests.factories import make_club, make_listing, make_org, make_planting_code, make_user
@@ -157,6 +157,25 @@ def test_the_database_refuses_raw_updates_and_deletes(club):
     assert db.session.get(LotEvent, event.id).quantity == 2
 
 
+def test_who_recorded_an_event_may_only_be_cleared(club):
+    org, chair, *_ = club
+    other = make_org("supermarket", name="Siêu thị đổi người nhận")
+    lot = harvest(org, chair)
+    event = lots.add_event(db.session, lot, EventInput("harvested", quantity="2"), org, chair)
+    db.session.commit()
+    with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+        db.session.execute(text("UPDATE lot_events SET organization_id = :org WHERE id = :id"),
+                           {"org": other.id, "id": event.id})
+    event.organization_id = other.id
+    with pytest.raises(EventsAreAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    db.session.execute(text("UPDATE lot_events SET organization_id = NULL WHERE id = :id"), {"id": event.id})
+    db.session.commit()  # what a deleted organisation does (ON DELETE SET NULL)
+    db.session.expire_all()
+    assert db.session.get(LotEvent, event.id).organization_id is None
+
+
 def test_a_split_and_a_packing_keep_one_step_back_and_forward(club):
     org, chair, *_ = club
     lot = harvest(org, chair, quantity="2", unit="tấn")
@@ -209,6 +228,9 @@ def test_the_seller_names_lots_and_the_buyer_confirms_receipt(club):
     other_product = lots.record_lot(db.session, org, LotInput(product="bưởi", quantity="5", unit="kg"), chair,
                                     today=TODAY())
     db.session.commit()
+    orders.move(db.session, order.id, "requested", "confirmed", chair, today=TODAY())
+    db.session.commit()
+    db.session.refresh(order)
     with pytest.raises(ValidationError) as error:
         lots.name_order_lots(db.session, order, [NamedLot(other_product.code)], chair)
     assert "not of the product ordered" in error.value.fields["lots-0-code"][0]
@@ -218,6 +240,8 @@ def test_the_seller_names_lots_and_the_buyer_confirms_receipt(club):
     db.session.commit()
     assert [ol.lot for ol in made] == [lot] and len(lots.lots_of_order(db.session, order)) == 1
     assert [(e.kind, e.order_id) for e in lot.events] == [("shipped", order.id)]
+    orders.move(db.session, order.id, "confirmed", "delivered", chair, today=TODAY())
+    db.session.refresh(order)
     received = lots.confirm_receipt(db.session, order, buyer, show_name=True)
     assert lots.confirm_receipt(db.session, order, buyer) == []
     db.session.commit()
@@ -266,3 +290,100 @@ def test_quantities_in_another_unit_are_compared_through_kilograms(club):
     boxes = lots.record_lot(db.session, org, LotInput(quantity="60", unit="thùng 10 kg",
                                                       sources=[SourceInput(lot.code, "60")]), chair, today=TODAY())
     assert boxes.unit == "thùng 10 kg" and lots.left_of(db.session, lot) == pytest.approx(0.4)
+
+
+def test_a_lot_made_from_others_holds_no_more_than_was_taken(club):
+    org, chair, *_ = club
+    one, two = harvest(org, chair, quantity="1", unit="tấn"), harvest(org, chair, quantity="1", unit="tấn")
+    with pytest.raises(ValidationError) as error:
+        lots.pack_lots(db.session, org, [SourceInput(one.code), SourceInput(two.code)], chair, today=TODAY(),
+                       quantity="500")
+    assert "More than was taken from the lots it is made of (2 tấn)" in error.value.fields["quantity"][0]
+    db.session.rollback()
+    with pytest.raises(ValidationError) as error:
+        lots.record_lot(db.session, org, LotInput(quantity="900", unit="tấn", sources=[SourceInput(one.code, "0,001")]),
+                        chair, today=TODAY())
+    assert "quantity" in error.value.fields
+    db.session.rollback()
+    with pytest.raises(ValidationError):  # the whole of a 1-tấn lot is 100 boxes of 10 kg, not 150
+        lots.record_lot(db.session, org, LotInput(quantity="150", unit="thùng 10 kg", sources=[SourceInput(one.code)]),
+                        chair, today=TODAY())
+    db.session.rollback()
+    boxes = lots.record_lot(db.session, org, LotInput(quantity="100", unit="thùng 10 kg",
+                                                      sources=[SourceInput(one.code)]), chair, today=TODAY())
+    packed = lots.pack_lots(db.session, org, [SourceInput(boxes.code, "50"), SourceInput(two.code)], chair,
+                            today=TODAY(), unit="thùng 10 kg", quantity="150")
+    assert packed.quantity == 150
+
+
+def _confirmed_order(org, chair, buyer_org, buyer, listing, status="confirmed"):
+    order = orders.place_order(db.session, listing.id, buyer_org, buyer, "10", today=TODAY())
+    if status != "requested":
+        orders.move(db.session, order.id, "requested", status, chair, today=TODAY())
+    db.session.commit()
+    db.session.refresh(order)
+    return order
+
+
+def test_lots_are_named_only_for_orders_that_go_ahead_and_only_what_is_left(club):
+    org, chair, area, _house = club
+    listing = make_listing(org, "xoài cát Chu", quantity="100", unit="kg", planting_codes=[area])
+    buyer_org = make_org("supermarket", name="Siêu thị giới hạn lô")
+    buyer = make_user("buyer", buyer_org)
+    lot = lots.record_lot(db.session, org, LotInput(listing_id=listing.id, quantity="5", unit="kg"), chair,
+                          today=TODAY())
+    requested = _confirmed_order(org, chair, buyer_org, buyer, listing, "requested")
+    with pytest.raises(ValidationError) as error:
+        lots.name_order_lots(db.session, requested, [NamedLot(lot.code, "1")], chair)
+    assert "once the order is confirmed" in error.value.fields["lots"][0]
+    assert not lots.may_name_lots(chair, requested)
+    db.session.rollback()
+    declined = _confirmed_order(org, chair, buyer_org, buyer, listing, "declined")
+    with pytest.raises(ValidationError):
+        lots.name_order_lots(db.session, declined, [NamedLot(lot.code, "1")], chair)
+    with pytest.raises(ValidationError) as error:  # the buyer's receipt of an order that never went ahead
+        lots.confirm_receipt(db.session, declined, buyer, show_name=True)
+    assert "once the order has been delivered" in error.value.fields["lots"][0]
+    db.session.rollback()
+    order = _confirmed_order(org, chair, buyer_org, buyer, listing)
+    with pytest.raises(ValidationError) as error:
+        lots.name_order_lots(db.session, order, [NamedLot(lot.code, "99999")], chair)
+    assert "More than is left of this lot (5 kg)" in error.value.fields["lots-0-quantity"][0]
+    db.session.rollback()
+    with pytest.raises(ValidationError):  # two rows of one lot count together
+        lots.name_order_lots(db.session, order, [NamedLot(lot.code, "3"), NamedLot(lot.code, "3")], chair)
+    db.session.rollback()
+    lots.name_order_lots(db.session, order, [NamedLot(lot.code, "3")], chair)
+    db.session.commit()
+    assert lots.left_of(db.session, lot) == 2
+    with pytest.raises(ValidationError):  # confirmed, not yet delivered
+        lots.confirm_receipt(db.session, order, buyer)
+    db.session.rollback()
+    second = _confirmed_order(org, chair, buyer_org, buyer, listing, "paid")
+    with pytest.raises(ValidationError) as error:
+        lots.name_order_lots(db.session, second, [NamedLot(lot.code, "3")], chair)
+    assert "(2 kg)" in error.value.fields["lots-0-quantity"][0]
+    db.session.rollback()
+    with pytest.raises(ValidationError):  # a split counts what the order took
+        lots.split_lot(db.session, lot, ["3"], chair, today=TODAY())
+    db.session.rollback()
+    orders.move(db.session, order.id, "confirmed", "cancelled", chair, today=TODAY())
+    db.session.commit()
+    assert lots.left_of(db.session, lot) == 5  # a cancelled order no longer holds any of it
+    assert lineage.deliveries(db.session, lot) == []
+
+
+def test_a_growing_area_code_of_another_crop_is_refused_on_the_lot(club):
+    org, chair, area, _house = club  # area: an orchard of xoài
+    pomelo = make_planting_code(org, "VN-DTOR-0709", crop="bưởi")
+    unknown = make_planting_code(org, "VN-DTOR-0710")  # no crop written: not checked
+    with pytest.raises(ValidationError) as error:
+        lots.record_lot(db.session, org, LotInput(quantity="1", unit="tấn", product="xoai cat chu",
+                                                  growing_area_code=pomelo.code), chair, today=TODAY())
+    message = error.value.fields["growing_area_code"][0]
+    assert "This growing-area code is for Bưởi" in message and "not Xoài" in message
+    db.session.rollback()
+    for code in (area, unknown):
+        lot = lots.record_lot(db.session, org, LotInput(quantity="1", unit="tấn", product="xoai cat chu",
+                                                        growing_area_code=code.code), chair, today=TODAY())
+        assert lot.growing_area == code

@@ -143,3 +143,11 @@ def test_the_label_sheet_is_the_clubs_and_staffs_only(app, scene) -> None:
     assert _pdf(signed_in(app, buyer), "/lots/T-P/labels.pdf")[0].status_code == 404
     anonymous = app.test_client().get("/lots/T-P/labels.pdf")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def test_qr_images_are_rate_limited_per_address(app, scene) -> None:
+    client = app.test_client()
+    answers = [client.get("/t/T-P/qr.png?size=large").status_code for _ in range(31)]
+    assert set(answers[:30]) == {200} and answers[-1] == 429
+    assert client.get("/t/T-P/qr.svg").status_code == 429  # the same budget for both images
+    assert client.get("/t/T-P").status_code == 200  # the page itself is not held back

@@ -3,6 +3,7 @@ what a split or a packing may take from its sources."""
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -16,11 +17,18 @@ TODAY = date.today()
 def test_a_generated_code_is_short_printable_and_unambiguous():
     code = rules.generate_code("DT", date(2026, 12, 7), choose=lambda alphabet: alphabet[5])
     assert code == "DT-2612-" + rules.ALPHABET[5] * 5
+    chooser = random.Random(18)
     for _ in range(200):
-        code = rules.generate_code("dt", TODAY)
+        code = rules.generate_code("dt", TODAY, chooser.choice)
         assert rules.GENERATED_PATTERN.fullmatch(code)
         assert not set(code.split("-")[2]) & set("0O1I")
         assert rules.check_code(code) is None
+
+
+def test_the_rules_draw_no_random_of_their_own():
+    assert not {"secrets", "random"} & set(vars(rules))  # the service passes the chooser in
+    with pytest.raises(TypeError):
+        rules.generate_code("DT", TODAY)  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize(("text", "prefix"), [("DT", "DT"), ("Đồng Tháp", "NGTH"), ("", "LO"), ("12", "LO"),
@@ -105,3 +113,9 @@ def test_quantity_and_dates():
     rules.check_dates(problems, TODAY + timedelta(days=1), TODAY, today=TODAY)
     assert problems.fields == {"quantity": ["required"], "a": ["positive"], "b": ["too_large"],
                                "harvested_on": ["harvest_future"], "best_before": ["best_before_order"]}
+
+
+def test_a_lot_made_from_others_holds_at_most_what_was_taken():
+    assert rules.made_within(2.0, [1.0, 1.0]) and rules.made_within(2.001, [1.0, 1.0])
+    assert not rules.made_within(500.0, [1.0, 1.0])
+    assert rules.made_within(500.0, [1.0, None])  # a source in trái cannot be compared: not checked
