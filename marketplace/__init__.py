@@ -83,8 +83,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.alerts.views import bp as alerts_bp
     from marketplace.api import init_app as init_api
     from marketplace.catalogue.views import bp as catalogue_bp
-    from marketplace.cooperatives.views import bp as cooperatives_bp
     from marketplace.chains.views import bp as chains_bp
+    from marketplace.cooperatives.views import bp as cooperatives_bp
     from marketplace.credentials.views import bp as credentials_bp
     from marketplace.dashboard.views import bp as dashboard_bp
     from marketplace.demand.views import bp as demand_bp
@@ -105,9 +105,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.orders.views import bp as orders_bp
     from marketplace.places.views import bp as places_bp
     from marketplace.search.views import bp as search_bp
-    from marketplace.traceability.views import bp as lots_bp
-    from marketplace.traceability.trace_views import bp as trace_bp
     from marketplace.tourism.views import bp as tourism_bp
+    from marketplace.traceability.trace_views import bp as trace_bp
+    from marketplace.traceability.views import bp as lots_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(dashboard_bp)

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.passwords import hash_password
-from marketplace.cooperatives import demo as cooperative_demo
 from marketplace.chains import demo as chain_demo
+from marketplace.cooperatives import demo as cooperative_demo
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
@@ -37,8 +37,8 @@ from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import bank_accounts, recording
 from marketplace.orders.payments.banks import ascii_upper
-from marketplace.traceability import demo as lot_demo
 from marketplace.tourism import demo as tourism_demo
+from marketplace.traceability import demo as lot_demo
 
 DEMO_DOMAIN = "demo.chohoiquan.vn"
 

@@ -15,7 +15,16 @@ from flask_smorest import Api
 
 # The endpoint modules are imported for what they add to the blueprint.
 from marketplace.api import (  # noqa: F401
-    chains, conversations, demand, fairs, listings, lots, matches, orders, search, views,
+    chains,
+    conversations,
+    demand,
+    fairs,
+    listings,
+    lots,
+    matches,
+    orders,
+    search,
+    views,
 )
 from marketplace.api.blueprint import blp
 from marketplace.api.schemas import ProblemSchema

@@ -48,16 +48,22 @@ def status_on(events: list[CredentialEvent], current: str, day: date) -> str:
     return status
 
 
-def end_date_on(events: list[CredentialEvent], current: date | None, day: date) -> date | None:
-    """The end date in force on `day`: the one it has now, taken back through every date change
-    made after that day (a code renewed today had expired last month, and a harvest then counts so)."""
-    end = current
+def dates_on(events: list[CredentialEvent], issued: date | None, end: date | None,
+             day: date) -> tuple[date | None, date | None]:
+    """The issue and end dates in force on `day`: the ones it has now, taken back through every
+    date change made after that day (a code renewed today had expired last month, and a harvest
+    then counts so; a renewal with a new issue date does not make last year "not yet issued")."""
     for event in reversed(events):
         if not _after(event, day):
             break
         if event.action == DATES:
-            end = event.valid_until_before
-    return end
+            issued, end = event.issued_on_before, event.valid_until_before
+    return issued, end
+
+
+def end_date_on(events: list[CredentialEvent], current: date | None, day: date) -> date | None:
+    """The end date in force on `day` (see dates_on)."""
+    return dates_on(events, None, current, day)[1]
 
 
 def _events(db: Session, credential: PlantingCode | Certificate) -> list[CredentialEvent]:
@@ -69,11 +75,12 @@ def _events(db: Session, credential: PlantingCode | Certificate) -> list[Credent
 
 def validity_on(db: Session, credential: PlantingCode | Certificate, day: date) -> rules.Validity:
     """What the credential was worth on `day`: its status that day, and its expiry."""
-    if credential.issued_on is not None and day < credential.issued_on:
-        return rules.Validity(False, "not_issued")
     events = _events(db, credential)
+    end_now = credential.valid_until if isinstance(credential, PlantingCode) else credential.expires_on
+    issued, end = dates_on(events, credential.issued_on, end_now, day)
+    if issued is not None and day < issued:
+        return rules.Validity(False, "not_issued")
     status = status_on(events, credential.status, day)
     if isinstance(credential, PlantingCode):
-        return rules.validity(status, end_date_on(events, credential.valid_until, day), day)
-    return rules.validity(status, end_date_on(events, credential.expires_on, day), day, stars=credential.stars,
-                          cert_type=credential.type)
+        return rules.validity(status, end, day)
+    return rules.validity(status, end, day, stars=credential.stars, cert_type=credential.type)

@@ -113,8 +113,9 @@ class PlantingCode(IdMixin, StaffVerified, Evidence, TimestampMixin, Base):
 
 class CredentialEvent(IdMixin, Base):
     """Every status change of a credential: who, when, from what to what, and why; and every
-    change of its end date (action "dates", the status unchanged): `valid_until_before` is the
-    code's valid_until or the certificate's expires_on before that change (None: it had none)."""
+    change of its dates (action "dates", the status unchanged): `valid_until_before` is the code's
+    valid_until or the certificate's expires_on before that change, `issued_on_before` its issue date
+    then (None: it had none)."""
 
     __tablename__ = "credential_events"
 
@@ -126,6 +127,7 @@ class CredentialEvent(IdMixin, Base):
     to_status: Mapped[str] = mapped_column(String(12))
     reason: Mapped[str] = mapped_column(Text, default="")
     valid_until_before: Mapped[date | None]
+    issued_on_before: Mapped[date | None]  # with action "dates": the issue date before the change
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User | None] = relationship()

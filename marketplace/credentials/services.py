@@ -203,7 +203,8 @@ def save_certificate(db: Session, org: Organization, data: CertificateInput, use
     certificate.level = data.level or (rules.OCOP_LEVELS.get(stars, "") if stars else "")
     certificate.issuer, certificate.scope = data.issuer.strip(), data.scope.strip()
     certificate.area_ha, certificate.markets = data.area_ha, markets
-    _record_date_change(db, certificate, certificate.expires_on, expires_on, user, new=new)
+    _record_date_change(db, certificate, (certificate.issued_on, certificate.expires_on), (data.issued_on, expires_on),
+                        user, new=new)
     certificate.issued_on, certificate.expires_on = data.issued_on, expires_on
     _attach_scan(certificate, data.scan, org)
     _set_status(db, certificate, data.status, user, action="entered", new=new)
@@ -255,7 +256,8 @@ def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, 
     record.area_ha, record.households = data.area_ha, data.households
     record.commune_code = data.commune_code or record.commune_code or org.commune_code
     record.markets, record.issuer = markets, data.issuer.strip()
-    _record_date_change(db, record, record.valid_until, data.valid_until, user, new=new)
+    _record_date_change(db, record, (record.issued_on, record.valid_until), (data.issued_on, data.valid_until), user,
+                        new=new)
     record.issued_on, record.valid_until = data.issued_on, data.valid_until
     _attach_scan(record, data.scan, org)
     _set_status(db, record, data.status, user, action="entered", new=new)
@@ -272,14 +274,16 @@ def flag_claim(db: Session, error: HeldByAnother, claimant: Organization, user: 
     return flag
 
 
-def _record_date_change(db: Session, credential, before: date | None, after: date | None, user: User | None, *,
-                        new: bool) -> None:
-    """A stored credential's end date changes (a renewal, a correction): an event of action
-    "dates" keeps the date before, so history.validity_on reads the date in force on a past day."""
+def _record_date_change(db: Session, credential, before: tuple[date | None, date | None],
+                        after: tuple[date | None, date | None], user: User | None, *, new: bool) -> None:
+    """A stored credential's dates change (a renewal, a correction): an event of action "dates"
+    keeps the issue and end dates before, so history.validity_on reads the dates in force on a
+    past day. `before` and `after` are (issued_on, end date)."""
     if new or credential.id is None or before == after:
         return
     event = CredentialEvent(actor_id=user.id if user else None, action=history.DATES,
-                            from_status=credential.status, to_status=credential.status, valid_until_before=before)
+                            from_status=credential.status, to_status=credential.status,
+                            issued_on_before=before[0], valid_until_before=before[1])
     if isinstance(credential, Certificate):
         event.certificate_id = credential.id
     else:

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from marketplace.credentials.history import validity_on
 from marketplace.orders.models import Order
+from marketplace.orders.rules import RELEASING
 from marketplace.traceability.models import Lot, LotLink, OrderLot
 
 MAX_DEPTH = 50
-CLOSED_ORDERS = ("declined", "cancelled", "expired")
+# Orders that never went ahead: what they named was not delivered.
+CLOSED_ORDERS = RELEASING
 
 
 def one_step_back(db: Session, lot_ids: Iterable[int]) -> list[LotLink]:

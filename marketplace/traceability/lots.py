@@ -28,6 +28,7 @@ from marketplace.errors import Conflict, DomainError, NotFound, ValidationError
 from marketplace.listings.models import Listing
 from marketplace.numbers import MAX_ID
 from marketplace.orders.models import Order
+from marketplace.orders.rules import RELEASING
 from marketplace.places.models import Commune
 from marketplace.products.goods import GOODS_MESSAGES
 from marketplace.products.services import product_and_unit, product_of
@@ -83,7 +84,7 @@ MESSAGES = {
     "lots_required": _l("Choose at least one lot."),
     "lot_product": _l("This lot is not of the product ordered."),
 }
-ORDER_CLOSED = frozenset({"declined", "cancelled", "expired"})
+ORDER_CLOSED = RELEASING  # orders that never went ahead: what they named was not delivered
 NAMING = frozenset({"confirmed", "paid", "delivered"})  # an order that goes ahead, not yet completed
 RECEIVING = frozenset({"delivered", "completed"})
 CODE_ATTEMPTS = 8
@@ -651,7 +652,9 @@ def name_order_lots(db: Session, order: Order, named: list[NamedLot], user: User
                     now: datetime | None = None) -> list[OrderLot]:
     """The seller names the lots the order delivered: only the seller organisation's own lots,
     of the ordered product where the order's listing says which; each gets a "shipped" event
-    with the order. A lot already named for the order is not named twice."""
+    with the order. A lot already named for the order is not named twice. A quantity left empty
+    is all that is left of the lot (written down, so that it counts in what is left); a lot with
+    nothing left cannot be named."""
     problems = _problems()
     if order.status in ORDER_CLOSED:
         _fail("lots", "order_closed")
@@ -661,28 +664,34 @@ def name_order_lots(db: Session, order: Order, named: list[NamedLot], user: User
     wanted = [n for n in named if clean(n.code)]
     if not wanted:
         _fail("lots", "lots_required")
-    found: list[tuple[Lot, float | None]] = []
+    # One naming at a time per order (a double tap): the second reads what the first named.
+    db.execute(select(Order.id).where(Order.id == order.id).with_for_update())
     already = {ol.lot_id for ol in lots_of_order(db, order)}
-    asked: dict[int, float] = {}
+    read: list[tuple[int, Lot | None, float | None, bool]] = []
     for i, item in enumerate(wanted):
         lot = _own_lot(db, org, item.code, problems, f"lots-{i}-code")
         quantity = problems.parse(f"lots-{i}-quantity", item.quantity, QUANTITY)
-        if lot is None:
-            continue
-        if order.listing is not None and lot.product_id != order.listing.product_id:
-            problems.add(f"lots-{i}-code", "lot_product")
         checked = rules.Problems()
         rules.check_quantity(checked, f"lots-{i}-quantity", quantity, required=False)
         problems.merge(checked)
-        if quantity is not None and lot.id not in already and not checked:
-            _lock(db, [lot])
-            # No more than is left of the lot (what two rows name of one lot counts together).
-            asked[lot.id] = asked.get(lot.id, 0.0) + quantity
-            left = left_of(db, lot)
-            if not rules.fits([asked[lot.id]], left):
-                problems.say(f"lots-{i}-quantity", str(MESSAGES["source_more"]) % {"left": _number(left),
-                                                                                   "unit": lot.unit})
-        found.append((lot, quantity))
+        if lot is not None and order.listing is not None and lot.product_id != order.listing.product_id:
+            problems.add(f"lots-{i}-code", "lot_product")
+        read.append((i, lot, quantity, bool(checked)))
+    # Every lot's row at once, in id order (as packings lock theirs), before what is left is read.
+    _lock(db, [lot for _i, lot, _q, _bad in read if lot is not None and lot.id not in already])
+    found: list[tuple[Lot, float]] = []
+    asked: dict[int, float] = {}
+    for i, lot, quantity, bad in read:
+        if lot is None or lot.id in already or bad:
+            continue
+        left = left_of(db, lot) - asked.get(lot.id, 0.0)
+        taking = left if quantity is None else quantity
+        if left <= 0 or not rules.fits([taking], left):
+            problems.say(f"lots-{i}-quantity", str(MESSAGES["source_more"]) % {"left": _number(max(left, 0.0)),
+                                                                               "unit": lot.unit})
+            continue
+        asked[lot.id] = asked.get(lot.id, 0.0) + taking
+        found.append((lot, taking))
     problems.raise_if_any()
     made = []
     for lot, quantity in found:
@@ -692,8 +701,7 @@ def name_order_lots(db: Session, order: Order, named: list[NamedLot], user: User
         made.append(OrderLot(order=order, lot=lot, quantity=quantity))
         db.add(made[-1])
         db.add(LotEvent(lot=lot, kind="shipped", happened_at=now or datetime.now(UTC), quantity=quantity,
-                        unit=lot.unit if quantity is not None else "", order_id=order.id,
-                        organization_id=org.id, recorded_by=user))
+                        unit=lot.unit, order_id=order.id, organization_id=org.id, recorded_by=user))
     db.flush()
     return made
 

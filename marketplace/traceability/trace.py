@@ -32,6 +32,7 @@ from marketplace.credentials.history import validity_on
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.formatting import in_vietnam
 from marketplace.markets import market_name
+from marketplace.orders.models import Order
 from marketplace.products.naming import title_en
 from marketplace.traceability import lineage
 from marketplace.traceability.models import Lot, LotEvent
@@ -177,7 +178,12 @@ def shown_events(events: list[LotEvent]) -> list[tuple[LotEvent, bool]]:
 
 
 def _events_of(db: Session, lot_ids: list[int]) -> list[LotEvent]:
+    """The lots' events, without the shipments of orders that never went ahead (named for an order
+    later declined, cancelled or expired: nothing was delivered)."""
+    never_went = (select(Order.id).where(Order.status.in_(lineage.CLOSED_ORDERS))
+                  .scalar_subquery())
     return list(db.scalars(select(LotEvent).where(LotEvent.lot_id.in_(lot_ids))
+                           .where(~((LotEvent.kind == "shipped") & LotEvent.order_id.in_(never_went)))
                            .options(selectinload(LotEvent.commune), selectinload(LotEvent.organization),
                                     selectinload(LotEvent.lot))
                            .order_by(LotEvent.id)))

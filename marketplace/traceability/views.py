@@ -269,13 +269,17 @@ def _order_lot_choices(order: Order) -> list[tuple[str, str]]:
 
 
 def _order_section(order: Order) -> str | None:
-    seller, buyer = lots.may_name_lots(current_user, order), lots.may_confirm_receipt(current_user, order)
+    # The seller's members see the order's lots in every state (a completed order too); they name
+    # lots only while the order goes ahead.
+    seller = can_manage_supply(current_user, order.seller_org)
+    buyer = lots.may_confirm_receipt(current_user, order)
+    naming = lots.may_name_lots(current_user, order)
     named = lots.lots_of_order(db.session, order)
     staff = current_user.is_authenticated and current_user.is_staff
-    if not (seller or buyer or staff) or (not named and not seller):
+    if not (seller or buyer or staff) or (not named and not naming):
         return None
     form = None
-    if seller:
+    if naming:
         form = OrderLotsForm(formdata=None)
         for row in form.lots:
             row.code.choices = _order_lot_choices(order)

@@ -56,3 +56,25 @@ def test_a_renewal_does_not_hide_that_the_code_had_expired_on_the_harvest_day(se
     assert db.session.scalar(select(CredentialEvent.id).where(CredentialEvent.planting_code_id == code.id,
                                                               CredentialEvent.action == history.DATES)
                              .order_by(CredentialEvent.id.desc())) == dates[0].id
+
+
+def test_a_renewal_with_a_new_issue_date_does_not_make_a_past_harvest_not_issued(session) -> None:
+    """Issued 700 days ago, valid until 30 days ago; renewed today with a new paper issued today:
+    a harvest of 100 days ago stays valid, one of 10 days ago expired (between the two papers)."""
+    today = today_in_vietnam()
+    club = make_org("club")
+    code = credentials.save_planting_code(db.session, club, _code_input(
+        "VN-DTOR-8803", issued_on=today - timedelta(days=700), valid_until=today - timedelta(days=30),
+        status="active"), None)
+    renewed = credentials.save_planting_code(db.session, club, _code_input(
+        "VN-DTOR-8803", issued_on=today, valid_until=today + timedelta(days=730), status="active"), None,
+        existing=code)
+    assert renewed.issued_on == today
+    assert history.validity_on(db.session, renewed, today - timedelta(days=100)).state == "active"
+    assert history.validity_on(db.session, renewed, today - timedelta(days=10)).state == "expired"
+    assert history.validity_on(db.session, renewed, today - timedelta(days=701)).state == "not_issued"
+    assert history.validity_on(db.session, renewed, today).state == "active"
+    [event] = db.session.scalars(select(CredentialEvent).where(CredentialEvent.planting_code_id == code.id,
+                                                               CredentialEvent.action == history.DATES))
+    assert (event.issued_on_before, event.valid_until_before) == (today - timedelta(days=700),
+                                                                  today - timedelta(days=30))

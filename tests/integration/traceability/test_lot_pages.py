@@ -162,3 +162,8 @@ def test_the_order_page_names_lots_and_the_buyer_confirms_receipt(app):
     assert events == [("shipped", org.id, False), ("received", buyer_org.id, True)]
     assert "Received" in text_of(buyer_client.get(f"/orders/{order.id}"))
     assert buyer_client.get(f"/lots/{lot.code}").status_code == 404  # the club's private page
+    with app_session(app) as session:
+        orders.move(session, order.id, "delivered", "completed", buyer, today=today_in_vietnam())
+        session.commit()
+    page = text_of(seller_client.get(f"/orders/{order.id}"))  # completed: the seller still sees its lots
+    assert lot.code in page and "Name the lots of this order" not in page

@@ -387,3 +387,33 @@ def test_a_growing_area_code_of_another_crop_is_refused_on_the_lot(club):
         lot = lots.record_lot(db.session, org, LotInput(quantity="1", unit="tấn", product="xoai cat chu",
                                                         growing_area_code=code.code), chair, today=TODAY())
         assert lot.growing_area == code
+
+
+def test_a_lot_named_whole_for_an_order_counts_all_that_was_left(club):
+    """'Empty: all of it' writes down what was left, so the lot cannot be named whole for a second
+    order, split or packed again; its shipment of an order later cancelled leaves the public page."""
+    from marketplace.traceability.trace import read_trace
+
+    org, chair, area, _house = club
+    listing = make_listing(org, "xoài cát Chu", quantity="100", unit="kg", planting_codes=[area])
+    buyer_org = make_org("supermarket", name="Siêu thị lô trọn")
+    buyer = make_user("buyer", buyer_org)
+    lot = lots.record_lot(db.session, org, LotInput(listing_id=listing.id, quantity="5", unit="kg"), chair,
+                          today=TODAY())
+    first = _confirmed_order(org, chair, buyer_org, buyer, listing)
+    [named] = lots.name_order_lots(db.session, first, [NamedLot(lot.code, "")], chair)
+    db.session.commit()
+    assert named.quantity == 5 and lots.left_of(db.session, lot) == 0
+    second = _confirmed_order(org, chair, buyer_org, buyer, listing, "paid")
+    with pytest.raises(ValidationError) as error:
+        lots.name_order_lots(db.session, second, [NamedLot(lot.code, "")], chair)
+    assert "(0 kg)" in error.value.fields["lots-0-quantity"][0]
+    db.session.rollback()
+    with pytest.raises(ValidationError):
+        lots.split_lot(db.session, lot, ["1"], chair, today=TODAY())
+    db.session.rollback()
+    assert [e.kind for e in read_trace(db.session, lot, "vi").events if e.kind == "shipped"] == ["shipped"]
+    orders.move(db.session, first.id, "confirmed", "cancelled", chair, today=TODAY())
+    db.session.commit()
+    assert [e.kind for e in read_trace(db.session, lot, "vi").events if e.kind == "shipped"] == []
+    assert lots.left_of(db.session, lot) == 5
