@@ -15,10 +15,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marketplace.dates import as_utc
 from marketplace.db import utcnow
 from marketplace.fairs import rules
 from marketplace.fairs.applications import confirm_paid
@@ -43,18 +44,17 @@ def amount_due(application: BoothApplication) -> int:
     return rules.fee_due(application.status, int(application.fee_vnd or 0), application.paid_at is not None)
 
 
-def reusable_checkout(db: Session, application_id: int, amount_vnd: int, now: datetime) -> BoothCheckout | None:
-    """An open session of this application for this amount with time left to pay: a second click
-    goes there instead of opening another session that could be paid as well."""
-    return db.scalar(select(BoothCheckout).where(
-        BoothCheckout.application_id == application_id, BoothCheckout.status == "open",
-        BoothCheckout.amount_vnd == amount_vnd, BoothCheckout.expires_at > now + REUSE_MARGIN)
-        .order_by(BoothCheckout.id.desc()).limit(1))
-
-
-def next_attempt(db: Session, application_id: int) -> int:
-    return int(db.scalar(select(func.count(BoothCheckout.id))
-                         .where(BoothCheckout.application_id == application_id)) or 0) + 1
+def checkout_plan(db: Session, application_id: int, amount_vnd: int,
+                  now: datetime) -> tuple[BoothCheckout | None, int]:
+    """In ONE statement, so that a racing click cannot commit its session between two reads: the
+    open session to send the applicant to (open, for this amount, with time left to pay: a second
+    click goes there instead of opening another session that could be paid as well), and else the
+    attempt number of a new one (one more than the sessions so far, the same for clicks that race)."""
+    rows = list(db.scalars(select(BoothCheckout).where(BoothCheckout.application_id == application_id)
+                           .order_by(BoothCheckout.id.desc())))
+    reusable = next((row for row in rows if row.status == "open" and row.amount_vnd == amount_vnd
+                     and as_utc(row.expires_at) > now + REUSE_MARGIN), None)
+    return reusable, len(rows) + 1
 
 
 def remember_checkout(db: Session, application_id: int, opened: OpenedSession) -> None:

@@ -186,14 +186,14 @@ def pay_card(application_id: int):
         return refuse(_("This application is not waiting for a payment."), page)
     if due > stripe_checkout.MAX_CARD_AMOUNT_VND:
         return refuse(stripe_checkout.too_large_message(), page)
-    reusable = fees.reusable_checkout(db.session, application.id, due, datetime.now(UTC))
+    reusable, attempt = fees.checkout_plan(db.session, application.id, due, datetime.now(UTC))
     if reusable is not None and reusable.url:
         return redirect(reusable.url, code=303)
     fair = or_404(db.session.get(Fair, application.fair_id))
     public_url = current_app.config["PUBLIC_URL"].rstrip("/")
     details = {
         "order_id": application.id, "order_ref": rules.application_ref(application.id), "title": fair.name,
-        "amount_vnd": due, "attempt": fees.next_attempt(db.session, application.id), "subject": fees.SUBJECT,
+        "amount_vnd": due, "attempt": attempt, "subject": fees.SUBJECT,
         "success_url": public_url + url_for("fairs.paid", application_id=application.id)
         + "?session_id={CHECKOUT_SESSION_ID}",
         "cancel_url": public_url + page, "customer_email": current_user.email or None,

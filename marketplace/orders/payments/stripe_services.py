@@ -83,13 +83,6 @@ class MalformedEvent(Exception):
 
 # -- opening sessions ---------------------------------------------------------------------------
 
-def reusable_checkout(db: Session, order_id: int, amount_vnd: int, now: datetime) -> CardCheckout | None:
-    """An open session of this order for exactly this amount, with time left to pay."""
-    return db.scalar(select(CardCheckout).where(
-        CardCheckout.order_id == order_id, CardCheckout.status == "open", CardCheckout.amount_vnd == amount_vnd,
-        CardCheckout.expires_at > now + REUSE_MARGIN).order_by(CardCheckout.id.desc()).limit(1))
-
-
 def stale_checkouts(db: Session, order_id: int, amount_vnd: int) -> list[str]:
     """Open sessions of this order for another amount (what is due changed), and those already
     marked to expire: to expire now, so that the buyer cannot pay an old amount from a tab left
@@ -98,6 +91,19 @@ def stale_checkouts(db: Session, order_id: int, amount_vnd: int) -> list[str]:
         CardCheckout.order_id == order_id,
         or_(CardCheckout.status == EXPIRING,
             (CardCheckout.status == "open") & (CardCheckout.amount_vnd != amount_vnd)))))
+
+
+def checkout_plan(db: Session, order_id: int, amount_vnd: int, now: datetime) -> tuple[CardCheckout | None, int]:
+    """What a click on "pay by card" does, read in ONE statement: the open session to send the buyer
+    to (open, for this amount, with time left to pay), and else the attempt number of a new one
+    (next_attempt: one more than the last, the same for clicks that race). Two reads
+    would let a racing click commit its session between them: this one would then find no session
+    to reuse and yet count that click's attempt, and open a second session under a new key."""
+    rows = list(db.scalars(select(CardCheckout).where(CardCheckout.order_id == order_id)
+                           .order_by(CardCheckout.id.desc())))
+    reusable = next((row for row in rows if row.status == "open" and row.amount_vnd == amount_vnd
+                     and as_utc(row.expires_at) > now + REUSE_MARGIN), None)
+    return reusable, max((row.attempt for row in rows), default=0) + 1
 
 
 def next_attempt(db: Session, order_id: int) -> int:
@@ -183,7 +189,6 @@ def configured_checkout() -> StripeCheckout | None:
     """The app's Stripe client when card payment is configured, else None (marked sessions then
     only lapse)."""
     return checkout_for(current_app) if available(current_app) else None
-
 
 
 # -- webhook events -----------------------------------------------------------------------------

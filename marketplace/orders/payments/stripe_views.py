@@ -73,11 +73,10 @@ def start(order_id: int):
     if due > stripe_checkout.MAX_CARD_AMOUNT_VND:
         return refuse(stripe_checkout.too_large_message(), _order_page(order.id))
     now = datetime.now(UTC)
-    reusable = services.reusable_checkout(db.session, order.id, due, now)
+    reusable, attempt = services.checkout_plan(db.session, order.id, due, now)
     if reusable is not None and reusable.url:
         return redirect(reusable.url, code=303)
     stale = services.stale_checkouts(db.session, order.id, due)
-    attempt = services.next_attempt(db.session, order.id)
     public_url = current_app.config["PUBLIC_URL"].rstrip("/")
     details = {
         "order_id": order.id, "order_ref": order.ref, "title": order.title, "amount_vnd": due, "attempt": attempt,
