@@ -221,7 +221,8 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
         user.name = spec.name
         db.flush()
         if spec.org_ref:
-            accounts.add_member(db, orgs[spec.org_ref], user, spec.role, spec.title)
+            accounts.add_member(db, orgs[spec.org_ref], user, spec.role, spec.title,
+                               board=spec.role in ("seller", "buyer"))
     db.flush()
     created.update(_load_supply(db, orgs, today or today_in_vietnam()))
     _load_conversation(db)

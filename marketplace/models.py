@@ -4,7 +4,7 @@ from marketplace.accounts.models import ApiToken, Membership, Organization, User
 from marketplace.alerts.models import SavedSearch, SavedSearchHit
 from marketplace.chains.models import Chain, ChainDelivery, ChainOrder, ChainParty
 from marketplace.changes.models import OutboxPositionRecord, SearchOutbox
-from marketplace.cooperatives.models import CooperativeStep
+from marketplace.cooperatives.models import CooperativeMember, CooperativeStep
 from marketplace.credentials.models import Certificate, CodeClaimFlag, CredentialEvent, CredentialScan, PlantingCode
 from marketplace.db import Base
 from marketplace.demand.models import DemandPost, Offer
@@ -23,6 +23,7 @@ from marketplace.fairs.models import (
 from marketplace.imports.models import PendingImport
 from marketplace.listings.models import Listing, Photo
 from marketplace.matching.models import MatchState
+from marketplace.members.models import Household, Invitation
 from marketplace.messaging.models import (
     ContactEvent,
     Conversation,
@@ -32,13 +33,14 @@ from marketplace.messaging.models import (
     ModerationAccess,
     OrganizationBlock,
 )
-from marketplace.notifications.models import Notification, OutgoingMail
+from marketplace.notifications.models import NoticePreference, Notification, OutgoingMail, OutgoingMessage
 from marketplace.orders.models import BankAccount, Order, OrderEvent, Payment
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
 from marketplace.tourism.models import TourismBooking, TourismOffer
 from marketplace.traceability.models import Lot, LotEvent, LotLink, OrderLot
+from marketplace.verification.models import OrganizationEvent, OrganizationRecord
 
 metadata = Base.metadata
 
@@ -55,4 +57,6 @@ __all__ = [
     "CatalogSection", "CatalogVisit", "Fair", "FairMeeting",
     "Chain", "ChainDelivery", "ChainOrder", "ChainParty", "CooperativeStep", "Lot", "LotEvent", "LotLink",
     "OrderLot", "TourismBooking", "TourismOffer",
+    "CooperativeMember", "Household", "Invitation", "NoticePreference", "OrganizationEvent", "OrganizationRecord",
+    "OutgoingMessage",
 ]

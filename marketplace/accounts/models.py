@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.db import Base, IdMixin, TimestampMixin, references
@@ -80,6 +81,8 @@ class Organization(IdMixin, TimestampMixin, Base):
     tourism: Mapped[bool] = mapped_column(default=False)
     tourism_offer: Mapped[str] = mapped_column(Text, default="")  # visits, farm stays, fruit picking
     grows: Mapped[str] = mapped_column(Text, default="")  # what members grow or make, in their words
+    # The badge: set only by staff through marketplace.verification (never by data alone); when and
+    # by whom is on the organisation's OrganizationRecord and its events.
     verified: Mapped[bool] = mapped_column(default=False)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
@@ -101,6 +104,9 @@ class Membership(IdMixin, TimestampMixin, Base):
     organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
     role: Mapped[str] = mapped_column(String(10))  # seller, buyer, staff, admin
     title: Mapped[str] = mapped_column(String(80), default="")  # "Chủ nhiệm", "Giám đốc"
+    # On the organisation's board (ban điều hành / ban chủ nhiệm): invites and removes members and
+    # records households, besides what the role lets them do. Whoever creates an organisation is.
+    board: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship(back_populates="memberships", lazy="joined")

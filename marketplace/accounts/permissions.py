@@ -14,6 +14,14 @@ def role_in(user: User, org: Organization) -> str | None:
     return None
 
 
+def on_board(user: User | None, org: Organization) -> bool:
+    """Invite and remove the organisation's members and record its households: its board (the
+    person who created it is on it), or an administrator."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_admin or any(m.organization_id == org.id and m.board for m in user.memberships)
+
+
 def member_or_staff(user: User | None, organization_id: int) -> bool:
     """Sees what the organisation has not made public yet (a draft listing's photos): any of its
     members, whatever their role, and staff (who look, never change)."""

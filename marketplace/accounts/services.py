@@ -227,7 +227,11 @@ def create_organization(
     return org
 
 
-def add_member(db: Session, org: Organization, user: User, role: str, title: str = "") -> Membership:
+def add_member(db: Session, org: Organization, user: User, role: str, title: str = "", *,
+               board: bool | None = None) -> Membership:
+    """Make `user` a member of `org` with `role` (or change the role they have). `board`: on the
+    organisation's board (invites and removes members); None leaves an existing member's as it is
+    (a new member is not)."""
     if role not in rules.ROLES:
         raise ValidationError(_("Unknown role."), fields={"role": [_("Unknown role.")]})
     existing = db.scalar(
@@ -235,9 +239,11 @@ def add_member(db: Session, org: Organization, user: User, role: str, title: str
     )
     if existing:
         existing.role, existing.title = role, title or existing.title
+        if board is not None:
+            existing.board = board
         db.flush()
         return existing
-    membership = Membership(user=user, organization=org, role=role, title=title)
+    membership = Membership(user=user, organization=org, role=role, title=title, board=bool(board))
     db.add(membership)
     db.flush()
     return membership

@@ -129,7 +129,7 @@ def _create_org(organization: dict | None, user) -> None:
     if organization is None:
         return
     org = accounts.create_organization(db.session, **organization)
-    accounts.add_member(db.session, org, user, rules.default_role_for(org.kind))
+    accounts.add_member(db.session, org, user, rules.default_role_for(org.kind), board=True)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -37,3 +37,30 @@ class CooperativeStep(IdMixin, Base):
     club: Mapped[Organization] = relationship(foreign_keys=[club_id])
     cooperative: Mapped[Organization | None] = relationship(foreign_keys=[cooperative_id])
     recorded_by: Mapped[User | None] = relationship()
+
+
+class CooperativeMember(IdMixin, Base):
+    """A club that is a member of a cooperative: proposed by one side, accepted by the other.
+
+    status: proposed → active (the other side accepted) → ended (either side left, or staff ended
+    it); proposed → declined. While active, the cooperative's growing-area and packing-house codes
+    may be attached to the club's listings ("mã của HTX …"); ending it detaches them. A pair has at
+    most one proposed or active row at a time (the services lock and check); ended and declined
+    rows stay as history."""
+
+    __tablename__ = "cooperative_members"
+
+    cooperative_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    club_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="proposed", index=True)
+    proposed_by_org_id: Mapped[int] = references("organizations.id", ondelete="CASCADE")
+    proposed_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
+    ended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+
+    cooperative: Mapped[Organization] = relationship(foreign_keys=[cooperative_id])
+    club: Mapped[Organization] = relationship(foreign_keys=[club_id])

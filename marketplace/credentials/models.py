@@ -144,6 +144,10 @@ class CodeClaimFlag(IdMixin, Base):
     claimed_by_id: Mapped[int | None] = references("users.id")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
+    # How staff resolved it: "confirmed" (the code was borrowed: the holder's code is suspended) or
+    # "cleared" (a mistake); `note` says why.
+    resolution: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    resolved_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
     note: Mapped[str] = mapped_column(Text, default="")
 
     holder: Mapped[Organization] = relationship(foreign_keys=[holder_id])

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.db import Base, IdMixin, TimestampMixin, references, utcnow
+from marketplace.members.models import Household
 from marketplace.products.models import Product, Variety
 from marketplace.products.naming import NamedGoods
 
@@ -47,6 +48,8 @@ class Listing(NamedGoods, IdMixin, TimestampMixin, Base):
     delivery_area: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     producer_name: Mapped[str] = mapped_column(String(120), default="")  # member listed on behalf of
+    # The club's household it was grown by (members.Household); producer_name stays as typed.
+    household_id: Mapped[int | None] = references("households.id", ondelete="SET NULL", index=True)
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     published_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = references("users.id")
@@ -54,6 +57,7 @@ class Listing(NamedGoods, IdMixin, TimestampMixin, Base):
     organization: Mapped[Organization] = relationship(lazy="joined")
     product: Mapped[Product] = relationship(lazy="joined")
     variety: Mapped[Variety | None] = relationship()
+    household: Mapped[Household | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     certificates: Mapped[list[Certificate]] = relationship(secondary=listing_certificates)
     planting_codes: Mapped[list[PlantingCode]] = relationship(secondary=listing_planting_codes)

@@ -1,0 +1,73 @@
+"""Invitations to join an organisation, and the households a club records for its members."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.accounts.models import Organization, User
+from marketplace.credentials.models import PlantingCode
+from marketplace.db import Base, IdMixin, TimestampMixin, references, utcnow
+from marketplace.places.models import Commune
+
+
+class Invitation(IdMixin, Base):
+    """A board member's invitation for one person, by phone number or e-mail address.
+
+    The person joins through the link (its token) or by typing the 6-digit code with the phone
+    number or address it was sent to; only the SHA-256 of each is stored. It works once
+    (`accepted_at`), until `expires_at`, and not after it is revoked; `code_attempts` counts wrong
+    codes typed for it (after a few, the code stops working and only the link does).
+    `role` is what the member joins as: seller, buyer, or board (the organisation's own role for its
+    kind, on the board)."""
+
+    __tablename__ = "invitations"
+
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(80), default="")  # "Phó chủ nhiệm", "Thành viên"
+    name: Mapped[str] = mapped_column(String(120), default="")  # as the inviter wrote it
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # national form, 0xxxxxxxxx
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    code_attempts: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime]
+    invited_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
+    revoked_at: Mapped[datetime | None]
+
+    organization: Mapped[Organization] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
+
+
+household_planting_codes = Table(
+    "household_planting_codes", Base.metadata,
+    Column("household_id", ForeignKey("households.id", ondelete="CASCADE"), primary_key=True),
+    Column("planting_code_id", ForeignKey("planting_codes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Household(IdMixin, TimestampMixin, Base):
+    """A farming household of a club that has no account (no phone, or no wish to sign in),
+    recorded by the club's board: listings name the household they come from ("grown by")."""
+
+    __tablename__ = "households"
+
+    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
+    name: Mapped[str] = mapped_column(String(120))  # "Hộ ông Nguyễn Văn Tư", as the chair writes it
+    commune_code: Mapped[str | None] = references("communes.code")
+    area_ha: Mapped[float | None] = mapped_column(Numeric(10, 2, asdecimal=False))
+    crops: Mapped[str] = mapped_column(String(300), default="")  # as typed: "xoài cát Chu, sầu riêng"
+    note: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)  # left the club: kept for its past listings
+    created_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
+
+    organization: Mapped[Organization] = relationship()
+    commune: Mapped[Commune | None] = relationship()
+    planting_codes: Mapped[list[PlantingCode]] = relationship(secondary=household_planting_codes)
