@@ -80,7 +80,10 @@ def _after_sign_up(form):
     flash(_("Thank you. Now sign in with %(identifier)s and the password you have just chosen. "
             "If this number or address already had an account, that account keeps its old password: "
             "if you have forgotten it, choose “Forgot your password?”.", identifier=identifier), "success")
-    return redirect(url_for("accounts.login"))
+    # Sent here from an invitation (members' join page): back there once signed in.
+    next_url = request.args.get("next")
+    return redirect(url_for("accounts.login", next=next_url) if rules.is_safe_redirect(next_url)
+                    else url_for("accounts.login"))
 
 
 def _tell_address_owner(owner) -> None:

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.access import policy_of
+from marketplace.accounts import services as accounts
 from marketplace.alerts.models import SavedSearch
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
@@ -21,10 +22,11 @@ from marketplace.fairs import editing
 from marketplace.fairs.models import BoothApplication, FairMeeting
 from marketplace.forms import as_typed_date
 from marketplace.listings import services as listings
+from marketplace.members import services as member_services
 from marketplace.messaging.models import Conversation, ConversationReport
 from marketplace.notifications.models import Notification
-from marketplace.traceability import lots as lot_services
 from marketplace.tourism.models import TourismBooking, TourismOffer
+from marketplace.traceability import lots as lot_services
 from tests.clients import csrf_token, login
 from tests.factories import make_org, make_user
 
@@ -215,6 +217,18 @@ EXPECTED: dict[str, str] = {
     "chains.attach": "chain_side",
     "chains.place": "chain_buyer",
     "chains.staff_index": "staff",
+    "members.index": "org_board",
+    "members.revoke": "org_board",
+    "members.remove": "org_board",  # sampled on the club's only board member: refused, nothing changes
+    "members.board": "org_board",
+    "members.new_household": "org_board",
+    "members.edit_household": "org_board",
+    "members.household_active": "org_board",
+    "members.household": "org_member_or_staff",
+    "members.join": "public",  # the sample token is not one: sent to the code form
+    "members.join_code": "public",
+    "members.pending": "public",
+    "members.accept": "user",
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -232,7 +246,8 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "thread_reader": "user", "thread_party": "user", "other_org_member": "user",
                 "application_reader": "user", "meeting_exhibitor": "user", "tour_owner": "user",
                 "tour_booking_reader": "user", "tour_booking_club": "user", "tour_booking_visitor": "user",
-                "chain_reader": "user", "chain_party": "user", "chain_side": "user", "chain_buyer": "user"}
+                "chain_reader": "user", "chain_party": "user", "chain_side": "user", "chain_buyer": "user",
+                "org_board": "user", "org_member_or_staff": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
@@ -271,6 +286,9 @@ ALLOWED = {
     "chain_party": {"seller", "admin"},
     "chain_side": {"seller", "buyer", "admin"},
     "chain_buyer": {"buyer", "admin"},
+    # The sample club's board (its seller role is not on it): only an administrator besides.
+    "org_board": {"admin"},
+    "org_member_or_staff": {"seller", "staff", "admin"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "seller": {"seller", "admin", "other_seller"},
@@ -324,6 +342,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
                                   None, today=today)
     tour, booking = _sample_tour(session, club)
     chain = _sample_chain(session, club, buyer_org)
+    membership, invitation, household = _sample_members(session, club)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
@@ -333,7 +352,18 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id,
             "code": lot.code, "gtin": "08934563138165", "more": "21/1",
             "tour_id": tour.id, "booking_id": booking.id,
-            "chain_id": chain.id, "delivery_id": chain.deliveries[0].id}
+            "chain_id": chain.id, "delivery_id": chain.deliveries[0].id,
+            "membership_id": membership.id, "invitation_id": invitation.id, "household_id": household.id}
+
+
+def _sample_members(session, club):
+    """The club's chair on its board (the only one), an open invitation they sent, a household."""
+    chair = make_user(None, name="Chủ nhiệm kiểm tra quyền")
+    membership = accounts.add_member(session, club, chair, "seller", board=True)
+    invited = member_services.invite(session, club, chair, name="Anh Ba", contact="0912 345 678", role="seller")
+    household = member_services.save_household(session, club, None, member_services.HouseholdInput(name="Hộ ông Tư"),
+                                                chair)
+    return membership, invited.invitation, household
 
 
 def _sample_tour(session, club):
