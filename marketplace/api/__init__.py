@@ -22,6 +22,7 @@ from marketplace.api import (  # noqa: F401
     listings,
     lots,
     matches,
+    members,
     orders,
     search,
     views,

@@ -69,7 +69,7 @@ def create_listing(body: dict):
         available_from=body.get("available_from"), available_to=body.get("available_to"),
         delivery_area=text_of(body.get("delivery_area")), description=text_of(body.get("description")),
         producer_name=text_of(body.get("producer_name")), certificate_ids=certificate_ids,
-        planting_code_ids=code_ids,
+        planting_code_ids=code_ids, household_id=_household_id(body.get("household_id")),
     )
 
     def taken() -> bool:
@@ -82,6 +82,15 @@ def create_listing(body: dict):
                                         publish=body.get("publish") not in (False, "false", "no", 0, "0"))
         db.session.commit()
     return listing, 201
+
+
+def _household_id(value) -> int | None:
+    """The household named by id; anything else that is not empty names none that exists (0), so
+    that the listing's rules answer "choose one of the club's households"."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    return int(text) if text.isdigit() and len(text) < 12 else 0
 
 
 def _credential_ids(org, certificate_numbers, codes) -> tuple[list[int], list[int]]:

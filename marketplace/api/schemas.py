@@ -20,6 +20,7 @@ from marketplace.api.fields import (
     ComputedNested,
     ComputedString,
     Quantity,
+    Timestamp,
 )
 from marketplace.credentials.services import certificates_of, codes_of, ocop_stars
 from marketplace.demand import rules as demand_rules
@@ -184,6 +185,11 @@ class _ProductSchema(Schema):
         return formatting.unit(post.unit, post.quantity, "en")
 
 
+class HouseholdRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
 class ListingSchema(_ProductSchema):
     id = fields.Integer()
     ref = fields.String(allow_none=True)
@@ -205,6 +211,8 @@ class ListingSchema(_ProductSchema):
                                  metadata={"description": "stars of a valid OCOP rating, else null"})
     planting_codes = fields.List(fields.Nested(PlantingCodeSchema))
     producer_name = fields.String()
+    household = fields.Nested(HouseholdRefSchema, allow_none=True, metadata={
+        "description": "the club's household it was grown by (Hộ trồng), or null"})
     delivery_area = fields.String()
     description = fields.String()
     photos = ComputedList("photo_urls", fields.Url())
@@ -256,6 +264,8 @@ class ListingInputSchema(Schema):
     delivery_area = fields.Raw(allow_none=True, load_default="")
     description = fields.Raw(allow_none=True, load_default="")
     producer_name = fields.Raw(allow_none=True, load_default="")
+    household_id = fields.Raw(allow_none=True, load_default=None,
+                              metadata={"description": "one of the club's active households (id), optional"})
     certificates = fields.Raw(allow_none=True, load_default=None,
                               metadata={"description": "the org's certificate numbers"})
     planting_codes = fields.Raw(allow_none=True, load_default=None,
@@ -335,3 +345,35 @@ class DemandInputSchema(Schema):
     needs_planting_code = fields.Raw(load_default=False)
     export_market = fields.Raw(load_default="")
     quality_notes = fields.Raw(load_default="")
+
+
+class MemberSchema(Schema):
+    user_id = fields.Integer()
+    name = fields.String()
+    role = fields.String(metadata={"description": "seller, buyer, staff or admin"})
+    board = fields.Boolean(metadata={"description": "on the organisation's board (invites and removes members)"})
+    title = fields.String()
+    joined_at = Timestamp()
+
+
+class MemberListSchema(Schema):
+    total = fields.Integer()
+    results = fields.List(fields.Nested(MemberSchema))
+
+
+class InvitationInputSchema(Schema):
+    name = fields.Raw(allow_none=True, load_default="")
+    phone = fields.Raw(allow_none=True, load_default=None, metadata={"description": "0912 345 678, +84 912 345 678…"})
+    email = fields.Raw(allow_none=True, load_default=None)
+    role = fields.Raw(allow_none=True, load_default="seller", metadata={"description": "seller, buyer or board"})
+    title = fields.Raw(allow_none=True, load_default="")
+
+
+class InvitationSchema(Schema):
+    id = fields.Integer()
+    link = fields.String(metadata={"description": "the invitation's link, shown this once"})
+    code = fields.String(metadata={"description": "the 6-digit code, shown this once"})
+    expires_at = Timestamp()
+    role = fields.String()
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)

@@ -19,6 +19,12 @@ from marketplace.products.services import read_unit
 from marketplace.products.units import UNITS
 
 
+def _optional_id(value) -> int | None:
+    """A select's id, or None for its empty choice (anything not a number reads as none)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -82,6 +88,8 @@ class ListingForm(FlaskForm):
                                 render_kw={"placeholder": _l("e.g. at the orchard, Cao Lãnh, Hồ Chí Minh City")})
     producer_name = StringField(_l("Grown by (member's name, when you list for a member)"),
                                 validators=[Optional(), max_length(120)])
+    household_id = SelectField(_l("Household (Hộ trồng, optional)"), choices=[], coerce=_optional_id,
+                               validate_choice=False)
     certificate_ids = MultiCheckboxField(_l("Certificates that apply"), coerce=int, validators=[Optional()],
                                          invalid_choice_message=FOREIGN_CREDENTIAL)
     planting_code_ids = MultiCheckboxField(_l("Planting area and packing-house codes that apply"), coerce=int,

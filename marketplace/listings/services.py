@@ -15,6 +15,7 @@ from marketplace.db import utcnow
 from marketplace.errors import ValidationError, or_404
 from marketplace.listings import rules
 from marketplace.listings.models import Listing
+from marketplace.members.models import Household
 from marketplace.products.goods import GOODS_MESSAGES, read_goods
 from marketplace.products.services import product_of
 from marketplace.validation import DATE, PRICE, QUANTITY, FieldProblems
@@ -34,6 +35,7 @@ MESSAGES = {
     "not_a_price": _l("Enter a price in đồng, e.g. 38000 or 38k."),
     "not_a_date": _l("Enter a date as dd/mm/yyyy."),
     "foreign_credential": _l("Choose only your own organisation's certificates and codes."),
+    "foreign_household": _l("Choose one of the club's households."),
     "below_ordered": _l("Buyers have already ordered more than that."),
     "status_change": _l("That change is not possible from the listing's current status."),
 }
@@ -58,6 +60,7 @@ class ListingInput:
     producer_name: str = ""
     certificate_ids: list[int] = field(default_factory=list)
     planting_code_ids: list[int] = field(default_factory=list)
+    household_id: int | None = None  # one of the club's households ("Hộ trồng"), optional
     ref: str | None = None
     category: str | None = None  # where a product the catalogue lacks is kept (imports say it)
 
@@ -81,6 +84,7 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     problems.merge(checked)
     certificates = _own(db, Certificate, data.certificate_ids, org, problems, "certificate_ids")
     codes = _own(db, PlantingCode, data.planting_code_ids, org, problems, "planting_code_ids")
+    household = _household(db, data.household_id, org, listing, problems)
     reserved = (listing.quantity - listing.quantity_available) if listing is not None else 0
     if goods.quantity is not None and listing is not None and goods.quantity < reserved:
         problems.add("quantity", "below_ordered")
@@ -102,11 +106,21 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     listing.delivery_area, listing.description = texts["delivery_area"], texts["description"]
     listing.producer_name = texts["producer_name"]
     listing.certificates, listing.planting_codes = certificates, codes
+    listing.household = household
     if publish and listing.status != "published":
         _apply_status(listing, "publish")
     db.add(listing)
     db.flush()
     return listing
+
+
+def households_for(db: Session, org: Organization, listing: Listing | None = None) -> list[Household]:
+    """The households a listing of `org` may name: its active ones, and the one it names already."""
+    found = list(db.scalars(select(Household).where(Household.organization_id == org.id, Household.active.is_(True))
+                            .order_by(Household.name)))
+    if listing is not None and listing.household is not None and listing.household not in found:
+        found.append(listing.household)
+    return found
 
 
 def _own(db: Session, model, ids: list[int], org: Organization, problems: FieldProblems, field_name: str) -> list:
@@ -117,6 +131,20 @@ def _own(db: Session, model, ids: list[int], org: Organization, problems: FieldP
         problems.add(field_name, "foreign_credential")
         return []
     return records
+
+
+def _household(db: Session, household_id: int | None, org: Organization, listing: Listing | None,
+               problems: FieldProblems) -> Household | None:
+    """The club's household a listing names: an active one, or the one it named already (a
+    household that has left keeps its past listings)."""
+    if household_id is None:
+        return None
+    household = db.get(Household, household_id)
+    kept = listing is not None and listing.household_id == household_id
+    if household is None or household.organization_id != org.id or not (household.active or kept):
+        problems.add("household_id", "foreign_household")
+        return None
+    return household
 
 
 def _apply_status(listing: Listing, action: str) -> None:

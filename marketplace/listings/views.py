@@ -66,10 +66,13 @@ def _form_input(form: forms.ListingForm) -> listings.ListingInput:
         delivery_area=form.delivery_area.data or "", description=form.description.data or "",
         producer_name=form.producer_name.data or "",
         certificate_ids=form.certificate_ids.data or [], planting_code_ids=form.planting_code_ids.data or [],
+        household_id=form.household_id.data,
     )
 
 
-def _credential_choices(form: forms.ListingForm, org) -> None:
+def _credential_choices(form: forms.ListingForm, org, listing: Listing | None = None) -> None:
+    form.household_id.choices = [("", _("— none —"))] + [
+        (h.id, h.name) for h in listings.households_for(db.session, org, listing)]
     form.certificate_ids.choices = [
         (c.id, f"{CERTIFICATE_TYPE_LABELS[c.type]} {c.number}") for c in credentials.certificates_of(db.session, org)]
     form.planting_code_ids.choices = [(c.id, c.code) for c in credentials.codes_of(db.session, org)]
@@ -134,7 +137,7 @@ def show(listing_id: int):
 def edit(listing_id: int):
     listing = _managed_listing(listing_id)
     form = forms.ListingForm(obj=None if request.method == "POST" else _form_values(listing))
-    _credential_choices(form, listing.organization)
+    _credential_choices(form, listing.organization, listing)
     on_form = form_photos(listing.organization, listing) if request.method == "POST" else None
     # The form's own checks first (they reset its fields' messages), then the photos' beside them.
     checking = bool(on_form and not on_form.removing and submitted(form))
@@ -169,7 +172,7 @@ def _form_values(listing: Listing) -> SimpleNamespace:
         price_negotiable=listing.price_negotiable, available_from=as_typed_date(listing.available_from),
         available_to=as_typed_date(listing.available_to), delivery_area=listing.delivery_area,
         producer_name=listing.producer_name, description=listing.description,
-        certificate_ids=[c.id for c in listing.certificates],
+        certificate_ids=[c.id for c in listing.certificates], household_id=listing.household_id,
         planting_code_ids=[c.id for c in listing.planting_codes])
 
 

@@ -217,6 +217,8 @@ EXPECTED: dict[str, str] = {
     "chains.attach": "chain_side",
     "chains.place": "chain_buyer",
     "chains.staff_index": "staff",
+    "api.list_members": "org_member_or_staff",
+    "api.invite_member": "org_board",
     "members.index": "org_board",
     "members.revoke": "org_board",
     "members.remove": "org_board",  # sampled on the club's only board member: refused, nothing changes
