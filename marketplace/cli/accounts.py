@@ -29,9 +29,12 @@ def users_group() -> None:
 @click.option("--role", required=True, type=click.Choice(rules.ROLES))
 @click.option("--org", "org_ref", default=None, help="Ref of the organisation the user acts for.")
 @click.option("--name", default=None)
+@click.option("--board", is_flag=True, help="On the organisation's board (invites and removes its members).")
 @with_appcontext
-def users_create_command(email: str, password: str, role: str, org_ref: str | None, name: str | None) -> None:
-    """Create a user with a role (in --org, or for staff/admin in the platform agency)."""
+def users_create_command(email: str, password: str, role: str, org_ref: str | None, name: str | None,
+                         board: bool) -> None:
+    """Create a user with a role (in --org, or for staff/admin in the platform agency); --board puts
+    them on the organisation's board."""
     if password == "-":  # noqa: S105  # nosec B105  # "-" means: read it from standard input
         password = sys.stdin.readline().rstrip("\n")
     org = None
@@ -48,13 +51,14 @@ def users_create_command(email: str, password: str, role: str, org_ref: str | No
         user = accounts.create_user(db.session, name=name or email.split("@")[0], password=password,
                                     email=email)
         if org is not None:
-            accounts.add_member(db.session, org, user, role)
+            accounts.add_member(db.session, org, user, role, board=board)
     except DomainError as error:
         db.session.rollback()
         details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items())
         fail(f"{error.message} {details}".strip())
     db.session.commit()
-    click.echo(f"created user {user.id} <{user.email}> as {role}" + (f" of {org.ref}" if org else ""))
+    click.echo(f"created user {user.id} <{user.email}> as {role}" + (f" of {org.ref}" if org else "")
+               + (" (board)" if board and org is not None else ""))
 
 
 @click.group("tokens")

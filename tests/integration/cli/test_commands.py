@@ -42,6 +42,23 @@ def test_users_create_buyer_in_an_org(app, runner):
     assert login(app.test_client(), user).status_code == 302
 
 
+def test_users_create_on_the_board(app, runner):
+    with app_session(app) as session:
+        make_org("club", ref="hq-cli-ban")
+        session.commit()
+    result = runner.invoke(args=["users", "create", "--email", "chunhiem@example.vn", "--password", PASSWORD,
+                                 "--role", "seller", "--org", "hq-cli-ban", "--board"])
+    assert result.exit_code == 0, result.output
+    assert "as seller of hq-cli-ban (board)" in result.output
+    plain = runner.invoke(args=["users", "create", "--email", "thanhvien@example.vn", "--password", PASSWORD,
+                                "--role", "seller", "--org", "hq-cli-ban"])
+    assert plain.exit_code == 0, plain.output
+    with app_session(app) as session:
+        boards = {m.user.email: m.board for m in session.scalars(select(Membership))
+                  if m.organization.ref == "hq-cli-ban"}
+    assert boards == {"chunhiem@example.vn": True, "thanhvien@example.vn": False}
+
+
 @pytest.mark.parametrize("role", ["staff", "admin"])
 def test_staff_without_org_joins_the_platform_agency(app, runner, role):
     result = runner.invoke(args=["users", "create", "--email", f"{role}@example.vn", "--password", PASSWORD,
