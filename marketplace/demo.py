@@ -32,6 +32,7 @@ from marketplace.fairs import demo as fair_demo
 from marketplace.fairs.models import Catalog, Fair
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
+from marketplace.members import demo as member_demo
 from marketplace.messaging import conversations
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
@@ -235,6 +236,8 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     visitor = db.scalar(select(User).where(User.email == demo_email(tourism_demo.VISITOR_EMAIL_LOGIN)))
     created.update(tourism_demo.load(db, orgs, visitor, today or today_in_vietnam()))
     created.update(cooperative_demo.load(db, orgs, staff, today or today_in_vietnam()))
+    chair = db.scalar(select(User).where(User.email == demo_email("chunhiem.myxuong")))
+    created.update(member_demo.load(db, orgs, chair, today or today_in_vietnam()))
     created.update(chain_demo.load(db, orgs, db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi"))),
                                    db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
                                    today or today_in_vietnam()))
