@@ -167,3 +167,34 @@ def test_only_the_board_invites(app):
     client = signed_in(app, seller)
     assert client.get(f"/orgs/{club.id}/members").status_code == 403
     assert invite(client, club.id)[0].status_code == 403
+
+
+def test_a_newcomer_registers_signs_in_and_comes_back_to_accept(app):
+    with app_session(app):
+        club, chair = board_club()
+    board = signed_in(app, chair)
+    _r, link, _c = invite(board, club.id, contact="0912 345 678")
+    newcomer = app.test_client()
+    page = text_of(newcomer.get(link, follow_redirects=True))
+    assert "/register?next=/join/invitation" in page
+    registered = newcomer.post("/register?next=/join/invitation", data={
+        "csrf_token": csrf_token(newcomer), "name": "Anh Ba", "phone": "0912 345 678", "email": "",
+        "password": "xoai-cat-chu-2026", "password_again": "xoai-cat-chu-2026"})
+    assert registered.status_code == 302 and "next=/join/invitation" in registered.headers["Location"]
+    signed = newcomer.post("/login", data={"csrf_token": csrf_token(newcomer), "identifier": "0912345678",
+                                           "password": "xoai-cat-chu-2026", "next": "/join/invitation"})
+    assert signed.headers["Location"].endswith("/join/invitation")
+    assert "Đồng ý tham gia" in text_of(newcomer.get("/join/invitation"))
+    assert _accept(newcomer).status_code == 302
+    with app_session(app) as session:
+        joined = session.scalar(select(Membership).where(Membership.organization_id == club.id,
+                                                         Membership.user_id != chair.id))
+        assert joined.user.phone == "0912345678" and joined.role == "seller"
+
+
+def test_an_unsafe_next_after_sign_up_is_ignored(app):
+    client = app.test_client()
+    response = client.post("/register?next=//evil.example/", data={
+        "csrf_token": csrf_token(client), "name": "Anh Ba", "phone": "0987 111 222",
+        "password": "xoai-cat-chu-2026", "password_again": "xoai-cat-chu-2026"})
+    assert response.status_code == 302 and "evil" not in response.headers["Location"]
