@@ -22,15 +22,16 @@ class Member(NamedTuple):
     org_name: str
 
 
-def make_member(app: Flask, role: str, org_kind: str, org_name: str, **org_fields) -> Member:
+def make_member(app: Flask, role: str, org_kind: str, org_name: str, *, board: bool = False,
+                **org_fields) -> Member:
     """A new organisation named `org_name` (plus a serial number) in Phú Hựu, and a user with
-    PASSWORD acting for it in `role`; a seller is its chair ("Chủ nhiệm")."""
+    PASSWORD acting for it in `role`; a seller is its chair ("Chủ nhiệm"); `board`: on its board."""
     n = next(_serial)
     with app.app_context():
         org = accounts.create_organization(db.session, kind=org_kind, name=f"{org_name} {n}", commune_code="30244",
                                            **org_fields)
         user = accounts.create_user(db.session, name=f"Người thử {n}", password=PASSWORD,
                                     email=f"browser{n}-{role}-{org.id}@example.test")
-        accounts.add_member(db.session, org, user, role, "Chủ nhiệm" if role == "seller" else "")
+        accounts.add_member(db.session, org, user, role, "Chủ nhiệm" if role == "seller" else "", board=board)
         db.session.commit()
         return Member(user.email, org.id, org.name)
