@@ -13,15 +13,9 @@ from marketplace.accounts.permissions import member_or_staff, on_board
 from marketplace.api.blueprint import BEARER, blp, text_of
 from marketplace.api.schemas import InvitationInputSchema, InvitationSchema, MemberListSchema, ProblemSchema
 from marketplace.errors import NotFound, PermissionDenied, ValidationError
-from marketplace.extensions import limiter
 from marketplace.links import public_url
+from marketplace.members import limits
 from marketplace.members import services as members
-
-INVITES_PER_USER = "30 per hour"
-
-
-def _invite_key() -> str:
-    return f"invite:{current_user.get_id()}"
 
 
 def _org(org_id: int) -> Organization:
@@ -49,7 +43,7 @@ def list_members(org_id: int):
 
 @blp.route("/orgs/<int:org_id>/members", methods=["POST"])
 @signed_in
-@limiter.limit(INVITES_PER_USER, key_func=_invite_key)
+@limits.invitations
 @blp.arguments(InvitationInputSchema)
 @blp.response(201, InvitationSchema)
 @blp.alt_response(403, schema=ProblemSchema, description="the caller is not on the organisation's board")

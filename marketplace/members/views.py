@@ -16,7 +16,7 @@ from marketplace.errors import Conflict, or_404
 from marketplace.extensions import limiter
 from marketplace.forms import CsrfForm, add_problem
 from marketplace.links import public_url
-from marketplace.members import forms, rules
+from marketplace.members import forms, limits, rules
 from marketplace.members import services as members
 from marketplace.members.models import Invitation
 from marketplace.places.services import resolve_commune
@@ -24,8 +24,6 @@ from marketplace.saving import flash_message, form_page, posted, raise_if_proble
 
 bp = Blueprint("members", __name__)
 PENDING = "pending_invitation"  # the session key of the invitation a visitor opened (by link or code)
-INVITES_PER_USER = "30 per hour"
-JOIN_PER_ADDRESS = "20 per 15 minutes"
 
 
 @bp.record_once
@@ -38,10 +36,6 @@ def _org_action(org: Organization, user=None, **_context) -> str | None:
     if not on_board(user, org):
         return None
     return render_template("members/_org_action.html", org=org)
-
-
-def _invite_key() -> str:
-    return f"invite:{current_user.get_id()}"
 
 
 def _board_org(org_id: int) -> Organization:
@@ -65,7 +59,7 @@ def _page(org: Organization, form, shown: dict | None = None, status: int = 200)
 
 @bp.route("/orgs/<int:org_id>/members", methods=["GET", "POST"])
 @signed_in
-@limiter.limit(INVITES_PER_USER, methods=["POST"], key_func=_invite_key)
+@limits.invitations
 def index(org_id: int):
     org = _board_org(org_id)
     form = forms.InviteForm()
@@ -205,7 +199,7 @@ def household(org_id: int, household_id: int):
 
 @bp.route("/join/<token>", methods=["GET"])
 @public
-@limiter.limit(JOIN_PER_ADDRESS)
+@limiter.limit(limits.JOIN_PER_ADDRESS)
 def join(token: str):
     invitation = members.by_token(db.session, token)
     if invitation is None:
@@ -217,7 +211,7 @@ def join(token: str):
 
 @bp.route("/join", methods=["GET", "POST"])
 @public
-@limiter.limit(JOIN_PER_ADDRESS, methods=["POST"])
+@limiter.limit(limits.JOIN_PER_ADDRESS, methods=["POST"])
 def join_code():
     form = forms.JoinCodeForm()
     if form.validate_on_submit():

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from marketplace.members.models import Invitation
 from marketplace.notifications.models import OutgoingMail
-from tests.clients import api_token, app_session
+from tests.clients import api_token, app_session, csrf_token, signed_in
 from tests.factories import make_org, make_user
 from tests.integration.members.helpers import board_club
 
@@ -57,3 +57,18 @@ def test_the_board_invites_through_the_api(app, client):
                           json={"name": "X", "phone": "0912345678"})
     assert refused.status_code == 403
     assert client.post("/api/v1/orgs/999999/members", headers=_auth(token), json={}).status_code == 404
+
+
+def test_invitations_share_one_budget_on_the_page_and_in_the_api(app, client):
+    with app_session(app):
+        club, chair = board_club()
+    token = api_token(app, chair)
+    for n in range(30):
+        sent = client.post(f"/api/v1/orgs/{club.id}/members", headers=_auth(token),
+                           json={"name": f"Người {n}", "phone": f"0912 345 {n:03d}"})
+        assert sent.status_code == 201
+    assert client.post(f"/api/v1/orgs/{club.id}/members", headers=_auth(token),
+                       json={"name": "Thêm", "phone": "0912 999 999"}).status_code == 429
+    page = signed_in(app, chair)
+    assert page.post(f"/orgs/{club.id}/members", data={"csrf_token": csrf_token(page), "name": "Thêm",
+                                                       "contact": "0912 999 999", "role": "seller"}).status_code == 429
