@@ -67,7 +67,8 @@ def invite_member(body: dict, org_id: int):
         raise ValidationError(error.message, fields=fields) from None
     link = public_url("members.join", token=invited.token)
     if invited.invitation.email:
-        text = members.share_text(org, current_user, link, invited.code, invited.invitation.expires_at)
+        text = members.share_text(org, current_user, link, invited.code, invited.invitation.expires_at,
+                                  public_url("members.join_code"))
         members.queue_invitation_mail(db.session, invited.invitation, _("Invitation to join %(org)s", org=org.name),
                                       text)
     db.session.commit()

@@ -71,12 +71,12 @@ def invite(db: Session, org: Organization, inviter: User, *, name: str, contact:
     return Invited(invitation, token, code)
 
 
-def share_text(org: Organization, inviter: User, link: str, code: str, expires: datetime) -> str:
+def share_text(org: Organization, inviter: User, link: str, code: str, expires: datetime, join_url: str) -> str:
     """The short message the inviter copies into Zalo (or that is mailed): who invites, to what,
-    the link, the code, until when."""
+    the link, the code (typed at `join_url`), until when."""
     return _("%(inviter)s invites you to join %(org)s on Chợ Hội Quán.\nOpen: %(link)s\n"
-             "Or enter the code %(code)s at /join with this phone number or e-mail.\nValid until %(until)s.",
-             inviter=inviter.name, org=org.name, link=link, code=code, until=day(expires))
+             "Or enter the code %(code)s at %(join)s with this phone number or e-mail.\nValid until %(until)s.",
+             inviter=inviter.name, org=org.name, link=link, code=code, join=join_url, until=day(expires))
 
 
 def queue_invitation_mail(db: Session, invitation: Invitation, subject: str, body: str) -> OutgoingMail:

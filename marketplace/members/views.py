@@ -80,7 +80,8 @@ def index(org_id: int):
 def _shown(org: Organization, invited: members.Invited) -> dict:
     """What the inviter sees once: the link, the code and the message to pass on."""
     link = public_url("members.join", token=invited.token)
-    text = members.share_text(org, current_user, link, invited.code, invited.invitation.expires_at)
+    text = members.share_text(org, current_user, link, invited.code, invited.invitation.expires_at,
+                              public_url("members.join_code"))
     return {"link": link, "code": invited.code, "text": text, "emailed": bool(invited.invitation.email),
             "invitation": invited.invitation}
 

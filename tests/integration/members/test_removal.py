@@ -100,6 +100,7 @@ def test_the_members_page_lists_members_invitations_and_households(app):
     page = text_of(board.get(f"/orgs/{club.id}/members"))
     assert "Anh Ba" in page and "Chú Tư chủ nhiệm" in page and "Chị Năm" in page and "Ban chủ nhiệm" in page
     assert "Chủ nhiệm" in page  # the title
+    assert f'href="/orgs/{club.id}/members"' in board.get(f"/orgs/{club.id}").get_data(as_text=True)
 
 
 def test_another_club_board_cannot_act_here(app):
