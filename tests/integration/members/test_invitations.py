@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import Membership
 from marketplace.db import utcnow
 from marketplace.members.models import Invitation
+from marketplace.notifications import delivery
 from marketplace.notifications.models import OutgoingMail
 from tests.clients import app_session, csrf_token, signed_in, text_of
 from tests.factories import make_user
@@ -59,7 +60,7 @@ def _other_user(app):
         return make_user(None, name="Người khác")
 
 
-def test_invite_by_email_mails_it_and_join_by_code_as_board(app):
+def test_invite_by_email_mails_it_and_join_by_code_as_board(app, outbox):
     with app_session(app):
         club, chair = board_club()
         person = make_user(None, email="chi.nam@example.test", name="Chị Năm")
@@ -68,7 +69,9 @@ def test_invite_by_email_mails_it_and_join_by_code_as_board(app):
     assert "e-mail" in text_of(response).lower() and "Gửi tin nhắn này" not in text_of(response)
     with app_session(app) as session:
         mail = session.scalar(select(OutgoingMail).where(OutgoingMail.to == "chi.nam@example.test"))
-        assert mail is not None and code in mail.body
+        assert mail is not None and code in mail.body and "/join" in mail.body
+        delivery.deliver_due(session, commit=session.commit)  # the worker's mail step
+    assert [m.to for m in outbox] == ["chi.nam@example.test"] and code in outbox[0].body
     member = signed_in(app, person)
     joined = member.post("/join", data={"csrf_token": csrf_token(member), "contact": "chi.nam@example.test",
                                         "code": code[:3] + " " + code[3:]})
