@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Membership, Organization, User
@@ -202,7 +202,8 @@ def _revoke_open_from(db: Session, org_id: int, user_id: int, now: datetime) -> 
 # --- members -------------------------------------------------------------------------------------
 
 def members_of(db: Session, org: Organization) -> list[Membership]:
-    return list(db.scalars(select(Membership).join(Membership.user).where(Membership.organization_id == org.id)
+    return list(db.scalars(select(Membership).join(Membership.user).options(contains_eager(Membership.user))
+                           .where(Membership.organization_id == org.id)
                            .order_by(Membership.board.desc(), Membership.created_at, Membership.id)))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from marketplace.members import services as members
 from marketplace.members.models import Invitation
 from marketplace.notifications.models import OutgoingMail
 from tests.clients import api_token, app_session, csrf_token, signed_in
@@ -72,3 +73,24 @@ def test_invitations_share_one_budget_on_the_page_and_in_the_api(app, client):
     page = signed_in(app, chair)
     assert page.post(f"/orgs/{club.id}/members", data={"csrf_token": csrf_token(page), "name": "Thêm",
                                                        "contact": "0912 999 999", "role": "seller"}).status_code == 429
+
+
+def test_a_listing_names_one_of_the_clubs_households_through_the_api(app, client):
+    with app_session(app) as session:
+        club, chair = board_club()
+        seller = make_user("seller", club)
+        household = members.save_household(session, club, None, members.HouseholdInput(name="Hộ ông Tư"), chair)
+        other_club, other_chair = board_club("Hội quán khác")
+        foreign = members.save_household(session, other_club, None, members.HouseholdInput(name="Hộ khác"),
+                                         other_chair)
+        session.commit()
+        household_id, foreign_id = household.id, foreign.id
+    headers = _auth(api_token(app, seller))
+    body = {"product": "xoài", "quantity": "200", "unit": "kg", "price_vnd": "30000",
+            "available_from": "2030-01-01", "available_to": "2030-02-01"}
+    refused = client.post("/api/v1/listings", headers=headers, json=body | {"household_id": foreign_id})
+    assert refused.status_code == 422 and "household_id" in refused.get_json()["fields"]
+    made = client.post("/api/v1/listings", headers=headers, json=body | {"household_id": household_id})
+    assert made.status_code == 201 and made.get_json()["household"] == {"id": household_id, "name": "Hộ ông Tư"}
+    plain = client.post("/api/v1/listings", headers=headers, json=body)
+    assert plain.status_code == 201 and plain.get_json()["household"] is None

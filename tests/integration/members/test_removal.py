@@ -3,10 +3,12 @@ and a removed member loses the organisation's pages, API and threads at once."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from marketplace import db
 from marketplace.accounts import services as accounts
-from marketplace.accounts.models import Membership
+from marketplace.accounts.models import Membership, Organization
+from marketplace.members import services as members
 from marketplace.members.models import Invitation
 from marketplace.messaging.models import Conversation
 from tests.clients import api_token, app_session, csrf_token, signed_in, text_of
@@ -117,3 +119,36 @@ def test_another_club_board_cannot_act_here(app):
     assert board.post(f"/orgs/{club.id}/members/{other_membership}/remove",
                       data={"csrf_token": csrf_token(board)}).status_code == 404
     assert _membership_id(app, other_chair.id, _other.id) is not None
+
+
+def _queries_for(app, client, url) -> int:
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.get_engine(app), "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.get_engine(app), "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_members_page_asks_the_same_queries_for_two_members_or_eight(app):
+    with app_session(app) as session:
+        club, chair = board_club()
+        make_user("seller", club)
+        members.save_household(session, club, None, members.HouseholdInput(name="Hộ 1"), chair)
+        session.commit()
+    board = signed_in(app, chair)
+    url = f"/orgs/{club.id}/members"
+    board.get(url)
+    few = _queries_for(app, board, url)
+    with app_session(app) as session:
+        for n in range(6):
+            make_user("seller", session.get(Organization, club.id), name=f"Thành viên {n}")
+            members.save_household(session, session.get(Organization, club.id), None,
+                                   members.HouseholdInput(name=f"Hộ thêm {n}"), None)
+        session.commit()
+    assert _queries_for(app, board, url) == few
