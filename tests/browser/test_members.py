@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import PHONE
 from tests.browser.members import make_member
 from tests.browser.signing import sign_in
+from tests.browser.test_accessibility import serious_violations
 
 NEWCOMER_PASSWORD = "xoai-cat-chu-2026"
 
@@ -37,12 +38,14 @@ def test_a_chair_invites_from_a_phone_and_the_member_joins(phone_page: Page, bro
     assert code in page.get_by_test_id("share-text").input_value()
     link = urlsplit(page.get_by_test_id("invite-link").input_value()).path
     assert _overflow(page) <= 0  # the link, the code and the message fit on the phone too
+    assert serious_violations(page) == []
 
     context = browser.new_context(base_url=live_server, **PHONE)
     try:
         member = context.new_page()
         member.goto(link)
         expect(member.get_by_test_id("join-role")).to_contain_text("Anh Ba Thử")
+        assert serious_violations(member) == [] and _overflow(member) <= 0
         member.get_by_test_id("join-register").click()
         member.locator("input[name=name]").fill("Anh Ba Thử")
         member.locator("input[name=phone]").fill("0938 765 432")

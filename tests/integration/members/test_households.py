@@ -45,6 +45,16 @@ def test_a_household_with_area_as_typed_and_the_clubs_own_codes(app):
         household_id = household.id
     page = text_of(board.get(f"/orgs/{club.id}/members/households/{household_id}"))
     assert "1,5 ha" in page and "VN-DTTS-0101" in page
+    editing = board.get(f"/orgs/{club.id}/members/households/{household_id}/edit").get_data(as_text=True)
+    assert 'value="1,5"' in editing and "checked" in editing
+    changed = board.post(f"/orgs/{club.id}/members/households/{household_id}/edit", data={
+        "csrf_token": csrf_token(board), "name": "Hộ ông Tư (con)", "area_ha": "2", "crops": "sầu riêng",
+        "commune_query": "Phú Hựu", "commune_code": "30244"})
+    assert changed.status_code == 302
+    with app_session(app) as session:
+        household = session.get(Household, household_id)
+        assert (household.name, household.area_ha, household.commune_code, household.planting_codes) == \
+            ("Hộ ông Tư (con)", 2.0, "30244", [])
 
 
 def test_usable_codes_are_the_clubs_own(app, session):
