@@ -72,6 +72,7 @@ def invite_member(body: dict, org_id: int):
         members.queue_invitation_mail(db.session, invited.invitation, _("Invitation to join %(org)s", org=org.name),
                                       text)
     db.session.commit()
+    limits.invited()
     invitation = invited.invitation
     return {"id": invitation.id, "link": link, "code": invited.code, "expires_at": invitation.expires_at,
             "role": invitation.role, "phone": invitation.phone, "email": invitation.email}, 201

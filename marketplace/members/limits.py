@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_login import current_user
 
 from marketplace.extensions import limiter
@@ -14,6 +15,16 @@ def _invite_key() -> str:
     return f"invite:{current_user.get_id()}"
 
 
+def _invited(_response) -> bool:
+    return bool(g.get("invitation_made"))
+
+
+def invited() -> None:
+    """The request did make an invitation: it spends the budget (a form sent back with its
+    problems spends nothing)."""
+    g.invitation_made = True
+
+
 # Decorates the view that creates invitations (its POST), on the page and in the API alike.
 invitations = limiter.shared_limit(INVITES_PER_USER, scope="member-invitations", key_func=_invite_key,
-                                   methods=["POST"])
+                                   methods=["POST"], deduct_when=_invited)

@@ -73,6 +73,7 @@ def index(org_id: int):
                 members.queue_invitation_mail(db.session, invited.invitation,
                                               _("Invitation to join %(org)s", org=org.name), shown["text"])
         if saved:
+            limits.invited()
             return _page(org, forms.InviteForm(formdata=None), shown)
     return _page(org, form, status=422 if form.errors else 200)
 
