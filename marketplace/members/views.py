@@ -24,6 +24,7 @@ from marketplace.saving import flash_message, form_page, posted, raise_if_proble
 
 bp = Blueprint("members", __name__)
 PENDING = "pending_invitation"  # the session key of the invitation a visitor opened (by link or code)
+SHOWN = "invitation_shown"  # the link and code just made, for the inviter's next page only
 
 
 @bp.record_once
@@ -74,8 +75,13 @@ def index(org_id: int):
                                               _("Invitation to join %(org)s", org=org.name), shown["text"])
         if saved:
             limits.invited()
-            return _page(org, forms.InviteForm(formdata=None), shown)
-    return _page(org, form, status=422 if form.errors else 200)
+            # Shown once on the page it redirects to (reloading that page makes no second invitation).
+            session[SHOWN] = shown
+            return redirect(url_for("members.index", org_id=org.id) + "#invited")
+    shown = session.pop(SHOWN, None) if request.method == "GET" else None
+    if shown is not None and shown.get("org_id") != org.id:
+        shown = None
+    return _page(org, form, shown, status=422 if form.errors else 200)
 
 
 def _shown(org: Organization, invited: members.Invited) -> dict:
@@ -83,8 +89,9 @@ def _shown(org: Organization, invited: members.Invited) -> dict:
     link = public_url("members.join", token=invited.token)
     text = members.share_text(org, current_user, link, invited.code, invited.invitation.expires_at,
                               public_url("members.join_code"))
-    return {"link": link, "code": invited.code, "text": text, "emailed": bool(invited.invitation.email),
-            "invitation": invited.invitation}
+    invitation = invited.invitation
+    return {"org_id": org.id, "link": link, "code": invited.code, "text": text, "emailed": bool(invitation.email),
+            "name": invitation.name, "phone": invitation.phone, "email": invitation.email}
 
 
 @bp.route("/orgs/<int:org_id>/members/invitations/<int:invitation_id>/revoke", methods=["POST"])

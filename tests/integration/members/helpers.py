@@ -23,7 +23,8 @@ def invite(client, org_id: int, contact: str = "0912 345 678", role: str = "sell
            title: str = "Thành viên"):
     """Invite through the members page: (response, link path, code)."""
     response = client.post(f"/orgs/{org_id}/members", data={
-        "csrf_token": csrf_token(client), "name": name, "contact": contact, "role": role, "title": title})
+        "csrf_token": csrf_token(client), "name": name, "contact": contact, "role": role, "title": title},
+        follow_redirects=True)
     page = response.get_data(as_text=True)
     link = re.search(r'id="invite-link" value="[^"]*?(/join/[^"]+)"', page)
     code = re.search(r'id="invite-code" value="(\d{6})"', page)

@@ -201,3 +201,15 @@ def test_an_unsafe_next_after_sign_up_is_ignored(app):
         "csrf_token": csrf_token(client), "name": "Anh Ba", "phone": "0987 111 222",
         "password": "xoai-cat-chu-2026", "password_again": "xoai-cat-chu-2026"})
     assert response.status_code == 302 and "evil" not in response.headers["Location"]
+
+
+def test_the_link_and_code_are_shown_once_and_a_reload_invites_nobody_again(app):
+    with app_session(app):
+        club, chair = board_club()
+    board = signed_in(app, chair)
+    _response, link, code = invite(board, club.id)
+    assert link and code
+    again = board.get(f"/orgs/{club.id}/members").get_data(as_text=True)
+    assert code not in again and 'id="invite-link"' not in again
+    with app_session(app) as session:
+        assert session.scalar(select(func.count(Invitation.id))) == 1
