@@ -39,6 +39,7 @@ from marketplace.orders.payments import bank_accounts, recording
 from marketplace.orders.payments.banks import ascii_upper
 from marketplace.tourism import demo as tourism_demo
 from marketplace.traceability import demo as lot_demo
+from marketplace.verification import demo as verification_demo
 
 DEMO_DOMAIN = "demo.chohoiquan.vn"
 
@@ -56,7 +57,6 @@ class DemoOrg:
     tourism: bool = False
     address: str = ""
     phone: str = ""
-    verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
         org.kind, org.name, org.commune_code = spec.kind, spec.name, spec.commune_code
         org.description, org.members_count, org.founded_on = spec.description, spec.members, spec.founded_on
         org.tourism, org.address, org.phone, org.zalo = spec.tourism, spec.address, spec.phone, spec.phone
-        org.verified, org.is_demo = spec.verified, True
+        org.is_demo = True
         org.email = f"{spec.ref}@{DEMO_DOMAIN}"
     db.flush()
     for spec in ORGS:
@@ -235,6 +235,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     visitor = db.scalar(select(User).where(User.email == demo_email(tourism_demo.VISITOR_EMAIL_LOGIN)))
     created.update(tourism_demo.load(db, orgs, visitor, today or today_in_vietnam()))
     created.update(cooperative_demo.load(db, orgs, staff, today or today_in_vietnam()))
+    created.update(verification_demo.load(db, orgs, staff, today or today_in_vietnam()))
     created.update(chain_demo.load(db, orgs, db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi"))),
                                    db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
                                    today or today_in_vietnam()))
