@@ -1,6 +1,7 @@
-"""Two board members send the first founding decision at the same moment: the organisation row is
-locked, so the second finds the first's record and there is one record, never two (on SQLite the
-writes queue behind one another anyway; on PostgreSQL this is the lock's work)."""
+"""Races of issue #19's verification: two board members send the first founding decision at the same
+moment (the organisation row is locked, so the second finds the first's record: one record, never
+two), and two staff resolve one code-borrowing flag at once (the flag row is locked: one stands).
+On SQLite the writes queue behind one another anyway; on PostgreSQL this is the locks' work."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from sqlalchemy import func, select
 
 from marketplace import db
 from marketplace.accounts.models import Organization, User
-from marketplace.credentials.models import CredentialScan
+from marketplace.credentials import services as credentials
+from marketplace.credentials.models import CodeClaimFlag, CredentialScan
+from marketplace.errors import ValidationError
 from marketplace.verification import rules
 from marketplace.verification import services as verification
 from marketplace.verification.models import OrganizationEvent, OrganizationRecord
 from tests.clients import app_session
 from tests.database import own_database_app
-from tests.factories import make_board_member, make_org
+from tests.factories import make_board_member, make_org, make_user
 from tests.races import at_once
 
 BOARD = 4
@@ -65,3 +68,31 @@ def test_simultaneous_first_submits_make_one_record(race_app):
         # One submit event per submit: the first creates the record, the others change its number.
         assert db.session.scalar(select(func.count(OrganizationEvent.id))
                                  .where(OrganizationEvent.organization_id == club_id)) == BOARD
+
+
+def test_two_staff_resolving_one_flag_at_once_resolve_it_once(race_app):
+    """The flag row is locked: one resolution stands, the other is told the flag is done."""
+    with app_session(race_app) as session:
+        holder = make_org("cooperative", name="HTX Đua cảnh báo")
+        claimant = make_org("club", name="Hội quán Đua cảnh báo")
+        staff = [make_user("staff", name=f"Cán bộ {n}").id for n in range(2)]
+        flag = CodeClaimFlag(code="VN-DTOR-0999", holder_id=holder.id, claimant_id=claimant.id)
+        session.add(flag)
+        session.commit()
+        flag_id = flag.id
+
+    def resolve(n: int, go) -> str:
+        with race_app.app_context():
+            found = db.session.get(CodeClaimFlag, flag_id)
+            user = db.session.get(User, staff[n])
+            db.session.commit()
+            go()
+            try:
+                credentials.resolve_flag(db.session, found, ("cleared", "confirmed")[n], f"ghi chú {n}", user)
+                db.session.commit()
+                return "resolved"
+            except ValidationError:
+                db.session.rollback()
+                return "refused"
+
+    assert sorted(at_once(2, resolve)) == ["refused", "resolved"]
