@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.tourism.views import bp as tourism_bp
     from marketplace.traceability.trace_views import bp as trace_bp
     from marketplace.traceability.views import bp as lots_bp
+    from marketplace.verification.views import bp as verification_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(dashboard_bp)
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(credentials_bp)
+    app.register_blueprint(verification_bp)
     app.register_blueprint(listings_bp)
     app.register_blueprint(listing_photos_bp)
     app.register_blueprint(demand_bp)

@@ -40,6 +40,7 @@ from marketplace.orders.payments import bank_accounts, recording
 from marketplace.orders.payments.banks import ascii_upper
 from marketplace.tourism import demo as tourism_demo
 from marketplace.traceability import demo as lot_demo
+from marketplace.verification import demo as verification_demo
 
 DEMO_DOMAIN = "demo.chohoiquan.vn"
 
@@ -57,7 +58,6 @@ class DemoOrg:
     tourism: bool = False
     address: str = ""
     phone: str = ""
-    verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
         org.kind, org.name, org.commune_code = spec.kind, spec.name, spec.commune_code
         org.description, org.members_count, org.founded_on = spec.description, spec.members, spec.founded_on
         org.tourism, org.address, org.phone, org.zalo = spec.tourism, spec.address, spec.phone, spec.phone
-        org.verified, org.is_demo = spec.verified, True
+        org.is_demo = True
         org.email = f"{spec.ref}@{DEMO_DOMAIN}"
     db.flush()
     for spec in ORGS:
@@ -238,6 +238,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     created.update(cooperative_demo.load(db, orgs, staff, today or today_in_vietnam()))
     chair = db.scalar(select(User).where(User.email == demo_email("chunhiem.myxuong")))
     created.update(member_demo.load(db, orgs, chair, today or today_in_vietnam()))
+    created.update(verification_demo.load(db, orgs, staff, today or today_in_vietnam()))
     created.update(chain_demo.load(db, orgs, db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi"))),
                                    db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
                                    today or today_in_vietnam()))

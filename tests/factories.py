@@ -174,3 +174,36 @@ def make_market(club_name: str, buyer_name: str, *, buyer_kind: str = "supermark
     seller = make_user("seller", club)
     buyer = make_user("buyer", buyer_org)
     return Market(club, seller, buyer_org, buyer, make_listing(club, quantity=quantity, price_vnd=price_vnd))
+
+
+# Verification (issue #19): the badge comes only from staff, through the service ----------------------
+
+def make_board_member(org: Organization, name: str = "Chủ nhiệm thử", role: str = "seller") -> User:
+    """A committed member of org on its board (who sends the founding decision)."""
+    n = next(_counter)
+    user = accounts.create_user(db.session, name=name, password=PASSWORD, email=f"board{n}@example.test")
+    accounts.add_member(db.session, org, user, role, board=True)
+    db.session.commit()
+    return user
+
+
+def verify_org(session, org: Organization, staff: User, *, number: str = "125/QĐ-UBND"):
+    """Staff verify org as the staff page does: a club or cooperative against a founding decision
+    its board sent (with a stand-in scan), a buyer against its tax code. Not committed."""
+    from datetime import date
+
+    from marketplace.credentials.models import CredentialScan
+    from marketplace.dates import today_in_vietnam
+    from marketplace.verification import rules as verification_rules
+    from marketplace.verification import services as verification
+
+    org = session.get(Organization, org.id) or org
+    if org.kind in verification_rules.BUYER_KINDS:
+        return verification.verify_buyer(session, org, staff, "tax code checked")
+    scan = CredentialScan(key=f"test-scan-{next(_counter)}", organization_id=org.id, media="pdf",
+                          filename="quyet-dinh.pdf", size_bytes=100, pages=1)
+    session.add(scan)
+    session.flush()
+    verification.submit_decision(session, org, verification_rules.Decision(
+        number, date(2019, 8, 1), org.commune_code or "30244", "UBND xã"), scan, staff, today=today_in_vietnam())
+    return verification.decide(session, org, "verify", staff)

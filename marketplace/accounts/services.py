@@ -302,7 +302,14 @@ PROFILE_FIELDS = ("name", "description", "grows", "tourism", "tourism_offer", "p
                   "website", "address", "members_count", "commune_code")
 
 
-def update_profile(db: Session, org: Organization, changes: dict) -> Organization:
+# Called as hook(db, org, user, {field: (before, after)}) when an organisation's name or kind
+# changes: the verification package, which sits above accounts, registers here at start-up (what
+# staff verified was the old name, so the badge goes until they look again).
+IDENTITY_CHANGE_HOOKS: list[Callable] = []
+IDENTITY_FIELDS = ("name", "kind")
+
+
+def update_profile(db: Session, org: Organization, changes: dict, user: User | None = None) -> Organization:
     """Owners edit their page: checked like sign-up (name required, Vietnamese phone numbers)."""
     fields: dict[str, list[str]] = {}
     if "name" in changes and not clean(changes["name"]):
@@ -323,12 +330,22 @@ def update_profile(db: Session, org: Organization, changes: dict) -> Organizatio
         fields["members_count"] = [_("Enter a number of households between 0 and 100,000.")]
     if fields:
         raise ValidationError(_("Some fields need attention."), fields=fields)
+    before = {name: getattr(org, name) for name in IDENTITY_FIELDS}
     for name, value in changes.items():
         if name in PROFILE_FIELDS:
             setattr(org, name, clean(value) if isinstance(value, str) and name not in (
                 "description", "tourism_offer", "grows") else value)
     db.flush()
+    identity_changed(db, org, user, before)
     return org
+
+
+def identity_changed(db: Session, org: Organization, user: User | None, before: dict) -> None:
+    """Tell the registered hooks which of the organisation's name and kind differ from `before`."""
+    changed = {name: (before[name], getattr(org, name)) for name in before if before[name] != getattr(org, name)}
+    if changed:
+        for hook in IDENTITY_CHANGE_HOOKS:
+            hook(db, org, user, changed)
 
 
 def set_mail_choice(db: Session, user: User, choice: str) -> None:

@@ -56,6 +56,10 @@ class ComputedBoolean(_FromSchemaMethod, fields.Boolean):
     pass
 
 
+class ComputedDate(_FromSchemaMethod, fields.Date):
+    pass
+
+
 class ComputedDict(_FromSchemaMethod, fields.Dict):
     pass
 

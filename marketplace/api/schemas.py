@@ -8,13 +8,14 @@ computed for today, so an expired or suspended credential is never reported as v
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 from marshmallow import Schema, fields, post_dump, validate
 
 from marketplace import db, formatting
 from marketplace.api import caller
 from marketplace.api.fields import (
     ComputedBoolean,
+    ComputedDate,
     ComputedInteger,
     ComputedList,
     ComputedNested,
@@ -27,6 +28,7 @@ from marketplace.demand import rules as demand_rules
 from marketplace.listings import rules as listing_rules
 from marketplace.markets import market_names
 from marketplace.numbers import MAX_ID
+from marketplace.verification.services import verified_dates
 
 CONTACT_FIELDS = ("phone", "zalo", "email")
 
@@ -64,6 +66,8 @@ class OrganizationSchema(OrgRefSchema):
     founded_from = fields.Nested(OrgRefSchema, allow_none=True)
     tourism = fields.Boolean()
     verified = fields.Boolean()
+    verified_on = ComputedDate("verified_on_of", allow_none=True, metadata={
+        "description": "the day staff verified it (null: not verified, or verified before the log was kept)"})
     is_demo = fields.Boolean()
     certificates = ComputedList("certificates_of", fields.Nested("CertificateSchema"))
     planting_codes = ComputedList("codes_of", fields.Nested("PlantingCodeSchema"))
@@ -81,12 +85,28 @@ class OrganizationSchema(OrgRefSchema):
     def ocop_stars_of(self, org):
         return ocop_stars(certificates_of(db.session, org), caller.today())
 
+    def verified_on_of(self, org):
+        if not org.verified:
+            return None
+        known = request.environ.get(_VERIFIED_ON, {})
+        if org.id in known:
+            return known[org.id]
+        return verified_dates(db.session, [org.id]).get(org.id)
+
     @post_dump
     def _contact_for_signed_in_callers(self, data: dict, **kwargs) -> dict:
         if not caller.is_signed_in():
             for name in CONTACT_FIELDS:
                 data.pop(name, None)
         return data
+
+
+_VERIFIED_ON = "marketplace.api.verified_on"
+
+
+def preload_verified_on(orgs: list) -> None:
+    """The days a list's verified organisations were verified, in one query for the whole list."""
+    request.environ[_VERIFIED_ON] = verified_dates(db.session, [org.id for org in orgs if org.verified])
 
 
 class OrganizationListSchema(Schema):

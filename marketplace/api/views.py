@@ -50,6 +50,7 @@ def list_orgs(query: dict):
     if query.get("kind"):
         stmt = stmt.where(Organization.kind == query["kind"])
     orgs = list(db.session.scalars(stmt.limit(500)))
+    schemas.preload_verified_on(orgs)
     return listed(orgs)
 
 

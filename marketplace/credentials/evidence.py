@@ -278,11 +278,17 @@ def scan_by_key(db: Session, key: str) -> CredentialScan | None:
     return db.scalar(select(CredentialScan).where(CredentialScan.key == key)) if _KEY.fullmatch(key) else None
 
 
+# Packages above credentials that attach scans too (verification: a founding decision's) add a
+# function here returning a select of the scan ids they hold, so that those are never "staged".
+SCANS_ATTACHED_ELSEWHERE: list = []
+
+
 def forget_unattached(db: Session, before: datetime) -> list[str]:
     """Delete scans made before `before` that no credential points at (sent with a form that was
     never completed, or replaced by a newer scan); the keys whose files go once this is committed."""
     attached = select(Certificate.scan_id).where(Certificate.scan_id.is_not(None)).union(
-        select(PlantingCode.scan_id).where(PlantingCode.scan_id.is_not(None)))
+        select(PlantingCode.scan_id).where(PlantingCode.scan_id.is_not(None)),
+        *(column_of() for column_of in SCANS_ATTACHED_ELSEWHERE))
     stale = list(db.scalars(select(CredentialScan).where(CredentialScan.created_at < before,
                                                          CredentialScan.id.not_in(attached))))
     for scan in stale:

@@ -95,3 +95,10 @@ class PlantingCodeForm(EvidenceFields):
 class DecisionForm(FlaskForm):
     action = SelectField(choices=choices([("verify", ""), ("suspend", ""), ("revoke", ""), ("reject", "")]))
     reason = TextAreaField(_l("Reason (shown to the organisation)"), validators=[Optional(), max_length(1000)])
+
+
+class FlagForm(FlaskForm):
+    """Staff's resolution of a code-borrowing flag, with a note saying why (required)."""
+
+    resolution = SelectField(choices=choices([("confirmed", ""), ("cleared", "")]), validate_choice=False)
+    note = TextAreaField(_l("Note"), validators=[Optional(), max_length(1000)])

@@ -152,3 +152,4 @@ class CodeClaimFlag(IdMixin, Base):
 
     holder: Mapped[Organization] = relationship(foreign_keys=[holder_id])
     claimant: Mapped[Organization] = relationship(foreign_keys=[claimant_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])

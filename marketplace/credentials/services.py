@@ -45,7 +45,11 @@ PROBLEM_MESSAGES = {
     "markets_too_many": _l("Too many markets for one credential."),
     "number_entered_twice": _l("You have already entered a certificate with this number."),
     "code_entered_twice": _l("You have already entered this code."),
+    "resolution_unknown": _l("Choose “borrowing confirmed” or “a mistake”."),
+    "note_required": _l("Write a note: why you decided so."),
+    "flag_resolved": _l("This flag was already resolved by another staff member."),
 }
+FLAG_RESOLUTIONS = ("confirmed", "cleared")
 
 
 def problem(field: str, key: str) -> ValidationError:
@@ -358,6 +362,50 @@ def pending(db: Session) -> tuple[list[Certificate], list[PlantingCode]]:
 def open_flags(db: Session) -> list[CodeClaimFlag]:
     return list(db.scalars(select(CodeClaimFlag).where(CodeClaimFlag.resolved_at.is_(None))
                            .order_by(CodeClaimFlag.created_at.desc())))
+
+
+def resolved_flags(db: Session, limit: int = 100) -> list[CodeClaimFlag]:
+    """Flags staff resolved, newest first: they leave the open list but stay in its history."""
+    return list(db.scalars(select(CodeClaimFlag).where(CodeClaimFlag.resolved_at.is_not(None))
+                           .order_by(CodeClaimFlag.resolved_at.desc(), CodeClaimFlag.id.desc()).limit(limit)))
+
+
+def get_flag(db: Session, flag_id: int) -> CodeClaimFlag:
+    return or_404(db.get(CodeClaimFlag, flag_id), str(_l("We could not find that flag.")))
+
+
+def _flagged_credential(db: Session, flag: CodeClaimFlag):
+    """The holder's code, or certificate, that the flag names."""
+    code = db.scalar(select(PlantingCode).where(PlantingCode.code == flag.code,
+                                                PlantingCode.organization_id == flag.holder_id))
+    return code or db.scalar(select(Certificate).where(Certificate.number == flag.code,
+                                                       Certificate.organization_id == flag.holder_id))
+
+
+def resolve_flag(db: Session, flag: CodeClaimFlag, resolution: str, note: str, staff: User) -> CodeClaimFlag:
+    """Staff decide a code-borrowing flag with a note: "confirmed" (the code was lent: the holder's
+    code is suspended through change_status, with the note as its reason, which re-indexes its
+    listings) or "cleared" (a mistake). The flag row is locked: of two staff resolving it at once,
+    the second is told it is done."""
+    note = (note or "").strip()
+    problems = _Problems()
+    if resolution not in FLAG_RESOLUTIONS:
+        problems.add("resolution", "resolution_unknown")
+    if not note:
+        problems.add("note", "note_required")
+    problems.raise_if_any()
+    locked = db.scalar(select(CodeClaimFlag).where(CodeClaimFlag.id == flag.id).with_for_update()
+                       .execution_options(populate_existing=True))
+    if locked is None or locked.resolved_at is not None:
+        raise problem("resolution", "flag_resolved")
+    if resolution == "confirmed":
+        credential = _flagged_credential(db, locked)
+        if credential is not None and credential.status == "active":
+            change_status(db, credential, "suspend", staff, note)
+    locked.resolution, locked.note = resolution, note
+    locked.resolved_by_id, locked.resolved_at = staff.id, utcnow()
+    db.flush()
+    return locked
 
 
 def ocop_stars(certificates: list[Certificate], day: date) -> int | None:

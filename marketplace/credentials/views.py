@@ -282,7 +282,22 @@ def queue():
     certificates, codes = credentials.pending(db.session)
     return render_template("credentials/queue.html", certificates=certificates, codes=codes,
                            flags=credentials.open_flags(db.session), form=forms.DecisionForm(),
+                           resolved=credentials.resolved_flags(db.session), flag_form=forms.FlagForm(),
                            today=today_in_vietnam())
+
+
+@bp.route("/staff/credentials/flags/<int:flag_id>", methods=["POST"])
+@role_required("staff")
+def resolve_flag(flag_id: int):
+    """Staff resolve a code-borrowing flag: borrowing confirmed (the code suspended) or a mistake."""
+    flag = get_or_404(credentials.get_flag, db.session, flag_id)
+    form = forms.FlagForm()
+    form.validate()
+    with saving(show=flash_each) as saved:
+        credentials.resolve_flag(db.session, flag, form.resolution.data or "", form.note.data or "", current_user)
+    if saved:
+        flash(_("Flag on %(code)s resolved.", code=flag.code), "success")
+    return redirect(url_for("credentials.queue") + "#flags-heading")
 
 
 @bp.route("/staff/credentials/<any(certificate, code):kind>/<int:credential_id>", methods=["POST"])

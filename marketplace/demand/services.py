@@ -22,6 +22,7 @@ from marketplace.places.models import Commune
 from marketplace.products.goods import GOODS_MESSAGES, read_goods
 from marketplace.products.services import product_of
 from marketplace.validation import DATE, PRICE, QUANTITY, FieldProblems, Reading
+from marketplace.verification import services as verification
 from marketplace.vietnamese import clean
 
 MESSAGES = {
@@ -276,16 +277,18 @@ def coverage_of(demand: DemandPost) -> rules.Coverage:
     return rules.coverage(demand.quantity, [(o.status, o.quantity) for o in demand.offers])
 
 
-def verify_buyer(db: Session, org: Organization, tax_code: str) -> Organization:
-    """Staff mark a buyer as verified once its tax code is checked (format here, registry by hand)."""
+def verify_buyer(db: Session, org: Organization, tax_code: str, staff: User | None) -> Organization:
+    """Staff mark a buyer as verified once its tax code is checked (format here, registry by hand):
+    the badge and its log are verification's, as for clubs."""
     normalized = rules.normalize_tax_code(tax_code)
     if normalized is None:
         message = str(_l("A tax code has 10 digits, or 13 with the branch suffix (0123456789-001)."))
         raise ValidationError(message, fields={"tax_code": [message]})
     if org.kind not in ("business", "supermarket", "trader", "exporter"):
         raise PermissionDenied(str(_l("Only buyers are verified this way.")))
-    org.tax_code, org.verified = normalized, True
+    org.tax_code = normalized
     db.flush()
+    verification.verify_buyer(db, org, staff, str(_l("Tax code %(code)s checked.", code=normalized)))
     return org
 
 

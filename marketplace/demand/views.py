@@ -227,7 +227,7 @@ def verify_buyer(org_id: int):
     form = forms.VerifyBuyerForm(tax_code=org.tax_code)
     if form.validate_on_submit():
         with saving(form, done=_("%(org)s is marked as a verified buyer.", org=org.name)) as saved:
-            demand_service.verify_buyer(db.session, org, form.tax_code.data)
+            demand_service.verify_buyer(db.session, org, form.tax_code.data, current_user)
         if saved:
             return redirect(url_for("main.organization", org_id=org.id))
     return form_page("demand/verify_buyer.html", form, org=org)

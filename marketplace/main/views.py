@@ -96,7 +96,7 @@ def edit_organization(org_id: int):
         form.commune_query.data, form.commune_code.data = org.commune.label, org.commune.code
     if submitted(form):
         with saving(form, done=_("Your page is updated.")) as saved:
-            accounts.update_profile(db.session, org, _profile_changes(form))
+            accounts.update_profile(db.session, org, _profile_changes(form), current_user)
             raise_if_problems(form)
         if saved:
             return redirect(url_for("main.organization", org_id=org.id))

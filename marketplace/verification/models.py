@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials.models import CredentialScan, StaffVerified
+from marketplace.dates import VIETNAM, as_utc
 from marketplace.db import Base, IdMixin, TimestampMixin, references, utcnow
 from marketplace.places.models import Commune
 
@@ -34,6 +35,14 @@ class OrganizationRecord(IdMixin, StaffVerified, TimestampMixin, Base):
     issuing_commune: Mapped[Commune | None] = relationship()
     scan: Mapped[CredentialScan | None] = relationship()
 
+    @property
+    def verified_on(self) -> date | None:
+        """The day in Vietnam staff verified it, while it is verified (None: not, or before the
+        log was kept)."""
+        if self.status != "active" or self.verified_at is None:
+            return None
+        return as_utc(self.verified_at).astimezone(VIETNAM).date()
+
 
 class OrganizationEvent(IdMixin, Base):
     """Every status change of an organisation's verification: who, when, from what to what, why."""
@@ -49,3 +58,8 @@ class OrganizationEvent(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+
+# The badge's date on pages and cards: read only where `Organization.verified` is true, so an
+# unverified card costs no query. Declared here, where the record is, so accounts need not know it.
+Organization.verification = relationship(OrganizationRecord, uselist=False, viewonly=True)

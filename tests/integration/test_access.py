@@ -16,6 +16,7 @@ from marketplace.access import policy_of
 from marketplace.accounts import services as accounts
 from marketplace.alerts.models import SavedSearch
 from marketplace.credentials import services as credentials
+from marketplace.credentials.models import CodeClaimFlag
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.fairs import editing
@@ -67,6 +68,12 @@ EXPECTED: dict[str, str] = {
     "credentials.credential": "org_seller_or_staff",
     "credentials.edit_credential": "org_seller",
     "credentials.scan": "user",  # and then only the holder's members and staff (test_evidence.py)
+    "credentials.resolve_flag": "staff",
+    "verification.manage": "org_board_or_staff",
+    "verification.submit": "org_board",
+    "verification.queue": "staff",
+    "verification.record": "staff",
+    "verification.decide": "staff",
     "listings.new": "user",
     "dashboard.sell": "user",  # and then the form of the person's club, or a choice of clubs
     "dashboard.buy": "user",  # the same for buying organisations
@@ -249,9 +256,13 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "application_reader": "user", "meeting_exhibitor": "user", "tour_owner": "user",
                 "tour_booking_reader": "user", "tour_booking_club": "user", "tour_booking_visitor": "user",
                 "chain_reader": "user", "chain_party": "user", "chain_side": "user", "chain_buyer": "user",
-                "org_board": "user", "org_member_or_staff": "user"}
+                "org_board": "user", "org_member_or_staff": "user", "org_board_or_staff": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
+    # The sample club's board (its sellers here are plain members, not on it) and administrators;
+    # staff read the board's verification page.
+    "org_board": {"admin"},
+    "org_board_or_staff": {"staff", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
     "org_member": {"seller", "admin"},
     "acting_seller": {"seller", "other_seller"},
@@ -288,8 +299,6 @@ ALLOWED = {
     "chain_party": {"seller", "admin"},
     "chain_side": {"seller", "buyer", "admin"},
     "chain_buyer": {"buyer", "admin"},
-    # The sample club's board (its seller role is not on it): only an administrator besides.
-    "org_board": {"admin"},
     "org_member_or_staff": {"seller", "staff", "admin"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
@@ -345,6 +354,8 @@ def _sample_objects(session, club, buyer_org) -> dict:
     tour, booking = _sample_tour(session, club)
     chain = _sample_chain(session, club, buyer_org)
     membership, invitation, household = _sample_members(session, club)
+    flag = CodeClaimFlag(code="VN-DTOR-9999", holder_id=club.id, claimant_id=buyer_org.id)
+    session.add(flag)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
@@ -355,7 +366,8 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "code": lot.code, "gtin": "08934563138165", "more": "21/1",
             "tour_id": tour.id, "booking_id": booking.id,
             "chain_id": chain.id, "delivery_id": chain.deliveries[0].id,
-            "membership_id": membership.id, "invitation_id": invitation.id, "household_id": household.id}
+            "membership_id": membership.id, "invitation_id": invitation.id, "household_id": household.id,
+            "flag_id": flag.id}
 
 
 def _sample_members(session, club):

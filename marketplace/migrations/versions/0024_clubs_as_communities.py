@@ -1,8 +1,8 @@
 """clubs as communities (issue #19): invitations and households; a listing's household; the board
 flag on memberships (every member an organisation had before is on its board: they created it, or
 an administrator put them there); organisations' founding decisions and their verification log
-(organisations already marked verified become verified records, saying so); cooperatives' member
-clubs; how code-borrowing flags were resolved; each user's notice channels; the Zalo/SMS queue
+(clubs and cooperatives marked verified by data lose the badge; verified buyers keep it, as an
+active record); cooperatives' member clubs; how code-borrowing flags were resolved; each user's notice channels; the Zalo/SMS queue
 
 Revision ID: 0024
 Revises: 0023
@@ -196,19 +196,26 @@ def upgrade() -> None:
 
 
 def _records_for_verified_organisations() -> None:
-    """An organisation marked verified before this revision keeps its badge, now with a record and
-    an event that say it was verified before the log was kept."""
+    """The badge is never set by data alone (issue #19). A club, cooperative or any other
+    non-buyer marked verified by seed data loses the badge until staff verify its founding
+    decision. A buyer marked verified was checked by staff against its tax code: it keeps the
+    badge, now with an active record and an event that say so; when is unknown (verified_at NULL)."""
     from datetime import datetime
 
     now = datetime.now(UTC)
     connection = op.get_bind()
-    verified = connection.execute(sa.text("SELECT id FROM organizations WHERE verified = :yes"),
-                                  {"yes": True}).scalars().all()
-    reason = "verified before the verification log was kept"
-    for org_id in verified:
+    buyers = ("business", "supermarket", "trader", "exporter")
+    verified = connection.execute(sa.text("SELECT id, kind FROM organizations WHERE verified = :yes"),
+                                  {"yes": True}).all()
+    reason = "tax code checked before the verification log was kept"
+    for org_id, kind in verified:
+        if kind not in buyers:
+            connection.execute(sa.text("UPDATE organizations SET verified = :no WHERE id = :org"),
+                               {"no": False, "org": org_id})
+            continue
         connection.execute(sa.text(
             "INSERT INTO organization_records (organization_id, decision_number, issuer, status, status_reason,"
-            " verified_at, created_at, updated_at) VALUES (:org, '', '', 'active', :reason, :now, :now, :now)"),
+            " created_at, updated_at) VALUES (:org, '', '', 'active', :reason, :now, :now)"),
             {"org": org_id, "reason": reason, "now": now})
         connection.execute(sa.text(
             "INSERT INTO organization_events (organization_id, action, from_status, to_status, reason, created_at)"

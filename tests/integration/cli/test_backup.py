@@ -157,10 +157,11 @@ def test_the_baseline_has_demo_data_and_photos(site):
     assert site.counts["listings"] >= 10
     assert site.counts["orders"] >= 1
     assert site.counts["photos"] == 3
-    assert len(site.photo_files) == 6  # two renditions each
+    # two renditions of each photo, and the scans of the demo's three founding decisions (issue #19)
+    assert len(site.photo_files) == 9
     assert site.search_refs
     assert "backup written:" in site.backup_output
-    assert "photo files: 6 (" in site.backup_output
+    assert "photo files: 9 (" in site.backup_output
 
 
 def test_manifest_lists_every_table_and_photo(site):
@@ -186,7 +187,7 @@ def test_round_trip_restores_every_table_every_photo_and_search(site):
 
     assert result.exit_code == 0, result.output
     assert "every count and checksum as in the backup" in result.output
-    assert "photo files: 6 written, 0 already there" in result.output
+    assert "photo files: 9 written, 0 already there" in result.output
     assert "search index rebuilt:" in result.output
     assert f"  organizations: {site.counts['organizations']}" in result.output
     assert_as_baseline(site)

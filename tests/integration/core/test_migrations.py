@@ -94,3 +94,24 @@ def test_0019_reads_free_text_markets_into_codes_and_keeps_the_rest(tmp_path_fac
         with engine.connect() as connection:
             assert connection.execute(text("SELECT export_market FROM demand_posts ORDER BY id")).scalars().all() == [
                 "CN", "CN", "XỨ WAKANDA", "", "US"]
+
+
+def test_0024_clears_badges_set_by_data_and_keeps_verified_buyers(tmp_path_factory):
+    """The badge is never set by data alone (issue #19): a club or cooperative marked verified by seed
+    data loses it until staff verify its founding decision; a verified buyer (its tax code checked
+    by staff) keeps it, now as an active record and event whose date is unknown."""
+    with _scratch_engine(tmp_path_factory, "verified") as engine:
+        schema.upgrade(engine, "0023")
+        with engine.begin() as connection:
+            _insert(connection, "organizations", id=1, kind="cooperative", name="HTX", ref="htx-1", verified=True)
+            _insert(connection, "organizations", id=2, kind="supermarket", name="ST", ref="st-1", verified=True,
+                    tax_code="0312345678")
+            _insert(connection, "organizations", id=3, kind="club", name="HQ", ref="hq-1", verified=False)
+        schema.upgrade(engine, "0024")
+        with engine.connect() as connection:
+            verified = connection.execute(text("SELECT id, verified FROM organizations ORDER BY id")).all()
+            assert [(org_id, bool(flag)) for org_id, flag in verified] == [(1, False), (2, True), (3, False)]
+            assert connection.execute(text("SELECT organization_id, status, verified_at FROM organization_records"
+                                           )).all() == [(2, "active", None)]
+            assert connection.execute(text("SELECT organization_id, action, to_status FROM organization_events"
+                                           )).all() == [(2, "verify", "active")]

@@ -571,7 +571,7 @@ def test_staff_verify_a_buyers_tax_code_and_the_badge_appears(app, market):
         org = session.get(Organization, org_id)
         assert (org.verified, org.tax_code) == (True, "0312345678-001")
     page = text_of(signed_in(app, lang="en").get(f"/orgs/{org_id}"))
-    assert re.search(r'class="badge verified">Verified<', page)
+    assert re.search(r'class="badge verified">Verified buyer<', page)  # a buyer's badge says what was checked
 
 
 def test_the_verified_badge_shows_on_demand_for_sellers(app, market, mangoes):
