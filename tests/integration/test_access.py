@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from marketplace.access import policy_of
 from marketplace.alerts.models import SavedSearch
+from marketplace.cooperatives.models import CooperativeMember
 from marketplace.credentials import services as credentials
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
@@ -194,6 +195,11 @@ EXPECTED: dict[str, str] = {
     "trace.labels_pdf": "org_seller_or_staff",  # the lot's club members and staff (LOT_ROUTES)
     "cooperatives.index": "staff",
     "cooperatives.club": "staff",
+    # The sample club's board page of cooperative membership: its board (an administrator is on
+    # every board) and staff, who look and may end one; the walker's seller is not on the board.
+    "coop_members.index": "org_board_or_staff",
+    "coop_members.propose": "org_board",
+    "coop_members.act": "org_board_or_staff",
     "tourism.index": "public",
     "tourism.show": "public",
     "tourism.book": "user",  # and then not for the club's own members (sent back to the visit)
@@ -224,7 +230,7 @@ ROLES = ("anonymous", "seller", "buyer", "staff", "admin", "other_seller", "othe
 # about one object of the sample club or buyer they are outsiders and must get 403 or 404.
 # Rules about one object (the sample club's page, listing, credentials): the view's decorator
 # says "signed in", and the view itself lets in only the club's sellers (and staff, to look).
-OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member": "user",
+OBJECT_RULES = {"org_board": "user", "org_board_or_staff": "user", "org_seller": "user", "org_seller_or_staff": "user", "org_member": "user",
                 "order_party": "user", "order_seller": "user", "order_buyer": "user",
                 "order_seller_or_staff": "user",
                 "acting_seller": "user", "org_buyer": "user",
@@ -234,6 +240,8 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "tour_booking_reader": "user", "tour_booking_club": "user", "tour_booking_visitor": "user",
                 "chain_reader": "user", "chain_party": "user", "chain_side": "user", "chain_buyer": "user"}
 ALLOWED = {
+    "org_board": {"admin"},
+    "org_board_or_staff": {"staff", "admin"},
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
     "org_member": {"seller", "admin"},
@@ -324,6 +332,9 @@ def _sample_objects(session, club, buyer_org) -> dict:
                                   None, today=today)
     tour, booking = _sample_tour(session, club)
     chain = _sample_chain(session, club, buyer_org)
+    coop_member = CooperativeMember(cooperative=make_org("cooperative", name="HTX kiểm tra quyền"), club=club,
+                                    status="proposed", proposed_by_org_id=club.id)
+    session.add(coop_member)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
@@ -333,7 +344,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id,
             "code": lot.code, "gtin": "08934563138165", "more": "21/1",
             "tour_id": tour.id, "booking_id": booking.id,
-            "chain_id": chain.id, "delivery_id": chain.deliveries[0].id}
+            "chain_id": chain.id, "delivery_id": chain.deliveries[0].id, "member_id": coop_member.id}
 
 
 def _sample_tour(session, club):
