@@ -235,6 +235,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     visitor = db.scalar(select(User).where(User.email == demo_email(tourism_demo.VISITOR_EMAIL_LOGIN)))
     created.update(tourism_demo.load(db, orgs, visitor, today or today_in_vietnam()))
     created.update(cooperative_demo.load(db, orgs, staff, today or today_in_vietnam()))
+    created.update(cooperative_demo.load_members(db, orgs, today or today_in_vietnam()))
     created.update(chain_demo.load(db, orgs, db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi"))),
                                    db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
                                    today or today_in_vietnam()))

@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from marketplace import db
 from marketplace.accounts import services as accounts
+from marketplace.accounts.models import Organization
 from marketplace.cooperatives.models import CooperativeMember
+from marketplace.listings.models import Listing
 from marketplace.notifications.models import Notification
 from tests.clients import app_session, csrf_token, signed_in, text_of
 from tests.factories import make_org, make_user
@@ -119,3 +121,22 @@ def test_staff_end_and_outsiders_refused(app):
     act(staff_client, club.id, row_id, "end", reason="Hồ sơ không đúng")
     assert rows(app, coop, club) == [(row_id, "ended")]
     assert notices(app, coop_board, "coop_member_ended") == 1 and notices(app, club_board, "coop_member_ended") == 1
+
+
+def test_demo_cooperative_has_member_clubs_and_a_listing_under_its_code(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0  # idempotent
+    with app_session(app) as session:
+        coop = session.scalar(select(Organization).where(Organization.ref == "demo-htx-xoai-my-xuong"))
+        members = session.scalars(select(CooperativeMember).where(CooperativeMember.cooperative_id == coop.id)).all()
+        assert sorted((m.club.ref, m.status) for m in members) == [
+            ("demo-hq-nhan-phu-huu", "active"), ("demo-hq-xoai-my-xuong", "active")]
+        listing = session.scalar(select(Listing).where(Listing.ref == "demo-l-xoai-cat-chu-htx"))
+        assert listing.organization.ref == "demo-hq-xoai-my-xuong"
+        assert {(c.code, c.organization_id) for c in listing.planting_codes} == {
+            ("VN-DTOR-9001", coop.id), ("VN-DTPH-9001", coop.id)}
+        assert "US" in listing.planting_codes[0].market_list
+        coop_id, listing_id = coop.id, listing.id
+    assert "Hội quán Xoài Mỹ Xương" in text_of(app.test_client().get(f"/orgs/{coop_id}"))
+    assert "mã của HTX HTX Xoài Mỹ Xương" in text_of(app.test_client().get(f"/listings/{listing_id}"))
