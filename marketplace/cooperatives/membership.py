@@ -25,9 +25,9 @@ from marketplace.notifications import services as notifications
 from marketplace.problems import Problems
 from marketplace.vietnamese import clean_message
 
-# Notice kinds (≤ 20 characters), worded by views.describe_notice.
+# Notice kinds (≤ 20 characters: notifications.kind), worded by member_views.describe_notice.
 PROPOSED, ACCEPTED, DECLINED, WITHDRAWN, ENDED = ("coop_member_proposed", "coop_member_accepted",
-                                                  "coop_member_declined", "coop_member_withdrawn",
+                                                  "coop_member_declined", "coop_member_withdrew",
                                                   "coop_member_ended")
 
 
