@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.api import init_app as init_api
     from marketplace.catalogue.views import bp as catalogue_bp
     from marketplace.chains.views import bp as chains_bp
+    from marketplace.cooperatives.member_views import bp as coop_members_bp
     from marketplace.cooperatives.views import bp as cooperatives_bp
     from marketplace.credentials.views import bp as credentials_bp
     from marketplace.dashboard.views import bp as dashboard_bp
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trace_bp)
     app.register_blueprint(tourism_bp)
     app.register_blueprint(cooperatives_bp)
+    app.register_blueprint(coop_members_bp)
     app.register_blueprint(chains_bp)
     app.register_blueprint(members_bp)
     init_api(app)

@@ -239,6 +239,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     chair = db.scalar(select(User).where(User.email == demo_email("chunhiem.myxuong")))
     created.update(member_demo.load(db, orgs, chair, today or today_in_vietnam()))
     created.update(verification_demo.load(db, orgs, staff, today or today_in_vietnam()))
+    created.update(cooperative_demo.load_members(db, orgs, today or today_in_vietnam()))
     created.update(chain_demo.load(db, orgs, db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi"))),
                                    db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
                                    today or today_in_vietnam()))

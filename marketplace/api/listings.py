@@ -13,6 +13,7 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import can_list_for, can_manage_supply
 from marketplace.api import caller, schemas
 from marketplace.api.blueprint import YES, blp, conflict_if, listed, signed_in_endpoint, text_of
+from marketplace.cooperatives import sharing
 from marketplace.credentials import rules as credential_rules
 from marketplace.credentials import services as credentials
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -60,7 +61,8 @@ def create_listing(body: dict):
     org = current_user.organization
     if not can_list_for(current_user, org):
         raise PermissionDenied(_("Only a club or cooperative can list produce."))
-    certificate_ids, code_ids = _credential_ids(org, body.get("certificates"), body.get("planting_codes"))
+    usable = sharing.usable_codes(db.session, org, lock=True)
+    certificate_ids, code_ids = _credential_ids(org, body.get("certificates"), body.get("planting_codes"), usable)
     data = listings.ListingInput(
         ref=text_of(body.get("ref")) or None, product=text_of(body.get("product")),
         variety=text_of(body.get("variety")), grade=text_of(body.get("grade")), quantity=body.get("quantity"),
@@ -79,7 +81,8 @@ def create_listing(body: dict):
         raise Conflict(_("A listing with this reference already exists."))
     with conflict_if(taken, _("A listing with this reference already exists.")):
         listing = listings.save_listing(db.session, org, data, current_user, today=caller.today(),
-                                        publish=body.get("publish") not in (False, "false", "no", 0, "0"))
+                                        publish=body.get("publish") not in (False, "false", "no", 0, "0"),
+                                        usable_codes=usable)
         db.session.commit()
     return listing, 201
 
@@ -93,11 +96,15 @@ def _household_id(value) -> int | None:
     return int(text) if text.isdigit() and len(text) < 12 else 0
 
 
-def _credential_ids(org, certificate_numbers, codes) -> tuple[list[int], list[int]]:
-    """Map the org's certificate numbers and codes to ids; an unknown one is a field error."""
+def _credential_ids(org, certificate_numbers, codes, usable) -> tuple[list[int], list[int]]:
+    """Map the org's certificate numbers and codes (its own, and its cooperatives' shared codes while
+    it is a member: the memberships stay locked until the listing is committed) to ids; an unknown
+    one is a field error. A code another organisation holds and does not share with it is flagged
+    for staff as code borrowing (the flag is kept although the listing is refused)."""
     fields: dict[str, list[str]] = {}
+    borrowed: list[str] = []
     own_certificates = {c.number: c.id for c in credentials.certificates_of(db.session, org)}
-    own_codes = {c.code: c.id for c in credentials.codes_of(db.session, org)}
+    own_codes = {c.code: c.id for c in usable}
     result = []
     for name, values, own in (("certificates", certificate_numbers, own_certificates),
                               ("planting_codes", codes, own_codes)):
@@ -114,9 +121,24 @@ def _credential_ids(org, certificate_numbers, codes) -> tuple[list[int], list[in
             key = next((k for k in keys if k in own), None)
             if key is None:
                 fields.setdefault(name, []).append(_("%(value)s is not one of your organisation's.", value=value))
+                if name == "planting_codes":
+                    borrowed.append(keys[0])
             else:
                 ids.append(own[key])
         result.append(ids)
     if fields:
+        if _flag_borrowed(org, borrowed):
+            db.session.commit()  # the flags stay: staff see who tried to use whose code
         raise ValidationError(_("Some fields need attention."), fields=fields)
     return result[0], result[1]
+
+
+def _flag_borrowed(org, codes: list[str]) -> bool:
+    flagged = False
+    for code in codes:
+        holder = credentials.holder_of_code(db.session, code)
+        if holder is not None and holder.id != org.id:
+            credentials.flag_claim(db.session, credentials.HeldByAnother("planting_codes", "code_held", code, holder),
+                                   org, current_user)
+            flagged = True
+    return flagged

@@ -184,6 +184,21 @@ class PlantingCodeSchema(_CredentialSchema):
     valid_until = fields.Date(allow_none=True)
     issuer = fields.String(metadata={"description": "who issued the code, as written; empty when not given"})
     area_ha = fields.Float(allow_none=True, metadata={"description": "area of the planting area, in hectares"})
+    held_by = fields.Nested(OrgRefSchema, metadata={
+        "description": "on a listing: the cooperative whose code it is, when not the listing's organisation "
+                       "(shared with its member club); left out for the organisation's own codes"})
+
+
+class _CodeOnListing:
+    """A code as a listing carries it: the code, and who holds it when that is another organisation."""
+
+    def __init__(self, code, listing) -> None:
+        self._code = code
+        if code.organization_id != listing.organization_id:
+            self.held_by = code.organization
+
+    def __getattr__(self, name):
+        return getattr(self._code, name)
 
 
 class _ProductSchema(Schema):
@@ -229,7 +244,7 @@ class ListingSchema(_ProductSchema):
     certificates = fields.List(fields.Nested(CertificateSchema))
     ocop_stars = ComputedInteger("ocop_stars_today", allow_none=True,
                                  metadata={"description": "stars of a valid OCOP rating, else null"})
-    planting_codes = fields.List(fields.Nested(PlantingCodeSchema))
+    planting_codes = ComputedList("codes_on", fields.Nested(PlantingCodeSchema))
     producer_name = fields.String()
     household = fields.Nested(HouseholdRefSchema, allow_none=True, metadata={
         "description": "the club's household it was grown by (Hộ trồng), or null"})
@@ -240,6 +255,9 @@ class ListingSchema(_ProductSchema):
     def status_today(self, listing) -> str:
         return listing_rules.effective_status(listing.status, listing.available_to, listing.quantity_available,
                                               caller.today())
+
+    def codes_on(self, listing) -> list:
+        return [_CodeOnListing(code, listing) for code in listing.planting_codes]
 
     def ocop_stars_today(self, listing) -> int | None:
         return ocop_stars(listing.certificates, caller.today())

@@ -24,6 +24,7 @@ TRACE_REASON_LABELS = {
     "pending": lazy_gettext("the growing-area code was not yet verified on the harvest day"),
     "not_issued": lazy_gettext("the growing-area code was not yet issued on the harvest day"),
     "other_crop": lazy_gettext("a harvest was recorded under the growing-area code of another crop"),
+    "not_member": lazy_gettext("a harvest carries a cooperative's code from a day the club was not its member"),
 }
 
 

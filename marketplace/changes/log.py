@@ -15,7 +15,7 @@ from marketplace.accounts.models import Organization
 from marketplace.changes.models import SearchOutbox
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.demand.models import DemandPost, Offer
-from marketplace.listings.models import Listing
+from marketplace.listings.models import Listing, listing_certificates, listing_planting_codes
 from marketplace.products.models import Product, Variety
 
 
@@ -52,10 +52,24 @@ def named_by(db: Session, product_ids: set[int]) -> set[tuple[str, int]]:
     return {("listing", i) for i in listings} | {("demand", i) for i in requests}
 
 
+def carried_by(db: Session, certificate_ids: set[int], code_ids: set[int]) -> set[tuple[str, int]]:
+    """The listings that carry these credentials: a code a cooperative shares sits on its member
+    clubs' listings, whose documents show whether it is valid (suspended, revoked, expired)."""
+    connection = db.connection()
+    found: set[int] = set()
+    for table, column, ids in ((listing_certificates, "certificate_id", certificate_ids),
+                               (listing_planting_codes, "planting_code_id", code_ids)):
+        if ids:
+            found |= set(connection.scalars(select(table.c.listing_id).where(table.c[column].in_(sorted(ids)))))
+    return {("listing", i) for i in found}
+
+
 @event.listens_for(Session, "after_flush")
 def _record_changes(db: Session, _flush_context) -> None:
     changed = set()
     products: set[int] = set()
+    certificates: set[int] = set()
+    codes: set[int] = set()
     touched = list(db.new) + list(db.deleted) + [i for i in db.dirty
                                                   if db.is_modified(i, include_collections=True)]
     for instance in touched:
@@ -64,5 +78,9 @@ def _record_changes(db: Session, _flush_context) -> None:
             products.add(instance.id)
         elif isinstance(instance, Variety) and instance.product_id:
             products.add(instance.product_id)
+        elif isinstance(instance, Certificate) and instance not in db.new:
+            certificates.add(instance.id)
+        elif isinstance(instance, PlantingCode) and instance not in db.new:
+            codes.add(instance.id)
     changed.discard(None)
-    enqueue(db, changed | named_by(db, products))
+    enqueue(db, changed | named_by(db, products) | carried_by(db, certificates, codes))

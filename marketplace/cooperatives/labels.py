@@ -18,3 +18,14 @@ FIELD_MESSAGES = {
     "households": _l("Enter the number of households that joined, e.g. 25."),
     "too_long": _l("This text is too long."),
 }
+
+MEMBER_STATUS_LABELS = {"proposed": _l("Proposed"), "active": _l("Member"), "ended": _l("Ended"),
+                        "declined": _l("Declined")}
+MEMBER_MESSAGES = {
+    "required": _l("Say why: the other side reads it."),
+    "too_long": _l("This text is too long."),
+    "not_cooperative": _l("Choose a cooperative (an organisation of the kind cooperative)."),
+    "not_club": _l("Choose a club (a Hội quán or cooperative group)."),
+    "already_open": _l("These two are already members, or a proposal between them is waiting for an answer."),
+    "not_now": _l("That is no longer possible: the membership has changed meanwhile. See it as it is now."),
+}

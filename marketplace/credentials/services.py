@@ -349,6 +349,12 @@ def certificates_of(db: Session, org: Organization) -> list[Certificate]:
                            .order_by(Certificate.type, Certificate.expires_on.desc())))
 
 
+def holder_of_code(db: Session, code: str) -> Organization | None:
+    """Who holds this code (normalised), if anyone."""
+    record = db.scalar(select(PlantingCode).where(PlantingCode.code == code))
+    return record.organization if record is not None else None
+
+
 def codes_of(db: Session, org: Organization) -> list[PlantingCode]:
     return list(db.scalars(select(PlantingCode).where(PlantingCode.organization_id == org.id)
                            .order_by(PlantingCode.kind, PlantingCode.code)))

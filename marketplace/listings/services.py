@@ -66,8 +66,13 @@ class ListingInput:
 
 
 def save_listing(db: Session, org: Organization, data: ListingInput, user: User | None, *, today: date,
-                 listing: Listing | None = None, publish: bool = False) -> Listing:
-    """Create or update a listing; every problem is reported at once, nothing is half-saved."""
+                 listing: Listing | None = None, publish: bool = False,
+                 usable_codes: list[PlantingCode] | None = None) -> Listing:
+    """Create or update a listing; every problem is reported at once, nothing is half-saved.
+
+    `usable_codes`: the codes the organisation may attach besides its own (its cooperatives' shared
+    codes: cooperatives.sharing.usable_codes, called with lock=True by the caller); None: its own
+    only. Codes already on the listing may stay (a cooperative's are taken off when the club leaves)."""
     problems = FieldProblems(MESSAGES)
     goods = read_goods(db, problems, data)
     min_order, price, available_from, available_to = problems.parse_fields(
@@ -83,7 +88,11 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     )
     problems.merge(checked)
     certificates = _own(db, Certificate, data.certificate_ids, org, problems, "certificate_ids")
-    codes = _own(db, PlantingCode, data.planting_code_ids, org, problems, "planting_code_ids")
+    if usable_codes is None:
+        codes = _own(db, PlantingCode, data.planting_code_ids, org, problems, "planting_code_ids")
+    else:
+        allowed = {c.id for c in usable_codes} | {c.id for c in (listing.planting_codes if listing else [])}
+        codes = _allowed(db, PlantingCode, data.planting_code_ids, allowed, problems, "planting_code_ids")
     household = _household(db, data.household_id, org, listing, problems)
     reserved = (listing.quantity - listing.quantity_available) if listing is not None else 0
     if goods.quantity is not None and listing is not None and goods.quantity < reserved:
@@ -145,6 +154,15 @@ def _household(db: Session, household_id: int | None, org: Organization, listing
         problems.add("household_id", "foreign_household")
         return None
     return household
+
+
+def _allowed(db: Session, model, ids: list[int], allowed: set[int], problems: FieldProblems, field_name: str) -> list:
+    if not ids:
+        return []
+    if not set(ids) <= allowed:
+        problems.add(field_name, "foreign_credential")
+        return []
+    return list(db.scalars(select(model).where(model.id.in_(ids)).order_by(model.id)))
 
 
 def _apply_status(listing: Listing, action: str) -> None:

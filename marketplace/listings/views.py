@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace import db
+from marketplace import code_sharing, db
 from marketplace.access import public, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import can_list_for, can_manage_supply, chosen_org, selling_orgs
@@ -75,7 +75,23 @@ def _credential_choices(form: forms.ListingForm, org, listing: Listing | None = 
         (h.id, h.name) for h in listings.households_for(db.session, org, listing)]
     form.certificate_ids.choices = [
         (c.id, f"{CERTIFICATE_TYPE_LABELS[c.type]} {c.number}") for c in credentials.certificates_of(db.session, org)]
-    form.planting_code_ids.choices = [(c.id, c.code) for c in credentials.codes_of(db.session, org)]
+    form.planting_code_ids.choices = [(c.id, code_label(c, org)) for c in _usable(org)]
+    if listing is not None:  # a code already on the listing stays a choice (see save_listing)
+        shown = {c_id for c_id, _label in form.planting_code_ids.choices}
+        form.planting_code_ids.choices += [(c.id, code_label(c, org)) for c in listing.planting_codes
+                                           if c.id not in shown]
+
+
+def _usable(org) -> list:
+    found = code_sharing.usable_codes(db.session, org)
+    return found if found is not None else credentials.codes_of(db.session, org)
+
+
+def code_label(code, org) -> str:
+    """A code as the form lists it; a cooperative's says whose it is."""
+    if code.organization_id == org.id:
+        return code.code
+    return _("%(code)s (code of the cooperative %(name)s)", code=code.code, name=code.organization.name)
 
 
 def _attach(listing: Listing, on_form) -> None:
@@ -108,7 +124,8 @@ def new():
         done = _("Your listing is published.") if publish else _("Your listing is saved as a draft.")
         with saving(form, done=done) as saved:
             listing = listings.save_listing(db.session, org, _form_input(form), current_user,
-                                            today=today_in_vietnam(), publish=publish)
+                                            today=today_in_vietnam(), publish=publish,
+                                            usable_codes=code_sharing.usable_codes(db.session, org, lock=True))
             _raise_if_problems(form, on_form)
             _attach(listing, on_form)
         if saved:
@@ -146,8 +163,8 @@ def edit(listing_id: int):
     if checking:
         with saving(form, done=_("Your changes are saved.")) as saved:
             listings.save_listing(db.session, listing.organization, _form_input(form), current_user,
-                                  today=today_in_vietnam(), listing=listing,
-                                  publish="publish" in request.form)
+                                  today=today_in_vietnam(), listing=listing, publish="publish" in request.form,
+                                  usable_codes=code_sharing.usable_codes(db.session, listing.organization, lock=True))
             _raise_if_problems(form, on_form)
             _attach(listing, on_form)
         if saved:

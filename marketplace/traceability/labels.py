@@ -27,4 +27,5 @@ TRACE_VALIDITY_LABELS = {
     "no_code": _l("No growing-area code"),
     "no_harvest_date": _l("No harvest date"),
     "other_crop": _l("Growing-area code of another crop"),
+    "not_member": _l("The cooperative's code: the club was not its member on that date"),
 }

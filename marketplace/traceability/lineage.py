@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from marketplace import code_sharing
 from marketplace.credentials.history import validity_on
 from marketplace.orders.models import Order
 from marketplace.orders.rules import RELEASING
@@ -91,7 +92,8 @@ class OriginCheck:
 
     lot: Lot
     traceable: bool
-    reason: str  # "ok", "no_code", "no_harvest_date", "other_crop", or the code's state that day: expired…
+    reason: str  # "ok", "no_code", "no_harvest_date", "other_crop", "not_member" (a cooperative's code, the
+    # club not its member on the harvest day), or the code's state that day: expired…
 
 
 def check_origin(db: Session, origin: Lot) -> OriginCheck:
@@ -102,6 +104,9 @@ def check_origin(db: Session, origin: Lot) -> OriginCheck:
     area_product = origin.growing_area.product_id
     if area_product is not None and origin.product_id is not None and area_product != origin.product_id:
         return OriginCheck(origin, False, "other_crop")  # a pomelo orchard's code on a mango harvest
+    if not code_sharing.usable_on(db, origin.growing_area, origin.organization_id, origin.harvested_on):
+        # a cooperative's code counts for its member club's harvests only while it was a member
+        return OriginCheck(origin, False, "not_member")
     validity = validity_on(db, origin.growing_area, origin.harvested_on)
     return OriginCheck(origin, validity.valid, "ok" if validity.valid else validity.state)
 

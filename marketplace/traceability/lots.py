@@ -19,6 +19,7 @@ from sqlalchemy import event as orm_event
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from marketplace import code_sharing
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.permissions import can_manage_demand, can_manage_supply, member_or_staff
 from marketplace.credentials import rules as credential_rules
@@ -317,8 +318,10 @@ def record_lot(db: Session, org: Organization, data: LotInput, user: User | None
     gtin, gtin_problem = rules.read_gtin(data.gtin)
     if gtin_problem:
         problems.add("gtin", gtin_problem)
-    growing_area = _own_code(db, org, data.growing_area_code, "growing_area", problems, "growing_area_code")
-    packing_house = _own_code(db, org, data.packing_house_code, "packing_house", problems, "packing_house_code")
+    day = harvested_on or today
+    growing_area = _own_code(db, org, data.growing_area_code, "growing_area", problems, "growing_area_code", day)
+    packing_house = _own_code(db, org, data.packing_house_code, "packing_house", problems, "packing_house_code",
+                              day)
     if listing is not None and not clean(data.growing_area_code):
         growing_area = _only(listing.planting_codes, "growing_area")
     if listing is not None and not clean(data.packing_house_code):
@@ -383,14 +386,15 @@ def _only(codes: list[PlantingCode], kind: str) -> PlantingCode | None:
 
 
 def _own_code(db: Session, org: Organization, text: str, kind: str, problems: FieldProblems,
-              name: str) -> PlantingCode | None:
+              name: str, day: date) -> PlantingCode | None:
+    """The organisation's code, or its cooperative's while a member on `day` (the harvest's)."""
     typed = credential_rules.normalize_code(clean(text))
     if not typed:
         return None
     found = db.scalar(select(PlantingCode).where(PlantingCode.code == typed))
     if found is None:
         problems.add(name, "code_unknown")
-    elif found.organization_id != org.id:
+    elif not code_sharing.usable_on(db, found, org.id, day):
         problems.add(name, "foreign_code")
     elif found.kind != kind:
         problems.add(name, f"code_kind_{kind}")

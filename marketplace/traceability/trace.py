@@ -28,6 +28,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from marketplace import code_sharing
 from marketplace.credentials.history import validity_on
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.formatting import in_vietnam
@@ -52,6 +53,7 @@ class CodeLine:
     valid_until: date | None
     markets: tuple[str, ...]  # "Trung Quốc (CN)", in the reader's language
     commune: str
+    held_by: str = ""  # the cooperative whose code it is, on its member club's lot
 
 
 @dataclass(frozen=True)
@@ -149,14 +151,19 @@ def _commune_name(commune) -> str:
     return commune.name if commune is not None else ""
 
 
-def code_line(db: Session, code: PlantingCode, day: date | None, lang: str) -> CodeLine:
+def code_line(db: Session, code: PlantingCode, day: date | None, lang: str, org_id: int | None = None) -> CodeLine:
+    """The code as it stood on the day; on a lot of `org_id`, a cooperative's code counts only on a
+    day the club was its member ("not_member" otherwise)."""
     if day is None:
         state, valid = "no_harvest_date", False
+    elif org_id is not None and not code_sharing.usable_on(db, code, org_id, day):
+        state, valid = "not_member", False
     else:
         validity = validity_on(db, code, day)
         state, valid = validity.state, validity.valid
+    held_by = code.organization.name if org_id is not None and code.organization_id != org_id else ""
     return CodeLine(code=code.code, kind=code.kind, state=state, valid=valid, on=day, valid_until=code.valid_until,
-                    markets=_markets(code, lang), commune=_commune_name(code.commune))
+                    markets=_markets(code, lang), commune=_commune_name(code.commune), held_by=held_by)
 
 
 def shown_events(events: list[LotEvent]) -> list[tuple[LotEvent, bool]]:
@@ -265,13 +272,15 @@ def read_trace(db: Session, lot: Lot, lang: str) -> TraceView:
         origins.append(OriginLine(
             code=origin.code, harvested_on=origin.harvested_on, producer=origin.producer_name,
             organization=origin.organization.name,
-            growing_area=code_line(db, area, origin.harvested_on, lang) if area is not None else None,
+            growing_area=code_line(db, area, origin.harvested_on, lang, origin.organization_id)
+            if area is not None else None,
             reason=check.reason))
     harvest_days = [o.harvested_on for o in origin_lots if o.harvested_on is not None]
     harvested_on = lot.harvested_on or (max(harvest_days) if harvest_days else None)
 
     house = next((x.packing_house for x in chain if x.packing_house is not None), None)
-    packing = code_line(db, house, packed_on or harvested_on, lang) if house is not None else None
+    packing = (code_line(db, house, packed_on or harvested_on, lang, lot.organization_id)
+               if house is not None else None)
 
     certificates = _certificates(db, origin_lots, lot.product_id)
     stars = [c.stars for c in certificates if c.type == "ocop" and c.valid and c.stars]

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from marketplace.access import policy_of
 from marketplace.accounts import services as accounts
 from marketplace.alerts.models import SavedSearch
+from marketplace.cooperatives.models import CooperativeMember
 from marketplace.credentials import services as credentials
 from marketplace.credentials.models import CodeClaimFlag
 from marketplace.dates import today_in_vietnam
@@ -203,6 +204,11 @@ EXPECTED: dict[str, str] = {
     "trace.labels_pdf": "org_seller_or_staff",  # the lot's club members and staff (LOT_ROUTES)
     "cooperatives.index": "staff",
     "cooperatives.club": "staff",
+    # The sample club's board page of cooperative membership: its board (an administrator is on
+    # every board) and staff, who look and may end one; the walker's seller is not on the board.
+    "coop_members.index": "org_board_or_staff",
+    "coop_members.propose": "org_board",
+    "coop_members.act": "org_board_or_staff",
     "tourism.index": "public",
     "tourism.show": "public",
     "tourism.book": "user",  # and then not for the club's own members (sent back to the visit)
@@ -356,6 +362,9 @@ def _sample_objects(session, club, buyer_org) -> dict:
     membership, invitation, household = _sample_members(session, club)
     flag = CodeClaimFlag(code="VN-DTOR-9999", holder_id=club.id, claimant_id=buyer_org.id)
     session.add(flag)
+    coop_member = CooperativeMember(cooperative=make_org("cooperative", name="HTX kiểm tra quyền"), club=club,
+                                    status="proposed", proposed_by_org_id=club.id)
+    session.add(coop_member)
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
@@ -367,7 +376,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "tour_id": tour.id, "booking_id": booking.id,
             "chain_id": chain.id, "delivery_id": chain.deliveries[0].id,
             "membership_id": membership.id, "invitation_id": invitation.id, "household_id": household.id,
-            "flag_id": flag.id}
+            "flag_id": flag.id, "member_id": coop_member.id}
 
 
 def _sample_members(session, club):

@@ -124,9 +124,10 @@ def _status_to_store(run: ImportRun, asked: str, existing) -> tuple[str, bool]:
     return "pending", run.verified_from is not None
 
 
-def cited_ids(run: ImportRun, row: RowCheck, org: Organization, sheet: CredentialSheet) -> list[int]:
+def cited_ids(run: ImportRun, row: RowCheck, org: Organization, sheet: CredentialSheet,
+              shared: list | None = None) -> list[int]:
     """Ids of the organisation's own certificates (by number) or codes (by code) named in the
-    listing's cell of that name."""
+    listing's cell of that name; `shared`: codes it may use besides its own (its cooperative's)."""
     column = sheet.name
     model = sheet.key_attribute.class_  # Certificate or PlantingCode
     ids: list[int] = []
@@ -134,6 +135,7 @@ def cited_ids(run: ImportRun, row: RowCheck, org: Organization, sheet: Credentia
         keys = sheet.cited_keys(token)
         record = run.db.scalars(select(model).where(
             model.organization_id == org.id, sheet.key_attribute.in_(keys))).first()
+        record = record or next((c for c in shared or () if getattr(c, sheet.key_attribute.key) in keys), None)
         if record is not None:
             ids.append(record.id)
         elif any(run.has_failed(column, key) for key in keys):

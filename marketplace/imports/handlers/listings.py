@@ -1,11 +1,12 @@
 """The listings sheet, through listings.services.save_listing: published as given, or stored as
 ended when the available dates are over; the certificates and codes it cites must be the
-organisation's own (from this file or already stored)."""
+organisation's own (from this file or already stored), or a code its cooperative shares with it."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from marketplace import code_sharing
 from marketplace.imports import summaries
 from marketplace.imports.handlers import goods
 from marketplace.imports.handlers.credentials import CERTIFICATES, PLANTING_CODES, cited_ids
@@ -25,7 +26,9 @@ def import_listings(run: ImportRun, rows: list[Row]) -> None:
         product_text = row.text("product", 120)
         category = goods.read_category(run, row, known_categories, product_text)
         certificate_ids = cited_ids(run, row, org, CERTIFICATES) if org else []
-        code_ids = cited_ids(run, row, org, PLANTING_CODES) if org else []
+        # The cooperative's shared codes too, while the club is its member (memberships locked).
+        usable = code_sharing.usable_codes(run.db, org, lock=True) if org else None
+        code_ids = cited_ids(run, row, org, PLANTING_CODES, usable) if org else []
         price = row.raw("price_vnd")
         data = listings.ListingInput(
             product=product_text, variety=row.text("variety", 120),
@@ -56,7 +59,7 @@ def import_listings(run: ImportRun, rows: list[Row]) -> None:
             if ended and existing is not None:
                 existing.status = goods.ENDED  # so that it is not checked as a published listing
             listing = listings.save_listing(run.db, org, data, run.user, today=run.today, listing=existing,
-                                            publish=not ended)
+                                            publish=not ended, usable_codes=usable)
             if ended:
                 listing.status = goods.ENDED
                 run.db.flush()
