@@ -7,13 +7,14 @@ generated OpenAPI document and errors take the promised {"error", "fields"} shap
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, fields
 
 from marketplace import db
 from marketplace.access import signed_in
-from marketplace.accounts.permissions import acting_buyer
+from marketplace.accounts.permissions import buying_org_for
 from marketplace.api import caller
 from marketplace.api.blueprint import BEARER, blp
 from marketplace.api.fields import ComputedInteger, Timestamp
@@ -138,9 +139,9 @@ def preview_order(body: dict):
 
     Show `amount_vnd` to the person, then place the order with it as `expected_amount_vnd`.
     """
-    org = acting_buyer(current_user)
+    org = buying_org_for(current_user, request.args.get("org"))
     if org is None:
-        raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can order."))
+        raise PermissionDenied(_("Only a buyer, or a club's buyers and board, can order."))
     return orders.draft_order(db.session, _listing_id(body.get("listing_id")), org, current_user,
                               body.get("quantity"), today=caller.today())
 
@@ -158,9 +159,9 @@ def create_order(body: dict):
     409 when the listing has less available (the message says how much is left), or when
     `expected_amount_vnd` is given and the total is not that any more (the price changed).
     """
-    org = acting_buyer(current_user)
+    org = buying_org_for(current_user, request.args.get("org"))
     if org is None:
-        raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can order."))
+        raise PermissionDenied(_("Only a buyer, or a club's buyers and board, can order."))
     listing_id, expected = _listing_id(body.get("listing_id")), _expected_amount(body.get("expected_amount_vnd"))
     order = orders.place_order(db.session, listing_id, org, current_user,
                                body.get("quantity"), today=caller.today(),
