@@ -97,8 +97,8 @@ def buying_orgs(user: User | None) -> list[Organization]:
     board), in the order they joined: what `?org=` chooses from."""
     if not _signed_in(user):
         return []
-    return [m.organization for m in user.memberships
-            if m.organization.kind in BUYING_KINDS and may_buy_as(m.organization.kind, m.role, bool(getattr(m, "board", False)))]
+    return [m.organization for m in user.memberships if m.organization.kind in BUYING_KINDS
+            and may_buy_as(m.organization.kind, m.role, bool(getattr(m, "board", False)))]
 
 
 def buying_org_for(user: User | None, asked: str | None) -> Organization | None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import role_in
 from marketplace.db import utcnow
-from marketplace.accounts import services as accounts
 from marketplace.notifications import services as notifications
 from marketplace.orders import presentation, rules
 from marketplace.orders.models import Order, OrderEvent
