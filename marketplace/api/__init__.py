@@ -24,6 +24,7 @@ from marketplace.api import (  # noqa: F401
     matches,
     orders,
     search,
+    trade,
     views,
 )
 from marketplace.api.blueprint import blp

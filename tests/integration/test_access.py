@@ -140,6 +140,13 @@ EXPECTED: dict[str, str] = {
     "api.create_order": "acting_buyer",
     "api.preview_order": "acting_buyer",
     "api.get_order": "order_party",
+    # The trade API (issue #19): the request's offers, deciding them, the seller's side of an order.
+    "api.list_offers": "offer_reader",
+    "api.create_offer": "acting_seller",
+    "api.decide_offer": "org_buyer",  # sampled with action=accept
+    "api.withdraw_offer": "org_seller",
+    "api.order_action": "order_seller",  # sampled with action=confirm
+    "api.record_payment": "order_seller_or_staff",
     "api.get_chain": "chain_reader",
     "fairs.index": "public",
     "fairs.show": "public",
@@ -232,7 +239,8 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "thread_reader": "user", "thread_party": "user", "other_org_member": "user",
                 "application_reader": "user", "meeting_exhibitor": "user", "tour_owner": "user",
                 "tour_booking_reader": "user", "tour_booking_club": "user", "tour_booking_visitor": "user",
-                "chain_reader": "user", "chain_party": "user", "chain_side": "user", "chain_buyer": "user"}
+                "chain_reader": "user", "chain_party": "user", "chain_side": "user", "chain_buyer": "user",
+                "offer_reader": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     "org_seller_or_staff": {"seller", "staff", "admin"},
@@ -271,6 +279,8 @@ ALLOWED = {
     "chain_party": {"seller", "admin"},
     "chain_side": {"seller", "buyer", "admin"},
     "chain_buyer": {"buyer", "admin"},
+    # A request's offers: its buyer (all), staff, and sellers (their own; none yet is an empty list).
+    "offer_reader": {"seller", "buyer", "staff", "admin", "other_seller"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "seller": {"seller", "admin", "other_seller"},
@@ -456,7 +466,7 @@ ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {
                  "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"},
                  "fair_meetings.step": {"action": "accept"}, "tourism.change_offer": {"action": "publish"},
                  "tourism.visitor_action": {"action": "cancel"},
-                 "chains.close": {"action": "end"}}
+                 "chains.close": {"action": "end"}, "api.order_action": {"action": "confirm"}}
 
 
 def test_every_route_is_known(app):
