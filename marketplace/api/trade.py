@@ -64,7 +64,8 @@ class OfferInputSchema(Schema):
                            metadata={"description": "đồng per the request's price unit; e.g. 38000 or \"38k\""})
     delivery_date = fields.Raw(allow_none=True, load_default=None,
                                metadata={"description": "YYYY-MM-DD or dd/mm/yyyy, within the request's dates"})
-    listing_id = fields.Raw(allow_none=True, load_default=None, metadata={"description": "one of the seller's listings"})
+    listing_id = fields.Raw(allow_none=True, load_default=None,
+                            metadata={"description": "one of the seller's listings"})
     note = fields.Raw(allow_none=True, load_default="")
 
 
@@ -280,7 +281,8 @@ def _same_payment(found: Payment, order: Order) -> Payment:
 @trade_writes
 @blp.arguments(PaymentInputSchema)
 @blp.response(201, PaymentSchema, description="recorded")
-@blp.alt_response(200, schema=PaymentSchema, description="the same Idempotency-Key again: the payment recorded then")
+@blp.alt_response(200, schema=PaymentSchema,
+                  description="the same Idempotency-Key again: the payment recorded then")
 @_refusals((403, "the caller does not take payments for the order's seller"), (404, "no such order"),
            (409, "the order is not waiting for money, or the key was used for another order"),
            (422, "no Idempotency-Key, an amount that is not a number, above the balance, or other than the "
