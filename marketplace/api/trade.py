@@ -104,8 +104,9 @@ class PaymentInputSchema(Schema):
     amount_vnd = fields.Raw(allow_none=True, load_default=None,
                             metadata={"description": "what arrived, in đồng (e.g. 300000 or \"300k\")"})
     accept_other_amount = fields.Boolean(
-        load_default=False, metadata={"description": "record an amount other than the one due (a part payment, or "
-                                                     "the whole amount on a deposit); without it such an amount is 422"})
+        load_default=False,
+        metadata={"description": "record an amount other than the one due (a part payment, or the whole amount "
+                                 "on a deposit); without it such an amount is 422"})
 
 
 class PaymentSchema(Schema):
