@@ -274,7 +274,9 @@ def _move_offer(db: Session, offer: Offer, expected: set[str], target: str, **va
     if offer.status not in expected:  # decided before this was asked (a second click, a stale page)
         message = str(MESSAGES["status_change"])
         raise Conflict(message, fields={"status": [message]})
-    result = db.execute(update(Offer).where(Offer.id == offer.id, Offer.status.in_(sorted(expected)))
+    # The UPDATE names the status this request read, not any allowed one: a decline and an accept
+    # from two phones, or an accept while the club withdraws, are one decision and one 409.
+    result = db.execute(update(Offer).where(Offer.id == offer.id, Offer.status == offer.status)
                         .values(status=target, **values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.refresh(offer)
