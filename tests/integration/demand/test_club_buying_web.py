@@ -113,3 +113,15 @@ def test_matching_leaves_out_the_organisations_own_listings(app, world):
         found = {m.listing.id for m in matching.matches_for_demand(session, request.id, today_in_vietnam())}
     assert world.coop_listing.id not in found
     assert world.club_listing.id in found
+
+
+def test_a_person_in_two_organisations_orders_as_the_other_with_org(app, world):
+    """The cooperative's board member is also a trader: the cooperative's own listing cannot be
+    ordered for the cooperative, but it can for the trader (?org=), another organisation."""
+    board = signed_in(app, world.board)
+    path = f"/listings/{world.coop_listing.id}"
+    assert f'action="{path}/order?org={world.trader.id}"' in text_of(board.get(f"{path}?org={world.trader.id}"))
+    placed = place_confirmed(board, f"{path}/order?org={world.trader.id}", {"quantity": "5"})
+    assert placed.status_code == 302
+    assert count(app, Order, Order.buyer_org_id == world.trader.id, Order.seller_org_id == world.coop.id) == 1
+    assert post(board, f"{path}/order?org={world.club.id}", {"quantity": "5"}).status_code == 404
