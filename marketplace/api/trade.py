@@ -192,24 +192,34 @@ def create_offer(body: dict, demand_id: int):
     return offer, 201
 
 
-@blp.route("/offers/<int:offer_id>/<any(accept, decline):action>", methods=["POST"])
-@signed_in
-@trade_writes
-@blp.response(200, OfferSchema)
-@_refusals((403, "the caller does not buy for the request's organisation"), (404, "no such offer"),
-           (409, "the offer was decided or withdrawn already, or the request is closed"))
-def decide_offer(offer_id: int, action: str):
-    """The request's buyer accepts or declines an offer (an accepted one can still be declined).
-    Of two decisions sent at once, one wins and the other is a 409."""
-    offer = _offer(offer_id)
-    if not can_manage_demand(current_user, offer.demand.organization):
-        raise PermissionDenied(_("Only the request's buyer decides its offers."))
-    try:
-        demand_service.decide_offer(db.session, offer, action, current_user, today=caller.today())
-    except ValidationError as error:  # the request is not open any more: its state, not the input
-        raise Conflict(error.message, fields=error.fields) from None
-    db.session.commit()
-    return offer
+def _offer_decision(action: str):
+    """The endpoint for one decision on an offer (accept or decline): a path of its own each, so
+    that the OpenAPI document names both."""
+    @blp.route(f"/offers/<int:offer_id>/{action}", methods=["POST"], endpoint=f"{action}_offer")
+    @signed_in
+    @trade_writes
+    @blp.response(200, OfferSchema)
+    @_refusals((403, "the caller does not buy for the request's organisation"), (404, "no such offer"),
+               (409, "the offer was decided or withdrawn meanwhile, or the request is closed"))
+    def decide(offer_id: int):
+        offer = _offer(offer_id)
+        if not can_manage_demand(current_user, offer.demand.organization):
+            raise PermissionDenied(_("Only the request's buyer decides its offers."))
+        try:
+            demand_service.decide_offer(db.session, offer, action, current_user, today=caller.today())
+        except ValidationError as error:  # the request is not open any more: its state, not the input
+            raise Conflict(error.message, fields=error.fields) from None
+        db.session.commit()
+        return offer
+
+    decide.__name__ = f"{action}_offer"
+    decide.__doc__ = (f"The request's buyer {action}s an offer (an accepted one can still be declined). Of two "
+                      "decisions sent at once, one wins and the other is a 409.")
+    return decide
+
+
+accept_offer = _offer_decision("accept")
+decline_offer = _offer_decision("decline")
 
 
 @blp.route("/offers/<int:offer_id>/withdraw", methods=["POST"])
@@ -230,17 +240,25 @@ def withdraw_offer(offer_id: int):
 
 # -- the seller's side of an order --------------------------------------------------------------
 
-@blp.route("/orders/<int:order_id>/<any(confirm, decline, deliver):action>", methods=["POST"])
-@signed_in
-@trade_writes
-@blp.arguments(OrderActionInputSchema)
-@blp.response(200, OrderSchema)
-@_refusals((403, "the caller does not sell for the order's seller"), (404, "no such order"),
-           (409, "the order is not in a state for this (already confirmed, declined, not paid yet…)"),
-           (422, "a decline reason too long"))
-def order_action(body: dict, order_id: int, action: str):
-    """The seller confirms or declines a requested order (a reason shown to the buyer), or marks a
-    paid order delivered. Of two changes sent at once, one wins and the other is a 409."""
+def _order_step(action: str, summary: str):
+    """The endpoint for one of the seller's steps on an order (a path of its own each)."""
+    @blp.route(f"/orders/<int:order_id>/{action}", methods=["POST"], endpoint=f"{action}_order")
+    @signed_in
+    @trade_writes
+    @blp.arguments(OrderActionInputSchema)
+    @blp.response(200, OrderSchema)
+    @_refusals((403, "the caller does not sell for the order's seller"), (404, "no such order"),
+               (409, "the order is not in a state for this (already confirmed, declined, not paid yet…)"),
+               (422, "a decline reason too long"))
+    def step(body: dict, order_id: int):
+        return _take_step(order_id, action, text_of(body.get("note")) if action == "decline" else "")
+
+    step.__name__ = f"{action}_order"
+    step.__doc__ = summary + " Of two changes sent at once, one wins and the other is a 409."
+    return step
+
+
+def _take_step(order_id: int, action: str, note: str) -> Order:
     order = _order(order_id)
     order_sides = sides(current_user, order)
     if not order_sides:
@@ -251,10 +269,15 @@ def order_action(body: dict, order_id: int, action: str):
     if order_rules.next_status(order.status, action, actor) is None:
         message = str(MESSAGES["status_change"])
         raise Conflict(message, fields={"status": [message]})
-    orders.change(db.session, order, action, actor=actor, user=current_user, today=caller.today(),
-                  note=text_of(body.get("note")) if action == "decline" else "")
+    orders.change(db.session, order, action, actor=actor, user=current_user, today=caller.today(), note=note)
     db.session.commit()
     return order
+
+
+confirm_order = _order_step("confirm", "The seller confirms a requested order.")
+decline_order = _order_step("decline", "The seller declines a requested order; `note`, the reason, is shown to "
+                                       "the buyer.")
+deliver_order = _order_step("deliver", "The seller marks a paid order delivered.")
 
 
 def _idempotency_hash() -> str:

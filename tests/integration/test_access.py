@@ -143,9 +143,12 @@ EXPECTED: dict[str, str] = {
     # The trade API (issue #19): the request's offers, deciding them, the seller's side of an order.
     "api.list_offers": "offer_reader",
     "api.create_offer": "acting_seller",
-    "api.decide_offer": "org_buyer",  # sampled with action=accept
+    "api.accept_offer": "org_buyer",
+    "api.decline_offer": "org_buyer",
     "api.withdraw_offer": "org_seller",
-    "api.order_action": "order_seller",  # sampled with action=confirm
+    "api.confirm_order": "order_seller",
+    "api.decline_order": "order_seller",
+    "api.deliver_order": "order_seller",
     "api.record_payment": "order_seller_or_staff",
     "api.get_chain": "chain_reader",
     "fairs.index": "public",
@@ -466,7 +469,7 @@ ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {
                  "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"},
                  "fair_meetings.step": {"action": "accept"}, "tourism.change_offer": {"action": "publish"},
                  "tourism.visitor_action": {"action": "cancel"},
-                 "chains.close": {"action": "end"}, "api.order_action": {"action": "confirm"}}
+                 "chains.close": {"action": "end"}}
 
 
 def test_every_route_is_known(app):
