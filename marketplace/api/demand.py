@@ -38,7 +38,8 @@ def get_demand(demand_id: int):
 @signed_in_endpoint("/demand", methods=("POST",), arguments=schemas.DemandInputSchema,
                     response=(201, schemas.DemandSchema))
 def create_demand(body: dict):
-    """Post a demand for the caller's buyer organisation.
+    """Post a demand for the caller's buying organisation: a buyer's, or a club's or cooperative's
+    (its buyers and board); `?org=<id>` for another of theirs.
 
     422 with a message per field: negative quantity, window end before start, minimum price above
     maximum, unknown unit, a text that is not a number, too-long text.

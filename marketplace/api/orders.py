@@ -115,7 +115,7 @@ def _ordering_refusals(conflict: str):
     """The answers other than success that previewing and placing an order share, for the document;
     `conflict` says when the 409 comes."""
     answers = (
-        (403, "the caller does not act for a buyer organisation"),
+        (403, "the caller does not buy for an organisation (a buyer's buyers; a club's buyers or board)"),
         (404, "no such listing (a draft is found only by its club's managers)"),
         (409, conflict),
         (422, "bad input: not a number, zero, below the minimum order, negotiable price"),
@@ -133,7 +133,8 @@ def _ordering_refusals(conflict: str):
 @signed_in
 @blp.arguments(OrderPreviewInputSchema)
 @blp.response(200, OrderPreviewSchema)
-@_ordering_refusals("the listing has less available than asked, or is not on sale")
+@_ordering_refusals("the listing is the caller's organisation's own, has less available than asked, or is not on "
+                    "sale")
 def preview_order(body: dict):
     """What an order would cost now, with every check of placing it; nothing is reserved or stored.
 
@@ -150,10 +151,10 @@ def preview_order(body: dict):
 @signed_in
 @blp.arguments(OrderInputSchema)
 @blp.response(201, OrderSchema)
-@_ordering_refusals("the listing has less available than asked, or is not on sale, or the total is not "
-                    "expected_amount_vnd any more")
+@_ordering_refusals("the listing is the caller's organisation's own, has less available than asked, or is not on "
+                    "sale, or the total is not expected_amount_vnd any more")
 def create_order(body: dict):
-    """Order a quantity from a listing for the caller's buyer organisation.
+    """Order a quantity from a listing for the caller's buying organisation (`?org=<id>` for another of theirs).
 
     The quantity is reserved at once; the listing's price decides the amount (whole đồng).
     409 when the listing has less available (the message says how much is left), or when
