@@ -16,7 +16,7 @@ from marketplace.dates import today_in_vietnam
 from marketplace.demand.models import DemandPost, Offer
 from marketplace.matching import services as matching
 from marketplace.orders.models import Order
-from tests.clients import app_session, post, signed_in, text_of
+from tests.clients import api_token, app_session, post, signed_in, text_of
 from tests.factories import make_demand, make_listing, make_org, make_user
 from tests.integration.orders.confirming import place_confirmed
 from tests.pages import dmy
@@ -125,3 +125,15 @@ def test_a_person_in_two_organisations_orders_as_the_other_with_org(app, world):
     assert placed.status_code == 302
     assert count(app, Order, Order.buyer_org_id == world.trader.id, Order.seller_org_id == world.coop.id) == 1
     assert post(board, f"{path}/order?org={world.club.id}", {"quantity": "5"}).status_code == 404
+
+
+def test_the_trade_apis_writes_are_limited_per_user(app, world, monkeypatch):
+    assert app.config["TRADE_API_RATE_LIMIT"] == "60 per minute;1000 per day"  # the default
+    monkeypatch.setitem(app.config, "TRADE_API_RATE_LIMIT", "3 per minute")
+    with app_session(app) as session:
+        request = make_demand(session.merge(world.coop), quantity="10", unit="tấn")
+    token = api_token(app, world.club_seller)
+    client = app.test_client()
+    answers = [client.post(f"/api/v1/demand/{request.id}/offers", json={"quantity": "nhieu"},
+                           headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(4)]
+    assert answers == [422, 422, 422, 429]
