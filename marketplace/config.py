@@ -121,6 +121,8 @@ def load_config(overrides: dict | None = None) -> dict:
         # Per user, web and API together: new threads, and messages in any thread.
         "CONVERSATION_RATE_LIMIT": env.get("CONVERSATION_RATE_LIMIT", "10 per hour;40 per day"),
         "MESSAGE_RATE_LIMIT": env.get("MESSAGE_RATE_LIMIT", "20 per minute;300 per day"),
+        # Per user: the trade API's writes (offers, decisions, an order's confirm/decline/deliver, payments).
+        "TRADE_API_RATE_LIMIT": env.get("TRADE_API_RATE_LIMIT", "60 per minute;1000 per day"),
         "LOGIN_IDENTIFIER_RATE_LIMIT": env.get("LOGIN_IDENTIFIER_RATE_LIMIT", "10 per 10 minutes"),
         "TEMPLATES_AUTO_RELOAD": app_env == "development",
         "SESSION_COOKIE_HTTPONLY": True,

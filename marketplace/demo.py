@@ -177,6 +177,10 @@ DEMAND: tuple[tuple, ...] = (
      "", None, "CN", "29905", "Xuất khẩu Trung Quốc: cần mã số vùng trồng và cơ sở đóng gói được phê duyệt."),
     ("demo-d-quyt-tet", "demo-vua-cao-lanh", "quýt", "hồng Lai Vung", 8, "tấn", "seasonal", 20, 70, 25000, 32000,
      "", None, "", "29869", "Quýt hồng cho Tết, trái đều màu, thu tại vườn."),
+    # A cooperative buys too (issue #19): its member clubs' mangoes, to pack for export to the US.
+    ("demo-d-htx-xoai-xuat-khau", "demo-htx-xoai-my-xuong", "xoài", "cát Chu", 10, "tấn", "once", 10, 60, 30000,
+     36000, "vietgap", None, "US", "", "Để đóng gói xuất khẩu đi Mỹ: cần mã số vùng trồng, trái 400–600 g, "
+     "giao nhà sơ chế của HTX."),
     ("demo-d-xoai-my", "demo-xuat-khau-sa-dec", "xoài", "cát Chu", 20, "tấn", "monthly", 5, 120, None, None,
      "", None, "US", "29905", "20 tấn xoài cát Chu có mã số vùng trồng đi Mỹ: cần mã vùng trồng và cơ sở đóng "
      "gói được phê duyệt cho thị trường Mỹ."),
@@ -226,6 +230,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
                                board=spec.role in ("seller", "buyer"))
     db.flush()
     created.update(_load_supply(db, orgs, today or today_in_vietnam()))
+    created.update(_load_club_offers(db, orgs, today or today_in_vietnam()))
     _load_conversation(db)
     created.update(_load_orders(db, orgs, today or today_in_vietnam()))
     staff = db.scalar(select(User).where(User.email == demo_email("canbo.xttm")))
@@ -305,6 +310,33 @@ def _load_supply(db: Session, orgs: dict[str, Organization], today: date) -> dic
         ), None, today=today)
         new_demand += 1
     return {"listings": new_listings, "demand": new_demand}
+
+
+# Member clubs answering the cooperative's export request: (club ref, listing ref, quantity in
+# tấn, price per kg, delivery in days from today, note).
+CLUB_OFFERS: tuple[tuple[str, str, str, int, int, str], ...] = (
+    ("demo-hq-xoai-my-xuong", "demo-l-xoai-cat-chu-2", "2,5", 32000, 14,
+     "Xoài cát Chu bao trái, vùng trồng có mã số; giao tận nhà sơ chế."),
+    ("demo-hq-tan-thuan-tay", "demo-l-xoai-cat-chu-3", "4", 33000, 21, "Thu hoạch đợt hai, trái loại 1."),
+)
+
+
+def _load_club_offers(db: Session, orgs: dict[str, Organization], today: date) -> dict[str, int]:
+    """Clubs offer on the cooperative's request (a club selling to a cooperative, issue #19): once
+    per club, whatever became of an earlier offer (a chair may have withdrawn it)."""
+    request = demand_service.demand_by_ref(db, "demo-d-htx-xoai-xuat-khau")
+    made = 0
+    for org_ref, listing_ref, quantity, price, days, note in CLUB_OFFERS:
+        club = orgs[org_ref]
+        if request is None or any(o.organization_id == club.id for o in request.offers):
+            continue
+        listing = listings.listing_by_ref(db, listing_ref)
+        demand_service.make_offer(db, request, club, demand_service.OfferInput(
+            quantity=quantity, price_vnd=price, delivery_date=today + timedelta(days=days),
+            listing_id=listing.id if listing is not None and listing.organization_id == club.id else None,
+            note=note), None, today=today)
+        made += 1
+    return {"offers": made}
 
 
 # (buyer login, listing ref, quantity, what happened after: "", "confirm" or "pay", note: the key)

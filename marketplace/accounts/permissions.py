@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from marketplace.accounts.models import Organization, User
-from marketplace.accounts.rules import BUYER_KINDS, SELLER_KINDS
+from marketplace.accounts.rules import BUYING_KINDS, SELLER_KINDS, may_buy_as
 from marketplace.errors import NotFound
 
 
@@ -42,10 +42,19 @@ def can_list_for(user: User | None, org: Organization | None) -> bool:
     return org is not None and org.kind in SELLER_KINDS and can_manage_supply(user, org)
 
 
+def _membership(user: User, org: Organization):
+    return next((m for m in user.memberships if m.organization_id == org.id), None)
+
+
 def can_manage_demand(user: User | None, org: Organization) -> bool:
+    """Post and change the organisation's requests, decide offers, order and pay for it: a buyer
+    organisation's buyers; a club's buyers or its board (accounts.rules.may_buy_as); an admin."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return user.is_admin or role_in(user, org) == "buyer"
+    if user.is_admin:
+        return True
+    membership = _membership(user, org)
+    return membership is not None and may_buy_as(org.kind, membership.role, bool(getattr(membership, "board", False)))
 
 
 def can_edit_profile(user: User | None, org: Organization) -> bool:
@@ -56,8 +65,9 @@ def can_edit_profile(user: User | None, org: Organization) -> bool:
 
 
 def can_buy_for(user: User | None, org: Organization | None) -> bool:
-    """Order and post requests for org: only organisations that buy, by their buyers (or an admin)."""
-    return org is not None and org.kind in BUYER_KINDS and can_manage_demand(user, org)
+    """Order and post requests for org: organisations that buy (buyers, and clubs, cooperatives and
+    groups), by those who buy for them (can_manage_demand)."""
+    return org is not None and org.kind in BUYING_KINDS and can_manage_demand(user, org)
 
 
 def acting_buyer(user: User | None) -> Organization | None:
@@ -83,11 +93,29 @@ def selling_orgs(user: User | None) -> list[Organization]:
 
 
 def buying_orgs(user: User | None) -> list[Organization]:
-    """The organisations that buy for which this person posts requests (as their buyer)."""
+    """The organisations this person posts requests and orders for (as their buyer, or on a club's
+    board), in the order they joined: what `?org=` chooses from."""
     if not _signed_in(user):
         return []
-    return [m.organization for m in user.memberships
-            if m.role == "buyer" and m.organization.kind in BUYER_KINDS]
+    return [m.organization for m in user.memberships if m.organization.kind in BUYING_KINDS
+            and may_buy_as(m.organization.kind, m.role, bool(getattr(m, "board", False)))]
+
+
+def buying_org_for(user: User | None, asked: str | None) -> Organization | None:
+    """The organisation a person orders or posts a request for: `?org=<id>` among their buying
+    organisations (another id is a 404, see chosen_org); without it, acting_buyer (their first
+    organisation, as before)."""
+    if asked is None or asked == "":
+        return acting_buyer(user)
+    return chosen_org(buying_orgs(user), asked)
+
+
+def selling_org_for(user: User | None, asked: str | None) -> Organization | None:
+    """The organisation a person offers for: `?org=<id>` among the ones they sell for; without it
+    their first organisation (as before)."""
+    if asked is None or asked == "":
+        return user.organization if _signed_in(user) else None
+    return chosen_org(selling_orgs(user), asked)
 
 
 class NotOneOfYours(NotFound):

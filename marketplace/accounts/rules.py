@@ -10,6 +10,9 @@ ORG_KINDS: tuple[str, ...] = (
 )
 SELLER_KINDS = frozenset({"club", "cooperative", "coop_group"})
 BUYER_KINDS = frozenset({"business", "supermarket", "trader", "exporter"})
+# Who may post demand and order: buyers, and (issue #19) clubs, cooperatives and groups too (a
+# cooperative buys its member clubs' fruit to pack for export). The directory's buyers stay BUYER_KINDS.
+BUYING_KINDS = BUYER_KINDS | SELLER_KINDS
 ROLES: tuple[str, ...] = ("seller", "buyer", "staff", "admin")
 # Kinds a person may create when signing up; an agency is set up by an administrator.
 SELF_SERVICE_KINDS: tuple[str, ...] = tuple(k for k in ORG_KINDS if k != "agency")
@@ -33,6 +36,17 @@ def default_role_for(kind: str) -> str:
     if kind == "agency":
         return "staff"
     raise ValueError(f"unknown organisation kind {kind!r}")
+
+
+def may_buy_as(kind: str, role: str | None, board: bool) -> bool:
+    """Whether a member with this role (and board seat) posts demand, orders and pays for an
+    organisation of this kind: a buyer organisation's buyers; a club's (cooperative's, group's)
+    buyers or its board, so that a club's sellers keep to selling."""
+    if kind in BUYER_KINDS:
+        return role == "buyer"
+    if kind in SELLER_KINDS:
+        return role == "buyer" or board
+    return False
 
 
 def normalize_phone(text: str | None) -> str | None:

@@ -355,3 +355,14 @@ def set_mail_choice(db: Session, user: User, choice: str) -> None:
         user.digest_sent_at = utcnow()  # the first digest gathers what comes from now on
     user.mail_notifications = choice
     db.flush()
+
+
+def buyers_of(db: Session, org_id: int) -> list[User]:
+    """The active members who buy for the organisation (rules.may_buy_as: a buyer organisation's
+    buyers; a club's buyers and board): who hears of offers and matches for its requests."""
+    org = db.get(Organization, org_id)
+    if org is None:
+        return []
+    rows = db.execute(select(User, Membership.role, Membership.board).join(Membership, Membership.user_id == User.id)
+                      .where(Membership.organization_id == org_id, User.active.is_(True)).order_by(User.id))
+    return [user for user, role, board in rows if rules.may_buy_as(org.kind, role, bool(board))]

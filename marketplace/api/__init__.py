@@ -25,6 +25,7 @@ from marketplace.api import (  # noqa: F401
     members,
     orders,
     search,
+    trade,
     views,
 )
 from marketplace.api.blueprint import blp

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace import db
 from marketplace.access import public
-from marketplace.accounts.permissions import acting_buyer
+from marketplace.accounts.permissions import buying_org_for
 from marketplace.api import caller, schemas
 from marketplace.api.blueprint import YES, blp, conflict_if, listed, signed_in_endpoint, text_of
 from marketplace.demand import services as demand_service
@@ -37,14 +38,15 @@ def get_demand(demand_id: int):
 @signed_in_endpoint("/demand", methods=("POST",), arguments=schemas.DemandInputSchema,
                     response=(201, schemas.DemandSchema))
 def create_demand(body: dict):
-    """Post a demand for the caller's buyer organisation.
+    """Post a demand for the caller's buying organisation: a buyer's, or a club's or cooperative's
+    (its buyers and board); `?org=<id>` for another of theirs.
 
     422 with a message per field: negative quantity, window end before start, minimum price above
     maximum, unknown unit, a text that is not a number, too-long text.
     """
-    org = acting_buyer(current_user)
+    org = buying_org_for(current_user, request.args.get("org"))
     if org is None:
-        raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."))
+        raise PermissionDenied(_("Only a buyer, or a club's buyers and board, can post a request."))
     data = demand_service.DemandInput(
         ref=text_of(body.get("ref")) or None, product=text_of(body.get("product")),
         variety=text_of(body.get("variety")), grade=text_of(body.get("grade")),

@@ -7,13 +7,14 @@ generated OpenAPI document and errors take the promised {"error", "fields"} shap
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, fields
 
 from marketplace import db
 from marketplace.access import signed_in
-from marketplace.accounts.permissions import acting_buyer
+from marketplace.accounts.permissions import buying_org_for
 from marketplace.api import caller
 from marketplace.api.blueprint import BEARER, blp
 from marketplace.api.fields import ComputedInteger, Timestamp
@@ -114,7 +115,7 @@ def _ordering_refusals(conflict: str):
     """The answers other than success that previewing and placing an order share, for the document;
     `conflict` says when the 409 comes."""
     answers = (
-        (403, "the caller does not act for a buyer organisation"),
+        (403, "the caller does not buy for an organisation (a buyer's buyers; a club's buyers or board)"),
         (404, "no such listing (a draft is found only by its club's managers)"),
         (409, conflict),
         (422, "bad input: not a number, zero, below the minimum order, negotiable price"),
@@ -132,15 +133,16 @@ def _ordering_refusals(conflict: str):
 @signed_in
 @blp.arguments(OrderPreviewInputSchema)
 @blp.response(200, OrderPreviewSchema)
-@_ordering_refusals("the listing has less available than asked, or is not on sale")
+@_ordering_refusals("the listing is the caller's organisation's own, has less available than asked, or is not on "
+                    "sale")
 def preview_order(body: dict):
     """What an order would cost now, with every check of placing it; nothing is reserved or stored.
 
     Show `amount_vnd` to the person, then place the order with it as `expected_amount_vnd`.
     """
-    org = acting_buyer(current_user)
+    org = buying_org_for(current_user, request.args.get("org"))
     if org is None:
-        raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can order."))
+        raise PermissionDenied(_("Only a buyer, or a club's buyers and board, can order."))
     return orders.draft_order(db.session, _listing_id(body.get("listing_id")), org, current_user,
                               body.get("quantity"), today=caller.today())
 
@@ -149,18 +151,18 @@ def preview_order(body: dict):
 @signed_in
 @blp.arguments(OrderInputSchema)
 @blp.response(201, OrderSchema)
-@_ordering_refusals("the listing has less available than asked, or is not on sale, or the total is not "
-                    "expected_amount_vnd any more")
+@_ordering_refusals("the listing is the caller's organisation's own, has less available than asked, or is not on "
+                    "sale, or the total is not expected_amount_vnd any more")
 def create_order(body: dict):
-    """Order a quantity from a listing for the caller's buyer organisation.
+    """Order a quantity from a listing for the caller's buying organisation (`?org=<id>` for another of theirs).
 
     The quantity is reserved at once; the listing's price decides the amount (whole đồng).
     409 when the listing has less available (the message says how much is left), or when
     `expected_amount_vnd` is given and the total is not that any more (the price changed).
     """
-    org = acting_buyer(current_user)
+    org = buying_org_for(current_user, request.args.get("org"))
     if org is None:
-        raise PermissionDenied(_("Only a buyer (supermarket, trader, processor, exporter) can order."))
+        raise PermissionDenied(_("Only a buyer, or a club's buyers and board, can order."))
     listing_id, expected = _listing_id(body.get("listing_id")), _expected_amount(body.get("expected_amount_vnd"))
     order = orders.place_order(db.session, listing_id, org, current_user,
                                body.get("quantity"), today=caller.today(),

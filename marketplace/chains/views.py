@@ -13,6 +13,7 @@ from flask_login import current_user
 from marketplace import db
 from marketplace.access import role_required, signed_in
 from marketplace.accounts.permissions import buying_orgs, chosen_org
+from marketplace.accounts.rules import BUYER_KINDS
 from marketplace.chains import forms, services
 from marketplace.chains.labels import (
     CERTIFICATE_LABELS,
@@ -52,7 +53,7 @@ def index():
     chains = services.chains_of(db.session, current_user)
     today = today_in_vietnam()
     rows = services.with_figures(db.session, chains, today=today)
-    return render_template("chains/index.html", rows=rows, can_propose=bool(buying_orgs(current_user)), **LABELS)
+    return render_template("chains/index.html", rows=rows, can_propose=bool(_proposing_orgs()), **LABELS)
 
 
 def _chain_input(form: forms.ChainForm) -> services.ChainInput:
@@ -69,10 +70,16 @@ def _chain_input(form: forms.ChainForm) -> services.ChainInput:
         schedule_note=form.schedule_note.data or "", party_ids=_ids(form.party_ids.data))
 
 
+def _proposing_orgs():
+    """Supply chains are proposed by buyer organisations only: a club that buys (issue #19) posts
+    requests and orders, but chains stay the buyers' tool."""
+    return [org for org in buying_orgs(current_user) if org.kind in BUYER_KINDS]
+
+
 @bp.route("/chains/new", methods=["GET", "POST"])
 @signed_in
 def new():
-    org = chosen_org(buying_orgs(current_user), request.args.get("org"))  # a buyer organisation's buyers
+    org = chosen_org(_proposing_orgs(), request.args.get("org"))  # a buyer organisation's buyers
     if org is None:
         raise PermissionDenied()
     form = forms.ChainForm()

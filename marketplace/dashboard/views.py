@@ -31,7 +31,7 @@ class _Side:
 SELL = _Side(refusal=_l("Only a club or cooperative can list produce. Create or join one first."),
              title=_l("Sell for which organisation?"), form_endpoint="listings.new",
              manage_endpoint="listings.manage", action=_l("New listing"), manage=_l("My listings"))
-BUY = _Side(refusal=_l("Only a buyer (supermarket, trader, processor, exporter) can post demand."),
+BUY = _Side(refusal=_l("Only a buyer, or a club's buyers and board, can post a request."),
             title=_l("Buy for which organisation?"), form_endpoint="demand.new",
             manage_endpoint="demand.manage", action=_l("Post what you need"), manage=_l("My requests"))
 

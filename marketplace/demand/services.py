@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from marketplace import formatting
+from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.db import utcnow
 from marketplace.demand import rules
 from marketplace.demand.models import DemandPost, Offer
-from marketplace.errors import PermissionDenied, ValidationError, or_404
+from marketplace.errors import Conflict, PermissionDenied, ValidationError, or_404
 from marketplace.listings.models import Listing
 from marketplace.notifications import services as notifications
 from marketplace.numbers import parse_decimal
@@ -46,7 +47,14 @@ MESSAGES = {
     "already_offered": _l("Your organisation already has an offer on this request: withdraw it to make a new one."),
     "own_listing": _l("Choose one of your own listings, or none."),
     "status_change": _l("That change is not possible from the current status."),
+    "own_demand": _l("This is your own organisation's request: you cannot offer on it."),
+    "offer_changed": _l("This offer was changed a moment ago (accepted, declined or withdrawn). Look at it again."),
 }
+
+
+class RequestNotOpen(ValidationError):
+    """An offer on a request that is not open (closed, paused, fulfilled, past its dates): the web
+    form says it beside its field (422); the API answers 409, the request's state being the reason."""
 
 # OCOP stars as typed: a whole number, or nothing.
 STARS = Reading(lambda value: None if value in (None, "") else int(parse_decimal(value)), "not_a_number")
@@ -196,10 +204,16 @@ class OfferInput:
 
 def make_offer(db: Session, demand: DemandPost, seller: Organization, data: OfferInput, user: User | None,
                *, today: date) -> Offer:
+    if demand.organization_id == seller.id:
+        raise Conflict(str(MESSAGES["own_demand"]))
+    # The request's row is locked while offering: a request closed by its buyer a moment ago is
+    # read closed here, and two offers of one club at once are one after the other (already_offered).
+    locked = db.execute(select(DemandPost.status, DemandPost.needed_to).where(DemandPost.id == demand.id)
+                        .with_for_update()).one()
     problems = FieldProblems(MESSAGES)
-    if rules.effective_status(demand.status, demand.needed_to, today) != "open":
-        problems.add("quantity", "not_open")
-        problems.raise_if_any()
+    if rules.effective_status(locked.status, locked.needed_to, today) != "open":
+        message = str(MESSAGES["not_open"])
+        raise RequestNotOpen(message, fields={"quantity": [message]})
     if db.scalar(select(Offer.id).where(Offer.demand_id == demand.id, Offer.organization_id == seller.id,
                                         Offer.status.in_(("pending", "accepted"))).limit(1)):
         problems.add("quantity", "already_offered")
@@ -229,7 +243,7 @@ def _tell_buyer_about(db: Session, offer: Offer) -> None:
     params = {"seller": offer.organization.name, "demand": demand.title, "demand_en": demand.title_en,
               "quantity": formatting.quantity(offer.quantity, demand.unit, "vi"),
               "quantity_en": formatting.quantity(offer.quantity, demand.unit, "en"), "offer": offer.id}
-    notifications.notify(db, notifications.members(db, demand.organization_id, ("buyer",)),
+    notifications.notify(db, accounts.buyers_of(db, demand.organization_id),
                      notifications.Message("offer", params, f"/demand/{demand.id}#offer-{offer.id}"))
 
 
@@ -243,21 +257,33 @@ def decide_offer(db: Session, offer: Offer, action: str, user: User, *, today: d
     if request_status not in ("open", "paused"):
         message = str(MESSAGES["not_open"])
         raise ValidationError(message, fields={"status": [message]})
-    if action not in allowed or offer.status not in allowed[action][0]:
+    if action not in allowed:
         message = str(MESSAGES["status_change"])
         raise ValidationError(message, fields={"status": [message]})
-    offer.status = allowed[action][1]
-    offer.decided_at, offer.decided_by_id = utcnow(), user.id
-    db.flush()
+    _move_offer(db, offer, allowed[action][0], allowed[action][1], decided_at=utcnow(), decided_by_id=user.id)
     return offer
 
 
 def withdraw_offer(db: Session, offer: Offer) -> None:
-    if offer.status not in ("pending", "accepted"):
+    _move_offer(db, offer, {"pending", "accepted"}, "withdrawn")
+
+
+def _move_offer(db: Session, offer: Offer, expected: set[str], target: str, **values) -> None:
+    """Change an offer's status only if it is still one of `expected`, in one conditional UPDATE:
+    of a buyer's accept and a club's withdraw sent at once (PostgreSQL), one changes the offer and
+    the other is told it changed (409), whatever each had read."""
+    if offer.status not in expected:  # decided before this was asked (a second click, a stale page)
         message = str(MESSAGES["status_change"])
-        raise ValidationError(message, fields={"status": [message]})
-    offer.status = "withdrawn"
-    db.flush()
+        raise Conflict(message, fields={"status": [message]})
+    # The UPDATE names the status this request read, not any allowed one: a decline and an accept
+    # from two phones, or an accept while the club withdraws, are one decision and one 409.
+    result = db.execute(update(Offer).where(Offer.id == offer.id, Offer.status == offer.status)
+                        .values(status=target, **values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.refresh(offer)
+        message = str(MESSAGES["offer_changed"])
+        raise Conflict(message, fields={"status": [message]})
+    db.refresh(offer)
 
 
 def get_offer(db: Session, offer_id: int) -> Offer:

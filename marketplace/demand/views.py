@@ -13,19 +13,18 @@ from marketplace import db
 from marketplace.access import public, role_required, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import (
-    acting_buyer,
-    buying_orgs,
+    buying_org_for,
     can_buy_for,
     can_list_for,
     can_manage_demand,
-    chosen_org,
+    selling_org_for,
 )
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import forms, rules
 from marketplace.demand import services as demand_service
 from marketplace.demand.models import DemandPost
 from marketplace.demand.notices import describe_notice
-from marketplace.errors import PermissionDenied, get_or_404
+from marketplace.errors import Conflict, PermissionDenied, ValidationError, get_or_404
 from marketplace.forms import add_problem, as_typed_date, choices
 from marketplace.listings import services as listings
 from marketplace.markets import market_name, market_options
@@ -63,10 +62,9 @@ def _input(form: forms.DemandForm, ref: str | None = None) -> demand_service.Dem
 @signed_in
 def new():
     # ?org= picks one of the person's buying organisations (from /buy); another's id is a plain 404.
-    own = buying_orgs(current_user) or [o for o in (acting_buyer(current_user),) if o is not None]
-    org = chosen_org(own, request.args.get("org"))
+    org = buying_org_for(current_user, request.args.get("org"))
     if not can_buy_for(current_user, org):
-        return refuse(_("Only a buyer (supermarket, trader, processor, exporter) can post demand."),
+        return refuse(_("Only a buyer, or a club's buyers and board, can post a request."),
                       url_for("accounts.account"))
     form = forms.DemandForm()
     if submitted(form):
@@ -121,9 +119,10 @@ def _values(demand: DemandPost) -> SimpleNamespace:
 def show(demand_id: int):
     demand = _demand_or_404(demand_id)
     today = today_in_vietnam()
-    seller = current_user.organization if current_user.is_authenticated else None
+    # ?org= offers for another of the person's clubs; never on the organisation's own request.
+    seller = selling_org_for(current_user, request.args.get("org"))
     offer_form = None
-    if can_list_for(current_user, seller):
+    if can_list_for(current_user, seller) and seller.id != demand.organization_id:
         offer_form = forms.OfferForm()
         _listing_choices(offer_form, seller, today)
     return _demand_page(demand, today, seller, is_buyer=can_manage_demand(current_user, demand.organization),
@@ -152,9 +151,11 @@ def _listing_choices(form: forms.OfferForm, seller, today) -> None:
 @signed_in
 def offer(demand_id: int):
     demand = _demand_or_404(demand_id)
-    seller = current_user.organization
+    seller = selling_org_for(current_user, request.args.get("org"))
     if not can_list_for(current_user, seller):
         raise PermissionDenied()
+    if seller.id == demand.organization_id:
+        raise Conflict(str(demand_service.MESSAGES["own_demand"]))  # the 409 page says it; no form shows there
     today = today_in_vietnam()
     form = forms.OfferForm()
     _listing_choices(form, seller, today)
@@ -181,7 +182,7 @@ def decide(offer_id: int, action: str):
             raise PermissionDenied()
     elif not can_manage_demand(current_user, offer.demand.organization):
         raise PermissionDenied()
-    with saving(show=flash_message, done=_("The offer is updated.")):
+    with saving(catch=(ValidationError, Conflict), show=flash_message, done=_("The offer is updated.")):
         if action == "withdraw":
             demand_service.withdraw_offer(db.session, offer)
         else:
@@ -204,7 +205,7 @@ def change_status(demand_id: int):
 @public
 def board():
     """Open demand: for a signed-in seller, what they sell and nearby first."""
-    seller = current_user.organization if current_user.is_authenticated else None
+    seller = selling_org_for(current_user, request.args.get("org"))
     posts = demand_service.board(db.session, today=today_in_vietnam(),
                                  seller=seller if can_list_for(current_user, seller) else None)
     return render_template("demand/board.html", posts=posts, show_buyer=current_user.is_authenticated)

@@ -81,7 +81,7 @@ def organization(org_id: int):
         # A request's buyer is shown to signed-in people only (as on /demand/<id> and in the API):
         # listed on the buyer's own page, it would name the buyer to anyone (issue #14).
         demand=demand_service.open_demand(db.session, today=today, org=org)
-        if org.kind in rules.BUYER_KINDS and current_user.is_authenticated else [],
+        if org.kind in rules.BUYING_KINDS and current_user.is_authenticated else [],
         can_buy=can_manage_demand(current_user, org),
         can_edit=can_edit_profile(current_user, org), can_sell=can_manage_supply(current_user, org),
     )

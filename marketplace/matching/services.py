@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from marketplace.accounts import services as accounts
 from marketplace.changes import follow as changes
 from marketplace.db import reading, utcnow
 from marketplace.demand.models import DemandPost
@@ -62,7 +63,13 @@ def rank(matches: Iterable[Match]) -> list[Match]:
 
 
 def _worth_showing(match: Match) -> bool:
-    return match.full or len(match.unmet) <= NEAR_MISS_MAX_UNMET
+    return (match.full or len(match.unmet) <= NEAR_MISS_MAX_UNMET) and not _own(match)
+
+
+def _own(match: Match) -> bool:
+    """A cooperative's request is never matched with its own listings (it cannot buy from itself);
+    its member clubs' listings are other organisations' and match as any."""
+    return bool(match.demand.org_id) and match.demand.org_id == match.listing.org_id
 
 
 def _add_pooling(demand: DemandFacts, matches: list[Match]) -> None:
@@ -325,7 +332,7 @@ def notify_matches(db: Session, matches: list[Match]) -> int:
         params = {"demand": demand.title, "listing": listing.title, "seller": listing.organization.name,
                   "buyer": demand.organization.name, "score": match.score,
                   "demand_en": demand.title_en, "listing_en": listing.title_en}
-        buyers = notifications.members(db, demand.organization_id, ("buyer",))
+        buyers = accounts.buyers_of(db, demand.organization_id)  # a club's board buys for it too
         sellers = notifications.members(db, listing.organization_id, ("seller",))
         count += notifications.notify(
             db, buyers, notifications.Message("match", params | {"side": "buyer"}, f"/demand/{demand.id}#matches"),

@@ -42,7 +42,7 @@ MAX_NOTE = 1000
 
 def _check_buyer(buyer_org: Organization, user: User) -> None:
     if not can_buy_for(user, buyer_org):
-        raise PermissionDenied(str(_l("Only a buyer (supermarket, trader, processor, exporter) can order.")))
+        raise PermissionDenied(str(_l("Only a buyer, or a club's buyers and board, can order.")))
 
 
 def _note(problems: FieldProblems, note: str | None) -> str:
@@ -83,7 +83,7 @@ def draft_order(db: Session, listing_id: int, buyer_org: Organization, user: Use
     text = _note(problems, note)
     problems.raise_if_any()
     if listing.organization_id == buyer_org.id:
-        fail("own_listing", error=PermissionDenied)
+        fail("own_listing", error=Conflict)  # 409: never from itself (a club buys from other clubs only)
     if listing.price_vnd is None:
         fail("negotiable")
     unit = listing.unit

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import role_in
 from marketplace.db import utcnow
 from marketplace.notifications import services as notifications
@@ -58,7 +59,9 @@ def send_notices(db: Session, limit: int = 200) -> int:
             if event.note:
                 params["reason"] = event.note[:200]
         message = notifications.Message(kind, params, f"/orders/{order.id}")
-        count += notifications.notify(db, notifications.members(db, org_id, (side,)), message,
+        # A club that buys: its board hears of its orders too (accounts.buyers_of).
+        people = accounts.buyers_of(db, org_id) if side == "buyer" else notifications.members(db, org_id, (side,))
+        count += notifications.notify(db, people, message,
                                   subject=lambda _u, k=kind, p=params: presentation.describe_notice(k, p),
                                   body=lambda _u, k=kind, p=params: presentation.describe_notice(k, p))
     return count

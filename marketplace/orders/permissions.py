@@ -43,9 +43,10 @@ def can_take_payments(user, org) -> bool:
     return user.is_staff or can_manage_supply(user, org)
 
 
-def can_order(user, listing, today: date) -> bool:
-    """Order this listing online: a buyer not of the selling club, a fixed price, on sale today."""
-    org = acting_buyer(user)
+def can_order(user, listing, today: date, org=None) -> bool:
+    """Order this listing online for `org` (default: the person's acting buyer organisation): one
+    that buys and is not the selling organisation (never from itself), a fixed price, on sale today."""
+    org = org if org is not None else acting_buyer(user)
     return (org is not None and org.id != listing.organization_id and listing.price_vnd is not None
             and listing_rules.is_public(listing.status, listing.available_to, listing.quantity_available, today))
 

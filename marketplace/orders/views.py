@@ -14,7 +14,7 @@ from markupsafe import Markup
 from marketplace import db
 from marketplace.access import role_required, signed_in
 from marketplace.accounts import services as accounts
-from marketplace.accounts.permissions import acting_buyer, can_manage_demand, can_manage_supply
+from marketplace.accounts.permissions import NotOneOfYours, buying_org_for, can_manage_demand, can_manage_supply
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError, get_or_404
@@ -63,8 +63,13 @@ def _sides_or_403(order: Order) -> set[str]:
 
 
 def can_order(listing) -> bool:
-    """Show the order form on a listing page: a buyer, a fixed price, on sale now."""
-    return may_order(current_user, listing, today_in_vietnam())
+    """Show the order form on a listing page: a buyer (for `?org=`, when it is one of the person's
+    buying organisations), a fixed price, on sale now, not the organisation's own listing."""
+    try:
+        org = buying_org_for(current_user, request.args.get("org"))
+    except NotOneOfYours:
+        return False
+    return org is not None and may_order(current_user, listing, today_in_vietnam(), org)
 
 
 @bp.app_context_processor
@@ -95,7 +100,7 @@ def place(listing_id: int):
     listing = get_or_404(listings.get_listing, db.session, _valid_id(listing_id))
     if listing.status == "draft" and not can_manage_supply(current_user, listing.organization):
         raise NotFound()  # as on the listing page: a draft is visible only to its club's managers
-    buyer_org = acting_buyer(current_user)
+    buyer_org = buying_org_for(current_user, request.args.get("org"))  # ?org=: another of theirs
     if buyer_org is None:
         raise PermissionDenied()
     form = forms.OrderForm()

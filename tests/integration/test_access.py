@@ -150,6 +150,16 @@ EXPECTED: dict[str, str] = {
     "api.create_order": "acting_buyer",
     "api.preview_order": "acting_buyer",
     "api.get_order": "order_party",
+    # The trade API (issue #19): the request's offers, deciding them, the seller's side of an order.
+    "api.list_offers": "offer_reader",
+    "api.create_offer": "acting_seller",
+    "api.accept_offer": "org_buyer",
+    "api.decline_offer": "org_buyer",
+    "api.withdraw_offer": "org_seller",
+    "api.confirm_order": "order_seller",
+    "api.decline_order": "order_seller",
+    "api.deliver_order": "order_seller",
+    "api.record_payment": "order_seller_or_staff",
     "api.get_chain": "chain_reader",
     "fairs.index": "public",
     "fairs.show": "public",
@@ -262,7 +272,8 @@ OBJECT_RULES = {"org_seller": "user", "org_seller_or_staff": "user", "org_member
                 "application_reader": "user", "meeting_exhibitor": "user", "tour_owner": "user",
                 "tour_booking_reader": "user", "tour_booking_club": "user", "tour_booking_visitor": "user",
                 "chain_reader": "user", "chain_party": "user", "chain_side": "user", "chain_buyer": "user",
-                "org_board": "user", "org_member_or_staff": "user", "org_board_or_staff": "user"}
+                "org_board": "user", "org_member_or_staff": "user", "org_board_or_staff": "user",
+                "offer_reader": "user"}
 ALLOWED = {
     "org_seller": {"seller", "admin"},
     # The sample club's board (its sellers here are plain members, not on it) and administrators;
@@ -306,6 +317,8 @@ ALLOWED = {
     "chain_side": {"seller", "buyer", "admin"},
     "chain_buyer": {"buyer", "admin"},
     "org_member_or_staff": {"seller", "staff", "admin"},
+    # A request's offers: its buyer (all), staff, and sellers (their own; none yet is an empty list).
+    "offer_reader": {"seller", "buyer", "staff", "admin", "other_seller"},
     "public": set(ROLES),
     "user": {"seller", "buyer", "staff", "admin", "other_seller", "other_buyer"},
     "seller": {"seller", "admin", "other_seller"},

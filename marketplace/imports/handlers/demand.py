@@ -31,9 +31,9 @@ def import_demand(run: ImportRun, rows: list[Row]) -> None:
     seen: dict[str, int] = {}
     known_categories = goods.categories(run)
     for row, ref, org in goods.owned_rows(run, sheet, rows, DEMAND_FIELDS, seen):
-        if org is not None and org.kind not in account_rules.BUYER_KINDS:
-            row.add("org_ref", _("The organisation %(ref)s is not a buyer: requests are posted by a "
-                                 "business, supermarket, trader or exporter.", ref=org.ref))
+        if org is not None and org.kind not in account_rules.BUYING_KINDS:
+            row.add("org_ref", _("The organisation %(ref)s does not buy: requests are posted by a business, "
+                                 "supermarket, trader, exporter, club or cooperative.", ref=org.ref))
             org = None
         product_text = row.text("product", 120)
         category = goods.read_category(run, row, known_categories, product_text)

@@ -563,7 +563,7 @@ def test_bad_demand_rows_store_nothing_and_each_is_named(session):
     before = counts(session)
     sheets = demand_sheets(
         demand_row(),  # row 2: fine
-        demand_row("imp-d-club", CLUB),  # row 3: a club does not post requests
+        demand_row("imp-d-club", CLUB),  # row 3: fine too, a club posts requests as well (issue #19)
         demand_row("imp-d-quantity", quantity="nhiều"),  # row 4
         demand_row("imp-d-price", price_min_vnd=50000, price_max_vnd="40k"),  # row 5
         demand_row("imp-d-window", needed_from=today_in_vietnam() + timedelta(days=30),
@@ -579,14 +579,12 @@ def test_bad_demand_rows_store_nothing_and_each_is_named(session):
     assert not report.ok
     problems = {(p.sheet, p.row, p.column): p for p in report.problems}
     assert set(problems) == {
-        ("demand", 3, "org_ref"), ("demand", 4, "quantity"), ("demand", 5, "price_max_vnd"),
+        ("demand", 4, "quantity"), ("demand", 5, "price_max_vnd"),
         ("demand", 6, "needed_to"), ("demand", 7, "required_certificates"), ("demand", 8, "frequency"),
         ("demand", 9, "org_ref"), ("demand", 10, "org_ref"), ("demand", 10, "quantity"),
     }
     # Row 10's category is only a warning, and a row that is not stored has none: its errors say it all.
     assert report.warnings == []
-    assert problems[("demand", 3, "org_ref")].value == CLUB and "not a buyer" in problems[
-        ("demand", 3, "org_ref")].reason
     assert problems[("demand", 4, "quantity")].value == "nhiều"
     assert problems[("demand", 5, "price_max_vnd")].value == "40k"
     assert "start date" in problems[("demand", 6, "needed_to")].reason

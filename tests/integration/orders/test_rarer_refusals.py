@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 
 from marketplace import db
 from marketplace.dates import today_in_vietnam
-from marketplace.errors import Conflict, PermissionDenied, ValidationError
+from marketplace.errors import Conflict, ValidationError
 from marketplace.listings.models import Listing
 from marketplace.notifications.models import Notification
 from marketplace.orders import lifecycle as orders
@@ -69,14 +69,14 @@ def _accepted_offer(*, listing_quantity="8", offered="2", price_vnd="40000"):
 
 def test_an_organisation_ordering_from_its_own_listing_is_refused(session):
     """A cooperative lists mangoes, then an organisations import (same ref) re-registers it as a
-    business, which buys: its buyer cannot order its own goods, 403, nothing reserved."""
+    business, which buys: its buyer cannot order its own goods, 409 (never from itself), nothing reserved."""
     coop = make_org("cooperative")
     listing = make_listing(coop, quantity="50")
     coop = session.get(type(coop), coop.id)
     coop.kind = "business"  # what imports/handlers/organizations.py does to an existing ref
     session.commit()
     member = make_user("buyer", coop)
-    with pytest.raises(PermissionDenied) as caught:
+    with pytest.raises(Conflict) as caught:
         orders.place_order(session, listing.id, coop, member, "5", today=TODAY())
     session.rollback()
     assert caught.value.message == "You cannot order from your own organisation."

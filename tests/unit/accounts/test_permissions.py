@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from marketplace.accounts.permissions import acting_buyer, can_buy_for
+import pytest
+
+from marketplace.accounts.permissions import (
+    NotOneOfYours,
+    acting_buyer,
+    buying_org_for,
+    buying_orgs,
+    can_buy_for,
+    can_manage_demand,
+)
+from marketplace.accounts.rules import may_buy_as
 
 
 def org(id_: int, kind: str) -> SimpleNamespace:
@@ -52,3 +62,34 @@ def test_can_buy_for_names_the_organisation_checked():
     assert not can_buy_for(buyer, club)
     assert not can_buy_for(buyer, None)
     assert not can_buy_for(person((org(9, "trader"), "buyer")), mart)  # a buyer of another organisation
+
+
+# Clubs buying (issue #19) ------------------------------------------------------------------------
+
+def board_member(*memberships: tuple[SimpleNamespace, str, bool]):
+    rows = [SimpleNamespace(organization_id=o.id, organization=o, role=role, board=board)
+            for o, role, board in memberships]
+    return SimpleNamespace(is_authenticated=True, is_admin=False, memberships=rows,
+                           organization=rows[0].organization if rows else None)
+
+
+def test_a_clubs_board_and_its_buyers_buy_for_it_its_other_sellers_do_not():
+    coop = org(5, "cooperative")
+    assert acting_buyer(board_member((coop, "seller", True))) is coop
+    assert acting_buyer(board_member((coop, "buyer", False))) is coop
+    assert acting_buyer(board_member((coop, "seller", False))) is None
+    assert not can_manage_demand(board_member((coop, "staff", False)), coop)
+    # a trader's board seat does not make a seller its buyer: buyer organisations are unchanged
+    trader = org(6, "trader")
+    assert acting_buyer(board_member((trader, "seller", True))) is None
+    assert not may_buy_as("agency", "buyer", True)
+    both = board_member((coop, "seller", True), (trader, "buyer", False))
+    assert buying_orgs(both) == [coop, trader]
+
+
+def test_buying_org_for_chooses_among_the_persons_own():
+    club, trader = org(7, "club"), org(8, "trader")
+    both = board_member((club, "seller", True), (trader, "buyer", False))
+    assert buying_org_for(both, None) is club and buying_org_for(both, " 8 ") is trader
+    with pytest.raises(NotOneOfYours):
+        buying_org_for(both, "9")
