@@ -148,3 +148,9 @@ def test_choosing_channels_per_topic(app, chair, phones):
         rows = {r.topic: r.channels for r in session.scalars(
             select(NoticePreference).where(NoticePreference.user_id == chair.id))}
     assert rows["orders"] == "bell;zalo" and rows["messages"] == "sms" and rows["offers"] == ""
+
+
+def test_the_sections_read_in_vietnamese(app, chair, phones):
+    page = text_of(signed_in(app, chair).get("/account"))
+    assert "Nhận thông báo qua đâu" in page and "Số điện thoại nhận Zalo và SMS" in page
+    assert "Đơn hàng" in page and "Trong ứng dụng" in page
