@@ -11,11 +11,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from marketplace import worker
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
-from marketplace.notifications import phone_delivery, preferences
+from marketplace.notifications import delivery, phone_delivery, preferences
 from marketplace.notifications import services as notifications
-from marketplace.notifications.models import NoticePreference, Notification, OutgoingMessage
+from marketplace.notifications.models import NoticePreference, Notification, OutgoingMail, OutgoingMessage
 from marketplace.notifications.notifier import FakeNotifier
 from marketplace.orders import lifecycle as orders
 from marketplace.orders import notices as order_notices
@@ -210,3 +211,25 @@ def test_other_topics_use_the_notice_template_within_limits(session, market, pho
     assert row.template == "notice" and params["topic"] == "Tin nhắn"
     assert len(params["content"]) <= 200 and len(params["customer_name"]) <= 30
     assert len(row.text) <= 160
+
+
+def test_the_worker_job_sends_them(app, session, market, phones):
+    assert "zalo and sms" in worker.jobs(app)
+    _choose(session, market.seller, orders={"zalo"})
+    _order(session, market)
+    worker.jobs(app)["zalo and sms"].run()
+    assert len(phones["zalo"].sent) == 1
+
+
+def test_the_daily_digest_leaves_out_topics_not_wanted_by_mail(session, market, phones):
+    market.seller.mail_notifications = "daily"
+    session.commit()
+    _choose(session, market.seller, orders={"bell"}, messages={"bell", "mail"})
+    _order(session, market)
+    notifications.notify(session, [market.seller], notifications.Message(
+        "message", {"org": "HTX Mỹ Xương", "subject": "Xoài", "excerpt": "Còn hàng không?"}, "/inbox/1"))
+    session.commit()
+    assert delivery.send_digests(session, utcnow() + timedelta(minutes=5)) == 1
+    [digest] = session.scalars(select(OutgoingMail).where(OutgoingMail.user_id == market.seller.id,
+                                                          OutgoingMail.kind == "digest")).all()
+    assert "/inbox/1" in digest.body and "/orders/" not in digest.body
