@@ -136,7 +136,10 @@ def record_outcomes(db: Session, outcomes: list[tuple[int, str, Exception | None
     report = DeliveryReport()
     for message_id, reason in dropped:
         row = db.get(OutgoingMessage, message_id)
+        if row is None:
+            continue
         row.claimed_until, row.failed_at, row.last_error = None, now, f"dropped: {reason}"
+        _forget_code(row)
         report.dropped += 1
         log.info("%s message %s to user %s dropped: %s", row.channel, row.id, row.user_id, reason)
     for message_id, provider_id, error in outcomes:
@@ -147,6 +150,7 @@ def record_outcomes(db: Session, outcomes: list[tuple[int, str, Exception | None
         row.claimed_until = None
         if error is None:
             row.sent_at, row.provider_id = now, provider_id[:80]
+            _forget_code(row)
             report.sent += 1
             continue
         # Our own errors never hold the number or a key; anything else is named by its type only.
@@ -155,6 +159,7 @@ def record_outcomes(db: Session, outcomes: list[tuple[int, str, Exception | None
         retry = None if isinstance(error, PermanentSendError) else rules.retry_at(row.attempts, now)
         if retry is None:
             row.failed_at = now
+            _forget_code(row)
             report.given_up += 1
             log.error("%s message %s to user %s given up after %s attempts: %s", row.channel, row.id, row.user_id,
                       row.attempts, said)
@@ -165,6 +170,13 @@ def record_outcomes(db: Session, outcomes: list[tuple[int, str, Exception | None
                         row.user_id, row.attempts, retry.isoformat(), said)
     db.flush()
     return report
+
+
+def _forget_code(row: OutgoingMessage) -> None:
+    """A confirmation code is kept only while it may still be sent: once sent or given up, the
+    row no longer says it (the session holds it hashed)."""
+    if row.kind == CODE_KIND:
+        row.text, row.params = "", "{}"
 
 
 def deliver_due(db: Session, now: datetime | None = None, limit: int = 200, *,

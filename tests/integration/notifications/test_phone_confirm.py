@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
-from marketplace.notifications import views
+from marketplace.notifications import phone_delivery, views
 from marketplace.notifications.models import NoticePreference, OutgoingMessage
 from marketplace.notifications.notifier import FakeNotifier
 from tests.clients import app_session, post, signed_in, text_of
@@ -154,3 +154,16 @@ def test_the_sections_read_in_vietnamese(app, chair, phones):
     page = text_of(signed_in(app, chair).get("/account"))
     assert "Nhận thông báo qua đâu" in page and "Số điện thoại nhận Zalo và SMS" in page
     assert "Đơn hàng" in page and "Trong ứng dụng" in page
+
+
+def test_the_code_leaves_the_queue_once_sent(app, chair, phones):
+    browser = signed_in(app, chair, "en")
+    post(browser, "/account/phone", {"phone": "0912345678"})
+    code, _row = _code_sent(app, chair.id)
+    with app_session(app) as session:
+        assert phone_delivery.deliver_due(session, commit=session.commit).sent == 1
+        row = session.scalars(select(OutgoingMessage).where(OutgoingMessage.user_id == chair.id)).one()
+        assert row.sent_at is not None and code not in row.text and code not in row.params
+    [sms] = phones["sms"].sent
+    assert code in sms.text and sms.params == {"otp": code}
+    assert post(browser, "/account/phone/confirm", {"code": code}).status_code == 302
