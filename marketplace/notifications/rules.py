@@ -176,7 +176,9 @@ def order_line(kind: str, params: dict, quantity: str, unit: str) -> str:
     "Đơn hàng mới #123: 2 tấn xoài cát Chu từ HTX Mỹ Xương." Quantity and unit come formatted."""
     number = f"#{params.get('order_id')}" if params.get("order_id") else str(params.get("ref") or "")
     title = str(params.get("title") or "").strip()
-    what = " ".join(part for part in (quantity, unit, title[:1].lower() + title[1:]) if part)
+    if title[1:2].islower():  # "Xoài cát Chu" reads "xoài cát Chu" mid-sentence; "VietGAP …" stays
+        title = title[:1].lower() + title[1:]
+    what = " ".join(part for part in (quantity, unit, title) if part)
     buyer, seller = str(params.get("buyer") or ""), str(params.get("seller") or "")
     status = ORDER_STATUS_WORDS.get(kind, "Đơn hàng")
     if kind in ("order_new", "order_reminder", "order_paid", "order_completed", "order_claim_paid"):

@@ -90,6 +90,11 @@ def test_a_new_order_reads_well_on_a_phone():
         "Đã xác nhận #123: 2 tấn xoài cát Chu của Hội quán Xoài Mỹ Xương."
 
 
+def test_a_title_starting_with_an_acronym_keeps_it():
+    line = rules.order_line("order_new", {"order_id": 7, "title": "OCOP xoài sấy", "buyer": "B"}, "5", "kg")
+    assert line == "Đơn hàng mới #7: 5 kg OCOP xoài sấy từ B."
+
+
 def test_phone_numbers_for_zalo_and_for_logs():
     assert rules.international_phone("0912345678") == "84912345678"
     assert rules.mask_phone("0912345678") == "091****678"
