@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from marketplace import worker
+from marketplace.accounts.models import User
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
+from marketplace.demo import demo_email, load_demo
 from marketplace.notifications import delivery, phone_delivery, preferences
 from marketplace.notifications import services as notifications
 from marketplace.notifications.models import NoticePreference, Notification, OutgoingMail, OutgoingMessage
@@ -233,3 +235,11 @@ def test_the_daily_digest_leaves_out_topics_not_wanted_by_mail(session, market, 
     [digest] = session.scalars(select(OutgoingMail).where(OutgoingMail.user_id == market.seller.id,
                                                           OutgoingMail.kind == "digest")).all()
     assert "/inbox/1" in digest.body and "/orders/" not in digest.body
+
+
+def test_the_demo_chair_hears_of_orders_on_zalo(app, session, phones):
+    load_demo(session, "demo-password-long-enough")
+    session.commit()
+    chair = session.scalar(select(User).where(User.email == demo_email("chunhiem.myxuong")))
+    assert chair.phone_confirmed_at is not None
+    assert preferences.channels_for(session, chair, "orders") == {"bell", "mail", "zalo"}
