@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.matching.views import bp as matching_bp
     from marketplace.members.views import bp as members_bp
     from marketplace.messaging.views import bp as messaging_bp
+    from marketplace.notifications.views import bp as notices_bp
     from marketplace.orders.payments.stripe_views import bp as stripe_payments_bp
     from marketplace.orders.views import bp as orders_bp
     from marketplace.places.views import bp as places_bp
@@ -143,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(coop_members_bp)
     app.register_blueprint(chains_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(notices_bp)
     init_api(app)
 
 

@@ -110,6 +110,19 @@ def load_config(overrides: dict | None = None) -> dict:
         # List-Unsubscribe) works; after it, the page asks the person to sign in.
         "MAIL_SETTINGS_LINK_MAX_AGE_DAYS": _days("MAIL_SETTINGS_LINK_MAX_AGE_DAYS",
                                                  env.get("MAIL_SETTINGS_LINK_MAX_AGE_DAYS", "90")),
+        # Notices by Zalo (ZNS) and SMS (marketplace.notifications.notifier): a channel without its
+        # keys sends nothing, queues nothing and is not offered. NOTIFIER=fake keeps them in memory.
+        "NOTIFIER": env.get("NOTIFIER", ""),
+        "ZALO_ZNS_ACCESS_TOKEN": env.get("ZALO_ZNS_ACCESS_TOKEN", ""),
+        "ZALO_ZNS_TEMPLATES": env.get("ZALO_ZNS_TEMPLATES", ""),  # "order=…,notice=…,code=…" (ids from Zalo)
+        "ZALO_ZNS_URL": env.get("ZALO_ZNS_URL", ""),
+        "SMS_URL": env.get("SMS_URL", ""),
+        "SMS_API_KEY": env.get("SMS_API_KEY", ""),
+        "SMS_BRANDNAME": env.get("SMS_BRANDNAME", ""),
+        "SMS_MAX_LENGTH": _positive("SMS_MAX_LENGTH", env.get("SMS_MAX_LENGTH", "160"), int),
+        # Codes that confirm a phone number: sent, and tried, per user.
+        "PHONE_CODE_RATE_LIMIT": env.get("PHONE_CODE_RATE_LIMIT", "3 per 15 minutes;10 per day"),
+        "PHONE_CONFIRM_RATE_LIMIT": env.get("PHONE_CONFIRM_RATE_LIMIT", "10 per 15 minutes;30 per day"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         # How many proxies in front of the app set X-Forwarded-For/-Proto (the HTTPS proxy the

@@ -34,6 +34,7 @@ from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.members import demo as member_demo
 from marketplace.messaging import conversations
+from marketplace.notifications import demo as notice_demo
 from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import bank_accounts, recording
@@ -232,6 +233,8 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     created.update(_load_supply(db, orgs, today or today_in_vietnam()))
     created.update(_load_club_offers(db, orgs, today or today_in_vietnam()))
     _load_conversation(db)
+    # Before the orders: the Mỹ Xương chair hears of them on Zalo (when the site has it).
+    created.update(notice_demo.load(db, db.scalar(select(User).where(User.email == demo_email("chunhiem.myxuong")))))
     created.update(_load_orders(db, orgs, today or today_in_vietnam()))
     staff = db.scalar(select(User).where(User.email == demo_email("canbo.xttm")))
     created.update(fair_demo.load(db, orgs, staff, today or today_in_vietnam()))

@@ -16,6 +16,9 @@ class User(IdMixin, UserMixin, TimestampMixin, Base):
 
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)  # national form, 0xxxxxxxxx
+    # When its owner typed the code sent to `phone` (Zalo and SMS notices go only then); a new
+    # number clears it (notifications.phone).
+    phone_confirmed_at: Mapped[datetime | None]
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(5), default="vi")

@@ -25,7 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
 from marketplace.mail import Mail, is_permanent
-from marketplace.notifications import rules
+from marketplace.notifications import preferences, rules
 from marketplace.notifications.models import Notification, OutgoingMail
 from marketplace.notifications.presentation import describe
 from marketplace.numbers import MAX_ID
@@ -296,6 +296,9 @@ def send_digests(db: Session, now: datetime, hour: int | None = None) -> int:
                                   .where(Notification.user_id == user.id, Notification.read_at.is_(None),
                                          Notification.created_at > since, Notification.created_at <= now)
                                   .order_by(Notification.created_at, Notification.id)))
+        # Only the topics the user wants by mail (the bell still shows the others).
+        choices = preferences.choices(db, user)
+        notices = [n for n in notices if "mail" in choices[rules.topic_of(n.kind)]]
         if not notices:
             continue
         with force_locale(user.locale or "vi"):

@@ -1,7 +1,8 @@
-"""The notifications package's worker job: daily digests that are due, then every queued mail
-that is due, one by one (it runs last in a round, so the notices of the round's other jobs leave
-at once). Registered by the app factory (this package has no pages), with the queue
-that accounts' own mail goes through (marketplace.mail.queue_account_mail)."""
+"""The notifications package's worker jobs: daily digests that are due, then every queued mail
+that is due, one by one; and every queued Zalo or SMS message that is due (both run last in a
+round, so the notices of the round's other jobs leave at once). Registered by the app factory
+(with the queue that accounts' own mail goes through, marketplace.mail.queue_account_mail), with
+the Zalo/SMS notifiers the configuration names."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask import Flask
 
 from marketplace import db, mail, worker
 from marketplace.db import utcnow
-from marketplace.notifications import delivery
+from marketplace.notifications import delivery, notifier, phone_delivery
 
 
 def send_mail() -> None:
@@ -23,6 +24,15 @@ def send_mail() -> None:
                    f"{sent.given_up} given up")
 
 
+def send_phone_messages() -> None:
+    sent = phone_delivery.deliver_due(db.session, commit=db.session.commit)
+    if sent.sent or sent.failed or sent.given_up or sent.dropped:
+        click.echo(f"zalo and sms: {sent.sent} sent, {sent.failed} to retry, {sent.given_up} given up, "
+                   f"{sent.dropped} no longer wanted")
+
+
 def init_app(app: Flask) -> None:
+    notifier.init_app(app)
     worker.register(app, "mail", send_mail, order=worker.LAST)
+    worker.register(app, "zalo and sms", send_phone_messages, order=worker.LAST)
     mail.set_account_mail_queue(app, delivery.queue_account_mail)

@@ -1,5 +1,7 @@
-"""Telling people: a notice in the app (the bell) for each member concerned, and a queued mail for
-those who chose instant mail. Services take the session, flush, and never commit."""
+"""Telling people: for each member concerned, through the channels they chose for the notice's
+topic (notifications.preferences): a notice in the app (the bell), a queued mail for those who
+chose instant mail, and a queued Zalo or SMS message to a confirmed phone number when this site
+has those channels. Services take the session, flush, and never commit."""
 
 from __future__ import annotations
 
@@ -13,8 +15,11 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Membership, User
 from marketplace.db import utcnow
+from marketplace.notifications import preferences, rules
 from marketplace.notifications.delivery import public_url, queue_mail
 from marketplace.notifications.models import Notification
+from marketplace.notifications.phone_delivery import queue_message
+from marketplace.notifications.phone_text import notice_text
 from marketplace.notifications.presentation import describe, subject_of
 
 
@@ -36,7 +41,8 @@ def members(db: Session, org_id: int, roles: Iterable[str]) -> list[User]:
 
 def notify(db: Session, users: Iterable[User], message: Message, *, subject: Callable | None = None,
            body: Callable | None = None, coalesce: bool = False) -> int:
-    """A notification per user, and a queued mail for those who chose instant mail.
+    """A notification per user, a queued mail for those who chose instant mail, and a queued Zalo
+    or SMS message for those who chose it, each as the user chose for the kind's topic.
 
     `subject` and `body` are callables of (user) returning text, called inside the user's locale;
     by default both say what the bell says. With `coalesce`, a user who has not yet read an earlier
@@ -44,25 +50,35 @@ def notify(db: Session, users: Iterable[User], message: Message, *, subject: Cal
     per message). Returns how many were notified.
     """
     count = 0
+    topic = rules.topic_of(message.kind)
     for user in users:
+        channels = preferences.channels_for(db, user, topic)
         if coalesce:
             earlier = db.scalar(select(Notification).where(
                 Notification.user_id == user.id, Notification.kind == message.kind,
                 Notification.url == message.url, Notification.read_at.is_(None)).limit(1))
             if earlier is not None:
                 # Still unread: it now says the latest, and counts as new for the next digest; an
-                # instant mail about this thread went out already.
+                # instant mail (or phone message) about this thread went out already.
                 earlier.params = json.dumps(message.params, default=str)
                 earlier.created_at = utcnow()
                 continue
-        db.add(Notification(user_id=user.id, kind=message.kind, params=json.dumps(message.params, default=str),
-                            url=message.url))
+        if not channels:
+            continue
+        if "bell" in channels:
+            db.add(Notification(user_id=user.id, kind=message.kind, params=json.dumps(message.params, default=str),
+                                url=message.url))
         count += 1
-        if user.email and user.mail_notifications == "instant":
-            with force_locale(user.locale or "vi"):
+        with force_locale(user.locale or "vi"):
+            if "mail" in channels and user.email and user.mail_notifications == "instant":
                 title = subject(user) if subject else subject_of(message.kind, message.params)
                 text = body(user) if body else describe(message.kind, message.params)
                 queue_mail(db, user, title, text + "\n\n" + public_url(message.url))
+            if user.phone and user.phone_confirmed_at is not None:
+                for channel in rules.PHONE_CHANNELS:
+                    if channel in channels:
+                        words = notice_text(message.kind, message.params, public_url(message.url), user.name)
+                        queue_message(db, user, channel, user.phone, message.kind, words)
     db.flush()
     return count
 

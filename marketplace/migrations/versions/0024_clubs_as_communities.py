@@ -2,7 +2,8 @@
 flag on memberships (every member an organisation had before is on its board: they created it, or
 an administrator put them there); organisations' founding decisions and their verification log
 (clubs and cooperatives marked verified by data lose the badge; verified buyers keep it, as an
-active record); cooperatives' member clubs; how code-borrowing flags were resolved; each user's notice channels; the Zalo/SMS queue
+active record); cooperatives' member clubs; how code-borrowing flags were resolved; each user's notice channels; the Zalo/SMS queue and when a user's
+phone number was confirmed
 
 Revision ID: 0024
 Revises: 0023
@@ -190,6 +191,10 @@ def upgrade() -> None:
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.add_column(sa.Column('board', sa.Boolean(), server_default=sa.false(), nullable=False))
 
+    # Zalo and SMS notices go only to a number its owner confirmed with a code (none is, yet).
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('phone_confirmed_at', sa.DateTime(timezone=True), nullable=True))
+
     memberships = sa.table('memberships', sa.column('role', sa.String), sa.column('board', sa.Boolean))
     op.execute(memberships.update().where(memberships.c.role.in_(('seller', 'buyer'))).values(board=True))
     _records_for_verified_organisations()
@@ -223,6 +228,9 @@ def _records_for_verified_organisations() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('phone_confirmed_at')
+
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_column('board')
 
