@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session, contains_eager
 
+from marketplace import code_sharing
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Membership, Organization, User
 from marketplace.credentials.models import PlantingCode
@@ -257,10 +258,13 @@ class HouseholdInput:
 
 
 def usable_codes(db: Session, org: Organization) -> list[PlantingCode]:
-    """The planting codes a household of `org` may farm under: the organisation's own (a
-    cooperative's shared codes can join this list)."""
-    return list(db.scalars(select(PlantingCode).where(PlantingCode.organization_id == org.id)
-                           .order_by(PlantingCode.kind, PlantingCode.code)))
+    """The planting codes a household of `org` may farm under: the organisation's own and, while the
+    club is a member of a cooperative, the cooperative's shared codes (marketplace.code_sharing)."""
+    own = list(db.scalars(select(PlantingCode).where(PlantingCode.organization_id == org.id)
+                          .order_by(PlantingCode.kind, PlantingCode.code)))
+    shared = code_sharing.usable_codes(db, org) or []
+    seen = {code.id for code in own}
+    return own + sorted((code for code in shared if code.id not in seen), key=lambda c: (c.kind, c.code))
 
 
 def save_household(db: Session, org: Organization, household: Household | None, data: HouseholdInput,
