@@ -51,6 +51,7 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("fairs", "/fairs", 200), ("fair", f"/fairs/{ids['fair_slug']}", 200),
             ("trace page", f"/t/{ids['lot_code']}", 200), ("tourism", "/tourism", 200),
             ("tourism offer", f"/tourism/{ids['tourism_offer']}", 200),
+            ("join with a code", "/join", 200),
             ("error 404", "/no-such-page", 404),
         ],
         "seller": [
@@ -70,8 +71,15 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("tourism offer form (new)", "/tourism/offers/new", 200), ("tourism bookings", "/tourism/bookings", 200),
             ("tourism calendar", "/tourism/calendar", 200), ("lots (club)", "/lots", 200),
             ("lot form (new)", "/lots/new", 200),
+            ("members", f"/orgs/{ids['seller_org']}/members", 200),
+            ("household form (new)", f"/orgs/{ids['seller_org']}/members/households/new", 200),
+            ("household", f"/orgs/{ids['seller_org']}/members/households/{ids['household']}", 200),
+            ("verification (board)", f"/orgs/{ids['seller_org']}/verification", 200),
+            ("cooperative membership (club)", f"/orgs/{ids['seller_org']}/cooperative-members", 200),
         ],
         "director": [
+            ("cooperative members (cooperative)", f"/orgs/{ids['director_org']}/cooperative-members", 200),
+            ("org page (cooperative, member clubs)", f"/orgs/{ids['director_org']}", 200),
             ("lots", "/lots", 200), ("lot", f"/lots/{ids['lot_code']}", 200), ("lot form (new)", "/lots/new", 200),
             ("chains", "/chains", 200), ("chain (party)", f"/chains/{ids['chain']}", 200),
         ],
@@ -102,6 +110,8 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("credentials (staff view)", f"/orgs/{ids['seller_org']}/credentials", 200),
             ("fairs (staff)", "/staff/fairs", 200), ("chains (staff)", "/staff/chains", 200),
             ("cooperatives (staff)", "/staff/cooperatives", 200),
+            ("verification queue", "/staff/verification", 200),
+            ("verification record", f"/staff/verification/{ids['seller_org']}", 200),
         ],
         "admin": [("users", "/admin/users", 200)],
     }

@@ -46,6 +46,7 @@ def demo_ids() -> dict[str, int | str | None]:
     from marketplace.fairs.demo import NAME as FAIR_NAME
     from marketplace.fairs.models import Fair
     from marketplace.listings.models import Listing
+    from marketplace.members.models import Household
     from marketplace.messaging.models import Conversation
     from marketplace.orders.models import Order
     from marketplace.tourism.models import TourismOffer
@@ -79,6 +80,10 @@ def demo_ids() -> dict[str, int | str | None]:
             "lot_code": session.scalar(select(Lot.code).where(Lot.code == "MX-XK-0001"))
             or session.scalar(select(Lot.code).order_by(Lot.id)),
             "chain": session.scalar(select(Chain.id).where(Chain.title == CHAIN_TITLE)),
+            # Issue #19's pages: the seller's club's household, the cooperative it is a member of.
+            "household": session.scalar(select(Household.id).where(
+                Household.organization_id == seller_org).order_by(Household.id)),
+            "director_org": org("demo-htx-xoai-my-xuong"),
             "tourism_offer": session.scalar(select(TourismOffer.id).where(
                 TourismOffer.organization_id == seller_org, TourismOffer.status == "published")
                 .order_by(TourismOffer.id)),
