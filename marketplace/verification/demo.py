@@ -6,8 +6,11 @@ that already has a record is left as it stands."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Organization, User
@@ -26,19 +29,13 @@ BUYERS = ("demo-sieu-thi-my-tho",)
 
 
 def demo_decision_pdf() -> bytes:
-    """A one-page blank PDF standing in for the scan of a demo decision."""
-    body = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, content in enumerate(body, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + content + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(body) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(body) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    """A one-page A4 PDF standing in for the scan of a demo decision (reportlab, as the catalogs)."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=True)  # the same bytes on every load
+    page.drawString(72, 770, "Demo: quyet dinh thanh lap (ban quet mau)")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
 
 
 def _board_member(org: Organization) -> User | None:
