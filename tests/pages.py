@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.clients import text_of
+from tests.clients import post, text_of
 
 
 def dmy(day) -> str:
@@ -34,3 +34,12 @@ def refused_beside(response, field: str, message: str = "") -> str:
 def verified_badges(text: str) -> list[str]:
     """The text of every green "verified" badge on a page."""
     return [b.strip() for b in re.findall(r'<span class="badge verified">([^<]*)</span>', text)]
+
+
+def staff_decides(client, org_id: int, action: str, reason: str = ""):
+    """Staff open an organisation's verification page and press a button: the form carries back the
+    version of what the page showed."""
+    page = client.get(f"/staff/verification/{org_id}").get_data(as_text=True)
+    tag = re.search(r'<input[^>]*name="seen"[^>]*>', page)
+    seen = re.search(r'value="([^"]*)"', tag.group(0)).group(1) if tag else ""
+    return post(client, f"/staff/verification/{org_id}", {"action": action, "reason": reason, "seen": seen})

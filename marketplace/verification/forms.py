@@ -32,4 +32,5 @@ class StaffDecisionForm(FlaskForm):
     action = SelectField(choices=choices([(action, "") for action in rules.TRANSITIONS]))
     reason = TextAreaField(_l("Reason (shown to the organisation)"),
                            validators=[Optional(), max_length(rules.MAX_REASON)])
+    seen = HiddenField()  # services.version_of what the page showed
 

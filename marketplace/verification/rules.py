@@ -3,6 +3,7 @@ who is checked against what, and when a change by the organisation sends it back
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -98,3 +99,10 @@ def missing(kind: str, status: str | None, has_decision: bool, has_scan: bool) -
     if not has_scan:
         needed.append("scan")
     return needed
+
+
+def seen_version(*what_staff_see: object) -> str:
+    """A short fingerprint of what staff had on screen (name, kind, the decision, its scan, the
+    status): their decision is refused if it differs when they press the button, so nobody verifies
+    a number, scan or name the board changed after the page was opened."""
+    return hashlib.sha256(repr(what_staff_see).encode()).hexdigest()[:20]

@@ -31,6 +31,8 @@ PROBLEM_MESSAGES = {
     "reason_required": _l("Give a reason: the organisation will see it."),
     "not_a_club": _l("Only clubs and cooperatives are verified against a founding decision."),
     "not_a_buyer": _l("Only buyers are verified this way."),
+    "changed_since_seen": _l("The organisation changed its details after you opened this page. Look at them "
+                             "again, then decide."),
 }
 RENAMED_REASON = "renamed"  # the event's reason names what changed; the page translates the key
 
@@ -100,19 +102,30 @@ def submit_decision(db: Session, org: Organization, decision: rules.Decision, sc
     record.issuing_commune_code, record.issuer = decision.commune_code, decision.issuer.strip()
     if scan is not None:
         record.scan = scan
-    if changed:
+    # Sending it again unchanged after staff rejected or suspended it asks them to look again.
+    if changed or record.status in ("rejected", "suspended"):
         _set_status(db, record, org, "pending", user, "submit")
     db.flush()
     return record
 
 
-def decide(db: Session, org: Organization, action: str, staff: User, reason: str = "") -> OrganizationRecord:
-    """Staff verify, suspend or reject (a reason required to suspend or reject); the badge follows."""
+def version_of(org: Organization, record: OrganizationRecord) -> str:
+    """What staff decide on, as one value their form carries back (see rules.seen_version)."""
+    return rules.seen_version(org.name, org.kind, org.tax_code, record.decision_number, record.decision_date,
+                              record.issuing_commune_code, record.issuer, record.scan_id, record.status)
+
+
+def decide(db: Session, org: Organization, action: str, staff: User, reason: str = "", *,
+           seen: str | None = None) -> OrganizationRecord:
+    """Staff verify, suspend or reject (a reason required to suspend or reject); the badge follows.
+    `seen`: version_of what the staff member's page showed; refused if the record changed since."""
     reason = (reason or "").strip()[: rules.MAX_REASON]
     _lock_org(db, org)
     record = record_of(db, org, lock=True)
     if record is None:
         raise _problem("action", "transition_not_allowed")
+    if seen is not None and seen != version_of(org, record):
+        raise _problem("action", "changed_since_seen")
     try:
         target, logged = rules.next_status(record.status, action, reason)
     except rules.VerificationProblem as error:

@@ -157,8 +157,10 @@ def queue():
 def record(org_id: int):
     """One organisation's founding decision, its scan, its history and staff's decision forms."""
     org = get_or_404(accounts.get_organization, db.session, org_id)
-    return render_template("verification/record.html", org=org, record=verification.record_of(db.session, org),
-                           events=verification.events_of(db.session, org), form=forms.StaffDecisionForm())
+    record = verification.record_of(db.session, org)
+    form = forms.StaffDecisionForm(seen=verification.version_of(org, record) if record else "")
+    return render_template("verification/record.html", org=org, record=record,
+                           events=verification.events_of(db.session, org), form=form)
 
 
 @bp.route("/staff/verification/<int:org_id>", methods=["POST"])
@@ -170,7 +172,8 @@ def decide(org_id: int):
         flash(_("That change is not possible from the current status."), "error")
         return redirect(url_for("verification.record", org_id=org.id))
     with saving(show=flash_each) as saved:
-        record = verification.decide(db.session, org, form.action.data, current_user, form.reason.data or "")
+        record = verification.decide(db.session, org, form.action.data, current_user, form.reason.data or "",
+                                     seen=form.seen.data or "")
     if saved:
         flash(_("%(org)s — new status: %(status)s.", org=org.name, status=_status_label(record.status)), "success")
     return redirect(url_for("verification.record", org_id=org.id))

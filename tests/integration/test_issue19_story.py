@@ -41,6 +41,7 @@ from tests.documents import pdf_document
 from tests.factories import make_board_member, make_planting_code, make_user
 from tests.factories import make_org as _make_org
 from tests.integration.orders.confirming import place_confirmed
+from tests.pages import staff_decides
 
 CLUB = "Hội quán Xoài Mỹ Xương"
 OTHER_CLUB = "Hội quán Nhãn Phú Hựu"
@@ -191,7 +192,7 @@ def _staff_verify_the_club(story: Story) -> None:
     assert "Đã xác minh" not in text_of(public.get(f"/orgs/{story.club.id}"))  # sent is not verified
     staff = signed_in(story.app, story.staff)
     assert CLUB in text_of(staff.get("/staff/verification"))
-    assert post(staff, f"/staff/verification/{story.club.id}", {"action": "verify", "reason": ""}).status_code == 302
+    assert staff_decides(staff, story.club.id, "verify").status_code == 302
     today = today_in_vietnam()
     page = text_of(public.get(f"/orgs/{story.club.id}"))
     assert "Đã xác minh bởi cán bộ ngày " + today.strftime("%d/%m/%Y") in page

@@ -5,6 +5,7 @@ verification stands — on the page, on cards and in the API. A rename sends it 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from marketplace.verification.models import OrganizationEvent, OrganizationRecor
 from tests.clients import app_session, post, signed_in, text_of
 from tests.documents import pdf_document
 from tests.factories import make_board_member, make_club, make_org, make_user, verify_org
-from tests.pages import dmy, refused_beside
+from tests.pages import dmy, refused_beside, staff_decides
 
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 
@@ -81,7 +82,7 @@ def test_the_badge_appears_only_after_staff_verify(app, world):
     assert "Hội quán Xoài Mỹ Xương" in queue and "125/QĐ-UBND" in queue
     record_page = text_of(staff.get(f"/staff/verification/{club.id}"))
     assert 'data-testid="scan-link"' in record_page and 'data-testid="verify-org"' in record_page
-    assert post(staff, f"/staff/verification/{club.id}", {"action": "verify", "reason": ""}).status_code == 302
+    assert staff_decides(staff, club.id, "verify", "").status_code == 302
 
     today = dmy(today_in_vietnam())
     page, cards, api = badges(app, club)
@@ -101,16 +102,16 @@ def test_suspend_and_reject_need_a_reason_and_take_the_badge_away(app, world):
         verify_org(session, club, world["staff"])
         session.commit()
     staff = signed_in(app, world["staff"])
-    post(staff, f"/staff/verification/{club.id}", {"action": "suspend", "reason": "  "})
+    staff_decides(staff, club.id, "suspend", "  ")
     assert record_and_events(app, club)[0].status == "active"
-    post(staff, f"/staff/verification/{club.id}", {"action": "suspend", "reason": "Quyết định đã bị thu hồi"})
+    staff_decides(staff, club.id, "suspend", "Quyết định đã bị thu hồi")
     record, events, verified = record_and_events(app, club)
     assert (record.status, record.status_reason, verified) == ("suspended", "Quyết định đã bị thu hồi", False)
     page, cards, api = badges(app, club)
     assert "Đã xác minh bởi cán bộ" not in page and api["verified_on"] is None
-    post(staff, f"/staff/verification/{club.id}", {"action": "reject", "reason": ""})
+    staff_decides(staff, club.id, "reject", "")
     assert record_and_events(app, club)[0].status == "suspended"
-    post(staff, f"/staff/verification/{club.id}", {"action": "reject", "reason": "Không phải hội quán"})
+    staff_decides(staff, club.id, "reject", "Không phải hội quán")
     record, events, verified = record_and_events(app, club)
     assert record.status == "rejected" and not verified
     assert [e[0] for e in events] == ["submit", "verify", "suspend", "reject"]
@@ -130,6 +131,35 @@ def test_a_rejected_club_sends_its_decision_again(app, world):
     record, events, _verified = record_and_events(app, club)
     assert (record.status, record.decision_number) == ("pending", "126/QĐ-UBND")
     assert [e[:3] for e in events][-1] == ("submit", "rejected", "pending")
+
+
+def test_a_rejected_club_sending_the_same_decision_again_goes_back_to_staff(app, world):
+    club = world["club"]
+    chair = signed_in(app, world["chair"])
+    send(chair, club, decision_form())
+    staff = signed_in(app, world["staff"])
+    staff_decides(staff, club.id, "reject", "Anh scan bi mo")
+    assert send(chair, club, decision_form(scan=(io.BytesIO(b""), ""))).status_code == 302
+    record, events, _verified = record_and_events(app, club)
+    assert record.status == "pending"
+    assert [e[:3] for e in events][-1] == ("submit", "rejected", "pending")
+
+
+def test_staff_cannot_verify_what_the_board_changed_after_they_opened_the_page(app, world):
+    club = world["club"]
+    chair = signed_in(app, world["chair"])
+    send(chair, club, decision_form())
+    staff = signed_in(app, world["staff"])
+    page = staff.get(f"/staff/verification/{club.id}").get_data(as_text=True)
+    seen = re.search(r'<input[^>]*name="seen"[^>]*value="([^"]*)"', page).group(1)
+    send(chair, club, decision_form(number="999/QĐ-UBND", scan=(io.BytesIO(b""), "")))
+    refused = post(staff, f"/staff/verification/{club.id}", {"action": "verify", "reason": "", "seen": seen},
+                   follow_redirects=True)
+    assert "thay đổi" in text_of(refused) and "999/QĐ-UBND" in text_of(refused)
+    record, events, verified = record_and_events(app, club)
+    assert (record.status, verified) == ("pending", False)
+    assert staff_decides(staff, club.id, "verify").status_code == 302  # looked again: now it goes
+    assert record_and_events(app, club)[2] is True
 
 
 @pytest.mark.parametrize("who", ["seller", "other_chair", "staff"])
@@ -194,7 +224,7 @@ def test_editing_a_verified_decision_sends_it_back(app, world):
     chair = signed_in(app, world["chair"])
     send(chair, club, decision_form())
     staff = signed_in(app, world["staff"])
-    post(staff, f"/staff/verification/{club.id}", {"action": "verify"})
+    staff_decides(staff, club.id, "verify")
     # The same decision again (a double tap): nothing changes.
     send(chair, club, decision_form(scan=(io.BytesIO(b""), "")))
     assert record_and_events(app, club)[0].status == "active"
