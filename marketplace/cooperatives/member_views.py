@@ -27,15 +27,15 @@ NOTICE_LIMIT = "30 per hour"
 
 def describe_notice(kind: str, p: dict) -> str | None:
     words = {
-        membership.PROPOSED: _("Membership proposed between the cooperative %(cooperative)s and the club %(club)s.",
+        membership.PROPOSED: _("Membership proposed between %(cooperative)s and %(club)s.",
                                cooperative=p.get("cooperative", ""), club=p.get("club", "")),
-        membership.ACCEPTED: _("%(club)s is now a member club of the cooperative %(cooperative)s.",
+        membership.ACCEPTED: _("%(club)s is now a member club of %(cooperative)s.",
                                cooperative=p.get("cooperative", ""), club=p.get("club", "")),
-        membership.DECLINED: _("The membership of %(club)s in the cooperative %(cooperative)s was declined.",
+        membership.DECLINED: _("The membership of %(club)s in %(cooperative)s was declined.",
                                cooperative=p.get("cooperative", ""), club=p.get("club", "")),
-        membership.WITHDRAWN: _("The proposal between %(club)s and the cooperative %(cooperative)s was withdrawn.",
+        membership.WITHDRAWN: _("The proposal between %(club)s and %(cooperative)s was withdrawn.",
                                 cooperative=p.get("cooperative", ""), club=p.get("club", "")),
-        membership.ENDED: _("The membership of %(club)s in the cooperative %(cooperative)s has ended: %(reason)s",
+        membership.ENDED: _("The membership of %(club)s in %(cooperative)s has ended: %(reason)s",
                             cooperative=p.get("cooperative", ""), club=p.get("club", ""),
                             reason=p.get("reason", "")),
     }

@@ -91,7 +91,7 @@ def code_label(code, org) -> str:
     """A code as the form lists it; a cooperative's says whose it is."""
     if code.organization_id == org.id:
         return code.code
-    return _("%(code)s (code of the cooperative %(name)s)", code=code.code, name=code.organization.name)
+    return _("%(code)s (code of %(name)s)", code=code.code, name=code.organization.name)
 
 
 def _attach(listing: Listing, on_form) -> None:
