@@ -129,10 +129,12 @@ def refusal(db: Session, invitation: Invitation, now: datetime | None = None) ->
     current = state_of(invitation, now)
     if current == "accepted":
         return _("This invitation has already been used.")
+    # Named, not "the club": a cooperative or a business invites too, and its name says what it is.
+    org = invitation.organization.name
     if current == "revoked":
-        return _("This invitation was withdrawn by the club. Ask its board for a new one.")
+        return _("This invitation was withdrawn by %(org)s. Ask them for a new one.", org=org)
     if current == "expired":
-        return _("This invitation has expired. Ask the club's board for a new one.")
+        return _("This invitation has expired. Ask %(org)s for a new one.", org=org)
     if not _inviter_on_board(db, invitation):
         return _("The person who invited you is no longer on the board. Ask the board for a new invitation.")
     return None

@@ -4,6 +4,7 @@ who is checked against what, and when a change by the organisation sends it back
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -106,3 +107,27 @@ def seen_version(*what_staff_see: object) -> str:
     status): their decision is refused if it differs when they press the button, so nobody verifies
     a number, scan or name the board changed after the page was opened."""
     return hashlib.sha256(repr(what_staff_see).encode()).hexdigest()[:20]
+
+
+RECHECK_PREFIX = "renamed:"  # a recheck's reason: this, then the changes as JSON, worded by the page
+
+
+def recheck_reason(changed: dict[str, tuple]) -> str:
+    """What a rename (or change of kind) changed, stored as data so each reader's page words it."""
+    return RECHECK_PREFIX + json.dumps({field: [str(before), str(after)] for field, (before, after) in changed.items()},
+                                       ensure_ascii=False)
+
+
+def recheck_changes(reason: str) -> dict[str, tuple[str, str]] | None:
+    """The changes recheck_reason stored, or None for any other reason (a person's words, or a
+    recheck logged before it was stored as data: shown as written)."""
+    if not (reason or "").startswith(RECHECK_PREFIX):
+        return None
+    try:
+        data = json.loads(reason[len(RECHECK_PREFIX):])
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {str(field): (str(pair[0]), str(pair[1])) for field, pair in data.items()
+            if isinstance(pair, list) and len(pair) == 2}

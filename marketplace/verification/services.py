@@ -34,7 +34,6 @@ PROBLEM_MESSAGES = {
     "changed_since_seen": _l("The organisation changed its details after you opened this page. Look at them "
                              "again, then decide."),
 }
-RENAMED_REASON = "renamed"  # the event's reason names what changed; the page translates the key
 
 
 def _problem(field: str, key: str) -> ValidationError:
@@ -153,8 +152,7 @@ def identity_changed(db: Session, org: Organization, user: User | None, changed:
     record = record_of(db, org, lock=True)
     if record is None or record.status != "active":
         return
-    said = "; ".join(f"{field}: {before} → {after}" for field, (before, after) in changed.items())
-    _set_status(db, record, org, "pending", user, "recheck", f"{RENAMED_REASON}: {said}")
+    _set_status(db, record, org, "pending", user, "recheck", rules.recheck_reason(changed))
 
 
 def events_of(db: Session, org: Organization) -> list[OrganizationEvent]:

@@ -21,7 +21,7 @@ from marketplace.saving import flash_each, saving
 from marketplace.validation import date_message
 from marketplace.verification import forms, rules
 from marketplace.verification import services as verification
-from marketplace.verification.labels import ACTION_LABELS, MISSING_LABELS, STATUS_LABELS
+from marketplace.verification.labels import ACTION_LABELS, MISSING_LABELS, STATUS_LABELS, reason_text
 from marketplace.vietnamese import clean
 
 bp = Blueprint("verification", __name__)
@@ -186,4 +186,4 @@ def _status_label(status: str) -> str:
 @bp.app_context_processor
 def _verification_words():
     return {"verification_status_labels": STATUS_LABELS, "verification_action_labels": ACTION_LABELS,
-            "verification_missing_labels": MISSING_LABELS}
+            "verification_missing_labels": MISSING_LABELS, "verification_reason": reason_text}

@@ -7,13 +7,15 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from marketplace import db
+from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Membership
 from marketplace.db import utcnow
 from marketplace.members.models import Invitation
 from marketplace.notifications import delivery
 from marketplace.notifications.models import OutgoingMail
-from tests.clients import app_session, csrf_token, signed_in, text_of
-from tests.factories import make_user
+from tests.clients import app_session, csrf_token, post, signed_in, text_of
+from tests.factories import make_org, make_user
 from tests.integration.members.helpers import board_club, invite
 
 
@@ -113,12 +115,30 @@ def test_expired_and_revoked_invitations_are_refused_in_vietnamese(app):
     assert board.post(f"/orgs/{club.id}/members/invitations/{second_id}/revoke",
                       data={"csrf_token": csrf_token(board)}).status_code == 302
     member = signed_in(app, person)
-    assert "đã hết hạn" in text_of(member.get(expired_link, follow_redirects=True))
+    assert "đã hết hạn. Bạn hãy xin Hội quán Xoài thử" in text_of(member.get(expired_link, follow_redirects=True))
     _accept(member)
-    assert "đã bị Hội quán rút lại" in text_of(member.get(revoked_link, follow_redirects=True)) or \
-        "rút lại" in text_of(member.get("/join/invitation"))
+    member.get(revoked_link)
+    assert "đã bị Hội quán Xoài thử rút lại" in text_of(member.get("/join/invitation"))
     _accept(member)
     assert len(_members(app, club.id)) == 1
+
+
+def test_a_cooperatives_withdrawn_invitation_names_the_cooperative_not_a_club(app):
+    with app_session(app):
+        coop = make_org("cooperative", name="HTX Xoài thử")
+        director = make_user(None, name="Giám đốc HTX")
+        accounts.add_member(db.session, coop, director, "seller", "Giám đốc", board=True)
+        db.session.commit()
+        person = make_user(None)
+    board = signed_in(app, director)
+    _r, link, _c = invite(board, coop.id, contact="0987 654 321")
+    with app_session(app) as session:
+        invitation_id = session.scalar(select(Invitation.id))
+    post(board, f"/orgs/{coop.id}/members/invitations/{invitation_id}/revoke")
+    member = signed_in(app, person)
+    member.get(link)
+    page = text_of(member.get("/join/invitation"))
+    assert "đã bị HTX Xoài thử rút lại" in page and "Hội quán" not in page.split("rút lại")[0][-60:]
 
 
 def test_an_invitation_from_someone_no_longer_on_the_board_is_refused(app):

@@ -215,6 +215,9 @@ def test_a_rename_sends_a_verified_club_back_to_staff(app, world):
     record, events, verified = record_and_events(app, club)
     assert (record.status, verified) == ("pending", False)
     assert events[-1][:3] == ("recheck", "active", "pending") and "Hội quán Xoài Cát Chu Mỹ Xương" in events[-1][3]
+    history = text_of(signed_in(app, world["staff"]).get(f"/staff/verification/{club.id}"))
+    assert "Đổi tên hoặc loại tổ chức" in history
+    assert "tên: Hội quán Xoài Mỹ Xương → Hội quán Xoài Cát Chu Mỹ Xương" in history and "renamed" not in history
     page, _cards, api = badges(app, club)
     assert "Đã xác minh bởi cán bộ" not in page and not api["verified"]
 
