@@ -64,8 +64,11 @@ def import_organizations(run: ImportRun, rows: list[Row]) -> None:
                 if org is None:
                     org = accounts.create_organization(run.db, kind=kind, name=name, ref=ref,
                                                        founded_on=founded_on)
-                org.kind, org.founded_on = kind, founded_on
                 accounts.update_profile(run.db, org, profile)
+                # The kind after the profile (which reports a rename): a club re-imported as another
+                # kind is told to verification too, so its badge does not outlive what staff checked.
+                kind_before, org.kind, org.founded_on = org.kind, kind, founded_on
+                accounts.identity_changed(run.db, org, None, {"kind": kind_before})
         else:
             run.check_without_org(row, lambda standin, profile=profile: accounts.update_profile(
                 run.db, standin, {k: v for k, v in profile.items() if k != "name"}))

@@ -29,8 +29,9 @@ from marketplace.listings import services as listing_services
 from marketplace.listings.models import Listing
 from marketplace.matching import services as matching
 from marketplace.products.services import find_product
+from marketplace.verification.models import OrganizationEvent
 from tests.clients import app_session, post, signed_in
-from tests.factories import make_org, make_user
+from tests.factories import make_org, make_user, verify_org
 from tests.sheets import xlsx_bytes
 
 CLUB, COOP = "hq-imp-xoai", "htx-imp-xoai"
@@ -142,6 +143,24 @@ def test_importing_twice_updates_and_never_duplicates(session):
         "organizations": (0, 2), "certificates": (0, 2), "planting_codes": (0, 1), "listings": (0, 1)}
     assert by_ref(session, CLUB).name == "Hội quán Xoài Đổi Tên"
     assert by_ref(session, COOP).founded_from == by_ref(session, CLUB)
+
+
+def test_a_verified_club_reimported_as_another_kind_loses_its_badge(session):
+    assert services.import_data(session, read(good_sheets()), None, today_in_vietnam()).ok
+    verify_org(session, by_ref(session, CLUB), make_user("staff"))
+    session.commit()
+    assert by_ref(session, CLUB).verified
+    sheets = good_sheets()
+    sheets["organizations"][2][1] = "cooperative"  # what staff checked was a club's decision
+    sheets["organizations"][1][8] = None  # a cooperative grows from a club, not from another one
+    report = services.import_data(session, read(sheets), None, today_in_vietnam())
+    assert report.ok, report.problems
+    session.commit()
+    club = by_ref(session, CLUB)
+    assert club.kind == "cooperative" and not club.verified
+    event = session.scalars(select(OrganizationEvent).where(OrganizationEvent.organization_id == club.id)
+                            .order_by(OrganizationEvent.id.desc())).first()
+    assert event.action == "recheck" and '"kind": ["club", "cooperative"]' in event.reason
 
 
 def test_json_and_csv_files_import_the_same_way(session, tmp_path):
