@@ -40,6 +40,9 @@ class Invitation(IdMixin, Base):
     accepted_at: Mapped[datetime | None]
     accepted_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
     revoked_at: Mapped[datetime | None]
+    # The mail carrying the link and code, when it was mailed: dropped unsent if the invitation is
+    # revoked first (the worker blanks its body once sent or given up).
+    mail_id: Mapped[int | None] = references("outgoing_mail.id", ondelete="SET NULL")
 
     organization: Mapped[Organization] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])

@@ -22,6 +22,7 @@ from marketplace.formatting import day
 from marketplace.listings.models import Listing
 from marketplace.members import rules
 from marketplace.members.models import Household, Invitation
+from marketplace.notifications import delivery
 from marketplace.notifications.models import OutgoingMail
 from marketplace.orders.models import Order
 from marketplace.places.models import Commune
@@ -83,9 +84,11 @@ def share_text(org: Organization, inviter: User, link: str, code: str, expires: 
 def queue_invitation_mail(db: Session, invitation: Invitation, subject: str, body: str) -> OutgoingMail:
     """The invitation mailed to its address: the person may have no account yet, so the mail is
     addressed, not tied to a user (the worker sends it with the others)."""
-    mail = OutgoingMail(user_id=None, to=invitation.email, subject=subject[:300], body=body, kind="invitation",
-                        next_attempt_at=utcnow())
+    mail = OutgoingMail(user_id=None, to=invitation.email, subject=subject[:300], body=body,
+                        kind=delivery.INVITATION_KIND, next_attempt_at=utcnow())
     db.add(mail)
+    db.flush()
+    invitation.mail_id = mail.id
     db.flush()
     return mail
 
@@ -192,11 +195,16 @@ def invitation_of(db: Session, org: Organization, invitation_id: int) -> Invitat
 def revoke(db: Session, invitation: Invitation, now: datetime | None = None) -> None:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = now or utcnow()
+        if invitation.mail_id is not None:
+            delivery.drop_unsent(db, [invitation.mail_id], invitation.revoked_at, "invitation revoked")
         db.flush()
 
 
 def _revoke_open_from(db: Session, org_id: int, user_id: int, now: datetime) -> None:
     """A member removed or taken off the board: the invitations they sent and nobody used yet stop."""
+    delivery.drop_unsent(db, select(Invitation.mail_id).where(
+        Invitation.organization_id == org_id, Invitation.invited_by_id == user_id, Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None), Invitation.mail_id.is_not(None)), now, "invitation revoked")
     db.execute(update(Invitation).where(Invitation.organization_id == org_id, Invitation.invited_by_id == user_id,
                                          Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
                .values(revoked_at=now))

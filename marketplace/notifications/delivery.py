@@ -32,6 +32,8 @@ from marketplace.numbers import MAX_ID
 
 log = logging.getLogger(__name__)
 CLAIM_FOR = timedelta(minutes=5)  # a worker that died while sending frees its mail after this
+INVITATION_KIND = "invitation"
+SECRET_KINDS = frozenset({INVITATION_KIND})  # their body holds a joining link and code: blanked when done
 ROUND_SECONDS = 60  # at most this long sending in one worker round
 DIGEST_LIMIT = 30  # notices listed in one digest; the rest are behind the link to the bell
 
@@ -174,8 +176,8 @@ def claimed_mail(db: Session, mail_ids: list[int]) -> list[tuple[int, Mail]]:
     mails = []
     for mail_id in mail_ids:
         row = db.get(OutgoingMail, mail_id)
-        if row is None or row.sent_at is not None:
-            continue
+        if row is None or row.sent_at is not None or row.failed_at is not None:
+            continue  # sent, or dropped since it was claimed
         mails.append((mail_id, Mail(to=row.to, subject=row.subject, body=row.body,
                                     headers=tuple(json.loads(row.headers or "{}").items()), key=message_key(row))))
     return mails
@@ -207,6 +209,7 @@ def record_outcomes(db: Session, outcomes: list[tuple[int, Exception | None]], n
         row.claimed_until = None
         if error is None:
             row.sent_at = now
+            _forget_secret(row)
             report.sent += 1
             continue
         row.last_error = f"{type(error).__name__}: {error}"[:300]
@@ -214,6 +217,7 @@ def record_outcomes(db: Session, outcomes: list[tuple[int, Exception | None]], n
         retry = None if is_permanent(error) else rules.retry_at(row.attempts, now)
         if retry is None:
             row.failed_at = now
+            _forget_secret(row)
             report.given_up += 1
             log.error("mail %s to user %s given up after %s attempts: %s", row.id, row.user_id, row.attempts,
                       _error_kind(error))
@@ -224,6 +228,22 @@ def record_outcomes(db: Session, outcomes: list[tuple[int, Exception | None]], n
                         row.attempts, retry.isoformat(), _error_kind(error))
     db.flush()
     return report
+
+
+def _forget_secret(row: OutgoingMail) -> None:
+    """A mail whose body holds a joining link and code is kept only while it may still be sent."""
+    if row.kind in SECRET_KINDS:
+        row.body = ""
+
+
+def drop_unsent(db: Session, mail_ids, now: datetime, reason: str) -> None:
+    """Mail no longer to send (what it offered was withdrawn): given up now, its body forgotten.
+    `mail_ids`: ids, or a select of them. Flushes."""
+    db.execute(update(OutgoingMail).where(OutgoingMail.id.in_(mail_ids), OutgoingMail.sent_at.is_(None),
+                                          OutgoingMail.failed_at.is_(None))
+               .values(failed_at=now, last_error=f"dropped: {reason}"[:300], body="")
+               .execution_options(synchronize_session=False))
+    db.flush()
 
 
 def message_key(row: OutgoingMail) -> str:

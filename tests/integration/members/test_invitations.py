@@ -74,12 +74,30 @@ def test_invite_by_email_mails_it_and_join_by_code_as_board(app, outbox):
         assert mail is not None and code in mail.body and "/join" in mail.body
         delivery.deliver_due(session, commit=session.commit)  # the worker's mail step
     assert [m.to for m in outbox] == ["chi.nam@example.test"] and code in outbox[0].body
+    with app_session(app) as session:  # sent: the link and code are no longer kept in the clear
+        assert session.get(OutgoingMail, mail.id).body == ""
     member = signed_in(app, person)
     joined = member.post("/join", data={"csrf_token": csrf_token(member), "contact": "chi.nam@example.test",
                                         "code": code[:3] + " " + code[3:]})
     assert joined.status_code == 302 and joined.headers["Location"].endswith("/join/invitation")
     assert _accept(member).status_code == 302
     assert (person.id, "seller", True, "Phó chủ nhiệm") in _members(app, club.id)
+
+
+def test_a_mailed_invitation_revoked_before_the_worker_runs_is_never_sent(app, outbox):
+    with app_session(app):
+        club, chair = board_club()
+    board = signed_in(app, chair)
+    invite(board, club.id, contact="chi.nam@example.test")
+    with app_session(app) as session:
+        invitation = session.scalar(select(Invitation))
+        invitation_id, mail_id = invitation.id, invitation.mail_id
+    post(board, f"/orgs/{club.id}/members/invitations/{invitation_id}/revoke")
+    with app_session(app) as session:
+        delivery.deliver_due(session, commit=session.commit)
+        mail = session.get(OutgoingMail, mail_id)
+        assert mail.sent_at is None and mail.failed_at is not None and mail.body == ""
+    assert outbox == []
 
 
 def test_wrong_code_five_times_stops_the_code(app):
