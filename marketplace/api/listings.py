@@ -93,7 +93,7 @@ def _household_id(value) -> int | None:
     if value is None or value == "":
         return None
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 12 else 0
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0  # not "²"
 
 
 def _credential_ids(org, certificate_numbers, codes, usable) -> tuple[list[int], list[int]]:
