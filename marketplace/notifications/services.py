@@ -74,7 +74,10 @@ def notify(db: Session, users: Iterable[User], message: Message, *, subject: Cal
             continue
         # Without the bell, the earlier mail or phone message stands for the unread notice.
         quiet_since = utcnow() - COALESCE_FOR if coalesce and "bell" not in channels else None
-        if "bell" in channels:
+        # The daily summary mail is made of notices: one who ticked mail but not the bell for this
+        # topic still gets the notice (it then shows under the bell too), or would never hear of it.
+        in_digest = "mail" in channels and user.email and user.mail_notifications == "daily"
+        if "bell" in channels or in_digest:
             db.add(Notification(user_id=user.id, kind=message.kind, params=json.dumps(message.params, default=str),
                                 url=message.url))
         count += 1

@@ -284,3 +284,16 @@ def test_messages_without_the_bell_send_one_mail_zalo_and_sms_per_thread_not_per
     session.commit()
     chat("/inbox/1", "Trả lời giúp nhé")
     assert counts() == (6, 3)
+
+
+def test_a_daily_digest_reader_who_ticked_only_mail_hears_of_it_in_the_summary(session, market, phones):
+    market.seller.mail_notifications = "daily"
+    session.commit()
+    _choose(session, market.seller, messages={"mail"})  # not the bell
+    notifications.notify(session, [market.seller], notifications.Message(
+        "message", {"org": "HTX Mỹ Xương", "subject": "Xoài", "excerpt": "Còn hàng không?"}, "/inbox/7"))
+    session.commit()
+    assert delivery.send_digests(session, utcnow() + timedelta(minutes=5)) == 1
+    [digest] = session.scalars(select(OutgoingMail).where(OutgoingMail.user_id == market.seller.id,
+                                                          OutgoingMail.kind == "digest")).all()
+    assert "/inbox/7" in digest.body
