@@ -104,9 +104,10 @@ def buying_orgs(user: User | None) -> list[Organization]:
 def buying_org_for(user: User | None, asked: str | None) -> Organization | None:
     """The organisation a person orders or posts a request for: `?org=<id>` among their buying
     organisations (another id is a 404, see chosen_org); without it, acting_buyer (their first
-    organisation, as before)."""
+    organisation, as before) or else the first they buy for (a club's seller who is also a
+    trader's buyer)."""
     if asked is None or asked == "":
-        return acting_buyer(user)
+        return acting_buyer(user) or chosen_org(buying_orgs(user), None)
     return chosen_org(buying_orgs(user), asked)
 
 

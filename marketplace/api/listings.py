@@ -93,7 +93,7 @@ def _household_id(value) -> int | None:
     if value is None or value == "":
         return None
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 12 else 0
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0  # not "²"
 
 
 def _credential_ids(org, certificate_numbers, codes, usable) -> tuple[list[int], list[int]]:
@@ -135,9 +135,11 @@ def _credential_ids(org, certificate_numbers, codes, usable) -> tuple[list[int],
 
 def _flag_borrowed(org, codes: list[str]) -> bool:
     flagged = False
+    # A code of one of the club's own cooperatives (pending, expired) is not borrowing: not usable now.
+    own_cooperatives = set(sharing.active_cooperative_ids(db.session, org.id))
     for code in codes:
         holder = credentials.holder_of_code(db.session, code)
-        if holder is not None and holder.id != org.id:
+        if holder is not None and holder.id != org.id and holder.id not in own_cooperatives:
             credentials.flag_claim(db.session, credentials.HeldByAnother("planting_codes", "code_held", code, holder),
                                    org, current_user)
             flagged = True

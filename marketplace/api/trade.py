@@ -176,7 +176,7 @@ def create_offer(body: dict, demand_id: int):
     if not can_list_for(current_user, seller):
         raise PermissionDenied(_("Only a club, cooperative or group's sellers can offer."))
     listing_id = body.get("listing_id")
-    if listing_id not in (None, "") and not (str(listing_id).strip().isdigit()
+    if listing_id not in (None, "") and not (str(listing_id).strip().isascii() and str(listing_id).strip().isdigit()
                                              and order_rules.valid_id(int(str(listing_id).strip()))):
         message = str(demand_service.MESSAGES["own_listing"])
         raise ValidationError(message, fields={"listing_id": [message]})

@@ -39,9 +39,11 @@ def _raise(problems: Problems) -> None:
 
 
 def _lock_pair(db: Session, cooperative_id: int, club_id: int) -> None:
-    """Both organisations' rows, in id order (two requests about the same pair never deadlock)."""
+    """Both organisations' rows, in id order (two requests about the same pair never deadlock).
+    FOR NO KEY UPDATE: a new listing's foreign key check (FOR KEY SHARE on the club's row) does not
+    wait for it, so a listing saved while the club leaves cannot deadlock with the leaving."""
     db.execute(select(Organization.id).where(Organization.id.in_({cooperative_id, club_id}))
-               .order_by(Organization.id).with_for_update())
+               .order_by(Organization.id).with_for_update(key_share=True))
 
 
 def open_row(db: Session, cooperative_id: int, club_id: int) -> CooperativeMember | None:

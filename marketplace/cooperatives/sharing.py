@@ -27,6 +27,7 @@ from marketplace.cooperatives.models import CooperativeMember
 from marketplace.credentials.models import PlantingCode
 from marketplace.dates import VIETNAM, as_utc, today_in_vietnam
 from marketplace.listings.models import Listing, listing_planting_codes
+from marketplace.members.models import Household, household_planting_codes
 
 
 def _day(moment: datetime) -> date:
@@ -83,9 +84,14 @@ def code_usable_by(db: Session, code: PlantingCode, org_id: int, day: date) -> b
 
 
 def detach(db: Session, club_id: int, cooperative_id: int) -> set[int]:
-    """Take the cooperative's codes off the club's listings, and enqueue those listings for the
-    search index. Returns the listings' ids."""
+    """Take the cooperative's codes off the club's listings and households, and enqueue those
+    listings for the search index. Returns the listings' ids."""
     code_ids = select(PlantingCode.id).where(PlantingCode.organization_id == cooperative_id).scalar_subquery()
+    households = select(Household.id).where(Household.organization_id == club_id).scalar_subquery()
+    db.execute(delete(household_planting_codes).where(household_planting_codes.c.household_id.in_(households),
+                                                      household_planting_codes.c.planting_code_id.in_(code_ids)))
+    for household in db.scalars(select(Household).where(Household.organization_id == club_id)):
+        db.expire(household, ["planting_codes"])  # loaded collections: read the rows as they are now
     listing_ids = set(db.scalars(
         select(listing_planting_codes.c.listing_id)
         .join(Listing, Listing.id == listing_planting_codes.c.listing_id)

@@ -270,7 +270,13 @@ def save_planting_code(db: Session, org: Organization, data: PlantingCodeInput, 
 
 
 def flag_claim(db: Session, error: HeldByAnother, claimant: Organization, user: User | None) -> CodeClaimFlag:
-    """Record for staff that `claimant` tried to enter what `error.holder` holds (code borrowing)."""
+    """Record for staff that `claimant` tried to enter what `error.holder` holds (code borrowing);
+    once while a flag for the same code, holder and claimant is still open (a form sent again)."""
+    open_flag = db.scalar(select(CodeClaimFlag).where(
+        CodeClaimFlag.code == error.code, CodeClaimFlag.holder_id == error.holder.id,
+        CodeClaimFlag.claimant_id == claimant.id, CodeClaimFlag.resolved_at.is_(None)).limit(1))
+    if open_flag is not None:
+        return open_flag
     flag = CodeClaimFlag(code=error.code, holder_id=error.holder.id, claimant_id=claimant.id,
                          claimed_by_id=user.id if user else None)
     db.add(flag)

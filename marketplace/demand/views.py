@@ -13,6 +13,7 @@ from marketplace import db
 from marketplace.access import public, role_required, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import (
+    NotOneOfYours,
     buying_org_for,
     can_buy_for,
     can_list_for,
@@ -114,13 +115,22 @@ def _values(demand: DemandPost) -> SimpleNamespace:
         quality_notes=demand.quality_notes)
 
 
+def _seller_or_none():
+    """The club a public page offers for: a stray or shared `?org=` that is not one of the
+    viewer's own is no reason for a 404 there (anyone may read the page), just no offering."""
+    try:
+        return selling_org_for(current_user, request.args.get("org"))
+    except NotOneOfYours:
+        return None
+
+
 @bp.route("/demand/<int:demand_id>")
 @public
 def show(demand_id: int):
     demand = _demand_or_404(demand_id)
     today = today_in_vietnam()
     # ?org= offers for another of the person's clubs; never on the organisation's own request.
-    seller = selling_org_for(current_user, request.args.get("org"))
+    seller = _seller_or_none()
     offer_form = None
     if can_list_for(current_user, seller) and seller.id != demand.organization_id:
         offer_form = forms.OfferForm()
@@ -205,7 +215,7 @@ def change_status(demand_id: int):
 @public
 def board():
     """Open demand: for a signed-in seller, what they sell and nearby first."""
-    seller = selling_org_for(current_user, request.args.get("org"))
+    seller = _seller_or_none()
     posts = demand_service.board(db.session, today=today_in_vietnam(),
                                  seller=seller if can_list_for(current_user, seller) else None)
     return render_template("demand/board.html", posts=posts, show_buyer=current_user.is_authenticated)

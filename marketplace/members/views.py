@@ -148,7 +148,9 @@ def _save_household(org: Organization, household, form):
     commune = resolve_commune(db.session, form.commune_code.data, form.commune_query.data)
     if (form.commune_query.data or "").strip() and commune is None:
         add_problem(form, "commune_query", _("Pick a commune or ward from the list."))
-    ids = tuple(int(value) for value in form.planting_code_ids.data or () if str(value).isdigit())
+    # Anything but a plain id names no code (0): the service answers "choose among the club's codes".
+    ids = tuple(int(value) if str(value).isascii() and str(value).isdigit() and len(str(value)) < 12 else 0
+                for value in form.planting_code_ids.data or ())
     data = members.HouseholdInput(name=form.name.data or "", commune_code=commune.code if commune else None,
                                   area_ha=form.area_ha.data or "", crops=form.crops.data or "",
                                   note=form.note.data or "", planting_code_ids=ids)

@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -112,6 +112,17 @@ def queue_mail(db: Session, user: User, subject: str, body: str, *, kind: str = 
                         headers=json.dumps(headers), kind=kind, next_attempt_at=utcnow())
     db.add(mail)
     return mail
+
+
+def notice_mail_pending(db: Session, user: User, url: str, since: datetime) -> bool:
+    """Whether a notice mail pointing at `url` (its link on a line of its own, as notify writes it)
+    is still waiting to go, or went out after `since`: one mail per thread, not one per message."""
+    line = "\n" + public_url(url) + "\n"
+    return db.scalar(select(OutgoingMail.id).where(
+        OutgoingMail.user_id == user.id, OutgoingMail.kind == "notice",
+        OutgoingMail.body.contains(line, autoescape=True),
+        or_(and_(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None)), OutgoingMail.sent_at > since))
+        .limit(1)) is not None
 
 
 def queue_account_mail(db: Session, user: User, subject: str, body: str, *, kind: str,

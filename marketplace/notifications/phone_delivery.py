@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
@@ -45,6 +45,18 @@ def queue_message(db: Session, user: User, channel: str, to: str, kind: str, tex
                           next_attempt_at=utcnow())
     db.add(row)
     return row
+
+
+def message_pending(db: Session, user: User, channel: str, kind: str, link: str, since: datetime) -> bool:
+    """Whether a Zalo or SMS message of this kind ending with `link` (as rules.sms_text writes it)
+    is still waiting to go, or went out after `since`: one message per thread, not one per message."""
+    tail = " " + rules.unaccent(link).strip()
+    return db.scalar(select(OutgoingMessage.id).where(
+        OutgoingMessage.user_id == user.id, OutgoingMessage.channel == channel, OutgoingMessage.kind == kind[:40],
+        OutgoingMessage.text.endswith(tail, autoescape=True),
+        or_(and_(OutgoingMessage.sent_at.is_(None), OutgoingMessage.failed_at.is_(None)),
+            OutgoingMessage.sent_at > since))
+        .limit(1)) is not None
 
 
 @dataclass

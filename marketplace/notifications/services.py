@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
@@ -16,11 +17,15 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.models import Membership, User
 from marketplace.db import utcnow
 from marketplace.notifications import preferences, rules
-from marketplace.notifications.delivery import public_url, queue_mail
+from marketplace.notifications.delivery import notice_mail_pending, public_url, queue_mail
 from marketplace.notifications.models import Notification
-from marketplace.notifications.phone_delivery import queue_message
+from marketplace.notifications.phone_delivery import message_pending, queue_message
 from marketplace.notifications.phone_text import notice_text
 from marketplace.notifications.presentation import describe, subject_of
+
+# A thread's mail, Zalo or SMS for someone without the bell: at most one per this long (a notice in
+# the bell waits unread instead; mail, Zalo and SMS leave no trace of being read).
+COALESCE_FOR = timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,9 @@ def notify(db: Session, users: Iterable[User], message: Message, *, subject: Cal
     `subject` and `body` are callables of (user) returning text, called inside the user's locale;
     by default both say what the bell says. With `coalesce`, a user who has not yet read an earlier
     notice pointing at the same place gets nothing new (one notice per unread thread, not one
-    per message). Returns how many were notified.
+    per message). A user who did not choose the bell has no such notice: then no new mail, Zalo or
+    SMS goes out while an earlier one pointing at the same place is still waiting to go or went
+    out less than COALESCE_FOR ago. Returns how many were notified.
     """
     count = 0
     topic = rules.topic_of(message.kind)
@@ -65,18 +72,25 @@ def notify(db: Session, users: Iterable[User], message: Message, *, subject: Cal
                 continue
         if not channels:
             continue
-        if "bell" in channels:
+        # Without the bell, the earlier mail or phone message stands for the unread notice.
+        quiet_since = utcnow() - COALESCE_FOR if coalesce and "bell" not in channels else None
+        # The daily summary mail is made of notices: one who ticked mail but not the bell for this
+        # topic still gets the notice (it then shows under the bell too), or would never hear of it.
+        in_digest = "mail" in channels and user.email and user.mail_notifications == "daily"
+        if "bell" in channels or in_digest:
             db.add(Notification(user_id=user.id, kind=message.kind, params=json.dumps(message.params, default=str),
                                 url=message.url))
         count += 1
         with force_locale(user.locale or "vi"):
-            if "mail" in channels and user.email and user.mail_notifications == "instant":
+            if "mail" in channels and user.email and user.mail_notifications == "instant" and not (
+                    quiet_since and notice_mail_pending(db, user, message.url, quiet_since)):
                 title = subject(user) if subject else subject_of(message.kind, message.params)
                 text = body(user) if body else describe(message.kind, message.params)
                 queue_mail(db, user, title, text + "\n\n" + public_url(message.url))
             if user.phone and user.phone_confirmed_at is not None:
                 for channel in rules.PHONE_CHANNELS:
-                    if channel in channels:
+                    if channel in channels and not (quiet_since and message_pending(
+                            db, user, channel, message.kind, public_url(message.url), quiet_since)):
                         words = notice_text(message.kind, message.params, public_url(message.url), user.name)
                         queue_message(db, user, channel, user.phone, message.kind, words)
     db.flush()

@@ -36,6 +36,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Membership, User
 from marketplace.dates import as_utc
 from marketplace.notifications import services as notifications
@@ -327,7 +328,7 @@ def _tell_refunded(db: Session, row: StripeEvent) -> None:
     staff = _staff_members(db)
     notifications.notify(db, staff, notifications.Message("order_refunded", params, "/staff/payments/unapplied"))
     if order is not None:
-        buyers = notifications.members(db, order.buyer_org_id, ("buyer",))
+        buyers = accounts.buyers_of(db, order.buyer_org_id)  # a club's board buys too
         notifications.notify(db, buyers, notifications.Message("order_refunded", params, f"/orders/{order.id}"))
 
 

@@ -93,6 +93,8 @@ def test_a_listing_names_one_of_the_clubs_households_through_the_api(app, client
             "available_from": "2030-01-01", "available_to": "2030-02-01"}
     refused = client.post("/api/v1/listings", headers=headers, json=body | {"household_id": foreign_id})
     assert refused.status_code == 422 and "household_id" in refused.get_json()["fields"]
+    odd = client.post("/api/v1/listings", headers=headers, json=body | {"household_id": "²"})  # isdigit, not int
+    assert odd.status_code == 422 and "household_id" in odd.get_json()["fields"]
     made = client.post("/api/v1/listings", headers=headers, json=body | {"household_id": household_id})
     assert made.status_code == 201 and made.get_json()["household"] == {"id": household_id, "name": "Hộ ông Tư"}
     plain = client.post("/api/v1/listings", headers=headers, json=body)

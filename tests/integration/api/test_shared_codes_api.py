@@ -63,3 +63,22 @@ def test_a_club_that_is_not_a_member_is_refused_and_flagged(app, client):
         flags = list(session.scalars(select(CodeClaimFlag)))
         assert [(f.code, f.holder_id, f.claimant_id) for f in flags] == [("VN-DTOR-0777", coop.id, club.id)]
         assert session.scalar(select(func.count()).select_from(CooperativeMember)) == 0
+
+
+def test_sent_again_the_refused_code_is_flagged_once(app, client):
+    coop, club, token = _setup(app, member=False)
+    assert _post(client, token, ["VN-DTOR-0777"]).status_code == 422
+    assert _post(client, token, ["VN-DTOR-0777"]).status_code == 422
+    with app_session(app) as session:
+        flags = list(session.scalars(select(CodeClaimFlag)))
+        assert [(f.code, f.holder_id, f.claimant_id) for f in flags] == [("VN-DTOR-0777", coop.id, club.id)]
+
+
+def test_a_pending_code_of_the_clubs_own_cooperative_is_refused_but_not_flagged(app, client):
+    coop, _club, token = _setup(app, member=True)
+    with app_session(app):
+        make_planting_code(coop, "VN-DTOR-0779", status="pending")
+    response = _post(client, token, ["VN-DTOR-0779"])
+    assert response.status_code == 422 and "planting_codes" in response.get_json()["fields"]
+    with app_session(app) as session:
+        assert session.scalar(select(func.count()).select_from(CodeClaimFlag)) == 0

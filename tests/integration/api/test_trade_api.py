@@ -108,6 +108,7 @@ def test_bad_offers_and_unknown_ids(app, client, trade):
     bad = call(client, path, trade.club, {"quantity": "nhieu", "price_vnd": "re lam"})
     assert bad.status_code == 422 and {"quantity", "price_vnd"} <= set(bad.get_json()["fields"])
     assert call(client, path, trade.club, {"quantity": "1", "listing_id": "abc"}).status_code == 422
+    assert call(client, path, trade.club, {"quantity": "1", "listing_id": "²"}).status_code == 422  # isdigit, not int
     assert call(client, path, trade.club, {"quantity": "1", "listing_id": trade.coop_listing}).status_code == 422
     assert call(client, "/api/v1/demand/999999/offers", trade.club, {"quantity": "1"}).status_code == 404
     assert get(client, "/api/v1/demand/999999/offers", trade.club).status_code == 404

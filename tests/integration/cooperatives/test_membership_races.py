@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from marketplace import db
 from marketplace.accounts.models import Organization, User
@@ -20,7 +21,7 @@ from marketplace.errors import ValidationError
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from tests.clients import app_session
-from tests.database import own_database_app
+from tests.database import POSTGRES_URL, own_database_app
 from tests.factories import make_listing, make_org, make_planting_code, make_user
 from tests.races import at_once
 
@@ -97,3 +98,44 @@ def test_a_listing_saved_with_the_shared_code_while_the_club_leaves_does_not_kee
     with app_session(own_app) as session:
         assert session.get(CooperativeMember, ids[3]).status == "ended"
         assert [c.code for c in session.get(Listing, ids[4]).planting_codes] == []
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="SQLite locks the whole file: no row locks to cross")
+def test_a_new_listing_saved_while_the_club_leaves_does_not_deadlock(own_app):
+    """A new listing locks the club's membership rows (sharing.usable_codes(lock=True)), then its
+    INSERT takes FOR KEY SHARE on the club's row (the foreign key). Leaving locks the pair's rows,
+    then the membership row. The pair is locked FOR NO KEY UPDATE, which a foreign key check does
+    not wait for; FOR UPDATE would make the INSERT wait here and, once leaving went on to the
+    membership row, deadlock. The interleaving is made step by step; lock_timeout only turns
+    waiting forever into a failure."""
+    today = today_in_vietnam()
+    with app_session(own_app) as session:
+        coop, club = make_org("cooperative", name="HTX Khóa thử"), make_org("club", name="Hội quán Khóa thử")
+        chair = make_user("seller", club)
+        code = make_planting_code(coop, "VN-DTOR-0555", status="active", valid_until=today + timedelta(days=90))
+        row = CooperativeMember(cooperative_id=coop.id, club_id=club.id, status="active",
+                                proposed_by_org_id=coop.id, answered_at=utcnow())
+        session.add(row)
+        session.commit()
+        ids = coop.id, club.id, chair.id, code.id, row.id
+
+    with own_app.app_context():
+        listing_side = db.session
+        club_now, user = listing_side.get(Organization, ids[1]), listing_side.get(User, ids[2])
+        listing_side.execute(text("SET LOCAL lock_timeout = '20s'"))
+        usable = sharing.usable_codes(listing_side, club_now, lock=True)  # membership row locked
+        with Session(listing_side.get_bind()) as leaving_side:
+            membership._lock_pair(leaving_side, ids[0], ids[1])  # leaving has the pair
+            listings.save_listing(listing_side, club_now, listings.ListingInput(
+                product="xoài", quantity="1000", unit="kg", price_vnd="38000", available_from=today,
+                available_to=today + timedelta(days=30), planting_code_ids=[ids[3]]), user, today=today,
+                usable_codes=usable)  # the INSERT does not wait for leaving
+            listing_side.commit()
+            row_now = leaving_side.get(CooperativeMember, ids[4])
+            membership.act(leaving_side, row_now, "leave", acting=leaving_side.get(Organization, ids[1]),
+                           user=leaving_side.get(User, ids[2]), reason="Rời HTX")
+            leaving_side.commit()
+    with app_session(own_app) as session:
+        assert session.get(CooperativeMember, ids[4]).status == "ended"
+        [listing] = session.scalars(select(Listing).where(Listing.organization_id == ids[1])).all()
+        assert listing.planting_codes == []  # leaving took the shared code off

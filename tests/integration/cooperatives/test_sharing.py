@@ -17,6 +17,8 @@ from marketplace.db import utcnow
 from marketplace.forms import as_typed_date
 from marketplace.listings.models import Listing
 from marketplace.matching import services as matching
+from marketplace.members import services as members
+from marketplace.members.models import Household
 from marketplace.traceability import lineage
 from marketplace.traceability import lots as lot_services
 from tests.clients import app_session, csrf_token, signed_in, text_of
@@ -176,3 +178,19 @@ def test_lots_harvested_while_a_member_trace_and_after_leaving_do_not(app):
     late = text_of(app.test_client().get("/t/LOT-SAU-1"))
     assert "ngày đó Hội quán chưa (hoặc không còn) là thành viên" in late
     assert "Truy xuất được đến mọi vườn" not in late
+
+
+def test_leaving_takes_the_cooperatives_codes_off_the_clubs_households_too(app):
+    coop, club, _chair, code, _house = coop_with_club(app)
+    with app_session(app) as session:
+        club_now = session.get(type(club), club.id)
+        own = make_planting_code(club_now, "VN-DTOR-0902", status="active")
+        household = members.save_household(session, club_now, None, members.HouseholdInput(
+            name="Hộ ông Năm", planting_code_ids=(code.id, own.id)), board_member(club_now))
+        session.commit()
+        household_id = household.id
+        row = session.scalar(select(CooperativeMember).where(CooperativeMember.club_id == club.id))
+        membership.act(session, row, "leave", acting=club_now, user=board_member(club_now), reason="Tự bán riêng")
+        session.commit()
+    with app_session(app) as session:
+        assert [c.code for c in session.get(Household, household_id).planting_codes] == ["VN-DTOR-0902"]

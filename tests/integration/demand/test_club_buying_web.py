@@ -137,3 +137,27 @@ def test_the_trade_apis_writes_are_limited_per_user(app, world, monkeypatch):
     answers = [client.post(f"/api/v1/demand/{request.id}/offers", json={"quantity": "nhieu"},
                            headers={"Authorization": f"Bearer {token}"}).status_code for _ in range(4)]
     assert answers == [422, 422, 422, 429]
+
+
+def test_a_stray_org_on_the_public_demand_pages_is_ignored_not_a_404(app, world):
+    """A link shared with `?org=` of its sender's club: whoever opens it still reads the page."""
+    with app_session(app) as session:
+        request = make_demand(session.merge(world.coop), quantity="10", unit="tấn")
+    anyone, buyer = app.test_client(), signed_in(app, world.coop_buyer)
+    for client in (anyone, buyer):
+        assert client.get(f"/demand/{request.id}?org={world.club.id}").status_code == 200
+        assert client.get(f"/demand?org={world.club.id}").status_code == 200
+        assert client.get("/demand?org=abc").status_code == 200
+    club = signed_in(app, world.club_seller, "en")
+    page = text_of(club.get(f"/demand/{request.id}?org={world.coop.id}"))  # not theirs: no offering
+    assert 'data-testid="offer-submit"' not in page
+
+
+def test_without_org_a_clubs_seller_who_buys_for_a_trader_posts_for_the_trader(app, world):
+    with app_session(app) as session:
+        accounts.add_member(session, session.merge(world.trader), session.merge(world.club_seller), "buyer")
+        session.commit()
+    seller = signed_in(app, world.club_seller)
+    assert seller.get("/demand/new").status_code == 200
+    assert post(seller, "/demand/new", demand_form()).status_code == 302
+    assert count(app, DemandPost, DemandPost.organization_id == world.trader.id) == 1

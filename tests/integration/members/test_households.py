@@ -35,6 +35,8 @@ def test_a_household_with_area_as_typed_and_the_clubs_own_codes(app):
     refused = _new_household(board, club.id, area_ha="một", planting_code_ids=[str(foreign.id)])
     assert refused.status_code == 422 and 'value="một"' in refused.get_data(as_text=True)
     assert "héc-ta" in text_of(refused)
+    odd = _new_household(board, club.id, name="Hộ số lạ", planting_code_ids=["²"])  # isdigit, not int
+    assert odd.status_code == 422
     with app_session(app) as session:
         assert session.scalar(select(Household.id)) is None
     assert _new_household(board, club.id, area_ha=" 1.5 ", planting_code_ids=[str(own.id)]).status_code == 302

@@ -167,3 +167,13 @@ def test_the_code_leaves_the_queue_once_sent(app, chair, phones):
     [sms] = phones["sms"].sent
     assert code in sms.text and sms.params == {"otp": code}
     assert post(browser, "/account/phone/confirm", {"code": code}).status_code == 302
+
+
+def test_the_account_page_says_mail_ticks_do_nothing_while_mail_is_never(app, chair):
+    browser = signed_in(app, chair)
+    assert 'data-testid="mail-off"' not in text_of(browser.get("/account"))
+    with app_session(app) as session:
+        session.get(User, chair.id).mail_notifications = "off"
+        session.commit()
+    page = text_of(browser.get("/account"))
+    assert 'data-testid="mail-off"' in page and "không bao giờ" in page

@@ -243,3 +243,57 @@ def test_the_demo_chair_hears_of_orders_on_zalo(app, session, phones):
     chair = session.scalar(select(User).where(User.email == demo_email("chunhiem.myxuong")))
     assert chair.phone_confirmed_at is not None
     assert preferences.channels_for(session, chair, "orders") == {"bell", "mail", "zalo"}
+
+
+def test_messages_without_the_bell_send_one_mail_zalo_and_sms_per_thread_not_per_message(session, market, phones):
+    """No unread bell notice to stand for the thread: the earlier mail or phone message does, while
+    it waits to go or went out less than six hours ago."""
+    market.seller.mail_notifications = "instant"
+    session.commit()
+    _choose(session, market.seller, messages={"zalo", "sms", "mail"})
+
+    def chat(url: str, excerpt: str) -> None:
+        notifications.notify(session, [market.seller], notifications.Message(
+            "message", {"org": "HTX Mỹ Xương", "subject": "Xoài", "excerpt": excerpt}, url), coalesce=True)
+        session.commit()
+
+    def counts() -> tuple[int, int]:
+        mails = session.scalars(select(OutgoingMail).where(OutgoingMail.user_id == market.seller.id,
+                                                           OutgoingMail.kind == "notice")).all()
+        return len(_rows(session, market.seller)), len(mails)
+
+    chat("/inbox/1", "Còn hàng không?")
+    chat("/inbox/1", "Giá bao nhiêu?")
+    chat("/inbox/1", "Giao thứ mấy?")
+    assert counts() == (2, 1)  # one Zalo, one SMS, one mail for the thread
+    chat("/inbox/11", "Hỏi chuyện khác")  # another thread (its link starts the same way)
+    assert counts() == (4, 2)
+
+    for row in _rows(session, market.seller):  # went out an hour ago: still quiet
+        row.sent_at = utcnow() - timedelta(hours=1)
+    for mail in session.scalars(select(OutgoingMail).where(OutgoingMail.user_id == market.seller.id)):
+        mail.sent_at = utcnow() - timedelta(hours=1)
+    session.commit()
+    chat("/inbox/1", "Còn đó không?")
+    assert counts() == (4, 2)
+
+    for row in _rows(session, market.seller):  # seven hours on: the next message is told again
+        row.sent_at = utcnow() - timedelta(hours=7)
+    for mail in session.scalars(select(OutgoingMail).where(OutgoingMail.user_id == market.seller.id)):
+        mail.sent_at = utcnow() - timedelta(hours=7)
+    session.commit()
+    chat("/inbox/1", "Trả lời giúp nhé")
+    assert counts() == (6, 3)
+
+
+def test_a_daily_digest_reader_who_ticked_only_mail_hears_of_it_in_the_summary(session, market, phones):
+    market.seller.mail_notifications = "daily"
+    session.commit()
+    _choose(session, market.seller, messages={"mail"})  # not the bell
+    notifications.notify(session, [market.seller], notifications.Message(
+        "message", {"org": "HTX Mỹ Xương", "subject": "Xoài", "excerpt": "Còn hàng không?"}, "/inbox/7"))
+    session.commit()
+    assert delivery.send_digests(session, utcnow() + timedelta(minutes=5)) == 1
+    [digest] = session.scalars(select(OutgoingMail).where(OutgoingMail.user_id == market.seller.id,
+                                                          OutgoingMail.kind == "digest")).all()
+    assert "/inbox/7" in digest.body

@@ -19,7 +19,7 @@ from marketplace.orders.payments import stripe_services
 from marketplace.orders.payments.models import StripeEvent
 from marketplace.orders.payments.stripe import checkout_for
 from tests.clients import app_session, login
-from tests.factories import make_user
+from tests.factories import make_board_member, make_org, make_user
 from tests.integration.payments.helpers import (
     cancel_as_buyer,
     confirmed_order,
@@ -163,3 +163,19 @@ def test_a_refund_another_round_finished_first_is_not_recorded_twice(stripe_app,
         session.commit()
     assert _refund_round(stripe_app).refunded == 0
     assert _event(stripe_app, session_id).refund_id == "re_other"
+
+
+def test_a_club_that_bought_hears_of_its_refund_through_its_board(stripe_app, shop):
+    """A club buys through its buyers and its board (accounts.buyers_of): the chair hears of it."""
+    with app_session(stripe_app) as session:
+        club = make_org("club", name="Hội quán mua hàng hoàn tiền")
+        chair = make_board_member(club, name="Chủ nhiệm mua hàng")
+        order = confirmed_order(stripe_app, shop)
+        session.get(Order, order.id).buyer_org_id = club.id
+        session.flush()
+        stripe_services._tell_refunded(session, StripeEvent(order_id=order.id, amount_vnd=380_000,
+                                                             outcome="not_payable"))
+        session.commit()
+        chair_id = chair.id
+    [notice] = _notices(stripe_app, chair_id, "order_refunded")
+    assert notice.url == f"/orders/{order.id}"

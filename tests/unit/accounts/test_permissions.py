@@ -93,3 +93,11 @@ def test_buying_org_for_chooses_among_the_persons_own():
     assert buying_org_for(both, None) is club and buying_org_for(both, " 8 ") is trader
     with pytest.raises(NotOneOfYours):
         buying_org_for(both, "9")
+
+
+def test_without_org_a_clubs_plain_seller_buys_for_the_trader_they_buy_for():
+    club, trader = org(10, "club"), org(11, "trader")
+    seller_and_buyer = board_member((club, "seller", False), (trader, "buyer", False))
+    assert acting_buyer(seller_and_buyer) is None  # the first organisation does not buy through them
+    assert buying_org_for(seller_and_buyer, None) is trader and buying_org_for(seller_and_buyer, "") is trader
+    assert buying_org_for(board_member((club, "seller", False)), None) is None
