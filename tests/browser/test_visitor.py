@@ -152,7 +152,7 @@ def test_sign_up_with_a_club_then_sign_out_and_in_with_the_phone(phone_page: Pag
     expect(page).to_have_url(re.compile(r"/account$"))
     expect(page.get_by_test_id("account-name")).to_have_text(visitor["name"])
     expect(page.get_by_test_id("my-org")).to_have_text(club)
-    expect(page.get_by_text(visitor["phone"])).to_be_visible()
+    expect(page.get_by_text(visitor["phone"], exact=True)).to_be_visible()
     assert horizontal_overflow(page) <= 0, "the account page scrolls sideways on a 360-px phone"
 
     sign_out(page)

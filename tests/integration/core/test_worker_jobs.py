@@ -7,10 +7,10 @@ from __future__ import annotations
 from marketplace import worker
 
 
-def test_each_package_registers_its_jobs_and_mail_runs_last(app):
+def test_each_package_registers_its_jobs_and_messages_run_last(app):
     ordered = [job.name for job in sorted(worker.jobs(app).values(), key=lambda job: job.order)]
     assert ordered == ["search sync", "saved-search alerts", "matching", "orders", "change-log pruning",
-                       "staged photos", "mail"]
+                       "staged photos", "mail", "zalo and sms"]
 
 
 def test_a_registered_job_runs_each_round_and_a_failing_one_does_not_stop_the_others(app, monkeypatch, caplog):
