@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.db import Base, IdMixin, TimestampMixin, references, utcnow
-from marketplace.members.models import Household
+from marketplace.listings.households import Household
 from marketplace.products.models import Product, Variety
 from marketplace.products.naming import NamedGoods
 

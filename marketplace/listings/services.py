@@ -14,8 +14,8 @@ from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.db import utcnow
 from marketplace.errors import ValidationError, or_404
 from marketplace.listings import rules
+from marketplace.listings.households import Household
 from marketplace.listings.models import Listing
-from marketplace.members.models import Household
 from marketplace.products.goods import GOODS_MESSAGES, read_goods
 from marketplace.products.services import product_of
 from marketplace.validation import DATE, PRICE, QUANTITY, FieldProblems

@@ -1,16 +1,16 @@
-"""Invitations to join an organisation, and the households a club records for its members."""
+"""Invitations to join an organisation. The households a club records live beside the listings that
+name them (marketplace.listings.households) and are re-exported here."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import Organization, User
-from marketplace.credentials.models import PlantingCode
-from marketplace.db import Base, IdMixin, TimestampMixin, references, utcnow
-from marketplace.places.models import Commune
+from marketplace.db import Base, IdMixin, references, utcnow
+from marketplace.listings.households import Household, household_planting_codes
 
 
 class Invitation(IdMixin, Base):
@@ -49,28 +49,4 @@ class Invitation(IdMixin, Base):
     accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
 
 
-household_planting_codes = Table(
-    "household_planting_codes", Base.metadata,
-    Column("household_id", ForeignKey("households.id", ondelete="CASCADE"), primary_key=True),
-    Column("planting_code_id", ForeignKey("planting_codes.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class Household(IdMixin, TimestampMixin, Base):
-    """A farming household of a club that has no account (no phone, or no wish to sign in),
-    recorded by the club's board: listings name the household they come from ("grown by")."""
-
-    __tablename__ = "households"
-
-    organization_id: Mapped[int] = references("organizations.id", ondelete="CASCADE", index=True)
-    name: Mapped[str] = mapped_column(String(120))  # "Hộ ông Nguyễn Văn Tư", as the chair writes it
-    commune_code: Mapped[str | None] = references("communes.code")
-    area_ha: Mapped[float | None] = mapped_column(Numeric(10, 2, asdecimal=False))
-    crops: Mapped[str] = mapped_column(String(300), default="")  # as typed: "xoài cát Chu, sầu riêng"
-    note: Mapped[str] = mapped_column(Text, default="")
-    active: Mapped[bool] = mapped_column(default=True)  # left the club: kept for its past listings
-    created_by_id: Mapped[int | None] = references("users.id", ondelete="SET NULL")
-
-    organization: Mapped[Organization] = relationship()
-    commune: Mapped[Commune | None] = relationship()
-    planting_codes: Mapped[list[PlantingCode]] = relationship(secondary=household_planting_codes)
+__all__ = ["Household", "Invitation", "household_planting_codes"]
