@@ -139,4 +139,4 @@ def _describe_exit(code: int) -> str:
 def default_workers(environ: dict[str, str] | None = None) -> int:
     """Web worker processes: WEB_CONCURRENCY (gunicorn's own variable), else 2."""
     value = (environ if environ is not None else os.environ).get("WEB_CONCURRENCY", "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else 2
+    return int(value) if value.isdecimal() and int(value) > 0 else 2

@@ -48,7 +48,7 @@ def find_user(db: Session, identifier: str) -> User | None:
 def load_user_from_session_id(db: Session, session_id: str) -> User | None:
     """Flask-Login's user loader: "id:generation"; an old generation means signed out."""
     user_id, _sep, generation = session_id.partition(":")
-    if not user_id.isdigit() or not generation.isdigit():
+    if not user_id.isdecimal() or not generation.isdecimal():
         return None
     user = db.get(User, int(user_id))
     if user is None or user.session_generation != int(generation) or not user.active:

@@ -94,7 +94,7 @@ def _expected_amount(value) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= rules.MAX_AMOUNT_VND:
         return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 15:
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 15:
         return int(value.strip())
     message = _("Give the total in whole đồng, as the preview returned it.")
     raise ValidationError(message, fields={"expected_amount_vnd": [message]})

@@ -125,7 +125,7 @@ def _certificate_input(org, form, found: _Found):
     stars = form.stars.data
     return credentials.CertificateInput(
         type=form.type.data or "", number=form.number.data or "", product_text=form.product_text.data or "",
-        stars=int(stars) if stars and stars.isdigit() else None, issuer=form.issuer.data or "",
+        stars=int(stars) if stars and stars.isdecimal() else None, issuer=form.issuer.data or "",
         issued_on=_date(form, "issued_on", found), expires_on=_date(form, "expires_on", found),
         area_ha=_area(form, found), markets=_markets(form, found), scan=_scan(org, form, found))
 

@@ -58,7 +58,7 @@ def _count(problems: FieldProblems, name: str, text: str) -> int | None:
     text = (text or "").strip().replace(".", "")
     if not text:
         return None
-    if not text.isascii() or not text.isdigit():
+    if not text.isascii() or not text.isdecimal():
         problems.add(name, "not_a_number")
         return None
     return int(text)
@@ -89,12 +89,12 @@ def save_fair(db: Session, data: FairInput, user: User | None, fair: Fair | None
     # A booth kind someone applied for stays (removing it would remove their applications).
     applied_for = set(db.scalars(select(BoothApplication.booth_kind_id).where(
         BoothApplication.booth_kind_id.in_(list(existing))).distinct())) if existing else set()
-    named = {int(row.id) for _i, row in rows if row.id.isdigit()}
+    named = {int(row.id) for _i, row in rows if row.id.isdecimal()}
     if applied_for - named:
         problems.add("booths-0-name", "kind_in_use")  # a row of the form went missing: refuse, remove nothing
     kinds: list[tuple[int, BoothKindRow, rules.BoothKindInput]] = []
     for i, row in rows:
-        kind = existing.get(int(row.id)) if row.id.isdigit() else None
+        kind = existing.get(int(row.id)) if row.id.isdecimal() else None
         at = f"booths-{i}-"
         if kind is not None and row.blank():
             if kind.id in applied_for:
@@ -130,7 +130,7 @@ def save_fair(db: Session, data: FairInput, user: User | None, fair: Fair | None
     fair.organiser_org_id = data.organiser_org_id
     kept, recounted = set(), []
     for position, (i, row, booth) in enumerate(kinds):
-        kind = existing.get(int(row.id)) if row.id.isdigit() else None
+        kind = existing.get(int(row.id)) if row.id.isdecimal() else None
         if kind is None:
             kind = BoothKind(given=0, count=booth.count)
             fair.booth_kinds.append(kind)

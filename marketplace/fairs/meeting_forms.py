@@ -21,7 +21,7 @@ def time_field(label, *, optional: bool = False) -> StringField:
 
 
 def _listing_id(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    return int(value) if value not in (None, "", "None") and str(value).isdecimal() else None
 
 
 class MeetingRequestForm(FlaskForm):

@@ -163,8 +163,8 @@ class RowCheck:
         text = display_value(self.raw(column)).strip()
         if not text:
             return None
-        code = text.zfill(5) if text.isdigit() else text
-        if not text.isdigit() or len(code) != 5 or self.run.db.get(Commune, code) is None:
+        code = text.zfill(5) if text.isdecimal() else text
+        if not text.isdecimal() or len(code) != 5 or self.run.db.get(Commune, code) is None:
             self.add(column, _("There is no commune or ward with this code: use the 5-digit official code, "
                                "e.g. 29869."))
             return None

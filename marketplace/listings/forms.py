@@ -22,7 +22,7 @@ from marketplace.products.units import UNITS
 def _optional_id(value) -> int | None:
     """A select's id, or None for its empty choice (anything not a number reads as none)."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return int(text) if text.isdecimal() and len(text) < 12 else None
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -30,7 +30,7 @@ class Confirmation:
 
     def expected_amount(self) -> int | None:
         text = (self.expected_amount_vnd.data or "").strip()
-        return int(text) if text.isdigit() and len(text) <= 18 else None
+        return int(text) if text.isdecimal() and len(text) <= 18 else None
 
     def key(self) -> str:
         """The page's key as sent (letters, digits, - and _ only: a forged one cannot put a control
@@ -81,7 +81,7 @@ class ReceivedForm(FlaskForm):
 
     def accepted(self) -> int | None:
         text = (self.accept_amount.data or "").strip()
-        return int(text) if text.isdigit() and len(text) <= 18 else None
+        return int(text) if text.isdecimal() and len(text) <= 18 else None
 
 
 class BankAccountForm(FlaskForm):

@@ -64,7 +64,7 @@ def _org_to_read(asked: str | None) -> Organization | None:
     """The organisation whose lots are listed: one of the person's clubs, or for staff any by
     id; None for someone with no club (the page says so)."""
     if current_user.is_staff and asked:
-        org = db.session.get(Organization, int(asked)) if asked.strip().isdigit() and len(asked) < 10 else None
+        org = db.session.get(Organization, int(asked)) if asked.strip().isdecimal() and len(asked) < 10 else None
         if org is None:
             raise NotFound()
         return org
@@ -103,7 +103,7 @@ def _attach(form, error: ValidationError) -> None:
         parts = name.split("-")
         try:
             for part in parts:
-                target = target[int(part)] if part.isdigit() else target[part]
+                target = target[int(part)] if part.isdecimal() else target[part]
         except (KeyError, IndexError, TypeError):
             target = None
         if target is None or not hasattr(target, "errors"):
@@ -112,7 +112,7 @@ def _attach(form, error: ValidationError) -> None:
             continue
         errors = list(target.errors) if isinstance(target.errors, list) else []
         target.errors = errors + [m for m in messages if m not in errors]
-        if len(parts) > 1 and parts[1].isdigit():  # a row's field: its list reports it too, as WTForms does
+        if len(parts) > 1 and parts[1].isdecimal():  # a row's field: its list reports it too, as WTForms does
             rows = form[parts[0]]
             rows.errors = [entry.errors for entry in rows.entries]
 
@@ -132,7 +132,7 @@ def index():
                                product_id=None, may_record=False, orgs=[], state_of=lots.state_of)
     state = request.args.get("state") or None
     product_id = request.args.get("product", "")
-    product_id = int(product_id) if product_id.isdigit() and len(product_id) < 10 else None
+    product_id = int(product_id) if product_id.isdecimal() and len(product_id) < 10 else None
     found = lots.lots_of(db.session, org, product_id=product_id, state=state if state in STATE_LABELS else None)
     products = {lot.product_id: lot.product for lot in lots.lots_of(db.session, org)}
     return render_template("traceability/index.html", org=org, lots=found, products=products.values(),
@@ -152,7 +152,7 @@ def new():
         for listing in own_listings]
     form.growing_area_code.choices = _code_choices(org, "growing_area")
     form.packing_house_code.choices = _code_choices(org, "packing_house")
-    if request.method == "GET" and request.args.get("listing", "").isdigit():
+    if request.method == "GET" and request.args.get("listing", "").isdecimal():
         form.listing_id.data = request.args["listing"]
     if submitted(form):
         with saving(form, show=lambda error: _attach(form, error)) as saved:
