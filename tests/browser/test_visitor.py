@@ -192,10 +192,14 @@ def test_mismatched_passwords_show_the_error_by_the_field_and_keep_what_was_type
     error = page.locator("#password_again-error")
     expect(error).to_be_visible()
     expect(again).to_have_attribute("aria-describedby", re.compile(r"\bpassword_again-error\b"))
-    # The message sits inside the field's own block, just under the input.
-    field_box = page.locator(".field", has=again).bounding_box()
-    input_box = again.bounding_box()
-    error_box = error.bounding_box()
+    # The message sits inside the field's own block, just under the input. The three boxes are read
+    # in one script, once the summary is up: read one by one, a page still laying out under load
+    # moved between them (the error measured 270 px below a field read before the shift).
+    expect(page.get_by_role("alert")).to_be_visible()
+    field_box, input_box, error_box = page.evaluate("""() => ['#password_again', '#password_again-error']
+        .reduce((boxes, sel) => boxes.concat([document.querySelector(sel).getBoundingClientRect()]),
+                [document.querySelector('#password_again').closest('.field').getBoundingClientRect()])
+        .map(r => ({x: r.x, y: r.y, width: r.width, height: r.height}))""")
     assert field_box and input_box and error_box
     assert input_box["y"] + input_box["height"] <= error_box["y"] <= field_box["y"] + field_box["height"]
     # The summary at the top is announced and links to the field.
