@@ -16,6 +16,7 @@ from marketplace import db
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials import services as credentials
 from marketplace.credentials.models import CodeClaimFlag, CredentialScan
+from marketplace.dates import today_in_vietnam
 from marketplace.errors import ValidationError
 from marketplace.verification import rules
 from marketplace.verification import services as verification
@@ -56,7 +57,7 @@ def test_simultaneous_first_submits_make_one_record(race_app):
             db.session.commit()  # end the reading transaction (on SQLite it holds the write lock)
             go()
             record = verification.submit_decision(db.session, org, rules.Decision(
-                f"{100 + n}/QĐ-UBND", date(2019, 8, 1), "30076"), scan, user, today=date(2026, 12, 7))
+                f"{100 + n}/QĐ-UBND", date(2019, 8, 1), "30076"), scan, user, today=today_in_vietnam())
             status = record.status
             db.session.commit()
         return status

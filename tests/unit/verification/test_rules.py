@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from marketplace.dates import today_in_vietnam
 from marketplace.verification import rules
 
-TODAY = date(2026, 12, 7)
+TODAY = today_in_vietnam()
 
 
 @pytest.mark.parametrize(("current", "action", "reason", "expected"), [
@@ -51,7 +52,7 @@ def test_decision_numbers_as_people_type_them(typed, number):
 
 
 def test_every_problem_of_a_decision_at_once():
-    problems = rules.decision_problems(rules.Decision("", date(2027, 1, 1), None), TODAY)
+    problems = rules.decision_problems(rules.Decision("", TODAY + timedelta(days=1), None), TODAY)
     assert problems == {"number": "number_empty", "decided_on": "date_future", "commune_query": "commune_empty"}
     assert rules.decision_problems(rules.Decision("x" * 61, None, "30076"), TODAY) == {
         "number": "number_too_long", "decided_on": "date_empty"}
