@@ -1,6 +1,7 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 
 from marketplace.accounts.models import ApiToken, Membership, Organization, User
+from marketplace.activity.models import ClubActivity, ClubConcern
 from marketplace.alerts.models import SavedSearch, SavedSearchHit
 from marketplace.chains.models import Chain, ChainDelivery, ChainOrder, ChainParty
 from marketplace.changes.models import OutboxPositionRecord, SearchOutbox
@@ -22,6 +23,7 @@ from marketplace.fairs.models import (
 )
 from marketplace.imports.models import PendingImport
 from marketplace.listings.models import Listing, Photo
+from marketplace.market.models import BulletinSend, PriceWatch, ReferencePrice
 from marketplace.matching.models import MatchState
 from marketplace.members.models import Household, Invitation
 from marketplace.messaging.models import (
@@ -38,6 +40,7 @@ from marketplace.orders.models import BankAccount, Order, OrderEvent, Payment
 from marketplace.orders.payments.models import CardCheckout, StripeEvent
 from marketplace.places.models import Commune, PlaceSource, Province
 from marketplace.products.models import Category, Product, Variety
+from marketplace.reports.models import FiledReport, ReportReminder
 from marketplace.tourism.models import TourismBooking, TourismOffer
 from marketplace.traceability.models import Lot, LotEvent, LotLink, OrderLot
 from marketplace.verification.models import OrganizationEvent, OrganizationRecord
@@ -59,4 +62,5 @@ __all__ = [
     "OrderLot", "TourismBooking", "TourismOffer",
     "CooperativeMember", "Household", "Invitation", "NoticePreference", "OrganizationEvent", "OrganizationRecord",
     "OutgoingMessage",
+    "BulletinSend", "ClubActivity", "ClubConcern", "FiledReport", "PriceWatch", "ReferencePrice", "ReportReminder",
 ]
