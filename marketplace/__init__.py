@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.orders.payments.stripe_views import bp as stripe_payments_bp
     from marketplace.orders.views import bp as orders_bp
     from marketplace.places.views import bp as places_bp
+    from marketplace.reports.report_views import bp as reports_bp
     from marketplace.search.views import bp as search_bp
     from marketplace.tourism.views import bp as tourism_bp
     from marketplace.traceability.trace_views import bp as trace_bp
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(chains_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(reports_bp)
     init_api(app)
 
 

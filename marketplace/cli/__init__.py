@@ -13,6 +13,7 @@ from marketplace.cli.backup import backup_command, restore_command
 from marketplace.cli.data import demo_command, import_command, init_db_command
 from marketplace.cli.housekeeping import credentials_group, orders_group
 from marketplace.cli.matching import match_group
+from marketplace.cli.reports import report_command
 from marketplace.cli.search import search_group
 from marketplace.cli.welcome import welcome_command
 from marketplace.cli.worker import serve_command, worker_command
@@ -23,7 +24,8 @@ __all__ = ["PLATFORM_AGENCY_REF", "main", "register_commands"]
 def register_commands(app: Flask) -> None:
     for command in (init_db_command, demo_command, import_command, users_group, tokens_group, search_group,
                     worker_command, serve_command, match_group,
-                    credentials_group, orders_group, backup_command, restore_command, welcome_command):
+                    credentials_group, orders_group, backup_command, restore_command, welcome_command,
+                    report_command):
         app.cli.add_command(command)
 
 
