@@ -45,7 +45,7 @@ def report_command(period_text: str, unit_text: str, fmt: str | None, output: Pa
     data = exports.file_bytes(db.session, report, fmt)
     db.session.rollback()
     output.write_bytes(data)
-    if unit.code != unit_text.strip().lstrip("0").zfill(len(unit.code)):
+    if unit.level == "province" and unit.code != unit_text.strip().zfill(2):
         click.echo(f"unit {unit_text} read as {unit.code} ({unit.name})")
     figures = report.figures
     state = (f"the report as filed on {vn_day(report.filed_on)}" if report.filed

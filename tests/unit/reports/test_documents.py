@@ -52,7 +52,7 @@ def test_the_workbook_has_the_sheets_and_totals_equal_to_the_figures():
     assert rows[-1][1] == "Số chỉ tiêu đạt" and rows[-1][3] == sum(t.met for t in figures.targets)
 
     communes = _rows(book["Theo xã"])
-    assert [row[0] for row in communes[1:-1]] == ["Xã Mỹ Xương", "Xã Phú Hựu"]
+    assert [row[0] for row in communes[1:-1]] == ["Xã Mỹ Hiệp", "Xã Phú Hựu"]
     totals = communes[-1]
     assert totals[0] == "Tổng cộng"
     assert list(totals[2:]) == [sum(t.by_commune.values()) for t in figures.targets]
@@ -105,7 +105,7 @@ def test_the_pdf_has_the_targets_table_with_its_diacritics():
     assert "Chưa đạt" not in text  # every target of the story is met
     assert "4. Khó khăn, kiến nghị và kết quả giải quyết" in text
     assert "Thiếu kho lạnh sau thu hoạch" in text and "Quá hạn" in text
-    assert "Xã Mỹ Xương" in text
+    assert "Xã Mỹ Hiệp" in text
 
 
 def test_the_csv_parses_back_with_its_bom_and_no_formulas():
@@ -119,7 +119,7 @@ def test_the_csv_parses_back_with_its_bom_and_no_formulas():
     assert targets["traceable_chains"]["label"] == "Chuỗi liên kết có mã số và truy xuất nguồn gốc"
     split = [(r["commune"], r["value"]) for r in rows
              if r["section"] == "targets_by_commune" and r["key"] == "growing_area_codes"]
-    assert split == [("Xã Mỹ Xương", "7"), ("Xã Phú Hựu", "4")]
+    assert split == [("Xã Mỹ Hiệp", "7"), ("Xã Phú Hựu", "4")]
     concerns = [r for r in rows if r["section"] == "concerns"]
     assert {r["label"] for r in concerns} == {"Thiếu kho lạnh sau thu hoạch", "'=Vay vốn ưu đãi cho thành viên"}
     assert sum(1 for r in rows if r["section"] == "records") == 13
