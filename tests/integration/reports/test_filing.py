@@ -7,11 +7,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from marketplace.dates import today_in_vietnam
 from marketplace.errors import Conflict
 from marketplace.reports import exports, filing
 from marketplace.reports.periods import parse_period
 from marketplace.reports.units import read_unit
-from marketplace.dates import today_in_vietnam
 from tests.factories import make_user
 
 
