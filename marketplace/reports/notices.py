@@ -13,7 +13,6 @@ from marketplace import formatting
 from marketplace.accounts.models import User
 from marketplace.notifications import services as notifications
 from marketplace.reports.periods import Period
-from marketplace.reports.report_labels import period_name
 
 PREFIX = "report_"
 KIND = "report_due"
@@ -32,5 +31,10 @@ def describe_notice(kind: str, params: dict) -> str | None:
         due = formatting.day(date.fromisoformat(str(params.get("due") or "")))
     except ValueError:
         due = str(params.get("due") or "")
-    return _("Report %(period)s due on %(due)s (%(left)s days left).",
-             period=period_name(str(params.get("period") or "")), due=due, left=params.get("left", ""))
+    year, _dash, half = str(params.get("period") or "").partition("-")
+    words = {"year": year, "due": due, "left": params.get("left", "")}
+    if half == "H1":
+        return _("Report for the first half of %(year)s due on %(due)s (%(left)s days left).", **words)
+    if half == "H2":
+        return _("Report for the second half of %(year)s due on %(due)s (%(left)s days left).", **words)
+    return _("Annual report %(year)s due on %(due)s (%(left)s days left).", **words)
