@@ -112,6 +112,7 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("cooperatives (staff)", "/staff/cooperatives", 200),
             ("verification queue", "/staff/verification", 200),
             ("verification record", f"/staff/verification/{ids['seller_org']}", 200),
+            ("plan reports", "/reports", 200), ("file a plan report", "/reports/file?unit=82&period=2026", 200),
         ],
         "admin": [("users", "/admin/users", 200)],
     }
