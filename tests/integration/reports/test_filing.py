@@ -60,3 +60,16 @@ def test_former_province_code_reads_as_the_province_it_joined(session):
     assert read_unit(session, "82").name == "Tỉnh Đồng Tháp"
     assert read_unit(session, "30244").level == "commune"
     assert read_unit(session, "99") is None and read_unit(session, "8a") is None
+
+
+def test_two_filing_at_once_one_is_refused(session, counting, monkeypatch):
+    """Another person's filing lands between the check and the insert: the unique key refuses
+    the second, and the first stays whole."""
+    unit, period = read_unit(session, "82"), parse_period("2026-H2")
+    first = filing.file_report(session, unit, period, today_in_vietnam(), None, "đầu tiên")
+    monkeypatch.setattr(filing, "filed_report", lambda db, unit, period: None)  # read before the other's commit
+    with pytest.raises(Conflict):
+        filing.file_report(session, unit, period, today_in_vietnam(), None, "thứ hai")
+    monkeypatch.undo()
+    assert filing.filed_report(session, unit, period).note == "đầu tiên"
+    assert first.id is not None
