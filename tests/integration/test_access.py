@@ -119,6 +119,9 @@ EXPECTED: dict[str, str] = {
     "messaging.reports": "staff",
     "messaging.resolve_report": "staff",
     "messaging.contacts": "staff",
+    "reports.index": "staff",
+    "reports.download": "staff",
+    "reports.file": "staff",
     "alerts.index": "user",
     "alerts.save": "user",
     "alerts.delete": "user",
@@ -494,8 +497,10 @@ NOTHING_THERE = {"media.photo", "credentials.scan", "listings.delete_photo", "ca
 # content, which the view checks only after letting the caller in.
 LET_IN = {200, 201, 204, 302, 303, 400, 409, 422}
 # Query strings (GET) and form fields (POST) some routes need to name their object.
-QUERY = {"messaging.new_conversation": "?demand_id={demand_id}"}
-FORM = {"messaging.new_conversation": {"demand_id": "{demand_id}"}}
+QUERY = {"messaging.new_conversation": "?demand_id={demand_id}",
+         "reports.download": "?unit=82&period=2026-H1", "reports.file": "?unit=82&period=2026-H1"}
+FORM = {"messaging.new_conversation": {"demand_id": "{demand_id}"},
+        "reports.file": {"unit": "82", "period": "2026-H1"}}
 # Routes open to every signed-in user whose object lets fewer in: a request is answered by
 # sellers of a club (its own buyers and staff not acting for a club are refused, 403).
 ROUTE_ALLOWED = {"messaging.new_conversation": {"seller", "other_seller"},
@@ -525,7 +530,7 @@ ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {
                  "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"},
                  "fair_meetings.step": {"action": "accept"}, "tourism.change_offer": {"action": "publish"},
                  "tourism.visitor_action": {"action": "cancel"},
-                 "chains.close": {"action": "end"}}
+                 "chains.close": {"action": "end"}, "reports.download": {"fmt": "xlsx"}}
 
 
 def test_every_route_is_known(app):
