@@ -110,9 +110,10 @@ class ReportDocument:
 
 
 def build(figures: ReportFigures, *, commune_names: dict[str, str] | None = None,
-          filed_on: date | None = None, note: str = "") -> ReportDocument:
+          filed_on: date | None = None, note: str = "", site_url: str = "") -> ReportDocument:
     """The document for these figures; `commune_names` {code: "Xã Mỹ Xương"} names the communes
-    (codes stand in for any missing); `filed_on` for a filed report."""
+    (codes stand in for any missing); `filed_on` for a filed report; `site_url` goes before the
+    records' paths ("https://chohoiquan.vn" + "/orgs/7"), so the printed addresses open anywhere."""
     names = commune_names or {}
 
     def commune(code: str | None) -> str:
@@ -124,7 +125,7 @@ def build(figures: ReportFigures, *, commune_names: dict[str, str] | None = None
     market = _market_activity(figures)
     fairs = _fairs(figures)
     concerns = _concerns(figures, commune)
-    records = _records(figures, commune)
+    records = _records(figures, commune, site_url.rstrip("/"))
     summary = _summary(figures, filed_on)
     return ReportDocument(
         title=TITLE, period=period_label(figures.period), unit_name=figures.unit_name,
@@ -221,8 +222,9 @@ def _concerns(figures: ReportFigures, commune) -> Table:
                  [28, 18, 11, 12, 40, 24, 13, 12, 40, 12, 10], totals=totals)
 
 
-def _records(figures: ReportFigures, commune) -> Table:
-    rows = [[target_label(t.key), RECORD_KINDS.get(r.kind, r.kind), r.label, commune(r.commune_code), r.note, r.url]
+def _records(figures: ReportFigures, commune, site_url: str) -> Table:
+    rows = [[target_label(t.key), RECORD_KINDS.get(r.kind, r.kind), r.label, commune(r.commune_code), r.note,
+             site_url + r.url if r.url else ""]
             for t in figures.targets for r in t.records]
     return Table("Hồ sơ", "Hồ sơ minh chứng", ["Chỉ tiêu", "Loại", "Hồ sơ", "Xã, phường", "Ghi chú", "Đường dẫn"],
-                 rows, [40, 18, 40, 20, 28, 28], totals=[f"{len(rows)} hồ sơ", "", "", "", "", ""])
+                 rows, [40, 18, 40, 20, 28, 36], totals=[f"{len(rows)} hồ sơ", "", "", "", "", ""])

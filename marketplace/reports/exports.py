@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from marketplace.reports import csv_report, document, pdf_report, xlsx_report
@@ -24,7 +25,8 @@ def file_bytes(db: Session, report: Report, fmt: str) -> bytes:
     names = commune_names(db, report.figures)
     if fmt == "csv":
         return csv_report.csv_bytes(report.figures, commune_names=names, filed_on=report.filed_on)
-    doc = document.build(report.figures, commune_names=names, filed_on=report.filed_on, note=report.note)
+    doc = document.build(report.figures, commune_names=names, filed_on=report.filed_on, note=report.note,
+                         site_url=current_app.config.get("PUBLIC_URL", ""))
     if fmt == "xlsx":
         return xlsx_report.workbook_bytes(doc)
     if fmt == "pdf":

@@ -13,14 +13,24 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from marketplace.fairs.catalog_pdf import BOLD, FONT, _register_fonts
+from marketplace.fairs.catalog_pdf import BOLD, FONT, FONT_DIR
 from marketplace.reports.document import ReportDocument
 from marketplace.reports.document import Table as DocTable
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
+
+
+def _register_fonts() -> None:
+    """DejaVu Sans, as the fair catalog registers it (the same names: whichever runs first)."""
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
 def _styles() -> dict[str, ParagraphStyle]:

@@ -124,3 +124,11 @@ def test_the_csv_parses_back_with_its_bom_and_no_formulas():
     assert {r["label"] for r in concerns} == {"Thiếu kho lạnh sau thu hoạch", "'=Vay vốn ưu đãi cho thành viên"}
     assert sum(1 for r in rows if r["section"] == "records") == 13
     assert next(r for r in rows if r["key"] == "as_of")["value"] == "2026-05-10"
+
+
+def test_record_addresses_open_anywhere():
+    book = load_workbook(io.BytesIO(xlsx_report.workbook_bytes(
+        document.build(sample_figures(), site_url="https://chohoiquan.example/"))))
+    addresses = [row[5] for row in _rows(book["Hồ sơ"])[1:-1]]
+    assert "https://chohoiquan.example/orgs/7" in addresses
+    assert "https://chohoiquan.example/chains/3" in addresses
