@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict
@@ -81,8 +81,8 @@ def file_report(db: Session, unit: Unit, period: Period, today: date, user: User
 
 
 def filed_reports(db: Session, limit: int = 200) -> list[FiledReport]:
-    return list(db.scalars(select(FiledReport).order_by(FiledReport.filed_at.desc(), FiledReport.id.desc())
-                           .limit(limit)))
+    return list(db.scalars(select(FiledReport).options(selectinload(FiledReport.filed_by))
+                           .order_by(FiledReport.filed_at.desc(), FiledReport.id.desc()).limit(limit)))
 
 
 def commune_names(db: Session, figures: ReportFigures) -> dict[str, str]:

@@ -46,11 +46,18 @@ def _choice(unit_text: str | None, period_text: str | None) -> tuple[Unit, Perio
     if unit is None:
         problems["unit"] = _("There is no province or commune with the code “%(code)s”.", code=unit_text)
         unit = read_unit(db.session, HOME_PROVINCE)
-    period = parse_period(period_text) if period_text else next_due(today_in_vietnam())[1]
+    period = parse_period(period_text) if period_text else default_period(today_in_vietnam())
     if period is None:
         problems["period"] = _("Write the period like 2026-H1, 2026-H2 or 2026.")
-        period = next_due(today_in_vietnam())[1]
+        period = default_period(today_in_vietnam())
     return unit, period, problems
+
+
+def default_period(today) -> Period:
+    """The report due next, once its period has started; between 21 November and the new year
+    (next year's first half not begun) the year's own report."""
+    period = next_due(today)[1]
+    return period if period.start <= today else period_of(today.year, None)
 
 
 def _strict(unit_text: str | None, period_text: str | None) -> tuple[Unit, Period]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from marketplace.reports.models import FiledReport
+from marketplace.reports.report_views import default_period
 from tests.clients import app_session, post, signed_in, text_of
 from tests.factories import make_club, make_user
 
@@ -103,3 +105,10 @@ def test_filing_keeps_the_report_and_refuses_a_second_time(app, counting):
     assert staff.get("/reports/file?unit=82&period=2026-H1").status_code == 409
     with app_session(app) as session:
         assert session.query(FiledReport).count() == 1
+
+
+def test_the_default_period_is_one_that_has_started():
+    assert default_period(date(2027, 5, 10)).key == "2027-H1"
+    assert default_period(date(2027, 8, 1)).key == "2027"
+    assert default_period(date(2027, 12, 7)).key == "2027"  # next year's first half has not begun
+    assert default_period(date(2028, 1, 2)).key == "2028-H1"
