@@ -142,27 +142,25 @@ def build(figures: ReportFigures, *, commune_names: dict[str, str] | None = None
 
 
 def _summary(figures: ReportFigures, filed_on: date | None) -> Table:
+    """The facts of the report, then each target (actual and goal as numbers) and the counts."""
     met = sum(1 for t in figures.targets if t.met)
     overdue = sum(1 for c in figures.concerns if c.overdue)
     rows: list[list] = [
-        ["Đơn vị", figures.unit_name],
-        ["Kỳ báo cáo", period_label(figures.period)],
-        ["Số liệu đến ngày", vn_day(figures.as_of)],
-        ["Tình trạng", f"Đã nộp ngày {vn_day(filed_on)}" if filed_on else "Chưa nộp (số liệu tính lại khi tải)"],
-        ["Số chỉ tiêu đạt", f"{met}/{len(figures.targets)}"],
+        ["Đơn vị", figures.unit_name, ""],
+        ["Kỳ báo cáo", period_label(figures.period), ""],
+        ["Số liệu đến ngày", vn_day(figures.as_of), ""],
+        ["Tình trạng", f"Đã nộp ngày {vn_day(filed_on)}" if filed_on else "Chưa nộp (số liệu tính lại khi tải)", ""],
+        ["Số chỉ tiêu đạt", met, len(figures.targets)],
     ]
-    rows += [[target_label(t.key), _actual_of_goal(t.actual, t.goal)] for t in figures.targets]
+    rows += [[target_label(t.key), t.actual, t.goal] for t in figures.targets]
     rows += [
-        ["Buổi sinh hoạt, tập huấn, hội thảo của Hội quán", len(figures.club_events)],
-        ["Hội chợ, sự kiện xúc tiến thương mại", len(figures.fairs)],
-        ["Khó khăn, kiến nghị", len(figures.concerns)],
-        ["Trong đó quá hạn chưa giải quyết", overdue],
+        ["Buổi sinh hoạt, tập huấn, hội thảo của Hội quán", len(figures.club_events), None],
+        ["Hội chợ, sự kiện xúc tiến thương mại", len(figures.fairs), None],
+        ["Khó khăn, kiến nghị", len(figures.concerns), None],
+        ["Trong đó quá hạn chưa giải quyết", overdue, None],
     ]
-    return Table("Tổng hợp", "Tổng hợp", ["Nội dung", "Số liệu"], rows, [52, 40])
-
-
-def _actual_of_goal(actual: int, goal: int | None) -> str:
-    return f"{actual}/{goal}" if goal is not None else str(actual)
+    return Table("Tổng hợp", "Tổng hợp", ["Nội dung", "Kết quả", "Mục tiêu"], rows, [52, 36, 12],
+                 numeric={1, 2})
 
 
 def _targets(figures: ReportFigures) -> Table:

@@ -132,3 +132,13 @@ def test_record_addresses_open_anywhere():
     addresses = [row[5] for row in _rows(book["Hồ sơ"])[1:-1]]
     assert "https://chohoiquan.example/orgs/7" in addresses
     assert "https://chohoiquan.example/chains/3" in addresses
+
+
+def test_the_summary_sheet_keeps_numbers_as_numbers():
+    book = load_workbook(io.BytesIO(xlsx_report.workbook_bytes(_doc())))
+    rows = {row[0]: row[1:] for row in _rows(book["Tổng hợp"]) if row[0]}
+    assert rows["Số chỉ tiêu đạt"] == (5, 5)
+    assert rows["Mã số vùng trồng của Hội quán liên kết HTX trái cây"] == (11, 8)
+    assert rows["Sản phẩm OCOP của Hội quán, HTX"] == (14, None)
+    assert rows["Trong đó quá hạn chưa giải quyết"] == (1, None)
+    assert rows["Tình trạng"][0] == "Chưa nộp (số liệu tính lại khi tải)"
