@@ -189,7 +189,7 @@ def _events(figures: ReportFigures, commune) -> Table:
     totals = [f"{len(rows)} buổi", "", "", "", "", sum(e.attendees or 0 for e in events), ""]
     return Table("Hoạt động", "Sinh hoạt, tập huấn, hội thảo của Hội quán",
                  ["Ngày", "Hội quán", "Xã, phường", "Hình thức", "Chủ đề", "Số người dự", "Chuyên gia mời"],
-                 rows, [12, 30, 20, 16, 40, 12, 28], totals=totals, numeric={5})
+                 rows, [14, 30, 20, 18, 40, 12, 28], totals=totals, numeric={5})
 
 
 def _market_activity(figures: ReportFigures) -> Table:
@@ -217,7 +217,7 @@ def _concerns(figures: ReportFigures, commune) -> Table:
     return Table("Khó khăn kiến nghị", "Khó khăn, kiến nghị của Hội quán",
                  ["Hội quán", "Xã, phường", "Loại", "Ngày nêu", "Nội dung", "Đơn vị xử lý", "Tình trạng",
                   "Hạn xử lý", "Trả lời", "Ngày trả lời", "Quá hạn"], rows,
-                 [28, 18, 11, 12, 40, 24, 13, 12, 40, 12, 10], totals=totals)
+                 [24, 16, 10, 17, 36, 22, 13, 17, 36, 17, 11], totals=totals)
 
 
 def _records(figures: ReportFigures, commune, site_url: str) -> Table:

@@ -79,7 +79,7 @@ def _table(table: DocTable, p) -> Table:
     widths = [width * w / total for w in table.widths]
     data = [[p(name, "bold") for name in table.columns]]
     if table.rows:
-        data += [[p(value) for value in row] for row in table.rows]
+        data += [[p(_shown(value)) for value in row] for row in table.rows]
     else:
         data.append([p(table.empty)] + [""] * (len(table.columns) - 1))
     style = [
@@ -90,8 +90,15 @@ def _table(table: DocTable, p) -> Table:
     if not table.rows:
         style.append(("SPAN", (0, 1), (-1, 1)))
     if table.totals is not None:
-        data.append([p(value, "bold") for value in table.totals])
+        data.append([p(_shown(value), "bold") for value in table.totals])
     return Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style))
+
+
+def _shown(value):
+    """A number as Vietnamese write it: 152.500.000."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", ".")
+    return value
 
 
 def _footer(document: ReportDocument):
