@@ -54,6 +54,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "fairs": ("booth_", "meeting"),
     "tourism": ("tour_",),
     "chains": ("chain_",),
+    "bulletin": ("bulletin",),  # the weekly market bulletin (market/bulletin_jobs.py): mail only
     "other": (),
 }
 
