@@ -11,7 +11,7 @@ Registered by the bulletin blueprint (bulletin_views.py, `record_once`).
 from __future__ import annotations
 
 import click
-from flask import Flask, render_template
+from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -69,8 +69,9 @@ def mail_bulletin(db_session: Session, org: Organization, today) -> int | None:
         with force_locale(user.locale or "vi"):
             subject = _("Market bulletin for %(org)s, week of %(day)s", org=org.name,
                         day=news.week_of.strftime("%d/%m/%Y"))
-            body = render_template("market/bulletin_mail.txt", bulletin=news, link=link,
-                                   zalo=rules.zalo_text(news, link))
+            # The template alone (no request: the page's context processors would need one).
+            body = current_app.jinja_env.get_template("market/bulletin_mail.html").render(
+                bulletin=news, link=link, zalo=rules.zalo_text(news, link))
             if queue_mail(db_session, user, subject, body, kind="bulletin") is not None:
                 count += 1
     row.recipients = count
