@@ -27,6 +27,7 @@ BUYER_WORDS = {
     "club": "Hội quán", "agency": "Đơn vị",
 }
 CERTIFICATE_WORDS = {"vietgap": "VietGAP", "globalgap": "GlobalGAP", "organic": "hữu cơ"}
+FREQUENCY_WORDS = {"weekly": "mỗi tuần", "monthly": "mỗi tháng", "seasonal": "mỗi vụ"}  # "once": nothing
 MARKET_WORDS = {"farm_gate": "tại vườn", "wholesale": "chợ đầu mối", "supermarket": "siêu thị",
                 "export": "xuất khẩu"}
 
@@ -95,6 +96,7 @@ class Ask:
     title: str
     title_en: str
     buyer_kind: str
+    frequency: str  # "once", or how often each buyer wants `quantity` ("weekly": every week)
     quantity: float  # in `unit`: tấn from 1,000 kg, else kg, else the posts' own unit
     unit: str
     kg: float | None
@@ -112,7 +114,8 @@ class Ask:
 
 def _key(post: PostFacts) -> tuple:
     weighed = post.kg is not None
-    return (post.product_id, post.variety.casefold(), post.buyer_kind, "kg" if weighed else post.unit)
+    return (post.product_id, post.variety.casefold(), post.buyer_kind, post.frequency,
+            "kg" if weighed else post.unit)
 
 
 def _amount(posts: Sequence[PostFacts]) -> tuple[float, str, float | None]:
@@ -124,8 +127,9 @@ def _amount(posts: Sequence[PostFacts]) -> tuple[float, str, float | None]:
 
 
 def asks(posts: Iterable[PostFacts]) -> list[Ask]:
-    """Requests summed per product, variety, kind of buyer (and unit, for what cannot be weighed):
-    the biggest first (by weight, then by the number of buyers)."""
+    """Requests summed per product, variety, kind of buyer and how often (a request for 5 tấn every
+    week is not added to one for 25 tấn once), and per unit for what cannot be weighed: the biggest
+    first (by weight, then by the number of buyers)."""
     groups: dict[tuple, list[PostFacts]] = defaultdict(list)
     for post in posts:
         groups[_key(post)].append(post)
@@ -139,7 +143,8 @@ def asks(posts: Iterable[PostFacts]) -> list[Ask]:
         first = group[0]
         found.append(Ask(
             product_id=first.product_id, title=first.title, title_en=first.title_en, buyer_kind=first.buyer_kind,
-            quantity=quantity, unit=unit, kg=kg, buyers=len({p.buyer_id for p in group}), posts=tuple(group),
+            frequency=first.frequency, quantity=quantity, unit=unit, kg=kg,
+            buyers=len({p.buyer_id for p in group}), posts=tuple(group),
             certificates=tuple(c for c in CERTIFICATE_WORDS if any(c in p.certificates for p in group)),
             min_ocop_stars=min(stars) if stars else None,
             needs_planting_code=any(p.needs_planting_code for p in group),
@@ -224,6 +229,8 @@ def ask_line(ask: Ask, today: date) -> str:
     who = BUYER_WORDS.get(ask.buyer_kind, "Bên mua")
     standards = " ".join(standards_words(ask))
     line = f"{who} cần {vi_number(ask.quantity)} {ask.unit} {in_sentence(ask.title)}"
+    if ask.frequency in FREQUENCY_WORDS:
+        line += f" {FREQUENCY_WORDS[ask.frequency]}"
     if standards:
         line += f" {standards}"
     line += f" {when_words(ask.needed_from, ask.needed_to, today)}"

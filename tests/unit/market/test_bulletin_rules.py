@@ -11,10 +11,11 @@ DAY = date(2026, 12, 7)  # a Monday: the week and month edges are the point here
 
 
 def post(id_=1, *, buyer_id=10, kind="supermarket", quantity=25.0, unit="tấn", low=35000, high=40000,
-         certificates=("vietgap",), product_id=1, variety="cát Chu", to=date(2026, 12, 31), **fields):
+         certificates=("vietgap",), product_id=1, variety="cát Chu", to=date(2026, 12, 31), frequency="once",
+         **fields):
     return rules.PostFacts(
         id=id_, product_id=product_id, title=f"Xoài {variety}".strip(), title_en="Cat Chu mango", variety=variety,
-        buyer_id=buyer_id, buyer_kind=kind, quantity=quantity, unit=unit, frequency="once", needed_from=DAY,
+        buyer_id=buyer_id, buyer_kind=kind, quantity=quantity, unit=unit, frequency=frequency, needed_from=DAY,
         needed_to=to, price_min_vnd=low, price_max_vnd=high, certificates=certificates, **fields)
 
 
@@ -61,6 +62,12 @@ def test_kinds_of_buyers_and_varieties_are_separate_asks_biggest_first():
         ("exporter", "Xoài cát Chu", 20), ("supermarket", "Xoài cát Chu", 10), ("supermarket", "Xoài Hòa Lộc", 1)]
     line = rules.ask_line(found[0], DAY)
     assert line.startswith("Doanh nghiệp xuất khẩu cần 20 tấn xoài cát Chu có mã số vùng trồng đi Hoa Kỳ")
+
+
+def test_a_weekly_request_is_not_added_to_a_single_one():
+    found = rules.asks([post(1, quantity=25), post(2, buyer_id=11, quantity=5, frequency="weekly")])
+    assert [(a.frequency, a.quantity) for a in found] == [("once", 25), ("weekly", 5)]
+    assert rules.ask_line(found[1], DAY).startswith("Siêu thị cần 5 tấn xoài cát Chu mỗi tuần VietGAP")
 
 
 def test_standards_gather_ocop_and_certificates():
