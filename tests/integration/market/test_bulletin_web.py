@@ -4,6 +4,7 @@ the home page and the organisation's page."""
 
 from __future__ import annotations
 
+from marketplace.listings.households import Household
 from tests.clients import app_session, signed_in, text_of
 from tests.factories import make_board_member, make_demand, make_listing, make_org
 from tests.integration.market.bulletin_scene import add_fair_and_prices, make_scene
@@ -73,3 +74,19 @@ def test_links_from_home_and_the_organisation_page(app):
     assert path in text_of(chair.get("/"))
     assert path in text_of(chair.get(f"/orgs/{scene.club.id}"))
     assert path not in text_of(signed_in(app, scene.outsider).get(f"/orgs/{scene.club.id}"))
+
+
+def test_households_crops_count_as_the_club_s_products(app):
+    with app_session(app) as session:
+        club = make_org("club", name="Hội quán hộ trồng")
+        chair = make_board_member(club)
+        session.add(Household(organization_id=club.id, name="Hộ ông Tư", crops="Sau rieng Ri6; nhãn"))
+        session.add(Household(organization_id=club.id, name="Hộ đã rời", crops="khóm", active=False))
+        session.commit()
+        buyer = make_org("exporter", name="Xuất khẩu thử")
+        make_demand(buyer, "sầu riêng Ri6", quantity="20", unit="tấn", frequency="once", export_market="CN",
+                    needs_planting_code=True)
+        make_demand(buyer, "khóm", quantity="4", unit="tấn", frequency="once")
+    page = text_of(signed_in(app, chair).get(f"/orgs/{club.id}/bulletin"))
+    assert "Doanh nghiệp xuất khẩu cần 20 tấn sầu riêng Ri6 có mã số vùng trồng đi Trung Quốc" in page
+    assert "4 tấn" not in page  # a household that left the club does not count
