@@ -76,6 +76,7 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("household", f"/orgs/{ids['seller_org']}/members/households/{ids['household']}", 200),
             ("verification (board)", f"/orgs/{ids['seller_org']}/verification", 200),
             ("cooperative membership (club)", f"/orgs/{ids['seller_org']}/cooperative-members", 200),
+            ("market bulletin (club)", f"/orgs/{ids['seller_org']}/bulletin", 200),
         ],
         "director": [
             ("cooperative members (cooperative)", f"/orgs/{ids['director_org']}/cooperative-members", 200),

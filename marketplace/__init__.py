@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.listings.photo_views import bp as listing_photos_bp
     from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.market.bulletin_views import bp as bulletin_bp
     from marketplace.matching.views import bp as matching_bp
     from marketplace.members.views import bp as members_bp
     from marketplace.messaging.views import bp as messaging_bp
@@ -144,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cooperatives_bp)
     app.register_blueprint(coop_members_bp)
     app.register_blueprint(chains_bp)
+    app.register_blueprint(bulletin_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(reports_bp)

@@ -32,6 +32,7 @@ from marketplace.fairs import demo as fair_demo
 from marketplace.fairs.models import Catalog, Fair
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
+from marketplace.market import bulletin_demo
 from marketplace.members import demo as member_demo
 from marketplace.messaging import conversations
 from marketplace.notifications import demo as notice_demo
@@ -172,8 +173,7 @@ LISTINGS: tuple[tuple, ...] = (
 # (ref, buyer ref, product, variety, quantity, unit, frequency, days from today: start, end,
 #  price min, price max, certificates, min OCOP stars, export market, commune, notes)
 DEMAND: tuple[tuple, ...] = (
-    ("demo-d-xoai-sieu-thi", "demo-sieu-thi-my-tho", "xoài", "cát Chu", 5, "tấn", "weekly", 7, 90, 30000, 45000,
-     "vietgap", None, "", "28261", "Trái 350–500 g, không dập, đóng thùng 10 kg, giao kho Mỹ Tho sáng thứ Hai."),
+    # The supermarkets' xoài cát Chu requests are the market bulletin's story: market/bulletin_demo.py.
     ("demo-d-sau-rieng-xk", "demo-xuat-khau-sa-dec", "sầu riêng", "Ri6", 20, "tấn", "monthly", 30, 150, None, None,
      "", None, "CN", "29905", "Xuất khẩu Trung Quốc: cần mã số vùng trồng và cơ sở đóng gói được phê duyệt."),
     ("demo-d-quyt-tet", "demo-vua-cao-lanh", "quýt", "hồng Lai Vung", 8, "tấn", "seasonal", 20, 70, 25000, 32000,
@@ -232,6 +232,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     db.flush()
     created.update(_load_supply(db, orgs, today or today_in_vietnam()))
     created.update(_load_club_offers(db, orgs, today or today_in_vietnam()))
+    created.update(bulletin_demo.load(db, orgs, today or today_in_vietnam()))
     _load_conversation(db)
     # Before the orders: the Mỹ Xương chair hears of them on Zalo (when the site has it).
     created.update(notice_demo.load(db, db.scalar(select(User).where(User.email == demo_email("chunhiem.myxuong")))))

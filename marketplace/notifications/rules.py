@@ -54,6 +54,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "fairs": ("booth_", "meeting"),
     "tourism": ("tour_",),
     "chains": ("chain_",),
+    "bulletin": ("bulletin",),  # the weekly market bulletin (market/bulletin_jobs.py): mail only
     "other": (),
 }
 
@@ -156,6 +157,7 @@ ORDER_STATUS_WORDS = {  # the "status" parameter of the order template, in Vietn
 TOPIC_WORDS = {  # the "topic" parameter of the notice template
     "orders": "Đơn hàng", "offers": "Chào bán", "messages": "Tin nhắn", "matches": "Nguồn hàng phù hợp",
     "members": "Thành viên", "fairs": "Hội chợ", "tourism": "Du lịch", "chains": "Chuỗi liên kết",
+    "bulletin": "Bản tin thị trường",
     "other": "Thông báo",
 }
 

@@ -134,16 +134,33 @@
       input.setSelectionRange(0, input.value.length);
       var copied = false;
       try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
-      say(copied ? panel.dataset.copied + ": " + input.value : panel.dataset.copyFailed);
+      say(copied ? copiedWords() : panel.dataset.copyFailed);
+    }
+    // A long text (the bulletin's) is not read out again: "Copied" is enough.
+    function copiedWords() {
+      return input.tagName === "TEXTAREA" ? panel.dataset.copied : panel.dataset.copied + ": " + input.value;
     }
     button.addEventListener("click", function () {
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(input.value).then(function () {
-          say(panel.dataset.copied + ": " + input.value);
+          say(copiedWords());
         }, selectedCopy);
       } else {
         selectedCopy();
       }
+    });
+  });
+
+  // "Share" beside a text to forward (the market bulletin's): the phone's own share sheet (Zalo
+  // among its apps) where the browser has the Web Share API; hidden elsewhere, where the text
+  // stays selectable and the "Copy" button does the work.
+  document.querySelectorAll("button[data-share]").forEach(function (button) {
+    var source = document.getElementById(button.dataset.share);
+    if (!source || typeof navigator.share !== "function") return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.share({ title: button.dataset.shareTitle || document.title, text: source.value })
+        .catch(function () { /* closed without sharing: nothing to say */ });
     });
   });
 

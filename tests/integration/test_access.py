@@ -256,6 +256,7 @@ EXPECTED: dict[str, str] = {
     "members.edit_household": "org_board",
     "members.household_active": "org_board",
     "members.household": "org_member_or_staff",
+    "bulletin.show": "org_member_or_staff",  # any member of the club (market news), and staff
     "members.join": "public",  # the sample token is not one: sent to the code form
     "members.join_code": "public",
     "members.pending": "public",
