@@ -274,3 +274,15 @@ def queue_communes(db: Session) -> list[Organization]:
 def overdue_count(db: Session, today: date) -> int:
     return sum(1 for c in db.scalars(select(ClubConcern).where(ClubConcern.status.in_(tuple(rules.UNSETTLED))))
                if rules.is_overdue(c.status, c.raised_on, c.due_on, today))
+
+
+def concerns_since(db: Session, org_id: int, first: date, today: date) -> list[ClubConcern]:
+    """Concerns raised from `first` on, and any older one still waiting for an answer; overdue first."""
+    rows = db.scalars(select(ClubConcern).where(ClubConcern.organization_id == org_id, or_(
+        ClubConcern.raised_on >= first, ClubConcern.status.in_(tuple(rules.UNSETTLED)))))
+    return rules.overdue_first(list(rows), today)
+
+
+def board_clubs(user: User) -> list[Organization]:
+    """The clubs, cooperatives and groups whose board this person sits on (what their home links to)."""
+    return [m.organization for m in user.memberships if m.board and m.organization.kind in rules.ORG_KINDS]
