@@ -265,7 +265,7 @@ def staff_queue():
     today = today_in_vietnam()
     wanted = _queue_filter()
     rows = services.queue(db.session, wanted, today)
-    return render_template("activity/queue.html", rows=rows, wanted=wanted, today=today,
+    return render_template("activity/queue.html", rows=rows, wanted=wanted, today=today, is_overdue=rules.is_overdue,
                            communes=services.queue_communes(db.session), statuses=CONCERN_STATUSES,
                            overdue_total=sum(1 for row in rows if row.overdue), **LABELS)
 
@@ -290,7 +290,7 @@ def _concern_page(concern: ClubConcern, assign_form: AssignForm, answer_form: An
     actions = rules.actions_for(concern.status, {"staff"})
     return render_template(
         "activity/concern.html", concern=concern, assign_form=assign_form, answer_form=answer_form,
-        reopen_form=ReopenForm(), csrf=CsrfForm(), actions=actions, today=today,
+        reopen_form=ReopenForm(), csrf=CsrfForm(), actions=actions, today=today, is_overdue=rules.is_overdue,
         overdue=rules.is_overdue(concern.status, concern.raised_on, concern.due_on, today), **LABELS), status
 
 
