@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 ACTIVITY_KIND_LABELS = {"meeting": _l("Meeting"), "training": _l("Training"), "workshop": _l("Workshop")}
 CONCERN_KIND_LABELS = {"difficulty": _l("Difficulty"), "proposal": _l("Proposal")}
-CONCERN_STATUS_LABELS = {"open": _l("Waiting for staff"), "assigned": _l("Being handled"),
+CONCERN_STATUS_LABELS = {"open": _l("Waiting for staff's answer"), "assigned": _l("Being handled"),
                          "answered": _l("Answered"), "closed": _l("Settled")}
 ACTION_LABELS = {"assign": _l("Assign"), "answer": _l("Answer"), "close": _l("Mark as settled"),
                  "reopen": _l("Not settled: reopen")}
