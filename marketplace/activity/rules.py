@@ -24,7 +24,6 @@ UNSETTLED = frozenset({"open", "assigned"})  # waiting for staff's answer
 TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("open", "assign"): ("assigned", frozenset({"staff"})),
     ("assigned", "assign"): ("assigned", frozenset({"staff"})),  # another handler or due day
-    ("open", "answer"): ("answered", frozenset({"staff"})),
     ("assigned", "answer"): ("answered", frozenset({"staff"})),
     ("answered", "close"): ("closed", frozenset({"board", "staff"})),
     ("answered", "reopen"): ("assigned", frozenset({"board", "staff"})),

@@ -115,7 +115,11 @@ def raise_concern(db: Session, org: Organization, data: ConcernInput, user: User
     return concern
 
 
-def _move(concern: ClubConcern, action: str, actors: set[str]) -> str:
+def _move(db: Session, concern: ClubConcern, action: str, actors: set[str]) -> str:
+    """The status `action` leads to, read with the concern's row locked (two staff answering at
+    once: the second finds it answered); Conflict when it does not lead anywhere now."""
+    db.scalar(select(ClubConcern).where(ClubConcern.id == concern.id).with_for_update()
+              .execution_options(populate_existing=True))
     new = rules.next_status(concern.status, action, actors)
     if new is None:
         raise Conflict(str(NOT_NOW))
@@ -131,7 +135,7 @@ def staff_users(db: Session) -> list[User]:
 
 def assign(db: Session, concern: ClubConcern, data: AssignInput, staff: User, today: date) -> ClubConcern:
     """Staff name who handles it (in words and/or a staff user) and by when."""
-    new = _move(concern, "assign", {"staff"})
+    new = _move(db, concern, "assign", {"staff"})
     found = FieldProblems(FIELD_MESSAGES)
     (due_on,) = found.parse_fields(data, due_on=DATE)
     handler_user = None
@@ -156,7 +160,7 @@ def assign(db: Session, concern: ClubConcern, data: AssignInput, staff: User, to
 
 def answer(db: Session, concern: ClubConcern, text: str, staff: User, today: date) -> ClubConcern:
     """The handler's answer, recorded by staff; the club's board is told."""
-    new = _move(concern, "answer", {"staff"})
+    new = _move(db, concern, "answer", {"staff"})
     found = FieldProblems(FIELD_MESSAGES)
     words = clean_message(text)
     problems = Problems()
@@ -170,7 +174,7 @@ def answer(db: Session, concern: ClubConcern, text: str, staff: User, today: dat
 
 
 def close(db: Session, concern: ClubConcern, actors: set[str]) -> ClubConcern:
-    concern.status = _move(concern, "close", actors)
+    concern.status = _move(db, concern, "close", actors)
     db.flush()
     return concern
 
@@ -178,7 +182,7 @@ def close(db: Session, concern: ClubConcern, actors: set[str]) -> ClubConcern:
 def reopen(db: Session, concern: ClubConcern, actors: set[str], user: User, reason: str, today: date) -> ClubConcern:
     """Not settled after all: back to the handler, due again in REOPEN_DAYS; the reason (if any) is
     added to the concern's text with the day, and the handler (a staff member) is told."""
-    new = _move(concern, "reopen", actors)
+    new = _move(db, concern, "reopen", actors)
     words = clean_message(reason)
     if len(words) > rules.LIMITS["reason"]:
         raise_fields({"reason": [str(FIELD_MESSAGES["too_long"])]})

@@ -297,3 +297,35 @@ def test_links_from_the_homes(app):
     officer = signed_in(app, staff)
     assert "/staff/concerns" in officer.get("/").get_data(as_text=True)
     assert "/staff/concerns" in officer.get("/staff").get_data(as_text=True)
+
+
+def test_the_pages_in_english(app):
+    club, chair = _club_with_board(app)
+    with app_session(app):
+        staff = make_user("staff")
+    board = signed_in(app, chair, lang="en")
+    _post(board, f"/orgs/{club.id}/activity/new", kind="workshop", held_on=as_typed_date(today_in_vietnam()),
+          topic="Hội thảo với siêu thị", attendees="40")
+    _raise(board, club.id)
+    page = text_of(board.get(f"/orgs/{club.id}/activity"))
+    assert "Activities in" in page and "Workshop" in page and "40 people came" in page
+    assert "Waiting for staff's answer" in page and "Difficulty" in page
+    with app_session(app) as session:
+        concern_id = session.scalar(select(ClubConcern.id))
+    officer = signed_in(app, staff, lang="en")
+    detail = text_of(officer.get(f"/staff/concerns/{concern_id}"))
+    assert "Who handles it" in detail and "Record the answer" not in detail  # assigned first, then answered
+
+
+def test_an_open_concern_is_assigned_before_it_is_answered(app):
+    club, chair = _club_with_board(app)
+    with app_session(app):
+        staff = make_user("staff")
+    _raise(signed_in(app, chair), club.id)
+    with app_session(app) as session:
+        concern_id = session.scalar(select(ClubConcern.id))
+    officer = signed_in(app, staff)
+    response = _post(officer, f"/staff/concerns/{concern_id}/answer", answer="Đã xử lý")
+    assert response.status_code == 422 and "kiến nghị vừa thay đổi" in text_of(response)
+    with app_session(app) as session:
+        assert session.get(ClubConcern, concern_id).status == "open"

@@ -3,7 +3,7 @@ expert, a workshop with the supermarket; answered concerns, one overdue, one ope
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.accounts.models import Organization, User
 from marketplace.activity import rules

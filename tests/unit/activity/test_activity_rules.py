@@ -80,7 +80,9 @@ def test_transitions_and_who_may_take_them():
     assert rules.next_status("open", "reopen", {"board", "staff"}) is None
     assert rules.next_status("closed", "answer", {"staff"}) is None
     assert rules.actions_for("answered", {"board"}) == ["close", "reopen"]
-    assert rules.actions_for("open", {"staff"}) == ["assign", "answer"]
+    assert rules.next_status("open", "answer", {"staff"}) is None  # someone handles it first
+    assert rules.actions_for("open", {"staff"}) == ["assign"]
+    assert rules.actions_for("assigned", {"staff"}) == ["assign", "answer"]
     assert rules.actions_for("open", set()) == []
 
 
