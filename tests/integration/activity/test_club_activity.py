@@ -329,3 +329,19 @@ def test_an_open_concern_is_assigned_before_it_is_answered(app):
     assert response.status_code == 422 and "kiến nghị vừa thay đổi" in text_of(response)
     with app_session(app) as session:
         assert session.get(ClubConcern, concern_id).status == "open"
+
+
+def test_another_clubs_activity_cannot_be_reached_through_ones_own_club(app):
+    club, chair = _club_with_board(app)
+    other_club, other_chair = _club_with_board(app, name="Hội quán Bên cạnh")
+    with app_session(app) as session:
+        theirs = ClubActivity(organization_id=other_club.id, kind="meeting", held_on=today_in_vietnam(),
+                              topic="Họp riêng")
+        session.add(theirs)
+        session.commit()
+    board = signed_in(app, chair)
+    assert board.get(f"/orgs/{club.id}/activity/{theirs.id}/edit").status_code == 404
+    assert _post(board, f"/orgs/{club.id}/activity/{theirs.id}/delete").status_code == 404
+    assert board.get(f"/orgs/{other_club.id}/activity/{theirs.id}/edit").status_code == 403
+    assert _post(board, f"/orgs/{other_club.id}/activity/{theirs.id}/delete").status_code == 403
+    assert _count(app, ClubActivity) == 1
