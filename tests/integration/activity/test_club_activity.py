@@ -345,3 +345,18 @@ def test_another_clubs_activity_cannot_be_reached_through_ones_own_club(app):
     assert board.get(f"/orgs/{other_club.id}/activity/{theirs.id}/edit").status_code == 403
     assert _post(board, f"/orgs/{other_club.id}/activity/{theirs.id}/delete").status_code == 403
     assert _count(app, ClubActivity) == 1
+
+
+def test_a_member_reads_who_came_but_not_the_boards_note_nor_the_concerns(app):
+    club, chair = _club_with_board(app)
+    with app_session(app):
+        member = make_user("seller", club)
+    board = signed_in(app, chair)
+    _post(board, f"/orgs/{club.id}/activity/new", kind="meeting", held_on=as_typed_date(today_in_vietnam()),
+          topic="Sinh hoạt định kỳ", attendees="25 người", experts="Ông Năm, Phòng Kinh tế",
+          note="Hai hộ chưa đóng quỹ")
+    _raise(board, club.id, title="Khó khăn riêng của ban chủ nhiệm")
+    page = text_of(signed_in(app, member).get(f"/orgs/{club.id}/activity"))
+    assert "25 người" in page and "Ông Năm" in page
+    assert "Hai hộ chưa đóng quỹ" not in page and "Khó khăn riêng của ban chủ nhiệm" not in page
+    assert "Hai hộ chưa đóng quỹ" in text_of(board.get(f"/orgs/{club.id}/activity"))
