@@ -281,7 +281,9 @@ def _assign_form(concern: ClubConcern | None = None) -> AssignForm:
     if concern is not None and not form.is_submitted():
         form.handler.data = concern.handler
         form.handler_user_id.data = str(concern.handler_user_id or "")
-        form.due_on.data = as_typed_date(concern.due_on)
+        # a due day already past is not offered again (it would be refused): staff write a new one
+        form.due_on.data = as_typed_date(concern.due_on) if concern.due_on and concern.due_on >= today_in_vietnam() \
+            else ""
     return form
 
 
