@@ -25,11 +25,14 @@ from marketplace.activity.models import CONCERN_KINDS, CONCERN_STATUSES, ClubAct
 from marketplace.activity.notices import PREFIX, describe_notice
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationError, or_404
+from marketplace.extensions import limiter
 from marketplace.forms import CsrfForm, as_typed_date, choices
 from marketplace.notifications.wording import word_notices
 from marketplace.saving import flash_message, form_page, posted, raise_if_problems, saving, submitted
 
 bp = Blueprint("activity", __name__)
+# Reopening tells the staff member following the concern: bounded like anything that sends a message.
+NOTICE_LIMIT = "30 per hour"
 word_notices(bp, PREFIX, describe_notice)
 LABELS = {"activity_kinds": ACTIVITY_KIND_LABELS, "concern_kinds": CONCERN_KIND_LABELS,
           "concern_statuses": CONCERN_STATUS_LABELS, "action_labels": ACTION_LABELS}
@@ -227,6 +230,7 @@ def _club_concern(org: Organization, concern_id: int) -> ClubConcern:
 
 @bp.route("/orgs/<int:org_id>/concerns/<int:concern_id>/<any(close, reopen):action>", methods=["POST"])
 @signed_in
+@limiter.limit(NOTICE_LIMIT, methods=["POST"])
 def club_move(org_id: int, concern_id: int, action: str):
     """The board (or staff) settles an answered concern, or reopens it."""
     org = _managed_club(org_id)
