@@ -77,6 +77,10 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("verification (board)", f"/orgs/{ids['seller_org']}/verification", 200),
             ("cooperative membership (club)", f"/orgs/{ids['seller_org']}/cooperative-members", 200),
             ("market bulletin (club)", f"/orgs/{ids['seller_org']}/bulletin", 200),
+            ("club activity (board)", f"/orgs/{ids['seller_org']}/activity", 200),
+            ("activity form (new)", f"/orgs/{ids['seller_org']}/activity/new", 200),
+            ("activity form (edit)", f"/orgs/{ids['seller_org']}/activity/{ids['club_activity']}/edit", 200),
+            ("concern form (new)", f"/orgs/{ids['seller_org']}/concerns/new", 200),
         ],
         "director": [
             ("cooperative members (cooperative)", f"/orgs/{ids['director_org']}/cooperative-members", 200),
@@ -114,6 +118,10 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("verification queue", "/staff/verification", 200),
             ("verification record", f"/staff/verification/{ids['seller_org']}", 200),
             ("plan reports", "/reports", 200), ("file a plan report", "/reports/file?unit=82&period=2026", 200),
+            ("concerns (staff)", "/staff/concerns", 200),
+            ("concerns filtered (staff)", "/staff/concerns?status=&overdue=1", 200),
+            ("concern (staff)", f"/staff/concerns/{ids['concern']}", 200),
+            ("club activity (staff)", f"/orgs/{ids['seller_org']}/activity", 200),
         ],
         "admin": [("users", "/admin/users", 200)],
     }

@@ -19,6 +19,7 @@ from sqlalchemy import select, text
 from werkzeug.serving import make_server
 
 from marketplace import create_app, db
+from marketplace.activity.models import ClubActivity, ClubConcern
 
 CONTROL_PATH = "/check-only/injectable"
 CONTROL_PARAMETER = "ref"
@@ -87,6 +88,13 @@ def demo_ids() -> dict[str, int | str | None]:
             "tourism_offer": session.scalar(select(TourismOffer.id).where(
                 TourismOffer.organization_id == seller_org, TourismOffer.status == "published")
                 .order_by(TourismOffer.id)),
+            # Issue #20's club activity: the seller's club's first activity; a concern being handled
+            # (its page shows the assign and answer forms).
+            "club_activity": session.scalar(select(ClubActivity.id).where(
+                ClubActivity.organization_id == seller_org).order_by(ClubActivity.id)),
+            "concern": session.scalar(select(ClubConcern.id).where(ClubConcern.status == "assigned")
+                                      .order_by(ClubConcern.id))
+            or session.scalar(select(ClubConcern.id).order_by(ClubConcern.id)),
         }
 
 

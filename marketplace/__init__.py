@@ -79,6 +79,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.activity.views import bp as activity_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.alerts.views import bp as alerts_bp
     from marketplace.api import init_app as init_api
@@ -147,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(chains_bp)
     app.register_blueprint(bulletin_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(activity_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(reports_bp)
     init_api(app)

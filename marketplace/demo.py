@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.passwords import hash_password
+from marketplace.activity import demo as activity_demo
 from marketplace.chains import demo as chain_demo
 from marketplace.cooperatives import demo as cooperative_demo
 from marketplace.credentials import services as credentials
@@ -252,6 +253,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     created.update(chain_demo.load(db, orgs, db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi"))),
                                    db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
                                    today or today_in_vietnam()))
+    created.update(activity_demo.load(db, orgs, staff, today or today_in_vietnam()))
     return created
 
 

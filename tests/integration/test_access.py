@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from marketplace.access import policy_of
 from marketplace.accounts import services as accounts
+from marketplace.activity.models import ClubActivity, ClubConcern
 from marketplace.alerts.models import SavedSearch
 from marketplace.cooperatives.models import CooperativeMember
 from marketplace.credentials import services as credentials
@@ -261,6 +262,19 @@ EXPECTED: dict[str, str] = {
     "members.join_code": "public",
     "members.pending": "public",
     "members.accept": "user",
+    # Club activity (#20): the sample club's members read its activity page; its board (the sample
+    # seller is not on it) and staff record, raise, settle and reopen; staff alone assign and answer.
+    "activity.org_page": "org_member_or_staff",
+    "activity.new_activity": "org_board_or_staff",
+    "activity.edit_activity": "org_board_or_staff",
+    "activity.delete_activity": "org_board_or_staff",
+    "activity.new_concern": "org_board_or_staff",
+    "activity.club_move": "org_board_or_staff",  # sampled with action=close on an open concern: refused, 302
+    "activity.staff_queue": "staff",
+    "activity.staff_concern": "staff",
+    "activity.staff_assign": "staff",
+    "activity.staff_answer": "staff",
+    "activity.staff_move": "staff",
 }
 # Views that come from libraries and carry no decorator of ours.
 THIRD_PARTY: dict[str, str] = {"static": "public", "api-docs.openapi_json": "public"}
@@ -385,6 +399,9 @@ def _sample_objects(session, club, buyer_org) -> dict:
     coop_member = CooperativeMember(cooperative=make_org("cooperative", name="HTX kiểm tra quyền"), club=club,
                                     status="proposed", proposed_by_org_id=club.id)
     session.add(coop_member)
+    activity = ClubActivity(organization_id=club.id, kind="meeting", held_on=today, topic="Sinh hoạt kiểm tra quyền")
+    concern = ClubConcern(organization_id=club.id, kind="difficulty", raised_on=today, title="Khó khăn kiểm tra quyền")
+    session.add_all([activity, concern])
     session.commit()
     return {"org_id": club.id, "conversation_id": conversation.id, "report_id": report.id, "saved_id": 999999, "listing_id": listing.id, "kind": "certificate", "credential_id": certificate.id,
             "token": "not-a-valid-token", "filename": "css/site.css",
@@ -396,7 +413,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "tour_id": tour.id, "booking_id": booking.id,
             "chain_id": chain.id, "delivery_id": chain.deliveries[0].id,
             "membership_id": membership.id, "invitation_id": invitation.id, "household_id": household.id,
-            "flag_id": flag.id, "member_id": coop_member.id}
+            "flag_id": flag.id, "member_id": coop_member.id, "activity_id": activity.id, "concern_id": concern.id}
 
 
 def _sample_members(session, club):
@@ -531,7 +548,9 @@ ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {
                  "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"},
                  "fair_meetings.step": {"action": "accept"}, "tourism.change_offer": {"action": "publish"},
                  "tourism.visitor_action": {"action": "cancel"},
-                 "chains.close": {"action": "end"}, "reports.download": {"fmt": "xlsx"}}
+                 "chains.close": {"action": "end"}, "reports.download": {"fmt": "xlsx"},
+                 "activity.club_move": {"action": "close"},
+                 "activity.staff_move": {"action": "close"}}
 
 
 def test_every_route_is_known(app):
