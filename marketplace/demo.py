@@ -39,6 +39,7 @@ from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import bank_accounts, recording
 from marketplace.orders.payments.banks import ascii_upper
+from marketplace.reports import demo as report_demo
 from marketplace.tourism import demo as tourism_demo
 from marketplace.traceability import demo as lot_demo
 from marketplace.verification import demo as verification_demo
@@ -251,6 +252,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     created.update(chain_demo.load(db, orgs, db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi"))),
                                    db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
                                    today or today_in_vietnam()))
+    created.update(report_demo.load(db, orgs, staff, today or today_in_vietnam()))
     return created
 
 
