@@ -152,7 +152,7 @@ def clubs_of_fruit_cooperatives(db: Session, as_of: date) -> dict[int, str]:
     if not cooperatives:
         return {}
     names = dict(db.execute(select(Organization.id, Organization.name)
-                            .where(Organization.id.in_(cooperatives))).tuples().all())
+                            .where(Organization.id.in_(cooperatives))).all())
     linked: dict[int, str] = {}
     for org_id, founded_from, founded_on in db.execute(
             select(Organization.id, Organization.founded_from_id, Organization.founded_on)
@@ -379,7 +379,7 @@ def fair_lines(db: Session, communes: set[str], period: Period, as_of: date) -> 
             select(BoothApplication.org_id, Organization.commune_code)
             .join(Organization, Organization.id == BoothApplication.org_id)
             .where(BoothApplication.fair_id == fair.id, BoothApplication.status.in_(HELD_BOOTH),
-                   Organization.commune_code.in_(codes))).tuples().all())
+                   Organization.commune_code.in_(codes))).all())
         if not exhibitors and fair.commune_code not in communes:
             continue
         ids = list(exhibitors)

@@ -56,7 +56,7 @@ def _communes(codes) -> dict[str, str]:
     codes = sorted(set(codes))
     if not codes:
         return {}
-    return dict(db.session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(codes))).tuples().all())
+    return dict(db.session.execute(select(Commune.code, Commune.name).where(Commune.code.in_(codes))).all())
 
 
 @bp.route("/staff/targets")
@@ -70,7 +70,7 @@ def index():
     units = [(province.code, province.name)] + [
         (code, name) for code, name in db.session.execute(
             select(Commune.code, Commune.name).where(Commune.province_code == province.code)
-            .order_by(Commune.name)).tuples()]
+            .order_by(Commune.name))]
     choices = period_choices(today)
     if all(c.key != period.key for c in choices):
         choices = [*choices, None]  # the period asked for in the address, listed as itself
