@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials import services as credentials
 from marketplace.credentials.models import Certificate, PlantingCode
-from marketplace.credentials.rules import add_months
+from marketplace.credentials.rules import add_months, check_certificate_number
 from marketplace.tourism import offers
 from marketplace.tourism.models import TourismOffer
 
@@ -79,7 +79,8 @@ def load(db: Session, orgs: dict[str, Organization], staff: User | None, today: 
     for ref, number, product, stars, since, until in OCOP:
         org = orgs.get(ref)
         if org is None or db.scalar(select(Certificate.id).where(Certificate.type == "ocop",
-                                                                 Certificate.number == number)) is not None:
+                                                                 Certificate.number == check_certificate_number(
+                                                                     "ocop", number))) is not None:
             continue
         if since is not None:
             issued = today - timedelta(days=since)
