@@ -16,8 +16,9 @@ from marketplace.cooperatives.models import CooperativeMember
 from marketplace.credentials.models import Certificate, CredentialEvent, PlantingCode
 from marketplace.dates import VIETNAM, today_in_vietnam
 from marketplace.demand.models import DemandPost
+from marketplace.fairs.models import BoothApplication, BoothKind, Fair, FairMeeting
 from marketplace.listings.models import Listing
-from marketplace.messaging.models import Conversation
+from marketplace.messaging.models import ContactEvent, Conversation
 from marketplace.orders.models import Order
 from marketplace.places.models import Commune
 from marketplace.products.models import Product
@@ -318,3 +319,49 @@ def test_club_events_and_concerns_of_the_period(session, world):
     assert [(c.raised_on, c.overdue) for c in figures.concerns] == [
         (date(year, 3, 1), False), (date(year, 5, 1), False), (date(year, 8, 1), True)]
     assert session.scalar(select(func.count(ClubConcern.id))) == 5
+
+
+def test_fairs_of_the_period_with_exhibitors_and_leads(session, world):
+    year = world["today"].year - 1
+    period = period_of(year, 2)
+    a, b, out, buyer = world["club_a"], world["club_b"], world["club_out"], world["buyer"]
+    fairs = {}
+    for slug, starts, status in (("hoi-cho-7", date(year, 7, 1), "published"),
+                                 ("hoi-cho-6", date(year, 6, 30), "published"),
+                                 ("hoi-cho-huy", date(year, 9, 1), "cancelled")):
+        fair = Fair(slug=slug, name=slug, starts_on=starts, ends_on=starts, status=status)
+        session.add(fair)
+        session.flush()
+        kind = BoothKind(fair_id=fair.id, name="Gian", count=10)
+        session.add(kind)
+        session.flush()
+        for org, state in ((a, "confirmed"), (b, "approved"), (out, "confirmed"), (world["club_gone"], "declined")):
+            session.add(BoothApplication(fair_id=fair.id, booth_kind_id=kind.id, org_id=org.id, status=state))
+        fairs[slug] = fair
+    fair = fairs["hoi-cho-7"]
+    for org, channel in ((a, "phone"), (a, "zalo"), (b, "phone"), (out, "zalo")):
+        session.add(ContactEvent(channel=channel, from_org_id=buyer.id, to_org_id=org.id, fair_id=fair.id))
+    session.add(ContactEvent(channel="phone", from_org_id=buyer.id, to_org_id=a.id, fair_id=None))
+    session.add(Conversation(buyer_org_id=buyer.id, seller_org_id=b.id, topic="fair:1", subject="Hội chợ",
+                             fair_id=fair.id))
+    for org, state in ((a, "accepted"), (b, "declined"), (b, "requested")):
+        session.add(FairMeeting(fair_id=fair.id, buyer_org_id=buyer.id, exhibitor_org_id=org.id, status=state,
+                                starts_at=_utc(date(year, 7, 1), 9)))
+    session.flush()
+    figures = report_figures(session, read_unit(session, "82"), period, world["today"])
+    assert [(f.name, f.exhibitors) for f in figures.fairs] == [("hoi-cho-7", 2)]
+    communes = _province_communes(session)
+    in_unit = select(Organization.id).where(Organization.commune_code.in_(communes))
+    taps = session.scalars(select(ContactEvent.to_org_id).where(ContactEvent.fair_id == fair.id,
+                                                                ContactEvent.to_org_id.in_(in_unit))).all()
+    threads = session.scalars(select(Conversation.seller_org_id).where(Conversation.fair_id == fair.id,
+                                                                       Conversation.seller_org_id.in_(in_unit))).all()
+    meetings = session.scalars(select(FairMeeting.exhibitor_org_id).where(
+        FairMeeting.fair_id == fair.id, FairMeeting.exhibitor_org_id.in_(in_unit),
+        FairMeeting.status.in_(("requested", "proposed", "accepted")))).all()
+    leads = Counter(taps + threads + meetings)
+    assert figures.fairs[0].leads == sum(leads.values()) == 6
+    fair_leads = next(x for x in figures.activity if x.key == "fair_leads")
+    assert (fair_leads.value, fair_leads.by_commune) == (6, {A: 3, B: 3})
+    commune = report_figures(session, read_unit(session, B), period, world["today"])
+    assert [(f.exhibitors, f.leads) for f in commune.fairs] == [(1, 3)]
