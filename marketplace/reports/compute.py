@@ -312,8 +312,10 @@ def activity(db: Session, communes: set[str], period: Period, as_of: date,
     splits = {
         "listings": grouped(func.count(Listing.id), Listing.created_at, Listing.organization_id),
         "requests": grouped(func.count(DemandPost.id), DemandPost.created_at, DemandPost.organization_id),
-        "matches": grouped(func.count(MatchState.id), MatchState.first_full_at, Listing.organization_id)
-        .select_from(MatchState).join(Listing, Listing.id == MatchState.listing_id),
+        "matches": select(org.commune_code, func.count(MatchState.id)).select_from(MatchState)
+        .join(Listing, Listing.id == MatchState.listing_id).join(org, org.id == Listing.organization_id)
+        .where(MatchState.first_full_at >= start, MatchState.first_full_at < end, org.commune_code.in_(codes))
+        .group_by(org.commune_code),
         "conversations": grouped(func.count(Conversation.id), Conversation.created_at, Conversation.seller_org_id),
         "orders": grouped(func.count(Order.id), Order.created_at, Order.seller_org_id),
         "order_value_vnd": grouped(func.sum(Order.amount_vnd), Order.created_at, Order.seller_org_id)

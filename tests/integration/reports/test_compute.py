@@ -18,6 +18,7 @@ from marketplace.dates import VIETNAM, today_in_vietnam
 from marketplace.demand.models import DemandPost
 from marketplace.fairs.models import BoothApplication, BoothKind, Fair, FairMeeting
 from marketplace.listings.models import Listing
+from marketplace.matching.models import MatchState
 from marketplace.messaging.models import ContactEvent, Conversation
 from marketplace.orders.models import Order
 from marketplace.places.models import Commune
@@ -241,13 +242,22 @@ def test_activity_counts_vietnam_days_at_the_year_edge(session, world):
     last_evening = _utc(date(year, 12, 31), 23, 30)  # 16:30 UTC: that year
     next_morning = _utc(date(year + 1, 1, 1), 0, 30)  # 17:30 UTC on 31 December: next year
     first_morning = _utc(date(year, 1, 1), 0, 15)  # 17:15 UTC on 31 December the year before: this year
-    for org, moment in ((a, last_evening), (a, next_morning), (b, first_morning), (out, last_evening)):
-        _listing(session, org, moment)
+    listings = [_listing(session, org, moment)
+                for org, moment in ((a, last_evening), (a, next_morning), (b, first_morning), (out, last_evening))]
     session.flush()
     product = session.scalar(select(Product.id).where(Product.slug == "xoai"))
+    posts = []
     for moment in (last_evening, next_morning):
-        session.add(DemandPost(organization_id=buyer.id, product_id=product, quantity=5, unit="tấn",
-                               needed_from=moment.date(), needed_to=moment.date(), created_at=moment))
+        posts.append(DemandPost(organization_id=buyer.id, product_id=product, quantity=5, unit="tấn",
+                                needed_from=moment.date(), needed_to=moment.date(), created_at=moment))
+    session.add_all(posts)
+    session.flush()
+    # Full matches: first full at the year's last evening (counts, listing of A), next morning (does
+    # not), never full (does not), full for a listing outside the province (does not).
+    for post, listing, first_full in ((posts[0], listings[0], last_evening), (posts[0], listings[2], next_morning),
+                                      (posts[1], listings[1], None), (posts[1], listings[3], last_evening)):
+        session.add(MatchState(demand_id=post.id, listing_id=listing.id, full=first_full is not None,
+                               first_full_at=first_full))
     for n, moment in enumerate((last_evening, first_morning, next_morning)):
         session.add(Conversation(buyer_org_id=buyer.id, seller_org_id=a.id, topic=f"t:{n}", subject="Xoài",
                                  created_at=moment))
@@ -284,7 +294,13 @@ def test_activity_counts_vietnam_days_at_the_year_edge(session, world):
     assert got["order_value_vnd"] == counted(
         Order.amount_vnd, Order.created_at, Order.seller_org_id,
         Order.status.in_(("confirmed", "paid", "delivered", "completed"))) == (3_000_000, {A: 1_000_000, B: 2_000_000})
-    assert got["matches"] == (0, {}) and got["fair_leads"] == (0, {})
+    matched = session.scalars(
+        select(Organization.commune_code).select_from(MatchState).join(Listing, Listing.id == MatchState.listing_id)
+        .join(Organization, Organization.id == Listing.organization_id)
+        .where(MatchState.first_full_at >= start, MatchState.first_full_at < end,
+               Organization.commune_code.in_(communes))).all()
+    assert got["matches"] == (len(matched), _split(matched)) == (1, {A: 1})
+    assert got["fair_leads"] == (0, {})
 
     half = report_figures(session, read_unit(session, A), period_of(year, 2), world["today"])
     assert {a.key: a.value for a in half.activity}["listings"] == 1  # 23:30 on 31 December, Mỹ Thọ
