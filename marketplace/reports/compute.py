@@ -261,7 +261,7 @@ def ocop_products(db: Session, communes: set[str], as_of: date) -> Target:
         stars[str(cert.stars)] += 1
         product = cert.product_text or (cert.product.name_vi if cert.product else cert.number)
         note = f"hết hạn {end:%d/%m/%Y}" if soon else ""
-        records.append(Record("certificate", cert.id, f"{product} — {cert.stars} sao",
+        records.append(Record("certificate", cert.id, f"{product} — {cert.stars} sao · {cert.organization.name}",
                               f"/orgs/{cert.organization_id}/credentials/certificate/{cert.id}",
                               cert.organization.commune_code, note))
     detail = {s: stars.get(s, 0) for s in ("3", "4", "5")} | {"expiring": expiring}
