@@ -243,6 +243,8 @@ EXPECTED: dict[str, str] = {
     "chains.attach": "chain_side",
     "chains.place": "chain_buyer",
     "chains.staff_index": "staff",
+    "targets.index": "staff",
+    "targets.records": "staff",
     "api.list_members": "org_member_or_staff",
     "api.invite_member": "org_board",
     "members.index": "org_board",
@@ -525,7 +527,7 @@ ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {
                  "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"},
                  "fair_meetings.step": {"action": "accept"}, "tourism.change_offer": {"action": "publish"},
                  "tourism.visitor_action": {"action": "cancel"},
-                 "chains.close": {"action": "end"}}
+                 "chains.close": {"action": "end"}, "targets.records": {"key": "ocop_products"}}
 
 
 def test_every_route_is_known(app):
