@@ -13,7 +13,7 @@ from marketplace import db
 from marketplace.access import role_required
 from marketplace.dates import today_in_vietnam
 from marketplace.places.models import Commune
-from marketplace.reports import compute
+from marketplace.reports import compute, targets
 from marketplace.reports.dashboard_labels import (
     ACTIVITY_LABELS,
     PERIOD_CHOICE_LABELS,
@@ -89,5 +89,5 @@ def records(key: str):
     figures = compute.report_figures(db.session, unit, period, today)
     target = figures.target(key)
     return render_template("reports/target_records.html", figures=figures, target=target, unit=unit,
-                           period=period, problems=problems, expiring=compute.expiring,
+                           period=period, problems=problems, expiring=targets.expiring,
                            communes=_communes(r.commune_code for r in target.records if r.commune_code), **LABELS)
