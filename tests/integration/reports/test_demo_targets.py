@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import Organization, User
 from marketplace.chains import services as chain_services
+from marketplace.chains.models import ChainParty
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.dates import today_in_vietnam
 from marketplace.demo import demo_email, load_demo
@@ -38,6 +39,12 @@ def test_the_demo_dashboard_tells_the_story(app):
         assert ocop.detail == {"3": 9, "4": 4, "5": 1, "expiring": 2}
         assert [r.note for r in figures.target("traceable_chains").records] == ["100 % truy xuất"]
         assert chain_services.count_with_codes_and_traceability(session, today=today) == 1
+        chain = figures.target("traceable_chains")
+        parties = set(session.scalars(select(Organization.commune_code).join(
+            ChainParty, ChainParty.org_id == Organization.id).where(ChainParty.chain_id == chain.records[0].id)))
+        assert chain.by_commune == dict.fromkeys(sorted(parties), 1)
+        codes = figures.target("growing_area_codes")
+        assert codes.by_commune == {"30076": 1, "30235": 6, "30244": 4}
         # Independently: the demo's active OCOP ratings of 3 stars or more, and its codes.
         assert session.scalar(select(func.count(Certificate.id)).where(
             Certificate.type == "ocop", Certificate.status == "active", Certificate.stars >= 3,
