@@ -73,6 +73,8 @@ def test_a_commune_and_a_period_chosen_and_what_cannot_be_read(app):
     text = text_of(odd)
     assert "99999" in text and "nam ngoai" in text and 'value="82" selected' in text
     assert client.get("/staff/targets?unit=%C2%B2").status_code == 200  # "²" is not a code
+    older = text_of(client.get("/staff/targets?period=h2/2020"))
+    assert 'value="2020-H2" selected' in older and "6 tháng cuối năm 2020" in older
 
 
 def test_the_records_behind_a_number(app):
