@@ -104,13 +104,15 @@ CERTIFICATES: tuple[tuple, ...] = (
      date(2026, 3, 1), date(2027, 2, 28), "active"),
     ("demo-hq-xoai-my-xuong", "vietgap", "VietGAP-TT-13-09-82-9002", "xoài cát Chu", None,
      date(2023, 6, 1), date(2025, 5, 31), "active"),  # expired: shows as expired, never as a badge
-    ("demo-hq-sen-thap-muoi", "ocop", "QĐ-9003/UBND-OCOP", "trà sen", 4, date(2025, 4, 15), None, "active"),
+    # The two OCOP ratings here last 36 months from their decision; issued recently enough that the
+    # targets dashboard's "expiring within 6 months" (reports/demo.py) stays at its two until mid-2028.
+    ("demo-hq-sen-thap-muoi", "ocop", "QĐ-9003/UBND-OCOP", "trà sen", 4, date(2026, 4, 15), None, "active"),
     ("demo-hq-quyt-hong-long-hau", "vietgap", "VietGAP-TT-13-09-82-9004", "quýt hồng", None,
      date(2026, 1, 10), date(2028, 1, 9), "pending"),
     ("demo-hq-khom-tan-phuoc", "organic", "TCVN11041-9005", "khóm", None,
      date(2025, 11, 1), date(2027, 10, 31), "active"),
     ("demo-htx-quyt-hong-lai-vung", "ocop", "QĐ-9006/UBND-OCOP", "quýt hồng Lai Vung", 3,
-     date(2024, 12, 20), None, "active"),
+     date(2025, 12, 20), None, "active"),
 )
 # (org ref, code, kind, crop, area, markets, issued, valid until, status)
 PLANTING_CODES: tuple[tuple, ...] = (
