@@ -115,6 +115,8 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("credentials (staff view)", f"/orgs/{ids['seller_org']}/credentials", 200),
             ("fairs (staff)", "/staff/fairs", 200), ("chains (staff)", "/staff/chains", 200),
             ("cooperatives (staff)", "/staff/cooperatives", 200),
+            ("targets dashboard", "/staff/targets", 200),
+            ("targets records (OCOP)", "/staff/targets/ocop_products", 200),
             ("verification queue", "/staff/verification", 200),
             ("verification record", f"/staff/verification/{ids['seller_org']}", 200),
             ("plan reports", "/reports", 200), ("file a plan report", "/reports/file?unit=82&period=2026", 200),

@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.orders.payments.stripe_views import bp as stripe_payments_bp
     from marketplace.orders.views import bp as orders_bp
     from marketplace.places.views import bp as places_bp
+    from marketplace.reports.dashboard_views import bp as targets_bp
     from marketplace.reports.report_views import bp as reports_bp
     from marketplace.search.views import bp as search_bp
     from marketplace.tourism.views import bp as tourism_bp
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(places_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(targets_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(credentials_bp)

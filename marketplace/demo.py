@@ -41,6 +41,7 @@ from marketplace.orders import lifecycle as orders
 from marketplace.orders.models import Order
 from marketplace.orders.payments import bank_accounts, recording
 from marketplace.orders.payments.banks import ascii_upper
+from marketplace.reports import demo as report_demo
 from marketplace.tourism import demo as tourism_demo
 from marketplace.traceability import demo as lot_demo
 from marketplace.verification import demo as verification_demo
@@ -105,13 +106,15 @@ CERTIFICATES: tuple[tuple, ...] = (
      date(2026, 3, 1), date(2027, 2, 28), "active"),
     ("demo-hq-xoai-my-xuong", "vietgap", "VietGAP-TT-13-09-82-9002", "xoài cát Chu", None,
      date(2023, 6, 1), date(2025, 5, 31), "active"),  # expired: shows as expired, never as a badge
-    ("demo-hq-sen-thap-muoi", "ocop", "QĐ-9003/UBND-OCOP", "trà sen", 4, date(2025, 4, 15), None, "active"),
+    # The two OCOP ratings here last 36 months from their decision; issued recently enough that the
+    # targets dashboard's "expiring within 6 months" (reports/demo.py) stays at its two until mid-2028.
+    ("demo-hq-sen-thap-muoi", "ocop", "QĐ-9003/UBND-OCOP", "trà sen", 4, date(2026, 4, 15), None, "active"),
     ("demo-hq-quyt-hong-long-hau", "vietgap", "VietGAP-TT-13-09-82-9004", "quýt hồng", None,
      date(2026, 1, 10), date(2028, 1, 9), "pending"),
     ("demo-hq-khom-tan-phuoc", "organic", "TCVN11041-9005", "khóm", None,
      date(2025, 11, 1), date(2027, 10, 31), "active"),
     ("demo-htx-quyt-hong-lai-vung", "ocop", "QĐ-9006/UBND-OCOP", "quýt hồng Lai Vung", 3,
-     date(2024, 12, 20), None, "active"),
+     date(2025, 12, 20), None, "active"),
 )
 # (org ref, code, kind, crop, area, markets, issued, valid until, status)
 PLANTING_CODES: tuple[tuple, ...] = (
@@ -254,6 +257,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
                                    db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
                                    today or today_in_vietnam()))
     created.update(activity_demo.load(db, orgs, staff, today or today_in_vietnam()))
+    created.update(report_demo.load(db, orgs, staff, today or today_in_vietnam()))
     return created
 
 

@@ -247,6 +247,8 @@ EXPECTED: dict[str, str] = {
     "chains.attach": "chain_side",
     "chains.place": "chain_buyer",
     "chains.staff_index": "staff",
+    "targets.index": "staff",
+    "targets.records": "staff",
     "api.list_members": "org_member_or_staff",
     "api.invite_member": "org_board",
     "members.index": "org_board",
@@ -550,7 +552,7 @@ ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {
                  "tourism.visitor_action": {"action": "cancel"},
                  "chains.close": {"action": "end"}, "reports.download": {"fmt": "xlsx"},
                  "activity.club_move": {"action": "close"},
-                 "activity.staff_move": {"action": "close"}}
+                 "activity.staff_move": {"action": "close"}, "targets.records": {"key": "ocop_products"}}
 
 
 def test_every_route_is_known(app):
