@@ -7,9 +7,8 @@ Revises: 0024
 Create Date: 2026-12-07 14:45:06.198621
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0025'
 down_revision = '0024'
