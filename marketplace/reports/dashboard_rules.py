@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from marketplace.reports.periods import Period, next_due, parse_period, period_of
+from marketplace.reports.periods import Period, default_period, next_due, parse_period, period_of
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,9 @@ def period_choices(today: date) -> list[PeriodChoice]:
 
 def chosen_period(text: str | None, today: date) -> Period | None:
     """The period asked for ("2026-H1", "2026", as parse_period reads them); empty: the report due
-    next; unreadable: None."""
+    next once its period has started (periods.default_period); unreadable: None."""
     if not (text or "").strip():
-        return next_due(today)[1]
+        return default_period(today)
     return parse_period(text)
 
 

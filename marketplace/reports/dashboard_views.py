@@ -23,7 +23,7 @@ from marketplace.reports.dashboard_labels import (
 )
 from marketplace.reports.dashboard_rules import bar_percent, chosen_period, goal_percent, period_choices
 from marketplace.reports.figures import TARGET_GOALS
-from marketplace.reports.periods import next_due
+from marketplace.reports.periods import default_period, next_due
 from marketplace.reports.units import HOME_PROVINCE, read_unit
 
 bp = Blueprint("targets", __name__)
@@ -47,8 +47,8 @@ def _choice():
     period = chosen_period(period_text, today)
     if period is None:
         problems["period"] = _("We could not read the period “%(period)s” (write 2026-H1, 2026-H2 or 2026): "
-                               "showing the report due next.", period=period_text[:20])
-        period = next_due(today)[1]
+                               "showing the current report.", period=period_text[:20])
+        period = default_period(today)
     return today, unit, period, problems
 
 

@@ -100,3 +100,10 @@ def reminder_due(today: date) -> tuple[date, Period] | None:
     if due - today <= timedelta(days=REMIND_DAYS_BEFORE):
         return due, period
     return None
+
+
+def default_period(today: date) -> Period:
+    """The period pages open on: the report due next, once its period has started; between 21
+    November and the new year (next year's first half not begun) the year's own report."""
+    period = next_due(today)[1]
+    return period if period.start <= today else period_of(today.year, None)

@@ -18,7 +18,7 @@ from marketplace.notifications.wording import word_notices
 from marketplace.places.models import Commune, Province
 from marketplace.reports import exports, filing, jobs, notices
 from marketplace.reports.forms import FileForm
-from marketplace.reports.periods import Period, next_due, parse_period, period_of
+from marketplace.reports.periods import Period, default_period, parse_period, period_of
 from marketplace.reports.report_labels import FORMAT_LABELS, TARGET_LABELS, period_name
 from marketplace.reports.units import HOME_PROVINCE, Unit, read_unit
 from marketplace.saving import saving
@@ -51,13 +51,6 @@ def _choice(unit_text: str | None, period_text: str | None) -> tuple[Unit, Perio
         problems["period"] = _("Write the period like 2026-H1, 2026-H2 or 2026.")
         period = default_period(today_in_vietnam())
     return unit, period, problems
-
-
-def default_period(today) -> Period:
-    """The report due next, once its period has started; between 21 November and the new year
-    (next year's first half not begun) the year's own report."""
-    period = next_due(today)[1]
-    return period if period.start <= today else period_of(today.year, None)
 
 
 def _strict(unit_text: str | None, period_text: str | None) -> tuple[Unit, Period]:

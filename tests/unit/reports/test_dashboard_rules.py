@@ -38,3 +38,14 @@ def test_bars_are_capped_and_say_how_far():
     assert bar_percent(0, 8) == 0 and bar_percent(4, 8) == 50
     assert bar_percent(14, None) == 100 and goal_percent(14, None) is None
     assert bar_percent(0, None) == 0
+
+
+def test_pages_open_on_the_report_due_next_once_its_period_has_begun():
+    from datetime import date
+
+    from marketplace.reports.periods import default_period
+
+    assert default_period(date(2027, 5, 10)).key == "2027-H1"
+    assert default_period(date(2027, 11, 20)).key == "2027"
+    assert default_period(date(2027, 12, 7)).key == "2027"  # next year's first half has not begun
+    assert default_period(date(2028, 1, 1)).key == "2028-H1"
