@@ -13,7 +13,7 @@ from marketplace.activity.models import ClubConcern
 from marketplace.notifications import services as notifications
 
 PREFIX = "club_concern_"  # notifications.rules files "club…" under the members topic
-ANSWERED, ASSIGNED, REOPENED = "club_concern_answered", "club_concern_assigned", "club_concern_reopened"
+ANSWERED, ASSIGNED, REOPENED = "club_concern_answer", "club_concern_assign", "club_concern_reopen"
 
 
 def board_of(db: Session, org_id: int) -> list[User]:

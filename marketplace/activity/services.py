@@ -22,7 +22,7 @@ from marketplace.activity.models import ClubActivity, ClubConcern
 from marketplace.errors import Conflict, ValidationError
 from marketplace.problems import Problems
 from marketplace.validation import DATE, FieldProblems
-from marketplace.vietnamese import clean_message
+from marketplace.vietnamese import clean, clean_message
 
 
 @dataclass
@@ -51,7 +51,8 @@ class AssignInput:
 
 
 def _clean_line(text: str) -> str:
-    return " ".join((text or "").split())
+    # clean() also drops control characters: a report's .xlsx cannot hold them (openpyxl refuses).
+    return clean(text)
 
 
 def _read_activity(db: Session, data: ActivityInput, today: date) -> dict:

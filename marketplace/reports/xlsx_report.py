@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -67,7 +68,11 @@ def _table(sheet, table: Table, top: int) -> None:
 
 def _put(sheet, row: int, column: int, value):
     """A cell holding the value: text stays text even when it starts with "=" (a name someone
-    typed is never a formula), numbers stay numbers, an empty text leaves the cell empty."""
+    typed is never a formula), numbers stay numbers, an empty text leaves the cell empty. Control
+    characters a workbook cannot hold are dropped (a report filed before they were refused may carry
+    them)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = sheet.cell(row=row, column=column, value=None if value == "" else value)
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"

@@ -164,7 +164,7 @@ def test_a_concern_goes_from_the_board_to_staff_and_back_with_notices(app):
         saved = session.get(ClubConcern, concern.id)
         assert (saved.status, saved.handler_user_id, saved.due_on) == ("assigned", colleague.id, due)
         assert session.scalar(select(Notification.kind).where(Notification.user_id == colleague.id)) \
-            == "club_concern_assigned"
+            == "club_concern_assign"
     # answer: empty → refused; then recorded and the board told
     assert _post(officer, f"/staff/concerns/{concern.id}/answer", answer="  ").status_code == 422
     assert _post(officer, f"/staff/concerns/{concern.id}/answer",
@@ -173,7 +173,7 @@ def test_a_concern_goes_from_the_board_to_staff_and_back_with_notices(app):
         saved = session.get(ClubConcern, concern.id)
         assert (saved.status, saved.answered_by_id, saved.answered_on) == ("answered", staff.id, today_in_vietnam())
         notice = session.scalar(select(Notification).where(Notification.user_id == chair.id))
-        assert notice.kind == "club_concern_answered" and notice.url.endswith(f"#concern-{concern.id}")
+        assert notice.kind == "club_concern_answer" and notice.url.endswith(f"#concern-{concern.id}")
     bell = text_of(board.get("/notifications"))
     assert "Thiếu vốn xây nhà sơ chế" in bell
     club_page = text_of(board.get(f"/orgs/{club.id}/activity"))
@@ -184,7 +184,7 @@ def test_a_concern_goes_from_the_board_to_staff_and_back_with_notices(app):
         saved = session.get(ClubConcern, concern.id)
         assert saved.status == "assigned" and "chưa nhận hồ sơ" in saved.body
         assert session.scalar(select(func.count(Notification.id)).where(
-            Notification.user_id == colleague.id, Notification.kind == "club_concern_reopened")) == 1
+            Notification.user_id == colleague.id, Notification.kind == "club_concern_reopen")) == 1
     _post(officer, f"/staff/concerns/{concern.id}/answer", answer="Đã liên hệ ngân hàng, hẹn ngày 15 nhận hồ sơ")
     assert _post(board, f"/orgs/{club.id}/concerns/{concern.id}/close").status_code == 302
     with app_session(app) as session:
