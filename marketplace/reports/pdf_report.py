@@ -91,7 +91,9 @@ def _table(table: DocTable, p) -> Table:
         style.append(("SPAN", (0, 1), (-1, 1)))
     if table.totals is not None:
         data.append([p(_shown(value), "bold") for value in table.totals])
-    return Table(data, colWidths=widths, repeatRows=1, style=TableStyle(style))
+    # splitInRow: a row taller than a page (a long answer, a long list of experts) continues on the
+    # next page instead of stopping the whole document with a LayoutError.
+    return Table(data, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(style))
 
 
 def _shown(value):

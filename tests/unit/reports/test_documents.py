@@ -142,3 +142,19 @@ def test_the_summary_sheet_keeps_numbers_as_numbers():
     assert rows["Sản phẩm OCOP của Hội quán, HTX"] == (14, None)
     assert rows["Trong đó quá hạn chưa giải quyết"] == (1, None)
     assert rows["Tình trạng"][0] == "Chưa nộp (số liệu tính lại khi tải)"
+
+
+def test_a_row_longer_than_a_page_continues_on_the_next_one():
+    """A 4,000-character answer (what the form allows) or a long list of experts: the PDF is still
+    made (ReportLab stops a whole document on a row taller than a page unless rows may split)."""
+    from dataclasses import replace
+
+    figures = sample_figures()
+    answer = "Sở Nông nghiệp hỗ trợ kho lạnh và tập huấn bảo quản sau thu hoạch. " * 60
+    experts = "Kỹ sư Nguyễn Văn Bảo (Chi cục Trồng trọt và Bảo vệ thực vật); " * 40
+    figures = replace(figures, concerns=[replace(figures.concerns[0], answer=answer[:4000])],
+                      club_events=[replace(figures.club_events[0], experts=experts)])
+    data = pdf_report.pdf_bytes(document.build(figures, commune_names=COMMUNES))
+    text = " ".join(_pdf_text(data).split())
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 3
+    assert "tập huấn bảo quản sau thu hoạch" in text and "Chi cục Trồng trọt" in text
