@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.listings.photo_views import bp as listing_photos_bp
     from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
+    from marketplace.market.views import bp as market_bp
     from marketplace.matching.views import bp as matching_bp
     from marketplace.members.views import bp as members_bp
     from marketplace.messaging.views import bp as messaging_bp
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(chains_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(market_bp)
     init_api(app)
 
 

@@ -1,0 +1,42 @@
+"""The reference prices a seller sees beside their own price when listing: listings ask here, the
+market package answers (it registers its provider when its blueprint is registered), so that
+listings never import market. Without a provider there is nothing to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app, has_app_context
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    """One latest reference price: at a market ("farm_gate", "wholesale"), its label in the
+    reader's language, min and max in whole đồng per `unit`, and the day it was seen."""
+
+    market: str
+    label: str
+    price_min_vnd: int
+    price_max_vnd: int
+    unit: str
+    observed_on: date
+
+
+# (session, product id) → the latest reference prices to show beside a seller's price
+Provider = Callable[..., list[ReferenceLine]]
+
+
+def register(app, provider: Provider) -> None:
+    app.extensions["price_reference"] = provider
+
+
+def for_product(db, product_id: int | None) -> list[ReferenceLine]:
+    """The latest reference prices of the product (farm gate and wholesale), or [] without a
+    product or a provider."""
+    if not product_id or not has_app_context():
+        return []
+    provider = current_app.extensions.get("price_reference")
+    return provider(db, product_id) if provider else []
