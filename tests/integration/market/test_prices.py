@@ -142,3 +142,14 @@ def test_a_watcher_hears_once_of_a_big_weekly_move(app):
         notice = db.session.scalar(select(Notification).where(Notification.user_id == user.id))
         assert notice.kind == "price_move" and notice.url == f"/prices/{product_id}"
     assert "20 %" in text_of(client.get("/notifications")) or True
+
+
+def test_a_typed_name_waits_for_staff_and_its_prices_follow_the_mapping(session):
+    from marketplace.catalogue import services as catalogue
+
+    typed = _price(session, product="Trái bơ sáp Đồng Tháp lạ", price="30k")
+    queued = [n for n in catalogue.typed_names(session) if n.product.id == typed.product_id]
+    assert queued and queued[0].prices == 1
+    target = catalogue.map_name(session, typed.product, "xoài")
+    session.commit()
+    assert session.get(ReferencePrice, typed.id).product_id == target.id
