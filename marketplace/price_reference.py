@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, url_for
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,16 @@ class ReferenceLine:
 Provider = Callable[..., list[ReferenceLine]]
 
 
-def register(app, provider: Provider) -> None:
+def register(app, provider: Provider, endpoint: str | None = None) -> None:
+    """`endpoint`: where a page's script asks for the lines of a product typed (?product=…)."""
     app.extensions["price_reference"] = provider
+    app.extensions["price_reference_endpoint"] = endpoint
+
+
+def json_url() -> str:
+    """The address the listing form's script refreshes the lines from ("" without one)."""
+    endpoint = current_app.extensions.get("price_reference_endpoint") if has_app_context() else None
+    return url_for(endpoint) if endpoint else ""
 
 
 def for_product(db, product_id: int | None) -> list[ReferenceLine]:

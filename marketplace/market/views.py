@@ -33,7 +33,7 @@ SELLER_MARKETS = ("farm_gate", "wholesale")  # what a seller compares their pric
 @bp.record_once
 def _register(state) -> None:
     worker.register(state.app, "price_alerts", alerts.run_job, every=alerts.EVERY_SECONDS)
-    price_reference.register(state.app, reference_lines)
+    price_reference.register(state.app, reference_lines, "market.reference_json")
 
 
 @bp.app_context_processor

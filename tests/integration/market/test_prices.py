@@ -153,3 +153,23 @@ def test_a_typed_name_waits_for_staff_and_its_prices_follow_the_mapping(session)
     target = catalogue.map_name(session, typed.product, "xoài")
     session.commit()
     assert session.get(ReferencePrice, typed.id).product_id == target.id
+
+
+def test_a_seller_sees_the_reference_beside_their_price(app):
+    with app_session(app) as session:
+        _price(session, market="farm_gate", days_ago=1, price="35-42k")
+        _price(session, market="wholesale", days_ago=1, price="45k")
+        _price(session, market="supermarket", days_ago=1, price="70k")
+        club = make_org("club")
+        chair = make_user("seller", club)
+        listing = make_listing(club, "xoài cát Chu", price_vnd="38000")
+    client = signed_in(app, chair)
+    edit = text_of(client.get(f"/listings/{listing.id}/edit"))
+    box = edit.split('data-testid="price-reference"')[1].split("</div>")[0]
+    assert "35.000" in box and "45.000" in box and "70.000" not in box  # farm gate and wholesale only
+    shown_again = client.post("/listings/new", data={"csrf_token": csrf_token(client), "product": "xoai",
+                                                     "quantity": "", "unit": "kg", "price_vnd": "38k"})
+    assert "45.000" in text_of(shown_again).split('data-testid="price-reference"')[1].split("</div>")[0]
+    answer = app.test_client().get("/prices/reference.json?product=xoai cat chu").get_json()
+    assert [line["market"] for line in answer["results"]] == ["farm_gate", "wholesale"]
+    assert app.test_client().get("/prices/reference.json?product=zzz").get_json()["results"] == []
