@@ -9,7 +9,7 @@ Services take the session, flush, and never commit; the view commits once.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -154,9 +154,13 @@ class BoardRow:
     latest_on: date
     price_min_vnd: int
     price_max_vnd: int
-    varieties: list[str] = field(default_factory=list)
+    variety: str = ""  # chosen or as typed; "" for the product as a whole
     places: int = 1
     change_pct: float | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.product.name_vi} {self.variety}".strip()
 
     @property
     def direction(self) -> str:
@@ -181,8 +185,8 @@ def _matches(price: ReferencePrice, q: str) -> bool:
 
 
 def board(db: Session, today: date, chosen: BoardFilter = BoardFilter()) -> list[BoardRow]:
-    """The latest price of each product at each market (per unit), newest first within a product,
-    with the week's change (trends.week_moves), for prices of the last BOARD_DAYS days."""
+    """The latest price of each product (and variety) at each market, per unit, for prices of the
+    last BOARD_DAYS days, with the week's change (trends.week_move over that variety's days)."""
     query = (select(ReferencePrice).join(Product)
              .where(ReferencePrice.observed_on >= today - timedelta(days=BOARD_DAYS),
                     ReferencePrice.observed_on <= today))
@@ -190,28 +194,23 @@ def board(db: Session, today: date, chosen: BoardFilter = BoardFilter()) -> list
         query = query.where(Product.category_code == chosen.category)
     if chosen.market in MARKETS:
         query = query.where(ReferencePrice.market == chosen.market)
-    latest: dict[tuple[int, str, str], list[ReferencePrice]] = {}
+    groups: dict[tuple[int, str, str, str], list[ReferencePrice]] = defaultdict(list)
     for price in db.scalars(query):
         if chosen.q and not _matches(price, chosen.q):
             continue
-        key = (price.product_id, price.market, price.unit)
-        kept = latest.get(key)
-        if kept is None or price.observed_on > kept[0].observed_on:
-            latest[key] = [price]
-        elif price.observed_on == kept[0].observed_on:
-            kept.append(price)
-    moves = {(m.product_id, m.market, m.unit): m
-             for m in trends.week_moves(db, sorted({k[0] for k in latest}), today)} if latest else {}
+        groups[(price.product_id, fold(price.variety_name), price.market, price.unit)].append(price)
     rows = []
-    for key, prices in latest.items():
-        move = moves.get(key)
+    for (product_id, _variety, market, unit), found in groups.items():
+        latest_on = max(p.observed_on for p in found)
+        latest = [p for p in found if p.observed_on == latest_on]
+        move = trends.week_move(product_id, market, unit, trends.day_prices(
+            [(p.observed_on, p.price_min_vnd, p.price_max_vnd) for p in found]))
         rows.append(BoardRow(
-            product=prices[0].product, market=key[1], unit=key[2], latest_on=prices[0].observed_on,
-            price_min_vnd=min(p.price_min_vnd for p in prices), price_max_vnd=max(p.price_max_vnd for p in prices),
-            varieties=sorted({p.variety_name for p in prices if p.variety_name}),
-            places=len(prices), change_pct=move.change_pct if move else None))
+            product=latest[0].product, market=market, unit=unit, latest_on=latest_on,
+            price_min_vnd=min(p.price_min_vnd for p in latest), price_max_vnd=max(p.price_max_vnd for p in latest),
+            variety=latest[0].variety_name, places=len(latest), change_pct=move.change_pct if move else None))
     order = {m: i for i, m in enumerate(MARKETS)}
-    return sorted(rows, key=lambda r: (fold(r.product.name_vi), order.get(r.market, 9), r.unit))
+    return sorted(rows, key=lambda r: (fold(r.product.name_vi), fold(r.variety), order.get(r.market, 9), r.unit))
 
 
 def last_update(db: Session) -> date | None:
@@ -251,21 +250,29 @@ def main_unit(db: Session, product_id: int) -> str | None:
     return max(counts, key=lambda u: (counts[u], u == "kg")) if counts else None
 
 
+def varieties_of(db: Session, product_id: int) -> list[str]:
+    """The varieties the product's prices name (chosen or typed; "" for none), most prices first."""
+    counts: dict[str, int] = defaultdict(int)
+    for price in db.scalars(select(ReferencePrice).where(ReferencePrice.product_id == product_id)):
+        counts[price.variety_name] += 1
+    return sorted(counts, key=lambda v: (-counts[v], fold(v)))
+
+
 def weekly_series(db: Session, product_id: int, today: date, weeks: int = HISTORY_WEEKS,
-                  unit: str | None = None) -> tuple[list[date], list[Series]]:
+                  unit: str | None = None, variety: str | None = None) -> tuple[list[date], list[Series]]:
     """(the Mondays, one series per market that has a price in those weeks) in `unit` (else the
-    product's main unit)."""
+    product's main unit), of one variety when given ("" : prices that name none)."""
     mondays = rules.weeks_back(today, weeks)
     unit = unit or main_unit(db, product_id)
     if unit is None:
         return mondays, []
-    rows = db.execute(select(ReferencePrice.market, ReferencePrice.observed_on, ReferencePrice.price_min_vnd,
-                             ReferencePrice.price_max_vnd)
+    rows = db.scalars(select(ReferencePrice)
                       .where(ReferencePrice.product_id == product_id, ReferencePrice.unit == unit,
                              ReferencePrice.observed_on >= mondays[0], ReferencePrice.observed_on <= today))
     by_market: dict[str, list[tuple[date, int, int]]] = defaultdict(list)
-    for market, day, low, high in rows:
-        by_market[market].append((day, low, high))
+    for price in rows:
+        if variety is None or fold(price.variety_name) == fold(variety):
+            by_market[price.market].append((price.observed_on, price.price_min_vnd, price.price_max_vnd))
     series = []
     for market in MARKETS:
         if market not in by_market:

@@ -24,6 +24,7 @@ from marketplace.notifications.wording import word_notices
 from marketplace.products.models import Category, Product
 from marketplace.products.services import find_product
 from marketplace.saving import form_page, posted, raise_if_problems, saving, submitted
+from marketplace.vietnamese import fold
 
 bp = Blueprint("market", __name__)
 word_notices(bp, alerts.PREFIX, alerts.describe_notice)
@@ -50,8 +51,9 @@ def reference_lines(session, product_id: int) -> list[price_reference.ReferenceL
     """The latest farm-gate and wholesale prices of a product (the listing form shows them)."""
     rows = [r for r in prices.board(session, today_in_vietnam())
             if r.product.id == product_id and r.market in SELLER_MARKETS]
-    return [price_reference.ReferenceLine(r.market, str(MARKET_LABELS[r.market]), r.price_min_vnd,
-                                          r.price_max_vnd, r.unit, r.latest_on) for r in rows]
+    return [price_reference.ReferenceLine(
+        r.market, " · ".join(part for part in (str(MARKET_LABELS[r.market]), r.variety) if part),
+        r.price_min_vnd, r.price_max_vnd, r.unit, r.latest_on) for r in rows]
 
 
 # --- the public board ---------------------------------------------------------------------------
@@ -78,11 +80,14 @@ def week_text(monday) -> str:
 def product(product_id: int):
     item = or_404(db.session.get(Product, product_id))
     today = today_in_vietnam()
-    mondays, series = prices.weekly_series(db.session, item.id, today)
+    varieties = prices.varieties_of(db.session, item.id)
+    asked = request.args.get("variety", "")[:120]
+    variety = next((v for v in varieties if fold(v) == fold(asked)), varieties[0] if varieties else None)
+    mondays, series = prices.weekly_series(db.session, item.id, today, variety=variety)
     labels = [week_text(m) for m in mondays]
     unit = series[0].unit if series else None
     unit_text = formatting.unit(unit) if unit else ""
-    name = product_label(item)
+    name = f"{product_label(item)} {variety or ''}".strip()
     title = _("Weekly prices of %(product)s, in thousand đồng per %(unit)s", product=name, unit=unit_text)
     desc = _describe(series, labels)
     svg = chart.price_chart([chart.Line(str(MARKET_LABELS[s.market]), s.points) for s in series], labels,
@@ -92,7 +97,7 @@ def product(product_id: int):
     form = forms.WatchForm(obj=None)
     if watch is not None:
         form.market.data, form.threshold_pct.data = watch.market, str(watch.threshold_pct)
-    return render_template("market/product.html", product=item, svg=Markup(svg),  # noqa: S704  # nosec B704  # escaped in chart.py
+    return render_template("market/product.html", product=item, varieties=varieties, variety=variety, svg=Markup(svg),  # noqa: S704  # nosec B704  # escaped in chart.py
                            chart_title=title, mondays=mondays, labels=labels, series=series,
                            history=prices.history(db.session, item.id),
                            seen=observed.weekly_medians(db.session, item.id, today), min_sellers=rules.MIN_SELLERS,
