@@ -32,6 +32,7 @@ from marketplace.fairs import demo as fair_demo
 from marketplace.fairs.models import Catalog, Fair
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
+from marketplace.market import demo as price_demo
 from marketplace.members import demo as member_demo
 from marketplace.messaging import conversations
 from marketplace.notifications import demo as notice_demo
@@ -251,6 +252,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
     created.update(chain_demo.load(db, orgs, db.scalar(select(User).where(User.email == demo_email("muahang.sieuthi"))),
                                    db.scalar(select(User).where(User.email == demo_email("giamdoc.htxmyxuong"))),
                                    today or today_in_vietnam()))
+    created.update(price_demo.load(db, staff, today or today_in_vietnam()))
     return created
 
 
