@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -290,9 +289,6 @@ def weekly_series(db: Session, product_id: int, today: date, weeks: int = HISTOR
 
 def watch_of(db: Session, user: User, product_id: int) -> PriceWatch | None:
     return db.scalar(select(PriceWatch).where(PriceWatch.user_id == user.id, PriceWatch.product_id == product_id))
-
-
-WATCH_MESSAGES = {"threshold": _l("Choose a move between 5 and 50 %.")}
 
 
 def watch(db: Session, user: User, product: Product, *, market: str = "", threshold_pct: int = trends.BIG_MOVE_PCT,
