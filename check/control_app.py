@@ -46,6 +46,7 @@ def demo_ids() -> dict[str, int | str | None]:
     from marketplace.fairs.demo import NAME as FAIR_NAME
     from marketplace.fairs.models import Fair
     from marketplace.listings.models import Listing
+    from marketplace.market.models import ReferencePrice
     from marketplace.members.models import Household
     from marketplace.messaging.models import Conversation
     from marketplace.orders.models import Order
@@ -87,6 +88,9 @@ def demo_ids() -> dict[str, int | str | None]:
             "tourism_offer": session.scalar(select(TourismOffer.id).where(
                 TourismOffer.organization_id == seller_org, TourismOffer.status == "published")
                 .order_by(TourismOffer.id)),
+            # Issue #20's price board: a product with demo reference prices, and one of its rows.
+            "price_product": session.scalar(select(ReferencePrice.product_id).order_by(ReferencePrice.id)),
+            "reference_price": session.scalar(select(ReferencePrice.id).order_by(ReferencePrice.id)),
         }
 
 
