@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT = 400, 250
-LEFT, RIGHT, TOP, BOTTOM = 44, 10, 34, 30
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 40, 30
 STYLES = (  # colour (contrast ≥ 3:1 on white), dash, point shape
     ("#1b5e20", "", "circle"),
     ("#0d47a1", "6 3", "square"),
