@@ -8,6 +8,6 @@ TOPIC_LABELS = {
     "orders": _l("Orders"), "offers": _l("Offers on your requests"), "messages": _l("Messages"),
     "matches": _l("Matches and saved searches"), "members": _l("Members and cooperative"),
     "fairs": _l("Fairs and meetings"), "tourism": _l("Tourism bookings"), "chains": _l("Supply chains"),
-    "other": _l("Everything else"),
+    "prices": _l("Price alerts"), "other": _l("Everything else"),
 }
 CHANNEL_LABELS = {"bell": _l("In the app"), "mail": _l("E-mail"), "zalo": _l("Zalo"), "sms": _l("SMS")}

@@ -54,6 +54,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "fairs": ("booth_", "meeting"),
     "tourism": ("tour_",),
     "chains": ("chain_",),
+    "prices": ("price_",),
     "other": (),
 }
 
@@ -156,7 +157,7 @@ ORDER_STATUS_WORDS = {  # the "status" parameter of the order template, in Vietn
 TOPIC_WORDS = {  # the "topic" parameter of the notice template
     "orders": "Đơn hàng", "offers": "Chào bán", "messages": "Tin nhắn", "matches": "Nguồn hàng phù hợp",
     "members": "Thành viên", "fairs": "Hội chợ", "tourism": "Du lịch", "chains": "Chuỗi liên kết",
-    "other": "Thông báo",
+    "prices": "Cảnh báo giá", "other": "Thông báo",
 }
 
 
