@@ -51,6 +51,9 @@ class PriceInput:
 def _read_prices(problems: FieldProblems, data: PriceInput) -> tuple[int | None, int | None, bool]:
     """(min, max, read): from `price` when given (a price or a range), else from the two columns
     (each may itself be a range: "35-42k" in price_min_vnd is read whole)."""
+    if not any(clean(str(value or "")) for value in (data.price, data.price_min_vnd, data.price_max_vnd)):
+        problems.add("price", "required")  # none given: said once, where a form has its one price field
+        return None, None, False
     if clean(str(data.price or "")):
         try:
             low, high = rules.read_price_range(str(data.price))

@@ -111,6 +111,9 @@ def test_staff_enter_edit_and_delete_a_price(app):
             "place": "Chợ đầu mối Mỹ Thới", "commune_code": "", "source": "", "note": ""}
     bad = client.post("/staff/prices", data=form)
     assert bad.status_code == 422 and 'value="42-35k"' in bad.get_data(as_text=True)
+    empty = client.post("/staff/prices", data=form | {"price": "", "observed_on": "31/02/2026"})
+    assert empty.status_code == 422 and 'id="price-error"' in empty.get_data(as_text=True)
+    assert 'id="observed_on-error"' in empty.get_data(as_text=True)
     assert client.post("/staff/prices", data=form | {"price": "35-42k"}).status_code == 302
     with app_session(app) as session:
         price = session.scalar(select(ReferencePrice))
