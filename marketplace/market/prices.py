@@ -176,6 +176,7 @@ class BoardFilter:
     category: str = ""
     market: str = ""
     q: str = ""
+    product_id: int | None = None  # one product's rows only (the listing form's reference)
 
 
 def _matches(price: ReferencePrice, q: str) -> bool:
@@ -196,6 +197,8 @@ def board(db: Session, today: date, chosen: BoardFilter = BoardFilter()) -> list
         query = query.where(Product.category_code == chosen.category)
     if chosen.market in MARKETS:
         query = query.where(ReferencePrice.market == chosen.market)
+    if chosen.product_id is not None:
+        query = query.where(ReferencePrice.product_id == chosen.product_id)
     groups: dict[tuple[int, str, str, str], list[ReferencePrice]] = defaultdict(list)
     for price in db.scalars(query):
         if chosen.q and not _matches(price, chosen.q):

@@ -49,8 +49,8 @@ def product_label(product: Product) -> str:
 
 def reference_lines(session, product_id: int) -> list[price_reference.ReferenceLine]:
     """The latest farm-gate and wholesale prices of a product (the listing form shows them)."""
-    rows = [r for r in prices.board(session, today_in_vietnam())
-            if r.product.id == product_id and r.market in SELLER_MARKETS]
+    rows = [r for r in prices.board(session, today_in_vietnam(), prices.BoardFilter(product_id=product_id))
+            if r.market in SELLER_MARKETS]
     return [price_reference.ReferenceLine(
         r.market, " · ".join(part for part in (str(MARKET_LABELS[r.market]), r.variety) if part),
         r.price_min_vnd, r.price_max_vnd, r.unit, r.latest_on) for r in rows]
