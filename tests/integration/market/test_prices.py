@@ -144,7 +144,7 @@ def test_a_watcher_hears_once_of_a_big_weekly_move(app):
         assert alerts.check_watches(db.session, today_in_vietnam()) == 0  # the same move: not again
         notice = db.session.scalar(select(Notification).where(Notification.user_id == user.id))
         assert notice.kind == "price_move" and notice.url == f"/prices/{product_id}"
-    assert "20 %" in text_of(client.get("/notifications")) or True
+    assert "20 %" in text_of(client.get("/notifications?lang=en"))
 
 
 def test_a_typed_name_waits_for_staff_and_its_prices_follow_the_mapping(session):
@@ -176,3 +176,19 @@ def test_a_seller_sees_the_reference_beside_their_price(app):
     answer = app.test_client().get("/prices/reference.json?product=xoai cat chu").get_json()
     assert [line["market"] for line in answer["results"]] == ["farm_gate", "wholesale"]
     assert app.test_client().get("/prices/reference.json?product=zzz").get_json()["results"] == []
+
+
+def test_the_alert_job_is_registered_and_the_notice_reads_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from marketplace import worker
+    from marketplace.notifications.presentation import describe
+
+    assert worker.jobs(app)["price_alerts"].every == alerts.EVERY_SECONDS
+    params = {"product": "Quýt", "product_en": "Mandarin", "market": "farm_gate", "unit": "kg", "change": -18,
+              "latest": 21000, "previous": 25600, "day": today_in_vietnam().isoformat(), "product_id": 1}
+    with app.test_request_context():
+        with force_locale("vi"):
+            assert describe("price_move", params).startswith("Giá Quýt (Giá tại vườn) giảm 18 %")
+        with force_locale("en"):
+            assert describe("price_move", params).startswith("Mandarin (Farm gate) went down 18 %")
