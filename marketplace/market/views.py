@@ -12,12 +12,12 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from marketplace import db, formatting, price_reference, worker
+from marketplace import db, formatting, price_reference
 from marketplace.access import public, role_required, signed_in
 from marketplace.dates import today_in_vietnam
 from marketplace.errors import or_404
 from marketplace.forms import CsrfForm
-from marketplace.market import alerts, chart, forms, observed, prices, rules
+from marketplace.market import alerts, chart, forms, jobs, observed, prices, rules
 from marketplace.market.labels import MARKET_LABELS, OBSERVED_LABELS
 from marketplace.market.models import ReferencePrice
 from marketplace.notifications.wording import word_notices
@@ -33,7 +33,7 @@ SELLER_MARKETS = ("farm_gate", "wholesale")  # what a seller compares their pric
 
 @bp.record_once
 def _register(state) -> None:
-    worker.register(state.app, "price_alerts", alerts.run_job, every=alerts.EVERY_SECONDS)
+    jobs.init_app(state.app)
     price_reference.register(state.app, reference_lines, "market.reference_json")
 
 

@@ -184,7 +184,7 @@ def test_the_alert_job_is_registered_and_the_notice_reads_in_both_languages(app)
     from marketplace import worker
     from marketplace.notifications.presentation import describe
 
-    assert worker.jobs(app)["price_alerts"].every == alerts.EVERY_SECONDS
+    assert worker.jobs(app)["price alerts"].every == alerts.EVERY_SECONDS
     params = {"product": "Quýt", "product_en": "Mandarin", "market": "farm_gate", "unit": "kg", "change": -18,
               "latest": 21000, "previous": 25600, "day": today_in_vietnam().isoformat(), "product_id": 1}
     with app.test_request_context():
