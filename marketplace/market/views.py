@@ -22,6 +22,7 @@ from marketplace.market.labels import MARKET_LABELS, OBSERVED_LABELS
 from marketplace.market.models import ReferencePrice
 from marketplace.notifications.wording import word_notices
 from marketplace.products.models import Category, Product
+from marketplace.products.naming import title_en
 from marketplace.products.services import find_product
 from marketplace.saving import form_page, posted, raise_if_problems, saving, submitted
 from marketplace.vietnamese import fold
@@ -87,7 +88,7 @@ def product(product_id: int):
     labels = [week_text(m) for m in mondays]
     unit = series[0].unit if series else None
     unit_text = formatting.unit(unit) if unit else ""
-    name = f"{product_label(item)} {variety or ''}".strip()
+    name = title_en(item, variety or "") if formatting.language() == "en" else f"{item.name_vi} {variety or ''}".strip()
     title = _("Weekly prices of %(product)s, in thousand đồng per %(unit)s", product=name, unit=unit_text)
     desc = _describe(series, labels)
     svg = chart.price_chart([chart.Line(str(MARKET_LABELS[s.market]), s.points) for s in series], labels,
