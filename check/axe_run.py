@@ -52,6 +52,8 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("trace page", f"/t/{ids['lot_code']}", 200), ("tourism", "/tourism", 200),
             ("tourism offer", f"/tourism/{ids['tourism_offer']}", 200),
             ("join with a code", "/join", 200),
+            ("price board", "/prices", 200), ("price board filtered", "/prices?q=xoai&market=farm_gate", 200),
+            ("product prices", f"/prices/{ids['price_product']}", 200),
             ("error 404", "/no-such-page", 404),
         ],
         "seller": [
@@ -124,6 +126,8 @@ def pages_by_role(instance: Instance) -> dict[str, list[tuple[str, str, int]]]:
             ("concerns filtered (staff)", "/staff/concerns?status=&overdue=1", 200),
             ("concern (staff)", f"/staff/concerns/{ids['concern']}", 200),
             ("club activity (staff)", f"/orgs/{ids['seller_org']}/activity", 200),
+            ("reference prices (staff)", "/staff/prices", 200),
+            ("reference price (edit)", f"/staff/prices/{ids['reference_price']}/edit", 200),
         ],
         "admin": [("users", "/admin/users", 200)],
     }

@@ -47,6 +47,7 @@ def demo_ids() -> dict[str, int | str | None]:
     from marketplace.fairs.demo import NAME as FAIR_NAME
     from marketplace.fairs.models import Fair
     from marketplace.listings.models import Listing
+    from marketplace.market.models import ReferencePrice
     from marketplace.members.models import Household
     from marketplace.messaging.models import Conversation
     from marketplace.orders.models import Order
@@ -95,6 +96,9 @@ def demo_ids() -> dict[str, int | str | None]:
             "concern": session.scalar(select(ClubConcern.id).where(ClubConcern.status == "assigned")
                                       .order_by(ClubConcern.id))
             or session.scalar(select(ClubConcern.id).order_by(ClubConcern.id)),
+            # Issue #20's price board: a product with demo reference prices, and one of its rows.
+            "price_product": session.scalar(select(ReferencePrice.product_id).order_by(ReferencePrice.id)),
+            "reference_price": session.scalar(select(ReferencePrice.id).order_by(ReferencePrice.id)),
         }
 
 

@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.listings.views import bp as listings_bp
     from marketplace.main.views import bp as main_bp
     from marketplace.market.bulletin_views import bp as bulletin_bp
+    from marketplace.market.views import bp as market_bp
     from marketplace.matching.views import bp as matching_bp
     from marketplace.members.views import bp as members_bp
     from marketplace.messaging.views import bp as messaging_bp
@@ -153,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(activity_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(market_bp)
     init_api(app)
 
 

@@ -34,6 +34,7 @@ from marketplace.fairs.models import Catalog, Fair
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.market import bulletin_demo
+from marketplace.market import demo as price_demo
 from marketplace.members import demo as member_demo
 from marketplace.messaging import conversations
 from marketplace.notifications import demo as notice_demo
@@ -258,6 +259,7 @@ def load_demo(db: Session, password: str, today: date | None = None) -> dict[str
                                    today or today_in_vietnam()))
     created.update(activity_demo.load(db, orgs, staff, today or today_in_vietnam()))
     created.update(report_demo.load(db, orgs, staff, today or today_in_vietnam()))
+    created.update(price_demo.load(db, staff, today or today_in_vietnam()))
     return created
 
 

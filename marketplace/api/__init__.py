@@ -24,6 +24,7 @@ from marketplace.api import (  # noqa: F401
     matches,
     members,
     orders,
+    prices,
     search,
     trade,
     views,

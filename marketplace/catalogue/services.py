@@ -20,6 +20,7 @@ from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.demand.models import DemandPost
 from marketplace.errors import NotFound, ValidationError
 from marketplace.listings.models import Listing
+from marketplace.market.models import PriceWatch, ReferencePrice
 from marketplace.products.models import Category, Product, Variety
 from marketplace.products.phrases import Catalogue, product_entry, read_phrase
 from marketplace.products.services import choose_product, forget_catalogue, read_unit
@@ -33,6 +34,7 @@ class TypedName:
     product: Product
     listings: int
     requests: int
+    prices: int = 0  # reference prices of the price board (market) kept under the name
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,14 @@ def typed_names(db: Session) -> list[TypedName]:
                                      .where(Product.in_catalogue.is_(False)).group_by(Listing.product_id)).all())
     demand_counts = dict(db.execute(select(DemandPost.product_id, func.count()).join(Product)
                                     .where(Product.in_catalogue.is_(False)).group_by(DemandPost.product_id)).all())
+    price_counts = dict(db.execute(select(ReferencePrice.product_id, func.count()).join(Product)
+                                   .where(Product.in_catalogue.is_(False)).group_by(ReferencePrice.product_id)).all())
     products = db.scalars(select(Product).where(Product.in_catalogue.is_(False)))
-    names = [TypedName(p, listing_counts.get(p.id, 0), demand_counts.get(p.id, 0)) for p in products]
+    names = [TypedName(p, listing_counts.get(p.id, 0), demand_counts.get(p.id, 0), price_counts.get(p.id, 0))
+             for p in products]
     # A name nothing uses any more (its draft deleted, its listing re-typed) waits for nobody.
-    names = [n for n in names if n.listings or n.requests]
-    return sorted(names, key=lambda n: (-(n.listings + n.requests), fold(n.product.name_vi)))[:QUEUE_LENGTH]
+    names = [n for n in names if n.listings or n.requests or n.prices]
+    return sorted(names, key=lambda n: (-(n.listings + n.requests + n.prices), fold(n.product.name_vi)))[:QUEUE_LENGTH]
 
 
 QUEUE_LENGTH = 200  # the most used first; the rest follow as these are mapped
@@ -87,9 +92,17 @@ def map_name(db: Session, typed: Product, phrase: str) -> Product:
     target, variety = choice.product, choice.variety
     affected = named_by(db, {typed.id})
     # A stand-in product has no varieties, so its records have none: the mapping names it.
-    for model in (Listing, DemandPost):
+    for model in (Listing, DemandPost, ReferencePrice):
         db.execute(update(model).where(model.product_id == typed.id)
                    .values(product_id=target.id, variety_id=variety.id if variety is not None else None))
+    # A watch on the typed name follows it (unless the person already watches the product there).
+    watched = set(db.execute(select(PriceWatch.user_id, PriceWatch.market).where(PriceWatch.product_id == target.id)))
+    for watch in db.scalars(select(PriceWatch).where(PriceWatch.product_id == typed.id)):
+        if (watch.user_id, watch.market) in watched:
+            db.delete(watch)
+        else:
+            watch.product_id = target.id
+    db.flush()
     for model in (Certificate, PlantingCode):  # papers whose product was read as the typed name
         db.execute(update(model).where(model.product_id == typed.id).values(product_id=target.id))
     owner = variety if variety is not None else target

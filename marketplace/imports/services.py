@@ -43,13 +43,13 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import User
 from marketplace.imports import sheets as sheet_specs
-from marketplace.imports.handlers import credentials, demand, listings, organizations
+from marketplace.imports.handlers import credentials, demand, listings, organizations, prices
 from marketplace.imports.readers import Sheets
 from marketplace.imports.report import ImportReport, RowProblem, SheetCounts
 from marketplace.imports.run import HANDLERS, ImportRun, SourceFile
 
 # Importing a handler's module registers it (`@handles`); these are every sheet's.
-REGISTERED = (organizations, credentials, listings, demand)
+REGISTERED = (organizations, credentials, listings, demand, prices)
 
 
 def importable_sheets() -> tuple[sheet_specs.Sheet, ...]:

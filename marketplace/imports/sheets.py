@@ -191,6 +191,27 @@ DEMAND = Sheet("demand", "Nhu cầu mua (mở ngay khi nhập; hết hạn thì 
            "Xoài cát Chu loại 1, trái 400–500 g, giao tại kho siêu thị."),
 ))
 
+PRICES = Sheet("prices", "Giá tham khảo: giá tại vườn, chợ đầu mối, siêu thị, xuất khẩu", (
+    Column("ref", "Mã tham chiếu duy nhất của dòng giá; nhập lại cùng mã thì cập nhật dòng đó, "
+                  "không tạo trùng.", "gia-xoai-cat-chu-my-thoi", True),
+    Column("product", "Sản phẩm, ghi như mọi người vẫn gọi, ví dụ xoài cát Chu, quýt hồng, sen. Tên chưa có "
+                      "trong danh mục vẫn được lưu như đã ghi và chờ cán bộ ghép.", "xoài", True),
+    Column("variety", "Giống, ví dụ cát Chu, cát Hòa Lộc.", "cát Chu"),
+    Column("market", "Nơi thấy giá: farm_gate (giá tại vườn), wholesale (chợ đầu mối), supermarket "
+                     "(siêu thị), export (xuất khẩu). Ghi tiếng Việt cũng được.", "chợ đầu mối", True),
+    Column("observed_on", f"Ngày thấy giá, {DATE_HELP} Không được sau hôm nay.",
+           lambda today: today - timedelta(days=1), True),
+    Column("price_min_vnd", "Giá thấp nhất một đơn vị, đồng, ví dụ 35000 hoặc 35k.", 35000),
+    Column("price_max_vnd", "Giá cao nhất một đơn vị, đồng; không thấp hơn giá thấp nhất. Để trống nếu "
+                            "chỉ có một giá.", 42000),
+    Column("price", "Thay cho hai cột trên: giá hoặc khoảng giá, ví dụ 35-42k, 38.000.", None),
+    Column("unit", "Đơn vị tính giá, ví dụ kg, trái, bó; để trống là kg.", "kg"),
+    Column("place", "Nơi thấy giá, ví dụ Chợ đầu mối Mỹ Thới.", "Chợ đầu mối Mỹ Thới"),
+    Column("commune_code", "Mã xã/phường (5 chữ số), nếu có.", None),
+    Column("source", "Nguồn tin, ví dụ Sở Công Thương, khảo sát qua điện thoại.", "Khảo sát qua điện thoại"),
+    Column("note", "Ghi chú.", "Loại 1"),
+))
+
 # The template's example rows carry this mark in their first column, headed "vi_du": the importer
 # skips them (and says how many), so the template imported as downloaded creates nothing. A person
 # who turns an example row into real data clears the mark; a row with the mark left is skipped and
@@ -215,7 +236,7 @@ def is_example(values: dict[str, object]) -> bool:
 
 
 # Dependency order: a sheet may refer to rows of the sheets before it.
-SHEETS: tuple[Sheet, ...] = (ORGANIZATIONS, CERTIFICATES, PLANTING_CODES, LISTINGS, DEMAND)
+SHEETS: tuple[Sheet, ...] = (ORGANIZATIONS, CERTIFICATES, PLANTING_CODES, LISTINGS, DEMAND, PRICES)
 BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 # The template's own help sheet: read back with the rest of the workbook and ignored without notice.
 HELP_SHEET = "huong_dan"

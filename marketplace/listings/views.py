@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace import code_sharing, db
+from marketplace import code_sharing, db, price_reference
 from marketplace.access import public, signed_in
 from marketplace.accounts import services as accounts
 from marketplace.accounts.permissions import can_list_for, can_manage_supply, chosen_org, selling_orgs
@@ -25,7 +25,7 @@ from marketplace.listings.photos import services as photos
 from marketplace.numbers import editable_number
 from marketplace.oversize import tolerant
 from marketplace.products.goods import goods_as_typed
-from marketplace.products.services import categories_with_products
+from marketplace.products.services import categories_with_products, find_product
 from marketplace.saving import (
     flash_each,
     flash_message,
@@ -131,7 +131,8 @@ def new():
         if saved:
             return _to_listing(listing)
     return form_page("listings/form.html", form, categories=categories_with_products(db.session),
-                     staged=on_form.staged if on_form else [])
+                     staged=on_form.staged if on_form else [], references=_references(form),
+                     reference_url=price_reference.json_url())
 
 
 @bp.route("/listings/<int:listing_id>")
@@ -170,7 +171,18 @@ def edit(listing_id: int):
         if saved:
             return _to_listing(listing)
     return form_page("listings/form.html", form, listing=listing, categories=categories_with_products(db.session),
-                     staged=on_form.staged if on_form else [])
+                     staged=on_form.staged if on_form else [], references=_references(form, listing),
+                     reference_url=price_reference.json_url())
+
+
+def _references(form: forms.ListingForm, listing: Listing | None = None) -> list[price_reference.ReferenceLine]:
+    """The latest reference prices (farm gate, wholesale) of the product on the form, to show
+    beside the price: the product typed (a form shown again), else the listing's own."""
+    typed = (form.product.data or "").strip()
+    if typed:
+        product = find_product(db.session, typed[:120])
+        return price_reference.for_product(db.session, product.id if product else None)
+    return price_reference.for_product(db.session, listing.product_id if listing else None)
 
 
 def _raise_if_problems(form: forms.ListingForm, on_form) -> None:

@@ -9,6 +9,7 @@ TOPIC_LABELS = {
     "matches": _l("Matches and saved searches"), "members": _l("Members and cooperative"),
     "fairs": _l("Fairs and meetings"), "tourism": _l("Tourism bookings"), "chains": _l("Supply chains"),
     "bulletin": _l("Weekly market bulletin"),
+    "prices": _l("Price alerts"),
     "other": _l("Everything else"),
 }
 CHANNEL_LABELS = {"bell": _l("In the app"), "mail": _l("E-mail"), "zalo": _l("Zalo"), "sms": _l("SMS")}

@@ -55,6 +55,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "tourism": ("tour_",),
     "chains": ("chain_",),
     "bulletin": ("bulletin",),  # the weekly market bulletin (market/bulletin_jobs.py): mail only
+    "prices": ("price_",),
     "other": (),
 }
 
@@ -158,6 +159,7 @@ TOPIC_WORDS = {  # the "topic" parameter of the notice template
     "orders": "Đơn hàng", "offers": "Chào bán", "messages": "Tin nhắn", "matches": "Nguồn hàng phù hợp",
     "members": "Thành viên", "fairs": "Hội chợ", "tourism": "Du lịch", "chains": "Chuỗi liên kết",
     "bulletin": "Bản tin thị trường",
+    "prices": "Cảnh báo giá",
     "other": "Thông báo",
 }
 

@@ -95,6 +95,40 @@
 
   document.querySelectorAll("input[data-suggest]").forEach(setUpSuggestions);
 
+  // The listing form's reference prices (issue #20): the server shows them once the product is
+  // known; when the seller types another product, ask for that product's (and show none if unknown).
+  document.querySelectorAll("[data-reference-url]").forEach(function (box) {
+    var input = document.getElementById(box.dataset.productField);
+    if (!input || !box.dataset.referenceUrl) return;
+    var last = input.value.trim();
+    input.addEventListener("change", function () {
+      var product = input.value.trim();
+      if (product === last) return;
+      last = product;
+      if (!product) { box.textContent = ""; return; }
+      fetch(box.dataset.referenceUrl + "?product=" + encodeURIComponent(product), { headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (data) {
+          if (input.value.trim() !== product) return;
+          box.textContent = "";
+          if (!data.results || !data.results.length) return;
+          var heading = document.createElement("p");
+          heading.className = "label";
+          heading.textContent = box.dataset.heading;
+          var list = document.createElement("ul");
+          list.className = "plain";
+          data.results.forEach(function (line) {
+            var item = document.createElement("li");
+            item.textContent = line.text;
+            list.appendChild(item);
+          });
+          box.appendChild(heading);
+          box.appendChild(list);
+        })
+        .catch(function () {});
+    });
+  });
+
   // A tap on a phone or Zalo link is a lead that leaves the platform: tell the server in the
   // background (sendBeacon survives the page being left for the dialler or Zalo), then let the
   // link do its work. Without JavaScript the link still works; the tap is just not counted.

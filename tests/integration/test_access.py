@@ -186,6 +186,15 @@ EXPECTED: dict[str, str] = {
     "fair_staff.approve_waitlist": "staff",
     "fair_staff.received": "staff",
     "api.list_fairs": "public",
+    "api.list_prices": "public",
+    "market.board": "public",
+    "market.product": "public",
+    "market.reference_json": "public",
+    "market.watch": "user",
+    "market.unwatch": "user",
+    "market.staff": "staff",
+    "market.edit": "staff",
+    "market.delete": "staff",
     "api.fair_catalog": "public",
     "catalogs.show": "public",  # a draft: staff only (tests/integration/fairs/test_catalog_page.py)
     "catalogs.pdf": "public",
@@ -412,7 +421,7 @@ def _sample_objects(session, club, buyer_org) -> dict:
             "product_id": 999999, "slug": fair.slug, "fair_id": fair.id, "application_id": application.id,
             "catalog_id": 999999, "section_id": 999999, "entry_id": 999999, "meeting_id": meeting.id,
             "code": lot.code, "gtin": "08934563138165", "more": "21/1",
-            "tour_id": tour.id, "booking_id": booking.id,
+            "tour_id": tour.id, "booking_id": booking.id, "price_id": 999999,
             "chain_id": chain.id, "delivery_id": chain.deliveries[0].id,
             "membership_id": membership.id, "invitation_id": invitation.id, "household_id": household.id,
             "flag_id": flag.id, "member_id": coop_member.id, "activity_id": activity.id, "concern_id": concern.id}
@@ -512,7 +521,9 @@ NOTHING_THERE = {"media.photo", "credentials.scan", "listings.delete_photo", "ca
                  "catalogs.change_section", "catalogs.add_entry", "catalogs.update_entry", "catalogs.change_entry",
                  "catalogs.set_status", "api.fair_catalog",
                  # the sample lot has no GTIN: its GS1 address is the same "not in the system" 404
-                 "trace.gs1"}
+                 "trace.gs1",
+                 # no product or reference price in the sample (tests/integration/market open real ones)
+                 "market.product", "market.watch", "market.unwatch", "market.edit", "market.delete"}
 # What an allowed caller may get: the page, a redirect, or the form refused for its (empty)
 # content, which the view checks only after letting the caller in.
 LET_IN = {200, 201, 204, 302, 303, 400, 409, 422}

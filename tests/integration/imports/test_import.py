@@ -473,7 +473,7 @@ def test_the_template_downloads_and_imports_after_clearing_the_example_marks(app
     assert "attachment" in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["huong_dan", "organizations", "certificates", "planting_codes", "listings",
-                                   "demand"]
+                                   "demand", "prices"]
     for spec in SHEETS:
         sheet = workbook[spec.name]
         assert [c.value for c in sheet[1]] == ["vi_du", *spec.column_names]
@@ -482,7 +482,8 @@ def test_the_template_downloads_and_imports_after_clearing_the_example_marks(app
     guide = [[c.value for c in row] for row in workbook["huong_dan"].iter_rows()]
     explained = {(row[0], row[1]) for row in guide if row and len(row) > 1 and row[1]}
     assert ("organizations", "commune_code") in explained and ("listings", "planting_codes") in explained
-    assert {("demand", name) for name in SHEETS[-1].column_names} <= explained
+    assert {("demand", name) for name in SHEETS[-2].column_names} <= explained
+    assert {("prices", name) for name in SHEETS[-1].column_names} <= explained
     assert ("(mọi trang)", "vi_du") in explained
     assert any("demand (nhu cầu mua)" in (row[0] or "") for row in guide if row)
 

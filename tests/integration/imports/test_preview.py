@@ -201,7 +201,7 @@ def test_the_template_imported_unedited_creates_nothing(app):
     preview = _upload(client, template, name="mau-nhap-du-lieu-cho-hoi-quan.xlsx")
     assert preview.status_code == 200
     html = preview.get_data(as_text=True)
-    assert "6 example rows skipped" in html  # two organisations, and one row of each other sheet
+    assert "7 example rows skipped" in html  # two organisations, and one row of each other sheet
     assert "This file stores nothing" in html
     assert 'data-testid="import-confirm"' not in html  # nothing to confirm
     assert 'data-testid="examples-skipped-organizations"' in html and "2 example rows skipped (rows 2, 3)" in html
@@ -219,7 +219,7 @@ def test_the_template_through_the_service_and_the_cli_creates_nothing(app, sessi
                                   today_in_vietnam())
     assert report.ok and not report.outcomes and report.counts == {}
     assert report.examples_skipped == {"organizations": [2, 3], "certificates": [2], "planting_codes": [2],
-                                       "listings": [2], "demand": [2]}
+                                       "listings": [2], "demand": [2], "prices": [2]}
     session.rollback()
     path = tmp_path / "mau.xlsx"
     path.write_bytes(data)

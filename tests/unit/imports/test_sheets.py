@@ -16,16 +16,17 @@ from marketplace.numbers import parse_decimal, parse_vnd
 
 def test_sheets_in_dependency_order():
     assert [s.name for s in sheets.SHEETS] == ["organizations", "certificates", "planting_codes", "listings",
-                                               "demand"]
+                                               "demand", "prices"]
     for spec in sheets.SHEETS:
         assert spec.columns[0].required  # the key column comes first and names the row
         assert all(c.help for c in spec.columns)
 
 
 def test_every_sheet_has_its_handler_registered_in_one_place():
-    assert set(run.HANDLERS) == {"organizations", "certificates", "planting_codes", "listings", "demand"}
+    assert set(run.HANDLERS) == {"organizations", "certificates", "planting_codes", "listings", "demand",
+                                 "prices"}
     assert [s.name for s in services.importable_sheets()] == ["organizations", "certificates",
-                                                             "planting_codes", "listings", "demand"]
+                                                             "planting_codes", "listings", "demand", "prices"]
     with pytest.raises(ValueError):
         run.handles("unknown_sheet")
 
