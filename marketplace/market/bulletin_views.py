@@ -5,7 +5,6 @@ mail's worker job."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace import db, page_sections
@@ -16,11 +15,10 @@ from marketplace.dates import today_in_vietnam
 from marketplace.links import public_url
 from marketplace.market import bulletin, bulletin_jobs
 from marketplace.market import bulletin_rules as rules
+from marketplace.market.labels import MARKET_LABELS
 
 bp = Blueprint("bulletin", __name__)
 
-MARKET_LABELS = {"farm_gate": _l("Farm gate"), "wholesale": _l("Wholesale market"),
-                 "supermarket": _l("Supermarket"), "export": _l("Export")}
 
 
 @bp.record_once

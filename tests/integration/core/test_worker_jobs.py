@@ -9,8 +9,8 @@ from marketplace import worker
 
 def test_each_package_registers_its_jobs_and_messages_run_last(app):
     ordered = [job.name for job in sorted(worker.jobs(app).values(), key=lambda job: job.order)]
-    assert ordered == ["search sync", "saved-search alerts", "matching", "orders", "price alerts", "report reminders",
-                       "change-log pruning",
+    assert ordered == ["search sync", "saved-search alerts", "matching", "orders", "price alerts", "market bulletin",
+                       "report reminders", "change-log pruning",
                        "staged photos", "mail", "zalo and sms"]
 
 

@@ -189,6 +189,6 @@ def test_the_alert_job_is_registered_and_the_notice_reads_in_both_languages(app)
               "latest": 21000, "previous": 25600, "day": today_in_vietnam().isoformat(), "product_id": 1}
     with app.test_request_context():
         with force_locale("vi"):
-            assert describe("price_move", params).startswith("Giá Quýt (Giá tại vườn) giảm 18 %")
+            assert describe("price_move", params).startswith("Giá Quýt (Tại vườn) giảm 18 %")
         with force_locale("en"):
             assert describe("price_move", params).startswith("Mandarin (Farm gate) went down 18 %")
