@@ -18,6 +18,7 @@ FIELD_MESSAGES = {
     "too_long": _l("This text is too long."),
     "not_a_date": _l("Enter a date as dd/mm/yyyy."),
     "future": _l("This day is still to come: record it once it has happened."),
+    "too_old": _l("Check the year: write a day from 2000 on."),
     "past": _l("The due day cannot be in the past."),
     "attendees": _l("Write how many came as one number, e.g. 25 or “khoảng 30”."),
     "attendees_range": _l("The number who came must be between 1 and 100,000."),

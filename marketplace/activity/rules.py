@@ -10,6 +10,9 @@ from marketplace.activity.models import ACTIVITY_KINDS, CONCERN_KINDS
 from marketplace.numbers import NotANumber, parse_decimal
 from marketplace.problems import Problems, check_lengths
 
+# The first year the pages show (the year picker and the reports start there): an older day is a
+# typing slip ("1/1/1900") that would leave the record where nobody can reach it.
+FIRST_YEAR = 2000
 # A concern nobody has set a due day for is overdue once it has waited this long.
 UNANSWERED_DAYS = 30
 # A concern the club reopens is due again this many days later (staff may set another day).
@@ -78,6 +81,8 @@ def check_activity(problems: Problems, *, kind: str, topic: str, held_on: date |
         problems.add("held_on", "required")
     elif held_on > today:
         problems.add("held_on", "future")
+    elif held_on.year < FIRST_YEAR:
+        problems.add("held_on", "too_old")
     if attendees is not None and not 1 <= attendees <= MAX_ATTENDEES:
         problems.add("attendees", "attendees_range")
     check_lengths(problems, {"topic": topic, **texts}, LIMITS)
@@ -93,6 +98,8 @@ def check_concern(problems: Problems, *, kind: str, title: str, raised_on: date 
         problems.add("raised_on", "required")
     elif raised_on > today:
         problems.add("raised_on", "future")
+    elif raised_on.year < FIRST_YEAR:
+        problems.add("raised_on", "too_old")
     check_lengths(problems, {"title": title, **texts}, LIMITS)
 
 

@@ -118,7 +118,7 @@ def _home_links(user=None, **_context) -> str | None:
 
 def _year(today) -> int:
     raw = request.args.get("year", "")
-    if raw.isdecimal() and len(raw) == 4 and 2000 <= int(raw) <= today.year + 1:
+    if raw.isdecimal() and len(raw) == 4 and rules.FIRST_YEAR <= int(raw) <= today.year + 1:
         return int(raw)
     return today.year
 

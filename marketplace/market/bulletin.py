@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import Membership, Organization, User
 from marketplace.accounts.permissions import member_or_staff
-from marketplace.dates import VIETNAM
+from marketplace.dates import VIETNAM, as_utc
 from marketplace.demand.models import DemandPost
 from marketplace.fairs import rules as fair_rules
 from marketplace.fairs.models import Fair
@@ -87,7 +87,7 @@ def news_fairs(db: Session, today: date) -> list[rules.FairFacts]:
     found = []
     for fair in fairs:
         apply_by = fair_rules.apply_by(fair.apply_by, fair.starts_on)
-        created_on = fair.created_at.astimezone(VIETNAM).date()
+        created_on = as_utc(fair.created_at).astimezone(VIETNAM).date()  # SQLite gives it back naive
         if rules.is_new_fair(created_on, apply_by, fair.status, today):
             found.append(rules.FairFacts(fair.slug, fair.name, fair.starts_on, fair.ends_on, apply_by, fair.venue))
     return found

@@ -151,8 +151,10 @@ def fair_lines(db: Session, communes: set[str], period: Period, as_of: date) -> 
     an exhibitor from it. `exhibitors`: the unit's organisations holding a booth (application
     approved or confirmed); `leads`: the contacts buyers made with those exhibitors at the fair —
     contact taps (phone, Zalo), conversations opened from the fair and meetings asked for or agreed
-    (not declined or cancelled). With each line, its leads by the exhibitor's commune."""
+    (not declined or cancelled), made before the end of `as_of` (a past period's report counts what
+    had happened by then). With each line, its leads by the exhibitor's commune."""
     codes = sorted(communes)
+    end = period.utc_bounds(as_of)[1]
     fairs = list(db.scalars(select(Fair).where(Fair.status.in_(FAIR_STATES), Fair.starts_on >= period.start,
                                                Fair.starts_on <= as_of).order_by(Fair.starts_on, Fair.id)))
     lines = []
@@ -169,12 +171,15 @@ def fair_lines(db: Session, communes: set[str], period: Period, as_of: date) -> 
         if ids:
             for query in (
                     select(ContactEvent.to_org_id).where(ContactEvent.fair_id == fair.id,
-                                                         ContactEvent.to_org_id.in_(ids)),
+                                                         ContactEvent.to_org_id.in_(ids),
+                                                         ContactEvent.created_at < end),
                     select(Conversation.seller_org_id).where(Conversation.fair_id == fair.id,
-                                                             Conversation.seller_org_id.in_(ids)),
+                                                             Conversation.seller_org_id.in_(ids),
+                                                             Conversation.created_at < end),
                     select(FairMeeting.exhibitor_org_id).where(FairMeeting.fair_id == fair.id,
                                                                FairMeeting.exhibitor_org_id.in_(ids),
-                                                               FairMeeting.status.in_(LEAD_MEETING_STATES))):
+                                                               FairMeeting.status.in_(LEAD_MEETING_STATES),
+                                                               FairMeeting.created_at < end)):
                 leads.update(exhibitors[org_id] for org_id in db.scalars(query))
         lines.append((FairLine(fair.id, fair.name, fair.starts_on, len(ids), sum(leads.values())),
                       dict(sorted(leads.items()))))

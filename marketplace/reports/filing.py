@@ -64,6 +64,11 @@ def file_report(db: Session, unit: Unit, period: Period, today: date, user: User
                 note: str = "") -> FiledReport:
     """File the report as computed now. One per unit and period: filing again is refused
     (Conflict), also when two people file at the same moment (the unique key decides)."""
+    if period.start > today:
+        # Filing freezes the figures for good: an empty report for a period to come would stand in
+        # the real one's place.
+        raise Conflict(_("This period has not begun: its report can be filed from %(day)s.",
+                         day=period.start.strftime("%d/%m/%Y")))
     if filed_report(db, unit, period) is not None:
         raise Conflict(_("The report for %(unit)s, %(period)s was filed already; it stays as filed.",
                          unit=unit.name, period=period.key))

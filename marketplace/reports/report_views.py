@@ -44,7 +44,7 @@ def _choice(unit_text: str | None, period_text: str | None) -> tuple[Unit, Perio
     problems: dict[str, str] = {}
     unit = read_unit(db.session, unit_text)
     if unit is None:
-        problems["unit"] = _("There is no province or commune with the code “%(code)s”.", code=unit_text)
+        problems["unit"] = _("There is no province or commune with the code “%(code)s”.", code=(unit_text or "")[:20])
         unit = read_unit(db.session, HOME_PROVINCE)
     period = parse_period(period_text) if period_text else default_period(today_in_vietnam())
     if period is None:

@@ -144,12 +144,13 @@ def traceable_chains(db: Session, communes: set[str], as_of: date) -> Target:
     own figures say (chains.rules.figures, the rule of chains.services.count_with_codes_and_
     traceability): codes required, at least one order delivered, and every delivered order
     traceable (it names lots, each traceable). A chain proposed after `as_of` does not count. It
-    counts in the commune of each supplying party (a club or cooperative) in the unit; the unit's
-    total counts each chain once. `note`: its traceable share ("100 % truy xuất")."""
+    counts in the commune of each supplying party (a club or cooperative) in the unit that has not
+    declined it; the unit's total counts each chain once. `note`: its traceable share ("100 % truy xuất")."""
     party_communes: dict[int, set[str]] = {}
     for chain_id, commune in db.execute(
             select(ChainParty.chain_id, Organization.commune_code)
-            .join(Organization, Organization.id == ChainParty.org_id).where(orgs_in(communes))):
+            .join(Organization, Organization.id == ChainParty.org_id)
+            .where(orgs_in(communes), ChainParty.declined_at.is_(None))):
         party_communes.setdefault(chain_id, set()).add(commune)
     if not party_communes:
         return _target("traceable_chains", [])

@@ -355,21 +355,27 @@ def test_fairs_of_the_period_with_exhibitors_and_leads(session, world):
             session.add(BoothApplication(fair_id=fair.id, booth_kind_id=kind.id, org_id=org.id, status=state))
         fairs[slug] = fair
     fair = fairs["hoi-cho-7"]
+    at_fair = _utc(date(year, 7, 1), 10)
     for org, channel in ((a, "phone"), (a, "zalo"), (b, "phone"), (out, "zalo")):
-        session.add(ContactEvent(channel=channel, from_org_id=buyer.id, to_org_id=org.id, fair_id=fair.id))
-    session.add(ContactEvent(channel="phone", from_org_id=buyer.id, to_org_id=a.id, fair_id=None))
+        session.add(ContactEvent(channel=channel, from_org_id=buyer.id, to_org_id=org.id, fair_id=fair.id,
+                                 created_at=at_fair))
+    session.add(ContactEvent(channel="phone", from_org_id=buyer.id, to_org_id=a.id, fair_id=None, created_at=at_fair))
+    # A tap from the fair's page after the period: a report of the period counts what had happened by its end.
+    session.add(ContactEvent(channel="zalo", from_org_id=buyer.id, to_org_id=a.id, fair_id=fair.id,
+                             created_at=_utc(date(year + 1, 1, 2), 10)))
     session.add(Conversation(buyer_org_id=buyer.id, seller_org_id=b.id, topic="fair:1", subject="Hội chợ",
-                             fair_id=fair.id))
+                             fair_id=fair.id, created_at=at_fair))
     for org, state in ((a, "accepted"), (b, "declined"), (b, "requested")):
         session.add(FairMeeting(fair_id=fair.id, buyer_org_id=buyer.id, exhibitor_org_id=org.id, status=state,
-                                starts_at=_utc(date(year, 7, 1), 9)))
+                                starts_at=_utc(date(year, 7, 1), 9), created_at=at_fair))
     session.flush()
     figures = report_figures(session, read_unit(session, "82"), period, world["today"])
     assert [(f.name, f.exhibitors) for f in figures.fairs] == [("hoi-cho-7", 2)]
     communes = _province_communes(session)
     in_unit = select(Organization.id).where(Organization.commune_code.in_(communes))
     taps = session.scalars(select(ContactEvent.to_org_id).where(ContactEvent.fair_id == fair.id,
-                                                                ContactEvent.to_org_id.in_(in_unit))).all()
+                                                                ContactEvent.to_org_id.in_(in_unit),
+                                                                ContactEvent.created_at == at_fair)).all()
     threads = session.scalars(select(Conversation.seller_org_id).where(Conversation.fair_id == fair.id,
                                                                        Conversation.seller_org_id.in_(in_unit))).all()
     meetings = session.scalars(select(FairMeeting.exhibitor_org_id).where(

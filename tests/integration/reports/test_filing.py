@@ -73,3 +73,13 @@ def test_two_filing_at_once_one_is_refused(session, counting, monkeypatch):
     monkeypatch.undo()
     assert filing.filed_report(session, unit, period).note == "đầu tiên"
     assert first.id is not None
+
+
+def test_a_period_that_has_not_begun_cannot_be_filed(session, counting):
+    """Filing freezes the figures: an empty report for next year would take the real one's place."""
+    today = today_in_vietnam()
+    unit, coming = read_unit(session, "82"), parse_period(str(today.year + 1))
+    with pytest.raises(Conflict):
+        filing.file_report(session, unit, coming, today, None)
+    assert filing.filed_report(session, unit, coming) is None
+    assert filing.file_report(session, unit, coming, coming.start, None).period == coming.key  # from its first day
