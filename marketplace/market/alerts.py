@@ -54,7 +54,8 @@ def check_watches(session: Session, today: date) -> int:
         watch.last_alerted_on = move.latest_on
         if not watch.user.active:
             continue
-        params = {"product": watch.product.name_vi, "product_en": watch.product.name_en or watch.product.name_vi,
+        name_vi, name_en = watch.product.name_vi, watch.product.name_en or watch.product.name_vi
+        params = {"product": f"{name_vi} {move.variety}".strip(), "product_en": f"{name_en} {move.variety}".strip(),
                   "product_id": watch.product_id, "market": move.market, "unit": move.unit,
                   "change": round(move.change_pct or 0), "latest": move.latest_vnd, "previous": move.previous_vnd,
                   "day": move.latest_on.isoformat()}

@@ -98,9 +98,13 @@ def price_moves(db: Session, product_ids: set[int], today: date) -> list[rules.M
     if not moves:
         return []
     products = {p.id: p for p in db.scalars(select(Product).where(Product.id.in_({m.product_id for m in moves})))}
+    def named(move, name: str) -> str:
+        return f"{name} {move.variety}".strip()
+
     return rules.sorted_moves(
-        rules.MoveFacts(m.product_id, products[m.product_id].name_vi, products[m.product_id].name_en or
-                        products[m.product_id].name_vi, m.market, m.unit, m.latest_vnd, m.change_pct, m.big)
+        rules.MoveFacts(m.product_id, named(m, products[m.product_id].name_vi),
+                        named(m, products[m.product_id].name_en or products[m.product_id].name_vi),
+                        m.market, m.unit, m.latest_vnd, m.change_pct, m.big)
         for m in moves)
 
 

@@ -23,6 +23,7 @@ from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.market import bulletin
 from marketplace.market import bulletin_rules as rules
+from marketplace.market.labels import MARKET_LABELS
 from marketplace.market.models import BulletinSend
 from marketplace.notifications import preferences
 from marketplace.notifications.delivery import public_url, queue_mail
@@ -71,7 +72,7 @@ def mail_bulletin(db_session: Session, org: Organization, today) -> int | None:
                         day=news.week_of.strftime("%d/%m/%Y"))
             # The template alone (no request: the page's context processors would need one).
             body = current_app.jinja_env.get_template("market/bulletin_mail.html").render(
-                bulletin=news, link=link, zalo=rules.zalo_text(news, link))
+                bulletin=news, link=link, zalo=rules.zalo_text(news, link), market_labels=MARKET_LABELS)
             if queue_mail(db_session, user, subject, body, kind="bulletin") is not None:
                 count += 1
     row.recipients = count
