@@ -52,7 +52,8 @@ rl_config.useA85 = 0
 MAKING_TIMEOUT = 300  # seconds a request waits for another that is making the same PDF
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
+    """DejaVu Sans (every Vietnamese letter), registered once for every PDF the site makes."""
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
@@ -99,7 +100,7 @@ class PdfMaker:
         return en if self.lang == "en" and en else vi
 
     def build(self, view: CatalogView) -> bytes:
-        _register_fonts()
+        register_fonts()
         out = io.BytesIO()
         catalog = view.catalog
         title = self.pick(catalog.title, catalog.title_en)

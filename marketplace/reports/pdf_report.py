@@ -13,24 +13,14 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from marketplace.fairs.catalog_pdf import BOLD, FONT, FONT_DIR
+from marketplace.fairs.catalog_pdf import BOLD, FONT, register_fonts
 from marketplace.reports.document import ReportDocument
 from marketplace.reports.document import Table as DocTable
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
-
-
-def _register_fonts() -> None:
-    """DejaVu Sans, as the fair catalog registers it (the same names: whichever runs first)."""
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -48,7 +38,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def pdf_bytes(document: ReportDocument) -> bytes:
-    _register_fonts()
+    register_fonts()
     styles = _styles()
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
