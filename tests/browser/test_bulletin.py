@@ -1,10 +1,13 @@
 """On a 360-px phone over a slow network, a club's chair signs in, opens the market bulletin from
-the home page, reads that supermarkets want 40 tấn of VietGAP cát Chu this month and copies the
-text for the members' Zalo group. No serious axe violation, nothing wider than the screen."""
+the home page, reads that supermarkets want 40 tấn of VietGAP cát Chu this month, copies the text
+for the members' Zalo group, then follows the week's price move to the price board: the product's
+chart (an SVG with its title) and the table beside it, and the board itself. No serious axe
+violation, nothing wider than the screen, on every page."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -12,6 +15,8 @@ from marketplace import db
 from marketplace.dates import today_in_vietnam
 from marketplace.demand import services as demand_service
 from marketplace.market.bulletin_rules import month_end
+from marketplace.market.models import ReferencePrice
+from marketplace.products.services import find_product
 from tests.browser.members import make_member
 from tests.browser.signing import sign_in
 from tests.browser.test_accessibility import serious_violations
@@ -37,6 +42,12 @@ def test_a_chair_reads_the_bulletin_and_copies_the_zalo_text_on_a_phone(phone_pa
                 product="xoai cat chu", quantity=str(tonnes), unit="tấn", needed_from=today,
                 needed_to=month_end(today), price_min_vnd=low, price_max_vnd=high,
                 required_certificates="vietgap"), None, today=today)
+        mango = find_product(db.session, "xoài")
+        cat_chu = next(v for v in mango.varieties if v.name == "cát Chu")
+        for days, low, high in ((8, 30000, 34000), (1, 36000, 40000)):  # +18.75 % on the week
+            db.session.add(ReferencePrice(product_id=mango.id, variety_id=cat_chu.id, market="farm_gate",
+                                          observed_on=today - timedelta(days=days), price_min_vnd=low,
+                                          price_max_vnd=high, unit="kg", place="Mỹ Xương"))
         db.session.commit()
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     slow_network(page)
@@ -55,4 +66,16 @@ def test_a_chair_reads_the_bulletin_and_copies_the_zalo_text_on_a_phone(phone_pa
     copied = page.evaluate("navigator.clipboard.readText()")
     assert LINE in copied and copied.rstrip().endswith(f"/orgs/{chair.org_id}/bulletin")
     assert _overflow(page) <= 0
+
+    # The week's move leads to the product's prices: a chart with its title and the table beside it.
+    move = page.get_by_test_id("move-link").first
+    expect(move).to_contain_text("cát Chu")
+    move.click()
+    expect(page.get_by_test_id("price-chart").locator("svg title")).to_have_count(1)
+    expect(page.get_by_test_id("chart-table")).to_contain_text("38.000")
+    assert serious_violations(page) == [] and _overflow(page) <= 0
+    page.go_back()
+    page.get_by_test_id("board-link").click()
+    expect(page.get_by_test_id("price-card").first).to_be_visible()
+    assert serious_violations(page) == [] and _overflow(page) <= 0
     assert page.js_errors == []  # type: ignore[attr-defined]
