@@ -17,6 +17,7 @@ FIELD_MESSAGES = {
     "not_a_price": _l("Enter a price in đồng, e.g. 35.000, 35k or 35-42k."),
     "positive": _l("A price is above zero."),
     "too_large": _l("That price is too large."),
+    "thousands": _l("Under 1,000 đồng a kilogram: write the price in đồng — 35k or 35.000 for 35 nghìn."),
     "min_above_max": _l("The highest price cannot be below the lowest."),
     "not_a_date": _l("Enter a date as dd/mm/yyyy."),
     "future": _l("The day a price was seen cannot be in the future."),

@@ -22,6 +22,7 @@ from marketplace.market.models import MARKETS, PriceWatch, ReferencePrice
 from marketplace.places.models import Commune
 from marketplace.products.models import Product
 from marketplace.products.services import product_and_unit, product_of
+from marketplace.products.units import parse_unit
 from marketplace.validation import DATE, FieldProblems
 from marketplace.vietnamese import clean, clean_message, fold
 
@@ -100,8 +101,9 @@ def save_price(db: Session, data: PriceInput, user: User | None, *, today: date,
     found = rules.Problems()
     if read:
         price_field = "price" if clean(str(data.price or "")) else None
+        weighs = parse_unit(unit) if unit else None
         rules.check_price(found, low, high, low_field=price_field or "price_min_vnd",
-                          high_field=price_field or "price_max_vnd")
+                          high_field=price_field or "price_max_vnd", kg_per_unit=weighs.kg if weighs else None)
     rules.check_row(found, market=market or (clean(data.market) and "?"), observed_on=observed_on,
                     today=today, texts=texts)
     problems.merge(found)

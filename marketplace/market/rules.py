@@ -92,9 +92,15 @@ def read_price_range(text: str | None) -> tuple[int | None, int | None]:
     return value, value
 
 
+# No produce sells under 1,000 đồng a kilogram: a smaller figure is a price in nghìn without its "k".
+MIN_VND_PER_KG = 1000
+
+
 def check_price(problems: Problems, low: int | None, high: int | None, *, low_field: str = "price_min_vnd",
-                high_field: str = "price_max_vnd") -> None:
-    """Both given and above zero, within reason, and the minimum not above the maximum."""
+                high_field: str = "price_max_vnd", kg_per_unit: float | None = None) -> None:
+    """Both given and above zero, within reason, and the minimum not above the maximum. For a unit
+    that weighs (`kg_per_unit`: kg 1, tạ 100, tấn 1,000), under 1,000 đồng a kilogram is the
+    thousands left out ("35-42" meant 35–42 nghìn): asked again, never stored as 35 đồng."""
     for name, value in ((low_field, low), (high_field, high)):
         if value is None:
             problems.add(name, "required")
@@ -102,6 +108,8 @@ def check_price(problems: Problems, low: int | None, high: int | None, *, low_fi
             problems.add(name, "positive")
         elif value > MAX_PRICE_VND:
             problems.add(name, "too_large")
+        elif kg_per_unit and value / kg_per_unit < MIN_VND_PER_KG:
+            problems.add(name, "thousands")
     if low is not None and high is not None and 0 < high < low:
         problems.add(high_field, "min_above_max")
 

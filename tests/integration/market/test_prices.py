@@ -55,6 +55,19 @@ def test_a_wrong_row_says_every_problem_and_stores_nothing(session):
     assert session.scalar(select(func.count(ReferencePrice.id))) == 0
 
 
+def test_thousands_left_out_are_asked_again_for_a_weighed_unit(session):
+    """"35-42" for a kilogram of mango meant 35–42 nghìn: asked again, never stored as 35 đồng; a
+    count unit (a lime, a bunch) may cost a few hundred đồng."""
+    with pytest.raises(ValidationError) as caught:
+        _price(session, price="35-42")
+    assert "35k" in str(caught.value.fields["price"][0])
+    with pytest.raises(ValidationError):
+        _price(session, price="400", unit="tấn")  # 0.4 đồng a kilogram
+    session.rollback()
+    assert _price(session, product="chanh", price="500", unit="trái").price_min_vnd == 500
+    assert _price(session, price="3.500.000-4.200.000", unit="tạ").price_max_vnd == 4_200_000
+
+
 def test_the_board_shows_the_latest_price_and_the_week_change(app):
     with app_session(app) as session:
         _price(session, days_ago=8, price="30-30k")

@@ -93,3 +93,15 @@ def test_an_empty_chart_says_so():
 def test_round_ticks():
     assert chart.nice_ticks(33000, 45000) == [30000, 35000, 40000, 45000]
     assert chart.nice_ticks(100, 100)[0] <= 100 <= chart.nice_ticks(100, 100)[-1]
+
+
+def test_under_a_thousand_dong_a_kilogram_is_the_thousands_left_out():
+    from marketplace.problems import Problems
+
+    found = Problems()
+    rules.check_price(found, 35, 42, kg_per_unit=1)
+    assert found.fields == {"price_min_vnd": ["thousands"], "price_max_vnd": ["thousands"]}
+    for low, high, kg in ((35000, 42000, 1), (500, 600, None), (3_500_000, 4_200_000, 100)):
+        fine = Problems()
+        rules.check_price(fine, low, high, kg_per_unit=kg)
+        assert not fine
