@@ -90,6 +90,7 @@ def product(product_id: int):
     unit_text = formatting.unit(unit) if unit else ""
     name = title_en(item, variety or "") if formatting.language() == "en" else f"{item.name_vi} {variety or ''}".strip()
     title = _("Weekly prices of %(product)s, in thousand đồng per %(unit)s", product=name, unit=unit_text)
+    table_title = _("Weekly prices of %(product)s, in đồng per %(unit)s", product=name, unit=unit_text)
     desc = _describe(series, labels)
     svg = chart.price_chart([chart.Line(str(MARKET_LABELS[s.market]), s.points) for s in series], labels,
                             title=title, desc=desc, y_label=_("thousand ₫/%(unit)s", unit=unit_text),
@@ -99,7 +100,7 @@ def product(product_id: int):
     if watch is not None:
         form.market.data, form.threshold_pct.data = watch.market, str(watch.threshold_pct)
     return render_template("market/product.html", product=item, varieties=varieties, variety=variety, svg=Markup(svg),  # noqa: S704  # nosec B704  # escaped in chart.py
-                           chart_title=title, mondays=mondays, labels=labels, series=series,
+                           chart_title=title, table_title=table_title, mondays=mondays, labels=labels, series=series,
                            history=prices.history(db.session, item.id),
                            seen=observed.weekly_medians(db.session, item.id, today), min_sellers=rules.MIN_SELLERS,
                            watch=watch, form=form, button=CsrfForm())
