@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from marketplace.db import Base, IdMixin, references, utcnow
+
+KIND_LENGTH = 20
+
+
+def _fitting_kind(kind: str) -> str:
+    """A kind longer than its column is a programming slip that only PostgreSQL would refuse (SQLite
+    keeps any length): refused here on every database, so the suite on SQLite finds it too."""
+    if len(kind) > KIND_LENGTH:
+        raise ValueError(f"notice kind {kind!r} is longer than {KIND_LENGTH} characters")
+    return kind
 
 
 class Notification(IdMixin, Base):
@@ -18,11 +28,15 @@ class Notification(IdMixin, Base):
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 
     user_id: Mapped[int] = references("users.id", ondelete="CASCADE", index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # match, message, offer, alert, order_…
+    kind: Mapped[str] = mapped_column(String(KIND_LENGTH))  # match, message, offer, alert, order_…
     params: Mapped[str] = mapped_column(Text, default="{}")  # JSON: what the text is made of
     url: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     read_at: Mapped[datetime | None]
+
+    @validates("kind")
+    def _check_kind(self, _key: str, kind: str) -> str:
+        return _fitting_kind(kind)
 
 
 class OutgoingMail(IdMixin, Base):
@@ -37,7 +51,7 @@ class OutgoingMail(IdMixin, Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     headers: Mapped[str] = mapped_column(Text, default="{}")  # JSON
-    kind: Mapped[str] = mapped_column(String(20), default="")  # notice, digest, …
+    kind: Mapped[str] = mapped_column(String(KIND_LENGTH), default="")  # notice, digest, …
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_until: Mapped[datetime | None]  # a worker is sending it; another leaves it alone until then
@@ -45,6 +59,10 @@ class OutgoingMail(IdMixin, Base):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]  # given up after the last retry
     last_error: Mapped[str] = mapped_column(String(300), default="")
+
+    @validates("kind")
+    def _check_kind(self, _key: str, kind: str) -> str:
+        return _fitting_kind(kind)
 
 
 class NoticePreference(IdMixin, Base):
