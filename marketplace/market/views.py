@@ -102,7 +102,8 @@ def product(product_id: int):
     return render_template("market/product.html", product=item, varieties=varieties, variety=variety, svg=Markup(svg),  # noqa: S704  # nosec B704  # escaped in chart.py
                            chart_title=title, table_title=table_title, mondays=mondays, labels=labels, series=series,
                            history=prices.history(db.session, item.id),
-                           seen=observed.weekly_medians(db.session, item.id, today), min_sellers=rules.MIN_SELLERS,
+                           seen=observed.weekly_medians(db.session, item.id, today, variety=variety),
+                           min_sellers=rules.MIN_SELLERS,
                            watch=watch, form=form, button=CsrfForm())
 
 

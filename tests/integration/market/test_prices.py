@@ -110,6 +110,14 @@ def test_medians_of_the_site_ignore_fewer_than_three_sellers(session):
     make_listing(clubs[2], "xoài cát Chu", price_vnd="90000")
     latest = [m for m in observed.weekly_medians(session, product_id, today) if m.kind == "listings"][-1]
     assert (latest.median_vnd, latest.count, latest.sellers) == (41000, 4, 3)
+    # A variety's page counts that variety only: three Hòa Lộc sellers far above, and cát Chu's
+    # median stays its own.
+    for club in clubs:
+        make_listing(club, "xoài cát Hòa Lộc", price_vnd="70000")
+    by_variety = {name: [m for m in observed.weekly_medians(session, product_id, today, variety=name)
+                         if m.kind == "listings"][-1] for name in ("cát Chu", "Cat hoa loc")}
+    assert (by_variety["cát Chu"].median_vnd, by_variety["cát Chu"].count) == (41000, 4)
+    assert (by_variety["Cat hoa loc"].median_vnd, by_variety["Cat hoa loc"].sellers) == (70000, 3)
 
 
 def test_staff_enter_edit_and_delete_a_price(app):
