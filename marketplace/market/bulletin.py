@@ -104,7 +104,7 @@ def price_moves(db: Session, product_ids: set[int], today: date) -> list[rules.M
     return rules.sorted_moves(
         rules.MoveFacts(m.product_id, named(m, products[m.product_id].name_vi),
                         named(m, products[m.product_id].name_en or products[m.product_id].name_vi),
-                        m.market, m.unit, m.latest_vnd, m.change_pct, m.big)
+                        m.market, m.unit, m.latest_vnd, m.change_pct, m.big, m.variety)
         for m in moves)
 
 

@@ -275,6 +275,7 @@ class MoveFacts:
     latest_vnd: int
     change_pct: float
     big: bool
+    variety: str = ""  # the variety the move is of ("cát Chu"), for the link to its chart
 
 
 def sorted_moves(moves: Iterable[MoveFacts]) -> list[MoveFacts]:
