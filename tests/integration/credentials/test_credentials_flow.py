@@ -379,9 +379,11 @@ def test_bad_codes_are_refused_beside_the_field(app, club, field, typed, message
 def test_ocop_without_expiry_gets_36_months(app, club):
     org, chair, _staff = club
     seller = signed_in(app, chair)
+    issued = today_in_vietnam() - timedelta(days=400)  # still valid: 36 months run from the issue day
     response = post(seller, f"/orgs/{org.id}/credentials/certificates", {
-        "cert-type": "ocop", "cert-number": "1234/QĐ-UBND", "cert-stars": "4", "cert-issued_on": "29/02/2024"})
+        "cert-type": "ocop", "cert-number": "1234/QĐ-UBND", "cert-stars": "4", "cert-issued_on": dmy(issued)})
     assert response.status_code == 302
     with app_session(app) as session:
         rating = session.scalars(select(Certificate).where(Certificate.organization_id == org.id)).one()
-        assert (rating.stars, rating.level, str(rating.expires_on)) == (4, "province", "2027-02-28")
+        # (29 February → 28 February three years on is a unit test of rules.default_expiry.)
+        assert (rating.stars, rating.level, rating.expires_on) == (4, "province", add_months(issued, 36))

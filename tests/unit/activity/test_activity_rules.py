@@ -9,9 +9,10 @@ from datetime import date, timedelta
 import pytest
 
 from marketplace.activity import rules
+from marketplace.dates import today_in_vietnam
 from marketplace.problems import Problems
 
-TODAY = date(2026, 12, 7)
+TODAY = today_in_vietnam()  # the rules take today as an argument: any day reads the same
 
 
 @pytest.mark.parametrize(("typed", "read"), [
@@ -114,3 +115,18 @@ def test_the_queue_puts_the_longest_overdue_first_then_the_waiting_then_the_rest
 
 def test_the_public_window_is_the_last_twelve_months():
     assert rules.last_twelve_months(TODAY) == date(2025, 12, 8)
+
+
+def test_a_day_before_2000_is_a_typing_slip():
+    """"1/1/1900" parses, but the year picker starts in 2000: the record would be out of reach."""
+    today = TODAY
+    found = Problems()
+    rules.check_activity(found, kind="meeting", topic="Họp", held_on=date(1900, 1, 1), today=today,
+                         attendees=None, texts={})
+    rules.check_concern(found, kind="difficulty", title="Thiếu kho lạnh", raised_on=date(1999, 12, 31),
+                        today=today, texts={})
+    assert found.fields == {"held_on": ["too_old"], "raised_on": ["too_old"]}
+    fine = Problems()
+    rules.check_activity(fine, kind="meeting", topic="Họp", held_on=date(2000, 1, 1), today=today,
+                         attendees=None, texts={})
+    assert not fine

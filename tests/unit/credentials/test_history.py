@@ -65,7 +65,7 @@ def test_a_renewal_after_the_day_is_taken_back() -> None:
 
 
 def test_several_date_changes_are_taken_back_in_turn_and_a_date_change_is_not_a_status_change() -> None:
-    events = [_dates(date(2026, 3, 1), None), _dates(date(2026, 6, 1), date(2026, 12, 31))]
+    events = [_dates(date(2026, 3, 1), None), _dates(date(2026, 6, 1), date(2026, 11, 30))]
     assert end_date_on(events, date(2027, 12, 31), date(2026, 2, 1)) is None  # it had no end date then
-    assert end_date_on(events, date(2027, 12, 31), date(2026, 4, 1)) == date(2026, 12, 31)
+    assert end_date_on(events, date(2027, 12, 31), date(2026, 4, 1)) == date(2026, 11, 30)
     assert status_on(events, "active", date(2026, 2, 1)) == "active"
