@@ -44,6 +44,21 @@ def check_window(problems: Problems, names: tuple[str, str], first: date | None,
         problems.add(last_name, "window_past")
 
 
+# Days before this year are typing slips ("1/1/1900"): the pages' year pickers and the reports start here.
+FIRST_YEAR = 2000
+
+
+def check_past_day(problems: Problems, name: str, day: date | None, today: date) -> None:
+    """A day something happened: given, not still to come, not before FIRST_YEAR (an activity held,
+    a concern raised, a price seen)."""
+    if day is None:
+        problems.add(name, "required")
+    elif day > today:
+        problems.add(name, "future")
+    elif day.year < FIRST_YEAR:
+        problems.add(name, "too_old")
+
+
 def check_lengths(problems: Problems, texts: dict[str, str], limits: dict[str, int]) -> None:
     for name, text in texts.items():
         if len(text) > limits[name]:

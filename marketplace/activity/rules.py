@@ -8,11 +8,8 @@ from datetime import date, timedelta
 
 from marketplace.activity.models import ACTIVITY_KINDS, CONCERN_KINDS
 from marketplace.numbers import NotANumber, parse_decimal
-from marketplace.problems import Problems, check_lengths
+from marketplace.problems import Problems, check_lengths, check_past_day
 
-# The first year the pages show (the year picker and the reports start there): an older day is a
-# typing slip ("1/1/1900") that would leave the record where nobody can reach it.
-FIRST_YEAR = 2000
 # A concern nobody has set a due day for is overdue once it has waited this long.
 UNANSWERED_DAYS = 30
 # A concern the club reopens is due again this many days later (staff may set another day).
@@ -77,12 +74,7 @@ def check_activity(problems: Problems, *, kind: str, topic: str, held_on: date |
         problems.add("kind", "choice")
     if not topic.strip():
         problems.add("topic", "required")
-    if held_on is None:
-        problems.add("held_on", "required")
-    elif held_on > today:
-        problems.add("held_on", "future")
-    elif held_on.year < FIRST_YEAR:
-        problems.add("held_on", "too_old")
+    check_past_day(problems, "held_on", held_on, today)
     if attendees is not None and not 1 <= attendees <= MAX_ATTENDEES:
         problems.add("attendees", "attendees_range")
     check_lengths(problems, {"topic": topic, **texts}, LIMITS)
@@ -94,12 +86,7 @@ def check_concern(problems: Problems, *, kind: str, title: str, raised_on: date 
         problems.add("kind", "choice")
     if not title.strip():
         problems.add("title", "required")
-    if raised_on is None:
-        problems.add("raised_on", "required")
-    elif raised_on > today:
-        problems.add("raised_on", "future")
-    elif raised_on.year < FIRST_YEAR:
-        problems.add("raised_on", "too_old")
+    check_past_day(problems, "raised_on", raised_on, today)
     check_lengths(problems, {"title": title, **texts}, LIMITS)
 
 

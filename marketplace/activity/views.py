@@ -28,6 +28,7 @@ from marketplace.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from marketplace.extensions import limiter
 from marketplace.forms import CsrfForm, as_typed_date, choices
 from marketplace.notifications.wording import word_notices
+from marketplace.problems import FIRST_YEAR
 from marketplace.saving import flash_message, form_page, posted, raise_if_problems, saving, submitted
 
 bp = Blueprint("activity", __name__)
@@ -118,7 +119,7 @@ def _home_links(user=None, **_context) -> str | None:
 
 def _year(today) -> int:
     raw = request.args.get("year", "")
-    if raw.isdecimal() and len(raw) == 4 and rules.FIRST_YEAR <= int(raw) <= today.year + 1:
+    if raw.isdecimal() and len(raw) == 4 and FIRST_YEAR <= int(raw) <= today.year + 1:
         return int(raw)
     return today.year
 

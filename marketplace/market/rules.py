@@ -14,7 +14,7 @@ from statistics import median
 
 from marketplace.market.models import MARKETS
 from marketplace.numbers import NotANumber, parse_vnd
-from marketplace.problems import Problems
+from marketplace.problems import Problems, check_past_day
 from marketplace.vietnamese import fold
 
 # (vi, en) for each market, in MARKETS order: the labels module makes them lazy translations; the
@@ -122,12 +122,7 @@ def check_row(problems: Problems, *, market: str | None, observed_on: date | Non
         problems.add("market", "required")
     elif market not in MARKETS:
         problems.add("market", "choice")
-    if observed_on is None:
-        problems.add("observed_on", "required")
-    elif observed_on > today:
-        problems.add("observed_on", "future")
-    elif observed_on.year < 2000:
-        problems.add("observed_on", "too_old")
+    check_past_day(problems, "observed_on", observed_on, today)
     for name, text in texts.items():
         if len(text) > MAX_TEXT.get(name, 200):
             problems.add(name, "too_long")
