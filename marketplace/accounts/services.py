@@ -357,6 +357,20 @@ def set_mail_choice(db: Session, user: User, choice: str) -> None:
     db.flush()
 
 
+def board_of(db: Session, org_id: int) -> list[User]:
+    """The organisation's board members with active accounts: who hears of what concerns the
+    organisation as a whole (its cooperative membership, its concerns answered, its weekly bulletin)."""
+    return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
+                           .where(Membership.organization_id == org_id, Membership.board.is_(True),
+                                  User.active.is_(True)).order_by(User.id)))
+
+
+def staff_members(db: Session) -> list[User]:
+    """Active staff and administrators (administrators do staff work too)."""
+    return list(db.scalars(select(User).where(User.active.is_(True), User.id.in_(
+        select(Membership.user_id).where(Membership.role.in_(("staff", "admin"))))).order_by(User.id)))
+
+
 def buyers_of(db: Session, org_id: int) -> list[User]:
     """The active members who buy for the organisation (rules.may_buy_as: a buyer organisation's
     buyers; a club's buyers and board): who hears of offers and matches for its requests."""

@@ -5,21 +5,15 @@ club reopens it). Words are made when read, in the reader's language, from the p
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from marketplace.accounts.models import Membership, User
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import User
 from marketplace.activity.models import ClubConcern
 from marketplace.notifications import services as notifications
 
 PREFIX = "club_concern_"  # notifications.rules files "club…" under the members topic
 ANSWERED, ASSIGNED, REOPENED = "club_concern_answer", "club_concern_assign", "club_concern_reopen"
-
-
-def board_of(db: Session, org_id: int) -> list[User]:
-    return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                           .where(Membership.organization_id == org_id, Membership.board.is_(True),
-                                  User.active.is_(True)).order_by(User.id)))
 
 
 def _params(concern: ClubConcern) -> dict:
@@ -28,7 +22,7 @@ def _params(concern: ClubConcern) -> dict:
 
 
 def answered(db: Session, concern: ClubConcern) -> int:
-    return notifications.notify(db, board_of(db, concern.organization_id), notifications.Message(
+    return notifications.notify(db, accounts.board_of(db, concern.organization_id), notifications.Message(
         ANSWERED, _params(concern), f"/orgs/{concern.organization_id}/activity#concern-{concern.id}"))
 
 

@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from marketplace.accounts.models import Membership, Organization, User
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import Organization, User
 from marketplace.activity import notices, rules
 from marketplace.activity.labels import FIELD_MESSAGES, NOT_NOW
 from marketplace.activity.models import ClubActivity, ClubConcern
@@ -129,9 +130,7 @@ def _move(db: Session, concern: ClubConcern, action: str, actors: set[str]) -> s
 
 def staff_users(db: Session) -> list[User]:
     """Whom a concern may be assigned to: active staff and administrators."""
-    return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                           .where(Membership.role.in_(("staff", "admin")), User.active.is_(True))
-                           .distinct().order_by(User.name, User.id)))
+    return sorted(accounts.staff_members(db), key=lambda user: (user.name, user.id))
 
 
 def assign(db: Session, concern: ClubConcern, data: AssignInput, staff: User, today: date) -> ClubConcern:

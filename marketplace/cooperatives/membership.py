@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from marketplace.accounts.models import Membership, Organization, User
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import Organization, User
 from marketplace.cooperatives import rules, sharing
 from marketplace.cooperatives.labels import MEMBER_MESSAGES
 from marketplace.cooperatives.models import CooperativeMember
@@ -64,14 +65,9 @@ def _proposer_side(row: CooperativeMember) -> str:
     return "cooperative" if row.proposed_by_org_id == row.cooperative_id else "club"
 
 
-def board_of(db: Session, org_id: int) -> list[User]:
-    return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.organization_id == org_id, Membership.board.is_(True), User.active.is_(True))))
-
-
 def _tell(db: Session, row: CooperativeMember, kind: str, to_org_id: int, reason: str = "") -> None:
     params = {"cooperative": row.cooperative.name, "club": row.club.name, "reason": reason[:300]}
-    notifications.notify(db, board_of(db, to_org_id),
+    notifications.notify(db, accounts.board_of(db, to_org_id),
                          notifications.Message(kind, params, f"/orgs/{to_org_id}/cooperative-members"))
 
 

@@ -5,11 +5,11 @@ made when read, in the reader's language, from the params stored with the notice
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from marketplace import formatting
-from marketplace.accounts.models import Membership, Organization, User
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import Organization
 from marketplace.fairs import rules
 from marketplace.fairs.models import BoothApplication, Fair
 from marketplace.notifications import services as notifications
@@ -23,14 +23,8 @@ def _params(application: BoothApplication, fair: Fair, org: Organization) -> dic
             "amount_vnd": int(application.fee_vnd or 0), "reason": application.reason or ""}
 
 
-def _staff(db: Session) -> list[User]:
-    return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                           .where(Membership.role.in_(("staff", "admin")), User.active.is_(True))
-                           .distinct().order_by(User.id)))
-
-
 def applied(db: Session, application: BoothApplication, fair: Fair, org: Organization) -> None:
-    notifications.notify(db, _staff(db), notifications.Message(
+    notifications.notify(db, accounts.staff_members(db), notifications.Message(
         "booth_applied", _params(application, fair, org), f"/staff/fairs/{fair.id}/applications"))
 
 

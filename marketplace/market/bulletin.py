@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from marketplace.accounts.models import Membership, Organization, User
+from marketplace.accounts.models import Organization
 from marketplace.accounts.permissions import member_or_staff
 from marketplace.dates import VIETNAM, as_utc
 from marketplace.demand.models import DemandPost
@@ -117,13 +117,6 @@ def bulletin_for(db: Session, org: Organization, today: date) -> rules.Bulletin:
         products=tuple((p.id, p.name_vi, p.name_en or p.name_vi) for p in products),
         asks=tuple(rules.asks(_post_facts(p) for p in open_posts(db, org, ids, today))),
         fairs=tuple(news_fairs(db, today)), moves=tuple(price_moves(db, ids, today)))
-
-
-def board_readers(db: Session, org: Organization) -> list[User]:
-    """The organisation's board members (active accounts), who receive the weekly mail."""
-    return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.organization_id == org.id, Membership.board.is_(True), User.active.is_(True))
-        .order_by(User.id)))
 
 
 def bulletin_orgs(db: Session) -> list[Organization]:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace import db, worker
+from marketplace.accounts import services as accounts
 from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.market import bulletin
@@ -64,7 +65,7 @@ def mail_bulletin(db_session: Session, org: Organization, today) -> int | None:
         return 0
     link = public_url(rules.bulletin_path(org.id))
     count = 0
-    for user in bulletin.board_readers(db_session, org):
+    for user in accounts.board_of(db_session, org.id):
         if not takes_mail(db_session, user):
             continue
         with force_locale(user.locale or "vi"):

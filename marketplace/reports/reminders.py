@@ -12,18 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from marketplace.accounts.models import Membership, User
+from marketplace.accounts import services as accounts
 from marketplace.reports import filing, notices
 from marketplace.reports.models import ReportReminder
 from marketplace.reports.periods import reminder_due
 from marketplace.reports.units import HOME_PROVINCE, read_unit
-
-STAFF_ROLES = ("staff", "admin")
-
-
-def staff_users(db: Session) -> list[User]:
-    return list(db.scalars(select(User).where(User.active.is_(True), User.id.in_(
-        select(Membership.user_id).where(Membership.role.in_(STAFF_ROLES)))).order_by(User.id)))
 
 
 def remind(db: Session, today: date) -> int:
@@ -37,7 +30,7 @@ def remind(db: Session, today: date) -> int:
         return 0
     reminded = set(db.scalars(select(ReportReminder.user_id).where(ReportReminder.due_on == due_on)))
     count = 0
-    for user in staff_users(db):
+    for user in accounts.staff_members(db):
         if user.id in reminded:
             continue
         try:

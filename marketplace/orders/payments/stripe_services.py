@@ -37,7 +37,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace.accounts import services as accounts
-from marketplace.accounts.models import Membership, User
 from marketplace.dates import as_utc
 from marketplace.notifications import services as notifications
 from marketplace.orders.models import Order
@@ -259,7 +258,7 @@ def handle_event(db: Session, event: dict) -> str:
 def _tell_staff(db: Session, row: StripeEvent) -> None:
     """Money taken but not applied: a notice to every staff member (in the bell, and by mail for
     those who chose it), pointing at the list of such payments."""
-    staff = _staff_members(db)
+    staff = accounts.staff_members(db)
     params = {"ref": order_ref(row.order_id) if row.order_id else "", "amount_vnd": row.amount_vnd or 0,
               "outcome": row.outcome}
     notifications.notify(db, staff, notifications.Message("order_unapplied", params, "/staff/payments/unapplied"))
@@ -325,17 +324,11 @@ def _tell_refunded(db: Session, row: StripeEvent) -> None:
     order = db.get(Order, row.order_id) if row.order_id else None
     params = {"ref": order_ref(row.order_id) if row.order_id else "", "amount_vnd": row.amount_vnd or 0,
               "outcome": row.outcome}
-    staff = _staff_members(db)
+    staff = accounts.staff_members(db)
     notifications.notify(db, staff, notifications.Message("order_refunded", params, "/staff/payments/unapplied"))
     if order is not None:
         buyers = accounts.buyers_of(db, order.buyer_org_id)  # a club's board buys too
         notifications.notify(db, buyers, notifications.Message("order_refunded", params, f"/orders/{order.id}"))
-
-
-def _staff_members(db: Session) -> list:
-    return list(db.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                           .where(Membership.role.in_(("staff", "admin")), User.active.is_(True))
-                           .distinct().order_by(User.id)))
 
 
 def unapplied_payments(db: Session, limit: int = 200) -> list[StripeEvent]:
