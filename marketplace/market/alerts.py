@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from urllib.parse import urlencode
 
 import click
 from flask_babel import gettext as _
@@ -22,19 +23,24 @@ from marketplace.market import rules, trends
 from marketplace.market.labels import MARKET_LABELS
 from marketplace.market.models import PriceWatch
 from marketplace.notifications import services as notifications
+from marketplace.vietnamese import fold
 
 PREFIX = "price_"
 KIND = "price_move"
 EVERY_SECONDS = 24 * 3600  # once a day (a second run the same day finds nothing new)
 
 
-def due_move(watch: PriceWatch, moves: list[trends.PriceMove]) -> trends.PriceMove | None:
-    """The biggest move of the watched product (at the watched market, or any) at or beyond the
-    watcher's threshold, on a day later than the last alert; None when there is none."""
+def due_moves(watch: PriceWatch, moves: list[trends.PriceMove]) -> list[trends.PriceMove]:
+    """The watched product's moves (at the watched market, or any) at or beyond the watcher's
+    threshold, on a day later than the last alert: the biggest per variety, so that one variety's
+    move never hides another's of the same week."""
     found = [m for m in moves if m.product_id == watch.product_id and (not watch.market or m.market == watch.market)
              and rules.is_big_move(m.change_pct, watch.threshold_pct)
              and (watch.last_alerted_on is None or m.latest_on > watch.last_alerted_on)]
-    return max(found, key=lambda m: abs(m.change_pct or 0), default=None)
+    biggest: dict[str, trends.PriceMove] = {}
+    for move in sorted(found, key=lambda m: -abs(m.change_pct or 0)):
+        biggest.setdefault(fold(move.variety), move)
+    return list(biggest.values())
 
 
 def check_watches(session: Session, today: date) -> int:
@@ -48,19 +54,22 @@ def check_watches(session: Session, today: date) -> int:
         by_product[move.product_id].append(move)
     told = 0
     for watch in watches:
-        move = due_move(watch, by_product.get(watch.product_id, []))
-        if move is None:
+        moves = due_moves(watch, by_product.get(watch.product_id, []))
+        if not moves:
             continue
-        watch.last_alerted_on = move.latest_on
+        watch.last_alerted_on = max(move.latest_on for move in moves)
         if not watch.user.active:
             continue
         name_vi, name_en = watch.product.name_vi, watch.product.name_en or watch.product.name_vi
-        params = {"product": f"{name_vi} {move.variety}".strip(), "product_en": f"{name_en} {move.variety}".strip(),
-                  "product_id": watch.product_id, "market": move.market, "unit": move.unit,
-                  "change": round(move.change_pct or 0), "latest": move.latest_vnd, "previous": move.previous_vnd,
-                  "day": move.latest_on.isoformat()}
-        told += notifications.notify(session, [watch.user], notifications.Message(
-            KIND, params, f"/prices/{watch.product_id}"))
+        for move in moves:
+            params = {"product": f"{name_vi} {move.variety}".strip(),
+                      "product_en": f"{name_en} {move.variety}".strip(),
+                      "product_id": watch.product_id, "market": move.market, "unit": move.unit,
+                      "change": round(move.change_pct or 0), "latest": move.latest_vnd, "previous": move.previous_vnd,
+                      "day": move.latest_on.isoformat()}
+            # The variety's own chart ("?variety=" for prices that name none).
+            link = f"/prices/{watch.product_id}?{urlencode({'variety': move.variety})}"
+            told += notifications.notify(session, [watch.user], notifications.Message(KIND, params, link))
     session.flush()
     return told
 

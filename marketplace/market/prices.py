@@ -260,9 +260,13 @@ def main_unit(db: Session, product_id: int) -> str | None:
 def varieties_of(db: Session, product_id: int) -> list[str]:
     """The varieties the product's prices name (chosen or typed; "" for none), most prices first."""
     counts: dict[str, int] = defaultdict(int)
-    for price in db.scalars(select(ReferencePrice).where(ReferencePrice.product_id == product_id)):
-        counts[price.variety_name] += 1
-    return sorted(counts, key=lambda v: (-counts[v], fold(v)))
+    names: dict[str, str] = {}  # one spelling per variety, with or without accents: the first seen
+    for price in db.scalars(select(ReferencePrice).where(ReferencePrice.product_id == product_id)
+                            .order_by(ReferencePrice.id)):
+        key = fold(price.variety_name)
+        names.setdefault(key, price.variety_name)
+        counts[key] += 1
+    return sorted((names[key] for key in counts), key=lambda v: (-counts[fold(v)], fold(v)))
 
 
 def weekly_series(db: Session, product_id: int, today: date, weeks: int = HISTORY_WEEKS,

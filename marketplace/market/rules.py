@@ -108,8 +108,8 @@ def check_price(problems: Problems, low: int | None, high: int | None, *, low_fi
             problems.add(name, "positive")
         elif value > MAX_PRICE_VND:
             problems.add(name, "too_large")
-        elif kg_per_unit and value / kg_per_unit < MIN_VND_PER_KG:
-            problems.add(name, "thousands")
+        elif kg_per_unit and value / kg_per_unit < MIN_VND_PER_KG and "thousands" not in problems.fields.get(name, []):
+            problems.add(name, "thousands")  # once, when one "price" field holds both
     if low is not None and high is not None and 0 < high < low:
         problems.add(high_field, "min_above_max")
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.market.models import ReferencePrice
 from marketplace.products.models import Variety
+from marketplace.vietnamese import fold
 
 BIG_MOVE_PCT = 15
 LOOKBACK_DAYS = 21
@@ -84,7 +85,7 @@ def week_moves(db: Session, product_ids: list[int] | None, today: date) -> list[
     names: dict[tuple[int, str, str, str], str] = {}
     for product_id, market, unit, variety_name, variety_text, day, low, high in db.execute(query):
         variety = variety_name or variety_text or ""
-        key = (product_id, variety.casefold(), market, unit)
+        key = (product_id, fold(variety), market, unit)  # "Đài Loan" and "dai loan" are one variety
         names.setdefault(key, variety)
         groups[key].append((day, low, high))
     moves = [week_move(product_id, market, unit, day_prices(rows), names[key])

@@ -360,3 +360,24 @@ def test_a_member_reads_who_came_but_not_the_boards_note_nor_the_concerns(app):
     assert "25 người" in page and "Ông Năm" in page
     assert "Hai hộ chưa đóng quỹ" not in page and "Khó khăn riêng của ban chủ nhiệm" not in page
     assert "Hai hộ chưa đóng quỹ" in text_of(board.get(f"/orgs/{club.id}/activity"))
+
+
+def test_control_characters_are_dropped_so_the_report_workbook_opens(app):
+    """A topic pasted with control characters (openpyxl refuses them in a workbook: the .xlsx was a
+    500 for the whole period) is stored without them; the report downloads and opens."""
+    import io
+
+    from openpyxl import load_workbook
+
+    club, chair = _club_with_board(app)
+    board = signed_in(app, chair)
+    today = today_in_vietnam()
+    assert _post(board, f"/orgs/{club.id}/activity/new", kind="meeting", held_on=as_typed_date(today),
+                 topic="Họp\x0b bàn\x01 giá xoài", attendees="", experts="KS.\x02 Hai").status_code == 302
+    with app_session(app) as session:
+        activity = session.scalar(select(ClubActivity))
+        assert (activity.topic, activity.experts) == ("Họp bàn giá xoài", "KS. Hai")
+        staff = make_user("staff")
+    download = signed_in(app, staff).get(f"/reports/download.xlsx?unit=82&period={today.year}")
+    assert download.status_code == 200
+    assert load_workbook(io.BytesIO(download.data))["Chỉ tiêu"].max_row > 1

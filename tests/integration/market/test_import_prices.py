@@ -56,3 +56,15 @@ def test_a_bad_prices_row_stores_nothing(session):
     assert {(p.row, p.column) for p in report.problems} >= {(3, "market"), (3, "observed_on"), (3, "price_max_vnd")}
     session.rollback()
     assert session.scalar(select(func.count(ReferencePrice.id))) == 0
+
+
+def test_a_kilogram_price_without_its_thousands_is_asked_again_from_a_sheet(session):
+    """"35-42" for a kilogram meant 35–42 nghìn: the row is refused with the message, nothing stored."""
+    rows = [["g-1", "xoài cát Chu", "", "farm_gate", _day(1), None, None, "35-42", "kg", "", None, "", ""],
+            ["g-2", "chanh", "", "farm_gate", _day(1), None, None, "500", "trái", "", None, "", ""]]
+    report = services.import_data(session, _sheets(*rows), None, today_in_vietnam())
+    assert not report.ok
+    assert [(p.row, p.column) for p in report.problems] == [(2, "price")]
+    assert "35k" in report.problems[0].reason
+    session.rollback()
+    assert session.scalar(select(func.count(ReferencePrice.id))) == 0

@@ -149,10 +149,13 @@ def test_staff_enter_edit_and_delete_a_price(app):
         assert session.scalar(select(func.count(ReferencePrice.id))) == 0
 
 
-def test_a_watcher_hears_once_of_a_big_weekly_move(app):
+def test_a_watcher_hears_once_of_each_variety_s_big_weekly_move(app):
     with app_session(app) as session:
         _price(session, days_ago=7, price="30k")
         _price(session, days_ago=0, price="36k")
+        # Hòa Lộc moves the same week, a day earlier: its own notice, not hidden by cát Chu's.
+        _price(session, product="xoài cát Hòa Lộc", days_ago=8, price="60k")
+        _price(session, product="xoài cát Hòa Lộc", days_ago=1, price="70k")
         product_id = session.scalar(select(ReferencePrice.product_id))
         user = make_user(None)
     client = signed_in(app, user)
@@ -160,11 +163,14 @@ def test_a_watcher_hears_once_of_a_big_weekly_move(app):
         "csrf_token": csrf_token(client), "market": "", "threshold_pct": "15"}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count(PriceWatch.id))) == 1
-        assert alerts.check_watches(db.session, today_in_vietnam()) == 1
+        assert alerts.check_watches(db.session, today_in_vietnam()) == 2
         db.session.commit()
-        assert alerts.check_watches(db.session, today_in_vietnam()) == 0  # the same move: not again
-        notice = db.session.scalar(select(Notification).where(Notification.user_id == user.id))
-        assert notice.kind == "price_move" and notice.url == f"/prices/{product_id}"
+        assert alerts.check_watches(db.session, today_in_vietnam()) == 0  # the same moves: not again
+        notices = db.session.scalars(select(Notification).where(Notification.user_id == user.id)).all()
+        assert {n.kind for n in notices} == {"price_move"}
+        # Each notice opens its variety's chart.
+        assert sorted(n.url for n in notices) == [f"/prices/{product_id}?variety=c%C3%A1t+Chu",
+                                                  f"/prices/{product_id}?variety=c%C3%A1t+H%C3%B2a+L%E1%BB%99c"]
     assert "20 %" in text_of(client.get("/notifications?lang=en"))
 
 

@@ -158,3 +158,15 @@ def test_a_row_longer_than_a_page_continues_on_the_next_one():
     text = " ".join(_pdf_text(data).split())
     assert len(PdfReader(io.BytesIO(data)).pages) >= 3
     assert "tập huấn bảo quản sau thu hoạch" in text and "Chi cục Trồng trọt" in text
+
+
+def test_a_workbook_drops_control_characters_a_filed_report_may_hold():
+    """Figures filed before one-line fields were cleaned may hold control characters: the
+    workbook still opens (openpyxl refuses them in a cell)."""
+    from dataclasses import replace
+
+    figures = sample_figures()
+    figures = replace(figures, concerns=[replace(figures.concerns[0], title="Thiếu\x0b kho\x01 lạnh")])
+    book = load_workbook(io.BytesIO(xlsx_report.workbook_bytes(document.build(figures, commune_names=COMMUNES))))
+    cells = [cell for row in book["Khó khăn kiến nghị"].iter_rows(values_only=True) for cell in row if cell]
+    assert "Thiếu kho lạnh" in cells
