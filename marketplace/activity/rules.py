@@ -38,7 +38,7 @@ _NUMBER = re.compile(r"\d[\d.,]*")
 def is_overdue(status: str, raised_on: date, due_on: date | None, today: date) -> bool:
     """A concern not yet answered (open or assigned) past its due day, or, with no due day, left
     unanswered for more than `UNANSWERED_DAYS`."""
-    if status not in ("open", "assigned"):
+    if status not in UNSETTLED:
         return False
     if due_on is not None:
         return today > due_on

@@ -36,7 +36,8 @@ bp = Blueprint("activity", __name__)
 NOTICE_LIMIT = "30 per hour"
 word_notices(bp, PREFIX, describe_notice)
 LABELS = {"activity_kinds": ACTIVITY_KIND_LABELS, "concern_kinds": CONCERN_KIND_LABELS,
-          "concern_statuses": CONCERN_STATUS_LABELS, "action_labels": ACTION_LABELS}
+          "concern_statuses": CONCERN_STATUS_LABELS, "action_labels": ACTION_LABELS,
+          "unsettled": rules.UNSETTLED}
 
 
 @bp.record_once

@@ -23,6 +23,7 @@ from marketplace.fairs.models import Fair
 from marketplace.listings.households import Household
 from marketplace.listings.models import Listing
 from marketplace.market import bulletin_rules as rules
+from marketplace.market.rules import week_of
 from marketplace.market.trends import week_moves
 from marketplace.products.models import Product
 from marketplace.products.phrases import read_phrase
@@ -71,13 +72,14 @@ def _post_facts(post: DemandPost) -> rules.PostFacts:
 
 
 def open_posts(db: Session, org: Organization, product_ids: set[int], today: date) -> list[DemandPost]:
-    """Open requests of others for these products, needed within the next 30 days."""
+    """Open requests of others for these products, needed within the next 30 days (rules.in_window;
+    the query only narrows to requests not over yet)."""
     if not product_ids:
         return []
-    return list(db.scalars(select(DemandPost).where(
+    posts = db.scalars(select(DemandPost).where(
         DemandPost.status == "open", DemandPost.product_id.in_(sorted(product_ids)),
-        DemandPost.organization_id != org.id, DemandPost.needed_to >= today,
-        DemandPost.needed_from <= today + timedelta(days=rules.WINDOW_DAYS)).order_by(DemandPost.id)))
+        DemandPost.organization_id != org.id, DemandPost.needed_to >= today).order_by(DemandPost.id))
+    return [post for post in posts if rules.in_window(post.needed_from, post.needed_to, today)]
 
 
 def news_fairs(db: Session, today: date) -> list[rules.FairFacts]:
@@ -113,7 +115,7 @@ def bulletin_for(db: Session, org: Organization, today: date) -> rules.Bulletin:
     ids = product_ids_of(db, org, today)
     products = db.scalars(select(Product).where(Product.id.in_(sorted(ids))).order_by(Product.name_vi)) if ids else []
     return rules.Bulletin(
-        org_id=org.id, org_name=org.name, week_of=rules.week_of(today), today=today,
+        org_id=org.id, org_name=org.name, week_of=week_of(today), today=today,
         products=tuple((p.id, p.name_vi, p.name_en or p.name_vi) for p in products),
         asks=tuple(rules.asks(_post_facts(p) for p in open_posts(db, org, ids, today))),
         fairs=tuple(news_fairs(db, today)), moves=tuple(price_moves(db, ids, today)))

@@ -24,6 +24,7 @@ from marketplace.accounts.models import Organization, User
 from marketplace.dates import today_in_vietnam
 from marketplace.market import bulletin
 from marketplace.market import bulletin_rules as rules
+from marketplace.market import rules as price_rules
 from marketplace.market.labels import MARKET_LABELS
 from marketplace.market.models import BulletinSend
 from marketplace.notifications import preferences
@@ -53,7 +54,7 @@ def _claim(db_session: Session, org: Organization, week_of) -> BulletinSend | No
 def mail_bulletin(db_session: Session, org: Organization, today) -> int | None:
     """Send the organisation's bulletin of this week to its readers: how many mails were queued,
     None when it went out already."""
-    week_of = rules.week_of(today)
+    week_of = price_rules.week_of(today)
     if db_session.scalar(select(BulletinSend.id).where(BulletinSend.organization_id == org.id,
                                                        BulletinSend.week_of == week_of)) is not None:
         return None

@@ -34,11 +34,6 @@ MARKET_WORDS = {"farm_gate": "tại vườn", "wholesale": "chợ đầu mối",
 
 # -- dates --------------------------------------------------------------------------------------
 
-def week_of(day: date) -> date:
-    """The Monday of the week `day` is in."""
-    return day - timedelta(days=day.weekday())
-
-
 def month_end(day: date) -> date:
     first_next = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     return first_next - timedelta(days=1)

@@ -225,11 +225,6 @@ def last_update(db: Session) -> date | None:
     return db.scalar(select(ReferencePrice.observed_on).order_by(ReferencePrice.observed_on.desc()).limit(1))
 
 
-def products_on_board(db: Session) -> list[Product]:
-    ids = select(ReferencePrice.product_id).distinct()
-    return sorted(db.scalars(select(Product).where(Product.id.in_(ids))), key=lambda p: fold(p.name_vi))
-
-
 # --- a product's history ------------------------------------------------------------------------
 
 def history(db: Session, product_id: int, limit: int = 100) -> list[ReferencePrice]:

@@ -128,20 +128,9 @@ def check_row(problems: Problems, *, market: str | None, observed_on: date | Non
             problems.add(name, "too_long")
 
 
-def middle(low: int, high: int) -> int:
-    """The price a min–max range stands for on a chart and in a move: its middle, in whole đồng."""
-    return round((low + high) / 2)
-
-
 def week_of(day: date) -> date:
     """The Monday of the ISO week a day (in Việt Nam time) belongs to."""
     return day - timedelta(days=day.weekday())
-
-
-def week_label(monday: date) -> str:
-    """"2026-W49": the ISO year and week."""
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def weeks_back(today: date, count: int) -> list[date]:

@@ -26,6 +26,7 @@ from marketplace.accounts.models import Organization
 from marketplace.activity.models import ClubActivity, ClubConcern
 from marketplace.activity.rules import is_overdue
 from marketplace.demand.models import DemandPost
+from marketplace.fairs import meeting_rules
 from marketplace.fairs.meetings import HELD_BOOTH
 from marketplace.fairs.models import BoothApplication, Fair, FairMeeting
 from marketplace.listings.models import Listing
@@ -40,7 +41,7 @@ from marketplace.reports.units import Unit, commune_codes
 # Orders whose value counts: the seller confirmed them and nobody called them off (now).
 ORDER_VALUE_STATES = ("confirmed", "paid", "delivered", "completed")
 # Meetings at a fair that are leads: asked for or agreed, not refused or called off.
-LEAD_MEETING_STATES = ("requested", "proposed", "accepted")
+LEAD_MEETING_STATES = meeting_rules.OPEN_STATUSES  # asked for or agreed: not declined or cancelled
 FAIR_STATES = ("published",)  # a draft or a cancelled fair was not held
 
 

@@ -11,8 +11,8 @@ from marketplace import worker
 from marketplace.accounts.models import User
 from marketplace.dates import today_in_vietnam
 from marketplace.market import bulletin_jobs
-from marketplace.market.bulletin_rules import week_of
 from marketplace.market.models import BulletinSend
+from marketplace.market.rules import week_of
 from marketplace.notifications import preferences
 from marketplace.notifications.models import OutgoingMail
 from tests.clients import app_session

@@ -108,12 +108,6 @@ def test_window_is_the_next_30_days_while_not_over():
     assert not rules.in_window(DAY + timedelta(days=31), DAY + timedelta(days=90), DAY)
 
 
-def test_week_starts_on_monday():
-    assert rules.week_of(DAY) == DAY
-    assert rules.week_of(date(2026, 12, 13)) == DAY  # Sunday
-    assert rules.week_of(date(2026, 12, 14)) == date(2026, 12, 14)
-
-
 def test_new_fairs():
     assert rules.is_new_fair(DAY - timedelta(days=3), DAY - timedelta(days=1), "published", DAY)
     assert rules.is_new_fair(DAY - timedelta(days=60), DAY + timedelta(days=5), "published", DAY)
