@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.listings.photos import services as photos
     from marketplace.notifications import jobs as notification_jobs
     from marketplace.search import services as search
+    from marketplace.storage import storage_from_config
 
     log_config.init_app(app)
     request_text.init_app(app)
@@ -62,13 +63,15 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     mail.init_app(app)
     search.init_app(app)
-    photos.init_app(app)
+    # One store of uploaded files for photos and scans: a folder, or a bucket shared by every host.
+    app.extensions["storage"] = storage = storage_from_config(app.config)
+    photos.init_app(app, storage)
     # Scans of credentials are checked and decoded as listing photos are; credentials sit below
     # listings, so the photo checks are handed to them here.
     evidence.init_app(app, evidence.ImageReader(
         inspect=photo_checks.inspect_photo, process=photo_decoding.process_image,
         rejected=photo_checks.PhotoRejected, describe=photo_checks.rejection_message,
-        limits=app.extensions["photo_limits"]))
+        limits=app.extensions["photo_limits"]), storage)
     security.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)

@@ -7,10 +7,11 @@ through the listing photos' checks and decoding (handed in by the app factory as
 with no metadata (a phone's EXIF carries the farm's GPS position). Refusals are
 `ScanRejected(key)` or, for a photo, the photo checks' own message.
 
-Files live under UPLOAD_DIR/evidence/ (or in memory for tests), named by a random key that is never
-reused. They are private: `may_open` lets in the holder organisation's members and staff only.
-A scan is stored before the credential it belongs to (its own transaction, so that a form with
-other problems keeps it); files of a transaction that does not commit are removed again.
+Files live under evidence/ in the app's storage (UPLOAD_DIR's folder or bucket; in memory for
+tests), named by a random key that is never reused. They are private: `may_open` lets in the
+holder organisation's members and staff only. A scan is stored before the credential it belongs
+to (its own transaction, so that a form with other problems keeps it); files of a transaction
+that does not commit are removed again.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Session
 from marketplace.accounts.models import Organization, User
 from marketplace.accounts.permissions import member_or_staff
 from marketplace.credentials.models import Certificate, CredentialScan, PlantingCode
-from marketplace.files import open_if_present, remove_each, write_atomically
+from marketplace.storage import LocalStorage, Storage
 from marketplace.vietnamese import clean
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
@@ -167,28 +168,40 @@ _KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _SUFFIXES = {("pdf", "file"): ".pdf", ("image", "file"): ".webp", ("image", "thumb"): "-thumb.webp"}
 
 
-class FilesystemScanStore:
-    """Files under root/<first two characters of the key>/<key>.pdf, <key>.webp, <key>-thumb.webp."""
+class StoredScanStore:
+    """Scan files in a `marketplace.storage` store (UPLOAD_DIR/evidence/ or the bucket's evidence/),
+    named <first two characters of the key>/<key>.pdf, <key>.webp, <key>-thumb.webp."""
 
-    def __init__(self, root: str | os.PathLike) -> None:
-        self.root = Path(root)
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
 
-    def _path(self, key: str, media: str, part: str) -> Path | None:
+    @staticmethod
+    def name(key: str, media: str, part: str) -> str | None:
         if not _KEY.fullmatch(key) or (media, part) not in _SUFFIXES:
             return None
-        return self.root / key[:2] / f"{key}{_SUFFIXES[media, part]}"
+        return f"{key[:2]}/{key}{_SUFFIXES[media, part]}"
 
     def save(self, key: str, media: str, part: str, data: bytes) -> None:
-        target = self._path(key, media, part)
-        if target is None:
+        name = self.name(key, media, part)
+        if name is None:
             raise ValueError(f"bad scan file name {key!r} {media!r} {part!r}")
-        write_atomically(target, data, 0o600)  # private: the web server never serves this folder itself
+        self.storage.put(name, data, private=True)  # 0o600 on disk: the web server never serves this folder itself
 
     def open(self, key: str, media: str, part: str) -> BinaryIO | None:
-        return open_if_present(self._path(key, media, part))
+        name = self.name(key, media, part)
+        return self.storage.open(name) if name is not None else None
 
     def delete(self, key: str) -> None:
-        remove_each(self._path(key, media, part) for media, part in _SUFFIXES)
+        for media, part in _SUFFIXES:
+            name = self.name(key, media, part)
+            if name is not None:
+                self.storage.delete(name)
+
+
+class FilesystemScanStore(StoredScanStore):
+    def __init__(self, root: str | os.PathLike) -> None:
+        super().__init__(LocalStorage(root))
+        self.root = Path(root)
 
 
 class MemoryScanStore:
@@ -209,14 +222,13 @@ class MemoryScanStore:
             self.files.pop((key, media, part), None)
 
 
-def init_app(app: Flask, reader: ImageReader) -> None:
-    upload_dir = app.config["UPLOAD_DIR"]
-    store = MemoryScanStore() if upload_dir == "memory://" else FilesystemScanStore(Path(upload_dir) / "evidence")
-    app.extensions["scan_store"] = store
+def init_app(app: Flask, reader: ImageReader, storage: Storage | None) -> None:
+    """`storage` is the app's (marketplace.storage); None (UPLOAD_DIR=memory://) keeps scans in memory."""
+    app.extensions["scan_store"] = MemoryScanStore() if storage is None else StoredScanStore(storage.within("evidence"))
     app.extensions["scan_reader"] = reader
 
 
-def scan_store() -> FilesystemScanStore | MemoryScanStore:
+def scan_store() -> StoredScanStore | MemoryScanStore:
     return current_app.extensions["scan_store"]
 
 

@@ -40,6 +40,7 @@ from marketplace.listings.photos.storage import (
     pending_files,
     save_with_files,
 )
+from marketplace.storage import Storage
 from marketplace.vietnamese import clean
 
 MAX_LISTING_PHOTOS = 8
@@ -50,8 +51,9 @@ MAX_NAME = 80  # of a file name quoted in a message
 
 # --- the app's store and limits -----------------------------------------------------------------
 
-def init_app(app: Flask) -> None:
-    app.extensions["photo_store"] = make_store(app.config["UPLOAD_DIR"])
+def init_app(app: Flask, storage: Storage | None) -> None:
+    """`storage` is the app's (marketplace.storage); None (UPLOAD_DIR=memory://) keeps photos in memory."""
+    app.extensions["photo_store"] = make_store(storage)
     limits = PhotoLimits.from_config(app.config)
     app.extensions["photo_limits"] = limits
     apply_pillow_limit(limits)

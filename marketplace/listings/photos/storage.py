@@ -1,6 +1,7 @@
 """Where photo files live, and how they follow the database transaction.
 
-`PhotoStore` is the interface: `FilesystemPhotoStore` keeps files in UPLOAD_DIR,
+`PhotoStore` is the interface: `StoredPhotoStore` keeps files in the app's storage
+(`marketplace.storage`: UPLOAD_DIR as a folder — `FilesystemPhotoStore` — or an S3 bucket),
 `MemoryPhotoStore` in memory for tests (UPLOAD_DIR=memory://). Files are named
 `<key>-<size>.webp`; a key is never reused, so a file never changes and can be cached for a
 year. New files are removed again if the transaction that added them does not commit; the files
@@ -20,8 +21,8 @@ from typing import BinaryIO, Protocol
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from marketplace.files import open_if_present, remove_each, write_atomically
 from marketplace.listings.photos.decoding import SIZES
+from marketplace.storage import LocalStorage, Storage
 
 log = logging.getLogger(__name__)
 
@@ -38,28 +39,44 @@ class PhotoStore(Protocol):
     def delete(self, key: str) -> None: ...
 
 
-class FilesystemPhotoStore:
-    """Files under root/<first two characters of the key>/<key>-<size>.webp."""
+class StoredPhotoStore:
+    """Photo files in a `marketplace.storage` store (a folder or an S3 bucket), named
+    <first two characters of the key>/<key>-<size>.webp."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    @staticmethod
+    def name(key: str, size_name: str) -> str | None:
+        return f"{key[:2]}/{key}-{size_name}.webp" if _check_name(key, size_name) else None
+
+    def save(self, key: str, size_name: str, data: bytes) -> None:
+        name = self.name(key, size_name)
+        if name is None:
+            raise ValueError(f"bad photo file name {key!r} {size_name!r}")
+        self.storage.put(name, data)
+
+    def open(self, key: str, size_name: str) -> BinaryIO | None:
+        name = self.name(key, size_name)
+        return self.storage.open(name) if name is not None else None
+
+    def delete(self, key: str) -> None:
+        for size_name in SIZES:
+            name = self.name(key, size_name)
+            if name is not None:
+                self.storage.delete(name)
+
+
+class FilesystemPhotoStore(StoredPhotoStore):
+    """Files under root/<first two characters of the key>/<key>-<size>.webp (UPLOAD_DIR's layout)."""
 
     def __init__(self, root: str | os.PathLike) -> None:
+        super().__init__(LocalStorage(root))
         self.root = Path(root)
 
     def path(self, key: str, size_name: str) -> Path | None:
-        if not _check_name(key, size_name):
-            return None
-        return self.root / key[:2] / f"{key}-{size_name}.webp"
-
-    def save(self, key: str, size_name: str, data: bytes) -> None:
-        target = self.path(key, size_name)
-        if target is None:
-            raise ValueError(f"bad photo file name {key!r} {size_name!r}")
-        write_atomically(target, data, 0o644)
-
-    def open(self, key: str, size_name: str) -> BinaryIO | None:
-        return open_if_present(self.path(key, size_name))
-
-    def delete(self, key: str) -> None:
-        remove_each(self.path(key, size_name) for size_name in SIZES)
+        name = self.name(key, size_name)
+        return self.storage.path(name) if name is not None else None
 
 
 class MemoryPhotoStore:
@@ -80,10 +97,14 @@ class MemoryPhotoStore:
             self.files.pop((key, size_name), None)
 
 
-def make_store(upload_dir: str) -> PhotoStore:
-    if upload_dir == "memory://":
+def make_store(storage: Storage | None) -> PhotoStore:
+    """The photo store over the app's storage (`marketplace.storage.storage_from_config`); None
+    (UPLOAD_DIR=memory://) gives the in-memory twin whose files tests read."""
+    if storage is None:
         return MemoryPhotoStore()
-    return FilesystemPhotoStore(upload_dir)
+    if isinstance(storage, LocalStorage):
+        return FilesystemPhotoStore(storage.root)
+    return StoredPhotoStore(storage)
 
 
 # --- files follow the transaction ---------------------------------------------------------------
