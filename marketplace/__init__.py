@@ -41,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from marketplace import db, errors, i18n, log_config, mail, request_text, security, templating
+    from marketplace import db, errors, i18n, log_config, mail, request_text, security, sessions, templating
     from marketplace.changes import jobs as change_log_jobs
     from marketplace.credentials import evidence
     from marketplace.extensions import csrf, limiter, login_manager
@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
+    sessions.init_app(app)
     i18n.init_app(app)
     mail.init_app(app)
     search.init_app(app)

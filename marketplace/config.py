@@ -87,8 +87,16 @@ def load_config(overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"),
         "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
-        # Photo files (re-encoded WebP); "memory://" keeps them in memory (tests).
+        # Photo files (re-encoded WebP) and scans: a folder, "s3://bucket/prefix" (an S3-compatible
+        # bucket every host shares) or "memory://" (tests).
         "UPLOAD_DIR": env.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        # The bucket's server (MinIO, Ceph...; empty: AWS itself) and keys (empty: boto3's own chain).
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),
+        "AWS_REGION": env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "")),
+        "AWS_ACCESS_KEY_ID": env.get("AWS_ACCESS_KEY_ID", ""),
+        "AWS_SECRET_ACCESS_KEY": env.get("AWS_SECRET_ACCESS_KEY", ""),
+        # Sign-in sessions in Redis (shared by every host) instead of the signed cookie; empty: cookie.
+        "SESSION_REDIS_URL": env.get("SESSION_REDIS_URL", ""),
         # Photos larger than this are refused from their header, before any decoding: JPEG and HEIC
         # (what cameras write; 52 takes 48 and 50 MP phones), and PNG and WebP (decoded in full).
         "PHOTO_MAX_MEGAPIXELS": _positive("PHOTO_MAX_MEGAPIXELS", env.get("PHOTO_MAX_MEGAPIXELS", "52")),
