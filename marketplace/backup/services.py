@@ -24,6 +24,7 @@ from marketplace.backup import archive, checksums, databases
 from marketplace.backup.archive import ArchiveError, FileEntry
 from marketplace.backup.checksums import TableSum
 from marketplace.config import PROJECT_ROOT
+from marketplace.storage import S3_SCHEME, Storage
 
 MEMORY = "memory://"
 
@@ -74,7 +75,7 @@ def _app_version() -> str | None:
 
 
 def _inside(path: Path, folder: str) -> bool:
-    if not folder or folder == MEMORY:
+    if not folder or folder == MEMORY or folder.startswith(S3_SCHEME):
         return False
     return path.resolve().is_relative_to(Path(folder).resolve())
 
@@ -94,8 +95,24 @@ def _photo_files(upload_dir: str) -> list[tuple[str, Path]]:
     return found
 
 
-def create_backup(engine, upload_dir: str, destination: Path, *, force: bool = False) -> BackupReport:
-    """Write the database dump, the photos and the manifest into one archive at `destination`."""
+def _bucket_files(bucket: Storage, work: Path):
+    """Every file of a bucket (UPLOAD_DIR=s3://…), each fetched into `work` while it is archived."""
+    copy = work / "photo"
+    for relative in bucket.list():
+        if archive.safe_relative(relative) is None:
+            continue
+        data = bucket.get(relative)
+        if data is None:
+            yield relative, work / "vanished"  # deleted since it was listed: add_file finds it missing
+            continue
+        copy.write_bytes(data)
+        yield relative, copy
+
+
+def create_backup(engine, upload_dir: str, destination: Path, *, force: bool = False,
+                  bucket: Storage | None = None) -> BackupReport:
+    """Write the database dump, the photos and the manifest into one archive at `destination`.
+    With `bucket` (UPLOAD_DIR=s3://…) the photos and scans are read from it, one at a time."""
     destination = Path(destination)
     if _inside(destination, upload_dir):
         raise BackupFailed(f"refusing to write the backup inside UPLOAD_DIR ({upload_dir}): it would back "
@@ -122,7 +139,8 @@ def create_backup(engine, upload_dir: str, destination: Path, *, force: bool = F
             dump_entry = writer.add_file(f"database/{database.dump_name}", dump_path)
             dump_path.unlink()  # the copy is in the archive; free the space before the photos
             photos, vanished = [], []
-            for relative, path in _photo_files(upload_dir):
+            for relative, path in (_bucket_files(bucket, Path(work)) if bucket is not None
+                                   else _photo_files(upload_dir)):
                 try:
                     photos.append(writer.add_file(f"photos/{relative}", path))
                 except FileNotFoundError:
@@ -166,10 +184,11 @@ def _known_revision(revision: str | None) -> bool:
         return False
 
 
-def restore_backup(engine, upload_dir: str, source: Path, *, force: bool = False) -> RestoreReport:
+def restore_backup(engine, upload_dir: str, source: Path, *, force: bool = False,
+                   bucket: Storage | None = None) -> RestoreReport:
     """Check the archive, load the database (replacing one that holds data only with `force`),
-    compare every table with the manifest, and put the photos back. The search index is the
-    caller's to rebuild."""
+    compare every table with the manifest, and put the photos back (into `bucket` when
+    UPLOAD_DIR=s3://…). The search index is the caller's to rebuild."""
     try:
         database = databases.for_engine(engine)
     except databases.DatabaseError as error:
@@ -231,7 +250,8 @@ def restore_backup(engine, upload_dir: str, source: Path, *, force: bool = False
                                + "\n  ".join(wrong) + "\nDo not use it: restore again (with --force), "
                                "from this archive on other hardware or from another backup.")
         try:
-            written, unchanged = _restore_photos(unpacked, Path(upload_dir) if upload_dir != MEMORY else None)
+            written, unchanged = (_restore_to_bucket(unpacked, bucket) if bucket is not None else
+                                  _restore_photos(unpacked, Path(upload_dir) if upload_dir != MEMORY else None))
         except OSError as error:
             raise BackupFailed(f"the database was restored and checked, but the photos could not be written to "
                                f"UPLOAD_DIR ({error}): free space or fix permissions, then restore again "
@@ -245,7 +265,8 @@ def restore_backup(engine, upload_dir: str, source: Path, *, force: bool = False
                                f"but upgrading it failed ({error}): run `marketplace init-db`") from error
         upgraded_to = schema.head_revision()
     listed = {entry.path for entry in unpacked.photos}
-    other = sum(1 for relative, _path in _photo_files(upload_dir) if relative not in listed)
+    present = bucket.list() if bucket is not None else (relative for relative, _path in _photo_files(upload_dir))
+    other = sum(1 for relative in present if relative not in listed)
     return RestoreReport(backend=database.backend, revision=revision, created_at=str(manifest.get("created_at")),
                          tables=loaded, photos_written=written, photos_unchanged=unchanged, other_files=other,
                          upgraded_to=upgraded_to, replaced_tables=holding)
@@ -266,6 +287,20 @@ def _restore_photos(unpacked: archive.Unpacked, root: Path | None) -> tuple[int,
         shutil.copyfile(unpacked.photo_path(entry), temporary)
         temporary.chmod(0o644)
         temporary.replace(target)
+        written += 1
+    return written, unchanged
+
+
+def _restore_to_bucket(unpacked: archive.Unpacked, bucket: Storage) -> tuple[int, int]:
+    """Put the checked photo files into the bucket; an object already there with the same bytes stays."""
+    written = unchanged = 0
+    for entry in unpacked.photos:
+        data = unpacked.photo_path(entry).read_bytes()
+        there = bucket.get(entry.path)
+        if there is not None and hashlib.sha256(there).hexdigest() == entry.sha256:
+            unchanged += 1
+            continue
+        bucket.put(entry.path, data, private=entry.path.startswith("evidence/"))
         written += 1
     return written, unchanged
 

@@ -12,6 +12,7 @@ from marketplace import db
 from marketplace.backup import services as backups
 from marketplace.cli.common import fail
 from marketplace.search import services as search
+from marketplace.storage import S3Storage, Storage
 
 
 @click.command("backup")
@@ -26,7 +27,7 @@ def backup_command(path: Path, force: bool) -> None:
     the search index is not included (`restore` rebuilds it)."""
     try:
         report = backups.create_backup(db.get_engine(current_app), current_app.config["UPLOAD_DIR"], path,
-                                       force=force)
+                                       force=force, bucket=_bucket())
     except backups.BackupFailed as error:
         fail(f"backup not written: {error}")
     rows = sum(table.rows for table in report.tables.values())
@@ -51,7 +52,8 @@ def restore_command(path: Path, force: bool) -> None:
     engine = db.get_engine(current_app)
     db.get_registry(current_app).remove()
     try:
-        report = backups.restore_backup(engine, current_app.config["UPLOAD_DIR"], path, force=force)
+        report = backups.restore_backup(engine, current_app.config["UPLOAD_DIR"], path, force=force,
+                                        bucket=_bucket())
     except backups.BackupFailed as error:
         fail(f"restore failed: {error}")
     rows = sum(table.rows for table in report.tables.values())
@@ -73,6 +75,12 @@ def restore_command(path: Path, force: bool) -> None:
         fail(f"the database and photos are restored, but the search index was not rebuilt ({error}): "
              f"run `marketplace search reindex`")
     click.echo(f"search index rebuilt: {count} documents")
+
+
+def _bucket() -> Storage | None:
+    """The shared bucket when UPLOAD_DIR=s3://…: photos are read from and restored into it."""
+    storage = current_app.extensions.get("storage")
+    return storage if isinstance(storage, S3Storage) else None
 
 
 def _size(count: int) -> str:
