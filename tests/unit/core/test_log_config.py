@@ -76,6 +76,13 @@ def test_secrets_from_config_include_url_passwords():
     assert {SECRET, "sk_test_abc", "dbpass-123", "mailpass-456"} <= set(found)
 
 
+def test_the_bucket_key_and_the_session_redis_password_are_secrets():
+    found = secrets_from_config({"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG",
+                                 "SESSION_REDIS_URL": "redis://:redispass-789@cache:6379/1",
+                                 "S3_ENDPOINT_URL": "https://minio.example.vn"})
+    assert {"wJalrXUtnFEMI/K7MDENG", "redispass-789"} <= set(found)
+
+
 @pytest.fixture
 def captured(caplog, redactor):
     """caplog's handler with the filter, the way init_app puts it on every root handler."""
