@@ -1,11 +1,10 @@
-"""Files on the local disk as the stores use them (photos, scans of credentials): written whole or
-not at all, opened only when present, removed quietly."""
+"""Files on the local disk as `marketplace.storage.LocalStorage` keeps them (photos, scans of
+credentials): written whole or not at all, opened only when present."""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,9 +33,3 @@ def open_if_present(target: Path | None) -> BinaryIO | None:
         return open(target, "rb")
     except (FileNotFoundError, NotADirectoryError):
         return None
-
-
-def remove_each(targets: Iterable[Path | None]) -> None:
-    for target in targets:
-        if target is not None:
-            target.unlink(missing_ok=True)
