@@ -1,9 +1,12 @@
 """Reading the facts the matching rules need, straight from the tables (no ORM objects: matching
-one demand post reads thousands of listings, and plain rows are several times faster)."""
+one demand post reads thousands of listings, and plain rows are several times faster), and keeping
+each product's public listings between requests (ProductListingsCache)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+import time
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -12,6 +15,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from marketplace.accounts.models import Organization
+from marketplace.changes.models import SearchOutbox
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.credentials.rules import split_markets
 from marketplace.dates import VIETNAM, as_utc
@@ -170,6 +174,73 @@ def load_listings(db: Session, today: date, *, ids: Iterable[int] | None = None,
             updated_on=_local_day(row.updated_at), responsiveness=responsive.get(row.organization_id),
             words=words_of(variety_label, row.grade, row.description)))
     return facts
+
+
+class ProductListingsCache:
+    """Each product's public listings as facts, kept between requests in this process.
+
+    An entry is used only while the database's version is the one it was read at: the newest row
+    of the change log (its id and when it was written) and the newest conversation message. Every
+    write that can change a listing's facts adds a change-log row in its own transaction (a
+    listing, its organisation, a certificate or code, a variety: marketplace/changes/log.py; bulk
+    updates enqueue themselves), and sellers' responsiveness is read from the messages. So each
+    process (web worker, the worker, another host on the same PostgreSQL) checks the version with
+    one indexed query per request and never serves facts older than the last commit it can see.
+    The time the row was written is part of the version because an id can come back: SQLite gives
+    a rolled-back transaction's id to the next row. Entries also expire after MAX_AGE seconds:
+    on PostgreSQL ids are handed out at insert, so a transaction that began writing earlier can
+    commit a row below the newest one already read; that change is seen at the next write
+    anywhere or within MAX_AGE, whichever comes first.
+    """
+
+    MAX_AGE = 30.0  # seconds
+    MAX_LISTINGS = 150_000  # facts kept per process (about 1 KB each), least recently used dropped first
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[int, tuple[tuple, float, list[ListingFacts]]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+    def get(self, db: Session, today: date, product_id: int) -> list[ListingFacts]:
+        version = (today, *version_of(db))
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(product_id)
+            if entry is not None and entry[0] == version and now - entry[1] < self.MAX_AGE:
+                self._entries.move_to_end(product_id)
+                return entry[2]
+        facts = load_listings(db, today, product_id=product_id)
+        with self._lock:
+            old = self._entries.pop(product_id, None)
+            self._size -= len(old[2]) if old else 0
+            self._entries[product_id] = (version, now, facts)
+            self._size += len(facts)
+            while self._size > self.MAX_LISTINGS and len(self._entries) > 1:
+                _, (_, _, dropped) = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+        return facts
+
+
+def version_of(db: Session) -> tuple:
+    """What changes with every write that can change listings' facts (see ProductListingsCache)."""
+    newest = db.execute(select(SearchOutbox.id, SearchOutbox.created_at)
+                        .order_by(SearchOutbox.id.desc()).limit(1)).first()
+    message = db.scalar(select(func.max(ConversationMessage.id)))
+    return (tuple(newest) if newest else None, message)
+
+
+product_cache = ProductListingsCache()
+
+
+def product_listings(db: Session, today: date, product_id: int) -> list[ListingFacts]:
+    """The public listings of one product as facts (load_listings), from this process's cache
+    when nothing changed since they were read. The list is shared: callers must not change it."""
+    return product_cache.get(db, today, product_id)
 
 
 def open_demand_filter(today: date):
