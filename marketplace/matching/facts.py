@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from marketplace.accounts.models import Organization
@@ -143,21 +143,12 @@ def public_listing_filter(today: date):
 def load_listings(db: Session, today: date, *, ids: Iterable[int] | None = None,
                   product_id: int | None = None) -> list[ListingFacts]:
     """Listings by id (whatever their state), or the public listings of one product."""
-    commune = aliased(Commune)
-
-    statement = (select(Listing.id, Listing.ref, Listing.organization_id, Listing.product_id, Listing.variety_id,
-                        Listing.variety_text, Variety.name, Listing.quantity_available, Listing.unit,
-                        Listing.min_order, Listing.price_vnd, Listing.available_from, Listing.available_to,
-                        Listing.status, Listing.updated_at, Listing.grade, Listing.description,
-                        commune.latitude, commune.longitude)
-                 .join(Organization, Organization.id == Listing.organization_id)
-                 .outerjoin(commune, commune.code == Organization.commune_code)
-                 .outerjoin(Variety, Variety.id == Listing.variety_id))
     if ids is not None:
         id_list = list(ids)
-        rows = [row for chunk in _chunks(id_list) for row in db.execute(statement.where(Listing.id.in_(chunk)))]
+        rows = [row for chunk in _chunks(id_list) for row in db.execute(_listings_by_ids(), {"ids": chunk})]
     else:
-        rows = list(db.execute(statement.where(Listing.product_id == product_id, public_listing_filter(today))))
+        rows = list(db.execute(_listing_select().where(Listing.product_id == product_id,
+                                                       public_listing_filter(today))))
     credentials = _listing_credentials(db, [row.id for row in rows])
     responsive = _responsiveness(db, {row.organization_id for row in rows}, today)
     facts = []
@@ -176,6 +167,24 @@ def load_listings(db: Session, today: date, *, ids: Iterable[int] | None = None,
     return facts
 
 
+@lru_cache(maxsize=1)
+def _listings_by_ids():
+    return _listing_select().where(Listing.id.in_(bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=1)
+def _listing_select():
+    commune = aliased(Commune)
+    return (select(Listing.id, Listing.ref, Listing.organization_id, Listing.product_id, Listing.variety_id,
+                    Listing.variety_text, Variety.name, Listing.quantity_available, Listing.unit,
+                    Listing.min_order, Listing.price_vnd, Listing.available_from, Listing.available_to,
+                    Listing.status, Listing.updated_at, Listing.grade, Listing.description,
+                    commune.latitude, commune.longitude)
+           .join(Organization, Organization.id == Listing.organization_id)
+           .outerjoin(commune, commune.code == Organization.commune_code)
+           .outerjoin(Variety, Variety.id == Listing.variety_id))
+
+
 class ProductListingsCache:
     """Each product's public listings as facts, kept between requests in this process.
 
@@ -185,7 +194,7 @@ class ProductListingsCache:
     listing, its organisation, a certificate or code, a variety: marketplace/changes/log.py; bulk
     updates enqueue themselves), and sellers' responsiveness is read from the messages. So each
     process (web worker, the worker, another host on the same PostgreSQL) checks the version with
-    one indexed query per request and never serves facts older than the last commit it can see.
+    two queries on primary keys per request and never serves facts older than the last commit it can see.
     The time the row was written is part of the version because an id can come back: SQLite gives
     a rolled-back transaction's id to the next row. Entries also expire after MAX_AGE seconds:
     on PostgreSQL ids are handed out at insert, so a transaction that began writing earlier can
@@ -228,10 +237,13 @@ class ProductListingsCache:
 
 def version_of(db: Session) -> tuple:
     """What changes with every write that can change listings' facts (see ProductListingsCache)."""
-    newest = db.execute(select(SearchOutbox.id, SearchOutbox.created_at)
-                        .order_by(SearchOutbox.id.desc()).limit(1)).first()
-    message = db.scalar(select(func.max(ConversationMessage.id)))
+    newest = db.execute(_NEWEST_CHANGE).first()
+    message = db.scalar(_NEWEST_MESSAGE)
     return (tuple(newest) if newest else None, message)
+
+
+_NEWEST_CHANGE = select(SearchOutbox.id, SearchOutbox.created_at).order_by(SearchOutbox.id.desc()).limit(1)
+_NEWEST_MESSAGE = select(func.max(ConversationMessage.id))
 
 
 product_cache = ProductListingsCache()
@@ -250,29 +262,13 @@ def open_demand_filter(today: date):
 def load_demand(db: Session, today: date, *, ids: Iterable[int] | None = None,
                 product_id: int | None = None, product_ids: Iterable[int] | None = None) -> list[DemandFacts]:
     """Demand posts by id (whatever their state), or the open demand of some products."""
-    delivery, home = aliased(Commune), aliased(Commune)
-    accepted = (select(Offer.demand_id, func.sum(Offer.quantity).label("accepted"))
-                .where(Offer.status == "accepted").group_by(Offer.demand_id).subquery())
-    statement = (select(DemandPost.id, DemandPost.ref, DemandPost.organization_id, DemandPost.product_id,
-                        DemandPost.variety_id, DemandPost.variety_text, Variety.name, DemandPost.quantity,
-                        DemandPost.unit, DemandPost.needed_from, DemandPost.needed_to, DemandPost.price_min_vnd,
-                        DemandPost.price_max_vnd, DemandPost.required_certificates, DemandPost.min_ocop_stars,
-                        DemandPost.needs_planting_code, DemandPost.export_market, DemandPost.quality_notes,
-                        func.coalesce(delivery.latitude, home.latitude).label("latitude"),
-                        func.coalesce(delivery.longitude, home.longitude).label("longitude"),
-                        func.coalesce(accepted.c.accepted, 0).label("accepted"))
-                 .join(Organization, Organization.id == DemandPost.organization_id)
-                 .outerjoin(delivery, delivery.code == DemandPost.delivery_commune_code)
-                 .outerjoin(home, home.code == Organization.commune_code)
-                 .outerjoin(Variety, Variety.id == DemandPost.variety_id)
-                 .outerjoin(accepted, accepted.c.demand_id == DemandPost.id))
     if ids is not None:
         id_list = list(ids)
-        rows = [row for chunk in _chunks(id_list) for row in db.execute(statement.where(DemandPost.id.in_(chunk)))]
+        rows = [row for chunk in _chunks(id_list) for row in db.execute(_demand_by_ids(), {"ids": chunk})]
     else:
         products = [product_id] if product_id is not None else list(product_ids or [])
         condition = or_(*[DemandPost.product_id == p for p in products]) if products else True
-        rows = list(db.execute(statement.where(open_demand_filter(today), condition)))
+        rows = list(db.execute(_demand_select().where(open_demand_filter(today), condition)))
     facts = []
     for row in rows:
         variety_label = row.name or row.variety_text or ""
@@ -287,3 +283,31 @@ def load_demand(db: Session, today: date, *, ids: Iterable[int] | None = None,
             export_market=(row.export_market or "").upper(), latitude=row.latitude, longitude=row.longitude,
             words=words_of(variety_label, row.quality_notes)))
     return facts
+
+
+# Built once: making these statements (aliases, a subquery, a dozen columns) cost SQLAlchemy several
+# milliseconds a call, more than running them, on every view of a demand page.
+
+@lru_cache(maxsize=1)
+def _demand_by_ids():
+    return _demand_select().where(DemandPost.id.in_(bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=1)
+def _demand_select():
+    delivery, home = aliased(Commune), aliased(Commune)
+    accepted = (select(Offer.demand_id, func.sum(Offer.quantity).label("accepted"))
+                .where(Offer.status == "accepted").group_by(Offer.demand_id).subquery())
+    return (select(DemandPost.id, DemandPost.ref, DemandPost.organization_id, DemandPost.product_id,
+                    DemandPost.variety_id, DemandPost.variety_text, Variety.name, DemandPost.quantity,
+                    DemandPost.unit, DemandPost.needed_from, DemandPost.needed_to, DemandPost.price_min_vnd,
+                    DemandPost.price_max_vnd, DemandPost.required_certificates, DemandPost.min_ocop_stars,
+                    DemandPost.needs_planting_code, DemandPost.export_market, DemandPost.quality_notes,
+                    func.coalesce(delivery.latitude, home.latitude).label("latitude"),
+                    func.coalesce(delivery.longitude, home.longitude).label("longitude"),
+                    func.coalesce(accepted.c.accepted, 0).label("accepted"))
+           .join(Organization, Organization.id == DemandPost.organization_id)
+           .outerjoin(delivery, delivery.code == DemandPost.delivery_commune_code)
+           .outerjoin(home, home.code == Organization.commune_code)
+           .outerjoin(Variety, Variety.id == DemandPost.variety_id)
+           .outerjoin(accepted, accepted.c.demand_id == DemandPost.id))

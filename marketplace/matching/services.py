@@ -339,10 +339,15 @@ def compute_rematch(db: Session, today: date) -> tuple[list[Computed], list[int]
     computed: list[Computed] = []
     for product_id, demands in by_product.items():
         listings = load.product_listings(db, today, product_id)
+        by_variety: dict[str, list[ListingFacts]] = defaultdict(list)
+        for listing in listings:
+            by_variety[listing.variety_key].append(listing)
         for demand in demands:
             if demand.quantity <= 0:
                 continue  # covered by accepted offers
-            full = matches_for_demand_facts(demand, listings, today, full_only=True)[:REMEMBERED_PER_DEMAND]
+            # Only a listing of the variety asked for can be a full match.
+            candidates = by_variety.get(demand.variety_key, []) if demand.variety_key else listings
+            full = matches_for_demand_facts(demand, candidates, today, full_only=True)[:REMEMBERED_PER_DEMAND]
             computed.append(Computed("demand", demand.id, full))
     open_ids = {p.id for p in posts}
     closed = [state_id for state_id, demand_id in db.execute(
@@ -366,7 +371,7 @@ def rematch_all(db: Session, today: date, *, notify: bool = True) -> RefreshRepo
     return report
 
 
-def rematch_in_chunks(db: Session, today: date, *, commit: Callable[[], None]) -> RefreshReport:
+def rematch_in_chunks(db: Session, today: date, *, commit: Callable[[], None], notify: bool = True) -> RefreshReport:
     """rematch_all, computed in a read-only transaction and stored in short write transactions
     (each ended by `commit`), so the daily rematch never holds SQLite's write lock for minutes.
     Safe to stop at any point: a pair already notified is not notified again, and the next run
@@ -374,18 +379,19 @@ def rematch_in_chunks(db: Session, today: date, *, commit: Callable[[], None]) -
     with reading():
         computed, closed = compute_rematch(db, today)
         commit()
-    report = store_in_chunks(db, computed, commit=commit)
+    report = store_in_chunks(db, computed, commit=commit, notify=notify)
     for start in range(0, len(closed), WRITE_CHUNK * 10):
         forget_closed(db, closed[start:start + WRITE_CHUNK * 10])
         commit()
     return report
 
 
-def store_in_chunks(db: Session, computed: list[Computed], *, commit: Callable[[], None]) -> RefreshReport:
+def store_in_chunks(db: Session, computed: list[Computed], *, commit: Callable[[], None],
+                    notify: bool = True) -> RefreshReport:
     """store() WRITE_CHUNK requests or listings per transaction, each ended by `commit`."""
     total = RefreshReport()
     for start in range(0, len(computed), WRITE_CHUNK):
-        total.add(store(db, computed[start:start + WRITE_CHUNK]))
+        total.add(store(db, computed[start:start + WRITE_CHUNK], notify=notify))
         commit()
     return total
 

@@ -103,3 +103,11 @@ def test_the_evaluation_set_matches_as_without_prefilter_or_cache(session):
             assert ([(m.key, m.full, m.score, m.reasons, m.unmet) for m in found]
                     == [(m.key, m.full, m.score, m.reasons, m.unmet) for m in expected]), label
     assert evaluation.evaluate(session, built, today).passed
+    computed, _closed = matching.compute_rematch(session, today)  # the daily rematch: full matches only
+    assert computed
+    for item in computed:
+        demand = load.load_demand(session, today, ids=[item.object_id])[0]
+        expected = [m for m in matching.unfiltered_matches_for_demand_facts(
+            demand, load.load_listings(session, today, product_id=demand.product_id), today) if m.full]
+        assert ([(m.key, m.score, m.reasons) for m in item.matches]
+                == [(m.key, m.score, m.reasons) for m in expected[:matching.REMEMBERED_PER_DEMAND]])
