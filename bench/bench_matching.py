@@ -751,17 +751,20 @@ INTRO = """## Matching
 organisations, certificates and planting codes (`bench/search_data.py`, fixed seed) and 5,000 demand
 posts with every kind of need the rules check (a named variety, required certificates, OCOP stars,
 planting codes for the US or China, price ranges, delivery communes) plus offers on about a third of
-them, in a fresh SQLite file. It times, warm: the matches of one demand post as the demand page and
-the API compute them (`matches_for_demand`) over posts of many products; the worker's `refresh` after
-one listing changes (its price, or a certificate or planting code attached or removed) and after one
-demand post changes; and the daily `rematch_all`. Where the full rematch would not fit the run's
-time budget it runs on a random share of the open posts (the rest paused for the run) and the
-whole is extrapolated: the fixed part (reading every open post and each product's listings, timed
-apart) plus the measured per-post part scaled up. Those figures are marked as extrapolated.
+them, in a fresh SQLite file. It times the matches of one demand post as the demand page and the API
+compute them (`matches_for_demand`, and the reasons of the first 10 cards) over posts of many
+products: warm (the product's facts kept from an earlier request), cold (right after a write
+anywhere, when they are read again), and the code before issue #21 on the same posts in the same run
+(facts read from the database, every pair evaluated in full: `unfiltered_matches_for_demand_facts`);
+the worker's `refresh` after one listing changes (its price, or a certificate or planting code
+attached or removed) and after one demand post changes; and the daily rematch as the worker runs it
+(`rematch_in_chunks`). Where the rematch would not fit the run's time budget it runs on a random
+share of the open posts and the whole is extrapolated (marked so). It writes
+`bench/results/matching.json` (goals: one request under 100 ms at p95, the rematch under 60 s).
 
 ```
-.venv/bin/python bench/bench_matching.py             # about 6 minutes
-.venv/bin/python bench/bench_matching.py --quick     # 5,000 listings, 500 posts, 10 seconds; no doc
+.venv/bin/python bench/bench_matching.py             # about 6 minutes on a quiet machine
+.venv/bin/python bench/bench_matching.py --quick     # 5,000 listings, 500 posts, under a minute; no doc
 ```
 """
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from marketplace.dates import today_in_vietnam
+from marketplace.demand.models import Offer
 from marketplace.matching import evaluation
 from marketplace.matching import facts as load
 from marketplace.matching import services as matching
@@ -79,6 +80,21 @@ def test_a_message_is_seen_by_the_next_request(session):
     after = load.product_listings(session, today, listing.product_id)
     assert after is not before
     assert after == load.load_listings(session, today, product_id=listing.product_id)
+
+
+def test_a_request_changing_keeps_the_facts_and_an_offer_does_not(session):
+    """An offer says how active its seller is (responsiveness): a new one reads the facts again."""
+    today = today_in_vietnam()
+    buyer, club = make_org("supermarket"), make_org("club")
+    demand = make_demand(buyer, "xoài", quantity="1")
+    listing = make_listing(club, "xoài")
+    cached = load.product_listings(session, today, listing.product_id)
+    demand.price_max_vnd = 60000
+    session.flush()
+    assert load.product_listings(session, today, listing.product_id) is cached
+    session.add(Offer(demand_id=demand.id, organization_id=club.id, quantity=1, status="pending", note=""))
+    session.flush()
+    assert load.product_listings(session, today, listing.product_id) is not cached
 
 
 def test_a_demand_page_shows_a_new_listing_at_once(session):
