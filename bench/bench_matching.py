@@ -459,7 +459,7 @@ def measure_rematch(report: Report, session, today: date, budget: float, share: 
         r["run_pairs"] = sum(counts.get(p, 0) for d, p in open_posts if d in kept)
     else:
         r["run_posts"], r["run_pairs"] = len(open_posts), pairs
-    print(f"  rematch_all: {len(open_posts):,} open posts, {pairs:,} pairs, estimated {estimate:.0f} s; "
+    print(f"  rematch: {len(open_posts):,} open posts, {pairs:,} pairs, estimated {estimate:.0f} s; "
           f"running on {r['run_posts']:,} posts ({share:.0%})", flush=True)
     session.execute(delete(MatchState))  # a first rematch: nothing remembered yet
     session.commit()
@@ -494,7 +494,7 @@ def measure_rematch(report: Report, session, today: date, budget: float, share: 
         r["extrapolated_memory"] = r["memory_mb"] * len(open_posts) / r["run_posts"]
         r["extrapolated_remembered"] = round(r["remembered"] * len(open_posts) / r["run_posts"])
     session.close()
-    print(f"  rematch_all: {r['seconds']:.1f} s (+ commit {r['commit']:.1f} s), again {r['again']:.1f} s, "
+    print(f"  rematch: {r['seconds']:.1f} s (+ commit {r['commit']:.1f} s), again {r['again']:.1f} s, "
           f"peak +{r['memory_mb']:.0f} MB, {r['remembered']:,} full matches remembered", flush=True)
 
 
@@ -616,12 +616,12 @@ def tables(report: Report) -> str:
             f"| … of which reading every open post and each product's listings once (timed apart) · in the garbage "
             f"collector | {_s(r['fixed'])} · {_s(r['gc'])} |",
             f"| Full rematch of all {r['open_posts']:,} open posts ({r['pairs']:,} pairs), **extrapolated** | "
-            f"**≈ {r['extrapolated'] / 60:.0f} min**; peak ≈ +{r['extrapolated_memory']:.0f} MB (scaled linearly, "
+            f"**≈ {_s(r['extrapolated'])}**; peak ≈ +{r['extrapolated_memory']:.0f} MB (scaled linearly, "
             f"rough) |",
             f"| Full matches remembered: measured; extrapolated | {r['remembered']:,} ({r['with_match']:,} posts "
             f"with one); ≈ {r['extrapolated_remembered']:,} |",
             f"| A second rematch (states already there): measured; extrapolated | {_s(r['again'])}; "
-            f"≈ {r['extrapolated_again'] / 60:.0f} min |",
+            f"≈ {_s(r['extrapolated_again'])} |",
         ]
     else:
         lines += [
@@ -681,7 +681,7 @@ def interpretation(report: Report) -> str:
         f"{report.cold.p50:.0f} / {report.cold.p95:.0f} ms.",
         f"- Before #21, reading the facts was {loading / total:.0%} of the time and evaluating every pair in full "
         f"{(total - loading) / total:.0%}. Now the facts of each product are kept between requests (checked against "
-        "the newest change-log row and message on each request), pairs that cannot be shown are dropped on a "
+        "the newest change-log row, message and offer on each request), pairs that cannot be shown are dropped on a "
         "cheap lower bound of their unmet constraints, and reasons are made for the cards shown only.",
         f"- A listing change costs {report.listing_refresh.p50:.0f} ms at the median, a demand-post change "
         f"{report.demand_refresh.p50:.0f} ms (it matches that post again, full matches only, and remembers them).",
