@@ -1,17 +1,22 @@
 """Reading the facts the matching rules need, straight from the tables (no ORM objects: matching
-one demand post reads thousands of listings, and plain rows are several times faster)."""
+one demand post reads thousands of listings, and plain rows are several times faster), and keeping
+each product's public listings between requests (ProductListingsCache)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import gc
+import threading
+import time
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from marketplace.accounts.models import Organization
+from marketplace.changes.models import SearchOutbox
 from marketplace.credentials.models import Certificate, PlantingCode
 from marketplace.credentials.rules import split_markets
 from marketplace.dates import VIETNAM, as_utc
@@ -139,21 +144,12 @@ def public_listing_filter(today: date):
 def load_listings(db: Session, today: date, *, ids: Iterable[int] | None = None,
                   product_id: int | None = None) -> list[ListingFacts]:
     """Listings by id (whatever their state), or the public listings of one product."""
-    commune = aliased(Commune)
-
-    statement = (select(Listing.id, Listing.ref, Listing.organization_id, Listing.product_id, Listing.variety_id,
-                        Listing.variety_text, Variety.name, Listing.quantity_available, Listing.unit,
-                        Listing.min_order, Listing.price_vnd, Listing.available_from, Listing.available_to,
-                        Listing.status, Listing.updated_at, Listing.grade, Listing.description,
-                        commune.latitude, commune.longitude)
-                 .join(Organization, Organization.id == Listing.organization_id)
-                 .outerjoin(commune, commune.code == Organization.commune_code)
-                 .outerjoin(Variety, Variety.id == Listing.variety_id))
     if ids is not None:
         id_list = list(ids)
-        rows = [row for chunk in _chunks(id_list) for row in db.execute(statement.where(Listing.id.in_(chunk)))]
+        rows = [row for chunk in _chunks(id_list) for row in db.execute(_listings_by_ids(), {"ids": chunk})]
     else:
-        rows = list(db.execute(statement.where(Listing.product_id == product_id, public_listing_filter(today))))
+        rows = list(db.execute(_listing_select().where(Listing.product_id == product_id,
+                                                       public_listing_filter(today))))
     credentials = _listing_credentials(db, [row.id for row in rows])
     responsive = _responsiveness(db, {row.organization_id for row in rows}, today)
     facts = []
@@ -172,6 +168,118 @@ def load_listings(db: Session, today: date, *, ids: Iterable[int] | None = None,
     return facts
 
 
+@lru_cache(maxsize=1)
+def _listings_by_ids():
+    return _listing_select().where(Listing.id.in_(bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=1)
+def _listing_select():
+    commune = aliased(Commune)
+    return (select(Listing.id, Listing.ref, Listing.organization_id, Listing.product_id, Listing.variety_id,
+                    Listing.variety_text, Variety.name, Listing.quantity_available, Listing.unit,
+                    Listing.min_order, Listing.price_vnd, Listing.available_from, Listing.available_to,
+                    Listing.status, Listing.updated_at, Listing.grade, Listing.description,
+                    commune.latitude, commune.longitude)
+           .join(Organization, Organization.id == Listing.organization_id)
+           .outerjoin(commune, commune.code == Organization.commune_code)
+           .outerjoin(Variety, Variety.id == Listing.variety_id))
+
+
+class ProductListingsCache:
+    """Each product's public listings as facts, kept between requests in this process.
+
+    An entry is used only while the database's version is the one it was read at: the newest row
+    of the change log that is not a demand post's (its id and when it was written), the newest
+    conversation message and the newest offer. Every
+    write that can change a listing's facts adds a change-log row in its own transaction (a
+    listing, its organisation, a certificate or code, a variety: marketplace/changes/log.py; bulk
+    updates enqueue themselves), and sellers' responsiveness is read from messages and offers. So
+    each process (web worker, the worker, another host on the same PostgreSQL) checks the version
+    with three queries on primary keys per request and never serves facts older than the last commit it can see.
+    The time the row was written is part of the version because an id can come back: SQLite gives
+    a rolled-back transaction's id to the next row. Entries also expire after MAX_AGE seconds:
+    on PostgreSQL ids are handed out at insert, so a transaction that began writing earlier can
+    commit a row below the newest one already read; that change is seen at the next write
+    anywhere or within MAX_AGE, whichever comes first.
+    """
+
+    MAX_AGE = 30.0  # seconds
+    MAX_LISTINGS = 150_000  # facts kept per process (about 1 KB each), least recently used dropped first
+    FREEZES_BEFORE_THAW = 50
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[int, tuple[tuple, float, list[ListingFacts]]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        self._freezes = 0
+
+    def _out_of_the_collectors_way(self) -> None:
+        """Move the facts just read out of the garbage collector's sight (gc.freeze). Tens of
+        thousands of long-lived facts made every full collection walk them all: measured at 100,000
+        listings, most of the slowest requests' time and a quarter of the daily rematch. Facts hold no
+        reference cycles, so refcounting still frees a replaced entry. What freeze also hides is the
+        cyclic garbage not yet collected at that moment; so young garbage is collected first, and
+        every FREEZES_BEFORE_THAW freezes everything is handed back (gc.unfreeze) for one full
+        collection to clean up."""
+        self._freezes += 1
+        if self._freezes % self.FREEZES_BEFORE_THAW == 0:
+            gc.unfreeze()
+            gc.collect()
+        else:
+            gc.collect(1)
+        gc.freeze()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+    def get(self, db: Session, today: date, product_id: int) -> list[ListingFacts]:
+        version = (today, *version_of(db))
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(product_id)
+            if entry is not None and entry[0] == version and now - entry[1] < self.MAX_AGE:
+                self._entries.move_to_end(product_id)
+                return entry[2]
+        facts = load_listings(db, today, product_id=product_id)
+        with self._lock:
+            old = self._entries.pop(product_id, None)
+            self._size -= len(old[2]) if old else 0
+            self._entries[product_id] = (version, now, facts)
+            self._size += len(facts)
+            while self._size > self.MAX_LISTINGS and len(self._entries) > 1:
+                _, (_, _, dropped) = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+            self._out_of_the_collectors_way()
+        return facts
+
+
+def version_of(db: Session) -> tuple:
+    """What changes with every write that can change listings' facts (see ProductListingsCache)."""
+    newest = db.execute(_NEWEST_CHANGE).first()
+    return (tuple(newest) if newest else None, db.scalar(_NEWEST_MESSAGE), db.scalar(_NEWEST_OFFER))
+
+
+# A demand post's own changes do not change any listing's facts: leaving them out keeps a request's
+# edit from sending every product back to the database. Offers are logged as their request's change
+# but say how active their seller is (responsiveness), so the newest offer is part of the version.
+_NEWEST_CHANGE = (select(SearchOutbox.id, SearchOutbox.created_at).where(SearchOutbox.entity != "demand")
+                  .order_by(SearchOutbox.id.desc()).limit(1))
+_NEWEST_MESSAGE = select(func.max(ConversationMessage.id))
+_NEWEST_OFFER = select(func.max(Offer.id))
+
+
+product_cache = ProductListingsCache()
+
+
+def product_listings(db: Session, today: date, product_id: int) -> list[ListingFacts]:
+    """The public listings of one product as facts (load_listings), from this process's cache
+    when nothing changed since they were read. The list is shared: callers must not change it."""
+    return product_cache.get(db, today, product_id)
+
+
 def open_demand_filter(today: date):
     return and_(DemandPost.status == "open", DemandPost.needed_to >= today)
 
@@ -179,29 +287,13 @@ def open_demand_filter(today: date):
 def load_demand(db: Session, today: date, *, ids: Iterable[int] | None = None,
                 product_id: int | None = None, product_ids: Iterable[int] | None = None) -> list[DemandFacts]:
     """Demand posts by id (whatever their state), or the open demand of some products."""
-    delivery, home = aliased(Commune), aliased(Commune)
-    accepted = (select(Offer.demand_id, func.sum(Offer.quantity).label("accepted"))
-                .where(Offer.status == "accepted").group_by(Offer.demand_id).subquery())
-    statement = (select(DemandPost.id, DemandPost.ref, DemandPost.organization_id, DemandPost.product_id,
-                        DemandPost.variety_id, DemandPost.variety_text, Variety.name, DemandPost.quantity,
-                        DemandPost.unit, DemandPost.needed_from, DemandPost.needed_to, DemandPost.price_min_vnd,
-                        DemandPost.price_max_vnd, DemandPost.required_certificates, DemandPost.min_ocop_stars,
-                        DemandPost.needs_planting_code, DemandPost.export_market, DemandPost.quality_notes,
-                        func.coalesce(delivery.latitude, home.latitude).label("latitude"),
-                        func.coalesce(delivery.longitude, home.longitude).label("longitude"),
-                        func.coalesce(accepted.c.accepted, 0).label("accepted"))
-                 .join(Organization, Organization.id == DemandPost.organization_id)
-                 .outerjoin(delivery, delivery.code == DemandPost.delivery_commune_code)
-                 .outerjoin(home, home.code == Organization.commune_code)
-                 .outerjoin(Variety, Variety.id == DemandPost.variety_id)
-                 .outerjoin(accepted, accepted.c.demand_id == DemandPost.id))
     if ids is not None:
         id_list = list(ids)
-        rows = [row for chunk in _chunks(id_list) for row in db.execute(statement.where(DemandPost.id.in_(chunk)))]
+        rows = [row for chunk in _chunks(id_list) for row in db.execute(_demand_by_ids(), {"ids": chunk})]
     else:
         products = [product_id] if product_id is not None else list(product_ids or [])
         condition = or_(*[DemandPost.product_id == p for p in products]) if products else True
-        rows = list(db.execute(statement.where(open_demand_filter(today), condition)))
+        rows = list(db.execute(_demand_select().where(open_demand_filter(today), condition)))
     facts = []
     for row in rows:
         variety_label = row.name or row.variety_text or ""
@@ -216,3 +308,31 @@ def load_demand(db: Session, today: date, *, ids: Iterable[int] | None = None,
             export_market=(row.export_market or "").upper(), latitude=row.latitude, longitude=row.longitude,
             words=words_of(variety_label, row.quality_notes)))
     return facts
+
+
+# Built once: making these statements (aliases, a subquery, a dozen columns) cost SQLAlchemy several
+# milliseconds a call, more than running them, on every view of a demand page.
+
+@lru_cache(maxsize=1)
+def _demand_by_ids():
+    return _demand_select().where(DemandPost.id.in_(bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=1)
+def _demand_select():
+    delivery, home = aliased(Commune), aliased(Commune)
+    accepted = (select(Offer.demand_id, func.sum(Offer.quantity).label("accepted"))
+                .where(Offer.status == "accepted").group_by(Offer.demand_id).subquery())
+    return (select(DemandPost.id, DemandPost.ref, DemandPost.organization_id, DemandPost.product_id,
+                    DemandPost.variety_id, DemandPost.variety_text, Variety.name, DemandPost.quantity,
+                    DemandPost.unit, DemandPost.needed_from, DemandPost.needed_to, DemandPost.price_min_vnd,
+                    DemandPost.price_max_vnd, DemandPost.required_certificates, DemandPost.min_ocop_stars,
+                    DemandPost.needs_planting_code, DemandPost.export_market, DemandPost.quality_notes,
+                    func.coalesce(delivery.latitude, home.latitude).label("latitude"),
+                    func.coalesce(delivery.longitude, home.longitude).label("longitude"),
+                    func.coalesce(accepted.c.accepted, 0).label("accepted"))
+           .join(Organization, Organization.id == DemandPost.organization_id)
+           .outerjoin(delivery, delivery.code == DemandPost.delivery_commune_code)
+           .outerjoin(home, home.code == Organization.commune_code)
+           .outerjoin(Variety, Variety.id == DemandPost.variety_id)
+           .outerjoin(accepted, accepted.c.demand_id == DemandPost.id))

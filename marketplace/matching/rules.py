@@ -139,6 +139,32 @@ def check(demand: DemandFacts, listing: ListingFacts, today: date) -> Check:
     return result
 
 
+def least_unmet(demand: DemandFacts, listing: ListingFacts, today: date) -> int:
+    """A lower bound of len(check(...).unmet), from what is cheap to see (no reasons made): not on
+    sale, another variety, windows apart, below the minimum order, a required certificate, OCOP
+    rating or code of which the listing holds none. Each counts a constraint that check() reports
+    as unmet, so a pair whose bound is above what is shown can be skipped without changing a result."""
+    count = 0 if listing.public else 1
+    if demand.variety_key and listing.variety_key != demand.variety_key:
+        count += 1
+    start = max(demand.needed_from, today)
+    if not (start <= demand.needed_to and listing.available_from <= demand.needed_to
+            and listing.available_to >= start):
+        count += 1
+    if listing.min_order:
+        wanted = convert(demand.quantity, demand, listing)
+        if wanted is not None and wanted < listing.min_order:
+            count += 1
+    if demand.required_certificates or demand.min_ocop_stars or demand.needs_planting_code or demand.export_market:
+        held = {c.kind for c in listing.credentials}
+        count += sum(1 for kind in demand.required_certificates if kind not in held)
+        if demand.min_ocop_stars and "ocop" not in held:
+            count += 1
+        if demand.needs_planting_code or demand.export_market:
+            count += ("growing_area" not in held) + (bool(demand.export_market) and "packing_house" not in held)
+    return count
+
+
 def _check_variety(demand: DemandFacts, listing: ListingFacts, result: Check) -> None:
     if not demand.variety_key:
         return

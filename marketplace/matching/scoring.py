@@ -97,8 +97,9 @@ def text_similarity(a: frozenset[str], b: frozenset[str]) -> float | None:
     return len(a & b) / len(a | b)
 
 
-def score(demand: DemandFacts, listing: ListingFacts, today: date) -> Score:
-    result = Score()
+def _measure(demand: DemandFacts, listing: ListingFacts, today: date
+             ) -> tuple[dict[str, float | None], float | None, float | None, float | None, int]:
+    """Each criterion's fit (None: unknown), the quantity share, price fit and distance, and the total."""
     share = quantity_share(demand, listing)
     price = price_fit(demand, listing)
     km = distance_km(demand.latitude, demand.longitude, listing.latitude, listing.longitude)
@@ -112,8 +113,19 @@ def score(demand: DemandFacts, listing: ListingFacts, today: date) -> Score:
     }
     if listing.price_vnd is None and (demand.price_min or demand.price_max):
         parts["price"] = None  # negotiable: unknown
-    result.parts = {k: (UNKNOWN if v is None else v) for k, v in parts.items()}
-    result.total = round(sum(WEIGHTS[k] * v for k, v in result.parts.items()))
+    points = round(sum(WEIGHTS[k] * (UNKNOWN if v is None else v) for k, v in parts.items()))
+    return parts, share, price, km, points
+
+
+def total(demand: DemandFacts, listing: ListingFacts, today: date) -> int:
+    """score(...).total without building the reasons (ranking needs only the number; reasons are
+    put into words for the cards shown)."""
+    return _measure(demand, listing, today)[4]
+
+
+def score(demand: DemandFacts, listing: ListingFacts, today: date) -> Score:
+    parts, share, price, km, result_total = _measure(demand, listing, today)
+    result = Score(total=result_total, parts={k: (UNKNOWN if v is None else v) for k, v in parts.items()})
     if share is not None:
         result.reasons.append(Reason.of("quantity", percent=math.floor(share * 100),
                                         available=listing.quantity, unit=listing.unit))

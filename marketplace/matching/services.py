@@ -9,9 +9,12 @@ it rematches everything, because credentials and windows expire with the date al
 
 from __future__ import annotations
 
+import gc
+import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import date
 
 from flask_babel import gettext as _
@@ -26,8 +29,10 @@ from marketplace.formatting import in_reader_language
 from marketplace.listings.models import Listing
 from marketplace.matching import facts as load
 from marketplace.matching.models import MatchState
-from marketplace.matching.rules import DemandFacts, ListingFacts, Reason, check, convert
+from marketplace.matching.rules import DemandFacts, ListingFacts, Reason, check, convert, least_unmet
+from marketplace.matching.scoring import quantity_share
 from marketplace.matching.scoring import score as soft_score
+from marketplace.matching.scoring import total as soft_total
 from marketplace.notifications import services as notifications
 
 NEAR_MISS_MAX_UNMET = 2  # a listing failing more constraints than this is not worth showing
@@ -37,24 +42,57 @@ CONSUMER = "matching"
 WRITE_CHUNK = 100  # requests or listings whose matches are stored per write transaction
 
 
-@dataclass
 class Match:
-    demand: DemandFacts
-    listing: ListingFacts
-    full: bool
-    score: int
-    reasons: list[Reason] = field(default_factory=list)
-    unmet: list[Reason] = field(default_factory=list)
+    """One (demand post, listing) pair worth showing: full or not, its score, what is unmet, and
+    the reasons behind it. The reasons of the soft score are made when first read: a demand page
+    ranks hundreds of matches and puts ten into words."""
+
+    __slots__ = ("demand", "listing", "full", "score", "unmet", "_checked", "_today", "_reasons", "pooled")
+
+    def __init__(self, demand: DemandFacts, listing: ListingFacts, full: bool, score: int,
+                 reasons: list[Reason] | None = None, unmet: list[Reason] | None = None, *,
+                 checked: list[Reason] | None = None, today: date | None = None):
+        self.demand, self.listing, self.full, self.score = demand, listing, full, score
+        self.unmet = unmet if unmet is not None else []
+        self._reasons = reasons  # given in full, or None: the check's reasons + the score's, made when read
+        self._checked, self._today = checked or [], today
+        self.pooled: Reason | None = None
+
+    @property
+    def reasons(self) -> list[Reason]:
+        if self._reasons is None:
+            self._reasons = (self._checked + soft_score(self.demand, self.listing, self._today).reasons
+                             + ([self.pooled] if self.pooled else []))
+        return self._reasons
 
     @property
     def key(self) -> tuple[int, int]:
         return (self.demand.id, self.listing.id)
 
+    def __repr__(self) -> str:
+        return f"Match({self.key}, full={self.full}, score={self.score}, unmet={[r.code for r in self.unmet]})"
+
 
 def evaluate(demand: DemandFacts, listing: ListingFacts, today: date) -> Match:
+    """Every rule and score of one pair, with all its reasons (the unfiltered path)."""
     checked = check(demand, listing, today)
     scored = soft_score(demand, listing, today)
     return Match(demand, listing, checked.full, scored.total, checked.reasons + scored.reasons, checked.unmet)
+
+
+def _evaluate_shown(demand: DemandFacts, listing: ListingFacts, today: date, most_unmet: int) -> Match | None:
+    """The pair as a match when it can be shown (not the buyer's own listing, at most `most_unmet`
+    constraints unmet), else None. Pairs that cannot be are dropped on a cheap lower bound
+    (rules.least_unmet) before the rules run; the soft score's reasons wait until read."""
+    if demand.org_id and demand.org_id == listing.org_id:
+        return None
+    if least_unmet(demand, listing, today) > most_unmet:
+        return None
+    checked = check(demand, listing, today)
+    if len(checked.unmet) > most_unmet:
+        return None
+    return Match(demand, listing, checked.full, soft_total(demand, listing, today), unmet=checked.unmet,
+                 checked=checked.reasons, today=today)
 
 
 def rank(matches: Iterable[Match]) -> list[Match]:
@@ -72,26 +110,74 @@ def _own(match: Match) -> bool:
     return bool(match.demand.org_id) and match.demand.org_id == match.listing.org_id
 
 
-def _add_pooling(demand: DemandFacts, matches: list[Match]) -> None:
-    """Say, on a full match that covers only part, whether all full matches together cover it."""
-    full = [m for m in matches if m.full]
+def _pooled_percent(demand: DemandFacts, full: list[Match]) -> int | None:
+    """How much of the request all full matches together cover (None: fewer than two)."""
     if demand.quantity <= 0 or len(full) < 2:
-        return
+        return None
     pooled = 0.0
     for m in full:
         wanted_in_listing_unit = convert(demand.quantity, demand, m.listing)
         if wanted_in_listing_unit:
             pooled += min(1.0, m.listing.quantity / wanted_in_listing_unit)
-    percent = min(100, int(pooled * 100))
+    return min(100, int(pooled * 100))
+
+
+def _add_pooling(demand: DemandFacts, matches: list[Match]) -> None:
+    """Say, on a full match that covers only part, whether all full matches together cover it."""
+    full = [m for m in matches if m.full]
+    percent = _pooled_percent(demand, full)
+    if percent is None:
+        return
     for m in full:
-        share = next((r for r in m.reasons if r.code == "quantity"), None)
-        if share is not None and share.args["percent"] < 100:
-            m.reasons.append(Reason.of("pooled", percent=percent, count=len(full)))
+        share = quantity_share(demand, m.listing)
+        # the same test as "its quantity reason says less than 100 %" without making the reason
+        if share is not None and math.floor(share * 100) < 100:
+            reason = Reason.of("pooled", percent=percent, count=len(full))
+            if m._reasons is None:
+                m.pooled = reason
+            else:
+                m.reasons.append(reason)
 
 
-def matches_for_demand_facts(demand: DemandFacts, listings: Iterable[ListingFacts], today: date) -> list[Match]:
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while pairs are evaluated. The loop makes many
+    short-lived objects and no reference cycles (refcounting frees them all), yet each allocation
+    burst set off collections that walk every live object, the cached facts of every product
+    included: measured, most of the slowest requests' time. Safe with threads: only the block that
+    paused the collector starts it again."""
+    paused_here = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused_here:
+            gc.enable()
+
+
+def matches_for_demand_facts(demand: DemandFacts, listings: Iterable[ListingFacts], today: date, *,
+                             full_only: bool = False) -> list[Match]:
+    """The listings that can serve a demand post, ranked: full matches, then near misses (or only
+    the full ones). Gives what unfiltered_matches_for_demand_facts gives (tests compare the two)."""
+    most_unmet = 0 if full_only else NEAR_MISS_MAX_UNMET
+    with collector_paused():
+        matches = [m for m in (_evaluate_shown(demand, listing, today, most_unmet) for listing in listings) if m]
+        _add_pooling(demand, matches)
+        return rank(matches)
+
+
+def unfiltered_matches_for_demand_facts(demand: DemandFacts, listings: Iterable[ListingFacts],
+                                        today: date) -> list[Match]:
+    """Every pair evaluated in full, with all reasons, then filtered: the matcher as it was before
+    the prefilter (issue #21), kept as the reference the tests and the benchmark compare with."""
     matches = [m for m in (evaluate(demand, listing, today) for listing in listings) if _worth_showing(m)]
-    _add_pooling(demand, matches)
+    full = [m for m in matches if m.full]
+    percent = _pooled_percent(demand, full)
+    if percent is not None:
+        for m in full:
+            share = next((r for r in m.reasons if r.code == "quantity"), None)
+            if share is not None and share.args["percent"] < 100:
+                m.reasons.append(Reason.of("pooled", percent=percent, count=len(full)))
     return rank(matches)
 
 
@@ -100,7 +186,12 @@ def matches_for_demand(db: Session, demand_id: int, today: date) -> list[Match]:
     if not found:
         return []
     demand = found[0]
-    return matches_for_demand_facts(demand, load.load_listings(db, today, product_id=demand.product_id), today)
+    return matches_for_demand_facts(demand, load.product_listings(db, today, demand.product_id), today)
+
+
+def _matches_for_listing_facts(listing: ListingFacts, demands: Iterable[DemandFacts], today: date) -> list[Match]:
+    with collector_paused():
+        return rank(m for m in (_evaluate_shown(d, listing, today, NEAR_MISS_MAX_UNMET) for d in demands) if m)
 
 
 def matches_for_listing(db: Session, listing_id: int, today: date) -> list[Match]:
@@ -108,8 +199,7 @@ def matches_for_listing(db: Session, listing_id: int, today: date) -> list[Match
     if not found:
         return []
     listing = found[0]
-    demands = load.load_demand(db, today, product_id=listing.product_id)
-    return rank(m for m in (evaluate(d, listing, today) for d in demands) if _worth_showing(m))
+    return _matches_for_listing_facts(listing, load.load_demand(db, today, product_id=listing.product_id), today)
 
 
 def dismissed(db: Session, side: str, *, demand_ids: Iterable[int] = (), listing_ids: Iterable[int] = ()
@@ -198,8 +288,8 @@ def _full_for_demand(db: Session, demand_id: int, today: date) -> list[Match]:
     open_post = found and found[0].needed_to >= today and found[0].quantity > 0 and _is_open(db, demand_id)
     if not open_post:
         return []
-    listings = load.load_listings(db, today, product_id=found[0].product_id)
-    return [m for m in matches_for_demand_facts(found[0], listings, today) if m.full][:REMEMBERED_PER_DEMAND]
+    listings = load.product_listings(db, today, found[0].product_id)
+    return matches_for_demand_facts(found[0], listings, today, full_only=True)[:REMEMBERED_PER_DEMAND]
 
 
 def _full_for_listing(db: Session, listing_id: int, today: date) -> list[Match]:
@@ -268,11 +358,16 @@ def compute_rematch(db: Session, today: date) -> tuple[list[Computed], list[int]
         by_product[post.product_id].append(post)
     computed: list[Computed] = []
     for product_id, demands in by_product.items():
-        listings = load.load_listings(db, today, product_id=product_id)
+        listings = load.product_listings(db, today, product_id)
+        by_variety: dict[str, list[ListingFacts]] = defaultdict(list)
+        for listing in listings:
+            by_variety[listing.variety_key].append(listing)
         for demand in demands:
             if demand.quantity <= 0:
                 continue  # covered by accepted offers
-            full = [m for m in matches_for_demand_facts(demand, listings, today) if m.full][:REMEMBERED_PER_DEMAND]
+            # Only a listing of the variety asked for can be a full match.
+            candidates = by_variety.get(demand.variety_key, []) if demand.variety_key else listings
+            full = matches_for_demand_facts(demand, candidates, today, full_only=True)[:REMEMBERED_PER_DEMAND]
             computed.append(Computed("demand", demand.id, full))
     open_ids = {p.id for p in posts}
     closed = [state_id for state_id, demand_id in db.execute(
@@ -296,7 +391,7 @@ def rematch_all(db: Session, today: date, *, notify: bool = True) -> RefreshRepo
     return report
 
 
-def rematch_in_chunks(db: Session, today: date, *, commit: Callable[[], None]) -> RefreshReport:
+def rematch_in_chunks(db: Session, today: date, *, commit: Callable[[], None], notify: bool = True) -> RefreshReport:
     """rematch_all, computed in a read-only transaction and stored in short write transactions
     (each ended by `commit`), so the daily rematch never holds SQLite's write lock for minutes.
     Safe to stop at any point: a pair already notified is not notified again, and the next run
@@ -304,18 +399,19 @@ def rematch_in_chunks(db: Session, today: date, *, commit: Callable[[], None]) -
     with reading():
         computed, closed = compute_rematch(db, today)
         commit()
-    report = store_in_chunks(db, computed, commit=commit)
+    report = store_in_chunks(db, computed, commit=commit, notify=notify)
     for start in range(0, len(closed), WRITE_CHUNK * 10):
         forget_closed(db, closed[start:start + WRITE_CHUNK * 10])
         commit()
     return report
 
 
-def store_in_chunks(db: Session, computed: list[Computed], *, commit: Callable[[], None]) -> RefreshReport:
+def store_in_chunks(db: Session, computed: list[Computed], *, commit: Callable[[], None],
+                    notify: bool = True) -> RefreshReport:
     """store() WRITE_CHUNK requests or listings per transaction, each ended by `commit`."""
     total = RefreshReport()
     for start in range(0, len(computed), WRITE_CHUNK):
-        total.add(store(db, computed[start:start + WRITE_CHUNK]))
+        total.add(store(db, computed[start:start + WRITE_CHUNK], notify=notify))
         commit()
     return total
 
