@@ -155,6 +155,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "demo-hoi-quan-2026"),
+        # Flask-Compress: text that shrinks (pages, JSON, styles, scripts, the SVG icon), never
+        # photos (already compressed) nor bodies under 500 bytes (the headers would outweigh it).
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+                               "application/json", "application/problem+json", "image/svg+xml"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],  # static files are sent as streams
+        "COMPRESS_MIN_SIZE": 500,
     }
     config.update(overrides)
     if app_env == "production" and not str(config.get("PUBLIC_URL", "")).startswith("https://"):
