@@ -41,7 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from marketplace import db, errors, i18n, log_config, mail, request_text, security, static_files, templating
+    from marketplace import (db, errors, i18n, log_config, mail, page_cache, request_text, security, static_files,
+                             templating)
     from marketplace.changes import jobs as change_log_jobs
     from marketplace.credentials import evidence
     from marketplace.extensions import compress, csrf, limiter, login_manager
@@ -74,6 +75,7 @@ def register_extensions(app: Flask) -> None:
     templating.init_app(app)
     static_files.init_app(app)
     compress.init_app(app)
+    page_cache.init_app(app)  # after the compression: keeps a page before it is compressed
     # Worker jobs of packages without pages; the others register theirs with their blueprint.
     change_log_jobs.init_app(app)
     notification_jobs.init_app(app)

@@ -46,6 +46,16 @@ def _proxies(value: str) -> int:
     return count
 
 
+def _seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not 0 <= seconds <= 3600:
+        raise ConfigError(f"{name} must be between 0 and 3600 seconds, not {value!r}")
+    return seconds
+
+
 def _days(name: str, value: str) -> int:
     try:
         days = int(value)
@@ -162,6 +172,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],  # static files are sent as streams
         "COMPRESS_MIN_SIZE": 500,
+        # Seconds a public page is kept for visitors without a cookie (marketplace/page_cache.py);
+        # 0 turns it off, as the tests do.
+        "PAGE_CACHE_SECONDS": _seconds("PAGE_CACHE_SECONDS", env.get("PAGE_CACHE_SECONDS",
+                                                                     "0" if app_env == "testing" else "1")),
     }
     config.update(overrides)
     if app_env == "production" and not str(config.get("PUBLIC_URL", "")).startswith("https://"):
