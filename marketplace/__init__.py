@@ -41,8 +41,18 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from marketplace import (db, errors, i18n, log_config, mail, page_cache, request_text, security, static_files,
-                             templating)
+    from marketplace import (
+        db,
+        errors,
+        i18n,
+        log_config,
+        mail,
+        page_cache,
+        request_text,
+        security,
+        static_files,
+        templating,
+    )
     from marketplace.changes import jobs as change_log_jobs
     from marketplace.credentials import evidence
     from marketplace.extensions import compress, csrf, limiter, login_manager
