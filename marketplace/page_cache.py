@@ -25,9 +25,10 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
 CACHED_ENDPOINTS = frozenset({"main.home", "search.results", "listings.show", "demand.show", "main.organization"})
-# What a visitor's session holds before signing in: the token, the language, and Flask-Login's
-# `_fresh: False` (its session protection marks any session without a sign-in so).
-ANONYMOUS_SESSION_KEYS = frozenset({"csrf_token", "lang", "_fresh"})
+# What a visitor's session holds before signing in: the token, the language, Flask-Login's
+# `_fresh: False` (its session protection marks any session without a sign-in so), and the
+# `_permanent` flag that server-side session stores (Flask-Session) add.
+ANONYMOUS_SESSION_KEYS = frozenset({"csrf_token", "lang", "_fresh", "_permanent"})
 MAX_PAGES = 512  # per web process: a few MB at most
 TOKEN_SLOT = b"\x00csrf-token\x00"  # where the token was: NULs a template never writes
 # Set again for each answer: by the session, the compression and the security headers.
