@@ -190,7 +190,9 @@ def server_times(env: dict[str, str], pages: dict[str, str], repeat: int) -> dic
 def run(args) -> dict:
     seconds = 3 if args.quick else args.seconds
     wrk = None if args.python_client else _wrk()
-    load = (lambda url: load_with_wrk(wrk, url, seconds)) if wrk else (lambda url: load_with_python(url, seconds))
+    def load(url: str, seconds: int = seconds) -> dict:
+        return load_with_wrk(wrk, url, seconds) if wrk else load_with_python(url, seconds)
+
     loadavg_start = os.getloadavg()
     folder = Path(tempfile.mkdtemp(prefix="chq-bench-pages-"))
     measured: dict[str, dict] = {}
@@ -205,10 +207,11 @@ def run(args) -> dict:
         with serving(_gunicorn("marketplace:create_app()", port), env, log, port, "/", 20) as base_url:
             pages = _pages(base_url)
             for name, path in pages.items():
-                load(base_url + path)  # a short first round: index searchers, template caches, pools
+                load(base_url + path, 2)  # a short first round: index searchers, template caches, pools
                 measured[name] = load(base_url + path)
         port = free_port()
         with serving(_gunicorn("bench.bare_app:app", port), env, log, port, "/", 20) as base_url:
+            load(base_url + "/", 2)
             measured["bare"] = load(base_url + "/")
         times = server_times(env, pages, 20 if args.quick else 100)
     return {"measured": measured, "times": times, "pages": pages, "client": "wrk" if wrk else "python",
