@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres lint bench translations extract-messages setup-db clean chromium \
+.PHONY: run test test-sqlite test-postgres lint bench bench-quick translations extract-messages setup-db clean chromium \
 	check check-quick check-static check-api \
 	check-web check-web-quick check-sqlmap check-axe check-faults coverage serve check-load
 
@@ -94,8 +94,20 @@ coverage: $(VENV)/.installed-test translations
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check marketplace tests bench check
 
+# Every bench/bench_*.py, then bench/report.py: the summary table (each figure beside its anchor,
+# measured in the same run) printed and written in docs/performance.md. `make bench-quick` (or
+# BENCH_ARGS=--quick) gives each bench --quick: CI-sized runs that write their JSON results
+# (bench/results/) but nothing in docs/. A bench that fails is named and the others still run.
+BENCH_ARGS ?=
 bench: $(VENV)/.installed-test
-	@for b in bench/bench_*.py; do $(BIN)/python $$b; done
+	@failed=""; for b in bench/bench_*.py; do \
+		echo "== $$b $(BENCH_ARGS)"; $(BIN)/python $$b $(BENCH_ARGS) || failed="$$failed $$b"; \
+	done; \
+	$(BIN)/python bench/report.py $(BENCH_ARGS); \
+	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
+
+bench-quick:
+	$(MAKE) bench BENCH_ARGS=--quick
 
 # Outside tools against a throwaway instance on 127.0.0.1 (check/instance.py: temp database,
 # index and photos, demo data, tokens; CHECK_DATABASE_URL=postgresql://… for PostgreSQL).

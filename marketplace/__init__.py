@@ -41,10 +41,22 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from marketplace import db, errors, i18n, log_config, mail, request_text, security, sessions, templating
+    from marketplace import (
+        db,
+        errors,
+        i18n,
+        log_config,
+        mail,
+        page_cache,
+        request_text,
+        security,
+        sessions,
+        static_files,
+        templating,
+    )
     from marketplace.changes import jobs as change_log_jobs
     from marketplace.credentials import evidence
-    from marketplace.extensions import csrf, limiter, login_manager
+    from marketplace.extensions import compress, csrf, limiter, login_manager
     from marketplace.listings.photos import checks as photo_checks
     from marketplace.listings.photos import decoding as photo_decoding
     from marketplace.listings.photos import services as photos
@@ -76,6 +88,9 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.register_error_handlers(app)
     templating.init_app(app)
+    static_files.init_app(app)
+    compress.init_app(app)
+    page_cache.init_app(app)  # after the compression: keeps a page before it is compressed
     # Worker jobs of packages without pages; the others register theirs with their blueprint.
     change_log_jobs.init_app(app)
     notification_jobs.init_app(app)

@@ -46,6 +46,16 @@ def _proxies(value: str) -> int:
     return count
 
 
+def _seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not 0 <= seconds <= 3600:
+        raise ConfigError(f"{name} must be between 0 and 3600 seconds, not {value!r}")
+    return seconds
+
+
 def _days(name: str, value: str) -> int:
     try:
         days = int(value)
@@ -163,6 +173,17 @@ def load_config(overrides: dict | None = None) -> dict:
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "demo-hoi-quan-2026"),
+        # Flask-Compress: text that shrinks (pages, JSON, styles, scripts, the SVG icon), never
+        # photos (already compressed) nor bodies under 500 bytes (the headers would outweigh it).
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+                               "application/json", "application/problem+json", "image/svg+xml"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],  # static files are sent as streams
+        "COMPRESS_MIN_SIZE": 500,
+        # Seconds a public page is kept for visitors without a cookie (marketplace/page_cache.py);
+        # 0 turns it off, as the tests do.
+        "PAGE_CACHE_SECONDS": _seconds("PAGE_CACHE_SECONDS", env.get("PAGE_CACHE_SECONDS",
+                                                                     "0" if app_env == "testing" else "1")),
     }
     config.update(overrides)
     if app_env == "production" and not str(config.get("PUBLIC_URL", "")).startswith("https://"):

@@ -262,8 +262,9 @@ def organization_for(db: Session, org_id: int, user, may: Callable[[User, Organi
     return org
 
 
-def list_organizations(db: Session, kinds: frozenset[str] | None = None) -> list[Organization]:
-    stmt = select(Organization).order_by(Organization.name)
+def list_organizations(db: Session, kinds: frozenset[str] | None = None, *,
+                       limit: int | None = None) -> list[Organization]:
+    stmt = select(Organization).order_by(Organization.name).limit(limit)
     if kinds:
         stmt = stmt.where(Organization.kind.in_(kinds))
     return list(db.scalars(stmt))

@@ -46,7 +46,8 @@ class DemandPost(NamedGoods, IdMixin, TimestampMixin, Base):
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     product: Mapped[Product] = relationship(lazy="joined")
-    variety: Mapped[Variety | None] = relationship()
+    # Joined as the product is: every card and title names the variety (issue #21).
+    variety: Mapped[Variety | None] = relationship(lazy="joined")
     delivery_commune: Mapped[Commune | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     offers: Mapped[list[Offer]] = relationship(back_populates="demand", order_by="Offer.id",

@@ -56,7 +56,8 @@ class Listing(NamedGoods, IdMixin, TimestampMixin, Base):
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     product: Mapped[Product] = relationship(lazy="joined")
-    variety: Mapped[Variety | None] = relationship()
+    # Joined as the product is: every card and title names the variety (issue #21).
+    variety: Mapped[Variety | None] = relationship(lazy="joined")
     household: Mapped[Household | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     certificates: Mapped[list[Certificate]] = relationship(secondary=listing_certificates)

@@ -42,10 +42,10 @@ def home():
         # Signed in, the home is the person's own: their main action, what waits for them, theirs.
         return render_template("dashboard/home.html", home=dashboard.home_for(db.session, current_user, today),
                                listings=listings.public_listings(db.session, today=today, limit=6))
-    sellers = accounts.list_organizations(db.session, rules.SELLER_KINDS)
     return render_template(
         "main/home.html",
-        featured=sellers[:6],
+        # Six, read as six: a province has thousands of clubs (issue #21).
+        featured=accounts.list_organizations(db.session, rules.SELLER_KINDS, limit=6),
         listings=listings.public_listings(db.session, today=today, limit=6),
         demand=demand_service.open_demand(db.session, today=today, limit=4),
         counts=accounts.count_by_kind(db.session),

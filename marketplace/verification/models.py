@@ -60,6 +60,7 @@ class OrganizationEvent(IdMixin, Base):
     actor: Mapped[User | None] = relationship()
 
 
-# The badge's date on pages and cards: read only where `Organization.verified` is true, so an
-# unverified card costs no query. Declared here, where the record is, so accounts need not know it.
-Organization.verification = relationship(OrganizationRecord, uselist=False, viewonly=True)
+# The badge's date on pages and cards. Joined to every organisation read (one row at most, by a
+# unique key), so that a page of verified cards does not read each card's record on its own
+# (issue #21). Declared here, where the record is, so accounts need not know it.
+Organization.verification = relationship(OrganizationRecord, uselist=False, viewonly=True, lazy="joined")

@@ -136,3 +136,18 @@ def test_unreadable_photo_limits_refuse_to_start(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
         load_config({"APP_ENV": "testing"})
+
+
+def test_public_pages_are_kept_a_second_except_in_tests(monkeypatch):
+    monkeypatch.delenv("PAGE_CACHE_SECONDS", raising=False)
+    assert load_config()["PAGE_CACHE_SECONDS"] == 1
+    assert load_config({"APP_ENV": "testing"})["PAGE_CACHE_SECONDS"] == 0
+    monkeypatch.setenv("PAGE_CACHE_SECONDS", "0.5")
+    assert load_config()["PAGE_CACHE_SECONDS"] == 0.5
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "86400"])
+def test_page_cache_seconds_must_be_a_sensible_number(monkeypatch, value):
+    monkeypatch.setenv("PAGE_CACHE_SECONDS", value)
+    with pytest.raises(ConfigError, match="PAGE_CACHE_SECONDS"):
+        load_config()
