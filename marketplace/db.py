@@ -161,3 +161,29 @@ def get_engine(app: Flask) -> Engine:
 
 def get_registry(app: Flask) -> scoped_session:
     return app.extensions["db_sessions"]
+
+
+@contextmanager
+def one_at_a_time(app: Flask, name: str) -> Iterator[bool]:
+    """Whether this process may run `name` now, while no other process (of any host) runs it.
+
+    On PostgreSQL a session-level advisory lock held on a connection of its own for the block:
+    several hosts each run a worker against one database, and work that is platform-wide (matching
+    the change log, alerts, reminders) must be done by one of them at a time, or two would read the
+    same rows and tell people twice. Yields False when another process holds it (try again next
+    round). SQLite serves one host, whose single worker needs no lock: always True.
+    """
+    engine = get_engine(app)
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = "chq-worker:" + name
+    with engine.connect() as connection:
+        got = connection.exec_driver_sql("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).scalar()
+        connection.commit()
+        try:
+            yield bool(got)
+        finally:
+            if got:
+                connection.exec_driver_sql("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+                connection.commit()

@@ -6,6 +6,7 @@ A package registers its jobs in its own jobs.py (`init_app(app)`, called from it
 
     worker.register(app, "orders", remind_and_expire)             # every round
     worker.register(app, "change-log pruning", prune, every=3600)  # at most once an hour
+    worker.register(app, "matching", follow_changes, single=True)  # one worker of all hosts at a time
 
 A job takes no arguments, uses `db.session` and commits its own work: only jobs (and views)
 commit. One failing job is logged and retried next round while the others go on; a job that
@@ -43,11 +44,14 @@ class Job:
     run: Callable[[], object]
     every: float | None = None  # seconds between two runs; None: every round
     order: int = 50  # lower runs first within a round
+    # Platform-wide work that two workers (two hosts on one database) must not both do at once:
+    # the worker that finds another running it skips it this round (db.one_at_a_time).
+    single: bool = False
 
 
 def register(app: Flask, name: str, run: Callable[[], object], *, every: float | None = None,
-             order: int = 50) -> None:
-    app.extensions.setdefault("worker_jobs", {})[name] = Job(name, run, every, order)
+             order: int = 50, single: bool = False) -> None:
+    app.extensions.setdefault("worker_jobs", {})[name] = Job(name, run, every, order, single)
 
 
 def jobs(app: Flask) -> dict[str, Job]:
@@ -74,7 +78,7 @@ class Worker:
         for job in self.due(time.monotonic()):
             self.last_run[job.name] = time.monotonic()
             try:
-                job.run()
+                self._run(job)
                 self.last_told.pop(job.name, None)
             except Unavailable as problem:
                 db.session.rollback()
@@ -92,6 +96,16 @@ class Worker:
                 registry.remove()  # a fresh session (and snapshot) for each job
             if stopping.is_set():
                 break
+
+    def _run(self, job: Job) -> None:
+        if not job.single:
+            job.run()
+            return
+        with db.one_at_a_time(self.app, job.name) as mine:
+            if mine:
+                job.run()
+            else:
+                log.debug("%s: another worker runs it now", job.name)
 
     def _tell(self, name: str, problem: Unavailable) -> None:
         """Plainly (no traceback), once and then every REMINDER seconds."""

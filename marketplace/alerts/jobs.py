@@ -17,4 +17,4 @@ def follow_changes() -> None:
 
 
 def init_app(app: Flask) -> None:
-    worker.register(app, "saved-search alerts", follow_changes, order=20)
+    worker.register(app, "saved-search alerts", follow_changes, order=20, single=True)

@@ -104,4 +104,4 @@ def send_bulletins() -> None:
 
 
 def init_app(app: Flask) -> None:
-    worker.register(app, "market bulletin", send_bulletins, every=EVERY, order=60)
+    worker.register(app, "market bulletin", send_bulletins, every=EVERY, order=60, single=True)

@@ -11,4 +11,4 @@ from marketplace.market import alerts
 
 
 def init_app(app: Flask) -> None:
-    worker.register(app, "price alerts", alerts.run_job, every=alerts.EVERY_SECONDS, order=45)
+    worker.register(app, "price alerts", alerts.run_job, every=alerts.EVERY_SECONDS, order=45, single=True)

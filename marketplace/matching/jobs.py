@@ -24,4 +24,4 @@ def rematch_everything() -> matching.RefreshReport:
 
 
 def init_app(app: Flask) -> None:
-    worker.register(app, "matching", follow_changes, order=30)
+    worker.register(app, "matching", follow_changes, order=30, single=True)

@@ -31,4 +31,4 @@ def remind_and_expire() -> orders.ReminderReport:
 
 
 def init_app(app: Flask) -> None:
-    worker.register(app, "orders", remind_and_expire, order=40)
+    worker.register(app, "orders", remind_and_expire, order=40, single=True)

@@ -22,4 +22,4 @@ def remind_of_reports() -> int:
 
 
 def init_app(app: Flask) -> None:
-    worker.register(app, "report reminders", remind_of_reports, every=EVERY, order=65)
+    worker.register(app, "report reminders", remind_of_reports, every=EVERY, order=65, single=True)

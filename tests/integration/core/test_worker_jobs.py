@@ -43,3 +43,31 @@ def test_with_once_a_failing_job_fails_the_command(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 1
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_platform_wide_jobs_run_in_one_worker_at_a_time(app):
+    """Two hosts each run a worker on one database: matching, alerts, orders, reminders and the
+    bulletin read the same change log and tables, so one worker runs each at a time; the search
+    sync keeps each host's own index and mail is claimed row by row, so they run in every worker."""
+    single = {job.name for job in worker.jobs(app).values() if job.single}
+    assert single == {"saved-search alerts", "matching", "orders", "price alerts", "market bulletin",
+                      "report reminders"}
+
+def test_a_single_job_held_by_another_worker_is_skipped_this_round(app, monkeypatch):
+    from marketplace import db
+
+    monkeypatch.setitem(app.extensions, "worker_jobs", {})
+    ran = []
+    worker.register(app, "shared", lambda: ran.append(1), single=True)
+    if db.get_engine(app).dialect.name != "postgresql":
+        # One host on SQLite: nothing to share, the job always runs.
+        assert app.test_cli_runner().invoke(args=["worker", "--once"]).exit_code == 0
+        assert ran == [1]
+        return
+    with db.one_at_a_time(app, "shared") as mine:  # another host's worker, mid-job
+        assert mine
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
+        assert result.exit_code == 0, result.output
+        assert ran == []
+    assert app.test_cli_runner().invoke(args=["worker", "--once"]).exit_code == 0
+    assert ran == [1]
