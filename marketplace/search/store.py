@@ -18,6 +18,7 @@ never fsyncs, which is why the index is only ever derived from the database.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import threading
@@ -25,6 +26,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from filelock import FileLock
@@ -33,6 +35,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.filedb.filestore import RamStorage
 from whoosh.util.filelock import try_for
+from whoosh.writing import PostingPool
 
 from marketplace.search.schema import INDEX_FORMAT, index_fields, make_schema
 
@@ -40,6 +43,8 @@ CURRENT = "current"
 STATE_FILE = "outbox-state.json"
 FORMAT_FILE = "format"
 WRITE_TIMEOUT = 30.0  # seconds a second writer waits for the first before giving up
+RUN_POSTINGS = 1_500_000  # postings a build keeps in memory before it sorts them out to disk (~250 MB)
+RUN_CHUNK = 20_000  # postings written to (and read back from) a run file in one marshal call
 
 
 class IndexBusy(Exception):
@@ -91,6 +96,37 @@ def _writer(ix, timeout: float, **options) -> Iterator:
         writer.commit()
     finally:
         writelock.release()
+
+
+class _BuildPool(PostingPool):
+    """Whoosh's posting pool, spilling faster: a build's postings are sorted in runs of
+    RUN_POSTINGS and written out chunk by chunk with marshal, where Whoosh pickles them one at a
+    time and sizes each posting in Python as it arrives (a fifth of a build's time went to the
+    pickling alone). The runs, their order and so the index written are the same."""
+
+    def add(self, item) -> None:
+        self.current.append(item)
+        if len(self.current) >= RUN_POSTINGS:
+            self.save()
+
+    def _write_run(self, f, items) -> None:
+        items = iter(items)
+        while chunk := tuple(islice(items, RUN_CHUNK)):
+            f.write(marshal.dumps(chunk))
+        f.close()
+
+    def _read_run(self, path: str) -> Iterator:
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = marshal.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            self._remove_run(path)
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -192,7 +228,8 @@ class IndexStore:
     def _write_all(ix, documents: Iterable[dict]) -> int:
         count = 0
         # One segment, written in one pass: the fastest layout to build and to search.
-        with _writer(ix, timeout=0, limitmb=256) as writer:
+        with _writer(ix, timeout=0) as writer:
+            writer.pool = _BuildPool(writer.pool.tempstore, writer.pool.segment)
             for document in documents:
                 writer.add_document(**index_fields(document))
                 count += 1
