@@ -128,8 +128,8 @@ def _warm_forever(backend_ref: weakref.ref, wake: threading.Event) -> None:
     backend."""
     while True:
         backend = backend_ref()
-        if backend is None:
-            return
+        if backend is None or backend._writes:
+            return  # gone, or this process writes the index (the worker) and reads it cold
         try:
             backend._warm_spare()
         except Exception:  # an index being swapped or removed: look again on the next round
@@ -145,8 +145,9 @@ class WhooshBackend(IndexStore):
     With `warm` (web processes), no search pays for a new searcher's empty caches: a background
     thread notices a new generation of the index within WARM_POLL, opens a searcher and runs
     WARM_SEARCHES on it, and a thread whose searcher is out of date keeps using it until that
-    warm one is ready, then takes it. The one exception is what this process wrote itself (the
-    worker's saved-search alerts after applying changes): that is read at once, cold.
+    warm one is ready, then takes it. A process that writes the index (the worker, whose
+    saved-search alerts must see what it just applied) does not warm: it reads its writes at once,
+    cold, and spends no time warming generations nobody else searches in it.
     """
 
     def __init__(self, directory: str | os.PathLike | None, *, warm: bool = False) -> None:
@@ -235,7 +236,7 @@ class WhooshBackend(IndexStore):
             return None
         if state.searcher is not None and state.target == target and state.searcher.up_to_date():
             return state.searcher
-        if self._warm:
+        if self._warm and not self._writes:
             self.start_warming()
             spare = self._claim(target)
             if spare is not None:

@@ -63,3 +63,4 @@ def test_the_process_that_writes_reads_its_own_write_at_once(tmp_path):
                    name="rambutan", fingerprint="changed")
     backend.apply({changed["doc_id"]: changed})
     assert backend.search(read_request({"q": "rambutan"})[0], today).total == 1
+    assert backend._warmer is None  # the writing process spends nothing on warming
