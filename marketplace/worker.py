@@ -44,14 +44,15 @@ class Job:
     run: Callable[[], object]
     every: float | None = None  # seconds between two runs; None: every round
     order: int = 50  # lower runs first within a round
+    poll: float | None = None  # also run every `poll` seconds while the worker waits between rounds
     # Platform-wide work that two workers (two hosts on one database) must not both do at once:
     # the worker that finds another running it skips it this round (db.one_at_a_time).
     single: bool = False
 
 
 def register(app: Flask, name: str, run: Callable[[], object], *, every: float | None = None,
-             order: int = 50, single: bool = False) -> None:
-    app.extensions.setdefault("worker_jobs", {})[name] = Job(name, run, every, order, single)
+             order: int = 50, poll: float | None = None, single: bool = False) -> None:
+    app.extensions.setdefault("worker_jobs", {})[name] = Job(name, run, every, order, poll, single)
 
 
 def jobs(app: Flask) -> dict[str, Job]:
@@ -74,38 +75,56 @@ class Worker:
 
     def round(self, stopping: threading.Event) -> None:
         """Each due job once, in order; with `once`, the first failure is raised."""
-        registry = db.get_registry(self.app)
         for job in self.due(time.monotonic()):
             self.last_run[job.name] = time.monotonic()
-            try:
-                self._run(job)
-                self.last_told.pop(job.name, None)
-            except Unavailable as problem:
-                db.session.rollback()
-                if self.once:
-                    raise
-                self._tell(job.name, problem)
-            except Exception:
-                # "database is locked", a full disk: the job catches up on a later round; the
-                # other jobs must not stop with it.
-                db.session.rollback()
-                if self.once:
-                    raise
-                log.exception("%s round failed; retrying", job.name)
-            finally:
-                registry.remove()  # a fresh session (and snapshot) for each job
+            self._run(job)
             if stopping.is_set():
                 break
 
     def _run(self, job: Job) -> None:
-        if not job.single:
-            job.run()
-            return
+        registry = db.get_registry(self.app)
+        try:
+            self._run_alone(job) if job.single else job.run()
+            self.last_told.pop(job.name, None)
+        except Unavailable as problem:
+            db.session.rollback()
+            if self.once:
+                raise
+            self._tell(job.name, problem)
+        except Exception:
+            # "database is locked", a full disk: the job catches up on a later round; the
+            # other jobs must not stop with it.
+            db.session.rollback()
+            if self.once:
+                raise
+            log.exception("%s round failed; retrying", job.name)
+        finally:
+            registry.remove()  # a fresh session (and snapshot) for each job
+
+    def _run_alone(self, job: Job) -> None:
         with db.one_at_a_time(self.app, job.name) as mine:
             if mine:
                 job.run()
             else:
                 log.debug("%s: another worker runs it now", job.name)
+
+    def wait(self, stopping: threading.Event, interval: float) -> None:
+        """The pause between two rounds, in which the jobs registered with `poll` run every
+        `poll` seconds: the search index's, so that an edit is searchable well within a second of
+        its commit, where rounds come a second apart (or more, after a long round)."""
+        deadline = time.monotonic() + interval
+        polled = [job for job in jobs(self.app).values() if job.poll]
+        while not stopping.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            if stopping.wait(min([left, *(job.poll for job in polled)])):
+                return
+            now = time.monotonic()
+            for job in polled:
+                if now < deadline and now - self.last_run.get(job.name, 0.0) >= job.poll:
+                    self.last_run[job.name] = now
+                    self._run(job)
 
     def _tell(self, name: str, problem: Unavailable) -> None:
         """Plainly (no traceback), once and then every REMINDER seconds."""
@@ -123,7 +142,7 @@ class Worker:
                 done += 1
                 if self.once or (rounds is not None and done >= rounds):
                     return done
-                stopping.wait(interval)
+                self.wait(stopping, interval)
             log.info("worker stopped (SIGTERM) after %d rounds", done)
         return done
 

@@ -15,10 +15,12 @@ duplicate hits): a new searcher is opened when up_to_date() is false or the inde
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
 import unicodedata
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -27,16 +29,19 @@ from typing import Protocol
 from markupsafe import Markup
 from whoosh import query as Q
 
+from marketplace.dates import today_in_vietnam
 from marketplace.search.analysis import WORD, folded_word, read_words
 from marketplace.search.documents import NO_PRICE, SNIPPET_CHARS
 from marketplace.search.fast_reader import DocSet, FastReader
 from marketplace.search.highlight import highlight
 from marketplace.search.queries import SORT_FIELDS, credential_facets, filter_parts, text_query
-from marketplace.search.query import SearchRequest
+from marketplace.search.query import SearchRequest, read_request
 from marketplace.search.schema import EXACT_FIELDS, TEXT_FIELDS
 from marketplace.search.store import WRITE_TIMEOUT, Applied, IndexBusy, IndexStore, IndexUnwritable
 
 FACET_LIMIT = 12
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,13 @@ class SearchBackend(Protocol):
     def lock(self, timeout: float = WRITE_TIMEOUT): ...
 
 
+WARM_POLL = 0.1  # seconds between two looks for a new generation of the index (a readlink, a listdir)
+# What a new searcher runs before a request may use it: the filter sets of every page, the
+# columns behind the facets, the sort orders (the words' posting lists are read as they come).
+WARM_SEARCHES = ({}, {"sort": "price"}, {"sort": "harvest"}, {"type": "listing"}, {"type": "demand"},
+                 {"type": "org"}, {"q": "xoai"})
+
+
 class _ReaderState(threading.local):
     """A thread's open searcher, its fast reader (and the reader's caches), and the accented
     form of each name word."""
@@ -96,24 +108,78 @@ class _ReaderState(threading.local):
     searcher = None
     fast: FastReader | None = None
     accented_forms: dict | None = None
+    writes_seen = 0  # this process's index writes when the searcher was opened
+    warming = False  # the warmer's own thread, running its warm-up searches
+
+
+@dataclass
+class _Spare:
+    """A searcher opened and warmed in the background, waiting for a thread to take it."""
+
+    ix: object
+    target: str
+    searcher: object
+    fast: FastReader
+    accented_forms: dict | None
+
+
+def _warm_forever(backend_ref: weakref.ref, wake: threading.Event) -> None:
+    """The warmer thread: keeps one warm searcher of the newest generation ready; ends with its
+    backend."""
+    while True:
+        backend = backend_ref()
+        if backend is None or backend._writes:
+            return  # gone, or this process writes the index (the worker) and reads it cold
+        try:
+            backend._warm_spare()
+        except Exception:  # an index being swapped or removed: look again on the next round
+            log.debug("warming a searcher failed; trying again", exc_info=True)
+        del backend
+        wake.wait(WARM_POLL)
+        wake.clear()
 
 
 class WhooshBackend(IndexStore):
-    """Whoosh on disk under `directory`, or in RAM when `directory` is None."""
+    """Whoosh on disk under `directory`, or in RAM when `directory` is None.
 
-    def __init__(self, directory: str | os.PathLike | None) -> None:
+    With `warm` (web processes), no search pays for a new searcher's empty caches: a background
+    thread notices a new generation of the index within WARM_POLL, opens a searcher and runs
+    WARM_SEARCHES on it, and a thread whose searcher is out of date keeps using it until that
+    warm one is ready, then takes it. A process that writes the index (the worker, whose
+    saved-search alerts must see what it just applied) does not warm: it reads its writes at once,
+    cold, and spends no time warming generations nobody else searches in it.
+    """
+
+    def __init__(self, directory: str | os.PathLike | None, *, warm: bool = False) -> None:
         super().__init__(directory)
         self._reader = _ReaderState()
+        self._warm = warm
+        self._writes = 0
+        self._spare: _Spare | None = None
+        self._spare_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._warmer: threading.Thread | None = None
 
-    def _searcher(self):
-        """This thread's open searcher; a new one (with a new fast reader) when the index
-        changed or was swapped."""
-        state = self._reader
-        target = self._target()
-        if target is None:
-            return None
-        if state.searcher is not None and state.target == target and state.searcher.up_to_date():
-            return state.searcher
+    def rebuild(self, documents: Iterable[dict], state: dict | None = None) -> int:
+        count = super().rebuild(documents, state)
+        self._writes += 1
+        return count
+
+    def apply(self, documents: dict[str, dict | None]) -> Applied:
+        applied = super().apply(documents)
+        self._writes += 1
+        return applied
+
+    def start_warming(self) -> None:
+        """Start the warmer thread (once; a web process may call it at start-up, or the first
+        search does) so that the first search finds a warm searcher."""
+        if not self._warm or (self._warmer is not None and self._warmer.is_alive()):
+            return
+        self._warmer = threading.Thread(target=_warm_forever, args=(weakref.ref(self), self._wake),
+                                        name="search-warmer", daemon=True)
+        self._warmer.start()
+
+    def _open(self, state: _ReaderState, target: str) -> None:
         if state.searcher is not None:
             state.searcher.close()
         if state.target != target or state.ix is None:
@@ -122,6 +188,68 @@ class WhooshBackend(IndexStore):
         state.searcher = state.ix.searcher()
         state.fast = FastReader(state.searcher)
         state.accented_forms = None
+        state.writes_seen = self._writes
+
+    def _claim(self, target: str) -> _Spare | None:
+        """The warm spare searcher, if it is of the index as it is now."""
+        with self._spare_lock:
+            spare = self._spare
+            if spare is None or spare.target != target or not spare.searcher.up_to_date():
+                return None
+            self._spare = None
+        self._wake.set()  # warm another one for the next thread
+        return spare
+
+    def _warm_spare(self) -> None:
+        """Open and warm a searcher of the newest generation, unless the spare already is one."""
+        target = self._target()
+        if target is None:
+            return
+        with self._spare_lock:
+            spare = self._spare
+        if spare is not None and spare.target == target and spare.searcher.up_to_date():
+            return
+        state = self._reader  # the warmer thread's own
+        self._open(state, target)
+        state.warming = True
+        try:
+            today = today_in_vietnam()
+            for arguments in WARM_SEARCHES:
+                self.search(read_request(arguments)[0], today)
+        finally:
+            state.warming = False
+        fresh = _Spare(state.ix, state.target, state.searcher, state.fast, state.accented_forms)
+        state.ix = state.target = state.searcher = state.fast = state.accented_forms = None
+        with self._spare_lock:
+            old, self._spare = self._spare, fresh
+        if old is not None:
+            old.searcher.close()
+
+    def _searcher(self):
+        """This thread's open searcher; when the index changed or was swapped, a warm one (see
+        the class) or a new one (with a new fast reader)."""
+        state = self._reader
+        if state.warming:
+            return state.searcher
+        target = self._target()
+        if target is None:
+            return None
+        if state.searcher is not None and state.target == target and state.searcher.up_to_date():
+            return state.searcher
+        if self._warm and not self._writes:
+            self.start_warming()
+            spare = self._claim(target)
+            if spare is not None:
+                if state.searcher is not None:
+                    state.searcher.close()
+                state.ix, state.target, state.searcher = spare.ix, spare.target, spare.searcher
+                state.fast, state.accented_forms = spare.fast, spare.accented_forms
+                state.writes_seen = self._writes
+                return state.searcher
+            if state.searcher is not None and state.writes_seen == self._writes:
+                self._wake.set()
+                return state.searcher  # until the warmer has the new generation ready
+        self._open(state, target)
         return state.searcher
 
     def search(self, request: SearchRequest, today: date, *, facets: bool = True,
@@ -240,8 +368,8 @@ class WhooshBackend(IndexStore):
         return titles
 
 
-def make_backend(directory: str) -> WhooshBackend:
-    return WhooshBackend(None if directory == "memory://" else directory)
+def make_backend(directory: str, *, warm: bool = False) -> WhooshBackend:
+    return WhooshBackend(None if directory == "memory://" else directory, warm=warm)
 
 
 # The interface: what SearchBackend's users import from here. The store's names among them

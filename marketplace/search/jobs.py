@@ -19,6 +19,10 @@ from marketplace.search import services as search
 
 log = logging.getLogger(__name__)
 
+# Seconds between two looks at the change log while the worker waits between rounds: one indexed
+# query ("any row after this index's position?") and a small file written, when nothing changed.
+POLL = 0.25
+
 
 def summary(report: search.SyncReport) -> list[str]:
     """What `search sync` and the worker print about a sync."""
@@ -66,4 +70,4 @@ class FollowChanges:
 
 
 def init_app(app: Flask) -> None:
-    worker.register(app, "search sync", FollowChanges(), order=10)
+    worker.register(app, "search sync", FollowChanges(), order=10, poll=POLL)

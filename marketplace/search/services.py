@@ -243,7 +243,10 @@ def run_search(db: Session, backend: SearchBackend, request: SearchRequest, toda
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["search_backend"] = make_backend(app.config["SEARCH_INDEX_DIR"])
+    # Searchers are warmed in the background (no search pays for a new one's empty caches) except
+    # under tests, which expect to read what they just wrote at once.
+    warm = app.config.get("SEARCH_WARM", not app.config.get("TESTING", False))
+    app.extensions["search_backend"] = make_backend(app.config["SEARCH_INDEX_DIR"], warm=warm)
 
 
 def backend() -> SearchBackend:

@@ -1,0 +1,66 @@
+"""Web processes never search on a cold searcher: after the index changes (written by another
+process, the indexer), a background thread opens and warms a searcher of the new generation, and
+searches keep using the previous one until then; a change is found once the warm one is taken."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from marketplace.dates import today_in_vietnam
+from marketplace.search import fast_reader
+from marketplace.search.backend import WhooshBackend
+from marketplace.search.query import read_request
+from tests.unit.search.test_fast_paths import _documents
+
+PATIENCE = 30.0  # seconds: a bound on waiting for the background thread on a busy machine, not a timing
+
+
+def _until(condition) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while not condition():
+        assert time.monotonic() < deadline, "the warmer never got there"
+        time.sleep(0.02)
+
+
+def test_an_update_is_found_through_a_warmed_searcher_and_no_search_reads_cold(tmp_path, monkeypatch):
+    today = today_in_vietnam()
+    documents = _documents(today, count=1_200)
+    indexer = WhooshBackend(tmp_path)  # the worker's, in another process in production
+    indexer.rebuild(documents)
+    web = WhooshBackend(tmp_path, warm=True)
+    web.start_warming()
+    _until(lambda: web._spare is not None)
+
+    computed = []  # what searches of this (the request's) thread read themselves
+    real_docs = fast_reader.FastReader.docs
+
+    def docs(self, query):
+        if threading.current_thread() is threading.main_thread():
+            computed.append(repr(query))
+        return real_docs(self, query)
+    monkeypatch.setattr(fast_reader.FastReader, "docs", docs)
+    browse = read_request({})[0]
+    before = web.search(browse, today)
+    assert computed == []  # every filter set of a browse was read by the warmer
+
+    changed = dict(next(d for d in documents if d["type"] == "listing" and d["state"] == "live"),
+                   name="chôm chôm nhãn rambutan", fingerprint="changed")
+    indexer.apply({changed["doc_id"]: changed})
+    found = read_request({"q": "rambutan"})[0]
+    _until(lambda: web.search(found, today).total == 1)
+    assert [f for f in computed if "rambutan" not in f] == []
+    assert web.search(browse, today).total == before.total
+
+
+def test_the_process_that_writes_reads_its_own_write_at_once(tmp_path):
+    today = today_in_vietnam()
+    documents = _documents(today, count=300)
+    backend = WhooshBackend(tmp_path, warm=True)
+    backend.rebuild(documents)
+    assert backend.search(read_request({"q": "rambutan"})[0], today).total == 0
+    changed = dict(next(d for d in documents if d["type"] == "listing" and d["state"] == "live"),
+                   name="rambutan", fingerprint="changed")
+    backend.apply({changed["doc_id"]: changed})
+    assert backend.search(read_request({"q": "rambutan"})[0], today).total == 1
+    assert backend._warmer is None  # the writing process spends nothing on warming
