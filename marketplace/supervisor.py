@@ -39,7 +39,7 @@ def web_and_worker(*, host: str, port: int, workers: int, python: str = sys.exec
     return {
         # No control socket: gunicorn puts it at one path per user, which two sites on a host would share.
         "web": [python, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{host}:{port}",
-                "--no-control-socket", "marketplace:create_app()"],
+                "--no-control-socket", "--config", "python:marketplace.gunicorn_conf", "marketplace:create_app()"],
         "worker": [str(marketplace) if marketplace.exists() else "marketplace", "worker"],
     }
 

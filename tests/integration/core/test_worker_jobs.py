@@ -71,3 +71,17 @@ def test_a_single_job_held_by_another_worker_is_skipped_this_round(app, monkeypa
         assert ran == []
     assert app.test_cli_runner().invoke(args=["worker", "--once"]).exit_code == 0
     assert ran == [1]
+
+
+def test_each_gunicorn_process_starts_warming_its_search_reader_before_serving(app, monkeypatch):
+    from types import SimpleNamespace
+
+    from marketplace import gunicorn_conf
+    from marketplace.search import services as search
+
+    with app.app_context():
+        backend = search.backend()
+    started = []
+    monkeypatch.setattr(backend, "start_warming", lambda: started.append(True))
+    gunicorn_conf.post_worker_init(SimpleNamespace(wsgi=app))
+    assert started == [True]

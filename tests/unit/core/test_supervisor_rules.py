@@ -31,4 +31,5 @@ def test_the_web_program_is_gunicorn_on_the_given_address_and_the_worker_is_the_
     assert web[web.index("--workers") + 1] == "3"
     assert web[web.index("--bind") + 1] == "127.0.0.1:8123"
     assert web[-1] == "marketplace:create_app()"
+    assert web[web.index("--config") + 1] == "python:marketplace.gunicorn_conf"
     assert Path(programs["worker"][0]).name == "marketplace" and programs["worker"][1:] == ["worker"]
