@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from marketplace import page_cache
 from marketplace.config import PROJECT_ROOT, load_config
 
 
@@ -37,6 +38,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
+    # Last: every other request hook (a fair catalog's visit counter, the security headers) runs
+    # for a kept page too, and the page is kept before the compression (after_request runs last
+    # registered first).
+    page_cache.init_app(app)
     return app
 
 
@@ -47,7 +52,6 @@ def register_extensions(app: Flask) -> None:
         i18n,
         log_config,
         mail,
-        page_cache,
         request_text,
         security,
         sessions,
@@ -90,7 +94,6 @@ def register_extensions(app: Flask) -> None:
     templating.init_app(app)
     static_files.init_app(app)
     compress.init_app(app)
-    page_cache.init_app(app)  # after the compression: keeps a page before it is compressed
     # Worker jobs of packages without pages; the others register theirs with their blueprint.
     change_log_jobs.init_app(app)
     notification_jobs.init_app(app)

@@ -69,8 +69,10 @@ def _shareable(response: Response) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Register after the compression: Flask runs after_request steps last registered first, so the
-    page is kept before it is compressed, and each answer is compressed with its own token."""
+    """Register after every other hook (create_app does, last): the other before_request steps run
+    for a kept page too (they may count a visit), and, as Flask runs after_request steps last
+    registered first, the page is kept before it is compressed and each answer is compressed with
+    its own token."""
     seconds = float(app.config.get("PAGE_CACHE_SECONDS", 0) or 0)
     if seconds <= 0:
         return

@@ -101,6 +101,28 @@ def test_a_listing_opened_from_the_catalog_counts_as_a_visit_of_its_entry(app):
         assert len(entry_ids) == 1 and entry_ids[0] is not None
 
 
+def test_each_visit_from_the_catalog_counts_when_visitors_get_a_kept_page(tmp_path_factory):
+    """The public page cache (issue #21) answers later visitors from the kept page; each visit is
+    counted all the same. Its own database: the kept page is read by a second app, which sees only
+    committed rows."""
+    from tests.database import forget_database, fresh_database_url, make_test_app, prepare_database
+
+    cached = make_test_app(fresh_database_url(tmp_path_factory, "catalog-cache"), PAGE_CACHE_SECONDS=60,
+                           SEARCH_INDEX_DIR=str(tmp_path_factory.mktemp("catalog-cache-index")))
+    try:
+        prepare_database(cached)
+        world = _world(cached)
+        for _ in range(3):
+            assert cached.test_client().get(f"/listings/{world.mango.id}?src=fair-{world.fair.id}").status_code == 200
+        assert cached.extensions["page_cache"].pages  # the page was kept
+        with app_session(cached) as session:
+            assert session.scalar(select(func.count()).select_from(CatalogVisit).where(
+                CatalogVisit.catalog_id == world.catalog.id)) == 3
+    finally:
+        db.get_engine(cached).dispose()
+        forget_database("catalog-cache")
+
+
 def test_a_draft_is_for_staff_only(app):
     world = _world(app)
     with app_session(app) as session:
