@@ -18,7 +18,7 @@ from uuid import uuid4
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from marketplace.accounts.models import Organization, User
 from marketplace.credentials import services as credentials
@@ -27,6 +27,7 @@ from marketplace.imports import sheets as sheet_specs
 from marketplace.imports.cells import RowCheck
 from marketplace.imports.readers import Row
 from marketplace.imports.report import ImportReport, RowOutcome, RowProblem
+from marketplace.products.models import Product
 
 # Handler registry ---------------------------------------------------------------------------
 
@@ -80,6 +81,12 @@ class ImportRun:
         self.verified_from = verified_from
         self.report = ImportReport()
         self.orgs: dict[str, Organization] = {}  # ref → organisation saved from this file
+        # ref → organisation already stored (None: none), read once per file: later sheets name
+        # the same few organisations on thousands of rows.
+        self.stored_orgs: dict[str, Organization | None] = {}
+        # Held for the whole run so that the session's identity map (weak references) keeps them:
+        # a row's product is then found without a query.
+        self.catalogue_records = list(db.scalars(select(Product).options(selectinload(Product.varieties))))
         # Keys of rows that have problems, per sheet: a row referring to one is told where to look.
         self.failed: dict[str, set[str]] = {}
 
@@ -138,10 +145,15 @@ class ImportRun:
             row.add(column, _("%(value)s has problems of its own in the %(sheet)s sheet.",
                               value=ref, sheet="organizations"))
             return None
-        org = self.orgs.get(ref) or self.db.scalar(select(Organization).where(Organization.ref == ref))
+        org = self.orgs.get(ref) or self.stored_org(ref)
         if org is None:
             row.add(column, _("No organisation with this ref in the file or the database."))
         return org
+
+    def stored_org(self, ref: str) -> Organization | None:
+        if ref not in self.stored_orgs:
+            self.stored_orgs[ref] = self.db.scalar(select(Organization).where(Organization.ref == ref))
+        return self.stored_orgs[ref]
 
     def check_without_org(self, row: RowCheck, call: Callable[[Organization], Any]) -> None:
         """Run a service's checks for a row whose organisation is unknown, and keep nothing.

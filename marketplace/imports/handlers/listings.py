@@ -5,14 +5,17 @@ organisation's own (from this file or already stored), or a code its cooperative
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from marketplace import code_sharing
 from marketplace.imports import summaries
 from marketplace.imports.handlers import goods
 from marketplace.imports.handlers.credentials import CERTIFICATES, PLANTING_CODES, cited_ids
-from marketplace.imports.readers import Row
+from marketplace.imports.readers import Row, display_value
 from marketplace.imports.run import ImportRun, handles, holder
 from marketplace.listings import services as listings
+from marketplace.listings.models import Listing
+from marketplace.vietnamese import clean
 
 # listings.services.save_listing's field names → the sheet's columns
 LISTING_FIELDS = {"certificate_ids": "certificates", "planting_code_ids": "planting_codes", "status": "ref"}
@@ -22,12 +25,17 @@ LISTING_FIELDS = {"certificate_ids": "certificates", "planting_code_ids": "plant
 def import_listings(run: ImportRun, rows: list[Row]) -> None:
     sheet = "listings"
     known_categories = goods.categories(run)
+    stored = _stored_listings(run, rows)
+    usable_by_org: dict[int, list | None] = {}
     for row, ref, org in goods.owned_rows(run, sheet, rows, LISTING_FIELDS, {}):
         product_text = row.text("product", 120)
         category = goods.read_category(run, row, known_categories, product_text)
         certificate_ids = cited_ids(run, row, org, CERTIFICATES) if org else []
         # The cooperative's shared codes too, while the club is its member (memberships locked).
-        usable = code_sharing.usable_codes(run.db, org, lock=True) if org else None
+        # Read (and locked) once per organisation: no row of this sheet changes them.
+        if org is not None and org.id not in usable_by_org:
+            usable_by_org[org.id] = code_sharing.usable_codes(run.db, org, lock=True)
+        usable = usable_by_org[org.id] if org is not None else None
         code_ids = cited_ids(run, row, org, PLANTING_CODES, usable) if org else []
         price = row.raw("price_vnd")
         data = listings.ListingInput(
@@ -47,7 +55,7 @@ def import_listings(run: ImportRun, rows: list[Row]) -> None:
             run.check_without_org(row, lambda standin, data=data, ended=ended: listings.save_listing(
                 run.db, standin, data, run.user, today=run.today, publish=not ended))
             continue
-        existing = listings.listing_by_ref(run.db, ref) if ref else None
+        existing = stored.get(ref) if ref else None
         if existing is not None and existing.organization_id != org.id:
             row.add("ref", _("This listing ref belongs to another organisation (%(holder)s).",
                              holder=holder(existing.organization)))
@@ -64,11 +72,25 @@ def import_listings(run: ImportRun, rows: list[Row]) -> None:
                 listing.status = goods.ENDED
                 run.db.flush()
         if row.ok and listing is not None:
+            if ref:
+                stored[ref] = listing  # a later row with the same ref finds it (and is told)
             run.stored(row, existing is None, ref, summaries.listing(listing))
             if ended:
                 row.warn("available_to", _("The available dates are over: stored as ended (not on sale, not "
                                            "searchable, not matched)."))
             goods.warn_kept_as_typed(row, listing)
+
+
+def _stored_listings(run: ImportRun, rows: list[Row]) -> dict[str, Listing]:
+    """The stored listings the sheet's refs name, read in a few queries instead of one a row."""
+    # The ref as RowCheck.text reads it (cleaned, at most 60 characters).
+    refs = sorted({clean(display_value(values["ref"]))[:60] for _number, values in rows
+                   if values.get("ref") is not None and not isinstance(values["ref"], list)} - {""})
+    found: dict[str, Listing] = {}
+    for start in range(0, len(refs), 500):
+        chunk = refs[start:start + 500]
+        found.update((listing.ref, listing) for listing in run.db.scalars(select(Listing).where(Listing.ref.in_(chunk))))
+    return found
 
 
 def _without_ref(data: listings.ListingInput) -> listings.ListingInput:
