@@ -199,6 +199,7 @@ def record(db, report, today: date) -> list[str]:
     lines += [f"warning {w.sheet} {w.row} {w.column} {w.value!s}: {w.reason}" for w in report.warnings]
     lines += [f"notice {n}" for n in report.notices]
     db.flush()
+    db.expire_all()  # what the database holds, not what the objects were given
     for org in db.scalars(select(Organization).where(Organization.ref.like("gold-%")).order_by(Organization.ref)):
         lines.append(f"org {org.ref} {org.kind} {org.name} {org.commune_code} {org.members_count}")
     for cert in db.scalars(select(Certificate).where(Certificate.number.like("VietGAP-GOLD-%"))

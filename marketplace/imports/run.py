@@ -72,14 +72,38 @@ class SourceFile:
                  file=self.name, hash=self.sha256)
 
 
+@dataclass
+class Progress:
+    """How far a long import is: rows read from the file, rows checked, rows written."""
+
+    read: int = 0
+    checked: int = 0
+    written: int = 0
+    sheet: str = ""
+
+
+ProgressListener = Callable[[Progress], None]
+PROGRESS_EVERY = 1000  # rows checked between two reports
+
+
+class BatchRefused(Exception):
+    """The database refused a batch of rows written together: the batch is taken back and its
+    rows imported again one savepoint each, so that the row at fault is named as before."""
+
+
 class ImportRun:
     def __init__(self, db: Session, user: User | None, today: date,
-                 verified_from: SourceFile | None = None) -> None:
+                 verified_from: SourceFile | None = None, progress: ProgressListener | None = None) -> None:
         self.db, self.user, self.today = db, user, today
+        self.progress = Progress()
+        self.on_progress = progress
         # Set only for staff who ticked the box: the credentials of the file are then recorded as
         # verified by them; otherwise every credential of the file arrives pending.
         self.verified_from = verified_from
         self.report = ImportReport()
+        # True while rows are written in a batch (imports.handlers.listings): `savepoint` then opens
+        # none, the caller flushes the batch, and a refusal by the database takes the batch back.
+        self.batching = False
         self.orgs: dict[str, Organization] = {}  # ref → organisation saved from this file
         # ref → organisation already stored (None: none), read once per file: later sheets name
         # the same few organisations on thousands of rows.
@@ -97,6 +121,10 @@ class ImportRun:
         self.report.warnings.append(warning)
 
     def row(self, sheet: str, number: int, values: dict[str, Any]) -> RowCheck:
+        self.progress.checked += 1
+        self.progress.sheet = sheet
+        if self.on_progress is not None and self.progress.checked % PROGRESS_EVERY == 0:
+            self.on_progress(self.progress)
         return RowCheck(self, sheet, number, values)
 
     def stored(self, row: RowCheck, created: bool, key: str, summary: str) -> None:
@@ -107,6 +135,7 @@ class ImportRun:
         else:
             counts.updated += 1
         self.report.outcomes.append(RowOutcome(row.sheet, row.number, key, created, str(summary)))
+        self.progress.written += 1
 
     def mark_failed(self, sheet: str, key: str | None) -> None:
         if key:
@@ -117,7 +146,23 @@ class ImportRun:
 
     @contextmanager
     def savepoint(self, row: RowCheck) -> Iterator[None]:
-        """The row's writes stay only when the row has no problem at the end."""
+        """The row's writes stay only when the row has no problem at the end.
+
+        In a batch there is no savepoint: the services check every row before they write anything
+        (a row with a problem writes nothing), and a refusal by the database is the batch's."""
+        if self.batching and row.ok:
+            try:
+                yield
+            except ValidationError as error:
+                row.service_error(error)
+            except DomainError as error:
+                row.add(row.key_column, error.message)
+            except (IntegrityError, DataError) as error:
+                raise BatchRefused from error
+            return
+        # A row that already has a problem is still run through the service (to report all of its
+        # problems at once) but must leave nothing behind: it gets a savepoint of its own.
+        self.flush_batch()
         savepoint = self.db.begin_nested()
         try:
             yield
@@ -135,6 +180,15 @@ class ImportRun:
             savepoint.commit()
         else:  # also after a failed flush, which leaves the savepoint needing a rollback
             savepoint.rollback()
+
+    def flush_batch(self) -> None:
+        """Write the rows of the batch so far (nothing to do outside a batch)."""
+        if not self.batching:
+            return
+        try:
+            self.db.flush()
+        except (IntegrityError, DataError) as error:
+            raise BatchRefused from error
 
     def org_for(self, row: RowCheck, column: str = "org_ref") -> Organization | None:
         """The organisation a row refers to: from this file, else already stored."""
