@@ -3,7 +3,10 @@ organisations a row refers to, checks against a stand-in organisation, and the r
 function that imports each sheet (`@handles("name")`).
 
 A row's writes stay only when the row has no problem: a row that fails leaves no half-saved
-record behind, and later rows are still checked against a consistent session.
+record behind, and later rows are still checked against a consistent session. The listings sheet
+writes its rows in batches instead (`batching`: no savepoint for a row without problems, one flush
+per batch; a batch the database refuses is imported again row by row: imports.handlers.listings).
+Progress (rows read, checked, written) goes to a listener given by the caller.
 """
 
 from __future__ import annotations
