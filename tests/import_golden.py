@@ -200,26 +200,35 @@ def record(db, report, today: date) -> list[str]:
     lines += [f"notice {n}" for n in report.notices]
     db.flush()
     db.expire_all()  # what the database holds, not what the objects were given
-    for org in db.scalars(select(Organization).where(Organization.ref.like("gold-%")).order_by(Organization.ref)):
+    for org in sorted(db.scalars(select(Organization).where(Organization.ref.like("gold-%"))), key=lambda x: x.ref):
         lines.append(f"org {org.ref} {org.kind} {org.name} {org.commune_code} {org.members_count}")
-    for cert in db.scalars(select(Certificate).where(Certificate.number.like("VietGAP-GOLD-%"))
-                           .order_by(Certificate.number)):
+    for cert in sorted(db.scalars(select(Certificate).where(Certificate.number.like("VIETGAP-GOLD-%"))),
+                       key=lambda x: x.number):
         lines.append(f"certificate {cert.number} {cert.organization.ref} {cert.status} "
                      f"{cert.issued_on} {cert.expires_on}")
-    for code in db.scalars(select(PlantingCode).where(PlantingCode.code.like("VN-GOLD-%"))
-                           .order_by(PlantingCode.code)):
+    for code in sorted(db.scalars(select(PlantingCode).where(PlantingCode.code.like("VN-GOLD-%"))),
+                       key=lambda x: x.code):
         lines.append(f"code {code.code} {code.organization.ref} {code.status} {code.valid_until}")
-    for listing in db.scalars(select(Listing).where(Listing.ref.like("gold-%")).order_by(Listing.ref)):
+    # Sorted here, not by the database: PostgreSQL's collation orders refs unlike SQLite.
+    for listing in sorted(db.scalars(select(Listing).where(Listing.ref.like("gold-%"))), key=lambda x: x.ref):
         lines.append(" | ".join(str(v) for v in (
             "listing", listing.ref, listing.organization.ref, listing.product.slug, listing.product_text,
             listing.variety.name if listing.variety else None, listing.variety_text, listing.grade,
-            listing.quantity, listing.quantity_available, listing.unit, listing.min_order, listing.price_vnd,
+            _number(listing.quantity), _number(listing.quantity_available), listing.unit,
+            _number(listing.min_order), _number(listing.price_vnd),
             listing.price_negotiable, listing.available_from, listing.available_to, listing.status,
             listing.published_at is not None, len(listing.description),
             ";".join(sorted(c.number for c in listing.certificates)),
             ";".join(sorted(c.code for c in listing.planting_codes)),
             listing.product.in_catalogue, listing.product.name_vi)))
     return [relative(_plain(line), today) for line in lines]
+
+
+def _number(value) -> str:
+    """A quantity or price the same way whatever the database returns (int, float or Decimal)."""
+    if value is None:
+        return "None"
+    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
 
 
 def _plain(value) -> str:
