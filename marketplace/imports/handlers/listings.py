@@ -126,7 +126,8 @@ def _import_rows(run: ImportRun, rows: list[Row], state: _SheetState) -> None:
                 run.db, standin, data, run.user, today=run.today, publish=not ended))
             continue
         existing = stored.get(ref) if ref else None
-        if existing is not None and existing.organization.id != org.id:  # (a listing of this batch has no organization_id yet)
+        # (organization, not organization_id: a listing of this batch has no organization_id before its flush)
+        if existing is not None and existing.organization.id != org.id:
             row.add("ref", _("This listing ref belongs to another organisation (%(holder)s).",
                              holder=holder(existing.organization)))
             run.flush_batch()
@@ -164,7 +165,8 @@ def _stored_listings(run: ImportRun, rows: list[Row]) -> dict[str, Listing]:
     found: dict[str, Listing] = {}
     for start in range(0, len(refs), 500):
         chunk = refs[start:start + 500]
-        found.update((listing.ref, listing) for listing in run.db.scalars(select(Listing).where(Listing.ref.in_(chunk))))
+        query = select(Listing).where(Listing.ref.in_(chunk))
+        found.update((listing.ref, listing) for listing in run.db.scalars(query))
     return found
 
 
