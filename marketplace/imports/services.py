@@ -98,7 +98,10 @@ def import_data(db: Session, sheets: Sheets, user: User | None, today: date,
         if missing:
             continue
         report.counts[spec.name] = SheetCounts()
-        handler(run, rows)
+        try:
+            handler(run, rows)
+        finally:
+            run.release_from_collector()
     if not report.counts and not report.problems and not report.examples_skipped:
         report.notices.append(_("The file has none of the sheets we import (%(sheets)s).",
                                 sheets=", ".join(s.name for s in importable_sheets())))

@@ -50,6 +50,7 @@ def import_listings(run: ImportRun, rows: list[Row]) -> None:
             savepoint.commit()
         finally:
             run.batching = False
+        run.set_aside_from_collector()
 
 
 @dataclass
