@@ -94,7 +94,8 @@ def import_command(path: str, lang: str, dry_run: bool, verified_by: str | None)
             user = accounts.find_user(db.session, verified_by)
             if user is None or not user.is_staff:
                 fail(_("--verified-by must name a staff account: %(who)s is not one.", who=verified_by))
-        report = imports.import_data(db.session, sheets, user, dates.today_in_vietnam(), verified_from=source)
+        report = imports.import_data(db.session, sheets, user, dates.today_in_vietnam(), verified_from=source,
+                                     progress=_progress_on_stderr(sheets))
         if not report.ok:
             db.session.rollback()
             for problem in report.problems:
@@ -140,6 +141,21 @@ def import_command(path: str, lang: str, dry_run: bool, verified_by: str | None)
                          "verification queue).", n=report.credentials_pending))
         _echo_examples_and_notices(report)
         click.echo(_("Dry run: nothing was stored.") if dry_run else _("Imported: everything is stored."))
+
+
+LONG_IMPORT_ROWS = 2000  # from this many rows on, the command shows its progress on stderr
+
+
+def _progress_on_stderr(sheets):
+    """A line on stderr every few thousand rows of a long import (stdout stays as scripts read it)."""
+    if sum(len(rows) for rows in sheets.values()) < LONG_IMPORT_ROWS:
+        return None
+
+    def show(progress) -> None:
+        click.echo(_("Rows read: %(read)d, checked: %(checked)d, written: %(written)d (%(sheet)s)",
+                     read=progress.read, checked=progress.checked, written=progress.written,
+                     sheet=progress.sheet), err=True)
+    return show
 
 
 def _echo_examples_and_notices(report) -> None:

@@ -46,7 +46,7 @@ from marketplace.imports import sheets as sheet_specs
 from marketplace.imports.handlers import credentials, demand, listings, organizations, prices
 from marketplace.imports.readers import Sheets
 from marketplace.imports.report import ImportReport, RowProblem, SheetCounts
-from marketplace.imports.run import HANDLERS, ImportRun, SourceFile
+from marketplace.imports.run import HANDLERS, ImportRun, ProgressListener, SourceFile
 
 # Importing a handler's module registers it (`@handles`); these are every sheet's.
 REGISTERED = (organizations, credentials, listings, demand, prices)
@@ -58,19 +58,23 @@ def importable_sheets() -> tuple[sheet_specs.Sheet, ...]:
 
 
 def import_data(db: Session, sheets: Sheets, user: User | None, today: date,
-                verified_from: SourceFile | None = None) -> ImportReport:
+                verified_from: SourceFile | None = None, progress: ProgressListener | None = None) -> ImportReport:
     """Validate and store every row; never commits. See the module docstring.
 
     `verified_from`: the staff member `user` has checked the file's documents; its credentials are
     recorded as verified by them, naming this file. Ignored (with a notice) for anyone else, but
-    the command line's operator (`SourceFile.by_operator`, with no user)."""
+    the command line's operator (`SourceFile.by_operator`, with no user).
+
+    `progress` is called every run.PROGRESS_EVERY rows checked, and once at the end, with the rows
+    read, checked and written so far (the command line shows it for long imports)."""
     operator = verified_from is not None and verified_from.by_operator and user is None
     if verified_from is not None and not operator and not (user is not None and user.is_staff):
         verified_from = None
         notice = _("Only staff can record credentials as verified: they were stored as pending.")
     else:
         notice = None
-    run = ImportRun(db, user, today, verified_from)
+    run = ImportRun(db, user, today, verified_from, progress)
+    run.progress.read = sum(len(rows) for rows in sheets.values())
     report = run.report
     if notice:
         report.notices.append(notice)
@@ -94,11 +98,16 @@ def import_data(db: Session, sheets: Sheets, user: User | None, today: date,
         if missing:
             continue
         report.counts[spec.name] = SheetCounts()
-        handler(run, rows)
+        try:
+            handler(run, rows)
+        finally:
+            run.release_from_collector()
     if not report.counts and not report.problems and not report.examples_skipped:
         report.notices.append(_("The file has none of the sheets we import (%(sheets)s).",
                                 sheets=", ".join(s.name for s in importable_sheets())))
     _sort(report)
+    if progress is not None:
+        progress(run.progress)
     return report
 
 

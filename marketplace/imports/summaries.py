@@ -14,12 +14,22 @@ from marketplace.vietnamese import fold
 
 
 def _status(status: str) -> str:
-    labels = {
-        "published": _("on sale"), "open": _("open to offers"), "expired": _("ended"),
-        "pending": _("pending (not verified)"), "active": _("verified"), "suspended": _("suspended"),
-        "revoked": _("revoked"),
-    }
-    return labels.get(status, status)
+    # One translation looked up per row (not all seven): a summary is written for every stored row.
+    if status == "published":
+        return _("on sale")
+    if status == "open":
+        return _("open to offers")
+    if status == "expired":
+        return _("ended")
+    if status == "pending":
+        return _("pending (not verified)")
+    if status == "active":
+        return _("verified")
+    if status == "suspended":
+        return _("suspended")
+    if status == "revoked":
+        return _("revoked")
+    return status
 
 
 def _goods(record: Listing | DemandPost) -> str:

@@ -67,8 +67,10 @@ class ListingInput:
 
 def save_listing(db: Session, org: Organization, data: ListingInput, user: User | None, *, today: date,
                  listing: Listing | None = None, publish: bool = False,
-                 usable_codes: list[PlantingCode] | None = None) -> Listing:
+                 usable_codes: list[PlantingCode] | None = None, flush: bool = True) -> Listing:
     """Create or update a listing; every problem is reported at once, nothing is half-saved.
+
+    `flush=False`: the caller flushes (an import writes its rows in batches).
 
     `usable_codes`: the codes the organisation may attach besides its own (its cooperatives' shared
     codes: cooperatives.sharing.usable_codes, called with lock=True by the caller); None: its own
@@ -119,7 +121,8 @@ def save_listing(db: Session, org: Organization, data: ListingInput, user: User 
     if publish and listing.status != "published":
         _apply_status(listing, "publish")
     db.add(listing)
-    db.flush()
+    if flush:
+        db.flush()
     return listing
 
 

@@ -163,6 +163,10 @@ class Catalogue:
 
     products: tuple[ProductEntry, ...]
     grades: tuple[tuple[Word, ...], ...] = field(default_factory=lambda: _GRADES)
+    # (phrase, variety cell) → its Reading: a sheet names the same few goods on thousands of rows,
+    # and a reading depends on nothing but the phrase and this (immutable) catalogue.
+    readings: dict[tuple[str | None, str | None], Reading] = field(
+        default_factory=dict, compare=False, hash=False, repr=False)
 
     def category_of(self, product_id: int) -> str | None:
         return next((p.category for p in self.products if p.product_id == product_id), None)
@@ -197,7 +201,20 @@ class _Candidate:
 
 def read_phrase(text: str | None, catalogue: Catalogue, *, variety_text: str | None = None) -> Reading:
     """Product, variety and grade named by a phrase and an optional variety cell (which wins
-    when it names a variety of the product)."""
+    when it names a variety of the product). Read once per catalogue (see Catalogue.readings)."""
+    key = (text, variety_text)
+    reading = catalogue.readings.get(key)
+    if reading is None:
+        if len(catalogue.readings) >= _READINGS_KEPT:
+            catalogue.readings.clear()
+        reading = catalogue.readings[key] = _read_phrase(text, catalogue, variety_text=variety_text)
+    return reading
+
+
+_READINGS_KEPT = 20_000
+
+
+def _read_phrase(text: str | None, catalogue: Catalogue, *, variety_text: str | None = None) -> Reading:
     words, grades = _take_grades(words_of(text), catalogue.grades)
     cell, cell_grades = _take_grades(words_of(variety_text), catalogue.grades)
     grade = ", ".join(dict.fromkeys(_shown(g) for g in grades + cell_grades))
