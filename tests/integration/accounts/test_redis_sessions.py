@@ -10,7 +10,7 @@ import pytest
 from marketplace.sessions import KEY_PREFIX
 from tests.clients import app_session, login, post
 from tests.database import make_test_app, own_database_app
-from tests.factories import make_club, make_user
+from tests.factories import PASSWORD, make_club, make_user
 from tests.redisserver import REDIS_URL, empty_redis, needs_redis
 
 pytestmark = needs_redis
@@ -78,3 +78,31 @@ def test_the_session_id_is_renewed_at_sign_in(hosts, redis):
 def test_without_the_setting_the_session_is_the_signed_cookie(app):
     assert app.config["SESSION_REDIS_URL"] == ""
     assert type(app.session_interface).__name__ == "SecureCookieSessionInterface"
+
+
+def test_the_session_id_is_renewed_when_the_keep_me_signed_in_cookie_signs_in(hosts, redis):
+    first, _second = hosts
+    user = _user(first)
+    browser = first.test_client()
+    assert post(browser, "/login", {"identifier": user.email, "password": PASSWORD, "remember": "y"}).status_code == 302
+    remember = browser.get_cookie("remember_token").value
+
+    # Someone planted an anonymous session id in the browser, which then comes back signed in by
+    # its remember cookie alone: the id must change, and the planted one stay signed out.
+    attacker = first.test_client()
+    attacker.get("/login")
+    planted = attacker.get_cookie("session").value
+    returning = first.test_client()
+    returning.set_cookie("session", planted, domain="localhost")
+    returning.set_cookie("remember_token", remember, domain="localhost")
+    assert _signed_in(returning)
+    assert returning.get_cookie("session").value != planted
+    assert not _signed_in(attacker)
+
+
+def test_a_visitors_session_is_kept_twelve_hours_in_redis(hosts, redis):
+    first, _second = hosts
+    visitor = first.test_client()
+    visitor.get("/login")
+    ttl = redis.ttl(KEY_PREFIX + visitor.get_cookie("session").value)
+    assert 11 * 3600 < ttl <= 12 * 3600
