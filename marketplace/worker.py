@@ -68,6 +68,7 @@ class Worker:
         self.once = once
         self.last_run: dict[str, float] = {}
         self.last_told: dict[str, float] = {}
+        self.last_failed: dict[str, float] = {}  # polled jobs: when their failure was last logged
 
     def due(self, now: float) -> list[Job]:
         return [job for job in sorted(jobs(self.app).values(), key=lambda j: j.order)
@@ -97,6 +98,9 @@ class Worker:
             db.session.rollback()
             if self.once:
                 raise
+            if job.poll and time.monotonic() - self.last_failed.get(job.name, -REMINDER) < REMINDER:
+                return  # a polled job runs four times a second: its traceback once every REMINDER s
+            self.last_failed[job.name] = time.monotonic()
             log.exception("%s round failed; retrying", job.name)
         finally:
             registry.remove()  # a fresh session (and snapshot) for each job

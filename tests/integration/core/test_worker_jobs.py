@@ -85,3 +85,15 @@ def test_each_gunicorn_process_starts_warming_its_search_reader_before_serving(a
     monkeypatch.setattr(backend, "start_warming", lambda: started.append(True))
     gunicorn_conf.post_worker_init(SimpleNamespace(wsgi=app))
     assert started == [True]
+
+
+def test_a_failing_polled_job_logs_its_traceback_once_not_four_times_a_second(app, monkeypatch, caplog):
+    monkeypatch.setitem(app.extensions, "worker_jobs", {})
+
+    def broken() -> None:
+        raise RuntimeError("the index folder is gone")
+
+    worker.register(app, "polled", broken, poll=0.01)
+    result = app.test_cli_runner().invoke(args=["worker", "--rounds", "3", "--interval", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert caplog.text.count("polled round failed; retrying") == 1
