@@ -94,6 +94,14 @@ def register_extensions(app: Flask) -> None:
     templating.init_app(app)
     static_files.init_app(app)
     compress.init_app(app)
+
+    @app.after_request
+    def compress_whole_answers(response):
+        # Part of a file (206, a Range request) goes as it is: its Content-Range counts the file's
+        # own bytes, which a compressed body would not match.
+        if response.status_code == 206 or "Content-Range" in response.headers:
+            return response
+        return compress.after_request(response)
     # Worker jobs of packages without pages; the others register theirs with their blueprint.
     change_log_jobs.init_app(app)
     notification_jobs.init_app(app)

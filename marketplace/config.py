@@ -180,6 +180,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],  # static files are sent as streams
         "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_REGISTER": False,  # registered by the app factory, which leaves 206 answers alone
         # Seconds a public page is kept for visitors without a cookie (marketplace/page_cache.py);
         # 0 turns it off, as the tests do.
         "PAGE_CACHE_SECONDS": _seconds("PAGE_CACHE_SECONDS", env.get("PAGE_CACHE_SECONDS",

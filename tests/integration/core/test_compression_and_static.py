@@ -92,3 +92,11 @@ def test_a_signed_in_persons_page_is_compressed_and_still_private(app):
     assert response.status_code == 200
     assert response.headers["Content-Encoding"] == "gzip"
     assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_part_of_a_file_asked_for_with_range_is_sent_as_it_is(client):
+    whole = client.get("/static/css/site.css", headers={"Accept-Encoding": "identity"})
+    part = client.get("/static/css/site.css", headers={"Accept-Encoding": "br, gzip", "Range": "bytes=0-99"})
+    assert part.status_code == 206
+    assert "Content-Encoding" not in part.headers
+    assert part.get_data() == whole.get_data()[:100]
