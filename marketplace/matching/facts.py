@@ -214,7 +214,8 @@ class ProductListingsCache:
         self._lock = threading.Lock()
         self._freezes = 0
 
-    def _out_of_the_collectors_way(self) -> None:
+    @staticmethod
+    def _out_of_the_collectors_way(full: bool) -> None:
         """Move the facts just read out of the garbage collector's sight (gc.freeze). Tens of
         thousands of long-lived facts made every full collection walk them all: measured at 100,000
         listings, most of the slowest requests' time and a quarter of the daily rematch. Facts hold no
@@ -222,8 +223,7 @@ class ProductListingsCache:
         cyclic garbage not yet collected at that moment; so young garbage is collected first, and
         every FREEZES_BEFORE_THAW freezes everything is handed back (gc.unfreeze) for one full
         collection to clean up."""
-        self._freezes += 1
-        if self._freezes % self.FREEZES_BEFORE_THAW == 0:
+        if full:
             gc.unfreeze()
             gc.collect()
         else:
@@ -252,7 +252,9 @@ class ProductListingsCache:
             while self._size > self.MAX_LISTINGS and len(self._entries) > 1:
                 _, (_, _, dropped) = self._entries.popitem(last=False)
                 self._size -= len(dropped)
-            self._out_of_the_collectors_way()
+            self._freezes += 1
+            full = self._freezes % self.FREEZES_BEFORE_THAW == 0
+        self._out_of_the_collectors_way(full)  # outside the lock: other threads' matching goes on
         return facts
 
 
