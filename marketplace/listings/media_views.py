@@ -9,7 +9,7 @@ a staged photo (sent ahead of its listing form) only to the person who sent it.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, Response, abort, request, send_file
 from flask_login import current_user
 
 from marketplace import db
@@ -36,11 +36,17 @@ def photo(key: str, size: str):
         private_to = audience.uploader_only
         if not current_user.is_authenticated or current_user.id != audience.uploader_only:
             abort(404)
-    file = photo_store().open(key, size)
-    if file is None:
-        abort(404)
-    response = send_file(file, mimetype="image/webp", etag=f"{key}-{size}", conditional=True,
-                         max_age=ONE_YEAR if private_to is None else 0)
+    etag = f"{key}-{size}"  # a photo's bytes never change under its key
+    if request.if_none_match.contains(etag):
+        # Unchanged: answered before the file is opened (from a bucket, that open is a whole GET).
+        response = Response(status=304)
+        response.set_etag(etag)
+    else:
+        file = photo_store().open(key, size)
+        if file is None:
+            abort(404)
+        response = send_file(file, mimetype="image/webp", etag=etag, conditional=True,
+                             max_age=ONE_YEAR if private_to is None else 0)
     if private_to is None:
         response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
     else:

@@ -81,8 +81,15 @@ def test_photos_are_written_served_and_deleted_in_the_bucket(app, session, clien
     assert response.data == storage.get(f"{key[:2]}/{key}-detail.webp")
     assert Image.open(io.BytesIO(response.data)).size == (640, 480)
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert client.get(f"/media/{key}-detail.webp",
-                      headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    opened = []
+    real_open = store.open
+    store.open = lambda *args: opened.append(args) or real_open(*args)
+    try:  # unchanged: answered without reading the object from the bucket
+        assert client.get(f"/media/{key}-detail.webp",
+                          headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+        assert opened == []
+    finally:
+        del store.open
     assert client.get(f"/media/{draft.key}-card.webp").status_code == 404  # a draft's photo is not public
 
     delete_photo(session, store, public)
