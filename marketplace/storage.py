@@ -64,6 +64,15 @@ class Storage(Protocol):
     def within(self, folder: str) -> Storage: ...
 
 
+def read_whole(storage: Storage, name: str) -> bytes | None:
+    """A file's bytes through the storage's `open` (None when it is not there)."""
+    file = storage.open(name)
+    if file is None:
+        return None
+    with file:
+        return file.read()
+
+
 class LocalStorage:
     """Files under `root`; `private` files are written 0o600 (scans of credentials), others 0o644."""
 
@@ -80,11 +89,7 @@ class LocalStorage:
         write_atomically(self.root.joinpath(*_name_or_error(name).split("/")), data, 0o600 if private else 0o644)
 
     def get(self, name: str) -> bytes | None:
-        file = self.open(name)
-        if file is None:
-            return None
-        with file:
-            return file.read()
+        return read_whole(self, name)
 
     def open(self, name: str) -> BinaryIO | None:
         return open_if_present(self.path(name))
@@ -199,11 +204,7 @@ class S3Storage:
         self._call(f"could not write {name}", "put_object", Key=self._key(name), Body=bytes(data))
 
     def get(self, name: str) -> bytes | None:
-        file = self.open(name)
-        if file is None:
-            return None
-        with file:
-            return file.read()
+        return read_whole(self, name)
 
     def open(self, name: str) -> BinaryIO | None:
         if checked_name(name) is None:
