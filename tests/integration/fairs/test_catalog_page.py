@@ -107,8 +107,8 @@ def test_each_visit_from_the_catalog_counts_when_visitors_get_a_kept_page(tmp_pa
     committed rows."""
     from tests.database import forget_database, fresh_database_url, make_test_app, prepare_database
 
-    cached = make_test_app(fresh_database_url(tmp_path_factory, "catalog-cache"), PAGE_CACHE_SECONDS=60,
-                           SEARCH_INDEX_DIR=str(tmp_path_factory.mktemp("catalog-cache-index")))
+    cached = make_test_app(fresh_database_url(tmp_path_factory, "catalog_cache"), PAGE_CACHE_SECONDS=60,
+                           SEARCH_INDEX_DIR=str(tmp_path_factory.mktemp("catalog_cache_index")))
     try:
         prepare_database(cached)
         world = _world(cached)
@@ -120,7 +120,7 @@ def test_each_visit_from_the_catalog_counts_when_visitors_get_a_kept_page(tmp_pa
                 CatalogVisit.catalog_id == world.catalog.id)) == 3
     finally:
         db.get_engine(cached).dispose()
-        forget_database("catalog-cache")
+        forget_database("catalog_cache")
 
 
 def test_a_draft_is_for_staff_only(app):
