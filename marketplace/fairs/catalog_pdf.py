@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes text for ReportLab's markup; nothing is parsed
 
 from filelock import FileLock
 from flask_babel import gettext as _

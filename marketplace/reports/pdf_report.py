@@ -6,7 +6,7 @@ register it), so every Vietnamese diacritic prints right on any machine."""
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes text for ReportLab's markup; nothing is parsed
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER

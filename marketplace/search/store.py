@@ -123,7 +123,7 @@ class _BuildPool(PostingPool):
         try:
             while True:
                 try:
-                    chunk = marshal.load(f)  # noqa: S302 - our own run file, written just before
+                    chunk = marshal.load(f)  # noqa: S302  # nosec B302  # our own run file, written just before
                 except EOFError:
                     return
                 yield from chunk
