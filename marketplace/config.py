@@ -185,6 +185,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # 0 turns it off, as the tests do.
         "PAGE_CACHE_SECONDS": _seconds("PAGE_CACHE_SECONDS", env.get("PAGE_CACHE_SECONDS",
                                                                      "0" if app_env == "testing" else "1")),
+        # Web processes warm each new index generation before they search it (marketplace/search);
+        # off under tests, which read at once what they just wrote.
+        "SEARCH_WARM": _bool(env.get("SEARCH_WARM"), app_env != "testing" and not overrides.get("TESTING")),
     }
     config.update(overrides)
     if app_env == "production" and not str(config.get("PUBLIC_URL", "")).startswith("https://"):

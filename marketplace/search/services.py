@@ -245,7 +245,9 @@ def run_search(db: Session, backend: SearchBackend, request: SearchRequest, toda
 def init_app(app: Flask) -> None:
     # Searchers are warmed in the background (no search pays for a new one's empty caches) except
     # under tests, which expect to read what they just wrote at once.
-    warm = app.config.get("SEARCH_WARM", not app.config.get("TESTING", False))
+    warm = app.config.get("SEARCH_WARM")
+    if warm is None:  # an app configured without load_config's defaults
+        warm = not app.config.get("TESTING", False)
     app.extensions["search_backend"] = make_backend(app.config["SEARCH_INDEX_DIR"], warm=warm)
 
 

@@ -151,3 +151,13 @@ def test_page_cache_seconds_must_be_a_sensible_number(monkeypatch, value):
     monkeypatch.setenv("PAGE_CACHE_SECONDS", value)
     with pytest.raises(ConfigError, match="PAGE_CACHE_SECONDS"):
         load_config()
+
+
+def test_web_processes_warm_new_index_generations_except_in_tests_or_when_told_not_to(monkeypatch):
+    monkeypatch.delenv("SEARCH_WARM", raising=False)
+    assert load_config()["SEARCH_WARM"] is True
+    assert load_config({"APP_ENV": "testing"})["SEARCH_WARM"] is False
+    assert load_config({"TESTING": True})["SEARCH_WARM"] is False
+    monkeypatch.setenv("SEARCH_WARM", "false")
+    assert load_config()["SEARCH_WARM"] is False
+    assert load_config({"SEARCH_WARM": True})["SEARCH_WARM"] is True
