@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import threading
+import time
 import unicodedata
 import weakref
 from collections.abc import Callable, Iterable
@@ -110,6 +111,7 @@ class _ReaderState(threading.local):
     accented_forms: dict | None = None
     writes_seen = 0  # this process's index writes when the searcher was opened
     warming = False  # the warmer's own thread, running its warm-up searches
+    stale_since: float | None = None  # since when its searcher has been older than the index
 
 
 @dataclass
@@ -121,6 +123,9 @@ class _Spare:
     searcher: object
     fast: FastReader
     accented_forms: dict | None
+
+
+MAX_STALE = 10.0  # seconds a web thread searches an older index while waiting for a warm searcher
 
 
 def _warm_forever(backend_ref: weakref.ref, wake: threading.Event) -> None:
@@ -189,6 +194,7 @@ class WhooshBackend(IndexStore):
         state.fast = FastReader(state.searcher)
         state.accented_forms = None
         state.writes_seen = self._writes
+        state.stale_since = None
 
     def _claim(self, target: str) -> _Spare | None:
         """The warm spare searcher, if it is of the index as it is now."""
@@ -245,10 +251,17 @@ class WhooshBackend(IndexStore):
                 state.ix, state.target, state.searcher = spare.ix, spare.target, spare.searcher
                 state.fast, state.accented_forms = spare.fast, spare.accented_forms
                 state.writes_seen = self._writes
+                state.stale_since = None
                 return state.searcher
             if state.searcher is not None and state.writes_seen == self._writes:
-                self._wake.set()
-                return state.searcher  # until the warmer has the new generation ready
+                now = time.monotonic()
+                state.stale_since = state.stale_since or now
+                if now - state.stale_since < MAX_STALE:
+                    self._wake.set()
+                    return state.searcher  # until the warmer has the new generation ready
+                # The warmer has not delivered (it keeps failing, or cannot keep up): results must
+                # not stay old for good, so this search pays for a cold searcher once.
+                log.warning("no warm searcher of the new index after %.0f s; opening one cold", MAX_STALE)
         self._open(state, target)
         return state.searcher
 

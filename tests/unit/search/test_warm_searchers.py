@@ -64,3 +64,24 @@ def test_the_process_that_writes_reads_its_own_write_at_once(tmp_path):
     backend.apply({changed["doc_id"]: changed})
     assert backend.search(read_request({"q": "rambutan"})[0], today).total == 1
     assert backend._warmer is None  # the writing process spends nothing on warming
+
+
+def test_when_no_warm_searcher_comes_a_search_opens_a_cold_one_rather_than_stay_old(tmp_path, monkeypatch, caplog):
+    from marketplace.search import backend as backend_module
+
+    today = today_in_vietnam()
+    documents = _documents(today, count=300)
+    indexer = WhooshBackend(tmp_path)
+    indexer.rebuild(documents)
+    web = WhooshBackend(tmp_path, warm=True)
+    monkeypatch.setattr(web, "start_warming", lambda: None)  # the warmer is broken
+    monkeypatch.setattr(backend_module, "MAX_STALE", 0.2)
+    found = read_request({"q": "rambutan"})[0]
+    assert web.search(found, today).total == 0  # this thread's searcher is open now
+
+    changed = dict(next(d for d in documents if d["type"] == "listing" and d["state"] == "live"),
+                   name="chôm chôm nhãn rambutan", fingerprint="changed")
+    indexer.apply({changed["doc_id"]: changed})
+    assert web.search(found, today).total == 0  # kept a moment, waiting for the warmer
+    _until(lambda: web.search(found, today).total == 1)
+    assert "opening one cold" in caplog.text
