@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -59,10 +59,10 @@ def test_member_on_a_day_from_the_acceptance_up_to_the_end():
 
 
 def test_only_verified_unexpired_area_and_packing_codes_are_shared():
-    today = date(2026, 12, 7)
+    today = date(2025, 12, 7)  # the rule takes the day: any day does
     assert rules.shareable("growing_area", "active", None, today)
     assert rules.shareable("packing_house", "active", today, today)
-    assert not rules.shareable("growing_area", "active", date(2026, 12, 6), today)
+    assert not rules.shareable("growing_area", "active", today - timedelta(days=1), today)
     assert not rules.shareable("growing_area", "suspended", None, today)
     assert not rules.shareable("other", "active", None, today)
 

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from marketplace.market import bulletin_rules as rules
 
-DAY = date(2026, 12, 7)  # a Monday: the week and month edges are the point here
+DAY = date(2025, 12, 8)  # a Monday: the week and month edges are the point here (the rules take the day)
 
 
 def post(id_=1, *, buyer_id=10, kind="supermarket", quantity=25.0, unit="tấn", low=35000, high=40000,
-         certificates=("vietgap",), product_id=1, variety="cát Chu", to=date(2026, 12, 31), frequency="once",
+         certificates=("vietgap",), product_id=1, variety="cát Chu", to=date(2025, 12, 31), frequency="once",
          **fields):
     return rules.PostFacts(
         id=id_, product_id=product_id, title=f"Xoài {variety}".strip(), title_en="Cat Chu mango", variety=variety,
@@ -93,11 +93,11 @@ def test_numbers_as_vietnamese_write_them():
 
 
 def test_when_words_at_the_month_edges():
-    assert rules.when_words(DAY, date(2026, 12, 31), DAY) == "trong tháng 12"
-    assert rules.when_words(DAY, date(2027, 1, 15), DAY) == "đến 15/01"
-    assert rules.when_words(date(2027, 1, 5), date(2027, 1, 15), DAY) == "từ 05/01"
-    last = date(2027, 2, 28)
-    assert rules.month_end(date(2027, 2, 1)) == last and rules.month_end(date(2028, 2, 1)) == date(2028, 2, 29)
+    assert rules.when_words(DAY, date(2025, 12, 31), DAY) == "trong tháng 12"
+    assert rules.when_words(DAY, date(2026, 1, 15), DAY) == "đến 15/01"
+    assert rules.when_words(date(2026, 1, 5), date(2026, 1, 15), DAY) == "từ 05/01"
+    last = date(2026, 2, 28)
+    assert rules.month_end(date(2026, 2, 1)) == last and rules.month_end(date(2028, 2, 1)) == date(2028, 2, 29)
     assert rules.when_words(last, last, last) == "trong tháng 2"
 
 
@@ -139,9 +139,9 @@ def test_zalo_text_says_the_story_and_ends_with_the_link():
                            DAY + timedelta(days=12), DAY + timedelta(days=5))
     text = rules.zalo_text(bulletin(story_asks(), [fair], [move(16)]), LINK)
     lines = text.split("\n")
-    assert lines[0] == "BẢN TIN THỊ TRƯỜNG tuần 07/12 – Hội quán Xoài Mỹ Xương"
+    assert lines[0] == "BẢN TIN THỊ TRƯỜNG tuần 08/12 – Hội quán Xoài Mỹ Xương"
     assert lines[1] == "- Siêu thị cần 40 tấn xoài cát Chu VietGAP trong tháng 12, giá 35–42 nghìn đồng/kg (2 bên mua)"
-    assert lines[2] == "- Hội chợ Nông sản Đồng Tháp, 17/12–19/12, đăng ký gian hàng đến 12/12"
+    assert lines[2] == "- Hội chợ Nông sản Đồng Tháp, 18/12–20/12, đăng ký gian hàng đến 13/12"
     assert lines[3] == "- Giá xoài (chợ đầu mối): 38 nghìn đồng/kg ↑ 16%"
     assert lines[-1] == f"Xem đủ: {LINK}"
 
