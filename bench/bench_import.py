@@ -22,8 +22,6 @@ import argparse
 import cProfile
 import json
 import logging
-import os
-import platform
 import pstats
 import random
 import sqlite3
@@ -36,8 +34,8 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import search_data  # noqa: E402  (the helper beside this file)
+from machine import processor  # noqa: E402  # bench/ is on the path from here
 
 from marketplace import create_app, db, schema  # noqa: E402
 from marketplace.dates import today_in_vietnam  # noqa: E402
@@ -61,15 +59,7 @@ COMMUNES = ["30076", "29905", "30244", "29869", "28261"]
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    return f"{processor()}, SQLite {sqlite3.sqlite_version}"
 
 
 def loadavg() -> list[float]:

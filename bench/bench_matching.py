@@ -28,7 +28,6 @@ import gc
 import json
 import logging
 import os
-import platform
 import pstats
 import random
 import re
@@ -46,9 +45,9 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import search_data  # noqa: E402  (the generator beside this file)
 from bench_search import PeakMemory, Timing  # noqa: E402
+from machine import processor  # noqa: E402  # bench/ is on the path from here
 
 from marketplace import create_app, db, schema  # noqa: E402
 from marketplace.accounts.models import Organization  # noqa: E402
@@ -536,16 +535,7 @@ def run(listings: int, demand: int, posts: int, changes: int, budget: float, sha
 # -- reporting ----------------------------------------------------------------------------------
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-            f"SQLAlchemy {metadata.version('sqlalchemy')}, SQLite {sqlite3.sqlite_version}")
+    return f"{processor()}, SQLAlchemy {metadata.version('sqlalchemy')}, SQLite {sqlite3.sqlite_version}"
 
 
 def _fit(posts: list[Post], timing: Timing) -> tuple[float, float]:

@@ -37,7 +37,6 @@ import cProfile
 import gc
 import logging
 import os
-import platform
 import pstats
 import random
 import re
@@ -58,10 +57,10 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import messaging_data  # noqa: E402  (the generators beside this file)
 import search_data  # noqa: E402
 from bench_search import Timing  # noqa: E402
+from machine import processor  # noqa: E402  # bench/ is on the path from here
 
 from marketplace import create_app, db, schema  # noqa: E402
 from marketplace.accounts.models import User  # noqa: E402
@@ -469,17 +468,9 @@ def code_version() -> str:
 
 
 def machine(reports: list[Report]) -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     databases = ", ".join(r.database for r in reports)
-    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-            f"SQLAlchemy {metadata.version('sqlalchemy')}, whoosh3 {metadata.version('whoosh3')}, {databases}")
+    return (f"{processor()}, SQLAlchemy {metadata.version('sqlalchemy')}, "
+            f"whoosh3 {metadata.version('whoosh3')}, {databases}")
 
 
 def _pp(timing: Timing, digits: int = 1) -> str:

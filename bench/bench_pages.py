@@ -28,7 +28,6 @@ import datetime
 import http.client
 import json
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -43,6 +42,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from machine import processor  # noqa: E402  # bench/ is on the path from here
 
 from check.throwaway import BIN, free_port, serving, site_environment, throwaway_database  # noqa: E402
 
@@ -249,10 +249,7 @@ def figures(outcome: dict) -> list[dict]:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    with open("/proc/cpuinfo") as info:
-        names = [line.split(":", 1)[1].strip() for line in info if line.startswith("model name")]
-    return f"{names[0] if names else cpu}, {os.cpu_count()} cores; Python {platform.python_version()}"
+    return processor()
 
 
 def doc_block(result: dict, outcome: dict) -> str:

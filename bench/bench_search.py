@@ -28,7 +28,6 @@ import cProfile
 import json
 import logging
 import os
-import platform
 import pstats
 import random
 import re
@@ -43,8 +42,8 @@ from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import search_data  # noqa: E402  (the helper beside this file)
+from machine import processor  # noqa: E402  # bench/ is on the path from here
 
 from marketplace import create_app, db, schema  # noqa: E402
 from marketplace.dates import today_in_vietnam  # noqa: E402
@@ -545,16 +544,7 @@ def profile_kind(whoosh: WhooshBackend, fts: Fts5, kind: str, today: date, reps:
 # -- reporting ------------------------------------------------------------------------------
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-            f"whoosh3 {metadata.version('whoosh3')}, SQLite {sqlite3.sqlite_version}")
+    return f"{processor()}, whoosh3 {metadata.version('whoosh3')}, SQLite {sqlite3.sqlite_version}"
 
 
 def _ratio(a: float, b: float) -> str:
