@@ -280,7 +280,7 @@ PROFILE_GROUPS = (  # (label, file suffix, function name): cumulative time under
     ("rules (rules.check)", "matching/rules.py", "check"),
     ("… of which Reason.of", "matching/rules.py", "of"),
     ("scoring (scoring.score)", "matching/scoring.py", "score"),
-    ("… of which the cache's version check (facts.version_of)", "matching/facts.py", "version_of"),
+    ("… of which the cache's check for changes (facts._catch_up)", "matching/facts.py", "_catch_up"),
     ("… of which the lower bound (rules.least_unmet)", "matching/rules.py", "least_unmet"),
     ("… of which the score without reasons (scoring.total)", "matching/scoring.py", "total"),
     ("rank (sort)", "matching/services.py", "rank"),

@@ -186,33 +186,68 @@ def _listing_select():
            .outerjoin(Variety, Variety.id == Listing.variety_id))
 
 
-class ProductListingsCache:
-    """Each product's public listings as facts, kept between requests in this process.
+class _Entry:
+    """One product's public listings as facts, the day they were read for, and the listings and
+    sellers they hold (what a change must touch to make them stale)."""
 
-    An entry is used only while the database's version is the one it was read at: the newest row
-    of the change log that is not a demand post's (its id and when it was written), the newest
-    conversation message and the newest offer. Every
-    write that can change a listing's facts adds a change-log row in its own transaction (a
-    listing, its organisation, a certificate or code, a variety: marketplace/changes/log.py; bulk
-    updates enqueue themselves), and sellers' responsiveness is read from messages and offers. So
-    each process (web worker, the worker, another host on the same PostgreSQL) checks the version
-    with three queries on primary keys per request and never serves facts older than the last commit it can see.
-    The time the row was written is part of the version because an id can come back: SQLite gives
-    a rolled-back transaction's id to the next row. Entries also expire after MAX_AGE seconds:
-    on PostgreSQL ids are handed out at insert, so a transaction that began writing earlier can
-    commit a row below the newest one already read; that change is seen at the next write
-    anywhere or within MAX_AGE, whichever comes first.
+    __slots__ = ("day", "read_at", "facts", "sellers", "orgs")
+
+    def __init__(self, day: date, read_at: float, facts: list[ListingFacts]) -> None:
+        self.day, self.read_at, self.facts = day, read_at, facts
+        self.sellers = {f.id: f.org_id for f in facts}  # listing id → its organisation
+        self.orgs = frozenset(self.sellers.values())
+
+
+# How far this process has read each source of changes: the newest row seen, (id, created_at).
+# The time the row was written is kept because an id can come back: SQLite gives a rolled-back
+# transaction's id to the next row.
+Mark = tuple[int, datetime] | None
+
+
+class _Stale(Exception):
+    """The sources cannot be read on from the marks: too many rows, a kind of change not known, or
+    a row seen before is gone (rolled back)."""
+
+
+class ProductListingsCache:
+    """Each product's public listings as facts, kept between requests in this process; a change
+    sends back to the database only the products it can affect.
+
+    What a product's facts depend on, and where its changes are found, in the database (so every
+    process, web workers, the worker, other hosts on the same PostgreSQL, sees every other's writes):
+    - its listings' rows, their varieties, certificates and planting codes, and their sellers'
+      places: every such write adds a change-log row in its own transaction, ("listing", id) or
+      ("org", id) (marketplace/changes/log.py; bulk updates enqueue themselves);
+    - each seller's responsiveness (facts._responsiveness): its conversations' messages, its offers
+      (logged only as their request's change) and its listings' updates.
+    On each request three queries on primary keys read what was added to the change log (rows that
+    are not a request's own), to conversation messages and to offers since the newest rows this
+    process has seen (`_marks`); they name listings and organisations, and one more query (only when
+    listings changed) finds the listings' products and sellers. The entries dropped are those
+    products', and every product holding a listing of a changed listing's, message's, offer's or
+    organisation's seller (its responsiveness may have moved). Others stay.
+
+    A session that sees less than this process has already read (its snapshot is older, or a
+    transaction whose rows were seen rolled back) reads the facts from the database and keeps
+    nothing; a row seen before that is gone or written again under the same id (a rollback) empties
+    the cache. Entries also expire after MAX_AGE seconds: on PostgreSQL ids are handed out at
+    insert, so a transaction that began writing earlier can commit a row below the newest one
+    already read; that change is seen within MAX_AGE.
     """
 
     MAX_AGE = 30.0  # seconds
     MAX_LISTINGS = 150_000  # facts kept per process (about 1 KB each), least recently used dropped first
+    MAX_ROWS = 2_000  # more new rows than this at once (an import): read everything again instead
     FREEZES_BEFORE_THAW = 50
 
     def __init__(self) -> None:
-        self._entries: OrderedDict[int, tuple[tuple, float, list[ListingFacts]]] = OrderedDict()
+        self._entries: OrderedDict[int, _Entry] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self._freezes = 0
+        self._marks: tuple[Mark, Mark, Mark] | None = None  # change log, messages, offers
+        self._marks_seen_at = 0.0  # when a session last saw the sources up to the marks
+        self._generation = 0  # changes whenever the marks move or the cache is emptied
 
     @staticmethod
     def _out_of_the_collectors_way(full: bool) -> None:
@@ -234,43 +269,168 @@ class ProductListingsCache:
         with self._lock:
             self._entries.clear()
             self._size = 0
+            self._marks = None
+            self._generation += 1
 
     def get(self, db: Session, today: date, product_id: int) -> list[ListingFacts]:
-        version = (today, *version_of(db))
+        generation = self._catch_up(db)
+        if generation is None:  # this session sees less than the cache already holds
+            return load_listings(db, today, product_id=product_id)
         now = time.monotonic()
         with self._lock:
             entry = self._entries.get(product_id)
-            if entry is not None and entry[0] == version and now - entry[1] < self.MAX_AGE:
+            if entry is not None and entry.day == today and now - entry.read_at < self.MAX_AGE:
                 self._entries.move_to_end(product_id)
-                return entry[2]
+                return entry.facts
         facts = load_listings(db, today, product_id=product_id)
         with self._lock:
-            old = self._entries.pop(product_id, None)
-            self._size -= len(old[2]) if old else 0
-            self._entries[product_id] = (version, now, facts)
+            if self._generation != generation:
+                # Changes were read meanwhile by another thread: these facts may predate them.
+                return facts
+            self._drop(product_id)
+            self._entries[product_id] = _Entry(today, now, facts)
             self._size += len(facts)
             while self._size > self.MAX_LISTINGS and len(self._entries) > 1:
-                _, (_, _, dropped) = self._entries.popitem(last=False)
-                self._size -= len(dropped)
+                self._drop(next(iter(self._entries)))
             self._freezes += 1
             full = self._freezes % self.FREEZES_BEFORE_THAW == 0
         self._out_of_the_collectors_way(full)  # outside the lock: other threads' matching goes on
         return facts
 
+    def _drop(self, product_id: int) -> None:
+        old = self._entries.pop(product_id, None)
+        if old is not None:
+            self._size -= len(old.facts)
 
-def version_of(db: Session) -> tuple:
-    """What changes with every write that can change listings' facts (see ProductListingsCache)."""
-    newest = db.execute(_NEWEST_CHANGE).first()
-    return (tuple(newest) if newest else None, db.scalar(_NEWEST_MESSAGE), db.scalar(_NEWEST_OFFER))
+    def _catch_up(self, db: Session) -> int | None:
+        """Drop the entries that changes since the marks can affect and move the marks on; the
+        generation the entries are then valid for, or None when this session must not use them."""
+        with self._lock:
+            marks, generation = self._marks, self._generation
+        if marks is not None:
+            try:
+                found = _changes_since(db, marks, self.MAX_ROWS)
+            except _Stale:
+                found = None
+            if found is not None and found != "behind":
+                new_marks, listings, orgs = found
+                with self._lock:
+                    self._marks_seen_at = time.monotonic()
+                    if new_marks == marks and self._generation == generation:
+                        return generation
+                    self._forget(listings, orgs)
+                    if self._marks is not None and self._generation != generation:
+                        # Another thread moved the marks meanwhile: what either read is dropped; the
+                        # lower of the two marks is kept, so rows only one of them saw are read again.
+                        new_marks = _lower(self._marks, new_marks)
+                    self._marks = new_marks
+                    self._generation += 1
+                    return self._generation
+            if found == "behind":
+                with self._lock:
+                    if time.monotonic() - self._marks_seen_at < self.MAX_AGE:
+                        return None
+                # Nobody has seen the marks for MAX_AGE: a transaction whose rows were read rolled
+                # back, nothing was written since; start again from what the database holds.
+        newest = _newest_marks(db)
+        with self._lock:
+            if self._generation != generation:
+                return None
+            self._entries.clear()
+            self._size = 0
+            self._marks = newest
+            self._marks_seen_at = time.monotonic()
+            self._generation += 1
+            return self._generation
+
+    def _forget(self, listings: dict[int, tuple[int, int]], orgs: set[int]) -> None:
+        """Drop the entries holding these listings (by id: now {listing id: (product, seller)}),
+        the entries of the products they are in now, and those with a listing of these sellers."""
+        orgs = set(orgs) | {seller for _, seller in listings.values()}
+        products = {product for product, _ in listings.values()}
+        for product_id, entry in self._entries.items():
+            for listing_id in listings:  # where they were: a listing can move to another product or seller
+                if listing_id in entry.sellers:
+                    products.add(product_id)
+                    orgs.add(entry.sellers[listing_id])
+        for product_id, entry in list(self._entries.items()):
+            if product_id in products or not entry.orgs.isdisjoint(orgs):
+                self._drop(product_id)
+
+
+def _lower(first: tuple[Mark, Mark, Mark], second: tuple[Mark, Mark, Mark]) -> tuple[Mark, Mark, Mark]:
+    return tuple(a if (a[0] if a else 0) <= (b[0] if b else 0) else b for a, b in zip(first, second, strict=True))
+
+
+def _read_on(rows: list, mark: Mark, limit: int) -> tuple[Mark, list] | str:
+    """The rows of one source from its mark on (`id >= mark`, in id order): the new mark and the
+    rows after the mark; "behind" if the session does not see the mark's row and nothing after it."""
+    if mark is not None:
+        if not rows:
+            return "behind"
+        if rows[0][0] != mark[0] or rows[0][1] != mark[1]:
+            raise _Stale  # the row seen is gone (rolled back) or another took its id
+        rows = rows[1:]
+    if len(rows) > limit:
+        raise _Stale
+    return ((rows[-1][0], rows[-1][1]) if rows else mark), rows
+
+
+def _changes_since(db: Session, marks: tuple[Mark, Mark, Mark], limit: int):
+    """(new marks, {listing id: (product id, seller id)}, organisation ids) of what was added to
+    the change log, messages and offers since the marks; "behind" if the session does not see them."""
+    read = []
+    for statement, mark in zip((_CHANGES_SINCE, _MESSAGES_SINCE, _OFFERS_SINCE), marks, strict=True):
+        rows = db.execute(statement, {"since": mark[0] if mark else 0, "limit": limit + 2}).all()
+        found = _read_on(rows, mark, limit)
+        if found == "behind":
+            return "behind"
+        read.append(found)
+    (change_mark, changes), (message_mark, messages), (offer_mark, offers) = read
+    listing_ids: set[int] = set()
+    orgs: set[int] = {seller for _, _, seller in messages} | {org for _, _, org in offers}
+    for _, _, entity, entity_id in changes:
+        if entity == "listing":
+            listing_ids.add(entity_id)
+        elif entity == "org":
+            orgs.add(entity_id)
+        else:
+            raise _Stale  # a kind of change this cache does not know: read everything again
+    listings: dict[int, tuple[int, int]] = {i: (0, 0) for i in listing_ids}  # deleted: no product now
+    if listing_ids:
+        listings.update({i: (product, seller) for i, product, seller in db.execute(
+            _LISTINGS_NOW, {"ids": sorted(listing_ids)})})
+    return (change_mark, message_mark, offer_mark), listings, orgs
+
+
+def _newest_marks(db: Session) -> tuple[Mark, Mark, Mark]:
+    marks = []
+    for statement in (_NEWEST_CHANGE, _NEWEST_MESSAGE, _NEWEST_OFFER):
+        row = db.execute(statement).first()
+        marks.append((row[0], row[1]) if row else None)
+    return tuple(marks)
 
 
 # A demand post's own changes do not change any listing's facts: leaving them out keeps a request's
-# edit from sending every product back to the database. Offers are logged as their request's change
-# but say how active their seller is (responsiveness), so the newest offer is part of the version.
-_NEWEST_CHANGE = (select(SearchOutbox.id, SearchOutbox.created_at).where(SearchOutbox.entity != "demand")
+# edit from sending products back to the database. Offers are logged as their request's change but
+# say how active their seller is (responsiveness): they are read from their own table.
+_NOT_DEMAND = SearchOutbox.entity != "demand"
+_CHANGES_SINCE = (select(SearchOutbox.id, SearchOutbox.created_at, SearchOutbox.entity, SearchOutbox.entity_id)
+                  .where(SearchOutbox.id >= bindparam("since"), _NOT_DEMAND)
+                  .order_by(SearchOutbox.id).limit(bindparam("limit")))
+_MESSAGES_SINCE = (select(ConversationMessage.id, ConversationMessage.created_at, Conversation.seller_org_id)
+                   .join(Conversation, Conversation.id == ConversationMessage.conversation_id)
+                   .where(ConversationMessage.id >= bindparam("since"))
+                   .order_by(ConversationMessage.id).limit(bindparam("limit")))
+_OFFERS_SINCE = (select(Offer.id, Offer.created_at, Offer.organization_id)
+                 .where(Offer.id >= bindparam("since")).order_by(Offer.id).limit(bindparam("limit")))
+_LISTINGS_NOW = select(Listing.id, Listing.product_id, Listing.organization_id).where(
+    Listing.id.in_(bindparam("ids", expanding=True)))
+_NEWEST_CHANGE = (select(SearchOutbox.id, SearchOutbox.created_at).where(_NOT_DEMAND)
                   .order_by(SearchOutbox.id.desc()).limit(1))
-_NEWEST_MESSAGE = select(func.max(ConversationMessage.id))
-_NEWEST_OFFER = select(func.max(Offer.id))
+_NEWEST_MESSAGE = select(ConversationMessage.id, ConversationMessage.created_at).order_by(
+    ConversationMessage.id.desc()).limit(1)
+_NEWEST_OFFER = select(Offer.id, Offer.created_at).order_by(Offer.id.desc()).limit(1)
 
 
 product_cache = ProductListingsCache()
