@@ -200,7 +200,9 @@ class Report:
     seconds: dict[str, float] = field(default_factory=dict)
     posts: list[Post] = field(default_factory=list)
     match: Timing = field(default_factory=Timing)  # warm: the product's facts kept from an earlier request
-    cold: Timing = field(default_factory=Timing)  # right after a write anywhere: the product's facts read again
+    cold: Timing = field(default_factory=Timing)  # the product's facts read again (the cache emptied)
+    after_write: Timing = field(default_factory=Timing)  # right after another listing changed, committed
+    after_write_kept: int = 0  # of those requests, how many found their product's facts still cached
     old: Timing = field(default_factory=Timing)  # the code before #21: facts read, every pair in full
     match_gc: float = 0.0  # seconds in the garbage collector over the timed pass
     phases: dict[str, float] = field(default_factory=dict)  # seconds over all posts, no profiler
@@ -319,11 +321,14 @@ def measure_match(report: Report, session, today: date, count: int, rng: random.
     start = time.perf_counter()
     measure_phases(report, session, posts, today)
     print(f"  phases (and warm-up) of {len(posts)} posts in {time.perf_counter() - start:.1f} s", flush=True)
-    for post in posts:  # cold: as after a write anywhere, when every product's facts are read again
+    for post in posts:  # cold: the product's facts read again (a change to it, or the cache emptied)
         load.product_cache.clear()
         start = time.perf_counter()
         shown(services.matches_for_demand(session, post.id, today))
         report.cold.samples.append((time.perf_counter() - start) * 1000)
+    for post in posts:
+        services.matches_for_demand(session, post.id, today)
+    measure_after_write(report, session, posts, today, rng)
     for post in posts:
         services.matches_for_demand(session, post.id, today)
     with GcTimer() as collector:
@@ -341,6 +346,32 @@ def measure_match(report: Report, session, today: date, count: int, rng: random.
     start = time.perf_counter()
     measure_profile(report, session, posts, today)
     print(f"  cProfile pass in {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def measure_after_write(report: Report, session, posts: list[Post], today: date, rng: random.Random) -> None:
+    """Each post matched right after one listing anywhere (picked at random among the public ones)
+    had its price changed and committed, as a seller elsewhere would: the cache reads what changed
+    and reads again only the products that change can affect (its product, its seller's)."""
+    public = session.scalars(select(Listing.id).where(load.public_listing_filter(today)).order_by(Listing.id)).all()
+    for post in posts:
+        services.matches_for_demand(session, post.id, today)  # its product's facts cached: one write since
+        changed = rng.choice(public)
+        price = session.scalar(select(Listing.price_vnd).where(Listing.id == changed)) or 30_000
+        new_price = int(price * rng.choice((0.95, 1.05)) / 500) * 500
+        session.execute(update(Listing).where(Listing.id == changed)
+                        .values(price_vnd=new_price, updated_at=datetime.now(UTC)))
+        change_log.enqueue(session, {("listing", changed)})
+        session.commit()
+        product = session.scalar(select(DemandPost.product_id).where(DemandPost.id == post.id))
+        session.commit()
+        held = load.product_cache._entries.get(product)  # noqa: SLF001  (only counted: was it kept?)
+        start = time.perf_counter()
+        shown(services.matches_for_demand(session, post.id, today))
+        report.after_write.samples.append((time.perf_counter() - start) * 1000)
+        entry = load.product_cache._entries.get(product)  # noqa: SLF001
+        report.after_write_kept += held is not None and entry is held
+    print(f"  right after a write anywhere: p50 {report.after_write.p50:.0f} ms, p95 {report.after_write.p95:.0f} ms; "
+          f"{report.after_write_kept} of {len(posts)} found their product's facts kept", flush=True)
 
 
 def change_listing(session, listing_id: int, i: int, rng: random.Random) -> str:
@@ -577,8 +608,12 @@ def tables(report: Report) -> str:
         f"products | **{report.match.p50:.0f} / {report.match.p95:.0f} ms** "
         f"(mean {statistics.fmean(report.match.samples):.0f}, max {max(report.match.samples):.0f}; goal: "
         f"p95 under {MATCH_GOAL_MS} ms) |",
-        f"| … right after a write anywhere (the product's facts read again), p50 / p95 | "
-        f"{report.cold.p50:.0f} / {report.cold.p95:.0f} ms (max {max(report.cold.samples):.0f}) |",
+        f"| … right after a write anywhere (one public listing picked at random had its price changed, "
+        f"committed), p50 / p95 | **{report.after_write.p50:.0f} / {report.after_write.p95:.0f} ms** "
+        f"(max {max(report.after_write.samples):.0f}; {report.after_write_kept} of {n} requests found their "
+        f"product's facts kept) |",
+        f"| … the product's facts read again (a change to one of its listings or sellers; the cache emptied), "
+        f"p50 / p95 | {report.cold.p50:.0f} / {report.cold.p95:.0f} ms (max {max(report.cold.samples):.0f}) |",
         f"| … the code before #21, same posts, same run (facts read, every pair evaluated in full), p50 / p95 | "
         f"{report.old.p50:.0f} / {report.old.p95:.0f} ms (max {max(report.old.samples):.0f}) |",
         f"| Candidate listings read per post (public listings of its product), median / max | "
@@ -667,11 +702,14 @@ def interpretation(report: Report) -> str:
         f"product's listings have not changed, against {report.old.p50:.0f} / {report.old.p95:.0f} ms for the code "
         f"before #21 in the same run ({report.old.p95 / max(report.match.p95, 1e-9):.1f}× at p95); it still grows "
         f"with the candidates, about {b:.0f} ms per 1,000 (the largest product here has {biggest.candidates:,}: "
-        f"{biggest_ms:.0f} ms). Right after a write anywhere the product's facts are read again: "
+        f"{biggest_ms:.0f} ms). Right after a write anywhere (one listing changed): {report.after_write.p50:.0f} / "
+        f"{report.after_write.p95:.0f} ms, {report.after_write_kept} of {len(report.posts)} requests finding their "
+        f"product's facts kept; when they are read again (a change to that product or its sellers): "
         f"{report.cold.p50:.0f} / {report.cold.p95:.0f} ms.",
         f"- Before #21, reading the facts was {loading / total:.0%} of the time and evaluating every pair in full "
-        f"{(total - loading) / total:.0%}. Now the facts of each product are kept between requests (checked against "
-        "the newest change-log row, message and offer on each request), pairs that cannot be shown are dropped on a "
+        f"{(total - loading) / total:.0%}. Now the facts of each product are kept between requests (on each "
+        "request the change-log rows, messages and offers added since are read, and only the products they can "
+        "affect are read again), pairs that cannot be shown are dropped on a "
         "cheap lower bound of their unmet constraints, and reasons are made for the cards shown only.",
         f"- A listing change costs {report.listing_refresh.p50:.0f} ms at the median, a demand-post change "
         f"{report.demand_refresh.p50:.0f} ms (it matches that post again, full matches only, and remembers them).",
@@ -705,7 +743,10 @@ def results(report: Report, quick: bool) -> dict:
             figure("match_p95_vs_before", f"One request matched, p95, against the code before #21, {listings}",
                    report.match.p95, "ms", "code before #21, same run", report.old.p95, "< 1×",
                    report.match.p95 < report.old.p95),
-            figure("match_cold_p95", f"One request right after a write (facts read again), p95, {listings}",
+            figure("match_after_write_p95", f"One request right after a write anywhere (one listing changed), p95, "
+                   f"{listings}", report.after_write.p95, "ms", "goal", MATCH_GOAL_MS, f"≤ {MATCH_GOAL_MS} ms",
+                   report.after_write.p95 <= MATCH_GOAL_MS),
+            figure("match_cold_p95", f"One request whose product's facts are read again, p95, {listings}",
                    report.cold.p95, "ms", "goal", MATCH_GOAL_MS, f"≤ {MATCH_GOAL_MS} ms",
                    report.cold.p95 <= MATCH_GOAL_MS),
             figure("demand_refresh_p95", f"A changed request matched again, p95, {listings}",
@@ -743,8 +784,9 @@ posts with every kind of need the rules check (a named variety, required certifi
 planting codes for the US or China, price ranges, delivery communes) plus offers on about a third of
 them, in a fresh SQLite file. It times the matches of one demand post as the demand page and the API
 compute them (`matches_for_demand`, and the reasons of the first 10 cards) over posts of many
-products: warm (the product's facts kept from an earlier request), cold (right after a write
-anywhere, when they are read again), and the code before issue #21 on the same posts in the same run
+products: warm (the product's facts kept from an earlier request), right after a write anywhere
+(one public listing picked at random changed and committed before each request), cold (the
+product's facts read again), and the code before issue #21 on the same posts in the same run
 (facts read from the database, every pair evaluated in full: `unfiltered_matches_for_demand_facts`);
 the worker's `refresh` after one listing changes (its price, or a certificate or planting code
 attached or removed) and after one demand post changes; and the daily rematch as the worker runs it

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from marketplace.accounts.models import Organization
@@ -32,6 +32,7 @@ from marketplace.vietnamese import fold
 
 ACTIVE_DAYS = 14  # a seller nobody asked yet, who updated a listing or made an offer this recently, is responsive
 REPLY_DAYS = 90  # buyers' questions this recent judge how a seller answers
+QUIET = 0.3  # the responsiveness of a seller nobody asked yet and not active lately
 STOP_WORDS = frozenset({"va", "cua", "cho", "the", "la", "co", "loai", "kg", "tan", "ta"})
 
 
@@ -105,7 +106,7 @@ def _responsiveness(db: Session, org_ids: set[int], today: date) -> dict[int, fl
             Listing.organization_id.in_(chunk), Listing.updated_at >= since).distinct()))
         active |= set(db.scalars(select(Offer.organization_id).where(
             Offer.organization_id.in_(chunk), Offer.created_at >= since).distinct()))
-    return {org_id: measured[org_id] if org_id in measured else (1.0 if org_id in active else 0.3)
+    return {org_id: measured[org_id] if org_id in measured else (1.0 if org_id in active else QUIET)
             for org_id in org_ids}
 
 
@@ -190,12 +191,15 @@ class _Entry:
     """One product's public listings as facts, the day they were read for, and the listings and
     sellers they hold (what a change must touch to make them stale)."""
 
-    __slots__ = ("day", "read_at", "facts", "sellers", "orgs")
+    __slots__ = ("day", "read_at", "facts", "sellers", "orgs", "quiet")
 
     def __init__(self, day: date, read_at: float, facts: list[ListingFacts]) -> None:
         self.day, self.read_at, self.facts = day, read_at, facts
         self.sellers = {f.id: f.org_id for f in facts}  # listing id → its organisation
         self.orgs = frozenset(self.sellers.values())
+        # Sellers judged inactive (nobody asked them yet, nothing updated or offered lately: 0.3;
+        # a measured reply score of 0.3 counts too): the only ones an update or an offer can move.
+        self.quiet = frozenset(f.org_id for f in facts if f.responsiveness is None or f.responsiveness <= QUIET)
 
 
 # How far this process has read each source of changes: the newest row seen, (id, created_at).
@@ -313,12 +317,12 @@ class ProductListingsCache:
             except _Stale:
                 found = None
             if found is not None and found != "behind":
-                new_marks, listings, orgs = found
+                new_marks, listings, orgs, active = found
                 with self._lock:
                     self._marks_seen_at = time.monotonic()
                     if new_marks == marks and self._generation == generation:
                         return generation
-                    self._forget(listings, orgs)
+                    self._forget(listings, orgs, active)
                     if self._marks is not None and self._generation != generation:
                         # Another thread moved the marks meanwhile: what either read is dropped; the
                         # lower of the two marks is kept, so rows only one of them saw are read again.
@@ -343,16 +347,26 @@ class ProductListingsCache:
             self._generation += 1
             return self._generation
 
-    def _forget(self, listings: dict[int, tuple[int, int]], orgs: set[int]) -> None:
-        """Drop the entries holding these listings (by id: now {listing id: (product, seller)}),
-        the entries of the products they are in now, and those with a listing of these sellers."""
-        orgs = set(orgs) | {seller for _, seller in listings.values()}
+    def _forget(self, listings: dict[int, tuple[int, int]], orgs: set[int], active: set[int]) -> None:
+        """Drop what these changes can affect. `listings`: listings changed, {id: (product, seller)
+        now} ((0, 0) once deleted); `orgs`: organisations changed or with a new message (their
+        place, credentials, reply score); `active`: sellers that updated a listing or made an offer.
+
+        Dropped: the products holding a changed listing or where it is now; every product with a
+        listing of an organisation in `orgs` or of a listing's former seller; and of an `active`
+        seller's, only while some entry shows it inactive (QUIET): an update or an offer cannot
+        move a seller already active or measured by its replies."""
         products = {product for product, _ in listings.values()}
+        orgs = set(orgs)
         for product_id, entry in self._entries.items():
-            for listing_id in listings:  # where they were: a listing can move to another product or seller
+            for listing_id, (_, seller) in listings.items():
                 if listing_id in entry.sellers:
                     products.add(product_id)
-                    orgs.add(entry.sellers[listing_id])
+                    if entry.sellers[listing_id] != seller:  # moved or deleted: its former seller's activity
+                        orgs.add(entry.sellers[listing_id])
+        active = {seller for _, seller in listings.values()} | set(active)
+        quiet = {org for org in active if any(org in entry.quiet for entry in self._entries.values())}
+        orgs |= quiet
         for product_id, entry in list(self._entries.items()):
             if product_id in products or not entry.orgs.isdisjoint(orgs):
                 self._drop(product_id)
@@ -368,7 +382,7 @@ def _read_on(rows: list, mark: Mark, limit: int) -> tuple[Mark, list] | str:
     if mark is not None:
         if not rows:
             return "behind"
-        if rows[0][0] != mark[0] or rows[0][1] != mark[1]:
+        if rows[0][0] != mark[0] or as_utc(rows[0][1]) != as_utc(mark[1]):
             raise _Stale  # the row seen is gone (rolled back) or another took its id
         rows = rows[1:]
     if len(rows) > limit:
@@ -377,30 +391,35 @@ def _read_on(rows: list, mark: Mark, limit: int) -> tuple[Mark, list] | str:
 
 
 def _changes_since(db: Session, marks: tuple[Mark, Mark, Mark], limit: int):
-    """(new marks, {listing id: (product id, seller id)}, organisation ids) of what was added to
-    the change log, messages and offers since the marks; "behind" if the session does not see them."""
+    """What was added to the change log, messages and offers since the marks, in one query: (new
+    marks, {listing id: (product id, seller id)}, organisations changed or asked, sellers that made
+    an offer); "behind" if the session does not see the marks."""
+    since = {f"since_{i}": mark[0] if mark else 0 for i, mark in enumerate(marks)}
+    by_source: list[list] = [[], [], []]
+    for source, row_id, created_at, kind, object_id in db.execute(_SINCE, {**since, "limit": limit + 2}):
+        by_source[source].append((row_id, created_at, kind, object_id))
     read = []
-    for statement, mark in zip((_CHANGES_SINCE, _MESSAGES_SINCE, _OFFERS_SINCE), marks, strict=True):
-        rows = db.execute(statement, {"since": mark[0] if mark else 0, "limit": limit + 2}).all()
+    for rows, mark in zip(by_source, marks, strict=True):
+        rows.sort(key=lambda row: row[0])
         found = _read_on(rows, mark, limit)
         if found == "behind":
             return "behind"
         read.append(found)
     (change_mark, changes), (message_mark, messages), (offer_mark, offers) = read
     listing_ids: set[int] = set()
-    orgs: set[int] = {seller for _, _, seller in messages} | {org for _, _, org in offers}
-    for _, _, entity, entity_id in changes:
-        if entity == "listing":
-            listing_ids.add(entity_id)
-        elif entity == "org":
-            orgs.add(entity_id)
+    orgs: set[int] = {seller for _, _, _, seller in messages}
+    for _, _, kind, object_id in changes:
+        if kind == "listing":
+            listing_ids.add(object_id)
+        elif kind == "org":
+            orgs.add(object_id)
         else:
             raise _Stale  # a kind of change this cache does not know: read everything again
     listings: dict[int, tuple[int, int]] = {i: (0, 0) for i in listing_ids}  # deleted: no product now
     if listing_ids:
         listings.update({i: (product, seller) for i, product, seller in db.execute(
             _LISTINGS_NOW, {"ids": sorted(listing_ids)})})
-    return (change_mark, message_mark, offer_mark), listings, orgs
+    return (change_mark, message_mark, offer_mark), listings, orgs, {org for _, _, _, org in offers}
 
 
 def _newest_marks(db: Session) -> tuple[Mark, Mark, Mark]:
@@ -415,15 +434,23 @@ def _newest_marks(db: Session) -> tuple[Mark, Mark, Mark]:
 # edit from sending products back to the database. Offers are logged as their request's change but
 # say how active their seller is (responsiveness): they are read from their own table.
 _NOT_DEMAND = SearchOutbox.entity != "demand"
-_CHANGES_SINCE = (select(SearchOutbox.id, SearchOutbox.created_at, SearchOutbox.entity, SearchOutbox.entity_id)
-                  .where(SearchOutbox.id >= bindparam("since"), _NOT_DEMAND)
-                  .order_by(SearchOutbox.id).limit(bindparam("limit")))
-_MESSAGES_SINCE = (select(ConversationMessage.id, ConversationMessage.created_at, Conversation.seller_org_id)
-                   .join(Conversation, Conversation.id == ConversationMessage.conversation_id)
-                   .where(ConversationMessage.id >= bindparam("since"))
-                   .order_by(ConversationMessage.id).limit(bindparam("limit")))
-_OFFERS_SINCE = (select(Offer.id, Offer.created_at, Offer.organization_id)
-                 .where(Offer.id >= bindparam("since")).order_by(Offer.id).limit(bindparam("limit")))
+
+
+def _since(source: int, row_id, created_at, kind, object_id, *conditions, join=None):
+    query = select(literal(source).label("source"), row_id.label("id"), created_at.label("created_at"),
+                   kind.label("kind"), object_id.label("object_id"))
+    if join is not None:
+        query = query.join(*join)
+    return select(query.where(row_id >= bindparam(f"since_{source}"), *conditions)
+                  .order_by(row_id).limit(bindparam("limit")).subquery())
+
+
+# One round trip a request: the three sources from their marks on (usually one row each).
+_SINCE = union_all(
+    _since(0, SearchOutbox.id, SearchOutbox.created_at, SearchOutbox.entity, SearchOutbox.entity_id, _NOT_DEMAND),
+    _since(1, ConversationMessage.id, ConversationMessage.created_at, literal("message"), Conversation.seller_org_id,
+           join=(Conversation, Conversation.id == ConversationMessage.conversation_id)),
+    _since(2, Offer.id, Offer.created_at, literal("offer"), Offer.organization_id))
 _LISTINGS_NOW = select(Listing.id, Listing.product_id, Listing.organization_id).where(
     Listing.id.in_(bindparam("ids", expanding=True)))
 _NEWEST_CHANGE = (select(SearchOutbox.id, SearchOutbox.created_at).where(_NOT_DEMAND)

@@ -5,13 +5,15 @@ matcher with its prefilter and cache gives what the unfiltered matcher gives on 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from marketplace.changes import log as change_log
 from marketplace.dates import today_in_vietnam
 from marketplace.demand.models import Offer
+from marketplace.listings.models import Listing
 from marketplace.matching import evaluation
 from marketplace.matching import facts as load
 from marketplace.matching import services as matching
@@ -84,11 +86,13 @@ def test_a_message_is_seen_by_the_next_request(session):
 
 
 def test_a_request_changing_keeps_the_facts_and_an_offer_does_not(session):
-    """An offer says how active its seller is (responsiveness): a new one reads the facts again."""
+    """An offer says how active its seller is (responsiveness): a new one by a seller judged
+    inactive reads the facts again."""
     today = today_in_vietnam()
     buyer, club = make_org("supermarket"), make_org("club")
     demand = make_demand(buyer, "xoài", quantity="1")
     listing = make_listing(club, "xoài")
+    _quiet(session, listing)
     cached = load.product_listings(session, today, listing.product_id)
     demand.price_max_vnd = 60000
     session.flush()
@@ -134,6 +138,16 @@ def test_the_evaluation_set_matches_as_without_prefilter_or_cache(session):
 # both sides: the products a change can affect are read again and show it, the others are still
 # the very lists cached before.
 
+def _quiet(session, *listings):
+    """Their sellers judged inactive: nothing updated for longer than facts.ACTIVE_DAYS (a bulk
+    update, as no seller would write: it leaves no change-log row, so call it before caching)."""
+    long_ago = datetime.now(UTC) - timedelta(days=load.ACTIVE_DAYS + 5)
+    session.execute(update(Listing).where(Listing.id.in_([x.id for x in listings])).values(updated_at=long_ago))
+    session.commit()
+    for listing in listings:
+        session.refresh(listing)
+
+
 def _cached(session, today, *products):
     return {p: load.product_listings(session, today, p) for p in products}
 
@@ -151,20 +165,37 @@ def test_a_listing_change_reads_again_only_its_product_and_its_sellers(session):
     today = today_in_vietnam()
     club, other = make_org("club"), make_org("club")
     mango, also_mango = make_listing(club, "xoài"), make_listing(other, "xoài")
-    pomelo = make_listing(club, "bưởi")  # the same seller: its responsiveness may move
+    pomelo = make_listing(club, "bưởi")  # the same seller
     durian = make_listing(other, "sầu riêng")
+    _quiet(session, also_mango, durian)  # `other` judged inactive: an update makes it active
     cached = _cached(session, today, mango.product_id, pomelo.product_id, durian.product_id)
+    assert _by_id(cached[durian.product_id])[durian.id].responsiveness == load.QUIET
     also_mango.price_vnd = 52000
     session.commit()
     assert _by_id(load.product_listings(session, today, mango.product_id))[also_mango.id].price_vnd == 52000
     assert _kept(session, today, cached, pomelo.product_id)
-    assert not _kept(session, today, cached, durian.product_id)  # `other` updated a listing: more active
+    assert not _kept(session, today, cached, durian.product_id)
+    assert _by_id(load.product_listings(session, today, durian.product_id))[durian.id].responsiveness == 1.0
+    assert _fresh(session, today, durian.product_id)
     cached = _cached(session, today, mango.product_id, pomelo.product_id, durian.product_id)
-    mango.description = "Xoài cát Hòa Lộc loại một"
+    mango.description = "Xoài cát Hòa Lộc loại một"  # `club` is active already: its other products keep
     session.commit()
-    assert not _kept(session, today, cached, pomelo.product_id)
+    assert _kept(session, today, cached, pomelo.product_id)
     assert _kept(session, today, cached, durian.product_id)
     assert _fresh(session, today, mango.product_id)
+
+
+def test_a_deleted_listing_is_gone_and_its_sellers_activity_read_again(session):
+    today = today_in_vietnam()
+    club = make_org("club")
+    mango, pomelo = make_listing(club, "xoài"), make_listing(club, "bưởi")
+    durian = make_listing(make_org("club"), "sầu riêng")
+    cached = _cached(session, today, mango.product_id, pomelo.product_id, durian.product_id)
+    session.delete(mango)
+    session.commit()
+    assert mango.id not in _by_id(load.product_listings(session, today, mango.product_id))
+    assert not _kept(session, today, cached, pomelo.product_id)  # its update may have been the recent one
+    assert _kept(session, today, cached, durian.product_id)
 
 
 def test_a_new_listing_and_one_moved_to_another_product_are_seen(session):
@@ -225,6 +256,7 @@ def test_a_message_or_an_offer_reads_again_only_its_sellers_products(session):
     buyer = make_user("buyer", buyer_org)
     mango, durian = make_listing(club, "xoài"), make_listing(other, "sầu riêng")
     demand = make_demand(buyer_org, "xoài", quantity="1")
+    _quiet(session, durian)
     cached = _cached(session, today, mango.product_id, durian.product_id)
     topic = conversations.resolve_topic(session, buyer, listing_id=mango.id)
     conversations.start_conversation(session, buyer, topic, "Còn hàng không?")
@@ -237,7 +269,12 @@ def test_a_message_or_an_offer_reads_again_only_its_sellers_products(session):
     session.commit()
     assert _kept(session, today, cached, mango.product_id)
     assert not _kept(session, today, cached, durian.product_id)
+    assert _by_id(load.product_listings(session, today, durian.product_id))[durian.id].responsiveness == 1.0
     assert _fresh(session, today, durian.product_id)
+    cached = _cached(session, today, mango.product_id, durian.product_id)
+    session.add(Offer(demand_id=demand.id, organization_id=other.id, quantity=2, status="pending", note=""))
+    session.commit()  # `other` is active now: a second offer moves nothing
+    assert _kept(session, today, cached, durian.product_id)
 
 
 def test_facts_read_inside_a_transaction_rolled_back_are_not_served_after(session):
