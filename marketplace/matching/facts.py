@@ -287,12 +287,13 @@ class ProductListingsCache:
                 self._entries.move_to_end(product_id)
                 return entry.facts
         facts = load_listings(db, today, product_id=product_id)
+        entry = _Entry(today, now, facts)
         with self._lock:
             if self._generation != generation:
                 # Changes were read meanwhile by another thread: these facts may predate them.
                 return facts
             self._drop(product_id)
-            self._entries[product_id] = _Entry(today, now, facts)
+            self._entries[product_id] = entry
             self._size += len(facts)
             while self._size > self.MAX_LISTINGS and len(self._entries) > 1:
                 self._drop(next(iter(self._entries)))
