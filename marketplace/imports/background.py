@@ -35,7 +35,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from marketplace import db
@@ -56,6 +56,10 @@ WORKER_LATE = timedelta(seconds=60)
 # A running job with no sign of life (a progress report) for this long: its worker was stopped.
 # Long, because reading a big workbook and committing a big import report nothing meanwhile.
 STALLED_AFTER = timedelta(minutes=10)
+
+# Jobs (and the reports they keep, megabytes for a season's file) are forgotten after this long:
+# well after their preview can be confirmed (pending.MAX_AGE, 2 hours).
+KEEP_JOBS = timedelta(days=1)
 
 FINISHED = ("done", "failed")
 
@@ -187,6 +191,7 @@ def start_confirmation(session: Session, user: User, pending: PendingImport, fin
 
 def _job(session: Session, user: User, kind: str, pending: PendingImport, locale: str, now: datetime,
          **fields) -> ImportJob:
+    session.execute(delete(ImportJob).where(ImportJob.created_at < now - KEEP_JOBS))
     job = ImportJob(user_id=user.id, kind=kind, state="waiting", token=secrets.token_hex(16),
                     filename=pending.filename, pending_id=pending.id, locale=locale[:10], created_at=now,
                     **fields)
