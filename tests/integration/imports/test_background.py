@@ -286,7 +286,7 @@ def test_a_failing_import_stores_nothing_and_says_so(app, large, monkeypatch):
     real_import = services.import_data
 
     def import_then_fail(*args, **kwargs):
-        report = real_import(*args, **kwargs)  # every row written in the transaction...
+        real_import(*args, **kwargs)  # every row written in the transaction...
         raise RuntimeError("the disk is full")  # ...then the worker fails before committing
     monkeypatch.setattr(services, "import_data", import_then_fail)
     url = _job_url(_confirm(client, preview))
