@@ -96,6 +96,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.db'}"),
+        # Staff import page: a file larger than this is previewed and imported by the background
+        # worker, with a status page (rows read, checked, written); smaller ones within the request.
+        # About 2,000 rows of a .xlsx workbook.
+        "IMPORT_IN_REQUEST_MAX_BYTES": _positive("IMPORT_IN_REQUEST_MAX_BYTES",
+                                                 env.get("IMPORT_IN_REQUEST_MAX_BYTES", "131072"), int),
+        # Where the worker writes a running import's progress (one small file per import): a file,
+        # not the database, because on SQLite the import's own transaction holds the write lock.
+        "IMPORT_PROGRESS_DIR": env.get("IMPORT_PROGRESS_DIR", str(INSTANCE_DIR / "import-progress")),
         "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
         # Photo files (re-encoded WebP) and scans: a folder, "s3://bucket/prefix" (an S3-compatible
         # bucket every host shares) or "memory://" (tests).

@@ -404,4 +404,31 @@
     select.addEventListener("change", follow);
     follow();
   });
+
+  // A large import's status page: its figures every 2 s from the JSON status, and the page itself
+  // (the preview or the result) once the worker is done. Without script, the page reloads itself.
+  document.querySelectorAll("[data-import-status]").forEach(function (box) {
+    var url = box.getAttribute("data-import-status");
+    function set(selector, text) {
+      var node = box.querySelector(selector);
+      if (node && node.textContent !== text) node.textContent = text;
+    }
+    function look() {
+      fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (status) {
+          if (!status) return setTimeout(look, 2000);
+          if (status.finished) return window.location.reload();
+          box.setAttribute("data-phase", status.phase);
+          set("[data-job-heading]", status.heading);
+          set("[data-job-counts]", status.counts);
+          set("[data-job-help]", status.help);
+          var bar = box.querySelector("[data-job-progress]");
+          if (bar && status.read) { bar.max = status.read; bar.value = status.checked; bar.textContent = status.counts; }
+          setTimeout(look, 2000);
+        })
+        .catch(function () { setTimeout(look, 2000); });
+    }
+    setTimeout(look, 2000);
+  });
 })();

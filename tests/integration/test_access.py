@@ -102,6 +102,8 @@ EXPECTED: dict[str, str] = {
     "imports.upload": "staff",
     "imports.template": "staff",
     "imports.confirm": "staff",
+    "imports.job": "staff",  # and only the staff member who started it (else 404: test_background.py)
+    "imports.job_status": "staff",
     "api.index": "public",
     "api.me": "user",
     "api.list_conversations": "user",
@@ -514,7 +516,8 @@ def _sample_order(session, club, buyer_org, listing):
 # Routes whose sample names nothing that exists, so those let in get 404 too (the denied still
 # get 403 or the sign-in page first): a photo or a catalogue name would need an upload or an
 # unmapped import; the mail-settings link needs a signed token; Stripe is not configured here.
-NOTHING_THERE = {"media.photo", "credentials.scan", "listings.delete_photo", "catalogue.map_name", "catalogue.adopt_name",
+NOTHING_THERE = {"imports.job", "imports.job_status",  # no import job in the sample (test_background.py)
+                 "media.photo", "credentials.scan", "listings.delete_photo", "catalogue.map_name", "catalogue.adopt_name",
                  "messaging.mail_settings", "messaging.mail_off", "stripe_payments.start", "fairs.pay_card",
                  # no catalog or fair in the sample (the catalog tests open real ones)
                  "catalogs.show", "catalogs.pdf", "catalogs.qr_code", "catalogs.edit", "catalogs.add_section",
@@ -556,7 +559,8 @@ def _own_samples(session, user) -> dict:
 # Routes whose sample object is not the club's: they name the buyer's organisation.
 BUYER_ORG_ROUTES = {"demand.manage"}
 # Samples that differ for one route.
-ROUTE_SAMPLES = {"matching.dismiss": {"action": "dismiss"}, "messaging.block": {"action": "block"},
+ROUTE_SAMPLES = {"imports.job": {"job_id": 999999}, "imports.job_status": {"job_id": 999999},
+                 "matching.dismiss": {"action": "dismiss"}, "messaging.block": {"action": "block"},
                  "orders.act": {"action": "confirm"}, "catalogs.set_status": {"action": "publish"},
                  "catalogs.change_section": {"action": "up"}, "catalogs.change_entry": {"action": "up"},
                  "fair_meetings.step": {"action": "accept"}, "tourism.change_offer": {"action": "publish"},

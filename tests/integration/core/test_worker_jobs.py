@@ -9,7 +9,7 @@ from marketplace import worker
 
 def test_each_package_registers_its_jobs_and_messages_run_last(app):
     ordered = [job.name for job in sorted(worker.jobs(app).values(), key=lambda job: job.order)]
-    assert ordered == ["search sync", "saved-search alerts", "matching", "orders", "price alerts", "market bulletin",
+    assert ordered == ["search sync", "saved-search alerts", "matching", "orders", "price alerts", "imports", "market bulletin",
                        "report reminders", "change-log pruning",
                        "staged photos", "mail", "zalo and sms"]
 
@@ -48,7 +48,8 @@ def test_with_once_a_failing_job_fails_the_command(app, monkeypatch):
 def test_platform_wide_jobs_run_in_one_worker_at_a_time(app):
     """Two hosts each run a worker on one database: matching, alerts, orders, reminders and the
     bulletin read the same change log and tables, so one worker runs each at a time; the search
-    sync keeps each host's own index and mail is claimed row by row, so they run in every worker."""
+    sync keeps each host's own index and mail and large imports are claimed row by row, so they run
+    in every worker."""
     single = {job.name for job in worker.jobs(app).values() if job.single}
     assert single == {"saved-search alerts", "matching", "orders", "price alerts", "market bulletin",
                       "report reminders"}

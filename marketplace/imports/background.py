@@ -1,0 +1,302 @@
+"""A large staff import run by the background worker (issue #21): its preview or its confirmation,
+with the rows read, checked and written shown on a status page while it runs.
+
+The staff page keeps small files within the request (views.py); a file larger than
+IMPORT_IN_REQUEST_MAX_BYTES becomes an ImportJob: the bytes are kept (imports.pending) and the
+page shows the job's status until the worker has run it, then the same preview or result page as
+a small file gets.
+
+The worker (`run_next`, registered by jobs.py) claims one waiting job, reads the file with no
+transaction open (#14: nobody's write waits while a workbook is parsed), then runs the import as
+the page would: a preview is rolled back; a confirmation commits the import and the job's "done"
+state in one transaction, or neither (all or nothing). A job that raises is marked failed, and
+nothing of its import is stored.
+
+Progress goes to a small file (IMPORT_PROGRESS_DIR/<token>.json, replaced whole at each report),
+not to the job's row: on SQLite a second connection writing the row would wait for the import's
+own write lock, and on PostgreSQL a row written apart from the import's transaction would need its
+own connection for every report. The file costs a few hundred bytes every run.PROGRESS_EVERY rows.
+Its limit: with several hosts, the counts are seen only on the host whose worker runs the import
+(the state, read from the database, is seen everywhere).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import secrets
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from marketplace import db
+from marketplace.accounts.models import User
+from marketplace.dates import today_in_vietnam
+from marketplace.db import utcnow
+from marketplace.imports import pending as pending_files
+from marketplace.imports import readers, services
+from marketplace.imports.models import ImportJob, PendingImport
+from marketplace.imports.report import ImportReport, RowOutcome, RowProblem, SheetCounts
+from marketplace.imports.run import Progress, SourceFile
+
+log = logging.getLogger(__name__)
+
+# A job still waiting after this long: the worker is not running (or is busy with a long job);
+# the page says so instead of spinning for ever.
+WORKER_LATE = timedelta(seconds=60)
+# A running job with no sign of life (a progress report) for this long: its worker was stopped.
+# Long, because reading a big workbook and committing a big import report nothing meanwhile.
+STALLED_AFTER = timedelta(minutes=10)
+
+# Jobs (and the reports they keep, megabytes for a season's file) are forgotten after this long:
+# well after their preview can be confirmed (pending.MAX_AGE, 2 hours).
+KEEP_JOBS = timedelta(days=1)
+
+FINISHED = ("done", "failed")
+
+
+# The report, kept as JSON on the job ------------------------------------------------------
+
+def report_to_json(report: ImportReport) -> str:
+    return json.dumps({
+        "problems": [asdict(p) for p in report.problems],
+        "warnings": [asdict(w) for w in report.warnings],
+        "counts": {sheet: asdict(c) for sheet, c in report.counts.items()},
+        "notices": report.notices,
+        "outcomes": [asdict(o) for o in report.outcomes],
+        "examples_skipped": report.examples_skipped,
+        "credentials_pending": report.credentials_pending,
+        "credentials_verified": report.credentials_verified,
+    }, ensure_ascii=False)
+
+
+def report_from_json(text: str) -> ImportReport:
+    data = json.loads(text)
+    return ImportReport(
+        problems=[RowProblem(**p) for p in data["problems"]],
+        warnings=[RowProblem(**w) for w in data["warnings"]],
+        counts={sheet: SheetCounts(**c) for sheet, c in data["counts"].items()},
+        notices=list(data["notices"]),
+        outcomes=[RowOutcome(**o) for o in data["outcomes"]],
+        examples_skipped={sheet: list(rows) for sheet, rows in data["examples_skipped"].items()},
+        credentials_pending=data["credentials_pending"],
+        credentials_verified=data["credentials_verified"],
+    )
+
+
+# Progress, in a small file ------------------------------------------------------------------
+
+def _progress_path(token: str) -> Path:
+    return Path(current_app.config["IMPORT_PROGRESS_DIR"]) / f"{token}.json"
+
+
+def write_progress(token: str, phase: str, progress: Progress | None = None) -> None:
+    """Replace the job's progress file whole (a reader never sees half of one)."""
+    folder = _progress_path(token).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = progress or Progress()
+    text = json.dumps({"phase": phase, "read": counts.read, "checked": counts.checked,
+                       "written": counts.written, "at": time.time()})
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".progress-")
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(text)
+        os.replace(temporary, _progress_path(token))
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_progress(token: str) -> dict | None:
+    try:
+        return json.loads(_progress_path(token).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _forget_progress(token: str) -> None:
+    try:
+        _progress_path(token).unlink(missing_ok=True)
+    except OSError:  # a leftover file of a few bytes is no reason to fail an import
+        log.warning("could not remove import progress file %s", token)
+
+
+# What the status page shows --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Status:
+    # waiting | late (the worker has not picked it up) | reading | checking | saving | stalled
+    # | done | failed
+    phase: str
+    read: int = 0
+    checked: int = 0
+    written: int = 0
+
+    @property
+    def finished(self) -> bool:
+        """Nothing more will happen on its own: the page stops refreshing."""
+        return self.phase in ("done", "failed", "stalled")
+
+
+def status_of(state: str, created_at: datetime, started_at: datetime | None, progress: dict | None,
+              now: datetime) -> Status:
+    """A job's status from its row's state and its progress file (pure)."""
+    if state in FINISHED:
+        return Status(state)
+    if state == "waiting":
+        return Status("late" if now - _aware(created_at) > WORKER_LATE else "waiting")
+    counts = {k: int(progress.get(k, 0)) for k in ("read", "checked", "written")} if progress else {}
+    phase = str(progress.get("phase", "reading")) if progress else "reading"
+    if phase not in ("reading", "checking", "saving"):
+        phase = "reading"
+    last_sign = datetime.fromtimestamp(float(progress["at"]), now.tzinfo) if progress and "at" in progress \
+        else _aware(started_at or created_at)
+    if now - last_sign > STALLED_AFTER:
+        return Status("stalled", **counts)
+    return Status(phase, **counts)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes (stored as UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def status(job: ImportJob, now: datetime) -> Status:
+    return status_of(job.state, job.created_at, job.started_at, read_progress(job.token), now)
+
+
+# Starting a job (the view) -----------------------------------------------------------------
+
+def start_preview(session: Session, user: User, filename: str, data: bytes, locale: str,
+                  now: datetime) -> ImportJob:
+    """Keep the file and ask the worker for its preview. Never commits."""
+    pending = pending_files.keep(session, user, filename, data, now)
+    return _job(session, user, "preview", pending, locale, now)
+
+
+def start_confirmation(session: Session, user: User, pending: PendingImport, fingerprint: str,
+                       verified: bool, locale: str, now: datetime) -> ImportJob:
+    """Ask the worker to import a previewed file (its confirmation was checked). Never commits."""
+    return _job(session, user, "confirm", pending, locale, now, fingerprint=fingerprint, verified=verified)
+
+
+def _job(session: Session, user: User, kind: str, pending: PendingImport, locale: str, now: datetime,
+         **fields) -> ImportJob:
+    session.execute(delete(ImportJob).where(ImportJob.created_at < now - KEEP_JOBS))
+    job = ImportJob(user_id=user.id, kind=kind, state="waiting", token=secrets.token_hex(16),
+                    filename=pending.filename, pending_id=pending.id, locale=locale[:10], created_at=now,
+                    **fields)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def job_of(session: Session, job_id: int, user: User) -> ImportJob | None:
+    """The job, only for the person who started it (anyone else: None, the page's 404)."""
+    job = session.get(ImportJob, job_id)
+    return job if job is not None and job.user_id == user.id else None
+
+
+# Running a job (the worker) ----------------------------------------------------------------
+
+def run_next() -> bool:
+    """The worker's job: claim the oldest waiting import and run it. Returns whether one ran.
+    Commits (only jobs and views do)."""
+    session = db.session
+    job_id = _claim(session, utcnow())
+    if job_id is None:
+        return False
+    token = session.get(ImportJob, job_id).token
+    session.commit()
+    try:
+        _run(session, job_id)
+    except Exception:
+        session.rollback()  # all or nothing: the import's rows go with it
+        log.exception("import job %d failed", job_id)
+        session.execute(update(ImportJob).where(ImportJob.id == job_id)
+                        .values(state="failed", outcome="failed", report="", finished_at=utcnow()))
+        session.commit()
+    finally:
+        _forget_progress(token)
+    return True
+
+
+def _claim(session: Session, now: datetime) -> int | None:
+    """The oldest waiting job, marked running; two workers never both claim one."""
+    for job_id in session.scalars(select(ImportJob.id).where(ImportJob.state == "waiting")
+                                  .order_by(ImportJob.created_at, ImportJob.id).limit(5)):
+        claimed = session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == "waiting")
+                                  .values(state="running", started_at=now))
+        if claimed.rowcount == 1:
+            session.flush()
+            return job_id
+    session.commit()
+    return None
+
+
+def _run(session: Session, job_id: int) -> None:
+    job = session.get(ImportJob, job_id)
+    with force_locale(job.locale):
+        pending = session.get(PendingImport, job.pending_id) if job.pending_id is not None else None
+        if pending is None or pending.user_id != job.user_id:
+            _finish(session, job, "refused")
+            session.commit()
+            return
+        user = session.get(User, job.user_id)
+        kind, token, verified, fingerprint = job.kind, job.token, job.verified, job.fingerprint
+        pending_id, filename, sha256, data = pending.id, pending.filename, pending.sha256, pending.data
+        write_progress(token, "reading")
+        session.commit()  # no transaction (and no SQLite lock) held while the file is read
+        try:
+            sheets = readers.read_upload(filename, io.BytesIO(data))
+        except readers.ReaderError as error:
+            job = session.get(ImportJob, job_id)
+            _finish(session, job, "unreadable", report=json.dumps({"message": error.message}, ensure_ascii=False))
+            pending_files.discard(session, pending_id)
+            session.commit()
+            return
+
+        last = Progress()
+
+        def show(progress: Progress) -> None:
+            last.read, last.checked, last.written = progress.read, progress.checked, progress.written
+            write_progress(token, "checking", progress)
+
+        source = SourceFile(filename, sha256) if kind == "confirm" and verified else None
+        report = services.import_data(session, sheets, user, today_in_vietnam(), verified_from=source,
+                                      progress=show)
+        if kind == "preview":
+            session.rollback()  # a preview: not one row of the file is stored
+            job = session.get(ImportJob, job_id)
+            job.fingerprint = report.fingerprint()
+            _finish(session, job, "preview", report=report_to_json(report), rows=last.read)
+            if not report.ok or not report.stores_anything:
+                pending_files.discard(session, pending_id)  # nothing to confirm: not kept
+            session.commit()
+            return
+        if report.ok and report.fingerprint() == fingerprint:
+            write_progress(token, "saving", last)
+            pending_files.discard(session, pending_id)
+            job = session.get(ImportJob, job_id)
+            _finish(session, job, "imported", report=report_to_json(report), rows=last.read)
+            session.commit()  # the import and its "done" together, or neither
+            return
+        session.rollback()  # what was not previewed is not stored
+        job = session.get(ImportJob, job_id)
+        _finish(session, job, "changed", report=report_to_json(report), rows=last.read)
+        session.commit()
+
+
+def _finish(session: Session, job: ImportJob, outcome: str, report: str = "", rows: int = 0) -> None:
+    job.state, job.outcome, job.report, job.finished_at = "done", outcome, report, utcnow()
+    job.total_rows = rows
+    session.flush()

@@ -1,0 +1,355 @@
+"""A large file on the staff import page (issue #21): its preview and its confirmation are run by
+the background worker, and the page shows a status (the step; rows read, checked, written) that
+refreshes itself without JavaScript, then the very page a small file gets. Only the person who
+started an import sees it; a failing import stores nothing and says so; a job the worker has not
+picked up says that too. Small files keep the in-request path (test_preview.py)."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from marketplace import worker
+from marketplace.dates import today_in_vietnam
+from marketplace.db import utcnow
+from marketplace.imports import background, readers, run, services
+from marketplace.imports.models import ImportJob, PendingImport
+from marketplace.imports.run import Progress
+from tests.clients import app_session, post
+from tests.import_golden import golden_sheets
+from tests.integration.imports.test_import import (
+    COOP,
+    _upload,
+    by_ref,
+    confirm_token,
+    counts,
+    good_sheets,
+)
+from tests.integration.imports.test_preview import _staff
+from tests.sheets import xlsx_bytes
+
+
+@pytest.fixture
+def large(app, tmp_path, monkeypatch):
+    """Every file counts as large (the worker runs it); progress files in a folder of this test."""
+    monkeypatch.setitem(app.config, "IMPORT_IN_REQUEST_MAX_BYTES", 1)
+    monkeypatch.setitem(app.config, "IMPORT_PROGRESS_DIR", str(tmp_path / "progress"))
+    return tmp_path / "progress"
+
+
+def _run_worker(app) -> bool:
+    """One run of the worker's imports job, in this process."""
+    with app.app_context():
+        return worker.jobs(app)["imports"].run()
+
+
+def _job_url(response) -> str:
+    assert response.status_code == 303, response.get_data(as_text=True)
+    location = response.headers["Location"]
+    assert re.fullmatch(r"/staff/import/jobs/\d+", location), location
+    return location
+
+
+def _job_id(url: str) -> int:
+    return int(url.rsplit("/", 1)[1])
+
+
+def _confirm(client, preview, verified: bool = False):
+    data = {"token": confirm_token(preview)}
+    if verified:
+        data["verified"] = "y"
+    return post(client, "/staff/import/confirm?lang=en", data)
+
+
+# The whole flow ----------------------------------------------------------------------------
+
+def test_a_large_file_is_previewed_and_imported_by_the_worker_behind_a_status_page(app, large):
+    _staff_user, client = _staff(app)
+    with app_session(app) as session:
+        before = counts(session)
+
+    url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="mua-xoai.xlsx"))
+    waiting = client.get(url)
+    html = waiting.get_data(as_text=True)
+    assert waiting.status_code == 200
+    assert "Waiting for the background worker" in html and "mua-xoai.xlsx" in html
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html  # works without JS
+    assert f'href="{url}"' in html and ">Refresh<" in html
+    assert 'role="status" aria-live="polite"' in html and "<progress" in html
+    assert client.get(url + "/status.json").get_json()["phase"] == "waiting"
+    with app_session(app) as session:
+        assert counts(session) == before  # nothing read yet, nothing stored
+
+    assert _run_worker(app) is True
+    assert _run_worker(app) is False  # nothing else waits
+    preview = client.get(url)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "Preview: nothing is stored yet" in html and "To create: 1" in html and "mua-xoai.xlsx" in html
+    assert 'http-equiv="refresh"' not in html
+    assert client.get(url + "/status.json").get_json()["finished"] is True
+    with app_session(app) as session:
+        assert counts(session) == before  # the preview stored nothing
+
+    confirm_url = _job_url(_confirm(client, preview))
+    assert confirm_url != url
+    assert "Waiting for the background worker" in client.get(confirm_url).get_data(as_text=True)
+    with app_session(app) as session:
+        assert counts(session) == before
+    _run_worker(app)
+    done = client.get(confirm_url)
+    html = done.get_data(as_text=True)
+    assert done.status_code == 200
+    assert "Imported: everything is stored." in html and "mua-xoai.xlsx" in html
+    with app_session(app) as session:
+        assert by_ref(session, COOP) is not None
+        assert counts(session)["Listing"] == before["Listing"] + 1
+        assert session.scalar(select(PendingImport).where(PendingImport.filename == "mua-xoai.xlsx")) is None
+
+    again = _confirm(client, preview)  # the same confirmation twice: refused, as for a small file
+    assert again.status_code == 409
+
+
+def test_the_pages_of_a_large_file_are_those_of_a_small_one(app, large, monkeypatch):
+    """Same report, same token fields, same status: the worker's page is today's page."""
+    _staff_user, client = _staff(app)
+    data = xlsx_bytes(good_sheets())
+    url = _job_url(_upload(client, data, name="a.xlsx"))
+    _run_worker(app)
+    from_worker = client.get(url).get_data(as_text=True)
+    monkeypatch.setitem(app.config, "IMPORT_IN_REQUEST_MAX_BYTES", 10**8)
+    in_request = _upload(client, data, name="a.xlsx").get_data(as_text=True)
+
+    assert "Preview: nothing is stored yet" in from_worker
+    assert _main(from_worker) == _main(in_request)
+
+
+def test_a_file_with_problems_shows_them_and_keeps_nothing(app, large):
+    _staff_user, client = _staff(app)
+    sheets = good_sheets()
+    sheets["organizations"][1][3] = "99999"  # no such commune
+    url = _job_url(_upload(client, xlsx_bytes(sheets), name="loi.xlsx"))
+    _run_worker(app)
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert "Nothing was imported" in html and 'data-testid="import-confirm"' not in html
+    with app_session(app) as session:
+        assert session.scalar(select(PendingImport).where(PendingImport.filename == "loi.xlsx")) is None
+
+
+def _main(html: str) -> str:
+    """The page's content, without its tokens (signed anew on each page)."""
+    return re.sub(r'value="[^"]+"', "", html[html.index("<main"):html.index("</main>")])
+
+
+def test_an_unreadable_file_says_so_on_the_page(app, large, monkeypatch):
+    _staff_user, client = _staff(app)
+    url = _job_url(_upload(client, b"not a workbook at all", name="hong.xlsx"))
+    _run_worker(app)
+    page = client.get(url)
+    assert page.status_code == 422
+    with app_session(app) as session:
+        job = session.get(ImportJob, _job_id(url))
+        assert (job.state, job.outcome) == ("done", "unreadable")
+    monkeypatch.setitem(app.config, "IMPORT_IN_REQUEST_MAX_BYTES", 10**8)
+    in_request = _upload(client, b"not a workbook at all", name="hong.xlsx")
+    assert in_request.status_code == 422
+    assert _main(page.get_data(as_text=True)) == _main(in_request.get_data(as_text=True))
+
+
+def test_a_file_changed_in_meaning_since_its_preview_is_not_imported(app, large):
+    """The 409 "changed since its preview" case, from the worker."""
+    _staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="doi.xlsx"))
+    _run_worker(app)
+    preview = client.get(preview_url)
+    # Meanwhile the same file is imported another way: the file would now update, not create.
+    with app_session(app) as session:
+        sheets = readers.read_upload("doi.xlsx", io.BytesIO(xlsx_bytes(good_sheets())))
+        assert services.import_data(session, sheets, None, today_in_vietnam()).ok
+        session.commit()
+        before = counts(session)
+    confirm_url = _job_url(_confirm(client, preview))
+    _run_worker(app)
+    page = client.get(confirm_url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 409
+    assert "has changed since its preview" in html
+    assert 'data-testid="import-confirm"' in html  # the new preview, to confirm again
+    with app_session(app) as session:
+        assert counts(session) == before
+
+
+# Progress ----------------------------------------------------------------------------------
+
+def test_the_status_shows_rows_read_checked_and_written_from_the_progress_file(app, large):
+    _staff_user, client = _staff(app)
+    url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="dai.xlsx"))
+    with app_session(app) as session:
+        job = session.get(ImportJob, _job_id(url))
+        session.execute(update(ImportJob).where(ImportJob.id == job.id).values(state="running",
+                                                                             started_at=utcnow()))
+        session.commit()
+        background.write_progress(job.token, "checking", Progress(read=50000, checked=12000, written=11000))
+    page = client.get(url).get_data(as_text=True)
+    assert "Checking the rows" in page
+    assert "Rows read: 50000, checked: 12000 of 50000" in page
+    assert 'max="50000" value="12000"' in page
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+    status = client.get(url + "/status.json").get_json()
+    assert status == {**status, "phase": "checking", "read": 50000, "checked": 12000, "written": 11000,
+                      "finished": False}
+
+
+def test_the_worker_reports_progress_while_it_checks(app, large, monkeypatch):
+    """The worker's progress file follows the import (every run.PROGRESS_EVERY rows), and goes
+    away when the job is done."""
+    monkeypatch.setattr(run, "PROGRESS_EVERY", 50)
+    seen = []
+    real_write = background.write_progress
+
+    def spy(token, phase, progress=None):
+        real_write(token, phase, progress)
+        seen.append((phase, background.read_progress(token)))
+    monkeypatch.setattr(background, "write_progress", spy)
+    _staff_user, client = _staff(app)
+    url = _job_url(_upload(client, xlsx_bytes(golden_sheets(today_in_vietnam(), rows=200)), name="g.xlsx"))
+    _run_worker(app)
+    phases = [phase for phase, _ in seen]
+    assert phases[0] == "reading" and phases.count("checking") >= 5
+    checked = [p["checked"] for phase, p in seen if phase == "checking"]
+    assert checked == sorted(checked) and checked[-1] == seen[-1][1]["read"] > 200
+    assert list(large.glob("*.json")) == []  # forgotten once done
+    with app_session(app) as session:
+        assert session.get(ImportJob, _job_id(url)).total_rows == checked[-1]
+
+
+@pytest.mark.parametrize("phase, age, expected", [
+    ("waiting", timedelta(seconds=5), "waiting"),
+    ("waiting", timedelta(minutes=2), "late"),
+    ("running", timedelta(minutes=1), "reading"),
+    ("running", timedelta(minutes=30), "stalled"),
+])
+def test_status_of_a_job_by_its_age(phase, age, expected):
+    now = utcnow()
+    assert background.status_of(phase, now - age, now - age if phase == "running" else None, None,
+                                now).phase == expected
+
+
+def test_a_running_job_with_recent_progress_is_not_stalled():
+    now = utcnow()
+    long_ago = now - timedelta(hours=1)
+    progress = {"phase": "checking", "read": 10, "checked": 4, "written": 0, "at": now.timestamp() - 3}
+    status = background.status_of("running", long_ago, long_ago, progress, now)
+    assert (status.phase, status.read, status.checked, status.finished) == ("checking", 10, 4, False)
+
+
+def test_a_job_the_worker_has_not_picked_up_says_so(app, large):
+    _staff_user, client = _staff(app)
+    url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="cho.xlsx"))
+    with app_session(app) as session:
+        session.execute(update(ImportJob).where(ImportJob.id == _job_id(url))
+                        .values(created_at=utcnow() - timedelta(minutes=5)))
+        session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert "The background worker has not picked this import up yet" in html
+    assert "Nothing has been stored" in html
+    assert 'http-equiv="refresh"' in html  # still looking, in case it starts
+
+
+def test_a_job_whose_worker_stopped_says_so_and_stops_refreshing(app, large):
+    _staff_user, client = _staff(app)
+    url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="dung.xlsx"))
+    with app_session(app) as session:
+        session.execute(update(ImportJob).where(ImportJob.id == _job_id(url))
+                        .values(state="running", started_at=utcnow() - timedelta(hours=1)))
+        session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert "This import stopped" in html and "Nothing was stored" in html
+    assert 'http-equiv="refresh"' not in html
+
+
+# Failures ----------------------------------------------------------------------------------
+
+def test_a_failing_import_stores_nothing_and_says_so(app, large, monkeypatch):
+    _staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="hu.xlsx"))
+    _run_worker(app)
+    preview = client.get(preview_url)
+    with app_session(app) as session:
+        before = counts(session)
+    real_import = services.import_data
+
+    def import_then_fail(*args, **kwargs):
+        real_import(*args, **kwargs)  # every row written in the transaction...
+        raise RuntimeError("the disk is full")  # ...then the worker fails before committing
+    monkeypatch.setattr(services, "import_data", import_then_fail)
+    url = _job_url(_confirm(client, preview))
+    assert _run_worker(app) is True  # the failure is the job's, not the worker's
+    html = client.get(url).get_data(as_text=True)
+    assert "This import failed" in html and "Nothing was stored" in html
+    assert "disk is full" not in html
+    assert 'http-equiv="refresh"' not in html
+    with app_session(app) as session:
+        assert counts(session) == before
+        assert session.get(ImportJob, _job_id(url)).state == "failed"
+    assert list(large.glob("*.json")) == []
+
+
+def test_an_expired_preview_is_refused_by_the_worker(app, large):
+    _staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="cu.xlsx"))
+    _run_worker(app)
+    preview = client.get(preview_url)
+    url = _job_url(_confirm(client, preview))
+    with app_session(app) as session:  # the kept file went (expired) before the worker came
+        session.delete(session.get(PendingImport, session.get(ImportJob, _job_id(url)).pending_id))
+        session.commit()
+        before = counts(session)
+    _run_worker(app)
+    page = client.get(url)
+    assert page.status_code == 409 and "upload the file again" in page.get_data(as_text=True)
+    with app_session(app) as session:
+        assert counts(session) == before
+
+
+# Permissions -------------------------------------------------------------------------------
+
+def test_only_the_person_who_started_an_import_sees_it(app, large):
+    _staff_user, client = _staff(app, "first")
+    url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="rieng.xlsx"))
+    _other, other_client = _staff(app, "second")
+    assert other_client.get(url).status_code == 404
+    assert other_client.get(url + "/status.json").status_code == 404
+    _run_worker(app)
+    assert other_client.get(url).status_code == 404  # nor its preview (and its token)
+    assert client.get(url).status_code == 200
+    assert client.get("/staff/import/jobs/999999").status_code == 404
+
+
+def test_a_small_file_stays_within_the_request(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_PROGRESS_DIR", str(tmp_path))
+    _staff_user, client = _staff(app)
+    response = _upload(client, xlsx_bytes(good_sheets()), name="nho.xlsx")
+    assert response.status_code == 200 and "Preview: nothing is stored yet" in response.get_data(as_text=True)
+    with app_session(app) as session:
+        assert session.scalars(select(ImportJob)).all() == []
+
+
+def test_jobs_older_than_a_day_are_forgotten_when_another_starts(app, large):
+    _staff_user, client = _staff(app)
+    old_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="cu.xlsx"))
+    with app_session(app) as session:
+        session.execute(update(ImportJob).where(ImportJob.id == _job_id(old_url))
+                        .values(created_at=utcnow() - background.KEEP_JOBS - timedelta(minutes=1)))
+        session.commit()
+    new_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="moi.xlsx"))
+    with app_session(app) as session:
+        # (by file name: SQLite may give the new job the id the old one had)
+        assert list(session.scalars(select(ImportJob.filename))) == ["moi.xlsx"]
+    assert "moi.xlsx" in client.get(new_url).get_data(as_text=True)
