@@ -20,13 +20,13 @@ import os
 
 from flask import current_app, g
 from flask_wtf.csrf import CSRFProtect, _FlaskFormCSRF, generate_csrf
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 
 def mask(token: str) -> str:
     plain = token.encode("ascii")
     pad = os.urandom(len(plain))
-    masked = bytes(a ^ b for a, b in zip(plain, pad))
+    masked = bytes(a ^ b for a, b in zip(plain, pad, strict=True))
     return base64.urlsafe_b64encode(pad + masked).rstrip(b"=").decode("ascii")
 
 
@@ -43,7 +43,7 @@ def unmask(sent: str | None) -> str | None:
     if odd or not half:
         return sent
     try:
-        return bytes(a ^ b for a, b in zip(both[:half], both[half:])).decode("ascii")
+        return bytes(a ^ b for a, b in zip(both[:half], both[half:], strict=True)).decode("ascii")
     except UnicodeDecodeError:
         return sent
 
@@ -58,7 +58,7 @@ def masked_csrf_token(secret_key=None, token_key=None) -> str:
 
 def masked_csrf_meta_tag(name=None, secret_key=None, token_key=None) -> Markup:
     name = name or current_app.config.get("WTF_CSRF_META_NAME", "csrf-token")
-    return Markup(f'<meta name="{escape(name)}" content="{masked_csrf_token(secret_key, token_key)}">')
+    return Markup('<meta name="{}" content="{}">').format(name, masked_csrf_token(secret_key, token_key))
 
 
 class MaskedFormCSRF(_FlaskFormCSRF):

@@ -93,3 +93,13 @@ def test_another_browsers_masked_token_is_refused(app):
     other = csrf_token(app.test_client())
     assert client.post("/logout", data={"csrf_token": other}).status_code == 400
     assert client.get("/account").status_code == 200
+
+
+def test_the_meta_tag_helper_writes_a_masked_token_too(app):
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        first = render_template_string("{{ csrf_meta_tag() }}")
+        second = render_template_string("{{ csrf_meta_tag() }}")
+        tokens = [TOKENS.search(html).group(1) for html in (first, second)]
+        assert tokens[0] != tokens[1] and unmask(tokens[0]) == unmask(tokens[1]) != tokens[0]
