@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
         request_text,
         security,
         sessions,
+        shared_data,
         static_files,
         templating,
     )
@@ -93,6 +94,7 @@ def register_extensions(app: Flask) -> None:
     errors.register_error_handlers(app)
     templating.init_app(app)
     static_files.init_app(app)
+    shared_data.init_app(app)
     compress.init_app(app)
 
     @app.after_request

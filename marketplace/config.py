@@ -193,6 +193,10 @@ def load_config(overrides: dict | None = None) -> dict:
         # 0 turns it off, as the tests do.
         "PAGE_CACHE_SECONDS": _seconds("PAGE_CACHE_SECONDS", env.get("PAGE_CACHE_SECONDS",
                                                                      "0" if app_env == "testing" else "1")),
+        # Seconds plain data the same for everyone (the categories on the home page) is kept per
+        # process when another process changed it (marketplace/shared_data.py); 0 under tests.
+        "SHARED_DATA_SECONDS": _seconds("SHARED_DATA_SECONDS", env.get("SHARED_DATA_SECONDS",
+                                                                       "0" if app_env == "testing" else "60")),
         # Web processes warm each new index generation before they search it (marketplace/search);
         # off under tests, which read at once what they just wrote.
         "SEARCH_WARM": _bool(env.get("SEARCH_WARM"), app_env != "testing" and not overrides.get("TESTING")),

@@ -3,7 +3,8 @@
 The home, search, listing, request and organisation pages are the same for every visitor who is not
 signed in, but for the language and the CSRF token every page carries (for the tap-to-call counter
 and the forms). Such a page is rendered once, kept per web process for a moment (1 s by default)
-with its token taken out, and answered again with the visitor's own token put back: under a crowd
+with its tokens taken out, and answered again with the visitor's own token put back (masked
+anew in each place, marketplace/csrf_masking.py): under a crowd
 the page is rendered about once a second instead of once a request, and each visitor still gets a
 session and a token of their own. The answer is compressed afterwards, as any other.
 
@@ -22,7 +23,8 @@ import threading
 from cachetools import TTLCache
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
+
+from marketplace.csrf_masking import masked_csrf_token
 
 CACHED_ENDPOINTS = frozenset({"main.home", "search.results", "listings.show", "demand.show", "main.organization"})
 # What a visitor's session holds before signing in: the token, the language, Flask-Login's
@@ -90,8 +92,9 @@ def init_app(app: Flask) -> None:
             return None
         g.page_cache_hit = True
         body, status, headers = kept
-        if TOKEN_SLOT in body:
-            body = body.replace(TOKEN_SLOT, generate_csrf().encode())
+        if TOKEN_SLOT in body:  # each place gets a mask of its own, as on a rendered page
+            parts = body.split(TOKEN_SLOT)
+            body = b"".join(part + masked_csrf_token().encode() for part in parts[:-1]) + parts[-1]
         return Response(body, status=status, headers=headers)
 
     @app.after_request
@@ -102,8 +105,7 @@ def init_app(app: Flask) -> None:
         if str(get_locale() or "") != key[2]:
             return response  # the page came out in another language than the key says
         body = response.get_data()
-        token = g.get("csrf_token")
-        if token:
+        for token in g.get("masked_csrf_tokens", ()):  # each written with a mask of its own
             body = body.replace(token.encode(), TOKEN_SLOT)
         headers = [(name, value) for name, value in response.headers.items() if name.lower() not in NOT_KEPT_HEADERS]
         cache.put(key, (body, response.status_code, headers))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from contextlib import suppress
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -130,7 +130,18 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def user_context():
-        signed = current_user.is_authenticated
+        # Once per request and person: a page renders its sections (page_sections) as templates of
+        # their own, and each render runs the context processors again.
+        # Keyed by the request too: an app context (so g) can outlive a request (Flask 3.1 reuses a
+        # pushed one for test-client requests).
+        user_id = current_user.get_id() if current_user.is_authenticated else None
+        this_request = request._get_current_object()
+        kept = g.get("user_context")
+        if kept is not None and kept[0] is this_request and kept[1] == user_id:
+            return kept[2]
+        signed = user_id is not None
         org = current_user.organization if signed else None
-        return {"current_org": org, "role_links": role_links(current_user) if signed else RoleLinks(),
-                "unread_notifications": _unread_notifications, "unread_threads": _unread_threads}
+        context = {"current_org": org, "role_links": role_links(current_user) if signed else RoleLinks(),
+                   "unread_notifications": _unread_notifications, "unread_threads": _unread_threads}
+        g.user_context = (this_request, user_id, context)
+        return context

@@ -68,6 +68,23 @@ def categories_with_products(db: Session) -> list[Category]:
     return [c for c in db.scalars(stmt) if c.products]
 
 
+@dataclass(frozen=True)
+class CategoryName:
+    code: str
+    name_vi: str
+    name_en: str
+
+
+def category_names(db: Session) -> tuple[CategoryName, ...]:
+    """The categories with something in the catalogue, in order, as plain values (for the home
+    page, kept per process by marketplace/shared_data.py)."""
+    has_products = select(Product.id).where(Product.category_code == Category.code,
+                                            Product.in_catalogue.is_(True)).exists()
+    rows = db.execute(select(Category.code, Category.name_vi, Category.name_en).where(has_products)
+                      .order_by(Category.position))
+    return tuple(CategoryName(*row) for row in rows)
+
+
 def catalogue(db: Session) -> Catalogue:
     """Every product's and variety's names, read once per session until a product changes."""
     cached = db.info.get(_CATALOGUE_KEY)

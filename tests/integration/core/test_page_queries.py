@@ -65,6 +65,7 @@ class World:
     buyer: object = None
     demand: object = None
     club: object = None
+    chair: object = None
     items: int = 0
 
     def grow(self, to: int) -> None:
@@ -80,6 +81,7 @@ class World:
                 verify_org(session, club, self.staff)
                 session.commit()
                 self.club = self.club or club
+                self.chair = self.chair or seller
                 variety = VARIETIES[self.items]
                 make_listing(self.club, "xoài", variety=variety, price_vnd=str(30000 + self.items))
                 make_listing(club, "xoài", variety=variety)
@@ -108,11 +110,16 @@ def _index(app, monkeypatch) -> None:
 PAGES: dict[str, Callable[[World], tuple[str, object]]] = {
     # name: (path, who reads it: None for a visitor)
     "home": lambda w: ("/", None),
+    "home, a buyer signed in": lambda w: ("/", w.buyer),
+    "home, a club's chair signed in": lambda w: ("/", w.chair),
     "search": lambda w: ("/search?q=xoai", None),
     "search, signed in": lambda w: ("/search?q=xoai", w.buyer),
     "listing": lambda w: (f"/listings/{w.first_listing_of(w.club)}", None),
     "demand, its buyer": lambda w: (f"/demand/{w.demand.id}", w.buyer),
     "organisation": lambda w: (f"/orgs/{w.club.id}", None),
+    "organisation, a buyer signed in": lambda w: (f"/orgs/{w.club.id}", w.buyer),
+    "organisation, its chair signed in": lambda w: (f"/orgs/{w.club.id}", w.chair),
+    "search, its chair signed in": lambda w: ("/search?q=xoai", w.chair),
     "inbox": lambda w: ("/inbox", w.buyer),
 }
 
