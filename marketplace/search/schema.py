@@ -27,6 +27,7 @@ EXACT_FIELDS = {name: f"{name}_exact" for name in TEXT_FIELDS}
 # again for each of them was a third of an intake's time. Bounded: emptied when full.
 _POSTINGS: dict[tuple[str, str], tuple] = {}
 POSTINGS_REMEMBERED = 20_000
+REMEMBERED_CHARS = 200  # longer values (descriptions) rarely repeat: analysed each time, not kept
 
 
 class _RememberedPostings:
@@ -37,7 +38,7 @@ class _RememberedPostings:
     analysis = ""
 
     def index(self, value, **kwargs):
-        if kwargs or not isinstance(value, str):
+        if kwargs or not isinstance(value, str) or len(value) > REMEMBERED_CHARS:
             return super().index(value, **kwargs)
         key = (self.analysis, value)
         postings = _POSTINGS.get(key)

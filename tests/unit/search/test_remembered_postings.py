@@ -30,3 +30,12 @@ def test_the_cache_is_bounded(monkeypatch):
         list(field.index(f"tên {i}"))
         assert len(schema._POSTINGS) <= 3
     assert sorted(field.index("tên 9")) == sorted(TEXT(analyzer=folded_analyzer()).index("tên 9"))
+
+
+def test_long_values_are_analysed_each_time_and_not_kept(monkeypatch):
+    monkeypatch.setattr(schema, "_POSTINGS", {})
+    field = schema.FoldedText(analyzer=folded_analyzer())
+    long_value = "giao tại vườn " * 30
+    assert sorted(field.index(long_value)) == sorted(TEXT(analyzer=folded_analyzer()).index(long_value))
+    list(field.index("xoài"))
+    assert list(schema._POSTINGS) == [("folded-positions", "xoài")]
