@@ -180,7 +180,7 @@ def _sync_search_after_import() -> None:
 
 
     try:
-        search.sync(db.session, search.backend(), commit=db.session.commit)
+        search.sync(db.session, search.backend(), commit=db.session.commit, batch=search.INTAKE_BATCH)
     except search.IndexBusy:
         click.echo(_("Search: the running indexer will add what was imported in a moment."))
     except (search.IndexUnwritable, OSError) as error:

@@ -22,6 +22,45 @@ TEXT_FIELDS = tuple(WEIGHTS)
 EXACT_FIELDS = {name: f"{name}_exact" for name in TEXT_FIELDS}
 
 
+# The postings of recent field values, by (kind of field, value): many documents share a value
+# (a product's names, an organisation's name and place, a unit, a category), and analysing it
+# again for each of them was a third of an intake's time. Bounded: emptied when full.
+_POSTINGS: dict[tuple[str, str], tuple] = {}
+POSTINGS_REMEMBERED = 20_000
+REMEMBERED_CHARS = 200  # longer values (descriptions) rarely repeat: analysed each time, not kept
+
+
+class _RememberedPostings:
+    """A field that analyses each distinct value once: `index` returns the same postings (word,
+    frequency, weight, encoded positions) as Whoosh's, from a cache keyed by the field's
+    `analysis` (fields of one analysis and format index a value identically) and the value."""
+
+    analysis = ""
+
+    def index(self, value, **kwargs):
+        if kwargs or not isinstance(value, str) or len(value) > REMEMBERED_CHARS:
+            return super().index(value, **kwargs)
+        key = (self.analysis, value)
+        postings = _POSTINGS.get(key)
+        if postings is None:
+            if len(_POSTINGS) >= POSTINGS_REMEMBERED:
+                _POSTINGS.clear()
+            postings = _POSTINGS[key] = tuple(super().index(value))
+        return postings
+
+
+class FoldedText(_RememberedPostings, TEXT):
+    analysis = "folded-positions"
+
+
+class AccentedText(_RememberedPostings, TEXT):
+    analysis = "accented-frequency"
+
+
+class Identifier(_RememberedPostings, ID):
+    analysis = "id"
+
+
 def _number(bits: int, **options) -> NUMERIC:
     """A number indexed at its full precision only. Whoosh's default also indexes each number at
     several coarser precisions (8 terms for 32 bits, 16 for 64), which only speeds up ranges over
@@ -36,26 +75,26 @@ def make_schema() -> Schema:
     # Phrases are matched on the folded fields only (queries.phrase_query), so the accented twins
     # keep no word positions: the same scores, fewer bytes to write.
     schema = Schema(
-        doc_id=ID(stored=True, unique=True),
-        type=ID(stored=True, sortable=True),
+        doc_id=ID(stored=True, unique=True),  # one value per document: nothing to remember
+        type=Identifier(stored=True, sortable=True),
         object_id=STORED(),
         ref=STORED(),
-        org_id=ID(stored=True),
+        org_id=Identifier(stored=True),
         org_name=STORED(),
         kind=STORED(),
         title=STORED(),
-        name=TEXT(analyzer=folded, spelling=True),
-        name_exact=TEXT(analyzer=accented, phrase=False),
-        org=TEXT(analyzer=folded),
-        org_exact=TEXT(analyzer=accented, phrase=False),
-        place=TEXT(analyzer=folded),
-        place_exact=TEXT(analyzer=accented, phrase=False),
-        body=TEXT(analyzer=folded, stored=True),
-        body_exact=TEXT(analyzer=accented, phrase=False),
-        category=ID(stored=True, sortable=True),
-        commune_code=ID(stored=True, sortable=True),
-        province_code=ID(stored=True),
-        state=ID(),
+        name=FoldedText(analyzer=folded, spelling=True),
+        name_exact=AccentedText(analyzer=accented, phrase=False),
+        org=FoldedText(analyzer=folded),
+        org_exact=AccentedText(analyzer=accented, phrase=False),
+        place=FoldedText(analyzer=folded),
+        place_exact=AccentedText(analyzer=accented, phrase=False),
+        body=FoldedText(analyzer=folded, stored=True),
+        body_exact=AccentedText(analyzer=accented, phrase=False),
+        category=Identifier(stored=True, sortable=True),
+        commune_code=Identifier(stored=True, sortable=True),
+        province_code=Identifier(stored=True),
+        state=Identifier(),
         live_until=_number(32),
         window_from=_number(32, sortable=True),
         window_to=_number(32),

@@ -89,6 +89,7 @@ def _writer(ix, timeout: float, **options) -> Iterator:
         raise IndexBusy()
     try:
         writer = ix.writer(_lk=False, **options)
+        _remember_lengths(writer)
         try:
             yield writer
         except BaseException:
@@ -99,6 +100,43 @@ def _writer(ix, timeout: float, **options) -> Iterator:
             writer.commit(mergetype=_merge_when_many)
     finally:
         writelock.release()
+
+
+class _RememberedLengths:
+    """The new segment's field lengths as Whoosh's segment writer reads them while it writes the
+    postings, each document's length read once per field: Whoosh reads it from the length column
+    again for every posting (every word of the field), a seventh of an intake's time. Postings
+    come field by field, so one field's lengths are kept at a time (a list, one slot per document)."""
+
+    def __init__(self, reader) -> None:
+        self._reader = reader
+
+    def doc_field_length_reader(self, fieldname: str, default=0):
+        read = self._reader.doc_field_length_reader(fieldname, default)
+        lengths: list = [_UNREAD] * self._reader.doc_count_all()
+
+        def length(docnum: int):
+            known = lengths[docnum]
+            if known is _UNREAD:
+                known = lengths[docnum] = read(docnum)
+            return known
+        return length
+
+    def doc_field_length(self, docnum: int, fieldname: str, default=0):
+        return self._reader.doc_field_length(docnum, fieldname, default)
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+_UNREAD = object()
+
+
+def _remember_lengths(writer) -> None:
+    """Give the segment writer the lengths above when it writes its postings (its own method
+    otherwise: the writer calls self.per_document_reader() in _flush_segment)."""
+    own = writer.per_document_reader
+    writer.per_document_reader = lambda: _RememberedLengths(own())
 
 
 class _BuildPool(PostingPool):
@@ -285,12 +323,19 @@ class IndexStore:
             if not todo:
                 writer.cancel()  # no new generation: readers keep their warm searchers
                 return applied
+            # Postings spilled with marshal, as a build does (a large intake holds millions).
+            writer.pool = _BuildPool(writer.pool.tempstore, writer.pool.segment)
             for key, document in todo.items():
                 if document is None:
                     writer.delete_by_term("doc_id", key)
                     applied.deleted += 1
-                else:
+                elif key in indexed:
                     writer.update_document(**index_fields(document))
+                    applied.updated += 1
+                else:
+                    # Not in the index (the lookup above says so): nothing to delete first, which
+                    # spares a search of every segment's doc_id terms per new document.
+                    writer.add_document(**index_fields(document))
                     applied.updated += 1
         return applied
 
