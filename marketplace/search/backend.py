@@ -228,7 +228,8 @@ class WhooshBackend(IndexStore):
         try:
             today = today_in_vietnam()
             for arguments in WARM_SEARCHES:
-                self.search(read_request(arguments)[0], today)
+                # Not decorated: highlighting fills no cache, it would only delay the switch.
+                self.search(read_request(arguments)[0], today, decorate=False)
         finally:
             state.warming = False
         fresh = _Spare(state.ix, state.target, state.searcher, state.fast, state.accented_forms)
