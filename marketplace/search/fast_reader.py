@@ -172,7 +172,7 @@ class FastReader:
         self.searcher = searcher
         self.size = searcher.doc_count_all()
         self.segments = list(searcher.leaf_searchers())
-        # Each segment as (id, offset, length, deleted documents): what is carried over by id.
+        # Each segment as (id, deleted documents, offset, length): what is carried over goes by id.
         self.layout = [(*_segment_of(sub), offset, sub.doc_count_all()) for sub, offset in self.segments]
         self.segment_ids = [segid for segid, _deleted, _offset, _length in self.layout]
         self.docsets: OrderedDict[str, DocSet] = OrderedDict()
@@ -183,7 +183,7 @@ class FastReader:
         # Taken over from the previous generation, per key: each segment's part (None: to read).
         self._set_parts: dict[str, list[bytes | None]] = {}
         self._column_parts: dict[str, list[list | None]] = {}
-        self._group_parts: dict[str, list[tuple[object, list[bytes | None]]] | None] = {}
+        self._group_parts: dict[str, list[tuple[object, list[bytes | None]]]] = {}
         self._order_runs: dict[str, list[tuple[int, int, list[int] | None]]] = {}
         self._was: list[tuple[int, frozenset] | None] = [None] * len(self.layout)
         if previous is not None:
@@ -408,7 +408,7 @@ class FastReader:
                 def boosted():
                     ids, scores = self._leaf(child, segment)
                     return ids, array("d", [score * boost for score in scores])
-                key = ("scores", segment, child.term(), type(child.scorer), boost)
+                key = ("scores", self.segment_ids[segment], child.term(), type(child.scorer), boost)
                 return _within(self._kept(key, boosted), within, wanted)
             scores = self._scores(child, segment, within, wanted)
             return dict(zip(scores, map(mul, scores.values(), repeat(boost)), strict=True))
