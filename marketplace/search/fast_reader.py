@@ -118,6 +118,23 @@ def _leaf_scores(m) -> tuple[array, array]:
     return ids, scores
 
 
+def _leaf_raw(m) -> tuple[array, array, array]:
+    """The document numbers of a posting list, each one's weight and field length: what a
+    WeightLengthScorer scores, and the same in every generation of the index (the scorer's
+    collection statistics are not)."""
+    ids, weights, lengths = array("i"), array("d"), array("d")
+    length = m.scorer.dfl
+    m.reset()
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        ids.extend(m._ids)
+        weights.extend(list(m._weights))  # whatever kind of array the block holds
+        lengths.extend(map(length, m._ids))
+        m._next_block()
+    return ids, weights, lengths
+
+
 def _within(postings: tuple[array, array], within: bytes, wanted: int) -> dict[int, float]:
     """A posting list's scores, dropping (at C speed) the documents not flagged in `within` when
     they are most of the list; `wanted` is how many are flagged."""
@@ -209,7 +226,9 @@ class FastReader:
             kind, segid = key[0], key[1]
             if segid not in kept:
                 continue
-            if kind in ("ids", "scores"):
+            if kind == "raw":
+                self._keep(key, value)
+            elif kind in ("ids", "scores"):
                 self._keep(("ids", segid, key[2]), (value[0],))
             elif kind in ("span", "spanids"):
                 self._keep(("spanids", *key[1:]), (value[0],))
@@ -427,7 +446,17 @@ class FastReader:
         return _walk(m)  # anything else: Whoosh's own walk
 
     def _leaf(self, m, segment: int) -> tuple[array, array]:
-        return self._kept(("scores", segment, m.term(), type(m.scorer), None), lambda: _leaf_scores(m))
+        segid = self.segment_ids[segment]
+
+        def make():
+            scorer = m.scorer
+            if scorer is not None and type(scorer).score is WeightLengthScorer.score:
+                # What WeightLengthScorer.score(m) computes, from weights and lengths kept (and
+                # carried over to the next generation, whose scorer has new statistics).
+                ids, weights, lengths = self._kept(("raw", segid, m.term()), lambda: _leaf_raw(m))
+                return ids, array("d", map(scorer._score, weights, lengths))
+            return _leaf_scores(m)
+        return self._kept(("scores", segid, m.term(), type(m.scorer), None), make)
 
     def best(self, query: Q.Query, allowed: DocSet, limit: int) -> tuple[list[tuple[float, int]], DocSet]:
         """The `limit` best (score, document) among the allowed matches, in Whoosh's order
