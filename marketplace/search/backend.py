@@ -164,6 +164,9 @@ class WhooshBackend(IndexStore):
         self._spare_lock = threading.Lock()
         self._wake = threading.Event()
         self._warmer: threading.Thread | None = None
+        # The fast reader of the last searcher the warmer made (and its target): the next
+        # generation's starts from its caches, including what request threads added to them since.
+        self._last_warmed: tuple[str, FastReader] | None = None
 
     def rebuild(self, documents: Iterable[dict], state: dict | None = None) -> int:
         count = super().rebuild(documents, state)
@@ -184,14 +187,17 @@ class WhooshBackend(IndexStore):
                                         name="search-warmer", daemon=True)
         self._warmer.start()
 
-    def _open(self, state: _ReaderState, target: str) -> None:
+    def _open(self, state: _ReaderState, target: str, previous: FastReader | None = None) -> None:
+        """Open a searcher of the index as it is now in `state`, with a fast reader that takes over
+        what `previous` (or the thread's last reader) read of the segments both generations have."""
         if state.searcher is not None:
             state.searcher.close()
         if state.target != target or state.ix is None:
             state.ix = self._open_index()
             state.target = target
+            state.fast = None  # another index (swapped in by a rebuild): nothing to carry over
         state.searcher = state.ix.searcher()
-        state.fast = FastReader(state.searcher)
+        state.fast = FastReader(state.searcher, previous=previous or state.fast)
         state.accented_forms = None
         state.writes_seen = self._writes
         state.stale_since = None
@@ -216,15 +222,18 @@ class WhooshBackend(IndexStore):
         if spare is not None and spare.target == target and spare.searcher.up_to_date():
             return
         state = self._reader  # the warmer thread's own
-        self._open(state, target)
+        last = self._last_warmed
+        self._open(state, target, previous=last[1] if last is not None and last[0] == target else None)
         state.warming = True
         try:
             today = today_in_vietnam()
             for arguments in WARM_SEARCHES:
-                self.search(read_request(arguments)[0], today)
+                # Not decorated: highlighting fills no cache, it would only delay the switch.
+                self.search(read_request(arguments)[0], today, decorate=False)
         finally:
             state.warming = False
         fresh = _Spare(state.ix, state.target, state.searcher, state.fast, state.accented_forms)
+        self._last_warmed = (target, state.fast)
         state.ix = state.target = state.searcher = state.fast = state.accented_forms = None
         with self._spare_lock:
             old, self._spare = self._spare, fresh

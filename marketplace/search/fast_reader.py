@@ -16,6 +16,16 @@ One FastReader per open searcher (a new searcher gets a new one) holds that sear
 posting lists, document sets (each filter, each word, their combinations), columns and sort
 orders. The engine ranks through `top`; `allowed`, `cached_docs` and `counts` give it filters
 and facets.
+
+A FastReader of a new generation of the index may start from the previous generation's
+(`FastReader(searcher, previous=...)`): Whoosh segments never change once written (an update adds
+a segment and marks documents deleted in older ones; a merge replaces segments by a new one), so
+what was read of a segment the new generation still has, recognised by its segment id, is taken
+over: its posting lists' document numbers, its part of every document set (with the documents
+deleted since cleared), its part of every column and facet group, and its run of every sort
+order. Only the new segments are read, and what depends on the whole collection is recomputed:
+scores (BM25's document counts and lengths), sizes, the sets' integers. Segments the new
+generation no longer has are not taken over, so their caches go with the previous reader.
 """
 
 from __future__ import annotations
@@ -24,7 +34,7 @@ import heapq
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
-from itertools import compress, islice, repeat
+from itertools import chain, compress, islice, repeat
 from operator import add, eq, mul
 
 from whoosh import query as Q
@@ -108,6 +118,23 @@ def _leaf_scores(m) -> tuple[array, array]:
     return ids, scores
 
 
+def _leaf_raw(m) -> tuple[array, array, array]:
+    """The document numbers of a posting list, each one's weight and field length: what a
+    WeightLengthScorer scores, and the same in every generation of the index (the scorer's
+    collection statistics are not)."""
+    ids, weights, lengths = array("i"), array("d"), array("d")
+    length = m.scorer.dfl
+    m.reset()
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        ids.extend(m._ids)
+        weights.extend(list(m._weights))  # whatever kind of array the block holds
+        lengths.extend(map(length, m._ids))
+        m._next_block()
+    return ids, weights, lengths
+
+
 def _within(postings: tuple[array, array], within: bytes, wanted: int) -> dict[int, float]:
     """A posting list's scores, dropping (at C speed) the documents not flagged in `within` when
     they are most of the list; `wanted` is how many are flagged."""
@@ -132,19 +159,135 @@ def _walk(m) -> dict[int, float]:
     return scores
 
 
+def _segment_of(sub) -> tuple[str | None, frozenset]:
+    """A leaf searcher's segment id and its deleted documents; no id (nothing carried over) for a
+    reader that is not one segment's."""
+    reader = sub.reader()
+    segment = getattr(reader, "segment", lambda: None)()
+    deleted = getattr(reader, "deleted_docs_set", None)
+    if segment is None or deleted is None:
+        return None, frozenset()
+    return segment.segment_id(), deleted
+
+
+def _snapshot(mapping) -> list:
+    """A mapping's items, taken in one call (another thread may be adding to it)."""
+    for _ in range(10):
+        try:
+            return list(mapping.items())
+        except RuntimeError:  # changed size while being copied: try again
+            continue
+    return []
+
+
 class FastReader:
     """One searcher's set-at-a-time evaluator and its caches (posting lists, filter document sets,
-    columns, sort orders); a new searcher gets a new one."""
+    columns, sort orders); a new searcher gets a new one, which may take over what the previous
+    generation's reader read of the segments both have (see the module)."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, previous: FastReader | None = None) -> None:
         self.searcher = searcher
         self.size = searcher.doc_count_all()
         self.segments = list(searcher.leaf_searchers())
+        # Each segment as (id, deleted documents, offset, length): what is carried over goes by id.
+        self.layout = [(*_segment_of(sub), offset, sub.doc_count_all()) for sub, offset in self.segments]
+        self.segment_ids = [segid for segid, _deleted, _offset, _length in self.layout]
         self.docsets: OrderedDict[str, DocSet] = OrderedDict()
         self.postings: OrderedDict[tuple, tuple] = OrderedDict()
         self.posting_count = 0
         self.columns: dict[str, list] = {}
         self.orders: dict[tuple[str, bool], list[int]] = {}
+        # Taken over from the previous generation, per key: each segment's part (None: to read).
+        self._set_parts: dict[str, list[bytes | None]] = {}
+        self._column_parts: dict[str, list[list | None]] = {}
+        self._group_parts: dict[str, list[tuple[object, list[bytes | None]]]] = {}
+        self._order_runs: dict[str, list[tuple[int, int, list[int] | None]]] = {}
+        self._was: list[tuple[int, frozenset] | None] = [None] * len(self.layout)
+        if previous is not None:
+            self._take_over(previous)
+
+    # carrying caches over from the previous generation
+    def _take_over(self, previous: FastReader) -> None:
+        before = {segid: (deleted, offset) for segid, deleted, offset, _length in previous.layout
+                  if segid is not None}
+        # For each segment of this generation that the previous one had: where it was there, and
+        # the documents deleted since (None when some were undeleted: then it is read again).
+        self._was = []
+        for segid, deleted, _offset, _length in self.layout:
+            was = before.get(segid)
+            if was is None or not was[0] <= deleted:
+                self._was.append(None)
+            else:
+                self._was.append((was[1], deleted - was[0]))
+        if not any(was is not None for was in self._was):
+            return
+        kept = set(segid for segid, was in zip(self.segment_ids, self._was, strict=True) if was is not None)
+        for key, value in _snapshot(previous.postings):
+            kind, segid = key[0], key[1]
+            if segid not in kept:
+                continue
+            if kind == "raw":
+                self._keep(key, value)
+            elif kind in ("ids", "scores"):
+                self._keep(("ids", segid, key[2]), (value[0],))
+            elif kind in ("span", "spanids"):
+                self._keep(("spanids", *key[1:]), (value[0],))
+        for key, docs in _snapshot(previous.docsets):
+            self._set_parts[key] = self._parts_of(docs.flags, clear=True)
+        for key, values in _snapshot(previous.columns):
+            if values is None:
+                continue
+            if key.startswith("groups:"):
+                self._group_parts[key] = [(value, self._parts_of(docs.flags)) for value, docs in values]
+            else:
+                self._column_parts[key] = self._parts_of(values)
+        for (name, reverse), order in _snapshot(previous.orders):
+            if not reverse:
+                self._order_runs[name] = self._runs_of(order, previous.size)
+
+    def _parts_of(self, values, clear: bool = False) -> list:
+        """The previous generation's values (flags, a column) cut into this generation's segments:
+        None for a segment it did not have; with `clear`, the documents deleted since unflagged."""
+        parts = []
+        for (_segid, _deleted, _offset, length), was in zip(self.layout, self._was, strict=True):
+            if was is None:
+                parts.append(None)
+                continue
+            start, newly_deleted = was
+            part = values[start:start + length]
+            if clear and newly_deleted:
+                part = bytearray(part)
+                for docnum in newly_deleted:
+                    part[docnum] = 0
+                part = bytes(part)
+            parts.append(part)
+        return parts
+
+    def _runs_of(self, order: list[int], previous_size: int) -> list[tuple[int, int, list[int] | None]]:
+        """A sort order of the previous generation as each segment's run: (offset, length, that
+        segment's document numbers here in the order's order, or None for a segment to sort).
+        Small segments are left to sort: cutting a run out costs a pass over the whole order."""
+        runs = []
+        for (_segid, _deleted, offset, length), was in zip(self.layout, self._was, strict=True):
+            if was is None or length * 16 < self.size:
+                runs.append((offset, length, None))
+                continue
+            start = was[0]
+            inside = b"\0" * start + b"\1" * length + b"\0" * (previous_size - start - length)
+            run = list(compress(order, map(inside.__getitem__, order)))
+            if start != offset:
+                run = list(map(add, run, repeat(offset - start)))
+            runs.append((offset, length, run))
+        return runs
+
+    def _keep(self, key: tuple, found: tuple) -> None:
+        if key in self.postings:
+            return
+        self.postings[key] = found
+        self.posting_count += len(found[0])
+        while self.posting_count > LEAF_CACHE_POSTINGS and len(self.postings) > 1:
+            _, old = self.postings.popitem(last=False)
+            self.posting_count -= len(old[0])
 
     def _kept(self, key: tuple, make):
         """A cached posting list (ids, or ids and scores), least recently used out first."""
@@ -152,11 +295,8 @@ class FastReader:
         if found is not None:
             self.postings.move_to_end(key)
             return found
-        found = self.postings[key] = make()
-        self.posting_count += len(found[0])
-        while self.posting_count > LEAF_CACHE_POSTINGS and len(self.postings) > 1:
-            _, old = self.postings.popitem(last=False)
-            self.posting_count -= len(old[0])
+        found = make()
+        self._keep(key, found)
         return found
 
     def _fresh_span(self, m, segment: int):
@@ -169,16 +309,15 @@ class FastReader:
             leaves.append(leaf)
         reader = self.segments[segment][0].reader()
         fresh = [reader.postings(*leaf.term(), scorer=leaf.scorer) for leaf in leaves]
-        key = ("span", segment, tuple(leaf.term() for leaf in leaves),
+        key = ("span", self.segment_ids[segment], tuple(leaf.term() for leaf in leaves),
                tuple(type(leaf.scorer).__name__ for leaf in leaves), m.slop, m.ordered, m.mindist)
         return key, type(m)(fresh, slop=m.slop, ordered=m.ordered, mindist=m.mindist)
 
     def _span(self, m, segment: int) -> tuple[array, array] | None:
         found = self._fresh_span(m, segment)
-        if found is None:
-            return None
-        key, fresh = found
+        return None if found is None else self._span_of(*found)
 
+    def _span_of(self, key: tuple, fresh) -> tuple[array, array]:
         def make():
             scores = _walk(fresh)
             return array("i", scores), array("d", scores.values())
@@ -190,10 +329,11 @@ class FastReader:
         if kind is NullMatcherClass or not m.is_active():
             return ()
         if kind is W3LeafMatcher:
-            scored = self.postings.get(("scores", segment, m.term(), type(m.scorer), None))
+            segid = self.segment_ids[segment]
+            scored = self.postings.get(("scores", segid, m.term(), type(m.scorer), None))
             if scored is not None:
                 return scored[0]
-            return self._kept(("ids", segment, m.term()), lambda: (_leaf_ids(m),))[0]
+            return self._kept(("ids", segid, m.term()), lambda: (_leaf_ids(m),))[0]
         if kind is UnionMatcher:
             return set(self._ids(m.a, segment)).union(self._ids(m.b, segment))
         if kind is IntersectionMatcher:
@@ -204,18 +344,25 @@ class FastReader:
             ids = set(self._ids(m.child, segment))
             return ids.difference(m._ids) if m._exclude else ids.intersection(m._ids)
         if kind is SpanNear2.SpanNear2Matcher:
-            span = self._span(m, segment)
-            if span is not None:
-                return span[0]
+            found = self._fresh_span(m, segment)
+            if found is not None:
+                key, fresh = found
+                carried = self.postings.get(("spanids", *key[1:]))
+                return carried[0] if carried is not None else self._span_of(key, fresh)[0]
         return list(m.all_ids())
 
     def docs(self, query: Q.Query) -> DocSet:
-        """The documents matching a query."""
+        """The documents matching a query: read from the segments whose part was not carried over
+        from the previous generation."""
+        parts = self._set_parts.get(repr(query))
         flags = bytearray(self.size)
         # needs_current: a numeric range would otherwise read its documents one at a time into a
         # ListMatcher (ConstantScoreQuery) before we see it.
         context = self.searcher.boolean_context().set(needs_current=True)
         for segment, (sub, offset) in enumerate(self.segments):
+            if parts is not None and parts[segment] is not None:
+                flags[offset:offset + len(parts[segment])] = parts[segment]
+                continue
             for docnum in self._ids(query.matcher(sub, context), segment):
                 flags[docnum + offset] = 1
         return DocSet(bytes(flags))
@@ -236,7 +383,15 @@ class FastReader:
     def _cached(self, key: str, make) -> DocSet:
         docs = self.docsets.get(key)
         if docs is None:
-            docs = self.docsets[key] = make()
+            parts = self._set_parts.pop(key, None)
+            if parts is not None and None not in parts:
+                docs = DocSet(b"".join(parts))  # every segment's part carried over
+            else:
+                if parts is not None:
+                    self._set_parts[key] = parts  # for make(), which may read only the new segments
+                docs = make()
+                self._set_parts.pop(key, None)
+            self.docsets[key] = docs
             if len(self.docsets) > DOCSET_CACHE:
                 self.docsets.popitem(last=False)
         else:
@@ -272,7 +427,7 @@ class FastReader:
                 def boosted():
                     ids, scores = self._leaf(child, segment)
                     return ids, array("d", [score * boost for score in scores])
-                key = ("scores", segment, child.term(), type(child.scorer), boost)
+                key = ("scores", self.segment_ids[segment], child.term(), type(child.scorer), boost)
                 return _within(self._kept(key, boosted), within, wanted)
             scores = self._scores(child, segment, within, wanted)
             return dict(zip(scores, map(mul, scores.values(), repeat(boost)), strict=True))
@@ -291,7 +446,17 @@ class FastReader:
         return _walk(m)  # anything else: Whoosh's own walk
 
     def _leaf(self, m, segment: int) -> tuple[array, array]:
-        return self._kept(("scores", segment, m.term(), type(m.scorer), None), lambda: _leaf_scores(m))
+        segid = self.segment_ids[segment]
+
+        def make():
+            scorer = m.scorer
+            if scorer is not None and type(scorer).score is WeightLengthScorer.score:
+                # What WeightLengthScorer.score(m) computes, from weights and lengths kept (and
+                # carried over to the next generation, whose scorer has new statistics).
+                ids, weights, lengths = self._kept(("raw", segid, m.term()), lambda: _leaf_raw(m))
+                return ids, array("d", map(scorer._score, weights, lengths))
+            return _leaf_scores(m)
+        return self._kept(("scores", segid, m.term(), type(m.scorer), None), make)
 
     def best(self, query: Q.Query, allowed: DocSet, limit: int) -> tuple[list[tuple[float, int]], DocSet]:
         """The `limit` best (score, document) among the allowed matches, in Whoosh's order
@@ -314,8 +479,9 @@ class FastReader:
             values = None
             if self.searcher.reader().has_column(name):
                 values = []
-                for sub, _offset in self.segments:
-                    values.extend(sub.reader().column_reader(name, translate=False))
+                parts = self._column_parts.pop(name, None) or [None] * len(self.segments)
+                for (sub, _offset), part in zip(self.segments, parts, strict=True):
+                    values.extend(sub.reader().column_reader(name, translate=False) if part is None else part)
             self.columns[name] = values
         return self.columns[name]
 
@@ -326,8 +492,14 @@ class FastReader:
             keys, values = self.column(name), None
             if keys is not None:
                 convert = self.searcher.schema[name].from_column_value
-                names = {key: convert(key) for key in set(keys)}
-                values = [names[key] for key in keys]
+                parts = self._column_parts.pop(key, None) or [None] * len(self.segments)
+                values = []
+                for (_sub, offset), length, part in zip(self.segments, self._lengths(), parts, strict=True):
+                    if part is None:
+                        part = keys[offset:offset + length]
+                        names = {key: convert(key) for key in set(part)}
+                        part = [names[key] for key in part]
+                    values.extend(part)
             self.columns[key] = values
         return self.columns[key]
 
@@ -339,8 +511,9 @@ class FastReader:
         key = "groups:" + name
         if key not in self.columns:
             values, groups = self.names(name), None
+            carried = dict(self._group_parts.pop(key, None) or ())
             if values is not None and len(distinct := set(values)) <= 64:
-                groups = [(value, DocSet(bytes(map(eq, values, repeat(value))))) for value in distinct]
+                groups = [(value, DocSet(self._group_flags(values, value, carried))) for value in distinct]
             self.columns[key] = groups
         groups = self.columns[key]
         if groups is not None:
@@ -351,6 +524,37 @@ class FastReader:
         results = self.searcher.search(Q.Every(), filter=set(matched), limit=None, maptype=sorting.Count,
                                        groupedby={name: sorting.FieldFacet(name)})
         return results.groups(name)
+
+    def _lengths(self) -> list[int]:
+        return [length for _segid, _deleted, _offset, length in self.layout]
+
+    def _group_flags(self, values: list, value, carried: dict) -> bytes:
+        """Which documents have `value` in a column: the segments' parts carried over where there
+        are (a value the previous generation did not have is in none of its segments)."""
+        parts = carried.get(value)
+        if not carried:
+            return bytes(map(eq, values, repeat(value)))
+        flags = []
+        for (_sub, offset), length, was, part in zip(self.segments, self._lengths(), self._was,
+                                                     parts or repeat(None), strict=False):
+            if part is not None:
+                flags.append(part)
+            elif was is not None and parts is None:
+                flags.append(bytes(length))
+            else:
+                flags.append(bytes(map(eq, values[offset:offset + length], repeat(value))))
+        return b"".join(flags)
+
+    def _sorted(self, name: str, keys: list) -> list[int]:
+        """Every document by (sort key, document number). Sorting the previous generation's runs
+        with the new segments' documents is sorting a few presorted runs (Timsort merges them); it
+        is stable, so equal keys stay in document order, as in a sort of every document."""
+        runs = self._order_runs.pop(name, None)
+        if runs is None:
+            return sorted(range(self.size), key=keys.__getitem__)
+        every = chain.from_iterable(range(offset, offset + length) if run is None else run
+                                    for offset, length, run in runs)
+        return sorted(every, key=keys.__getitem__)
 
     def first(self, name: str, reverse: bool, matched: DocSet, limit: int) -> list[int]:
         """The first `limit` matches by (sort key, document number), or the reverse order:
@@ -366,7 +570,7 @@ class FastReader:
                     results = self.searcher.search(Q.Every(), filter=set(matched), limit=limit, sortedby=name,
                                                    reverse=reverse)
                     return [hit.docnum for hit in results]
-                forward = self.orders[(name, False)] = sorted(range(self.size), key=keys.__getitem__)
+                forward = self.orders[(name, False)] = self._sorted(name, keys)
             order = self.orders[(name, reverse)] = forward[::-1] if reverse else forward
         return list(islice(compress(order, map(matched.flags.__getitem__, order)), limit))
 

@@ -91,7 +91,7 @@ class _Spy:
         self.block_leaves = 0  # posting lists scored a block at a time (WeightLengthScorer)
         self.compressed = 0  # posting lists cut down to the allowed documents in C
         scores, ids = FastReader._scores, FastReader._ids
-        leaf_scores, within = fast_reader._leaf_scores, fast_reader._within
+        leaf_scores, leaf_raw, within = fast_reader._leaf_scores, fast_reader._leaf_raw, fast_reader._within
 
         def spy_scores(reader, m, *args):
             self.scored[type(m).__name__] += 1
@@ -106,6 +106,10 @@ class _Spy:
                 self.block_leaves += 1
             return leaf_scores(m)
 
+        def spy_leaf_raw(m):
+            self.block_leaves += 1  # read for a WeightLengthScorer only
+            return leaf_raw(m)
+
         def spy_within(postings, allowed, wanted):
             if wanted * 4 <= len(postings[0]):
                 self.compressed += 1
@@ -114,6 +118,7 @@ class _Spy:
         monkeypatch.setattr(FastReader, "_scores", spy_scores)
         monkeypatch.setattr(FastReader, "_ids", spy_ids)
         monkeypatch.setattr(fast_reader, "_leaf_scores", spy_leaf_scores)
+        monkeypatch.setattr(fast_reader, "_leaf_raw", spy_leaf_raw)
         monkeypatch.setattr(fast_reader, "_within", spy_within)
 
 
