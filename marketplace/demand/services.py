@@ -83,7 +83,8 @@ class DemandInput:
 
 
 def save_demand(db: Session, org: Organization, data: DemandInput, user: User | None, *, today: date,
-                demand: DemandPost | None = None, status: str | None = None) -> DemandPost:
+                demand: DemandPost | None = None, status: str | None = None, flush: bool = True) -> DemandPost:
+    # flush=False: the caller flushes (an import writes its rows in batches).
     # status: what the post becomes, as given (imports: "expired" for a request whose dates have
     # passed); by default a new post opens and an existing one keeps its own.
     problems = FieldProblems(MESSAGES)
@@ -128,7 +129,8 @@ def save_demand(db: Session, org: Organization, data: DemandInput, user: User | 
     demand.export_market, demand.export_market_as_written = market, market_as_written
     demand.quality_notes = texts["quality_notes"]
     db.add(demand)
-    db.flush()
+    if flush:
+        db.flush()
     return demand
 
 

@@ -3,16 +3,21 @@ when their dates have passed); only a buyer organisation posts one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from marketplace.accounts import rules as account_rules
 from marketplace.demand import rules as demand_rules
 from marketplace.demand import services as demand
+from marketplace.demand.models import DemandPost
 from marketplace.imports import summaries
 from marketplace.imports.cells import RowCheck
 from marketplace.imports.handlers import goods
-from marketplace.imports.readers import Row, normalize_name
-from marketplace.imports.run import ImportRun, handles, holder
+from marketplace.imports.readers import Row, display_value, normalize_name
+from marketplace.imports.run import BatchRefused, ImportRun, handles, holder
+from marketplace.vietnamese import clean
 
 # demand.services.save_demand's field names → the sheet's columns
 DEMAND_FIELDS = {"quality_notes": "description"}
@@ -23,20 +28,93 @@ FREQUENCY_ALIASES = {
 DEMAND_CERTIFICATE_ALIASES = {"huuco": "organic"}
 
 
+BATCH_ROWS = 500  # rows written by one flush
+
+
 @handles("demand")
 def import_demand(run: ImportRun, rows: list[Row]) -> None:
     """Buyers' requests through save_demand; imported requests are open, as given (ended when
-    their dates have passed)."""
-    sheet = "demand"
-    seen: dict[str, int] = {}
-    known_categories = goods.categories(run)
-    for row, ref, org in goods.owned_rows(run, sheet, rows, DEMAND_FIELDS, seen):
+    their dates have passed).
+
+    As the listings sheet (issue #21): rows are checked one by one and written BATCH_ROWS at a
+    time, in one flush (and one write of the change log) per batch; a row with a problem still gets
+    its own savepoint; if the database refuses a batch, its rows are imported again one savepoint
+    each, which names the row at fault exactly as a row-by-row import does. The stored requests the
+    sheet's refs name are read in a few queries, not one a row. Matching is not run here: the change
+    log the flush writes is what the worker matches from."""
+    state = _SheetState(goods.categories(run), _stored_requests(run, rows))
+    for start in range(0, len(rows), BATCH_ROWS):
+        batch = rows[start:start + BATCH_ROWS]
+        before = _Snapshot.of(run, state)
+        savepoint = run.db.begin_nested()
+        run.batching = True
+        try:
+            with run.db.no_autoflush:
+                _import_rows(run, batch, state)
+            run.flush_batch()
+        except BatchRefused:
+            savepoint.rollback()
+            before.restore(run, state)
+            run.batching = False
+            _import_rows(run, batch, state)
+        else:
+            savepoint.commit()
+        finally:
+            run.batching = False
+        run.set_aside_from_collector()
+
+
+@dataclass
+class _SheetState:
+    categories: list
+    stored: dict[str, DemandPost]  # ref → request, stored before or by an earlier row
+    seen: dict[str, int] = field(default_factory=dict)  # ref → its first row in the sheet
+
+
+@dataclass
+class _Snapshot:
+    """What a batch changes besides the database, to take it back with the batch."""
+
+    stored: dict
+    seen: dict
+    outcomes: int
+    problems: int
+    warnings: int
+    counts: tuple[int, int]
+    failed: dict[str, set[str]]
+    progress: tuple[int, int]
+
+    @classmethod
+    def of(cls, run: ImportRun, state: _SheetState) -> _Snapshot:
+        counts = run.report.counts[SHEET]
+        return cls(dict(state.stored), dict(state.seen), len(run.report.outcomes), len(run.report.problems),
+                   len(run.report.warnings), (counts.created, counts.updated),
+                   {sheet: set(keys) for sheet, keys in run.failed.items()},
+                   (run.progress.checked, run.progress.written))
+
+    def restore(self, run: ImportRun, state: _SheetState) -> None:
+        state.stored, state.seen = self.stored, self.seen
+        del run.report.outcomes[self.outcomes:]
+        del run.report.problems[self.problems:]
+        del run.report.warnings[self.warnings:]
+        counts = run.report.counts[SHEET]
+        counts.created, counts.updated = self.counts
+        run.failed = self.failed
+        run.progress.checked, run.progress.written = self.progress
+
+
+SHEET = "demand"
+
+
+def _import_rows(run: ImportRun, rows: list[Row], state: _SheetState) -> None:
+    stored, seen = state.stored, state.seen
+    for row, ref, org in goods.owned_rows(run, SHEET, rows, DEMAND_FIELDS, seen):
         if org is not None and org.kind not in account_rules.BUYING_KINDS:
             row.add("org_ref", _("The organisation %(ref)s does not buy: requests are posted by a business, "
                                  "supermarket, trader, exporter, club or cooperative.", ref=org.ref))
             org = None
         product_text = row.text("product", 120)
-        category = goods.read_category(run, row, known_categories, product_text)
+        category = goods.read_category(run, row, state.categories, product_text)
         data = demand.DemandInput(
             product=product_text, variety=row.text("variety", 120),
             quantity=row.raw("quantity"), unit=row.text("unit", 40),
@@ -53,9 +131,10 @@ def import_demand(run: ImportRun, rows: list[Row]) -> None:
             quality_notes=row.long_text("description")[:demand_rules.MAX_TEXT["quality_notes"]],  # told once
             ref=ref or None, category=category,
         )
-        existing = demand.demand_by_ref(run.db, ref) if ref else None
-        # (a repeated ref is reported once, as a repeat)
-        if (existing is not None and org is not None and existing.organization_id != org.id
+        existing = stored.get(ref) if ref else None
+        # (a repeated ref is reported once, as a repeat; organization, not organization_id: a request
+        # of this batch has no organization_id before its flush)
+        if (existing is not None and org is not None and existing.organization.id != org.id
                 and seen.get(ref) == row.number):
             row.add("ref", _("This request ref belongs to another organisation (%(holder)s).",
                              holder=holder(existing.organization)))
@@ -64,19 +143,39 @@ def import_demand(run: ImportRun, rows: list[Row]) -> None:
         status = goods.ENDED if goods.has_passed(row.raw("needed_to"), run.today) else "open"
         if org is None:
             data.ref = None  # the stand-in must not collide with a stored request's ref
+            run.flush_batch()  # the stand-in's flush must not be the one that writes the batch
             run.check_without_org(row, lambda standin, data=data, status=status: demand.save_demand(
                 run.db, standin, data, run.user, today=run.today, status=status))
             continue
         request = None
         with run.savepoint(row):
             request = demand.save_demand(run.db, org, data, run.user, today=run.today, demand=existing,
-                                         status=status)
+                                         status=status, flush=not run.batching)
         if row.ok and request is not None:
+            if ref:
+                stored[ref] = request  # a later row with the same ref finds it (and is told)
             run.stored(row, existing is None, ref, summaries.demand(request))
             if status == goods.ENDED:
                 row.warn("needed_to", _("The needed dates are over: stored as ended (not open to offers, "
                                         "not searchable, not matched)."))
             goods.warn_kept_as_typed(row, request)
+
+
+def _stored_requests(run: ImportRun, rows: list[Row]) -> dict[str, DemandPost]:
+    """The stored requests the sheet's refs name, read in a few queries instead of one a row."""
+    refs = sorted({_ref_as_read(values["ref"]) for _number, values in rows if values.get("ref") is not None} - {""})
+    found: dict[str, DemandPost] = {}
+    for start in range(0, len(refs), 500):
+        query = select(DemandPost).where(DemandPost.ref.in_(refs[start:start + 500]))
+        found.update((request.ref, request) for request in run.db.scalars(query))
+    return found
+
+
+def _ref_as_read(value) -> str:
+    """A ref cell as RowCheck.text reads it (cleaned, at most 60 characters)."""
+    if isinstance(value, list):
+        value = ";".join(display_value(v) for v in value)
+    return clean(display_value(value))[:60]
 
 
 def _demand_certificates(row: RowCheck) -> list[str]:

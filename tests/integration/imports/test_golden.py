@@ -10,13 +10,24 @@ import difflib
 import pytest
 
 from marketplace.dates import today_in_vietnam
-from tests import import_golden
+from tests import import_golden, import_golden_demand
 
 
 @pytest.mark.skipif(not import_golden.GOLDEN.exists(), reason="no golden record")
 def test_a_large_sheet_imports_row_by_row_as_before(session):
     expected = import_golden.read_golden()
     got = import_golden.run_golden(session, today_in_vietnam())
+    if got != expected:
+        diff = list(difflib.unified_diff(expected, got, "before", "now", n=0, lineterm=""))
+        pytest.fail(f"{len(diff)} lines differ; the first ones:\n" + "\n".join(diff[:40]))
+
+
+@pytest.mark.skipif(not import_golden_demand.GOLDEN.exists(), reason="no golden record")
+def test_a_large_demand_sheet_imports_as_before(session):
+    """The same for the buyers' requests (tests/import_golden_demand.py): 5,000 rows written the way
+    buyers write them, recorded before the demand sheet was batched."""
+    expected = import_golden_demand.read_golden()
+    got = import_golden_demand.run_golden(session, today_in_vietnam())
     if got != expected:
         diff = list(difflib.unified_diff(expected, got, "before", "now", n=0, lineterm=""))
         pytest.fail(f"{len(diff)} lines differ; the first ones:\n" + "\n".join(diff[:40]))
