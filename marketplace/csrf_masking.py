@@ -19,8 +19,17 @@ import binascii
 import os
 
 from flask import current_app, g
+
+# _FlaskFormCSRF is private to Flask-WTF (the CSRF class every FlaskForm uses): there is no public
+# hook to unmask the form field's token before it is checked. That is why pyproject.toml pins
+# Flask-WTF exactly; on an upgrade, check that it still exists and still checks the token in
+# validate_csrf_token (tests/integration/core/test_csrf_masking.py fails if not).
 from flask_wtf.csrf import CSRFProtect, _FlaskFormCSRF, generate_csrf
 from markupsafe import Markup
+
+# A signed token is under 100 characters and its mask about 2.7 times that; anything much longer is
+# refused as it came, without decoding it (a 600 KB "token" must not cost a decode and an XOR).
+MAX_MASKED_LENGTH = 512
 
 
 def mask(token: str) -> str:
@@ -30,10 +39,11 @@ def mask(token: str) -> str:
     return base64.urlsafe_b64encode(pad + masked).rstrip(b"=").decode("ascii")
 
 
-def unmask(sent: str | None) -> str | None:
+def unmask(sent: object) -> object:
     """The signed token behind a masked one; anything that is not a masked token as it came (so
-    Flask-WTF refuses it with its usual reason, or accepts an unmasked token)."""
-    if not sent or "." in sent:
+    Flask-WTF refuses it with its usual reason, or accepts an unmasked token). Not only text: a
+    JSON body may carry a number or a list where the token goes."""
+    if not isinstance(sent, str) or not sent or "." in sent or len(sent) > MAX_MASKED_LENGTH:
         return sent
     try:
         both = base64.urlsafe_b64decode(sent + "=" * (-len(sent) % 4))
@@ -68,7 +78,9 @@ class MaskedFormCSRF(_FlaskFormCSRF):
         return masked_csrf_token(secret_key=self.meta.csrf_secret, token_key=self.meta.csrf_field_name)
 
     def validate_csrf_token(self, form, field):
-        field.data = unmask(field.data)
+        # A form read from a JSON body may hold a number where the token goes: Flask-WTF would fail
+        # on it with a TypeError (a 500); anything but text is refused as a missing token.
+        field.data = unmask(field.data) if isinstance(field.data, str) else ""
         super().validate_csrf_token(form, field)
 
 

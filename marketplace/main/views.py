@@ -50,7 +50,7 @@ def home():
         listings=listings.public_listings(db.session, today=today, limit=6),
         demand=demand_service.open_demand(db.session, today=today, limit=4),
         counts=accounts.count_by_kind(db.session),
-        categories=shared("home.categories", lambda: category_names(db.session)),
+        categories=shared("home.categories", db.session, category_names),
     )
 
 

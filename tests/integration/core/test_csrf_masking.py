@@ -103,3 +103,45 @@ def test_the_meta_tag_helper_writes_a_masked_token_too(app):
         second = render_template_string("{{ csrf_meta_tag() }}")
         tokens = [TOKENS.search(html).group(1) for html in (first, second)]
         assert tokens[0] != tokens[1] and unmask(tokens[0]) == unmask(tokens[1]) != tokens[0]
+
+
+def test_unmask_leaves_what_is_not_a_masked_token_as_it_came():
+    for other in (1, 2.5, True, ["a"], {"a": 1}, "x" * 600):
+        assert unmask(other) == other
+    assert unmask(mask("ImFiYyI.aBcDeF.signature_-part")) == "ImFiYyI.aBcDeF.signature_-part"
+
+
+def test_a_json_body_with_a_number_for_its_token_is_not_an_error(app):
+    with app_session(app):
+        user = make_user("seller")
+    client = app.test_client()
+    token = _tokens(client)[0]
+    sent = {"identifier": user.email, "password": PASSWORD, "csrf_token": 1}
+    assert client.post("/login", json=sent).status_code == 400  # no header: the check of every post refuses
+    # With a valid header the post is checked already and goes through (the form reads the number
+    # from the JSON body where its token goes: a TypeError, a 500, before).
+    assert client.post("/login", json=sent, headers={"X-CSRFToken": token}).status_code == 302
+
+
+@pytest.mark.parametrize("odd", [1, 0, 2.5, True, ["x"], {"a": 1}])
+def test_a_form_read_from_json_refuses_a_token_that_is_not_text(app, odd):
+    from flask_wtf import FlaskForm
+
+    with app.test_request_context("/", method="POST", json={"csrf_token": odd}):
+        form = FlaskForm()
+        assert not form.validate()
+        assert "csrf_token" in form.errors
+
+
+def test_a_huge_token_is_refused_without_being_decoded(app, monkeypatch):
+    import marketplace.csrf_masking as csrf_masking
+
+    client = _signed_in_client(app)
+    decoded = []
+    real = csrf_masking.base64.urlsafe_b64decode
+    monkeypatch.setattr(csrf_masking.base64, "urlsafe_b64decode", lambda text: decoded.append(len(text)) or real(text))
+    huge = "A" * 600_000
+    assert client.post("/logout", data={"csrf_token": huge}).status_code == 400
+    assert client.post("/logout", headers={"X-CSRFToken": huge}).status_code == 400
+    assert all(length < 1000 for length in decoded)  # other base64 (the session cookie), not the token
+    assert client.get("/account").status_code == 200  # still signed in
