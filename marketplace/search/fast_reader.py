@@ -221,7 +221,8 @@ class FastReader:
                 self._was.append((was[1], deleted - was[0]))
         if not any(was is not None for was in self._was):
             return
-        kept = set(segid for segid, was in zip(self.segment_ids, self._was, strict=True) if was is not None)
+        # Each carried segment's documents deleted since the previous generation.
+        kept = {segid: was[1] for segid, was in zip(self.segment_ids, self._was, strict=True) if was is not None}
         for key, value in _snapshot(previous.postings):
             kind, segid = key[0], key[1]
             if segid not in kept:
@@ -229,9 +230,17 @@ class FastReader:
             if kind == "raw":
                 self._keep(key, value)
             elif kind in ("ids", "scores"):
+                # A leaf's on-disk posting list, deletions not applied (the FilterMatcher above it
+                # applies this generation's): still true.
                 self._keep(("ids", segid, key[2]), (value[0],))
             elif kind in ("span", "spanids"):
-                self._keep(("spanids", *key[1:]), (value[0],))
+                # A phrase was walked over leaves already filtered of that generation's deletions:
+                # the documents deleted since must go too.
+                newly_deleted = kept[segid]
+                ids = value[0]
+                if newly_deleted:
+                    ids = array("i", [docnum for docnum in ids if docnum not in newly_deleted])
+                self._keep(("spanids", *key[1:]), (ids,))
         for key, docs in _snapshot(previous.docsets):
             self._set_parts[key] = self._parts_of(docs.flags, clear=True)
         for key, values in _snapshot(previous.columns):

@@ -173,3 +173,34 @@ def test_the_warmer_carries_the_caches_of_a_web_process_over_to_the_next_generat
     assert len(fast.segment_ids) == 2
     assert fast._was[0] is not None and fast._was[1] is None  # the first segment carried, the new one read
     assert web.search(browse, today).total == before
+
+
+def test_a_phrase_carried_over_leaves_out_the_documents_deleted_since(tmp_path):
+    # A phrase's documents are walked over posting lists already filtered of their generation's
+    # deletions; carried to the next generation after a deletion-only commit (no merge), the
+    # document deleted since must not come back, alone or inside a combination.
+    from whoosh import fields, index
+    from whoosh import query as Q
+
+    from marketplace.search.fast_reader import FastReader
+
+    ix = index.create_in(str(tmp_path), fields.Schema(id=fields.ID(unique=True), body=fields.TEXT(phrase=True)))
+    writer = ix.writer()
+    for number in range(4):
+        writer.add_document(id=str(number), body="thanh long ruot do")
+    writer.add_document(id="4", body="xoai cat chu")
+    writer.commit()
+    phrase = Q.Phrase("body", ["thanh", "long"])
+    queries = [phrase, Q.Or([phrase, Q.Term("body", "xoai")]), Q.And([phrase, Q.Term("body", "ruot")])]
+    previous = FastReader(ix.searcher())
+    assert [previous.docs(query).flags for query in queries] == [b"\1\1\1\1\0", b"\1\1\1\1\1", b"\1\1\1\1\0"]
+
+    writer = ix.writer()
+    writer.delete_by_term("id", "0")
+    writer.commit(merge=False)
+    carried = FastReader(ix.searcher(), previous=previous)
+    assert carried._was[0] is not None  # the segment was carried over, with its phrase
+    cold = FastReader(ix.searcher())
+    assert [carried.docs(query).flags for query in queries] == [cold.docs(query).flags for query in queries]
+    assert carried.docs(phrase).flags == b"\0\1\1\1\0"
+    assert carried.docs(queries[1]).flags == b"\0\1\1\1\1"
