@@ -12,7 +12,10 @@ from marketplace.search.documents import CERTIFICATE_TYPES, SNIPPET_CHARS
 # before, and the next sync rebuilds it (searches keep reading the old one until the swap).
 # 2: accented twins of org, place and body; tone marks placed one way (hòa, not hoà).
 # 3: numbers indexed at one precision, accented twins without positions (issue #21).
-INDEX_FORMAT = "3"
+# 4: the text and id fields are our own classes (FoldedText, AccentedText, Identifier below), which
+#    Whoosh pickles into the saved schema by import path: code from before them could not open
+#    such an index, and it reads format "3" as its own. With "4" it rebuilds instead.
+INDEX_FORMAT = "4"
 
 # How much a match in each field counts. Product and variety names decide; where and who come
 # next; the free description last.
@@ -49,6 +52,9 @@ class _RememberedPostings:
         return postings
 
 
+# These classes' import path (marketplace.search.schema.FoldedText, ...) is part of the on-disk
+# format: Whoosh pickles them into every index's schema. Moving or renaming one means bumping
+# INDEX_FORMAT (or leaving an alias here), else an index built before cannot be opened.
 class FoldedText(_RememberedPostings, TEXT):
     analysis = "folded-positions"
 

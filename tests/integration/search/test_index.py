@@ -8,6 +8,7 @@ from marketplace.dates import today_in_vietnam
 from marketplace.search import services as search
 from marketplace.search.backend import WhooshBackend, make_backend
 from marketplace.search.query import read_request
+from marketplace.search.schema import INDEX_FORMAT
 from marketplace.search.store import FORMAT_FILE
 from tests.factories import make_org
 
@@ -95,6 +96,19 @@ def test_an_index_of_an_older_format_is_rebuilt_by_the_next_sync(session, whoosh
     assert report.rebuilt is not None
     assert whoosh.exists() and search.check(session, whoosh).clean
     assert titles(whoosh, "Tháp Mười") == ["Hội quán Sen Tháp Mười"]
+
+
+def test_an_index_of_format_3_is_rebuilt_by_the_next_sync(session, whoosh):
+    # Format 3 had Whoosh's plain fields in its saved schema; ours (schema.FoldedText, ...) are 4.
+    assert INDEX_FORMAT == "4"
+    make_org("club", name="Hội quán Sen Tháp Mười", commune_code="30037")
+    search.reindex(session, whoosh, commit=session.commit)
+    (whoosh.current / FORMAT_FILE).write_text("3")
+    assert not whoosh.exists()
+    assert titles(whoosh, "sen") == ["Hội quán Sen Tháp Mười"]  # searches read it until the swap
+    report = search.sync(session, whoosh, commit=session.commit)
+    assert report.rebuilt is not None
+    assert whoosh.exists() and (whoosh.current / FORMAT_FILE).read_text().strip() == "4"
 
 
 def test_cli_reindex_and_check(app, session):
