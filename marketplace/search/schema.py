@@ -25,10 +25,11 @@ TEXT_FIELDS = tuple(WEIGHTS)
 EXACT_FIELDS = {name: f"{name}_exact" for name in TEXT_FIELDS}
 
 
-# The postings of recent field values, by (kind of field, value): many documents share a value
+# The postings of recent field values, by (kind of field, its format's class and field boost,
+# value): many documents share a value
 # (a product's names, an organisation's name and place, a unit, a category), and analysing it
 # again for each of them was a third of an intake's time. Bounded: emptied when full.
-_POSTINGS: dict[tuple[str, str], tuple] = {}
+_POSTINGS: dict[tuple[str, type, float, str], tuple] = {}
 POSTINGS_REMEMBERED = 20_000
 REMEMBERED_CHARS = 200  # longer values (descriptions) rarely repeat: analysed each time, not kept
 
@@ -36,14 +37,15 @@ REMEMBERED_CHARS = 200  # longer values (descriptions) rarely repeat: analysed e
 class _RememberedPostings:
     """A field that analyses each distinct value once: `index` returns the same postings (word,
     frequency, weight, encoded positions) as Whoosh's, from a cache keyed by the field's
-    `analysis` (fields of one analysis and format index a value identically) and the value."""
+    `analysis` (make_schema checks that the fields of one analysis have the same analyzer and
+    format), the format's class and field boost (which the postings' weights carry), and the value."""
 
     analysis = ""
 
     def index(self, value, **kwargs):
         if kwargs or not isinstance(value, str) or len(value) > REMEMBERED_CHARS:
             return super().index(value, **kwargs)
-        key = (self.analysis, value)
+        key = (self.analysis, type(self.format), self.format.field_boost, value)
         postings = _POSTINGS.get(key)
         if postings is None:
             if len(_POSTINGS) >= POSTINGS_REMEMBERED:
@@ -113,7 +115,23 @@ def make_schema() -> Schema:
     for name in [f"{c}_until" for c in CERTIFICATE_TYPES] + ["ocop3_until", "ocop4_until", "ocop5_until",
                                                               "code_until"]:
         schema.add(name, _number(32))
+    _check_shared_analyses(schema)
     return schema
+
+
+def _check_shared_analyses(schema: Schema) -> None:
+    """Fields remembering postings under one `analysis` name must analyse a value identically:
+    the same analyzer and the same format (its field boost aside, which is in the cache key)."""
+    seen: dict[str, tuple] = {}
+    for name, field in schema.items():
+        if not isinstance(field, _RememberedPostings):
+            continue
+        format_options = {k: v for k, v in vars(field.format).items() if k != "field_boost"}
+        analysis = (field.analyzer, type(field.format), format_options)
+        first = seen.setdefault(field.analysis, (name, analysis))
+        if first[1] != analysis:
+            raise ValueError(f"fields {first[0]} and {name} share the analysis {field.analysis!r} "
+                             "but not their analyzer or format")
 
 
 def index_fields(document: dict) -> dict:
