@@ -133,8 +133,11 @@ def _warm_forever(backend_ref: weakref.ref, wake: threading.Event) -> None:
     backend."""
     while True:
         backend = backend_ref()
-        if backend is None or backend._writes:
-            return  # gone, or this process writes the index (the worker) and reads it cold
+        if backend is None:
+            return  # gone
+        if backend._writes:
+            backend._last_warmed = None  # nothing warms after this: let its caches go
+            return  # this process writes the index (the worker) and reads it cold
         try:
             backend._warm_spare()
         except Exception:  # an index being swapped or removed: look again on the next round
@@ -223,7 +226,11 @@ class WhooshBackend(IndexStore):
             return
         state = self._reader  # the warmer thread's own
         last = self._last_warmed
-        self._open(state, target, previous=last[1] if last is not None and last[0] == target else None)
+        if last is not None and last[0] != target:
+            # Another index (a rebuild swapped it in): nothing to carry over; let its caches go
+            # now rather than when this warm-up succeeds.
+            last = self._last_warmed = None
+        self._open(state, target, previous=last[1] if last is not None else None)
         state.warming = True
         try:
             today = today_in_vietnam()

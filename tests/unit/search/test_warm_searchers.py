@@ -85,3 +85,40 @@ def test_when_no_warm_searcher_comes_a_search_opens_a_cold_one_rather_than_stay_
     assert web.search(found, today).total == 0  # kept a moment, waiting for the warmer
     _until(lambda: web.search(found, today).total == 1)
     assert "opening one cold" in caplog.text
+
+
+def test_the_last_warmed_reader_is_let_go_when_a_rebuild_swaps_the_index_or_the_warmer_ends(tmp_path, monkeypatch):
+    import gc
+    import weakref
+
+    from marketplace.search import backend as backend_module
+
+    today = today_in_vietnam()
+    documents = _documents(today, count=200)
+    indexer = WhooshBackend(tmp_path)
+    indexer.rebuild(documents)
+    web = WhooshBackend(tmp_path, warm=True)
+    web._warm_spare()  # as the warmer does, in this thread
+    first = web._last_warmed
+    assert first is not None and first[0] == web._target()
+    old = weakref.ref(first[1])
+    del first
+    with web._spare_lock:
+        web._spare = None  # taken by a request thread, long gone
+
+    indexer.rebuild(documents)  # another index swapped in
+    monkeypatch.setattr(web, "search", lambda *args, **kwargs: 1 / 0)  # this warm-up fails
+    try:
+        web._warm_spare()
+    except ZeroDivisionError:
+        pass
+    assert web._last_warmed is None
+    gc.collect()
+    assert old() is None  # nothing keeps the previous index's reader
+
+    monkeypatch.undo()
+    web._warm_spare()
+    assert web._last_warmed is not None
+    web._writes += 1  # this process wrote the index: the warmer ends
+    backend_module._warm_forever(weakref.ref(web), threading.Event())
+    assert web._last_warmed is None
