@@ -506,8 +506,8 @@ class FastReader:
                 for (_sub, offset), length, part in zip(self.segments, self._lengths(), parts, strict=True):
                     if part is None:
                         part = keys[offset:offset + length]
-                        names = {key: convert(key) for key in set(part)}
-                        part = [names[key] for key in part]
+                        names = {raw: convert(raw) for raw in set(part)}
+                        part = [names[raw] for raw in part]
                     values.extend(part)
             self.columns[key] = values
         return self.columns[key]
