@@ -6,9 +6,9 @@ IMPORT_IN_REQUEST_MAX_BYTES becomes an ImportJob: the bytes are kept (imports.pe
 page shows the job's status until the worker has run it, then the same preview or result page as
 a small file gets.
 
-The worker (`run_next`, registered by jobs.py) claims one waiting job, reads the file with no
-transaction open (#14: nobody's write waits while a workbook is parsed), then runs the import as
-the page would: a preview is rolled back; a confirmation commits the import and the job's "done"
+The worker (`imports.jobs.run_next`, which commits; this module never does) claims one waiting
+job, reads the file with no transaction open (#14: nobody's write waits while a workbook is
+parsed), then runs the import as the page would: a preview is rolled back; a confirmation commits the import and the job's "done"
 state in one transaction, or neither (all or nothing). A job that raises is marked failed, and
 nothing of its import is stored.
 
@@ -22,7 +22,6 @@ Its limit: with several hosts, the counts are seen only on the host whose worker
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -34,19 +33,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from marketplace import db
 from marketplace.accounts.models import User
-from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.imports import pending as pending_files
-from marketplace.imports import readers, services
 from marketplace.imports.models import ImportJob, PendingImport
 from marketplace.imports.report import ImportReport, RowOutcome, RowProblem, SheetCounts
-from marketplace.imports.run import Progress, SourceFile
+from marketplace.imports.run import Progress
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +118,7 @@ def read_progress(token: str) -> dict | None:
         return None
 
 
-def _forget_progress(token: str) -> None:
+def forget_progress(token: str) -> None:
     try:
         _progress_path(token).unlink(missing_ok=True)
     except OSError:  # a leftover file of a few bytes is no reason to fail an import
@@ -206,32 +201,10 @@ def job_of(session: Session, job_id: int, user: User) -> ImportJob | None:
     return job if job is not None and job.user_id == user.id else None
 
 
-# Running a job (the worker) ----------------------------------------------------------------
+# Running a job (the worker: imports.jobs runs and commits) ----------------------------------
 
-def run_next() -> bool:
-    """The worker's job: claim the oldest waiting import and run it. Returns whether one ran.
-    Commits (only jobs and views do)."""
-    session = db.session
-    job_id = _claim(session, utcnow())
-    if job_id is None:
-        return False
-    token = session.get(ImportJob, job_id).token
-    session.commit()
-    try:
-        _run(session, job_id)
-    except Exception:
-        session.rollback()  # all or nothing: the import's rows go with it
-        log.exception("import job %d failed", job_id)
-        session.execute(update(ImportJob).where(ImportJob.id == job_id)
-                        .values(state="failed", outcome="failed", report="", finished_at=utcnow()))
-        session.commit()
-    finally:
-        _forget_progress(token)
-    return True
-
-
-def _claim(session: Session, now: datetime) -> int | None:
-    """The oldest waiting job, marked running; two workers never both claim one."""
+def claim(session: Session, now: datetime) -> int | None:
+    """The oldest waiting job, marked running; two workers never both claim one. Never commits."""
     for job_id in session.scalars(select(ImportJob.id).where(ImportJob.state == "waiting")
                                   .order_by(ImportJob.created_at, ImportJob.id).limit(5)):
         claimed = session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == "waiting")
@@ -239,64 +212,10 @@ def _claim(session: Session, now: datetime) -> int | None:
         if claimed.rowcount == 1:
             session.flush()
             return job_id
-    session.commit()
     return None
 
 
-def _run(session: Session, job_id: int) -> None:
-    job = session.get(ImportJob, job_id)
-    with force_locale(job.locale):
-        pending = session.get(PendingImport, job.pending_id) if job.pending_id is not None else None
-        if pending is None or pending.user_id != job.user_id:
-            _finish(session, job, "refused")
-            session.commit()
-            return
-        user = session.get(User, job.user_id)
-        kind, token, verified, fingerprint = job.kind, job.token, job.verified, job.fingerprint
-        pending_id, filename, sha256, data = pending.id, pending.filename, pending.sha256, pending.data
-        write_progress(token, "reading")
-        session.commit()  # no transaction (and no SQLite lock) held while the file is read
-        try:
-            sheets = readers.read_upload(filename, io.BytesIO(data))
-        except readers.ReaderError as error:
-            job = session.get(ImportJob, job_id)
-            _finish(session, job, "unreadable", report=json.dumps({"message": error.message}, ensure_ascii=False))
-            pending_files.discard(session, pending_id)
-            session.commit()
-            return
-
-        last = Progress()
-
-        def show(progress: Progress) -> None:
-            last.read, last.checked, last.written = progress.read, progress.checked, progress.written
-            write_progress(token, "checking", progress)
-
-        source = SourceFile(filename, sha256) if kind == "confirm" and verified else None
-        report = services.import_data(session, sheets, user, today_in_vietnam(), verified_from=source,
-                                      progress=show)
-        if kind == "preview":
-            session.rollback()  # a preview: not one row of the file is stored
-            job = session.get(ImportJob, job_id)
-            job.fingerprint = report.fingerprint()
-            _finish(session, job, "preview", report=report_to_json(report), rows=last.read)
-            if not report.ok or not report.stores_anything:
-                pending_files.discard(session, pending_id)  # nothing to confirm: not kept
-            session.commit()
-            return
-        if report.ok and report.fingerprint() == fingerprint:
-            write_progress(token, "saving", last)
-            pending_files.discard(session, pending_id)
-            job = session.get(ImportJob, job_id)
-            _finish(session, job, "imported", report=report_to_json(report), rows=last.read)
-            session.commit()  # the import and its "done" together, or neither
-            return
-        session.rollback()  # what was not previewed is not stored
-        job = session.get(ImportJob, job_id)
-        _finish(session, job, "changed", report=report_to_json(report), rows=last.read)
-        session.commit()
-
-
-def _finish(session: Session, job: ImportJob, outcome: str, report: str = "", rows: int = 0) -> None:
+def finish(session: Session, job: ImportJob, outcome: str, report: str = "", rows: int = 0) -> None:
     job.state, job.outcome, job.report, job.finished_at = "done", outcome, report, utcnow()
     job.total_rows = rows
     session.flush()

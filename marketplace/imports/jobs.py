@@ -1,17 +1,110 @@
-"""The imports package's worker job: run the large staff imports waiting for it (imports.background).
+"""The imports package's worker job: run the large staff imports waiting for it.
 
 Registered by the imports blueprint (views.py, `record_once`). One import per call, so that the
 worker's other jobs (search index, mail) run between two large imports; a large import does keep
 them waiting while it runs (about a minute for 50,000 rows).
+
+This module commits (only views and worker jobs do); imports.background holds what it runs with
+(claiming, progress, status, report) and never commits.
 """
 
 from __future__ import annotations
 
-from flask import Flask
+import io
+import json
+import logging
 
-from marketplace import worker
-from marketplace.imports import background
+from flask import Flask
+from flask_babel import force_locale
+from sqlalchemy import update
+
+from marketplace import db, worker
+from marketplace.accounts.models import User
+from marketplace.dates import today_in_vietnam
+from marketplace.db import utcnow
+from marketplace.imports import background, readers, services
+from marketplace.imports import pending as pending_files
+from marketplace.imports.models import ImportJob, PendingImport
+from marketplace.imports.run import Progress, SourceFile
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    worker.register(app, "imports", background.run_next, order=60)
+    worker.register(app, "imports", run_next, order=60)
+
+
+def run_next() -> bool:
+    """The worker's job: claim the oldest waiting import and run it. Returns whether one ran."""
+    session = db.session
+    job_id = background.claim(session, utcnow())
+    if job_id is None:
+        session.commit()
+        return False
+    token = session.get(ImportJob, job_id).token
+    session.commit()
+    try:
+        _run(session, job_id)
+    except Exception:
+        session.rollback()  # all or nothing: the import's rows go with it
+        log.exception("import job %d failed", job_id)
+        session.execute(update(ImportJob).where(ImportJob.id == job_id)
+                        .values(state="failed", outcome="failed", report="", finished_at=utcnow()))
+        session.commit()
+    finally:
+        background.forget_progress(token)
+    return True
+
+
+def _run(session, job_id: int) -> None:
+    job = session.get(ImportJob, job_id)
+    with force_locale(job.locale):
+        pending = session.get(PendingImport, job.pending_id) if job.pending_id is not None else None
+        if pending is None or pending.user_id != job.user_id:
+            background.finish(session, job, "refused")
+            session.commit()
+            return
+        user = session.get(User, job.user_id)
+        kind, token, verified, fingerprint = job.kind, job.token, job.verified, job.fingerprint
+        pending_id, filename, sha256, data = pending.id, pending.filename, pending.sha256, pending.data
+        background.write_progress(token, "reading")
+        session.commit()  # no transaction (and no SQLite lock) held while the file is read
+        try:
+            sheets = readers.read_upload(filename, io.BytesIO(data))
+        except readers.ReaderError as error:
+            job = session.get(ImportJob, job_id)
+            background.finish(session, job, "unreadable",
+                              report=json.dumps({"message": error.message}, ensure_ascii=False))
+            pending_files.discard(session, pending_id)
+            session.commit()
+            return
+
+        last = Progress()
+
+        def show(progress: Progress) -> None:
+            last.read, last.checked, last.written = progress.read, progress.checked, progress.written
+            background.write_progress(token, "checking", progress)
+
+        source = SourceFile(filename, sha256) if kind == "confirm" and verified else None
+        report = services.import_data(session, sheets, user, today_in_vietnam(), verified_from=source,
+                                      progress=show)
+        if kind == "preview":
+            session.rollback()  # a preview: not one row of the file is stored
+            job = session.get(ImportJob, job_id)
+            job.fingerprint = report.fingerprint()
+            background.finish(session, job, "preview", report=background.report_to_json(report), rows=last.read)
+            if not report.ok or not report.stores_anything:
+                pending_files.discard(session, pending_id)  # nothing to confirm: not kept
+            session.commit()
+            return
+        if report.ok and report.fingerprint() == fingerprint:
+            background.write_progress(token, "saving", last)
+            pending_files.discard(session, pending_id)
+            job = session.get(ImportJob, job_id)
+            background.finish(session, job, "imported", report=background.report_to_json(report), rows=last.read)
+            session.commit()  # the import and its "done" together, or neither
+            return
+        session.rollback()  # what was not previewed is not stored
+        job = session.get(ImportJob, job_id)
+        background.finish(session, job, "changed", report=background.report_to_json(report), rows=last.read)
+        session.commit()
