@@ -180,7 +180,13 @@ def start_preview(session: Session, user: User, filename: str, data: bytes, loca
 
 def start_confirmation(session: Session, user: User, pending: PendingImport, fingerprint: str,
                        verified: bool, locale: str, now: datetime) -> ImportJob:
-    """Ask the worker to import a previewed file (its confirmation was checked). Never commits."""
+    """Ask the worker to import a previewed file (its confirmation was checked). Never commits.
+    A confirmation of that file already waiting or running (a second click) is that job, not another."""
+    unfinished = session.scalar(select(ImportJob).where(
+        ImportJob.kind == "confirm", ImportJob.pending_id == pending.id, ImportJob.user_id == user.id,
+        ImportJob.state.in_(("waiting", "running"))).order_by(ImportJob.id).limit(1))
+    if unfinished is not None:
+        return unfinished
     return _job(session, user, "confirm", pending, locale, now, fingerprint=fingerprint, verified=verified)
 
 

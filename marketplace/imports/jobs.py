@@ -99,7 +99,11 @@ def _run(session, job_id: int) -> None:
             return
         if report.ok and report.fingerprint() == fingerprint:
             background.write_progress(token, "saving", last)
-            pending_files.discard(session, pending_id)
+            if pending_files.discard(session, pending_id) != 1:  # imported meanwhile by another confirmation
+                session.rollback()
+                background.finish(session, session.get(ImportJob, job_id), "refused")
+                session.commit()
+                return
             job = session.get(ImportJob, job_id)
             background.finish(session, job, "imported", report=background.report_to_json(report), rows=last.read)
             session.commit()  # the import and its "done" together, or neither

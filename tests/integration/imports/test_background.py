@@ -11,7 +11,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from marketplace import worker
 from marketplace.dates import today_in_vietnam
@@ -353,3 +353,65 @@ def test_jobs_older_than_a_day_are_forgotten_when_another_starts(app, large):
         # (by file name: SQLite may give the new job the id the old one had)
         assert list(session.scalars(select(ImportJob.filename))) == ["moi.xlsx"]
     assert "moi.xlsx" in client.get(new_url).get_data(as_text=True)
+
+
+# Two confirmations of one file (review finding 1) -------------------------------------------
+
+def _imported_meanwhile(monkeypatch):
+    """import_data that first lets "another confirmation" import the kept file: its delete is
+    committed before this import writes a row (as when two confirmations run at once, the second's
+    delete waiting for the first's commit). On the import's own session: every test runs inside
+    one rolled-back connection (tests/integration/conftest.py)."""
+    real_import = services.import_data
+
+    def another_confirmation_first(session, *args, **kwargs):
+        session.execute(delete(PendingImport))
+        session.commit()
+        return real_import(session, *args, **kwargs)
+    monkeypatch.setattr(services, "import_data", another_confirmation_first)
+
+
+def test_a_second_click_on_confirm_goes_to_the_confirmation_already_waiting(app, large):
+    _staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="hai-lan.xlsx"))
+    _run_worker(app)
+    preview = client.get(preview_url)
+    first = _job_url(_confirm(client, preview))
+    assert _job_url(_confirm(client, preview)) == first
+    with app_session(app) as session:
+        assert len(session.scalars(select(ImportJob).where(ImportJob.kind == "confirm")).all()) == 1
+        before = counts(session)
+    _run_worker(app)
+    assert _run_worker(app) is False
+    assert "Imported: everything is stored." in client.get(first).get_data(as_text=True)
+    with app_session(app) as session:
+        assert counts(session)["Listing"] == before["Listing"] + 1
+
+
+def test_a_confirmation_whose_file_was_imported_meanwhile_by_the_worker_stores_nothing(app, large, monkeypatch):
+    _staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="cung-luc.xlsx"))
+    _run_worker(app)
+    url = _job_url(_confirm(client, client.get(preview_url)))
+    with app_session(app) as session:
+        before = counts(session)
+    _imported_meanwhile(monkeypatch)
+    _run_worker(app)
+    page = client.get(url)
+    assert page.status_code == 409 and "already imported" in page.get_data(as_text=True)
+    with app_session(app) as session:
+        assert counts(session) == before
+        assert session.get(ImportJob, _job_id(url)).outcome == "refused"
+
+
+def test_an_in_request_confirmation_whose_file_was_imported_meanwhile_stores_nothing(app, monkeypatch):
+    _staff_user, client = _staff(app)
+    preview = _upload(client, xlsx_bytes(good_sheets()), name="nho-hai-lan.xlsx")
+    assert "Preview: nothing is stored yet" in preview.get_data(as_text=True)
+    with app_session(app) as session:
+        before = counts(session)
+    _imported_meanwhile(monkeypatch)
+    page = _confirm(client, preview)
+    assert page.status_code == 409 and "already imported" in page.get_data(as_text=True)
+    with app_session(app) as session:
+        assert counts(session) == before
