@@ -8,9 +8,9 @@ a small file gets.
 
 The worker (`imports.jobs.run_next`, which commits; this module never does) claims one waiting
 job, reads the file with no transaction open (#14: nobody's write waits while a workbook is
-parsed), then runs the import as the page would: a preview is rolled back; a confirmation commits the import and the job's "done"
-state in one transaction, or neither (all or nothing). A job that raises is marked failed, and
-nothing of its import is stored.
+parsed), then runs the import as the page would: a preview is rolled back; a confirmation
+commits the import and the job's "done" state in one transaction, or neither (all or nothing).
+A job that raises is marked failed, and nothing of its import is stored.
 
 Progress goes to a small file (IMPORT_PROGRESS_DIR/<token>.json, replaced whole at each report),
 not to the job's row: on SQLite a second connection writing the row would wait for the import's
@@ -94,13 +94,29 @@ def _progress_path(token: str) -> Path:
     return Path(current_app.config["IMPORT_PROGRESS_DIR"]) / f"{token}.json"
 
 
+# Jobs whose progress could not be written, so that each is logged once, not every 500 rows.
+_unwritable: set[str] = set()
+
+
 def write_progress(token: str, phase: str, progress: Progress | None = None) -> None:
-    """Replace the job's progress file whole (a reader never sees half of one)."""
-    folder = _progress_path(token).parent
-    folder.mkdir(parents=True, exist_ok=True)
+    """Replace the job's progress file whole (a reader never sees half of one). A folder that
+    cannot be written (permissions, a full disk) does not stop the import: the page then shows
+    no counts, and the failure is logged once per job (the token only, nothing of the file)."""
     counts = progress or Progress()
     text = json.dumps({"phase": phase, "read": counts.read, "checked": counts.checked,
                        "written": counts.written, "at": time.time()})
+    try:
+        _replace_progress_file(token, text)
+    except OSError as error:
+        if token not in _unwritable:
+            _unwritable.add(token)
+            log.warning("could not write import progress for job %s (%s); the import goes on without it",
+                        token, type(error).__name__)
+
+
+def _replace_progress_file(token: str, text: str) -> None:
+    folder = _progress_path(token).parent
+    folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".progress-")
     try:
         with os.fdopen(handle, "w") as out:
@@ -119,6 +135,7 @@ def read_progress(token: str) -> dict | None:
 
 
 def forget_progress(token: str) -> None:
+    _unwritable.discard(token)
     try:
         _progress_path(token).unlink(missing_ok=True)
     except OSError:  # a leftover file of a few bytes is no reason to fail an import

@@ -415,3 +415,21 @@ def test_an_in_request_confirmation_whose_file_was_imported_meanwhile_stores_not
     assert page.status_code == 409 and "already imported" in page.get_data(as_text=True)
     with app_session(app) as session:
         assert counts(session) == before
+
+
+def test_an_unwritable_progress_folder_does_not_stop_the_import(app, large, tmp_path, caplog):
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    app.config["IMPORT_PROGRESS_DIR"] = str(blocked / "progress")  # mkdir fails: OSError (monkeypatched by `large`)
+    _staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="bi-mat.xlsx"))
+    caplog.set_level("WARNING", logger="marketplace.imports.background")
+    _run_worker(app)
+    preview = client.get(preview_url)
+    assert "Preview: nothing is stored yet" in preview.get_data(as_text=True)
+    url = _job_url(_confirm(client, preview))
+    _run_worker(app)
+    assert "Imported: everything is stored." in client.get(url).get_data(as_text=True)
+    warnings = [r.getMessage() for r in caplog.records if "could not write import progress" in r.getMessage()]
+    assert len(warnings) == 2  # once per job, not once per report
+    assert not any("bi-mat" in w or COOP in w for w in warnings)  # nothing of the file
