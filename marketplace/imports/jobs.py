@@ -16,6 +16,7 @@ import logging
 
 from flask import Flask
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from marketplace import db, worker
@@ -65,6 +66,12 @@ def _run(session, job_id: int) -> None:
             session.commit()
             return
         user = session.get(User, job.user_id)
+        if user is None or not user.is_active or not user.is_staff:  # deactivated or no longer staff since
+            message = _("Your account may no longer import files (it is no longer staff, or was deactivated). "
+                        "Nothing was stored.")
+            background.finish(session, job, "refused", report=json.dumps({"message": message}, ensure_ascii=False))
+            session.commit()
+            return
         kind, token, verified, fingerprint = job.kind, job.token, job.verified, job.fingerprint
         pending_id, filename, sha256, data = pending.id, pending.filename, pending.sha256, pending.data
         background.write_progress(token, "reading")

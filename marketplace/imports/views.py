@@ -198,8 +198,9 @@ def _job_result(import_job):
     """The finished job's page: the same content (and status code) as a small file's."""
     form = ImportForm(formdata=None)
     filename = import_job.filename
-    if import_job.outcome == "refused":
-        return _page(form, refusal=_already_imported_message(), status=409)
+    if import_job.outcome == "refused":  # the worker's message when it gave one (the starter's rights)
+        message = json.loads(import_job.report).get("message") if import_job.report else None
+        return _page(form, refusal=message or _already_imported_message(), status=409)
     if import_job.outcome == "unreadable":
         form.file.errors = [json.loads(import_job.report)["message"]]
         return _page(form, status=422)

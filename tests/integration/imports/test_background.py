@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from marketplace import worker
+from marketplace.accounts.models import Membership, User
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.imports import background, readers, run, services
@@ -433,3 +434,42 @@ def test_an_unwritable_progress_folder_does_not_stop_the_import(app, large, tmp_
     warnings = [r.getMessage() for r in caplog.records if "could not write import progress" in r.getMessage()]
     assert len(warnings) == 2  # once per job, not once per report
     assert not any("bi-mat" in w or COOP in w for w in warnings)  # nothing of the file
+
+
+# The starter's rights, checked again by the worker (review finding 7) -----------------------
+
+@pytest.mark.parametrize("change", ["deactivated", "no longer staff"])
+def test_a_confirmation_whose_starter_lost_the_right_meanwhile_stores_nothing(app, large, change):
+    staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="mat-quyen.xlsx"))
+    _run_worker(app)
+    url = _job_url(_confirm(client, client.get(preview_url)))
+    with app_session(app) as session:
+        if change == "deactivated":
+            session.execute(update(User).where(User.id == staff_user.id).values(active=False))
+        else:
+            session.execute(delete(Membership).where(Membership.user_id == staff_user.id))
+        session.commit()
+        before = counts(session)
+    assert _run_worker(app) is True
+    with app_session(app) as session:
+        assert counts(session) == before
+        job = session.get(ImportJob, _job_id(url))
+        assert (job.state, job.outcome) == ("done", "refused")
+        assert "no longer staff" in job.report
+        assert session.scalar(select(PendingImport).where(PendingImport.filename == "mat-quyen.xlsx")) is not None
+
+
+def test_the_refusal_for_lost_rights_is_what_the_page_says(app, large):
+    staff_user, client = _staff(app)
+    url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="mat-quyen.xlsx"))
+    with app_session(app) as session:
+        staff_user = session.get(User, staff_user.id)
+        staff_user.memberships[0].role = "buyer"  # not staff when the worker comes...
+        session.commit()
+    _run_worker(app)
+    with app_session(app) as session:
+        session.get(User, staff_user.id).memberships[0].role = "staff"  # ...staff again to read the page
+        session.commit()
+    page = client.get(url)
+    assert page.status_code == 409 and "no longer staff" in page.get_data(as_text=True)
