@@ -209,7 +209,10 @@ def start_confirmation(session: Session, user: User, pending: PendingImport, fin
 
 def _job(session: Session, user: User, kind: str, pending: PendingImport, locale: str, now: datetime,
          **fields) -> ImportJob:
-    session.execute(delete(ImportJob).where(ImportJob.created_at < now - KEEP_JOBS))
+    old = ImportJob.created_at < now - KEEP_JOBS
+    for token in session.scalars(select(ImportJob.token).where(old)).all():
+        forget_progress(token)  # a job the worker left unfinished may have left its file
+    session.execute(delete(ImportJob).where(old))
     job = ImportJob(user_id=user.id, kind=kind, state="waiting", token=secrets.token_hex(16),
                     filename=pending.filename, pending_id=pending.id, locale=locale[:10], created_at=now,
                     **fields)

@@ -345,14 +345,21 @@ def test_a_small_file_stays_within_the_request(app, tmp_path, monkeypatch):
 def test_jobs_older_than_a_day_are_forgotten_when_another_starts(app, large):
     _staff_user, client = _staff(app)
     old_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="cu.xlsx"))
+    kept_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="vua.xlsx"))
     with app_session(app) as session:
         session.execute(update(ImportJob).where(ImportJob.id == _job_id(old_url))
                         .values(created_at=utcnow() - background.KEEP_JOBS - timedelta(minutes=1)))
         session.commit()
+        old_token = session.get(ImportJob, _job_id(old_url)).token
+        kept_token = session.get(ImportJob, _job_id(kept_url)).token
+    with app.app_context():  # their worker stopped mid-way: their progress files were left behind
+        background.write_progress(old_token, "checking", Progress(read=10))
+        background.write_progress(kept_token, "checking", Progress(read=10))
     new_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="moi.xlsx"))
     with app_session(app) as session:
         # (by file name: SQLite may give the new job the id the old one had)
-        assert list(session.scalars(select(ImportJob.filename))) == ["moi.xlsx"]
+        assert sorted(session.scalars(select(ImportJob.filename))) == ["moi.xlsx", "vua.xlsx"]
+    assert sorted(p.name for p in large.glob("*.json")) == [f"{kept_token}.json"]  # the old job's file went too
     assert "moi.xlsx" in client.get(new_url).get_data(as_text=True)
 
 
