@@ -48,9 +48,16 @@ log = logging.getLogger(__name__)
 # A job still waiting after this long: the worker is not running (or is busy with a long job);
 # the page says so instead of spinning for ever.
 WORKER_LATE = timedelta(seconds=60)
-# A running job with no sign of life (a progress report) for this long: its worker was stopped.
-# Long, because reading a big workbook and committing a big import report nothing meanwhile.
+# A running job whose progress file has not changed for this long: its worker may have stopped.
+# Long, because reading a big workbook and committing a big import report nothing meanwhile. Only
+# a guess: the page says "may have stopped" and keeps looking.
 STALLED_AFTER = timedelta(minutes=10)
+# A job still "running" this long after it was claimed, with no fresh progress file here, is taken
+# for orphaned (its worker was killed) and marked failed by the next worker run. Generous, because
+# with several hosts the progress file is on the running worker's host only; and safe even when
+# wrong: a job finishes only while still "running" (finish), so an import marked failed is rolled
+# back, never stored behind a page that says "failed".
+ORPHANED_AFTER = timedelta(hours=1)
 
 # Jobs (and the reports they keep, megabytes for a season's file) are forgotten after this long:
 # well after their preview can be confirmed (pending.MAX_AGE, 2 hours).
@@ -156,7 +163,7 @@ class Status:
     @property
     def finished(self) -> bool:
         """Nothing more will happen on its own: the page stops refreshing."""
-        return self.phase in ("done", "failed", "stalled")
+        return self.phase in ("done", "failed")
 
 
 def status_of(state: str, created_at: datetime, started_at: datetime | None, progress: dict | None,
@@ -166,14 +173,14 @@ def status_of(state: str, created_at: datetime, started_at: datetime | None, pro
         return Status(state)
     if state == "waiting":
         return Status("late" if now - _aware(created_at) > WORKER_LATE else "waiting")
-    counts = {k: int(progress.get(k, 0)) for k in ("read", "checked", "written")} if progress else {}
-    phase = str(progress.get("phase", "reading")) if progress else "reading"
+    if not progress:  # not written yet, or written on another host's worker: nothing to judge by
+        return Status("reading")
+    counts = {k: int(progress.get(k, 0)) for k in ("read", "checked", "written")}
+    phase = str(progress.get("phase", "reading"))
     if phase not in ("reading", "checking", "saving"):
         phase = "reading"
-    last_sign = datetime.fromtimestamp(float(progress["at"]), now.tzinfo) if progress and "at" in progress \
-        else _aware(started_at or created_at)
-    if now - last_sign > STALLED_AFTER:
-        return Status("stalled", **counts)
+    if "at" in progress and now - datetime.fromtimestamp(float(progress["at"]), now.tzinfo) > STALLED_AFTER:
+        return Status("stalled", **counts)  # "may have stopped": the page keeps looking
     return Status(phase, **counts)
 
 
@@ -241,7 +248,26 @@ def claim(session: Session, now: datetime) -> int | None:
     return None
 
 
-def finish(session: Session, job: ImportJob, outcome: str, report: str = "", rows: int = 0) -> None:
-    job.state, job.outcome, job.report, job.finished_at = "done", outcome, report, utcnow()
-    job.total_rows = rows
-    session.flush()
+def finish(session: Session, job_id: int, outcome: str, report: str = "", rows: int = 0, **fields) -> bool:
+    """Mark a running job done; False when it is no longer running (marked failed as orphaned
+    meanwhile): the caller then rolls back, so what the page says failed stored nothing."""
+    done = session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == "running")
+                           .values(state="done", outcome=outcome, report=report, total_rows=rows,
+                                   finished_at=utcnow(), **fields))
+    return done.rowcount == 1
+
+
+def fail_orphans(session: Session, now: datetime) -> list[str]:
+    """Mark failed the jobs "running" for longer than ORPHANED_AFTER with no fresh progress file
+    here (their worker was killed); returns their tokens. Never commits."""
+    orphaned = []
+    for job_id, token in session.execute(select(ImportJob.id, ImportJob.token).where(
+            ImportJob.state == "running", ImportJob.started_at < now - ORPHANED_AFTER)).all():
+        progress = read_progress(token)
+        if progress and now.timestamp() - float(progress.get("at", 0)) < ORPHANED_AFTER.total_seconds():
+            continue  # this host's worker still reports on it
+        failed = session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == "running")
+                                 .values(state="failed", outcome="failed", report="", finished_at=now))
+        if failed.rowcount == 1:
+            orphaned.append(token)
+    return orphaned

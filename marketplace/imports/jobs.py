@@ -36,20 +36,25 @@ def init_app(app: Flask) -> None:
 
 
 def run_next() -> bool:
-    """The worker's job: claim the oldest waiting import and run it. Returns whether one ran."""
+    """The worker's job: mark failed the jobs whose worker was killed (background.fail_orphans),
+    then claim the oldest waiting import and run it. Returns whether one ran."""
     session = db.session
+    orphaned = background.fail_orphans(session, utcnow())
     job_id = background.claim(session, utcnow())
-    if job_id is None:
-        session.commit()
-        return False
-    token = session.get(ImportJob, job_id).token
+    token = session.get(ImportJob, job_id).token if job_id is not None else None
     session.commit()
+    for orphan in orphaned:
+        log.warning("import job %s was still running after %s: marked failed (its worker stopped)",
+                    orphan, background.ORPHANED_AFTER)
+        background.forget_progress(orphan)
+    if job_id is None:
+        return False
     try:
         _run(session, job_id)
     except Exception:
         session.rollback()  # all or nothing: the import's rows go with it
         log.exception("import job %d failed", job_id)
-        session.execute(update(ImportJob).where(ImportJob.id == job_id)
+        session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == "running")
                         .values(state="failed", outcome="failed", report="", finished_at=utcnow()))
         session.commit()
     finally:
@@ -57,20 +62,28 @@ def run_next() -> bool:
     return True
 
 
+def _conclude(session, job_id: int, outcome: str, **fields) -> None:
+    """Commit the job's outcome with what its transaction did, unless the job was marked failed
+    (orphaned) meanwhile: then nothing of it is stored, as that page says."""
+    if background.finish(session, job_id, outcome, **fields):
+        session.commit()
+    else:
+        session.rollback()
+        log.warning("import job %d was marked failed while it ran: its %s was not stored", job_id, outcome)
+
+
 def _run(session, job_id: int) -> None:
     job = session.get(ImportJob, job_id)
     with force_locale(job.locale):
         pending = session.get(PendingImport, job.pending_id) if job.pending_id is not None else None
         if pending is None or pending.user_id != job.user_id:
-            background.finish(session, job, "refused")
-            session.commit()
+            _conclude(session, job_id, "refused")
             return
         user = session.get(User, job.user_id)
         if user is None or not user.is_active or not user.is_staff:  # deactivated or no longer staff since
             message = _("Your account may no longer import files (it is no longer staff, or was deactivated). "
                         "Nothing was stored.")
-            background.finish(session, job, "refused", report=json.dumps({"message": message}, ensure_ascii=False))
-            session.commit()
+            _conclude(session, job_id, "refused", report=json.dumps({"message": message}, ensure_ascii=False))
             return
         kind, token, verified, fingerprint = job.kind, job.token, job.verified, job.fingerprint
         pending_id, filename, sha256, data = pending.id, pending.filename, pending.sha256, pending.data
@@ -79,11 +92,8 @@ def _run(session, job_id: int) -> None:
         try:
             sheets = readers.read_upload(filename, io.BytesIO(data))
         except readers.ReaderError as error:
-            job = session.get(ImportJob, job_id)
-            background.finish(session, job, "unreadable",
-                              report=json.dumps({"message": error.message}, ensure_ascii=False))
             pending_files.discard(session, pending_id)
-            session.commit()
+            _conclude(session, job_id, "unreadable", report=json.dumps({"message": error.message}, ensure_ascii=False))
             return
 
         last = Progress()
@@ -97,25 +107,19 @@ def _run(session, job_id: int) -> None:
                                       progress=show)
         if kind == "preview":
             session.rollback()  # a preview: not one row of the file is stored
-            job = session.get(ImportJob, job_id)
-            job.fingerprint = report.fingerprint()
-            background.finish(session, job, "preview", report=background.report_to_json(report), rows=last.read)
             if not report.ok or not report.stores_anything:
                 pending_files.discard(session, pending_id)  # nothing to confirm: not kept
-            session.commit()
+            _conclude(session, job_id, "preview", report=background.report_to_json(report), rows=last.read,
+                      fingerprint=report.fingerprint())
             return
         if report.ok and report.fingerprint() == fingerprint:
             background.write_progress(token, "saving", last)
             if pending_files.discard(session, pending_id) != 1:  # imported meanwhile by another confirmation
                 session.rollback()
-                background.finish(session, session.get(ImportJob, job_id), "refused")
-                session.commit()
+                _conclude(session, job_id, "refused")
                 return
-            job = session.get(ImportJob, job_id)
-            background.finish(session, job, "imported", report=background.report_to_json(report), rows=last.read)
-            session.commit()  # the import and its "done" together, or neither
+            # the import and its "done" together, or neither
+            _conclude(session, job_id, "imported", report=background.report_to_json(report), rows=last.read)
             return
         session.rollback()  # what was not previewed is not stored
-        job = session.get(ImportJob, job_id)
-        background.finish(session, job, "changed", report=background.report_to_json(report), rows=last.read)
-        session.commit()
+        _conclude(session, job_id, "changed", report=background.report_to_json(report), rows=last.read)

@@ -169,7 +169,7 @@ def _status_labels(import_job, status: background.Status) -> dict[str, str]:
         "reading": _("Reading the file…"),
         "checking": _("Checking the rows…") if import_job.kind == "preview" else _("Checking and writing the rows…"),
         "saving": _("Saving…"),
-        "stalled": _("This import stopped"),
+        "stalled": _("This import may have stopped"),
         "failed": _("This import failed"),
         "done": _("Done"),
     }
@@ -178,8 +178,9 @@ def _status_labels(import_job, status: background.Status) -> dict[str, str]:
                      "also leave it and come back."),
         "late": _("It has waited more than a minute: the background worker may be stopped. Nothing has been "
                   "stored. Keep this page open, or tell the site's operator."),
-        "stalled": _("The background worker stopped while importing this file. Nothing was stored: upload "
-                     "the file again."),
+        "stalled": _("The background worker has reported nothing on this import for 10 minutes: it may have "
+                     "stopped, or still be reading or saving a very large file. This page keeps looking. If it "
+                     "stopped, nothing was stored and the page will say so within the hour."),
         "failed": _("Something went wrong while importing this file. Nothing was stored: upload the file "
                     "again; if it fails again, tell the site's operator."),
     }
