@@ -81,6 +81,9 @@ def test_a_large_file_is_previewed_and_imported_by_the_worker_behind_a_status_pa
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html  # works without JS
     assert f'href="{url}"' in html and ">Refresh<" in html
     assert 'role="status" aria-live="polite"' in html and "<progress" in html
+    assert re.search(r'data-testid="import-job-counts"[^>]* hidden>', html)  # nothing read yet: no "0 of 0"
+    assert re.search(r'data-testid="import-job-help" role="status" aria-live="polite"', html)
+    assert 'class="import-job-file"' in html
     assert client.get(url + "/status.json").get_json()["phase"] == "waiting"
     with app_session(app) as session:
         assert counts(session) == before  # nothing read yet, nothing stored
@@ -201,6 +204,7 @@ def test_the_status_shows_rows_read_checked_and_written_from_the_progress_file(a
     assert "Checking the rows" in page
     assert "Rows read: 50000, checked: 12000 of 50000" in page
     assert 'max="50000" value="12000"' in page
+    assert not re.search(r'data-testid="import-job-counts"[^>]* hidden>', page)  # rows read: shown
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
     status = client.get(url + "/status.json").get_json()
     assert status == {**status, "phase": "checking", "read": 50000, "checked": 12000, "written": 11000,
