@@ -103,6 +103,7 @@ def load_config(overrides: dict | None = None) -> dict:
                                                  env.get("IMPORT_IN_REQUEST_MAX_BYTES", "131072"), int),
         # Where the worker writes a running import's progress (one small file per import): a file,
         # not the database, because on SQLite the import's own transaction holds the write lock.
+        # A relative folder is taken under the instance folder (made absolute below).
         "IMPORT_PROGRESS_DIR": env.get("IMPORT_PROGRESS_DIR", str(INSTANCE_DIR / "import-progress")),
         "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
         # Photo files (re-encoded WebP) and scans: a folder, "s3://bucket/prefix" (an S3-compatible
@@ -202,6 +203,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "SEARCH_WARM": _bool(env.get("SEARCH_WARM"), app_env != "testing" and not overrides.get("TESTING")),
     }
     config.update(overrides)
+    # The web processes and the worker may start in different folders: a relative folder would be
+    # two folders. Relative means under the instance folder, where its default is.
+    config["IMPORT_PROGRESS_DIR"] = str(INSTANCE_DIR / Path(config["IMPORT_PROGRESS_DIR"]).expanduser())
     if app_env == "production" and not str(config.get("PUBLIC_URL", "")).startswith("https://"):
         # Mail links, unsubscribe links and Stripe's return addresses are built from it.
         raise ConfigError("PUBLIC_URL must be set to the site's https:// address in production")

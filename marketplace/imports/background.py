@@ -6,11 +6,11 @@ IMPORT_IN_REQUEST_MAX_BYTES becomes an ImportJob: the bytes are kept (imports.pe
 page shows the job's status until the worker has run it, then the same preview or result page as
 a small file gets.
 
-The worker (`run_next`, registered by jobs.py) claims one waiting job, reads the file with no
-transaction open (#14: nobody's write waits while a workbook is parsed), then runs the import as
-the page would: a preview is rolled back; a confirmation commits the import and the job's "done"
-state in one transaction, or neither (all or nothing). A job that raises is marked failed, and
-nothing of its import is stored.
+The worker (`imports.jobs.run_next`, which commits; this module never does) claims one waiting
+job, reads the file with no transaction open (#14: nobody's write waits while a workbook is
+parsed), then runs the import as the page would: a preview is rolled back; a confirmation
+commits the import and the job's "done" state in one transaction, or neither (all or nothing).
+A job that raises is marked failed, and nothing of its import is stored.
 
 Progress goes to a small file (IMPORT_PROGRESS_DIR/<token>.json, replaced whole at each report),
 not to the job's row: on SQLite a second connection writing the row would wait for the import's
@@ -22,7 +22,6 @@ Its limit: with several hosts, the counts are seen only on the host whose worker
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -34,28 +33,31 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from marketplace import db
 from marketplace.accounts.models import User
-from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.imports import pending as pending_files
-from marketplace.imports import readers, services
 from marketplace.imports.models import ImportJob, PendingImport
 from marketplace.imports.report import ImportReport, RowOutcome, RowProblem, SheetCounts
-from marketplace.imports.run import Progress, SourceFile
+from marketplace.imports.run import Progress
 
 log = logging.getLogger(__name__)
 
 # A job still waiting after this long: the worker is not running (or is busy with a long job);
 # the page says so instead of spinning for ever.
 WORKER_LATE = timedelta(seconds=60)
-# A running job with no sign of life (a progress report) for this long: its worker was stopped.
-# Long, because reading a big workbook and committing a big import report nothing meanwhile.
+# A running job whose progress file has not changed for this long: its worker may have stopped.
+# Long, because reading a big workbook and committing a big import report nothing meanwhile. Only
+# a guess: the page says "may have stopped" and keeps looking.
 STALLED_AFTER = timedelta(minutes=10)
+# A job still "running" this long after it was claimed, with no fresh progress file here, is taken
+# for orphaned (its worker was killed) and marked failed by the next worker run. Generous, because
+# with several hosts the progress file is on the running worker's host only; and safe even when
+# wrong: a job finishes only while still "running" (finish), so an import marked failed is rolled
+# back, never stored behind a page that says "failed".
+ORPHANED_AFTER = timedelta(hours=1)
 
 # Jobs (and the reports they keep, megabytes for a season's file) are forgotten after this long:
 # well after their preview can be confirmed (pending.MAX_AGE, 2 hours).
@@ -99,13 +101,29 @@ def _progress_path(token: str) -> Path:
     return Path(current_app.config["IMPORT_PROGRESS_DIR"]) / f"{token}.json"
 
 
+# Jobs whose progress could not be written, so that each is logged once, not every 500 rows.
+_unwritable: set[str] = set()
+
+
 def write_progress(token: str, phase: str, progress: Progress | None = None) -> None:
-    """Replace the job's progress file whole (a reader never sees half of one)."""
-    folder = _progress_path(token).parent
-    folder.mkdir(parents=True, exist_ok=True)
+    """Replace the job's progress file whole (a reader never sees half of one). A folder that
+    cannot be written (permissions, a full disk) does not stop the import: the page then shows
+    no counts, and the failure is logged once per job (the token only, nothing of the file)."""
     counts = progress or Progress()
     text = json.dumps({"phase": phase, "read": counts.read, "checked": counts.checked,
                        "written": counts.written, "at": time.time()})
+    try:
+        _replace_progress_file(token, text)
+    except OSError as error:
+        if token not in _unwritable:
+            _unwritable.add(token)
+            log.warning("could not write import progress for job %s (%s); the import goes on without it",
+                        token, type(error).__name__)
+
+
+def _replace_progress_file(token: str, text: str) -> None:
+    folder = _progress_path(token).parent
+    folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".progress-")
     try:
         with os.fdopen(handle, "w") as out:
@@ -123,7 +141,8 @@ def read_progress(token: str) -> dict | None:
         return None
 
 
-def _forget_progress(token: str) -> None:
+def forget_progress(token: str) -> None:
+    _unwritable.discard(token)
     try:
         _progress_path(token).unlink(missing_ok=True)
     except OSError:  # a leftover file of a few bytes is no reason to fail an import
@@ -144,7 +163,7 @@ class Status:
     @property
     def finished(self) -> bool:
         """Nothing more will happen on its own: the page stops refreshing."""
-        return self.phase in ("done", "failed", "stalled")
+        return self.phase in ("done", "failed")
 
 
 def status_of(state: str, created_at: datetime, started_at: datetime | None, progress: dict | None,
@@ -154,14 +173,14 @@ def status_of(state: str, created_at: datetime, started_at: datetime | None, pro
         return Status(state)
     if state == "waiting":
         return Status("late" if now - _aware(created_at) > WORKER_LATE else "waiting")
-    counts = {k: int(progress.get(k, 0)) for k in ("read", "checked", "written")} if progress else {}
-    phase = str(progress.get("phase", "reading")) if progress else "reading"
+    if not progress:  # not written yet, or written on another host's worker: nothing to judge by
+        return Status("reading")
+    counts = {k: int(progress.get(k, 0)) for k in ("read", "checked", "written")}
+    phase = str(progress.get("phase", "reading"))
     if phase not in ("reading", "checking", "saving"):
         phase = "reading"
-    last_sign = datetime.fromtimestamp(float(progress["at"]), now.tzinfo) if progress and "at" in progress \
-        else _aware(started_at or created_at)
-    if now - last_sign > STALLED_AFTER:
-        return Status("stalled", **counts)
+    if "at" in progress and now - datetime.fromtimestamp(float(progress["at"]), now.tzinfo) > STALLED_AFTER:
+        return Status("stalled", **counts)  # "may have stopped": the page keeps looking
     return Status(phase, **counts)
 
 
@@ -185,13 +204,22 @@ def start_preview(session: Session, user: User, filename: str, data: bytes, loca
 
 def start_confirmation(session: Session, user: User, pending: PendingImport, fingerprint: str,
                        verified: bool, locale: str, now: datetime) -> ImportJob:
-    """Ask the worker to import a previewed file (its confirmation was checked). Never commits."""
+    """Ask the worker to import a previewed file (its confirmation was checked). Never commits.
+    A confirmation of that file already waiting or running (a second click) is that job, not another."""
+    unfinished = session.scalar(select(ImportJob).where(
+        ImportJob.kind == "confirm", ImportJob.pending_id == pending.id, ImportJob.user_id == user.id,
+        ImportJob.state.in_(("waiting", "running"))).order_by(ImportJob.id).limit(1))
+    if unfinished is not None:
+        return unfinished
     return _job(session, user, "confirm", pending, locale, now, fingerprint=fingerprint, verified=verified)
 
 
 def _job(session: Session, user: User, kind: str, pending: PendingImport, locale: str, now: datetime,
          **fields) -> ImportJob:
-    session.execute(delete(ImportJob).where(ImportJob.created_at < now - KEEP_JOBS))
+    old = ImportJob.created_at < now - KEEP_JOBS
+    for token in session.scalars(select(ImportJob.token).where(old)).all():
+        forget_progress(token)  # a job the worker left unfinished may have left its file
+    session.execute(delete(ImportJob).where(old))
     job = ImportJob(user_id=user.id, kind=kind, state="waiting", token=secrets.token_hex(16),
                     filename=pending.filename, pending_id=pending.id, locale=locale[:10], created_at=now,
                     **fields)
@@ -206,32 +234,10 @@ def job_of(session: Session, job_id: int, user: User) -> ImportJob | None:
     return job if job is not None and job.user_id == user.id else None
 
 
-# Running a job (the worker) ----------------------------------------------------------------
+# Running a job (the worker: imports.jobs runs and commits) ----------------------------------
 
-def run_next() -> bool:
-    """The worker's job: claim the oldest waiting import and run it. Returns whether one ran.
-    Commits (only jobs and views do)."""
-    session = db.session
-    job_id = _claim(session, utcnow())
-    if job_id is None:
-        return False
-    token = session.get(ImportJob, job_id).token
-    session.commit()
-    try:
-        _run(session, job_id)
-    except Exception:
-        session.rollback()  # all or nothing: the import's rows go with it
-        log.exception("import job %d failed", job_id)
-        session.execute(update(ImportJob).where(ImportJob.id == job_id)
-                        .values(state="failed", outcome="failed", report="", finished_at=utcnow()))
-        session.commit()
-    finally:
-        _forget_progress(token)
-    return True
-
-
-def _claim(session: Session, now: datetime) -> int | None:
-    """The oldest waiting job, marked running; two workers never both claim one."""
+def claim(session: Session, now: datetime) -> int | None:
+    """The oldest waiting job, marked running; two workers never both claim one. Never commits."""
     for job_id in session.scalars(select(ImportJob.id).where(ImportJob.state == "waiting")
                                   .order_by(ImportJob.created_at, ImportJob.id).limit(5)):
         claimed = session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == "waiting")
@@ -239,64 +245,29 @@ def _claim(session: Session, now: datetime) -> int | None:
         if claimed.rowcount == 1:
             session.flush()
             return job_id
-    session.commit()
     return None
 
 
-def _run(session: Session, job_id: int) -> None:
-    job = session.get(ImportJob, job_id)
-    with force_locale(job.locale):
-        pending = session.get(PendingImport, job.pending_id) if job.pending_id is not None else None
-        if pending is None or pending.user_id != job.user_id:
-            _finish(session, job, "refused")
-            session.commit()
-            return
-        user = session.get(User, job.user_id)
-        kind, token, verified, fingerprint = job.kind, job.token, job.verified, job.fingerprint
-        pending_id, filename, sha256, data = pending.id, pending.filename, pending.sha256, pending.data
-        write_progress(token, "reading")
-        session.commit()  # no transaction (and no SQLite lock) held while the file is read
-        try:
-            sheets = readers.read_upload(filename, io.BytesIO(data))
-        except readers.ReaderError as error:
-            job = session.get(ImportJob, job_id)
-            _finish(session, job, "unreadable", report=json.dumps({"message": error.message}, ensure_ascii=False))
-            pending_files.discard(session, pending_id)
-            session.commit()
-            return
-
-        last = Progress()
-
-        def show(progress: Progress) -> None:
-            last.read, last.checked, last.written = progress.read, progress.checked, progress.written
-            write_progress(token, "checking", progress)
-
-        source = SourceFile(filename, sha256) if kind == "confirm" and verified else None
-        report = services.import_data(session, sheets, user, today_in_vietnam(), verified_from=source,
-                                      progress=show)
-        if kind == "preview":
-            session.rollback()  # a preview: not one row of the file is stored
-            job = session.get(ImportJob, job_id)
-            job.fingerprint = report.fingerprint()
-            _finish(session, job, "preview", report=report_to_json(report), rows=last.read)
-            if not report.ok or not report.stores_anything:
-                pending_files.discard(session, pending_id)  # nothing to confirm: not kept
-            session.commit()
-            return
-        if report.ok and report.fingerprint() == fingerprint:
-            write_progress(token, "saving", last)
-            pending_files.discard(session, pending_id)
-            job = session.get(ImportJob, job_id)
-            _finish(session, job, "imported", report=report_to_json(report), rows=last.read)
-            session.commit()  # the import and its "done" together, or neither
-            return
-        session.rollback()  # what was not previewed is not stored
-        job = session.get(ImportJob, job_id)
-        _finish(session, job, "changed", report=report_to_json(report), rows=last.read)
-        session.commit()
+def finish(session: Session, job_id: int, outcome: str, report: str = "", rows: int = 0, **fields) -> bool:
+    """Mark a running job done; False when it is no longer running (marked failed as orphaned
+    meanwhile): the caller then rolls back, so what the page says failed stored nothing."""
+    done = session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == "running")
+                           .values(state="done", outcome=outcome, report=report, total_rows=rows,
+                                   finished_at=utcnow(), **fields))
+    return done.rowcount == 1
 
 
-def _finish(session: Session, job: ImportJob, outcome: str, report: str = "", rows: int = 0) -> None:
-    job.state, job.outcome, job.report, job.finished_at = "done", outcome, report, utcnow()
-    job.total_rows = rows
-    session.flush()
+def fail_orphans(session: Session, now: datetime) -> list[str]:
+    """Mark failed the jobs "running" for longer than ORPHANED_AFTER with no fresh progress file
+    here (their worker was killed); returns their tokens. Never commits."""
+    orphaned = []
+    for job_id, token in session.execute(select(ImportJob.id, ImportJob.token).where(
+            ImportJob.state == "running", ImportJob.started_at < now - ORPHANED_AFTER)).all():
+        progress = read_progress(token)
+        if progress and now.timestamp() - float(progress.get("at", 0)) < ORPHANED_AFTER.total_seconds():
+            continue  # this host's worker still reports on it
+        failed = session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.state == "running")
+                                 .values(state="failed", outcome="failed", report="", finished_at=now))
+        if failed.rowcount == 1:
+            orphaned.append(token)
+    return orphaned

@@ -96,6 +96,8 @@ def confirmation(db: Session, secret_key: str, token: str, user: User, now: date
     return Confirmation(pending, fingerprint)
 
 
-def discard(db: Session, pending_id: int) -> None:
-    """Forget a kept file (once imported): a second "Confirm import" is then refused."""
-    db.execute(delete(PendingImport).where(PendingImport.id == pending_id))
+def discard(db: Session, pending_id: int) -> int:
+    """Forget a kept file (once imported): a second "Confirm import" is then refused. Returns how
+    many were deleted: an import may commit only if it deleted the one (two confirmations of one
+    file running at once: the second's delete waits for the first's commit, then finds nothing)."""
+    return db.execute(delete(PendingImport).where(PendingImport.id == pending_id)).rowcount

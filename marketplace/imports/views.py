@@ -102,7 +102,9 @@ def confirm():
     source = SourceFile(filename, sha256) if confirm_form.verified.data else None
     report = services.import_data(db.session, sheets, user, today_in_vietnam(), verified_from=source)
     if report.ok and report.fingerprint() == confirmation.fingerprint:
-        pending_files.discard(db.session, kept_id)
+        if pending_files.discard(db.session, kept_id) != 1:  # another confirmation imported it meanwhile
+            db.session.rollback()
+            return _page(ImportForm(formdata=None), refusal=_already_imported_message(), status=409)
         db.session.commit()
         return _page(ImportForm(formdata=None), report=report, done=True, filename=filename)
     db.session.rollback()  # all or nothing: what was not previewed is not stored
@@ -115,6 +117,10 @@ def confirm():
 def _in_background(data: bytes) -> bool:
     """A large file is run by the worker, with a status page; a small one within the request."""
     return len(data) > current_app.config["IMPORT_IN_REQUEST_MAX_BYTES"]
+
+
+def _already_imported_message() -> str:
+    return _("This preview has expired or was already imported: upload the file again to see its preview.")
 
 
 def _changed_message() -> str:
@@ -163,7 +169,7 @@ def _status_labels(import_job, status: background.Status) -> dict[str, str]:
         "reading": _("Reading the file…"),
         "checking": _("Checking the rows…") if import_job.kind == "preview" else _("Checking and writing the rows…"),
         "saving": _("Saving…"),
-        "stalled": _("This import stopped"),
+        "stalled": _("This import may have stopped"),
         "failed": _("This import failed"),
         "done": _("Done"),
     }
@@ -172,8 +178,9 @@ def _status_labels(import_job, status: background.Status) -> dict[str, str]:
                      "also leave it and come back."),
         "late": _("It has waited more than a minute: the background worker may be stopped. Nothing has been "
                   "stored. Keep this page open, or tell the site's operator."),
-        "stalled": _("The background worker stopped while importing this file. Nothing was stored: upload "
-                     "the file again."),
+        "stalled": _("The background worker has reported nothing on this import for 10 minutes: it may have "
+                     "stopped, or still be reading or saving a very large file. This page keeps looking. If it "
+                     "stopped, nothing was stored and the page will say so within the hour."),
         "failed": _("Something went wrong while importing this file. Nothing was stored: upload the file "
                     "again; if it fails again, tell the site's operator."),
     }
@@ -192,9 +199,9 @@ def _job_result(import_job):
     """The finished job's page: the same content (and status code) as a small file's."""
     form = ImportForm(formdata=None)
     filename = import_job.filename
-    if import_job.outcome == "refused":
-        return _page(form, refusal=_("This preview has expired or was already imported: upload the file again "
-                                     "to see its preview."), status=409)
+    if import_job.outcome == "refused":  # the worker's message when it gave one (the starter's rights)
+        message = json.loads(import_job.report).get("message") if import_job.report else None
+        return _page(form, refusal=message or _already_imported_message(), status=409)
     if import_job.outcome == "unreadable":
         form.file.errors = [json.loads(import_job.report)["message"]]
         return _page(form, status=422)
@@ -209,8 +216,7 @@ def _job_result(import_job):
     if not report.ok or not report.stores_anything:
         return _page(form, report=report, filename=filename, status=200 if report.ok else 422)
     if kept is None:
-        return _page(form, refusal=_("This preview has expired or was already imported: upload the file again "
-                                     "to see its preview."), status=409)
+        return _page(form, refusal=_already_imported_message(), status=409)
     return _preview_page(report, kept, filename)
 
 

@@ -407,27 +407,49 @@
 
   // A large import's status page: its figures every 2 s from the JSON status, and the page itself
   // (the preview or the result) once the worker is done. Without script, the page reloads itself.
+  // An answer that is not the JSON status (signed out: the sign-in page; a job gone: 404) reloads
+  // the page, so the server shows what it is. After 30 network failures in a row (a minute
+  // offline) it stops asking, and the Refresh link is there to try again.
   document.querySelectorAll("[data-import-status]").forEach(function (box) {
     var url = box.getAttribute("data-import-status");
+    var failures = 0;
     function set(selector, text) {
       var node = box.querySelector(selector);
       if (node && node.textContent !== text) node.textContent = text;
     }
     function look() {
       fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
-        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (response) {
+          var type = response.headers.get("Content-Type") || "";
+          if (!response.ok || response.redirected || type.indexOf("application/json") !== 0) {
+            window.location.reload();
+            return null;
+          }
+          return response.json();
+        })
         .then(function (status) {
-          if (!status) return setTimeout(look, 2000);
+          if (!status) return;
+          failures = 0;
           if (status.finished) return window.location.reload();
           box.setAttribute("data-phase", status.phase);
           set("[data-job-heading]", status.heading);
           set("[data-job-counts]", status.counts);
           set("[data-job-help]", status.help);
+          var counts = box.querySelector("[data-job-counts]");
+          if (counts) counts.hidden = !status.read;
           var bar = box.querySelector("[data-job-progress]");
           if (bar && status.read) { bar.max = status.read; bar.value = status.checked; bar.textContent = status.counts; }
           setTimeout(look, 2000);
         })
-        .catch(function () { setTimeout(look, 2000); });
+        .catch(function () {
+          failures += 1;
+          if (failures >= 30) {
+            var refresh = box.querySelector("[data-job-refresh]");
+            if (refresh) refresh.hidden = false;
+            return;
+          }
+          setTimeout(look, 2000);
+        });
     }
     setTimeout(look, 2000);
   });

@@ -11,9 +11,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from marketplace import worker
+from marketplace.accounts.models import Membership, User
 from marketplace.dates import today_in_vietnam
 from marketplace.db import utcnow
 from marketplace.imports import background, readers, run, services
@@ -80,6 +81,9 @@ def test_a_large_file_is_previewed_and_imported_by_the_worker_behind_a_status_pa
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html  # works without JS
     assert f'href="{url}"' in html and ">Refresh<" in html
     assert 'role="status" aria-live="polite"' in html and "<progress" in html
+    assert re.search(r'data-testid="import-job-counts"[^>]* hidden>', html)  # nothing read yet: no "0 of 0"
+    assert re.search(r'data-testid="import-job-help" role="status" aria-live="polite"', html)
+    assert 'class="import-job-file"' in html
     assert client.get(url + "/status.json").get_json()["phase"] == "waiting"
     with app_session(app) as session:
         assert counts(session) == before  # nothing read yet, nothing stored
@@ -200,6 +204,7 @@ def test_the_status_shows_rows_read_checked_and_written_from_the_progress_file(a
     assert "Checking the rows" in page
     assert "Rows read: 50000, checked: 12000 of 50000" in page
     assert 'max="50000" value="12000"' in page
+    assert not re.search(r'data-testid="import-job-counts"[^>]* hidden>', page)  # rows read: shown
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
     status = client.get(url + "/status.json").get_json()
     assert status == {**status, "phase": "checking", "read": 50000, "checked": 12000, "written": 11000,
@@ -233,7 +238,7 @@ def test_the_worker_reports_progress_while_it_checks(app, large, monkeypatch):
     ("waiting", timedelta(seconds=5), "waiting"),
     ("waiting", timedelta(minutes=2), "late"),
     ("running", timedelta(minutes=1), "reading"),
-    ("running", timedelta(minutes=30), "stalled"),
+    ("running", timedelta(minutes=30), "reading"),  # no progress file here (another host's worker?): no verdict
 ])
 def test_status_of_a_job_by_its_age(phase, age, expected):
     now = utcnow()
@@ -249,6 +254,14 @@ def test_a_running_job_with_recent_progress_is_not_stalled():
     assert (status.phase, status.read, status.checked, status.finished) == ("checking", 10, 4, False)
 
 
+def test_a_running_job_whose_progress_file_is_old_may_have_stopped_and_is_still_watched():
+    now = utcnow()
+    progress = {"phase": "checking", "read": 10, "checked": 4, "written": 0,
+                "at": (now - background.STALLED_AFTER - timedelta(seconds=1)).timestamp()}
+    status = background.status_of("running", now - timedelta(hours=1), now - timedelta(hours=1), progress, now)
+    assert (status.phase, status.read, status.finished) == ("stalled", 10, False)
+
+
 def test_a_job_the_worker_has_not_picked_up_says_so(app, large):
     _staff_user, client = _staff(app)
     url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="cho.xlsx"))
@@ -262,16 +275,67 @@ def test_a_job_the_worker_has_not_picked_up_says_so(app, large):
     assert 'http-equiv="refresh"' in html  # still looking, in case it starts
 
 
-def test_a_job_whose_worker_stopped_says_so_and_stops_refreshing(app, large):
+def test_a_job_whose_progress_stopped_may_have_stopped_and_the_page_keeps_looking(app, large):
     _staff_user, client = _staff(app)
     url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="dung.xlsx"))
     with app_session(app) as session:
         session.execute(update(ImportJob).where(ImportJob.id == _job_id(url))
-                        .values(state="running", started_at=utcnow() - timedelta(hours=1)))
+                        .values(state="running", started_at=utcnow() - timedelta(minutes=30)))
         session.commit()
+        token = session.get(ImportJob, _job_id(url)).token
     html = client.get(url).get_data(as_text=True)
-    assert "This import stopped" in html and "Nothing was stored" in html
-    assert 'http-equiv="refresh"' not in html
+    assert "may have stopped" not in html and 'http-equiv="refresh"' in html  # no file: no verdict
+    with app.app_context():
+        background.write_progress(token, "checking", Progress(read=40, checked=20))
+    stale = (utcnow() - background.STALLED_AFTER - timedelta(minutes=1)).timestamp()
+    path = large / f"{token}.json"
+    path.write_text(path.read_text().replace('"at": ', f'"at": {stale}, "was": '))
+    html = client.get(url).get_data(as_text=True)
+    assert "This import may have stopped" in html and "Nothing was stored" not in html
+    assert 'http-equiv="refresh"' in html  # it may yet finish: the page keeps looking
+    assert client.get(url + "/status.json").get_json()["finished"] is False
+
+
+def test_the_worker_marks_failed_a_job_orphaned_for_an_hour(app, large):
+    _staff_user, client = _staff(app)
+    orphan_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="mo-coi.xlsx"))
+    recent_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="dang-chay.xlsx"))
+    with app_session(app) as session:
+        session.execute(update(ImportJob).where(ImportJob.id == _job_id(orphan_url))
+                        .values(state="running", started_at=utcnow() - background.ORPHANED_AFTER - timedelta(minutes=1)))
+        session.execute(update(ImportJob).where(ImportJob.id == _job_id(recent_url))
+                        .values(state="running", started_at=utcnow() - timedelta(minutes=20)))
+        session.commit()
+    assert _run_worker(app) is False  # nothing waits; the sweep ran
+    with app_session(app) as session:
+        assert session.get(ImportJob, _job_id(orphan_url)).state == "failed"
+        assert session.get(ImportJob, _job_id(recent_url)).state == "running"
+    html = client.get(orphan_url).get_data(as_text=True)
+    assert "This import failed" in html and "Nothing was stored" in html and 'http-equiv="refresh"' not in html
+
+
+def test_a_job_marked_failed_while_it_ran_stores_nothing(app, large, monkeypatch):
+    """The sweep guessed wrong (a slow import on another host): the import is rolled back, so the
+    page's "failed, nothing was stored" stays true."""
+    _staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="cham.xlsx"))
+    _run_worker(app)
+    url = _job_url(_confirm(client, client.get(preview_url)))
+    with app_session(app) as session:
+        before = counts(session)
+    real_import = services.import_data
+
+    def import_then_be_swept(session, *args, **kwargs):
+        report = real_import(session, *args, **kwargs)
+        # (the sweep's own commit cannot be had inside the test's one connection: its update is
+        # made here, and is rolled back with the import)
+        session.execute(update(ImportJob).where(ImportJob.id == _job_id(url)).values(state="failed"))
+        return report
+    monkeypatch.setattr(services, "import_data", import_then_be_swept)
+    _run_worker(app)
+    with app_session(app) as session:
+        assert counts(session) == before
+        assert session.get(ImportJob, _job_id(url)).state != "done"
 
 
 # Failures ----------------------------------------------------------------------------------
@@ -344,12 +408,138 @@ def test_a_small_file_stays_within_the_request(app, tmp_path, monkeypatch):
 def test_jobs_older_than_a_day_are_forgotten_when_another_starts(app, large):
     _staff_user, client = _staff(app)
     old_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="cu.xlsx"))
+    kept_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="vua.xlsx"))
     with app_session(app) as session:
         session.execute(update(ImportJob).where(ImportJob.id == _job_id(old_url))
                         .values(created_at=utcnow() - background.KEEP_JOBS - timedelta(minutes=1)))
         session.commit()
+        old_token = session.get(ImportJob, _job_id(old_url)).token
+        kept_token = session.get(ImportJob, _job_id(kept_url)).token
+    with app.app_context():  # their worker stopped mid-way: their progress files were left behind
+        background.write_progress(old_token, "checking", Progress(read=10))
+        background.write_progress(kept_token, "checking", Progress(read=10))
     new_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="moi.xlsx"))
     with app_session(app) as session:
         # (by file name: SQLite may give the new job the id the old one had)
-        assert list(session.scalars(select(ImportJob.filename))) == ["moi.xlsx"]
+        assert sorted(session.scalars(select(ImportJob.filename))) == ["moi.xlsx", "vua.xlsx"]
+    assert sorted(p.name for p in large.glob("*.json")) == [f"{kept_token}.json"]  # the old job's file went too
     assert "moi.xlsx" in client.get(new_url).get_data(as_text=True)
+
+
+# Two confirmations of one file (review finding 1) -------------------------------------------
+
+def _imported_meanwhile(monkeypatch):
+    """import_data that first lets "another confirmation" import the kept file: its delete is
+    committed before this import writes a row (as when two confirmations run at once, the second's
+    delete waiting for the first's commit). On the import's own session: every test runs inside
+    one rolled-back connection (tests/integration/conftest.py)."""
+    real_import = services.import_data
+
+    def another_confirmation_first(session, *args, **kwargs):
+        session.execute(delete(PendingImport))
+        session.commit()
+        return real_import(session, *args, **kwargs)
+    monkeypatch.setattr(services, "import_data", another_confirmation_first)
+
+
+def test_a_second_click_on_confirm_goes_to_the_confirmation_already_waiting(app, large):
+    _staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="hai-lan.xlsx"))
+    _run_worker(app)
+    preview = client.get(preview_url)
+    first = _job_url(_confirm(client, preview))
+    assert _job_url(_confirm(client, preview)) == first
+    with app_session(app) as session:
+        assert len(session.scalars(select(ImportJob).where(ImportJob.kind == "confirm")).all()) == 1
+        before = counts(session)
+    _run_worker(app)
+    assert _run_worker(app) is False
+    assert "Imported: everything is stored." in client.get(first).get_data(as_text=True)
+    with app_session(app) as session:
+        assert counts(session)["Listing"] == before["Listing"] + 1
+
+
+def test_a_confirmation_whose_file_was_imported_meanwhile_by_the_worker_stores_nothing(app, large, monkeypatch):
+    _staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="cung-luc.xlsx"))
+    _run_worker(app)
+    url = _job_url(_confirm(client, client.get(preview_url)))
+    with app_session(app) as session:
+        before = counts(session)
+    _imported_meanwhile(monkeypatch)
+    _run_worker(app)
+    page = client.get(url)
+    assert page.status_code == 409 and "already imported" in page.get_data(as_text=True)
+    with app_session(app) as session:
+        assert counts(session) == before
+        assert session.get(ImportJob, _job_id(url)).outcome == "refused"
+
+
+def test_an_in_request_confirmation_whose_file_was_imported_meanwhile_stores_nothing(app, monkeypatch):
+    _staff_user, client = _staff(app)
+    preview = _upload(client, xlsx_bytes(good_sheets()), name="nho-hai-lan.xlsx")
+    assert "Preview: nothing is stored yet" in preview.get_data(as_text=True)
+    with app_session(app) as session:
+        before = counts(session)
+    _imported_meanwhile(monkeypatch)
+    page = _confirm(client, preview)
+    assert page.status_code == 409 and "already imported" in page.get_data(as_text=True)
+    with app_session(app) as session:
+        assert counts(session) == before
+
+
+def test_an_unwritable_progress_folder_does_not_stop_the_import(app, large, tmp_path, caplog):
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    app.config["IMPORT_PROGRESS_DIR"] = str(blocked / "progress")  # mkdir fails: OSError (monkeypatched by `large`)
+    _staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="bi-mat.xlsx"))
+    caplog.set_level("WARNING", logger="marketplace.imports.background")
+    _run_worker(app)
+    preview = client.get(preview_url)
+    assert "Preview: nothing is stored yet" in preview.get_data(as_text=True)
+    url = _job_url(_confirm(client, preview))
+    _run_worker(app)
+    assert "Imported: everything is stored." in client.get(url).get_data(as_text=True)
+    warnings = [r.getMessage() for r in caplog.records if "could not write import progress" in r.getMessage()]
+    assert len(warnings) == 2  # once per job, not once per report
+    assert not any("bi-mat" in w or COOP in w for w in warnings)  # nothing of the file
+
+
+# The starter's rights, checked again by the worker (review finding 7) -----------------------
+
+@pytest.mark.parametrize("change", ["deactivated", "no longer staff"])
+def test_a_confirmation_whose_starter_lost_the_right_meanwhile_stores_nothing(app, large, change):
+    staff_user, client = _staff(app)
+    preview_url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="mat-quyen.xlsx"))
+    _run_worker(app)
+    url = _job_url(_confirm(client, client.get(preview_url)))
+    with app_session(app) as session:
+        if change == "deactivated":
+            session.execute(update(User).where(User.id == staff_user.id).values(active=False))
+        else:
+            session.execute(delete(Membership).where(Membership.user_id == staff_user.id))
+        session.commit()
+        before = counts(session)
+    assert _run_worker(app) is True
+    with app_session(app) as session:
+        assert counts(session) == before
+        job = session.get(ImportJob, _job_id(url))
+        assert (job.state, job.outcome) == ("done", "refused")
+        assert "no longer staff" in job.report
+        assert session.scalar(select(PendingImport).where(PendingImport.filename == "mat-quyen.xlsx")) is not None
+
+
+def test_the_refusal_for_lost_rights_is_what_the_page_says(app, large):
+    staff_user, client = _staff(app)
+    url = _job_url(_upload(client, xlsx_bytes(good_sheets()), name="mat-quyen.xlsx"))
+    with app_session(app) as session:
+        staff_user = session.get(User, staff_user.id)
+        staff_user.memberships[0].role = "buyer"  # not staff when the worker comes...
+        session.commit()
+    _run_worker(app)
+    with app_session(app) as session:
+        session.get(User, staff_user.id).memberships[0].role = "staff"  # ...staff again to read the page
+        session.commit()
+    page = client.get(url)
+    assert page.status_code == 409 and "no longer staff" in page.get_data(as_text=True)

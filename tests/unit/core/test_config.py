@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from marketplace.config import ConfigError, load_config
+from marketplace.config import INSTANCE_DIR, ConfigError, load_config
 
 GOOD_KEY = "k" * 16 + "0123456789abcdefXYZ"
 
@@ -161,3 +163,17 @@ def test_web_processes_warm_new_index_generations_except_in_tests_or_when_told_n
     monkeypatch.setenv("SEARCH_WARM", "false")
     assert load_config()["SEARCH_WARM"] is False
     assert load_config({"SEARCH_WARM": True})["SEARCH_WARM"] is True
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("progress", INSTANCE_DIR / "progress"),  # relative: under the instance folder, wherever started
+    ("/var/lib/chq/progress", Path("/var/lib/chq/progress")),
+])
+def test_the_import_progress_folder_is_absolute(monkeypatch, given, expected):
+    monkeypatch.setenv("IMPORT_PROGRESS_DIR", given)
+    assert load_config()["IMPORT_PROGRESS_DIR"] == str(expected)
+
+
+def test_the_import_progress_folder_defaults_to_the_instance_folder(monkeypatch):
+    monkeypatch.delenv("IMPORT_PROGRESS_DIR", raising=False)
+    assert load_config()["IMPORT_PROGRESS_DIR"] == str(INSTANCE_DIR / "import-progress")
