@@ -45,15 +45,16 @@ def test_a_price_row_checks():
     rules.check_price(found, 0, None, low_field="price", high_field="price")
     assert found.fields == {"price": ["positive", "required"]}
     found = Problems()
-    rules.check_row(found, market="moon", observed_on=date(2026, 12, 8), today=date(2026, 12, 7),
+    rules.check_row(found, market="moon", observed_on=date(2025, 12, 8), today=date(2025, 12, 7),
                     texts={"place": "x" * 201})
     assert found.fields == {"market": ["choice"], "observed_on": ["future"], "place": ["too_long"]}
 
 
 def test_iso_weeks_start_on_monday():
-    assert rules.week_of(date(2026, 12, 13)) == date(2026, 12, 7)  # a Sunday
-    assert rules.week_of(date(2026, 12, 7)) == date(2026, 12, 7)
-    assert rules.weeks_back(date(2026, 12, 9), 3) == [date(2026, 11, 23), date(2026, 11, 30), date(2026, 12, 7)]
+    # Days in the past: the rules take the day, nothing compares it with today.
+    assert rules.week_of(date(2025, 12, 14)) == date(2025, 12, 8)  # a Sunday
+    assert rules.week_of(date(2025, 12, 8)) == date(2025, 12, 8)
+    assert rules.weeks_back(date(2025, 12, 10), 3) == [date(2025, 11, 24), date(2025, 12, 1), date(2025, 12, 8)]
 
 
 def test_a_median_needs_three_different_sellers():
