@@ -5,7 +5,8 @@ function that imports each sheet (`@handles("name")`).
 A row's writes stay only when the row has no problem: a row that fails leaves no half-saved
 record behind, and later rows are still checked against a consistent session. The listings sheet
 writes its rows in batches instead (`batching`: no savepoint for a row without problems, one flush
-per batch; a batch the database refuses is imported again row by row: imports.handlers.listings).
+per batch; a batch the database refuses is imported again row by row: `ImportRun.in_batches`,
+used by the listings and demand sheets).
 Progress (rows read, checked, written) goes to a listener given by the caller.
 """
 
@@ -201,6 +202,52 @@ class ImportRun:
             gc.unfreeze()
             self.froze = False
 
+    def in_batches(self, sheet: str, rows: list[Row], import_rows: Callable[[list[Row]], None],
+                   state: object, size: int) -> None:
+        """Rows checked one by one and written `size` at a time, in one flush (and one write of the
+        change log) per batch. If the database refuses a batch, the batch is taken back with what it
+        changed in the run and in the sheet's own `state` (its dict attributes: refs stored, seen…),
+        and its rows are imported again one savepoint each, which names the row at fault exactly as
+        a row-by-row import does."""
+        for start in range(0, len(rows), size):
+            batch = rows[start:start + size]
+            put_back = (self._kept(sheet), _kept_dicts(state))
+            savepoint = self.db.begin_nested()
+            self.batching = True
+            try:
+                with self.db.no_autoflush:
+                    import_rows(batch)
+                self.flush_batch()
+            except BatchRefused:
+                savepoint.rollback()
+                for restore in put_back:
+                    restore()
+                self.batching = False
+                import_rows(batch)
+            else:
+                savepoint.commit()
+            finally:
+                self.batching = False
+            self.set_aside_from_collector()
+
+    def _kept(self, sheet: str) -> Callable[[], None]:
+        """What a batch changes in the run (report, rows with problems, progress), as the function
+        that takes it back with the batch."""
+        report, counts = self.report, self.report.counts[sheet]
+        lengths = len(report.outcomes), len(report.problems), len(report.warnings)
+        created_updated = counts.created, counts.updated
+        failed = {name: set(keys) for name, keys in self.failed.items()}
+        progress = self.progress.checked, self.progress.written
+
+        def restore() -> None:
+            del report.outcomes[lengths[0]:]
+            del report.problems[lengths[1]:]
+            del report.warnings[lengths[2]:]
+            counts.created, counts.updated = created_updated
+            self.failed = failed
+            self.progress.checked, self.progress.written = progress
+        return restore
+
     def flush_batch(self) -> None:
         """Write the rows of the batch so far (nothing to do outside a batch)."""
         if not self.batching:
@@ -255,3 +302,10 @@ class ImportRun:
 def holder(org: Organization) -> str:
     """The organisation that holds a number, code or ref, as a clash message names it."""
     return f"{org.name} ({org.ref})"
+
+
+def _kept_dicts(state: object) -> Callable[[], None]:
+    """A handler's state as it is now (each of its dict attributes copied), as the function that
+    puts it back."""
+    saved = {name: dict(value) for name, value in vars(state).items() if isinstance(value, dict)}
+    return lambda: vars(state).update(saved)

@@ -16,7 +16,7 @@ from marketplace.imports import summaries
 from marketplace.imports.cells import RowCheck
 from marketplace.imports.handlers import goods
 from marketplace.imports.readers import Row, display_value, normalize_name
-from marketplace.imports.run import BatchRefused, ImportRun, handles, holder
+from marketplace.imports.run import ImportRun, handles, holder
 from marketplace.vietnamese import clean
 
 # demand.services.save_demand's field names → the sheet's columns
@@ -29,6 +29,7 @@ DEMAND_CERTIFICATE_ALIASES = {"huuco": "organic"}
 
 
 BATCH_ROWS = 500  # rows written by one flush
+SHEET = "demand"
 
 
 @handles("demand")
@@ -43,25 +44,7 @@ def import_demand(run: ImportRun, rows: list[Row]) -> None:
     sheet's refs name are read in a few queries, not one a row. Matching is not run here: the change
     log the flush writes is what the worker matches from."""
     state = _SheetState(goods.categories(run), _stored_requests(run, rows))
-    for start in range(0, len(rows), BATCH_ROWS):
-        batch = rows[start:start + BATCH_ROWS]
-        before = _Snapshot.of(run, state)
-        savepoint = run.db.begin_nested()
-        run.batching = True
-        try:
-            with run.db.no_autoflush:
-                _import_rows(run, batch, state)
-            run.flush_batch()
-        except BatchRefused:
-            savepoint.rollback()
-            before.restore(run, state)
-            run.batching = False
-            _import_rows(run, batch, state)
-        else:
-            savepoint.commit()
-        finally:
-            run.batching = False
-        run.set_aside_from_collector()
+    run.in_batches(SHEET, rows, lambda batch: _import_rows(run, batch, state), state, BATCH_ROWS)
 
 
 @dataclass
@@ -69,41 +52,6 @@ class _SheetState:
     categories: list
     stored: dict[str, DemandPost]  # ref → request, stored before or by an earlier row
     seen: dict[str, int] = field(default_factory=dict)  # ref → its first row in the sheet
-
-
-@dataclass
-class _Snapshot:
-    """What a batch changes besides the database, to take it back with the batch."""
-
-    stored: dict
-    seen: dict
-    outcomes: int
-    problems: int
-    warnings: int
-    counts: tuple[int, int]
-    failed: dict[str, set[str]]
-    progress: tuple[int, int]
-
-    @classmethod
-    def of(cls, run: ImportRun, state: _SheetState) -> _Snapshot:
-        counts = run.report.counts[SHEET]
-        return cls(dict(state.stored), dict(state.seen), len(run.report.outcomes), len(run.report.problems),
-                   len(run.report.warnings), (counts.created, counts.updated),
-                   {sheet: set(keys) for sheet, keys in run.failed.items()},
-                   (run.progress.checked, run.progress.written))
-
-    def restore(self, run: ImportRun, state: _SheetState) -> None:
-        state.stored, state.seen = self.stored, self.seen
-        del run.report.outcomes[self.outcomes:]
-        del run.report.problems[self.problems:]
-        del run.report.warnings[self.warnings:]
-        counts = run.report.counts[SHEET]
-        counts.created, counts.updated = self.counts
-        run.failed = self.failed
-        run.progress.checked, run.progress.written = self.progress
-
-
-SHEET = "demand"
 
 
 def _import_rows(run: ImportRun, rows: list[Row], state: _SheetState) -> None:

@@ -14,7 +14,7 @@ from marketplace.imports import summaries
 from marketplace.imports.handlers import goods
 from marketplace.imports.handlers.credentials import CERTIFICATES, PLANTING_CODES, cited_ids
 from marketplace.imports.readers import Row, display_value
-from marketplace.imports.run import BatchRefused, ImportRun, handles, holder
+from marketplace.imports.run import ImportRun, handles, holder
 from marketplace.listings import services as listings
 from marketplace.listings.models import Listing
 from marketplace.vietnamese import clean
@@ -32,25 +32,7 @@ def import_listings(run: ImportRun, rows: list[Row]) -> None:
     the search change log) per batch; if the database refuses a batch, its rows are imported again
     one savepoint each, which names the row at fault exactly as a row-by-row import does."""
     state = _SheetState(goods.categories(run), _stored_listings(run, rows))
-    for start in range(0, len(rows), BATCH_ROWS):
-        batch = rows[start:start + BATCH_ROWS]
-        before = _Snapshot.of(run, state)
-        savepoint = run.db.begin_nested()
-        run.batching = True
-        try:
-            with run.db.no_autoflush:
-                _import_rows(run, batch, state)
-            run.flush_batch()
-        except BatchRefused:
-            savepoint.rollback()
-            before.restore(run, state)
-            run.batching = False
-            _import_rows(run, batch, state)
-        else:
-            savepoint.commit()
-        finally:
-            run.batching = False
-        run.set_aside_from_collector()
+    run.in_batches("listings", rows, lambda batch: _import_rows(run, batch, state), state, BATCH_ROWS)
 
 
 @dataclass
@@ -59,39 +41,6 @@ class _SheetState:
     stored: dict[str, Listing]  # ref → listing, stored before or by an earlier row
     seen: dict[str, int] = field(default_factory=dict)  # ref → its first row in the sheet
     usable_by_org: dict[int, list | None] = field(default_factory=dict)
-
-
-@dataclass
-class _Snapshot:
-    """What a batch changes besides the database, to take it back with the batch."""
-
-    stored: dict
-    seen: dict
-    usable_by_org: dict
-    outcomes: int
-    problems: int
-    warnings: int
-    counts: tuple[int, int]
-    failed: dict[str, set[str]]
-    progress: tuple[int, int]
-
-    @classmethod
-    def of(cls, run: ImportRun, state: _SheetState) -> _Snapshot:
-        counts = run.report.counts["listings"]
-        return cls(dict(state.stored), dict(state.seen), dict(state.usable_by_org), len(run.report.outcomes),
-                   len(run.report.problems), len(run.report.warnings), (counts.created, counts.updated),
-                   {sheet: set(keys) for sheet, keys in run.failed.items()},
-                   (run.progress.checked, run.progress.written))
-
-    def restore(self, run: ImportRun, state: _SheetState) -> None:
-        state.stored, state.seen, state.usable_by_org = self.stored, self.seen, self.usable_by_org
-        del run.report.outcomes[self.outcomes:]
-        del run.report.problems[self.problems:]
-        del run.report.warnings[self.warnings:]
-        counts = run.report.counts["listings"]
-        counts.created, counts.updated = self.counts
-        run.failed = self.failed
-        run.progress.checked, run.progress.written = self.progress
 
 
 def _import_rows(run: ImportRun, rows: list[Row], state: _SheetState) -> None:
